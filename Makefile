@@ -1,0 +1,114 @@
+# sonde — one static binary, many network troubleshooting applets.
+#
+#   make            build build/sonde (static)
+#   make run        install build packages if missing, build, run `sonde doctor`
+#   make test       install build+test packages if missing, run every test:
+#                   unit + functional on the static binary, then again on an
+#                   ASan+UBSan build, then a short fuzzing pass
+#   make check      the static pass of `make test` only (quicker)
+#   make install PREFIX=/usr/local
+#
+# SANITIZE=1 builds build-asan/sonde (dynamic: ASan cannot be linked statically).
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+CC         ?= gcc
+SANITIZE   ?= 0
+
+ifeq ($(SANITIZE),1)
+BUILD      ?= build-asan
+SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+LINK_MODE  :=
+else
+BUILD      ?= build
+SAN_FLAGS  :=
+LINK_MODE  := -static
+endif
+
+NL_CFLAGS  := -I/usr/include/libnl3
+WARN       := -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes
+CFLAGS     ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SAN_FLAGS) -Iinclude $(NL_CFLAGS) \
+              -D_GNU_SOURCE -DSONDE_VERSION='"$(VERSION)"' -MMD -MP -ffunction-sections -fdata-sections
+
+# Every name lookup in the binary goes through c-ares, including lookups that the
+# dependencies make themselves (libpcap's filter compiler resolves host names):
+# the linker routes their calls to libcore/nss_free.c instead of glibc NSS.
+WRAP_NSS   := -Wl,--wrap=getaddrinfo -Wl,--wrap=freeaddrinfo -Wl,--wrap=gethostbyname \
+              -Wl,--wrap=getservbyname -Wl,--wrap=getservbyport -Wl,--wrap=getservbyname_r \
+              -Wl,--wrap=getservbyport_r -Wl,--wrap=getnameinfo
+LIBS       := -lnl-nf-3 -lnl-route-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto -lpcap -ldbus-1 -pthread
+LDFLAGS    ?=
+ALL_LDFLAGS:= $(LINK_MODE) $(SAN_FLAGS) -Wl,--gc-sections $(WRAP_NSS) $(LDFLAGS)
+
+CORE_SRC   := $(sort $(wildcard libcore/*.c))
+APPLET_SRC := $(sort $(wildcard applets/*.c))
+CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
+APPLET_OBJ := $(APPLET_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run test check unit func fuzz bench install clean deps test-deps help
+all: $(BUILD)/sonde $(UNIT_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libcore.a: $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# The link must not pull any glibc NSS function: in an empty container they
+# fail.  The linker warns when one is pulled; such a warning fails the build.
+$(BUILD)/sonde: $(APPLET_OBJ) $(BUILD)/libcore.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(APPLET_OBJ) $(BUILD)/libcore.a $(LIBS) 2> $(BUILD)/link.log || { cat $(BUILD)/link.log; exit 1; }
+	@if grep -E "Using '(getaddrinfo|gethostbyname[a-z0-9_]*|getservby[a-z_]*|getnameinfo)'" $(BUILD)/link.log; then \
+	  echo "error: an NSS name lookup was linked in (see above); route it through c-ares" >&2; rm -f $@; exit 1; fi
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcore.a tests/unit/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(ALL_LDFLAGS) $(BUILD)/libcore.a $(LIBS) 2> $@.link.log || { cat $@.link.log; exit 1; }
+
+deps:
+	@sh packaging/install-deps.sh build
+
+test-deps:
+	@sh packaging/install-deps.sh build test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/sonde doctor
+
+# `make test`: the whole suite, as CI runs it.
+test: test-deps
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory check SANITIZE=1
+	@$(MAKE) --no-print-directory fuzz
+
+check: all
+	SONDE=$(CURDIR)/$(BUILD)/sonde UNIT_DIR=$(CURDIR)/$(BUILD)/tests SANITIZE=$(SANITIZE) \
+	  prove -f --timer tests/unit.t tests/func/*.t
+
+unit: all
+	SONDE=$(CURDIR)/$(BUILD)/sonde UNIT_DIR=$(CURDIR)/$(BUILD)/tests prove -f tests/unit.t
+
+func: all
+	SONDE=$(CURDIR)/$(BUILD)/sonde prove -f --timer tests/func/*.t
+
+# Short coverage-guided runs of every fuzz target (clang + libFuzzer), as TAP.
+fuzz:
+	@sh tests/fuzz/run.sh
+
+bench: all
+	@sh tests/bench/run.sh
+
+install: $(BUILD)/sonde
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/sonde $(DESTDIR)$(PREFIX)/bin/sonde
+	$(DESTDIR)$(PREFIX)/bin/sonde --install $(DESTDIR)$(PREFIX)/bin
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(CORE_OBJ:.o=.d) $(APPLET_OBJ:.o=.d)

@@ -1,0 +1,103 @@
+/* An applet is data plus a main: a config struct, an option table pointing
+ * into it, and a descriptor.  The driver (libcore/applet.c) zero-fills the
+ * config, applies defaults, parses options, handles the common options
+ * (--help, --version, --json, --netns), enters the namespace and calls main. */
+#ifndef SONDE_APPLET_H
+#define SONDE_APPLET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sonde/out.h"
+
+enum sonde_opt_type {
+	OPT_FLAG,    /* bool field set to true */
+	OPT_COUNT,   /* int field incremented at each use (-v -v) */
+	OPT_INT,     /* int field, bounded by min..max */
+	OPT_DOUBLE,  /* double field, bounded by min..max (seconds, ratios) */
+	OPT_STRING,  /* const char * field pointing into argv */
+	OPT_FUNC,    /* custom parser */
+};
+
+/* Returns NULL on success or a short reason ("not a port number"). */
+typedef const char *(*sonde_opt_parser)(void *config, const char *arg);
+
+struct sonde_opt {
+	const char *short_name; /* "l", or several letters for "-sT"-style; NULL if none */
+	const char *long_name;  /* "listen"; NULL if none */
+	const char *arg_name;   /* "SECS"; NULL for options without argument */
+	const char *help;
+	enum sonde_opt_type type;
+	size_t offset;          /* of the field in the applet's config */
+	double min, max;        /* bounds for OPT_INT and OPT_DOUBLE */
+	sonde_opt_parser parse; /* for OPT_FUNC */
+	bool arg_optional;      /* OPT_FUNC only: "--opt" or "--opt=VALUE" */
+};
+
+#define SONDE_OPT_FLAG(S, L, HELP, TYPE, FIELD) \
+	{ S, L, NULL, HELP, OPT_FLAG, offsetof(TYPE, FIELD), 0, 0, NULL, false }
+#define SONDE_OPT_COUNT(S, L, HELP, TYPE, FIELD) \
+	{ S, L, NULL, HELP, OPT_COUNT, offsetof(TYPE, FIELD), 0, 0, NULL, false }
+#define SONDE_OPT_INT(S, L, ARG, HELP, TYPE, FIELD, MIN, MAX) \
+	{ S, L, ARG, HELP, OPT_INT, offsetof(TYPE, FIELD), MIN, MAX, NULL, false }
+#define SONDE_OPT_DOUBLE(S, L, ARG, HELP, TYPE, FIELD, MIN, MAX) \
+	{ S, L, ARG, HELP, OPT_DOUBLE, offsetof(TYPE, FIELD), MIN, MAX, NULL, false }
+#define SONDE_OPT_STRING(S, L, ARG, HELP, TYPE, FIELD) \
+	{ S, L, ARG, HELP, OPT_STRING, offsetof(TYPE, FIELD), 0, 0, NULL, false }
+#define SONDE_OPT_FUNC(S, L, ARG, HELP, FN) \
+	{ S, L, ARG, HELP, OPT_FUNC, 0, 0, 0, FN, false }
+#define SONDE_OPT_END { NULL, NULL, NULL, NULL, OPT_FLAG, 0, 0, 0, NULL, false }
+
+/* What every applet's main receives besides its own config. */
+struct sonde_ctx {
+	const struct sonde_applet *applet;
+	struct sonde_out *out;
+	bool json;
+	const char *netns;      /* as given to --netns, or NULL */
+};
+
+enum sonde_applet_flags {
+	/* Stop option parsing at the first operand (subcommand-style applets). */
+	APPLET_ARGS_IN_ORDER = 1 << 0,
+	/* Operands starting with '+' are passed through (dig's +options). */
+	APPLET_PLUS_ARGS = 1 << 1,
+};
+
+struct sonde_applet {
+	const char *name;
+	const char *summary;          /* one line, for --list and --help */
+	const char *usage;            /* operand synopsis lines, '\n'-separated */
+	const char *help_extra;       /* paragraph printed after the options, or NULL */
+	const struct sonde_opt *options;
+	size_t config_size;
+	void (*init)(void *config);   /* defaults; may be NULL */
+	int min_args, max_args;       /* operands after options; max -1 = unlimited */
+	int usage_exit_code;          /* 0 = SONDE_EXIT_USAGE */
+	const char *exit_codes;       /* --help's exit-code line when it differs from the scheme */
+	unsigned flags;
+	int (*main)(struct sonde_ctx *ctx, void *config, int argc, char **argv);
+};
+
+/* The sorted applet table (applets/main.c builds it from applets.def). */
+extern const struct sonde_applet *const sonde_applets[];
+extern const size_t sonde_applet_count;
+
+const struct sonde_applet *applet_find(const char *name);
+/* Parses argv for the applet, runs it, returns the exit code. */
+int applet_run(const struct sonde_applet *applet, int argc, char **argv);
+/* The whole multi-call entry: argv[0] dispatch, --list, --install, --version. */
+int sonde_main(int argc, char **argv);
+
+/* Option parsing, exposed for unit tests.  Returns 0, or the exit code with a
+ * message already printed.  On success *operand_count operands are moved to
+ * the front of operands[]. */
+struct sonde_common_opts {
+	bool help, version, json;
+	const char *netns;
+};
+int opt_parse(const struct sonde_applet *applet, void *config, struct sonde_common_opts *common,
+	      int argc, char **argv, char **operands, int *operand_count);
+void applet_print_help(const struct sonde_applet *applet, FILE *fp);
+const char *sonde_version_string(void);
+
+#endif

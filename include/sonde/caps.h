@@ -1,0 +1,25 @@
+/* Capabilities and privilege: checking, explaining, dropping. */
+#ifndef SONDE_CAPS_H
+#define SONDE_CAPS_H
+
+#include <linux/capability.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Is cap in the effective set? */
+bool caps_have(int cap);
+/* "CAP_NET_RAW" */
+const char *caps_name(int cap);
+/* Explains on stderr, in the applet's voice: which capability is missing, what
+ * needed it, what works without it, and how to grant it in Kubernetes. */
+void caps_explain_missing(int cap, const char *needed_for, const char *instead);
+/* Drops every capability from all sets and, when running setuid, the saved
+ * and effective uid: call right after the privileged sockets are open.
+ * Returns 0 or -errno. */
+int caps_drop_all(void);
+/* net.ipv4.ping_group_range: 0 and the range, or -errno. */
+int caps_ping_group_range(gid_t *low, gid_t *high);
+/* Does ping_group_range let this process open ICMP datagram sockets? */
+bool caps_ping_socket_allowed(void);
+
+#endif

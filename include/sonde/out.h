@@ -1,0 +1,54 @@
+/* Output: one call serves text and JSON (the iproute2 print_* idea, with an
+ * explicit context).  In text mode the printf-style text format is used and
+ * the key ignored; in JSON mode the key and typed value are written and the
+ * text format ignored.  A NULL text format means "JSON only"; a NULL key means
+ * "text only" (or an array element in JSON).
+ *
+ * Streaming applets close a top-level object per record: each one is ended
+ * with a newline, which gives NDJSON.  Snapshot applets open one top-level
+ * object and close it at the end. */
+#ifndef SONDE_OUT_H
+#define SONDE_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define OUT_MAX_DEPTH 32
+
+struct sonde_out {
+	FILE *fp;
+	bool json;
+	int depth;
+	bool has_items[OUT_MAX_DEPTH]; /* a comma is due before the next item */
+	bool overflow;                 /* nesting went past OUT_MAX_DEPTH */
+};
+
+void out_init(struct sonde_out *out, FILE *fp, bool json);
+static inline bool out_is_json(const struct sonde_out *out) { return out->json; }
+
+/* Structure (JSON only; no-ops in text mode). */
+void out_open_object(struct sonde_out *out, const char *key);
+void out_close_object(struct sonde_out *out);
+void out_open_array(struct sonde_out *out, const char *key);
+void out_close_array(struct sonde_out *out);
+
+/* Values for both modes. */
+void out_print_str(struct sonde_out *out, const char *key, const char *text_fmt, const char *value);
+void out_print_int(struct sonde_out *out, const char *key, const char *text_fmt, int64_t value);
+void out_print_uint(struct sonde_out *out, const char *key, const char *text_fmt, uint64_t value);
+void out_print_double(struct sonde_out *out, const char *key, const char *text_fmt, double value);
+void out_print_bool(struct sonde_out *out, const char *key, const char *text_fmt, bool value);
+/* JSON null (value unknown); text prints text_value with text_fmt. */
+void out_print_null(struct sonde_out *out, const char *key, const char *text_fmt, const char *text_value);
+
+/* Text only. */
+__attribute__((format(printf, 2, 3))) void out_text(struct sonde_out *out, const char *fmt, ...);
+
+/* Writes s as a JSON string literal (quotes included) with correct escaping:
+ * control characters as \uXXXX, invalid UTF-8 bytes as U+FFFD. */
+void json_write_string(FILE *fp, const char *s);
+/* The same into a buffer; returns the length needed (like snprintf). */
+size_t json_escape(char *dst, size_t dst_size, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,14 @@
+/* Service names for ports ("ssh" for 22/tcp).  Read from /etc/services when
+ * the system has one (so names match the classic tools on that system), else
+ * from a table compiled into the binary (an empty container has no file). */
+#ifndef SONDE_SERVICES_H
+#define SONDE_SERVICES_H
+
+#include <stdint.h>
+
+/* proto: "tcp" or "udp".  NULL when the port has no name. */
+const char *services_name(uint16_t port, const char *proto);
+/* 0 and the port, or -ENOENT. */
+int services_port(const char *name, const char *proto, uint16_t *port);
+
+#endif

@@ -1,0 +1,29 @@
+/* Socket helpers: non-blocking set-up with timeouts, for applets that must
+ * survive a thousand failed connects.  All return -errno on failure. */
+#ifndef SONDE_SOCK_H
+#define SONDE_SOCK_H
+
+#include <stdbool.h>
+
+#include "sonde/addr.h"
+
+/* socket() with CLOEXEC and NONBLOCK. */
+int sock_open(int family, int type, int protocol);
+int sock_set_nonblock(int fd, bool nonblock);
+/* Opens a socket of type for dst's family, binds it to src when given (for a
+ * source address or port), and connects.  With timeout_ms > 0 it waits up to
+ * that long (-ETIMEDOUT); with timeout_ms < 0 it waits without limit.  The
+ * socket is returned non-blocking in *fd_out. */
+int sock_connect(const struct sonde_addr *dst, int type, const struct sonde_addr *src, int timeout_ms,
+		 int *fd_out);
+/* Waits for a non-blocking connect to finish: 0, -ETIMEDOUT, or its error. */
+int sock_connect_wait(int fd, int timeout_ms);
+/* A bound (SO_REUSEADDR) socket, listening when type is SOCK_STREAM. */
+int sock_listen(const struct sonde_addr *addr, int type, int backlog, int *fd_out);
+/* poll() one fd: >0 ready (revents), -ETIMEDOUT, or -errno.  timeout_ms < 0 waits forever. */
+int sock_wait(int fd, short events, int timeout_ms);
+/* The local or peer address of fd. */
+int sock_local_addr(int fd, struct sonde_addr *addr);
+int sock_peer_addr(int fd, struct sonde_addr *addr);
+
+#endif

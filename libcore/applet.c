@@ -1,0 +1,260 @@
+/* The multi-call driver: argv[0] dispatch, the common options, and the run of
+ * one applet (config defaults, option parsing, --netns, main). */
+#include <ares.h>
+#include <errno.h>
+#include <limits.h>
+#include <netlink/version.h>
+#include <openssl/crypto.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sonde/applet.h"
+#include "sonde/caps.h"
+#include "sonde/err.h"
+#include "sonde/exitcode.h"
+#include "sonde/netns.h"
+
+const struct sonde_applet *applet_find(const char *name)
+{
+	size_t lo = 0, hi = sonde_applet_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(name, sonde_applets[mid]->name);
+
+		if (cmp == 0)
+			return sonde_applets[mid];
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const char *sonde_version_string(void)
+{
+	static char text[256];
+
+	if (!text[0]) {
+		/* pcap_lib_version() reads "libpcap version 1.10.3 (...)". */
+		const char *pcap = pcap_lib_version();
+		const char *pcap_num = strstr(pcap, "version ");
+
+		snprintf(text, sizeof(text), "sonde %s (%s, c-ares %s, libnl %s, libpcap %.*s)", SONDE_VERSION,
+			 OpenSSL_version(OPENSSL_VERSION), ares_version(NULL), LIBNL_VERSION,
+			 pcap_num ? (int)strcspn(pcap_num + 8, " ") : 0, pcap_num ? pcap_num + 8 : "");
+	}
+	return text;
+}
+
+static int enter_netns(const char *spec)
+{
+	char path[4096];
+	int rc = netns_enter(spec);
+
+	if (rc == 0)
+		return SONDE_EXIT_OK;
+	netns_path(spec, path, sizeof(path));
+	if (rc == -ENOENT) {
+		sonde_err("--netns %s: no such network namespace (%s does not exist)", spec, path);
+		return SONDE_EXIT_USAGE;
+	}
+	if (rc == -EPERM || rc == -EACCES) {
+		caps_explain_missing(CAP_SYS_ADMIN, "entering another network namespace",
+				     "run it inside the pod instead (kubectl exec, or kubectl debug -it POD "
+				     "--image=... --target=CONTAINER), or as root on the node");
+		return SONDE_EXIT_PRIVILEGE;
+	}
+	sonde_errno(rc, "--netns %s: cannot enter %s", spec, path);
+	return SONDE_EXIT_USAGE;
+}
+
+int applet_run(const struct sonde_applet *applet, int argc, char **argv)
+{
+	struct sonde_common_opts common = { 0 };
+	struct sonde_out out;
+	struct sonde_ctx ctx;
+	int usage_exit = applet->usage_exit_code ? applet->usage_exit_code : SONDE_EXIT_USAGE;
+	char **operands;
+	void *config;
+	int operand_count = 0, rc;
+
+	sonde_set_progname(applet->name);
+	config = calloc(1, applet->config_size ? applet->config_size : 1);
+	operands = calloc((size_t)argc + 1, sizeof(*operands));
+	if (!config || !operands)
+		sonde_die(SONDE_EXIT_NEGATIVE, "out of memory");
+	if (applet->init)
+		applet->init(config);
+
+	rc = opt_parse(applet, config, &common, argc, argv, operands, &operand_count);
+	if (rc)
+		goto done;
+	if (common.help) {
+		applet_print_help(applet, stdout);
+		goto done;
+	}
+	if (common.version) {
+		printf("%s\n", sonde_version_string());
+		goto done;
+	}
+	if (operand_count < applet->min_args) {
+		sonde_err("missing operand (see --help)");
+		rc = usage_exit;
+		goto done;
+	}
+	if (applet->max_args >= 0 && operand_count > applet->max_args) {
+		sonde_err("unexpected operand '%s' (see --help)", operands[applet->max_args]);
+		rc = usage_exit;
+		goto done;
+	}
+	if (common.netns && (rc = enter_netns(common.netns)) != 0)
+		goto done;
+
+	out_init(&out, stdout, common.json);
+	ctx.applet = applet;
+	ctx.out = &out;
+	ctx.json = common.json;
+	ctx.netns = common.netns;
+	rc = applet->main(&ctx, config, operand_count, operands);
+done:
+	fflush(stdout);
+	free(operands);
+	free(config);
+	return rc;
+}
+
+static void print_applet_list(FILE *fp, bool json)
+{
+	size_t i;
+
+	if (json) {
+		fputs("[", fp);
+		for (i = 0; i < sonde_applet_count; i++) {
+			fprintf(fp, "%s{\"name\":\"%s\",\"summary\":", i ? "," : "", sonde_applets[i]->name);
+			json_write_string(fp, sonde_applets[i]->summary);
+			fputs("}", fp);
+		}
+		fputs("]\n", fp);
+		return;
+	}
+	for (i = 0; i < sonde_applet_count; i++)
+		fprintf(fp, "  %-12s %s\n", sonde_applets[i]->name, sonde_applets[i]->summary);
+}
+
+static void print_main_usage(FILE *fp)
+{
+	fprintf(fp, "Usage: sonde APPLET [ARGS...]   (or a link named after the applet)\n"
+		    "       sonde --list [--json] | --install DIR | --version | --help\n\n"
+		    "A network troubleshooting multitool.  Applets:\n");
+	print_applet_list(fp, false);
+	fprintf(fp, "\nRun 'sonde APPLET --help' for an applet's options.\n");
+}
+
+/* Is path the same file as the running binary? */
+static bool is_this_binary(const char *path)
+{
+	struct stat self, other;
+
+	return stat("/proc/self/exe", &self) == 0 && stat(path, &other) == 0 &&
+	       self.st_dev == other.st_dev && self.st_ino == other.st_ino;
+}
+
+/* sonde --install DIR: one symlink per applet.  Links point to "sonde" when
+ * the binary sits in DIR (relocatable), else to the binary's absolute path.
+ * Existing links are replaced; existing real files are left alone. */
+static int install_links(const char *dir)
+{
+	char self_path[PATH_MAX], beside[PATH_MAX], link_path[PATH_MAX];
+	const char *target;
+	ssize_t len;
+	size_t i;
+	int failures = 0;
+
+	len = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
+	if (len < 0) {
+		sonde_errno(errno, "cannot find the running binary");
+		return SONDE_EXIT_NEGATIVE;
+	}
+	self_path[len] = '\0';
+	snprintf(beside, sizeof(beside), "%s/sonde", dir);
+	target = is_this_binary(beside) ? "sonde" : self_path;
+
+	for (i = 0; i < sonde_applet_count; i++) {
+		struct stat st;
+
+		snprintf(link_path, sizeof(link_path), "%s/%s", dir, sonde_applets[i]->name);
+		if (lstat(link_path, &st) == 0) {
+			if (!S_ISLNK(st.st_mode)) {
+				sonde_err("--install: %s exists and is not a link; left alone", link_path);
+				continue;
+			}
+			unlink(link_path);
+		}
+		if (symlink(target, link_path) < 0) {
+			sonde_errno(errno, "--install: cannot create %s", link_path);
+			failures++;
+		}
+	}
+	return failures ? SONDE_EXIT_NEGATIVE : SONDE_EXIT_OK;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int multicall_main(int argc, char **argv)
+{
+	const struct sonde_applet *applet;
+	const char *first = argc > 1 ? argv[1] : NULL;
+
+	if (!first) {
+		print_main_usage(stderr);
+		return SONDE_EXIT_USAGE;
+	}
+	if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
+		print_main_usage(stdout);
+		return SONDE_EXIT_OK;
+	}
+	if (strcmp(first, "--version") == 0) {
+		printf("%s\n", sonde_version_string());
+		return SONDE_EXIT_OK;
+	}
+	if (strcmp(first, "--list") == 0) {
+		print_applet_list(stdout, argc > 2 && strcmp(argv[2], "--json") == 0);
+		return SONDE_EXIT_OK;
+	}
+	if (strcmp(first, "--install") == 0) {
+		if (argc != 3) {
+			sonde_err("--install needs a directory");
+			return SONDE_EXIT_USAGE;
+		}
+		return install_links(argv[2]);
+	}
+	applet = applet_find(first);
+	if (!applet) {
+		sonde_err("unknown applet '%s' (see sonde --list)", first);
+		return SONDE_EXIT_UNKNOWN_APPLET;
+	}
+	return applet_run(applet, argc - 1, argv + 1);
+}
+
+int sonde_main(int argc, char **argv)
+{
+	const struct sonde_applet *applet;
+
+	/* Peers that close early must give EPIPE, not kill the process. */
+	signal(SIGPIPE, SIG_IGN);
+	applet = argc > 0 ? applet_find(base_name(argv[0])) : NULL;
+	if (applet)
+		return applet_run(applet, argc, argv);
+	return multicall_main(argc, argv);
+}

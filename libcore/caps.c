@@ -1,0 +1,135 @@
+/* Capabilities through the capget/capset system calls (no libcap). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sonde/caps.h"
+#include "sonde/err.h"
+
+static int caps_read(struct __user_cap_data_struct data[2])
+{
+	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	memset(data, 0, 2 * sizeof(*data));
+	if (syscall(SYS_capget, &header, data) < 0)
+		return -errno;
+	return 0;
+}
+
+bool caps_have(int cap)
+{
+	struct __user_cap_data_struct data[2];
+
+	if (cap < 0 || cap > 63 || caps_read(data) < 0)
+		return false;
+	return (data[cap / 32].effective >> (cap % 32)) & 1;
+}
+
+const char *caps_name(int cap)
+{
+	switch (cap) {
+	case CAP_NET_RAW: return "CAP_NET_RAW";
+	case CAP_NET_ADMIN: return "CAP_NET_ADMIN";
+	case CAP_SYS_ADMIN: return "CAP_SYS_ADMIN";
+	case CAP_SYS_PTRACE: return "CAP_SYS_PTRACE";
+	case CAP_NET_BIND_SERVICE: return "CAP_NET_BIND_SERVICE";
+	case CAP_DAC_READ_SEARCH: return "CAP_DAC_READ_SEARCH";
+	default: return "an unnamed capability";
+	}
+}
+
+/* How a Kubernetes user gets the capability into a debug container. */
+static const char *kubernetes_hint(int cap)
+{
+	switch (cap) {
+	case CAP_NET_RAW:
+		return "add NET_RAW to the container's securityContext.capabilities.add, or use "
+		       "'kubectl debug -it POD --image=IMAGE --profile=netadmin'";
+	case CAP_NET_ADMIN:
+		return "add NET_ADMIN to the container's securityContext.capabilities.add, or use "
+		       "'kubectl debug -it POD --image=IMAGE --profile=netadmin'";
+	case CAP_SYS_ADMIN:
+		return "run on the node as root, e.g. 'kubectl debug node/NODE -it --image=IMAGE "
+		       "--profile=sysadmin'";
+	case CAP_SYS_PTRACE:
+		return "add SYS_PTRACE to the container's securityContext.capabilities.add, or use "
+		       "'kubectl debug --profile=general' with --target=CONTAINER";
+	default:
+		return "grant it in the container's securityContext.capabilities.add";
+	}
+}
+
+void caps_explain_missing(int cap, const char *needed_for, const char *instead)
+{
+	const char *name = caps_name(cap);
+	char setcap_name[32];
+	size_t i;
+
+	/* setcap spells it "cap_net_raw". */
+	for (i = 0; name[i] && i + 1 < sizeof(setcap_name); i++)
+		setcap_name[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+	setcap_name[i] = '\0';
+
+	sonde_err("%s needs %s, which this process does not have", needed_for, name);
+	if (instead)
+		fprintf(stderr, "  without it: %s\n", instead);
+	fprintf(stderr, "  to grant it: run as root, or 'setcap %s+ep' on the binary;\n"
+			"  in Kubernetes: %s\n",
+		setcap_name, kubernetes_hint(cap));
+}
+
+int caps_drop_all(void)
+{
+	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	uid_t real_uid = getuid();
+	gid_t real_gid = getgid();
+
+	/* A setuid binary first gives up the borrowed identity for good. */
+	if (getegid() != real_gid && setresgid(real_gid, real_gid, real_gid) < 0)
+		return -errno;
+	if (geteuid() != real_uid && setresuid(real_uid, real_uid, real_uid) < 0)
+		return -errno;
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &header, data) < 0)
+		return -errno;
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	return 0;
+}
+
+int caps_ping_group_range(gid_t *low, gid_t *high)
+{
+	FILE *fp = fopen("/proc/sys/net/ipv4/ping_group_range", "re");
+	unsigned long lo, hi;
+	int n;
+
+	if (!fp)
+		return -errno;
+	n = fscanf(fp, "%lu %lu", &lo, &hi);
+	fclose(fp);
+	if (n != 2)
+		return -EINVAL;
+	*low = (gid_t)lo;
+	*high = (gid_t)hi;
+	return 0;
+}
+
+bool caps_ping_socket_allowed(void)
+{
+	gid_t low, high, groups[256];
+	gid_t gid = getegid();
+	int n, i;
+
+	if (caps_ping_group_range(&low, &high) < 0 || low > high)
+		return false;
+	if (gid >= low && gid <= high)
+		return true;
+	n = getgroups(256, groups);
+	for (i = 0; i < n; i++)
+		if (groups[i] >= low && groups[i] <= high)
+			return true;
+	return false;
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs the Debian packages sonde needs: `build` for make, `test` for
+# make test.  As root it runs apt-get; otherwise it says what to install.
+set -eu
+
+build_pkgs="gcc make pkg-config libc6-dev linux-libc-dev file binutils
+libc-ares-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libnl-nf-3-dev
+libpcap-dev libdbus-1-dev libssl-dev"
+test_pkgs="perl iproute2 procps netcat-openbsd socat knot openssl
+clang libclang-rt-14-dev hyperfine coreutils"
+
+want=""
+for set in "$@"; do
+	case "$set" in
+	build) want="$want $build_pkgs" ;;
+	test) want="$want $test_pkgs" ;;
+	*) echo "install-deps: unknown set '$set'" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for pkg in $want; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	case "$status" in *"install ok installed"*) ;; *) missing="$missing $pkg" ;; esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "sonde: missing Debian packages:$missing" >&2
+	echo "sonde: install them as root: apt-get install$missing" >&2
+	exit 1
+fi
+echo "sonde: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
