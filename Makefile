@@ -62,13 +62,13 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 # The link must not pull any glibc NSS function: in an empty container they
 # fail.  The linker warns when one is pulled; such a warning fails the build.
 $(BUILD)/sonde: $(APPLET_OBJ) $(BUILD)/libcore.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(APPLET_OBJ) $(BUILD)/libcore.a $(LIBS) 2> $(BUILD)/link.log || { cat $(BUILD)/link.log; exit 1; }
+	$(CC) $(ALL_LDFLAGS) -o $@ $(APPLET_OBJ) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $(BUILD)/link.log || { cat $(BUILD)/link.log; exit 1; }
 	@if grep -E "Using '(getaddrinfo|gethostbyname[a-z0-9_]*|getservby[a-z_]*|getnameinfo)'" $(BUILD)/link.log; then \
 	  echo "error: an NSS name lookup was linked in (see above); route it through c-ares" >&2; rm -f $@; exit 1; fi
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcore.a tests/unit/tap.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(ALL_LDFLAGS) $(BUILD)/libcore.a $(LIBS) 2> $@.link.log || { cat $@.link.log; exit 1; }
+	$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(ALL_LDFLAGS) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $@.link.log || { cat $@.link.log; exit 1; }
 
 deps:
 	@sh packaging/install-deps.sh build
@@ -98,7 +98,7 @@ func: all
 
 # Short coverage-guided runs of every fuzz target (clang + libFuzzer), as TAP.
 fuzz:
-	@sh tests/fuzz/run.sh
+	prove -f tests/fuzz/fuzz.t
 
 bench: all
 	@sh tests/bench/run.sh

@@ -1,0 +1,134 @@
+#!/bin/bash
+# The multi-call binary: dispatch, common options, the applet table, the
+# static build running in an empty root, and --netns.
+. "$(dirname "$0")/../lib.sh"
+need_root
+TOP=$(cd "$TESTS_DIR/.." && pwd)
+
+# --- the applet table -------------------------------------------------------
+applets=$(sed -n 's/^APPLET(\([a-z0-9_]*\)).*/\1/p' "$TOP/applets/applets.def")
+is "$applets" "$(printf '%s\n' $applets | LC_ALL=C sort -u)" "applets.def is sorted and unique"
+for a in $applets; do
+	[ -f "$TOP/docs/$a.md" ] && pass "applet $a has docs/$a.md" || fail "applet $a has docs/$a.md"
+	ls "$TESTS_DIR"/func/"$a"*.t >/dev/null 2>&1 && pass "applet $a has functional tests" \
+		|| fail "applet $a has functional tests"
+	run "$SONDE" "$a" --help
+	ok_rc "$RC" 0 "$a --help exits 0"
+	like "$OUT" "^Usage: sonde $a " "$a --help starts with its usage"
+	like "$OUT" "--json" "$a --help lists --json"
+	like "$OUT" "--netns NS" "$a --help lists --netns"
+	run "$SONDE" "$a" --no-such-option
+	ok_rc "$RC" 2 "$a: unknown option is a usage error"
+	is "$ERR" "sonde $a: unknown option --no-such-option (see --help)" "$a: one-line error on stderr"
+	is "$OUT" "" "$a: nothing on stdout after a usage error"
+done
+run "$SONDE" --list
+is "$(echo "$OUT" | awk '{print $1}')" "$applets" "--list names every applet in order"
+run "$SONDE" --list --json
+like "$OUT" '^\[\{"name":' "--list --json is a JSON array"
+python3 -c 'import json,sys; json.loads(sys.argv[1])' "$OUT" && pass "--list --json parses" || fail "--list --json parses"
+
+# --- dispatch ---------------------------------------------------------------
+run "$SONDE" --version
+ok_rc "$RC" 0 "--version exits 0"
+like "$OUT" '^sonde [0-9]+\.[0-9]+\.[0-9]+ \(OpenSSL [0-9.]+.*c-ares [0-9.]+, libnl [0-9.]+, libpcap [0-9.]+\)$' \
+	"--version names sonde's version and its libraries"
+run "$SONDE" nosuchapplet
+ok_rc "$RC" 127 "unknown applet exits 127"
+is "$ERR" "sonde: unknown applet 'nosuchapplet' (see sonde --list)" "unknown applet message"
+run "$SONDE" n
+ok_rc "$RC" 127 "no prefix matching of applet names"
+run "$SONDE"
+ok_rc "$RC" 2 "no applet is a usage error"
+like "$ERR" "Usage: sonde APPLET" "no applet prints the usage on stderr"
+
+bindir=$LAB_TMP/bin
+mkdir -p "$bindir"
+cp "$SONDE" "$bindir/sonde"
+run "$bindir/sonde" --install "$bindir"
+ok_rc "$RC" 0 "--install creates links"
+for a in $applets; do
+	[ "$(readlink "$bindir/$a")" = sonde ] && pass "link $a -> sonde (relative, beside the binary)" \
+		|| fail "link $a -> sonde" "$(ls -l "$bindir")"
+done
+first=$(echo "$applets" | head -1)
+run "$bindir/$first" --help
+like "$OUT" "^Usage: sonde $first " "argv[0] dispatch through a link"
+echo precious >"$bindir/keep"
+ln -sf keep "$bindir/$first"
+run "$bindir/sonde" --install "$bindir"
+[ "$(readlink "$bindir/$first")" = sonde ] && pass "--install replaces an old link" || fail "--install replaces an old link"
+rm "$bindir/$first"; echo real >"$bindir/$first"
+run "$bindir/sonde" --install "$bindir"
+is "$(cat "$bindir/$first")" "real" "--install leaves a real file alone"
+like "$ERR" "exists and is not a link" "--install says why it skipped"
+
+# --- make install -------------------------------------------------------------
+if ! is_sanitized; then
+	run make -C "$TOP" --no-print-directory install PREFIX="$LAB_TMP/prefix"
+	ok_rc "$RC" 0 "make install PREFIX=..."
+	[ -x "$LAB_TMP/prefix/bin/sonde" ] && [ -L "$LAB_TMP/prefix/bin/$first" ] \
+		&& pass "make install puts the binary and links in PREFIX/bin" || fail "make install layout" "$OUT" "$ERR"
+fi
+
+# --- --netns ----------------------------------------------------------------
+run "$SONDE" "$first" --netns no-such-ns-$$ --help
+ok_rc "$RC" 0 "--help wins over --netns"
+run "$SONDE" nc --netns "no-such-ns-$$" -z 127.0.0.1 1
+ok_rc "$RC" 2 "--netns with an unknown name is a usage error"
+is "$ERR" "sonde nc: --netns no-such-ns-$$: no such network namespace (/run/netns/no-such-ns-$$ does not exist)" \
+	"--netns unknown name message"
+lab_ns a
+lab_bg a socat TCP-LISTEN:4711,reuseaddr,fork /dev/null
+lab_wait_listen a 4711
+run "$SONDE" nc --netns "$(ns a)" -z 127.0.0.1 4711
+ok_rc "$RC" 0 "--netns NAME: a port open only inside the namespace is found"
+run "$SONDE" nc -z 127.0.0.1 4711
+ok_rc "$RC" 1 "without --netns the same port is closed here"
+pid=$(ip netns pids "$(ns a)" | head -1)
+run "$SONDE" nc --netns "$pid" -z 127.0.0.1 4711
+ok_rc "$RC" 0 "--netns PID enters that process's namespace"
+run "$SONDE" nc --netns "/proc/$pid/ns/net" -z 127.0.0.1 4711
+ok_rc "$RC" 0 "--netns PATH"
+if command -v setpriv >/dev/null; then
+	run setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$SONDE" nc --netns "$(ns a)" -z 127.0.0.1 4711
+	ok_rc "$RC" 3 "--netns without privilege exits 3"
+	like "$ERR" "CAP_SYS_ADMIN" "--netns without privilege names the capability"
+fi
+
+# --- an empty root: no libc files, no /etc, no /proc -----------------------
+if is_sanitized; then
+	diag "empty-root checks need the static binary; skipped under sanitizers"
+else
+	file "$SONDE" | grep -q 'statically linked' && pass "the binary is statically linked" \
+		|| fail "the binary is statically linked" "$(file "$SONDE")"
+	if nm "$SONDE" 2>/dev/null | grep -qwE 'getaddrinfo|gethostbyname|getservbyname'; then
+		fail "no glibc NSS lookups in the binary"
+	else
+		pass "no glibc NSS lookups in the binary"
+	fi
+	root=$LAB_TMP/emptyroot
+	mkdir -p "$root"
+	cp "$SONDE" "$root/sonde"
+	lab_ns e
+	lab_bg e socat TCP-LISTEN:4712,reuseaddr,fork /dev/null
+	lab_wait_listen e 4712
+	chroot_run() { run ip netns exec "$(ns e)" chroot "$root" /sonde "$@"; }
+	chroot_run --version
+	ok_rc "$RC" 0 "empty root: --version"
+	chroot_run nc -z 127.0.0.1 4712
+	ok_rc "$RC" 0 "empty root: nc -z to an IP finds the open port"
+	chroot_run nc -z 127.0.0.1 4713
+	ok_rc "$RC" 1 "empty root: nc -z to a closed port fails"
+	chroot_run nc -z localhost 4712
+	ok_rc "$RC" 1 "empty root: a name fails cleanly (no resolv.conf, no hosts)"
+	unlike "$ERR" "Segmentation|Aborted|dlopen" "empty root: name failure is a message, not a crash"
+	chroot_run doctor
+	if [ "$RC" = 0 ] || [ "$RC" = 1 ]; then pass "empty root: doctor runs (exit $RC)"; else
+		fail "empty root: doctor runs" "exit $RC" "$ERR"; fi
+	like "$OUT" "resolv" "empty root: doctor reports on resolv.conf"
+	chroot_run doctor --json
+	python3 -c 'import json,sys; json.loads(sys.argv[1])' "$OUT" && pass "empty root: doctor --json parses" \
+		|| fail "empty root: doctor --json parses" "$OUT"
+fi
+done_testing

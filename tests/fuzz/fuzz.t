@@ -1,0 +1,48 @@
+#!/bin/bash
+# Builds every libFuzzer target (tests/fuzz/fuzz_*.c) with clang against the
+# libcore sources, under ASan+UBSan, and runs each for a short bounded time
+# on a copy of its seed corpus.  FUZZ_SECONDS sets the time per target.
+. "$(dirname "$0")/../lib.sh"
+need_cmd clang
+TOP=$(cd "$TESTS_DIR/.." && pwd)
+OUTDIR=$TOP/build-fuzz
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-15}
+mkdir -p "$OUTDIR"
+FUZZ_CFLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE -DSONDE_VERSION=\"fuzz\" -fsanitize=fuzzer-no-link,address,undefined
+	-fno-sanitize-recover=undefined -I$TOP/include -I/usr/include/libnl3"
+
+# libcore once, as an archive, so each target pulls only what it uses.
+build_core() {
+	local src obj
+	mkdir -p "$OUTDIR/obj"
+	for src in "$TOP"/libcore/*.c; do
+		obj=$OUTDIR/obj/$(basename "$src" .c).o
+		clang $FUZZ_CFLAGS -c "$src" -o "$obj" || return 1
+	done
+	rm -f "$OUTDIR/libcore-fuzz.a"
+	ar rcs "$OUTDIR/libcore-fuzz.a" "$OUTDIR"/obj/*.o
+}
+if build_core 2>"$OUTDIR/core.build.log"; then pass "libcore builds for fuzzing"; else
+	fail "libcore builds for fuzzing" "$(tail -20 "$OUTDIR/core.build.log")"; done_testing; fi
+
+for src in "$TESTS_DIR"/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	target=${name#fuzz_}
+	bin=$OUTDIR/$name
+	if ! clang $FUZZ_CFLAGS -fsanitize=fuzzer "$src" -o "$bin" "$OUTDIR/libcore-fuzz.a" \
+		-lnl-nf-3 -lnl-route-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto -lpcap 2>"$OUTDIR/$name.build.log"; then
+		fail "$name builds" "$(tail -20 "$OUTDIR/$name.build.log")"
+		continue
+	fi
+	pass "$name builds"
+	corpus=$LAB_TMP/corpus-$target
+	mkdir -p "$corpus"
+	cp "$TESTS_DIR/fuzz/corpus/$target"/* "$corpus"/ 2>/dev/null
+	if "$bin" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		"$corpus" >"$OUTDIR/$name.log" 2>&1; then
+		pass "$name: no crash in ${SECONDS_PER_TARGET}s ($(awk '/stat::number_of_executed_units/{print $2}' "$OUTDIR/$name.log") runs)"
+	else
+		fail "$name: crash found" "$(grep -A20 -E 'ERROR|runtime error|deadly' "$OUTDIR/$name.log" | head -30)"
+	fi
+done
+done_testing

@@ -1,0 +1,144 @@
+/* Option parsing driven by an applet's option table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sonde/applet.h"
+#include "sonde/err.h"
+#include "sonde/exitcode.h"
+#include "tap.h"
+
+struct demo_config {
+	bool listen, zero;
+	int verbose;
+	int port;
+	double wait_s;
+	const char *source;
+	const char *scan_type;
+	int custom_calls;
+};
+
+static const char *parse_custom(void *config, const char *arg)
+{
+	struct demo_config *cfg = config;
+
+	if (strcmp(arg, "bad") == 0)
+		return "not a good value";
+	cfg->custom_calls++;
+	return NULL;
+}
+
+#define CFG struct demo_config
+static const struct sonde_opt demo_options[] = {
+	SONDE_OPT_FLAG("l", "listen", "listen", CFG, listen),
+	SONDE_OPT_FLAG("z", NULL, "zero-I/O", CFG, zero),
+	SONDE_OPT_COUNT("v", "verbose", "more detail", CFG, verbose),
+	SONDE_OPT_INT("p", "port", "PORT", "port", CFG, port, 1, 65535),
+	SONDE_OPT_DOUBLE("w", "wait", "SECS", "timeout", CFG, wait_s, 0.001, 86400),
+	SONDE_OPT_STRING("s", NULL, "ADDR", "source", CFG, source),
+	SONDE_OPT_STRING("sT", NULL, NULL, "multi-letter flag stored as string", CFG, scan_type),
+	SONDE_OPT_FUNC("c", "custom", "X", "custom", parse_custom),
+	SONDE_OPT_END,
+};
+
+static int demo_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
+{
+	return 0;
+}
+
+static const struct sonde_applet demo = {
+	.name = "demo", .summary = "a demo", .usage = "[OPTIONS] HOST PORT",
+	.options = demo_options, .config_size = sizeof(struct demo_config),
+	.min_args = 0, .max_args = -1, .main = demo_main,
+};
+
+static struct demo_config cfg;
+static struct sonde_common_opts common;
+static char *operands[32];
+static int operand_count;
+
+/* Parses a space-separated command line (no quoting needed here). */
+static int parse(const char *line)
+{
+	static char buf[512];
+	static char *argv[32];
+	int argc = 0;
+	char *tok, *save;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&common, 0, sizeof(common));
+	operand_count = 0;
+	snprintf(buf, sizeof(buf), "demo %s", line);
+	for (tok = strtok_r(buf, " ", &save); tok && argc < 31; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	return opt_parse(&demo, &cfg, &common, argc, argv, operands, &operand_count);
+}
+
+int main(void)
+{
+	sonde_set_progname("demo");
+
+	is_int(parse("-l -z host 80"), 0, "flags and operands parse");
+	ok(cfg.listen && cfg.zero, "flags set");
+	is_int(operand_count, 2, "two operands");
+	is_str(operands[0], "host", "first operand");
+
+	is_int(parse("-lzvv host"), 0, "clustered flags");
+	ok(cfg.listen && cfg.zero && cfg.verbose == 2, "cluster sets each flag, -v counts");
+
+	is_int(parse("-p80 -w 2.5"), 0, "attached and separate arguments");
+	is_int(cfg.port, 80, "attached int");
+	ok(cfg.wait_s > 2.49 && cfg.wait_s < 2.51, "separate double");
+
+	is_int(parse("--port=443 --wait 1"), 0, "long options with = and separate");
+	is_int(cfg.port, 443, "long int");
+
+	is_int(parse("-zp 22"), 0, "argument-taking option ends a cluster");
+	ok(cfg.zero && cfg.port == 22, "cluster then argument");
+
+	is_int(parse("host -v 80"), 0, "options between operands (permutation)");
+	ok(cfg.verbose == 1 && operand_count == 2, "operands kept in order around options");
+
+	is_int(parse("-- -v"), 0, "-- ends options");
+	is_str(operands[0], "-v", "operand after -- is not an option");
+
+	is_int(parse("-sT"), 0, "multi-letter short option matches whole");
+	is_str(cfg.scan_type, NULL, "string flag without argument stays NULL");
+	is_int(parse("-s 10.0.0.1"), 0, "single-letter option that prefixes a multi-letter one");
+	is_str(cfg.source, "10.0.0.1", "source parsed");
+
+	is_int(parse("-p 0"), SONDE_EXIT_USAGE, "below range is a usage error");
+	is_int(parse("-p 70000"), SONDE_EXIT_USAGE, "above range is a usage error");
+	is_int(parse("-p 8x"), SONDE_EXIT_USAGE, "trailing garbage is a usage error");
+	is_int(parse("-w nan"), SONDE_EXIT_USAGE, "NaN is not a number");
+	is_int(parse("-p"), SONDE_EXIT_USAGE, "missing argument");
+	is_int(parse("--listen=yes"), SONDE_EXIT_USAGE, "flag with a value");
+	is_int(parse("--lis"), SONDE_EXIT_USAGE, "no prefix matching of long options");
+	is_int(parse("-q"), SONDE_EXIT_USAGE, "unknown short option");
+
+	is_int(parse("-c one --custom two"), 0, "custom parser");
+	is_int(cfg.custom_calls, 2, "custom parser called twice");
+	is_int(parse("-c bad"), SONDE_EXIT_USAGE, "custom parser's refusal is a usage error");
+
+	is_int(parse("--json --netns lab1 -h"), 0, "common options");
+	ok(common.json && common.help && common.netns && strcmp(common.netns, "lab1") == 0,
+	   "common options recorded");
+	is_int(parse("--version"), 0, "--version");
+	ok(common.version, "version recorded");
+
+	{
+		char *text = NULL;
+		size_t size = 0;
+		FILE *fp = open_memstream(&text, &size);
+
+		applet_print_help(&demo, fp);
+		fclose(fp);
+		ok(strstr(text, "Usage: sonde demo [OPTIONS] HOST PORT") != NULL, "help has usage line");
+		ok(strstr(text, "  -w, --wait SECS") != NULL, "help lists option with argument");
+		ok(strstr(text, "(1-65535)") != NULL, "help shows bounds");
+		ok(strstr(text, "--netns NS") != NULL, "help lists common options");
+		free(text);
+	}
+	return tap_exit();
+}
