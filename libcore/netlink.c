@@ -399,6 +399,25 @@ const char *netlink_operstate_name(uint8_t operstate)
 	return operstate < sizeof(names) / sizeof(names[0]) ? names[operstate] : "UNKNOWN";
 }
 
+const char *netlink_route_type_name(uint8_t type, char *buf, size_t size)
+{
+	switch (type) {
+	case RTN_UNSPEC: return "unspec";
+	case RTN_UNICAST: return "unicast";
+	case RTN_LOCAL: return "local";
+	case RTN_BROADCAST: return "broadcast";
+	case RTN_ANYCAST: return "anycast";
+	case RTN_MULTICAST: return "multicast";
+	case RTN_BLACKHOLE: return "blackhole";
+	case RTN_UNREACHABLE: return "unreachable";
+	case RTN_PROHIBIT: return "prohibit";
+	case RTN_THROW: return "throw";
+	case RTN_NAT: return "nat";
+	}
+	snprintf(buf, size, "%u", type);
+	return buf;
+}
+
 const char *netlink_scope_name(uint8_t scope, char *buf, size_t size)
 {
 	switch (scope) {

@@ -17,11 +17,13 @@ const char *resolve_conf_path(void)
 	return path && *path ? path : "/etc/resolv.conf";
 }
 
-static int channel_open(ares_channel *channel)
+/* A channel configured like the system resolver (resolv.conf), with the
+ * options in extra/extra_mask on top. */
+static int channel_open_with(ares_channel *channel, struct ares_options *extra, int extra_mask)
 {
 	static int library_ready;
 	struct ares_options options;
-	int optmask = 0, rc;
+	int optmask = extra_mask, rc;
 
 	if (!library_ready) {
 		rc = ares_library_init(ARES_LIB_INIT_ALL);
@@ -29,7 +31,10 @@ static int channel_open(ares_channel *channel)
 			return -rc;
 		library_ready = 1;
 	}
-	memset(&options, 0, sizeof(options));
+	if (extra)
+		options = *extra;
+	else
+		memset(&options, 0, sizeof(options));
 	if (getenv("SONDE_RESOLV_CONF")) {
 		options.resolvconf_path = (char *)resolve_conf_path();
 		optmask |= ARES_OPT_RESOLVCONF;
@@ -38,34 +43,52 @@ static int channel_open(ares_channel *channel)
 	return rc == ARES_SUCCESS ? 0 : -rc;
 }
 
-/* Runs the channel until no query is pending or the deadline passes. */
-static int channel_run(ares_channel channel, int64_t deadline_ms)
+static int channel_open(ares_channel *channel)
 {
+	return channel_open_with(channel, NULL, 0);
+}
+
+/* Room for the sockets of every channel run together. */
+#define RUN_MAX_CHANNELS 16
+
+/* Runs the channels until no query is pending in any of them or the
+ * deadline passes. */
+static int channels_run(ares_channel *channels, size_t channel_count, int64_t deadline_ms)
+{
+	if (channel_count > RUN_MAX_CHANNELS)
+		return -ARES_EBADQUERY;
 	for (;;) {
-		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-		struct pollfd fds[ARES_GETSOCK_MAXNUM];
-		struct timeval tv, *tvp;
-		int bitmask, nfds = 0, i, wait_ms, left_ms;
+		struct pollfd fds[RUN_MAX_CHANNELS * ARES_GETSOCK_MAXNUM];
+		size_t owner[RUN_MAX_CHANNELS * ARES_GETSOCK_MAXNUM];
+		int nfds = 0, i, wait_ms = 1000, left_ms;
+		size_t c;
 
-		bitmask = ares_getsock(channel, socks, ARES_GETSOCK_MAXNUM);
-		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			short events = 0;
+		for (c = 0; c < channel_count; c++) {
+			ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+			struct timeval tv, *tvp;
+			int bitmask = ares_getsock(channels[c], socks, ARES_GETSOCK_MAXNUM);
 
-			if (ARES_GETSOCK_READABLE(bitmask, i))
-				events |= POLLIN;
-			if (ARES_GETSOCK_WRITABLE(bitmask, i))
-				events |= POLLOUT;
-			if (events) {
-				fds[nfds].fd = socks[i];
-				fds[nfds].events = events;
-				fds[nfds].revents = 0;
-				nfds++;
+			for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+				short events = 0;
+
+				if (ARES_GETSOCK_READABLE(bitmask, i))
+					events |= POLLIN;
+				if (ARES_GETSOCK_WRITABLE(bitmask, i))
+					events |= POLLOUT;
+				if (events) {
+					fds[nfds].fd = socks[i];
+					fds[nfds].events = events;
+					fds[nfds].revents = 0;
+					owner[nfds] = c;
+					nfds++;
+				}
 			}
+			tvp = ares_timeout(channels[c], NULL, &tv);
+			if (tvp && tvp->tv_sec * 1000 + tvp->tv_usec / 1000 < wait_ms)
+				wait_ms = (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000);
 		}
 		if (nfds == 0)
 			return 0;
-		tvp = ares_timeout(channel, NULL, &tv);
-		wait_ms = tvp ? (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000) : 1000;
 		left_ms = deadline_poll_ms(deadline_ms);
 		if (left_ms == 0)
 			return -ARES_ETIMEOUT;
@@ -79,11 +102,17 @@ static int channel_run(ares_channel channel, int64_t deadline_ms)
 			ares_socket_t wfd = (fds[i].revents & POLLOUT) ? fds[i].fd : ARES_SOCKET_BAD;
 
 			if (rfd != ARES_SOCKET_BAD || wfd != ARES_SOCKET_BAD)
-				ares_process_fd(channel, rfd, wfd);
+				ares_process_fd(channels[owner[i]], rfd, wfd);
 		}
 		/* Time-outs and retries are handled inside process_fd. */
-		ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+		for (c = 0; c < channel_count; c++)
+			ares_process_fd(channels[c], ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 	}
+}
+
+static int channel_run(ares_channel channel, int64_t deadline_ms)
+{
+	return channels_run(&channel, 1, deadline_ms);
 }
 
 struct host_query {
@@ -205,4 +234,128 @@ const char *resolve_strerror(int err)
 	case ARES_EBADNAME: return "not a numeric address (name lookups are off)";
 	default: return ares_strerror(status);
 	}
+}
+
+/* --- probing one nameserver ------------------------------------------ */
+
+#define DNS_CLASS_IN 1
+
+struct probe_query {
+	struct resolve_probe *probe;
+	int64_t sent_ns;
+	bool done;
+};
+
+/* The reply's header says what the server thought of the query; the answer
+ * records themselves do not matter here. */
+static void probe_reply_read(struct resolve_probe *probe, const unsigned char *reply, int len)
+{
+	if (len < 12) {
+		probe->status = -ARES_EBADRESP;
+		return;
+	}
+	probe->status = 0;
+	probe->authoritative = reply[2] & 0x04;
+	probe->truncated = reply[2] & 0x02;
+	probe->recursion_available = reply[3] & 0x80;
+	probe->rcode = reply[3] & 0x0f;
+	probe->answer_count = (unsigned)(reply[6] << 8 | reply[7]);
+}
+
+static void probe_query_done(void *arg, int status, int timeouts, unsigned char *reply, int reply_len)
+{
+	struct probe_query *q = arg;
+
+	/* ares_destroy() cancels with ARES_EDESTRUCTION after the deadline:
+	 * that is a time-out, already recorded. */
+	if (q->done || status == ARES_EDESTRUCTION)
+		return;
+	q->done = true;
+	q->probe->rtt_ms = ns_to_ms(mono_ns() - q->sent_ns);
+	if (status == ARES_SUCCESS && reply)
+		probe_reply_read(q->probe, reply, reply_len);
+	else
+		q->probe->status = -status;
+}
+
+/* A channel that sends to server only: one try, no resolv.conf servers,
+ * and every reply handed over whatever its rcode. */
+static int probe_channel_open(const struct sonde_addr *server, int timeout_ms, ares_channel *channel)
+{
+	struct ares_options options;
+	char server_text[ADDR_STRLEN];
+	int rc;
+
+	memset(&options, 0, sizeof(options));
+	options.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH;
+	options.tries = 1;
+	options.timeout = timeout_ms;
+	rc = channel_open_with(channel, &options, ARES_OPT_FLAGS | ARES_OPT_TRIES | ARES_OPT_TIMEOUTMS);
+	if (rc < 0)
+		return rc;
+	/* "10.0.0.1:53", "[fe80::1%eth0]:53": the text form keeps the scope. */
+	rc = ares_set_servers_ports_csv(*channel, addr_format(server, server_text, sizeof(server_text)));
+	if (rc != ARES_SUCCESS) {
+		ares_destroy(*channel);
+		return -rc;
+	}
+	return 0;
+}
+
+int resolve_probe_servers(const char *qname, int qtype, int timeout_ms, struct resolve_probe *probes,
+			  size_t count)
+{
+	ares_channel channels[RESOLVE_MAX_PROBES];
+	struct probe_query queries[RESOLVE_MAX_PROBES];
+	unsigned char *query = NULL;
+	int query_len = 0, rc;
+	size_t opened = 0, i;
+
+	if (count > RESOLVE_MAX_PROBES || timeout_ms <= 0)
+		return -ARES_EBADQUERY;
+	for (i = 0; i < count; i++) {
+		probes[i].status = -ARES_ETIMEOUT;
+		probes[i].rcode = -1;
+		probes[i].answer_count = 0;
+		probes[i].authoritative = probes[i].truncated = probes[i].recursion_available = false;
+		probes[i].rtt_ms = 0;
+	}
+	/* Recursion desired, as a stub resolver asks. */
+	rc = ares_create_query(qname, DNS_CLASS_IN, qtype, 0, 1, &query, &query_len, 0);
+	if (rc != ARES_SUCCESS)
+		return -rc;
+	for (i = 0; i < count; i++) {
+		rc = probe_channel_open(&probes[i].server, timeout_ms, &channels[opened]);
+		if (rc < 0) {
+			probes[i].status = rc;
+			continue;
+		}
+		queries[opened].probe = &probes[i];
+		queries[opened].done = false;
+		queries[opened].sent_ns = mono_ns();
+		ares_send(channels[opened], query, query_len, probe_query_done, &queries[opened]);
+		opened++;
+	}
+	ares_free_string(query);
+	/* c-ares gives up at timeout_ms itself; the margin only guards against
+	 * a channel that never does. */
+	channels_run(channels, opened, deadline_after_ms(timeout_ms + 250));
+	for (i = 0; i < opened; i++) {
+		if (!queries[i].done)
+			queries[i].probe->rtt_ms = ns_to_ms(mono_ns() - queries[i].sent_ns);
+		ares_destroy(channels[i]);
+	}
+	return 0;
+}
+
+const char *resolve_rcode_name(int rcode)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+		"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+	};
+
+	if (rcode >= 0 && (size_t)rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	return "RCODE?";
 }

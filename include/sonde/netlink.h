@@ -93,6 +93,8 @@ bool netlink_route_is_default(const struct netlink_route *route);
 
 /* Names as `ip` prints them: "UP", "LOWERLAYERDOWN", "UNKNOWN"... */
 const char *netlink_operstate_name(uint8_t operstate);
+/* "unicast", "local", "unreachable", "blackhole", "prohibit"..., or the number. */
+const char *netlink_route_type_name(uint8_t type, char *buf, size_t size);
 /* "host", "link", "global", or the number. */
 const char *netlink_scope_name(uint8_t scope, char *buf, size_t size);
 /* "kernel", "boot", "static", "dhcp", "ra"..., or the number. */

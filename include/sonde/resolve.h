@@ -4,6 +4,7 @@
 #ifndef SONDE_RESOLVE_H
 #define SONDE_RESOLVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sonde/addr.h"
@@ -28,5 +29,39 @@ const char *resolve_strerror(int err);
 /* The resolv.conf that c-ares reads: $SONDE_RESOLV_CONF (a test seam) or
  * /etc/resolv.conf. */
 const char *resolve_conf_path(void);
+
+/* A live query to one nameserver, bypassing resolv.conf's server list: does
+ * that server answer at all, how fast, and with what rcode.  Any reply,
+ * REFUSED and SERVFAIL included, proves the server is reachable. */
+#define RESOLVE_MAX_PROBES 16
+
+/* Query types for probes (the DNS numbers). */
+enum resolve_qtype {
+	RESOLVE_QTYPE_A = 1,
+	RESOLVE_QTYPE_NS = 2,
+	RESOLVE_QTYPE_SOA = 6,
+	RESOLVE_QTYPE_AAAA = 28,
+};
+
+struct resolve_probe {
+	struct sonde_addr server;   /* in: the nameserver with its port (53) */
+	int status;                 /* 0: a reply came; else a negative c-ares status
+				     * (-ARES_ETIMEOUT, -ARES_ECONNREFUSED...) */
+	int rcode;                  /* the reply's RCODE (0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN,
+				     * 5 REFUSED), -1 without a reply */
+	unsigned answer_count;      /* ANCOUNT */
+	bool authoritative, truncated, recursion_available;
+	double rtt_ms;              /* query sent to reply, or to giving up */
+};
+
+/* Sends the query (qname, qtype: RESOLVE_QTYPE_SOA...; "." is the root) to
+ * every probe's server at once, one try each (UDP, TCP when the reply is
+ * truncated), and waits up to timeout_ms.  Results are in probes[].
+ * Returns 0, or a negative c-ares status when the query cannot be built
+ * (-ARES_EBADNAME) or count exceeds RESOLVE_MAX_PROBES (-ARES_EBADQUERY). */
+int resolve_probe_servers(const char *qname, int qtype, int timeout_ms, struct resolve_probe *probes,
+			  size_t count);
+/* "NOERROR", "NXDOMAIN", "REFUSED"...; "RCODE?" for others. */
+const char *resolve_rcode_name(int rcode);
 
 #endif

@@ -95,6 +95,8 @@ static void test_names(void)
 	is_str(netlink_protocol_name(RTPROT_KERNEL, buf, sizeof(buf)), "kernel", "protocol kernel");
 	is_str(netlink_table_name(RT_TABLE_MAIN, buf, sizeof(buf)), "main", "table main");
 	is_str(netlink_table_name(100, buf, sizeof(buf)), "100", "table by number");
+	is_str(netlink_route_type_name(RTN_BLACKHOLE, buf, sizeof(buf)), "blackhole", "route type blackhole");
+	is_str(netlink_route_type_name(99, buf, sizeof(buf)), "99", "route type by number");
 	is_str(netlink_mac_format(mac, sizeof(mac), buf, sizeof(buf)), "02:42:ac:11:00:02", "mac format");
 	is_str(netlink_mac_format(mac, 0, buf, sizeof(buf)), "", "empty mac");
 	is_str(netlink_mac_format(mac, sizeof(mac), buf, 8), "02:42", "mac format truncates at whole bytes");
