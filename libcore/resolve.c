@@ -71,9 +71,11 @@ static int channels_run(ares_channel *channels, size_t channel_count, int64_t de
 			for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
 				short events = 0;
 
-				if (ARES_GETSOCK_READABLE(bitmask, i))
+				/* c-ares' own macros shift a signed 1 into the sign bit for
+				 * the last socket: test the bits unsigned instead. */
+				if ((unsigned)bitmask & (1u << i))
 					events |= POLLIN;
-				if (ARES_GETSOCK_WRITABLE(bitmask, i))
+				if ((unsigned)bitmask & (1u << (i + ARES_GETSOCK_MAXNUM)))
 					events |= POLLOUT;
 				if (events) {
 					fds[nfds].fd = socks[i];
