@@ -133,6 +133,16 @@ is "$(section_of "$OUT" routes)" "$(section_of "$DOCTOR_JSON_INSIDE" routes)" "-
 like "$(json_get '[c["message"] for c in d["checks"] if c["name"] == "netns"][0]')" "net:\[$ns_inode\], entered with --netns" \
 	"--netns: the namespace is named in identity"
 
+# --netns PID: that process's resolv.conf (here the one ip netns exec mounted).
+lab_bg client sleep 60
+run env -u SONDE_RESOLV_CONF -u KUBERNETES_SERVICE_HOST "$SONDE" doctor --timeout 2 --netns "$LAST_BG_PID"
+ok_rc "$RC" 0 "--netns PID: exit 0"
+like "$OUT" "^PASS  dns        /proc/$LAST_BG_PID/root/etc/resolv.conf: 1 nameserver, search default.svc.cluster.local" \
+	"--netns PID: the process's own resolv.conf"
+like "$OUT" "^PASS  dns        nameserver $DNS_V4 answered in" "--netns PID: its nameserver answers"
+is "$(section_of "$(env -u SONDE_RESOLV_CONF "$SONDE" doctor --timeout 2 --json --netns "$LAST_BG_PID")" interfaces)" \
+	"$(section_of "$DOCTOR_JSON_INSIDE" interfaces)" "--netns PID: same interface report as inside"
+
 # -v prints each check's fields under it.
 pod_doctor -v
 like "$OUT" '^ +mtu: 1500$' "-v: detail lines"
