@@ -216,21 +216,27 @@ static void render_field(struct sonde_out *out, const struct doctor_field *field
 		out_text(out, "\n");
 }
 
+/* JSON statuses are lower case, like the summary's keys. */
+static const char *status_key(enum doctor_status status)
+{
+	switch (status) {
+	case DOCTOR_PASS: return "pass";
+	case DOCTOR_WARN: return "warn";
+	case DOCTOR_FAIL: return "fail";
+	case DOCTOR_INFO: break;
+	}
+	return "info";
+}
+
 void doctor_render_check(struct sonde_out *out, const struct doctor_check *check, int verbose)
 {
 	bool json = out_is_json(out);
-	char status_lower[8];
 	size_t i;
-
-	/* JSON statuses are lower case ("pass"), like the summary's keys. */
-	for (i = 0; i + 1 < sizeof(status_lower) && doctor_status_name(check->status)[i]; i++)
-		status_lower[i] = (char)(doctor_status_name(check->status)[i] | 0x20);
-	status_lower[i] = '\0';
 
 	out_open_object(out, NULL);
 	out_print_str(out, "section", NULL, check->section);
 	out_print_str(out, "name", NULL, check->name);
-	out_print_str(out, "status", NULL, status_lower);
+	out_print_str(out, "status", NULL, status_key(check->status));
 	out_print_str(out, "message", NULL, check->message);
 	out_text(out, "%-4s  %-10s %s\n", doctor_status_name(check->status), check->section, check->message);
 	for (i = 0; i < check->field_count; i++)

@@ -371,10 +371,16 @@ static void check_missing_default(struct doctor_check *check, const struct net_s
 		return;
 	}
 	if (family_is_connected(snap, family)) {
-		check_set_message(check, DOCTOR_WARN,
-				  "no %s default route: only %s are reachable (%s); anything else fails with "
-				  "'Network is unreachable'",
-				  label, reachable_count ? "these networks" : "no networks", reachable);
+		if (reachable_count)
+			check_set_message(check, DOCTOR_WARN,
+					  "no %s default route: only these networks are reachable (%s); anything "
+					  "else fails with 'Network is unreachable'",
+					  label, reachable);
+		else
+			check_set_message(check, DOCTOR_WARN,
+					  "no %s default route and no other route: %s addresses are configured but "
+					  "nothing is reachable through them",
+					  label, label);
 		return;
 	}
 	if (family_has_default(snap, other) || family_is_connected(snap, other)) {
