@@ -78,7 +78,8 @@ test-deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	./$(BUILD)/sonde doctor
+	@# A FAILed check is a finding about this machine, not a failed build.
+	-./$(BUILD)/sonde doctor
 
 # `make test`: the whole suite, as CI runs it.
 test: test-deps
