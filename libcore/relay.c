@@ -87,22 +87,18 @@ static short op_events(short want, short normal)
 	return want ? want : normal;
 }
 
-/* Translates an op result into "bytes", or 0 with d->want set for a retry.
- * Returns <0 for an error, 0 for nothing moved, >0 bytes. */
+/* Notes what a network op waits for.  Returns n, with "try again later"
+ * (a TLS want, EAGAIN, EINTR) folded into -EAGAIN. */
 static ssize_t net_result(struct direction *d, ssize_t n)
 {
 	d->want = 0;
-	if (n == RELAY_WANT_READ) {
+	if (n == RELAY_WANT_READ)
 		d->want = POLLIN;
-		return 0;
-	}
-	if (n == RELAY_WANT_WRITE) {
+	else if (n == RELAY_WANT_WRITE)
 		d->want = POLLOUT;
-		return 0;
-	}
-	if (n == -EAGAIN || n == -EWOULDBLOCK || n == -EINTR)
-		return 0;
-	return n;
+	else if (n != -EWOULDBLOCK && n != -EINTR)
+		return n;
+	return -EAGAIN;
 }
 
 struct pump {
@@ -137,6 +133,8 @@ static void send_net(struct pump *p)
 	const struct relay_net *net = p->net;
 	ssize_t n = net_result(&p->up, net->ops->send(net->ctx, p->up.buf + p->up.off, p->up.len - p->up.off));
 
+	if (n == -EAGAIN)
+		return;
 	if (n > 0) {
 		p->stats->bytes_sent += (uint64_t)n;
 		/* A datagram goes whole or not at all. */
@@ -162,12 +160,14 @@ static void recv_net(struct pump *p)
 	const struct relay_net *net = p->net;
 	ssize_t n = net_result(&p->down, net->ops->recv(net->ctx, p->down.buf, RELAY_BUF_SIZE));
 
+	if (n == -EAGAIN)
+		return;
 	if (n > 0) {
 		p->stats->bytes_received += (uint64_t)n;
 		p->down.len = (size_t)n;
 		p->down.off = 0;
 		p->moved = true;
-	} else if (n == 0 && !p->down.want) {
+	} else if (n == 0) {
 		/* A zero-length datagram is a datagram, not an end. */
 		if (!net->datagram)
 			p->down.source_ended = true;
