@@ -292,6 +292,9 @@ const struct sonde_applet applet_nc = {
 	.options = nc_options,
 	.config_size = sizeof(struct nc_config),
 	.init = nc_init,
+	.exit_codes = "0 success (a port open, a session ended normally), 1 failure (could not "
+		      "connect, TLS failed, ports closed), 2 usage error, 3 missing privilege for --netns "
+		      "(docs/nc.md).",
 	.min_args = 0,
 	.max_args = -1,
 	.main = nc_main,
