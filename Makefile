@@ -41,6 +41,13 @@ LIBS       := -lnl-nf-3 -lnl-route-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto -
 LDFLAGS    ?=
 ALL_LDFLAGS:= $(LINK_MODE) $(SAN_FLAGS) -Wl,--gc-sections $(WRAP_NSS) $(LDFLAGS)
 
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 CORE_SRC   := $(sort $(wildcard libcore/*.c))
 APPLET_SRC := $(sort $(wildcard applets/*.c))
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
@@ -53,22 +60,26 @@ all: $(BUILD)/sonde $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libcore.a: $(CORE_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $^
 
 # The link must not pull any glibc NSS function: in an empty container they
 # fail.  The linker warns when one is pulled; such a warning fails the build.
 $(BUILD)/sonde: $(APPLET_OBJ) $(BUILD)/libcore.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(APPLET_OBJ) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $(BUILD)/link.log || { cat $(BUILD)/link.log; exit 1; }
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(APPLET_OBJ) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $(BUILD)/link.log || { cat $(BUILD)/link.log; exit 1; }
 	@if grep -E "Using '(getaddrinfo|gethostbyname[a-z0-9_]*|getservby[a-z_]*|getnameinfo)'" $(BUILD)/link.log; then \
 	  echo "error: an NSS name lookup was linked in (see above); route it through c-ares" >&2; rm -f $@; exit 1; fi
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcore.a tests/unit/tap.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(ALL_LDFLAGS) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $@.link.log || { cat $@.link.log; exit 1; }
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(ALL_LDFLAGS) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $@.link.log || { cat $@.link.log; exit 1; }
 
 deps:
 	@sh packaging/install-deps.sh build
