@@ -3,6 +3,7 @@
  * The pieces: this file (options, operand checks, shared reporting),
  * nc_scan.c (-z) and nc_session.c (connections that carry data). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,11 +78,14 @@ static void nc_init(void *config)
 	cfg->quit_after_eof_secs = -1;
 }
 
-static int usage_error(const char *fmt, const char *arg)
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
 	char text[256];
+	va_list ap;
 
-	snprintf(text, sizeof(text), fmt, arg);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
 	sonde_err("%s (see --help)", text);
 	return SONDE_EXIT_USAGE;
 }
@@ -94,23 +98,23 @@ static int check_combinations(const struct sonde_ctx *ctx, struct nc_config *cfg
 	if (cfg->ssl_verify)
 		cfg->ssl = true;
 	if (cfg->ipv4 && cfg->ipv6)
-		return usage_error("-4 and -6 exclude each other%s", "");
+		return usage_error("-4 and -6 exclude each other");
 	if (cfg->listen && cfg->zero_io)
-		return usage_error("-l and -z exclude each other%s", "");
+		return usage_error("-l and -z exclude each other");
 	if (cfg->keep_listening && !cfg->listen)
-		return usage_error("-k needs -l%s", "");
+		return usage_error("-k needs -l");
 	if (cfg->listen && cfg->source_host)
-		return usage_error("-s does not apply to -l: give the address to listen on as HOST%s", "");
+		return usage_error("-s does not apply to -l: give the address to listen on as HOST");
 	if (cfg->ssl && cfg->listen)
-		return usage_error("--ssl with -l is not implemented: sonde nc is a TLS client only%s", "");
+		return usage_error("--ssl only connects: sonde nc is a TLS client, not a TLS server");
 	if (cfg->ssl && (cfg->udp || cfg->unix_socket))
-		return usage_error("--ssl needs a TCP connection (not -u or -U)%s", "");
+		return usage_error("--ssl needs a TCP connection (not -u or -U)");
 	if (cfg->ssl && cfg->zero_io)
-		return usage_error("--ssl does not apply to -z (no data is exchanged)%s", "");
+		return usage_error("--ssl does not apply to -z (no data is exchanged)");
 	if (cfg->unix_socket && cfg->zero_io)
-		return usage_error("-z does not apply to -U%s", "");
+		return usage_error("-z does not apply to -U");
 	if (ctx->json && !cfg->zero_io)
-		return usage_error("--json needs -z: in data mode standard output carries the stream%s", "");
+		return usage_error("--json needs -z: in data mode standard output carries the stream");
 	return 0;
 }
 

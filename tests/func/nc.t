@@ -31,7 +31,7 @@ usage_case "no operand" "missing operand"
 usage_case "-p 99999" "-p: not a port number" -l -p 99999
 usage_case "-k without -l" "-k needs -l" -k 127.0.0.1 80
 usage_case "-l with -z" "-l and -z exclude each other" -l -z 80
-usage_case "--ssl with -l" "--ssl with -l is not implemented" --ssl -l 8443
+usage_case "--ssl with -l" "--ssl only connects: sonde nc is a TLS client, not a TLS server" --ssl -l 8443
 usage_case "--json in data mode" "--json needs -z" --json 127.0.0.1 80
 usage_case "range in data mode" "'80-81' names several ports" 127.0.0.1 80-81
 usage_case "-w garbage" "-w: not a number" -w soon 127.0.0.1 80
