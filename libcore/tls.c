@@ -1,8 +1,11 @@
 /* TLS client over OpenSSL.  The socket stays non-blocking: the handshake is
  * driven by poll() with a deadline, and reads and writes report what they
- * wait for instead of blocking. */
+ * wait for instead of blocking.  Session set-up (versions, ciphers, trust,
+ * names) is in tls_setup.c; this file runs the handshake and answers
+ * questions about the result. */
 #include <errno.h>
 #include <openssl/err.h>
+#include <openssl/ocsp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
@@ -11,26 +14,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "sonde/addr.h"
 #include "sonde/clock.h"
 #include "sonde/tls.h"
+#include "tls_impl.h"
 
-struct tls_session {
-	SSL_CTX *ctx;
-	SSL *ssl;
-	int fd;
-	bool verified;
-};
-
-static bool is_ip_literal(const char *host)
-{
-	struct sonde_addr addr;
-
-	return addr_parse_ip(host, 0, AF_UNSPEC, &addr) == 0;
-}
-
-/* The newest OpenSSL error as a short reason ("wrong version number"). */
-static void openssl_reason(char *why, size_t size, const char *fallback)
+void tls_openssl_reason(char *why, size_t size, const char *fallback)
 {
 	unsigned long code = ERR_peek_last_error();
 	const char *reason = code ? ERR_reason_error_string(code) : NULL;
@@ -39,83 +27,74 @@ static void openssl_reason(char *why, size_t size, const char *fallback)
 	ERR_clear_error();
 }
 
-static int configure_verification(struct tls_session *s, const struct tls_client_config *config,
-				  char *why, size_t why_size)
-{
-	X509_VERIFY_PARAM *param;
-	int ok;
-
-	if (!config->verify) {
-		SSL_set_verify(s->ssl, SSL_VERIFY_NONE, NULL);
-		return 0;
-	}
-	ok = config->ca_file ? SSL_CTX_load_verify_locations(s->ctx, config->ca_file, NULL)
-			     : SSL_CTX_set_default_verify_paths(s->ctx);
-	if (ok != 1) {
-		char reason[128];
-
-		openssl_reason(reason, sizeof(reason), "unreadable");
-		snprintf(why, why_size, "cannot load CA certificates%s%s: %s", config->ca_file ? " from " : "",
-			 config->ca_file ? config->ca_file : "", reason);
-		return -EINVAL;
-	}
-	SSL_set_verify(s->ssl, SSL_VERIFY_PEER, NULL);
-	param = SSL_get0_param(s->ssl);
-	if (is_ip_literal(config->server_name))
-		ok = X509_VERIFY_PARAM_set1_ip_asc(param, config->server_name);
-	else
-		ok = SSL_set1_host(s->ssl, config->server_name);
-	if (ok != 1) {
-		snprintf(why, why_size, "cannot verify against '%s'", config->server_name);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int session_new(int fd, const struct tls_client_config *config, struct tls_session **out, char *why,
-		       size_t why_size)
-{
-	struct tls_session *s = calloc(1, sizeof(*s));
-	int rc;
-
-	if (!s)
-		return -ENOMEM;
-	s->fd = fd;
-	s->ctx = SSL_CTX_new(TLS_client_method());
-	s->ssl = s->ctx ? SSL_new(s->ctx) : NULL;
-	if (!s->ssl) {
-		openssl_reason(why, why_size, "cannot create a TLS context");
-		tls_session_free(s);
-		return -ENOMEM;
-	}
-	/* A peer that closes without close_notify ends the stream (as plain TCP
-	 * would), and writes may complete in parts like send(). */
-	SSL_set_options(s->ssl, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	SSL_set_mode(s->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-	if (config->server_name && !is_ip_literal(config->server_name))
-		SSL_set_tlsext_host_name(s->ssl, config->server_name);
-	rc = configure_verification(s, config, why, why_size);
-	if (rc < 0 || SSL_set_fd(s->ssl, fd) != 1) {
-		if (rc == 0)
-			openssl_reason(why, why_size, "cannot attach the socket");
-		tls_session_free(s);
-		return rc < 0 ? rc : -EINVAL;
-	}
-	*out = s;
-	return 0;
-}
-
 static void handshake_failure(struct tls_session *s, int ssl_error, char *why, size_t why_size)
 {
-	long verify = SSL_get_verify_result(s->ssl);
-
-	if (verify != X509_V_OK) {
-		snprintf(why, why_size, "certificate verify failed: %s", X509_verify_cert_error_string(verify));
+	if (s->first_verify_error != X509_V_OK && !s->config_report_only) {
+		snprintf(why, why_size, "certificate verify failed: %s",
+			 X509_verify_cert_error_string(s->first_verify_error));
 		ERR_clear_error();
 	} else if (ssl_error == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0) {
 		snprintf(why, why_size, "%s", errno ? strerror(errno) : "connection closed during the handshake");
 	} else {
-		openssl_reason(why, why_size, "handshake failed");
+		tls_openssl_reason(why, why_size, "handshake failed");
+	}
+}
+
+static int handshake_error_code(const struct tls_session *s, int ssl_error, int saved_errno)
+{
+	if (s->first_verify_error != X509_V_OK && !s->config_report_only)
+		return -EKEYREJECTED;
+	if (ssl_error == SSL_ERROR_SYSCALL && saved_errno)
+		return -saved_errno;
+	return -EPROTO;
+}
+
+/* The name check done after the handshake, so that report_only sessions
+ * learn it apart from the chain's verdict. */
+static void check_name(struct tls_session *s)
+{
+	X509 *leaf = SSL_get0_peer_certificate(s->ssl);
+
+	if (!s->verify || !s->verify_name[0] || !leaf)
+		return;
+	s->name_checked = true;
+	if (tls_is_ip_literal(s->verify_name))
+		s->name_matched = X509_check_ip_asc(leaf, s->verify_name, 0) == 1;
+	else
+		s->name_matched = X509_check_host(leaf, s->verify_name, 0, 0, NULL) == 1;
+}
+
+static int handshake(struct tls_session *s, int64_t deadline, char *why, size_t why_size)
+{
+	for (;;) {
+		struct pollfd pfd = { s->fd, 0, 0 };
+		int ssl_error, ready, rc, saved_errno;
+
+		errno = 0;
+		rc = SSL_connect(s->ssl);
+		if (rc == 1)
+			return 0;
+		saved_errno = errno;
+		ssl_error = SSL_get_error(s->ssl, rc);
+		if (ssl_error == SSL_ERROR_WANT_READ)
+			pfd.events = POLLIN;
+		else if (ssl_error == SSL_ERROR_WANT_WRITE)
+			pfd.events = POLLOUT;
+		else {
+			errno = saved_errno;
+			handshake_failure(s, ssl_error, why, why_size);
+			return handshake_error_code(s, ssl_error, saved_errno);
+		}
+		ready = poll(&pfd, 1, deadline ? deadline_poll_ms(deadline) : -1);
+		if (ready == 0 || (deadline && deadline_passed(deadline))) {
+			snprintf(why, why_size, "handshake timed out");
+			return -ETIMEDOUT;
+		}
+		if (ready < 0 && errno != EINTR) {
+			rc = -errno;
+			snprintf(why, why_size, "poll: %s", strerror(errno));
+			return rc;
+		}
 	}
 }
 
@@ -128,41 +107,15 @@ int tls_session_connect(int fd, const struct tls_client_config *config, struct t
 
 	*session = NULL;
 	why[0] = '\0';
-	rc = session_new(fd, config, &s, why, why_size);
+	rc = tls_session_new(fd, config, &s, why, why_size);
 	if (rc < 0)
 		return rc;
-	for (;;) {
-		struct pollfd pfd = { fd, 0, 0 };
-		int ssl_error, ready;
-
-		errno = 0;
-		rc = SSL_connect(s->ssl);
-		if (rc == 1)
-			break;
-		ssl_error = SSL_get_error(s->ssl, rc);
-		if (ssl_error == SSL_ERROR_WANT_READ)
-			pfd.events = POLLIN;
-		else if (ssl_error == SSL_ERROR_WANT_WRITE)
-			pfd.events = POLLOUT;
-		else {
-			handshake_failure(s, ssl_error, why, why_size);
-			tls_session_free(s);
-			return ssl_error == SSL_ERROR_SYSCALL && errno ? -errno : -EPROTO;
-		}
-		ready = poll(&pfd, 1, deadline ? deadline_poll_ms(deadline) : -1);
-		if (ready == 0 || (deadline && deadline_passed(deadline))) {
-			snprintf(why, why_size, "handshake timed out");
-			tls_session_free(s);
-			return -ETIMEDOUT;
-		}
-		if (ready < 0 && errno != EINTR) {
-			rc = -errno;
-			snprintf(why, why_size, "poll: %s", strerror(errno));
-			tls_session_free(s);
-			return rc;
-		}
+	rc = handshake(s, deadline, why, why_size);
+	if (rc < 0) {
+		tls_session_free(s);
+		return rc;
 	}
-	s->verified = config->verify && SSL_get_verify_result(s->ssl) == X509_V_OK;
+	check_name(s);
 	*session = s;
 	return 0;
 }
@@ -243,6 +196,8 @@ const struct relay_net_ops tls_session_relay_ops = {
 	.pending = tls_session_pending,
 };
 
+/* --- what was negotiated ---------------------------------------------------- */
+
 const char *tls_session_version(const struct tls_session *s)
 {
 	return SSL_get_version(s->ssl);
@@ -253,39 +208,160 @@ const char *tls_session_cipher(const struct tls_session *s)
 	return SSL_get_cipher_name(s->ssl);
 }
 
-bool tls_session_verified(const struct tls_session *s)
+const char *tls_session_alpn(const struct tls_session *s, char *buf, size_t size)
 {
-	return s->verified;
+	const unsigned char *proto = NULL;
+	unsigned int len = 0;
+
+	SSL_get0_alpn_selected(s->ssl, &proto, &len);
+	if (!proto || len == 0)
+		return NULL;
+	snprintf(buf, size, "%.*s", (int)len, (const char *)proto);
+	return buf;
 }
 
-static void name_line(X509_NAME *name, char *buf, size_t size)
+const char *tls_session_group(const struct tls_session *s)
 {
-	BIO *bio = BIO_new(BIO_s_mem());
-	int len;
+	EVP_PKEY *key = NULL;
 
-	buf[0] = '\0';
-	if (!bio || !name) {
-		BIO_free(bio);
-		return;
+	if (!s->group[0] && SSL_get_peer_tmp_key(s->ssl, &key) == 1 && key) {
+		size_t len = 0;
+		struct tls_session *w = (struct tls_session *)s; /* a cache filled once */
+
+		if (EVP_PKEY_get_group_name(key, w->group, sizeof(w->group), &len) != 1 || !w->group[0])
+			snprintf(w->group, sizeof(w->group), "%s", EVP_PKEY_get0_type_name(key));
+		EVP_PKEY_free(key);
 	}
-	X509_NAME_print_ex(bio, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-	len = BIO_read(bio, buf, (int)size - 1);
-	buf[len > 0 ? len : 0] = '\0';
-	BIO_free(bio);
+	return s->group[0] ? s->group : NULL;
+}
+
+bool tls_session_resumed(const struct tls_session *s)
+{
+	return SSL_session_reused(s->ssl) == 1;
+}
+
+bool tls_session_verified(const struct tls_session *s)
+{
+	return s->verify && !s->no_trust_store && s->first_verify_error == X509_V_OK &&
+	       SSL_get_verify_result(s->ssl) == X509_V_OK && (!s->name_checked || s->name_matched);
 }
 
 void tls_session_peer_subject(const struct tls_session *s, char *buf, size_t size)
 {
-	X509 *cert = SSL_get1_peer_certificate(s->ssl);
+	X509 *cert = SSL_get0_peer_certificate(s->ssl);
 
-	name_line(cert ? X509_get_subject_name(cert) : NULL, buf, size);
-	X509_free(cert);
+	x509_name_line(cert ? X509_get_subject_name(cert) : NULL, buf, size);
 }
 
 void tls_session_peer_issuer(const struct tls_session *s, char *buf, size_t size)
 {
-	X509 *cert = SSL_get1_peer_certificate(s->ssl);
+	X509 *cert = SSL_get0_peer_certificate(s->ssl);
 
-	name_line(cert ? X509_get_issuer_name(cert) : NULL, buf, size);
-	X509_free(cert);
+	x509_name_line(cert ? X509_get_issuer_name(cert) : NULL, buf, size);
+}
+
+void tls_session_verification(const struct tls_session *s, struct tls_verification *v)
+{
+	long result = SSL_get_verify_result(s->ssl);
+
+	memset(v, 0, sizeof(*v));
+	v->attempted = s->verify;
+	v->no_trust_store = s->no_trust_store;
+	v->error = s->first_verify_error != X509_V_OK ? s->first_verify_error : (int)result;
+	v->error_depth = s->first_verify_error != X509_V_OK ? s->first_verify_depth : 0;
+	v->reason = X509_verify_cert_error_string(v->error);
+	v->name_checked = s->name_checked;
+	v->name_matched = s->name_matched;
+	v->name = s->verify_name;
+	snprintf(v->trust_source, sizeof(v->trust_source), "%s", s->trust_source);
+}
+
+static int chain_infos(STACK_OF(X509) *certs, struct x509_info **chain)
+{
+	int count = certs ? sk_X509_num(certs) : 0, i;
+	struct x509_info *list;
+
+	*chain = NULL;
+	if (count <= 0)
+		return 0;
+	list = calloc((size_t)count, sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		if (x509_inspect(sk_X509_value(certs, i), &list[i]) < 0) {
+			x509_info_array_free(list, (size_t)i);
+			return -ENOMEM;
+		}
+	}
+	*chain = list;
+	return count;
+}
+
+int tls_session_peer_chain(const struct tls_session *s, bool verified, struct x509_info **chain)
+{
+	if (verified)
+		return s->first_verify_error == X509_V_OK && !s->no_trust_store
+			       ? chain_infos(SSL_get0_verified_chain(s->ssl), chain)
+			       : (*chain = NULL, 0);
+	/* On the client side the chain as sent includes the leaf. */
+	return chain_infos(SSL_get_peer_cert_chain(s->ssl), chain);
+}
+
+/* --- OCSP staple -------------------------------------------------------------- */
+
+static enum tls_ocsp_status basic_response_status(OCSP_BASICRESP *basic)
+{
+	enum tls_ocsp_status status = TLS_OCSP_INVALID;
+	int i, count = OCSP_resp_count(basic);
+
+	/* A staple answers for the leaf; a responder may add others. */
+	for (i = 0; i < count; i++) {
+		int reason = 0, cert_status = OCSP_single_get0_status(OCSP_resp_get0(basic, i), &reason, NULL,
+								      NULL, NULL);
+
+		if (cert_status == V_OCSP_CERTSTATUS_REVOKED)
+			return TLS_OCSP_REVOKED;
+		if (cert_status == V_OCSP_CERTSTATUS_GOOD)
+			status = TLS_OCSP_GOOD;
+		else if (cert_status == V_OCSP_CERTSTATUS_UNKNOWN && status != TLS_OCSP_GOOD)
+			status = TLS_OCSP_UNKNOWN;
+	}
+	return status;
+}
+
+enum tls_ocsp_status tls_session_ocsp(const struct tls_session *s)
+{
+	const unsigned char *der = NULL;
+	long len;
+	OCSP_RESPONSE *response;
+	OCSP_BASICRESP *basic;
+	enum tls_ocsp_status status = TLS_OCSP_INVALID;
+
+	if (!s->want_ocsp)
+		return TLS_OCSP_NOT_REQUESTED;
+	len = SSL_get_tlsext_status_ocsp_resp(s->ssl, &der);
+	if (len <= 0 || !der)
+		return TLS_OCSP_NONE;
+	response = d2i_OCSP_RESPONSE(NULL, &der, len);
+	if (response && OCSP_response_status(response) == OCSP_RESPONSE_STATUS_SUCCESSFUL &&
+	    (basic = OCSP_response_get1_basic(response))) {
+		status = basic_response_status(basic);
+		OCSP_BASICRESP_free(basic);
+	}
+	OCSP_RESPONSE_free(response);
+	ERR_clear_error();
+	return status;
+}
+
+const char *tls_ocsp_status_name(enum tls_ocsp_status status)
+{
+	switch (status) {
+	case TLS_OCSP_NOT_REQUESTED: return "not requested";
+	case TLS_OCSP_NONE: return "none";
+	case TLS_OCSP_GOOD: return "good";
+	case TLS_OCSP_REVOKED: return "revoked";
+	case TLS_OCSP_UNKNOWN: return "unknown";
+	case TLS_OCSP_INVALID: return "invalid";
+	}
+	return "invalid";
 }

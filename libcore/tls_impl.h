@@ -1,0 +1,34 @@
+/* The TLS session's insides, shared by libcore/tls.c (handshake, results)
+ * and libcore/tls_setup.c (building the OpenSSL context from a config). */
+#ifndef SONDE_TLS_IMPL_H
+#define SONDE_TLS_IMPL_H
+
+#include <openssl/ssl.h>
+#include <stdbool.h>
+
+#include "sonde/tls.h"
+
+struct tls_session {
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int fd;
+	bool verify;             /* verification was asked for */
+	bool config_report_only; /* verification problems do not end the handshake */
+	bool no_trust_store;
+	bool want_ocsp;
+	int first_verify_error;  /* X509_V_OK until the chain check finds a problem */
+	int first_verify_depth;
+	bool name_checked, name_matched;
+	char verify_name[256];
+	char trust_source[300];
+	char group[64];          /* cache for tls_session_group() */
+};
+
+/* Allocates the session and configures it from config (tls_setup.c). */
+int tls_session_new(int fd, const struct tls_client_config *config, struct tls_session **out, char *why,
+		    size_t why_size);
+bool tls_is_ip_literal(const char *host);
+/* The newest OpenSSL error as a short reason ("wrong version number"). */
+void tls_openssl_reason(char *why, size_t size, const char *fallback);
+
+#endif

@@ -1,0 +1,392 @@
+/* Building an OpenSSL client session from a tls_client_config: versions,
+ * security level, ciphers, ALPN, client certificate, trust anchors, the
+ * name to verify and the time to verify at. */
+#include <dirent.h>
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sonde/tls.h"
+#include "tls_impl.h"
+
+bool tls_is_ip_literal(const char *host)
+{
+	struct sonde_addr addr;
+
+	return host && addr_parse_ip(host, 0, AF_UNSPEC, &addr) == 0;
+}
+
+/* --- versions ------------------------------------------------------------------ */
+
+int tls_parse_version(const char *text)
+{
+	static const char *const prefixes[] = { "tlsv", "tls" };
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncasecmp(text, prefixes[i], strlen(prefixes[i])) == 0) {
+			text += strlen(prefixes[i]);
+			break;
+		}
+	if (strcmp(text, "1") == 0 || strcmp(text, "1.0") == 0 || strcmp(text, "10") == 0 ||
+	    strcmp(text, "1_0") == 0)
+		return 10;
+	if (strcmp(text, "1.1") == 0 || strcmp(text, "11") == 0 || strcmp(text, "1_1") == 0)
+		return 11;
+	if (strcmp(text, "1.2") == 0 || strcmp(text, "12") == 0 || strcmp(text, "1_2") == 0)
+		return 12;
+	if (strcmp(text, "1.3") == 0 || strcmp(text, "13") == 0 || strcmp(text, "1_3") == 0)
+		return 13;
+	return -EINVAL;
+}
+
+const char *tls_version_name(int version)
+{
+	switch (version) {
+	case 10: return "TLSv1";
+	case 11: return "TLSv1.1";
+	case 12: return "TLSv1.2";
+	case 13: return "TLSv1.3";
+	}
+	return "unknown";
+}
+
+static int openssl_version(int tenths)
+{
+	switch (tenths) {
+	case 10: return TLS1_VERSION;
+	case 11: return TLS1_1_VERSION;
+	case 12: return TLS1_2_VERSION;
+	case 13: return TLS1_3_VERSION;
+	}
+	return 0;
+}
+
+const char *tls13_all_suites(void)
+{
+	return "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:"
+	       "TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256";
+}
+
+/* --- protocol settings -------------------------------------------------------------- */
+
+/* "h2,http/1.1" in ALPN's wire form (each name after its length byte). */
+static int alpn_wire(const char *list, unsigned char *wire, size_t size, size_t *len)
+{
+	size_t used = 0;
+
+	while (*list) {
+		size_t name_len = strcspn(list, ",");
+
+		if (name_len == 0 || name_len > 255 || used + 1 + name_len > size)
+			return -EINVAL;
+		wire[used++] = (unsigned char)name_len;
+		memcpy(wire + used, list, name_len);
+		used += name_len;
+		list += name_len + (list[name_len] == ',');
+	}
+	*len = used;
+	return used ? 0 : -EINVAL;
+}
+
+static int setup_versions(SSL_CTX *ctx, const struct tls_client_config *c, char *why, size_t why_size)
+{
+	int max = c->max_version ? c->max_version : 13;
+	int min = c->min_version ? c->min_version : (max < TLS_VERSION_DEFAULT_MIN ? max : TLS_VERSION_DEFAULT_MIN);
+	int level = c->security_level_set ? c->security_level : min < 12 ? 0 : TLS_SECLEVEL_DEFAULT;
+
+	if (min > max) {
+		snprintf(why, why_size, "the lowest version (%s) is above the highest (%s)", tls_version_name(min),
+			 tls_version_name(max));
+		return -EINVAL;
+	}
+	SSL_CTX_set_security_level(ctx, level);
+	if (SSL_CTX_set_min_proto_version(ctx, openssl_version(min)) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, openssl_version(max)) != 1) {
+		tls_openssl_reason(why, why_size, "unsupported protocol version");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int setup_protocol(SSL_CTX *ctx, const struct tls_client_config *c, char *why, size_t why_size)
+{
+	unsigned char wire[512];
+	size_t wire_len;
+	int rc = setup_versions(ctx, c, why, why_size);
+
+	if (rc < 0)
+		return rc;
+	if (c->ciphers && SSL_CTX_set_cipher_list(ctx, c->ciphers) != 1) {
+		snprintf(why, why_size, "no usable cipher in '%s'", c->ciphers);
+		ERR_clear_error();
+		return -EINVAL;
+	}
+	if (c->ciphersuites && SSL_CTX_set_ciphersuites(ctx, c->ciphersuites) != 1) {
+		snprintf(why, why_size, "no usable TLS 1.3 suite in '%s'", c->ciphersuites);
+		ERR_clear_error();
+		return -EINVAL;
+	}
+	if (c->alpn) {
+		if (alpn_wire(c->alpn, wire, sizeof(wire), &wire_len) < 0) {
+			snprintf(why, why_size, "bad ALPN list '%s' (names of 1-255 bytes, separated by commas)",
+				 c->alpn);
+			return -EINVAL;
+		}
+		/* This one call returns 0 on success. */
+		if (SSL_CTX_set_alpn_protos(ctx, wire, (unsigned)wire_len) != 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int setup_client_cert(SSL_CTX *ctx, const struct tls_client_config *c, char *why, size_t why_size)
+{
+	const char *key = c->key_file ? c->key_file : c->cert_file;
+	char reason[160];
+
+	if (!c->cert_file)
+		return 0;
+	if (SSL_CTX_use_certificate_chain_file(ctx, c->cert_file) != 1) {
+		tls_openssl_reason(reason, sizeof(reason), "unreadable");
+		snprintf(why, why_size, "cannot load the client certificate from %s: %s", c->cert_file, reason);
+		return -EINVAL;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+		tls_openssl_reason(reason, sizeof(reason), "unreadable");
+		snprintf(why, why_size, "cannot use the private key in %s: %s", key, reason);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* --- trust --------------------------------------------------------------------------- */
+
+static bool readable_file(const char *path)
+{
+	struct stat st;
+
+	return path && stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && access(path, R_OK) == 0;
+}
+
+static bool dir_has_entries(const char *path)
+{
+	DIR *dir = path ? opendir(path) : NULL;
+	struct dirent *entry;
+	bool found = false;
+
+	while (dir && !found && (entry = readdir(dir)))
+		found = entry->d_name[0] != '.';
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+/* Where OpenSSL's default verify paths point ($SSL_CERT_FILE and
+ * $SSL_CERT_DIR first, as OpenSSL itself reads them), and whether anything
+ * is there: an empty container has neither. */
+static bool system_store_present(char *where, size_t size)
+{
+	const char *file = getenv(X509_get_default_cert_file_env());
+	const char *dirs = getenv(X509_get_default_cert_dir_env());
+	char first_dir[256];
+
+	if (!file)
+		file = X509_get_default_cert_file();
+	if (!dirs)
+		dirs = X509_get_default_cert_dir();
+	snprintf(first_dir, sizeof(first_dir), "%.*s", (int)strcspn(dirs, ":"), dirs);
+	if (readable_file(file)) {
+		snprintf(where, size, "system store (%s)", file);
+		return true;
+	}
+	if (dir_has_entries(first_dir)) {
+		snprintf(where, size, "system store (%s)", first_dir);
+		return true;
+	}
+	snprintf(where, size, "no system store (neither %s nor %s exists)", file, first_dir);
+	return false;
+}
+
+static int load_ca_sources(struct tls_session *s, const struct tls_client_config *c, char *why, size_t why_size)
+{
+	struct stat st;
+	char reason[160];
+
+	if (c->ca_path && (stat(c->ca_path, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		snprintf(why, why_size, "cannot load CA certificates from %s: not a directory", c->ca_path);
+		return -EINVAL;
+	}
+	if (SSL_CTX_load_verify_locations(s->ctx, c->ca_file, c->ca_path) != 1) {
+		tls_openssl_reason(reason, sizeof(reason), "unreadable");
+		snprintf(why, why_size, "cannot load CA certificates from %s: %s", c->ca_file ? c->ca_file : c->ca_path,
+			 reason);
+		return -EINVAL;
+	}
+	snprintf(s->trust_source, sizeof(s->trust_source), "%s%s%s%s", c->ca_file ? "CA file " : "",
+		 c->ca_file ? c->ca_file : "", c->ca_file && c->ca_path ? ", CA directory " : c->ca_path ? "CA directory " : "",
+		 c->ca_path ? c->ca_path : "");
+	return 0;
+}
+
+static int setup_trust(struct tls_session *s, const struct tls_client_config *c, char *why, size_t why_size)
+{
+	if (c->ca_file || c->ca_path)
+		return load_ca_sources(s, c, why, why_size);
+	if (!system_store_present(s->trust_source, sizeof(s->trust_source))) {
+		s->no_trust_store = true;
+		if (!c->report_only) {
+			snprintf(why, why_size, "cannot verify the certificate: %s; give CA certificates "
+				 "(a CA file or directory) or skip verification", s->trust_source);
+			return -ENOENT;
+		}
+		return 0;
+	}
+	if (SSL_CTX_set_default_verify_paths(s->ctx) != 1) {
+		tls_openssl_reason(why, why_size, "cannot load the system CA store");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Keeps the first problem the chain check finds (the one openssl s_client
+ * -verify_return_error stops at); report_only sessions go on regardless. */
+static int verify_callback(int preverify_ok, X509_STORE_CTX *store)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct tls_session *s = ssl ? SSL_get_app_data(ssl) : NULL;
+
+	if (!s)
+		return preverify_ok;
+	if (!preverify_ok && s->first_verify_error == X509_V_OK) {
+		s->first_verify_error = X509_STORE_CTX_get_error(store);
+		s->first_verify_depth = X509_STORE_CTX_get_error_depth(store);
+	}
+	return s->config_report_only ? 1 : preverify_ok;
+}
+
+/* The name verified: the one asked for, else the SNI, else the host. */
+static const char *name_to_verify(const struct tls_client_config *c)
+{
+	if (c->verify_name)
+		return c->verify_name;
+	if (c->sni && !c->no_sni)
+		return c->sni;
+	return c->server_name;
+}
+
+static int setup_verification(struct tls_session *s, const struct tls_client_config *c, char *why,
+			      size_t why_size)
+{
+	X509_VERIFY_PARAM *param = SSL_get0_param(s->ssl);
+	const char *name = name_to_verify(c);
+	int ok = 1;
+
+	if (!c->verify) {
+		SSL_set_verify(s->ssl, SSL_VERIFY_NONE, NULL);
+		return 0;
+	}
+	snprintf(s->verify_name, sizeof(s->verify_name), "%s", name ? name : "");
+	SSL_set_verify(s->ssl, c->report_only ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, verify_callback);
+	if (c->verify_at)
+		X509_VERIFY_PARAM_set_time(param, (time_t)c->verify_at);
+	/* Strict sessions let OpenSSL fail the handshake on a wrong name too;
+	 * report_only sessions check the name apart (tls.c). */
+	if (!c->report_only && name && name[0]) {
+		if (tls_is_ip_literal(name))
+			ok = X509_VERIFY_PARAM_set1_ip_asc(param, name);
+		else
+			ok = SSL_set1_host(s->ssl, name);
+	}
+	if (ok != 1) {
+		snprintf(why, why_size, "cannot verify against '%s'", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *sni_to_send(const struct tls_client_config *c)
+{
+	if (c->no_sni)
+		return NULL;
+	if (c->sni)
+		return c->sni;
+	return c->server_name && !tls_is_ip_literal(c->server_name) ? c->server_name : NULL;
+}
+
+static int setup_context(struct tls_session *s, const struct tls_client_config *c, char *why, size_t why_size)
+{
+	int rc = setup_protocol(s->ctx, c, why, why_size);
+
+	if (rc == 0)
+		rc = setup_client_cert(s->ctx, c, why, why_size);
+	if (rc == 0 && c->verify)
+		rc = setup_trust(s, c, why, why_size);
+	return rc;
+}
+
+static int setup_ssl(struct tls_session *s, const struct tls_client_config *c, char *why, size_t why_size)
+{
+	const char *sni = sni_to_send(c);
+	int rc;
+
+	SSL_set_app_data(s->ssl, s);
+	/* A peer that closes without close_notify ends the stream (as plain TCP
+	 * would), and writes may complete in parts like send(). */
+	SSL_set_options(s->ssl, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	SSL_set_mode(s->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	if (sni && SSL_set_tlsext_host_name(s->ssl, sni) != 1) {
+		snprintf(why, why_size, "cannot send '%s' as the server name", sni);
+		ERR_clear_error();
+		return -EINVAL;
+	}
+	if (c->want_ocsp)
+		SSL_set_tlsext_status_type(s->ssl, TLSEXT_STATUSTYPE_ocsp);
+	rc = setup_verification(s, c, why, why_size);
+	if (rc == 0 && SSL_set_fd(s->ssl, s->fd) != 1) {
+		tls_openssl_reason(why, why_size, "cannot attach the socket");
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
+int tls_session_new(int fd, const struct tls_client_config *c, struct tls_session **out, char *why,
+		    size_t why_size)
+{
+	struct tls_session *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	s->fd = fd;
+	s->verify = c->verify;
+	s->config_report_only = c->report_only;
+	s->want_ocsp = c->want_ocsp;
+	s->first_verify_error = X509_V_OK;
+	s->ctx = SSL_CTX_new(TLS_client_method());
+	if (!s->ctx) {
+		tls_openssl_reason(why, why_size, "cannot create a TLS context");
+		tls_session_free(s);
+		return -ENOMEM;
+	}
+	rc = setup_context(s, c, why, why_size);
+	if (rc == 0 && !(s->ssl = SSL_new(s->ctx))) {
+		tls_openssl_reason(why, why_size, "cannot create a TLS session");
+		rc = -ENOMEM;
+	}
+	if (rc == 0)
+		rc = setup_ssl(s, c, why, why_size);
+	if (rc < 0) {
+		tls_session_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
