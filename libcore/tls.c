@@ -18,6 +18,10 @@
 #include "sonde/tls.h"
 #include "tls_impl.h"
 
+/* How long to wait for a TLS 1.3 server's verdict on a client certificate
+ * it asked for and did not get. */
+#define CERT_VERDICT_WAIT_MS 1000
+
 void tls_openssl_reason(char *why, size_t size, const char *fallback)
 {
 	unsigned long code = ERR_peek_last_error();
@@ -98,6 +102,34 @@ static int handshake(struct tls_session *s, int64_t deadline, char *why, size_t 
 	}
 }
 
+/* In TLS 1.3 the client finishes its handshake before the server has seen
+ * the client certificate, so a server that requires one (and got none)
+ * refuses just after, with an alert.  Wait briefly for it, so that the
+ * refusal is a handshake failure rather than a surprise on first read. */
+static int await_certificate_verdict(struct tls_session *s, int64_t deadline, char *why, size_t why_size)
+{
+	int64_t wait_deadline = deadline_after_ms(CERT_VERDICT_WAIT_MS);
+	char byte;
+
+	if (!s->cert_requested || SSL_version(s->ssl) != TLS1_3_VERSION)
+		return 0;
+	if (deadline && deadline < wait_deadline)
+		wait_deadline = deadline;
+	for (;;) {
+		struct pollfd pfd = { s->fd, POLLIN, 0 };
+		int rc = SSL_peek(s->ssl, &byte, 1), ssl_error = SSL_get_error(s->ssl, rc);
+
+		if (rc > 0 || ssl_error == SSL_ERROR_ZERO_RETURN)
+			return 0;
+		if (ssl_error != SSL_ERROR_WANT_READ) {
+			tls_openssl_reason(why, why_size, "the server refused the connection after the handshake");
+			return -EPROTO;
+		}
+		if (poll(&pfd, 1, deadline_poll_ms(wait_deadline)) <= 0)
+			return 0;
+	}
+}
+
 int tls_session_connect(int fd, const struct tls_client_config *config, struct tls_session **session,
 			char *why, size_t why_size)
 {
@@ -111,6 +143,8 @@ int tls_session_connect(int fd, const struct tls_client_config *config, struct t
 	if (rc < 0)
 		return rc;
 	rc = handshake(s, deadline, why, why_size);
+	if (rc == 0)
+		rc = await_certificate_verdict(s, deadline, why, why_size);
 	if (rc < 0) {
 		tls_session_free(s);
 		return rc;
@@ -233,6 +267,11 @@ const char *tls_session_group(const struct tls_session *s)
 		EVP_PKEY_free(key);
 	}
 	return s->group[0] ? s->group : NULL;
+}
+
+bool tls_session_cert_requested(const struct tls_session *s)
+{
+	return s->cert_requested;
 }
 
 bool tls_session_resumed(const struct tls_session *s)

@@ -16,6 +16,7 @@ struct tls_session {
 	bool config_report_only; /* verification problems do not end the handshake */
 	bool no_trust_store;
 	bool want_ocsp;
+	bool cert_requested;     /* the server asked for a client certificate we lack */
 	int first_verify_error;  /* X509_V_OK until the chain check finds a problem */
 	int first_verify_depth;
 	bool name_checked, name_matched;

@@ -147,13 +147,26 @@ static int setup_protocol(SSL_CTX *ctx, const struct tls_client_config *c, char 
 	return 0;
 }
 
+/* OpenSSL asks only when no certificate is configured: note that the
+ * server wanted one, and go on without. */
+static int client_cert_requested(SSL *ssl, X509 **cert, EVP_PKEY **key)
+{
+	struct tls_session *s = SSL_get_app_data(ssl);
+
+	if (s)
+		s->cert_requested = true;
+	return 0;
+}
+
 static int setup_client_cert(SSL_CTX *ctx, const struct tls_client_config *c, char *why, size_t why_size)
 {
 	const char *key = c->key_file ? c->key_file : c->cert_file;
 	char reason[160];
 
-	if (!c->cert_file)
+	if (!c->cert_file) {
+		SSL_CTX_set_client_cert_cb(ctx, client_cert_requested);
 		return 0;
+	}
 	if (SSL_CTX_use_certificate_chain_file(ctx, c->cert_file) != 1) {
 		tls_openssl_reason(reason, sizeof(reason), "unreadable");
 		snprintf(why, why_size, "cannot load the client certificate from %s: %s", c->cert_file, reason);

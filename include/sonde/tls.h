@@ -89,6 +89,8 @@ const char *tls_session_alpn(const struct tls_session *session, char *buf, size_
 /* The key exchange group ("X25519", "secp256r1"), or NULL when none (RSA
  * key exchange). */
 const char *tls_session_group(const struct tls_session *session);
+/* The server asked for a client certificate and none was configured. */
+bool tls_session_cert_requested(const struct tls_session *session);
 bool tls_session_resumed(const struct tls_session *session);
 /* Verified and the name matched. */
 bool tls_session_verified(const struct tls_session *session);
