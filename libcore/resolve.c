@@ -361,3 +361,73 @@ const char *resolve_rcode_name(int rcode)
 		return names[rcode];
 	return "RCODE?";
 }
+
+/* --- one raw DNS exchange ------------------------------------------------ */
+
+struct exchange_query {
+	struct resolve_exchange *x;
+	int64_t sent_ns;
+	bool done;
+};
+
+static void exchange_done(void *arg, int status, int timeouts, unsigned char *reply, int reply_len)
+{
+	struct exchange_query *q = arg;
+
+	if (q->done || status == ARES_EDESTRUCTION)
+		return;
+	q->done = true;
+	q->x->rtt_ms = ns_to_ms(mono_ns() - q->sent_ns);
+	q->x->status = status == ARES_SUCCESS ? 0 : -status;
+	if (status == ARES_SUCCESS && reply && reply_len > 0) {
+		q->x->reply = malloc((size_t)reply_len);
+		if (!q->x->reply) {
+			q->x->status = -ARES_ENOMEM;
+			return;
+		}
+		memcpy(q->x->reply, reply, (size_t)reply_len);
+		q->x->reply_len = (size_t)reply_len;
+	}
+}
+
+int resolve_exchange(const unsigned char *query, size_t query_len, struct resolve_exchange *x)
+{
+	struct exchange_query q = { x, 0, false };
+	struct ares_options options;
+	char server_text[ADDR_STRLEN];
+	ares_channel channel;
+	int rc;
+
+	x->status = -ARES_ETIMEOUT;
+	x->reply = NULL;
+	x->reply_len = 0;
+	x->rtt_ms = 0;
+	if (query_len < 12 || query_len > 65535 || x->timeout_ms <= 0)
+		return -ARES_EBADQUERY;
+	memset(&options, 0, sizeof(options));
+	/* Every reply is wanted as it came: truncated ones too (the caller
+	 * decides about TCP), failures too (they are the answer). */
+	options.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_IGNTC |
+			(x->tcp ? ARES_FLAG_USEVC : 0) | (x->edns ? ARES_FLAG_EDNS : 0);
+	options.tries = 1;
+	options.timeout = x->timeout_ms;
+	/* c-ares cuts UDP replies at 512 bytes unless told EDNS is in use;
+	 * 4096 is the most it reads. */
+	options.ednspsz = 4096;
+	rc = channel_open_with(&channel, &options,
+			       ARES_OPT_FLAGS | ARES_OPT_TRIES | ARES_OPT_TIMEOUTMS | ARES_OPT_EDNSPSZ);
+	if (rc < 0)
+		return rc;
+	rc = ares_set_servers_ports_csv(channel, addr_format(x->server, server_text, sizeof(server_text)));
+	if (rc != ARES_SUCCESS) {
+		ares_destroy(channel);
+		return -rc;
+	}
+	q.sent_ns = mono_ns();
+	ares_send(channel, query, (int)query_len, exchange_done, &q);
+	channel_run(channel, deadline_after_ms(x->timeout_ms + 250));
+	ares_destroy(channel);
+	if (!q.done)
+		x->rtt_ms = ns_to_ms(mono_ns() - q.sent_ns);
+	return 0;
+}

@@ -61,6 +61,24 @@ struct resolve_probe {
  * (-ARES_EBADNAME) or count exceeds RESOLVE_MAX_PROBES (-ARES_EBADQUERY). */
 int resolve_probe_servers(const char *qname, int qtype, int timeout_ms, struct resolve_probe *probes,
 			  size_t count);
+/* One DNS message sent as given to one server, one try: the raw reply,
+ * whatever its rcode, truncated replies included (no automatic TCP). */
+struct resolve_exchange {
+	const struct sonde_addr *server; /* in: address with port */
+	bool tcp;                        /* in: TCP instead of UDP */
+	bool edns;                       /* in: the query has an OPT record: UDP replies are
+					  * read up to 4096 bytes (else cut at 512) */
+	int timeout_ms;                  /* in: for this try */
+	int status;                      /* out: 0 a reply came, else a negative c-ares
+					  * status (-ARES_ETIMEOUT, -ARES_ECONNREFUSED...) */
+	unsigned char *reply;            /* out: malloc'ed reply (free it), or NULL */
+	size_t reply_len;
+	double rtt_ms;                   /* out: sent to reply, or to giving up */
+};
+/* Returns 0 (the outcome is in x), or a negative c-ares status when the
+ * exchange could not start (-ARES_EBADQUERY for a query under 12 bytes). */
+int resolve_exchange(const unsigned char *query, size_t query_len, struct resolve_exchange *x);
+
 /* "NOERROR", "NXDOMAIN", "REFUSED"...; "RCODE?" for others. */
 const char *resolve_rcode_name(int rcode);
 

@@ -1,0 +1,187 @@
+/* The DNS message codec: queries built with EDNS0, responses parsed without
+ * trusting them (name compression can neither loop nor run past the
+ * message), and every record presented as bind9's dig prints it, both as
+ * text and as typed fields for JSON. */
+#ifndef SONDE_DNS_H
+#define SONDE_DNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DNS_HEADER_LEN 12
+#define DNS_MAX_WIRE_NAME 255
+/* A presented name: every byte may become "\DDD", plus the dots. */
+#define DNS_NAME_TEXT (DNS_MAX_WIRE_NAME * 4 + 2)
+#define DNS_MAX_MESSAGE 65535
+
+enum dns_type {
+	DNS_TYPE_A = 1, DNS_TYPE_NS = 2, DNS_TYPE_CNAME = 5, DNS_TYPE_SOA = 6,
+	DNS_TYPE_PTR = 12, DNS_TYPE_MX = 15, DNS_TYPE_TXT = 16, DNS_TYPE_AAAA = 28,
+	DNS_TYPE_SRV = 33, DNS_TYPE_NAPTR = 35, DNS_TYPE_DNAME = 39, DNS_TYPE_OPT = 41,
+	DNS_TYPE_DS = 43, DNS_TYPE_RRSIG = 46, DNS_TYPE_NSEC = 47, DNS_TYPE_DNSKEY = 48,
+	DNS_TYPE_NSEC3 = 50, DNS_TYPE_NSEC3PARAM = 51, DNS_TYPE_TLSA = 52,
+	DNS_TYPE_SVCB = 64, DNS_TYPE_HTTPS = 65, DNS_TYPE_ANY = 255, DNS_TYPE_CAA = 257,
+};
+
+enum dns_class { DNS_CLASS_IN = 1, DNS_CLASS_CH = 3, DNS_CLASS_HS = 4, DNS_CLASS_ANY = 255 };
+
+enum dns_rcode {
+	DNS_RCODE_NOERROR = 0, DNS_RCODE_FORMERR = 1, DNS_RCODE_SERVFAIL = 2,
+	DNS_RCODE_NXDOMAIN = 3, DNS_RCODE_NOTIMP = 4, DNS_RCODE_REFUSED = 5,
+};
+
+/* Header flag bits as they sit in the second 16-bit word. */
+enum dns_flag {
+	DNS_FLAG_QR = 0x8000, DNS_FLAG_AA = 0x0400, DNS_FLAG_TC = 0x0200, DNS_FLAG_RD = 0x0100,
+	DNS_FLAG_RA = 0x0080, DNS_FLAG_Z = 0x0040, DNS_FLAG_AD = 0x0020, DNS_FLAG_CD = 0x0010,
+};
+
+enum dns_section { DNS_SECTION_QUESTION, DNS_SECTION_ANSWER, DNS_SECTION_AUTHORITY,
+		   DNS_SECTION_ADDITIONAL, DNS_SECTION_COUNT };
+
+enum dns_edns_option { DNS_EDNS_NSID = 3, DNS_EDNS_COOKIE = 10, DNS_EDNS_EDE = 15 };
+
+/* --- names, types, classes in text ----------------------------------- */
+
+/* "A", "TYPE65400"; buf needs 16 bytes. */
+const char *dns_type_name(uint16_t type, char *buf, size_t size);
+/* Mnemonic or TYPEnnn, case-insensitive; 0 or -EINVAL. */
+int dns_type_parse(const char *text, uint16_t *type);
+const char *dns_class_name(uint16_t qclass, char *buf, size_t size);
+int dns_class_parse(const char *text, uint16_t *qclass);
+/* "NOERROR", "NXDOMAIN"...; a number for rcodes without a name. */
+const char *dns_rcode_name(unsigned rcode, char *buf, size_t size);
+
+/* Presentation name to wire form (absolute; a missing final dot is added).
+ * Handles "\." and "\DDD" escapes.  Returns the wire length or -EINVAL. */
+int dns_name_to_wire(const char *text, uint8_t *wire, size_t size);
+/* The in-addr.arpa / ip6.arpa name of a numeric address; 0 or -EINVAL. */
+int dns_reverse_name(const char *address, char *name, size_t size);
+/* Labels in a presentation name ("a.b.c." has 3; "." has 0). */
+int dns_name_label_count(const char *text);
+
+/* --- building queries ------------------------------------------------ */
+
+struct dns_query_spec {
+	const char *qname;        /* presentation form */
+	uint16_t qtype, qclass;
+	uint16_t id;
+	bool rd, ad, cd;
+	bool edns;                /* add an OPT record */
+	uint8_t edns_version;
+	uint16_t udp_size;        /* EDNS buffer size */
+	bool dnssec_ok;           /* the DO bit */
+	bool nsid;                /* ask for the server's NSID */
+};
+
+/* Writes the query into buf; returns its length or -EINVAL (bad name) /
+ * -ENOSPC. */
+int dns_build_query(const struct dns_query_spec *spec, uint8_t *buf, size_t size);
+
+/* --- parsing messages ------------------------------------------------- */
+
+struct dns_rr {
+	size_t name_offset;       /* owner name in the message */
+	uint16_t type, rclass;
+	uint32_t ttl;
+	uint16_t rdlength;
+	size_t rdata_offset;      /* rdata in the message */
+};
+
+struct dns_edns {
+	bool present;
+	uint16_t udp_size;
+	uint8_t extended_rcode, version;
+	uint16_t flags;           /* DO is 0x8000 */
+	size_t rdata_offset;      /* its options, in the message */
+	uint16_t rdlength;
+};
+
+struct dns_msg {
+	const uint8_t *wire;
+	size_t len;
+	uint16_t id, flags;       /* flags: the whole second word (opcode, rcode too) */
+	unsigned opcode, rcode;   /* rcode with EDNS's extended bits */
+	uint16_t counts[DNS_SECTION_COUNT]; /* as the header says */
+	struct dns_rr *rrs;       /* every record, questions first, in order */
+	size_t rr_count[DNS_SECTION_COUNT]; /* as parsed (the OPT excluded) */
+	struct dns_edns edns;
+	size_t parsed_len;        /* bytes the records used */
+};
+
+/* Parses wire (which must outlive msg).  0, -EBADMSG (malformed: names that
+ * loop or run out, records past the end) or -ENOMEM.  On -EBADMSG the
+ * header and the records before the fault are kept. */
+int dns_parse(const uint8_t *wire, size_t len, struct dns_msg *msg);
+void dns_msg_free(struct dns_msg *msg);
+/* The first record of section, and how many there are. */
+const struct dns_rr *dns_section_rrs(const struct dns_msg *msg, enum dns_section section, size_t *count);
+
+/* Reads the (possibly compressed) name at offset into text (presentation
+ * form, at least DNS_NAME_TEXT bytes).  Returns the wire bytes it used at
+ * offset, or -EBADMSG. */
+int dns_read_name(const uint8_t *wire, size_t len, size_t offset, char *text, size_t size);
+
+/* --- presentation ----------------------------------------------------- */
+
+/* A growing text buffer; oom set when an allocation failed. */
+struct dns_text {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+void dns_text_free(struct dns_text *t);
+__attribute__((format(printf, 2, 3))) void dns_text_printf(struct dns_text *t, const char *fmt, ...);
+
+enum dns_field_kind {
+	DNS_FIELD_UINT,     /* a number */
+	DNS_FIELD_STRING,   /* text as presented */
+	DNS_FIELD_QUOTED,   /* a character-string: quoted in text, bare in JSON */
+};
+
+struct dns_field {
+	char key[24];
+	enum dns_field_kind kind;
+	uint64_t number;
+	size_t text_offset;  /* presented text in the rdata's text store */
+	bool repeated;       /* one item of a list under key (TXT strings) */
+};
+
+/* A record's rdata as fields: text is what dig prints (fields joined by
+ * spaces), fields the same values typed for JSON. */
+struct dns_rdata {
+	struct dns_text text;     /* dig's presentation */
+	struct dns_text store;    /* each field's text, NUL-separated */
+	struct dns_field *fields;
+	size_t field_count, field_cap;
+	bool malformed;           /* the rdata did not decode as its type: shown as \# */
+};
+
+/* Presents rr.  split_width is dig's +split (56 by default; 0 = no
+ * splitting) for base64 and hex fields.  0 or -ENOMEM. */
+int dns_rdata_present(const struct dns_msg *msg, const struct dns_rr *rr, unsigned split_width,
+		      struct dns_rdata *out);
+void dns_rdata_free(struct dns_rdata *rd);
+static inline const char *dns_field_text(const struct dns_rdata *rd, const struct dns_field *f)
+{
+	return rd->store.buf + f->text_offset;
+}
+
+/* A record line in dig's column layout (name, TTL at column 24, class at
+ * 32, type at 40, data at 48) appended to line; question lines when
+ * question is true. */
+void dns_format_rr_line(struct dns_text *line, const char *owner, uint32_t ttl, uint16_t rclass,
+			uint16_t type, const char *rdata_text, bool question);
+
+/* EDNS options in the OPT record, one at a time. */
+struct dns_edns_opt {
+	uint16_t code, len;
+	const uint8_t *data;
+};
+/* Fills opts (up to max) from msg's OPT; returns the count, -EBADMSG. */
+int dns_edns_options(const struct dns_msg *msg, struct dns_edns_opt *opts, size_t max);
+/* The Extended DNS Error text for info_code ("Not Authoritative"), or NULL. */
+const char *dns_ede_name(uint16_t info_code);
+
+#endif

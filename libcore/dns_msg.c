@@ -1,0 +1,391 @@
+/* DNS messages on the wire: names (with loop-proof decompression), query
+ * building with EDNS0, and parsing of whole responses into records. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sonde/dns.h"
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* --- names ------------------------------------------------------------ */
+
+/* Characters dig escapes with a backslash inside a label. */
+static bool label_char_is_special(uint8_t c)
+{
+	return c == '"' || c == '(' || c == ')' || c == '.' || c == ';' || c == '\\' || c == '@' || c == '$';
+}
+
+/* Appends one label in presentation form; returns the new length or -1
+ * when text has no room. */
+static int label_to_text(const uint8_t *label, size_t len, char *text, size_t used, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		uint8_t c = label[i];
+		int n;
+
+		if (label_char_is_special(c))
+			n = snprintf(text + used, size - used, "\\%c", c);
+		else if (c > 0x20 && c < 0x7f)
+			n = snprintf(text + used, size - used, "%c", c);
+		else
+			n = snprintf(text + used, size - used, "\\%03u", c);
+		if (n < 0 || (size_t)n >= size - used)
+			return -1;
+		used += (size_t)n;
+	}
+	return (int)used;
+}
+
+/* Compression pointers may only point before the start of the stretch of
+ * labels being read, so each jump goes strictly backwards and a name can
+ * never loop; its total length is capped at 255 as the RFC says. */
+int dns_read_name(const uint8_t *wire, size_t len, size_t offset, char *text, size_t size)
+{
+	size_t pos = offset, segment_start = offset, wire_used = 0, name_len = 0, used = 0;
+	bool jumped = false;
+
+	if (size < 2)
+		return -EBADMSG;
+	text[0] = '\0';
+	for (;;) {
+		uint8_t label_len;
+		int n;
+
+		if (pos >= len)
+			return -EBADMSG;
+		label_len = wire[pos];
+		if ((label_len & 0xc0) == 0xc0) {
+			size_t target;
+
+			if (pos + 1 >= len)
+				return -EBADMSG;
+			target = (size_t)((label_len & 0x3f) << 8 | wire[pos + 1]);
+			if (target >= segment_start)
+				return -EBADMSG;
+			if (!jumped)
+				wire_used = pos + 2 - offset;
+			jumped = true;
+			pos = segment_start = target;
+			continue;
+		}
+		if (label_len & 0xc0)
+			return -EBADMSG; /* the extended label types are obsolete */
+		name_len += (size_t)label_len + 1;
+		if (name_len > DNS_MAX_WIRE_NAME)
+			return -EBADMSG;
+		if (label_len == 0)
+			break;
+		if (pos + 1 + label_len > len)
+			return -EBADMSG;
+		n = label_to_text(wire + pos + 1, label_len, text, used, size);
+		if (n < 0 || (size_t)n + 2 > size)
+			return -EBADMSG;
+		used = (size_t)n;
+		text[used++] = '.';
+		text[used] = '\0';
+		pos += 1 + (size_t)label_len;
+	}
+	if (used == 0) {
+		text[0] = '.';
+		text[1] = '\0';
+	}
+	if (!jumped)
+		wire_used = pos + 1 - offset;
+	return (int)wire_used;
+}
+
+/* One escaped character of a presentation label at *p; advances *p. */
+static int unescape_char(const char **p)
+{
+	const char *s = *p;
+
+	if (s[0] != '\\') {
+		*p = s + 1;
+		return (unsigned char)s[0];
+	}
+	if (s[1] >= '0' && s[1] <= '9') {
+		int v;
+
+		if (!(s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9'))
+			return -1;
+		v = (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+		if (v > 255)
+			return -1;
+		*p = s + 4;
+		return v;
+	}
+	if (s[1] == '\0')
+		return -1;
+	*p = s + 2;
+	return (unsigned char)s[1];
+}
+
+int dns_name_to_wire(const char *text, uint8_t *wire, size_t size)
+{
+	const char *p = text;
+	size_t used = 0;
+
+	if (strcmp(text, ".") == 0) {
+		if (size < 1)
+			return -ENOSPC;
+		wire[0] = 0;
+		return 1;
+	}
+	while (*p) {
+		size_t label_start = used, label_len = 0;
+
+		if (*p == '.')
+			return -EINVAL; /* an empty label */
+		if (used + 1 > size)
+			return -ENOSPC;
+		used++;
+		while (*p && *p != '.') {
+			int c = unescape_char(&p);
+
+			if (c < 0 || label_len == 63)
+				return -EINVAL;
+			if (used + 1 > size)
+				return -ENOSPC;
+			wire[used++] = (uint8_t)c;
+			label_len++;
+		}
+		wire[label_start] = (uint8_t)label_len;
+		if (*p == '.')
+			p++;
+	}
+	if (used + 1 > size)
+		return -ENOSPC;
+	wire[used++] = 0;
+	return used > DNS_MAX_WIRE_NAME ? -EINVAL : (int)used;
+}
+
+int dns_name_label_count(const char *text)
+{
+	const char *p = text;
+	int labels = 0;
+
+	if (strcmp(text, ".") == 0 || !*text)
+		return 0;
+	while (*p) {
+		labels++;
+		while (*p && *p != '.') {
+			if (unescape_char(&p) < 0)
+				return -1;
+		}
+		if (*p == '.')
+			p++;
+	}
+	return labels;
+}
+
+/* --- queries ------------------------------------------------------------ */
+
+#define OPT_RR_LEN 11 /* root name, type, class, TTL, rdlength */
+
+int dns_build_query(const struct dns_query_spec *spec, uint8_t *buf, size_t size)
+{
+	uint16_t flags = 0;
+	size_t used = DNS_HEADER_LEN;
+	int name_len;
+
+	if (size < DNS_HEADER_LEN + 4)
+		return -ENOSPC;
+	memset(buf, 0, DNS_HEADER_LEN);
+	put16(buf, spec->id);
+	if (spec->rd)
+		flags |= DNS_FLAG_RD;
+	if (spec->ad)
+		flags |= DNS_FLAG_AD;
+	if (spec->cd)
+		flags |= DNS_FLAG_CD;
+	put16(buf + 2, flags);
+	put16(buf + 4, 1);
+	name_len = dns_name_to_wire(spec->qname, buf + used, size - used - 4);
+	if (name_len < 0)
+		return name_len;
+	used += (size_t)name_len;
+	put16(buf + used, spec->qtype);
+	put16(buf + used + 2, spec->qclass);
+	used += 4;
+	if (!spec->edns)
+		return (int)used;
+
+	if (used + OPT_RR_LEN + (spec->nsid ? 4 : 0) > size)
+		return -ENOSPC;
+	put16(buf + 10, 1);
+	buf[used] = 0;
+	put16(buf + used + 1, DNS_TYPE_OPT);
+	put16(buf + used + 3, spec->udp_size);
+	buf[used + 5] = 0; /* extended rcode */
+	buf[used + 6] = spec->edns_version;
+	put16(buf + used + 7, spec->dnssec_ok ? 0x8000 : 0);
+	put16(buf + used + 9, spec->nsid ? 4 : 0);
+	used += OPT_RR_LEN;
+	if (spec->nsid) {
+		put16(buf + used, DNS_EDNS_NSID);
+		put16(buf + used + 2, 0);
+		used += 4;
+	}
+	return (int)used;
+}
+
+/* --- parsing --------------------------------------------------------------- */
+
+static int add_rr(struct dns_msg *msg, size_t *cap, const struct dns_rr *rr)
+{
+	size_t total = 0, s;
+
+	for (s = 0; s < DNS_SECTION_COUNT; s++)
+		total += msg->rr_count[s];
+	if (total == *cap) {
+		size_t new_cap = *cap ? *cap * 2 : 16;
+		struct dns_rr *grown = realloc(msg->rrs, new_cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		msg->rrs = grown;
+		*cap = new_cap;
+	}
+	msg->rrs[total] = *rr;
+	return 0;
+}
+
+/* The OPT pseudo-record: its "class" is the buffer size and its "TTL"
+ * holds the extended rcode, version and flags. */
+static void read_opt(struct dns_msg *msg, const struct dns_rr *rr)
+{
+	msg->edns.present = true;
+	msg->edns.udp_size = rr->rclass;
+	msg->edns.extended_rcode = (uint8_t)(rr->ttl >> 24);
+	msg->edns.version = (uint8_t)(rr->ttl >> 16);
+	msg->edns.flags = (uint16_t)rr->ttl;
+	msg->edns.rdata_offset = rr->rdata_offset;
+	msg->edns.rdlength = rr->rdlength;
+	msg->rcode |= (unsigned)msg->edns.extended_rcode << 4;
+}
+
+static int parse_record(struct dns_msg *msg, size_t *pos, enum dns_section section, struct dns_rr *rr)
+{
+	char name[DNS_NAME_TEXT];
+	int used = dns_read_name(msg->wire, msg->len, *pos, name, sizeof(name));
+
+	if (used < 0)
+		return used;
+	memset(rr, 0, sizeof(*rr));
+	rr->name_offset = *pos;
+	*pos += (size_t)used;
+	if (*pos + 4 > msg->len)
+		return -EBADMSG;
+	rr->type = get16(msg->wire + *pos);
+	rr->rclass = get16(msg->wire + *pos + 2);
+	*pos += 4;
+	if (section == DNS_SECTION_QUESTION)
+		return 0;
+	if (*pos + 6 > msg->len)
+		return -EBADMSG;
+	rr->ttl = get32(msg->wire + *pos);
+	rr->rdlength = get16(msg->wire + *pos + 4);
+	*pos += 6;
+	if (*pos + rr->rdlength > msg->len)
+		return -EBADMSG;
+	rr->rdata_offset = *pos;
+	*pos += rr->rdlength;
+	return 0;
+}
+
+int dns_parse(const uint8_t *wire, size_t len, struct dns_msg *msg)
+{
+	size_t pos = DNS_HEADER_LEN, cap = 0;
+	int s;
+
+	memset(msg, 0, sizeof(*msg));
+	msg->wire = wire;
+	msg->len = len;
+	if (len < DNS_HEADER_LEN)
+		return -EBADMSG;
+	msg->id = get16(wire);
+	msg->flags = get16(wire + 2);
+	msg->opcode = (msg->flags >> 11) & 0xf;
+	msg->rcode = msg->flags & 0xf;
+	for (s = 0; s < DNS_SECTION_COUNT; s++)
+		msg->counts[s] = get16(wire + 4 + 2 * s);
+
+	for (s = 0; s < DNS_SECTION_COUNT; s++) {
+		unsigned i;
+
+		for (i = 0; i < msg->counts[s]; i++) {
+			struct dns_rr rr;
+			int rc = parse_record(msg, &pos, (enum dns_section)s, &rr);
+
+			if (rc < 0)
+				return rc;
+			if (s == DNS_SECTION_ADDITIONAL && rr.type == DNS_TYPE_OPT && !msg->edns.present) {
+				read_opt(msg, &rr);
+				continue;
+			}
+			rc = add_rr(msg, &cap, &rr);
+			if (rc < 0)
+				return rc;
+			msg->rr_count[s]++;
+		}
+		msg->parsed_len = pos;
+	}
+	return 0;
+}
+
+void dns_msg_free(struct dns_msg *msg)
+{
+	free(msg->rrs);
+	msg->rrs = NULL;
+}
+
+const struct dns_rr *dns_section_rrs(const struct dns_msg *msg, enum dns_section section, size_t *count)
+{
+	size_t first = 0;
+	int s;
+
+	for (s = 0; s < (int)section; s++)
+		first += msg->rr_count[s];
+	*count = msg->rr_count[section];
+	return msg->rrs ? msg->rrs + first : NULL;
+}
+
+int dns_edns_options(const struct dns_msg *msg, struct dns_edns_opt *opts, size_t max)
+{
+	size_t pos, end, n = 0;
+
+	if (!msg->edns.present)
+		return 0;
+	pos = msg->edns.rdata_offset;
+	end = pos + msg->edns.rdlength;
+	while (pos < end && n < max) {
+		if (pos + 4 > end)
+			return -EBADMSG;
+		opts[n].code = get16(msg->wire + pos);
+		opts[n].len = get16(msg->wire + pos + 2);
+		if (pos + 4 + opts[n].len > end)
+			return -EBADMSG;
+		opts[n].data = msg->wire + pos + 4;
+		pos += 4 + (size_t)opts[n].len;
+		n++;
+	}
+	return (int)n;
+}
