@@ -1,0 +1,109 @@
+/* sonde dig: shared between the command line (dig.c), the output
+ * (dig_print.c), the search-list explainer (dig_explain.c) and +trace
+ * (dig_trace.c). */
+#ifndef SONDE_DIG_H
+#define SONDE_DIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sonde/addr.h"
+#include "sonde/applet.h"
+#include "sonde/dns.h"
+
+/* bind9 dig's exit codes. */
+enum dig_exit {
+	DIG_EXIT_OK = 0,        /* a reply came, whatever its rcode */
+	DIG_EXIT_USAGE = 1,
+	DIG_EXIT_NO_REPLY = 9,
+	DIG_EXIT_INTERNAL = 10,
+};
+
+/* The +options.  Those before the first name are the defaults every lookup
+ * starts from; those after a name change that lookup only. */
+struct dig_opts {
+	bool short_form, tcp, recurse, dnssec, nsid, search, trace, ignore_tc, adflag, cdflag;
+	bool edns, explain;
+	bool show_question, show_answer, show_authority, show_additional, comments, stats, cmd;
+	int edns_version, bufsize, timeout_s, tries, ndots, split;
+};
+
+#define DIG_MAX_SERVERS 8
+
+struct dig_lookup {
+	char name[DNS_NAME_TEXT];    /* as typed (or the reverse name of -x) */
+	uint16_t qtype, qclass;
+	bool type_set, class_set;
+	const char *server;          /* @server as typed, or NULL: resolv.conf's */
+	struct dig_opts opts;
+};
+
+#define DIG_MAX_REVERSE 16
+
+struct dig_config {
+	const char *port_text, *type_text, *class_text, *batch_file, *root_hints;
+	const char *reverse[DIG_MAX_REVERSE];
+	size_t reverse_count;
+	bool ipv4_only, ipv6_only, explain;
+};
+
+/* The servers a lookup goes to, with the name shown in ";; SERVER:". */
+struct dig_servers {
+	struct sonde_addr addrs[DIG_MAX_SERVERS];
+	size_t count;
+	char shown_name[DNS_NAME_TEXT];  /* @name as typed; empty: the address itself */
+	bool given;                      /* from @server (dig then says "N servers found") */
+};
+
+/* One exchange's outcome. */
+struct dig_reply {
+	int status;                  /* 0: wire holds a reply; else a negative c-ares status */
+	unsigned char *wire;
+	size_t len;
+	struct dns_msg msg;
+	int parse_rc;                /* dns_parse's result */
+	bool tcp;                    /* the reply came over TCP */
+	bool retried_tcp;            /* UDP was truncated, then TCP */
+	double rtt_ms;
+	struct sonde_addr server;    /* who answered (or was tried last) */
+};
+
+struct dig_run {
+	const struct dig_config *config;
+	struct sonde_ctx *ctx;
+	uint16_t port;
+	const char *banner_args;     /* the command line for "; <<>> ... <<>>" */
+	bool banner_printed;
+	bool json_open;              /* the JSON array of replies is open */
+};
+
+/* dig.c: sends the query for qname to servers, tries and TCP fallback as
+ * lk->opts say.  Communication errors are reported on stdout as dig does
+ * when report is set.  Returns 0 with a reply, or DIG_EXIT_NO_REPLY. */
+int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qname,
+	      const struct dig_servers *servers, bool report, struct dig_reply *reply);
+void dig_reply_free(struct dig_reply *reply);
+/* The servers of lk (its @server, or resolv.conf's). 0 or a dig exit code. */
+int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig_servers *servers);
+
+/* dig_print.c */
+void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers);
+void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
+		     const struct dig_reply *reply);
+void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers);
+/* One record line as dig prints it (or its rdata alone with +short). */
+void dig_print_rr(struct sonde_out *out, const struct dns_msg *msg, const struct dns_rr *rr,
+		  const struct dig_opts *opts, bool question);
+/* The JSON object of one reply (without the surrounding object). */
+void dig_json_reply(struct sonde_out *out, const struct dig_lookup *lk, const struct dig_servers *servers,
+		    const struct dig_reply *reply);
+
+/* dig_explain.c: the search-list walk of lk. Returns a dig exit code. */
+int dig_explain(struct dig_run *run, const struct dig_lookup *lk);
+/* +search: the name the search list resolves to (or the last one tried). */
+void dig_search_name(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
+		     char *name, size_t size);
+/* dig_trace.c: iterative resolution from the root hints. */
+int dig_trace(struct dig_run *run, const struct dig_lookup *lk);
+
+#endif

@@ -1,0 +1,425 @@
+/* sonde dig's output: the text layout of bind9's dig, line for line, and
+ * the same reply as JSON with typed record fields. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "dig.h"
+
+static const char *const section_titles[DNS_SECTION_COUNT] = { "QUESTION", "ANSWER", "AUTHORITY", "ADDITIONAL" };
+static const char *const section_keys[DNS_SECTION_COUNT] = { "question", "answer", "authority", "additional" };
+
+static const char *const opcode_names[16] = {
+	"QUERY", "IQUERY", "STATUS", "RESERVED3", "NOTIFY", "UPDATE", "RESERVED6", "RESERVED7",
+	"RESERVED8", "RESERVED9", "RESERVED10", "RESERVED11", "RESERVED12", "RESERVED13",
+	"RESERVED14", "RESERVED15",
+};
+
+struct flag_name {
+	uint16_t bit;
+	const char *name;
+};
+
+static const struct flag_name header_flags[] = {
+	{ DNS_FLAG_QR, "qr" }, { DNS_FLAG_AA, "aa" }, { DNS_FLAG_TC, "tc" }, { DNS_FLAG_RD, "rd" },
+	{ DNS_FLAG_RA, "ra" }, { DNS_FLAG_AD, "ad" }, { DNS_FLAG_CD, "cd" },
+};
+#define HEADER_FLAG_COUNT (sizeof(header_flags) / sizeof(header_flags[0]))
+
+static const char *server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
+				size_t size)
+{
+	return servers->shown_name[0] ? servers->shown_name : addr_ntop(addr, buf, size);
+}
+
+/* "; <<>> sonde VERSION <<>> ARGS", once per run, before the first output. */
+void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers)
+{
+	if (run->banner_printed || out_is_json(run->ctx->out))
+		return;
+	run->banner_printed = true;
+	printf("\n; <<>> sonde dig %s <<>> %s\n", SONDE_VERSION, run->banner_args ? run->banner_args : "");
+	if (servers && servers->given)
+		printf("; (%zu server%s found)\n", servers->count, servers->count == 1 ? "" : "s");
+	printf(";; global options:%s +cmd\n", lk->opts.short_form ? " +short" : "");
+}
+
+/* --- text ----------------------------------------------------------------- */
+
+void dig_print_rr(struct sonde_out *out, const struct dns_msg *msg, const struct dns_rr *rr,
+		  const struct dig_opts *opts, bool question)
+{
+	char owner[DNS_NAME_TEXT];
+	struct dns_rdata rdata = { 0 };
+	struct dns_text line = { 0 };
+
+	if (dns_read_name(msg->wire, msg->len, rr->name_offset, owner, sizeof(owner)) < 0)
+		snprintf(owner, sizeof(owner), "?");
+	if (!question)
+		dns_rdata_present(msg, rr, (unsigned)opts->split, &rdata);
+	if (opts->short_form)
+		dns_text_printf(&line, "%s", rdata.text.buf ? rdata.text.buf : "");
+	else
+		dns_format_rr_line(&line, owner, rr->ttl, rr->rclass, rr->type,
+				   rdata.text.buf ? rdata.text.buf : "", question);
+	out_text(out, "%s\n", line.buf ? line.buf : "");
+	dns_text_free(&line);
+	dns_rdata_free(&rdata);
+}
+
+/* Bytes as dig shows an EDNS option: "76 6d (\"vm\")". */
+static void print_option_bytes(const struct dns_edns_opt *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->len; i++)
+		printf("%s%02x", i ? " " : "", o->data[i]);
+	printf(" (\"");
+	for (i = 0; i < o->len; i++)
+		putchar(isprint(o->data[i]) ? o->data[i] : '.');
+	printf("\")");
+}
+
+static void print_edns_option(const struct dns_edns_opt *o)
+{
+	if (o->code == DNS_EDNS_NSID) {
+		printf("; NSID: ");
+		print_option_bytes(o);
+		printf("\n");
+	} else if (o->code == DNS_EDNS_EDE && o->len >= 2) {
+		uint16_t info = (uint16_t)(o->data[0] << 8 | o->data[1]);
+		const char *name = dns_ede_name(info);
+
+		printf("; EDE: %u", info);
+		if (name)
+			printf(" (%s)", name);
+		if (o->len > 2)
+			printf(": (%.*s)", (int)(o->len - 2), (const char *)o->data + 2);
+		printf("\n");
+	} else if (o->code == DNS_EDNS_COOKIE) {
+		size_t i;
+
+		printf("; COOKIE: ");
+		for (i = 0; i < o->len; i++)
+			printf("%02x", o->data[i]);
+		printf("\n");
+	} else {
+		printf("; OPT=%u: ", o->code);
+		print_option_bytes(o);
+		printf("\n");
+	}
+}
+
+static void print_opt_pseudosection(const struct dns_msg *msg)
+{
+	struct dns_edns_opt opts[32];
+	int n = dns_edns_options(msg, opts, 32), i;
+
+	if (!msg->edns.present)
+		return;
+	printf(";; OPT PSEUDOSECTION:\n");
+	printf("; EDNS: version: %u, flags:%s", msg->edns.version, (msg->edns.flags & 0x8000) ? " do" : "");
+	if (msg->edns.flags & 0x7fff)
+		printf("; MBZ: 0x%04x", msg->edns.flags & 0x7fff);
+	printf("; udp: %u\n", msg->edns.udp_size);
+	for (i = 0; i < n; i++)
+		print_edns_option(&opts[i]);
+}
+
+static bool name_is_under_local(const struct dns_msg *msg)
+{
+	size_t count;
+	const struct dns_rr *q = dns_section_rrs(msg, DNS_SECTION_QUESTION, &count);
+	char name[DNS_NAME_TEXT];
+	size_t len;
+
+	if (!count || dns_read_name(msg->wire, msg->len, q->name_offset, name, sizeof(name)) < 0)
+		return false;
+	len = strlen(name);
+	return strcasecmp(name, "local.") == 0 || (len > 7 && strcasecmp(name + len - 7, ".local.") == 0);
+}
+
+static void print_header(const struct dig_lookup *lk, const struct dig_reply *reply)
+{
+	const struct dns_msg *msg = &reply->msg;
+	char rcode_buf[16];
+	size_t i, extra;
+
+	printf(";; Got answer:\n");
+	if (name_is_under_local(msg))
+		printf(";; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what "
+		       "happens when an mDNS query is leaked to DNS\n");
+	printf(";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n", opcode_names[msg->opcode & 15],
+	       dns_rcode_name(msg->rcode, rcode_buf, sizeof(rcode_buf)), msg->id);
+	printf(";; flags:");
+	for (i = 0; i < HEADER_FLAG_COUNT; i++)
+		if (msg->flags & header_flags[i].bit)
+			printf(" %s", header_flags[i].name);
+	if (msg->flags & DNS_FLAG_Z)
+		printf("; MBZ: 0x4");
+	printf("; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n", msg->counts[0], msg->counts[1],
+	       msg->counts[2], msg->counts[3]);
+	if ((msg->flags & DNS_FLAG_RD) && !(msg->flags & DNS_FLAG_RA))
+		printf(";; WARNING: recursion requested but not available\n");
+	if (lk->opts.edns && !msg->edns.present &&
+	    (msg->rcode == DNS_RCODE_FORMERR || msg->rcode == DNS_RCODE_NOTIMP))
+		printf("\n;; WARNING: EDNS query returned status %s - retry with '%s+noedns'\n",
+		       dns_rcode_name(msg->rcode, rcode_buf, sizeof(rcode_buf)), lk->opts.dnssec ? "+nodnssec " : "");
+	extra = reply->parse_rc == 0 && reply->len > msg->parsed_len ? reply->len - msg->parsed_len : 0;
+	if (extra)
+		printf(";; WARNING: Message has %zu extra byte%s at end\n", extra, extra == 1 ? "" : "s");
+}
+
+static void print_section(struct dig_run *run, const struct dig_lookup *lk, const struct dns_msg *msg,
+			  enum dns_section section)
+{
+	size_t count, i;
+	const struct dns_rr *rrs = dns_section_rrs(msg, section, &count);
+
+	if (!count)
+		return;
+	if (lk->opts.comments && !lk->opts.short_form)
+		printf(";; %s SECTION:\n", section_titles[section]);
+	for (i = 0; i < count; i++)
+		dig_print_rr(run->ctx->out, msg, &rrs[i], &lk->opts, section == DNS_SECTION_QUESTION);
+	if (lk->opts.comments && !lk->opts.short_form)
+		printf("\n");
+}
+
+static void print_stats(const struct dig_servers *servers, const struct dig_reply *reply)
+{
+	char host[ADDR_STRLEN], when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	printf(";; Query time: %lld msec\n", (long long)reply->rtt_ms);
+	printf(";; SERVER: %s#%u(%s) (%s)\n", addr_ntop(&reply->server, host, sizeof(host)),
+	       addr_port(&reply->server), server_shown(servers, &reply->server, host, sizeof(host)),
+	       reply->tcp ? "TCP" : "UDP");
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%a %b %d %H:%M:%S %Z %Y", &tm);
+	printf(";; WHEN: %s\n", when);
+	printf(";; MSG SIZE  rcvd: %zu\n\n", reply->len);
+}
+
+/* A reply that did not parse: what dig says, and the bytes. */
+static void print_bad_packet(const struct dig_reply *reply)
+{
+	size_t i;
+
+	printf(";; Got bad packet: unexpected end of input\n%zu bytes\n", reply->len);
+	for (i = 0; i < reply->len; i++)
+		printf("%02x%s", reply->wire[i], (i % 16 == 15 || i + 1 == reply->len) ? "\n" : " ");
+}
+
+void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
+		     const struct dig_reply *reply)
+{
+	const struct dig_opts *o = &lk->opts;
+	int s;
+
+	if (out_is_json(run->ctx->out)) {
+		out_open_object(run->ctx->out, NULL);
+		dig_json_reply(run->ctx->out, lk, servers, reply);
+		out_close_object(run->ctx->out);
+		return;
+	}
+	if (o->cmd && !o->short_form)
+		dig_print_banner(run, lk, servers);
+	if (reply->parse_rc != 0) {
+		print_bad_packet(reply);
+		return;
+	}
+	if (o->comments && !o->short_form) {
+		print_header(lk, reply);
+		printf("\n");
+		print_opt_pseudosection(&reply->msg);
+	}
+	for (s = 0; s < DNS_SECTION_COUNT; s++) {
+		bool shown[DNS_SECTION_COUNT] = { o->show_question, o->show_answer, o->show_authority,
+						  o->show_additional };
+
+		if (!shown[s] || (o->short_form && s != DNS_SECTION_ANSWER))
+			continue;
+		print_section(run, lk, &reply->msg, (enum dns_section)s);
+	}
+	if (o->stats && !o->short_form)
+		print_stats(servers, reply);
+	fflush(stdout);
+}
+
+void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers)
+{
+	if (out_is_json(run->ctx->out)) {
+		struct dig_reply none;
+
+		memset(&none, 0, sizeof(none));
+		none.status = -1;
+		out_open_object(run->ctx->out, NULL);
+		dig_json_reply(run->ctx->out, lk, servers, &none);
+		out_close_object(run->ctx->out);
+		return;
+	}
+	if (lk->opts.tcp) {
+		/* After a failed TCP connection dig skips the banner and says it twice. */
+		printf(";; no servers could be reached\n");
+		fflush(stdout);
+		fprintf(stderr, ";; no servers could be reached\n");
+		return;
+	}
+	dig_print_banner(run, lk, servers);
+	printf(";; no servers could be reached\n");
+	fflush(stdout);
+}
+
+/* --- JSON ------------------------------------------------------------------ */
+
+static void json_rdata_fields(struct sonde_out *out, const struct dns_rdata *rd)
+{
+	size_t i;
+
+	out_open_object(out, "data");
+	for (i = 0; i < rd->field_count; i++) {
+		const struct dns_field *f = &rd->fields[i];
+		bool first_of_list = f->repeated && (i == 0 || strcmp(rd->fields[i - 1].key, f->key) != 0);
+		bool last_of_list = f->repeated &&
+				    (i + 1 == rd->field_count || strcmp(rd->fields[i + 1].key, f->key) != 0);
+
+		if (first_of_list)
+			out_open_array(out, f->key);
+		if (f->kind == DNS_FIELD_UINT)
+			out_print_uint(out, f->repeated ? NULL : f->key, NULL, f->number);
+		else
+			out_print_str(out, f->repeated ? NULL : f->key, NULL, dns_field_text(rd, f));
+		if (last_of_list)
+			out_close_array(out);
+	}
+	out_close_object(out);
+}
+
+static void json_rr(struct sonde_out *out, const struct dns_msg *msg, const struct dns_rr *rr, bool question,
+		    unsigned split)
+{
+	char owner[DNS_NAME_TEXT], type_buf[16], class_buf[16];
+
+	if (dns_read_name(msg->wire, msg->len, rr->name_offset, owner, sizeof(owner)) < 0)
+		owner[0] = '\0';
+	out_open_object(out, NULL);
+	out_print_str(out, "name", NULL, owner);
+	out_print_str(out, "type", NULL, dns_type_name(rr->type, type_buf, sizeof(type_buf)));
+	out_print_str(out, "class", NULL, dns_class_name(rr->rclass, class_buf, sizeof(class_buf)));
+	if (!question) {
+		struct dns_rdata rd = { 0 };
+
+		out_print_uint(out, "ttl", NULL, rr->ttl);
+		dns_rdata_present(msg, rr, split, &rd);
+		out_print_str(out, "rdata", NULL, rd.text.buf ? rd.text.buf : "");
+		json_rdata_fields(out, &rd);
+		dns_rdata_free(&rd);
+	}
+	out_close_object(out);
+}
+
+static void json_edns(struct sonde_out *out, const struct dns_msg *msg)
+{
+	struct dns_edns_opt opts[32];
+	int n = dns_edns_options(msg, opts, 32), i;
+
+	if (!msg->edns.present)
+		return;
+	out_open_object(out, "edns");
+	out_print_uint(out, "version", NULL, msg->edns.version);
+	out_print_uint(out, "udp_size", NULL, msg->edns.udp_size);
+	out_print_bool(out, "do", NULL, msg->edns.flags & 0x8000);
+	out_open_array(out, "options");
+	for (i = 0; i < n; i++) {
+		char hex[2 * 512 + 1] = "";
+		size_t j;
+
+		for (j = 0; j < opts[i].len && j < 512; j++)
+			snprintf(hex + 2 * j, 3, "%02x", opts[i].data[j]);
+		out_open_object(out, NULL);
+		out_print_uint(out, "code", NULL, opts[i].code);
+		out_print_str(out, "data", NULL, hex);
+		if (opts[i].code == DNS_EDNS_EDE && opts[i].len >= 2) {
+			uint16_t info = (uint16_t)(opts[i].data[0] << 8 | opts[i].data[1]);
+
+			out_print_uint(out, "info_code", NULL, info);
+			if (dns_ede_name(info))
+				out_print_str(out, "info", NULL, dns_ede_name(info));
+		}
+		out_close_object(out);
+	}
+	out_close_array(out);
+	out_close_object(out);
+}
+
+static void json_message(struct sonde_out *out, const struct dig_lookup *lk, const struct dig_reply *reply)
+{
+	const struct dns_msg *msg = &reply->msg;
+	char rcode_buf[16];
+	size_t i;
+	int s;
+
+	out_open_object(out, "message");
+	out_print_uint(out, "id", NULL, msg->id);
+	out_print_str(out, "opcode", NULL, opcode_names[msg->opcode & 15]);
+	out_print_str(out, "rcode", NULL, dns_rcode_name(msg->rcode, rcode_buf, sizeof(rcode_buf)));
+	out_open_array(out, "flags");
+	for (i = 0; i < HEADER_FLAG_COUNT; i++)
+		if (msg->flags & header_flags[i].bit)
+			out_print_str(out, NULL, NULL, header_flags[i].name);
+	out_close_array(out);
+	out_open_object(out, "counts");
+	for (s = 0; s < DNS_SECTION_COUNT; s++)
+		out_print_uint(out, section_keys[s], NULL, msg->counts[s]);
+	out_close_object(out);
+	json_edns(out, msg);
+	for (s = 0; s < DNS_SECTION_COUNT; s++) {
+		size_t count;
+		const struct dns_rr *rrs = dns_section_rrs(msg, (enum dns_section)s, &count);
+
+		out_open_array(out, section_keys[s]);
+		for (i = 0; i < count; i++)
+			json_rr(out, msg, &rrs[i], s == DNS_SECTION_QUESTION, (unsigned)lk->opts.split);
+		out_close_array(out);
+	}
+	out_close_object(out);
+}
+
+void dig_json_reply(struct sonde_out *out, const struct dig_lookup *lk, const struct dig_servers *servers,
+		    const struct dig_reply *reply)
+{
+	char type_buf[16], class_buf[16], host[ADDR_STRLEN];
+	bool replied = reply->status == 0 && reply->wire;
+
+	out_open_object(out, "query");
+	out_print_str(out, "name", NULL, lk->name);
+	out_print_str(out, "type", NULL, dns_type_name(lk->qtype, type_buf, sizeof(type_buf)));
+	out_print_str(out, "class", NULL, dns_class_name(lk->qclass, class_buf, sizeof(class_buf)));
+	out_close_object(out);
+	out_print_bool(out, "replied", NULL, replied);
+	if (!replied) {
+		out_open_array(out, "servers");
+		for (size_t i = 0; servers && i < servers->count; i++) {
+			char text[ADDR_STRLEN];
+
+			out_print_str(out, NULL, NULL, addr_format(&servers->addrs[i], text, sizeof(text)));
+		}
+		out_close_array(out);
+		return;
+	}
+	out_open_object(out, "server");
+	out_print_str(out, "address", NULL, addr_ntop(&reply->server, host, sizeof(host)));
+	out_print_uint(out, "port", NULL, addr_port(&reply->server));
+	out_print_str(out, "name", NULL, server_shown(servers, &reply->server, host, sizeof(host)));
+	out_close_object(out);
+	out_print_str(out, "transport", NULL, reply->tcp ? "tcp" : "udp");
+	out_print_bool(out, "truncated_retry", NULL, reply->retried_tcp);
+	out_print_double(out, "rtt_ms", NULL, reply->rtt_ms);
+	out_print_uint(out, "size", NULL, reply->len);
+	out_print_bool(out, "malformed", NULL, reply->parse_rc != 0);
+	json_message(out, lk, reply);
+}

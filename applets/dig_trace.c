@@ -1,0 +1,261 @@
+/* dig +trace: iterative resolution, one referral at a time, from the root
+ * servers down.  The root servers come from --root-hints FILE (so a closed
+ * lab can have its own root), or from the configured resolver's answer for
+ * ". NS" as bind9's dig does. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dig.h"
+#include "sonde/err.h"
+#include "sonde/resolve.h"
+
+#define TRACE_MAX_STEPS 30
+#define TRACE_MAX_NS 16
+
+struct nameserver_set {
+	char names[TRACE_MAX_NS][DNS_NAME_TEXT];
+	size_t name_count;
+	struct dig_servers servers;  /* addresses found for them, in order */
+	char zone[DNS_NAME_TEXT];
+};
+
+static void add_address(struct nameserver_set *set, const char *text, uint16_t port)
+{
+	struct dig_servers *s = &set->servers;
+
+	if (s->count < DIG_MAX_SERVERS && addr_parse_ip(text, port, AF_UNSPEC, &s->addrs[s->count]) == 0)
+		s->count++;
+}
+
+/* Root hints: zone-file lines "NAME [TTL] [IN] NS|A|AAAA DATA". */
+static int read_root_hints(const char *path, uint16_t port, struct nameserver_set *set)
+{
+	FILE *fp = fopen(path, "r");
+	char line[512];
+
+	if (!fp)
+		return -errno;
+	memset(set, 0, sizeof(*set));
+	snprintf(set->zone, sizeof(set->zone), ".");
+	while (fgets(line, sizeof(line), fp)) {
+		char *words[8], *save = NULL, *w;
+		int n = 0, i;
+
+		if (line[0] == ';')
+			continue;
+		for (w = strtok_r(line, " \t\r\n", &save); w && n < 8; w = strtok_r(NULL, " \t\r\n", &save))
+			words[n++] = w;
+		for (i = 1; i + 1 < n; i++) {
+			if (strcasecmp(words[i], "NS") == 0 && set->name_count < TRACE_MAX_NS)
+				snprintf(set->names[set->name_count++], DNS_NAME_TEXT, "%s", words[i + 1]);
+			else if (strcasecmp(words[i], "A") == 0 || strcasecmp(words[i], "AAAA") == 0)
+				add_address(set, words[i + 1], port);
+			else
+				continue;
+			break;
+		}
+	}
+	fclose(fp);
+	return set->servers.count ? 0 : -ENOENT;
+}
+
+static void rr_owner(const struct dns_msg *msg, const struct dns_rr *rr, char *name, size_t size)
+{
+	if (dns_read_name(msg->wire, msg->len, rr->name_offset, name, size) < 0)
+		snprintf(name, size, "?");
+}
+
+static void rr_target(const struct dns_msg *msg, const struct dns_rr *rr, char *name, size_t size)
+{
+	if (dns_read_name(msg->wire, msg->len, rr->rdata_offset, name, size) < 0)
+		snprintf(name, size, "?");
+}
+
+/* The NS records of a referral, with the addresses the additional section
+ * gives for them (glue); names without glue are looked up through the
+ * resolver. */
+static int next_servers(struct dig_run *run, const struct dns_msg *msg, struct nameserver_set *set)
+{
+	size_t ns_count, extra_count, i, j;
+	const struct dns_rr *ns = dns_section_rrs(msg, DNS_SECTION_AUTHORITY, &ns_count);
+	const struct dns_rr *extra = dns_section_rrs(msg, DNS_SECTION_ADDITIONAL, &extra_count);
+
+	memset(set, 0, sizeof(*set));
+	for (i = 0; i < ns_count && set->name_count < TRACE_MAX_NS; i++) {
+		if (ns[i].type != DNS_TYPE_NS)
+			continue;
+		rr_owner(msg, &ns[i], set->zone, sizeof(set->zone));
+		rr_target(msg, &ns[i], set->names[set->name_count++], DNS_NAME_TEXT);
+	}
+	for (i = 0; i < set->name_count; i++) {
+		size_t before = set->servers.count;
+
+		for (j = 0; j < extra_count; j++) {
+			char owner[DNS_NAME_TEXT];
+			struct dns_rdata rd = { 0 };
+
+			if (extra[j].type != DNS_TYPE_A && extra[j].type != DNS_TYPE_AAAA)
+				continue;
+			rr_owner(msg, &extra[j], owner, sizeof(owner));
+			if (strcasecmp(owner, set->names[i]) != 0)
+				continue;
+			if (dns_rdata_present(msg, &extra[j], 0, &rd) == 0)
+				add_address(set, rd.text.buf, run->port);
+			dns_rdata_free(&rd);
+		}
+		if (set->servers.count == before && set->servers.count < DIG_MAX_SERVERS) {
+			size_t found = 0;
+
+			resolve_host(set->names[i], AF_UNSPEC, 0, 5000, run->port,
+				     &set->servers.addrs[set->servers.count], DIG_MAX_SERVERS - set->servers.count,
+				     &found);
+			set->servers.count += found;
+		}
+	}
+	return set->servers.count ? 0 : -ENOENT;
+}
+
+static bool is_referral(const struct dns_msg *msg)
+{
+	size_t count, i;
+	const struct dns_rr *auth = dns_section_rrs(msg, DNS_SECTION_AUTHORITY, &count);
+
+	if (msg->rcode != DNS_RCODE_NOERROR || msg->counts[DNS_SECTION_ANSWER] > 0)
+		return false;
+	for (i = 0; i < count; i++)
+		if (auth[i].type == DNS_TYPE_NS)
+			return true;
+	return false;
+}
+
+/* What dig prints per step: the answer and authority records, then where
+ * they came from. */
+static void print_step(struct dig_run *run, const struct dig_lookup *lk, const struct dig_reply *reply,
+		       const char *from_name)
+{
+	struct dig_opts line_opts = lk->opts;
+	int s;
+
+	line_opts.short_form = false;
+	if (out_is_json(run->ctx->out)) {
+		struct dig_servers shown;
+
+		memset(&shown, 0, sizeof(shown));
+		snprintf(shown.shown_name, sizeof(shown.shown_name), "%s", from_name);
+		out_open_object(run->ctx->out, NULL);
+		dig_json_reply(run->ctx->out, lk, &shown, reply);
+		out_close_object(run->ctx->out);
+		return;
+	}
+	for (s = DNS_SECTION_ANSWER; s <= DNS_SECTION_AUTHORITY; s++) {
+		size_t count, i;
+		const struct dns_rr *rrs = dns_section_rrs(&reply->msg, (enum dns_section)s, &count);
+
+		for (i = 0; i < count; i++)
+			if (lk->opts.dnssec || (rrs[i].type != DNS_TYPE_RRSIG && rrs[i].type != DNS_TYPE_NSEC &&
+						rrs[i].type != DNS_TYPE_NSEC3 && rrs[i].type != DNS_TYPE_DS))
+				dig_print_rr(run->ctx->out, &reply->msg, &rrs[i], &line_opts, false);
+	}
+	{
+		char host[ADDR_STRLEN];
+
+		printf(";; Received %zu bytes from %s#%u(%s) in %lld ms\n\n", reply->len,
+		       addr_ntop(&reply->server, host, sizeof(host)), addr_port(&reply->server), from_name,
+		       (long long)reply->rtt_ms);
+	}
+	fflush(stdout);
+}
+
+static void print_hints(struct dig_run *run, const struct nameserver_set *set, const char *path)
+{
+	size_t i;
+
+	if (out_is_json(run->ctx->out))
+		return;
+	for (i = 0; i < set->name_count; i++)
+		printf(".\t\t\t0\tIN\tNS\t%s\n", set->names[i]);
+	printf(";; Root hints from %s: %zu server%s, %zu address%s\n\n", path, set->name_count,
+	       set->name_count == 1 ? "" : "s", set->servers.count, set->servers.count == 1 ? "" : "es");
+}
+
+/* The root servers: from the hints file, or asked of the resolver. */
+static int find_roots(struct dig_run *run, const struct dig_lookup *lk, struct nameserver_set *set)
+{
+	struct dig_lookup root = *lk;
+	struct dig_servers resolvers;
+	struct dig_reply reply;
+	int rc;
+
+	if (run->config->root_hints) {
+		rc = read_root_hints(run->config->root_hints, run->port, set);
+		if (rc < 0) {
+			sonde_errno(rc == -ENOENT ? -EINVAL : rc, "--root-hints %s: no root server addresses",
+				    run->config->root_hints);
+			return DIG_EXIT_USAGE;
+		}
+		print_hints(run, set, run->config->root_hints);
+		return 0;
+	}
+	rc = dig_servers_for(run, lk, &resolvers);
+	if (rc)
+		return rc;
+	root.qtype = DNS_TYPE_NS;
+	root.opts.recurse = true;
+	if (dig_query(run, &root, ".", &resolvers, true, &reply) != 0)
+		return DIG_EXIT_NO_REPLY;
+	print_step(run, &root, &reply, resolvers.shown_name[0] ? resolvers.shown_name : "resolver");
+	memset(set, 0, sizeof(*set));
+	{
+		/* The root NS records are the answer here, not a referral. */
+		size_t count, i;
+		const struct dns_rr *ans = dns_section_rrs(&reply.msg, DNS_SECTION_ANSWER, &count);
+
+		for (i = 0; i < count && set->name_count < TRACE_MAX_NS; i++)
+			if (ans[i].type == DNS_TYPE_NS)
+				rr_target(&reply.msg, &ans[i], set->names[set->name_count++], DNS_NAME_TEXT);
+		for (i = 0; i < set->name_count && set->servers.count < DIG_MAX_SERVERS; i++) {
+			size_t found = 0;
+
+			resolve_host(set->names[i], AF_UNSPEC, 0, 5000, run->port,
+				     &set->servers.addrs[set->servers.count], DIG_MAX_SERVERS - set->servers.count,
+				     &found);
+			set->servers.count += found;
+		}
+	}
+	dig_reply_free(&reply);
+	return set->servers.count ? 0 : DIG_EXIT_NO_REPLY;
+}
+
+int dig_trace(struct dig_run *run, const struct dig_lookup *lk)
+{
+	struct dig_lookup step = *lk;
+	struct nameserver_set set;
+	int rc, i;
+
+	if (!out_is_json(run->ctx->out) && lk->opts.cmd)
+		dig_print_banner(run, lk, NULL);
+	rc = find_roots(run, lk, &set);
+	if (rc)
+		return rc;
+	step.opts.recurse = false;
+	for (i = 0; i < TRACE_MAX_STEPS; i++) {
+		struct dig_reply reply;
+		char from[DNS_NAME_TEXT];
+
+		if (dig_query(run, &step, lk->name, &set.servers, true, &reply) != 0)
+			return DIG_EXIT_NO_REPLY;
+		snprintf(from, sizeof(from), "%s", set.name_count ? set.names[0] : "?");
+		/* Name the server that answered when the glue says who it is. */
+		print_step(run, &step, &reply, from);
+		if (reply.parse_rc != 0 || !is_referral(&reply.msg) || next_servers(run, &reply.msg, &set) < 0) {
+			dig_reply_free(&reply);
+			return DIG_EXIT_OK;
+		}
+		dig_reply_free(&reply);
+	}
+	sonde_err("+trace: more than %d referrals; stopped", TRACE_MAX_STEPS);
+	return DIG_EXIT_NO_REPLY;
+}

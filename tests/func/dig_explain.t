@@ -1,0 +1,125 @@
+#!/bin/bash
+# sonde dig --explain and +search in a pod-like lab: knotd serves
+# cluster.local; a small test server written here answers SERVFAIL,
+# malformed replies and silence on purpose.
+source "$(dirname "$0")/../lib.sh"
+need_root
+need_cmd ip knotd dig python3
+source "$TESTS_DIR/func/dig_lab.bash"
+
+BAD_V4=10.53.0.3
+ip -n "$(ns dns)" addr add $BAD_V4/24 dev lo
+
+# The misbehaving server: names decide what it does.
+#   *.servfail.test     SERVFAIL          *.refused.test   REFUSED
+#   *.silent.test       no reply at all   *.truncated.test a record cut short
+#   *.loop.test         an answer whose name points at itself
+#   web.shop.svc.cluster.local A 10.96.0.20; anything else NXDOMAIN
+cat >"$LAB_TMP/badns.py" <<'PY'
+import socket, struct, sys
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.bind((sys.argv[1], 53))
+def qname_end(data):
+    pos = 12
+    while data[pos]:
+        pos += data[pos] + 1
+    return pos + 1
+while True:
+    data, peer = sock.recvfrom(4096)
+    if len(data) < 17:
+        continue
+    end = qname_end(data)
+    labels, pos = [], 12
+    while data[pos]:
+        labels.append(data[pos + 1:pos + 1 + data[pos]].decode("ascii", "replace").lower())
+        pos += data[pos] + 1
+    name = ".".join(labels)
+    question = data[12:end + 4]
+    qid = data[:2]
+    flags, an, body = 0x8180, 0, b""
+    if name.endswith("silent.test"):
+        continue
+    if name.endswith("servfail.test"):
+        flags = 0x8182
+    elif name.endswith("refused.test"):
+        flags = 0x8185
+    elif name.endswith("truncated.test"):
+        an, body = 1, b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x0a"
+    elif name.endswith("loop.test"):
+        an, body = 1, b"\xc0" + bytes([12 + len(question)]) + b"\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x0a\x00\x00\x01"
+    elif name == "web.shop.svc.cluster.local":
+        an, body = 1, b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x0a\x60\x00\x14"
+    else:
+        flags = 0x8183
+    sock.sendto(qid + struct.pack(">HHHHH", flags, 1, an, 0, 0) + question + body, peer)
+PY
+lab_bg dns python3 "$LAB_TMP/badns.py" $BAD_V4
+lab_wait_listen dns 53 udp
+for _i in $(seq 1 50); do
+	lab_exec dns dig +tries=1 +timeout=1 @$BAD_V4 x.servfail.test >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
+# --- failure replies against bind9's dig ----------------------------------------
+same_as_dig "SERVFAIL" @$BAD_V4 x.servfail.test
+same_as_dig "REFUSED" @$BAD_V4 x.refused.test
+lab_run dns "$SONDE" dig @$BAD_V4 x.servfail.test
+ok_rc "$RC" 0 "SERVFAIL is a reply: exit 0"
+lab_run dns "$SONDE" dig @$BAD_V4 x.silent.test +tries=2 +timeout=1
+ok_rc "$RC" 9 "a server that never answers: exit 9"
+is "$(printf '%s\n' "$OUT" | dig_mask)" \
+	"$(lab_exec dns dig @$BAD_V4 x.silent.test +tries=2 +timeout=1 | dig_mask)" "silence: same lines as dig"
+for bad in truncated loop; do
+	lab_run dns "$SONDE" dig @$BAD_V4 x.$bad.test
+	ok_rc "$RC" 0 "$bad record: a reply came, exit 0"
+	like "$OUT" "^;; Got bad packet: " "$bad record: reported as a bad packet"
+	unlike "$ERR" "runtime error|AddressSanitizer" "$bad record: no memory error"
+done
+
+# --- the search-list walk ----------------------------------------------------------
+lab_run dns "$SONDE" dig --explain kubernetes.default
+ok_rc "$RC" 0 "--explain: exit 0"
+like "$OUT" "^;; resolv.conf: /etc/resolv.conf" "--explain: names the resolv.conf"
+like "$OUT" "^;;   search shop.svc.cluster.local svc.cluster.local cluster.local" "--explain: the search list"
+like "$OUT" "^;; kubernetes.default has 1 dot, ndots is 5: the search list first" "--explain: why the search list comes first"
+like "$OUT" "^;;  1\. kubernetes\.default\.shop\.svc\.cluster\.local\. +NXDOMAIN +0 answers" "--explain: first candidate NXDOMAIN"
+like "$OUT" "^;;  2\. kubernetes\.default\.svc\.cluster\.local\. +NOERROR +1 answer .*UDP  <- answered" "--explain: second answered"
+like "$OUT" "^;;  3\. kubernetes\.default\.cluster\.local\. +not asked" "--explain: the rest not asked"
+like "$OUT" "^;; verdict: resolved via search domain svc.cluster.local after 1 NXDOMAIN$" "--explain: verdict"
+like "$OUT" "^;; musl: same walk$" "--explain: musl agrees here"
+
+lab_run dns "$SONDE" dig --explain web.shop.svc.cluster.local.
+like "$OUT" "^;; verdict: absolute name skipped the search list; answered directly$" "--explain: absolute name"
+
+lab_run dns "$SONDE" dig --explain nosuch
+ok_rc "$RC" 0 "--explain of a missing name: replies came, exit 0"
+like "$OUT" "^;;  4\. nosuch\. +" "--explain: the bare name is tried last"
+like "$OUT" "^;; verdict: REFUSED for nosuch. ended the walk$" "--explain: the root's REFUSED ends the walk"
+
+lab_run dns "$SONDE" dig +ndots=1 +search +explain a.b
+like "$OUT" "^;; a.b has 1 dot, ndots is 1: the name as is first" "+ndots overrides resolv.conf"
+like "$OUT" "^;;  1\. a\.b\. " "+ndots=1: the name as is first"
+
+# A SERVFAIL in the middle: glibc goes on, musl stops.
+lab_resolv_conf dns "nameserver $BAD_V4
+search servfail.test shop.svc.cluster.local cluster.local
+options ndots:5"
+lab_run dns "$SONDE" dig --explain web
+like "$OUT" "^;;  1\. web\.servfail\.test\. +SERVFAIL" "SERVFAIL candidate"
+like "$OUT" "^;; verdict: resolved via search domain shop.svc.cluster.local after 1 SERVFAIL$" "glibc walks past SERVFAIL"
+like "$OUT" "^;; musl differs: it stops at the SERVFAIL for web.servfail.test. and fails the lookup$" "musl stops at SERVFAIL"
+lab_run dns "$SONDE" dig --explain web.shop.svc.cluster.local +ndots=3
+like "$OUT" "^;; musl: same answer \(at 4 dots it tries only the name as is" "musl: no search list at ndots dots"
+lab_run dns "$SONDE" dig --explain web.shop.svc +ndots=1
+like "$OUT" "^;; verdict: resolved via search domain cluster.local after 2 NXDOMAIN, 1 SERVFAIL$" \
+	"glibc: name as is, then the search list"
+like "$OUT" "^;; musl differs: with 2 dots \(ndots 1\) it tries only web.shop.svc. and stops there$" "musl: no search list"
+
+lab_run dns "$SONDE" dig --json --explain web
+is "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin)["lookups"][0]; print(d["answered_by"], [c["rcode"] for c in d["candidates"] if c["asked"]], d["resolv_conf"]["ndots"])')" \
+	"web.shop.svc.cluster.local. ['SERVFAIL', 'NOERROR'] 5" "--explain --json: the walk as data"
+
+# +search without +explain prints the answer of the name that resolved.
+lab_run dns "$SONDE" dig +search web +short
+is "$OUT" "10.96.0.20" "+search: the search list resolves a short name"
+done_testing
