@@ -1,0 +1,365 @@
+/* One HTTP request on its own connection: where to connect (--connect-to,
+ * --resolve), TCP, TLS, the request, the response through the parser, and
+ * a timestamp at each step. */
+#include <ares.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http_impl.h"
+#include "sonde/clock.h"
+#include "sonde/err.h"
+#include "sonde/resolve.h"
+
+#define RECV_CHUNK 16384
+
+struct endpoint {
+	char host[HTTP_MAX_HOST];
+	uint16_t port;
+};
+
+/* "a:b:c" into fields, with [v6] kept whole (brackets removed).  Returns
+ * the count, or -1 when there are more than max. */
+static int split_fields(const char *text, char fields[][HTTP_MAX_HOST], int max, bool last_takes_rest)
+{
+	int n = 0;
+
+	while (n < max) {
+		size_t len;
+
+		if (*text == '[') {
+			len = strcspn(text + 1, "]");
+			if (text[1 + len] != ']')
+				return -1;
+			snprintf(fields[n++], HTTP_MAX_HOST, "%.*s", (int)len, text + 1);
+			text += len + 2;
+		} else {
+			len = (last_takes_rest && n == max - 1) ? strlen(text) : strcspn(text, ":");
+			snprintf(fields[n++], HTTP_MAX_HOST, "%.*s", (int)len, text);
+			text += len;
+		}
+		if (*text == '\0')
+			return n;
+		if (*text != ':')
+			return -1;
+		text++;
+	}
+	return -1;
+}
+
+static bool port_matches(const char *text, uint16_t port)
+{
+	uint16_t p;
+
+	return !text[0] || (addr_parse_port(text, false, &p) == 0 && p == port);
+}
+
+/* --connect-to HOST1:PORT1:HOST2:PORT2 (empty fields match anything or
+ * keep what was there), the first that matches. */
+static void apply_connect_to(const struct http_config *cfg, struct endpoint *ep)
+{
+	char f[4][HTTP_MAX_HOST];
+	size_t i;
+
+	for (i = 0; i < cfg->connect_to_count; i++) {
+		uint16_t port;
+
+		if (split_fields(cfg->connect_tos[i], f, 4, false) != 4)
+			continue;
+		if ((f[0][0] && strcasecmp(f[0], ep->host) != 0) || !port_matches(f[1], ep->port))
+			continue;
+		if (f[2][0])
+			snprintf(ep->host, sizeof(ep->host), "%s", f[2]);
+		if (f[3][0] && addr_parse_port(f[3], false, &port) == 0)
+			ep->port = port;
+		return;
+	}
+}
+
+/* --resolve HOST:PORT:ADDR: the address to use for that host and port. */
+static void apply_resolve(const struct http_config *cfg, struct endpoint *ep)
+{
+	char f[3][HTTP_MAX_HOST];
+	size_t i;
+
+	for (i = 0; i < cfg->resolve_count; i++) {
+		if (split_fields(cfg->resolves[i], f, 3, true) != 3)
+			continue;
+		if ((strcmp(f[0], "*") == 0 || strcasecmp(f[0], ep->host) == 0) && port_matches(f[1], ep->port)) {
+			/* "[::1]" as the last field keeps its brackets. */
+			size_t len = strlen(f[2]);
+
+			if (f[2][0] == '[' && len > 2 && f[2][len - 1] == ']')
+				snprintf(ep->host, sizeof(ep->host), "%.*s", (int)(len - 2), f[2] + 1);
+			else
+				snprintf(ep->host, sizeof(ep->host), "%s", f[2]);
+			return;
+		}
+	}
+}
+
+static double since_start_ms(const struct http_transfer *t)
+{
+	return ns_to_ms(mono_ns() - t->start_ns);
+}
+
+/* What is left of --max-time for one step; <0 for none. */
+static int step_timeout_ms(const struct http_transfer *t, double step_limit_s)
+{
+	int left = t->deadline_ms ? deadline_poll_ms(t->deadline_ms) : -1;
+	int step = step_limit_s > 0 ? (int)(step_limit_s * 1000 + 0.5) : -1;
+
+	if (left < 0)
+		return step;
+	if (left == 0)
+		left = 1;
+	return step >= 0 && step < left ? step : left;
+}
+
+static int fail_with(struct http_transfer *t, int code, const char *fmt, const char *arg)
+{
+	snprintf(t->why, sizeof(t->why), fmt, arg);
+	return code;
+}
+
+static int dial(struct http_transfer *t, int *fd)
+{
+	const struct http_config *cfg = t->cfg;
+	struct endpoint ep;
+	struct tls_dial_result result;
+	int family = cfg->ipv4 ? AF_INET : cfg->ipv6 ? AF_INET6 : AF_UNSPEC;
+
+	snprintf(ep.host, sizeof(ep.host), "%s", t->url->host);
+	ep.port = t->url->port;
+	apply_connect_to(cfg, &ep);
+	apply_resolve(cfg, &ep);
+	*fd = tls_dial(ep.host, ep.port, family, step_timeout_ms(t, cfg->connect_timeout_s), &result);
+	t->timings.namelookup_ms = t->timings.redirect_ms + result.dns_ms;
+	t->timings.connect_ms = since_start_ms(t);
+	t->port = ep.port;
+	if (*fd < 0 && result.resolve_error) {
+		snprintf(t->why, sizeof(t->why), "cannot resolve %s: %s", ep.host, resolve_strerror(result.resolve_error));
+		return result.resolve_error == -ARES_ETIMEOUT ? HTTP_EXIT_TIMEOUT : HTTP_EXIT_RESOLVE;
+	}
+	if (*fd < 0) {
+		snprintf(t->why, sizeof(t->why), "cannot connect to %s port %u: %s", ep.host, ep.port,
+			 strerror(-result.connect_error));
+		return result.connect_error == -ETIMEDOUT ? HTTP_EXIT_TIMEOUT : HTTP_EXIT_CONNECT;
+	}
+	addr_ntop(&result.peer, t->address, sizeof(t->address));
+	if (cfg->verbose)
+		fprintf(stderr, "* Connected to %s (%s) port %u\n", ep.host, t->address, ep.port);
+	return HTTP_EXIT_OK;
+}
+
+static int start_tls(struct http_transfer *t, int fd, struct tls_session **session)
+{
+	const struct http_config *cfg = t->cfg;
+	struct tls_client_config c = {
+		.server_name = t->url->host,
+		.verify = !cfg->insecure,
+		.ca_file = cfg->cacert,
+		.ca_path = cfg->capath,
+		.timeout_ms = step_timeout_ms(t, 0),
+		.alpn = "http/1.1",
+	};
+	char why[300];
+	int rc = tls_session_connect(fd, &c, session, why, sizeof(why));
+
+	t->timings.appconnect_ms = since_start_ms(t);
+	if (rc == -ETIMEDOUT)
+		return fail_with(t, HTTP_EXIT_TIMEOUT, "TLS handshake timed out%s", "");
+	if (rc == -EKEYREJECTED)
+		return fail_with(t, HTTP_EXIT_CERT, "TLS: %s", why);
+	if (rc == -EINVAL || rc == -ENOENT)
+		return fail_with(t, HTTP_EXIT_CA_FILE, "TLS: %s", why);
+	if (rc < 0)
+		return fail_with(t, HTTP_EXIT_TLS, "TLS handshake failed: %s", why);
+	t->tls_used = true;
+	t->tls_verified = tls_session_verified(*session);
+	snprintf(t->tls_version, sizeof(t->tls_version), "%s", tls_session_version(*session));
+	snprintf(t->tls_cipher, sizeof(t->tls_cipher), "%s", tls_session_cipher(*session));
+	if (cfg->verbose)
+		fprintf(stderr, "* TLS %s / %s, certificate %s\n", t->tls_version, t->tls_cipher,
+			t->tls_verified ? "verified" : "NOT verified (--insecure)");
+	return HTTP_EXIT_OK;
+}
+
+/* Waits for what a net op asked for; 0, or an exit code on timeout. */
+static int wait_io(struct http_transfer *t, int fd, ssize_t op_result)
+{
+	struct pollfd pfd = { fd, op_result == RELAY_WANT_WRITE ? POLLOUT : POLLIN, 0 };
+	int rc = poll(&pfd, 1, t->deadline_ms ? deadline_poll_ms(t->deadline_ms) : -1);
+
+	if (rc == 0)
+		return fail_with(t, HTTP_EXIT_TIMEOUT, "operation timed out (--max-time)%s", "");
+	return 0;
+}
+
+static bool would_block(ssize_t n)
+{
+	return n == RELAY_WANT_READ || n == RELAY_WANT_WRITE || n == -EAGAIN || n == -EINTR;
+}
+
+static void verbose_lines(const char *prefix, const char *text, size_t len)
+{
+	while (len > 0) {
+		size_t line = 0;
+
+		while (line < len && text[line] != '\n')
+			line++;
+		fprintf(stderr, "%s%.*s\n", prefix, (int)(line > 0 && text[line - 1] == '\r' ? line - 1 : line),
+			text);
+		if (line == 0 || (line == 1 && text[0] == '\r'))
+			break;
+		text += line + (line < len);
+		len -= line + (line < len);
+	}
+}
+
+static int send_request(struct http_transfer *t, int fd, const struct relay_net_ops *ops, void *io)
+{
+	const char *const *headers = t->cfg->headers;
+	struct http_request req = { t->method, t->url, headers, t->cfg->header_count, t->body, t->body_len, NULL };
+	char *bytes;
+	size_t len, sent = 0;
+	int rc = http_request_build(&req, &bytes, &len);
+
+	if (rc < 0)
+		return fail_with(t, HTTP_EXIT_USAGE, "cannot build the request: %s", strerror(-rc));
+	t->timings.pretransfer_ms = since_start_ms(t);
+	if (t->cfg->verbose)
+		verbose_lines("> ", bytes, len - t->body_len);
+	while (sent < len && rc == 0) {
+		ssize_t n = ops->send(io, bytes + sent, len - sent);
+
+		if (n > 0)
+			sent += (size_t)n;
+		else if (would_block(n))
+			rc = wait_io(t, fd, n == RELAY_WANT_READ ? RELAY_WANT_READ : RELAY_WANT_WRITE);
+		else
+			rc = fail_with(t, HTTP_EXIT_SEND, "cannot send the request: %s", strerror(n < 0 ? (int)-n : EPIPE));
+	}
+	free(bytes);
+	return rc;
+}
+
+static int body_sink(void *ctx, const char *data, size_t len)
+{
+	struct http_transfer *t = ctx;
+
+	if (t->discard_body || !t->body_out)
+		return 0;
+	if (fwrite(data, 1, len, t->body_out) != len) {
+		t->body_write_failed = true;
+		return -EIO;
+	}
+	return 0;
+}
+
+static int parse_failure(struct http_transfer *t, int rc)
+{
+	if (t->body_write_failed)
+		return fail_with(t, HTTP_EXIT_WRITE, "cannot write the body%s", "");
+	if (rc == -EPROTO && t->parser.head_bytes == 0 && t->parser.response.status == 0 && !t->parser.head_done)
+		return fail_with(t, HTTP_EXIT_EMPTY_REPLY, "empty reply from server%s", "");
+	return fail_with(t, t->parser.head_done ? HTTP_EXIT_RECV : HTTP_EXIT_WEIRD_REPLY, "bad response: %s",
+			 t->parser.error ? t->parser.error : "unreadable");
+}
+
+/* Once the head is complete the caller may decide the body is not wanted
+ * (a redirect, --fail); this hook runs between the head and the body. */
+static void on_head(struct http_transfer *t);
+
+static int receive_response(struct http_transfer *t, int fd, const struct relay_net_ops *ops, void *io)
+{
+	char buf[RECV_CHUNK];
+	bool first = true, head_seen = false;
+
+	for (;;) {
+		ssize_t n = ops->recv(io, buf, sizeof(buf));
+		int rc;
+
+		if (would_block(n)) {
+			if ((rc = wait_io(t, fd, n)) != 0)
+				return rc;
+			continue;
+		}
+		if (n < 0)
+			return fail_with(t, HTTP_EXIT_RECV, "receive failure: %s", strerror((int)-n));
+		if (n == 0)
+			rc = http_parser_finish(&t->parser);
+		else {
+			if (first)
+				t->timings.starttransfer_ms = since_start_ms(t);
+			first = false;
+			rc = http_parser_feed(&t->parser, buf, (size_t)n);
+		}
+		if (t->parser.head_done && !head_seen) {
+			head_seen = true;
+			on_head(t);
+		}
+		if (rc < 0)
+			return parse_failure(t, rc);
+		if (rc == 1)
+			return HTTP_EXIT_OK;
+	}
+}
+
+static void on_head(struct http_transfer *t)
+{
+	const struct http_response *r = &t->parser.response;
+	size_t i;
+
+	if (t->cfg->verbose) {
+		fprintf(stderr, "< HTTP/1.%d %d %s\n", r->version_minor, r->status, r->reason);
+		for (i = 0; i < r->header_count; i++)
+			fprintf(stderr, "< %s: %s\n", r->headers[i].name, r->headers[i].value);
+		fprintf(stderr, "<\n");
+	}
+	if (t->cfg->fail && r->status >= 400)
+		t->discard_body = true;
+	if (t->cfg->location && r->status >= 300 && r->status < 400 && http_response_header(r, "Location"))
+		t->discard_body = true;
+	if (t->cfg->include && t->body_out) {
+		fprintf(t->body_out, "HTTP/1.%d %d %s\r\n", r->version_minor, r->status, r->reason);
+		for (i = 0; i < r->header_count; i++)
+			fprintf(t->body_out, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
+		fprintf(t->body_out, "\r\n");
+	}
+}
+
+int http_transfer_run(struct http_transfer *t)
+{
+	struct tls_session *session = NULL;
+	const struct relay_net_ops *ops = &relay_socket_ops;
+	void *io;
+	int fd = -1, rc;
+
+	http_parser_init(&t->parser, strcmp(t->method, "HEAD") == 0, body_sink, t);
+	rc = dial(t, &fd);
+	io = &fd;
+	if (rc == HTTP_EXIT_OK && t->url->tls) {
+		rc = start_tls(t, fd, &session);
+		ops = &tls_session_relay_ops;
+		io = session;
+	} else {
+		t->timings.appconnect_ms = 0;
+	}
+	if (rc == HTTP_EXIT_OK)
+		rc = send_request(t, fd, ops, io);
+	if (rc == HTTP_EXIT_OK)
+		rc = receive_response(t, fd, ops, io);
+	t->timings.total_ms = since_start_ms(t);
+	tls_session_free(session);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+void http_transfer_free(struct http_transfer *t)
+{
+	http_parser_free(&t->parser);
+}

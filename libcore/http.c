@@ -1,0 +1,237 @@
+/* HTTP URLs and request building (the response parser is http_parse.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sonde/addr.h"
+#include "sonde/http.h"
+
+/* host[:port] or [v6][:port] up to the end of the authority. */
+static int parse_authority(const char *text, size_t len, struct http_url *url)
+{
+	char authority[HTTP_MAX_HOST + 16];
+	const char *port_text = NULL;
+
+	if (len == 0 || len >= sizeof(authority) || memchr(text, '@', len))
+		return -EINVAL;
+	memcpy(authority, text, len);
+	authority[len] = '\0';
+	if (addr_split_hostport(authority, url->host, sizeof(url->host), &port_text) < 0 || !url->host[0])
+		return -EINVAL;
+	/* A bare "::1" splits as a host; in a URL an IPv6 address needs brackets. */
+	if (authority[0] != '[' && strchr(url->host, ':'))
+		return -EINVAL;
+	url->port_given = port_text != NULL;
+	if (port_text && addr_parse_port(port_text, false, &url->port) < 0)
+		return -EINVAL;
+	if (!port_text)
+		url->port = url->tls ? 443 : 80;
+	return 0;
+}
+
+static int set_target(const char *path, size_t len, struct http_url *url)
+{
+	size_t i;
+
+	if (len + 2 > sizeof(url->target))
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)path[i] <= 0x20 || path[i] == 0x7f)
+			return -EINVAL;
+	if (len == 0 || path[0] != '/')
+		snprintf(url->target, sizeof(url->target), "/%.*s", (int)len, path);
+	else
+		snprintf(url->target, sizeof(url->target), "%.*s", (int)len, path);
+	return 0;
+}
+
+int http_url_parse(const char *text, struct http_url *url)
+{
+	const char *rest = text, *sep = strstr(text, "://"), *path;
+	size_t authority_len, path_len;
+	int rc;
+
+	memset(url, 0, sizeof(*url));
+	if (sep) {
+		size_t scheme_len = (size_t)(sep - text);
+
+		if (scheme_len == 5 && strncasecmp(text, "https", 5) == 0)
+			url->tls = true;
+		else if (!(scheme_len == 4 && strncasecmp(text, "http", 4) == 0))
+			return -EPROTONOSUPPORT;
+		rest = sep + 3;
+	}
+	authority_len = strcspn(rest, "/?#");
+	rc = parse_authority(rest, authority_len, url);
+	if (rc < 0)
+		return rc;
+	path = rest + authority_len;
+	path_len = strcspn(path, "#");
+	return set_target(path, path_len, url);
+}
+
+int http_url_resolve(const struct http_url *base, const char *location, struct http_url *out)
+{
+	char joined[HTTP_MAX_TARGET + HTTP_MAX_HOST];
+	const char *slash;
+
+	if (strstr(location, "://") && strcspn(location, ":") < strcspn(location, "/?#"))
+		return http_url_parse(location, out);
+	if (strncmp(location, "//", 2) == 0) {
+		snprintf(joined, sizeof(joined), "%s:%s", base->tls ? "https" : "http", location);
+		return http_url_parse(joined, out);
+	}
+	*out = *base;
+	if (location[0] == '/')
+		return set_target(location, strcspn(location, "#"), out);
+	/* Relative to the directory of the base path (query dropped). */
+	slash = strrchr(base->target, '/');
+	if (!slash)
+		return -EINVAL;
+	snprintf(joined, sizeof(joined), "%.*s%.*s", (int)(slash - base->target + 1), base->target,
+		 (int)strcspn(location, "#"), location);
+	return set_target(joined, strlen(joined), out);
+}
+
+void http_url_host_header(const struct http_url *url, char *buf, size_t size)
+{
+	bool v6 = strchr(url->host, ':') != NULL;
+	bool default_port = url->port == (url->tls ? 443 : 80);
+
+	if (default_port)
+		snprintf(buf, size, "%s%s%s", v6 ? "[" : "", url->host, v6 ? "]" : "");
+	else
+		snprintf(buf, size, "%s%s%s:%u", v6 ? "[" : "", url->host, v6 ? "]" : "", url->port);
+}
+
+void http_url_format(const struct http_url *url, char *buf, size_t size)
+{
+	char host[HTTP_MAX_HOST + 16];
+
+	http_url_host_header(url, host, sizeof(host));
+	snprintf(buf, size, "%s://%s%s", url->tls ? "https" : "http", host, url->target);
+}
+
+/* --- requests ----------------------------------------------------------------- */
+
+struct buf {
+	char *data;
+	size_t len, cap;
+	bool failed;
+};
+
+static void buf_add(struct buf *b, const char *data, size_t len)
+{
+	if (b->failed)
+		return;
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = (b->len + len + 1) * 2;
+		char *grown = realloc(b->data, cap);
+
+		if (!grown) {
+			b->failed = true;
+			return;
+		}
+		b->data = grown;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+static void buf_line(struct buf *b, const char *name, const char *value)
+{
+	buf_add(b, name, strlen(name));
+	buf_add(b, ": ", 2);
+	buf_add(b, value, strlen(value));
+	buf_add(b, "\r\n", 2);
+}
+
+/* The user's header of that name: 1 when given (value in *value, "" for
+ * "Name:" which drops the header), 0 when not. */
+static int user_header(const struct http_request *req, const char *name, const char **value)
+{
+	size_t i, len = strlen(name);
+
+	for (i = 0; i < req->header_count; i++) {
+		const char *h = req->headers[i];
+
+		if (strncasecmp(h, name, len) == 0 && h[len] == ':') {
+			for (*value = h + len + 1; **value == ' '; (*value)++)
+				;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void default_header(struct buf *b, const struct http_request *req, const char *name, const char *value)
+{
+	const char *given;
+
+	if (!user_header(req, name, &given))
+		buf_line(b, name, value);
+}
+
+static int check_user_headers(const struct http_request *req)
+{
+	size_t i;
+
+	for (i = 0; i < req->header_count; i++) {
+		const char *h = req->headers[i], *colon = strchr(h, ':');
+
+		if (!colon || colon == h || strpbrk(h, "\r\n") || memchr(h, ' ', (size_t)(colon - h)))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int http_request_build(const struct http_request *req, char **out, size_t *out_len)
+{
+	struct buf b = { 0 };
+	char host[HTTP_MAX_HOST + 16], length[32];
+	size_t i;
+
+	*out = NULL;
+	if (check_user_headers(req) < 0 || strpbrk(req->method, " \r\n") || !req->method[0])
+		return -EINVAL;
+	http_url_host_header(req->url, host, sizeof(host));
+	buf_add(&b, req->method, strlen(req->method));
+	buf_add(&b, " ", 1);
+	buf_add(&b, req->url->target, strlen(req->url->target));
+	buf_add(&b, " HTTP/1.1\r\n", 11);
+	default_header(&b, req, "Host", host);
+	default_header(&b, req, "User-Agent", req->user_agent ? req->user_agent : "sonde");
+	default_header(&b, req, "Accept", "*/*");
+	default_header(&b, req, "Connection", "close");
+	if (req->body) {
+		snprintf(length, sizeof(length), "%zu", req->body_len);
+		default_header(&b, req, "Content-Type", "application/x-www-form-urlencoded");
+		default_header(&b, req, "Content-Length", length);
+	}
+	for (i = 0; i < req->header_count; i++) {
+		const char *h = req->headers[i], *colon = strchr(h, ':'), *value = colon + 1;
+
+		while (*value == ' ')
+			value++;
+		if (!*value) /* "Name:" only removes a default */
+			continue;
+		buf_add(&b, h, (size_t)(colon - h));
+		buf_add(&b, ": ", 2);
+		buf_add(&b, value, strlen(value));
+		buf_add(&b, "\r\n", 2);
+	}
+	buf_add(&b, "\r\n", 2);
+	if (req->body)
+		buf_add(&b, req->body, req->body_len);
+	if (b.failed) {
+		free(b.data);
+		return -ENOMEM;
+	}
+	*out = b.data;
+	*out_len = b.len;
+	return 0;
+}
