@@ -195,6 +195,7 @@ static int head_complete(struct http_parser *p)
 		/* An interim response (100 Continue): the real one follows. */
 		free_headers(&p->response);
 		p->response.interim_count++;
+		p->response.status = 0;
 		p->head_bytes = 0;
 		return 0;
 	}
