@@ -80,6 +80,7 @@ struct http_transfer {
 	char tls_version[32], tls_cipher[128];
 	char why[400];           /* for a failure */
 	bool body_write_failed;
+	bool head_handled;       /* -i/-v printed, body decisions made */
 };
 
 /* Runs the transfer.  Returns HTTP_EXIT_OK or a curl exit code, with

@@ -246,9 +246,16 @@ static int send_request(struct http_transfer *t, int fd, const struct relay_net_
 	return rc;
 }
 
+/* Once the head is complete the caller may decide the body is not wanted
+ * (a redirect, --fail); this runs between the head and the first body byte. */
+static void on_head(struct http_transfer *t);
+
 static int body_sink(void *ctx, const char *data, size_t len)
 {
 	struct http_transfer *t = ctx;
+
+	if (!t->head_handled)
+		on_head(t);
 
 	if (t->discard_body || !t->body_out)
 		return 0;
@@ -269,14 +276,10 @@ static int parse_failure(struct http_transfer *t, int rc)
 			 t->parser.error ? t->parser.error : "unreadable");
 }
 
-/* Once the head is complete the caller may decide the body is not wanted
- * (a redirect, --fail); this hook runs between the head and the body. */
-static void on_head(struct http_transfer *t);
-
 static int receive_response(struct http_transfer *t, int fd, const struct relay_net_ops *ops, void *io)
 {
 	char buf[RECV_CHUNK];
-	bool first = true, head_seen = false;
+	bool first = true;
 
 	for (;;) {
 		ssize_t n = ops->recv(io, buf, sizeof(buf));
@@ -297,10 +300,8 @@ static int receive_response(struct http_transfer *t, int fd, const struct relay_
 			first = false;
 			rc = http_parser_feed(&t->parser, buf, (size_t)n);
 		}
-		if (t->parser.head_done && !head_seen) {
-			head_seen = true;
+		if (t->parser.head_done && !t->head_handled)
 			on_head(t);
-		}
 		if (rc < 0)
 			return parse_failure(t, rc);
 		if (rc == 1)
@@ -313,6 +314,7 @@ static void on_head(struct http_transfer *t)
 	const struct http_response *r = &t->parser.response;
 	size_t i;
 
+	t->head_handled = true;
 	if (t->cfg->verbose) {
 		fprintf(stderr, "< HTTP/1.%d %d %s\n", r->version_minor, r->status, r->reason);
 		for (i = 0; i < r->header_count; i++)

@@ -14,8 +14,13 @@ static int parse_authority(const char *text, size_t len, struct http_url *url)
 	char authority[HTTP_MAX_HOST + 16];
 	const char *port_text = NULL;
 
+	size_t i;
+
 	if (len == 0 || len >= sizeof(authority) || memchr(text, '@', len))
 		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)text[i] <= 0x20 || text[i] == 0x7f)
+			return -EINVAL;
 	memcpy(authority, text, len);
 	authority[len] = '\0';
 	if (addr_split_hostport(authority, url->host, sizeof(url->host), &port_text) < 0 || !url->host[0])
