@@ -379,6 +379,9 @@ static int ss_main(struct sonde_ctx *sctx, void *config, int argc, char **argv)
 		/* Both families: the same as neither. */
 		cfg->ipv4 = cfg->ipv6 = false;
 	}
+	/* As in ss, the details of -e include the timers. */
+	if (cfg->extended)
+		cfg->timers = true;
 	rc = parse_states(&argc, &argv, &state_words, &saw_states);
 	if (rc)
 		return rc;

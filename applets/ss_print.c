@@ -535,7 +535,7 @@ int ss_print_unix(const struct sockdiag_unix *sock, void *arg)
 		if (sock->has_vfs)
 			ss_table_printf(t, SS_COL_EXT, " ino:%u dev:%u/%u", sock->vfs_inode, major(sock->vfs_dev),
 					minor(sock->vfs_dev));
-		if (sock->pending_count) {
+		if (sock->has_pending) {
 			ss_table_printf(t, SS_COL_EXT, " peers:");
 			for (i = 0; i < sock->pending_count; i++)
 				ss_table_printf(t, SS_COL_EXT, " %u", sock->pending_peers[i]);

@@ -293,6 +293,7 @@ int sockdiag_parse_unix(const void *payload, size_t len, struct sockdiag_unix *s
 	if (tb[UNIX_DIAG_ICONS]) {
 		size_t n = attr_len(tb[UNIX_DIAG_ICONS]) / sizeof(uint32_t);
 
+		sock->has_pending = true;
 		sock->pending_count = n;
 		if (n > pending_max)
 			n = pending_max;

@@ -166,6 +166,7 @@ struct sockdiag_unix {
 	bool has_uid;
 	uint32_t uid;
 	int shutdown;               /* as in sockdiag_inet */
+	bool has_pending;           /* listeners (with SOCKDIAG_EXT_DETAILS) */
 	size_t pending_count;       /* listeners: connections waiting for accept() */
 	const uint32_t *pending_peers; /* their peers' inodes (unaligned-safe copy); valid
 					* only during the callback */
