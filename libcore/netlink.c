@@ -1,159 +1,316 @@
-/* rtnetlink dumps through libnl-route-3, copied into plain structs so that
- * applets never see libnl's objects (see sonde/netlink.h). */
+/* rtnetlink over a raw NETLINK_ROUTE socket: dumps streamed through the
+ * parse functions (netlink_parse.c) to per-object callbacks, snapshots as
+ * arrays, and single requests (route get, namespace ids). */
+#include <dirent.h>
 #include <errno.h>
-#include <linux/if_arp.h>
-#include <linux/rtnetlink.h>
+#include <fcntl.h>
+#include <linux/net_namespace.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-#include <netlink/errno.h>
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/route.h>
-
+#include "netlink_impl.h"
 #include "sonde/netlink.h"
 
-/* libnl speaks its own error numbers; sonde speaks errno. */
-static int errno_from_nl(int nl_error)
+/* Large enough for any dump batch the kernel sends (it sizes them after
+ * the reader's buffer, up to 32 KiB by default, more with big pages). */
+#define NL_RECV_BUF_SIZE (64 * 1024)
+
+int nlraw_conn_open(struct nlraw_conn *conn)
 {
-	switch (nl_error < 0 ? -nl_error : nl_error) {
-	case 0: return 0;
-	case NLE_NOMEM: return -ENOMEM;
-	case NLE_PERM: return -EPERM;
-	case NLE_NOACCESS: return -EACCES;
-	case NLE_AF_NOSUPPORT: return -EAFNOSUPPORT;
-	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-	case NLE_PROTO_MISMATCH: return -EPROTONOSUPPORT;
-	case NLE_AGAIN: return -EAGAIN;
-	case NLE_INTR: return -EINTR;
-	case NLE_BAD_SOCK: return -EBADF;
-	case NLE_NOADDR: return -EADDRNOTAVAIL;
-	case NLE_OBJ_NOTFOUND: return -ENOENT;
-	default: return -EIO;
+	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+	int rcvbuf = 1024 * 1024, one = 1;
+
+	memset(conn, 0, sizeof(*conn));
+	conn->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (conn->fd < 0)
+		return errno == EPROTONOSUPPORT ? -EAFNOSUPPORT : -errno;
+	/* A bigger buffer lets the kernel run ahead of a slow reader; extended
+	 * acks give error messages.  Both are optional. */
+	setsockopt(conn->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(conn->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (bind(conn->fd, (struct sockaddr *)&local, sizeof(local)) < 0) {
+		int rc = -errno;
+
+		close(conn->fd);
+		return rc;
 	}
+	conn->buf_size = NL_RECV_BUF_SIZE;
+	conn->buf = malloc(conn->buf_size);
+	if (!conn->buf) {
+		close(conn->fd);
+		return -ENOMEM;
+	}
+	conn->seq = 1;
+	return 0;
 }
 
-static int route_socket_open(struct nl_sock **sock)
+void nlraw_conn_close(struct nlraw_conn *conn)
 {
+	if (conn->fd >= 0)
+		close(conn->fd);
+	free(conn->buf);
+	conn->fd = -1;
+	conn->buf = NULL;
+}
+
+int nlraw_conn_send(struct nlraw_conn *conn, struct nlmsghdr *req)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	ssize_t sent;
+
+	req->nlmsg_seq = ++conn->seq;
+	do
+		sent = sendto(conn->fd, req, req->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
+	while (sent < 0 && errno == EINTR);
+	if (sent < 0)
+		return -errno;
+	return sent == (ssize_t)req->nlmsg_len ? 0 : -EIO;
+}
+
+/* The error code an NLMSG_ERROR or NLMSG_DONE message carries. */
+static int nlraw_msg_error(const struct nlmsghdr *msg)
+{
+	int error;
+
+	if (msg->nlmsg_len < NLMSG_LENGTH(sizeof(int)))
+		return -EIO;
+	memcpy(&error, NLMSG_DATA(msg), sizeof(error));
+	return error > 0 ? -error : error;
+}
+
+/* One datagram's messages.  Returns 1 when the exchange is over, 0 to read
+ * on, or -errno. */
+static int nlraw_batch(struct nlraw_conn *conn, size_t len, bool until_done, nlraw_msg_fn fn, void *arg)
+{
+	const struct nlmsghdr *msg = (const struct nlmsghdr *)conn->buf;
 	int rc;
 
-	*sock = nl_socket_alloc();
-	if (!*sock)
-		return -ENOMEM;
-	rc = nl_connect(*sock, NETLINK_ROUTE);
-	if (rc < 0) {
-		nl_socket_free(*sock);
-		*sock = NULL;
-		return errno_from_nl(rc);
+	for (; NLMSG_OK(msg, len); msg = NLMSG_NEXT(msg, len)) {
+		if (msg->nlmsg_seq != conn->seq)
+			continue; /* a stale reply to an earlier request */
+		if (msg->nlmsg_type == NLMSG_DONE)
+			return nlraw_msg_error(msg) < 0 ? nlraw_msg_error(msg) : 1;
+		if (msg->nlmsg_type == NLMSG_ERROR) {
+			rc = nlraw_msg_error(msg);
+			return rc < 0 ? rc : 1;
+		}
+		if (msg->nlmsg_type == NLMSG_NOOP || msg->nlmsg_type == NLMSG_OVERRUN)
+			continue;
+		rc = fn(msg, arg);
+		if (rc < 0)
+			return rc;
+		if (!until_done)
+			return 1;
 	}
 	return 0;
 }
+
+int nlraw_conn_receive(struct nlraw_conn *conn, bool until_done, nlraw_msg_fn fn, void *arg)
+{
+	for (;;) {
+		struct sockaddr_nl from;
+		struct iovec iov = { conn->buf, conn->buf_size };
+		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t len = recvmsg(conn->fd, &mh, 0);
+		int rc;
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (len == 0 || (mh.msg_flags & MSG_TRUNC))
+			return -EIO;
+		if (from.nl_pid != 0)
+			continue; /* not from the kernel */
+		rc = nlraw_batch(conn, (size_t)len, until_done, fn, arg);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
+	}
+}
+
+int nlraw_dump(uint16_t type, int family, size_t header_size, nlraw_msg_fn fn, void *arg)
+{
+	struct {
+		struct nlmsghdr hdr;
+		uint8_t body[64];
+	} req;
+	struct nlraw_conn conn;
+	int rc;
+
+	if (header_size > sizeof(req.body))
+		return -EINVAL;
+	memset(&req, 0, sizeof(req));
+	req.hdr.nlmsg_len = NLMSG_LENGTH(header_size);
+	req.hdr.nlmsg_type = type;
+	req.hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.body[0] = (uint8_t)family;
+	rc = nlraw_conn_open(&conn);
+	if (rc < 0)
+		return rc;
+	rc = nlraw_conn_send(&conn, &req.hdr);
+	if (rc == 0)
+		rc = nlraw_conn_receive(&conn, true, fn, arg);
+	nlraw_conn_close(&conn);
+	return rc;
+}
+
+/* --- walks ------------------------------------------------------------ */
+
+struct walk {
+	int family;
+	void *fn;
+	void *arg;
+};
+
+static bool family_wanted(int wanted, int family)
+{
+	return wanted == AF_UNSPEC || wanted == family;
+}
+
+static int link_msg(const struct nlmsghdr *msg, void *arg)
+{
+	struct walk *w = arg;
+	struct netlink_link link;
+
+	if (netlink_parse_link(msg, msg->nlmsg_len, &link) < 0)
+		return 0;
+	return ((netlink_link_fn)w->fn)(&link, w->arg);
+}
+
+static int addr_msg(const struct nlmsghdr *msg, void *arg)
+{
+	struct walk *w = arg;
+	struct netlink_addr addr;
+
+	if (netlink_parse_addr(msg, msg->nlmsg_len, &addr) < 0 || !family_wanted(w->family, addr.family))
+		return 0;
+	return ((netlink_addr_fn)w->fn)(&addr, w->arg);
+}
+
+struct route_walk {
+	struct walk w;
+	struct netlink_route route; /* reused for every message: dumps may be huge */
+};
+
+static int route_msg(const struct nlmsghdr *msg, void *arg)
+{
+	struct route_walk *rw = arg;
+
+	if (netlink_parse_route(msg, msg->nlmsg_len, &rw->route) < 0 ||
+	    !family_wanted(rw->w.family, rw->route.family))
+		return 0;
+	if (rw->route.flags & RTM_F_CLONED)
+		return 0; /* cache entries, as `ip route show` leaves them out */
+	return ((netlink_route_fn)rw->w.fn)(&rw->route, rw->w.arg);
+}
+
+static int neigh_msg(const struct nlmsghdr *msg, void *arg)
+{
+	struct walk *w = arg;
+	struct netlink_neigh neigh;
+
+	if (netlink_parse_neigh(msg, msg->nlmsg_len, &neigh) < 0 || !family_wanted(w->family, neigh.family))
+		return 0;
+	return ((netlink_neigh_fn)w->fn)(&neigh, w->arg);
+}
+
+static int rule_msg(const struct nlmsghdr *msg, void *arg)
+{
+	struct walk *w = arg;
+	struct netlink_rule rule;
+
+	if (netlink_parse_rule(msg, msg->nlmsg_len, &rule) < 0 || !family_wanted(w->family, rule.family))
+		return 0;
+	return ((netlink_rule_fn)w->fn)(&rule, w->arg);
+}
+
+int netlink_walk_links(netlink_link_fn fn, void *arg)
+{
+	struct walk w = { AF_UNSPEC, (void *)fn, arg };
+
+	return nlraw_dump(RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), link_msg, &w);
+}
+
+int netlink_walk_addrs(int family, netlink_addr_fn fn, void *arg)
+{
+	struct walk w = { family, (void *)fn, arg };
+
+	return nlraw_dump(RTM_GETADDR, family, sizeof(struct ifaddrmsg), addr_msg, &w);
+}
+
+int netlink_walk_routes(int family, netlink_route_fn fn, void *arg)
+{
+	struct route_walk *rw = malloc(sizeof(*rw));
+	int rc;
+
+	if (!rw)
+		return -ENOMEM;
+	rw->w.family = family;
+	rw->w.fn = (void *)fn;
+	rw->w.arg = arg;
+	rc = nlraw_dump(RTM_GETROUTE, family, sizeof(struct rtmsg), route_msg, rw);
+	free(rw);
+	return rc;
+}
+
+int netlink_walk_neighs(int family, netlink_neigh_fn fn, void *arg)
+{
+	struct walk w = { family, (void *)fn, arg };
+
+	return nlraw_dump(RTM_GETNEIGH, family, sizeof(struct ndmsg), neigh_msg, &w);
+}
+
+int netlink_walk_rules(int family, netlink_rule_fn fn, void *arg)
+{
+	struct walk w = { family, (void *)fn, arg };
+
+	return nlraw_dump(RTM_GETRULE, family, sizeof(struct rtmsg), rule_msg, &w);
+}
+
+/* --- snapshots -------------------------------------------------------- */
 
 /* A growing array of fixed-size elements. */
 struct grow {
 	void *items;
 	size_t count, capacity, item_size;
-	int error;
 };
 
-static void *grow_next(struct grow *g)
+static int grow_push(struct grow *g, const void *item)
 {
-	if (g->error)
-		return NULL;
 	if (g->count == g->capacity) {
 		size_t capacity = g->capacity ? g->capacity * 2 : 16;
 		void *items = realloc(g->items, capacity * g->item_size);
 
-		if (!items) {
-			g->error = -ENOMEM;
-			return NULL;
-		}
+		if (!items)
+			return -ENOMEM;
 		g->items = items;
 		g->capacity = capacity;
 	}
-	memset((char *)g->items + g->count * g->item_size, 0, g->item_size);
-	return (char *)g->items + g->count++ * g->item_size;
+	memcpy((char *)g->items + g->count++ * g->item_size, item, g->item_size);
+	return 0;
 }
 
-static int grow_finish(struct grow *g, void **items, size_t *count)
+static int grow_finish(struct grow *g, int rc, void **items, size_t *count)
 {
-	if (g->error || g->count == 0) {
+	if (rc < 0 || g->count == 0) {
 		free(g->items);
 		*items = NULL;
 		*count = 0;
-		return g->error;
+		return rc;
 	}
 	*items = g->items;
 	*count = g->count;
 	return 0;
 }
 
-/* An nl_addr holding an IPv4 or IPv6 address into a sonde_addr (port 0). */
-static bool addr_from_nl(const struct nl_addr *nl, struct sonde_addr *addr)
-{
-	const void *bytes;
-	unsigned len;
-
-	memset(addr, 0, sizeof(*addr));
-	if (!nl)
-		return false;
-	bytes = nl_addr_get_binary_addr(nl);
-	len = nl_addr_get_len(nl);
-	if (nl_addr_get_family(nl) == AF_INET && len == 4) {
-		addr->u.in4.sin_family = AF_INET;
-		memcpy(&addr->u.in4.sin_addr, bytes, 4);
-		addr->len = sizeof(addr->u.in4);
-		return true;
-	}
-	if (nl_addr_get_family(nl) == AF_INET6 && len == 16) {
-		addr->u.in6.sin6_family = AF_INET6;
-		memcpy(&addr->u.in6.sin6_addr, bytes, 16);
-		addr->len = sizeof(addr->u.in6);
-		return true;
-	}
-	return false;
-}
-
-/* A route destination: absent (the kernel omits RTA_DST for default routes)
- * means the family's zero prefix. */
-static void prefix_from_nl(const struct nl_addr *nl, int family, struct sonde_prefix *prefix)
-{
-	unsigned len = nl ? nl_addr_get_len(nl) : 0;
-
-	memset(prefix, 0, sizeof(*prefix));
-	prefix->family = family;
-	if (!nl)
-		return;
-	if (len > sizeof(prefix->bytes))
-		len = sizeof(prefix->bytes);
-	memcpy(prefix->bytes, nl_addr_get_binary_addr(nl), len);
-	prefix->len = nl_addr_get_prefixlen(nl);
-}
-
-/* --- links ----------------------------------------------------------- */
-
-static void link_copy(struct rtnl_link *nl_link, struct netlink_link *link)
-{
-	struct nl_addr *mac = rtnl_link_get_addr(nl_link);
-	const char *name = rtnl_link_get_name(nl_link);
-	const char *kind = rtnl_link_get_type(nl_link);
-
-	link->ifindex = rtnl_link_get_ifindex(nl_link);
-	snprintf(link->name, sizeof(link->name), "%s", name ? name : "");
-	link->flags = rtnl_link_get_flags(nl_link);
-	link->operstate = rtnl_link_get_operstate(nl_link);
-	link->mtu = rtnl_link_get_mtu(nl_link);
-	link->arptype = rtnl_link_get_arptype(nl_link);
-	snprintf(link->kind, sizeof(link->kind), "%s", kind ? kind : "");
-	link->master_ifindex = rtnl_link_get_master(nl_link);
-	link->parent_ifindex = rtnl_link_get_link(nl_link);
-	if (mac && nl_addr_get_len(mac) <= sizeof(link->mac)) {
-		link->mac_len = nl_addr_get_len(mac);
-		memcpy(link->mac, nl_addr_get_binary_addr(mac), link->mac_len);
-	}
-}
+static int push_link(const struct netlink_link *link, void *arg) { return grow_push(arg, link); }
+static int push_addr(const struct netlink_addr *addr, void *arg) { return grow_push(arg, addr); }
+static int push_neigh(const struct netlink_neigh *neigh, void *arg) { return grow_push(arg, neigh); }
+static int push_rule(const struct netlink_rule *rule, void *arg) { return grow_push(arg, rule); }
 
 static int compare_links(const void *a, const void *b)
 {
@@ -164,76 +321,13 @@ static int compare_links(const void *a, const void *b)
 
 int netlink_dump_links(struct netlink_link **links, size_t *count)
 {
-	struct grow g = { NULL, 0, 0, sizeof(**links), 0 };
-	struct nl_sock *sock;
-	struct nl_cache *cache;
-	struct nl_object *obj;
-	int rc;
+	struct grow g = { NULL, 0, 0, sizeof(**links) };
+	int rc = netlink_walk_links(push_link, &g);
 
-	*links = NULL;
-	*count = 0;
-	rc = route_socket_open(&sock);
-	if (rc < 0)
-		return rc;
-	rc = rtnl_link_alloc_cache(sock, AF_UNSPEC, &cache);
-	nl_socket_free(sock);
-	if (rc < 0)
-		return errno_from_nl(rc);
-	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
-		struct netlink_link *link = grow_next(&g);
-
-		if (link)
-			link_copy((struct rtnl_link *)obj, link);
-	}
-	nl_cache_free(cache);
-	rc = grow_finish(&g, (void **)links, count);
+	rc = grow_finish(&g, rc, (void **)links, count);
 	if (rc == 0 && *count > 1)
 		qsort(*links, *count, sizeof(**links), compare_links);
 	return rc;
-}
-
-const struct netlink_link *netlink_link_by_index(const struct netlink_link *links, size_t count, int ifindex)
-{
-	size_t i;
-
-	for (i = 0; i < count; i++)
-		if (links[i].ifindex == ifindex)
-			return &links[i];
-	return NULL;
-}
-
-const struct netlink_link *netlink_link_by_name(const struct netlink_link *links, size_t count,
-						 const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < count; i++)
-		if (strcmp(links[i].name, name) == 0)
-			return &links[i];
-	return NULL;
-}
-
-/* --- addresses ------------------------------------------------------- */
-
-static bool addr_copy(struct rtnl_addr *nl_addr, struct netlink_addr *addr)
-{
-	const char *label = rtnl_addr_get_label(nl_addr);
-	struct nl_addr *peer = rtnl_addr_get_peer(nl_addr);
-
-	/* IPv4 point-to-point addresses carry the local side in IFA_LOCAL and
-	 * the peer in IFA_ADDRESS; libnl sorts that out into local and peer. */
-	if (!addr_from_nl(rtnl_addr_get_local(nl_addr), &addr->local))
-		return false;
-	addr->ifindex = rtnl_addr_get_ifindex(nl_addr);
-	addr->family = rtnl_addr_get_family(nl_addr);
-	addr->prefix_len = (unsigned)rtnl_addr_get_prefixlen(nl_addr);
-	addr->scope = (uint8_t)rtnl_addr_get_scope(nl_addr);
-	addr->flags = rtnl_addr_get_flags(nl_addr);
-	snprintf(addr->label, sizeof(addr->label), "%s", label ? label : "");
-	addr->has_peer = addr_from_nl(peer, &addr->peer);
-	addr->valid_lifetime_s = rtnl_addr_get_valid_lifetime(nl_addr);
-	addr->preferred_lifetime_s = rtnl_addr_get_preferred_lifetime(nl_addr);
-	return true;
 }
 
 /* By interface, IPv4 before IPv6; qsort is not stable, so the original
@@ -277,36 +371,10 @@ static int addrs_sort(struct netlink_addr *addrs, size_t count)
 
 int netlink_dump_addrs(int family, struct netlink_addr **addrs, size_t *count)
 {
-	struct grow g = { NULL, 0, 0, sizeof(**addrs), 0 };
-	struct nl_sock *sock;
-	struct nl_cache *cache;
-	struct nl_object *obj;
-	int rc;
+	struct grow g = { NULL, 0, 0, sizeof(**addrs) };
+	int rc = netlink_walk_addrs(family, push_addr, &g);
 
-	*addrs = NULL;
-	*count = 0;
-	rc = route_socket_open(&sock);
-	if (rc < 0)
-		return rc;
-	rc = rtnl_addr_alloc_cache(sock, &cache);
-	nl_socket_free(sock);
-	if (rc < 0)
-		return errno_from_nl(rc);
-	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
-		struct rtnl_addr *nl_addr = (struct rtnl_addr *)obj;
-		int addr_family = rtnl_addr_get_family(nl_addr);
-		struct netlink_addr *addr;
-
-		if (addr_family != AF_INET && addr_family != AF_INET6)
-			continue;
-		if (family != AF_UNSPEC && addr_family != family)
-			continue;
-		addr = grow_next(&g);
-		if (addr && !addr_copy(nl_addr, addr))
-			g.count--;
-	}
-	nl_cache_free(cache);
-	rc = grow_finish(&g, (void **)addrs, count);
+	rc = grow_finish(&g, rc, (void **)addrs, count);
 	if (rc == 0 && (rc = addrs_sort(*addrs, *count)) < 0) {
 		free(*addrs);
 		*addrs = NULL;
@@ -315,190 +383,227 @@ int netlink_dump_addrs(int family, struct netlink_addr **addrs, size_t *count)
 	return rc;
 }
 
-/* --- routes ---------------------------------------------------------- */
+struct route_collect {
+	struct grow g;
+	uint32_t table;
+};
 
-static void nexthop_copy(struct rtnl_nexthop *nl_hop, struct netlink_nexthop *hop)
+static int push_route(const struct netlink_route *route, void *arg)
 {
-	hop->ifindex = rtnl_route_nh_get_ifindex(nl_hop);
-	hop->has_gateway = addr_from_nl(rtnl_route_nh_get_gateway(nl_hop), &hop->gateway);
-	hop->flags = rtnl_route_nh_get_flags(nl_hop);
-	/* RTNH weights are stored minus one on the wire; libnl keeps the raw value. */
-	hop->weight = (unsigned)rtnl_route_nh_get_weight(nl_hop) + 1;
-}
+	struct route_collect *rc = arg;
 
-static void route_copy(struct rtnl_route *nl_route, struct netlink_route *route)
-{
-	int hop_total = rtnl_route_get_nnexthops(nl_route), i;
-
-	route->family = rtnl_route_get_family(nl_route);
-	route->table = rtnl_route_get_table(nl_route);
-	route->type = rtnl_route_get_type(nl_route);
-	route->protocol = rtnl_route_get_protocol(nl_route);
-	route->scope = rtnl_route_get_scope(nl_route);
-	prefix_from_nl(rtnl_route_get_dst(nl_route), route->family, &route->dst);
-	route->metric = rtnl_route_get_priority(nl_route);
-	route->has_prefsrc = addr_from_nl(rtnl_route_get_pref_src(nl_route), &route->prefsrc);
-	route->nexthop_total = hop_total > 0 ? (size_t)hop_total : 0;
-	for (i = 0; i < hop_total && i < NETLINK_MAX_NEXTHOPS; i++) {
-		struct rtnl_nexthop *nl_hop = rtnl_route_nexthop_n(nl_route, i);
-
-		if (nl_hop)
-			nexthop_copy(nl_hop, &route->nexthops[route->nexthop_count++]);
-	}
+	if (rc->table != NETLINK_TABLE_ANY && route->table != rc->table)
+		return 0;
+	return grow_push(&rc->g, route);
 }
 
 int netlink_dump_routes(int family, uint32_t table, struct netlink_route **routes, size_t *count)
 {
-	struct grow g = { NULL, 0, 0, sizeof(**routes), 0 };
-	struct nl_sock *sock;
-	struct nl_cache *cache;
-	struct nl_object *obj;
+	struct route_collect collect = { { NULL, 0, 0, sizeof(**routes) }, table };
+	int rc = netlink_walk_routes(family, push_route, &collect);
+
+	return grow_finish(&collect.g, rc, (void **)routes, count);
+}
+
+int netlink_dump_neighs(int family, struct netlink_neigh **neighs, size_t *count)
+{
+	struct grow g = { NULL, 0, 0, sizeof(**neighs) };
+	int rc = netlink_walk_neighs(family, push_neigh, &g);
+
+	return grow_finish(&g, rc, (void **)neighs, count);
+}
+
+int netlink_dump_rules(int family, struct netlink_rule **rules, size_t *count)
+{
+	struct grow g = { NULL, 0, 0, sizeof(**rules) };
+	int rc = netlink_walk_rules(family, push_rule, &g);
+
+	return grow_finish(&g, rc, (void **)rules, count);
+}
+
+/* --- single requests -------------------------------------------------- */
+
+struct request {
+	struct nlmsghdr hdr;
+	uint8_t body[512];
+};
+
+static int request_put(struct request *req, uint16_t type, const void *data, size_t len)
+{
+	size_t offset = NLMSG_ALIGN(req->hdr.nlmsg_len);
+	struct rtattr rta;
+
+	if (offset + RTA_LENGTH(len) > sizeof(*req))
+		return -EMSGSIZE;
+	rta.rta_type = type;
+	rta.rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy((uint8_t *)req + offset, &rta, sizeof(rta));
+	memcpy((uint8_t *)req + offset + RTA_LENGTH(0), data, len);
+	req->hdr.nlmsg_len = (uint32_t)(offset + RTA_ALIGN(RTA_LENGTH(len)));
+	return 0;
+}
+
+static const void *addr_bytes(const struct sonde_addr *addr, size_t *len)
+{
+	if (addr_family(addr) == AF_INET) {
+		*len = 4;
+		return &addr->u.in4.sin_addr;
+	}
+	*len = 16;
+	return &addr->u.in6.sin6_addr;
+}
+
+static int route_reply(const struct nlmsghdr *msg, void *arg)
+{
+	return netlink_parse_route(msg, msg->nlmsg_len, arg) == 0 ? 0 : -EIO;
+}
+
+int netlink_route_get(const struct netlink_route_query *query, struct netlink_route *route)
+{
+	struct request req;
+	struct rtmsg rtm;
+	struct nlraw_conn conn;
+	const void *bytes;
+	size_t len;
 	int rc;
 
-	*routes = NULL;
-	*count = 0;
-	rc = route_socket_open(&sock);
+	memset(&req, 0, sizeof(req));
+	memset(&rtm, 0, sizeof(rtm));
+	memset(route, 0, sizeof(*route));
+	rtm.rtm_family = (unsigned char)addr_family(&query->dst);
+	bytes = addr_bytes(&query->dst, &len);
+	rtm.rtm_dst_len = (unsigned char)(len * 8);
+	if (query->has_src)
+		rtm.rtm_src_len = (unsigned char)(len * 8);
+	/* The answer names the table that matched (else the kernel says main). */
+	rtm.rtm_flags |= RTM_F_LOOKUP_TABLE;
+	if (query->fib_match)
+		rtm.rtm_flags |= RTM_F_FIB_MATCH;
+	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(rtm));
+	req.hdr.nlmsg_type = RTM_GETROUTE;
+	req.hdr.nlmsg_flags = NLM_F_REQUEST;
+	memcpy(req.body, &rtm, sizeof(rtm));
+	rc = request_put(&req, RTA_DST, bytes, len);
+	if (rc == 0 && query->has_src) {
+		bytes = addr_bytes(&query->src, &len);
+		rc = request_put(&req, RTA_SRC, bytes, len);
+	}
+	if (rc == 0 && query->iif)
+		rc = request_put(&req, RTA_IIF, &query->iif, 4);
+	if (rc == 0 && query->oif)
+		rc = request_put(&req, RTA_OIF, &query->oif, 4);
+	if (rc == 0 && query->has_mark)
+		rc = request_put(&req, RTA_MARK, &query->mark, 4);
+	if (rc == 0 && query->has_uid)
+		rc = request_put(&req, RTA_UID, &query->uid, 4);
 	if (rc < 0)
 		return rc;
-	rc = rtnl_route_alloc_cache(sock, family, 0, &cache);
-	nl_socket_free(sock);
+	rc = nlraw_conn_open(&conn);
 	if (rc < 0)
-		return errno_from_nl(rc);
-	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
-		struct rtnl_route *nl_route = (struct rtnl_route *)obj;
-		int route_family = rtnl_route_get_family(nl_route);
-		struct netlink_route *route;
+		return rc;
+	rc = nlraw_conn_send(&conn, &req.hdr);
+	if (rc == 0)
+		rc = nlraw_conn_receive(&conn, false, route_reply, route);
+	nlraw_conn_close(&conn);
+	return rc;
+}
 
-		if (route_family != AF_INET && route_family != AF_INET6)
-			continue;
-		if (family != AF_UNSPEC && route_family != family)
-			continue;
-		if (table != NETLINK_TABLE_ANY && rtnl_route_get_table(nl_route) != table)
-			continue;
-		route = grow_next(&g);
-		if (route)
-			route_copy(nl_route, route);
+static int nsid_reply(const struct nlmsghdr *msg, void *arg)
+{
+	const struct rtattr *tb[NETNSA_MAX + 1];
+	const void *attrs;
+	size_t attrs_len;
+	uint32_t nsid;
+
+	if (!nlraw_msg_body(msg, msg->nlmsg_len, RTM_NEWNSID, sizeof(struct rtgenmsg), &attrs, &attrs_len))
+		return -EIO;
+	nlraw_attrs_parse(tb, NETNSA_MAX, attrs, attrs_len);
+	if (!nlraw_attr_u32(tb[NETNSA_NSID], &nsid))
+		return -EIO;
+	*(int *)arg = (int)nsid;
+	return 0;
+}
+
+/* The id this namespace gives the namespace open at fd, or -errno. */
+static int nsid_of_fd(struct nlraw_conn *conn, int fd, int *nsid)
+{
+	struct request req;
+	uint32_t fd_value = (uint32_t)fd;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtgenmsg));
+	req.hdr.nlmsg_type = RTM_GETNSID;
+	req.hdr.nlmsg_flags = NLM_F_REQUEST;
+	req.body[0] = AF_UNSPEC;
+	rc = request_put(&req, NETNSA_FD, &fd_value, 4);
+	if (rc == 0)
+		rc = nlraw_conn_send(conn, &req.hdr);
+	if (rc == 0)
+		rc = nlraw_conn_receive(conn, false, nsid_reply, nsid);
+	return rc;
+}
+
+int netlink_nsid_name(int nsid, char *name, size_t size)
+{
+	static const char *const dirs[] = { "/run/netns", "/var/run/netns" };
+	struct nlraw_conn conn;
+	int rc = -ENOENT;
+	size_t d;
+
+	if (nsid < 0 || nlraw_conn_open(&conn) < 0)
+		return -ENOENT;
+	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]) && rc == -ENOENT; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *entry;
+
+		while (dir && rc == -ENOENT && (entry = readdir(dir))) {
+			char path[512];
+			int fd, found = -1;
+
+			if (entry->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[d], entry->d_name);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			if (nsid_of_fd(&conn, fd, &found) == 0 && found == nsid) {
+				snprintf(name, size, "%s", entry->d_name);
+				rc = 0;
+			}
+			close(fd);
+		}
+		if (dir)
+			closedir(dir);
 	}
-	nl_cache_free(cache);
-	return grow_finish(&g, (void **)routes, count);
+	nlraw_conn_close(&conn);
+	return rc;
+}
+
+/* --- lookups ---------------------------------------------------------- */
+
+const struct netlink_link *netlink_link_by_index(const struct netlink_link *links, size_t count, int ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (links[i].ifindex == ifindex)
+			return &links[i];
+	return NULL;
+}
+
+const struct netlink_link *netlink_link_by_name(const struct netlink_link *links, size_t count,
+						 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (strcmp(links[i].name, name) == 0)
+			return &links[i];
+	return NULL;
 }
 
 bool netlink_route_is_default(const struct netlink_route *route)
 {
 	return route->dst.len == 0 && route->type == RTN_UNICAST;
-}
-
-/* --- names ----------------------------------------------------------- */
-
-const char *netlink_operstate_name(uint8_t operstate)
-{
-	static const char *const names[] = {
-		"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP",
-	};
-
-	return operstate < sizeof(names) / sizeof(names[0]) ? names[operstate] : "UNKNOWN";
-}
-
-const char *netlink_route_type_name(uint8_t type, char *buf, size_t size)
-{
-	switch (type) {
-	case RTN_UNSPEC: return "unspec";
-	case RTN_UNICAST: return "unicast";
-	case RTN_LOCAL: return "local";
-	case RTN_BROADCAST: return "broadcast";
-	case RTN_ANYCAST: return "anycast";
-	case RTN_MULTICAST: return "multicast";
-	case RTN_BLACKHOLE: return "blackhole";
-	case RTN_UNREACHABLE: return "unreachable";
-	case RTN_PROHIBIT: return "prohibit";
-	case RTN_THROW: return "throw";
-	case RTN_NAT: return "nat";
-	}
-	snprintf(buf, size, "%u", type);
-	return buf;
-}
-
-const char *netlink_scope_name(uint8_t scope, char *buf, size_t size)
-{
-	switch (scope) {
-	case RT_SCOPE_UNIVERSE: return "global";
-	case RT_SCOPE_SITE: return "site";
-	case RT_SCOPE_LINK: return "link";
-	case RT_SCOPE_HOST: return "host";
-	case RT_SCOPE_NOWHERE: return "nowhere";
-	}
-	snprintf(buf, size, "%u", scope);
-	return buf;
-}
-
-const char *netlink_protocol_name(uint8_t protocol, char *buf, size_t size)
-{
-	switch (protocol) {
-	case RTPROT_UNSPEC: return "unspec";
-	case RTPROT_REDIRECT: return "redirect";
-	case RTPROT_KERNEL: return "kernel";
-	case RTPROT_BOOT: return "boot";
-	case RTPROT_STATIC: return "static";
-	case RTPROT_RA: return "ra";
-	case RTPROT_DHCP: return "dhcp";
-	case RTPROT_BGP: return "bgp";
-	case RTPROT_OSPF: return "ospf";
-	case RTPROT_BIRD: return "bird";
-	case RTPROT_ZEBRA: return "zebra";
-	}
-	snprintf(buf, size, "%u", protocol);
-	return buf;
-}
-
-const char *netlink_table_name(uint32_t table, char *buf, size_t size)
-{
-	switch (table) {
-	case RT_TABLE_MAIN: return "main";
-	case RT_TABLE_LOCAL: return "local";
-	case RT_TABLE_DEFAULT: return "default";
-	}
-	snprintf(buf, size, "%u", table);
-	return buf;
-}
-
-const char *netlink_mac_format(const uint8_t *mac, size_t len, char *buf, size_t size)
-{
-	size_t i, used = 0;
-
-	if (size == 0)
-		return buf;
-	buf[0] = '\0';
-	for (i = 0; i < len && used + 3 < size; i++)
-		used += (size_t)snprintf(buf + used, size - used, i ? ":%02x" : "%02x", mac[i]);
-	return buf;
-}
-
-const char *netlink_link_flags_format(unsigned flags, char *buf, size_t size)
-{
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {
-		{ IFF_LOOPBACK, "LOOPBACK" }, { IFF_BROADCAST, "BROADCAST" },
-		{ IFF_POINTOPOINT, "POINTOPOINT" }, { IFF_MULTICAST, "MULTICAST" },
-		{ IFF_NOARP, "NOARP" }, { IFF_PROMISC, "PROMISC" }, { IFF_MASTER, "MASTER" },
-		{ IFF_SLAVE, "SLAVE" }, { IFF_UP, "UP" }, { IFF_RUNNING, "RUNNING" },
-		{ IFF_LOWER_UP, "LOWER_UP" }, { IFF_DORMANT, "DORMANT" },
-	};
-	size_t i, used = 0;
-
-	if (size == 0)
-		return buf;
-	buf[0] = '\0';
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		int n;
-
-		if (!(flags & names[i].bit))
-			continue;
-		n = snprintf(buf + used, size - used, "%s%s", used ? "," : "", names[i].name);
-		if (n < 0 || (size_t)n >= size - used)
-			break;
-		used += (size_t)n;
-	}
-	return buf;
 }

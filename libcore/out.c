@@ -141,6 +141,20 @@ void json_write_string(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+void out_set_pretty(struct sonde_out *out, bool pretty)
+{
+	out->pretty = pretty;
+}
+
+static void json_newline_indent(struct sonde_out *out, int depth)
+{
+	int i;
+
+	fputc('\n', out->fp);
+	for (i = 0; i < depth; i++)
+		fputs("    ", out->fp);
+}
+
 /* Writes the separator and key that precede any JSON item at this depth. */
 static void json_item_prefix(struct sonde_out *out, const char *key)
 {
@@ -151,8 +165,10 @@ static void json_item_prefix(struct sonde_out *out, const char *key)
 	if (out->depth > 0)
 		out->has_items[d] = true;
 	if (key && out->depth > 0) {
+		if (out->pretty)
+			json_newline_indent(out, out->depth);
 		json_write_string(out->fp, key);
-		fputc(':', out->fp);
+		fputs(out->pretty ? ": " : ":", out->fp);
 	}
 }
 
@@ -160,6 +176,8 @@ static void json_open(struct sonde_out *out, const char *key, char bracket)
 {
 	json_item_prefix(out, key);
 	fputc(bracket, out->fp);
+	if (out->pretty && bracket == '[')
+		fputc(' ', out->fp);
 	out->depth++;
 	if (out->depth < OUT_MAX_DEPTH)
 		out->has_items[out->depth] = false;
@@ -169,8 +187,16 @@ static void json_open(struct sonde_out *out, const char *key, char bracket)
 
 static void json_close(struct sonde_out *out, char bracket)
 {
+	int d = out->depth < OUT_MAX_DEPTH ? out->depth : OUT_MAX_DEPTH - 1;
+
 	if (out->depth == 0)
 		return;
+	if (out->pretty && out->has_items[d]) {
+		if (bracket == '}')
+			json_newline_indent(out, out->depth - 1);
+		else
+			fputc(' ', out->fp);
+	}
 	fputc(bracket, out->fp);
 	out->depth--;
 	if (out->depth == 0) {

@@ -22,10 +22,14 @@ struct sonde_out {
 	int depth;
 	bool has_items[OUT_MAX_DEPTH]; /* a comma is due before the next item */
 	bool overflow;                 /* nesting went past OUT_MAX_DEPTH */
+	bool pretty;                   /* indented JSON (see out_set_pretty) */
 };
 
 void out_init(struct sonde_out *out, FILE *fp, bool json);
 static inline bool out_is_json(const struct sonde_out *out) { return out->json; }
+/* Indented JSON in iproute2's layout (`ip -j -p`): object members one per
+ * line, four spaces a level, array elements side by side. */
+void out_set_pretty(struct sonde_out *out, bool pretty);
 
 /* Structure (JSON only; no-ops in text mode). */
 void out_open_object(struct sonde_out *out, const char *key);

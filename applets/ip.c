@@ -1,0 +1,313 @@
+/* ip: iproute2's read-only subset (route, rule, addr, link, neigh and route
+ * get) with the same text and JSON, from rtnetlink.  Global options come
+ * first, then the object and its own words, as with iproute2; commands that
+ * would change the system are refused. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_arp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ip_impl.h"
+#include "sonde/applet.h"
+#include "sonde/err.h"
+#include "sonde/exitcode.h"
+
+static const struct sonde_opt ip_options[] = {
+	SONDE_OPT_FLAG("4", NULL, "IPv4 only", struct ip_config, ipv4),
+	SONDE_OPT_FLAG("6", NULL, "IPv6 only", struct ip_config, ipv6),
+	SONDE_OPT_COUNT("d", "details", "more details (link kinds, route types and protocols)",
+			struct ip_config, details),
+	SONDE_OPT_COUNT("s", "stats", "statistics (twice for error counters)", struct ip_config, stats),
+	SONDE_OPT_FLAG("j", NULL, "JSON output with iproute2's keys (same as --json)", struct ip_config, json),
+	SONDE_OPT_FLAG("p", "pretty", "with -j: indented JSON", struct ip_config, pretty),
+	SONDE_OPT_FLAG("br", "brief", "one line per interface (addr, link)", struct ip_config, brief),
+	SONDE_OPT_FLAG(NULL, "explain", "route get: the rules, tables and choices behind the answer",
+		       struct ip_config, explain),
+	SONDE_OPT_END,
+};
+
+static const char ip_help_extra[] =
+	"Objects and commands (read-only):\n"
+	"  route [show] [table all|main|local|N|NAME] [type T] [proto P] [scope S] [dev D]\n"
+	"        [via ADDR] [src ADDR] [root|match|exact] PREFIX|default\n"
+	"  route get ADDR [from ADDR] [iif DEV] [oif DEV] [mark N] [uid N] [fibmatch] [--explain]\n"
+	"  rule [show] [pref N] [table T] [from PREFIX] [to PREFIX] [iif DEV] [oif DEV]\n"
+	"  addr [show] [dev] [DEV] [up] [scope S] [label L] [to PREFIX] [primary|secondary]\n"
+	"  link [show] [dev] [DEV] [up] [type KIND] [master DEV]\n"
+	"  neigh [show] [dev DEV] [to PREFIX] [nud STATE|all] [router]\n"
+	"Objects may be shortened as with iproute2: r, ro, ru, a, addr, l, n.\n"
+	"add, del, change, replace, flush, set... are refused: these applets only show.";
+
+/* --- shared helpers ---------------------------------------------------- */
+
+bool ip_is_show(const char *word)
+{
+	return strcmp(word, "show") == 0 || strcmp(word, "list") == 0 || strcmp(word, "ls") == 0 ||
+	       strcmp(word, "lst") == 0 || strcmp(word, "sh") == 0;
+}
+
+int ip_refuse_write(struct ip_ctx *ctx, const char *word)
+{
+	static const char *const writes[] = {
+		"add", "a", "del", "delete", "d", "change", "chg", "replace", "append", "prepend", "test",
+		"flush", "f", "set", "save", "restore", "showdump", "monitor", "update", "create",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
+		if (strcmp(word, writes[i]) == 0) {
+			sonde_err("%s %s: refused: sonde ip only shows (use iproute2 to change the system)",
+				  ctx->object, word);
+			return SONDE_EXIT_USAGE;
+		}
+	return 0;
+}
+
+int ip_bad_arg(struct ip_ctx *ctx, const char *word)
+{
+	sonde_err("%s: unknown argument '%s' (see --help)", ctx->object, word);
+	return SONDE_EXIT_USAGE;
+}
+
+int ip_need_value(struct ip_ctx *ctx, const char *keyword)
+{
+	sonde_err("%s: '%s' needs a value", ctx->object, keyword);
+	return SONDE_EXIT_USAGE;
+}
+
+int ip_netlink_error(struct ip_ctx *ctx, int rc, const char *what)
+{
+	sonde_errno(rc, "%s: %s", ctx->object, what);
+	return rc == -EPERM || rc == -EACCES ? SONDE_EXIT_PRIVILEGE : SONDE_EXIT_NEGATIVE;
+}
+
+int ip_links_load(struct ip_ctx *ctx)
+{
+	int rc;
+
+	if (ctx->links_loaded)
+		return 0;
+	rc = netlink_dump_links(&ctx->links, &ctx->link_count);
+	if (rc == 0)
+		ctx->links_loaded = true;
+	return rc;
+}
+
+const struct netlink_link *ip_link_by_index(struct ip_ctx *ctx, int ifindex)
+{
+	size_t lo = 0, hi;
+
+	if (ip_links_load(ctx) < 0)
+		return NULL;
+	hi = ctx->link_count;
+	while (lo < hi) { /* the array is sorted by ifindex */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ctx->links[mid].ifindex == ifindex)
+			return &ctx->links[mid];
+		if (ctx->links[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const char *ip_ifname(struct ip_ctx *ctx, int ifindex, char *buf, size_t size)
+{
+	const struct netlink_link *link;
+
+	if (ifindex == 0)
+		return "*";
+	link = ip_link_by_index(ctx, ifindex);
+	if (link)
+		return link->name;
+	snprintf(buf, size, "if%d", ifindex);
+	return buf;
+}
+
+int ip_dev_index(struct ip_ctx *ctx, const char *name)
+{
+	const struct netlink_link *link;
+
+	if (ip_links_load(ctx) == 0) {
+		link = netlink_link_by_name(ctx->links, ctx->link_count, name);
+		if (link)
+			return link->ifindex;
+	}
+	sonde_err("%s: cannot find device \"%s\"", ctx->object, name);
+	return 0;
+}
+
+const char *ip_addr_text(const struct sonde_addr *addr, char *buf, size_t size)
+{
+	const void *bytes = addr_family(addr) == AF_INET ? (const void *)&addr->u.in4.sin_addr
+							  : (const void *)&addr->u.in6.sin6_addr;
+
+	if (!inet_ntop(addr_family(addr), bytes, buf, (socklen_t)size))
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+const char *ip_prefix_text(const struct sonde_prefix *prefix, char *buf, size_t size)
+{
+	unsigned host_len = prefix->family == AF_INET ? 32 : 128;
+	size_t used;
+
+	if (!inet_ntop(prefix->family, prefix->bytes, buf, (socklen_t)size)) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	used = strlen(buf);
+	if (prefix->len != host_len)
+		snprintf(buf + used, size - used, "/%u", prefix->len);
+	return buf;
+}
+
+int ip_parse_prefix(struct ip_ctx *ctx, const char *text, struct sonde_prefix *prefix)
+{
+	memset(prefix, 0, sizeof(*prefix));
+	if (strcmp(text, "default") == 0 || strcmp(text, "all") == 0 || strcmp(text, "any") == 0) {
+		prefix->family = ctx->family == AF_INET6 ? AF_INET6 : AF_INET;
+		return 0;
+	}
+	if (addr_parse_prefix(text, true, prefix) < 0) {
+		sonde_err("%s: not an address or prefix: '%s'", ctx->object, text);
+		return -EINVAL;
+	}
+	if (ctx->family != AF_UNSPEC && prefix->family != ctx->family) {
+		sonde_err("%s: '%s' is not of the address family asked for", ctx->object, text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+bool ip_prefix_covers(const struct sonde_prefix *outer, const struct sonde_prefix *inner)
+{
+	unsigned full_bytes = outer->len / 8, rest_bits = outer->len % 8;
+
+	if (outer->family != inner->family || outer->len > inner->len)
+		return false;
+	if (memcmp(outer->bytes, inner->bytes, full_bytes) != 0)
+		return false;
+	if (rest_bits) {
+		uint8_t mask = (uint8_t)(0xff << (8 - rest_bits));
+
+		return (outer->bytes[full_bytes] & mask) == (inner->bytes[full_bytes] & mask);
+	}
+	return true;
+}
+
+const char *ip_lladdr_text(const uint8_t *bytes, size_t len, unsigned arptype, char *buf, size_t size)
+{
+	bool ipv4_tunnel = arptype == ARPHRD_TUNNEL || arptype == ARPHRD_SIT || arptype == ARPHRD_IPGRE;
+	bool ipv6_tunnel = arptype == ARPHRD_TUNNEL6 || arptype == ARPHRD_IP6GRE;
+
+	if (len == 4 && ipv4_tunnel)
+		return inet_ntop(AF_INET, bytes, buf, (socklen_t)size) ? buf : "";
+	if (len == 16 && ipv6_tunnel)
+		return inet_ntop(AF_INET6, bytes, buf, (socklen_t)size) ? buf : "";
+	return netlink_mac_format(bytes, len, buf, size);
+}
+
+void ip_print_link_flags(struct ip_ctx *ctx, unsigned flags, bool master_down)
+{
+	char names[256], *name, *save = NULL;
+	bool first = true;
+
+	out_open_array(ctx->out, "flags");
+	out_text(ctx->out, "<");
+	/* Up without carrier reads NO-CARRIER; RUNNING itself is never listed. */
+	if ((flags & IFF_UP) && !(flags & IFF_RUNNING)) {
+		out_print_str(ctx->out, NULL, "%s", "NO-CARRIER");
+		first = false;
+	}
+	netlink_link_flags_format(flags & ~IFF_RUNNING, names, sizeof(names));
+	for (name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		out_text(ctx->out, "%s", first ? "" : ",");
+		out_print_str(ctx->out, NULL, "%s", name);
+		first = false;
+	}
+	if (master_down) {
+		out_text(ctx->out, ",");
+		out_print_str(ctx->out, NULL, "%s", "M-DOWN");
+	}
+	out_close_array(ctx->out);
+	out_text(ctx->out, "> ");
+}
+
+/* --- objects ----------------------------------------------------------- */
+
+struct ip_object {
+	const char *names[6];        /* full name first, then accepted short forms */
+	int (*main)(struct ip_ctx *ctx, int argc, char **argv);
+};
+
+static const struct ip_object ip_objects[] = {
+	{ { "route", "r", "ro", "rou", "rout", NULL }, ip_route_main },
+	{ { "rule", "ru", "rul", NULL }, ip_rule_main },
+	{ { "addr", "a", "ad", "address", NULL }, ip_addr_main },
+	{ { "link", "l", "li", "lin", NULL }, ip_link_main },
+	{ { "neigh", "n", "ne", "neighbor", "neighbour", NULL }, ip_neigh_main },
+};
+
+static const struct ip_object *object_find(const char *word)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(ip_objects) / sizeof(ip_objects[0]); i++)
+		for (j = 0; ip_objects[i].names[j]; j++)
+			if (strcmp(word, ip_objects[i].names[j]) == 0)
+				return &ip_objects[i];
+	return NULL;
+}
+
+static int ip_main(struct sonde_ctx *sctx, void *config, int argc, char **argv)
+{
+	struct ip_config *cfg = config;
+	const struct ip_object *object;
+	struct ip_ctx ctx;
+	int rc;
+
+	if (cfg->ipv4 && cfg->ipv6) {
+		sonde_err("-4 and -6 exclude each other");
+		return SONDE_EXIT_USAGE;
+	}
+	object = object_find(argv[0]);
+	if (!object) {
+		sonde_err("unknown object '%s' (route, rule, addr, link or neigh; see --help)", argv[0]);
+		return SONDE_EXIT_USAGE;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.out = sctx->out;
+	if (cfg->json && !sctx->json)
+		out_init(ctx.out, stdout, true);
+	ctx.json = out_is_json(ctx.out);
+	if (ctx.json && cfg->pretty)
+		out_set_pretty(ctx.out, true);
+	ctx.family = cfg->ipv4 ? AF_INET : cfg->ipv6 ? AF_INET6 : AF_UNSPEC;
+	ctx.details = cfg->details;
+	ctx.stats = cfg->stats;
+	ctx.brief = cfg->brief;
+	ctx.explain = cfg->explain;
+	ctx.object = object->names[0];
+	rc = object->main(&ctx, argc - 1, argv + 1);
+	free(ctx.links);
+	return rc;
+}
+
+const struct sonde_applet applet_ip = {
+	.name = "ip",
+	.summary = "show routes, rules, addresses, links and neighbours (iproute2's output, read-only)",
+	.usage = "[-4|-6] [-d] [-s] [-j [-p]] [-br] OBJECT [show] [FILTERS]\n"
+		 "[-4|-6] [-j [-p]] route get ADDR [from ADDR] [iif DEV] [oif DEV] [mark N] [--explain]",
+	.help_extra = ip_help_extra,
+	.options = ip_options,
+	.config_size = sizeof(struct ip_config),
+	.min_args = 1,
+	.max_args = -1,
+	.flags = APPLET_ARGS_IN_ORDER,
+	.main = ip_main,
+};
