@@ -19,15 +19,19 @@ struct nameserver_set {
 	char names[TRACE_MAX_NS][DNS_NAME_TEXT];
 	size_t name_count;
 	struct dig_servers servers;  /* addresses found for them, in order */
+	size_t owner[DIG_MAX_SERVERS]; /* which name each address belongs to */
 	char zone[DNS_NAME_TEXT];
 };
 
-static void add_address(struct nameserver_set *set, const char *text, uint16_t port)
+/* An address of the name_index-th nameserver. */
+static void add_address(struct nameserver_set *set, size_t name_index, const char *text, uint16_t port)
 {
 	struct dig_servers *s = &set->servers;
 
-	if (s->count < DIG_MAX_SERVERS && addr_parse_ip(text, port, AF_UNSPEC, &s->addrs[s->count]) == 0)
+	if (s->count < DIG_MAX_SERVERS && addr_parse_ip(text, port, AF_UNSPEC, &s->addrs[s->count]) == 0) {
+		set->owner[s->count] = name_index;
 		s->count++;
+	}
 }
 
 /* Root hints: zone-file lines "NAME [TTL] [IN] NS|A|AAAA DATA". */
@@ -52,7 +56,7 @@ static int read_root_hints(const char *path, uint16_t port, struct nameserver_se
 			if (strcasecmp(words[i], "NS") == 0 && set->name_count < TRACE_MAX_NS)
 				snprintf(set->names[set->name_count++], DNS_NAME_TEXT, "%s", words[i + 1]);
 			else if (strcasecmp(words[i], "A") == 0 || strcasecmp(words[i], "AAAA") == 0)
-				add_address(set, words[i + 1], port);
+				add_address(set, set->name_count ? set->name_count - 1 : 0, words[i + 1], port);
 			else
 				continue;
 			break;
@@ -74,13 +78,14 @@ static void rr_target(const struct dns_msg *msg, const struct dns_rr *rr, char *
 		snprintf(name, size, "?");
 }
 
-/* The NS records of a referral, with the addresses the additional section
- * gives for them (glue); names without glue are looked up through the
- * resolver. */
-static int next_servers(struct dig_run *run, const struct dns_msg *msg, struct nameserver_set *set)
+/* The NS records of section (a referral's authority, or the answer to
+ * ". NS"), with the addresses the additional section gives for them
+ * (glue); names without glue are looked up through the resolver. */
+static int collect_servers(struct dig_run *run, const struct dns_msg *msg, enum dns_section section,
+			   struct nameserver_set *set)
 {
 	size_t ns_count, extra_count, i, j;
-	const struct dns_rr *ns = dns_section_rrs(msg, DNS_SECTION_AUTHORITY, &ns_count);
+	const struct dns_rr *ns = dns_section_rrs(msg, section, &ns_count);
 	const struct dns_rr *extra = dns_section_rrs(msg, DNS_SECTION_ADDITIONAL, &extra_count);
 
 	memset(set, 0, sizeof(*set));
@@ -103,19 +108,40 @@ static int next_servers(struct dig_run *run, const struct dns_msg *msg, struct n
 			if (strcasecmp(owner, set->names[i]) != 0)
 				continue;
 			if (dns_rdata_present(msg, &extra[j], 0, &rd) == 0)
-				add_address(set, rd.text.buf, run->port);
+				add_address(set, i, rd.text.buf, run->port);
 			dns_rdata_free(&rd);
 		}
 		if (set->servers.count == before && set->servers.count < DIG_MAX_SERVERS) {
-			size_t found = 0;
+			size_t found = 0, k;
+			int rc = resolve_host(set->names[i], AF_UNSPEC, 0, 5000, run->port,
+					      &set->servers.addrs[set->servers.count],
+					      DIG_MAX_SERVERS - set->servers.count, &found);
 
-			resolve_host(set->names[i], AF_UNSPEC, 0, 5000, run->port,
-				     &set->servers.addrs[set->servers.count], DIG_MAX_SERVERS - set->servers.count,
-				     &found);
+			if (rc < 0)
+				sonde_err("couldn't get address for '%s': %s", set->names[i], resolve_strerror(rc));
+			for (k = 0; k < found; k++)
+				set->owner[set->servers.count + k] = i;
 			set->servers.count += found;
 		}
 	}
 	return set->servers.count ? 0 : -ENOENT;
+}
+
+/* The nameserver name of the address that answered, as dig shows it
+ * (without the final dot). */
+static void answered_by(const struct nameserver_set *set, const struct sonde_addr *from, char *name, size_t size)
+{
+	size_t i, len;
+
+	snprintf(name, size, "?");
+	for (i = 0; i < set->servers.count; i++)
+		if (addr_equal(&set->servers.addrs[i], from)) {
+			snprintf(name, size, "%s", set->names[set->owner[i]]);
+			break;
+		}
+	len = strlen(name);
+	if (len > 1 && name[len - 1] == '.')
+		name[len - 1] = '\0';
 }
 
 static bool is_referral(const struct dns_msg *msg)
@@ -192,8 +218,10 @@ static int find_roots(struct dig_run *run, const struct dig_lookup *lk, struct n
 	if (run->config->root_hints) {
 		rc = read_root_hints(run->config->root_hints, run->port, set);
 		if (rc < 0) {
-			sonde_errno(rc == -ENOENT ? -EINVAL : rc, "--root-hints %s: no root server addresses",
-				    run->config->root_hints);
+			if (rc == -ENOENT)
+				sonde_err("--root-hints %s: no root server addresses", run->config->root_hints);
+			else
+				sonde_errno(rc, "--root-hints %s: cannot read", run->config->root_hints);
 			return DIG_EXIT_USAGE;
 		}
 		print_hints(run, set, run->config->root_hints);
@@ -207,24 +235,8 @@ static int find_roots(struct dig_run *run, const struct dig_lookup *lk, struct n
 	if (dig_query(run, &root, ".", &resolvers, true, &reply) != 0)
 		return DIG_EXIT_NO_REPLY;
 	print_step(run, &root, &reply, resolvers.shown_name[0] ? resolvers.shown_name : "resolver");
-	memset(set, 0, sizeof(*set));
-	{
-		/* The root NS records are the answer here, not a referral. */
-		size_t count, i;
-		const struct dns_rr *ans = dns_section_rrs(&reply.msg, DNS_SECTION_ANSWER, &count);
-
-		for (i = 0; i < count && set->name_count < TRACE_MAX_NS; i++)
-			if (ans[i].type == DNS_TYPE_NS)
-				rr_target(&reply.msg, &ans[i], set->names[set->name_count++], DNS_NAME_TEXT);
-		for (i = 0; i < set->name_count && set->servers.count < DIG_MAX_SERVERS; i++) {
-			size_t found = 0;
-
-			resolve_host(set->names[i], AF_UNSPEC, 0, 5000, run->port,
-				     &set->servers.addrs[set->servers.count], DIG_MAX_SERVERS - set->servers.count,
-				     &found);
-			set->servers.count += found;
-		}
-	}
+	/* The root NS records are the answer here, not a referral. */
+	collect_servers(run, &reply.msg, DNS_SECTION_ANSWER, set);
 	dig_reply_free(&reply);
 	return set->servers.count ? 0 : DIG_EXIT_NO_REPLY;
 }
@@ -247,10 +259,10 @@ int dig_trace(struct dig_run *run, const struct dig_lookup *lk)
 
 		if (dig_query(run, &step, lk->name, &set.servers, true, &reply) != 0)
 			return DIG_EXIT_NO_REPLY;
-		snprintf(from, sizeof(from), "%s", set.name_count ? set.names[0] : "?");
-		/* Name the server that answered when the glue says who it is. */
+		answered_by(&set, &reply.server, from, sizeof(from));
 		print_step(run, &step, &reply, from);
-		if (reply.parse_rc != 0 || !is_referral(&reply.msg) || next_servers(run, &reply.msg, &set) < 0) {
+		if (reply.parse_rc != 0 || !is_referral(&reply.msg) ||
+		    collect_servers(run, &reply.msg, DNS_SECTION_AUTHORITY, &set) < 0) {
 			dig_reply_free(&reply);
 			return DIG_EXIT_OK;
 		}

@@ -130,8 +130,9 @@ int dns_reverse_name(const char *address, char *name, size_t size)
 	if (addr_family(&addr) == AF_INET) {
 		const uint8_t *b = (const uint8_t *)&addr.u.in4.sin_addr;
 
-		snprintf(name, size, "%u.%u.%u.%u.in-addr.arpa.", b[3], b[2], b[1], b[0]);
-		return 0;
+		int n = snprintf(name, size, "%u.%u.%u.%u.in-addr.arpa.", b[3], b[2], b[1], b[0]);
+
+		return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
 	}
 	for (i = 15; i >= 0; i--) {
 		uint8_t byte = addr.u.in6.sin6_addr.s6_addr[i];

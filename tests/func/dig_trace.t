@@ -1,0 +1,40 @@
+#!/bin/bash
+# sonde dig +trace in a closed lab: a knotd root server delegates to the
+# knotd that serves example.test; --root-hints names the root.
+source "$(dirname "$0")/../lib.sh"
+need_root
+need_cmd ip knotd dig python3
+source "$TESTS_DIR/func/dig_lab.bash"
+
+printf '%s\n' '; the lab root' '.  3600 IN NS a.root.test.' "a.root.test. 3600 IN A $ROOT_V4" >"$LAB_TMP/hints"
+
+lab_run dns "$SONDE" dig +trace --root-hints "$LAB_TMP/hints" www.example.test
+ok_rc "$RC" 0 "+trace: exit 0"
+like "$OUT" "^;; Root hints from $LAB_TMP/hints: 1 server, 1 address" "+trace: the hints"
+like "$OUT" "^test\.			300	IN	NS	ns1\.example\.test\.$" "+trace: the root's referral"
+like "$OUT" "^;; Received [0-9]+ bytes from $ROOT_V4#53\(a\.root\.test\) in [0-9]+ ms$" "+trace: from the root"
+like "$OUT" "^www\.example\.test\.	300	IN	A	192\.0\.2\.1$" "+trace: the answer"
+like "$OUT" "^;; Received [0-9]+ bytes from $DNS_V4#53\(ns1\.example\.test\) in [0-9]+ ms$" "+trace: from the zone's server"
+# The answer step prints the records bind9's dig prints for the same query.
+is "$(printf '%s\n' "$OUT" | grep -E '^www\.example\.test\.')" \
+	"$(lab_exec dns dig @$DNS_V4 +norec +noall +answer www.example.test)" "+trace: final records as dig shows them"
+
+# Without hints the root comes from the server asked (dig's own way).
+lab_run dns "$SONDE" dig +trace @$ROOT_V4 www.example.test
+ok_rc "$RC" 0 "+trace @root: exit 0"
+like "$OUT" "^;; Received [0-9]+ bytes from $ROOT_V4#53\($ROOT_V4\) in" "+trace @root: the root NS from the server"
+like "$OUT" "^www\.example\.test\.	300	IN	A	192\.0\.2\.3$" "+trace @root: the answer"
+
+lab_run dns "$SONDE" dig +trace --root-hints "$LAB_TMP/hints" nosuch.example.test
+ok_rc "$RC" 0 "+trace to NXDOMAIN: a reply, exit 0"
+like "$OUT" "^example\.test\.		300	IN	SOA	" "+trace NXDOMAIN: the SOA of the denial"
+
+lab_run dns "$SONDE" dig --json +trace --root-hints "$LAB_TMP/hints" www.example.test
+is "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin)["lookups"]; print([(s["server"]["name"], s["message"]["counts"]["answer"]) for s in d])')" \
+	"[('a.root.test', 0), ('ns1.example.test', 3)]" "+trace --json: one object per step"
+
+printf '; nothing\n' >"$LAB_TMP/empty-hints"
+run "$SONDE" dig +trace --root-hints "$LAB_TMP/empty-hints" www.example.test
+ok_rc "$RC" 1 "+trace with hints without addresses: usage, exit 1"
+like "$ERR" "^sonde dig: --root-hints .*: no root server addresses" "+trace bad hints: one line"
+done_testing

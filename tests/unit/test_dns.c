@@ -1,0 +1,156 @@
+/* libcore dns: names, queries, parsing that cannot loop, and dig's
+ * presentation of handcrafted records. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sonde/dns.h"
+#include "tap.h"
+
+/* A reply for "a." with one answer record of type and rdata. */
+static size_t make_reply(uint8_t *buf, uint16_t type, const uint8_t *rdata, uint16_t rdlength)
+{
+	static const uint8_t head[] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1,
+					0xc0, 12 };
+	size_t n = sizeof(head);
+
+	memcpy(buf, head, n);
+	buf[n++] = (uint8_t)(type >> 8);
+	buf[n++] = (uint8_t)type;
+	buf[n++] = 0;
+	buf[n++] = 1;
+	memcpy(buf + n, "\0\0\x01\x2c", 4);
+	n += 4;
+	buf[n++] = (uint8_t)(rdlength >> 8);
+	buf[n++] = (uint8_t)rdlength;
+	memcpy(buf + n, rdata, rdlength);
+	return n + rdlength;
+}
+
+static void check_rdata(uint16_t type, const uint8_t *rdata, uint16_t len, const char *want, const char *name)
+{
+	uint8_t buf[1024];
+	size_t n = make_reply(buf, type, rdata, len), count;
+	struct dns_msg msg;
+	struct dns_rdata rd = { 0 };
+	const struct dns_rr *rr;
+	char title[128];
+
+	ok(dns_parse(buf, n, &msg) == 0, "%s: parses", name);
+	rr = dns_section_rrs(&msg, DNS_SECTION_ANSWER, &count);
+	snprintf(title, sizeof(title), "%s: presented as dig does", name);
+	if (count == 1 && dns_rdata_present(&msg, rr, 56, &rd) == 0)
+		is_str(rd.text.buf, want, title);
+	else
+		ok(0, "%s", title);
+	dns_rdata_free(&rd);
+	dns_msg_free(&msg);
+}
+
+static void test_names(void)
+{
+	uint8_t wire[300];
+	char text[DNS_NAME_TEXT];
+	/* A pointer at offset 12 to itself, and two names pointing at each other. */
+	static const uint8_t self_loop[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xc0, 12 };
+	static const uint8_t forward[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xc0, 14, 1, 'x', 0 };
+	static const uint8_t escaped[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 'a', '.', 0x01, 1, '"', 0 };
+
+	is_int(dns_name_to_wire("www.example.test", wire, sizeof(wire)), 18, "name to wire adds the root");
+	is_int(dns_name_to_wire("www.example.test.", wire, sizeof(wire)), 18, "absolute name to wire");
+	is_int(dns_name_to_wire(".", wire, sizeof(wire)), 1, "root to wire");
+	is_int(dns_name_to_wire("a..b", wire, sizeof(wire)), -EINVAL, "empty label refused");
+	is_int(dns_name_to_wire("a\\.b.c", wire, sizeof(wire)), 7, "escaped dot stays in its label");
+	is_int(dns_read_name(self_loop, sizeof(self_loop), 12, text, sizeof(text)), -EBADMSG, "a self pointer is refused");
+	is_int(dns_read_name(forward, sizeof(forward), 12, text, sizeof(text)), -EBADMSG, "a forward pointer is refused");
+	is_int(dns_read_name(escaped, sizeof(escaped), 12, text, sizeof(text)), 7, "escaped name: wire length");
+	is_str(text, "a\\.\\001.\\\".", "special bytes escaped as dig does");
+	is_int(dns_name_label_count("a.b.c."), 3, "label count");
+}
+
+static void test_tables(void)
+{
+	uint16_t v = 0;
+	char buf[16];
+
+	ok(dns_type_parse("mx", &v) == 0 && v == DNS_TYPE_MX, "type names are case-insensitive");
+	ok(dns_type_parse("TYPE65400", &v) == 0 && v == 65400, "TYPEnnn");
+	ok(dns_type_parse("TYPE70000", &v) < 0, "TYPEnnn out of range");
+	is_str(dns_type_name(65400, buf, sizeof(buf)), "TYPE65400", "unknown type name");
+	ok(dns_class_parse("ch", &v) == 0 && v == DNS_CLASS_CH, "class CH");
+	is_str(dns_rcode_name(3, buf, sizeof(buf)), "NXDOMAIN", "rcode name");
+	ok(dns_reverse_name("192.0.2.1", buf, sizeof(buf)) < 0, "reverse name needs room");
+}
+
+static void test_reverse(void)
+{
+	char name[128];
+
+	ok(dns_reverse_name("192.0.2.1", name, sizeof(name)) == 0, "IPv4 reverse");
+	is_str(name, "1.2.0.192.in-addr.arpa.", "IPv4 reverse name");
+	ok(dns_reverse_name("2001:db8::1", name, sizeof(name)) == 0, "IPv6 reverse");
+	is_str(name, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.", "IPv6 reverse name");
+	ok(dns_reverse_name("nope", name, sizeof(name)) == -EINVAL, "not an address");
+}
+
+static void test_query(void)
+{
+	struct dns_query_spec spec = { .qname = "example.test", .qtype = DNS_TYPE_SOA, .qclass = DNS_CLASS_IN,
+				       .id = 0xbeef, .rd = true, .ad = true, .edns = true, .udp_size = 1232,
+				       .dnssec_ok = true, .nsid = true };
+	uint8_t buf[512];
+	struct dns_msg msg;
+	int len = dns_build_query(&spec, buf, sizeof(buf));
+
+	is_int(len, 12 + 14 + 4 + 11 + 4, "query length with OPT and NSID");
+	ok(buf[0] == 0xbe && buf[1] == 0xef && buf[2] == 0x01 && buf[3] == 0x20, "id, RD and AD");
+	ok(dns_parse(buf, (size_t)len, &msg) == 0, "the query parses back");
+	ok(msg.edns.present && msg.edns.udp_size == 1232 && (msg.edns.flags & 0x8000), "OPT with size and DO");
+	dns_msg_free(&msg);
+	is_int(dns_build_query(&spec, buf, 20), -ENOSPC, "no room");
+}
+
+static void test_presentation(void)
+{
+	static const uint8_t txt[] = { 5, 'h', 'i', ' ', '"', '\\', 2, 0x01, 0xff, 0 };
+	static const uint8_t mx[] = { 0, 10, 4, 'm', 'a', 'i', 'l', 0xc0, 12 };
+	static const uint8_t caa[] = { 0, 5, 'i', 's', 's', 'u', 'e', 'c', 'a', '.', 't' };
+	static const uint8_t svcb[] = { 0, 1, 0, 0, 1, 0, 6, 2, 'h', '2', 2, 'h', '3', 0, 3, 0, 2, 0x20, 0xfb };
+	static const uint8_t bad_a[] = { 1, 2, 3 };
+	static const uint8_t unknown[] = { 0x0a, 0x0b };
+	static const uint8_t ds[] = { 0x30, 0x39, 13, 2, 0xde, 0xad, 0xbe, 0xef };
+
+	check_rdata(DNS_TYPE_TXT, txt, sizeof(txt), "\"hi \\\"\\\\\" \"\\001\\255\" \"\"", "TXT escapes");
+	check_rdata(DNS_TYPE_MX, mx, sizeof(mx), "10 mail.a.", "MX with a compressed name");
+	check_rdata(DNS_TYPE_CAA, caa, sizeof(caa), "0 issue \"ca.t\"", "CAA");
+	check_rdata(DNS_TYPE_SVCB, svcb, sizeof(svcb), "1 . alpn=\"h2,h3\" port=8443", "SVCB");
+	check_rdata(DNS_TYPE_A, bad_a, sizeof(bad_a), "\\# 3 010203", "an A of 3 bytes falls back to RFC 3597");
+	check_rdata(65400, unknown, sizeof(unknown), "\\# 2 0A0B", "unknown type");
+	check_rdata(DNS_TYPE_DS, ds, sizeof(ds), "12345 13 2 DEADBEEF", "DS");
+}
+
+static void test_line(void)
+{
+	struct dns_text line = { 0 };
+
+	dns_format_rr_line(&line, "example.test.", 300, DNS_CLASS_IN, DNS_TYPE_A, "192.0.2.1", false);
+	is_str(line.buf, "example.test.\t\t300\tIN\tA\t192.0.2.1", "tabs to dig's columns");
+	dns_text_free(&line);
+	dns_format_rr_line(&line, "_443._tcp.www.example.test.", 300, DNS_CLASS_IN, DNS_TYPE_TLSA, "3 1 1 AB", false);
+	is_str(line.buf, "_443._tcp.www.example.test. 300\tIN\tTLSA\t3 1 1 AB", "a space past the column");
+	dns_text_free(&line);
+	dns_format_rr_line(&line, "x.test.", 0, DNS_CLASS_IN, DNS_TYPE_A, "", true);
+	is_str(line.buf, ";x.test.\t\t\t\tIN\tA", "question line");
+	dns_text_free(&line);
+}
+
+int main(void)
+{
+	test_names();
+	test_tables();
+	test_reverse();
+	test_query();
+	test_presentation();
+	test_line();
+	return tap_exit();
+}
