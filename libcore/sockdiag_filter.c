@@ -29,7 +29,8 @@ struct lexer {
 	size_t err_size;
 };
 
-/* Words are joined and cut at blanks; parentheses are tokens of their own. */
+/* Words are joined and cut at blanks; parentheses, and a '!' not starting
+ * "!=", are tokens of their own. */
 static int lex(struct lexer *lx, int count, char **words)
 {
 	size_t used = 0;
@@ -40,7 +41,7 @@ static int lex(struct lexer *lx, int count, char **words)
 		const char *w;
 
 		for (w = words[i]; *w; w++) {
-			bool paren = *w == '(' || *w == ')';
+			bool paren = *w == '(' || *w == ')' || (*w == '!' && w[1] != '=');
 
 			if (used + 3 >= sizeof(lx->text))
 				return -E2BIG;
