@@ -92,6 +92,8 @@ void doctor_check_privileges(struct doctor_report *report, const struct doctor_c
 /* Interfaces and routes share one netlink snapshot (doctor_net.c). */
 void doctor_check_network(struct doctor_report *report, const struct doctor_config *config);
 void doctor_check_dns(struct doctor_report *report, const struct doctor_config *config);
+/* Listening sockets, CLOSE_WAIT and SYN_RECV counts (doctor_sockets.c). */
+void doctor_check_sockets(struct doctor_report *report, const struct doctor_config *config);
 void doctor_check_kubernetes(struct doctor_report *report, const struct doctor_config *config);
 
 #endif

@@ -159,6 +159,17 @@ lab_run s "$SONDE" ss -s --json
 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["summary"]["tcp4"] >= 1' "$OUT" \
 	&& pass "ss -s --json" || fail "ss -s --json" "$OUT"
 
+# --- doctor's socket section (the same engine) ----------------------------------
+lab_run s "$SONDE" doctor --json
+python3 - "$OUT" <<'EOF' && pass "doctor lists listeners and counts CLOSE_WAIT/SYN_RECV" || fail "doctor sockets section" "$OUT"
+import json, sys
+checks = {c["name"]: c for c in json.loads(sys.argv[1])["checks"] if c["section"] == "sockets"}
+assert "tcp 0.0.0.0:4001" in checks["listening"]["listening"], checks["listening"]
+assert checks["listening"]["tcp_listening"] == 5, checks["listening"]
+assert checks["CLOSE_WAIT"]["count"] == 1 and checks["CLOSE_WAIT"]["status"] == "pass"
+assert checks["SYN_RECV"]["count"] == 1
+EOF
+
 # --- --netns, usage -----------------------------------------------------------------
 run "$SONDE" ss --netns "$NS" -tln sport = :4001
 like "$OUT" "0.0.0.0:4001" "--netns NAME lists the namespace's sockets"
