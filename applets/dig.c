@@ -659,8 +659,9 @@ const struct sonde_applet applet_dig = {
 	.config_size = sizeof(struct dig_config),
 	.min_args = 0,
 	.max_args = -1,
-	.exit_codes = "0 a reply came (NXDOMAIN and SERVFAIL too), 1 usage (bad +option, type, port), "
-		      "9 no reply, 10 internal error; unknown --options are usage errors with 2 as in sonde's scheme",
+	.usage_exit_code = DIG_EXIT_USAGE,
+	.exit_codes = "0 a reply came (NXDOMAIN and SERVFAIL too), 1 usage (bad option, +option, type, port), "
+		      "9 no reply, 10 internal error",
 	.flags = APPLET_PLUS_ARGS,
 	.main = dig_main,
 };
