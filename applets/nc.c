@@ -3,7 +3,6 @@
  * The pieces: this file (options, operand checks, shared reporting),
  * nc_scan.c (-z) and nc_session.c (connections that carry data). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,18 +77,6 @@ static void nc_init(void *config)
 	cfg->quit_after_eof_secs = -1;
 }
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-	char text[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	sonde_err("%s (see --help)", text);
-	return SONDE_EXIT_USAGE;
-}
-
 /* Option combinations that cannot work together. */
 static int check_combinations(const struct sonde_ctx *ctx, struct nc_config *cfg)
 {
@@ -98,23 +85,23 @@ static int check_combinations(const struct sonde_ctx *ctx, struct nc_config *cfg
 	if (cfg->ssl_verify)
 		cfg->ssl = true;
 	if (cfg->ipv4 && cfg->ipv6)
-		return usage_error("-4 and -6 exclude each other");
+		return sonde_usage_error("-4 and -6 exclude each other");
 	if (cfg->listen && cfg->zero_io)
-		return usage_error("-l and -z exclude each other");
+		return sonde_usage_error("-l and -z exclude each other");
 	if (cfg->keep_listening && !cfg->listen)
-		return usage_error("-k needs -l");
+		return sonde_usage_error("-k needs -l");
 	if (cfg->listen && cfg->source_host)
-		return usage_error("-s does not apply to -l: give the address to listen on as HOST");
+		return sonde_usage_error("-s does not apply to -l: give the address to listen on as HOST");
 	if (cfg->ssl && cfg->listen)
-		return usage_error("--ssl only connects: sonde nc is a TLS client, not a TLS server");
+		return sonde_usage_error("--ssl only connects: sonde nc is a TLS client, not a TLS server");
 	if (cfg->ssl && (cfg->udp || cfg->unix_socket))
-		return usage_error("--ssl needs a TCP connection (not -u or -U)");
+		return sonde_usage_error("--ssl needs a TCP connection (not -u or -U)");
 	if (cfg->ssl && cfg->zero_io)
-		return usage_error("--ssl does not apply to -z (no data is exchanged)");
+		return sonde_usage_error("--ssl does not apply to -z (no data is exchanged)");
 	if (cfg->unix_socket && cfg->zero_io)
-		return usage_error("-z does not apply to -U");
+		return sonde_usage_error("-z does not apply to -U");
 	if (ctx->json && !cfg->zero_io)
-		return usage_error("--json needs -z: in data mode standard output carries the stream");
+		return sonde_usage_error("--json needs -z: in data mode standard output carries the stream");
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sonde/err.h"
+#include "sonde/exitcode.h"
 
 static char progname_buf[64] = "sonde";
 const char *sonde_progname = progname_buf;
@@ -55,6 +56,18 @@ void sonde_die(int exit_code, const char *fmt, ...)
 	sonde_verr(fmt, ap);
 	va_end(ap);
 	exit(exit_code);
+}
+
+int sonde_usage_error(const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sonde_err("%s (see --help)", text);
+	return SONDE_EXIT_USAGE;
 }
 
 void sonde_debug(int level, const char *fmt, ...)

@@ -16,6 +16,9 @@ __attribute__((format(printf, 1, 2))) void sonde_err(const char *fmt, ...);
 /* Appends ": strerror(errnum)"; errnum may be negative (-errno). */
 __attribute__((format(printf, 2, 3))) void sonde_errno(int errnum, const char *fmt, ...);
 __attribute__((format(printf, 2, 3), noreturn)) void sonde_die(int exit_code, const char *fmt, ...);
+/* A usage error: prints "sonde APPLET: message (see --help)" and returns
+ * SONDE_EXIT_USAGE, so applets can `return sonde_usage_error(...)`. */
+__attribute__((format(printf, 1, 2))) int sonde_usage_error(const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void sonde_debug(int level, const char *fmt, ...);
 void sonde_verr(const char *fmt, va_list ap);
 
