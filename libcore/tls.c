@@ -311,7 +311,7 @@ void tls_session_verification(const struct tls_session *s, struct tls_verificati
 	v->reason = X509_verify_cert_error_string(v->error);
 	v->name_checked = s->name_checked;
 	v->name_matched = s->name_matched;
-	v->name = s->verify_name;
+	snprintf(v->name, sizeof(v->name), "%s", s->verify_name);
 	snprintf(v->trust_source, sizeof(v->trust_source), "%s", s->trust_source);
 }
 

@@ -103,10 +103,10 @@ struct tls_verification {
 	bool no_trust_store;    /* no --cafile/--capath and no system store: impossible */
 	int error;              /* OpenSSL's X509_V_* code of the first problem; 0 = none */
 	int error_depth;        /* where in the chain (0 = leaf) */
-	const char *reason;     /* OpenSSL's text for error ("certificate has expired") */
+	const char *reason;     /* OpenSSL's text for error ("certificate has expired"), static */
 	bool name_checked;      /* a name (or IP) was compared with the leaf */
 	bool name_matched;
-	const char *name;       /* the name or IP compared */
+	char name[256];         /* the name or IP compared */
 	char trust_source[300]; /* "system store (/usr/lib/ssl/certs)", "--cafile FILE" */
 };
 void tls_session_verification(const struct tls_session *session, struct tls_verification *v);
