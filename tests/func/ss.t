@@ -10,13 +10,7 @@ need_cmd ss python3 nft
 
 . "$TESTS_DIR/func/ss_lab.bash"
 
-# same ARGS...: sonde ss and ss print the same bytes in the lab.
-same() {
-	local want got
-	want=$(ip netns exec "$NS" ss "$@" 2>/dev/null)
-	got=$(ip netns exec "$NS" "$SONDE" ss "$@" 2>"$LAB_TMP/err")
-	is "$got" "$want" "ss $* is byte-identical"
-}
+same() { same_as ss "$@"; }
 
 # --- the states are all there ------------------------------------------------
 lab_run s "$SONDE" ss -tan
