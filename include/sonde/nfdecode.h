@@ -1,0 +1,78 @@
+/* The decoder table of x_tables matches and targets, shared by both
+ * iptables backends: legacy x_tables keeps the extension blobs in its entry
+ * table, and iptables-nft stores the same blobs in nf_tables `match` and
+ * `target` expressions (or expressions that translate back into them).
+ *
+ * A decoder turns one blob (name, revision, bytes) into iptables 1.8.9's
+ * text: the save form (`iptables -S`, iptables-save) or the list form
+ * (`iptables -L`).  Blobs are untrusted (buffer, length) pairs: a short or
+ * inconsistent blob is rendered honestly, never read past its end.
+ * Extensions without a decoder are shown by name and revision. */
+#ifndef SONDE_NFDECODE_H
+#define SONDE_NFDECODE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable text buffer; `failed` records an allocation failure (the text
+ * is then incomplete and the caller reports -ENOMEM). */
+struct nfbuf {
+	char *data;
+	size_t len, cap;
+	bool failed;
+};
+
+void nfbuf_free(struct nfbuf *b);
+static inline void nfbuf_reset(struct nfbuf *b) { b->len = 0; if (b->data) b->data[0] = '\0'; }
+void nfbuf_add(struct nfbuf *b, const char *s, size_t n);
+void nfbuf_puts(struct nfbuf *b, const char *s);
+__attribute__((format(printf, 2, 3))) void nfbuf_printf(struct nfbuf *b, const char *fmt, ...);
+/* iptables' quoting of a user string: bare when it is all [A-Za-z0-9_-],
+ * else in double quotes with " \ ' escaped.  Appends a leading space. */
+void nfbuf_save_string(struct nfbuf *b, const char *s);
+/* Dotted or CIDR forms as iptables prints them. */
+void nfbuf_ipv4(struct nfbuf *b, const uint8_t addr[4]);
+void nfbuf_ipv6(struct nfbuf *b, const uint8_t addr[16]);
+void nfbuf_addr(struct nfbuf *b, int family, const uint8_t *addr);
+/* "/24", "/255.0.255.0", or "" for a full mask (xtables_ipmask_to_numeric). */
+void nfbuf_mask(struct nfbuf *b, int family, const uint8_t *mask);
+/* The prefix length of a contiguous mask, or -1. */
+int nf_mask_prefix_len(int family, const uint8_t *mask);
+
+enum nfdecode_style {
+	NFDECODE_SAVE,   /* iptables -S / iptables-save: " -m tcp --dport 22" */
+	NFDECODE_LIST,   /* iptables -L: "tcp dpt:22 " */
+};
+
+struct nfdecode_opts {
+	int family;                 /* NFPROTO_IPV4 or NFPROTO_IPV6 */
+	enum nfdecode_style style;
+	bool numeric;               /* -n: ports and ids as numbers */
+	/* The name of ipset number index, or NULL; may be NULL itself. */
+	const char *(*set_name)(void *arg, uint16_t index);
+	void *set_name_arg;
+};
+
+struct nfdecode_ext {
+	const char *name;           /* the kernel's extension name */
+	uint8_t revision;
+	const void *data;
+	size_t len;
+};
+
+/* Appends one match / target.  Returns 0, -EINVAL when the blob did not
+ * decode (an honest placeholder was appended instead), -ENOENT when no
+ * decoder knows the extension (name and revision appended). */
+int nfdecode_match(struct nfbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o);
+int nfdecode_target(struct nfbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o);
+/* The name the user typed for a match ("state" for conntrack's alias). */
+const char *nfdecode_match_alias(const struct nfdecode_ext *m);
+
+/* /etc/protocols names (parsed without NSS); NULL when unknown. */
+const char *nf_proto_name(unsigned proto);
+/* iptables' own short table used by -S for -p: "tcp", "udp"...; NULL else. */
+const char *nf_proto_chain_name(unsigned proto);
+
+#endif

@@ -1,0 +1,123 @@
+/* nf_tables as plain structs: tables, chains and rules (with their
+ * expressions) of one network namespace, dumped over nfnetlink as one
+ * consistent snapshot.  libnl carries the messages; the attributes are
+ * parsed here (nft_parse_*: (buffer, length) in, untrusted, fuzzed).
+ *
+ * Consistency: the ruleset generation is read before and after the dumps;
+ * when it moved, or a dump came back marked interrupted, the whole dump is
+ * taken again (a bounded number of times).
+ *
+ * Functions return 0 or -errno (-EPERM without CAP_NET_ADMIN,
+ * -EPROTONOSUPPORT when the kernel has no nf_tables, -EAGAIN when the
+ * ruleset kept changing). */
+#ifndef SONDE_NFT_H
+#define SONDE_NFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sonde/xt.h"
+
+#define NFT_NAME_LEN 256
+#define NFT_DATA_LEN 64        /* registers hold up to 64 bytes (concatenations) */
+
+enum nft_expr_kind {
+	NFT_EXPR_OTHER,        /* kept by name only */
+	NFT_EXPR_META, NFT_EXPR_CMP, NFT_EXPR_PAYLOAD, NFT_EXPR_BITWISE, NFT_EXPR_RANGE,
+	NFT_EXPR_COUNTER, NFT_EXPR_IMMEDIATE, NFT_EXPR_MATCH, NFT_EXPR_TARGET, NFT_EXPR_LIMIT,
+	NFT_EXPR_LOG, NFT_EXPR_LOOKUP,
+};
+
+struct nft_data {
+	uint8_t bytes[NFT_DATA_LEN];
+	uint32_t len;
+	/* A verdict instead of a value (immediate, verdict maps). */
+	bool is_verdict;
+	int32_t verdict;       /* NF_ACCEPT, NF_DROP, NFT_JUMP, NFT_GOTO, NFT_RETURN... */
+	char *chain;           /* jump / goto target, malloc'ed, or NULL */
+};
+
+struct nft_expr {
+	enum nft_expr_kind kind;
+	char name[16];
+	union {
+		struct { uint32_t key, dreg, sreg; bool is_set; } meta;
+		struct { uint32_t sreg, op; } cmp;                 /* value in data */
+		struct { uint32_t dreg, base, offset, len; } payload;
+		struct { uint32_t sreg, dreg, len; } bitwise;      /* mask in data, xor in data2 */
+		struct { uint32_t sreg, op; } range;               /* from in data, to in data2 */
+		struct { uint64_t packets, bytes; } counter;
+		struct { uint32_t dreg; } immediate;               /* value/verdict in data */
+		struct { uint32_t revision; } xt;                  /* blob in blob/blob_len */
+		struct { uint64_t rate, unit; uint32_t burst, type, flags; } limit;
+		struct { uint32_t group, snaplen, qthreshold, level, flags; bool has_group, has_snaplen, has_level; } log;
+		struct { uint32_t sreg, dreg, flags; bool has_dreg; } lookup; /* set name in text */
+	} u;
+	struct nft_data data, data2;
+	char xt_name[32];
+	uint8_t *blob;         /* match / target info, malloc'ed */
+	uint32_t blob_len;
+	char *text;            /* log prefix, lookup set name; malloc'ed */
+};
+
+struct nft_table {
+	int family;            /* NFPROTO_IPV4, _IPV6, _INET, _ARP, _BRIDGE, _NETDEV */
+	char name[NFT_NAME_LEN];
+	uint32_t flags;
+	uint64_t handle;
+};
+
+struct nft_chain {
+	int family;
+	char table[NFT_NAME_LEN];
+	char name[NFT_NAME_LEN];
+	uint64_t handle;
+	bool base;             /* has a hook */
+	uint32_t hooknum;
+	int32_t priority;
+	char type[16];         /* "filter", "nat", "route" */
+	bool has_policy;
+	uint32_t policy;       /* NF_ACCEPT / NF_DROP */
+	bool has_counters;
+	uint64_t packets, bytes;
+	char dev[16];          /* netdev family hooks */
+};
+
+struct nft_rule {
+	int family;
+	uint64_t handle;
+	struct nft_expr *exprs;
+	size_t expr_count;
+	char *comment;         /* userdata comment, malloc'ed, or NULL */
+};
+
+/* One dump, streamed: each object is handed to its callback and freed
+ * after it returns (a ruleset of 100,000 rules never sits in memory as
+ * expressions).  A callback returns 0 or -errno to stop. */
+struct nft_dump_ops {
+	int (*table)(const struct nft_table *t, void *arg);
+	int (*chain)(const struct nft_chain *c, void *arg);
+	int (*rule)(const struct nft_rule *r, const char *table, const char *chain, void *arg);
+	/* Called before each attempt after the first: forget what came. */
+	void (*restart)(void *arg);
+};
+
+/* Dumps family's tables, then chains, then rules (NFPROTO_UNSPEC: every
+ * family), retrying while the generation moves under the dump. */
+int nft_dump(int family, const struct nft_dump_ops *ops, void *arg);
+
+/* One message's attributes (after the nfgenmsg header) into a struct;
+ * -EINVAL when they do not parse. */
+int nft_parse_table(const void *attrs, size_t len, int family, struct nft_table *t);
+int nft_parse_chain(const void *attrs, size_t len, int family, struct nft_chain *c);
+int nft_parse_rule(const void *attrs, size_t len, int family, struct nft_rule *r, char table[NFT_NAME_LEN],
+		   char chain[NFT_NAME_LEN]);
+void nft_rule_free(struct nft_rule *r);
+
+/* iptables-nft's tables of family (NFPROTO_IPV4 / _IPV6) translated into
+ * xt.h's structs, as iptables-nft itself reads them back.  *tables is
+ * malloc'ed; free with xt_tables_free. */
+int nft_xt_read(int family, struct xt_table **tables, size_t *count);
+
+#endif

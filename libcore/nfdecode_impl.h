@@ -1,0 +1,41 @@
+/* Inside the decoder table: one entry per extension and revision range. */
+#ifndef SONDE_NFDECODE_IMPL_H
+#define SONDE_NFDECODE_IMPL_H
+
+#include <string.h>
+
+#include "sonde/nfdecode.h"
+
+struct nfdecode_entry {
+	const char *name;
+	uint8_t rev_min, rev_max;
+	int family;           /* 0 for both, else NFPROTO_IPV4 / NFPROTO_IPV6 */
+	size_t min_len;       /* bytes the decoder reads */
+	/* Appends the options (the dispatcher writes " -m NAME" / " -j NAME"
+	 * in save style).  Returns 0 or -EINVAL for an inconsistent blob. */
+	int (*decode)(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+};
+
+const struct nfdecode_entry *nfdecode_matches(size_t *count);
+const struct nfdecode_entry *nfdecode_targets(size_t *count);
+
+/* conntrack's match_flags (the same place in revisions 1 to 3), or -EINVAL. */
+int nfdecode_conntrack_flags(const struct nfdecode_ext *m, uint16_t *match_flags);
+
+/* The name of uid/gid id in an /etc/passwd-shaped file (read without NSS,
+ * which the static binary must not use), or NULL. */
+const char *nf_account_name(const char *path, uint32_t id);
+
+/* Copies the blob into an aligned struct, zero-filling what it lacks (the
+ * dispatcher has checked min_len already). */
+static inline void nfdecode_load(void *info, size_t size, const struct nfdecode_ext *ext)
+{
+	size_t n = ext->len < size ? ext->len : size;
+
+	memset(info, 0, size);
+	memcpy(info, ext->data, n);
+}
+
+static inline bool nfdecode_save(const struct nfdecode_opts *o) { return o->style == NFDECODE_SAVE; }
+
+#endif

@@ -1,0 +1,778 @@
+/* Match decoders: each renders one extension blob in iptables 1.8.9's save
+ * form (" --dport 22") or list form (" tcp dpt:22"). */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/xt_addrtype.h>
+#include <linux/netfilter/xt_comment.h>
+#include <linux/netfilter/xt_connmark.h>
+#include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/xt_iprange.h>
+#include <linux/netfilter/xt_mark.h>
+#include <linux/netfilter/xt_multiport.h>
+#include <linux/netfilter/xt_owner.h>
+#include <linux/netfilter/xt_physdev.h>
+#include <linux/netfilter/xt_recent.h>
+#include <linux/netfilter/xt_statistic.h>
+#include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include <linux/netfilter_ipv6/ip6_tables.h>
+#include <stdio.h>
+
+#include "nfdecode_impl.h"
+#include "sonde/services.h"
+
+/* Copies a fixed-size kernel string so it is terminated whatever the blob
+ * held. */
+static void copy_name(char *dst, size_t size, const char *src, size_t src_size)
+{
+	size_t n = strnlen(src, src_size < size - 1 ? src_size : size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* --- comment ---------------------------------------------------------- */
+
+static int decode_comment(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_comment_info info;
+	char text[XT_MAX_COMMENT_LEN + 1];
+
+	nfdecode_load(&info, sizeof(info), ext);
+	copy_name(text, sizeof(text), info.comment, sizeof(info.comment));
+	if (nfdecode_save(o)) {
+		nfbuf_puts(out, " --comment");
+		nfbuf_save_string(out, text);
+	} else {
+		nfbuf_printf(out, " /* %s */", text);
+	}
+	return 0;
+}
+
+/* --- tcp / udp --------------------------------------------------------- */
+
+static void list_port(struct nfbuf *out, uint16_t port, const char *proto, const struct nfdecode_opts *o)
+{
+	const char *name = o->numeric ? NULL : services_name(port, proto);
+
+	if (name)
+		nfbuf_puts(out, name);
+	else
+		nfbuf_printf(out, "%u", port);
+}
+
+static void port_range(struct nfbuf *out, const char *save_opt, const char *list_name, const uint16_t range[2],
+		       bool invert, const char *proto, const struct nfdecode_opts *o)
+{
+	if (nfdecode_save(o)) {
+		if (range[0] == 0 && range[1] == 0xffff)
+			return;
+		nfbuf_printf(out, "%s %s %u", invert ? " !" : "", save_opt, range[0]);
+		if (range[0] != range[1])
+			nfbuf_printf(out, ":%u", range[1]);
+		return;
+	}
+	if (range[0] == 0 && range[1] == 0xffff && !invert)
+		return;
+	nfbuf_printf(out, " %s%s:%s", list_name, range[0] == range[1] ? "" : "s", invert ? "!" : "");
+	list_port(out, range[0], proto, o);
+	if (range[0] != range[1]) {
+		nfbuf_puts(out, ":");
+		list_port(out, range[1], proto, o);
+	}
+}
+
+static void tcp_flag_names(struct nfbuf *out, uint8_t flags)
+{
+	static const char *const names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG" };
+	bool any = false;
+	unsigned i;
+
+	for (i = 0; i < 6; i++) {
+		if (!(flags & (1u << i)))
+			continue;
+		nfbuf_printf(out, "%s%s", any ? "," : "", names[i]);
+		any = true;
+	}
+	if (!any)
+		nfbuf_puts(out, "NONE");
+}
+
+static int decode_tcp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_tcp info;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	if (!nfdecode_save(o))
+		nfbuf_puts(out, " tcp");
+	port_range(out, "--sport", "spt", info.spts, info.invflags & XT_TCP_INV_SRCPT, "tcp", o);
+	port_range(out, "--dport", "dpt", info.dpts, info.invflags & XT_TCP_INV_DSTPT, "tcp", o);
+	if (info.option || (info.invflags & XT_TCP_INV_OPTION)) {
+		if (nfdecode_save(o))
+			nfbuf_printf(out, "%s --tcp-option %u", (info.invflags & XT_TCP_INV_OPTION) ? " !" : "",
+				     info.option);
+		else
+			nfbuf_printf(out, " option=%s%u", (info.invflags & XT_TCP_INV_OPTION) ? "!" : "", info.option);
+	}
+	if (info.flg_mask || (info.invflags & XT_TCP_INV_FLAGS)) {
+		bool inv = info.invflags & XT_TCP_INV_FLAGS;
+
+		if (nfdecode_save(o)) {
+			nfbuf_printf(out, "%s --tcp-flags ", inv ? " !" : "");
+		} else if (o->numeric) {
+			nfbuf_printf(out, " flags:%s0x%02X/0x%02X", inv ? "!" : "", info.flg_mask, info.flg_cmp);
+			return 0;
+		} else {
+			nfbuf_printf(out, " flags:%s", inv ? "!" : "");
+		}
+		tcp_flag_names(out, info.flg_mask);
+		nfbuf_puts(out, nfdecode_save(o) ? " " : "/");
+		tcp_flag_names(out, info.flg_cmp);
+	}
+	return 0;
+}
+
+static int decode_udp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_udp info;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	if (!nfdecode_save(o))
+		nfbuf_puts(out, " udp");
+	port_range(out, "--sport", "spt", info.spts, info.invflags & XT_UDP_INV_SRCPT, "udp", o);
+	port_range(out, "--dport", "dpt", info.dpts, info.invflags & XT_UDP_INV_DSTPT, "udp", o);
+	return 0;
+}
+
+/* --- icmp ------------------------------------------------------------ */
+
+struct icmp_name {
+	uint8_t type, code_min, code_max;
+	const char *name;
+};
+
+static const struct icmp_name icmp_names[] = {
+	{ 0, 0, 0xff, "echo-reply" }, { 3, 0, 0xff, "destination-unreachable" },
+	{ 3, 0, 0, "network-unreachable" }, { 3, 1, 1, "host-unreachable" },
+	{ 3, 2, 2, "protocol-unreachable" }, { 3, 3, 3, "port-unreachable" },
+	{ 3, 4, 4, "fragmentation-needed" }, { 3, 5, 5, "source-route-failed" },
+	{ 3, 6, 6, "network-unknown" }, { 3, 7, 7, "host-unknown" }, { 3, 9, 9, "network-prohibited" },
+	{ 3, 10, 10, "host-prohibited" }, { 3, 11, 11, "TOS-network-unreachable" },
+	{ 3, 12, 12, "TOS-host-unreachable" }, { 3, 13, 13, "communication-prohibited" },
+	{ 3, 14, 14, "host-precedence-violation" }, { 3, 15, 15, "precedence-cutoff" },
+	{ 4, 0, 0xff, "source-quench" }, { 5, 0, 0xff, "redirect" }, { 5, 0, 0, "network-redirect" },
+	{ 5, 1, 1, "host-redirect" }, { 5, 2, 2, "TOS-network-redirect" }, { 5, 3, 3, "TOS-host-redirect" },
+	{ 8, 0, 0xff, "echo-request" }, { 9, 0, 0xff, "router-advertisement" },
+	{ 10, 0, 0xff, "router-solicitation" }, { 11, 0, 0xff, "time-exceeded" },
+	{ 11, 0, 0, "ttl-zero-during-transit" }, { 11, 1, 1, "ttl-zero-during-reassembly" },
+	{ 12, 0, 0xff, "parameter-problem" }, { 12, 0, 0, "ip-header-bad" },
+	{ 12, 1, 1, "required-option-missing" }, { 13, 0, 0xff, "timestamp-request" },
+	{ 14, 0, 0xff, "timestamp-reply" }, { 17, 0, 0xff, "address-mask-request" },
+	{ 18, 0, 0xff, "address-mask-reply" },
+};
+
+static const char *icmp_name(uint8_t type, const uint8_t code[2])
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(icmp_names) / sizeof(icmp_names[0]); i++)
+		if (icmp_names[i].type == type && icmp_names[i].code_min == code[0] &&
+		    icmp_names[i].code_max == code[1])
+			return icmp_names[i].name;
+	return NULL;
+}
+
+/* The shared shape of icmp and icmp6 (same layout: type, code[2], invflags). */
+static int decode_icmp_any(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
+			   bool v6)
+{
+	struct ipt_icmp info;
+	bool inv;
+	const char *name;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	inv = info.invflags & IPT_ICMP_INV;
+	if (nfdecode_save(o)) {
+		nfbuf_printf(out, "%s %s", inv ? " !" : "", v6 ? "--icmpv6-type" : "--icmp-type");
+		if (!v6 && info.type == 0xff) {
+			nfbuf_puts(out, " any");
+			return 0;
+		}
+		nfbuf_printf(out, " %u", info.type);
+		if (info.code[0] != 0 || info.code[1] != 0xff)
+			nfbuf_printf(out, "/%u", info.code[0]);
+		return 0;
+	}
+	name = (!o->numeric && !v6) ? icmp_name(info.type, info.code) : NULL;
+	if (!v6 && info.type == 0xff && info.code[0] == 0 && info.code[1] == 0xff) {
+		nfbuf_printf(out, " icmp %sany", inv ? "!" : "");
+		return 0;
+	}
+	if (name) {
+		nfbuf_printf(out, " icmp %s%s", inv ? "!" : "", name);
+		return 0;
+	}
+	nfbuf_printf(out, " %s %s%u", v6 ? "ipv6-icmptype" : "icmptype", inv ? "!" : "", info.type);
+	if (info.code[0] == info.code[1])
+		nfbuf_printf(out, " code %u", info.code[0]);
+	else if (info.code[0] != 0 || info.code[1] != 0xff)
+		nfbuf_printf(out, " codes %u-%u", info.code[0], info.code[1]);
+	return 0;
+}
+
+static int decode_icmp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	return decode_icmp_any(out, ext, o, false);
+}
+
+static int decode_icmp6(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	return decode_icmp_any(out, ext, o, true);
+}
+
+/* --- multiport -------------------------------------------------------- */
+
+static int decode_multiport(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_multiport_v1 info;
+	static const char *const kinds[] = { "sports", "dports", "ports" };
+	unsigned i;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	if (ext->revision == 0) {
+		/* Revision 0 has no ranges: flags, count, ports[15]. */
+		struct xt_multiport v0;
+
+		nfdecode_load(&v0, sizeof(v0), ext);
+		memset(&info, 0, sizeof(info));
+		info.flags = v0.flags;
+		info.count = v0.count;
+		memcpy(info.ports, v0.ports, sizeof(v0.ports));
+	}
+	if (info.flags > XT_MULTIPORT_EITHER || info.count > XT_MULTI_PORTS)
+		return -EINVAL;
+	if (nfdecode_save(o))
+		nfbuf_printf(out, "%s --%s ", info.invert ? " !" : "", kinds[info.flags]);
+	else
+		nfbuf_printf(out, " multiport %s %s", kinds[info.flags], info.invert ? "! " : "");
+	for (i = 0; i < info.count; i++) {
+		if (i)
+			nfbuf_puts(out, ",");
+		if (nfdecode_save(o))
+			nfbuf_printf(out, "%u", info.ports[i]);
+		else
+			list_port(out, info.ports[i], "tcp", o);
+		if (info.pflags[i] && i + 1 < info.count) {
+			i++;
+			if (nfdecode_save(o))
+				nfbuf_printf(out, ":%u", info.ports[i]);
+			else {
+				nfbuf_puts(out, ":");
+				list_port(out, info.ports[i], "tcp", o);
+			}
+		}
+	}
+	return 0;
+}
+
+/* --- conntrack and its state alias -------------------------------------- */
+
+int nfdecode_conntrack_flags(const struct nfdecode_ext *m, uint16_t *match_flags)
+{
+	const size_t at = offsetof(struct xt_conntrack_mtinfo2, match_flags);
+
+	if (m->revision < 1 || m->revision > 3 || m->len < at + sizeof(*match_flags))
+		return -EINVAL;
+	memcpy(match_flags, (const uint8_t *)m->data + at, sizeof(*match_flags));
+	return 0;
+}
+
+static void ct_states(struct nfbuf *out, unsigned mask)
+{
+	static const struct { unsigned bit; const char *name; } states[] = {
+		{ XT_CONNTRACK_STATE_INVALID, "INVALID" }, { 1u << 3, "NEW" }, { 1u << 2, "RELATED" },
+		{ 1u << 1, "ESTABLISHED" }, { XT_CONNTRACK_STATE_UNTRACKED, "UNTRACKED" },
+		{ XT_CONNTRACK_STATE_SNAT, "SNAT" }, { XT_CONNTRACK_STATE_DNAT, "DNAT" },
+	};
+	const char *sep = " ";
+	size_t i;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		if (!(mask & states[i].bit))
+			continue;
+		nfbuf_printf(out, "%s%s", sep, states[i].name);
+		sep = ",";
+	}
+}
+
+static void ct_status(struct nfbuf *out, unsigned mask)
+{
+	static const char *const names[] = { "EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED" };
+	const char *sep = " ";
+	unsigned i;
+
+	if (mask == 0) {
+		nfbuf_puts(out, " NONE");
+		return;
+	}
+	for (i = 0; i < 4; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		nfbuf_printf(out, "%s%s", sep, names[i]);
+		sep = ",";
+	}
+}
+
+static void ct_addr(struct nfbuf *out, const char *label, const union nf_inet_addr *addr,
+		    const union nf_inet_addr *mask, const struct nfdecode_opts *o)
+{
+	nfbuf_printf(out, " %s ", label);
+	if (!nfdecode_save(o) && !o->numeric && o->family == NFPROTO_IPV4 && addr->ip == 0) {
+		nfbuf_puts(out, "anywhere");
+		return;
+	}
+	nfbuf_addr(out, o->family, (const uint8_t *)addr);
+	nfbuf_mask(out, o->family, (const uint8_t *)mask);
+}
+
+static void ct_port(struct nfbuf *out, const char *label, uint16_t low_be, uint16_t high, bool ranged)
+{
+	uint16_t low = ntohs(low_be);
+
+	if (ranged && high != low)
+		nfbuf_printf(out, " %s %u:%u", label, low, high);
+	else
+		nfbuf_printf(out, " %s %u", label, low);
+}
+
+static int decode_state_alias(struct nfbuf *out, const struct xt_conntrack_mtinfo3 *info,
+			      const struct nfdecode_opts *o)
+{
+	bool inv = info->invert_flags & XT_CONNTRACK_STATE;
+
+	if (nfdecode_save(o))
+		nfbuf_printf(out, "%s --state", inv ? " !" : "");
+	else
+		nfbuf_printf(out, "%s state", inv ? " !" : "");
+	ct_states(out, info->state_mask);
+	return 0;
+}
+
+static int decode_conntrack(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_conntrack_mtinfo3 info;
+	const char *p = nfdecode_save(o) ? "--" : "";
+	char label[32];
+	unsigned flags, inv;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	if (ext->revision == 1) {
+		/* Revision 1 has 8-bit state and status masks. */
+		struct xt_conntrack_mtinfo1 v1;
+
+		nfdecode_load(&v1, sizeof(v1), ext);
+		info.state_mask = v1.state_mask;
+		info.status_mask = v1.status_mask;
+	}
+	flags = info.match_flags;
+	inv = info.invert_flags;
+	if (flags & XT_CONNTRACK_STATE_ALIAS)
+		return decode_state_alias(out, &info, o);
+#define CT_INV(bit) ((inv & (bit)) ? " !" : "")
+#define CT_LABEL(name) (snprintf(label, sizeof(label), "%s%s", p, name), label)
+	if (flags & XT_CONNTRACK_STATE) {
+		nfbuf_printf(out, "%s %sctstate", CT_INV(XT_CONNTRACK_STATE), p);
+		ct_states(out, info.state_mask);
+	}
+	if (flags & XT_CONNTRACK_PROTO)
+		nfbuf_printf(out, "%s %sctproto %u", CT_INV(XT_CONNTRACK_PROTO), p, info.l4proto);
+	if (flags & XT_CONNTRACK_ORIGSRC) {
+		nfbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGSRC));
+		ct_addr(out, CT_LABEL("ctorigsrc"), &info.origsrc_addr, &info.origsrc_mask, o);
+	}
+	if (flags & XT_CONNTRACK_ORIGDST) {
+		nfbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGDST));
+		ct_addr(out, CT_LABEL("ctorigdst"), &info.origdst_addr, &info.origdst_mask, o);
+	}
+	if (flags & XT_CONNTRACK_REPLSRC) {
+		nfbuf_puts(out, CT_INV(XT_CONNTRACK_REPLSRC));
+		ct_addr(out, CT_LABEL("ctreplsrc"), &info.replsrc_addr, &info.replsrc_mask, o);
+	}
+	if (flags & XT_CONNTRACK_REPLDST) {
+		nfbuf_puts(out, CT_INV(XT_CONNTRACK_REPLDST));
+		ct_addr(out, CT_LABEL("ctrepldst"), &info.repldst_addr, &info.repldst_mask, o);
+	}
+	if (flags & XT_CONNTRACK_ORIGSRC_PORT) {
+		nfbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGSRC_PORT));
+		ct_port(out, CT_LABEL("ctorigsrcport"), info.origsrc_port, info.origsrc_port_high, ext->revision >= 3);
+	}
+	if (flags & XT_CONNTRACK_ORIGDST_PORT) {
+		nfbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGDST_PORT));
+		ct_port(out, CT_LABEL("ctorigdstport"), info.origdst_port, info.origdst_port_high, ext->revision >= 3);
+	}
+	if (flags & XT_CONNTRACK_REPLSRC_PORT) {
+		nfbuf_puts(out, CT_INV(XT_CONNTRACK_REPLSRC_PORT));
+		ct_port(out, CT_LABEL("ctreplsrcport"), info.replsrc_port, info.replsrc_port_high, ext->revision >= 3);
+	}
+	if (flags & XT_CONNTRACK_REPLDST_PORT) {
+		nfbuf_puts(out, CT_INV(XT_CONNTRACK_REPLDST_PORT));
+		ct_port(out, CT_LABEL("ctrepldstport"), info.repldst_port, info.repldst_port_high, ext->revision >= 3);
+	}
+	if (flags & XT_CONNTRACK_STATUS) {
+		nfbuf_printf(out, "%s %sctstatus", CT_INV(XT_CONNTRACK_STATUS), p);
+		ct_status(out, info.status_mask);
+	}
+	if (flags & XT_CONNTRACK_EXPIRES) {
+		nfbuf_printf(out, "%s %sctexpire %u", CT_INV(XT_CONNTRACK_EXPIRES), p, info.expires_min);
+		if (info.expires_max != info.expires_min)
+			nfbuf_printf(out, ":%u", info.expires_max);
+	}
+	if (flags & XT_CONNTRACK_DIRECTION)
+		nfbuf_printf(out, " %sctdir %s", p, (inv & XT_CONNTRACK_DIRECTION) ? "REPLY" : "ORIGINAL");
+#undef CT_INV
+#undef CT_LABEL
+	return 0;
+}
+
+/* xt_state (revision 0): the kernel's own state match. */
+static int decode_state(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	unsigned int statemask;
+	static const struct { unsigned bit; const char *name; } states[] = {
+		{ 1u << 0, "INVALID" }, { 1u << 3, "NEW" }, { 1u << 2, "RELATED" },
+		{ 1u << 1, "ESTABLISHED" }, { 1u << 6, "UNTRACKED" },
+	};
+	const char *sep = " ";
+	size_t i;
+
+	memcpy(&statemask, ext->data, sizeof(statemask));
+	nfbuf_puts(out, nfdecode_save(o) ? " --state" : " state");
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		if (!(statemask & states[i].bit))
+			continue;
+		nfbuf_printf(out, "%s%s", sep, states[i].name);
+		sep = ",";
+	}
+	return 0;
+}
+
+/* --- mark / connmark ------------------------------------------------- */
+
+static void print_mark(struct nfbuf *out, uint32_t mark, uint32_t mask)
+{
+	if (mask != 0xffffffffu)
+		nfbuf_printf(out, " 0x%x/0x%x", mark, mask);
+	else
+		nfbuf_printf(out, " 0x%x", mark);
+}
+
+static int decode_mark(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_mark_mtinfo1 info;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	if (nfdecode_save(o))
+		nfbuf_printf(out, "%s --mark", info.invert ? " !" : "");
+	else
+		nfbuf_printf(out, " mark match%s", info.invert ? " !" : "");
+	print_mark(out, info.mark, info.mask);
+	return 0;
+}
+
+static int decode_connmark(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_connmark_mtinfo1 info;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	if (nfdecode_save(o))
+		nfbuf_printf(out, "%s --mark", info.invert ? " !" : "");
+	else
+		nfbuf_printf(out, " connmark match %s", info.invert ? "!" : "");
+	print_mark(out, info.mark, info.mask);
+	return 0;
+}
+
+/* --- addrtype ------------------------------------------------------- */
+
+static void addr_types(struct nfbuf *out, unsigned mask)
+{
+	static const char *const names[] = { "UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST",
+					     "BLACKHOLE", "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE" };
+	const char *sep = "";
+	unsigned i;
+
+	for (i = 0; i < 12; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		nfbuf_printf(out, "%s%s", sep, names[i]);
+		sep = ",";
+	}
+}
+
+static int decode_addrtype(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_addrtype_info_v1 info;
+	bool save = nfdecode_save(o);
+
+	nfdecode_load(&info, sizeof(info), ext);
+	if (ext->revision == 0) {
+		struct xt_addrtype_info v0;
+
+		nfdecode_load(&v0, sizeof(v0), ext);
+		info.source = v0.source;
+		info.dest = v0.dest;
+		info.flags = (v0.invert_source ? XT_ADDRTYPE_INVERT_SOURCE : 0) |
+			     (v0.invert_dest ? XT_ADDRTYPE_INVERT_DEST : 0);
+	}
+	if (!save)
+		nfbuf_puts(out, " ADDRTYPE match");
+	if (info.source) {
+		bool inv = info.flags & XT_ADDRTYPE_INVERT_SOURCE;
+
+		nfbuf_printf(out, save ? "%s --src-type " : "%s src-type ", save && inv ? " !" : "");
+		if (!save && inv)
+			nfbuf_puts(out, "!");
+		addr_types(out, info.source);
+	}
+	if (info.dest) {
+		bool inv = info.flags & XT_ADDRTYPE_INVERT_DEST;
+
+		nfbuf_printf(out, save ? "%s --dst-type " : "%s dst-type ", save && inv ? " !" : "");
+		if (!save && inv)
+			nfbuf_puts(out, "!");
+		addr_types(out, info.dest);
+	}
+	if (info.flags & XT_ADDRTYPE_LIMIT_IFACE_IN)
+		nfbuf_puts(out, save ? " --limit-iface-in" : " limit-in");
+	if (info.flags & XT_ADDRTYPE_LIMIT_IFACE_OUT)
+		nfbuf_puts(out, save ? " --limit-iface-out" : " limit-out");
+	return 0;
+}
+
+/* --- statistic ------------------------------------------------------- */
+
+static int decode_statistic(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_statistic_info info;
+	const char *p = nfdecode_save(o) ? "--" : "";
+	const char *inv;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	inv = (info.flags & XT_STATISTIC_INVERT) ? " !" : "";
+	if (!nfdecode_save(o))
+		nfbuf_puts(out, " statistic");
+	switch (info.mode) {
+	case XT_STATISTIC_MODE_RANDOM:
+		nfbuf_printf(out, " %smode random%s %sprobability %.11f", p, inv, p,
+			     1.0 * info.u.random.probability / 0x80000000u);
+		return 0;
+	case XT_STATISTIC_MODE_NTH:
+		nfbuf_printf(out, " %smode nth%s %severy %u", p, inv, p, info.u.nth.every + 1);
+		if (info.u.nth.packet || info.u.nth.count)
+			nfbuf_printf(out, " %spacket %u", p, info.u.nth.packet);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* --- recent ---------------------------------------------------------- */
+
+static int decode_recent(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_recent_mtinfo_v1 info;
+	char name[XT_RECENT_NAME_LEN];
+	bool save = nfdecode_save(o);
+
+	nfdecode_load(&info, sizeof(info), ext);
+	copy_name(name, sizeof(name), info.name, sizeof(info.name));
+	nfbuf_puts(out, save ? (info.invert ? " !" : "") : (info.invert ? " recent: !" : " recent:"));
+	if (info.check_set & XT_RECENT_SET)
+		nfbuf_puts(out, save ? " --set" : " SET");
+	if (info.check_set & XT_RECENT_CHECK)
+		nfbuf_puts(out, save ? " --rcheck" : " CHECK");
+	if (info.check_set & XT_RECENT_UPDATE)
+		nfbuf_puts(out, save ? " --update" : " UPDATE");
+	if (info.check_set & XT_RECENT_REMOVE)
+		nfbuf_puts(out, save ? " --remove" : " REMOVE");
+	if (info.seconds)
+		nfbuf_printf(out, save ? " --seconds %u" : " seconds: %u", info.seconds);
+	if (info.check_set & XT_RECENT_REAP)
+		nfbuf_puts(out, save ? " --reap" : " reap");
+	if (info.hit_count)
+		nfbuf_printf(out, save ? " --hitcount %u" : " hit_count: %u", info.hit_count);
+	if (info.check_set & XT_RECENT_TTL)
+		nfbuf_puts(out, save ? " --rttl" : " TTL-Match");
+	nfbuf_printf(out, save ? " --name %s" : " name: %s", name);
+	if (!save) {
+		if (info.side == XT_RECENT_SOURCE)
+			nfbuf_puts(out, " side: source");
+		else if (info.side == XT_RECENT_DEST)
+			nfbuf_puts(out, " side: dest");
+	}
+	if (ext->revision >= 1) {
+		nfbuf_puts(out, save ? " --mask " : " mask: ");
+		nfbuf_addr(out, o->family, (const uint8_t *)&info.mask);
+	}
+	if (save) {
+		if (info.side == XT_RECENT_SOURCE)
+			nfbuf_puts(out, " --rsource");
+		else if (info.side == XT_RECENT_DEST)
+			nfbuf_puts(out, " --rdest");
+	}
+	return 0;
+}
+
+/* --- physdev --------------------------------------------------------- */
+
+static int decode_physdev(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_physdev_info info;
+	char in[IFNAMSIZ + 1], outdev[IFNAMSIZ + 1];
+	unsigned op, inv;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	copy_name(in, sizeof(in), info.physindev, sizeof(info.physindev));
+	copy_name(outdev, sizeof(outdev), info.physoutdev, sizeof(info.physoutdev));
+	op = info.bitmask;
+	inv = info.invert;
+#define PD_INV(bit) ((inv & (bit)) ? " !" : "")
+	if (nfdecode_save(o)) {
+		if (op & XT_PHYSDEV_OP_IN)
+			nfbuf_printf(out, "%s --physdev-in %s", PD_INV(XT_PHYSDEV_OP_IN), in);
+		if (op & XT_PHYSDEV_OP_OUT)
+			nfbuf_printf(out, "%s --physdev-out %s", PD_INV(XT_PHYSDEV_OP_OUT), outdev);
+		if (op & XT_PHYSDEV_OP_ISIN)
+			nfbuf_printf(out, "%s --physdev-is-in", PD_INV(XT_PHYSDEV_OP_ISIN));
+		if (op & XT_PHYSDEV_OP_ISOUT)
+			nfbuf_printf(out, "%s --physdev-is-out", PD_INV(XT_PHYSDEV_OP_ISOUT));
+		if (op & XT_PHYSDEV_OP_BRIDGED)
+			nfbuf_printf(out, "%s --physdev-is-bridged", PD_INV(XT_PHYSDEV_OP_BRIDGED));
+		return 0;
+	}
+	nfbuf_puts(out, " PHYSDEV match");
+	if (op & XT_PHYSDEV_OP_ISIN)
+		nfbuf_printf(out, "%s --physdev-is-in", PD_INV(XT_PHYSDEV_OP_ISIN));
+	if (op & XT_PHYSDEV_OP_IN)
+		nfbuf_printf(out, "%s --physdev-in %s", PD_INV(XT_PHYSDEV_OP_IN), in);
+	if (op & XT_PHYSDEV_OP_ISOUT)
+		nfbuf_printf(out, "%s --physdev-is-out", PD_INV(XT_PHYSDEV_OP_ISOUT));
+	if (op & XT_PHYSDEV_OP_OUT)
+		nfbuf_printf(out, "%s --physdev-out %s", PD_INV(XT_PHYSDEV_OP_OUT), outdev);
+	if (op & XT_PHYSDEV_OP_BRIDGED)
+		nfbuf_printf(out, "%s --physdev-is-bridged", PD_INV(XT_PHYSDEV_OP_BRIDGED));
+#undef PD_INV
+	return 0;
+}
+
+/* --- owner ----------------------------------------------------------- */
+
+static void owner_item(struct nfbuf *out, const struct xt_owner_match_info *info, const char *save_label,
+		       const char *list_label, unsigned flag, const struct nfdecode_opts *o)
+{
+	uint32_t low, high;
+
+	if (!(info->match & flag))
+		return;
+	if (info->invert & flag)
+		nfbuf_puts(out, " !");
+	nfbuf_printf(out, " %s", nfdecode_save(o) ? save_label : list_label);
+	if (flag == XT_OWNER_UID) {
+		low = info->uid_min;
+		high = info->uid_max;
+	} else if (flag == XT_OWNER_GID) {
+		low = info->gid_min;
+		high = info->gid_max;
+	} else {
+		return;
+	}
+	if (low != high) {
+		nfbuf_printf(out, " %u-%u", low, high);
+		return;
+	}
+	const char *name = (nfdecode_save(o) || o->numeric) ? NULL
+			   : nf_account_name(flag == XT_OWNER_UID ? "/etc/passwd" : "/etc/group", low);
+
+	if (name)
+		nfbuf_printf(out, " %s", name);
+	else
+		nfbuf_printf(out, " %u", low);
+}
+
+static int decode_owner(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_owner_match_info info;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	owner_item(out, &info, "--socket-exists", "owner socket exists", XT_OWNER_SOCKET, o);
+	owner_item(out, &info, "--uid-owner", "owner UID match", XT_OWNER_UID, o);
+	owner_item(out, &info, "--gid-owner", "owner GID match", XT_OWNER_GID, o);
+	owner_item(out, &info, "--suppl-groups", "incl. suppl. groups", XT_OWNER_SUPPL_GROUPS, o);
+	return 0;
+}
+
+/* --- iprange --------------------------------------------------------- */
+
+static int decode_iprange(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_iprange_mtinfo info;
+	bool save = nfdecode_save(o);
+
+	nfdecode_load(&info, sizeof(info), ext);
+	if (info.flags & IPRANGE_SRC) {
+		bool inv = info.flags & IPRANGE_SRC_INV;
+
+		nfbuf_puts(out, save ? (inv ? " ! --src-range " : " --src-range ")
+				     : (inv ? " source IP range ! " : " source IP range "));
+		nfbuf_addr(out, o->family, (const uint8_t *)&info.src_min);
+		nfbuf_puts(out, "-");
+		nfbuf_addr(out, o->family, (const uint8_t *)&info.src_max);
+	}
+	if (info.flags & IPRANGE_DST) {
+		bool inv = info.flags & IPRANGE_DST_INV;
+
+		nfbuf_puts(out, save ? (inv ? " ! --dst-range " : " --dst-range ")
+				     : (inv ? " destination IP range ! " : " destination IP range "));
+		nfbuf_addr(out, o->family, (const uint8_t *)&info.dst_min);
+		nfbuf_puts(out, "-");
+		nfbuf_addr(out, o->family, (const uint8_t *)&info.dst_max);
+	}
+	return 0;
+}
+
+/* The remaining matches (limit, set) live in nfdecode_match2.c. */
+int nfdecode_limit(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_set(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
+static const struct nfdecode_entry match_table[] = {
+	{ "addrtype", 0, 0, 0, sizeof(struct xt_addrtype_info), decode_addrtype },
+	{ "addrtype", 1, 1, 0, sizeof(struct xt_addrtype_info_v1), decode_addrtype },
+	{ "comment", 0, 0, 0, 1, decode_comment },
+	{ "connmark", 1, 1, 0, sizeof(struct xt_connmark_mtinfo1), decode_connmark },
+	{ "conntrack", 1, 1, 0, sizeof(struct xt_conntrack_mtinfo1), decode_conntrack },
+	{ "conntrack", 2, 2, 0, sizeof(struct xt_conntrack_mtinfo2), decode_conntrack },
+	{ "conntrack", 3, 3, 0, sizeof(struct xt_conntrack_mtinfo3), decode_conntrack },
+	{ "icmp", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_icmp), decode_icmp },
+	{ "icmp6", 0, 0, NFPROTO_IPV6, sizeof(struct ipt_icmp), decode_icmp6 },
+	{ "iprange", 1, 1, 0, sizeof(struct xt_iprange_mtinfo), decode_iprange },
+	{ "limit", 0, 0, 0, 8, nfdecode_limit },
+	{ "mark", 1, 1, 0, sizeof(struct xt_mark_mtinfo1), decode_mark },
+	{ "multiport", 0, 0, 0, sizeof(struct xt_multiport), decode_multiport },
+	{ "multiport", 1, 1, 0, sizeof(struct xt_multiport_v1), decode_multiport },
+	{ "owner", 1, 1, 0, sizeof(struct xt_owner_match_info), decode_owner },
+	{ "physdev", 0, 0, 0, sizeof(struct xt_physdev_info), decode_physdev },
+	{ "recent", 0, 0, 0, sizeof(struct xt_recent_mtinfo), decode_recent },
+	{ "recent", 1, 1, 0, sizeof(struct xt_recent_mtinfo_v1), decode_recent },
+	{ "set", 1, 4, 0, 4, nfdecode_set },
+	{ "state", 0, 0, 0, sizeof(unsigned int), decode_state },
+	{ "statistic", 0, 0, 0, offsetof(struct xt_statistic_info, master), decode_statistic },
+	{ "tcp", 0, 0, 0, sizeof(struct xt_tcp), decode_tcp },
+	{ "udp", 0, 0, 0, sizeof(struct xt_udp), decode_udp },
+};
+
+const struct nfdecode_entry *nfdecode_matches(size_t *count)
+{
+	*count = sizeof(match_table) / sizeof(match_table[0]);
+	return match_table;
+}

@@ -1,0 +1,238 @@
+/* The nf_tables exchange: libnl opens the socket, builds the requests and
+ * receives the datagrams; each message is parsed here, handed to the
+ * caller's callback and freed.  The generation is read around the dumps so
+ * that what the callbacks saw is one ruleset, not a mix of two. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/netfilter/nfnl.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft_impl.h"
+
+#define NFT_RECV_BUF_SIZE (256 * 1024)
+#define NFT_SOCKET_BUF_SIZE (4 * 1024 * 1024)
+#define NFT_DUMP_ATTEMPTS 10
+/* A dump that saw NLM_F_DUMP_INTR: the ruleset changed under it. */
+#define NFT_RETRY 1
+
+struct nft_link {
+	struct nl_sock *sk;
+	const struct nft_dump_ops *ops;
+	void *arg;
+	int kind;                /* NFT_MSG_NEWTABLE... being dumped */
+	bool interrupted;
+	uint32_t generation;
+	char rule_table[NFT_NAME_LEN], rule_chain[NFT_NAME_LEN];
+};
+
+static int errno_of_nlerr(int nlerr)
+{
+	switch (-nlerr) {
+	case NLE_PERM: return -EPERM;
+	case NLE_NOMEM: return -ENOMEM;
+	case NLE_AGAIN: return -EAGAIN;
+	case NLE_INTR: return -EINTR;
+	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
+	case NLE_PROTO_MISMATCH: return -EPROTONOSUPPORT;
+	default: return -EIO;
+	}
+}
+
+static int link_open(struct nft_link *l)
+{
+	int rc;
+
+	if (!(l->sk = nl_socket_alloc()))
+		return -ENOMEM;
+	rc = nfnl_connect(l->sk);
+	if (rc < 0) {
+		nl_socket_free(l->sk);
+		l->sk = NULL;
+		return errno_of_nlerr(rc);
+	}
+	nl_socket_disable_auto_ack(l->sk);
+	nl_socket_disable_msg_peek(l->sk);
+	nl_socket_set_msg_buf_size(l->sk, NFT_RECV_BUF_SIZE);
+	nl_socket_set_buffer_size(l->sk, NFT_SOCKET_BUF_SIZE, 0);
+	return 0;
+}
+
+/* --- one message ---------------------------------------------------------- */
+
+static int on_table(struct nft_link *l, int family, const void *attrs, size_t len)
+{
+	struct nft_table t;
+
+	if (nft_parse_table(attrs, len, family, &t) < 0)
+		return -EINVAL;
+	return l->ops->table ? l->ops->table(&t, l->arg) : 0;
+}
+
+static int on_chain(struct nft_link *l, int family, const void *attrs, size_t len)
+{
+	struct nft_chain c;
+
+	if (nft_parse_chain(attrs, len, family, &c) < 0)
+		return -EINVAL;
+	return l->ops->chain ? l->ops->chain(&c, l->arg) : 0;
+}
+
+static int on_rule(struct nft_link *l, int family, const void *attrs, size_t len)
+{
+	struct nft_rule r;
+	int rc;
+
+	if ((rc = nft_parse_rule(attrs, len, family, &r, l->rule_table, l->rule_chain)) < 0)
+		return rc;
+	rc = l->ops->rule ? l->ops->rule(&r, l->rule_table, l->rule_chain, l->arg) : 0;
+	nft_rule_free(&r);
+	return rc;
+}
+
+static int on_generation(struct nft_link *l, const void *attrs, size_t len)
+{
+	struct nft_attr tb[NFTA_GEN_MAX + 1];
+
+	if (nft_attr_parse(attrs, len, tb, NFTA_GEN_MAX) < 0 || !tb[NFTA_GEN_ID].present)
+		return -EINVAL;
+	l->generation = nft_attr_u32(&tb[NFTA_GEN_ID]);
+	return 0;
+}
+
+static int on_message(struct nft_link *l, const struct nlmsghdr *h)
+{
+	const struct nfgenmsg *g = NLMSG_DATA(h);
+	size_t header = NLMSG_LENGTH(sizeof(*g));
+	const void *attrs = (const uint8_t *)g + NLMSG_ALIGN(sizeof(*g));
+	size_t len;
+
+	if (h->nlmsg_len < header)
+		return -EIO;
+	len = h->nlmsg_len - NLMSG_ALIGN(header);
+	if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+		l->interrupted = true;
+	switch (NFNL_MSG_TYPE(h->nlmsg_type)) {
+	case NFT_MSG_NEWTABLE: return on_table(l, g->nfgen_family, attrs, len);
+	case NFT_MSG_NEWCHAIN: return on_chain(l, g->nfgen_family, attrs, len);
+	case NFT_MSG_NEWRULE: return on_rule(l, g->nfgen_family, attrs, len);
+	case NFT_MSG_NEWGEN: return on_generation(l, attrs, len);
+	default: return 0;
+	}
+}
+
+/* 1 when the reply is complete, 0 to go on, -errno to stop. */
+static int reply_message(struct nft_link *l, const struct nlmsghdr *h, uint32_t seq)
+{
+	if (h->nlmsg_seq != seq)
+		return 0;
+	if (h->nlmsg_type == NLMSG_DONE)
+		return 1;
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *err = NLMSG_DATA(h);
+
+		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*err)))
+			return -EIO;
+		if (err->error == -EINTR)
+			l->interrupted = true;
+		return err->error == -EINTR ? 1 : err->error ? err->error : 1;
+	}
+	if (NFNL_SUBSYS_ID(h->nlmsg_type) != NFNL_SUBSYS_NFTABLES)
+		return -EIO;
+	int rc = on_message(l, h);
+
+	if (rc < 0)
+		return rc;
+	return (h->nlmsg_flags & NLM_F_MULTI) ? 0 : 1;
+}
+
+static int link_receive(struct nft_link *l, uint32_t seq)
+{
+	for (;;) {
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		const struct nlmsghdr *h;
+		int n = nl_recv(l->sk, &peer, &buf, NULL);
+		int rc = 0;
+
+		if (n <= 0) {
+			free(buf);
+			return n == 0 ? -EIO : errno_of_nlerr(n);
+		}
+		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned)n) && rc == 0; h = NLMSG_NEXT(h, n))
+			rc = reply_message(l, h, seq);
+		free(buf);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
+	}
+}
+
+static int link_request(struct nft_link *l, uint8_t type, int flags, int family)
+{
+	struct nl_msg *msg = nfnlmsg_alloc_simple(NFNL_SUBSYS_NFTABLES, type, flags | NLM_F_REQUEST, (uint8_t)family, 0);
+	uint32_t seq;
+	int rc;
+
+	if (!msg)
+		return -ENOMEM;
+	rc = nl_send_auto(l->sk, msg);
+	seq = nlmsg_hdr(msg)->nlmsg_seq;
+	nlmsg_free(msg);
+	if (rc < 0)
+		return errno_of_nlerr(rc);
+	return link_receive(l, seq);
+}
+
+/* --- the dump ------------------------------------------------------------- */
+
+static int dump_once(struct nft_link *l, int family)
+{
+	static const uint8_t kinds[] = { NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE };
+	uint32_t before;
+	size_t i;
+	int rc;
+
+	l->interrupted = false;
+	if ((rc = link_request(l, NFT_MSG_GETGEN, 0, NFPROTO_UNSPEC)) < 0)
+		return rc;
+	before = l->generation;
+	for (i = 0; i < sizeof(kinds); i++) {
+		if ((rc = link_request(l, kinds[i], NLM_F_DUMP, family)) < 0)
+			return rc;
+		if (l->interrupted)
+			return NFT_RETRY;
+	}
+	if ((rc = link_request(l, NFT_MSG_GETGEN, 0, NFPROTO_UNSPEC)) < 0)
+		return rc;
+	return l->generation == before ? 0 : NFT_RETRY;
+}
+
+int nft_dump(int family, const struct nft_dump_ops *ops, void *arg)
+{
+	struct nft_link l = { .ops = ops, .arg = arg };
+	int attempt, rc;
+
+	if ((rc = link_open(&l)) < 0)
+		return rc;
+	for (attempt = 0; attempt < NFT_DUMP_ATTEMPTS; attempt++) {
+		if (attempt > 0 && ops->restart)
+			ops->restart(arg);
+		rc = dump_once(&l, family);
+		if (rc != NFT_RETRY)
+			break;
+	}
+	nl_socket_free(l.sk);
+	if (rc == NFT_RETRY)
+		return -EAGAIN;
+	/* A kernel without nf_tables answers the subsystem as unknown. */
+	if (rc == -EOPNOTSUPP || rc == -ENOENT)
+		return -EPROTONOSUPPORT;
+	return rc;
+}

@@ -1,0 +1,406 @@
+/* nf_tables message attributes into nft.h's structs.  Everything here reads
+ * untrusted (buffer, length) pairs: lengths are checked before each read,
+ * unknown attributes are skipped, strings are bounded. */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
+#include <linux/netlink.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft_impl.h"
+
+int nft_attr_parse(const void *buf, size_t len, struct nft_attr *tb, unsigned max)
+{
+	const uint8_t *p = buf;
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	while (len >= NLA_HDRLEN) {
+		struct nlattr a;
+		size_t step;
+		unsigned type;
+
+		memcpy(&a, p, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > len)
+			return -EINVAL;
+		type = a.nla_type & NLA_TYPE_MASK;
+		if (type <= max) {
+			tb[type].present = true;
+			tb[type].data = p + NLA_HDRLEN;
+			tb[type].len = (uint16_t)(a.nla_len - NLA_HDRLEN);
+		}
+		step = NLA_ALIGN(a.nla_len);
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+	return 0;
+}
+
+uint32_t nft_attr_u32(const struct nft_attr *a)
+{
+	uint32_t v = 0;
+
+	if (a->present && a->len >= 4)
+		memcpy(&v, a->data, 4);
+	return ntohl(v);
+}
+
+uint16_t nft_attr_u16(const struct nft_attr *a)
+{
+	uint16_t v = 0;
+
+	if (a->present && a->len >= 2)
+		memcpy(&v, a->data, 2);
+	return ntohs(v);
+}
+
+uint64_t nft_attr_u64(const struct nft_attr *a)
+{
+	uint64_t v = 0;
+
+	if (a->present && a->len >= 8)
+		memcpy(&v, a->data, 8);
+	return be64toh(v);
+}
+
+void nft_attr_str(const struct nft_attr *a, char *dst, size_t size)
+{
+	size_t n = 0;
+
+	if (a->present)
+		n = strnlen((const char *)a->data, a->len);
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(dst, a->data, n);
+	dst[n] = '\0';
+}
+
+static char *nft_attr_strdup(const struct nft_attr *a)
+{
+	size_t n = strnlen((const char *)a->data, a->len);
+	char *s = malloc(n + 1);
+
+	if (s) {
+		memcpy(s, a->data, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/* --- data: a value or a verdict ---------------------------------------- */
+
+int nft_parse_data(const struct nft_attr *a, struct nft_data *d)
+{
+	struct nft_attr tb[NFTA_DATA_MAX + 1];
+
+	if (!a->present)
+		return 0;
+	if (nft_attr_parse(a->data, a->len, tb, NFTA_DATA_MAX) < 0)
+		return -EINVAL;
+	if (tb[NFTA_DATA_VALUE].present) {
+		if (tb[NFTA_DATA_VALUE].len > NFT_DATA_LEN)
+			return -EINVAL;
+		memcpy(d->bytes, tb[NFTA_DATA_VALUE].data, tb[NFTA_DATA_VALUE].len);
+		d->len = tb[NFTA_DATA_VALUE].len;
+	}
+	if (tb[NFTA_DATA_VERDICT].present) {
+		struct nft_attr v[NFTA_VERDICT_MAX + 1];
+
+		if (nft_attr_parse(tb[NFTA_DATA_VERDICT].data, tb[NFTA_DATA_VERDICT].len, v, NFTA_VERDICT_MAX) < 0)
+			return -EINVAL;
+		d->is_verdict = true;
+		d->verdict = (int32_t)nft_attr_u32(&v[NFTA_VERDICT_CODE]);
+		if (v[NFTA_VERDICT_CHAIN].present && !(d->chain = nft_attr_strdup(&v[NFTA_VERDICT_CHAIN])))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* --- expressions ---------------------------------------------------------- */
+
+static int expr_xt(struct nft_expr *e, const struct nft_attr *tb)
+{
+	/* NFTA_MATCH_* and NFTA_TARGET_* share their numbers. */
+	nft_attr_str(&tb[NFTA_MATCH_NAME], e->xt_name, sizeof(e->xt_name));
+	e->u.xt.revision = nft_attr_u32(&tb[NFTA_MATCH_REV]);
+	if (tb[NFTA_MATCH_INFO].present) {
+		e->blob = malloc(tb[NFTA_MATCH_INFO].len ? tb[NFTA_MATCH_INFO].len : 1);
+		if (!e->blob)
+			return -ENOMEM;
+		memcpy(e->blob, tb[NFTA_MATCH_INFO].data, tb[NFTA_MATCH_INFO].len);
+		e->blob_len = tb[NFTA_MATCH_INFO].len;
+	}
+	return 0;
+}
+
+static int expr_log(struct nft_expr *e, const struct nft_attr *tb)
+{
+	e->u.log.has_group = tb[NFTA_LOG_GROUP].present;
+	e->u.log.group = nft_attr_u16(&tb[NFTA_LOG_GROUP]);
+	e->u.log.has_snaplen = tb[NFTA_LOG_SNAPLEN].present;
+	e->u.log.snaplen = nft_attr_u32(&tb[NFTA_LOG_SNAPLEN]);
+	e->u.log.qthreshold = nft_attr_u16(&tb[NFTA_LOG_QTHRESHOLD]);
+	e->u.log.has_level = tb[NFTA_LOG_LEVEL].present;
+	e->u.log.level = nft_attr_u32(&tb[NFTA_LOG_LEVEL]);
+	e->u.log.flags = nft_attr_u32(&tb[NFTA_LOG_FLAGS]);
+	if (tb[NFTA_LOG_PREFIX].present && !(e->text = nft_attr_strdup(&tb[NFTA_LOG_PREFIX])))
+		return -ENOMEM;
+	return 0;
+}
+
+#define EXPR_ATTR_MAX 16
+
+static int expr_body(struct nft_expr *e, const struct nft_attr *tb)
+{
+	switch (e->kind) {
+	case NFT_EXPR_META:
+		e->u.meta.key = nft_attr_u32(&tb[NFTA_META_KEY]);
+		e->u.meta.dreg = nft_attr_u32(&tb[NFTA_META_DREG]);
+		e->u.meta.is_set = tb[NFTA_META_SREG].present;
+		e->u.meta.sreg = nft_attr_u32(&tb[NFTA_META_SREG]);
+		return 0;
+	case NFT_EXPR_CMP:
+		e->u.cmp.sreg = nft_attr_u32(&tb[NFTA_CMP_SREG]);
+		e->u.cmp.op = nft_attr_u32(&tb[NFTA_CMP_OP]);
+		return nft_parse_data(&tb[NFTA_CMP_DATA], &e->data);
+	case NFT_EXPR_PAYLOAD:
+		e->u.payload.dreg = nft_attr_u32(&tb[NFTA_PAYLOAD_DREG]);
+		e->u.payload.base = nft_attr_u32(&tb[NFTA_PAYLOAD_BASE]);
+		e->u.payload.offset = nft_attr_u32(&tb[NFTA_PAYLOAD_OFFSET]);
+		e->u.payload.len = nft_attr_u32(&tb[NFTA_PAYLOAD_LEN]);
+		return 0;
+	case NFT_EXPR_BITWISE:
+		e->u.bitwise.sreg = nft_attr_u32(&tb[NFTA_BITWISE_SREG]);
+		e->u.bitwise.dreg = nft_attr_u32(&tb[NFTA_BITWISE_DREG]);
+		e->u.bitwise.len = nft_attr_u32(&tb[NFTA_BITWISE_LEN]);
+		if (nft_parse_data(&tb[NFTA_BITWISE_MASK], &e->data) < 0)
+			return -EINVAL;
+		return nft_parse_data(&tb[NFTA_BITWISE_XOR], &e->data2);
+	case NFT_EXPR_RANGE:
+		e->u.range.sreg = nft_attr_u32(&tb[NFTA_RANGE_SREG]);
+		e->u.range.op = nft_attr_u32(&tb[NFTA_RANGE_OP]);
+		if (nft_parse_data(&tb[NFTA_RANGE_FROM_DATA], &e->data) < 0)
+			return -EINVAL;
+		return nft_parse_data(&tb[NFTA_RANGE_TO_DATA], &e->data2);
+	case NFT_EXPR_COUNTER:
+		e->u.counter.bytes = nft_attr_u64(&tb[NFTA_COUNTER_BYTES]);
+		e->u.counter.packets = nft_attr_u64(&tb[NFTA_COUNTER_PACKETS]);
+		return 0;
+	case NFT_EXPR_IMMEDIATE:
+		e->u.immediate.dreg = nft_attr_u32(&tb[NFTA_IMMEDIATE_DREG]);
+		return nft_parse_data(&tb[NFTA_IMMEDIATE_DATA], &e->data);
+	case NFT_EXPR_MATCH:
+	case NFT_EXPR_TARGET:
+		return expr_xt(e, tb);
+	case NFT_EXPR_LIMIT:
+		e->u.limit.rate = nft_attr_u64(&tb[NFTA_LIMIT_RATE]);
+		e->u.limit.unit = nft_attr_u64(&tb[NFTA_LIMIT_UNIT]);
+		e->u.limit.burst = nft_attr_u32(&tb[NFTA_LIMIT_BURST]);
+		e->u.limit.type = nft_attr_u32(&tb[NFTA_LIMIT_TYPE]);
+		e->u.limit.flags = nft_attr_u32(&tb[NFTA_LIMIT_FLAGS]);
+		return 0;
+	case NFT_EXPR_LOG:
+		return expr_log(e, tb);
+	case NFT_EXPR_LOOKUP:
+		e->u.lookup.sreg = nft_attr_u32(&tb[NFTA_LOOKUP_SREG]);
+		e->u.lookup.has_dreg = tb[NFTA_LOOKUP_DREG].present;
+		e->u.lookup.dreg = nft_attr_u32(&tb[NFTA_LOOKUP_DREG]);
+		e->u.lookup.flags = nft_attr_u32(&tb[NFTA_LOOKUP_FLAGS]);
+		if (tb[NFTA_LOOKUP_SET].present && !(e->text = nft_attr_strdup(&tb[NFTA_LOOKUP_SET])))
+			return -ENOMEM;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static enum nft_expr_kind expr_kind(const char *name)
+{
+	static const struct { const char *name; enum nft_expr_kind kind; } kinds[] = {
+		{ "meta", NFT_EXPR_META }, { "cmp", NFT_EXPR_CMP }, { "payload", NFT_EXPR_PAYLOAD },
+		{ "bitwise", NFT_EXPR_BITWISE }, { "range", NFT_EXPR_RANGE }, { "counter", NFT_EXPR_COUNTER },
+		{ "immediate", NFT_EXPR_IMMEDIATE }, { "match", NFT_EXPR_MATCH }, { "target", NFT_EXPR_TARGET },
+		{ "limit", NFT_EXPR_LIMIT }, { "log", NFT_EXPR_LOG }, { "lookup", NFT_EXPR_LOOKUP },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return kinds[i].kind;
+	return NFT_EXPR_OTHER;
+}
+
+int nft_parse_expr(const void *buf, size_t len, struct nft_expr *e)
+{
+	struct nft_attr tb[NFTA_EXPR_MAX + 1], body[EXPR_ATTR_MAX + 1];
+
+	memset(e, 0, sizeof(*e));
+	if (nft_attr_parse(buf, len, tb, NFTA_EXPR_MAX) < 0 || !tb[NFTA_EXPR_NAME].present)
+		return -EINVAL;
+	nft_attr_str(&tb[NFTA_EXPR_NAME], e->name, sizeof(e->name));
+	e->kind = expr_kind(e->name);
+	if (!tb[NFTA_EXPR_DATA].present)
+		return 0;
+	if (nft_attr_parse(tb[NFTA_EXPR_DATA].data, tb[NFTA_EXPR_DATA].len, body, EXPR_ATTR_MAX) < 0)
+		return -EINVAL;
+	return expr_body(e, body);
+}
+
+void nft_expr_free(struct nft_expr *e)
+{
+	free(e->data.chain);
+	free(e->data2.chain);
+	free(e->blob);
+	free(e->text);
+}
+
+/* --- tables, chains, rules ------------------------------------------------ */
+
+int nft_parse_table(const void *attrs, size_t len, int family, struct nft_table *t)
+{
+	struct nft_attr tb[NFTA_TABLE_MAX + 1];
+
+	memset(t, 0, sizeof(*t));
+	if (nft_attr_parse(attrs, len, tb, NFTA_TABLE_MAX) < 0 || !tb[NFTA_TABLE_NAME].present)
+		return -EINVAL;
+	t->family = family;
+	nft_attr_str(&tb[NFTA_TABLE_NAME], t->name, sizeof(t->name));
+	t->flags = nft_attr_u32(&tb[NFTA_TABLE_FLAGS]);
+	t->handle = nft_attr_u64(&tb[NFTA_TABLE_HANDLE]);
+	return 0;
+}
+
+int nft_parse_chain(const void *attrs, size_t len, int family, struct nft_chain *c)
+{
+	struct nft_attr tb[NFTA_CHAIN_MAX + 1];
+
+	memset(c, 0, sizeof(*c));
+	if (nft_attr_parse(attrs, len, tb, NFTA_CHAIN_MAX) < 0 || !tb[NFTA_CHAIN_NAME].present ||
+	    !tb[NFTA_CHAIN_TABLE].present)
+		return -EINVAL;
+	c->family = family;
+	nft_attr_str(&tb[NFTA_CHAIN_TABLE], c->table, sizeof(c->table));
+	nft_attr_str(&tb[NFTA_CHAIN_NAME], c->name, sizeof(c->name));
+	c->handle = nft_attr_u64(&tb[NFTA_CHAIN_HANDLE]);
+	if (tb[NFTA_CHAIN_HOOK].present) {
+		struct nft_attr hook[NFTA_HOOK_MAX + 1];
+
+		if (nft_attr_parse(tb[NFTA_CHAIN_HOOK].data, tb[NFTA_CHAIN_HOOK].len, hook, NFTA_HOOK_MAX) < 0)
+			return -EINVAL;
+		c->base = true;
+		c->hooknum = nft_attr_u32(&hook[NFTA_HOOK_HOOKNUM]);
+		c->priority = (int32_t)nft_attr_u32(&hook[NFTA_HOOK_PRIORITY]);
+		nft_attr_str(&hook[NFTA_HOOK_DEV], c->dev, sizeof(c->dev));
+	}
+	c->has_policy = tb[NFTA_CHAIN_POLICY].present;
+	c->policy = nft_attr_u32(&tb[NFTA_CHAIN_POLICY]);
+	nft_attr_str(&tb[NFTA_CHAIN_TYPE], c->type, sizeof(c->type));
+	if (tb[NFTA_CHAIN_COUNTERS].present) {
+		struct nft_attr ctr[NFTA_COUNTER_MAX + 1];
+
+		if (nft_attr_parse(tb[NFTA_CHAIN_COUNTERS].data, tb[NFTA_CHAIN_COUNTERS].len, ctr, NFTA_COUNTER_MAX) < 0)
+			return -EINVAL;
+		c->has_counters = true;
+		c->packets = nft_attr_u64(&ctr[NFTA_COUNTER_PACKETS]);
+		c->bytes = nft_attr_u64(&ctr[NFTA_COUNTER_BYTES]);
+	}
+	return 0;
+}
+
+/* Rule userdata: type-length-value records; type 0 is the comment. */
+static int rule_comment(const struct nft_attr *a, struct nft_rule *r)
+{
+	const uint8_t *p = a->data;
+	size_t left = a->len;
+
+	while (left >= 2) {
+		uint8_t type = p[0], len = p[1];
+
+		if ((size_t)len + 2 > left)
+			return -EINVAL;
+		if (type == 0 && len > 0) {
+			size_t n = strnlen((const char *)p + 2, len);
+
+			if (!(r->comment = malloc(n + 1)))
+				return -ENOMEM;
+			memcpy(r->comment, p + 2, n);
+			r->comment[n] = '\0';
+			return 0;
+		}
+		p += 2 + len;
+		left -= 2 + len;
+	}
+	return 0;
+}
+
+static int rule_exprs(const struct nft_attr *list, struct nft_rule *r)
+{
+	const uint8_t *p = list->data;
+	size_t left = list->len;
+
+	while (left >= NLA_HDRLEN) {
+		struct nlattr a;
+		struct nft_expr *grown;
+		size_t step;
+
+		memcpy(&a, p, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > left)
+			return -EINVAL;
+		grown = realloc(r->exprs, (r->expr_count + 1) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		r->exprs = grown;
+		if (nft_parse_expr(p + NLA_HDRLEN, a.nla_len - NLA_HDRLEN, &grown[r->expr_count]) < 0) {
+			nft_expr_free(&grown[r->expr_count]);
+			return -EINVAL;
+		}
+		r->expr_count++;
+		step = NLA_ALIGN(a.nla_len);
+		if (step >= left)
+			break;
+		p += step;
+		left -= step;
+	}
+	return 0;
+}
+
+int nft_parse_rule(const void *attrs, size_t len, int family, struct nft_rule *r, char table[NFT_NAME_LEN],
+		   char chain[NFT_NAME_LEN])
+{
+	struct nft_attr tb[NFTA_RULE_MAX + 1];
+	int rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (nft_attr_parse(attrs, len, tb, NFTA_RULE_MAX) < 0 || !tb[NFTA_RULE_TABLE].present ||
+	    !tb[NFTA_RULE_CHAIN].present)
+		return -EINVAL;
+	r->family = family;
+	nft_attr_str(&tb[NFTA_RULE_TABLE], table, NFT_NAME_LEN);
+	nft_attr_str(&tb[NFTA_RULE_CHAIN], chain, NFT_NAME_LEN);
+	r->handle = nft_attr_u64(&tb[NFTA_RULE_HANDLE]);
+	if (tb[NFTA_RULE_EXPRESSIONS].present)
+		rc = rule_exprs(&tb[NFTA_RULE_EXPRESSIONS], r);
+	if (rc == 0 && tb[NFTA_RULE_USERDATA].present)
+		rc = rule_comment(&tb[NFTA_RULE_USERDATA], r);
+	if (rc < 0)
+		nft_rule_free(r);
+	return rc;
+}
+
+void nft_rule_free(struct nft_rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->expr_count; i++)
+		nft_expr_free(&r->exprs[i]);
+	free(r->exprs);
+	free(r->comment);
+	r->exprs = NULL;
+	r->expr_count = 0;
+	r->comment = NULL;
+}
