@@ -252,8 +252,10 @@ static void on_result(void *user, uint32_t probe_id, void *probe_user, const str
 		ping_print_reply(run, &ev);
 		break;
 	case PROBE_REFUSED:
+		/* A RST is an answer too: its round trip counts. */
 		st->refused++;
 		run->answered[seq] = 1;
+		note_rtt(st, ev.rtt_us);
 		ping_print_reply(run, &ev);
 		break;
 	case PROBE_ICMP_ERROR:
@@ -265,6 +267,9 @@ static void on_result(void *user, uint32_t probe_id, void *probe_user, const str
 		break;
 	}
 	fflush(stdout);
+	/* iputils stops reading once the count is reached (a late DUP is not seen). */
+	if (run->cfg->count && st->received + st->refused + st->errors >= run->cfg->count)
+		probe_interrupt(run->engine);
 }
 
 /* --- the loop ------------------------------------------------------------------- */

@@ -251,7 +251,7 @@ void ping_print_error(struct ping_run *run, const struct ping_event *ev)
 		return;
 	}
 	ping_timestamp_prefix(run);
-	out_text(out, "From %s icmp_seq=%u %s\n", ev->from_text, ev->seq, text);
+	out_text(out, "From %s %s=%u %s\n", ev->from_text, run->tcp ? "seq" : "icmp_seq", ev->seq, text);
 }
 
 void ping_print_outstanding(struct ping_run *run, uint16_t seq)

@@ -83,6 +83,11 @@ uint16_t probe_engine_local_id(const struct probe_engine *e)
 	return e->local_id;
 }
 
+void probe_interrupt(struct probe_engine *e)
+{
+	e->interrupted = true;
+}
+
 size_t probe_pending(const struct probe_engine *e)
 {
 	return e->queued + e->in_flight;
@@ -451,7 +456,8 @@ int probe_poll(struct probe_engine *e, int max_wait_ms)
 	ready = poll(fds, n, wait_ms);
 	if (ready < 0)
 		return errno == EINTR ? -EINTR : -errno;
-	for (i = 0; ready > 0 && i < n; i++) {
+	e->interrupted = false;
+	for (i = 0; ready > 0 && i < n && !e->interrupted; i++) {
 		if (!fds[i].revents)
 			continue;
 		if (i < engine_fds)
@@ -459,6 +465,8 @@ int probe_poll(struct probe_engine *e, int max_wait_ms)
 		else
 			probe_io_connect_done(e, e->poll_owners[i]);
 	}
+	if (e->interrupted)
+		return 0;
 	run_timers(e);
 	drain_queue(e);
 	return 0;

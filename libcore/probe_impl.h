@@ -58,6 +58,7 @@ struct probe_engine {
 	uint32_t tcp_seq_base;
 	struct sonde_addr route_dst, route_src; /* one-entry source lookup cache */
 	bool route_valid;
+	bool interrupted;       /* probe_interrupt(): stop reading in this poll */
 	struct pollfd *pollfds; /* probe_poll's set, kept between calls */
 	uint32_t *poll_owners;  /* the probe behind each connect in the set */
 	size_t poll_cap;

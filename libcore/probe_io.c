@@ -137,7 +137,7 @@ static uint16_t bound_port(int fd)
 
 /* A datagram socket (UDP, or ICMP under ping_group_range), bound so its
  * port (the ICMP id) is known before the first send. */
-static int open_dgram(struct probe_engine *e, int protocol, int *fd_out)
+static int open_dgram(struct probe_engine *e, int protocol, bool recverr, int *fd_out)
 {
 	struct sonde_addr any;
 	int fd = sock_open(e->cfg.family, SOCK_DGRAM, protocol);
@@ -145,7 +145,7 @@ static int open_dgram(struct probe_engine *e, int protocol, int *fd_out)
 
 	if (fd < 0)
 		return fd;
-	rc = setup_receiver(e, fd, true);
+	rc = setup_receiver(e, fd, recverr);
 	if (rc == 0)
 		rc = setup_sender(e, fd, true);
 	if (rc == 0 && !e->cfg.source) {
@@ -177,11 +177,29 @@ static int open_echo(struct probe_engine *e)
 			return rc;
 	}
 	if (e->cfg.kind == PROBE_SOCK_AUTO || e->cfg.kind == PROBE_SOCK_ICMP_DGRAM) {
-		rc = open_dgram(e, icmp_proto(e), &e->send_fd);
+		rc = open_dgram(e, icmp_proto(e), true, &e->send_fd);
 		if (rc == 0)
 			e->kind = PROBE_SOCK_ICMP_DGRAM;
 	}
 	return no_privilege(rc) ? -EPERM : rc;
+}
+
+/* Paris UDP with privilege: datagrams built here, checksum and all, go out
+ * a raw UDP socket (a kernel UDP socket may leave the checksum to the NIC,
+ * and routers would quote a half-done one).  A bound UDP socket keeps the
+ * source port ours. */
+static int open_paris_udp(struct probe_engine *e)
+{
+	int rc = open_dgram(e, IPPROTO_UDP, false, &e->port_fd);
+
+	if (rc < 0)
+		return rc;
+	e->send_fd = sock_open(e->cfg.family, SOCK_RAW, IPPROTO_UDP);
+	if (e->send_fd < 0)
+		return e->send_fd;
+	if (is_v6(e))
+		set_int(e->send_fd, IPPROTO_IPV6, IPV6_CHECKSUM, 6);
+	return setup_sender(e, e->send_fd, true);
 }
 
 static int open_udp(struct probe_engine *e)
@@ -192,13 +210,17 @@ static int open_udp(struct probe_engine *e)
 		rc = open_raw_icmp(e, &e->icmp_fd);
 		if (rc == 0) {
 			e->kind = PROBE_SOCK_RAW;
-			return open_dgram(e, IPPROTO_UDP, &e->send_fd);
+			if (e->cfg.paris)
+				return open_paris_udp(e);
+			/* The raw socket sees the errors; an error queue here would
+			 * only make later sends fail with earlier probes' errors. */
+			return open_dgram(e, IPPROTO_UDP, false, &e->send_fd);
 		}
 		if (!no_privilege(rc) || e->cfg.kind == PROBE_SOCK_RAW)
 			return rc;
 	}
 	e->kind = PROBE_SOCK_UDP_RECVERR;
-	return open_dgram(e, IPPROTO_UDP, &e->send_fd);
+	return open_dgram(e, IPPROTO_UDP, true, &e->send_fd);
 }
 
 /* A TCP socket bound to a port and never connected: the kernel then keeps
@@ -448,6 +470,15 @@ static int send_datagram(struct probe_engine *e, const void *buf, size_t len, co
 	return rc;
 }
 
+/* A raw socket's sendto: IPv6 wants the port field 0 (or the protocol). */
+static int send_raw(struct probe_engine *e, const uint8_t *buf, size_t len, const struct sonde_addr *dst)
+{
+	struct sonde_addr raw_dst = *dst;
+
+	addr_set_port(&raw_dst, 0);
+	return sendto(e->send_fd, buf, len, 0, &raw_dst.u.sa, raw_dst.len) < 0 ? -errno : 0;
+}
+
 static int send_echo(struct probe_engine *e, struct probe_rec *rec, uint8_t *buf)
 {
 	const uint8_t *src = NULL;
@@ -501,13 +532,13 @@ static int send_udp(struct probe_engine *e, struct probe_rec *rec, uint8_t *buf)
 		pkt_udp_pin_checksum(buf, len, paris_udp_checksum(rec->spec.token),
 				     pkt_pseudo_sum(e->cfg.family, src, addr_bytes(&rec->spec.dst), PKT_PROTO_UDP,
 						    (uint32_t)len));
+		return send_raw(e, buf, len, &rec->spec.dst);
 	}
 	return send_datagram(e, buf + PKT_UDP_HDR_LEN, rec->spec.payload_len, &rec->spec.dst);
 }
 
 static int send_syn(struct probe_engine *e, struct probe_rec *rec, uint8_t *buf)
 {
-	struct sonde_addr raw_dst = rec->spec.dst;
 	const uint8_t *src;
 	int rc = source_for(e, &rec->spec.dst, &src);
 
@@ -517,9 +548,7 @@ static int send_syn(struct probe_engine *e, struct probe_rec *rec, uint8_t *buf)
 			   addr_port(&rec->spec.dst), rec->key.token, 0, PKT_TCP_SYN, 64240);
 	if (rc < 0)
 		return rc;
-	/* Raw sockets take the protocol in the port field (IPv6): leave it 0. */
-	addr_set_port(&raw_dst, 0);
-	return sendto(e->send_fd, buf, (size_t)rc, 0, &raw_dst.u.sa, raw_dst.len) < 0 ? -errno : 0;
+	return send_raw(e, buf, (size_t)rc, &rec->spec.dst);
 }
 
 /* A connect probe's answer: accepted, refused, or a failure to report.  The

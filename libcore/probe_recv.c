@@ -338,8 +338,7 @@ static void dispatch(struct probe_engine *e, int fd, const struct rx_msg *m)
 
 static bool has_error_queue(const struct probe_engine *e, int fd)
 {
-	return fd == e->send_fd && (e->cfg.method == PROBE_UDP ||
-				    (e->cfg.method == PROBE_ICMP_ECHO && e->kind == PROBE_SOCK_ICMP_DGRAM));
+	return fd == e->send_fd && (e->kind == PROBE_SOCK_UDP_RECVERR || e->kind == PROBE_SOCK_ICMP_DGRAM);
 }
 
 void probe_io_drain(struct probe_engine *e, int fd)
@@ -348,7 +347,7 @@ void probe_io_drain(struct probe_engine *e, int fd)
 	struct rx_msg m;
 	int i, rc;
 
-	for (i = 0; i < DRAIN_BATCH; i++) {
+	for (i = 0; i < DRAIN_BATCH && !e->interrupted; i++) {
 		rc = read_one(fd, false, buf, sizeof(buf), &m);
 		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
 			break;
@@ -360,7 +359,7 @@ void probe_io_drain(struct probe_engine *e, int fd)
 	}
 	if (!has_error_queue(e, fd))
 		return;
-	for (i = 0; i < DRAIN_BATCH; i++) {
+	for (i = 0; i < DRAIN_BATCH && !e->interrupted; i++) {
 		if (read_one(fd, true, buf, sizeof(buf), &m) < 0)
 			break;
 		handle_error_queue(e, &m);

@@ -111,6 +111,9 @@ int probe_submit(struct probe_engine *engine, const struct probe_spec *spec, uin
  * timeouts and send slots, and handles all that is due.  Returns 0, or
  * -EINTR when a signal interrupted the wait. */
 int probe_poll(struct probe_engine *engine, int max_wait_ms);
+/* From a result callback: handle nothing more in this probe_poll() (what is
+ * still unread stays queued for the next call). */
+void probe_interrupt(struct probe_engine *engine);
 /* Probes queued or in flight (not yet answered, failed or timed out). */
 size_t probe_pending(const struct probe_engine *engine);
 /* Forgets a probe: later replies to it are ignored, its flow may be reused. */

@@ -1,0 +1,573 @@
+/* traceroute: UDP (default), ICMP echo (-I) or TCP SYN (-T) probes with
+ * rising TTLs, many in flight at once on libcore's probe engine.  A probe's
+ * wait shrinks to a multiple of the round trip already seen at its hop or
+ * beyond (the classic -w MAX,HERE,NEAR), so a silent hop costs little, and
+ * the trace stops at the first hop that answers finally.  --report repeats
+ * the trace and prints mtr's report.  Lines are traceroute_out.c's. */
+#include <ares.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sonde/caps.h"
+#include "sonde/clock.h"
+#include "sonde/err.h"
+#include "sonde/exitcode.h"
+#include "sonde/pkt.h"
+#include "sonde/resolve.h"
+#include "traceroute_impl.h"
+
+#define TR_UDP_BASE_PORT 33434
+#define TR_TCP_PORT 80
+#define TR_DATA_BYTES 32
+/* A HERE/NEAR wait is never shorter than this: a router's ICMP can lag its
+ * forwarding by far more than a fast hop's round trip, most of all on a
+ * loaded machine. */
+#define TR_MIN_WAIT_NS 10000000LL
+
+/* -w MAX[,HERE,NEAR] (commas or slashes), as the classic traceroute. */
+static const char *parse_wait(void *config, const char *arg)
+{
+	struct tr_config *cfg = config;
+	double values[3] = { cfg->wait_max, cfg->wait_here, cfg->wait_near };
+	const char *p = arg;
+	char *end;
+	int i;
+
+	for (i = 0; i < 3 && *p; i++) {
+		values[i] = strtod(p, &end);
+		if (end == p || values[i] < 0 || values[i] > 86400)
+			return "expected MAX[,HERE,NEAR] in seconds";
+		p = end;
+		if (*p == ',' || *p == '/')
+			p++;
+		else if (*p)
+			return "expected MAX[,HERE,NEAR] in seconds";
+	}
+	if (*p)
+		return "expected at most three values";
+	cfg->wait_max = values[0];
+	cfg->wait_here = values[1];
+	cfg->wait_near = values[2];
+	cfg->wait_text = arg;
+	return NULL;
+}
+
+static const struct sonde_opt tr_options[] = {
+	SONDE_OPT_FLAG("4", NULL, "IPv4 only", struct tr_config, ipv4),
+	SONDE_OPT_FLAG("6", NULL, "IPv6 only", struct tr_config, ipv6),
+	SONDE_OPT_INT("c", NULL, "ROUNDS", "with --report: rounds of probes (default 10)", struct tr_config, rounds, 1,
+		      1000),
+	SONDE_OPT_INT("f", NULL, "FIRST_TTL", "start from this hop (default 1)", struct tr_config, first_ttl, 1, 255),
+	SONDE_OPT_FLAG("I", NULL, "ICMP echo probes", struct tr_config, icmp),
+	SONDE_OPT_STRING("i", NULL, "IFACE", "send through this interface", struct tr_config, interface),
+	SONDE_OPT_INT("m", NULL, "MAX_TTL", "at most this many hops (default 30)", struct tr_config, max_ttl, 1, 255),
+	SONDE_OPT_INT("N", NULL, "SIMULTANEOUS", "probes in flight at once (default 16)", struct tr_config,
+		      simultaneous, 1, 512),
+	SONDE_OPT_FLAG("n", NULL, "numeric: no reverse lookups", struct tr_config, numeric),
+	SONDE_OPT_INT("p", NULL, "PORT", "UDP: first destination port (default 33434); TCP: port (default 80); "
+		      "ICMP: first sequence number", struct tr_config, port, 1, 65535),
+	SONDE_OPT_INT("q", NULL, "NQUERIES", "probes per hop (default 3)", struct tr_config, queries, 1, 10),
+	SONDE_OPT_STRING("s", NULL, "SRC", "source address", struct tr_config, source),
+	SONDE_OPT_FLAG("T", NULL, "TCP SYN probes (needs CAP_NET_RAW)", struct tr_config, tcp),
+	SONDE_OPT_COUNT("v", NULL, "verbose: say which socket is used", struct tr_config, verbose),
+	SONDE_OPT_FUNC("w", NULL, "MAX[,HERE,NEAR]", "wait MAX seconds for a probe, or HERE/NEAR times the round "
+		       "trip seen at this hop / further hops (default 5,3,10)", parse_wait),
+	SONDE_OPT_FLAG(NULL, "paris", "keep the flow identifiers constant so ECMP routers send every probe the "
+		       "same way", struct tr_config, paris),
+	SONDE_OPT_FLAG(NULL, "report", "repeat the trace (-c rounds) and print an mtr-style report",
+		       struct tr_config, report),
+	SONDE_OPT_END,
+};
+
+static void tr_init(void *config)
+{
+	struct tr_config *cfg = config;
+
+	cfg->first_ttl = 1;
+	cfg->max_ttl = 30;
+	cfg->queries = 3;
+	cfg->simultaneous = 16;
+	cfg->rounds = 10;
+	cfg->wait_max = 5;
+	cfg->wait_here = 3;
+	cfg->wait_near = 10;
+}
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sonde_err("%s (see --help)", text);
+	return SONDE_EXIT_USAGE;
+}
+
+static int check_options(const struct tr_config *cfg)
+{
+	if (cfg->ipv4 && cfg->ipv6)
+		return usage_error("-4 and -6 exclude each other");
+	if (cfg->icmp && cfg->tcp)
+		return usage_error("-I and -T exclude each other");
+	if (cfg->first_ttl > cfg->max_ttl)
+		return usage_error("first hop %d is beyond the last (-m %d)", cfg->first_ttl, cfg->max_ttl);
+	if (cfg->wait_max <= 0)
+		return usage_error("-w: MAX must be above 0");
+	return 0;
+}
+
+/* --- answers ------------------------------------------------------------- */
+
+static void annotate_unreach4(struct tr_probe *p, const struct probe_result *r)
+{
+	switch (r->icmp_code) {
+	case 0: case 6: case 8: case 11: snprintf(p->annotation, sizeof(p->annotation), "!N"); break;
+	case 1: case 7: case 12: snprintf(p->annotation, sizeof(p->annotation), "!H"); break;
+	case 2: snprintf(p->annotation, sizeof(p->annotation), "!P"); break;
+	case 3: p->annotation[0] = '\0'; break; /* port unreachable: the destination */
+	case 4: snprintf(p->annotation, sizeof(p->annotation), "!F-%u", r->mtu); break;
+	case 5: snprintf(p->annotation, sizeof(p->annotation), "!S"); break;
+	case 9: case 10: case 13: snprintf(p->annotation, sizeof(p->annotation), "!X"); break;
+	case 14: snprintf(p->annotation, sizeof(p->annotation), "!V"); break;
+	case 15: snprintf(p->annotation, sizeof(p->annotation), "!C"); break;
+	default: snprintf(p->annotation, sizeof(p->annotation), "!<%u>", r->icmp_code); break;
+	}
+}
+
+static void annotate_unreach6(struct tr_probe *p, const struct probe_result *r)
+{
+	switch (r->icmp_code) {
+	case 0: snprintf(p->annotation, sizeof(p->annotation), "!N"); break;
+	case 1: snprintf(p->annotation, sizeof(p->annotation), "!X"); break;
+	case 2: case 3: snprintf(p->annotation, sizeof(p->annotation), "!H"); break;
+	case 4: p->annotation[0] = '\0'; break;
+	default: snprintf(p->annotation, sizeof(p->annotation), "!<%u>", r->icmp_code); break;
+	}
+}
+
+/* Time exceeded is an ordinary hop; any unreachable ends the trace. */
+static void classify_icmp(const struct tr_run *run, struct tr_probe *p, const struct probe_result *r)
+{
+	bool v6 = run->family == AF_INET6;
+
+	if (r->icmp_type == (v6 ? PKT_ICMP6_TIME_EXCEEDED : PKT_ICMP_TIME_EXCEEDED))
+		return;
+	p->final = true;
+	if (v6 && r->icmp_type == PKT_ICMP6_UNREACH)
+		annotate_unreach6(p, r);
+	else if (!v6 && r->icmp_type == PKT_ICMP_UNREACH)
+		annotate_unreach4(p, r);
+	else if (v6 && r->icmp_type == PKT_ICMP6_PACKET_TOO_BIG)
+		snprintf(p->annotation, sizeof(p->annotation), "!F-%u", r->mtu);
+	else
+		p->final = false;
+}
+
+static bool same_host(const struct sonde_addr *a, const struct sonde_addr *b)
+{
+	char a_text[ADDR_STRLEN], b_text[ADDR_STRLEN];
+
+	return strcmp(addr_ntop(a, a_text, sizeof(a_text)), addr_ntop(b, b_text, sizeof(b_text))) == 0;
+}
+
+static void on_result(void *user, uint32_t probe_id, void *probe_user, const struct probe_result *r)
+{
+	struct tr_run *run = user;
+	struct tr_probe *p = &run->probes[(uintptr_t)probe_user];
+
+	(void)probe_id;
+	if (p->done)
+		return;
+	p->done = true;
+	run->in_flight--;
+	probe_release(run->engine, p->engine_id);
+	switch (r->outcome) {
+	case PROBE_REPLY:
+	case PROBE_REFUSED:
+		p->final = true;
+		break;
+	case PROBE_ICMP_ERROR:
+		classify_icmp(run, p, r);
+		break;
+	case PROBE_LOCAL_ERROR:
+		p->error = r->error;
+		return;
+	case PROBE_TIMEOUT:
+		return;
+	}
+	p->answered = true;
+	p->from = r->from;
+	p->rtt_ns = r->rtt_ns;
+	p->reached = same_host(&r->from, &run->target);
+	if (p->final && (!run->final_ttl || p->ttl < run->final_ttl))
+		run->final_ttl = p->ttl;
+}
+
+/* --- sending and waiting ------------------------------------------------ */
+
+static int send_one(struct tr_run *run, int index)
+{
+	struct tr_probe *p = &run->probes[index];
+	struct probe_spec spec = { 0 };
+	uint32_t seq = run->sequence++;
+	int rc;
+
+	spec.dst = run->target;
+	spec.ttl = p->ttl;
+	spec.payload_len = run->payload_len;
+	spec.timeout_ms = (int)(run->cfg->wait_max * 1000);
+	spec.user = (void *)(uintptr_t)index;
+	switch (run->method) {
+	case PROBE_UDP:
+		/* Classic: a new port per probe; Paris: one port, the checksum tells them apart. */
+		addr_set_port(&spec.dst, (uint16_t)(run->base_port + (run->cfg->paris ? 0 : seq)));
+		spec.token = (uint16_t)(seq + 1);
+		break;
+	case PROBE_ICMP_ECHO:
+		spec.token = (uint16_t)(run->base_port + seq);
+		break;
+	default:
+		addr_set_port(&spec.dst, run->base_port);
+		spec.token = (uint16_t)(seq + 1);
+		break;
+	}
+	p->sent = true;
+	p->sent_ns = mono_ns();
+	run->in_flight++;
+	rc = probe_submit(run->engine, &spec, &p->engine_id);
+	if (rc < 0) {
+		run->in_flight--;
+		p->done = true;
+		p->error = rc;
+	}
+	return rc;
+}
+
+/* The round trip of an answered probe at ttl (first_ttl..), or -1. */
+static int64_t answered_rtt(const struct tr_run *run, int from_index, int to_index)
+{
+	int i;
+
+	for (i = from_index; i < to_index; i++)
+		if (run->probes[i].answered && run->probes[i].rtt_ns > 0)
+			return run->probes[i].rtt_ns;
+	return -1;
+}
+
+static int64_t at_least(double wait_ns, int64_t max_ns)
+{
+	int64_t floor_ns = TR_MIN_WAIT_NS < max_ns ? TR_MIN_WAIT_NS : max_ns;
+
+	return wait_ns > (double)floor_ns ? (int64_t)wait_ns : floor_ns;
+}
+
+/* When a probe stops waiting: MAX, or HERE/NEAR times a round trip already
+ * seen at its hop / at a further hop, whichever is shorter. */
+static int64_t probe_deadline(const struct tr_run *run, int index)
+{
+	const struct tr_config *cfg = run->cfg;
+	const struct tr_probe *p = &run->probes[index];
+	int hop_start = index - index % cfg->queries;
+	int64_t wait_ns = (int64_t)(cfg->wait_max * 1e9), rtt;
+
+	rtt = cfg->wait_here > 0 ? answered_rtt(run, hop_start, hop_start + cfg->queries) : -1;
+	if (rtt > 0 && rtt * cfg->wait_here < wait_ns)
+		return p->sent_ns + at_least(rtt * cfg->wait_here, wait_ns);
+	rtt = cfg->wait_near > 0 ? answered_rtt(run, hop_start + cfg->queries, run->probe_count) : -1;
+	if (rtt > 0 && rtt * cfg->wait_near < wait_ns)
+		return p->sent_ns + at_least(rtt * cfg->wait_near, wait_ns);
+	return p->sent_ns + wait_ns;
+}
+
+/* Gives up on probes past their deadline; returns ms to the next one. */
+static int expire_probes(struct tr_run *run)
+{
+	int64_t now = mono_ns(), next = -1;
+	int i;
+
+	for (i = 0; i < run->probe_count; i++) {
+		struct tr_probe *p = &run->probes[i];
+		int64_t deadline;
+
+		if (!p->sent || p->done)
+			continue;
+		deadline = probe_deadline(run, i);
+		if (deadline <= now) {
+			probe_release(run->engine, p->engine_id);
+			p->done = true;
+			run->in_flight--;
+		} else if (next < 0 || deadline - now < next) {
+			next = deadline - now;
+		}
+	}
+	return next < 0 ? -1 : (int)((next + 999999) / 1000000);
+}
+
+static bool hop_done(const struct tr_run *run, int ttl)
+{
+	int start = (ttl - run->cfg->first_ttl) * run->cfg->queries, i;
+
+	for (i = start; i < start + run->cfg->queries; i++)
+		if (!run->probes[i].done)
+			return false;
+	return true;
+}
+
+static int max_in_flight(const struct tr_run *run)
+{
+	/* Unprivileged Paris probes look alike on the error queue: one at a time. */
+	if (run->cfg->paris && run->method == PROBE_UDP && probe_engine_kind(run->engine) != PROBE_SOCK_RAW)
+		return 1;
+	return run->cfg->simultaneous;
+}
+
+static bool may_send(const struct tr_run *run, int next)
+{
+	return next < run->probe_count && run->in_flight < max_in_flight(run) &&
+	       (!run->final_ttl || run->probes[next].ttl <= run->final_ttl);
+}
+
+/* One pass over the hops: probes go out in parallel, hops are handed to
+ * on_hop in order as they complete.  Returns the last hop, or -errno. */
+static int trace_pass(struct tr_run *run, void (*on_hop)(struct tr_run *, int))
+{
+	const struct tr_config *cfg = run->cfg;
+	int next = 0, shown = cfg->first_ttl - 1, i, rc;
+
+	memset(run->probes, 0, (size_t)run->probe_count * sizeof(*run->probes));
+	for (i = 0; i < run->probe_count; i++)
+		run->probes[i].ttl = cfg->first_ttl + i / cfg->queries;
+	run->final_ttl = 0;
+	run->in_flight = 0;
+	for (;;) {
+		int wait_ms;
+
+		while (may_send(run, next))
+			send_one(run, next++);
+		/* Read what is there before judging anything late. */
+		probe_poll(run->engine, 0);
+		wait_ms = expire_probes(run);
+		while (shown < cfg->max_ttl && hop_done(run, shown + 1)) {
+			on_hop(run, ++shown);
+			if (shown == run->final_ttl)
+				return shown;
+		}
+		if (shown == cfg->max_ttl)
+			return shown;
+		if (may_send(run, next))
+			continue;
+		rc = probe_poll(run->engine, wait_ms);
+		if (rc < 0 && rc != -EINTR)
+			return rc;
+	}
+}
+
+/* --- set-up --------------------------------------------------------------- */
+
+static int resolve_target(struct tr_run *run, int family)
+{
+	struct sonde_addr addrs[RESOLVE_MAX_ADDRS];
+	size_t count = 0;
+	int rc;
+
+	if (addr_parse_ip(run->host, 0, family, &run->target) < 0) {
+		rc = resolve_host(run->host, family, 0, 0, 0, addrs, RESOLVE_MAX_ADDRS, &count);
+		if (rc < 0 || count == 0) {
+			sonde_err("%s: %s", run->host, resolve_strerror(rc < 0 ? rc : -ARES_ENOTFOUND));
+			return SONDE_EXIT_USAGE;
+		}
+		run->target = addrs[0];
+	}
+	run->family = addr_family(&run->target);
+	addr_ntop(&run->target, run->target_text, sizeof(run->target_text));
+	return 0;
+}
+
+/* The packet length operand: the whole IP packet, as classic traceroute. */
+static int set_lengths(struct tr_run *run, const char *len_text)
+{
+	int ip_header = run->family == AF_INET6 ? PKT_IPV6_HDR_LEN : PKT_IPV4_HDR_LEN;
+	int transport = run->method == PROBE_TCP_SYN ? PKT_TCP_HDR_LEN : PKT_UDP_HDR_LEN;
+	int len = ip_header + transport + TR_DATA_BYTES;
+	char *end;
+
+	if (len_text) {
+		long v = strtol(len_text, &end, 10);
+
+		if (end == len_text || *end || v < 0 || v > 65000)
+			return usage_error("bad packet length '%s'", len_text);
+		len = (int)v;
+	}
+	if (run->method == PROBE_TCP_SYN)
+		len = ip_header + transport;
+	if (len < ip_header + transport)
+		len = ip_header + transport;
+	/* Paris UDP needs two payload bytes to pin its checksum. */
+	if (run->cfg->paris && run->method == PROBE_UDP && len < ip_header + transport + 2)
+		len = ip_header + transport + 2;
+	run->packet_len = len;
+	run->payload_len = (size_t)(len - ip_header - transport);
+	return 0;
+}
+
+static int open_engine(struct tr_run *run, struct sonde_addr *source)
+{
+	const struct tr_config *cfg = run->cfg;
+	struct probe_config pc = { 0 };
+	int rc;
+
+	pc.family = run->family;
+	pc.method = run->method;
+	pc.pmtu_disc = -1;
+	pc.paris = cfg->paris;
+	pc.device = cfg->interface;
+	pc.on_result = on_result;
+	pc.user = run;
+	if (cfg->source) {
+		if (addr_parse_ip(cfg->source, 0, run->family, source) < 0)
+			return usage_error("-s: not an IPv%c address: '%s'", run->family == AF_INET6 ? '6' : '4',
+					   cfg->source);
+		pc.source = source;
+	}
+	rc = probe_engine_open(&pc, &run->engine);
+	if (rc == -EPERM) {
+		if (run->method == PROBE_TCP_SYN)
+			caps_explain_missing(CAP_NET_RAW, "-T (TCP SYN probes)",
+					     "the default UDP method, or -I with ping_group_range, needs no capability");
+		else
+			sonde_err("-I needs a raw socket (CAP_NET_RAW) or ICMP datagram sockets "
+				  "(net.ipv4.ping_group_range); the default UDP method needs neither");
+		return SONDE_EXIT_PRIVILEGE;
+	}
+	if (rc < 0) {
+		sonde_errno(rc, "cannot open a socket");
+		return SONDE_EXIT_NEGATIVE;
+	}
+	if (probe_engine_kind(run->engine) != PROBE_SOCK_RAW)
+		sonde_debug(1, "no raw socket: %s probes with errors from IP_RECVERR (unprivileged, like tracepath)",
+			    run->method == PROBE_UDP ? "UDP" : "ICMP datagram");
+	sonde_debug(1, "socket: %s", probe_sock_kind_name(probe_engine_kind(run->engine)));
+	return 0;
+}
+
+static void report_hop(struct tr_run *run, int ttl)
+{
+	struct tr_hop_stats *h = &run->hops[ttl - run->cfg->first_ttl];
+	const struct tr_probe *p = &run->probes[(ttl - run->cfg->first_ttl) * run->cfg->queries];
+	double ms;
+
+	h->sent++;
+	if (!p->answered)
+		return;
+	if (!h->have_addr) {
+		h->addr = p->from;
+		h->have_addr = true;
+	}
+	ms = (double)p->rtt_ns / 1e6;
+	h->received++;
+	h->last_ms = ms;
+	if (h->received == 1 || ms < h->best_ms)
+		h->best_ms = ms;
+	if (ms > h->worst_ms)
+		h->worst_ms = ms;
+	/* Welford: mean and sum of squared differences in one pass. */
+	{
+		double delta = ms - h->mean_ms;
+
+		h->mean_ms += delta / h->received;
+		h->m2 += delta * (ms - h->mean_ms);
+	}
+}
+
+static int run_report(struct tr_run *run)
+{
+	int hops = run->cfg->max_ttl - run->cfg->first_ttl + 1, last = 0, round, rc;
+	time_t start = time(NULL);
+
+	run->hops = calloc((size_t)hops, sizeof(*run->hops));
+	if (!run->hops)
+		return -ENOMEM;
+	for (round = 0; round < run->cfg->rounds; round++) {
+		rc = trace_pass(run, report_hop);
+		if (rc < 0)
+			return rc;
+		if (rc > last)
+			last = rc;
+	}
+	tr_print_report(run, last, start);
+	return last;
+}
+
+static int traceroute_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
+{
+	struct tr_config *cfg = config;
+	struct tr_run run = { 0 };
+	struct sonde_addr source;
+	int rc, last;
+
+	rc = check_options(cfg);
+	if (rc)
+		return rc;
+	sonde_verbosity = cfg->verbose;
+	run.cfg = cfg;
+	run.out = ctx->out;
+	run.host = argv[0];
+	run.method = cfg->icmp ? PROBE_ICMP_ECHO : cfg->tcp ? PROBE_TCP_SYN : PROBE_UDP;
+	run.base_port = (uint16_t)(cfg->port ? cfg->port
+				   : run.method == PROBE_TCP_SYN ? TR_TCP_PORT
+				   : run.method == PROBE_UDP ? TR_UDP_BASE_PORT : 1);
+	rc = resolve_target(&run, cfg->ipv4 ? AF_INET : cfg->ipv6 ? AF_INET6 : AF_UNSPEC);
+	if (rc == 0)
+		rc = set_lengths(&run, argc > 1 ? argv[1] : NULL);
+	if (rc == 0)
+		rc = open_engine(&run, &source);
+	if (rc)
+		goto done;
+	if (cfg->report)
+		cfg->queries = 1;
+	run.probe_count = (cfg->max_ttl - cfg->first_ttl + 1) * cfg->queries;
+	run.probes = calloc((size_t)run.probe_count, sizeof(*run.probes));
+	if (!run.probes) {
+		rc = SONDE_EXIT_NEGATIVE;
+		goto done;
+	}
+	if (cfg->report) {
+		last = run_report(&run);
+	} else {
+		tr_print_header(&run);
+		last = trace_pass(&run, tr_print_hop);
+		if (last > 0)
+			tr_print_summary(&run, last);
+	}
+	if (last < 0) {
+		sonde_errno(last, "trace failed");
+		rc = SONDE_EXIT_NEGATIVE;
+	} else {
+		rc = run.final_ttl ? SONDE_EXIT_OK : SONDE_EXIT_NEGATIVE;
+	}
+done:
+	probe_engine_close(run.engine);
+	free(run.probes);
+	free(run.hops);
+	return rc;
+}
+
+const struct sonde_applet applet_traceroute = {
+	.name = "traceroute",
+	.summary = "print the route packets take to a host, hop by hop (UDP, ICMP or TCP probes)",
+	.usage = "[OPTIONS] HOST [PACKETLEN]",
+	.help_extra = "Probes go out in parallel (-N) and the trace ends at the first hop that answers finally.\n"
+		      "Without CAP_NET_RAW the UDP method reads ICMP errors through IP_RECVERR (as tracepath);\n"
+		      "-I then needs ICMP datagram sockets (net.ipv4.ping_group_range) and -T needs CAP_NET_RAW.\n"
+		      "Exit 0 when the last hop printed answered finally (destination or unreachable), else 1.",
+	.options = tr_options,
+	.config_size = sizeof(struct tr_config),
+	.init = tr_init,
+	.min_args = 1,
+	.max_args = 2,
+	.main = traceroute_main,
+};
