@@ -225,18 +225,39 @@ static const char *parse_nat(const char *arg, bool *has_addr, uint8_t *addr, int
 
 static const char *opt_src_nat(void *c, const char *arg)
 {
-	struct ct_filter *f = &((struct ct_config *)c)->filter;
+	struct ct_config *cfg = c;
+	struct ct_filter *f = &cfg->filter;
 
 	f->src_nat = true;
+	cfg->nat_waiting_value = arg ? 0 : 'n';
 	return parse_nat(arg, &f->has_snat_addr, f->snat_addr, &f->snat_family, &f->has_snat_port, &f->snat_port);
 }
 
 static const char *opt_dst_nat(void *c, const char *arg)
 {
-	struct ct_filter *f = &((struct ct_config *)c)->filter;
+	struct ct_config *cfg = c;
+	struct ct_filter *f = &cfg->filter;
 
 	f->dst_nat = true;
+	cfg->nat_waiting_value = arg ? 0 : 'g';
 	return parse_nat(arg, &f->has_dnat_addr, f->dnat_addr, &f->dnat_family, &f->has_dnat_port, &f->dnat_port);
+}
+
+/* conntrack-tools reads "-g 10.0.0.1:53" with the value as a separate word;
+ * the option parser hands that word over as an operand. */
+static int take_nat_operand(struct ct_config *cfg, const char *word)
+{
+	const char *reason;
+
+	if (cfg->nat_waiting_value == 'n')
+		reason = opt_src_nat(cfg, word);
+	else
+		reason = opt_dst_nat(cfg, word);
+	if (reason) {
+		sonde_err("%s: %s: '%s'", cfg->nat_waiting_value == 'n' ? "-n" : "-g", reason, word);
+		return SONDE_EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* -o: a comma list of extended, id, ktimestamp, labels, save. */
@@ -707,10 +728,13 @@ static int run_delete(struct sonde_ctx *ctx, struct ct_config *cfg)
 
 /* --- main ---------------------------------------------------------------- */
 
-/* Options that only make sense with a protocol, checked once all are read. */
-static int check_options(const struct ct_config *cfg, int argc, char **argv)
+/* Options that only make sense with a protocol, checked once all are read;
+ * operands: the table name, or the value of a bare -n/-g. */
+static int check_options(struct ct_config *cfg, int argc, char **argv)
 {
 	const struct ct_filter *f = &cfg->filter;
+	bool table_named = false;
+	int i, rc;
 	bool ports = f->has_proto && (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP ||
 				      f->proto == IPPROTO_UDPLITE || f->proto == IPPROTO_SCTP ||
 				      f->proto == IPPROTO_DCCP);
@@ -724,9 +748,17 @@ static int check_options(const struct ct_config *cfg, int argc, char **argv)
 		sonde_err("no command given: -L, -C, -S, -G, -D, -E or --summary (see --help)");
 		return SONDE_EXIT_USAGE;
 	}
-	if (argc == 1 && strcmp(argv[0], "conntrack") != 0) {
-		sonde_err("only the conntrack table is supported, not '%s'", argv[0]);
-		return SONDE_EXIT_USAGE;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "conntrack") == 0 && !table_named) {
+			table_named = true;
+			continue;
+		}
+		if (!cfg->nat_waiting_value) {
+			sonde_err("only the conntrack table is supported, not '%s'", argv[i]);
+			return SONDE_EXIT_USAGE;
+		}
+		if ((rc = take_nat_operand(cfg, argv[i])) != 0)
+			return rc;
 	}
 	if (cfg->port_given && !ports) {
 		sonde_err("port options need -p tcp, udp, udplite, sctp or dccp first");
@@ -809,7 +841,7 @@ const struct sonde_applet applet_conntrack = {
 	.config_size = sizeof(struct ct_config),
 	.init = ct_init,
 	.min_args = 0,
-	.max_args = 1,
+	.max_args = 2,
 	.exit_codes = "0 success, 1 failure or nothing matched (-D, -G), 2 usage error, 3 missing "
 		      "CAP_NET_ADMIN (docs/conntrack.md).",
 	.main = ct_main,

@@ -32,7 +32,7 @@ struct ct_config {
 	int max_events;                  /* -E: stop after this many (0: no limit) */
 	double duration_s;               /* -E: stop after this long (0: no limit) */
 	int top;                         /* --summary: entries in each top list */
-	const char *bad_value;           /* set by a parser for its message */
+	char nat_waiting_value;          /* 'n' or 'g': given bare, may take the next operand */
 };
 
 /* One entry for both modes: the conntrack-tools line in text, an object in

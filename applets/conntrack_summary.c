@@ -78,8 +78,8 @@ static void render_unreplied(struct sonde_out *out, const struct ct_summary *s)
 	double pct = s->entries ? 100.0 * (double)s->unreplied / (double)s->entries : 0.0;
 
 	out_print_uint(out, "unreplied", "unreplied      %llu", s->unreplied);
-	out_print_double(out, "unreplied_pct", " of the entries listed (%.1f%%): flows that never saw an answer\n",
-			 pct);
+	out_text(out, " of %lu entries", s->entries);
+	out_print_double(out, "unreplied_pct", " (%.1f%%): flows that never saw an answer\n", pct);
 	out_print_uint(out, "assured", NULL, s->assured);
 }
 
