@@ -4,6 +4,7 @@
  * Every option that would change a rule is refused. */
 #include <errno.h>
 #include <linux/netfilter.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,28 +120,11 @@ static bool set_has_rules(const struct table_set *set)
 /* The builtin chains iptables shows for a table nobody created yet. */
 static int empty_table(int family, enum xt_backend backend, const char *name, struct xt_table *t)
 {
-	static const struct { const char *table; const char *chains[6]; } builtins[] = {
-		{ "filter", { "INPUT", "FORWARD", "OUTPUT" } },
-		{ "nat", { "PREROUTING", "INPUT", "OUTPUT", "POSTROUTING" } },
-		{ "mangle", { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" } },
-		{ "raw", { "PREROUTING", "OUTPUT" } },
-		{ "security", { "INPUT", "FORWARD", "OUTPUT" } },
-	};
-	size_t i, j;
-
 	memset(t, 0, sizeof(*t));
 	t->family = family;
 	t->backend = backend;
 	snprintf(t->name, sizeof(t->name), "%s", name);
-	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-		if (strcmp(builtins[i].table, name) != 0)
-			continue;
-		for (j = 0; j < 6 && builtins[i].chains[j]; j++)
-			if (!xt_table_add_chain(t, builtins[i].chains[j], true))
-				return -ENOMEM;
-		return 0;
-	}
-	return -ENOENT;
+	return xt_table_complete_builtins(t);
 }
 
 /* --- choosing what to show ------------------------------------------- */

@@ -263,9 +263,9 @@ static void list_proto(struct iptables_view *v, const struct xt_rule *r)
 	if (!v->cfg->numeric)
 		name = nf_proto_name(r->proto);
 	if (name)
-		fprintf(v->fp, "%-5s", name);
+		fprintf(v->fp, "%-4s ", name);
 	else
-		fprintf(v->fp, "%-5u", r->proto);
+		fprintf(v->fp, "%-4u ", r->proto);
 }
 
 static void list_rule(struct iptables_view *v, const struct xt_rule *r, size_t number)
@@ -281,10 +281,7 @@ static void list_rule(struct iptables_view *v, const struct xt_rule *r, size_t n
 	}
 	fprintf(v->fp, "%-9s ", target_name(r));
 	list_proto(v, r);
-	if (v->family == NFPROTO_IPV6)
-		fputs("    ", v->fp);
-	else
-		fprintf(v->fp, "%c%c ", (r->invflags & XT_RULE_INV_FRAG) ? '!' : '-', r->fragment ? 'f' : '-');
+	fprintf(v->fp, "%c%c ", (r->invflags & XT_RULE_INV_FRAG) ? '!' : '-', r->fragment ? 'f' : '-');
 	if (cfg->verbose) {
 		list_iface(v, r->in_iface, r->invflags & XT_RULE_INV_IN, " %-6s ");
 		list_iface(v, r->out_iface, r->invflags & XT_RULE_INV_OUT, "%-6s ");
@@ -295,6 +292,7 @@ static void list_rule(struct iptables_view *v, const struct xt_rule *r, size_t n
 		fputs("[goto] ", v->fp);
 	v->decode.style = NFDECODE_LIST;
 	v->decode.numeric = cfg->numeric;
+	v->decode.proto = r->proto;
 	nfbuf_reset(&v->line);
 	for (i = 0; i < r->match_count; i++) {
 		struct nfdecode_ext m = ext_of(&r->matches[i]);

@@ -172,14 +172,29 @@ static const struct icmp_name icmp_names[] = {
 	{ 18, 0, 0xff, "address-mask-reply" },
 };
 
-static const char *icmp_name(uint8_t type, const uint8_t code[2])
+static const struct icmp_name icmp6_names[] = {
+	{ 1, 0, 0xff, "destination-unreachable" }, { 1, 0, 0, "no-route" },
+	{ 1, 1, 1, "communication-prohibited" }, { 1, 2, 2, "beyond-scope" },
+	{ 1, 3, 3, "address-unreachable" }, { 1, 4, 4, "port-unreachable" }, { 1, 5, 5, "failed-policy" },
+	{ 1, 6, 6, "reject-route" }, { 2, 0, 0xff, "packet-too-big" }, { 3, 0, 0xff, "time-exceeded" },
+	{ 3, 0, 0, "ttl-zero-during-transit" }, { 3, 1, 1, "ttl-zero-during-reassembly" },
+	{ 4, 0, 0xff, "parameter-problem" }, { 4, 0, 0, "bad-header" }, { 4, 1, 1, "unknown-header-type" },
+	{ 4, 2, 2, "unknown-option" }, { 128, 0, 0xff, "echo-request" }, { 129, 0, 0xff, "echo-reply" },
+	{ 130, 0, 0xff, "mld-listener-query" }, { 131, 0, 0xff, "mld-listener-report" },
+	{ 132, 0, 0xff, "mld-listener-done" }, { 133, 0, 0xff, "router-solicitation" },
+	{ 134, 0, 0xff, "router-advertisement" }, { 135, 0, 0xff, "neighbour-solicitation" },
+	{ 136, 0, 0xff, "neighbour-advertisement" }, { 137, 0, 0xff, "redirect" },
+};
+
+static const char *icmp_name(uint8_t type, const uint8_t code[2], bool v6)
 {
+	const struct icmp_name *names = v6 ? icmp6_names : icmp_names;
+	size_t count = v6 ? sizeof(icmp6_names) / sizeof(icmp6_names[0]) : sizeof(icmp_names) / sizeof(icmp_names[0]);
 	size_t i;
 
-	for (i = 0; i < sizeof(icmp_names) / sizeof(icmp_names[0]); i++)
-		if (icmp_names[i].type == type && icmp_names[i].code_min == code[0] &&
-		    icmp_names[i].code_max == code[1])
-			return icmp_names[i].name;
+	for (i = 0; i < count; i++)
+		if (names[i].type == type && names[i].code_min == code[0] && names[i].code_max == code[1])
+			return names[i].name;
 	return NULL;
 }
 
@@ -204,13 +219,13 @@ static int decode_icmp_any(struct nfbuf *out, const struct nfdecode_ext *ext, co
 			nfbuf_printf(out, "/%u", info.code[0]);
 		return 0;
 	}
-	name = (!o->numeric && !v6) ? icmp_name(info.type, info.code) : NULL;
+	name = o->numeric ? NULL : icmp_name(info.type, info.code, v6);
 	if (!v6 && info.type == 0xff && info.code[0] == 0 && info.code[1] == 0xff) {
 		nfbuf_printf(out, " icmp %sany", inv ? "!" : "");
 		return 0;
 	}
 	if (name) {
-		nfbuf_printf(out, " icmp %s%s", inv ? "!" : "", name);
+		nfbuf_printf(out, " %s %s%s", v6 ? "ipv6-icmp" : "icmp", inv ? "!" : "", name);
 		return 0;
 	}
 	nfbuf_printf(out, " %s %s%u", v6 ? "ipv6-icmptype" : "icmptype", inv ? "!" : "", info.type);
@@ -262,14 +277,14 @@ static int decode_multiport(struct nfbuf *out, const struct nfdecode_ext *ext, c
 		if (nfdecode_save(o))
 			nfbuf_printf(out, "%u", info.ports[i]);
 		else
-			list_port(out, info.ports[i], "tcp", o);
+			list_port(out, info.ports[i], o->proto == 17 ? "udp" : "tcp", o);
 		if (info.pflags[i] && i + 1 < info.count) {
 			i++;
 			if (nfdecode_save(o))
 				nfbuf_printf(out, ":%u", info.ports[i]);
 			else {
 				nfbuf_puts(out, ":");
-				list_port(out, info.ports[i], "tcp", o);
+				list_port(out, info.ports[i], o->proto == 17 ? "udp" : "tcp", o);
 			}
 		}
 	}

@@ -92,6 +92,38 @@ struct xt_blob *xt_rule_add_match(struct xt_rule *r)
 	return &grown[r->match_count++];
 }
 
+/* The builtin chains of each iptables table, by hook number. */
+static const struct {
+	const char *table;
+	unsigned hooks;            /* 1 << NF_INET_* */
+} table_hooks[] = {
+	{ "filter", 0x0e }, { "nat", 0x1b }, { "mangle", 0x1f }, { "raw", 0x09 }, { "security", 0x0e },
+};
+
+static const char *const hook_chain_names[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
+
+int xt_table_complete_builtins(struct xt_table *t)
+{
+	size_t i;
+	unsigned h;
+
+	for (i = 0; i < sizeof(table_hooks) / sizeof(table_hooks[0]); i++) {
+		if (strcmp(table_hooks[i].table, t->name) != 0)
+			continue;
+		for (h = 0; h < 5; h++) {
+			struct xt_chain *c;
+
+			if (!(table_hooks[i].hooks & (1u << h)) || xt_table_find_chain(t, hook_chain_names[h]))
+				continue;
+			if (!(c = xt_table_add_chain(t, hook_chain_names[h], true)))
+				return -ENOMEM;
+			c->hook = h;
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int user_chain_order(const void *a, const void *b)
 {
 	return strcmp(((const struct xt_chain *)a)->name, ((const struct xt_chain *)b)->name);

@@ -50,6 +50,7 @@ struct nfdecode_opts {
 	int family;                 /* NFPROTO_IPV4 or NFPROTO_IPV6 */
 	enum nfdecode_style style;
 	bool numeric;               /* -n: ports and ids as numbers */
+	uint16_t proto;             /* the rule's -p (port names depend on it) */
 	/* The name of ipset number index, or NULL; may be NULL itself. */
 	const char *(*set_name)(void *arg, uint16_t index);
 	void *set_name_arg;

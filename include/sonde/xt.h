@@ -99,6 +99,10 @@ struct xt_chain *xt_table_find_chain(struct xt_table *t, const char *name);
 struct xt_rule *xt_chain_add_rule(struct xt_chain *c);
 int xt_blob_set(struct xt_blob *b, const char *name, uint8_t revision, const void *data, size_t len);
 struct xt_blob *xt_rule_add_match(struct xt_rule *r);
+/* Adds the builtin chains a table of that name has and t lacks (policy
+ * ACCEPT, no rules), as iptables shows a table nobody filled yet; -ENOENT
+ * for a name that is not an iptables table.  Call before xt_table_finish. */
+int xt_table_complete_builtins(struct xt_table *t);
 /* Counts references, sorts user chains by name as iptables shows them. */
 void xt_table_finish(struct xt_table *t);
 
