@@ -305,7 +305,7 @@ static void format_default(struct line *l, const struct ct_entry *e, unsigned fl
 	put_status_tail(l, e);
 	put_meta(l, e, flags, labels, now_s);
 	/* Every field ends with a space; the line does not. */
-	if (l->len)
+	if (l->len && l->buf[l->len - 1] == ' ')
 		l->len--;
 }
 

@@ -62,7 +62,8 @@ enum ct_event_type { CT_EVENT_NONE = 0, CT_EVENT_NEW, CT_EVENT_UPDATE, CT_EVENT_
 
 struct ct_entry {
 	int family;                      /* AF_INET or AF_INET6 (nfgen_family) */
-	enum ct_event_type event;        /* for event messages; NONE in a dump */
+	enum ct_event_type event;        /* as an event reads it (NEW needs NLM_F_CREATE);
+					  * ct_dump() and ct_get() hand over NONE */
 	uint32_t portid;                 /* nlmsg_pid: who caused an event (0: the kernel) */
 	struct ct_tuple orig, reply;
 	bool has_orig, has_reply;
