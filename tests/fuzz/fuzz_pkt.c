@@ -1,0 +1,52 @@
+/* libFuzzer target for the packet parsers: any bytes, read as an IPv4
+ * packet, an IPv6 packet, an ICMP or ICMPv6 message or a transport header,
+ * must parse or be refused without reading past the end, and what parses
+ * must describe bytes inside the input. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sonde/pkt.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_ip(const struct pkt_ip *ip, const uint8_t *buf, size_t size)
+{
+	if (ip->payload < buf || ip->payload + ip->payload_len > buf + size)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* A copy of exactly size bytes, so ASan sees any read past the end. */
+	uint8_t *buf = malloc(size ? size : 1);
+	struct pkt_transport t;
+	struct pkt_icmp msg;
+	struct pkt_ip ip;
+	int family;
+
+	if (!buf)
+		return 0;
+	memcpy(buf, data, size);
+	if (pkt_parse_ip(buf, size, 0, size & 1, &ip) == 0) {
+		check_ip(&ip, buf, size);
+		if (pkt_parse_transport(ip.proto, ip.payload, ip.payload_len, &t) == 0 && ip.payload_len < 8)
+			abort();
+		family = ip.family;
+		if (pkt_parse_icmp(family, ip.payload, ip.payload_len, &msg) == 0 && msg.is_error)
+			check_ip(&msg.quoted_ip, ip.payload, ip.payload_len);
+	}
+	for (family = AF_INET; family <= AF_INET6; family += AF_INET6 - AF_INET) {
+		if (pkt_parse_icmp(family, buf, size, &msg) < 0)
+			continue;
+		if (msg.is_error)
+			check_ip(&msg.quoted_ip, buf, size);
+		else if (msg.data + msg.data_len != buf + size)
+			abort();
+	}
+	pkt_parse_transport(PKT_PROTO_TCP, buf, size, &t);
+	pkt_checksum(buf, size);
+	free(buf);
+	return 0;
+}
