@@ -133,6 +133,8 @@ void xt_table_finish(struct xt_table *t)
 {
 	size_t first_user = 0, i, j;
 
+	if (t->chain_count == 0)
+		return;
 	while (first_user < t->chain_count && t->chains[first_user].builtin)
 		first_user++;
 	qsort(t->chains + first_user, t->chain_count - first_user, sizeof(*t->chains), user_chain_order);
