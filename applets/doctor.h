@@ -94,6 +94,8 @@ void doctor_check_network(struct doctor_report *report, const struct doctor_conf
 void doctor_check_dns(struct doctor_report *report, const struct doctor_config *config);
 /* Listening sockets, CLOSE_WAIT and SYN_RECV counts (doctor_sockets.c). */
 void doctor_check_sockets(struct doctor_report *report, const struct doctor_config *config);
+/* The connection-tracking table's fill and error counters (doctor_conntrack.c). */
+void doctor_check_conntrack(struct doctor_report *report, const struct doctor_config *config);
 void doctor_check_kubernetes(struct doctor_report *report, const struct doctor_config *config);
 
 #endif

@@ -217,6 +217,17 @@ EOF
 lab_run r timeout 10 "$SONDE" conntrack -E --duration 0.3
 ok_rc "$RC" 0 "-E --duration ends on time"
 
+# --- doctor -----------------------------------------------------------------
+lab_run r "$SONDE" doctor --json
+python3 - "$OUT" "$max" <<'EOF' && pass "doctor reports the table's fill and counters" || fail "doctor conntrack checks" "$OUT"
+import json, sys
+checks = [c for c in json.loads(sys.argv[1])["checks"] if c["section"] == "conntrack"]
+table = [c for c in checks if c["name"] == "table"][0]
+counters = [c for c in checks if c["name"] == "counters"][0]
+assert table["status"] == "pass" and table["max"] == int(sys.argv[2]) and table["entries"] > 0
+assert "insert_failed" in counters and counters["status"] in ("pass", "warn")
+EOF
+
 # --- privilege and usage ----------------------------------------------------
 noroot() { lab_run r setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all --bounding-set=-all "$SONDE" conntrack "$@"; }
 noroot -L
