@@ -168,7 +168,8 @@ static void walk_rules(struct ip_ctx *ctx, const struct netlink_rule *rules, siz
 {
 	bool jumping = false;
 	uint32_t goto_target = 0;
-	char detail[256], table[32];
+	char detail[256], buf[32];
+	const char *table;
 	size_t i, covering;
 
 	for (i = 0; i < count && !ex->chosen && !ex->reject_rule; i++) {
@@ -201,7 +202,7 @@ static void walk_rules(struct ip_ctx *ctx, const struct netlink_rule *rules, siz
 			print_step(ctx, rule, STEP_REJECT, "matches; the lookup ends here with this verdict");
 			break;
 		}
-		netlink_table_name(rule->table, table, sizeof(table));
+		table = netlink_table_name(rule->table, buf, sizeof(buf));
 		best = table_lookup(c, rule->table, &covering);
 		if (!best) {
 			snprintf(detail, sizeof(detail), "matches; table %s has no route for the destination", table);

@@ -10,6 +10,10 @@ need_cmd ip
 lab_ns a
 lab_ns b
 A=$(ns a)
+# No duplicate address detection: "tentative" must not flip between two runs.
+for n in a b; do
+	ip netns exec "$(ns $n)" sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
+done
 lab_link a 10.9.0.1/24 b 10.9.0.2/24 fd00::1/64 fd00::2/64
 ipa() { ip -n "$A" "$@"; }
 ipa link add br0 type bridge
@@ -77,7 +81,7 @@ compare -d link show veth0
 compare -d addr show lo
 
 # Counters move between the two runs: compare with the digits masked.
-mask() { sed -E 's/[0-9]+/N/g'; }
+mask() { sed -E 's/[0-9]+/N/g; s/ +/ /g'; }
 for args in "-s link" "-s -s link" "-s addr" "-s neigh"; do
 	# shellcheck disable=SC2086
 	want=$(ip netns exec "$A" ip $args | mask)
@@ -116,19 +120,26 @@ ok_rc "$RC" 0 "--explain: exit 0"
 like "$OUT" "^10.9.0.2 dev veth0 src 10.9.0.1 uid 0 " "--explain: the kernel's answer first"
 like "$OUT" "0:	from all lookup local  -> matches; table local has no route" "--explain: rule 0 consulted"
 like "$OUT" "1000:	from 10.1.0.0/16 lookup 100  -> the lookup has no source" "--explain: a source rule does not match"
-like "$OUT" "1004:	from all goto 1006  -> matches; continues at priority 1006" "--explain: goto"
-like "$OUT" "1005:	from all blackhole  -> skipped by the goto" "--explain: the goto skips 1005"
-like "$OUT" "32766:	from all lookup main  -> matches; table main has a route" "--explain: main answers"
+like "$OUT" "1002:	not from 10.3.0.0/16 lookup main suppress_prefixlength 0  -> matches; table main has a route" \
+	"--explain: 'not from' matches a lookup without source"
 like "$OUT" "route: 10.9.0.0/24 dev veth0 proto kernel scope link src 10.9.0.1" "--explain: the route chosen"
 like "$OUT" "why: longest prefix \(/24\) of the 2 routes" "--explain: longest prefix"
 like "$OUT" "source: 10.9.0.1 \(the route's preferred source" "--explain: the source address"
 like "$OUT" "neighbour: lladdr ([0-9a-f]{2}:){5}[0-9a-f]{2} (REACHABLE|STALE|DELAY|PROBE)" "--explain: neighbour state"
+run ip netns exec "$A" "$SONDE" ip route get 10.200.0.1 --explain
+like "$OUT" "1002:	not from 10.3.0.0/16 lookup main suppress_prefixlength 0  -> matches; table main's /0 route is suppressed" \
+	"--explain: suppress_prefixlength"
+like "$OUT" "1004:	from all goto 1006  -> matches; continues at priority 1006" "--explain: goto"
+like "$OUT" "1005:	from all blackhole  -> skipped by the goto" "--explain: the goto skips 1005"
+like "$OUT" "32766:	from all lookup main  -> matches; table main has a route" "--explain: main answers"
+like "$OUT" "route: default via 10.9.0.2 dev veth0" "--explain: the default route"
+like "$OUT" "next hop: 10.9.0.2 dev veth0 \(the route's gateway\)" "--explain: the gateway is the next hop"
 run ip netns exec "$A" "$SONDE" ip route get 10.1.2.3 from 10.1.0.5 iif lo --explain
 like "$OUT" "1000:	from 10.1.0.0/16 lookup 100  -> matches; table 100 has no route" "--explain: from selects rule 1000"
 run ip netns exec "$A" "$SONDE" ip route get 10.80.1.1 from 10.1.0.5 --explain
 like "$OUT" "table: 100" "--explain: policy rule sends the lookup to table 100"
 run ip netns exec "$A" "$SONDE" ip -j route get 10.9.0.2 --explain
-like "$OUT" '"explain":\{"rules":\[\{"rule":"0:	from all lookup local","result":"no_route"' "--explain -j: rules as objects"
+like "$OUT" '"explain":\{"rules":\[\{"rule":"0:\\tfrom all lookup local","result":"no_route"' "--explain -j: rules as objects"
 like "$OUT" '"agrees_with_kernel":true' "--explain -j: the walk agrees with the kernel"
 run ip netns exec "$A" "$SONDE" ip route get 10.67.1.1 --explain
 ok_rc "$RC" 1 "--explain of an unreachable destination: exit 1"

@@ -1,0 +1,47 @@
+#!/bin/bash
+# sonde ifconfig against net-tools' ifconfig in the same lab namespace.
+. "$(dirname "$0")/../lib.sh"
+need_root
+need_cmd ip ifconfig
+
+lab_ns a
+lab_ns b
+A=$(ns a)
+ip netns exec "$A" sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
+lab_link a 10.9.0.1/24 b 10.9.0.2/24 fd00::1/64 fd00::2/64
+ipa() { ip -n "$A" "$@"; }
+ipa link add br0 type bridge
+ipa link add vp1 type veth peer name vp1b
+ipa link set vp1 master br0
+ipa link set br0 up; ipa link set vp1 up
+ipa addr add 192.168.50.1/24 brd + dev br0
+ipa addr add 192.168.50.9/24 dev br0 label br0:1
+ipa link add eth10 type veth peer name eth2
+
+# Counters move and IPv6 addresses come in /proc's hash order: mask digits
+# in counter lines, and sort the inet6 lines of each block.
+norm() {
+	sed -E '/(RX|TX) (packets|errors)/ s/[0-9]+(\.[0-9])?/N/g' |
+		awk '/^        inet6 /{ v6 = v6 $0 "\n"; next } { if (v6 != "") { printf "%s", v6sort(v6); v6 = "" } print }
+		     function v6sort(s,   n, a, i, out) { n = split(s, a, "\n"); asort(a); for (i = 1; i <= n; i++) if (a[i] != "") out = out a[i] "\n"; return out }'
+}
+for args in "" "-a" "br0" "br0:1" "lo" "-a eth10"; do
+	# shellcheck disable=SC2086
+	want=$(ip netns exec "$A" ifconfig $args | norm)
+	# shellcheck disable=SC2086
+	run ip netns exec "$A" "$SONDE" ifconfig $args
+	is "$(printf '%s\n' "$OUT" | norm)" "$want" "ifconfig $args"
+done
+want=$(ip netns exec "$A" ifconfig -s | sed -E 's/[0-9]+/N/g; s/ +/ /g')
+run ip netns exec "$A" "$SONDE" ifconfig -s
+is "$(printf '%s\n' "$OUT" | sed -E 's/[0-9]+/N/g; s/ +/ /g')" "$want" "ifconfig -s (counters masked)"
+
+run ip netns exec "$A" "$SONDE" ifconfig nosuch0
+ok_rc "$RC" 1 "unknown interface: exit 1"
+like "$ERR" "nosuch0: error fetching interface information: Device not found" "unknown interface: net-tools' words"
+run ip netns exec "$A" "$SONDE" ifconfig br0 down
+ok_rc "$RC" 2 "ifconfig IFACE down is refused"
+like "$(ipa link show br0)" "<[A-Z_,-]*,UP[,>]" "br0 is still up"
+run ip netns exec "$A" "$SONDE" ifconfig --json lo
+like "$OUT" '^\[\{"name":"lo","flags":73,"flag_names":\["UP","LOOPBACK","RUNNING"\],"mtu":65536,"inet":"127.0.0.1","netmask":"255.0.0.0"' "--json"
+done_testing
