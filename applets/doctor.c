@@ -404,6 +404,7 @@ static int doctor_main(struct sonde_ctx *ctx, void *config_ptr, int argc, char *
 	doctor_check_identity(&report, config);
 	doctor_check_privileges(&report, config);
 	doctor_check_network(&report, config);
+	doctor_check_routing(&report, config);
 	doctor_check_sockets(&report, config);
 	doctor_check_conntrack(&report, config);
 	doctor_check_dns(&report, config);

@@ -91,6 +91,8 @@ void doctor_check_identity(struct doctor_report *report, const struct doctor_con
 void doctor_check_privileges(struct doctor_report *report, const struct doctor_config *config);
 /* Interfaces and routes share one netlink snapshot (doctor_net.c). */
 void doctor_check_network(struct doctor_report *report, const struct doctor_config *config);
+/* Default gateway's neighbour state, veth peer MTUs, lo addresses (doctor_routing.c). */
+void doctor_check_routing(struct doctor_report *report, const struct doctor_config *config);
 void doctor_check_dns(struct doctor_report *report, const struct doctor_config *config);
 /* Listening sockets, CLOSE_WAIT and SYN_RECV counts (doctor_sockets.c). */
 void doctor_check_sockets(struct doctor_report *report, const struct doctor_config *config);
