@@ -8,20 +8,30 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
+#include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/netfilter/nfnl.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "nft_impl.h"
 
-#define NFT_RECV_BUF_SIZE (256 * 1024)
+#define NFT_RECV_BUF_SIZE (64 * 1024)
 #define NFT_SOCKET_BUF_SIZE (4 * 1024 * 1024)
 #define NFT_DUMP_ATTEMPTS 10
 /* A dump that saw NLM_F_DUMP_INTR: the ruleset changed under it. */
 #define NFT_RETRY 1
+
+/* Rules are dumped chain by chain: a dump of a whole family makes the
+ * kernel walk past every rule already sent at each continuation (quadratic
+ * over a large ruleset), a dump of one chain does not. */
+struct chain_ref {
+	int family;
+	char *table, *chain;
+};
 
 struct nft_link {
 	struct nl_sock *sk;
@@ -31,6 +41,9 @@ struct nft_link {
 	bool interrupted;
 	uint32_t generation;
 	char rule_table[NFT_NAME_LEN], rule_chain[NFT_NAME_LEN];
+	uint8_t *buf;            /* NFT_RECV_BUF_SIZE, reused for every datagram */
+	struct chain_ref *chains; /* every chain the chain dump showed */
+	size_t chain_count, chain_cap;
 };
 
 static int errno_of_nlerr(int nlerr)
@@ -50,6 +63,8 @@ static int link_open(struct nft_link *l)
 {
 	int rc;
 
+	if (!(l->buf = malloc(NFT_RECV_BUF_SIZE)))
+		return -ENOMEM;
 	if (!(l->sk = nl_socket_alloc()))
 		return -ENOMEM;
 	rc = nfnl_connect(l->sk);
@@ -76,12 +91,52 @@ static int on_table(struct nft_link *l, int family, const void *attrs, size_t le
 	return l->ops->table ? l->ops->table(&t, l->arg) : 0;
 }
 
+static int remember_chain(struct nft_link *l, const struct nft_chain *c)
+{
+	struct chain_ref *ref;
+
+	if (l->chain_count == l->chain_cap) {
+		size_t cap = l->chain_cap ? l->chain_cap * 2 : 64;
+		struct chain_ref *grown = realloc(l->chains, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		l->chains = grown;
+		l->chain_cap = cap;
+	}
+	ref = &l->chains[l->chain_count];
+	ref->family = c->family;
+	ref->table = strdup(c->table);
+	ref->chain = strdup(c->name);
+	if (!ref->table || !ref->chain) {
+		free(ref->table);
+		free(ref->chain);
+		return -ENOMEM;
+	}
+	l->chain_count++;
+	return 0;
+}
+
+static void forget_chains(struct nft_link *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->chain_count; i++) {
+		free(l->chains[i].table);
+		free(l->chains[i].chain);
+	}
+	l->chain_count = 0;
+}
+
 static int on_chain(struct nft_link *l, int family, const void *attrs, size_t len)
 {
 	struct nft_chain c;
+	int rc;
 
 	if (nft_parse_chain(attrs, len, family, &c) < 0)
 		return -EINVAL;
+	if ((rc = remember_chain(l, &c)) < 0)
+		return rc;
 	return l->ops->chain ? l->ops->chain(&c, l->arg) : 0;
 }
 
@@ -153,35 +208,42 @@ static int reply_message(struct nft_link *l, const struct nlmsghdr *h, uint32_t 
 	return (h->nlmsg_flags & NLM_F_MULTI) ? 0 : 1;
 }
 
+/* Receives into one reused buffer: a dump of 100,000 rules is thousands of
+ * datagrams, and a fresh large allocation for each costs more than the
+ * parsing. */
 static int link_receive(struct nft_link *l, uint32_t seq)
 {
+	int fd = nl_socket_get_fd(l->sk);
+
 	for (;;) {
-		struct sockaddr_nl peer;
-		unsigned char *buf = NULL;
 		const struct nlmsghdr *h;
-		int n = nl_recv(l->sk, &peer, &buf, NULL);
+		ssize_t n = recv(fd, l->buf, NFT_RECV_BUF_SIZE, 0);
 		int rc = 0;
 
-		if (n <= 0) {
-			free(buf);
-			return n == 0 ? -EIO : errno_of_nlerr(n);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* The kernel dropped messages for want of room: start over. */
+			if (errno == ENOBUFS) {
+				l->interrupted = true;
+				return 0;
+			}
+			return -errno;
 		}
-		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned)n) && rc == 0; h = NLMSG_NEXT(h, n))
+		if (n == 0)
+			return -EIO;
+		for (h = (const struct nlmsghdr *)(void *)l->buf; NLMSG_OK(h, (unsigned)n) && rc == 0; h = NLMSG_NEXT(h, n))
 			rc = reply_message(l, h, seq);
-		free(buf);
 		if (rc != 0)
 			return rc < 0 ? rc : 0;
 	}
 }
 
-static int link_request(struct nft_link *l, uint8_t type, int flags, int family)
+static int link_talk(struct nft_link *l, struct nl_msg *msg)
 {
-	struct nl_msg *msg = nfnlmsg_alloc_simple(NFNL_SUBSYS_NFTABLES, type, flags | NLM_F_REQUEST, (uint8_t)family, 0);
 	uint32_t seq;
 	int rc;
 
-	if (!msg)
-		return -ENOMEM;
 	rc = nl_send_auto(l->sk, msg);
 	seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
@@ -190,25 +252,53 @@ static int link_request(struct nft_link *l, uint8_t type, int flags, int family)
 	return link_receive(l, seq);
 }
 
+static int link_request(struct nft_link *l, uint8_t type, int flags, int family)
+{
+	struct nl_msg *msg = nfnlmsg_alloc_simple(NFNL_SUBSYS_NFTABLES, type, flags | NLM_F_REQUEST, (uint8_t)family, 0);
+
+	return msg ? link_talk(l, msg) : -ENOMEM;
+}
+
+static int dump_chain_rules(struct nft_link *l, const struct chain_ref *ref)
+{
+	struct nl_msg *msg = nfnlmsg_alloc_simple(NFNL_SUBSYS_NFTABLES, NFT_MSG_GETRULE, NLM_F_DUMP | NLM_F_REQUEST,
+						  (uint8_t)ref->family, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, NFTA_RULE_TABLE, ref->table) < 0 || nla_put_string(msg, NFTA_RULE_CHAIN, ref->chain) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return link_talk(l, msg);
+}
+
 /* --- the dump ------------------------------------------------------------- */
 
 static int dump_once(struct nft_link *l, int family)
 {
-	static const uint8_t kinds[] = { NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE };
 	uint32_t before;
 	size_t i;
 	int rc;
 
 	l->interrupted = false;
+	forget_chains(l);
 	if ((rc = link_request(l, NFT_MSG_GETGEN, 0, NFPROTO_UNSPEC)) < 0)
 		return rc;
 	before = l->generation;
-	for (i = 0; i < sizeof(kinds); i++) {
-		if ((rc = link_request(l, kinds[i], NLM_F_DUMP, family)) < 0)
-			return rc;
-		if (l->interrupted)
+	if ((rc = link_request(l, NFT_MSG_GETTABLE, NLM_F_DUMP, family)) < 0 ||
+	    (rc = link_request(l, NFT_MSG_GETCHAIN, NLM_F_DUMP, family)) < 0)
+		return rc;
+	for (i = 0; i < l->chain_count && !l->interrupted; i++) {
+		rc = dump_chain_rules(l, &l->chains[i]);
+		/* A chain deleted since the chain dump: the generation moved. */
+		if (rc == -ENOENT)
 			return NFT_RETRY;
+		if (rc < 0)
+			return rc;
 	}
+	if (l->interrupted)
+		return NFT_RETRY;
 	if ((rc = link_request(l, NFT_MSG_GETGEN, 0, NFPROTO_UNSPEC)) < 0)
 		return rc;
 	return l->generation == before ? 0 : NFT_RETRY;
@@ -219,8 +309,10 @@ int nft_dump(int family, const struct nft_dump_ops *ops, void *arg)
 	struct nft_link l = { .ops = ops, .arg = arg };
 	int attempt, rc;
 
-	if ((rc = link_open(&l)) < 0)
+	if ((rc = link_open(&l)) < 0) {
+		free(l.buf);
 		return rc;
+	}
 	for (attempt = 0; attempt < NFT_DUMP_ATTEMPTS; attempt++) {
 		if (attempt > 0 && ops->restart)
 			ops->restart(arg);
@@ -229,6 +321,9 @@ int nft_dump(int family, const struct nft_dump_ops *ops, void *arg)
 			break;
 	}
 	nl_socket_free(l.sk);
+	free(l.buf);
+	forget_chains(&l);
+	free(l.chains);
 	if (rc == NFT_RETRY)
 		return -EAGAIN;
 	/* A kernel without nf_tables answers the subsystem as unknown. */

@@ -29,7 +29,9 @@ struct xt_collect {
 	int family;
 	struct xt_table *tables;
 	size_t count;
-	int error;
+	/* Rules come chain by chain: the last chain found serves the next. */
+	struct xt_chain *last_chain;
+	char last_table[XT_NAME_LEN], last_chain_name[NFT_NAME_LEN];
 };
 
 /* The place of an iptables table in xt_table_names, or -1. */
@@ -396,13 +398,28 @@ static bool xlate_expr(struct xlate *x, const struct nft_expr *e)
 static int on_rule(const struct nft_rule *nr, const char *table, const char *chain, void *arg)
 {
 	struct xt_collect *c = arg;
-	struct xt_table *t = nr->family == c->family ? find_table(c, table) : NULL;
-	struct xt_chain *xc = t ? xt_table_find_chain(t, chain) : NULL;
 	struct xlate x = { .family = c->family, .ports_match = -1 };
+	struct xt_chain *xc;
 	size_t i;
 
-	if (!xc)
+	if (nr->family != c->family)
 		return 0;
+	if (c->last_chain && strcmp(c->last_chain_name, chain) == 0 && strcmp(c->last_table, table) == 0) {
+		xc = c->last_chain;
+	} else {
+		struct xt_table *t = find_table(c, table);
+
+		/* Rules come in the order the chains came: try the next one. */
+		xc = NULL;
+		if (t && c->last_chain && c->last_chain >= t->chains && c->last_chain + 1 < t->chains + t->chain_count &&
+		    strcmp(c->last_chain[1].name, chain) == 0)
+			xc = c->last_chain + 1;
+		if (!xc && !(xc = t ? xt_table_find_chain(t, chain) : NULL))
+			return 0;
+		c->last_chain = xc;
+		snprintf(c->last_table, sizeof(c->last_table), "%.31s", table);
+		snprintf(c->last_chain_name, sizeof(c->last_chain_name), "%s", chain);
+	}
 	if (!(x.r = xt_chain_add_rule(xc)))
 		return -ENOMEM;
 	for (i = 0; i < nr->expr_count; i++)
@@ -425,6 +442,7 @@ static void on_restart(void *arg)
 	xt_tables_free(c->tables, c->count);
 	c->tables = NULL;
 	c->count = 0;
+	c->last_chain = NULL;
 }
 
 /* Builtins in hook order first, as iptables-nft lists them. */

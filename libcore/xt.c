@@ -16,14 +16,16 @@ static void copy_name(char dst[XT_NAME_LEN], const char *src)
 	snprintf(dst, XT_NAME_LEN, "%s", src);
 }
 
-static bool grow(void **items, size_t *cap, size_t count, size_t item_size)
+/* Doubling arrays; first_cap small for rules, as most kube-proxy chains
+ * hold one to three rules and 20,000 chains of spare room add up. */
+static bool grow(void **items, size_t *cap, size_t count, size_t item_size, size_t first_cap)
 {
 	size_t new_cap;
 	void *grown;
 
 	if (count < *cap)
 		return true;
-	new_cap = *cap ? *cap * 2 : 8;
+	new_cap = *cap ? *cap * 2 : first_cap;
 	grown = realloc(*items, new_cap * item_size);
 	if (!grown)
 		return false;
@@ -37,7 +39,7 @@ struct xt_chain *xt_table_add_chain(struct xt_table *t, const char *name, bool b
 {
 	struct xt_chain *c;
 
-	if (!grow((void **)&t->chains, &t->chain_cap, t->chain_count, sizeof(*t->chains)))
+	if (!grow((void **)&t->chains, &t->chain_cap, t->chain_count, sizeof(*t->chains), 16))
 		return NULL;
 	c = &t->chains[t->chain_count++];
 	memset(c, 0, sizeof(*c));
@@ -49,11 +51,30 @@ struct xt_chain *xt_table_add_chain(struct xt_table *t, const char *name, bool b
 
 struct xt_chain *xt_table_find_chain(struct xt_table *t, const char *name)
 {
-	size_t i;
+	size_t i, lo, hi;
 
-	for (i = 0; i < t->chain_count; i++)
-		if (strcmp(t->chains[i].name, name) == 0)
-			return &t->chains[i];
+	if (!t->sorted) {
+		for (i = 0; i < t->chain_count; i++)
+			if (strcmp(t->chains[i].name, name) == 0)
+				return &t->chains[i];
+		return NULL;
+	}
+	/* Finished tables: a few builtins, then user chains sorted by name. */
+	for (lo = 0; lo < t->chain_count && t->chains[lo].builtin; lo++)
+		if (strcmp(t->chains[lo].name, name) == 0)
+			return &t->chains[lo];
+	hi = t->chain_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(name, t->chains[mid].name);
+
+		if (cmp == 0)
+			return &t->chains[mid];
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return NULL;
 }
 
@@ -61,7 +82,7 @@ struct xt_rule *xt_chain_add_rule(struct xt_chain *c)
 {
 	struct xt_rule *r;
 
-	if (!grow((void **)&c->rules, &c->rule_cap, c->rule_count, sizeof(*c->rules)))
+	if (!grow((void **)&c->rules, &c->rule_cap, c->rule_count, sizeof(*c->rules), 2))
 		return NULL;
 	r = &c->rules[c->rule_count++];
 	memset(r, 0, sizeof(*r));
@@ -79,6 +100,15 @@ int xt_blob_set(struct xt_blob *b, const char *name, uint8_t revision, const voi
 	if (len)
 		memcpy(b->data, data, len);
 	return 0;
+}
+
+void xt_blob_borrow(struct xt_blob *b, const char *name, uint8_t revision, const uint8_t *data, size_t len)
+{
+	copy_name(b->name, name);
+	b->revision = revision;
+	b->len = (uint32_t)len;
+	b->data = (uint8_t *)data;
+	b->borrowed = true;
 }
 
 struct xt_blob *xt_rule_add_match(struct xt_rule *r)
@@ -138,6 +168,7 @@ void xt_table_finish(struct xt_table *t)
 	while (first_user < t->chain_count && t->chains[first_user].builtin)
 		first_user++;
 	qsort(t->chains + first_user, t->chain_count - first_user, sizeof(*t->chains), user_chain_order);
+	t->sorted = true;
 	for (i = 0; i < t->chain_count; i++) {
 		for (j = 0; j < t->chains[i].rule_count; j++) {
 			const struct xt_rule *r = &t->chains[i].rules[j];
@@ -157,9 +188,11 @@ static void rule_free(struct xt_rule *r)
 	size_t i;
 
 	for (i = 0; i < r->match_count; i++)
-		free(r->matches[i].data);
+		if (!r->matches[i].borrowed)
+			free(r->matches[i].data);
 	free(r->matches);
-	free(r->target.data);
+	if (!r->target.borrowed)
+		free(r->target.data);
 	free(r->untranslated);
 }
 
@@ -173,6 +206,7 @@ void xt_table_free(struct xt_table *t)
 		free(t->chains[i].rules);
 	}
 	free(t->chains);
+	free(t->raw);
 	memset(t, 0, sizeof(*t));
 }
 

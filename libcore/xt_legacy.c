@@ -116,6 +116,7 @@ struct parse_state {
 	struct xt_table *table;
 	struct chain_start *starts;
 	size_t start_count;
+	bool borrow;             /* blobs point into entries (which the table owns) */
 };
 
 static int add_start(struct parse_state *ps, size_t offset, size_t chain_index)
@@ -131,13 +132,28 @@ static int add_start(struct parse_state *ps, size_t offset, size_t chain_index)
 	return 0;
 }
 
+static int start_order(const void *a, const void *b)
+{
+	size_t x = ((const struct chain_start *)a)->offset, y = ((const struct chain_start *)b)->offset;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The chain a jump lands in (starts are sorted by offset). */
 static const char *chain_at(const struct parse_state *ps, size_t offset)
 {
-	size_t i;
+	size_t lo = 0, hi = ps->start_count;
 
-	for (i = 0; i < ps->start_count; i++)
-		if (ps->starts[i].offset == offset)
-			return ps->table->chains[ps->starts[i].chain_index].name;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ps->starts[mid].offset == offset)
+			return ps->table->chains[ps->starts[mid].chain_index].name;
+		if (ps->starts[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -194,6 +210,8 @@ static int find_chains(struct parse_state *ps)
 		}
 		off += v.next_offset;
 	}
+	if (ps->start_count)
+		qsort(ps->starts, ps->start_count, sizeof(*ps->starts), start_order);
 	return off == ps->size ? 0 : -EINVAL;
 }
 
@@ -244,7 +262,7 @@ static bool is_goto(int family, const struct entry_view *v)
 	return ip.flags & IPT_F_GOTO;
 }
 
-static int rule_matches(const struct entry_view *v, struct xt_rule *r)
+static int rule_matches(const struct entry_view *v, struct xt_rule *r, bool borrow)
 {
 	size_t off = v->header_size;
 
@@ -260,9 +278,13 @@ static int rule_matches(const struct entry_view *v, struct xt_rule *r)
 			return -EINVAL;
 		memcpy(name, head.u.user.name, XT_EXTENSION_MAXNAMELEN);
 		name[XT_EXTENSION_MAXNAMELEN] = '\0';
-		if (!(m = xt_rule_add_match(r)) ||
-		    xt_blob_set(m, name, head.u.user.revision, v->base + off + sizeof(head),
-				head.u.user.match_size - sizeof(head)) < 0)
+		if (!(m = xt_rule_add_match(r)))
+			return -ENOMEM;
+		if (borrow)
+			xt_blob_borrow(m, name, head.u.user.revision, v->base + off + sizeof(head),
+				       head.u.user.match_size - sizeof(head));
+		else if (xt_blob_set(m, name, head.u.user.revision, v->base + off + sizeof(head),
+				     head.u.user.match_size - sizeof(head)) < 0)
 			return -ENOMEM;
 		off += head.u.user.match_size;
 	}
@@ -286,8 +308,13 @@ static int rule_target(const struct parse_state *ps, size_t off, const struct en
 	int verdict;
 	const char *chain;
 
-	if (t->name[0] != '\0')
-		return r->verdict = XT_VERDICT_TARGET, xt_blob_set(&r->target, t->name, t->revision, t->data, t->len);
+	if (t->name[0] != '\0') {
+		r->verdict = XT_VERDICT_TARGET;
+		if (!ps->borrow)
+			return xt_blob_set(&r->target, t->name, t->revision, t->data, t->len);
+		xt_blob_borrow(&r->target, t->name, t->revision, t->data, t->len);
+		return 0;
+	}
 	if (standard_verdict(t, &verdict) < 0)
 		return -EINVAL;
 	if (verdict < 0) {
@@ -323,7 +350,11 @@ static int set_policy(const struct parse_state *ps, struct xt_chain *c, const st
 static int read_rules(struct parse_state *ps)
 {
 	struct xt_chain *chain = NULL;
-	size_t off = 0;
+	size_t off = 0, next_user = 0;
+
+	/* User chains were added in entry order, after the builtins. */
+	while (next_user < ps->table->chain_count && ps->table->chains[next_user].builtin)
+		next_user++;
 
 	while (off < ps->size) {
 		struct entry_view v;
@@ -336,10 +367,8 @@ static int read_rules(struct parse_state *ps)
 		if (hook >= 0)
 			chain = xt_table_find_chain(ps->table, hook_names[hook]);
 		if (is_error_target(&t)) {
-			char name[XT_FUNCTION_MAXNAMELEN + 1] = "";
-
-			memcpy(name, t.data, t.len < XT_FUNCTION_MAXNAMELEN ? t.len : XT_FUNCTION_MAXNAMELEN);
-			chain = off + v.next_offset < ps->size ? xt_table_find_chain(ps->table, name) : NULL;
+			chain = off + v.next_offset < ps->size && next_user < ps->table->chain_count
+					? &ps->table->chains[next_user++] : NULL;
 		} else if (underflow_hook(ps, off) >= 0 && chain && chain->builtin) {
 			if (set_policy(ps, chain, &v, &t) < 0)
 				return -EINVAL;
@@ -363,7 +392,7 @@ static int read_rules(struct parse_state *ps)
 			ip_part(ps->family, &v, r);
 			r->packets = v.packets;
 			r->bytes = v.bytes;
-			if ((rc = rule_matches(&v, r)) < 0 || (rc = rule_target(ps, off, &v, &t, r)) < 0)
+			if ((rc = rule_matches(&v, r, ps->borrow)) < 0 || (rc = rule_target(ps, off, &v, &t, r)) < 0)
 				return rc;
 		}
 		off += v.next_offset;
@@ -371,12 +400,13 @@ static int read_rules(struct parse_state *ps)
 	return 0;
 }
 
-int xt_legacy_parse(int family, const char *table, unsigned valid_hooks, const unsigned hook_entry[5],
-		    const unsigned underflow[5], const uint8_t *entries, size_t size, struct xt_table *out)
+static int legacy_parse(int family, const char *table, unsigned valid_hooks, const unsigned hook_entry[5],
+			const unsigned underflow[5], const uint8_t *entries, size_t size, bool borrow,
+			struct xt_table *out)
 {
 	struct parse_state ps = {
 		.family = family, .entries = entries, .size = size, .valid_hooks = valid_hooks,
-		.hook_entry = hook_entry, .underflow = underflow, .table = out,
+		.hook_entry = hook_entry, .underflow = underflow, .table = out, .borrow = borrow,
 	};
 	int rc;
 
@@ -394,6 +424,25 @@ int xt_legacy_parse(int family, const char *table, unsigned valid_hooks, const u
 	}
 	xt_table_finish(out);
 	return 0;
+}
+
+int xt_legacy_parse(int family, const char *table, unsigned valid_hooks, const unsigned hook_entry[5],
+		    const unsigned underflow[5], const uint8_t *entries, size_t size, struct xt_table *out)
+{
+	return legacy_parse(family, table, valid_hooks, hook_entry, underflow, entries, size, false, out);
+}
+
+int xt_legacy_parse_owned(int family, const char *table, unsigned valid_hooks, const unsigned hook_entry[5],
+			  const unsigned underflow[5], uint8_t *buffer, const uint8_t *entries, size_t size,
+			  struct xt_table *out)
+{
+	int rc = legacy_parse(family, table, valid_hooks, hook_entry, underflow, entries, size, true, out);
+
+	if (rc < 0)
+		free(buffer);
+	else
+		out->raw = buffer;
+	return rc;
 }
 
 /* --- the kernel ------------------------------------------------------- */
@@ -437,7 +486,7 @@ static int read_once(int fd, int family, const char *table, struct xt_table *out
 	struct ipt_getinfo info;
 	struct ipt_get_entries *entries;
 	socklen_t len = sizeof(info);
-	int rc;
+	uint8_t *table_bytes;
 
 	memset(&info, 0, sizeof(info));
 	snprintf(info.name, sizeof(info.name), "%s", table);
@@ -451,13 +500,15 @@ static int read_once(int fd, int family, const char *table, struct xt_table *out
 		return -ENOMEM;
 	snprintf(entries->name, sizeof(entries->name), "%s", table);
 	entries->size = info.size;
-	if (getsockopt(fd, level, IPT_SO_GET_ENTRIES, entries, &len) < 0)
-		rc = -errno;
-	else
-		rc = xt_legacy_parse(family, table, info.valid_hooks, info.hook_entry, info.underflow,
+	if (getsockopt(fd, level, IPT_SO_GET_ENTRIES, entries, &len) < 0) {
+		int rc = -errno;
+
+		free(entries);
+		return rc;
+	}
+	table_bytes = (uint8_t *)entries;
+	return xt_legacy_parse_owned(family, table, info.valid_hooks, info.hook_entry, info.underflow, table_bytes,
 				     (const uint8_t *)entries->entrytable, info.size, out);
-	free(entries);
-	return rc;
 }
 
 int xt_legacy_read(int family, const char *table, struct xt_table *out)

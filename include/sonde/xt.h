@@ -41,7 +41,8 @@ struct xt_blob {
 	char name[XT_NAME_LEN];
 	uint8_t revision;
 	uint32_t len;
-	uint8_t *data;           /* owned */
+	uint8_t *data;           /* owned, unless borrowed from the table's raw buffer */
+	bool borrowed;
 };
 
 struct xt_rule {
@@ -78,6 +79,8 @@ struct xt_table {
 	char name[XT_NAME_LEN];
 	struct xt_chain *chains; /* builtins in hook order, then user chains */
 	size_t chain_count, chain_cap;
+	bool sorted;             /* finished: user chains sorted, lookups bisect */
+	uint8_t *raw;            /* legacy: the kernel's entries, which blobs point into */
 };
 
 /* The tables legacy x_tables has in this namespace, in the kernel's order.
@@ -90,6 +93,12 @@ int xt_legacy_read(int family, const char *table, struct xt_table *out);
  * hook_entry/underflow are the offsets from IPT_SO_GET_INFO. */
 int xt_legacy_parse(int family, const char *table, unsigned valid_hooks, const unsigned hook_entry[5],
 		    const unsigned underflow[5], const uint8_t *entries, size_t size, struct xt_table *out);
+/* The same, taking ownership of buffer (malloc'ed), which holds entries:
+ * the rules' blobs point into it instead of being copied.  buffer is freed
+ * on failure too. */
+int xt_legacy_parse_owned(int family, const char *table, unsigned valid_hooks, const unsigned hook_entry[5],
+			  const unsigned underflow[5], uint8_t *buffer, const uint8_t *entries, size_t size,
+			  struct xt_table *out);
 
 void xt_table_free(struct xt_table *t);
 void xt_tables_free(struct xt_table *tables, size_t count);
@@ -98,6 +107,8 @@ struct xt_chain *xt_table_add_chain(struct xt_table *t, const char *name, bool b
 struct xt_chain *xt_table_find_chain(struct xt_table *t, const char *name);
 struct xt_rule *xt_chain_add_rule(struct xt_chain *c);
 int xt_blob_set(struct xt_blob *b, const char *name, uint8_t revision, const void *data, size_t len);
+/* The same without a copy: data must live as long as the table. */
+void xt_blob_borrow(struct xt_blob *b, const char *name, uint8_t revision, const uint8_t *data, size_t len);
 struct xt_blob *xt_rule_add_match(struct xt_rule *r);
 /* Adds the builtin chains a table of that name has and t lacks (policy
  * ACCEPT, no rules), as iptables shows a table nobody filled yet; -ENOENT
