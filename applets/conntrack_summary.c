@@ -29,44 +29,38 @@ static void render_table(struct sonde_out *out, const struct ct_summary *s)
 	out_close_object(out);
 }
 
-static void render_protocols(struct sonde_out *out, const struct ct_summary *s)
+static const char *proto_key(unsigned p, char *buf, size_t size)
 {
-	const char *sep = "";
-	unsigned p;
-
-	out_text(out, "protocols      ");
-	out_open_object(out, "protocols");
-	for (p = 0; p < 256; p++) {
-		char name[16];
-
-		if (!s->per_proto[p])
-			continue;
-		if (strcmp(ct_proto_name((uint8_t)p), "unknown") == 0)
-			snprintf(name, sizeof(name), "proto-%u", p);
-		else
-			snprintf(name, sizeof(name), "%s", ct_proto_name((uint8_t)p));
-		out_text(out, "%s%s %lu", sep, name, s->per_proto[p]);
-		out_print_uint(out, name, NULL, s->per_proto[p]);
-		sep = ", ";
-	}
-	out_close_object(out);
-	out_text(out, "%s\n", *sep ? "" : "(none)");
+	if (strcmp(ct_proto_name((uint8_t)p), "unknown") == 0)
+		snprintf(buf, size, "proto-%u", p);
+	else
+		snprintf(buf, size, "%s", ct_proto_name((uint8_t)p));
+	return buf;
 }
 
-static void render_tcp_states(struct sonde_out *out, const struct ct_summary *s)
+static const char *tcp_state_key(unsigned state, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", state < 10 ? ct_tcp_state_name((uint8_t)state) : "OTHER");
+	return buf;
+}
+
+/* "label  name N, name N": the non-zero counts, as an object in JSON. */
+static void render_counts(struct sonde_out *out, const char *label, const char *key, const unsigned long *counts,
+			  unsigned n, const char *(*name_of)(unsigned, char *, size_t))
 {
 	const char *sep = "";
-	unsigned st;
+	unsigned i;
 
-	out_text(out, "tcp states     ");
-	out_open_object(out, "tcp_states");
-	for (st = 0; st < 11; st++) {
-		const char *name = st < 10 ? ct_tcp_state_name((uint8_t)st) : "OTHER";
+	out_text(out, "%-15s", label);
+	out_open_object(out, key);
+	for (i = 0; i < n; i++) {
+		char name[24];
 
-		if (!s->tcp_states[st])
+		if (!counts[i])
 			continue;
-		out_text(out, "%s%s %lu", sep, name, s->tcp_states[st]);
-		out_print_uint(out, name, NULL, s->tcp_states[st]);
+		name_of(i, name, sizeof(name));
+		out_text(out, "%s%s %lu", sep, name, counts[i]);
+		out_print_uint(out, name, NULL, counts[i]);
 		sep = ", ";
 	}
 	out_close_object(out);
@@ -149,8 +143,8 @@ int ct_run_summary(struct sonde_ctx *ctx, struct ct_config *cfg)
 	out_open_object(ctx->out, NULL);
 	render_table(ctx->out, &summary);
 	out_print_uint(ctx->out, "entries_listed", NULL, summary.entries);
-	render_protocols(ctx->out, &summary);
-	render_tcp_states(ctx->out, &summary);
+	render_counts(ctx->out, "protocols", "protocols", summary.per_proto, 256, proto_key);
+	render_counts(ctx->out, "tcp states", "tcp_states", summary.tcp_states, 11, tcp_state_key);
 	render_unreplied(ctx->out, &summary);
 	render_top(ctx->out, "top_destinations", "top dst", &summary.destinations, false, cfg->top);
 	render_top(ctx->out, "top_sources", "top src", &summary.sources, false, cfg->top);

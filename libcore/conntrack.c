@@ -331,21 +331,29 @@ int ct_parse_msg(const void *msg, size_t len, struct ct_entry *e)
 	return 0;
 }
 
-int ct_parse_cpu_stats(const void *msg, size_t len, struct ct_cpu_stats *stats)
+/* The attributes of a CTNETLINK message of one type; its nfgenmsg too. */
+static int parse_typed(const void *msg, size_t len, unsigned type, struct nfgenmsg *gen, struct ct_attrs *top)
 {
 	const struct nlmsghdr *nlh;
-	struct nfgenmsg gen;
-	struct ct_attrs top;
 	const uint8_t *attrs;
 	size_t attrs_len;
-	unsigned i;
-	int rc = msg_payload(msg, len, &nlh, &gen, &attrs, &attrs_len);
+	int rc = msg_payload(msg, len, &nlh, gen, &attrs, &attrs_len);
 
 	if (rc < 0)
 		return rc;
-	if ((nlh->nlmsg_type & 0xff) != IPCTNL_MSG_CT_GET_STATS_CPU)
+	if ((nlh->nlmsg_type & 0xff) != type)
 		return -ENOMSG;
-	if ((rc = attrs_parse(attrs, attrs_len, &top)) < 0)
+	return attrs_parse(attrs, attrs_len, top);
+}
+
+int ct_parse_cpu_stats(const void *msg, size_t len, struct ct_cpu_stats *stats)
+{
+	struct nfgenmsg gen;
+	struct ct_attrs top;
+	unsigned i;
+	int rc = parse_typed(msg, len, IPCTNL_MSG_CT_GET_STATS_CPU, &gen, &top);
+
+	if (rc < 0)
 		return rc;
 	memset(stats, 0, sizeof(*stats));
 	stats->cpu = ntohs(gen.res_id);
@@ -357,18 +365,11 @@ int ct_parse_cpu_stats(const void *msg, size_t len, struct ct_cpu_stats *stats)
 
 int ct_parse_global_stats(const void *msg, size_t len, struct ct_global_stats *stats)
 {
-	const struct nlmsghdr *nlh;
 	struct nfgenmsg gen;
 	struct ct_attrs top;
-	const uint8_t *attrs;
-	size_t attrs_len;
-	int rc = msg_payload(msg, len, &nlh, &gen, &attrs, &attrs_len);
+	int rc = parse_typed(msg, len, IPCTNL_MSG_CT_GET_STATS, &gen, &top);
 
 	if (rc < 0)
-		return rc;
-	if ((nlh->nlmsg_type & 0xff) != IPCTNL_MSG_CT_GET_STATS)
-		return -ENOMSG;
-	if ((rc = attrs_parse(attrs, attrs_len, &top)) < 0)
 		return rc;
 	memset(stats, 0, sizeof(*stats));
 	stats->has_entries = attr_be32(&top, CTA_STATS_GLOBAL_ENTRIES, &stats->entries);

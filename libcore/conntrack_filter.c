@@ -64,40 +64,43 @@ static bool icmp_matches(const struct ct_filter *f, const struct ct_entry *e)
 
 /* -n/-g as conntrack-tools reads them: a translated address or port in the
  * given direction; with an address (port) given, translated to it. */
+struct nat_test {
+	bool addr_translated, port_translated;
+	bool has_addr, has_port;
+	int family;
+	const uint8_t *want_addr, *got_addr;
+	uint16_t want_port, got_port;
+};
+
+static bool nat_matches(const struct nat_test *t, int family)
+{
+	bool addr_ok = t->has_addr && t->addr_translated && t->family == family &&
+		       memcmp(t->want_addr, t->got_addr, addr_len(family)) == 0;
+	bool port_ok = t->has_port && t->port_translated && t->want_port == t->got_port;
+
+	if (t->has_addr && t->has_port)
+		return addr_ok && port_ok;
+	if (t->has_addr)
+		return addr_ok;
+	if (t->has_port)
+		return port_ok;
+	return t->addr_translated || t->port_translated;
+}
+
 static bool snat_matches(const struct ct_filter *f, const struct ct_entry *e)
 {
-	bool addr_ok = false, port_ok = false;
+	struct nat_test t = { ct_is_snat(e), ct_is_spat(e), f->has_snat_addr, f->has_snat_port, f->snat_family,
+			      f->snat_addr, e->reply.dst, f->snat_port, e->reply.dport };
 
-	if (f->has_snat_addr)
-		addr_ok = ct_is_snat(e) && f->snat_family == e->family &&
-			  memcmp(f->snat_addr, e->reply.dst, addr_len(e->family)) == 0;
-	if (f->has_snat_port)
-		port_ok = ct_is_spat(e) && f->snat_port == e->reply.dport;
-	if (f->has_snat_addr && f->has_snat_port)
-		return addr_ok && port_ok;
-	if (f->has_snat_addr)
-		return addr_ok;
-	if (f->has_snat_port)
-		return port_ok;
-	return ct_is_snat(e) || ct_is_spat(e);
+	return nat_matches(&t, e->family);
 }
 
 static bool dnat_matches(const struct ct_filter *f, const struct ct_entry *e)
 {
-	bool addr_ok = false, port_ok = false;
+	struct nat_test t = { ct_is_dnat(e), ct_is_dpat(e), f->has_dnat_addr, f->has_dnat_port, f->dnat_family,
+			      f->dnat_addr, e->reply.src, f->dnat_port, e->reply.sport };
 
-	if (f->has_dnat_addr)
-		addr_ok = ct_is_dnat(e) && f->dnat_family == e->family &&
-			  memcmp(f->dnat_addr, e->reply.src, addr_len(e->family)) == 0;
-	if (f->has_dnat_port)
-		port_ok = ct_is_dpat(e) && f->dnat_port == e->reply.sport;
-	if (f->has_dnat_addr && f->has_dnat_port)
-		return addr_ok && port_ok;
-	if (f->has_dnat_addr)
-		return addr_ok;
-	if (f->has_dnat_port)
-		return port_ok;
-	return ct_is_dnat(e) || ct_is_dpat(e);
+	return nat_matches(&t, e->family);
 }
 
 static bool meta_matches(const struct ct_filter *f, const struct ct_entry *e)

@@ -72,6 +72,13 @@ static void put_field_u64(struct line *l, const char *key, uint64_t v)
 	put_char(l, ' ');
 }
 
+static void put_field_str(struct line *l, const char *key, const char *v)
+{
+	put_str(l, key);
+	put_str(l, v);
+	put_char(l, ' ');
+}
+
 static void put_ipv4(struct line *l, const uint8_t *a)
 {
 	int i;
@@ -205,18 +212,12 @@ static void put_labels(struct line *l, const struct ct_entry *e, const struct ct
 
 static void put_state(struct line *l, const struct ct_entry *e)
 {
-	if (e->has_tcp_state) {
-		put_str(l, ct_tcp_state_name(e->tcp_state));
-		put_char(l, ' ');
-	}
-	if (e->has_sctp_state) {
-		put_str(l, sctp_state_name(e->sctp_state));
-		put_char(l, ' ');
-	}
-	if (e->has_dccp_state) {
-		put_str(l, dccp_state_name(e->dccp_state));
-		put_char(l, ' ');
-	}
+	if (e->has_tcp_state)
+		put_field_str(l, "", ct_tcp_state_name(e->tcp_state));
+	if (e->has_sctp_state)
+		put_field_str(l, "", sctp_state_name(e->sctp_state));
+	if (e->has_dccp_state)
+		put_field_str(l, "", dccp_state_name(e->dccp_state));
 }
 
 static void put_event_type(struct line *l, enum ct_event_type event)
@@ -248,11 +249,8 @@ static void put_meta(struct line *l, const struct ct_entry *e, unsigned flags, c
 		put_field_u64(l, "mark=", e->mark);
 	if (e->has_secmark)
 		put_field_u64(l, "secmark=", e->secmark);
-	if (e->has_secctx) {
-		put_str(l, "secctx=");
-		put_str(l, e->secctx);
-		put_char(l, ' ');
-	}
+	if (e->has_secctx)
+		put_field_str(l, "secctx=", e->secctx);
 	if (e->has_zone)
 		put_field_u64(l, "zone=", e->zone);
 	if (e->has_ts_start) {
@@ -266,11 +264,8 @@ static void put_meta(struct line *l, const struct ct_entry *e, unsigned flags, c
 		if (e->has_ts_stop)
 			put_ctime(l, "[stop=", e->ts_stop_ns);
 	}
-	if (e->has_helper) {
-		put_str(l, "helper=");
-		put_str(l, e->helper);
-		put_char(l, ' ');
-	}
+	if (e->has_helper)
+		put_field_str(l, "helper=", e->helper);
 	if (e->has_use)
 		put_field_u64(l, "use=", e->use);
 	if ((flags & CT_FMT_ID) && e->has_id)
@@ -376,15 +371,10 @@ static void put_save_proto(struct line *l, const struct ct_entry *e)
 		put_str(l, ct_proto_name(proto));
 		put_char(l, ' ');
 		put_save_ports(l, e, proto == IPPROTO_GRE ? key_opts : port_opts);
-		if (proto == IPPROTO_TCP && e->has_tcp_state) {
-			put_str(l, "--state ");
-			put_str(l, ct_tcp_state_name(e->tcp_state));
-			put_char(l, ' ');
-		} else if (proto == IPPROTO_SCTP && e->has_sctp_state) {
-			put_str(l, "--state ");
-			put_str(l, sctp_state_name(e->sctp_state));
-			put_char(l, ' ');
-		}
+		if (proto == IPPROTO_TCP && e->has_tcp_state)
+			put_field_str(l, "--state ", ct_tcp_state_name(e->tcp_state));
+		else if (proto == IPPROTO_SCTP && e->has_sctp_state)
+			put_field_str(l, "--state ", sctp_state_name(e->sctp_state));
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
