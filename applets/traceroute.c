@@ -24,7 +24,7 @@
 /* A HERE/NEAR wait is never shorter than this: a router's ICMP can lag its
  * forwarding by far more than a fast hop's round trip, most of all on a
  * loaded machine. */
-#define TR_MIN_WAIT_NS 10000000LL
+#define TR_MIN_WAIT_NS 5000000LL
 
 /* -w MAX[,HERE,NEAR] (commas or slashes), as the classic traceroute. */
 static const char *parse_wait(void *config, const char *arg)
