@@ -89,13 +89,15 @@ inns "$SONDE" conntrack -L 2>/dev/null | mask >"$TMP/b"
 cmp -s "$TMP/a" "$TMP/b" && echo "conntrack -L: same entries, same bytes after masking timeouts ($(wc -l <"$TMP/a") lines)" \
 	|| echo "conntrack -L: OUTPUTS DIFFER ($(wc -l <"$TMP/a") vs $(wc -l <"$TMP/b") lines)"
 
-hyperfine -N --warmup 1 --runs 5 --export-markdown "$TMP/list.md" \
-	-n "conntrack -L" "ip netns exec $R conntrack -L -o extended" \
-	-n "sonde conntrack -L" "ip netns exec $R $SONDE conntrack -L -o extended" >/dev/null 2>&1
+# hyperfine runs inside the namespace: `ip netns exec` (a mount namespace
+# and a remount of /sys for every run) would otherwise be most of -C's time.
+inns hyperfine -N --warmup 1 --runs 5 --export-markdown "$TMP/list.md" \
+	-n "conntrack -L" "conntrack -L -o extended" \
+	-n "sonde conntrack -L" "$SONDE conntrack -L -o extended" >/dev/null 2>&1
 cat "$TMP/list.md"
-hyperfine -N --warmup 3 --runs 30 --export-markdown "$TMP/count.md" \
-	-n "conntrack -C" "ip netns exec $R conntrack -C" \
-	-n "sonde conntrack -C" "ip netns exec $R $SONDE conntrack -C" >/dev/null 2>&1
+inns hyperfine -N --warmup 5 --runs 200 --export-markdown "$TMP/count.md" \
+	-n "conntrack -C" "conntrack -C" \
+	-n "sonde conntrack -C" "$SONDE conntrack -C" >/dev/null 2>&1
 cat "$TMP/count.md"
 inns /usr/bin/time -f "%M" conntrack -L >/dev/null 2>"$TMP/rss"
 echo "peak RSS of conntrack -L: $(tail -1 "$TMP/rss") KiB"
