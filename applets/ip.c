@@ -65,6 +65,25 @@ int ip_refuse_write(struct ip_ctx *ctx, const char *word)
 	return 0;
 }
 
+int ip_skip_show(struct ip_ctx *ctx, int *argc, char ***argv)
+{
+	if (*argc > 0 && ip_is_show((*argv)[0])) {
+		(*argc)--;
+		(*argv)++;
+		return 0;
+	}
+	return *argc > 0 ? ip_refuse_write(ctx, (*argv)[0]) : 0;
+}
+
+void ip_host_prefix(const struct sonde_addr *addr, struct sonde_prefix *prefix)
+{
+	memset(prefix, 0, sizeof(*prefix));
+	prefix->family = addr_family(addr);
+	prefix->len = prefix->family == AF_INET ? 32 : 128;
+	memcpy(prefix->bytes, prefix->family == AF_INET ? (const void *)&addr->u.in4.sin_addr
+							: (const void *)&addr->u.in6.sin6_addr, prefix->len / 8);
+}
+
 int ip_bad_arg(struct ip_ctx *ctx, const char *word)
 {
 	sonde_err("%s: unknown argument '%s' (see --help)", ctx->object, word);

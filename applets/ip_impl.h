@@ -46,6 +46,11 @@ bool ip_is_show(const char *word);
 /* For a write command (add, del, flush...): the message and exit code,
  * else 0 when word is not one. */
 int ip_refuse_write(struct ip_ctx *ctx, const char *word);
+/* Skips a leading show/list word, or refuses a write command (returns its
+ * exit code); 0 to go on. */
+int ip_skip_show(struct ip_ctx *ctx, int *argc, char ***argv);
+/* An address as a full-length prefix (for covers tests). */
+void ip_host_prefix(const struct sonde_addr *addr, struct sonde_prefix *prefix);
 /* "unknown argument" / missing value messages; both return the usage code. */
 int ip_bad_arg(struct ip_ctx *ctx, const char *word);
 int ip_need_value(struct ip_ctx *ctx, const char *keyword);

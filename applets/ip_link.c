@@ -254,12 +254,9 @@ static bool addr_wanted(struct ip_ctx *ctx, const struct link_filter *f, const s
 	if (f->permanent && !(addr->flags & IFA_F_PERMANENT))
 		return false;
 	if (f->has_to) {
-		struct sonde_prefix host = { 0 };
+		struct sonde_prefix host;
 
-		host.family = addr->family;
-		host.len = addr->family == AF_INET ? 32 : 128;
-		memcpy(host.bytes, addr->family == AF_INET ? (const void *)&addr->local.u.in4.sin_addr
-							   : (const void *)&addr->local.u.in6.sin6_addr, host.len / 8);
+		ip_host_prefix(&addr->local, &host);
 		if (!ip_prefix_covers(&f->to, &host))
 			return false;
 	}
@@ -436,13 +433,9 @@ static int show_links(struct ip_ctx *ctx, int argc, char **argv, bool do_link)
 
 static int link_or_addr_main(struct ip_ctx *ctx, int argc, char **argv, bool do_link)
 {
-	int rc;
+	int rc = ip_skip_show(ctx, &argc, &argv);
 
-	if (argc > 0 && ip_is_show(argv[0]))
-		return show_links(ctx, argc - 1, argv + 1, do_link);
-	if (argc > 0 && (rc = ip_refuse_write(ctx, argv[0])) != 0)
-		return rc;
-	return show_links(ctx, argc, argv, do_link);
+	return rc ? rc : show_links(ctx, argc, argv, do_link);
 }
 
 int ip_link_main(struct ip_ctx *ctx, int argc, char **argv)

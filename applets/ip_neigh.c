@@ -104,12 +104,9 @@ static int neigh_show_one(const struct netlink_neigh *neigh, void *arg)
 	if (f->router_only && !(neigh->flags & NTF_ROUTER))
 		return 0;
 	if (f->has_to) {
-		struct sonde_prefix host = { 0 };
+		struct sonde_prefix host;
 
-		host.family = neigh->family;
-		host.len = neigh->family == AF_INET ? 32 : 128;
-		memcpy(host.bytes, neigh->family == AF_INET ? (const void *)&neigh->dst.u.in4.sin_addr
-							    : (const void *)&neigh->dst.u.in6.sin6_addr, host.len / 8);
+		ip_host_prefix(&neigh->dst, &host);
 		if (!ip_prefix_covers(&f->to, &host))
 			return 0;
 	}
@@ -173,12 +170,8 @@ int ip_neigh_main(struct ip_ctx *ctx, int argc, char **argv)
 	struct neigh_filter f;
 	int rc;
 
-	if (argc > 0 && ip_is_show(argv[0])) {
-		argc--;
-		argv++;
-	} else if (argc > 0 && (rc = ip_refuse_write(ctx, argv[0])) != 0) {
+	if ((rc = ip_skip_show(ctx, &argc, &argv)) != 0)
 		return rc;
-	}
 	memset(&f, 0, sizeof(f));
 	f.ctx = ctx;
 	f.states = 0xff & ~NUD_NOARP;

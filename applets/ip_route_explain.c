@@ -350,19 +350,14 @@ static void print_neighbour(struct ip_ctx *ctx, const struct netlink_route *answ
 static void flow_init(struct ip_ctx *ctx, const struct netlink_route_query *query, struct flow *flow)
 {
 	char name[32];
-	size_t bytes = addr_family(&query->dst) == AF_INET ? 4 : 16;
 
 	memset(flow, 0, sizeof(*flow));
 	flow->family = addr_family(&query->dst);
-	flow->dst.family = flow->src.family = flow->family;
-	memcpy(flow->dst.bytes, flow->family == AF_INET ? (const void *)&query->dst.u.in4.sin_addr
-							: (const void *)&query->dst.u.in6.sin6_addr, bytes);
-	flow->dst.len = (unsigned)bytes * 8;
-	if (query->has_src) {
-		memcpy(flow->src.bytes, flow->family == AF_INET ? (const void *)&query->src.u.in4.sin_addr
-								: (const void *)&query->src.u.in6.sin6_addr, bytes);
-		flow->src.len = (unsigned)bytes * 8;
-	}
+	ip_host_prefix(&query->dst, &flow->dst);
+	if (query->has_src)
+		ip_host_prefix(&query->src, &flow->src);
+	else
+		flow->src.family = flow->family; /* length 0: no source yet */
 	flow->mark = query->has_mark ? query->mark : 0;
 	flow->uid = query->has_uid ? query->uid : (uint32_t)getuid();
 	/* Locally generated traffic is looked up as if it came in on lo. */

@@ -223,12 +223,8 @@ int ip_rule_main(struct ip_ctx *ctx, int argc, char **argv)
 	struct rule_filter f;
 	int rc;
 
-	if (argc > 0 && ip_is_show(argv[0])) {
-		argc--;
-		argv++;
-	} else if (argc > 0 && (rc = ip_refuse_write(ctx, argv[0])) != 0) {
+	if ((rc = ip_skip_show(ctx, &argc, &argv)) != 0)
 		return rc;
-	}
 	memset(&f, 0, sizeof(f));
 	f.ctx = ctx;
 	if (ctx->family == AF_UNSPEC)
