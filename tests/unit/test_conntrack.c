@@ -38,7 +38,8 @@ static void put(struct msg *m, uint16_t type, const void *data, size_t len)
 	struct nlattr a = { (uint16_t)(NLA_HDRLEN + len), type };
 
 	memcpy(m->buf + m->len, &a, sizeof(a));
-	memcpy(m->buf + m->len + NLA_HDRLEN, data, len);
+	if (len)
+		memcpy(m->buf + m->len + NLA_HDRLEN, data, len);
 	m->len += NLA_ALIGN(NLA_HDRLEN + len);
 }
 
