@@ -95,28 +95,16 @@ static void tr_init(void *config)
 	cfg->wait_near = 10;
 }
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-	char text[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	sonde_err("%s (see --help)", text);
-	return SONDE_EXIT_USAGE;
-}
-
 static int check_options(const struct tr_config *cfg)
 {
 	if (cfg->ipv4 && cfg->ipv6)
-		return usage_error("-4 and -6 exclude each other");
+		return sonde_usage_err("-4 and -6 exclude each other");
 	if (cfg->icmp && cfg->tcp)
-		return usage_error("-I and -T exclude each other");
+		return sonde_usage_err("-I and -T exclude each other");
 	if (cfg->first_ttl > cfg->max_ttl)
-		return usage_error("first hop %d is beyond the last (-m %d)", cfg->first_ttl, cfg->max_ttl);
+		return sonde_usage_err("first hop %d is beyond the last (-m %d)", cfg->first_ttl, cfg->max_ttl);
 	if (cfg->wait_max <= 0)
-		return usage_error("-w: MAX must be above 0");
+		return sonde_usage_err("-w: MAX must be above 0");
 	return 0;
 }
 
@@ -399,7 +387,7 @@ static int set_lengths(struct tr_run *run, const char *len_text)
 		long v = strtol(len_text, &end, 10);
 
 		if (end == len_text || *end || v < 0 || v > 65000)
-			return usage_error("bad packet length '%s'", len_text);
+			return sonde_usage_err("bad packet length '%s'", len_text);
 		len = (int)v;
 	}
 	if (run->method == PROBE_TCP_SYN)
@@ -429,7 +417,7 @@ static int open_engine(struct tr_run *run, struct sonde_addr *source)
 	pc.user = run;
 	if (cfg->source) {
 		if (addr_parse_ip(cfg->source, 0, run->family, source) < 0)
-			return usage_error("-s: not an IPv%c address: '%s'", run->family == AF_INET6 ? '6' : '4',
+			return sonde_usage_err("-s: not an IPv%c address: '%s'", run->family == AF_INET6 ? '6' : '4',
 					   cfg->source);
 		pc.source = source;
 	}

@@ -18,6 +18,19 @@ static const char *method_name(enum probe_method method)
 	}
 }
 
+/* Opens the summary or report object with what was traced and how. */
+static void json_trace_head(struct tr_run *run, const char *type)
+{
+	struct sonde_out *out = run->out;
+
+	out_open_object(out, NULL);
+	out_print_str(out, "type", NULL, type);
+	out_print_str(out, "target", NULL, run->host);
+	out_print_str(out, "address", NULL, run->target_text);
+	out_print_str(out, "method", NULL, method_name(run->method));
+	out_print_str(out, "socket", NULL, probe_sock_kind_name(probe_engine_kind(run->engine)));
+}
+
 static bool reverse_name(const struct sonde_addr *addr, char *name, size_t size)
 {
 	return resolve_reverse(addr, TR_REVERSE_TIMEOUT_MS, name, size) == 0 && name[0];
@@ -131,12 +144,7 @@ void tr_print_summary(struct tr_run *run, int last_ttl)
 	probes = &run->probes[(last_ttl - run->cfg->first_ttl) * run->cfg->queries];
 	for (q = 0; q < run->cfg->queries; q++)
 		reached = reached || probes[q].reached;
-	out_open_object(out, NULL);
-	out_print_str(out, "type", NULL, "summary");
-	out_print_str(out, "target", NULL, run->host);
-	out_print_str(out, "address", NULL, run->target_text);
-	out_print_str(out, "method", NULL, method_name(run->method));
-	out_print_str(out, "socket", NULL, probe_sock_kind_name(probe_engine_kind(run->engine)));
+	json_trace_head(run, "summary");
 	out_print_bool(out, "paris", NULL, run->cfg->paris);
 	out_print_int(out, "hops", NULL, last_ttl);
 	out_print_bool(out, "reached", NULL, reached);
@@ -247,12 +255,7 @@ static void report_json(struct tr_run *run, int last_ttl)
 	char addr_text[ADDR_STRLEN];
 	int ttl;
 
-	out_open_object(out, NULL);
-	out_print_str(out, "type", NULL, "report");
-	out_print_str(out, "target", NULL, run->host);
-	out_print_str(out, "address", NULL, run->target_text);
-	out_print_str(out, "method", NULL, method_name(run->method));
-	out_print_str(out, "socket", NULL, probe_sock_kind_name(probe_engine_kind(run->engine)));
+	json_trace_head(run, "report");
 	out_print_int(out, "rounds", NULL, run->cfg->rounds);
 	out_open_array(out, "hops");
 	for (ttl = run->cfg->first_ttl; ttl <= last_ttl; ttl++) {

@@ -152,6 +152,28 @@ static bool quoted_key(const struct probe_engine *e, const struct pkt_icmp *msg,
 	return false;
 }
 
+/* What a raw socket read carries after the IP header: IPv4 raw sockets
+ * deliver the header (the sender and TTL come from it), IPv6 ones do not
+ * (msg_name and the hop-limit message have them). */
+static bool raw_payload(const struct probe_engine *e, const struct rx_msg *m, uint8_t proto, const uint8_t **data,
+			size_t *len, struct probe_result *result)
+{
+	struct pkt_ip ip;
+
+	result->from = m->from;
+	*data = m->buf;
+	*len = m->len;
+	if (e->cfg.family != AF_INET)
+		return true;
+	if (pkt_parse_ipv4(m->buf, m->len, false, &ip) < 0 || ip.proto != proto)
+		return false;
+	*data = ip.payload;
+	*len = ip.payload_len;
+	result->ttl = ip.ttl;
+	addr_from_bytes(&result->from, AF_INET, ip.src);
+	return true;
+}
+
 /* A raw ICMP socket: IPv4 delivers the IP header, IPv6 does not. */
 static void handle_raw_icmp(struct probe_engine *e, const struct rx_msg *m)
 {
@@ -160,17 +182,9 @@ static void handle_raw_icmp(struct probe_engine *e, const struct rx_msg *m)
 	size_t icmp_len = m->len;
 	struct probe_key key;
 	struct pkt_icmp msg;
-	struct pkt_ip ip;
 
-	result.from = m->from;
-	if (e->cfg.family == AF_INET) {
-		if (pkt_parse_ipv4(m->buf, m->len, false, &ip) < 0 || ip.proto != PKT_PROTO_ICMP)
-			return;
-		icmp = ip.payload;
-		icmp_len = ip.payload_len;
-		result.ttl = ip.ttl;
-		addr_from_bytes(&result.from, AF_INET, ip.src);
-	}
+	if (!raw_payload(e, m, PKT_PROTO_ICMP, &icmp, &icmp_len, &result))
+		return;
 	if (pkt_parse_icmp(e->cfg.family, icmp, icmp_len, &msg) < 0)
 		return;
 	result.reply_len = icmp_len;
@@ -205,17 +219,9 @@ static void handle_raw_tcp(struct probe_engine *e, const struct rx_msg *m)
 	size_t seg_len = m->len;
 	struct pkt_transport t;
 	struct probe_key key;
-	struct pkt_ip ip;
 
-	result.from = m->from;
-	if (e->cfg.family == AF_INET) {
-		if (pkt_parse_ipv4(m->buf, m->len, false, &ip) < 0 || ip.proto != PKT_PROTO_TCP)
-			return;
-		seg = ip.payload;
-		seg_len = ip.payload_len;
-		result.ttl = ip.ttl;
-		addr_from_bytes(&result.from, AF_INET, ip.src);
-	}
+	if (!raw_payload(e, m, PKT_PROTO_TCP, &seg, &seg_len, &result))
+		return;
 	if (pkt_parse_transport(PKT_PROTO_TCP, seg, seg_len, &t) < 0 || !t.tcp_full || !(t.tcp_flags & PKT_TCP_ACK))
 		return;
 	if ((t.tcp_flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == (PKT_TCP_SYN | PKT_TCP_ACK))
