@@ -44,6 +44,9 @@ struct nft_link {
 	uint8_t *buf;            /* NFT_RECV_BUF_SIZE, reused for every datagram */
 	struct chain_ref *chains; /* every chain the chain dump showed */
 	size_t chain_count, chain_cap;
+	struct nft_set *sets;    /* the set dump, until each has its elements */
+	size_t set_count;
+	struct nft_set *current_set; /* whose elements are being dumped */
 };
 
 static int errno_of_nlerr(int nlerr)
@@ -86,9 +89,15 @@ static int on_table(struct nft_link *l, int family, const void *attrs, size_t le
 {
 	struct nft_table t;
 
-	if (nft_parse_table(attrs, len, family, &t) < 0)
+	int rc;
+
+	if (nft_parse_table(attrs, len, family, &t) < 0) {
+		free(t.comment);
 		return -EINVAL;
-	return l->ops->table ? l->ops->table(&t, l->arg) : 0;
+	}
+	rc = l->ops->table ? l->ops->table(&t, l->arg) : 0;
+	free(t.comment);
+	return rc;
 }
 
 static int remember_chain(struct nft_link *l, const struct nft_chain *c)
@@ -133,11 +142,15 @@ static int on_chain(struct nft_link *l, int family, const void *attrs, size_t le
 	struct nft_chain c;
 	int rc;
 
-	if (nft_parse_chain(attrs, len, family, &c) < 0)
+	if (nft_parse_chain(attrs, len, family, &c) < 0) {
+		free(c.comment);
 		return -EINVAL;
-	if ((rc = remember_chain(l, &c)) < 0)
-		return rc;
-	return l->ops->chain ? l->ops->chain(&c, l->arg) : 0;
+	}
+	rc = remember_chain(l, &c);
+	if (rc == 0 && l->ops->chain)
+		rc = l->ops->chain(&c, l->arg);
+	free(c.comment);
+	return rc;
 }
 
 static int on_rule(struct nft_link *l, int family, const void *attrs, size_t len)
@@ -150,6 +163,24 @@ static int on_rule(struct nft_link *l, int family, const void *attrs, size_t len
 	rc = l->ops->rule ? l->ops->rule(&r, l->rule_table, l->rule_chain, l->arg) : 0;
 	nft_rule_free(&r);
 	return rc;
+}
+
+static int on_set(struct nft_link *l, int family, const void *attrs, size_t len)
+{
+	struct nft_set *grown = realloc(l->sets, (l->set_count + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	l->sets = grown;
+	if (nft_parse_set(attrs, len, family, &grown[l->set_count]) < 0)
+		return -EINVAL;
+	l->set_count++;
+	return 0;
+}
+
+static int on_set_elems(struct nft_link *l, const void *attrs, size_t len)
+{
+	return l->current_set ? nft_parse_set_elems(attrs, len, l->current_set) : 0;
 }
 
 static int on_generation(struct nft_link *l, const void *attrs, size_t len)
@@ -178,6 +209,8 @@ static int on_message(struct nft_link *l, const struct nlmsghdr *h)
 	case NFT_MSG_NEWTABLE: return on_table(l, g->nfgen_family, attrs, len);
 	case NFT_MSG_NEWCHAIN: return on_chain(l, g->nfgen_family, attrs, len);
 	case NFT_MSG_NEWRULE: return on_rule(l, g->nfgen_family, attrs, len);
+	case NFT_MSG_NEWSET: return on_set(l, g->nfgen_family, attrs, len);
+	case NFT_MSG_NEWSETELEM: return on_set_elems(l, attrs, len);
 	case NFT_MSG_NEWGEN: return on_generation(l, attrs, len);
 	default: return 0;
 	}
@@ -273,6 +306,56 @@ static int dump_chain_rules(struct nft_link *l, const struct chain_ref *ref)
 	return link_talk(l, msg);
 }
 
+static void forget_sets(struct nft_link *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->set_count; i++)
+		nft_set_free(&l->sets[i]);
+	l->set_count = 0;
+	l->current_set = NULL;
+}
+
+static int dump_set_elems(struct nft_link *l, struct nft_set *set)
+{
+	struct nl_msg *msg = nfnlmsg_alloc_simple(NFNL_SUBSYS_NFTABLES, NFT_MSG_GETSETELEM, NLM_F_DUMP | NLM_F_REQUEST,
+						  (uint8_t)set->family, 0);
+	int rc;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, NFTA_SET_ELEM_LIST_TABLE, set->table) < 0 ||
+	    nla_put_string(msg, NFTA_SET_ELEM_LIST_SET, set->name) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	l->current_set = set;
+	rc = link_talk(l, msg);
+	l->current_set = NULL;
+	return rc;
+}
+
+/* Every set with its elements, handed over one by one. */
+static int dump_sets(struct nft_link *l, int family)
+{
+	size_t i;
+	int rc;
+
+	forget_sets(l);
+	if ((rc = link_request(l, NFT_MSG_GETSET, NLM_F_DUMP, family)) < 0)
+		return rc;
+	for (i = 0; i < l->set_count && !l->interrupted; i++) {
+		rc = dump_set_elems(l, &l->sets[i]);
+		if (rc == -ENOENT)
+			return NFT_RETRY;
+		if (rc < 0)
+			return rc;
+		if (l->ops->set && (rc = l->ops->set(&l->sets[i], l->arg)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* --- the dump ------------------------------------------------------------- */
 
 static int dump_once(struct nft_link *l, int family)
@@ -288,6 +371,8 @@ static int dump_once(struct nft_link *l, int family)
 	before = l->generation;
 	if ((rc = link_request(l, NFT_MSG_GETTABLE, NLM_F_DUMP, family)) < 0 ||
 	    (rc = link_request(l, NFT_MSG_GETCHAIN, NLM_F_DUMP, family)) < 0)
+		return rc;
+	if (l->ops->want_sets && (rc = dump_sets(l, family)) != 0)
 		return rc;
 	for (i = 0; i < l->chain_count && !l->interrupted; i++) {
 		rc = dump_chain_rules(l, &l->chains[i]);
@@ -324,6 +409,8 @@ int nft_dump(int family, const struct nft_dump_ops *ops, void *arg)
 	free(l.buf);
 	forget_chains(&l);
 	free(l.chains);
+	forget_sets(&l);
+	free(l.sets);
 	if (rc == NFT_RETRY)
 		return -EAGAIN;
 	/* A kernel without nf_tables answers the subsystem as unknown. */

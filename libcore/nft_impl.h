@@ -20,10 +20,30 @@ int nft_attr_parse(const void *buf, size_t len, struct nft_attr *tb, unsigned ma
 uint16_t nft_attr_u16(const struct nft_attr *a);
 uint32_t nft_attr_u32(const struct nft_attr *a);
 uint64_t nft_attr_u64(const struct nft_attr *a);
+char *nft_attr_strdup(const struct nft_attr *a);
 void nft_attr_str(const struct nft_attr *a, char *dst, size_t size);
 
 int nft_parse_data(const struct nft_attr *a, struct nft_data *d);
 int nft_parse_expr(const void *buf, size_t len, struct nft_expr *e);
 void nft_expr_free(struct nft_expr *e);
+
+/* nft's datatype numbers (they are nft's, not the kernel's). */
+enum {
+	NFT_TYPE_VERDICT = 1, NFT_TYPE_NFPROTO = 2, NFT_TYPE_INTEGER = 4, NFT_TYPE_STRING = 5,
+	NFT_TYPE_IPADDR = 7, NFT_TYPE_IP6ADDR = 8, NFT_TYPE_ETHERADDR = 9, NFT_TYPE_INET_PROTOCOL = 12,
+	NFT_TYPE_INET_SERVICE = 13, NFT_TYPE_MARK = 19, NFT_TYPE_IFINDEX = 20, NFT_TYPE_UID = 24,
+	NFT_TYPE_GID = 25, NFT_TYPE_CT_STATE = 26, NFT_TYPE_CT_STATUS = 28, NFT_TYPE_FIB_ADDR = 38,
+	NFT_TYPE_IFNAME = 41,
+};
+
+struct nfbuf;
+const char *nft_type_name(uint32_t id);
+size_t nft_type_components(uint32_t type, uint32_t *out, size_t max);
+void nft_print_type(struct nfbuf *out, uint32_t type);
+void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
+void nft_print_verdict(struct nfbuf *out, const struct nft_data *d);
+void nft_print_ct_state(struct nfbuf *out, uint32_t value);
+void nft_print_ct_status(struct nfbuf *out, uint32_t value);
+void nft_print_duration(struct nfbuf *out, const char *label, uint64_t ms);
 
 #endif

@@ -80,7 +80,7 @@ void nft_attr_str(const struct nft_attr *a, char *dst, size_t size)
 	dst[n] = '\0';
 }
 
-static char *nft_attr_strdup(const struct nft_attr *a)
+char *nft_attr_strdup(const struct nft_attr *a)
 {
 	size_t n = strnlen((const char *)a->data, a->len);
 	char *s = malloc(n + 1);
@@ -91,6 +91,8 @@ static char *nft_attr_strdup(const struct nft_attr *a)
 	}
 	return s;
 }
+
+static int set_comment(const struct nft_attr *a, char **comment, uint8_t comment_type);
 
 /* --- data: a value or a verdict ---------------------------------------- */
 
@@ -206,6 +208,55 @@ static int expr_body(struct nft_expr *e, const struct nft_attr *tb)
 		return 0;
 	case NFT_EXPR_LOG:
 		return expr_log(e, tb);
+	case NFT_EXPR_NUMGEN:
+		e->u.numgen.dreg = nft_attr_u32(&tb[NFTA_NG_DREG]);
+		e->u.numgen.modulus = nft_attr_u32(&tb[NFTA_NG_MODULUS]);
+		e->u.numgen.type = nft_attr_u32(&tb[NFTA_NG_TYPE]);
+		e->u.numgen.offset = nft_attr_u32(&tb[NFTA_NG_OFFSET]);
+		return 0;
+	case NFT_EXPR_CT:
+		e->u.ct.dreg = nft_attr_u32(&tb[NFTA_CT_DREG]);
+		e->u.ct.key = nft_attr_u32(&tb[NFTA_CT_KEY]);
+		e->u.ct.is_set = tb[NFTA_CT_SREG].present;
+		e->u.ct.sreg = nft_attr_u32(&tb[NFTA_CT_SREG]);
+		e->u.ct.has_dir = tb[NFTA_CT_DIRECTION].present && tb[NFTA_CT_DIRECTION].len >= 1;
+		e->u.ct.dir = e->u.ct.has_dir ? tb[NFTA_CT_DIRECTION].data[0] : 0;
+		return 0;
+	case NFT_EXPR_FIB:
+		e->u.fib.dreg = nft_attr_u32(&tb[NFTA_FIB_DREG]);
+		e->u.fib.result = nft_attr_u32(&tb[NFTA_FIB_RESULT]);
+		e->u.fib.flags = nft_attr_u32(&tb[NFTA_FIB_FLAGS]);
+		return 0;
+	case NFT_EXPR_NAT:
+		e->u.nat.type = nft_attr_u32(&tb[NFTA_NAT_TYPE]);
+		e->u.nat.family = nft_attr_u32(&tb[NFTA_NAT_FAMILY]);
+		e->u.nat.addr_min = nft_attr_u32(&tb[NFTA_NAT_REG_ADDR_MIN]);
+		e->u.nat.addr_max = nft_attr_u32(&tb[NFTA_NAT_REG_ADDR_MAX]);
+		e->u.nat.proto_min = nft_attr_u32(&tb[NFTA_NAT_REG_PROTO_MIN]);
+		e->u.nat.proto_max = nft_attr_u32(&tb[NFTA_NAT_REG_PROTO_MAX]);
+		e->u.nat.flags = nft_attr_u32(&tb[NFTA_NAT_FLAGS]);
+		return 0;
+	case NFT_EXPR_MASQ:
+	case NFT_EXPR_REDIR:
+		/* NFTA_MASQ_* and NFTA_REDIR_* share their numbers. */
+		e->u.masq.flags = nft_attr_u32(&tb[NFTA_MASQ_FLAGS]);
+		e->u.masq.proto_min = nft_attr_u32(&tb[NFTA_MASQ_REG_PROTO_MIN]);
+		e->u.masq.proto_max = nft_attr_u32(&tb[NFTA_MASQ_REG_PROTO_MAX]);
+		return 0;
+	case NFT_EXPR_REJECT:
+		e->u.reject.type = nft_attr_u32(&tb[NFTA_REJECT_TYPE]);
+		e->u.reject.code = tb[NFTA_REJECT_ICMP_CODE].present && tb[NFTA_REJECT_ICMP_CODE].len ?
+				   tb[NFTA_REJECT_ICMP_CODE].data[0] : 0;
+		return 0;
+	case NFT_EXPR_DYNSET:
+		e->u.dynset.op = nft_attr_u32(&tb[NFTA_DYNSET_OP]);
+		e->u.dynset.sreg_key = nft_attr_u32(&tb[NFTA_DYNSET_SREG_KEY]);
+		e->u.dynset.sreg_data = nft_attr_u32(&tb[NFTA_DYNSET_SREG_DATA]);
+		e->u.dynset.flags = nft_attr_u32(&tb[NFTA_DYNSET_FLAGS]);
+		e->u.dynset.timeout_ms = nft_attr_u64(&tb[NFTA_DYNSET_TIMEOUT]);
+		if (tb[NFTA_DYNSET_SET_NAME].present && !(e->text = nft_attr_strdup(&tb[NFTA_DYNSET_SET_NAME])))
+			return -ENOMEM;
+		return 0;
 	case NFT_EXPR_LOOKUP:
 		e->u.lookup.sreg = nft_attr_u32(&tb[NFTA_LOOKUP_SREG]);
 		e->u.lookup.has_dreg = tb[NFTA_LOOKUP_DREG].present;
@@ -226,6 +277,9 @@ static enum nft_expr_kind expr_kind(const char *name)
 		{ "bitwise", NFT_EXPR_BITWISE }, { "range", NFT_EXPR_RANGE }, { "counter", NFT_EXPR_COUNTER },
 		{ "immediate", NFT_EXPR_IMMEDIATE }, { "match", NFT_EXPR_MATCH }, { "target", NFT_EXPR_TARGET },
 		{ "limit", NFT_EXPR_LIMIT }, { "log", NFT_EXPR_LOG }, { "lookup", NFT_EXPR_LOOKUP },
+		{ "numgen", NFT_EXPR_NUMGEN }, { "ct", NFT_EXPR_CT }, { "fib", NFT_EXPR_FIB }, { "nat", NFT_EXPR_NAT },
+		{ "masq", NFT_EXPR_MASQ }, { "redir", NFT_EXPR_REDIR }, { "reject", NFT_EXPR_REJECT },
+		{ "dynset", NFT_EXPR_DYNSET },
 	};
 	size_t i;
 
@@ -272,6 +326,8 @@ int nft_parse_table(const void *attrs, size_t len, int family, struct nft_table 
 	nft_attr_str(&tb[NFTA_TABLE_NAME], t->name, sizeof(t->name));
 	t->flags = nft_attr_u32(&tb[NFTA_TABLE_FLAGS]);
 	t->handle = nft_attr_u64(&tb[NFTA_TABLE_HANDLE]);
+	if (tb[NFTA_TABLE_USERDATA].present && set_comment(&tb[NFTA_TABLE_USERDATA], &t->comment, 0) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -309,6 +365,8 @@ int nft_parse_chain(const void *attrs, size_t len, int family, struct nft_chain 
 		c->packets = nft_attr_u64(&ctr[NFTA_COUNTER_PACKETS]);
 		c->bytes = nft_attr_u64(&ctr[NFTA_COUNTER_BYTES]);
 	}
+	if (tb[NFTA_CHAIN_USERDATA].present && set_comment(&tb[NFTA_CHAIN_USERDATA], &c->comment, 0) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -403,4 +461,167 @@ void nft_rule_free(struct nft_rule *r)
 	r->exprs = NULL;
 	r->expr_count = 0;
 	r->comment = NULL;
+}
+
+/* --- sets ----------------------------------------------------------------- */
+
+/* Userdata: TLV records; the comment's type depends on the object (7 for
+ * sets, 0 for tables, chains and elements). */
+static int set_comment(const struct nft_attr *a, char **comment, uint8_t comment_type)
+{
+	const uint8_t *p = a->data;
+	size_t left = a->len;
+
+	while (left >= 2) {
+		uint8_t type = p[0], len = p[1];
+
+		if ((size_t)len + 2 > left)
+			return -EINVAL;
+		if (type == comment_type && len > 0) {
+			size_t n = strnlen((const char *)p + 2, len);
+
+			if (!(*comment = malloc(n + 1)))
+				return -ENOMEM;
+			memcpy(*comment, p + 2, n);
+			(*comment)[n] = '\0';
+			return 0;
+		}
+		p += 2 + len;
+		left -= 2 + len;
+	}
+	return 0;
+}
+
+static int set_desc(const struct nft_attr *a, struct nft_set *s)
+{
+	struct nft_attr desc[NFTA_SET_DESC_MAX + 1];
+
+	if (nft_attr_parse(a->data, a->len, desc, NFTA_SET_DESC_MAX) < 0)
+		return -EINVAL;
+	s->has_size = desc[NFTA_SET_DESC_SIZE].present;
+	s->size = nft_attr_u32(&desc[NFTA_SET_DESC_SIZE]);
+	if (desc[NFTA_SET_DESC_CONCAT].present) {
+		const uint8_t *p = desc[NFTA_SET_DESC_CONCAT].data;
+		size_t left = desc[NFTA_SET_DESC_CONCAT].len;
+
+		while (left >= NLA_HDRLEN && s->field_count < sizeof(s->field_len) / sizeof(s->field_len[0])) {
+			struct nlattr elem;
+			struct nft_attr field[NFTA_SET_FIELD_MAX + 1];
+
+			memcpy(&elem, p, sizeof(elem));
+			if (elem.nla_len < NLA_HDRLEN || elem.nla_len > left)
+				return -EINVAL;
+			if (nft_attr_parse(p + NLA_HDRLEN, elem.nla_len - NLA_HDRLEN, field, NFTA_SET_FIELD_MAX) < 0)
+				return -EINVAL;
+			s->field_len[s->field_count++] = nft_attr_u32(&field[NFTA_SET_FIELD_LEN]);
+			if ((size_t)NLA_ALIGN(elem.nla_len) >= left)
+				break;
+			p += NLA_ALIGN(elem.nla_len);
+			left -= NLA_ALIGN(elem.nla_len);
+		}
+	}
+	return 0;
+}
+
+int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s)
+{
+	struct nft_attr tb[NFTA_SET_MAX + 1];
+
+	memset(s, 0, sizeof(*s));
+	if (nft_attr_parse(attrs, len, tb, NFTA_SET_MAX) < 0 || !tb[NFTA_SET_NAME].present || !tb[NFTA_SET_TABLE].present)
+		return -EINVAL;
+	s->family = family;
+	nft_attr_str(&tb[NFTA_SET_TABLE], s->table, sizeof(s->table));
+	nft_attr_str(&tb[NFTA_SET_NAME], s->name, sizeof(s->name));
+	s->flags = nft_attr_u32(&tb[NFTA_SET_FLAGS]);
+	s->key_type = nft_attr_u32(&tb[NFTA_SET_KEY_TYPE]);
+	s->key_len = nft_attr_u32(&tb[NFTA_SET_KEY_LEN]);
+	s->data_type = nft_attr_u32(&tb[NFTA_SET_DATA_TYPE]);
+	s->data_len = nft_attr_u32(&tb[NFTA_SET_DATA_LEN]);
+	s->has_policy = tb[NFTA_SET_POLICY].present;
+	s->policy = nft_attr_u32(&tb[NFTA_SET_POLICY]);
+	s->timeout_ms = nft_attr_u64(&tb[NFTA_SET_TIMEOUT]);
+	s->gc_interval_ms = nft_attr_u32(&tb[NFTA_SET_GC_INTERVAL]);
+	if (tb[NFTA_SET_DESC].present && set_desc(&tb[NFTA_SET_DESC], s) < 0)
+		return -EINVAL;
+	if (tb[NFTA_SET_USERDATA].present && set_comment(&tb[NFTA_SET_USERDATA], &s->comment, 7) < 0) {
+		nft_set_free(s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int set_elem(const uint8_t *buf, size_t len, struct nft_set_elem *e)
+{
+	struct nft_attr tb[NFTA_SET_ELEM_MAX + 1];
+
+	memset(e, 0, sizeof(*e));
+	if (nft_attr_parse(buf, len, tb, NFTA_SET_ELEM_MAX) < 0)
+		return -EINVAL;
+	if (nft_parse_data(&tb[NFTA_SET_ELEM_KEY], &e->key) < 0 || nft_parse_data(&tb[NFTA_SET_ELEM_KEY_END], &e->key_end) < 0 ||
+	    nft_parse_data(&tb[NFTA_SET_ELEM_DATA], &e->data) < 0)
+		return -EINVAL;
+	e->flags = nft_attr_u32(&tb[NFTA_SET_ELEM_FLAGS]);
+	e->timeout_ms = nft_attr_u64(&tb[NFTA_SET_ELEM_TIMEOUT]);
+	e->expiration_ms = nft_attr_u64(&tb[NFTA_SET_ELEM_EXPIRATION]);
+	if (tb[NFTA_SET_ELEM_USERDATA].present && set_comment(&tb[NFTA_SET_ELEM_USERDATA], &e->comment, 0) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static void elem_free(struct nft_set_elem *e)
+{
+	free(e->key.chain);
+	free(e->key_end.chain);
+	free(e->data.chain);
+	free(e->comment);
+}
+
+int nft_parse_set_elems(const void *attrs, size_t len, struct nft_set *s)
+{
+	struct nft_attr tb[NFTA_SET_ELEM_LIST_MAX + 1];
+	const uint8_t *p;
+	size_t left;
+
+	if (nft_attr_parse(attrs, len, tb, NFTA_SET_ELEM_LIST_MAX) < 0)
+		return -EINVAL;
+	if (!tb[NFTA_SET_ELEM_LIST_ELEMENTS].present)
+		return 0;
+	p = tb[NFTA_SET_ELEM_LIST_ELEMENTS].data;
+	left = tb[NFTA_SET_ELEM_LIST_ELEMENTS].len;
+	while (left >= NLA_HDRLEN) {
+		struct nlattr a;
+		struct nft_set_elem *grown;
+
+		memcpy(&a, p, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > left)
+			return -EINVAL;
+		grown = realloc(s->elems, (s->elem_count + 1) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		s->elems = grown;
+		if (set_elem(p + NLA_HDRLEN, a.nla_len - NLA_HDRLEN, &grown[s->elem_count]) < 0) {
+			elem_free(&grown[s->elem_count]);
+			return -EINVAL;
+		}
+		s->elem_count++;
+		if ((size_t)NLA_ALIGN(a.nla_len) >= left)
+			break;
+		p += NLA_ALIGN(a.nla_len);
+		left -= NLA_ALIGN(a.nla_len);
+	}
+	return 0;
+}
+
+void nft_set_free(struct nft_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->elem_count; i++)
+		elem_free(&s->elems[i]);
+	free(s->elems);
+	free(s->comment);
+	s->elems = NULL;
+	s->elem_count = 0;
+	s->comment = NULL;
 }

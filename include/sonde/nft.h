@@ -26,7 +26,8 @@ enum nft_expr_kind {
 	NFT_EXPR_OTHER,        /* kept by name only */
 	NFT_EXPR_META, NFT_EXPR_CMP, NFT_EXPR_PAYLOAD, NFT_EXPR_BITWISE, NFT_EXPR_RANGE,
 	NFT_EXPR_COUNTER, NFT_EXPR_IMMEDIATE, NFT_EXPR_MATCH, NFT_EXPR_TARGET, NFT_EXPR_LIMIT,
-	NFT_EXPR_LOG, NFT_EXPR_LOOKUP,
+	NFT_EXPR_LOG, NFT_EXPR_LOOKUP, NFT_EXPR_NUMGEN, NFT_EXPR_CT, NFT_EXPR_FIB, NFT_EXPR_NAT,
+	NFT_EXPR_MASQ, NFT_EXPR_REDIR, NFT_EXPR_REJECT, NFT_EXPR_DYNSET,
 };
 
 struct nft_data {
@@ -53,6 +54,13 @@ struct nft_expr {
 		struct { uint64_t rate, unit; uint32_t burst, type, flags; } limit;
 		struct { uint32_t group, snaplen, qthreshold, level, flags; bool has_group, has_snaplen, has_level; } log;
 		struct { uint32_t sreg, dreg, flags; bool has_dreg; } lookup; /* set name in text */
+		struct { uint32_t dreg, modulus, type, offset; } numgen;
+		struct { uint32_t dreg, key, sreg; uint8_t dir; bool has_dir, is_set; } ct;
+		struct { uint32_t dreg, result, flags; } fib;
+		struct { uint32_t type, family, addr_min, addr_max, proto_min, proto_max, flags; } nat;
+		struct { uint32_t flags, proto_min, proto_max; } masq; /* masq and redir */
+		struct { uint32_t type; uint8_t code; } reject;
+		struct { uint32_t op, sreg_key, sreg_data, flags; uint64_t timeout_ms; } dynset; /* set in text */
 	} u;
 	struct nft_data data, data2;
 	char xt_name[32];
@@ -66,6 +74,7 @@ struct nft_table {
 	char name[NFT_NAME_LEN];
 	uint32_t flags;
 	uint64_t handle;
+	char *comment;         /* userdata comment, or NULL; freed after the callback */
 };
 
 struct nft_chain {
@@ -82,6 +91,7 @@ struct nft_chain {
 	bool has_counters;
 	uint64_t packets, bytes;
 	char dev[16];          /* netdev family hooks */
+	char *comment;         /* userdata comment, or NULL; freed after the callback */
 };
 
 struct nft_rule {
@@ -92,6 +102,30 @@ struct nft_rule {
 	char *comment;         /* userdata comment, malloc'ed, or NULL */
 };
 
+/* A named or anonymous set, with its elements once they are dumped. */
+struct nft_set_elem {
+	struct nft_data key, key_end, data;
+	uint32_t flags;          /* NFT_SET_ELEM_INTERVAL_END */
+	uint64_t timeout_ms, expiration_ms;
+	char *comment;
+};
+
+struct nft_set {
+	int family;
+	char table[NFT_NAME_LEN];
+	char name[NFT_NAME_LEN];
+	uint32_t flags;          /* NFT_SET_ANONYMOUS, _INTERVAL, _MAP, _TIMEOUT, _CONCAT... */
+	uint32_t key_type, key_len, data_type, data_len, policy;
+	bool has_policy, has_size;
+	uint32_t size;
+	uint64_t timeout_ms, gc_interval_ms;
+	char *comment;
+	uint32_t field_len[NFT_DATA_LEN / 4]; /* concatenation fields (NFTA_SET_DESC_CONCAT) */
+	size_t field_count;
+	struct nft_set_elem *elems;
+	size_t elem_count;
+};
+
 /* One dump, streamed: each object is handed to its callback and freed
  * after it returns (a ruleset of 100,000 rules never sits in memory as
  * expressions).  A callback returns 0 or -errno to stop. */
@@ -99,11 +133,14 @@ struct nft_dump_ops {
 	int (*table)(const struct nft_table *t, void *arg);
 	int (*chain)(const struct nft_chain *c, void *arg);
 	int (*rule)(const struct nft_rule *r, const char *table, const char *chain, void *arg);
+	/* Sets come after chains, each with all its elements (when asked). */
+	int (*set)(struct nft_set *s, void *arg);   /* may take s over (then zero it) */
+	bool want_sets;
 	/* Called before each attempt after the first: forget what came. */
 	void (*restart)(void *arg);
 };
 
-/* Dumps family's tables, then chains, then rules (NFPROTO_UNSPEC: every
+/* Dumps family's tables, then chains, then sets (when want_sets), then rules (NFPROTO_UNSPEC: every
  * family), retrying while the generation moves under the dump. */
 int nft_dump(int family, const struct nft_dump_ops *ops, void *arg);
 
@@ -114,6 +151,32 @@ int nft_parse_chain(const void *attrs, size_t len, int family, struct nft_chain 
 int nft_parse_rule(const void *attrs, size_t len, int family, struct nft_rule *r, char table[NFT_NAME_LEN],
 		   char chain[NFT_NAME_LEN]);
 void nft_rule_free(struct nft_rule *r);
+int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s);
+/* Appends the elements of one NEWSETELEM message to s. */
+int nft_parse_set_elems(const void *attrs, size_t len, struct nft_set *s);
+void nft_set_free(struct nft_set *s);
+
+/* --- nft's syntax (nft 1.0.6) ------------------------------------------------ */
+
+struct nfbuf;
+
+/* What a rule needs besides itself: the family (for names like "ip
+ * saddr") and the sets of its table (anonymous sets print inline). */
+struct nft_print_ctx {
+	int family;
+	struct nft_set *sets;
+	size_t set_count;
+	bool stateless;        /* counters without their values (nft -s) */
+};
+
+/* One rule's statements, without indentation or newline.  Expressions
+ * sonde cannot put back into nft's words are named in a trailing comment. */
+void nft_print_rule(struct nfbuf *out, const struct nft_rule *r, const struct nft_print_ctx *ctx);
+/* A named set or map declaration (tab-indented block, newline-terminated). */
+void nft_print_set(struct nfbuf *out, struct nft_set *s);
+/* "{ a, b }": the elements, sorted, intervals merged. */
+void nft_print_elements(struct nfbuf *out, struct nft_set *s);
+const char *nft_family_name(int family);
 
 /* iptables-nft's tables of family (NFPROTO_IPV4 / _IPV6) translated into
  * xt.h's structs, as iptables-nft itself reads them back.  *tables is

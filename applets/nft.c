@@ -1,0 +1,482 @@
+/* nft, read-only: `list ruleset`, `list tables`, `list table FAMILY NAME`,
+ * `list chain FAMILY TABLE CHAIN`, in nft 1.0.6's syntax, from one
+ * consistent dump of the kernel's nf_tables.  Nothing else: sonde never
+ * changes rules. */
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sonde/applet.h"
+#include "sonde/caps.h"
+#include "sonde/err.h"
+#include "sonde/exitcode.h"
+#include "sonde/nfdecode.h"
+#include "sonde/nft.h"
+
+struct nft_config {
+	bool stateless;          /* -s: no counter values */
+	bool json;               /* -j: nft's spelling of --json */
+};
+
+static const struct sonde_opt nft_options[] = {
+	SONDE_OPT_FLAG("s", "stateless", "omit counter values (as nft -s)", struct nft_config, stateless),
+	SONDE_OPT_FLAG("j", NULL, "JSON output (the same as --json)", struct nft_config, json),
+	SONDE_OPT_END,
+};
+
+/* --- what the dump collects -------------------------------------------- */
+
+struct view_chain {
+	struct nft_chain info;   /* comment moved in, owned */
+	struct nfbuf rules;      /* "\t\trule\n" lines */
+};
+
+struct view_table {
+	int family;
+	char name[NFT_NAME_LEN];
+	uint32_t flags;
+	char *comment;
+	struct nft_set *sets;
+	size_t set_count;
+	struct view_chain *chains;
+	size_t chain_count;
+};
+
+struct view {
+	const struct nft_config *cfg;
+	int family;              /* NFPROTO_UNSPEC: all */
+	const char *table, *chain; /* filters, or NULL */
+	struct view_table *tables;
+	size_t table_count;
+	struct view_table *last_table;
+	struct view_chain *last_chain;
+};
+
+static bool wanted(const struct view *v, int family, const char *table)
+{
+	return (v->family == NFPROTO_UNSPEC || v->family == family) && (!v->table || strcmp(v->table, table) == 0);
+}
+
+static struct view_table *find_table(struct view *v, int family, const char *name)
+{
+	size_t i;
+
+	if (v->last_table && v->last_table->family == family && strcmp(v->last_table->name, name) == 0)
+		return v->last_table;
+	for (i = 0; i < v->table_count; i++)
+		if (v->tables[i].family == family && strcmp(v->tables[i].name, name) == 0)
+			return v->last_table = &v->tables[i];
+	return NULL;
+}
+
+static int on_table(const struct nft_table *t, void *arg)
+{
+	struct view *v = arg;
+	struct view_table *grown;
+
+	if (!wanted(v, t->family, t->name))
+		return 0;
+	grown = realloc(v->tables, (v->table_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	v->tables = grown;
+	v->last_table = NULL;
+	memset(&grown[v->table_count], 0, sizeof(*grown));
+	grown[v->table_count].family = t->family;
+	grown[v->table_count].flags = t->flags;
+	snprintf(grown[v->table_count].name, NFT_NAME_LEN, "%s", t->name);
+	if (t->comment && !(grown[v->table_count].comment = strdup(t->comment)))
+		return -ENOMEM;
+	v->table_count++;
+	return 0;
+}
+
+static int on_chain(const struct nft_chain *c, void *arg)
+{
+	struct view *v = arg;
+	struct view_table *t = find_table(v, c->family, c->table);
+	struct view_chain *grown, *vc;
+
+	if (!t || (v->chain && strcmp(v->chain, c->name) != 0))
+		return 0;
+	grown = realloc(t->chains, (t->chain_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	t->chains = grown;
+	v->last_chain = NULL;
+	vc = &grown[t->chain_count++];
+	memset(vc, 0, sizeof(*vc));
+	vc->info = *c;
+	if (c->comment && !(vc->info.comment = strdup(c->comment)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int on_set(struct nft_set *s, void *arg)
+{
+	struct view *v = arg;
+	struct view_table *t = find_table(v, s->family, s->table);
+	struct nft_set *grown;
+
+	if (!t)
+		return 0;
+	grown = realloc(t->sets, (t->set_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	t->sets = grown;
+	t->sets[t->set_count++] = *s;
+	memset(s, 0, sizeof(*s));
+	return 0;
+}
+
+static struct view_chain *find_chain(struct view *v, struct view_table *t, const char *name)
+{
+	size_t i;
+
+	/* Rules come chain by chain, in the chains' order. */
+	if (v->last_chain && v->last_chain >= t->chains && v->last_chain < t->chains + t->chain_count) {
+		if (strcmp(v->last_chain->info.name, name) == 0)
+			return v->last_chain;
+		if (v->last_chain + 1 < t->chains + t->chain_count && strcmp(v->last_chain[1].info.name, name) == 0)
+			return ++v->last_chain;
+	}
+	for (i = 0; i < t->chain_count; i++)
+		if (strcmp(t->chains[i].info.name, name) == 0)
+			return v->last_chain = &t->chains[i];
+	return NULL;
+}
+
+static int on_rule(const struct nft_rule *r, const char *table, const char *chain, void *arg)
+{
+	struct view *v = arg;
+	struct view_table *t = find_table(v, r->family, table);
+	struct view_chain *c = t ? find_chain(v, t, chain) : NULL;
+	struct nft_print_ctx ctx;
+
+	if (!c)
+		return 0;
+	ctx = (struct nft_print_ctx){ .family = r->family, .sets = t->sets, .set_count = t->set_count,
+				      .stateless = v->cfg->stateless };
+	nfbuf_puts(&c->rules, "\t\t");
+	nft_print_rule(&c->rules, r, &ctx);
+	nfbuf_puts(&c->rules, "\n");
+	return c->rules.failed ? -ENOMEM : 0;
+}
+
+static void view_free(struct view *v)
+{
+	size_t i, j;
+
+	for (i = 0; i < v->table_count; i++) {
+		struct view_table *t = &v->tables[i];
+
+		for (j = 0; j < t->set_count; j++)
+			nft_set_free(&t->sets[j]);
+		for (j = 0; j < t->chain_count; j++) {
+			free(t->chains[j].info.comment);
+			nfbuf_free(&t->chains[j].rules);
+		}
+		free(t->sets);
+		free(t->chains);
+		free(t->comment);
+	}
+	free(v->tables);
+	v->tables = NULL;
+	v->table_count = 0;
+	v->last_table = NULL;
+	v->last_chain = NULL;
+}
+
+static void on_restart(void *arg)
+{
+	view_free(arg);
+}
+
+/* --- printing ------------------------------------------------------------ */
+
+static const char *hook_name(int family, uint32_t hook)
+{
+	static const char *const inet[] = { "prerouting", "input", "forward", "output", "postrouting" };
+
+	if (family == NFPROTO_NETDEV)
+		return hook == 0 ? "ingress" : "egress";
+	return hook < 5 ? inet[hook] : "unknown";
+}
+
+/* nft names the standard priorities, where they apply to the hook. */
+static void print_priority(struct nfbuf *out, int family, uint32_t hook, int32_t prio)
+{
+	bool inet_like = family == NFPROTO_IPV4 || family == NFPROTO_IPV6 || family == NFPROTO_INET;
+
+	if (inet_like) {
+		if (prio == -300) { nfbuf_puts(out, "raw"); return; }
+		if (prio == -150) { nfbuf_puts(out, "mangle"); return; }
+		if (prio == -100 && hook == NF_INET_PRE_ROUTING) { nfbuf_puts(out, "dstnat"); return; }
+		if (prio == 0) { nfbuf_puts(out, "filter"); return; }
+		if (prio == 50) { nfbuf_puts(out, "security"); return; }
+		if (prio == 100 && hook == NF_INET_POST_ROUTING) { nfbuf_puts(out, "srcnat"); return; }
+	} else if (family == NFPROTO_NETDEV && prio == 0) {
+		nfbuf_puts(out, "filter");
+		return;
+	}
+	nfbuf_printf(out, "%d", prio);
+}
+
+static void print_chain(struct nfbuf *out, const struct view_table *t, const struct view_chain *c)
+{
+	const struct nft_chain *ch = &c->info;
+
+	nfbuf_printf(out, "\tchain %s {\n", ch->name);
+	if (ch->comment)
+		nfbuf_printf(out, "\t\tcomment \"%s\"\n", ch->comment);
+	if (ch->base) {
+		nfbuf_printf(out, "\t\ttype %s hook %s", ch->type, hook_name(t->family, ch->hooknum));
+		if (ch->dev[0])
+			nfbuf_printf(out, " device \"%s\"", ch->dev);
+		nfbuf_puts(out, " priority ");
+		print_priority(out, t->family, ch->hooknum, ch->priority);
+		nfbuf_printf(out, "; policy %s;\n", ch->policy == NF_DROP ? "drop" : "accept");
+	}
+	if (c->rules.len)
+		nfbuf_add(out, c->rules.data, c->rules.len);
+	nfbuf_puts(out, "\t}\n");
+}
+
+static void print_table(struct nfbuf *out, struct view_table *t, bool chains_only)
+{
+	const char *sep = "";
+	size_t i;
+
+	nfbuf_printf(out, "table %s %s {\n", nft_family_name(t->family), t->name);
+	if (!chains_only) {
+		if (t->flags & NFT_TABLE_F_DORMANT)
+			nfbuf_puts(out, "\tflags dormant\n");
+		if (t->comment)
+			nfbuf_printf(out, "\tcomment \"%s\"\n", t->comment);
+		for (i = 0; i < t->set_count; i++) {
+			if (t->sets[i].flags & NFT_SET_ANONYMOUS)
+				continue;
+			nfbuf_puts(out, sep);
+			nft_print_set(out, &t->sets[i]);
+			sep = "\n";
+		}
+	}
+	for (i = 0; i < t->chain_count; i++) {
+		nfbuf_puts(out, sep);
+		print_chain(out, t, &t->chains[i]);
+		sep = "\n";
+	}
+	nfbuf_puts(out, "}\n");
+}
+
+static void print_json(struct sonde_out *o, struct view *v)
+{
+	size_t i, j;
+
+	out_open_array(o, NULL);
+	for (i = 0; i < v->table_count; i++) {
+		struct view_table *t = &v->tables[i];
+
+		out_open_object(o, NULL);
+		out_print_str(o, "family", NULL, nft_family_name(t->family));
+		out_print_str(o, "name", NULL, t->name);
+		out_open_array(o, "sets");
+		for (j = 0; j < t->set_count; j++) {
+			struct nfbuf text = { 0 };
+
+			if (t->sets[j].flags & NFT_SET_ANONYMOUS)
+				continue;
+			nft_print_set(&text, &t->sets[j]);
+			out_open_object(o, NULL);
+			out_print_str(o, "name", NULL, t->sets[j].name);
+			out_print_bool(o, "map", NULL, t->sets[j].flags & NFT_SET_MAP);
+			out_print_uint(o, "elements", NULL, t->sets[j].elem_count);
+			out_print_str(o, "text", NULL, text.data ? text.data : "");
+			out_close_object(o);
+			nfbuf_free(&text);
+		}
+		out_close_array(o);
+		out_open_array(o, "chains");
+		for (j = 0; j < t->chain_count; j++) {
+			const struct nft_chain *ch = &t->chains[j].info;
+
+			out_open_object(o, NULL);
+			out_print_str(o, "name", NULL, ch->name);
+			if (ch->base) {
+				out_print_str(o, "type", NULL, ch->type);
+				out_print_str(o, "hook", NULL, hook_name(t->family, ch->hooknum));
+				out_print_int(o, "priority", NULL, ch->priority);
+				out_print_str(o, "policy", NULL, ch->policy == NF_DROP ? "drop" : "accept");
+			}
+			out_open_array(o, "rules");
+			if (t->chains[j].rules.data) {
+				char *line = t->chains[j].rules.data, *end;
+
+				while ((end = strchr(line, '\n'))) {
+					*end = '\0';
+					out_print_str(o, NULL, NULL, line + 2);
+					*end = '\n';
+					line = end + 1;
+				}
+			}
+			out_close_array(o);
+			out_close_object(o);
+		}
+		out_close_array(o);
+		out_close_object(o);
+	}
+	out_close_array(o);
+}
+
+/* --- the command line ------------------------------------------------------ */
+
+static int parse_family(const char *text, int *family)
+{
+	static const struct { const char *name; int family; } families[] = {
+		{ "ip", NFPROTO_IPV4 }, { "ip6", NFPROTO_IPV6 }, { "inet", NFPROTO_INET }, { "arp", NFPROTO_ARP },
+		{ "bridge", NFPROTO_BRIDGE }, { "netdev", NFPROTO_NETDEV },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (strcmp(text, families[i].name) == 0) {
+			*family = families[i].family;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+enum list_what { LIST_RULESET, LIST_TABLES, LIST_TABLE, LIST_CHAIN };
+
+static int parse_command(int argc, char **argv, struct view *v, enum list_what *what)
+{
+	int rest = argc - 2;
+
+	if (argc < 2 || strcmp(argv[0], "list") != 0) {
+		if (argc >= 1 && strcmp(argv[0], "list") != 0)
+			sonde_err("only 'list' is supported: sonde never changes rules (got '%s')", argv[0]);
+		else
+			sonde_err("usage: list ruleset|tables|table [FAMILY] NAME|chain [FAMILY] TABLE CHAIN");
+		return SONDE_EXIT_USAGE;
+	}
+	v->family = NFPROTO_UNSPEC;
+	if (strcmp(argv[1], "ruleset") == 0 && rest <= 1) {
+		*what = LIST_RULESET;
+		if (rest == 1 && parse_family(argv[2], &v->family) < 0)
+			goto bad_family;
+		return 0;
+	}
+	if (strcmp(argv[1], "tables") == 0 && rest <= 1) {
+		*what = LIST_TABLES;
+		if (rest == 1 && parse_family(argv[2], &v->family) < 0)
+			goto bad_family;
+		return 0;
+	}
+	if (strcmp(argv[1], "table") == 0 && (rest == 1 || rest == 2)) {
+		*what = LIST_TABLE;
+		v->family = NFPROTO_IPV4;   /* nft's default family */
+		if (rest == 2 && parse_family(argv[2], &v->family) < 0)
+			goto bad_family;
+		v->table = argv[argc - 1];
+		return 0;
+	}
+	if (strcmp(argv[1], "chain") == 0 && (rest == 2 || rest == 3)) {
+		*what = LIST_CHAIN;
+		v->family = NFPROTO_IPV4;
+		if (rest == 3 && parse_family(argv[2], &v->family) < 0)
+			goto bad_family;
+		v->table = argv[argc - 2];
+		v->chain = argv[argc - 1];
+		return 0;
+	}
+	sonde_err("usage: list ruleset|tables|table [FAMILY] NAME|chain [FAMILY] TABLE CHAIN");
+	return SONDE_EXIT_USAGE;
+bad_family:
+	sonde_err("unknown family '%s' (ip, ip6, inet, arp, bridge, netdev)", argv[2]);
+	return SONDE_EXIT_USAGE;
+}
+
+static int report(int rc)
+{
+	if (rc == -EPERM || rc == -EACCES) {
+		caps_explain_missing(CAP_NET_ADMIN, "reading nf_tables rules", "nothing: the kernel shows rules only to it");
+		return SONDE_EXIT_PRIVILEGE;
+	}
+	if (rc == -EPROTONOSUPPORT) {
+		sonde_err("this kernel has no nf_tables");
+		return SONDE_EXIT_NEGATIVE;
+	}
+	sonde_errno(rc, "cannot read the ruleset");
+	return SONDE_EXIT_NEGATIVE;
+}
+
+static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
+{
+	struct nft_config *cfg = config;
+	struct view v = { .cfg = cfg };
+	struct nft_dump_ops ops = {
+		.table = on_table, .chain = on_chain, .rule = on_rule, .set = on_set, .restart = on_restart,
+	};
+	struct nfbuf out = { 0 };
+	enum list_what what;
+	size_t i;
+	int rc = parse_command(argc, argv, &v, &what);
+
+	if (rc)
+		return rc;
+	if (cfg->json && !ctx->json) {
+		out_init(ctx->out, ctx->out->fp, true);
+		ctx->json = true;
+	}
+	if (!caps_have(CAP_NET_ADMIN))
+		return report(-EPERM);
+	if (what == LIST_TABLES)
+		ops.chain = NULL, ops.rule = NULL;
+	ops.want_sets = what != LIST_TABLES;
+	rc = nft_dump(v.family == NFPROTO_UNSPEC ? NFPROTO_UNSPEC : v.family, &ops, &v);
+	if (rc < 0) {
+		view_free(&v);
+		return report(rc);
+	}
+	if ((what == LIST_TABLE || what == LIST_CHAIN) &&
+	    (v.table_count == 0 || (what == LIST_CHAIN && v.tables[0].chain_count == 0))) {
+		sonde_err("no such %s: %s %s%s%s", what == LIST_TABLE ? "table" : "chain", nft_family_name(v.family),
+			  v.table, v.chain ? " " : "", v.chain ? v.chain : "");
+		view_free(&v);
+		return SONDE_EXIT_NEGATIVE;
+	}
+	if (ctx->json) {
+		print_json(ctx->out, &v);
+	} else {
+		for (i = 0; i < v.table_count; i++) {
+			if (what == LIST_TABLES)
+				nfbuf_printf(&out, "table %s %s\n", nft_family_name(v.tables[i].family), v.tables[i].name);
+			else
+				print_table(&out, &v.tables[i], what == LIST_CHAIN);
+		}
+		if (out.len)
+			fwrite(out.data, 1, out.len, ctx->out->fp);
+	}
+	rc = out.failed ? report(-ENOMEM) : 0;
+	nfbuf_free(&out);
+	view_free(&v);
+	return rc;
+}
+
+const struct sonde_applet applet_nft = {
+	.name = "nft",
+	.summary = "nf_tables rulesets, read-only, in nft's syntax",
+	.usage = "list ruleset [FAMILY]\nlist tables [FAMILY]\nlist table [FAMILY] NAME\nlist chain [FAMILY] TABLE CHAIN",
+	.help_extra = "Reads the kernel's nf_tables in one consistent dump (taken again when the ruleset "
+		      "generation moves under it) and prints it as nft 1.0.6 lists it: tables, chains, rules, sets "
+		      "and maps (verdict maps and concatenations included). Only 'list' exists: sonde never changes rules.",
+	.options = nft_options,
+	.config_size = sizeof(struct nft_config),
+	.min_args = 1,
+	.max_args = -1,
+	.flags = APPLET_ARGS_IN_ORDER,
+	.main = nft_main,
+};

@@ -1,0 +1,442 @@
+/* nft's datatypes and sets in nft 1.0.6's syntax: the names of key and data
+ * types (concatenations included), values printed by type, and set and map
+ * declarations with their elements (sorted, intervals merged back into
+ * prefixes and ranges, lines wrapped the way nft wraps them). */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft_impl.h"
+#include "sonde/nfdecode.h"
+
+#define TYPE_BITS 6
+
+static const struct { uint32_t id; const char *name; uint32_t size; bool host_order; } types[] = {
+	{ NFT_TYPE_VERDICT, "verdict", 4, true }, { NFT_TYPE_NFPROTO, "nf_proto", 1, true },
+	{ NFT_TYPE_INTEGER, "integer", 4, true }, { NFT_TYPE_STRING, "string", 0, false },
+	{ NFT_TYPE_IPADDR, "ipv4_addr", 4, false }, { NFT_TYPE_IP6ADDR, "ipv6_addr", 16, false },
+	{ NFT_TYPE_ETHERADDR, "ether_addr", 6, false }, { NFT_TYPE_INET_PROTOCOL, "inet_proto", 1, false },
+	{ NFT_TYPE_INET_SERVICE, "inet_service", 2, false }, { NFT_TYPE_MARK, "mark", 4, true },
+	{ NFT_TYPE_IFINDEX, "iface_index", 4, true }, { NFT_TYPE_CT_STATE, "ct_state", 4, true },
+	{ NFT_TYPE_IFNAME, "ifname", 16, false }, { NFT_TYPE_UID, "uid", 4, true }, { NFT_TYPE_GID, "gid", 4, true },
+};
+
+const char *nft_type_name(uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].id == id)
+			return types[i].name;
+	return NULL;
+}
+
+/* A concatenated type id holds its components 6 bits each, first highest. */
+size_t nft_type_components(uint32_t type, uint32_t *out, size_t max)
+{
+	uint32_t parts[8];
+	size_t n = 0, i;
+
+	if (type == NFT_DATA_VERDICT) {
+		out[0] = NFT_TYPE_VERDICT;
+		return 1;
+	}
+	while (type && n < 8) {
+		parts[n++] = type & ((1u << TYPE_BITS) - 1);
+		type >>= TYPE_BITS;
+	}
+	for (i = 0; i < n && i < max; i++)
+		out[i] = parts[n - 1 - i];
+	return n < max ? n : max;
+}
+
+void nft_print_type(struct nfbuf *out, uint32_t type)
+{
+	uint32_t parts[8];
+	size_t n = nft_type_components(type, parts, 8), i;
+
+	for (i = 0; i < n; i++) {
+		const char *name = nft_type_name(parts[i]);
+
+		if (i)
+			nfbuf_puts(out, " . ");
+		if (name)
+			nfbuf_puts(out, name);
+		else
+			nfbuf_printf(out, "type_%u", parts[i]);
+	}
+}
+
+static uint32_t type_size(uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].id == id)
+			return types[i].size;
+	return 4;
+}
+
+/* ct state and ct status are flag sets printed by name. */
+static void print_flags(struct nfbuf *out, uint32_t value, const uint32_t *bits, const char *const *names, size_t n)
+{
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(value & bits[i]))
+			continue;
+		nfbuf_printf(out, "%s%s", sep, names[i]);
+		sep = ",";
+		value &= ~bits[i];
+	}
+	if (value || !*sep)
+		nfbuf_printf(out, "%s0x%x", sep, value);
+}
+
+void nft_print_ct_state(struct nfbuf *out, uint32_t value)
+{
+	static const uint32_t bits[] = { 1, 2, 4, 8, 64 };
+	static const char *const names[] = { "invalid", "established", "related", "new", "untracked" };
+
+	print_flags(out, value, bits, names, 5);
+}
+
+void nft_print_ct_status(struct nfbuf *out, uint32_t value)
+{
+	static const uint32_t bits[] = { 1, 2, 4, 8, 16, 32, 512 };
+	static const char *const names[] = { "expected", "seen-reply", "assured", "confirmed", "snat", "dnat", "dying" };
+
+	print_flags(out, value, bits, names, 7);
+}
+
+/* One value of a datatype, from its bytes (network order unless the type
+ * is a host-order one). */
+void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
+{
+	uint32_t host = 0;
+	const char *name;
+
+	if (len >= 4)
+		memcpy(&host, bytes, 4);
+	else if (len == 2)
+		host = (uint32_t)bytes[0] << 8 | bytes[1];
+	else if (len == 1)
+		host = bytes[0];
+	switch (type) {
+	case NFT_TYPE_IPADDR:
+		if (len >= 4)
+			nfbuf_ipv4(out, bytes);
+		return;
+	case NFT_TYPE_IP6ADDR:
+		if (len >= 16)
+			nfbuf_ipv6(out, bytes);
+		return;
+	case NFT_TYPE_INET_PROTOCOL:
+		name = len ? nf_proto_name(bytes[0]) : NULL;
+		if (name && bytes[0])
+			nfbuf_puts(out, name);
+		else
+			nfbuf_printf(out, "%u", len ? bytes[0] : 0);
+		return;
+	case NFT_TYPE_INET_SERVICE:
+		nfbuf_printf(out, "%u", len >= 2 ? (unsigned)bytes[0] << 8 | bytes[1] : 0);
+		return;
+	case NFT_TYPE_MARK:
+		nfbuf_printf(out, "0x%08x", host);
+		return;
+	case NFT_TYPE_CT_STATE:
+		nft_print_ct_state(out, host);
+		return;
+	case NFT_TYPE_IFNAME:
+		nfbuf_printf(out, "\"%.*s\"", (int)strnlen((const char *)bytes, len), (const char *)bytes);
+		return;
+	case NFT_TYPE_NFPROTO:
+		nfbuf_puts(out, host == NFPROTO_IPV4 ? "ipv4" : host == NFPROTO_IPV6 ? "ipv6" : "unknown");
+		return;
+	default:
+		if (len == 4 || len == 1)
+			nfbuf_printf(out, "%u", host);
+		else if (len == 2)
+			nfbuf_printf(out, "%u", host);
+		else
+			nfbuf_printf(out, "0x%02x", len ? bytes[0] : 0);
+		return;
+	}
+}
+
+void nft_print_verdict(struct nfbuf *out, const struct nft_data *d)
+{
+	switch (d->verdict) {
+	case NF_ACCEPT: nfbuf_puts(out, "accept"); break;
+	case NF_DROP: nfbuf_puts(out, "drop"); break;
+	case NF_QUEUE: nfbuf_puts(out, "queue"); break;
+	case NFT_CONTINUE: nfbuf_puts(out, "continue"); break;
+	case NFT_BREAK: nfbuf_puts(out, "break"); break;
+	case NFT_RETURN: nfbuf_puts(out, "return"); break;
+	case NFT_JUMP: nfbuf_printf(out, "jump %s", d->chain ? d->chain : "?"); break;
+	case NFT_GOTO: nfbuf_printf(out, "goto %s", d->chain ? d->chain : "?"); break;
+	default: nfbuf_printf(out, "verdict %d", d->verdict); break;
+	}
+}
+
+/* A key made of one or more components, each padded to 4 bytes. */
+static void print_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *bytes, size_t len)
+{
+	uint32_t parts[8];
+	size_t n = nft_type_components(s->key_type, parts, 8), i, at = 0;
+
+	if (n == 1) {
+		nft_print_value(out, parts[0], bytes, len);
+		return;
+	}
+	for (i = 0; i < n && at < len; i++) {
+		size_t size = i < s->field_count ? s->field_len[i] : type_size(parts[i]);
+
+		if (i)
+			nfbuf_puts(out, " . ");
+		nft_print_value(out, parts[i], bytes + at, size);
+		at += (size + 3) & ~(size_t)3;
+	}
+}
+
+/* nft sorts elements by their value as a number: big-endian types (addresses,
+ * ports) byte by byte from the first, host-order types and concatenations
+ * (which nft holds as one host-order number) from the last byte. */
+static bool sort_from_last_byte;
+
+static int key_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen, i;
+
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	if (!sort_from_last_byte)
+		return memcmp(a, b, n);
+	for (i = n; i-- > 0;)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+static int elem_order(const void *a, const void *b)
+{
+	const struct nft_set_elem *x = a, *y = b;
+	int c = key_compare(x->key.bytes, x->key.len, y->key.bytes, y->key.len);
+
+	if (c)
+		return c;
+	/* An interval's end sorts after a start at the same key. */
+	return (int)(x->flags & NFT_SET_ELEM_INTERVAL_END) - (int)(y->flags & NFT_SET_ELEM_INTERVAL_END);
+}
+
+static bool host_order_key(const struct nft_set *s)
+{
+	uint32_t parts[8];
+	size_t n = nft_type_components(s->key_type, parts, 8), i;
+
+	if (n != 1)
+		return true;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].id == parts[0])
+			return types[i].host_order;
+	return true;
+}
+
+/* How nft separates elements: a few per line for short types, one per line
+ * for the rest (concatenations, maps of them). */
+static const char *element_separator(const struct nft_set *s, size_t *on_line)
+{
+	static const char newline[] = ",\n\t\t\t     ";
+	uint32_t parts[8];
+	size_t n = nft_type_components(s->key_type, parts, 8), per_line;
+
+	if (s->flags & NFT_SET_ANONYMOUS)
+		return ", ";
+	if (n != 1)
+		return newline;
+	switch (parts[0]) {
+	case NFT_TYPE_NFPROTO: case NFT_TYPE_INTEGER: case NFT_TYPE_INET_PROTOCOL: case NFT_TYPE_INET_SERVICE:
+	case NFT_TYPE_MARK: case NFT_TYPE_IFINDEX: case NFT_TYPE_UID: case NFT_TYPE_GID:
+		per_line = 5;
+		break;
+	case NFT_TYPE_IPADDR: case NFT_TYPE_CT_STATE: case NFT_TYPE_CT_STATUS:
+		per_line = 2;
+		break;
+	default:
+		return newline;
+	}
+	if (++*on_line < per_line)
+		return ", ";
+	*on_line = 0;
+	return newline;
+}
+
+/* A range [low, high] of a single-component key as nft shows it: a
+ * prefix when it is one, else low-high. */
+static void print_range(struct nfbuf *out, const struct nft_set *s, const uint8_t *low, const uint8_t *high, size_t len)
+{
+	uint32_t part;
+	size_t bit, prefix = 0;
+	bool is_prefix = true;
+
+	nft_type_components(s->key_type, &part, 1);
+	for (bit = 0; bit < len * 8; bit++) {
+		int lo = low[bit / 8] >> (7 - bit % 8) & 1, hi = high[bit / 8] >> (7 - bit % 8) & 1;
+
+		if (lo == hi && prefix == bit) {
+			prefix++;
+		} else if (!(lo == 0 && hi == 1)) {
+			is_prefix = false;
+			break;
+		}
+	}
+	nft_print_value(out, part, low, len);
+	if (memcmp(low, high, len) == 0)
+		return;
+	if (is_prefix && (part == NFT_TYPE_IPADDR || part == NFT_TYPE_IP6ADDR)) {
+		nfbuf_printf(out, "/%zu", prefix);
+		return;
+	}
+	nfbuf_puts(out, "-");
+	nft_print_value(out, part, high, len);
+}
+
+/* high = end - 1, for the exclusive end an interval element carries. */
+static void end_minus_one(uint8_t *high, const uint8_t *end, size_t len)
+{
+	size_t i = len;
+
+	memcpy(high, end, len);
+	while (i-- > 0)
+		if (high[i]-- != 0)
+			break;
+}
+
+static void print_element_tail(struct nfbuf *out, const struct nft_set *s, const struct nft_set_elem *e)
+{
+	if (e->timeout_ms && e->timeout_ms != s->timeout_ms)
+		nft_print_duration(out, " timeout ", e->timeout_ms);
+	if (e->expiration_ms)
+		nft_print_duration(out, " expires ", e->expiration_ms);
+	if (e->comment)
+		nfbuf_printf(out, " comment \"%s\"", e->comment);
+	if (s->flags & NFT_SET_MAP) {
+		nfbuf_puts(out, " : ");
+		if (e->data.is_verdict) {
+			nft_print_verdict(out, &e->data);
+		} else {
+			uint32_t part;
+
+			nft_type_components(s->data_type, &part, 1);
+			nft_print_value(out, part, e->data.bytes, e->data.len);
+		}
+	}
+}
+
+void nft_print_elements(struct nfbuf *out, struct nft_set *s)
+{
+	size_t i, on_line = 0;
+	const char *sep = "";
+	bool interval = (s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT);
+
+	sort_from_last_byte = host_order_key(s);
+	if (s->elem_count)
+		qsort(s->elems, s->elem_count, sizeof(*s->elems), elem_order);
+	nfbuf_puts(out, "{ ");
+	for (i = 0; i < s->elem_count; i++) {
+		const struct nft_set_elem *e = &s->elems[i];
+
+		if (e->flags & NFT_SET_ELEM_INTERVAL_END)
+			continue;
+		nfbuf_puts(out, sep);
+		if (interval) {
+			uint8_t high[NFT_DATA_LEN];
+			const struct nft_set_elem *end = i + 1 < s->elem_count ? &s->elems[i + 1] : NULL;
+
+			if (end && (end->flags & NFT_SET_ELEM_INTERVAL_END) && end->key.len == e->key.len)
+				end_minus_one(high, end->key.bytes, e->key.len);
+			else
+				memset(high, 0xff, e->key.len);
+			print_range(out, s, e->key.bytes, high, e->key.len);
+		} else {
+			print_key(out, s, e->key.bytes, e->key.len);
+			if (e->key_end.len && memcmp(e->key_end.bytes, e->key.bytes, e->key.len) != 0) {
+				nfbuf_puts(out, "-");
+				print_key(out, s, e->key_end.bytes, e->key_end.len);
+			}
+		}
+		print_element_tail(out, s, e);
+		sep = element_separator(s, &on_line);
+	}
+	nfbuf_puts(out, " }");
+}
+
+void nft_print_duration(struct nfbuf *out, const char *label, uint64_t ms)
+{
+	static const struct { uint64_t ms; char unit; } units[] = {
+		{ 86400000, 'd' }, { 3600000, 'h' }, { 60000, 'm' }, { 1000, 's' },
+	};
+	size_t i;
+
+	nfbuf_puts(out, label);
+	for (i = 0; i < 4; i++) {
+		if (ms >= units[i].ms) {
+			nfbuf_printf(out, "%" PRIu64 "%c", ms / units[i].ms, units[i].unit);
+			ms %= units[i].ms;
+		}
+	}
+	if (ms)
+		nfbuf_printf(out, "%" PRIu64 "ms", ms);
+}
+
+static void set_flags(struct nfbuf *out, const struct nft_set *s)
+{
+	static const struct { uint32_t bit; const char *name; } flags[] = {
+		{ NFT_SET_CONSTANT, "constant" }, { NFT_SET_EVAL, "dynamic" }, { NFT_SET_INTERVAL, "interval" },
+		{ NFT_SET_TIMEOUT, "timeout" },
+	};
+	const char *sep = "\t\tflags ";
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (!(s->flags & flags[i].bit))
+			continue;
+		nfbuf_printf(out, "%s%s", sep, flags[i].name);
+		sep = ",";
+	}
+	if (*sep == ',')
+		nfbuf_puts(out, "\n");
+}
+
+void nft_print_set(struct nfbuf *out, struct nft_set *s)
+{
+	bool map = s->flags & NFT_SET_MAP;
+
+	nfbuf_printf(out, "\t%s %s {\n\t\ttype ", map ? "map" : "set", s->name);
+	nft_print_type(out, s->key_type);
+	if (map) {
+		nfbuf_puts(out, " : ");
+		nft_print_type(out, s->data_type);
+	}
+	nfbuf_puts(out, "\n");
+	if (s->has_size && s->size)
+		nfbuf_printf(out, "\t\tsize %u\n", s->size);
+	set_flags(out, s);
+	if (s->timeout_ms) {
+		nft_print_duration(out, "\t\ttimeout ", s->timeout_ms);
+		nfbuf_puts(out, "\n");
+	}
+	if (s->comment)
+		nfbuf_printf(out, "\t\tcomment \"%s\"\n", s->comment);
+	if (s->elem_count) {
+		nfbuf_puts(out, "\t\telements = ");
+		nft_print_elements(out, s);
+		nfbuf_puts(out, "\n");
+	}
+	nfbuf_puts(out, "\t}\n");
+}
