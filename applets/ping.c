@@ -95,9 +95,9 @@ static int pmtu_mode(const char *text)
 static int check_options(const struct ping_config *cfg)
 {
 	if (cfg->ipv4 && cfg->ipv6)
-		return sonde_usage_err("-4 and -6 exclude each other");
+		return sonde_usage_error("-4 and -6 exclude each other");
 	if (pmtu_mode(cfg->pmtu) == -2)
-		return sonde_usage_err("-M: expected do, dont, want or probe, not '%s'", cfg->pmtu);
+		return sonde_usage_error("-M: expected do, dont, want or probe, not '%s'", cfg->pmtu);
 	if (cfg->interval_secs < PING_MIN_USER_INTERVAL_SECS && geteuid() != 0) {
 		sonde_err("cannot flood: the shortest interval allowed for a user is %g ms",
 			  PING_MIN_USER_INTERVAL_SECS * 1000);
@@ -147,7 +147,7 @@ static int pick_source(const struct ping_run *run, struct sonde_addr *source, bo
 	}
 	if (addr_text) {
 		if (addr_parse_ip(addr_text, 0, run->family, source) < 0)
-			return sonde_usage_err("bad source address '%s' for an IPv%c target", addr_text,
+			return sonde_usage_error("bad source address '%s' for an IPv%c target", addr_text,
 					   run->family == AF_INET6 ? '6' : '4');
 		*have_source = true;
 	}
@@ -453,7 +453,7 @@ static int ping_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		return rc;
 	if (cfg->tcp_port && addr_parse_port(cfg->tcp_port, false, &port) < 0 &&
 	    services_port(cfg->tcp_port, "tcp", &port) < 0)
-		return sonde_usage_err("--tcp: not a port: '%s'", cfg->tcp_port);
+		return sonde_usage_error("--tcp: not a port: '%s'", cfg->tcp_port);
 	sonde_verbosity = cfg->verbose;
 	run.cfg = cfg;
 	run.out = ctx->out;

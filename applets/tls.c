@@ -143,34 +143,28 @@ static void tls_init(void *config)
 	cfg->starttls = STARTTLS_NONE;
 }
 
-static int usage_error(const char *what)
-{
-	sonde_err("%s (see --help)", what);
-	return TLS_EXIT_USAGE;
-}
-
 static int check_combinations(struct tls_config *cfg, int argc)
 {
 	if (cfg->ipv4 && cfg->ipv6)
-		return usage_error("-4 and -6 exclude each other");
+		return sonde_usage_error("-4 and -6 exclude each other");
 	if (cfg->tls12_only && cfg->tls13_only)
-		return usage_error("--tls1.2 and --tls1.3 exclude each other");
+		return sonde_usage_error("--tls1.2 and --tls1.3 exclude each other");
 	if ((cfg->tls12_only || cfg->tls13_only) && (cfg->min_version || cfg->max_version))
-		return usage_error("--tls1.2/--tls1.3 and --min-version/--max-version exclude each other");
+		return sonde_usage_error("--tls1.2/--tls1.3 and --min-version/--max-version exclude each other");
 	if (cfg->tls12_only)
 		cfg->min_version = cfg->max_version = 12;
 	if (cfg->tls13_only)
 		cfg->min_version = cfg->max_version = 13;
 	if (cfg->min_version && cfg->max_version && cfg->min_version > cfg->max_version)
-		return usage_error("--min-version is above --max-version");
+		return sonde_usage_error("--min-version is above --max-version");
 	if (cfg->sni && cfg->no_sni)
-		return usage_error("--sni and --no-sni exclude each other");
+		return sonde_usage_error("--sni and --no-sni exclude each other");
 	if (cfg->key && !cfg->cert)
-		return usage_error("--key needs --cert");
+		return sonde_usage_error("--key needs --cert");
 	if (cfg->connect && argc > 0)
-		return usage_error("give the server either as -connect or as the operand, not both");
+		return sonde_usage_error("give the server either as -connect or as the operand, not both");
 	if (!cfg->connect && argc == 0)
-		return usage_error("missing operand: HOST[:PORT]");
+		return sonde_usage_error("missing operand: HOST[:PORT]");
 	return 0;
 }
 

@@ -98,13 +98,13 @@ static void tr_init(void *config)
 static int check_options(const struct tr_config *cfg)
 {
 	if (cfg->ipv4 && cfg->ipv6)
-		return sonde_usage_err("-4 and -6 exclude each other");
+		return sonde_usage_error("-4 and -6 exclude each other");
 	if (cfg->icmp && cfg->tcp)
-		return sonde_usage_err("-I and -T exclude each other");
+		return sonde_usage_error("-I and -T exclude each other");
 	if (cfg->first_ttl > cfg->max_ttl)
-		return sonde_usage_err("first hop %d is beyond the last (-m %d)", cfg->first_ttl, cfg->max_ttl);
+		return sonde_usage_error("first hop %d is beyond the last (-m %d)", cfg->first_ttl, cfg->max_ttl);
 	if (cfg->wait_max <= 0)
-		return sonde_usage_err("-w: MAX must be above 0");
+		return sonde_usage_error("-w: MAX must be above 0");
 	return 0;
 }
 
@@ -387,7 +387,7 @@ static int set_lengths(struct tr_run *run, const char *len_text)
 		long v = strtol(len_text, &end, 10);
 
 		if (end == len_text || *end || v < 0 || v > 65000)
-			return sonde_usage_err("bad packet length '%s'", len_text);
+			return sonde_usage_error("bad packet length '%s'", len_text);
 		len = (int)v;
 	}
 	if (run->method == PROBE_TCP_SYN)
@@ -417,7 +417,7 @@ static int open_engine(struct tr_run *run, struct sonde_addr *source)
 	pc.user = run;
 	if (cfg->source) {
 		if (addr_parse_ip(cfg->source, 0, run->family, source) < 0)
-			return sonde_usage_err("-s: not an IPv%c address: '%s'", run->family == AF_INET6 ? '6' : '4',
+			return sonde_usage_error("-s: not an IPv%c address: '%s'", run->family == AF_INET6 ? '6' : '4',
 					   cfg->source);
 		pc.source = source;
 	}

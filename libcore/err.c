@@ -80,15 +80,3 @@ void sonde_debug(int level, const char *fmt, ...)
 	sonde_verr(fmt, ap);
 	va_end(ap);
 }
-
-int sonde_usage_err(const char *fmt, ...)
-{
-	char text[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	sonde_err("%s (see --help)", text);
-	return SONDE_EXIT_USAGE;
-}

@@ -20,9 +20,6 @@ __attribute__((format(printf, 2, 3), noreturn)) void sonde_die(int exit_code, co
  * SONDE_EXIT_USAGE, so applets can `return sonde_usage_error(...)`. */
 __attribute__((format(printf, 1, 2))) int sonde_usage_error(const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void sonde_debug(int level, const char *fmt, ...);
-/* "sonde APPLET: MESSAGE (see --help)"; returns SONDE_EXIT_USAGE for the
- * applet to return. */
-__attribute__((format(printf, 1, 2))) int sonde_usage_err(const char *fmt, ...);
 void sonde_verr(const char *fmt, va_list ap);
 
 #endif
