@@ -156,3 +156,64 @@ bool ports_iter_next(const struct port_list *list, struct port_iter *it, uint16_
 	}
 	return false;
 }
+
+bool ports_contains(const struct port_list *list, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+		if (port >= list->ranges[i].low && port <= list->ranges[i].high)
+			return true;
+	return false;
+}
+
+/* One item of a scanner's list into one protocol's list: "-" is every port. */
+static int scan_item(struct port_list *list, const char *item, size_t len, const char *proto,
+		     struct port_error *err)
+{
+	if (!list)
+		return 0;
+	if (len == 1 && item[0] == '-') {
+		int rc = add_range(list, 1, 65535);
+
+		return rc ? refuse(err, rc, "too many port ranges", item, len) : 0;
+	}
+	return parse_item(list, item, len, proto, err);
+}
+
+int ports_parse_scan(struct port_list *tcp, struct port_list *udp, const char *text, struct port_error *err)
+{
+	enum { BOTH, TCP_ONLY, UDP_ONLY } target = BOTH;
+	const char *item = text;
+
+	for (;;) {
+		const char *comma = strchr(item, ',');
+		size_t len = comma ? (size_t)(comma - item) : strlen(item);
+		int rc = 0;
+
+		if (len >= 2 && item[1] == ':' && (item[0] == 'T' || item[0] == 'U')) {
+			target = item[0] == 'T' ? TCP_ONLY : UDP_ONLY;
+			item += 2;
+			len -= 2;
+		}
+		if (target == BOTH && tcp && udp) {
+			/* A name known for one protocol only ("ssh") still counts. */
+			int rc_tcp = scan_item(tcp, item, len, "tcp", err);
+			int rc_udp = scan_item(udp, item, len, "udp", err);
+
+			rc = rc_tcp < 0 && rc_udp < 0 ? rc_tcp : 0;
+			if (rc == 0 && (rc_tcp == -E2BIG || rc_udp == -E2BIG))
+				rc = -E2BIG;
+		} else {
+			if (target != UDP_ONLY)
+				rc = scan_item(tcp, item, len, "tcp", err);
+			if (rc == 0 && target != TCP_ONLY)
+				rc = scan_item(udp, item, len, "udp", err);
+		}
+		if (rc < 0)
+			return rc;
+		if (!comma)
+			return 0;
+		item = comma + 1;
+	}
+}

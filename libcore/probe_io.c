@@ -391,6 +391,16 @@ static const uint8_t *addr_bytes(const struct sonde_addr *addr)
 	return (const uint8_t *)&addr->u.in4.sin_addr;
 }
 
+static bool route_cached(const struct probe_engine *e, const struct sonde_addr *dst)
+{
+	struct sonde_addr same_port = *dst;
+
+	if (!e->cfg.route_per_host)
+		return addr_equal(&e->route_dst, dst);
+	addr_set_port(&same_port, addr_port(&e->route_dst));
+	return addr_equal(&e->route_dst, &same_port);
+}
+
 /* Our source address towards dst: the bound one, or the route's. */
 static int source_for(struct probe_engine *e, const struct sonde_addr *dst, const uint8_t **bytes)
 {
@@ -400,7 +410,7 @@ static int source_for(struct probe_engine *e, const struct sonde_addr *dst, cons
 		*bytes = addr_bytes(e->cfg.source);
 		return 0;
 	}
-	if (!e->route_valid || !addr_equal(&e->route_dst, dst)) {
+	if (!e->route_valid || !route_cached(e, dst)) {
 		rc = probe_route_source(dst, e->cfg.device, &e->route_src);
 		if (rc < 0)
 			return rc;

@@ -47,4 +47,14 @@ void ports_iter_init(struct port_iter *it);
 /* The next port in list order; false at the end. */
 bool ports_iter_next(const struct port_list *list, struct port_iter *it, uint16_t *port);
 
+/* Port lists for a scanner that probes TCP and UDP in one run, as nmap's -p
+ * takes them: "22,80", "U:53,T:443,8000-8100", "-" for every port 1-65535.
+ * An item goes to the protocol of the last "T:" or "U:" prefix before it;
+ * items before any prefix go to both lists given (a NULL list skips them).
+ * Service names are looked up for the list's protocol.  Returns 0 or an
+ * error as ports_parse(). */
+int ports_parse_scan(struct port_list *tcp, struct port_list *udp, const char *text, struct port_error *err);
+/* Is port in the list? */
+bool ports_contains(const struct port_list *list, uint16_t port);
+
 #endif

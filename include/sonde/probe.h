@@ -79,6 +79,10 @@ struct probe_config {
 	uint16_t icmp_id;                /* raw echo identifier; 0: from the pid */
 	probe_result_fn on_result;
 	void *user;
+	/* Raw probes look up their source address once per destination
+	 * address rather than per address and port (a port scan's thousands
+	 * of probes to one host share one route lookup). */
+	bool route_per_host;
 };
 
 struct probe_spec {
@@ -118,6 +122,12 @@ void probe_interrupt(struct probe_engine *engine);
 size_t probe_pending(const struct probe_engine *engine);
 /* Forgets a probe: later replies to it are ignored, its flow may be reused. */
 void probe_release(struct probe_engine *engine, uint32_t probe_id);
+
+/* Sets the receive buffer of the engine's packet sockets (raw TCP, raw
+ * ICMP, UDP) to at least bytes, so a burst of replies to a fast scan is not
+ * dropped by the kernel; beyond rmem_max only with CAP_NET_ADMIN.  Returns
+ * 0 or -errno. */
+int probe_engine_set_rcvbuf(struct probe_engine *engine, int bytes);
 
 /* The source address the kernel would use towards dst (a routing lookup). */
 int probe_route_source(const struct sonde_addr *dst, const char *device, struct sonde_addr *source);

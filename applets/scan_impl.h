@@ -1,0 +1,166 @@
+/* scan's pieces: scan.c (options, targets, the run), scan_discover.c (is the
+ * host up?), scan_ports.c (TCP connect and SYN scans), scan_udp.c (UDP with
+ * ICMP rate-limit pacing), scan_timing.c (RTT, timeouts, the congestion
+ * window), scan_out.c (normal, grepable, XML and JSON output). */
+#ifndef SONDE_SCAN_IMPL_H
+#define SONDE_SCAN_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sonde/addr.h"
+#include "sonde/applet.h"
+#include "sonde/ports.h"
+#include "sonde/probe.h"
+#include "sonde/scan.h"
+
+struct scan_config {
+	bool syn, connect, udp;       /* -sS -sT -sU */
+	bool ping_only, no_ping;      /* -sn -Pn */
+	bool ipv6;                    /* -6 */
+	bool numeric, always_resolve; /* -n -R */
+	const char *ports;            /* -p */
+	bool all_ports;               /* -p- */
+	int top_ports;                /* --top-ports; 0: not given */
+	bool fast;                    /* -F: the top 100 */
+	const char *input_list;       /* -iL */
+	const char *exclude;          /* --exclude */
+	const char *exclude_file;     /* --excludefile */
+	int timing;                   /* -T0..5 */
+	double min_rate, max_rate;    /* probes per second; 0: none */
+	int max_retries;              /* -1: the template's */
+	int64_t host_timeout_ms;      /* 0: none */
+	int64_t scan_delay_ms;        /* 0: none */
+	bool open_only, reason, banner, fallback;
+	int verbose;
+	const char *grepable_file;    /* -oG FILE or - */
+	const char *xml_file;         /* -oX FILE or - */
+};
+
+enum scan_state {
+	SCAN_UNKNOWN = 0,
+	SCAN_OPEN,
+	SCAN_CLOSED,
+	SCAN_FILTERED,
+	SCAN_UNFILTERED,
+	SCAN_OPEN_FILTERED,
+	SCAN_CLOSED_FILTERED,
+	SCAN_STATE_COUNT,
+};
+
+/* Why a port or host is in its state, as nmap's --reason names it. */
+enum scan_reason {
+	REASON_NONE = 0,
+	REASON_SYN_ACK,
+	REASON_RESET,
+	REASON_CONN_REFUSED,
+	REASON_NO_RESPONSE,
+	REASON_PORT_UNREACH,
+	REASON_HOST_UNREACH,
+	REASON_NET_UNREACH,
+	REASON_PROTO_UNREACH,
+	REASON_ADMIN_PROHIBITED,
+	REASON_NET_PROHIBITED,
+	REASON_HOST_PROHIBITED,
+	REASON_UDP_RESPONSE,
+	REASON_ECHO_REPLY,
+	REASON_ARP_RESPONSE,
+	REASON_LOCALHOST,
+	REASON_USER_SET,
+	REASON_ERROR,
+	REASON_COUNT,
+};
+
+enum scan_proto { SCAN_TCP = 0, SCAN_UDP = 1 };
+
+struct scan_port {
+	uint16_t port;
+	uint8_t proto;   /* enum scan_proto */
+	uint8_t state;   /* enum scan_state */
+	uint8_t reason;  /* enum scan_reason */
+	uint8_t ttl;     /* of the reply; 0 unknown */
+	uint8_t silences; /* UDP: probes that certainly had an answer's chance */
+	uint8_t probes;   /* UDP: probes sent */
+};
+
+struct scan_host {
+	struct sonde_addr addr;
+	const char *name;           /* given by the user, or NULL */
+	char *rdns;                 /* reverse lookup (-R or default), malloc'ed */
+	size_t other_addrs;
+	bool up;
+	uint8_t up_reason;          /* enum scan_reason */
+	uint8_t up_ttl;
+	double latency_ms;          /* <0: unknown */
+	bool timed_out;             /* --host-timeout hit */
+	struct scan_port *ports;    /* TCP ports first, then UDP */
+	size_t port_count;
+	size_t tcp_count;           /* ports[0..tcp_count) are TCP */
+	char **banners;             /* --banner: per port index, or NULL */
+	int64_t start_ns, end_ns;
+};
+
+/* Timing: the template's values and what the scan has measured. */
+struct scan_timing {
+	int initial_timeout_ms, min_timeout_ms, max_timeout_ms;
+	int max_retries;            /* the cap */
+	int retries;                /* in use: grows when replies come only on a retry */
+	double srtt_ms, rttvar_ms;
+	bool have_rtt;
+	double cwnd, ssthresh;
+	unsigned cwnd_min, cwnd_max;
+	int64_t last_drop_ns;
+	int64_t send_gap_us;        /* --max-rate / --scan-delay */
+	double min_rate;
+	uint64_t probes_sent, drops;
+};
+
+struct scan_run {
+	const struct scan_config *cfg;
+	struct sonde_out *out;
+	int family;
+	bool raw;                   /* CAP_NET_RAW: raw sockets */
+	struct port_list tcp_ports, udp_ports;
+	struct scan_host *hosts;
+	size_t host_count;
+	struct scan_timing timing;
+	int64_t start_ns;
+	uint8_t cookie_key[16];     /* SYN sequence numbers */
+	FILE *grepable, *xml;
+	bool quiet_text;            /* -oG - or -oX -: stdout is theirs */
+	char command_line[1024];
+	bool interrupted;
+};
+
+/* scan_timing.c */
+void scan_timing_init(struct scan_timing *t, const struct scan_config *cfg, unsigned window_limit);
+int scan_timing_timeout_ms(const struct scan_timing *t);
+/* A first-try answer: RTT sample, window grows. */
+void scan_timing_answer(struct scan_timing *t, int64_t rtt_ns, int attempts);
+/* A probe went out. */
+void scan_timing_sent(struct scan_timing *t);
+unsigned scan_timing_window(const struct scan_timing *t);
+
+/* scan_discover.c: marks hosts up or down. */
+int scan_discover(struct scan_run *run);
+
+/* scan_ports.c: TCP connect (-sT) or SYN (-sS) for one host. */
+int scan_tcp_host(struct scan_run *run, struct scan_host *host, bool syn);
+/* State and reason of an unreachable ICMP error (type, code) for family. */
+enum scan_reason scan_icmp_reason(int family, uint8_t type, uint8_t code);
+/* --banner: reads what open TCP ports volunteer. */
+void scan_read_banners(struct scan_run *run, struct scan_host *host);
+
+/* scan_udp.c */
+int scan_udp_host(struct scan_run *run, struct scan_host *host);
+
+/* scan_out.c */
+const char *scan_state_name(enum scan_state state);
+const char *scan_reason_name(enum scan_reason reason);
+const char *scan_proto_name(enum scan_proto proto);
+void scan_out_start(struct scan_run *run);
+void scan_out_host(struct scan_run *run, const struct scan_host *host);
+void scan_out_end(struct scan_run *run);
+
+#endif

@@ -1,0 +1,188 @@
+/* TCP port scans of one host on the probe engine: connect() probes (-sT,
+ * no privilege) or raw SYNs (-sS).  Probes go out as fast as the
+ * congestion window allows; each answer or timeout becomes a port state
+ * with nmap's meaning:
+ *
+ *   SYN-ACK                      open      syn-ack
+ *   RST                          closed    reset (SYN) / conn-refused (connect)
+ *   ICMP unreachable             filtered  host-unreach, admin-prohibited...
+ *   nothing, after the retries   filtered  no-response
+ *
+ * The kernel answers a SYN-ACK to a raw SYN with a RST (the engine keeps
+ * its source port bound and never listening), so no half-open connection
+ * stays behind; a connect probe that succeeds is closed at once. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "scan_impl.h"
+#include "sonde/clock.h"
+#include "sonde/pkt.h"
+
+/* Replies to a fast scan arrive in bursts: room for a few thousand. */
+#define SCAN_RCVBUF_BYTES (4 << 20)
+#define POLL_SLICE_MS 200
+
+struct tcp_scan {
+	struct scan_run *run;
+	struct scan_host *host;
+	struct probe_engine *engine;
+	bool syn;
+	size_t in_flight;
+};
+
+enum scan_reason scan_icmp_reason(int family, uint8_t type, uint8_t code)
+{
+	if (family == AF_INET6) {
+		if (type != PKT_ICMP6_UNREACH)
+			return REASON_ERROR;
+		switch (code) {
+		case 0: return REASON_NET_UNREACH;
+		case 1: return REASON_ADMIN_PROHIBITED;
+		case 3: return REASON_HOST_UNREACH;
+		case 4: return REASON_PORT_UNREACH;
+		default: return REASON_ADMIN_PROHIBITED;
+		}
+	}
+	if (type != PKT_ICMP_UNREACH)
+		return REASON_ERROR;
+	switch (code) {
+	case 0: return REASON_NET_UNREACH;
+	case 1: return REASON_HOST_UNREACH;
+	case 2: return REASON_PROTO_UNREACH;
+	case 3: return REASON_PORT_UNREACH;
+	case 9: return REASON_NET_PROHIBITED;
+	case 10: return REASON_HOST_PROHIBITED;
+	default: return REASON_ADMIN_PROHIBITED;
+	}
+}
+
+static enum scan_reason local_error_reason(int error)
+{
+	switch (error) {
+	case -EHOSTUNREACH: return REASON_HOST_UNREACH;
+	case -ENETUNREACH: return REASON_NET_UNREACH;
+	case -ETIMEDOUT: return REASON_NO_RESPONSE;
+	case -EACCES:
+	case -EPERM: return REASON_ADMIN_PROHIBITED;
+	}
+	return REASON_ERROR;
+}
+
+static void classify(struct tcp_scan *s, struct scan_port *port, const struct probe_result *r)
+{
+	port->ttl = r->ttl > 0 && r->ttl < 256 ? (uint8_t)r->ttl : 0;
+	switch (r->outcome) {
+	case PROBE_REPLY:
+		port->state = SCAN_OPEN;
+		port->reason = REASON_SYN_ACK;
+		break;
+	case PROBE_REFUSED:
+		port->state = SCAN_CLOSED;
+		port->reason = s->syn ? REASON_RESET : REASON_CONN_REFUSED;
+		break;
+	case PROBE_ICMP_ERROR:
+		port->state = SCAN_FILTERED;
+		port->reason = scan_icmp_reason(s->run->family, r->icmp_type, r->icmp_code);
+		break;
+	case PROBE_LOCAL_ERROR:
+		port->state = SCAN_FILTERED;
+		port->reason = local_error_reason(r->error);
+		break;
+	case PROBE_TIMEOUT:
+		port->state = SCAN_FILTERED;
+		port->reason = REASON_NO_RESPONSE;
+		break;
+	}
+}
+
+static void on_tcp_result(void *user, uint32_t probe_id, void *probe_user, const struct probe_result *r)
+{
+	struct tcp_scan *s = user;
+	struct scan_port *port = &s->host->ports[(uintptr_t)probe_user];
+
+	if (r->duplicate)
+		return;
+	classify(s, port, r);
+	if (r->outcome == PROBE_REPLY || r->outcome == PROBE_REFUSED || r->outcome == PROBE_ICMP_ERROR)
+		scan_timing_answer(&s->run->timing, r->rtt_ns, r->attempts);
+	probe_release(s->engine, probe_id);
+	s->in_flight--;
+}
+
+static int open_engine(struct tcp_scan *s)
+{
+	struct probe_config cfg = {
+		.family = s->run->family,
+		.method = s->syn ? PROBE_TCP_SYN : PROBE_TCP_CONNECT,
+		.pmtu_disc = -1,
+		.send_gap_us = s->run->timing.send_gap_us,
+		.on_result = on_tcp_result,
+		.user = s,
+		.route_per_host = true,
+	};
+	int rc = probe_engine_open(&cfg, &s->engine);
+
+	if (rc == 0 && s->syn)
+		probe_engine_set_rcvbuf(s->engine, SCAN_RCVBUF_BYTES);
+	return rc;
+}
+
+static int submit_port(struct tcp_scan *s, size_t index)
+{
+	struct scan_timing *t = &s->run->timing;
+	struct probe_spec spec = { 0 };
+	uint32_t probe_id;
+	int rc;
+
+	spec.dst = s->host->addr;
+	addr_set_port(&spec.dst, s->host->ports[index].port);
+	/* The sequence number's low half: a keyed hash of the 4-tuple, so a
+	 * forged or stray RST does not match by chance. */
+	spec.token = (uint16_t)scan_tcp_cookie(s->run->cookie_key, &spec.dst, probe_engine_local_id(s->engine));
+	spec.timeout_ms = scan_timing_timeout_ms(t);
+	spec.retries = t->retries;
+	spec.user = (void *)(uintptr_t)index;
+	s->in_flight++;
+	rc = probe_submit(s->engine, &spec, &probe_id);
+	if (rc < 0) {
+		s->in_flight--;
+		return rc;
+	}
+	scan_timing_sent(t);
+	return 0;
+}
+
+static bool host_expired(const struct scan_run *run, const struct scan_host *host)
+{
+	return run->cfg->host_timeout_ms > 0 && mono_ns() - host->start_ns > run->cfg->host_timeout_ms * 1000000;
+}
+
+int scan_tcp_host(struct scan_run *run, struct scan_host *host, bool syn)
+{
+	struct tcp_scan s = { .run = run, .host = host, .syn = syn };
+	size_t next = 0;
+	int rc = open_engine(&s);
+
+	if (rc < 0)
+		return rc;
+	/* TCP ports come first in host->ports. */
+	while (!run->interrupted) {
+		while (next < host->tcp_count && s.in_flight < scan_timing_window(&run->timing)) {
+			rc = submit_port(&s, next++);
+			if (rc < 0)
+				break;
+		}
+		if (rc < 0 || (s.in_flight == 0 && next >= host->tcp_count))
+			break;
+		if (host_expired(run, host)) {
+			host->timed_out = true;
+			break;
+		}
+		rc = probe_poll(s.engine, POLL_SLICE_MS);
+		if (rc == -EINTR)
+			rc = 0;
+	}
+	probe_engine_close(s.engine);
+	return rc;
+}
