@@ -418,3 +418,97 @@ int nft_dump(int family, const struct nft_dump_ops *ops, void *arg)
 		return -EPROTONOSUPPORT;
 	return rc;
 }
+
+/* --- targeted reads ----------------------------------------------------------- */
+
+struct nft_session {
+	struct nft_link link;
+	struct nft_dump_ops ops;
+	int (*rule_fn)(const struct nft_rule *r, void *arg);
+	void *rule_arg;
+};
+
+static int session_rule(const struct nft_rule *r, const char *table, const char *chain, void *arg)
+{
+	struct nft_session *s = arg;
+
+	(void)table;
+	(void)chain;
+	return s->rule_fn ? s->rule_fn(r, s->rule_arg) : 0;
+}
+
+int nft_session_open(struct nft_session **out)
+{
+	struct nft_session *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	s->ops.rule = session_rule;
+	s->link.ops = &s->ops;
+	s->link.arg = s;
+	if ((rc = link_open(&s->link)) < 0) {
+		free(s->link.buf);
+		free(s);
+		return rc == -EOPNOTSUPP ? -EPROTONOSUPPORT : rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void nft_session_close(struct nft_session *s)
+{
+	if (!s)
+		return;
+	nl_socket_free(s->link.sk);
+	free(s->link.buf);
+	forget_chains(&s->link);
+	free(s->link.chains);
+	forget_sets(&s->link);
+	free(s->link.sets);
+	free(s);
+}
+
+int nft_session_generation(struct nft_session *s, uint32_t *generation)
+{
+	int rc = link_request(&s->link, NFT_MSG_GETGEN, 0, NFPROTO_UNSPEC);
+
+	*generation = s->link.generation;
+	return rc;
+}
+
+int nft_session_rules(struct nft_session *s, int family, const char *table, const char *chain,
+		      int (*fn)(const struct nft_rule *r, void *arg), void *arg)
+{
+	struct chain_ref ref = { .family = family, .table = (char *)table, .chain = (char *)chain };
+	int rc;
+
+	s->rule_fn = fn;
+	s->rule_arg = arg;
+	rc = dump_chain_rules(&s->link, &ref);
+	s->rule_fn = NULL;
+	return rc;
+}
+
+int nft_session_set(struct nft_session *s, int family, const char *table, const char *name, struct nft_set *out)
+{
+	struct nl_msg *msg = nfnlmsg_alloc_simple(NFNL_SUBSYS_NFTABLES, NFT_MSG_GETSET, NLM_F_REQUEST, (uint8_t)family, 0);
+	int rc;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, NFTA_SET_TABLE, table) < 0 || nla_put_string(msg, NFTA_SET_NAME, name) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	forget_sets(&s->link);
+	if ((rc = link_talk(&s->link, msg)) < 0)
+		return rc;
+	if (s->link.set_count != 1)
+		return -ENOENT;
+	if ((rc = dump_set_elems(&s->link, &s->link.sets[0])) < 0)
+		return rc;
+	*out = s->link.sets[0];
+	s->link.set_count = 0;
+	return 0;
+}

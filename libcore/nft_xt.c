@@ -398,9 +398,8 @@ static bool xlate_expr(struct xlate *x, const struct nft_expr *e)
 static int on_rule(const struct nft_rule *nr, const char *table, const char *chain, void *arg)
 {
 	struct xt_collect *c = arg;
-	struct xlate x = { .family = c->family, .ports_match = -1 };
 	struct xt_chain *xc;
-	size_t i;
+	size_t i = 0;
 
 	if (nr->family != c->family)
 		return 0;
@@ -420,8 +419,17 @@ static int on_rule(const struct nft_rule *nr, const char *table, const char *cha
 		snprintf(c->last_table, sizeof(c->last_table), "%.31s", table);
 		snprintf(c->last_chain_name, sizeof(c->last_chain_name), "%s", chain);
 	}
-	if (!(x.r = xt_chain_add_rule(xc)))
-		return -ENOMEM;
+	struct xt_rule *r = xt_chain_add_rule(xc);
+
+	(void)i;
+	return r ? nft_xt_rule(nr, c->family, r) : -ENOMEM;
+}
+
+int nft_xt_rule(const struct nft_rule *nr, int family, struct xt_rule *out)
+{
+	struct xlate x = { .family = family, .ports_match = -1, .r = out };
+	size_t i;
+
 	for (i = 0; i < nr->expr_count; i++)
 		if (!xlate_expr(&x, &nr->exprs[i]))
 			not_translated(&x, nr->exprs[i].name);

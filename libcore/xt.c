@@ -183,7 +183,7 @@ void xt_table_finish(struct xt_table *t)
 	}
 }
 
-static void rule_free(struct xt_rule *r)
+void xt_rule_release(struct xt_rule *r)
 {
 	size_t i;
 
@@ -194,6 +194,12 @@ static void rule_free(struct xt_rule *r)
 	if (!r->target.borrowed)
 		free(r->target.data);
 	free(r->untranslated);
+	memset(r, 0, sizeof(*r));
+}
+
+static void rule_free(struct xt_rule *r)
+{
+	xt_rule_release(r);
 }
 
 void xt_table_free(struct xt_table *t)

@@ -182,5 +182,22 @@ const char *nft_family_name(int family);
  * xt.h's structs, as iptables-nft itself reads them back.  *tables is
  * malloc'ed; free with xt_tables_free. */
 int nft_xt_read(int family, struct xt_table **tables, size_t *count);
+/* One rule read back as iptables-nft would (out zero-filled by the caller;
+ * free with the table it goes into, or xt_rule_release). */
+int nft_xt_rule(const struct nft_rule *nr, int family, struct xt_rule *out);
+
+/* --- targeted reads ---------------------------------------------------------
+ * For one object among many (one chain's rules, one set), without dumping
+ * the whole ruleset: a session on one socket, and the generation to tell
+ * whether what was read across several requests is one ruleset. */
+struct nft_session;
+int nft_session_open(struct nft_session **s);
+void nft_session_close(struct nft_session *s);
+int nft_session_generation(struct nft_session *s, uint32_t *generation);
+/* The rules of one chain, in order; -ENOENT when there is no such chain. */
+int nft_session_rules(struct nft_session *s, int family, const char *table, const char *chain,
+		      int (*fn)(const struct nft_rule *r, void *arg), void *arg);
+/* One set or map with its elements (free with nft_set_free); -ENOENT. */
+int nft_session_set(struct nft_session *s, int family, const char *table, const char *name, struct nft_set *out);
 
 #endif

@@ -101,6 +101,8 @@ int xt_legacy_parse_owned(int family, const char *table, unsigned valid_hooks, c
 			  struct xt_table *out);
 
 void xt_table_free(struct xt_table *t);
+/* Frees what one rule holds (its blobs, its text), not the rule itself. */
+void xt_rule_release(struct xt_rule *r);
 void xt_tables_free(struct xt_table *tables, size_t count);
 /* Helpers for builders (legacy parser, nft translation). */
 struct xt_chain *xt_table_add_chain(struct xt_table *t, const char *name, bool builtin);
