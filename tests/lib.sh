@@ -110,6 +110,11 @@ lab_ns() {
 	ip netns add "$full" || { echo "Bail out! cannot create namespace $full"; exit 1; }
 	LAB_NAMESPACES+=("$full")
 	ip -n "$full" link set lo up
+	# Tools run with `ip netns exec` would otherwise ask the host's nameserver
+	# (unreachable from the lab: each lookup waits for its timeout).  Loopback
+	# answers at once with "refused"; lab_resolv_conf replaces this.
+	mkdir -p "/etc/netns/$full"
+	echo "nameserver 127.0.0.1" >"/etc/netns/$full/resolv.conf"
 }
 
 _lab_link_count=0
