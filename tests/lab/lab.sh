@@ -1,0 +1,108 @@
+# tests/lab/lab.sh — the network-namespace lab, sourced by tests/lib.sh.
+#
+#   lab_ns NAME                  a namespace with lo up; `ns NAME` prints its real name
+#   lab_link NS1 ADDR1 NS2 ADDR2 [ADDR1b ADDR2b]   a veth pair between two namespaces
+#   lab_exec NS CMD... / lab_run NS CMD...         run inside NS (lab_run captures OUT/ERR/RC)
+#   lab_bg NS CMD...             start a server inside NS; stopped by lab_down
+#   lab_wait_listen NS PORT [udp]
+#   lab_resolv_conf NS TEXT      what /etc/resolv.conf holds for `ip netns exec NS`
+#   lab_down                     stops servers, deletes namespaces (tests/lib.sh traps EXIT)
+#
+# Safety: lab namespaces hold only lo and the veth links a test makes; they
+# have no route out, so nothing sent inside them leaves the machine.
+
+ns() { echo "$LAB_ID-$1"; }
+
+lab_ns() {
+	local full
+	full=$(ns "$1")
+	ip netns add "$full" || { echo "Bail out! cannot create namespace $full"; exit 1; }
+	LAB_NAMESPACES+=("$full")
+	ip -n "$full" link set lo up
+	# Tools run with `ip netns exec` would otherwise ask the host's nameserver
+	# (unreachable from the lab: each lookup waits for its timeout).  Loopback
+	# answers at once with "refused"; lab_resolv_conf replaces this.
+	mkdir -p "/etc/netns/$full"
+	echo "nameserver 127.0.0.1" >"/etc/netns/$full/resolv.conf"
+}
+
+_lab_link_count=0
+# lab_link NS1 ADDR1 NS2 ADDR2 [ADDR1b ADDR2b]: veth NS1:vethN <-> NS2:vethN,
+# with the given addresses (e.g. 10.9.0.1/24 10.9.0.2/24), optional second
+# addresses (IPv6) after them.
+lab_link() {
+	local a b ifname
+	a=$(ns "$1"); b=$(ns "$3")
+	ifname="veth$_lab_link_count"
+	_lab_link_count=$((_lab_link_count + 1))
+	ip -n "$a" link add "$ifname" type veth peer name "$ifname" netns "$b" || return 1
+	ip -n "$a" addr add "$2" dev "$ifname"
+	ip -n "$b" addr add "$4" dev "$ifname"
+	if [ $# -ge 6 ]; then
+		ip -n "$a" addr add "$5" dev "$ifname" nodad
+		ip -n "$b" addr add "$6" dev "$ifname" nodad
+	fi
+	ip -n "$a" link set "$ifname" up
+	ip -n "$b" link set "$ifname" up
+}
+
+lab_exec() {
+	local n
+	n=$(ns "$1"); shift
+	ip netns exec "$n" timeout -k 5 "$CMD_TIMEOUT" "$@"
+}
+
+# lab_run NS CMD...: run inside NS, capturing OUT/ERR/RC like run.
+lab_run() {
+	local n
+	n=$(ns "$1"); shift
+	run ip netns exec "$n" "$@"
+}
+
+lab_bg() {
+	local n
+	n=$(ns "$1"); shift
+	ip netns exec "$n" "$@" </dev/null >>"$LAB_TMP/bg.log" 2>&1 &
+	LAB_PIDS+=($!)
+	LAST_BG_PID=$!
+}
+
+lab_wait_listen() { # NS PORT [udp]
+	local n flag=-ltnH i
+	n=$(ns "$1")
+	[ "${3:-tcp}" = udp ] && flag=-lunH
+	for i in $(seq 1 100); do
+		ip netns exec "$n" ss $flag "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.05
+	done
+	diag "nothing listens on port $2 in $1"
+	return 1
+}
+
+# lab_resolv_conf NS TEXT: what /etc/resolv.conf holds for `ip netns exec NS`.
+lab_resolv_conf() {
+	local n
+	n=$(ns "$1")
+	mkdir -p "/etc/netns/$n"
+	printf '%s\n' "$2" >"/etc/netns/$n/resolv.conf"
+}
+
+lab_down() {
+	local pid n
+	for pid in "${LAB_PIDS[@]+"${LAB_PIDS[@]}"}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	sleep 0.1
+	for pid in "${LAB_PIDS[@]+"${LAB_PIDS[@]}"}"; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	for n in "${LAB_NAMESPACES[@]+"${LAB_NAMESPACES[@]}"}"; do
+		# Anything still running inside (a server's children) goes too.
+		ip netns pids "$n" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+		ip netns del "$n" 2>/dev/null
+		rm -rf "/etc/netns/$n"
+	done
+	rm -rf "$LAB_TMP"
+}
+
