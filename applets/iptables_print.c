@@ -163,9 +163,10 @@ void iptables_print_save(struct iptables_view *v, const struct xt_table *t, cons
 	for (i = 0; i < t->chain_count; i++) {
 		const struct xt_chain *c = &t->chains[i];
 
+		/* Policy counters are shown with or without -c, as iptables-save does. */
 		if (c->builtin)
-			fprintf(v->fp, ":%s %s [%" PRIu64 ":%" PRIu64 "]\n", c->name, verdict_name(c->policy),
-				v->cfg->counters ? c->packets : 0, v->cfg->counters ? c->bytes : 0);
+			fprintf(v->fp, ":%s %s [%" PRIu64 ":%" PRIu64 "]\n", c->name, verdict_name(c->policy), c->packets,
+				c->bytes);
 		else
 			fprintf(v->fp, ":%s - [0:0]\n", c->name);
 	}

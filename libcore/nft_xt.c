@@ -478,7 +478,8 @@ int nft_xt_read(int family, struct xt_table **tables, size_t *count)
 		on_restart(&c);
 		return rc;
 	}
-	qsort(c.tables, c.count, sizeof(*c.tables), table_order);
+	if (c.count)
+		qsort(c.tables, c.count, sizeof(*c.tables), table_order);
 	for (i = 0; i < c.count; i++) {
 		if ((rc = xt_table_complete_builtins(&c.tables[i])) < 0) {
 			on_restart(&c);
