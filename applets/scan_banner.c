@@ -14,6 +14,8 @@
 #define CONNECT_TIMEOUT_MS 2000
 /* How long a service gets to speak first, and to answer the HEAD. */
 #define GREETING_WAIT_MS 1500
+/* A web server rarely speaks first: a short wait before the HEAD. */
+#define WEB_GREETING_WAIT_MS 200
 
 static const uint16_t web_ports[] = { 80, 81, 591, 3000, 5000, 8000, 8008, 8080, 8081, 8088, 8888, 9090 };
 
@@ -68,7 +70,7 @@ static char *grab(const struct sonde_addr *dst)
 	if (sock_connect(dst, SOCK_STREAM, NULL, CONNECT_TIMEOUT_MS, &fd) < 0)
 		return NULL;
 	web = is_web_port(addr_port(dst));
-	n = read_some(fd, buf, sizeof(buf), web ? 0 : GREETING_WAIT_MS);
+	n = read_some(fd, buf, sizeof(buf), web ? WEB_GREETING_WAIT_MS : GREETING_WAIT_MS);
 	if (n <= 0 && web && write(fd, head, sizeof(head) - 1) == (ssize_t)(sizeof(head) - 1))
 		n = read_some(fd, buf, sizeof(buf), GREETING_WAIT_MS);
 	close(fd);

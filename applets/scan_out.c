@@ -150,6 +150,16 @@ void scan_out_start(struct scan_run *run)
 	}
 }
 
+static int most_common(const size_t by_reason[REASON_COUNT])
+{
+	int r, best = -1;
+
+	for (r = 0; r < REASON_COUNT; r++)
+		if (by_reason[r] && (best < 0 || by_reason[r] > by_reason[best]))
+			best = r;
+	return best;
+}
+
 static void print_not_shown(struct scan_run *run, const struct scan_host *h, const struct state_group *g)
 {
 	bool first = true;
@@ -165,13 +175,13 @@ static void print_not_shown(struct scan_run *run, const struct scan_host *h, con
 			for (i = 0; i < h->port_count; i++)
 				if (h->ports[i].proto == proto && h->ports[i].state == state)
 					by_reason[h->ports[i].reason]++;
-			for (r = 0; r < REASON_COUNT; r++) {
-				if (!by_reason[r])
-					continue;
+			/* The most common reason first, as nmap orders them. */
+			while ((r = most_common(by_reason)) >= 0) {
 				out_text(run->out, "%s%zu %s %s port%s (%s)", first ? "Not shown: " : ", ", by_reason[r],
 					 state_names[state], scan_proto_name(proto), by_reason[r] == 1 ? "" : "s",
 					 reason_names[r]);
 				first = false;
+				by_reason[r] = 0;
 			}
 		}
 	if (!first)

@@ -30,6 +30,11 @@ static const struct template_limits templates[6] = {
 	{ 250, 50, 300, 2, 256, 16384, 0 },
 };
 
+/* Linux holds an ICMPv6 error to a connecting IPv6 socket until the SYN's
+ * first retransmission, one second after the SYN: a connect probe waits
+ * that long before calling a port filtered. */
+#define CONNECT_V6_MIN_TIMEOUT_MS 1250
+
 void scan_timing_init(struct scan_timing *t, const struct scan_config *cfg, unsigned window_limit)
 {
 	const struct template_limits *tl = &templates[cfg->timing];
@@ -39,6 +44,13 @@ void scan_timing_init(struct scan_timing *t, const struct scan_config *cfg, unsi
 	t->initial_timeout_ms = tl->initial_timeout_ms;
 	t->min_timeout_ms = tl->min_timeout_ms;
 	t->max_timeout_ms = tl->max_timeout_ms;
+	if (cfg->connect && cfg->ipv6 && t->min_timeout_ms < CONNECT_V6_MIN_TIMEOUT_MS) {
+		t->min_timeout_ms = CONNECT_V6_MIN_TIMEOUT_MS;
+		if (t->max_timeout_ms < t->min_timeout_ms)
+			t->max_timeout_ms = t->min_timeout_ms;
+		if (t->initial_timeout_ms < t->min_timeout_ms)
+			t->initial_timeout_ms = t->min_timeout_ms;
+	}
 	t->max_retries = cfg->max_retries >= 0 ? cfg->max_retries : tl->max_retries;
 	t->retries = t->max_retries < 1 ? t->max_retries : 1;
 	t->cwnd_max = tl->max_window < window_limit ? tl->max_window : window_limit;
