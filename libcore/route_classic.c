@@ -33,6 +33,9 @@ void route_classic_header(struct sonde_out *out, int family, const struct route_
 	out_text(out, "Kernel IP routing table\n");
 	if (opts->style == ROUTE_CLASSIC_NETSTAT)
 		out_text(out, "Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface\n");
+	else if (opts->style == ROUTE_CLASSIC_WIDE)
+		out_text(out, "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface    MSS   "
+			      "Window irtt\n");
 	else
 		out_text(out, "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface\n");
 }
@@ -68,6 +71,22 @@ static void ipv4_mask(unsigned len, char *buf, size_t size)
 	inet_ntop(AF_INET, &mask, buf, (socklen_t)size);
 }
 
+/* MSS Window irtt: right-aligned before Iface (netstat -r), left-aligned
+ * after it at the end of the line (-ee); a reject route shows "-" in each. */
+static void ipv4_tcp_metrics(struct sonde_out *out, const struct route_classic_opts *opts, bool reject,
+			     unsigned mss, unsigned window, unsigned irtt)
+{
+	bool trailing = opts->style == ROUTE_CLASSIC_WIDE;
+
+	if (reject) {
+		out_text(out, trailing ? "%-5s %-6s %s\n" : "%5s %-5s %6s ", "-", "-", "-");
+		return;
+	}
+	out_print_uint(out, "mss", trailing ? "%-5llu " : "%5llu ", mss);
+	out_print_uint(out, "window", trailing ? "%-6llu " : "%-5llu ", window);
+	out_print_uint(out, "irtt", trailing ? "%llu\n" : "%6llu ", irtt);
+}
+
 static void ipv4_row(struct sonde_out *out, const struct netlink_route *route, const struct netlink_link *links,
 		     size_t link_count, const struct route_classic_opts *opts)
 {
@@ -75,7 +94,7 @@ static void ipv4_row(struct sonde_out *out, const struct netlink_route *route, c
 	bool reject = is_reject(route->type);
 	char dst[INET_ADDRSTRLEN], gateway[INET_ADDRSTRLEN] = "0.0.0.0", mask[INET_ADDRSTRLEN], flags[8];
 	const char *iface = reject ? "-" : device_name(links, link_count, hop ? hop->ifindex : 0);
-	unsigned mtu = (route->metrics_present & (1u << RTAX_ADVMSS)) ? route->metrics[RTAX_ADVMSS] + 40 : 0;
+	unsigned mss = (route->metrics_present & (1u << RTAX_ADVMSS)) ? route->metrics[RTAX_ADVMSS] + 40 : 0;
 	unsigned window = (route->metrics_present & (1u << RTAX_WINDOW)) ? route->metrics[RTAX_WINDOW] : 0;
 	unsigned irtt = (route->metrics_present & (1u << RTAX_RTT)) ? route->metrics[RTAX_RTT] >> 3 : 0;
 
@@ -92,22 +111,24 @@ static void ipv4_row(struct sonde_out *out, const struct netlink_route *route, c
 	out_print_str(out, "genmask", "%-15s ", mask);
 	out_print_str(out, "flags", "%-5s ", flags);
 	if (opts->style == ROUTE_CLASSIC_NETSTAT) {
-		if (reject) {
-			out_text(out, "%5s %-5s %6s ", "-", "-", "-");
-		} else {
-			out_print_uint(out, "mss", "%5llu ", mtu);
-			out_print_uint(out, "window", "%-5llu ", window);
-			out_print_uint(out, "irtt", "%6llu ", irtt);
-		}
-	} else {
-		out_print_uint(out, "metric", "%-6llu ", route->metric);
-		if (reject)
-			out_text(out, "%-2s ", "-");
-		else
-			out_print_uint(out, "ref", "%-2llu ", 0);
-		out_print_uint(out, "use", "%7llu ", 0);
+		ipv4_tcp_metrics(out, opts, reject, mss, window, irtt);
+		out_print_str(out, "iface", "%s\n", iface);
+		out_close_object(out);
+		return;
 	}
-	out_print_str(out, "iface", "%s\n", iface);
+	out_print_uint(out, "metric", "%-6llu ", route->metric);
+	if (reject)
+		out_text(out, "%-2s ", "-");
+	else
+		out_print_uint(out, "ref", "%-2llu ", 0);
+	out_print_uint(out, "use", "%7llu ", 0);
+	if (opts->style == ROUTE_CLASSIC_ROUTE) {
+		out_print_str(out, "iface", "%s\n", iface);
+		out_close_object(out);
+		return;
+	}
+	out_print_str(out, "iface", "%-8s ", iface);
+	ipv4_tcp_metrics(out, opts, reject, mss, window, irtt);
 	out_close_object(out);
 }
 
@@ -212,13 +233,19 @@ static int show_route(const struct netlink_route *route, void *arg)
 
 int route_classic_show(struct sonde_out *out, int family, const struct route_classic_opts *opts)
 {
+	return route_classic_show_member(out, family, opts, NULL);
+}
+
+int route_classic_show_member(struct sonde_out *out, int family, const struct route_classic_opts *opts,
+			      const char *json_key)
+{
 	struct show_state st = { out, opts, NULL, 0 };
 	int rc = netlink_dump_links(&st.links, &st.link_count);
 
 	if (rc < 0)
 		return rc;
 	route_classic_header(out, family, opts);
-	out_open_array(out, NULL);
+	out_open_array(out, json_key);
 	rc = netlink_walk_routes(family, show_route, &st);
 	out_close_array(out);
 	free(st.links);

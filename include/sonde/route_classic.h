@@ -16,6 +16,7 @@
 enum route_classic_style {
 	ROUTE_CLASSIC_ROUTE,   /* route -n: Flags Metric Ref Use Iface */
 	ROUTE_CLASSIC_NETSTAT, /* netstat -rn, route -e: Flags MSS Window irtt Iface */
+	ROUTE_CLASSIC_WIDE,    /* netstat -rnee, route -ee: both, Iface before MSS */
 };
 
 struct route_classic_opts {
@@ -33,5 +34,9 @@ void route_classic_rows(struct sonde_out *out, const struct netlink_route *route
  * prints the header and the rows (JSON: an array of row objects).
  * Returns 0 or -errno from netlink. */
 int route_classic_show(struct sonde_out *out, int family, const struct route_classic_opts *opts);
+/* The same with the JSON array as member json_key of the caller's open
+ * object (netstat's {"routes":[...]}). */
+int route_classic_show_member(struct sonde_out *out, int family, const struct route_classic_opts *opts,
+			      const char *json_key);
 
 #endif
