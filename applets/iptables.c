@@ -14,6 +14,8 @@
 #include "sonde/exitcode.h"
 #include "sonde/nft.h"
 
+#define OUTPUT_BUFFER_SIZE (256 * 1024)
+
 static const char *refuse_write(void *config, const char *arg)
 {
 	(void)config;
@@ -276,6 +278,8 @@ static int iptables_main(struct sonde_ctx *ctx, void *config, int argc, char **a
 		caps_explain_missing(CAP_NET_ADMIN, "reading netfilter rules", "nothing: the kernel shows rules only to it");
 		return SONDE_EXIT_PRIVILEGE;
 	}
+	/* Rulesets run to megabytes: write them in large blocks. */
+	setvbuf(ctx->out->fp, NULL, _IOFBF, OUTPUT_BUFFER_SIZE);
 	rc = select_backends(cfg, family, cfg->save ? cfg->table : cfg->table ? cfg->table : "filter", &sel);
 	if (rc < 0) {
 		rc = report_read_error(rc);

@@ -51,11 +51,14 @@ static void spec_addr(struct iptables_view *v, char letter, const uint8_t *addr,
 
 	if (addr_is_any(NULL, addr, mask, n, inv))
 		return;
-	nfbuf_printf(&v->line, "%s -%c ", inv ? " !" : "", letter);
+	nfbuf_puts(&v->line, inv ? " ! -" : " -");
+	nfbuf_add(&v->line, &letter, 1);
+	nfbuf_add(&v->line, " ", 1);
 	nfbuf_addr(&v->line, v->family, addr);
 	bits = nf_mask_prefix_len(v->family, mask);
 	if (bits >= 0) {
-		nfbuf_printf(&v->line, "/%d", bits);
+		nfbuf_add(&v->line, "/", 1);
+		nfbuf_uint(&v->line, (unsigned)bits);
 	} else {
 		nfbuf_puts(&v->line, "/");
 		nfbuf_addr(&v->line, v->family, mask);
@@ -71,7 +74,8 @@ void iptables_rule_spec(struct iptables_view *v, const struct xt_chain *c, const
 	nfbuf_reset(b);
 	if (with_counters && v->cfg->save)
 		nfbuf_printf(b, "[%" PRIu64 ":%" PRIu64 "] ", r->packets, r->bytes);
-	nfbuf_printf(b, "-A %s", c->name);
+	nfbuf_puts(b, "-A ");
+	nfbuf_puts(b, c->name);
 	spec_addr(v, 's', r->src, r->src_mask, r->invflags & XT_RULE_INV_SRC);
 	spec_addr(v, 'd', r->dst, r->dst_mask, r->invflags & XT_RULE_INV_DST);
 	if (r->in_iface[0])
@@ -81,11 +85,11 @@ void iptables_rule_spec(struct iptables_view *v, const struct xt_chain *c, const
 	if (r->proto) {
 		const char *name = nf_proto_name(r->proto);
 
-		nfbuf_puts(b, (r->invflags & XT_RULE_INV_PROTO) ? " !" : "");
+		nfbuf_puts(b, (r->invflags & XT_RULE_INV_PROTO) ? " ! -p " : " -p ");
 		if (name)
-			nfbuf_printf(b, " -p %s", name);
+			nfbuf_puts(b, name);
 		else
-			nfbuf_printf(b, " -p %u", r->proto);
+			nfbuf_uint(b, r->proto);
 	}
 	if (r->fragment)
 		nfbuf_puts(b, (r->invflags & XT_RULE_INV_FRAG) ? " ! -f" : " -f");
@@ -103,7 +107,8 @@ void iptables_rule_spec(struct iptables_view *v, const struct xt_chain *c, const
 
 		nfdecode_target(b, &t, &v->decode);
 	} else if (r->verdict != XT_VERDICT_NONE) {
-		nfbuf_printf(b, " -%c %s", r->verdict == XT_VERDICT_GOTO ? 'g' : 'j', target_name(r));
+		nfbuf_puts(b, r->verdict == XT_VERDICT_GOTO ? " -g " : " -j ");
+		nfbuf_puts(b, target_name(r));
 	}
 }
 

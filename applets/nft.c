@@ -16,6 +16,8 @@
 #include "sonde/nfdecode.h"
 #include "sonde/nft.h"
 
+#define OUTPUT_BUFFER_SIZE (256 * 1024)
+
 struct nft_config {
 	bool stateless;          /* -s: no counter values */
 	bool json;               /* -j: nft's spelling of --json */
@@ -433,6 +435,8 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	}
 	if (!caps_have(CAP_NET_ADMIN))
 		return report(-EPERM);
+	/* Rulesets run to megabytes: write them in large blocks. */
+	setvbuf(ctx->out->fp, NULL, _IOFBF, OUTPUT_BUFFER_SIZE);
 	if (what == LIST_TABLES)
 		ops.chain = NULL, ops.rule = NULL;
 	ops.want_sets = what != LIST_TABLES;

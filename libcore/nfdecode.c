@@ -98,9 +98,28 @@ void nfbuf_save_string(struct nfbuf *b, const char *s)
 
 /* --- addresses ------------------------------------------------------- */
 
+void nfbuf_uint(struct nfbuf *b, unsigned long long value)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+
+	do {
+		digits[--n] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	nfbuf_add(b, digits + n, sizeof(digits) - n);
+}
+
+/* By hand: a ruleset prints tens of thousands of addresses. */
 void nfbuf_ipv4(struct nfbuf *b, const uint8_t addr[4])
 {
-	nfbuf_printf(b, "%u.%u.%u.%u", addr[0], addr[1], addr[2], addr[3]);
+	nfbuf_uint(b, addr[0]);
+	nfbuf_add(b, ".", 1);
+	nfbuf_uint(b, addr[1]);
+	nfbuf_add(b, ".", 1);
+	nfbuf_uint(b, addr[2]);
+	nfbuf_add(b, ".", 1);
+	nfbuf_uint(b, addr[3]);
 }
 
 void nfbuf_ipv6(struct nfbuf *b, const uint8_t addr[16])
@@ -151,7 +170,8 @@ void nfbuf_mask(struct nfbuf *b, int family, const uint8_t *mask)
 	if (bits == full)
 		return;
 	if (bits >= 0) {
-		nfbuf_printf(b, "/%d", bits);
+		nfbuf_add(b, "/", 1);
+		nfbuf_uint(b, (unsigned)bits);
 		return;
 	}
 	nfbuf_puts(b, "/");
@@ -255,7 +275,8 @@ static const struct nfdecode_entry *nfdecode_find(const struct nfdecode_entry *t
 	for (i = 0; i < count; i++) {
 		const struct nfdecode_entry *e = &table[i];
 
-		if (strcmp(e->name, ext->name) != 0 || ext->revision < e->rev_min || ext->revision > e->rev_max)
+		if (e->name[0] != ext->name[0] || strcmp(e->name, ext->name) != 0 || ext->revision < e->rev_min ||
+		    ext->revision > e->rev_max)
 			continue;
 		if (e->family && e->family != o->family)
 			continue;
@@ -294,8 +315,10 @@ static int nfdecode_run(struct nfbuf *out, const struct nfdecode_ext *ext, const
 	size_t mark;
 	int rc;
 
-	if (nfdecode_save(o))
-		nfbuf_printf(out, " %s %s", is_target ? "-j" : "-m", is_target ? ext->name : nfdecode_match_alias(ext));
+	if (nfdecode_save(o)) {
+		nfbuf_puts(out, is_target ? " -j " : " -m ");
+		nfbuf_puts(out, is_target ? ext->name : nfdecode_match_alias(ext));
+	}
 	mark = out->len;
 	if (!e) {
 		unknown_ext(out, ext, o, "no decoder for");

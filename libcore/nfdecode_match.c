@@ -68,9 +68,14 @@ static void port_range(struct nfbuf *out, const char *save_opt, const char *list
 	if (nfdecode_save(o)) {
 		if (range[0] == 0 && range[1] == 0xffff)
 			return;
-		nfbuf_printf(out, "%s %s %u", invert ? " !" : "", save_opt, range[0]);
-		if (range[0] != range[1])
-			nfbuf_printf(out, ":%u", range[1]);
+		nfbuf_puts(out, invert ? " ! " : " ");
+		nfbuf_puts(out, save_opt);
+		nfbuf_add(out, " ", 1);
+		nfbuf_uint(out, range[0]);
+		if (range[0] != range[1]) {
+			nfbuf_add(out, ":", 1);
+			nfbuf_uint(out, range[1]);
+		}
 		return;
 	}
 	if (range[0] == 0 && range[1] == 0xffff && !invert)

@@ -32,6 +32,7 @@ __attribute__((format(printf, 2, 3))) void nfbuf_printf(struct nfbuf *b, const c
 /* iptables' quoting of a user string: bare when it is all [A-Za-z0-9_-],
  * else in double quotes with " \ ' escaped.  Appends a leading space. */
 void nfbuf_save_string(struct nfbuf *b, const char *s);
+void nfbuf_uint(struct nfbuf *b, unsigned long long value);
 /* Dotted or CIDR forms as iptables prints them. */
 void nfbuf_ipv4(struct nfbuf *b, const uint8_t addr[4]);
 void nfbuf_ipv6(struct nfbuf *b, const uint8_t addr[16]);

@@ -1,0 +1,56 @@
+#!/bin/bash
+# sonde's netfilter readers against their peer tools, side by side in one
+# run, on kube-proxy-shaped rulesets of N services (default 5,000: about
+# 50,000 iptables rules), each in its own lab namespace:
+#   iptables --save vs iptables-legacy-save and iptables-nft-save (wall, RSS)
+#   nft list ruleset vs nft list ruleset (kube-proxy's nftables mode)
+#   svc for one service, in each mode
+# hyperfine gives the wall times (mean of 5 runs after a warm-up); GNU time
+# the peak RSS.  Not part of `make test`.
+#
+#   tests/bench/netfilter.sh [SERVICES]
+set -u
+SERVICES=${1:-${NF_BENCH_SERVICES:-5000}}
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SONDE=${SONDE:-$TOP/build/sonde}
+NS=sondebench$$
+for c in hyperfine iptables-legacy-restore iptables-nft-restore nft /usr/bin/time; do
+	command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 2; }
+done
+[ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 2; }
+[ -x "$SONDE" ] || { echo "no sonde binary at $SONDE" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+cleanup() { for m in legacy nft nftables; do ip netns del "$NS-$m" 2>/dev/null; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+"$TOP/tests/bench/kube_rules.sh" iptables "$SERVICES" >"$tmp/rules"
+"$TOP/tests/bench/kube_rules.sh" nftables "$SERVICES" >"$tmp/rules.nft"
+for m in legacy nft nftables; do ip netns add "$NS-$m"; done
+ip netns exec "$NS-legacy" iptables-legacy-restore <"$tmp/rules"
+ip netns exec "$NS-nft" iptables-nft-restore <"$tmp/rules"
+ip netns exec "$NS-nftables" nft -f "$tmp/rules.nft"
+echo "$SERVICES services, $(grep -c '^-A' "$tmp/rules") iptables rules"
+
+mean() { # CMD...: hyperfine's mean wall time in seconds
+	hyperfine -N -w 1 -r 5 --export-json "$tmp/h.json" "$*" >/dev/null 2>&1
+	python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$tmp/h.json"
+}
+rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+
+row() { # LABEL PEER-CMD SONDE-CMD
+	local p s pr sr
+	p=$(mean $2); s=$(mean $3); pr=$(rss $2); sr=$(rss $3)
+	printf '%-34s peer %7ss %8s KB   sonde %7ss %8s KB   time ratio %s\n' "$1" "$p" "$pr" "$s" "$sr" \
+		"$(python3 -c "print('%.2f' % ($s / $p))")"
+}
+
+row "iptables-save (legacy)" "ip netns exec $NS-legacy iptables-legacy-save" \
+	"ip netns exec $NS-legacy $SONDE iptables --backend legacy --save"
+row "iptables-save (nf_tables)" "ip netns exec $NS-nft iptables-nft-save" \
+	"ip netns exec $NS-nft $SONDE iptables --backend nft --save"
+row "nft list ruleset (nftables mode)" "ip netns exec $NS-nftables nft list ruleset" \
+	"ip netns exec $NS-nftables $SONDE nft list ruleset"
+vip="10.96.$(((SERVICES / 2) / 250)).$(((SERVICES / 2) % 250 + 1)):80"
+for m in legacy nft nftables; do
+	printf '%-34s sonde %7ss\n' "svc $vip ($m)" "$(mean ip netns exec $NS-$m $SONDE svc $vip)"
+done
