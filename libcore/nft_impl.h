@@ -16,6 +16,9 @@ struct nft_attr {
 
 /* Indexes the attributes in buf by type (up to max; others skipped). */
 int nft_attr_parse(const void *buf, size_t len, struct nft_attr *tb, unsigned max);
+/* Calls fn for each attribute nested in list (a list of NFTA_LIST_ELEM and
+ * the like); fn returns 0 to go on, 1 to stop, -errno to fail. */
+int nft_attr_each(const struct nft_attr *list, int (*fn)(const uint8_t *payload, size_t len, void *arg), void *arg);
 /* Big-endian integers, 0 when absent or short. */
 uint16_t nft_attr_u16(const struct nft_attr *a);
 uint32_t nft_attr_u32(const struct nft_attr *a);

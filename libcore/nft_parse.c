@@ -40,6 +40,30 @@ int nft_attr_parse(const void *buf, size_t len, struct nft_attr *tb, unsigned ma
 	return 0;
 }
 
+int nft_attr_each(const struct nft_attr *list, int (*fn)(const uint8_t *payload, size_t len, void *arg), void *arg)
+{
+	const uint8_t *p = list->data;
+	size_t left = list->present ? list->len : 0;
+
+	while (left >= NLA_HDRLEN) {
+		struct nlattr a;
+		size_t step;
+		int rc;
+
+		memcpy(&a, p, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > left)
+			return -EINVAL;
+		if ((rc = fn(p + NLA_HDRLEN, a.nla_len - NLA_HDRLEN, arg)) != 0)
+			return rc < 0 ? rc : 0;
+		step = NLA_ALIGN(a.nla_len);
+		if (step >= left)
+			break;
+		p += step;
+		left -= step;
+	}
+	return 0;
+}
+
 uint32_t nft_attr_u32(const struct nft_attr *a)
 {
 	uint32_t v = 0;
@@ -396,34 +420,19 @@ static int rule_comment(const struct nft_attr *a, struct nft_rule *r)
 	return 0;
 }
 
-static int rule_exprs(const struct nft_attr *list, struct nft_rule *r)
+static int rule_expr(const uint8_t *payload, size_t len, void *arg)
 {
-	const uint8_t *p = list->data;
-	size_t left = list->len;
+	struct nft_rule *r = arg;
+	struct nft_expr *grown = realloc(r->exprs, (r->expr_count + 1) * sizeof(*grown));
 
-	while (left >= NLA_HDRLEN) {
-		struct nlattr a;
-		struct nft_expr *grown;
-		size_t step;
-
-		memcpy(&a, p, sizeof(a));
-		if (a.nla_len < NLA_HDRLEN || a.nla_len > left)
-			return -EINVAL;
-		grown = realloc(r->exprs, (r->expr_count + 1) * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		r->exprs = grown;
-		if (nft_parse_expr(p + NLA_HDRLEN, a.nla_len - NLA_HDRLEN, &grown[r->expr_count]) < 0) {
-			nft_expr_free(&grown[r->expr_count]);
-			return -EINVAL;
-		}
-		r->expr_count++;
-		step = NLA_ALIGN(a.nla_len);
-		if (step >= left)
-			break;
-		p += step;
-		left -= step;
+	if (!grown)
+		return -ENOMEM;
+	r->exprs = grown;
+	if (nft_parse_expr(payload, len, &grown[r->expr_count]) < 0) {
+		nft_expr_free(&grown[r->expr_count]);
+		return -EINVAL;
 	}
+	r->expr_count++;
 	return 0;
 }
 
@@ -442,7 +451,7 @@ int nft_parse_rule(const void *attrs, size_t len, int family, struct nft_rule *r
 	nft_attr_str(&tb[NFTA_RULE_CHAIN], chain, NFT_NAME_LEN);
 	r->handle = nft_attr_u64(&tb[NFTA_RULE_HANDLE]);
 	if (tb[NFTA_RULE_EXPRESSIONS].present)
-		rc = rule_exprs(&tb[NFTA_RULE_EXPRESSIONS], r);
+		rc = nft_attr_each(&tb[NFTA_RULE_EXPRESSIONS], rule_expr, r);
 	if (rc == 0 && tb[NFTA_RULE_USERDATA].present)
 		rc = rule_comment(&tb[NFTA_RULE_USERDATA], r);
 	if (rc < 0)
@@ -492,6 +501,20 @@ static int set_comment(const struct nft_attr *a, char **comment, uint8_t comment
 	return 0;
 }
 
+/* One field of a concatenation: its length. */
+static int set_field(const uint8_t *payload, size_t len, void *arg)
+{
+	struct nft_set *s = arg;
+	struct nft_attr field[NFTA_SET_FIELD_MAX + 1];
+
+	if (s->field_count == sizeof(s->field_len) / sizeof(s->field_len[0]))
+		return 1;
+	if (nft_attr_parse(payload, len, field, NFTA_SET_FIELD_MAX) < 0)
+		return -EINVAL;
+	s->field_len[s->field_count++] = nft_attr_u32(&field[NFTA_SET_FIELD_LEN]);
+	return 0;
+}
+
 static int set_desc(const struct nft_attr *a, struct nft_set *s)
 {
 	struct nft_attr desc[NFTA_SET_DESC_MAX + 1];
@@ -500,27 +523,7 @@ static int set_desc(const struct nft_attr *a, struct nft_set *s)
 		return -EINVAL;
 	s->has_size = desc[NFTA_SET_DESC_SIZE].present;
 	s->size = nft_attr_u32(&desc[NFTA_SET_DESC_SIZE]);
-	if (desc[NFTA_SET_DESC_CONCAT].present) {
-		const uint8_t *p = desc[NFTA_SET_DESC_CONCAT].data;
-		size_t left = desc[NFTA_SET_DESC_CONCAT].len;
-
-		while (left >= NLA_HDRLEN && s->field_count < sizeof(s->field_len) / sizeof(s->field_len[0])) {
-			struct nlattr elem;
-			struct nft_attr field[NFTA_SET_FIELD_MAX + 1];
-
-			memcpy(&elem, p, sizeof(elem));
-			if (elem.nla_len < NLA_HDRLEN || elem.nla_len > left)
-				return -EINVAL;
-			if (nft_attr_parse(p + NLA_HDRLEN, elem.nla_len - NLA_HDRLEN, field, NFTA_SET_FIELD_MAX) < 0)
-				return -EINVAL;
-			s->field_len[s->field_count++] = nft_attr_u32(&field[NFTA_SET_FIELD_LEN]);
-			if ((size_t)NLA_ALIGN(elem.nla_len) >= left)
-				break;
-			p += NLA_ALIGN(elem.nla_len);
-			left -= NLA_ALIGN(elem.nla_len);
-		}
-	}
-	return 0;
+	return nft_attr_each(&desc[NFTA_SET_DESC_CONCAT], set_field, s);
 }
 
 int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s)
@@ -577,40 +580,29 @@ static void elem_free(struct nft_set_elem *e)
 	free(e->comment);
 }
 
+static int set_elem_item(const uint8_t *payload, size_t len, void *arg)
+{
+	struct nft_set *s = arg;
+	struct nft_set_elem *grown = realloc(s->elems, (s->elem_count + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	s->elems = grown;
+	if (set_elem(payload, len, &grown[s->elem_count]) < 0) {
+		elem_free(&grown[s->elem_count]);
+		return -EINVAL;
+	}
+	s->elem_count++;
+	return 0;
+}
+
 int nft_parse_set_elems(const void *attrs, size_t len, struct nft_set *s)
 {
 	struct nft_attr tb[NFTA_SET_ELEM_LIST_MAX + 1];
-	const uint8_t *p;
-	size_t left;
 
 	if (nft_attr_parse(attrs, len, tb, NFTA_SET_ELEM_LIST_MAX) < 0)
 		return -EINVAL;
-	if (!tb[NFTA_SET_ELEM_LIST_ELEMENTS].present)
-		return 0;
-	p = tb[NFTA_SET_ELEM_LIST_ELEMENTS].data;
-	left = tb[NFTA_SET_ELEM_LIST_ELEMENTS].len;
-	while (left >= NLA_HDRLEN) {
-		struct nlattr a;
-		struct nft_set_elem *grown;
-
-		memcpy(&a, p, sizeof(a));
-		if (a.nla_len < NLA_HDRLEN || a.nla_len > left)
-			return -EINVAL;
-		grown = realloc(s->elems, (s->elem_count + 1) * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		s->elems = grown;
-		if (set_elem(p + NLA_HDRLEN, a.nla_len - NLA_HDRLEN, &grown[s->elem_count]) < 0) {
-			elem_free(&grown[s->elem_count]);
-			return -EINVAL;
-		}
-		s->elem_count++;
-		if ((size_t)NLA_ALIGN(a.nla_len) >= left)
-			break;
-		p += NLA_ALIGN(a.nla_len);
-		left -= NLA_ALIGN(a.nla_len);
-	}
-	return 0;
+	return nft_attr_each(&tb[NFTA_SET_ELEM_LIST_ELEMENTS], set_elem_item, s);
 }
 
 void nft_set_free(struct nft_set *s)

@@ -299,17 +299,30 @@ static uint32_t host_u32(const uint8_t *b)
 
 /* --- statements ------------------------------------------------------------- */
 
-static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
+/* A statement that reads register sreg starts with what the register holds;
+ * a `meta l4proto` guard it belongs to is folded away. */
+static struct nfbuf *stmt_lhs(struct render *rd, uint32_t sreg, const struct reg_src **src, uint32_t *type)
 {
-	const struct reg_src *s = reg_at(rd, e->u.cmp.sreg);
+	const struct reg_src *s = reg_at(rd, sreg);
 	struct nfbuf *out;
-	uint32_t type;
 	bool fold;
 
-	if (!s || !(out = new_stmt(rd)) || !src_name(rd, s, out, &type, &fold))
-		return false;
+	if (!s || !(out = new_stmt(rd)) || !src_name(rd, s, out, type, &fold))
+		return NULL;
 	if (fold)
 		rd->stmts[rd->l4proto_stmt].dropped = true;
+	*src = s;
+	return out;
+}
+
+static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
+{
+	const struct reg_src *s;
+	uint32_t type;
+	struct nfbuf *out = stmt_lhs(rd, e->u.cmp.sreg, &s, &type);
+
+	if (!out)
+		return false;
 	nfbuf_puts(out, " ");
 	if (s->masked) {
 		size_t full = type == NFT_TYPE_IP6ADDR ? 16 : 4;
@@ -380,15 +393,12 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 
 static bool stmt_range(struct render *rd, const struct nft_expr *e)
 {
-	const struct reg_src *s = reg_at(rd, e->u.range.sreg);
-	struct nfbuf *out;
+	const struct reg_src *s;
 	uint32_t type;
-	bool fold;
+	struct nfbuf *out = stmt_lhs(rd, e->u.range.sreg, &s, &type);
 
-	if (!s || !(out = new_stmt(rd)) || !src_name(rd, s, out, &type, &fold))
+	if (!out)
 		return false;
-	if (fold)
-		rd->stmts[rd->l4proto_stmt].dropped = true;
 	nfbuf_printf(out, " %s", e->u.range.op == NFT_RANGE_NEQ ? "!= " : "");
 	value_of(out, type, e->data.bytes, e->data.len);
 	nfbuf_puts(out, "-");

@@ -157,22 +157,13 @@ static const char *chain_at(const struct parse_state *ps, size_t offset)
 	return NULL;
 }
 
-static int hook_at(const struct parse_state *ps, size_t offset)
+/* The hook whose entry (or underflow) is at offset, or -1. */
+static int hook_with(const struct parse_state *ps, const unsigned *offsets, size_t offset)
 {
 	int h;
 
 	for (h = 0; h < NUM_HOOKS; h++)
-		if ((ps->valid_hooks & (1u << h)) && ps->hook_entry[h] == offset)
-			return h;
-	return -1;
-}
-
-static int underflow_hook(const struct parse_state *ps, size_t offset)
-{
-	int h;
-
-	for (h = 0; h < NUM_HOOKS; h++)
-		if ((ps->valid_hooks & (1u << h)) && ps->underflow[h] == offset)
+		if ((ps->valid_hooks & (1u << h)) && offsets[h] == offset)
 			return h;
 	return -1;
 }
@@ -359,7 +350,7 @@ static int read_rules(struct parse_state *ps)
 	while (off < ps->size) {
 		struct entry_view v;
 		struct target_view t;
-		int hook = hook_at(ps, off);
+		int hook = hook_with(ps, ps->hook_entry, off);
 		int rc;
 
 		if (entry_at(ps->family, ps->entries, ps->size, off, &v) < 0 || target_of(&v, &t) < 0)
@@ -369,7 +360,7 @@ static int read_rules(struct parse_state *ps)
 		if (is_error_target(&t)) {
 			chain = off + v.next_offset < ps->size && next_user < ps->table->chain_count
 					? &ps->table->chains[next_user++] : NULL;
-		} else if (underflow_hook(ps, off) >= 0 && chain && chain->builtin) {
+		} else if (hook_with(ps, ps->underflow, off) >= 0 && chain && chain->builtin) {
 			if (set_policy(ps, chain, &v, &t) < 0)
 				return -EINVAL;
 			chain = NULL;
