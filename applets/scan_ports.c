@@ -158,30 +158,61 @@ static bool host_expired(const struct scan_run *run, const struct scan_host *hos
 	return run->cfg->host_timeout_ms > 0 && mono_ns() - host->start_ns > run->cfg->host_timeout_ms * 1000000;
 }
 
+/* Probes every TCP port still in SCAN_UNKNOWN (ports[0..tcp_count) are
+ * TCP), keeping the window full. */
+static int scan_pass(struct tcp_scan *s)
+{
+	struct scan_run *run = s->run;
+	struct scan_host *host = s->host;
+	size_t next = 0;
+	int rc = 0;
+
+	while (!run->interrupted) {
+		while (next < host->tcp_count && s->in_flight < scan_timing_window(&run->timing)) {
+			if (host->ports[next].state == SCAN_UNKNOWN)
+				rc = submit_port(s, next);
+			next++;
+			if (rc < 0)
+				return rc;
+		}
+		if (s->in_flight == 0 && next >= host->tcp_count)
+			return 0;
+		if (host_expired(run, host)) {
+			host->timed_out = true;
+			return 0;
+		}
+		rc = probe_poll(s->engine, POLL_SLICE_MS);
+		if (rc < 0 && rc != -EINTR)
+			return rc;
+	}
+	return 0;
+}
+
+/* On a path that dropped probes, silence may be loss: the ports that said
+ * nothing are asked again, with every retry the template allows. */
+static size_t requeue_silent(struct scan_host *host)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < host->tcp_count; i++)
+		if (host->ports[i].reason == REASON_NO_RESPONSE) {
+			host->ports[i].state = SCAN_UNKNOWN;
+			count++;
+		}
+	return count;
+}
+
 int scan_tcp_host(struct scan_run *run, struct scan_host *host, bool syn)
 {
 	struct tcp_scan s = { .run = run, .host = host, .syn = syn };
-	size_t next = 0;
 	int rc = open_engine(&s);
 
 	if (rc < 0)
 		return rc;
-	/* TCP ports come first in host->ports. */
-	while (!run->interrupted) {
-		while (next < host->tcp_count && s.in_flight < scan_timing_window(&run->timing)) {
-			rc = submit_port(&s, next++);
-			if (rc < 0)
-				break;
-		}
-		if (rc < 0 || (s.in_flight == 0 && next >= host->tcp_count))
-			break;
-		if (host_expired(run, host)) {
-			host->timed_out = true;
-			break;
-		}
-		rc = probe_poll(s.engine, POLL_SLICE_MS);
-		if (rc == -EINTR)
-			rc = 0;
+	rc = scan_pass(&s);
+	if (rc == 0 && run->timing.drops > 0 && !host->timed_out && requeue_silent(host) > 0) {
+		run->timing.retries = run->timing.max_retries;
+		rc = scan_pass(&s);
 	}
 	probe_engine_close(s.engine);
 	return rc;

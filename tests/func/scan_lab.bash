@@ -77,3 +77,32 @@ port_states() {
 hosts_up() {
 	grep -E 'can report for ' | grep -v 'host down' | sed -E 's/.*report for ([^ ]+ \()?([^ )]+)\)?$/\2/'
 }
+
+# A target three hops away: sc -- r1 -- r2 -- far, on their own links
+# (10.78.1.0/24, 10.78.2.0/24, 10.78.3.0/24).  far listens on FAR_OPEN.
+# scan_far_up [LOSS%]: r1 drops that share of what it forwards, both ways,
+# with an iptables "statistic" rule.
+FAR_V4=10.78.3.2
+FAR_OPEN="22 80 443 2379 5432 6443 9100"
+scan_far_up() {
+	local loss=${1:-0} p
+	lab_ns sc
+	lab_ns r1
+	lab_ns r2
+	lab_ns far
+	lab_link sc 10.78.1.1/24 r1 10.78.1.2/24
+	lab_link r1 10.78.2.1/24 r2 10.78.2.2/24
+	lab_link r2 10.78.3.1/24 far $FAR_V4/24
+	ip -n "$(ns sc)" route add default via 10.78.1.2
+	ip -n "$(ns r1)" route add 10.78.3.0/24 via 10.78.2.2
+	ip -n "$(ns r2)" route add 10.78.1.0/24 via 10.78.2.1
+	ip -n "$(ns far)" route add default via 10.78.3.1
+	lab_exec r1 sysctl -qw net.ipv4.ip_forward=1
+	lab_exec r2 sysctl -qw net.ipv4.ip_forward=1
+	if [ "$loss" != 0 ]; then
+		lab_exec r1 iptables -A FORWARD -m statistic --mode random \
+			--probability "$(awk -v l="$loss" 'BEGIN { print l / 100 }')" -j DROP
+	fi
+	for p in $FAR_OPEN; do lab_bg far socat TCP-LISTEN:$p,reuseaddr,fork SYSTEM:true; done
+	for p in $FAR_OPEN; do lab_wait_listen far "$p" || { echo "Bail out! far: nothing on $p"; exit 1; }; done
+}
