@@ -1,6 +1,7 @@
 /* netstat: net-tools' socket tables (-t -u -w -x, -l/-a, -n, -p, -e, -W, -c)
  * with its exact column layout, read from sock_diag netlink dumps instead
- * of /proc/net (see docs/netstat.md). */
+ * of /proc/net, and its routing (-r), interface (-i) and statistics (-s)
+ * views (see docs/netstat.md). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -20,10 +21,15 @@ static const struct sonde_opt netstat_options[] = {
 	SONDE_OPT_FLAG("6", "inet6", "IPv6 sockets only", struct netstat_config, ipv6),
 	SONDE_OPT_FLAG("a", "all", "display all sockets (default: connected)", struct netstat_config, all),
 	SONDE_OPT_FLAG("c", "continuous", "list again every second", struct netstat_config, continuous),
-	SONDE_OPT_COUNT("e", "extend", "-ee: add the User and Inode columns", struct netstat_config, extend),
+	SONDE_OPT_COUNT("e", "extend", "more columns (-ee: User and Inode; -ie: ifconfig's blocks)",
+			struct netstat_config, extend),
+	SONDE_OPT_FLAG("i", "interfaces", "display the interface table", struct netstat_config, interfaces),
 	SONDE_OPT_FLAG("l", "listening", "display listening server sockets", struct netstat_config, listening),
 	SONDE_OPT_FLAG("n", "numeric", "don't resolve names", struct netstat_config, numeric),
 	SONDE_OPT_FLAG("p", "programs", "display PID/Program name for sockets", struct netstat_config, programs),
+	SONDE_OPT_FLAG("r", "route", "display the routing table", struct netstat_config, route),
+	SONDE_OPT_FLAG("s", "statistics", "display protocol statistics (-t -u -w: those protocols)",
+		       struct netstat_config, statistics),
 	SONDE_OPT_FLAG("t", "tcp", "TCP sockets", struct netstat_config, tcp),
 	SONDE_OPT_FLAG("u", "udp", "UDP sockets", struct netstat_config, udp),
 	SONDE_OPT_FLAG("W", "wide", "don't truncate IP addresses", struct netstat_config, wide),
@@ -277,7 +283,7 @@ static int inet_tables(struct netstat_run *run, bool tcp, bool udp, bool raw)
 
 /* --- main ------------------------------------------------------------------------ */
 
-static int one_listing(struct netstat_run *run)
+static int sockets_view(struct netstat_run *run)
 {
 	const struct netstat_config *cfg = run->cfg;
 	bool any = cfg->tcp || cfg->udp || cfg->raw || cfg->unix_sockets;
@@ -306,32 +312,60 @@ static int one_listing(struct netstat_run *run)
 	if (run->procs)
 		procfd_free(run->procs);
 	run->procs = NULL;
-	fflush(stdout);
 	return rc;
+}
+
+typedef int (*netstat_view)(struct netstat_run *run);
+
+/* -r, -i and -s replace the socket tables; at most one of them. */
+static int pick_view(const struct netstat_config *cfg, netstat_view *view)
+{
+	int chosen = cfg->route + cfg->interfaces + cfg->statistics;
+
+	if (chosen > 1) {
+		sonde_err("-r, -i and -s are different views: choose one");
+		return SONDE_EXIT_USAGE;
+	}
+	if (cfg->statistics && cfg->unix_sockets) {
+		sonde_err("-s: no statistics for Unix sockets (-t, -u or -w)");
+		return SONDE_EXIT_USAGE;
+	}
+	*view = cfg->route ? netstat_route_view : cfg->interfaces ? netstat_iface_view
+		: cfg->statistics ? netstat_stats_view : sockets_view;
+	return SONDE_EXIT_OK;
 }
 
 static int netstat_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 {
 	struct netstat_config *cfg = config;
-	struct netstat_run run = { cfg, NULL, NULL, out_is_json(ctx->out) ? ctx->out : NULL };
+	struct netstat_run run = { cfg, NULL, NULL, out_is_json(ctx->out) ? ctx->out : NULL, ctx->out, NULL };
+	netstat_view view;
 	int rc;
 
 	(void)argc;
 	(void)argv;
+	rc = pick_view(cfg, &view);
+	if (rc != SONDE_EXIT_OK)
+		return rc;
 	if (cfg->ipv4 && cfg->ipv6)
 		cfg->ipv4 = cfg->ipv6 = false;
-	if (cfg->programs && geteuid() != 0)
+	if (cfg->programs && view == sockets_view && geteuid() != 0)
 		fprintf(stderr, "(Not all processes could be identified, non-owned process info\n"
 				" will not be shown, you would have to be root to see it all.)\n");
-	rc = sockdiag_open(&run.diag);
+	rc = view == sockets_view ? sockdiag_open(&run.diag) : 0;
 	while (rc == 0) {
-		rc = one_listing(&run);
+		rc = view(&run);
+		fflush(stdout);
 		if (rc < 0 || !cfg->continuous)
 			break;
 		sleep(1);
 	}
 	sockdiag_close(run.diag);
 	free(host_cache);
+	if (rc < 0 && run.failed) {
+		sonde_errno(rc, "%s", run.failed);
+		return SONDE_EXIT_NEGATIVE;
+	}
 	if (rc == -EPERM || rc == -EACCES) {
 		sonde_errno(rc, "cannot read the socket tables (sock_diag)");
 		return SONDE_EXIT_PRIVILEGE;
@@ -346,7 +380,7 @@ static int netstat_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 const struct sonde_applet applet_netstat = {
 	.name = "netstat",
 	.summary = "socket tables like net-tools' netstat (from sock_diag netlink)",
-	.usage = "[-tuwx] [-a|-l] [-nepWc46]",
+	.usage = "[-tuwx] [-a|-l] [-nepWc46]\n-r [-n] [-e] [-4|-6] [-c]\n-i [-a] [-e] [-c]\n-s [-tuw] [-4|-6] [-c]",
 	.options = netstat_options,
 	.config_size = sizeof(struct netstat_config),
 	.min_args = 0,
