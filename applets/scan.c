@@ -21,6 +21,10 @@
 #define FAST_TOP_PORTS 100
 /* File descriptors kept back from connect probes for everything else. */
 #define FD_RESERVE 64
+/* Connects in flight at most: each poll() walks every pending socket, so a
+ * larger window costs more per wakeup than it gains (measured on a lab
+ * path: 1024 was as fast as 4096, with less CPU). */
+#define CONNECT_MAX_WINDOW 1024
 #define RDNS_TIMEOUT_MS 1000
 #define TARGET_WORD_MAX 512
 
@@ -206,7 +210,10 @@ static unsigned fd_window_limit(bool connect)
 	}
 	if (!connect)
 		return 1u << 20;
-	return lim.rlim_cur > FD_RESERVE * 2 ? (unsigned)(lim.rlim_cur - FD_RESERVE) : FD_RESERVE;
+	if (lim.rlim_cur <= FD_RESERVE * 2)
+		return FD_RESERVE;
+	return lim.rlim_cur - FD_RESERVE < CONNECT_MAX_WINDOW ? (unsigned)(lim.rlim_cur - FD_RESERVE)
+							       : CONNECT_MAX_WINDOW;
 }
 
 /* --- targets -------------------------------------------------------------------- */
