@@ -1,0 +1,69 @@
+#!/bin/bash
+# scan against nmap (and masscan's packet rate), side by side in one run on
+# lab targets only: all 65535 TCP ports of a host three hops away (-sS and
+# -sT: wall time, peak RSS, same open ports), UDP top 100 against a Linux
+# host (nmap's own top-100 list, read from nmap at run time, so both scan
+# the same ports), and discovery plus a SYN scan over a subnet of 40 lab
+# hosts.  Not part of `make test`.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SONDE=${SONDE:-$TOP/build/sonde}
+. "$TOP/tests/lib.sh" >/dev/null
+. "$TOP/tests/func/scan_lab.bash"
+[ "$(id -u)" = 0 ] || { echo "needs root (namespaces)" >&2; exit 2; }
+for c in nmap masscan socat knotd; do command -v $c >/dev/null || { echo "needs $c" >&2; exit 2; }; done
+CMD_TIMEOUT=900
+
+# timed LABEL NS CMD...: runs CMD in NS, keeps its stdout in $LAB_TMP/LABEL,
+# prints "LABEL  wall s  peak RSS KiB".
+timed() {
+	local label=$1 n
+	n=$(ns "$2")
+	shift 2
+	/usr/bin/time -f "%e %M" -o "$LAB_TMP/$label.time" ip netns exec "$n" "$@" >"$LAB_TMP/$label" 2>/dev/null
+	read -r wall rss <"$LAB_TMP/$label.time"
+	printf '  %-28s %8.2f s %9d KiB\n' "$label" "$wall" "$rss"
+}
+open_list() { grep -E '^[0-9]+/(tcp|udp) +open ' "$LAB_TMP/$1" | cut -d' ' -f1 | tr '\n' ' '; }
+states_of() { port_states <"$LAB_TMP/$1" | md5sum | cut -c1-12; }
+same() { [ "$(states_of "$1")" = "$(states_of "$2")" ] && echo "same port states" || echo "PORT STATES DIFFER"; }
+
+scan_far_up 0
+echo "All 65535 TCP ports of a host three hops away (7 open):"
+timed "sonde scan -sS -p-" sc "$SONDE" scan -n -Pn -sS -p- $FAR_V4
+timed "nmap -sS -p-" sc nmap -n -Pn -sS -p- $FAR_V4
+echo "  $(same "sonde scan -sS -p-" "nmap -sS -p-"); open: $(open_list "sonde scan -sS -p-")"
+timed "sonde scan -sT -p-" sc "$SONDE" scan -n -Pn -sT -p- $FAR_V4
+timed "nmap -sT -p-" sc nmap -n -Pn -sT -p- $FAR_V4
+echo "  $(same "sonde scan -sT -p-" "nmap -sT -p-"); open: $(open_list "sonde scan -sT -p-")"
+
+echo "Packet rate of -sS with no rate cap, same path, all 65535 ports:"
+ip netns exec "$(ns sc)" "$SONDE" scan -n -Pn -sS -p- -v $FAR_V4 >"$LAB_TMP/rate" 2>&1
+awk '/Probes sent:/ { gsub(",", ""); sent = $3 } /Scan done:/ { secs = $(NF-1) }
+	END { printf "  sonde scan -sS   %8.0f packets/s (%d probes in %.2f s)\n", sent / secs, sent, secs }' "$LAB_TMP/rate"
+ip netns exec "$(ns sc)" masscan -p1-65535 $FAR_V4 --rate 10000000 --wait 1 >"$LAB_TMP/masscan" 2>&1
+masscan_secs=$( { /usr/bin/time -f "%e" ip netns exec "$(ns sc)" masscan -p1-65535 $FAR_V4 --rate 10000000 --wait 0 \
+	>"$LAB_TMP/masscan" 2>/dev/null; } 2>&1 | tail -1)
+awk -v s="$masscan_secs" -v open="$(grep -c '^Discovered open port' "$LAB_TMP/masscan")" \
+	'BEGIN { printf "  masscan          %8.0f packets/s (65535 probes in %.2f s, %d open found)\n", 65535 / s, s, open }'
+lab_down
+LAB_NAMESPACES=() LAB_PIDS=() LAB_TMP=$(mktemp -d /tmp/sonde-bench.XXXXXX)
+
+scan_lab_up
+top100=$(nmap -sU --top-ports 100 -oX - 127.0.0.255 -sL -n 2>/dev/null | sed -n 's/.*services="\([^"]*\)".*/\1/p')
+[ -n "$top100" ] || top100=$(nmap -sU --top-ports 100 -v -oG - -sL -n 127.0.0.255 2>/dev/null | sed -n 's/.*UDP([0-9]*;\([^)]*\)).*/\1/p')
+echo "UDP: nmap's top 100 ports against a Linux host (echo and DNS open, ICMP rate limit on):"
+sleep 2 # the target's ICMP bucket refills
+timed "sonde scan -sU top 100" sc "$SONDE" scan -n -Pn -sU -p "$top100" $TG_V4
+sleep 7
+timed "nmap -sU --top-ports 100" sc nmap -n -Pn -sU --top-ports 100 $TG_V4
+echo "  $(same "sonde scan -sU top 100" "nmap -sU --top-ports 100"); open: $(open_list "sonde scan -sU top 100")"
+
+for i in $(seq 30 49); do ip -n "$(ns tg)" addr add 10.77.0.$i/24 dev veth0; done
+echo "A subnet: 10.77.0.0/26 holds 42 lab hosts:"
+timed "sonde scan -sn /26" sc "$SONDE" scan -n -sn 10.77.0.0/26
+timed "nmap -sn /26" sc nmap -n -sn 10.77.0.0/26
+echo "  hosts up: sonde $(hosts_up <"$LAB_TMP/sonde scan -sn /26" | wc -l), nmap $(hosts_up <"$LAB_TMP/nmap -sn /26" | wc -l)"
+timed "sonde scan -sS -F /26" sc "$SONDE" scan -n -sS -F 10.77.0.0/26
+timed "nmap -sS -F /26" sc nmap -n -sS -F 10.77.0.0/26
+echo "  open ports: sonde $(grep -c '/tcp *open ' "$LAB_TMP/sonde scan -sS -F /26"), nmap $(grep -c '/tcp *open ' "$LAB_TMP/nmap -sS -F /26") (different top-100 lists)"
