@@ -56,6 +56,12 @@ int svc_trace_add_endpoint(struct svc_trace *t, const struct svc_endpoint *ep)
 	return 0;
 }
 
+void svc_result_truncate(struct svc_result *res, size_t keep)
+{
+	while (res->count > keep)
+		free(res->traces[--res->count].endpoints);
+}
+
 void svc_result_free(struct svc_result *res)
 {
 	size_t i;

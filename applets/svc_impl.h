@@ -60,6 +60,8 @@ struct svc_result {
 struct svc_trace *svc_result_add(struct svc_result *res);
 int svc_trace_add_endpoint(struct svc_trace *t, const struct svc_endpoint *ep);
 void svc_result_free(struct svc_result *res);
+/* Drops the traces after the first keep (a tracer starting over). */
+void svc_result_truncate(struct svc_result *res, size_t keep);
 /* Does the rule-provided name ("ns/svc:port...") match the query? */
 bool svc_name_matches(const struct svc_query *q, const char *name);
 

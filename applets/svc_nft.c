@@ -321,16 +321,30 @@ static int trace_map(struct nft_source *src, const struct svc_query *q, const ch
 	return rc;
 }
 
+#define TRACE_ATTEMPTS 5
+
 int svc_trace_nftables(const struct svc_query *q, struct svc_result *res)
 {
 	struct nft_source src = { .family = q->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4 };
-	int rc = nft_session_open(&src.session);
+	size_t before_count = res->count;
+	uint32_t before = 0, after = 0;
+	int attempt, rc = nft_session_open(&src.session);
 
 	if (rc < 0)
 		return rc;
-	rc = trace_map(&src, q, "service-ips", false, res);
-	if (rc == 0)
-		rc = trace_map(&src, q, "no-endpoint-services", true, res);
+	/* Several requests make one answer only if the ruleset did not change
+	 * between them: the generation says so, else start over. */
+	for (attempt = 0; attempt < TRACE_ATTEMPTS; attempt++) {
+		svc_result_truncate(res, before_count);
+		if ((rc = nft_session_generation(src.session, &before)) < 0)
+			break;
+		rc = trace_map(&src, q, "service-ips", false, res);
+		if (rc == 0)
+			rc = trace_map(&src, q, "no-endpoint-services", true, res);
+		if (rc < 0 || (rc = nft_session_generation(src.session, &after)) < 0 || after == before)
+			break;
+		rc = -EAGAIN;
+	}
 	nft_session_close(src.session);
 	/* No kube-proxy table: nothing to say. */
 	return rc == -ENOENT ? 0 : rc;

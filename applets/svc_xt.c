@@ -393,14 +393,37 @@ int svc_trace_iptables(const struct svc_query *q, int backend, struct svc_result
 	struct chain_source cs = { .family = q->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, .backend = backend };
 	int rc;
 
-	if (backend == XT_BACKEND_LEGACY)
+	size_t before_count = res->count;
+	uint32_t before = 0, after = 0;
+	int attempt;
+
+	if (backend == XT_BACKEND_LEGACY) {
+		/* One getsockopt per table: consistent by itself. */
 		rc = legacy_open(&cs);
-	else
-		rc = nft_session_open(&cs.session);
-	if (rc == 0)
+		if (rc == 0)
+			rc = trace_cluster_ips(&cs, q, res);
+		if (rc == 0)
+			rc = trace_rejects(&cs, q, res);
+		source_close(&cs);
+		return rc;
+	}
+	if ((rc = nft_session_open(&cs.session)) < 0)
+		return rc;
+	/* Chains fetched one by one are one ruleset only if the generation
+	 * did not move meanwhile; else start over. */
+	for (attempt = 0; attempt < 5; attempt++) {
+		svc_result_truncate(res, before_count);
+		xt_table_free(&cs.tables[0]);
+		xt_table_free(&cs.tables[1]);
+		if ((rc = nft_session_generation(cs.session, &before)) < 0)
+			break;
 		rc = trace_cluster_ips(&cs, q, res);
-	if (rc == 0)
-		rc = trace_rejects(&cs, q, res);
+		if (rc == 0)
+			rc = trace_rejects(&cs, q, res);
+		if (rc < 0 || (rc = nft_session_generation(cs.session, &after)) < 0 || after == before)
+			break;
+		rc = -EAGAIN;
+	}
 	source_close(&cs);
 	return rc;
 }
