@@ -18,8 +18,9 @@ scan_lab_up() {
 	lab_ns sc
 	lab_ns tg
 	lab_link sc $SC_V4/24 tg $TG_V4/24 $SC_V6/64 $TG_V6/64
-	for i in $(seq 10 29); do ip -n "$(ns tg)" addr add 10.77.0.$i/24 dev veth0; done
-	for i in $(seq 16 31); do ip -n "$(ns tg)" addr add "fd77::$(printf %x "$i")/64" dev veth0 nodad; done
+	TG_IF=$(ip -n "$(ns tg)" -o link show type veth | sed -E 's/^[0-9]+: ([^@:]+).*/\1/' | head -1)
+	for i in $(seq 10 29); do ip -n "$(ns tg)" addr add 10.77.0.$i/24 dev "$TG_IF"; done
+	for i in $(seq 16 31); do ip -n "$(ns tg)" addr add "fd77::$(printf %x "$i")/64" dev "$TG_IF" nodad; done
 	lab_exec tg nft -f - <<'EOF'
 table inet lab {
 	chain input {
