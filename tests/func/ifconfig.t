@@ -4,12 +4,8 @@
 need_root
 need_cmd ip ifconfig
 
-lab_ns a
-lab_ns b
-A=$(ns a)
-ip netns exec "$A" sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
-lab_link a 10.9.0.1/24 b 10.9.0.2/24 fd00::1/64 fd00::2/64
-ipa() { ip -n "$A" "$@"; }
+. "$TESTS_DIR/func/route_lab.bash"
+route_lab_pair
 ipa link add br0 type bridge
 ipa link add vp1 type veth peer name vp1b
 ipa link set vp1 master br0

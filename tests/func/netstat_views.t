@@ -16,22 +16,9 @@ same_in() { # NS ARGS...: byte-identical output
 }
 
 # --- -r: the routing table ------------------------------------------------
-lab_ns a
-lab_ns b
-A=$(ns a)
-ip netns exec "$A" sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
-lab_link a 10.9.0.1/24 b 10.9.0.2/24 fd00::1/64 fd00::2/64
-ipa() { ip -n "$A" "$@"; }
-ipa route add default via 10.9.0.2
-ipa route add 172.16.0.0/16 via 10.9.0.2 metric 100
-ipa route add 10.9.0.77/32 via 10.9.0.2
-ipa route add blackhole 10.66.0.0/16
-ipa route add unreachable 10.67.0.0/16
-ipa route add prohibit 10.68.0.0/16
-ipa route add 10.70.0.0/16 nexthop via 10.9.0.2 weight 1 nexthop via 10.9.0.3 weight 2
-ipa route add 10.82.0.0/24 via 10.9.0.2 advmss 1360 window 5000 rtt 80ms
-ipa route add 10.80.0.0/16 via 10.9.0.2 table 100
-ipa route add fd01::/64 via fd00::2
+. "$TESTS_DIR/func/route_lab.bash"
+route_lab_pair
+route_lab_routes
 
 for args in -r -rn -rne -rnee -re -ree "-rn -4" "-r -n -e"; do
 	# shellcheck disable=SC2086
