@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "sonde/conntrack.h"
+#include "sonde/nlreply.h"
 
 /* Large receive buffers: the kernel fills a dump datagram up to what the
  * reader last asked for, so fewer, fuller datagrams. */
@@ -43,19 +44,6 @@ static int ct_socket_open(struct nl_sock **out)
 	return 0;
 }
 
-/* The errno behind a libnl error, for the failures that matter here. */
-static int errno_of_nlerr(int nlerr)
-{
-	switch (-nlerr) {
-	case NLE_PERM: return -EPERM;
-	case NLE_NOMEM: return errno == ENOBUFS ? -ENOBUFS : -ENOMEM;
-	case NLE_AGAIN: return -EAGAIN;
-	case NLE_INTR: return -EINTR;
-	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-	default: return -EIO;
-	}
-}
-
 /* A kernel error, in the words conntrack callers expect. */
 static int errno_of_kernel(int error)
 {
@@ -71,7 +59,7 @@ static int ct_send(struct nl_sock *sk, struct nl_msg *msg, uint32_t *seq)
 
 	*seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
-	return rc < 0 ? errno_of_nlerr(rc) : 0;
+	return rc < 0 ? nlreply_errno(rc) : 0;
 }
 
 /* Handles one message of the reply to seq: 1 when the reply is complete,
@@ -79,17 +67,14 @@ static int ct_send(struct nl_sock *sk, struct nl_msg *msg, uint32_t *seq)
  * one message (the kernel marks some of them multi-part all the same). */
 static int reply_message(const struct nlmsghdr *h, uint32_t seq, bool dump, ct_msg_fn fn, void *arg)
 {
-	if (h->nlmsg_seq != seq)
-		return 0;        /* a late answer to an earlier request */
-	if (h->nlmsg_type == NLMSG_DONE)
-		return 1;
-	if (h->nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *err = NLMSG_DATA(h);
+	int kind = nlreply_classify(h, seq);
 
-		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*err)))
-			return -EIO;
-		return err->error ? errno_of_kernel(err->error) : 1;
-	}
+	if (kind < 0)
+		return errno_of_kernel(kind);
+	if (kind == NLREPLY_OTHER)
+		return 0;        /* a late answer to an earlier request */
+	if (kind == NLREPLY_END)
+		return 1;
 	if (fn) {
 		int rc = fn(h, arg);
 
@@ -112,7 +97,7 @@ static int ct_receive(struct nl_sock *sk, uint32_t seq, bool dump, ct_msg_fn fn,
 
 		if (n <= 0) {
 			free(buf);
-			return n == 0 ? -EIO : errno_of_nlerr(n);
+			return n == 0 ? -EIO : nlreply_errno(n);
 		}
 		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned)n) && rc == 0; h = NLMSG_NEXT(h, n))
 			rc = reply_message(h, seq, dump, fn, arg);
@@ -394,7 +379,7 @@ int ct_events_open(unsigned groups, struct ct_events **out)
 fail:
 	nl_socket_free(ev->sk);
 	free(ev);
-	return errno_of_nlerr(rc);
+	return nlreply_errno(rc);
 }
 
 int ct_events_fd(const struct ct_events *ev)
@@ -413,7 +398,7 @@ int ct_events_read(struct ct_events *ev, ct_entry_fn fn, void *arg)
 		errno = 0;
 		n = nl_recv(ev->sk, &peer, &buf, NULL);
 		if (n <= 0) {
-			int err = n == 0 ? 0 : errno_of_nlerr(n);
+			int err = n == 0 ? 0 : nlreply_errno(n);
 
 			free(buf);
 			return err == -EAGAIN ? 0 : err;

@@ -18,6 +18,7 @@
 
 #include "nft_impl.h"
 #include "sonde/ipvs.h"
+#include "sonde/nlreply.h"
 
 #define IPVS_RECV_BUF_SIZE (64 * 1024)
 #define IPVS_MAX_REPLAY_BYTES (64u << 20)
@@ -233,7 +234,7 @@ static int link_send(struct ipvs_link *l, struct nl_msg *msg)
 	seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (rc < 0)
-		return rc == -NLE_PERM ? -EPERM : -EIO;
+		return nlreply_errno(rc);
 	return link_receive(l, seq);
 }
 

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "nft_impl.h"
+#include "sonde/nlreply.h"
 
 #define NFT_RECV_BUF_SIZE (64 * 1024)
 #define NFT_SOCKET_BUF_SIZE (4 * 1024 * 1024)
@@ -49,19 +50,6 @@ struct nft_link {
 	struct nft_set *current_set; /* whose elements are being dumped */
 };
 
-static int errno_of_nlerr(int nlerr)
-{
-	switch (-nlerr) {
-	case NLE_PERM: return -EPERM;
-	case NLE_NOMEM: return -ENOMEM;
-	case NLE_AGAIN: return -EAGAIN;
-	case NLE_INTR: return -EINTR;
-	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-	case NLE_PROTO_MISMATCH: return -EPROTONOSUPPORT;
-	default: return -EIO;
-	}
-}
-
 static int link_open(struct nft_link *l)
 {
 	int rc;
@@ -74,7 +62,7 @@ static int link_open(struct nft_link *l)
 	if (rc < 0) {
 		nl_socket_free(l->sk);
 		l->sk = NULL;
-		return errno_of_nlerr(rc);
+		return nlreply_errno(rc);
 	}
 	nl_socket_disable_auto_ack(l->sk);
 	nl_socket_disable_msg_peek(l->sk);
@@ -219,19 +207,19 @@ static int on_message(struct nft_link *l, const struct nlmsghdr *h)
 /* 1 when the reply is complete, 0 to go on, -errno to stop. */
 static int reply_message(struct nft_link *l, const struct nlmsghdr *h, uint32_t seq)
 {
-	if (h->nlmsg_seq != seq)
-		return 0;
-	if (h->nlmsg_type == NLMSG_DONE)
-		return 1;
-	if (h->nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *err = NLMSG_DATA(h);
+	int kind = nlreply_classify(h, seq);
 
-		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*err)))
-			return -EIO;
-		if (err->error == -EINTR)
-			l->interrupted = true;
-		return err->error == -EINTR ? 1 : err->error ? err->error : 1;
+	/* EINTR: the ruleset changed during the dump; the caller starts over. */
+	if (kind == -EINTR) {
+		l->interrupted = true;
+		return 1;
 	}
+	if (kind < 0)
+		return kind;
+	if (kind == NLREPLY_OTHER)
+		return 0;
+	if (kind == NLREPLY_END)
+		return 1;
 	if (NFNL_SUBSYS_ID(h->nlmsg_type) != NFNL_SUBSYS_NFTABLES)
 		return -EIO;
 	int rc = on_message(l, h);
@@ -281,7 +269,7 @@ static int link_talk(struct nft_link *l, struct nl_msg *msg)
 	seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (rc < 0)
-		return errno_of_nlerr(rc);
+		return nlreply_errno(rc);
 	return link_receive(l, seq);
 }
 
