@@ -89,6 +89,10 @@ static int handshake(struct tls_session *s, int64_t deadline, char *why, size_t 
 			handshake_failure(s, ssl_error, why, why_size);
 			return handshake_error_code(s, ssl_error, saved_errno);
 		}
+		/* The ClientHello is out: read the trust anchors while the server
+		 * works on its answer. */
+		if (tls_session_load_trust(s) < 0)
+			return s->trust_error;
 		ready = poll(&pfd, 1, deadline ? deadline_poll_ms(deadline) : -1);
 		if (ready == 0 || (deadline && deadline_passed(deadline))) {
 			snprintf(why, why_size, "handshake timed out");
@@ -143,6 +147,12 @@ int tls_session_connect(int fd, const struct tls_client_config *config, struct t
 	if (rc < 0)
 		return rc;
 	rc = handshake(s, deadline, why, why_size);
+	/* CA certificates that cannot be read are a setting error, whatever
+	 * became of the handshake meanwhile. */
+	if (tls_session_load_trust(s) < 0) {
+		snprintf(why, why_size, "%s", s->trust_why);
+		rc = s->trust_error;
+	}
 	if (rc == 0)
 		rc = await_certificate_verdict(s, deadline, why, why_size);
 	if (rc < 0) {
@@ -160,6 +170,8 @@ void tls_session_free(struct tls_session *s)
 		return;
 	SSL_free(s->ssl);
 	SSL_CTX_free(s->ctx);
+	free(s->ca_file);
+	free(s->ca_path);
 	free(s);
 }
 

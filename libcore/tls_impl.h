@@ -22,12 +22,24 @@ struct tls_session {
 	bool name_checked, name_matched;
 	char verify_name[256];
 	char trust_source[300];
+	/* The trust anchors are read once the ClientHello is out, while the
+	 * server computes its answer (tls_session_load_trust). */
+	bool trust_pending;
+	bool system_store;       /* else ca_file and/or ca_path */
+	char *ca_file, *ca_path; /* copies of the config's */
+	bool bundle_pending;     /* system store: the CA bundle file is read only
+				  * when the hashed directory lacks an issuer */
+	int trust_error;         /* -errno of a load that failed, with trust_why */
+	char trust_why[400];
 	char group[64];          /* cache for tls_session_group() */
 };
 
 /* Allocates the session and configures it from config (tls_setup.c). */
 int tls_session_new(int fd, const struct tls_client_config *config, struct tls_session **out, char *why,
 		    size_t why_size);
+/* Reads the trust anchors the config named, once (later calls return the
+ * first result).  Returns 0 or -errno with s->trust_why filled. */
+int tls_session_load_trust(struct tls_session *s);
 bool tls_is_ip_literal(const char *host);
 /* The newest OpenSSL error as a short reason ("wrong version number"). */
 void tls_openssl_reason(char *why, size_t size, const char *fallback);

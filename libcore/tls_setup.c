@@ -228,32 +228,156 @@ static bool system_store_present(char *where, size_t size)
 	return false;
 }
 
-static int load_ca_sources(struct tls_session *s, const struct tls_client_config *c, char *why, size_t why_size)
+/* --trust, read late: once the ClientHello is out, the server spends a while
+ * on its key share and signature, and the anchors are needed only when its
+ * certificate arrives.  Parsing certificates is slow in OpenSSL 3.0 (each
+ * one sets up a key decoder), so that wait is where it belongs. */
+
+static int load_ca_sources(struct tls_session *s)
+{
+	char reason[160];
+
+	if (SSL_CTX_load_verify_locations(s->ctx, s->ca_file, s->ca_path) != 1) {
+		tls_openssl_reason(reason, sizeof(reason), "unreadable");
+		snprintf(s->trust_why, sizeof(s->trust_why), "cannot load CA certificates from %s: %s",
+			 s->ca_file ? s->ca_file : s->ca_path, reason);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct tls_session *session_of(X509_STORE_CTX *store_ctx)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+
+	return ssl ? SSL_get_app_data(ssl) : NULL;
+}
+
+/* The system store's CA bundle file, read into the store the first time the
+ * hashed directory lacks an issuer.  Returns whether it was read now. */
+static bool load_system_bundle(X509_STORE_CTX *store_ctx)
+{
+	struct tls_session *s = session_of(store_ctx);
+	X509_LOOKUP *file;
+
+	if (!s || !s->bundle_pending)
+		return false;
+	s->bundle_pending = false;
+	file = X509_STORE_add_lookup(X509_STORE_CTX_get0_store(store_ctx), X509_LOOKUP_file());
+	/* As OpenSSL's default paths: $SSL_CERT_FILE, else the built-in file;
+	 * a missing one is no error. */
+	if (file)
+		X509_LOOKUP_load_file(file, NULL, X509_FILETYPE_DEFAULT);
+	ERR_clear_error();
+	return true;
+}
+
+static int issuer_from_dir_or_bundle(X509 **issuer, X509_STORE_CTX *store_ctx, X509 *cert)
+{
+	int rc = X509_STORE_CTX_get1_issuer(issuer, store_ctx, cert);
+
+	if (rc == 0 && load_system_bundle(store_ctx))
+		rc = X509_STORE_CTX_get1_issuer(issuer, store_ctx, cert);
+	return rc;
+}
+
+static STACK_OF(X509) *certs_from_dir_or_bundle(X509_STORE_CTX *store_ctx, const X509_NAME *name)
+{
+	STACK_OF(X509) *certs = X509_STORE_CTX_get1_certs(store_ctx, name);
+
+	if (!certs && load_system_bundle(store_ctx))
+		certs = X509_STORE_CTX_get1_certs(store_ctx, name);
+	return certs;
+}
+
+/* OpenSSL's default verify paths, except that the bundle file (every CA,
+ * 140 certificates on Debian, some 30 ms to parse) waits until the hashed
+ * directory (one file per CA, read on demand) lacks an issuer.  What can be
+ * trusted is the same; only what gets parsed differs. */
+static int load_system_store(struct tls_session *s)
+{
+	X509_STORE *store = SSL_CTX_get_cert_store(s->ctx);
+	X509_LOOKUP *dir = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+	X509_LOOKUP *uri = X509_STORE_add_lookup(store, X509_LOOKUP_store());
+
+	if (!dir || !uri) {
+		tls_openssl_reason(s->trust_why, sizeof(s->trust_why), "cannot load the system CA store");
+		return -ENOMEM;
+	}
+	X509_LOOKUP_add_dir(dir, NULL, X509_FILETYPE_DEFAULT);
+	X509_LOOKUP_add_store(uri, NULL);
+	s->bundle_pending = true;
+	ERR_clear_error();
+	return 0;
+}
+
+int tls_session_load_trust(struct tls_session *s)
+{
+	if (!s->trust_pending)
+		return s->trust_error;
+	s->trust_pending = false;
+	s->trust_error = s->system_store ? load_system_store(s) : load_ca_sources(s);
+	/* Loading leaves nothing for the handshake's error checks to trip on. */
+	ERR_clear_error();
+	return s->trust_error;
+}
+
+/* Called for each handshake message: once the ClientHello is on the wire,
+ * read the anchors while the server works on its answer. */
+static void trust_after_client_hello(int write_p, int version, int content_type, const void *buf, size_t len,
+				     SSL *ssl, void *arg)
+{
+	struct tls_session *s = SSL_get_app_data(ssl);
+
+	if (s && write_p && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
+	    ((const unsigned char *)buf)[0] == SSL3_MT_CLIENT_HELLO)
+		tls_session_load_trust(s);
+}
+
+/* Runs instead of X509_verify_cert: the anchors are in by then, unless
+ * loading them failed (the handshake then fails with that reason). */
+static int verify_chain(X509_STORE_CTX *store_ctx, void *arg)
+{
+	struct tls_session *s = arg;
+
+	if (tls_session_load_trust(s) < 0) {
+		X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_UNSPECIFIED);
+		return 0;
+	}
+	return X509_verify_cert(store_ctx);
+}
+
+static int copy_path(const char *path, char **copy)
+{
+	*copy = path ? strdup(path) : NULL;
+	return path && !*copy ? -ENOMEM : 0;
+}
+
+static int ca_sources(struct tls_session *s, const struct tls_client_config *c, char *why, size_t why_size)
 {
 	struct stat st;
-	char reason[160];
 
 	if (c->ca_path && (stat(c->ca_path, &st) < 0 || !S_ISDIR(st.st_mode))) {
 		snprintf(why, why_size, "cannot load CA certificates from %s: not a directory", c->ca_path);
 		return -EINVAL;
 	}
-	if (SSL_CTX_load_verify_locations(s->ctx, c->ca_file, c->ca_path) != 1) {
-		tls_openssl_reason(reason, sizeof(reason), "unreadable");
-		snprintf(why, why_size, "cannot load CA certificates from %s: %s", c->ca_file ? c->ca_file : c->ca_path,
-			 reason);
-		return -EINVAL;
-	}
+	if (copy_path(c->ca_file, &s->ca_file) < 0 || copy_path(c->ca_path, &s->ca_path) < 0)
+		return -ENOMEM;
 	snprintf(s->trust_source, sizeof(s->trust_source), "%s%s%s%s", c->ca_file ? "CA file " : "",
 		 c->ca_file ? c->ca_file : "", c->ca_file && c->ca_path ? ", CA directory " : c->ca_path ? "CA directory " : "",
 		 c->ca_path ? c->ca_path : "");
 	return 0;
 }
 
+/* Decides where the anchors come from, and fails now on what can be known
+ * without reading them; tls_session_load_trust reads them. */
 static int setup_trust(struct tls_session *s, const struct tls_client_config *c, char *why, size_t why_size)
 {
-	if (c->ca_file || c->ca_path)
-		return load_ca_sources(s, c, why, why_size);
-	if (!system_store_present(s->trust_source, sizeof(s->trust_source))) {
+	int rc;
+
+	if (c->ca_file || c->ca_path) {
+		rc = ca_sources(s, c, why, why_size);
+	} else if (!system_store_present(s->trust_source, sizeof(s->trust_source))) {
 		s->no_trust_store = true;
 		if (!c->report_only) {
 			snprintf(why, why_size, "cannot verify the certificate: %s; give CA certificates "
@@ -261,20 +385,26 @@ static int setup_trust(struct tls_session *s, const struct tls_client_config *c,
 			return -ENOENT;
 		}
 		return 0;
+	} else {
+		/* Chain building copies these from the store when it starts, so
+		 * they are set now, before anything is loaded. */
+		X509_STORE_set_get_issuer(SSL_CTX_get_cert_store(s->ctx), issuer_from_dir_or_bundle);
+		X509_STORE_set_lookup_certs(SSL_CTX_get_cert_store(s->ctx), certs_from_dir_or_bundle);
+		s->system_store = true;
+		rc = 0;
 	}
-	if (SSL_CTX_set_default_verify_paths(s->ctx) != 1) {
-		tls_openssl_reason(why, why_size, "cannot load the system CA store");
-		return -EINVAL;
+	if (rc == 0) {
+		s->trust_pending = true;
+		SSL_CTX_set_cert_verify_callback(s->ctx, verify_chain, s);
 	}
-	return 0;
+	return rc;
 }
 
 /* Keeps the first problem the chain check finds (the one openssl s_client
  * -verify_return_error stops at); report_only sessions go on regardless. */
 static int verify_callback(int preverify_ok, X509_STORE_CTX *store)
 {
-	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
-	struct tls_session *s = ssl ? SSL_get_app_data(ssl) : NULL;
+	struct tls_session *s = session_of(store);
 
 	if (!s)
 		return preverify_ok;
@@ -362,6 +492,8 @@ static int setup_ssl(struct tls_session *s, const struct tls_client_config *c, c
 	}
 	if (c->want_ocsp)
 		SSL_set_tlsext_status_type(s->ssl, TLSEXT_STATUSTYPE_ocsp);
+	if (s->trust_pending)
+		SSL_set_msg_callback(s->ssl, trust_after_client_hello);
 	rc = setup_verification(s, c, why, why_size);
 	if (rc == 0 && SSL_set_fd(s->ssl, s->fd) != 1) {
 		tls_openssl_reason(why, why_size, "cannot attach the socket");
@@ -370,12 +502,24 @@ static int setup_ssl(struct tls_session *s, const struct tls_client_config *c, c
 	return rc;
 }
 
+/* No openssl.cnf: the session is configured here in full (security level,
+ * versions, anchors), so that sonde behaves the same on every host and in an
+ * empty container, and reading the file cost a tenth of a probe.  No atexit
+ * cleanup either: freeing every provider table as the process ends is work
+ * nobody sees. */
+static void tls_library_init(void)
+{
+	OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, NULL);
+}
+
 int tls_session_new(int fd, const struct tls_client_config *c, struct tls_session **out, char *why,
 		    size_t why_size)
 {
-	struct tls_session *s = calloc(1, sizeof(*s));
+	struct tls_session *s;
 	int rc;
 
+	tls_library_init();
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->fd = fd;
