@@ -46,6 +46,16 @@ static const struct sonde_opt iptables_options[] = {
 	SONDE_OPT_END,
 };
 
+/* iptables-save / ip6tables-save: the --save view under its classic name. */
+static const struct sonde_opt iptables_save_options[] = {
+	SONDE_OPT_STRING("t", "table", "TABLE", "only this table (default: every table)", struct iptables_config, table),
+	SONDE_OPT_FLAG("c", "counters", "include packet and byte counters", struct iptables_config, counters),
+	SONDE_OPT_STRING(NULL, "backend", "legacy|nft|auto",
+			 "which backend to read (default auto: whatever holds rules, both when both do)",
+			 struct iptables_config, backend),
+	SONDE_OPT_END,
+};
+
 /* --- the tables of one backend ------------------------------------------ */
 
 struct table_set {
@@ -332,5 +342,46 @@ const struct sonde_applet applet_ip6tables = {
 	.init = ip6tables_init,
 	.min_args = 0,
 	.max_args = 1,
+	.main = iptables_main,
+};
+
+static void iptables_save_init(void *config)
+{
+	((struct iptables_config *)config)->save = true;
+}
+
+static void ip6tables_save_init(void *config)
+{
+	((struct iptables_config *)config)->save = true;
+	((struct iptables_config *)config)->ipv6 = true;
+}
+
+#define IPTABLES_SAVE_HELP \
+	"The same as 'sonde iptables --save': every table (or -t TABLE) in iptables-save's format, read " \
+	"from the kernel's legacy and nf_tables backends alike."
+
+const struct sonde_applet applet_iptables_save = {
+	.name = "iptables-save",
+	.summary = "IPv4 rules in iptables-save's format, read-only, from both backends",
+	.usage = "[-t TABLE] [-c] [--backend legacy|nft|auto]",
+	.help_extra = IPTABLES_SAVE_HELP,
+	.options = iptables_save_options,
+	.config_size = sizeof(struct iptables_config),
+	.init = iptables_save_init,
+	.min_args = 0,
+	.max_args = 0,
+	.main = iptables_main,
+};
+
+const struct sonde_applet applet_ip6tables_save = {
+	.name = "ip6tables-save",
+	.summary = "IPv6 rules in ip6tables-save's format, read-only, from both backends",
+	.usage = "[-t TABLE] [-c] [--backend legacy|nft|auto]",
+	.help_extra = IPTABLES_SAVE_HELP,
+	.options = iptables_save_options,
+	.config_size = sizeof(struct iptables_config),
+	.init = ip6tables_save_init,
+	.min_args = 0,
+	.max_args = 0,
 	.main = iptables_main,
 };

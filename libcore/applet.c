@@ -144,7 +144,7 @@ static void print_applet_list(FILE *fp, bool json)
 		return;
 	}
 	for (i = 0; i < sonde_applet_count; i++)
-		fprintf(fp, "  %-12s %s\n", sonde_applets[i]->name, sonde_applets[i]->summary);
+		fprintf(fp, "  %-15s %s\n", sonde_applets[i]->name, sonde_applets[i]->summary);
 }
 
 static void print_main_usage(FILE *fp)

@@ -20,4 +20,17 @@ for backend in legacy nft; do
 done
 lab_run fw6 "$SONDE" ip6tables -A INPUT -j DROP
 ok_rc "$RC" 2 "ip6tables refuses -A too"
+# The ip6tables-save applet name: the classic tool's lines, every table and one.
+for backend in legacy nft; do
+	for table_args in "" "-t filter"; do
+		# shellcheck disable=SC2086
+		want=$(lab_exec fw6 "ip6tables-$backend-save" $table_args 2>/dev/null | grep -v '^#' | mask_counters)
+		# shellcheck disable=SC2086
+		lab_run fw6 "$SONDE" ip6tables-save --backend "$backend" $table_args
+		is "$(printf '%s\n' "$OUT" | grep -v '^#' | mask_counters)" "$want" "ip6tables-save $table_args ($backend)"
+	done
+done
+run "$SONDE" ip6tables-save -L
+ok_rc "$RC" 2 "ip6tables-save takes no -L"
+
 done_testing

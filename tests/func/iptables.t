@@ -80,4 +80,17 @@ run ip netns exec "$(ns fw)" setpriv --reuid=65534 --regid=65534 --clear-groups 
 ok_rc "$RC" 3 "without CAP_NET_ADMIN: exit 3"
 like "$ERR" "CAP_NET_ADMIN" "the message names the capability"
 
+# The iptables-save applet name: the classic tool's lines, every table and one.
+for backend in legacy nft; do
+	for table_args in "" "-t filter"; do
+		# shellcheck disable=SC2086
+		want=$(lab_exec fw "iptables-$backend-save" $table_args 2>/dev/null | grep -v '^#' | mask_counters)
+		# shellcheck disable=SC2086
+		lab_run fw "$SONDE" iptables-save --backend "$backend" $table_args
+		is "$(printf '%s\n' "$OUT" | grep -v '^#' | mask_counters)" "$want" "iptables-save $table_args ($backend)"
+	done
+done
+run "$SONDE" iptables-save -L
+ok_rc "$RC" 2 "iptables-save takes no -L"
+
 done_testing
