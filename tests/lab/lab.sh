@@ -65,6 +65,18 @@ lab_bg() {
 	ip netns exec "$n" "$@" </dev/null >>"$LAB_TMP/bg.log" 2>&1 &
 	LAB_PIDS+=($!)
 	LAST_BG_PID=$!
+	# Return only once the process is inside the namespace: a test that
+	# looks at it through /proc/PID (--netns PID) must never catch it still
+	# in the root namespace, where its traffic could leave the machine.
+	local i
+	for i in $(seq 1 100); do
+		# In the namespace, and past `ip netns exec`'s own set-up (its mounts).
+		[ "$(ip netns identify "$LAST_BG_PID" 2>/dev/null)" = "$n" ] &&
+			[ "$(cat "/proc/$LAST_BG_PID/comm" 2>/dev/null)" != ip ] && return 0
+		kill -0 "$LAST_BG_PID" 2>/dev/null || return 0
+		sleep 0.02
+	done
+	diag "lab_bg: process $LAST_BG_PID did not enter $n"
 }
 
 lab_wait_listen() { # NS PORT [udp]
