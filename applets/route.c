@@ -17,7 +17,7 @@ struct route_config {
 
 static const struct sonde_opt route_options[] = {
 	SONDE_OPT_FLAG("n", "numeric", "numeric addresses (\"0.0.0.0\", not \"default\")", struct route_config, numeric),
-	SONDE_OPT_COUNT("e", "extend", "netstat's columns (MSS Window irtt)", struct route_config, extended),
+	SONDE_OPT_COUNT("e", "extend", "netstat's columns (MSS Window irtt); -ee: all columns", struct route_config, extended),
 	SONDE_OPT_FLAG("4", NULL, "IPv4 (the default)", struct route_config, ipv4),
 	SONDE_OPT_FLAG("6", NULL, "IPv6 (all tables, one row per next hop)", struct route_config, ipv6),
 	SONDE_OPT_STRING("A", NULL, "FAMILY", "inet or inet6", struct route_config, family),
@@ -45,7 +45,9 @@ static int route_main(struct sonde_ctx *ctx, void *config, int argc, char **argv
 			  "to change it)", argv[0]);
 		return SONDE_EXIT_USAGE;
 	}
-	if (cfg->extended)
+	if (cfg->extended > 1)
+		opts.style = ROUTE_CLASSIC_WIDE;
+	else if (cfg->extended)
 		opts.style = ROUTE_CLASSIC_NETSTAT;
 	rc = route_classic_show(ctx->out, family, &opts);
 	if (rc < 0) {

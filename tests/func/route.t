@@ -8,7 +8,7 @@ need_cmd ip route
 route_lab_pair
 route_lab_routes
 
-for args in "-n" "" "-ne" "-e" "-n -4" "-n -A inet"; do
+for args in "-n" "" "-ne" "-e" "-nee" "-ee" "-n -4" "-n -A inet"; do
 	# shellcheck disable=SC2086
 	want=$(ip netns exec "$A" route $args)
 	# shellcheck disable=SC2086
