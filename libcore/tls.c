@@ -89,8 +89,8 @@ static int handshake(struct tls_session *s, int64_t deadline, char *why, size_t 
 			handshake_failure(s, ssl_error, why, why_size);
 			return handshake_error_code(s, ssl_error, saved_errno);
 		}
-		/* The ClientHello is out: read the trust anchors while the server
-		 * works on its answer. */
+		/* The anchors were read as the ClientHello went out (tls_setup.c);
+		 * if they could not be, there is no point waiting for the server. */
 		if (tls_session_load_trust(s) < 0)
 			return s->trust_error;
 		ready = poll(&pfd, 1, deadline ? deadline_poll_ms(deadline) : -1);

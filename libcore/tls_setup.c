@@ -228,10 +228,11 @@ static bool system_store_present(char *where, size_t size)
 	return false;
 }
 
-/* --trust, read late: once the ClientHello is out, the server spends a while
- * on its key share and signature, and the anchors are needed only when its
- * certificate arrives.  Parsing certificates is slow in OpenSSL 3.0 (each
- * one sets up a key decoder), so that wait is where it belongs. */
+/* --- trust, read late ------------------------------------------------------------
+ * Once the ClientHello is out, the server spends a while on its key share
+ * and signature, and the anchors are needed only when its certificate
+ * arrives.  Parsing certificates is slow in OpenSSL 3.0 (each one sets up a
+ * key decoder), so that wait is where it belongs. */
 
 static int load_ca_sources(struct tls_session *s)
 {
