@@ -92,5 +92,8 @@ void scan_read_banners(struct scan_run *run, struct scan_host *host)
 			continue;
 		addr_set_port(&dst, host->ports[i].port);
 		host->banners[i] = grab(&dst);
+		/* A busy server may drop the first connection: one more try. */
+		if (!host->banners[i])
+			host->banners[i] = grab(&dst);
 	}
 }

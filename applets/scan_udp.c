@@ -8,17 +8,19 @@
  *   - probes go out in rounds; every probe of a round has its send time, and
  *     every ICMP error it drew is counted against the probe that drew it;
  *   - a silent port counts as silent for sure only when the bucket certainly
- *     held a token when its probe arrived: the credit at the round's start
- *     (a round starts a full interval after the last ICMP error, so at least
- *     one token), plus what refilled since, minus the errors drawn by the
- *     probes sent before it;
+ *     held a token when its probe arrived: the credit at the round's start,
+ *     plus what refilled since, minus the errors drawn by the probes sent
+ *     before it;
+ *   - the credit is known only from a point where the bucket may have been
+ *     empty: the scan's start (anything may have drained it before) or the
+ *     last ICMP error that came back; a round after the first starts a full
+ *     interval after that point, so with at least one token;
  *   - a port silent for sure twice (once with --max-retries 0) is
  *     open|filtered; one whose silence proves nothing goes into the next
- *     round, which waits for the bucket to refill.
+ *     round.
  *
- * A host that never sends an ICMP error is not rate limiting anything: its
- * silences count at once (a firewall that drops everything).  The interval
- * is Linux's default, one second. */
+ * So the first round only collects answers, and silence costs at least one
+ * interval (Linux's default, one second) before it means anything. */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -50,8 +52,8 @@ struct udp_scan {
 	struct probe_engine *engine;
 	struct round_probe *round;
 	size_t round_len, round_cap, in_flight, answered_in_round;
-	bool icmp_seen;            /* the host sends ICMP errors: its bucket matters */
-	int64_t last_icmp_ns;      /* when the last one arrived */
+	int64_t empty_since_ns;    /* the bucket may have been empty then: the scan's
+				    * start or the last ICMP error's arrival */
 	int64_t round_start_ns;
 	int silences_needed;       /* 2: a silence is confirmed once */
 };
@@ -76,8 +78,7 @@ static void on_udp_result(void *user, uint32_t probe_id, void *probe_user, const
 		break;
 	case PROBE_ICMP_ERROR:
 		rp->drew_icmp = true;
-		s->icmp_seen = true;
-		s->last_icmp_ns = mono_ns();
+		s->empty_since_ns = mono_ns();
 		port->reason = scan_icmp_reason(s->run->family, r->icmp_type, r->icmp_code);
 		port->state = port->reason == REASON_PORT_UNREACH ? SCAN_CLOSED : SCAN_FILTERED;
 		scan_timing_answer(&s->run->timing, r->rtt_ns, 1);
@@ -183,7 +184,7 @@ static void judge_round(struct udp_scan *s, int64_t credit_at_start_ns)
 		if (port->state == SCAN_UNKNOWN) {
 			credit_ns = credit_at_start_ns + (rp->sent_ns - s->round_start_ns) -
 				    (int64_t)drew_before * ICMP_REFILL_NS;
-			if (!s->icmp_seen || credit_ns >= ICMP_REFILL_NS + REFILL_MARGIN_NS)
+			if (credit_ns >= ICMP_REFILL_NS + REFILL_MARGIN_NS)
 				port->silences++;
 			if (port->silences >= s->silences_needed || port->probes >= MAX_UDP_PROBES) {
 				port->state = SCAN_OPEN_FILTERED;
@@ -195,18 +196,16 @@ static void judge_round(struct udp_scan *s, int64_t credit_at_start_ns)
 	}
 }
 
-/* The bucket's credit when a round starts: a host that sent no error yet is
- * assumed to hold one token; otherwise the round waits until one has
- * certainly refilled since the last error. */
-static int64_t wait_for_credit(struct udp_scan *s)
+/* The bucket's credit when a round starts.  The first round goes at once
+ * (it learns from answers, not from silence); later ones wait until a token
+ * has certainly refilled since the bucket was last possibly empty. */
+static int64_t wait_for_credit(struct udp_scan *s, bool first)
 {
-	int64_t ready_ns = s->last_icmp_ns + ICMP_REFILL_NS + REFILL_MARGIN_NS;
+	int64_t ready_ns = s->empty_since_ns + ICMP_REFILL_NS + REFILL_MARGIN_NS;
 
-	if (!s->icmp_seen)
-		return ICMP_REFILL_NS + REFILL_MARGIN_NS;
-	while (!s->run->interrupted && mono_ns() < ready_ns)
+	while (!first && !s->run->interrupted && mono_ns() < ready_ns)
 		probe_poll(s->engine, (int)((ready_ns - mono_ns()) / 1000000) + 1);
-	return mono_ns() - s->last_icmp_ns;
+	return mono_ns() - s->empty_since_ns;
 }
 
 static int run_round(struct udp_scan *s)
@@ -244,13 +243,14 @@ int scan_udp_host(struct scan_run *run, struct scan_host *host)
 	if (rc < 0)
 		return rc;
 	s.silences_needed = run->timing.max_retries == 0 ? 1 : 2;
+	s.empty_since_ns = mono_ns();
 	while (rc == 0 && !run->interrupted && !host->timed_out) {
 		int64_t credit_ns;
 
 		rc = plan_round(&s, first);
 		if (rc < 0 || s.round_len == 0)
 			break;
-		credit_ns = wait_for_credit(&s);
+		credit_ns = wait_for_credit(&s, first);
 		rc = run_round(&s);
 		if (rc == 0 && !host->timed_out && !run->interrupted)
 			judge_round(&s, credit_ns);
