@@ -384,6 +384,20 @@ static void xml_attr(FILE *fp, const char *name, const char *value)
 	fputc('"', fp);
 }
 
+static void xml_scaninfo(FILE *fp, const char *type, const char *proto, const struct port_list *ports)
+{
+	size_t len = ports_format(ports, NULL, 0);
+	char *services = malloc(len + 1);
+
+	fprintf(fp, "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%zu\"", type, proto, ports_total(ports));
+	if (services) {
+		ports_format(ports, services, len + 1);
+		xml_attr(fp, "services", services);
+		free(services);
+	}
+	fprintf(fp, "/>\n");
+}
+
 static void xml_start(struct scan_run *run)
 {
 	FILE *fp = run->xml;
@@ -399,11 +413,9 @@ static void xml_start(struct scan_run *run)
 	fprintf(fp, ">\n");
 	if (!run->cfg->ping_only) {
 		if (run->tcp_ports.count)
-			fprintf(fp, "<scaninfo type=\"%s\" protocol=\"tcp\" numservices=\"%zu\"/>\n",
-				run->cfg->syn ? "syn" : "connect", ports_total(&run->tcp_ports));
+			xml_scaninfo(fp, run->cfg->syn ? "syn" : "connect", "tcp", &run->tcp_ports);
 		if (run->udp_ports.count)
-			fprintf(fp, "<scaninfo type=\"udp\" protocol=\"udp\" numservices=\"%zu\"/>\n",
-				ports_total(&run->udp_ports));
+			xml_scaninfo(fp, "udp", "udp", &run->udp_ports);
 	}
 	fprintf(fp, "<verbose level=\"%d\"/>\n<debugging level=\"0\"/>\n", run->cfg->verbose);
 }

@@ -217,3 +217,22 @@ int ports_parse_scan(struct port_list *tcp, struct port_list *udp, const char *t
 		item = comma + 1;
 	}
 }
+
+size_t ports_format(const struct port_list *list, char *buf, size_t size)
+{
+	size_t used = 0, i;
+
+	if (size)
+		buf[0] = '\0';
+	for (i = 0; i < list->count; i++) {
+		const struct port_range *r = &list->ranges[i];
+		char item[16];
+		int len = r->low == r->high ? snprintf(item, sizeof(item), "%s%u", i ? "," : "", r->low)
+					    : snprintf(item, sizeof(item), "%s%u-%u", i ? "," : "", r->low, r->high);
+
+		if (used + (size_t)len < size)
+			memcpy(buf + used, item, (size_t)len + 1);
+		used += (size_t)len;
+	}
+	return used;
+}

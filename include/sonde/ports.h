@@ -54,6 +54,9 @@ bool ports_iter_next(const struct port_list *list, struct port_iter *it, uint16_
  * Service names are looked up for the list's protocol.  Returns 0 or an
  * error as ports_parse(). */
 int ports_parse_scan(struct port_list *tcp, struct port_list *udp, const char *text, struct port_error *err);
+/* The list as text, ranges kept: "22,80,1000-2000" (nmap's XML "services").
+ * Returns the length needed, as snprintf does. */
+size_t ports_format(const struct port_list *list, char *buf, size_t size);
 /* Is port in the list? */
 bool ports_contains(const struct port_list *list, uint16_t port);
 
