@@ -441,6 +441,7 @@ static int run_scan(struct scan_run *run)
 	size_t i;
 	int rc;
 
+	scan_progress_init(run);
 	scan_out_start(run);
 	rc = scan_discover(run);
 	for (i = 0; rc == 0 && i < run->host_count && !run->interrupted; i++) {

@@ -131,6 +131,8 @@ struct scan_run {
 	bool quiet_text;            /* -oG - or -oX -: stdout is theirs */
 	char command_line[1024];
 	bool interrupted;
+	bool progress_line, progress_keys, progress_shown; /* scan_progress.c */
+	int64_t progress_drawn_ns;
 };
 
 /* scan_timing.c */
@@ -154,6 +156,13 @@ void scan_read_banners(struct scan_run *run, struct scan_host *host);
 
 /* scan_udp.c */
 int scan_udp_host(struct scan_run *run, struct scan_host *host);
+
+/* scan_progress.c: the progress line on a terminal's stderr */
+void scan_progress_init(struct scan_run *run);
+/* Called from the scan loops: what ("SYN scan"), how far (done of total). */
+void scan_progress_tick(struct scan_run *run, const char *what, const struct scan_host *host, size_t done,
+			size_t total);
+void scan_progress_clear(struct scan_run *run);
 
 /* scan_out.c */
 const char *scan_state_name(enum scan_state state);

@@ -29,6 +29,7 @@ struct tcp_scan {
 	struct probe_engine *engine;
 	bool syn;
 	size_t in_flight;
+	size_t resolved;        /* ports with a state, for the progress line */
 };
 
 enum scan_reason scan_icmp_reason(int family, uint8_t type, uint8_t code)
@@ -104,6 +105,7 @@ static void on_tcp_result(void *user, uint32_t probe_id, void *probe_user, const
 	if (r->duplicate)
 		return;
 	classify(s, port, r);
+	s->resolved++;
 	if (r->outcome == PROBE_REPLY || r->outcome == PROBE_REFUSED || r->outcome == PROBE_ICMP_ERROR)
 		scan_timing_answer(&s->run->timing, r->rtt_ns, r->attempts);
 	probe_release(s->engine, probe_id);
@@ -184,20 +186,23 @@ static int scan_pass(struct tcp_scan *s)
 		rc = probe_poll(s->engine, POLL_SLICE_MS);
 		if (rc < 0 && rc != -EINTR)
 			return rc;
+		scan_progress_tick(run, s->syn ? "SYN scan" : "Connect scan", host, s->resolved, host->tcp_count);
 	}
 	return 0;
 }
 
 /* On a path that dropped probes, silence may be loss: the ports that said
  * nothing are asked again, with every retry the template allows. */
-static size_t requeue_silent(struct scan_host *host)
+static size_t requeue_silent(struct tcp_scan *s)
 {
+	struct scan_host *host = s->host;
 	size_t i, count = 0;
 
 	for (i = 0; i < host->tcp_count; i++)
 		if (host->ports[i].reason == REASON_NO_RESPONSE) {
 			host->ports[i].state = SCAN_UNKNOWN;
 			count++;
+			s->resolved--;
 		}
 	return count;
 }
@@ -210,10 +215,11 @@ int scan_tcp_host(struct scan_run *run, struct scan_host *host, bool syn)
 	if (rc < 0)
 		return rc;
 	rc = scan_pass(&s);
-	if (rc == 0 && run->timing.drops > 0 && !host->timed_out && requeue_silent(host) > 0) {
+	if (rc == 0 && run->timing.drops > 0 && !host->timed_out && requeue_silent(&s) > 0) {
 		run->timing.retries = run->timing.max_retries;
 		rc = scan_pass(&s);
 	}
 	probe_engine_close(s.engine);
+	scan_progress_clear(run);
 	return rc;
 }

@@ -171,6 +171,18 @@ static int submit(struct udp_scan *s, size_t round_index)
 	return 0;
 }
 
+static void udp_progress(struct udp_scan *s)
+{
+	const struct scan_host *h = s->host;
+	size_t i, resolved = 0;
+
+	if (!s->run->progress_line)
+		return;
+	for (i = h->tcp_count; i < h->port_count; i++)
+		resolved += h->ports[i].state != SCAN_UNKNOWN;
+	scan_progress_tick(s->run, "UDP scan", h, resolved, h->port_count - h->tcp_count);
+}
+
 /* Credits are in nanoseconds of refill: one token is ICMP_REFILL_NS. */
 static void judge_round(struct udp_scan *s, int64_t credit_at_start_ns)
 {
@@ -203,8 +215,10 @@ static int64_t wait_for_credit(struct udp_scan *s, bool first)
 {
 	int64_t ready_ns = s->empty_since_ns + ICMP_REFILL_NS + REFILL_MARGIN_NS;
 
-	while (!first && !s->run->interrupted && mono_ns() < ready_ns)
+	while (!first && !s->run->interrupted && mono_ns() < ready_ns) {
 		probe_poll(s->engine, (int)((ready_ns - mono_ns()) / 1000000) + 1);
+		udp_progress(s);
+	}
 	return mono_ns() - s->empty_since_ns;
 }
 
@@ -230,6 +244,7 @@ static int run_round(struct udp_scan *s)
 		rc = probe_poll(s->engine, POLL_SLICE_MS);
 		if (rc < 0 && rc != -EINTR)
 			return rc;
+		udp_progress(s);
 	}
 	return 0;
 }
@@ -258,5 +273,6 @@ int scan_udp_host(struct scan_run *run, struct scan_host *host)
 	}
 	probe_engine_close(s.engine);
 	free(s.round);
+	scan_progress_clear(run);
 	return rc;
 }

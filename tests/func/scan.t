@@ -101,6 +101,18 @@ lab_run sc "$SONDE" scan -n -sT -p 22,80 --banner $TG_V4
 like "$OUT" "\| banner: SSH-2.0-sonde_lab" "--banner: the SSH greeting"
 like "$OUT" "\| banner: HTTP/1.0 200 OK" "--banner: a HEAD answered on a web port"
 
+# The progress line, on a terminal only (script(1) gives the scan one), and
+# a status line when Enter is pressed.
+if command -v script >/dev/null; then
+	OUT=$( (sleep 3; echo) | ip netns exec "$(ns sc)" timeout -k 5 40 script -qec \
+		"$SONDE scan -n -sS -p 1-700 --scan-delay 5ms --max-retries 0 $TG_V4" /dev/null)
+	like "$OUT" "SYN scan 10.77.0.2: [0-9.]+% done, [0-9]+ probes/s" "a terminal shows the progress line"
+	like "$OUT" "Stats: [0-9]+s elapsed; SYN scan" "Enter prints a status line"
+	like "$OUT" "Not shown: [0-9]+ closed tcp ports" "and the scan's report follows"
+fi
+lab_run sc "$SONDE" scan -n -sS -p 1-700 --scan-delay 1ms $TG_V4
+unlike "$ERR" "% done" "no progress line when stderr is not a terminal"
+
 # UDP against the kernel's ICMP rate limit, with the target's bucket
 # emptied just before: closed ports must still come out closed, not
 # open|filtered, and silent ones open|filtered.
