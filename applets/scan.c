@@ -514,6 +514,7 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	if (rc)
 		return rc;
 	run.family = cfg->ipv6 ? AF_INET6 : AF_INET;
+	run.as_nmap = strcmp(ctx->applet->name, "nmap") == 0;
 	run.raw = caps_have(CAP_NET_RAW);
 	rc = choose_scan_type(cfg, run.raw);
 	if (rc == 0)
@@ -551,6 +552,22 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 const struct sonde_applet applet_scan = {
 	.name = "scan",
 	.summary = "scan TCP and UDP ports and discover hosts, nmap-style",
+	.usage = "[OPTIONS] TARGET...",
+	.help_extra = SCAN_HELP,
+	.options = scan_options,
+	.config_size = sizeof(struct scan_config),
+	.init = scan_init,
+	.min_args = 0,
+	.max_args = -1,
+	.exit_codes = "0 a host is up, 1 no host up or the scan failed, 2 usage error, 3 missing privilege.",
+	.main = scan_main,
+};
+
+/* The nmap link name: the same options with nmap's meaning, and nmap's
+ * words in the lines scripts parse ("Nmap scan report for", "Nmap done"). */
+const struct sonde_applet applet_nmap = {
+	.name = "nmap",
+	.summary = "scan, called by nmap's name: nmap's options and report lines",
 	.usage = "[OPTIONS] TARGET...",
 	.help_extra = SCAN_HELP,
 	.options = scan_options,

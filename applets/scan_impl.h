@@ -129,6 +129,7 @@ struct scan_run {
 	uint8_t cookie_key[16];     /* SYN sequence numbers */
 	FILE *grepable, *xml;
 	bool quiet_text;            /* -oG - or -oX -: stdout is theirs */
+	bool as_nmap;               /* called as nmap: nmap's words where scripts look */
 	char command_line[1024];
 	bool interrupted;
 	bool progress_line, progress_keys, progress_shown; /* scan_progress.c */

@@ -46,6 +46,12 @@ static const char *service_of(const struct scan_port *p)
 	return name ? name : "unknown";
 }
 
+/* Called as nmap, the lines scripts look for read as nmap's do. */
+static const char *report_word(const struct scan_run *run)
+{
+	return run->as_nmap ? "Nmap scan" : "Scan";
+}
+
 /* "sonde 0.1.0", without the library versions. */
 static const char *short_version(void)
 {
@@ -155,7 +161,8 @@ static int most_common(const size_t by_reason[REASON_COUNT])
 	int r, best = -1;
 
 	for (r = 0; r < REASON_COUNT; r++)
-		if (by_reason[r] && (best < 0 || by_reason[r] > by_reason[best]))
+		if (by_reason[r] && (best < 0 || by_reason[r] > by_reason[best] ||
+				     (by_reason[r] == by_reason[best] && strcmp(reason_names[r], reason_names[best]) < 0)))
 			best = r;
 	return best;
 }
@@ -175,11 +182,11 @@ static void print_not_shown(struct scan_run *run, const struct scan_host *h, con
 			for (i = 0; i < h->port_count; i++)
 				if (h->ports[i].proto == proto && h->ports[i].state == state)
 					by_reason[h->ports[i].reason]++;
-			/* The most common reason first, as nmap orders them. */
+			/* The most common reason first (ties by name), as nmap orders them. */
 			while ((r = most_common(by_reason)) >= 0) {
-				out_text(run->out, "%s%zu %s %s port%s (%s)", first ? "Not shown: " : ", ", by_reason[r],
-					 state_names[state], scan_proto_name(proto), by_reason[r] == 1 ? "" : "s",
-					 reason_names[r]);
+				/* "ports" even for one: nmap's wording, which parsers expect. */
+				out_text(run->out, "%s%zu %s %s ports (%s)", first ? "Not shown: " : ", ", by_reason[r],
+					 state_names[state], scan_proto_name(proto), reason_names[r]);
 				first = false;
 				by_reason[r] = 0;
 			}
@@ -248,13 +255,13 @@ static void print_host_text(struct scan_run *run, const struct scan_host *h)
 	host_addr_text(h, addr, sizeof(addr));
 	if (!h->up) {
 		if (run->cfg->verbose)
-			out_text(run->out, "Scan report for %s [host down]\n", addr);
+			out_text(run->out, "%s report for %s [host down]\n", report_word(run), addr);
 		return;
 	}
 	if (host_name(h))
-		out_text(run->out, "Scan report for %s (%s)\n", host_name(h), addr);
+		out_text(run->out, "%s report for %s (%s)\n", report_word(run), host_name(h), addr);
 	else
-		out_text(run->out, "Scan report for %s\n", addr);
+		out_text(run->out, "%s report for %s\n", report_word(run), addr);
 	out_text(run->out, "Host is up");
 	if (run->cfg->reason) {
 		out_text(run->out, ", received %s", reason_names[h->up_reason]);
@@ -514,13 +521,13 @@ void scan_out_end(struct scan_run *run)
 		if (total == 1 && up == 0 && !run->cfg->ping_only)
 			out_text(run->out, "Note: Host seems down. If it is really up, but blocking our ping probes, "
 					   "try -Pn\n");
-		out_text(run->out, "Scan done: %s\n", summary);
+		out_text(run->out, "%s done: %s\n", run->as_nmap ? "Nmap" : "Scan", summary);
 		if (run->cfg->verbose)
 			out_text(run->out, "           Probes sent: %llu, dropped first tries: %llu\n",
 				 (unsigned long long)run->timing.probes_sent, (unsigned long long)run->timing.drops);
 	}
 	if (run->grepable)
-		fprintf(run->grepable, "# sonde done -- %s\n", summary);
+		fprintf(run->grepable, "# %s done -- %s\n", run->as_nmap ? "Nmap" : "sonde", summary);
 	if (run->xml) {
 		if (run->host_count == 0)
 			xml_start(run);

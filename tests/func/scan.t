@@ -77,7 +77,7 @@ ok_rc "$RC" 1 "no host up: exit 1"
 lab_run sc "$SONDE" scan -n -sS -p 22,80,81,1-30 --open $TG_V4
 is "$(printf '%s\n' "$OUT" | port_states | head -2)" "22/tcp open
 80/tcp open" "--open lists open ports only"
-like "$OUT" "Not shown: 29 closed tcp ports \(reset\), 1 filtered tcp port \(no-response\)" "--open: the rest is counted"
+like "$OUT" "Not shown: 29 closed tcp ports \(reset\), 1 filtered tcp ports \(no-response\)" "--open: the rest is counted"
 lab_run sc "$SONDE" scan -n -sS -p 22,81,1-30 -oG - $TG_V4
 like "$OUT" $'Host: 10.77.0.2 \(\)\tPorts: 22/open/tcp//ssh///, 81/filtered/tcp//[a-z0-9-]*///\tIgnored State: closed \(29\)' "-oG -: nmap's grepable line"
 unlike "$OUT" "Scan report" "-oG -: normal output stays off stdout"
