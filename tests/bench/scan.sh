@@ -14,18 +14,20 @@ SONDE=${SONDE:-$TOP/build/sonde}
 for c in nmap masscan socat knotd; do command -v $c >/dev/null || { echo "needs $c" >&2; exit 2; }; done
 CMD_TIMEOUT=900
 
+out_file() { printf '%s/%s' "$LAB_TMP" "${1//\//_}"; }
 # timed LABEL NS CMD...: runs CMD in NS, keeps its stdout in $LAB_TMP/LABEL,
 # prints "LABEL  wall s  peak RSS KiB".
 timed() {
-	local label=$1 n
+	local label=$1 n file
 	n=$(ns "$2")
 	shift 2
-	/usr/bin/time -f "%e %M" -o "$LAB_TMP/$label.time" ip netns exec "$n" "$@" >"$LAB_TMP/$label" 2>/dev/null
-	read -r wall rss <"$LAB_TMP/$label.time"
+	file=$(out_file "$label")
+	/usr/bin/time -f "%e %M" -o "$file.time" ip netns exec "$n" "$@" >"$file" 2>/dev/null
+	read -r wall rss <"$file.time"
 	printf '  %-28s %8.2f s %9d KiB\n' "$label" "$wall" "$rss"
 }
-open_list() { grep -E '^[0-9]+/(tcp|udp) +open ' "$LAB_TMP/$1" | cut -d' ' -f1 | tr '\n' ' '; }
-states_of() { port_states <"$LAB_TMP/$1" | md5sum | cut -c1-12; }
+open_list() { grep -E '^[0-9]+/(tcp|udp) +open ' "$(out_file "$1")" | cut -d' ' -f1 | tr '\n' ' '; }
+states_of() { port_states <"$(out_file "$1")" | md5sum | cut -c1-12; }
 same() { [ "$(states_of "$1")" = "$(states_of "$2")" ] && echo "same port states" || echo "PORT STATES DIFFER"; }
 
 scan_far_up 0
@@ -61,7 +63,7 @@ for i in $(seq 30 49); do ip -n "$(ns tg)" addr add 10.77.0.$i/24 dev "$TG_IF"; 
 echo "A subnet: 10.77.0.0/26 holds 42 lab hosts:"
 timed "sonde scan -sn /26" sc "$SONDE" scan -n -sn 10.77.0.0/26
 timed "nmap -sn /26" sc nmap -n -sn 10.77.0.0/26
-echo "  hosts up: sonde $(hosts_up <"$LAB_TMP/sonde scan -sn /26" | wc -l), nmap $(hosts_up <"$LAB_TMP/nmap -sn /26" | wc -l)"
+echo "  hosts up: sonde $(hosts_up <"$(out_file "sonde scan -sn /26")" | wc -l), nmap $(hosts_up <"$(out_file "nmap -sn /26")" | wc -l)"
 timed "sonde scan -sS -F /26" sc "$SONDE" scan -n -sS -F 10.77.0.0/26
 timed "nmap -sS -F /26" sc nmap -n -sS -F 10.77.0.0/26
-echo "  open ports: sonde $(grep -c '/tcp *open ' "$LAB_TMP/sonde scan -sS -F /26"), nmap $(grep -c '/tcp *open ' "$LAB_TMP/nmap -sS -F /26") (different top-100 lists)"
+echo "  open ports: sonde $(grep -c '/tcp *open ' "$(out_file "sonde scan -sS -F /26")"), nmap $(grep -c '/tcp *open ' "$(out_file "nmap -sS -F /26")") (different top-100 lists)"
