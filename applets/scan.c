@@ -27,6 +27,10 @@
 #define CONNECT_MAX_WINDOW 1024
 #define RDNS_TIMEOUT_MS 1000
 #define TARGET_WORD_MAX 512
+/* Hosts scanned together: up to 256, and no more than a million ports'
+ * worth of tables (8 MiB) at once. */
+#define HOSTGROUP_MAX 256
+#define HOSTGROUP_PORT_BUDGET (1u << 20)
 
 static volatile sig_atomic_t scan_interrupted;
 
@@ -413,20 +417,14 @@ static void reverse_resolve(const struct scan_run *run, struct scan_host *h)
 		h->rdns = strdup(name);
 }
 
-static int scan_host(struct scan_run *run, struct scan_host *h)
+/* After the TCP scan: UDP, banners, names, the report; then the host's
+ * ports are freed. */
+static int finish_host(struct scan_run *run, struct scan_host *h, int rc)
 {
-	int rc = 0;
-
-	h->start_ns = mono_ns();
-	if (h->up && !run->cfg->ping_only) {
-		rc = host_ports(run, h);
-		if (rc == 0 && h->tcp_count)
-			rc = scan_tcp_host(run, h, run->cfg->syn);
-		if (rc == 0 && h->port_count > h->tcp_count && !h->timed_out)
-			rc = scan_udp_host(run, h);
-		if (rc == 0 && run->cfg->banner && !h->timed_out)
-			scan_read_banners(run, h);
-	}
+	if (rc == 0 && h->up && h->port_count > h->tcp_count && !h->timed_out)
+		rc = scan_udp_host(run, h);
+	if (rc == 0 && h->up && run->cfg->banner && !h->timed_out && h->ports)
+		scan_read_banners(run, h);
 	h->end_ns = mono_ns();
 	if (h->latency_ms < 0 && run->timing.have_rtt && h->up && h->up_reason != REASON_LOCALHOST)
 		h->latency_ms = run->timing.srtt_ms;
@@ -436,17 +434,58 @@ static int scan_host(struct scan_run *run, struct scan_host *h)
 	return rc;
 }
 
+/* How many hosts are scanned together: their port tables fit a budget. */
+static size_t group_size(const struct scan_run *run)
+{
+	size_t ports = ports_total(&run->tcp_ports) + ports_total(&run->udp_ports) + 1;
+	size_t group = HOSTGROUP_PORT_BUDGET / ports;
+
+	if (group < 1)
+		return 1;
+	return group > HOSTGROUP_MAX ? HOSTGROUP_MAX : group;
+}
+
+/* One group: the ports of its up hosts, the TCP scan of all of them at
+ * once, then each host's UDP scan and report in target order. */
+static int scan_group(struct scan_run *run, size_t first, size_t count)
+{
+	struct scan_host **up = calloc(count, sizeof(*up));
+	size_t i, up_count = 0;
+	int rc = 0;
+
+	if (!up)
+		return -ENOMEM;
+	for (i = first; i < first + count && rc == 0; i++) {
+		struct scan_host *h = &run->hosts[i];
+
+		h->start_ns = mono_ns();
+		if (!h->up || run->cfg->ping_only)
+			continue;
+		rc = host_ports(run, h);
+		up[up_count++] = h;
+	}
+	if (rc == 0 && up_count && (run->cfg->syn || run->cfg->connect))
+		rc = scan_tcp_hosts(run, up, up_count, run->cfg->syn);
+	for (i = first; i < first + count; i++)
+		rc = finish_host(run, &run->hosts[i], rc);
+	free(up);
+	return rc;
+}
+
 static int run_scan(struct scan_run *run)
 {
-	size_t i;
+	size_t i, group = 1;
 	int rc;
 
 	scan_progress_init(run);
 	scan_out_start(run);
 	rc = scan_discover(run);
-	for (i = 0; rc == 0 && i < run->host_count && !run->interrupted; i++) {
+	for (i = 0; rc == 0 && i < run->host_count && !run->interrupted; i += group) {
 		run->interrupted = scan_interrupted;
-		rc = scan_host(run, &run->hosts[i]);
+		group = group_size(run);
+		if (group > run->host_count - i)
+			group = run->host_count - i;
+		rc = scan_group(run, i, group);
 	}
 	scan_out_end(run);
 	if (rc < 0) {

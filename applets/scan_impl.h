@@ -148,8 +148,9 @@ unsigned scan_timing_window(const struct scan_timing *t);
 /* scan_discover.c: marks hosts up or down. */
 int scan_discover(struct scan_run *run);
 
-/* scan_ports.c: TCP connect (-sT) or SYN (-sS) for one host. */
-int scan_tcp_host(struct scan_run *run, struct scan_host *host, bool syn);
+/* scan_ports.c: TCP connect (-sT) or SYN (-sS) for a group of hosts at
+ * once (their start_ns set: --host-timeout counts from it). */
+int scan_tcp_hosts(struct scan_run *run, struct scan_host **hosts, size_t host_count, bool syn);
 /* State and reason of an unreachable ICMP error (type, code) for family. */
 enum scan_reason scan_icmp_reason(int family, uint8_t type, uint8_t code);
 /* --banner: reads what open TCP ports volunteer. */

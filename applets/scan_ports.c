@@ -23,13 +23,24 @@
 #define SCAN_RCVBUF_BYTES (4 << 20)
 #define POLL_SLICE_MS 200
 
+/* A probe's user word: which host of the group, which of its ports. */
+#define PORT_INDEX_BITS 20
+#define PROBE_USER(host, port) ((void *)(((uintptr_t)(host) << PORT_INDEX_BITS) | (port)))
+#define PROBE_HOST(user) ((size_t)((uintptr_t)(user) >> PORT_INDEX_BITS))
+#define PROBE_PORT(user) ((size_t)((uintptr_t)(user) & ((1u << PORT_INDEX_BITS) - 1)))
+
+/* A group of hosts scanned together on one engine, their probes
+ * interleaved port by port, so one host's silent ports never hold up the
+ * others and no host gets every probe at once. */
 struct tcp_scan {
 	struct scan_run *run;
-	struct scan_host *host;
+	struct scan_host **hosts;
+	size_t host_count;
 	struct probe_engine *engine;
 	bool syn;
 	size_t in_flight;
-	size_t resolved;        /* ports with a state, for the progress line */
+	size_t resolved, total; /* ports with a state, for the progress line */
+	size_t max_tcp;         /* the most TCP ports any host of the group has */
 };
 
 enum scan_reason scan_icmp_reason(int family, uint8_t type, uint8_t code)
@@ -100,7 +111,7 @@ static void classify(struct tcp_scan *s, struct scan_port *port, const struct pr
 static void on_tcp_result(void *user, uint32_t probe_id, void *probe_user, const struct probe_result *r)
 {
 	struct tcp_scan *s = user;
-	struct scan_port *port = &s->host->ports[(uintptr_t)probe_user];
+	struct scan_port *port = &s->hosts[PROBE_HOST(probe_user)]->ports[PROBE_PORT(probe_user)];
 
 	if (r->duplicate)
 		return;
@@ -130,21 +141,22 @@ static int open_engine(struct tcp_scan *s)
 	return rc;
 }
 
-static int submit_port(struct tcp_scan *s, size_t index)
+static int submit_port(struct tcp_scan *s, size_t host_index, size_t port_index)
 {
 	struct scan_timing *t = &s->run->timing;
+	struct scan_host *host = s->hosts[host_index];
 	struct probe_spec spec = { 0 };
 	uint32_t probe_id;
 	int rc;
 
-	spec.dst = s->host->addr;
-	addr_set_port(&spec.dst, s->host->ports[index].port);
+	spec.dst = host->addr;
+	addr_set_port(&spec.dst, host->ports[port_index].port);
 	/* The sequence number's low half: a keyed hash of the 4-tuple, so a
 	 * forged or stray RST does not match by chance. */
 	spec.token = (uint16_t)scan_tcp_cookie(s->run->cookie_key, &spec.dst, probe_engine_local_id(s->engine));
 	spec.timeout_ms = scan_timing_timeout_ms(t);
 	spec.retries = t->retries;
-	spec.user = (void *)(uintptr_t)index;
+	spec.user = PROBE_USER(host_index, port_index);
 	s->in_flight++;
 	rc = probe_submit(s->engine, &spec, &probe_id);
 	if (rc < 0) {
@@ -155,38 +167,70 @@ static int submit_port(struct tcp_scan *s, size_t index)
 	return 0;
 }
 
-static bool host_expired(const struct scan_run *run, const struct scan_host *host)
+static bool host_expired(const struct scan_run *run, struct scan_host *host)
 {
-	return run->cfg->host_timeout_ms > 0 && mono_ns() - host->start_ns > run->cfg->host_timeout_ms * 1000000;
+	if (run->cfg->host_timeout_ms > 0 && mono_ns() - host->start_ns > run->cfg->host_timeout_ms * 1000000)
+		host->timed_out = true;
+	return host->timed_out;
 }
 
-/* Probes every TCP port still in SCAN_UNKNOWN (ports[0..tcp_count) are
- * TCP), keeping the window full. */
+/* Where the group's walk is: port by port, each host in turn. */
+struct cursor {
+	size_t port, host;
+	bool started;
+};
+
+/* The next (host, port) pair still to probe; false at the end. */
+static bool next_probe(struct tcp_scan *s, struct cursor *c)
+{
+	for (;;) {
+		struct scan_host *h;
+
+		if (c->started && ++c->host >= s->host_count) {
+			c->host = 0;
+			c->port++;
+		}
+		c->started = true;
+		if (c->port >= s->max_tcp)
+			return false;
+		h = s->hosts[c->host];
+		if (c->port < h->tcp_count && !h->timed_out && h->ports[c->port].state == SCAN_UNKNOWN)
+			return true;
+	}
+}
+
+/* Marks hosts past --host-timeout; true when none is left to scan. */
+static bool all_expired(struct tcp_scan *s)
+{
+	size_t i, left = 0;
+
+	for (i = 0; i < s->host_count; i++)
+		left += !host_expired(s->run, s->hosts[i]);
+	return left == 0;
+}
+
+/* Probes every TCP port still in SCAN_UNKNOWN (ports[0..tcp_count) of each
+ * host are TCP), keeping the window full. */
 static int scan_pass(struct tcp_scan *s)
 {
 	struct scan_run *run = s->run;
-	struct scan_host *host = s->host;
-	size_t next = 0;
-	int rc = 0;
+	struct cursor c = { 0 };
+	bool more = true;
+	int rc;
 
 	while (!run->interrupted) {
-		while (next < host->tcp_count && s->in_flight < scan_timing_window(&run->timing)) {
-			if (host->ports[next].state == SCAN_UNKNOWN)
-				rc = submit_port(s, next);
-			next++;
-			if (rc < 0)
+		while (more && s->in_flight < scan_timing_window(&run->timing)) {
+			more = next_probe(s, &c);
+			if (more && (rc = submit_port(s, c.host, c.port)) < 0)
 				return rc;
 		}
-		if (s->in_flight == 0 && next >= host->tcp_count)
+		if ((s->in_flight == 0 && !more) || all_expired(s))
 			return 0;
-		if (host_expired(run, host)) {
-			host->timed_out = true;
-			return 0;
-		}
 		rc = probe_poll(s->engine, POLL_SLICE_MS);
 		if (rc < 0 && rc != -EINTR)
 			return rc;
-		scan_progress_tick(run, s->syn ? "SYN scan" : "Connect scan", host, s->resolved, host->tcp_count);
+		scan_progress_tick(run, s->syn ? "SYN scan" : "Connect scan", s->host_count == 1 ? s->hosts[0] : NULL,
+				   s->resolved, s->total);
 	}
 	return 0;
 }
@@ -195,27 +239,39 @@ static int scan_pass(struct tcp_scan *s)
  * nothing are asked again, with every retry the template allows. */
 static size_t requeue_silent(struct tcp_scan *s)
 {
-	struct scan_host *host = s->host;
-	size_t i, count = 0;
+	size_t h, i, count = 0;
 
-	for (i = 0; i < host->tcp_count; i++)
-		if (host->ports[i].reason == REASON_NO_RESPONSE) {
-			host->ports[i].state = SCAN_UNKNOWN;
-			count++;
-			s->resolved--;
-		}
+	for (h = 0; h < s->host_count; h++) {
+		struct scan_host *host = s->hosts[h];
+
+		for (i = 0; i < host->tcp_count && !host->timed_out; i++)
+			if (host->ports[i].reason == REASON_NO_RESPONSE) {
+				host->ports[i].state = SCAN_UNKNOWN;
+				count++;
+				s->resolved--;
+			}
+	}
 	return count;
 }
 
-int scan_tcp_host(struct scan_run *run, struct scan_host *host, bool syn)
+int scan_tcp_hosts(struct scan_run *run, struct scan_host **hosts, size_t host_count, bool syn)
 {
-	struct tcp_scan s = { .run = run, .host = host, .syn = syn };
-	int rc = open_engine(&s);
+	struct tcp_scan s = { .run = run, .hosts = hosts, .host_count = host_count, .syn = syn };
+	size_t i;
+	int rc;
 
+	for (i = 0; i < host_count; i++) {
+		s.total += hosts[i]->tcp_count;
+		if (hosts[i]->tcp_count > s.max_tcp)
+			s.max_tcp = hosts[i]->tcp_count;
+	}
+	if (s.total == 0)
+		return 0;
+	rc = open_engine(&s);
 	if (rc < 0)
 		return rc;
 	rc = scan_pass(&s);
-	if (rc == 0 && run->timing.drops > 0 && !host->timed_out && requeue_silent(&s) > 0) {
+	if (rc == 0 && run->timing.drops > 0 && requeue_silent(&s) > 0) {
 		run->timing.retries = run->timing.max_retries;
 		rc = scan_pass(&s);
 	}
