@@ -588,32 +588,20 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	"(10.0.0.1-20, 10.0.0-3.1, 10.0.0.*).  Only the hosts named are ever probed.\n" \
 	"Port states and reasons are nmap's; docs/scan.md has the details and the top-ports list."
 
-const struct sonde_applet applet_scan = {
-	.name = "scan",
-	.summary = "scan TCP and UDP ports and discover hosts, nmap-style",
-	.usage = "[OPTIONS] TARGET...",
-	.help_extra = SCAN_HELP,
-	.options = scan_options,
-	.config_size = sizeof(struct scan_config),
-	.init = scan_init,
-	.min_args = 0,
-	.max_args = -1,
-	.exit_codes = "0 a host is up, 1 no host up or the scan failed, 2 usage error, 3 missing privilege.",
-	.main = scan_main,
-};
+/* scan and its nmap link name: one descriptor but for the name. */
+#define SCAN_APPLET(NAME, SUMMARY)                                                                          \
+	{                                                                                                   \
+		.name = NAME, .summary = SUMMARY, .usage = "[OPTIONS] TARGET...", .help_extra = SCAN_HELP,     \
+		.options = scan_options, .config_size = sizeof(struct scan_config), .init = scan_init,         \
+		.min_args = 0, .max_args = -1,                                                                 \
+		.exit_codes = "0 a host is up, 1 no host up or the scan failed, 2 usage error, "              \
+			      "3 missing privilege.",                                                          \
+		.main = scan_main,                                                                             \
+	}
+
+const struct sonde_applet applet_scan = SCAN_APPLET("scan", "scan TCP and UDP ports and discover hosts, nmap-style");
 
 /* The nmap link name: the same options with nmap's meaning, and nmap's
  * words in the lines scripts parse ("Nmap scan report for", "Nmap done"). */
-const struct sonde_applet applet_nmap = {
-	.name = "nmap",
-	.summary = "scan, called by nmap's name: nmap's options and report lines",
-	.usage = "[OPTIONS] TARGET...",
-	.help_extra = SCAN_HELP,
-	.options = scan_options,
-	.config_size = sizeof(struct scan_config),
-	.init = scan_init,
-	.min_args = 0,
-	.max_args = -1,
-	.exit_codes = "0 a host is up, 1 no host up or the scan failed, 2 usage error, 3 missing privilege.",
-	.main = scan_main,
-};
+const struct sonde_applet applet_nmap =
+	SCAN_APPLET("nmap", "scan, called by nmap's name: nmap's options and report lines");
