@@ -1,4 +1,4 @@
-/* dig --explain: the stub resolver's walk through the search list, one
+/* dig --explain: the libc resolver's walk through the search list, one
  * candidate name at a time, as glibc performs it, with where musl would
  * walk differently.  Kubernetes pods (search a.svc.cluster.local
  * svc.cluster.local cluster.local, ndots:5) are the case it was made for. */

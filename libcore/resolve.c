@@ -322,7 +322,7 @@ int resolve_probe_servers(const char *qname, int qtype, int timeout_ms, struct r
 		probes[i].authoritative = probes[i].truncated = probes[i].recursion_available = false;
 		probes[i].rtt_ms = 0;
 	}
-	/* Recursion desired, as a stub resolver asks. */
+	/* Recursion desired, as a libc resolver asks. */
 	rc = ares_create_query(qname, DNS_CLASS_IN, qtype, 0, 1, &query, &query_len, 0);
 	if (rc != ARES_SUCCESS)
 		return -rc;

@@ -50,7 +50,7 @@ void out_print_null(struct sonde_out *out, const char *key, const char *text_fmt
 __attribute__((format(printf, 2, 3))) void out_text(struct sonde_out *out, const char *fmt, ...);
 
 /* Writes s as a JSON string literal (quotes included) with correct escaping:
- * control characters as \uXXXX, invalid UTF-8 bytes as U+FFFD. */
+ * control characters as \u escapes, invalid UTF-8 bytes as U+FFFD. */
 void json_write_string(FILE *fp, const char *s);
 /* The same into a buffer; returns the length needed (like snprintf). */
 size_t json_escape(char *dst, size_t dst_size, const char *s, size_t len);

@@ -1,4 +1,4 @@
-/* /etc/resolv.conf as the stub resolvers read it (glibc and musl agree on
+/* /etc/resolv.conf as the libc resolvers read it (glibc and musl agree on
  * the parts parsed here), for explaining and checking the configuration. */
 #ifndef SONDE_RESOLVCONF_H
 #define SONDE_RESOLVCONF_H
