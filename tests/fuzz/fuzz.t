@@ -6,7 +6,7 @@
 need_cmd clang
 TOP=$(cd "$TESTS_DIR/.." && pwd)
 OUTDIR=$TOP/build-fuzz
-SECONDS_PER_TARGET=${FUZZ_SECONDS:-8}
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-5}
 mkdir -p "$OUTDIR"
 FUZZ_CFLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE -DSONDE_VERSION=\"fuzz\" -fsanitize=fuzzer-no-link,address,undefined
 	-fno-sanitize-recover=undefined -I$TOP/include -I/usr/include/libnl3"
