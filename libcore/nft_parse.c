@@ -116,7 +116,7 @@ char *nft_attr_strdup(const struct nft_attr *a)
 	return s;
 }
 
-static int set_comment(const struct nft_attr *a, char **comment, uint8_t comment_type);
+static int userdata_comment(const struct nft_attr *a, char **comment, uint8_t comment_type);
 
 /* --- data: a value or a verdict ---------------------------------------- */
 
@@ -350,7 +350,7 @@ int nft_parse_table(const void *attrs, size_t len, int family, struct nft_table 
 	nft_attr_str(&tb[NFTA_TABLE_NAME], t->name, sizeof(t->name));
 	t->flags = nft_attr_u32(&tb[NFTA_TABLE_FLAGS]);
 	t->handle = nft_attr_u64(&tb[NFTA_TABLE_HANDLE]);
-	if (tb[NFTA_TABLE_USERDATA].present && set_comment(&tb[NFTA_TABLE_USERDATA], &t->comment, 0) < 0)
+	if (tb[NFTA_TABLE_USERDATA].present && userdata_comment(&tb[NFTA_TABLE_USERDATA], &t->comment, 0) < 0)
 		return -EINVAL;
 	return 0;
 }
@@ -389,34 +389,8 @@ int nft_parse_chain(const void *attrs, size_t len, int family, struct nft_chain 
 		c->packets = nft_attr_u64(&ctr[NFTA_COUNTER_PACKETS]);
 		c->bytes = nft_attr_u64(&ctr[NFTA_COUNTER_BYTES]);
 	}
-	if (tb[NFTA_CHAIN_USERDATA].present && set_comment(&tb[NFTA_CHAIN_USERDATA], &c->comment, 0) < 0)
+	if (tb[NFTA_CHAIN_USERDATA].present && userdata_comment(&tb[NFTA_CHAIN_USERDATA], &c->comment, 0) < 0)
 		return -EINVAL;
-	return 0;
-}
-
-/* Rule userdata: type-length-value records; type 0 is the comment. */
-static int rule_comment(const struct nft_attr *a, struct nft_rule *r)
-{
-	const uint8_t *p = a->data;
-	size_t left = a->len;
-
-	while (left >= 2) {
-		uint8_t type = p[0], len = p[1];
-
-		if ((size_t)len + 2 > left)
-			return -EINVAL;
-		if (type == 0 && len > 0) {
-			size_t n = strnlen((const char *)p + 2, len);
-
-			if (!(r->comment = malloc(n + 1)))
-				return -ENOMEM;
-			memcpy(r->comment, p + 2, n);
-			r->comment[n] = '\0';
-			return 0;
-		}
-		p += 2 + len;
-		left -= 2 + len;
-	}
 	return 0;
 }
 
@@ -453,7 +427,7 @@ int nft_parse_rule(const void *attrs, size_t len, int family, struct nft_rule *r
 	if (tb[NFTA_RULE_EXPRESSIONS].present)
 		rc = nft_attr_each(&tb[NFTA_RULE_EXPRESSIONS], rule_expr, r);
 	if (rc == 0 && tb[NFTA_RULE_USERDATA].present)
-		rc = rule_comment(&tb[NFTA_RULE_USERDATA], r);
+		rc = userdata_comment(&tb[NFTA_RULE_USERDATA], &r->comment, 0);
 	if (rc < 0)
 		nft_rule_free(r);
 	return rc;
@@ -475,8 +449,8 @@ void nft_rule_free(struct nft_rule *r)
 /* --- sets ----------------------------------------------------------------- */
 
 /* Userdata: TLV records; the comment's type depends on the object (7 for
- * sets, 0 for tables, chains and elements). */
-static int set_comment(const struct nft_attr *a, char **comment, uint8_t comment_type)
+ * sets, 0 for tables, chains, rules and elements). */
+static int userdata_comment(const struct nft_attr *a, char **comment, uint8_t comment_type)
 {
 	const uint8_t *p = a->data;
 	size_t left = a->len;
@@ -547,7 +521,7 @@ int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s)
 	s->gc_interval_ms = nft_attr_u32(&tb[NFTA_SET_GC_INTERVAL]);
 	if (tb[NFTA_SET_DESC].present && set_desc(&tb[NFTA_SET_DESC], s) < 0)
 		return -EINVAL;
-	if (tb[NFTA_SET_USERDATA].present && set_comment(&tb[NFTA_SET_USERDATA], &s->comment, 7) < 0) {
+	if (tb[NFTA_SET_USERDATA].present && userdata_comment(&tb[NFTA_SET_USERDATA], &s->comment, 7) < 0) {
 		nft_set_free(s);
 		return -EINVAL;
 	}
@@ -567,7 +541,7 @@ static int set_elem(const uint8_t *buf, size_t len, struct nft_set_elem *e)
 	e->flags = nft_attr_u32(&tb[NFTA_SET_ELEM_FLAGS]);
 	e->timeout_ms = nft_attr_u64(&tb[NFTA_SET_ELEM_TIMEOUT]);
 	e->expiration_ms = nft_attr_u64(&tb[NFTA_SET_ELEM_EXPIRATION]);
-	if (tb[NFTA_SET_ELEM_USERDATA].present && set_comment(&tb[NFTA_SET_ELEM_USERDATA], &e->comment, 0) < 0)
+	if (tb[NFTA_SET_ELEM_USERDATA].present && userdata_comment(&tb[NFTA_SET_ELEM_USERDATA], &e->comment, 0) < 0)
 		return -EINVAL;
 	return 0;
 }
