@@ -63,7 +63,10 @@ is "$got" "$want" "ss -s is byte-identical (the two total lines masked)"
 # Timers, tcp_info and cgroup paths move between two runs: mask the numbers
 # that legitimately change.
 # A timer's text length moves the width of the last column: trailing blanks go too.
-mask() { sed -E 's/timer:\([a-z]+,[^,]*,[0-9]+\)/timer:(T)/g; s/(last(snd|rcv|ack)):[0-9]+/\1:N/g; s/ +$//'; }
+# tcp_info lines (-i, indented under each socket) keep their fields and
+# order; their values (rtt, rates, byte counts) move between the two runs.
+mask() { sed -E 's/timer:\([a-z]+,[^,]*,[0-9]+\)/timer:(T)/g; s/(last(snd|rcv|ack)):[0-9]+/\1:N/g;
+	/^[[:space:]]/ s/[0-9]+(\.[0-9]+)?/N/g; s/ +$//'; }
 for args in "-tano" "-tani" "-tanio" "-tane" "-xae"; do
 	want=$(ip netns exec "$NS" ss $args 2>/dev/null | mask)
 	got=$(ip netns exec "$NS" "$SONDE" ss $args 2>/dev/null | mask)
