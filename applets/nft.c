@@ -43,6 +43,7 @@ struct view_table {
 	char *comment;
 	struct nft_set *sets;
 	size_t set_count;
+	size_t *sets_by_name;    /* built at the table's first rule */
 	struct view_chain *chains;
 	size_t chain_count;
 };
@@ -160,8 +161,11 @@ static int on_rule(const struct nft_rule *r, const char *table, const char *chai
 
 	if (!c)
 		return 0;
+	/* Sets all come before the first rule. */
+	if (!t->sets_by_name && !(t->sets_by_name = nft_sets_by_name(t->sets, t->set_count)))
+		return -ENOMEM;
 	ctx = (struct nft_print_ctx){ .family = r->family, .sets = t->sets, .set_count = t->set_count,
-				      .stateless = v->cfg->stateless };
+				      .sets_by_name = t->sets_by_name, .stateless = v->cfg->stateless };
 	nfbuf_puts(&c->rules, "\t\t");
 	nft_print_rule(&c->rules, r, &ctx);
 	nfbuf_puts(&c->rules, "\n");
@@ -182,6 +186,7 @@ static void view_free(struct view *v)
 			nfbuf_free(&t->chains[j].rules);
 		}
 		free(t->sets);
+		free(t->sets_by_name);
 		free(t->chains);
 		free(t->comment);
 	}

@@ -3,6 +3,9 @@
  * caller's callback and freed.  The generation is read around the dumps so
  * that what the callbacks saw is one ruleset, not a mix of two. */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <netinet/in.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -69,6 +72,26 @@ static int link_open(struct nft_link *l)
 	nl_socket_set_msg_buf_size(l->sk, NFT_RECV_BUF_SIZE);
 	nl_socket_set_buffer_size(l->sk, NFT_SOCKET_BUF_SIZE, 0);
 	return 0;
+}
+
+static void forget_chains(struct nft_link *l);
+static void forget_sets(struct nft_link *l);
+
+/* Everything link_open and the dumps left on l. */
+static void link_close(struct nft_link *l)
+{
+	if (l->sk)
+		nl_socket_free(l->sk);
+	l->sk = NULL;
+	free(l->buf);
+	l->buf = NULL;
+	forget_chains(l);
+	free(l->chains);
+	l->chains = NULL;
+	l->chain_cap = 0;
+	forget_sets(l);
+	free(l->sets);
+	l->sets = NULL;
 }
 
 /* --- one message ---------------------------------------------------------- */
@@ -323,7 +346,128 @@ static int dump_set_elems(struct nft_link *l, struct nft_set *set)
 	return rc;
 }
 
-/* Every set with its elements, handed over one by one. */
+/* --- set elements, in parallel -------------------------------------------
+ * Elements come one set per request, and the kernel finds the set by
+ * walking its table's set list by name, then again by address at each
+ * dump callback: with thousands of sets (kube-proxy's numgen maps are
+ * anonymous sets, one per service) those walks are most of a listing's
+ * cost.  They run under RCU, without a lock other requests wait on, so the
+ * requests go out on one socket per usable CPU, each in its own thread,
+ * taking the next set from a shared counter. */
+
+#define ELEM_MAX_WORKERS 8
+/* A worker's socket and thread cost about what a few dozen small requests
+ * do: below this many sets per worker, fewer workers. */
+#define ELEM_SETS_PER_WORKER 64
+
+/* Helpers' links take no callbacks: only elements come on them. */
+static const struct nft_dump_ops no_callbacks;
+
+struct elem_work {
+	struct nft_set *sets;
+	size_t set_count;
+	atomic_size_t next;      /* the next set nobody has taken */
+	atomic_bool stop;        /* a worker failed or saw the ruleset change */
+};
+
+struct elem_worker {
+	struct nft_link *link;   /* the dump's own, or own_link */
+	struct nft_link own_link; /* a helper's socket and receive buffer */
+	struct elem_work *work;
+	pthread_t thread;
+	bool started;
+	int rc;                  /* 0, NFT_RETRY or -errno */
+};
+
+static void elem_worker_run(struct elem_worker *w)
+{
+	struct elem_work *work = w->work;
+
+	while (!atomic_load(&work->stop)) {
+		size_t i = atomic_fetch_add(&work->next, 1);
+		int rc;
+
+		if (i >= work->set_count)
+			return;
+		rc = dump_set_elems(w->link, &work->sets[i]);
+		/* A set deleted since the set dump: the generation moved. */
+		if (rc == -ENOENT || (rc == 0 && w->link->interrupted))
+			rc = NFT_RETRY;
+		if (rc != 0) {
+			w->rc = rc;
+			atomic_store(&work->stop, true);
+			return;
+		}
+	}
+}
+
+static void *elem_worker_thread(void *arg)
+{
+	elem_worker_run(arg);
+	return NULL;
+}
+
+static size_t usable_cpus(void)
+{
+	cpu_set_t cpus;
+
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) < 0)
+		return 1;
+	return CPU_COUNT(&cpus) > 0 ? (size_t)CPU_COUNT(&cpus) : 1;
+}
+
+static size_t elem_worker_count(size_t set_count)
+{
+	size_t workers = usable_cpus(), by_size = set_count / ELEM_SETS_PER_WORKER;
+
+	if (workers > ELEM_MAX_WORKERS)
+		workers = ELEM_MAX_WORKERS;
+	if (workers > by_size)
+		workers = by_size;
+	return workers ? workers : 1;
+}
+
+/* Fills every set's elements: the calling thread is the first worker (on
+ * l's socket); the others get sockets of their own.  A helper that cannot
+ * be started leaves its share to the rest. */
+static int fetch_all_elems(struct nft_link *l)
+{
+	struct elem_work work = { .sets = l->sets, .set_count = l->set_count };
+	struct elem_worker helpers[ELEM_MAX_WORKERS - 1];
+	size_t helper_count = elem_worker_count(l->set_count) - 1, i;
+	struct elem_worker self = { .link = l, .work = &work };
+	int rc;
+
+	memset(helpers, 0, sizeof(helpers));
+	atomic_init(&work.next, 0);
+	atomic_init(&work.stop, false);
+	for (i = 0; i < helper_count; i++) {
+		struct elem_worker *h = &helpers[i];
+
+		h->work = &work;
+		h->link = &h->own_link;
+		h->own_link.ops = &no_callbacks;
+		if (link_open(&h->own_link) < 0)
+			break;
+		h->started = pthread_create(&h->thread, NULL, elem_worker_thread, h) == 0;
+		if (!h->started)
+			break;
+	}
+	elem_worker_run(&self);
+	rc = self.rc;
+	for (i = 0; i < helper_count; i++) {
+		if (helpers[i].started)
+			pthread_join(helpers[i].thread, NULL);
+		link_close(&helpers[i].own_link);
+		/* A real failure outranks a retry. */
+		if (helpers[i].rc < 0 || (rc == 0 && helpers[i].rc != 0))
+			rc = helpers[i].rc;
+	}
+	return rc;
+}
+
+/* Every set with its elements, handed over one by one, in the kernel's
+ * order. */
 static int dump_sets(struct nft_link *l, int family)
 {
 	size_t i;
@@ -332,15 +476,13 @@ static int dump_sets(struct nft_link *l, int family)
 	forget_sets(l);
 	if ((rc = link_request(l, NFT_MSG_GETSET, NLM_F_DUMP, family)) < 0)
 		return rc;
-	for (i = 0; i < l->set_count && !l->interrupted; i++) {
-		rc = dump_set_elems(l, &l->sets[i]);
-		if (rc == -ENOENT)
-			return NFT_RETRY;
-		if (rc < 0)
-			return rc;
+	if (l->interrupted)
+		return NFT_RETRY;
+	if ((rc = fetch_all_elems(l)) != 0)
+		return rc;
+	for (i = 0; i < l->set_count; i++)
 		if (l->ops->set && (rc = l->ops->set(&l->sets[i], l->arg)) < 0)
 			return rc;
-	}
 	return 0;
 }
 
@@ -383,7 +525,7 @@ int nft_dump(int family, const struct nft_dump_ops *ops, void *arg)
 	int attempt, rc;
 
 	if ((rc = link_open(&l)) < 0) {
-		free(l.buf);
+		link_close(&l);
 		return rc;
 	}
 	for (attempt = 0; attempt < NFT_DUMP_ATTEMPTS; attempt++) {
@@ -393,12 +535,7 @@ int nft_dump(int family, const struct nft_dump_ops *ops, void *arg)
 		if (rc != NFT_RETRY)
 			break;
 	}
-	nl_socket_free(l.sk);
-	free(l.buf);
-	forget_chains(&l);
-	free(l.chains);
-	forget_sets(&l);
-	free(l.sets);
+	link_close(&l);
 	if (rc == NFT_RETRY)
 		return -EAGAIN;
 	/* A kernel without nf_tables answers the subsystem as unknown. */
@@ -436,7 +573,7 @@ int nft_session_open(struct nft_session **out)
 	s->link.ops = &s->ops;
 	s->link.arg = s;
 	if ((rc = link_open(&s->link)) < 0) {
-		free(s->link.buf);
+		link_close(&s->link);
 		free(s);
 		return rc == -EOPNOTSUPP ? -EPROTONOSUPPORT : rc;
 	}
@@ -448,12 +585,7 @@ void nft_session_close(struct nft_session *s)
 {
 	if (!s)
 		return;
-	nl_socket_free(s->link.sk);
-	free(s->link.buf);
-	forget_chains(&s->link);
-	free(s->link.chains);
-	forget_sets(&s->link);
-	free(s->link.sets);
+	link_close(&s->link);
 	free(s);
 }
 

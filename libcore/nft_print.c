@@ -408,8 +408,24 @@ static bool stmt_range(struct render *rd, const struct nft_expr *e)
 
 static struct nft_set *find_set(struct render *rd, const char *name)
 {
-	size_t i;
+	const struct nft_print_ctx *ctx = rd->ctx;
+	size_t i, low = 0, high = ctx->set_count;
 
+	if (ctx->sets_by_name) {
+		while (low < high) {
+			size_t mid = low + (high - low) / 2;
+			struct nft_set *set = &ctx->sets[ctx->sets_by_name[mid]];
+			int order = strcmp(set->name, name);
+
+			if (order == 0)
+				return set;
+			if (order < 0)
+				low = mid + 1;
+			else
+				high = mid;
+		}
+		return NULL;
+	}
 	for (i = 0; i < rd->ctx->set_count; i++)
 		if (strcmp(rd->ctx->sets[i].name, name) == 0)
 			return &rd->ctx->sets[i];

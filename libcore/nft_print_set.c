@@ -440,3 +440,22 @@ void nft_print_set(struct nfbuf *out, struct nft_set *s)
 	}
 	nfbuf_puts(out, "\t}\n");
 }
+
+static int compare_set_names(const void *a, const void *b, void *sets_arg)
+{
+	const struct nft_set *sets = sets_arg;
+
+	return strcmp(sets[*(const size_t *)a].name, sets[*(const size_t *)b].name);
+}
+
+size_t *nft_sets_by_name(const struct nft_set *sets, size_t count)
+{
+	size_t *order = malloc((count ? count : 1) * sizeof(*order)), i;
+
+	if (!order)
+		return NULL;
+	for (i = 0; i < count; i++)
+		order[i] = i;
+	qsort_r(order, count, sizeof(*order), compare_set_names, (void *)sets);
+	return order;
+}

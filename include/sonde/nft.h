@@ -166,8 +166,16 @@ struct nft_print_ctx {
 	int family;
 	struct nft_set *sets;
 	size_t set_count;
+	/* Optional (NULL: a linear search): indexes into sets sorted by name,
+	 * from nft_sets_by_name; kube-proxy's tables hold thousands of
+	 * anonymous sets, one looked up per rule. */
+	const size_t *sets_by_name;
 	bool stateless;        /* counters without their values (nft -s) */
 };
+
+/* The indexes of sets[0..count) ordered by name (malloc'ed), or NULL
+ * without memory. */
+size_t *nft_sets_by_name(const struct nft_set *sets, size_t count);
 
 /* One rule's statements, without indentation or newline.  Expressions
  * sonde cannot put back into nft's words are named in a trailing comment. */
