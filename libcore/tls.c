@@ -4,6 +4,9 @@
  * names) is in tls_setup.c; this file runs the handshake and answers
  * questions about the result. */
 #include <errno.h>
+/* The per-library ERR_load_*_strings loaders are deprecated in 3.0 but are
+ * the public way to load reason texts on demand. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 #include <openssl/ssl.h>
@@ -22,10 +25,40 @@
  * it asked for and did not get. */
 #define CERT_VERDICT_WAIT_MS 1000
 
+/* OpenSSL's reason texts are not loaded at start (tls_library_init: some
+ * thousands of strings hashed, 6% of a probe's instructions), only once one
+ * is needed.  These are the libraries a TLS client's errors come from that
+ * have loaders of their own; a reason from another (a provider's) falls
+ * back to the caller's text. */
+static void load_reason_strings(void)
+{
+	static bool loaded;
+
+	if (loaded)
+		return;
+	loaded = true;
+	ERR_load_SSL_strings();
+	ERR_load_ERR_strings();
+	ERR_load_CRYPTO_strings();
+	ERR_load_X509_strings();
+	ERR_load_X509V3_strings();
+	ERR_load_PEM_strings();
+	ERR_load_ASN1_strings();
+	ERR_load_EVP_strings();
+	ERR_load_BIO_strings();
+	ERR_load_EC_strings();
+	ERR_load_RSA_strings();
+	ERR_load_OSSL_STORE_strings();
+}
+
 void tls_openssl_reason(char *why, size_t size, const char *fallback)
 {
 	unsigned long code = ERR_peek_last_error();
-	const char *reason = code ? ERR_reason_error_string(code) : NULL;
+	const char *reason;
+
+	if (code)
+		load_reason_strings();
+	reason = code ? ERR_reason_error_string(code) : NULL;
 
 	snprintf(why, size, "%s", reason ? reason : fallback);
 	ERR_clear_error();
@@ -89,8 +122,9 @@ static int handshake(struct tls_session *s, int64_t deadline, char *why, size_t 
 			handshake_failure(s, ssl_error, why, why_size);
 			return handshake_error_code(s, ssl_error, saved_errno);
 		}
-		/* The anchors were read as the ClientHello went out (tls_setup.c);
-		 * if they could not be, there is no point waiting for the server. */
+		/* The first wait is for the server's answer to the ClientHello,
+		 * now on the wire: read the anchors meanwhile (tls_setup.c).  If
+		 * they cannot be read, there is no point waiting. */
 		if (tls_session_load_trust(s) < 0)
 			return s->trust_error;
 		ready = poll(&pfd, 1, deadline ? deadline_poll_ms(deadline) : -1);

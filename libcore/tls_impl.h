@@ -22,8 +22,9 @@ struct tls_session {
 	bool name_checked, name_matched;
 	char verify_name[256];
 	char trust_source[300];
-	/* The trust anchors are read once the ClientHello is out, while the
-	 * server computes its answer (tls_session_load_trust). */
+	/* The trust anchors are read once the ClientHello is on the wire,
+	 * while the server computes its answer (tls_session_load_trust, called
+	 * from the handshake loop when it first waits). */
 	bool trust_pending;
 	bool system_store;       /* else ca_file and/or ca_path */
 	char *ca_file, *ca_path; /* copies of the config's */

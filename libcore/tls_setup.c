@@ -232,7 +232,11 @@ static bool system_store_present(char *where, size_t size)
  * Once the ClientHello is out, the server spends a while on its key share
  * and signature, and the anchors are needed only when its certificate
  * arrives.  Parsing certificates is slow in OpenSSL 3.0 (each one sets up a
- * key decoder), so that wait is where it belongs. */
+ * key decoder), so that wait is where it belongs: the handshake loop
+ * (tls.c) reads them when SSL_connect first waits for the server, which is
+ * after the ClientHello has been written to the socket.  (A message
+ * callback would run too early: it sees the ClientHello before it is
+ * flushed.) */
 
 static int load_ca_sources(struct tls_session *s)
 {
@@ -321,18 +325,6 @@ int tls_session_load_trust(struct tls_session *s)
 	/* Loading leaves nothing for the handshake's error checks to trip on. */
 	ERR_clear_error();
 	return s->trust_error;
-}
-
-/* Called for each handshake message: once the ClientHello is on the wire,
- * read the anchors while the server works on its answer. */
-static void trust_after_client_hello(int write_p, int version, int content_type, const void *buf, size_t len,
-				     SSL *ssl, void *arg)
-{
-	struct tls_session *s = SSL_get_app_data(ssl);
-
-	if (s && write_p && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
-	    ((const unsigned char *)buf)[0] == SSL3_MT_CLIENT_HELLO)
-		tls_session_load_trust(s);
 }
 
 /* Runs instead of X509_verify_cert: the anchors are in by then, unless
@@ -493,8 +485,6 @@ static int setup_ssl(struct tls_session *s, const struct tls_client_config *c, c
 	}
 	if (c->want_ocsp)
 		SSL_set_tlsext_status_type(s->ssl, TLSEXT_STATUSTYPE_ocsp);
-	if (s->trust_pending)
-		SSL_set_msg_callback(s->ssl, trust_after_client_hello);
 	rc = setup_verification(s, c, why, why_size);
 	if (rc == 0 && SSL_set_fd(s->ssl, s->fd) != 1) {
 		tls_openssl_reason(why, why_size, "cannot attach the socket");
@@ -507,10 +497,13 @@ static int setup_ssl(struct tls_session *s, const struct tls_client_config *c, c
  * versions, anchors), so that sonde behaves the same on every host and in an
  * empty container, and reading the file cost a tenth of a probe.  No atexit
  * cleanup either: freeing every provider table as the process ends is work
- * nobody sees. */
+ * nobody sees.  No error texts until an error is reported (tls.c loads
+ * them then). */
 static void tls_library_init(void)
 {
-	OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, NULL);
+	OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_SSL_STRINGS |
+				 OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS,
+			 NULL);
 }
 
 int tls_session_new(int fd, const struct tls_client_config *c, struct tls_session **out, char *why,
