@@ -49,4 +49,66 @@ void nft_print_ct_state(struct nfbuf *out, uint32_t value);
 void nft_print_ct_status(struct nfbuf *out, uint32_t value);
 void nft_print_duration(struct nfbuf *out, const char *label, uint64_t ms);
 
+/* --- a rule's registers, shared by the text and JSON renderings (nft_render.c) */
+
+#include "sonde/nfdecode.h"
+
+#define REG32_COUNT 24
+#define MAX_STATEMENTS 32
+
+enum src_kind { SRC_NONE, SRC_PAYLOAD, SRC_META, SRC_CT, SRC_NUMGEN, SRC_FIB, SRC_IMMEDIATE };
+
+/* What a register holds. */
+struct reg_src {
+	enum src_kind kind;
+	uint32_t base, offset, len;          /* payload */
+	uint32_t key;                        /* meta / ct key */
+	uint8_t dir;
+	bool has_dir;
+	const struct nft_expr *e;            /* numgen, fib */
+	struct nft_data value;               /* immediate */
+	bool masked;                         /* a bitwise went over it */
+	uint8_t mask[16], xor_[16];
+};
+
+struct stmt {
+	struct nfbuf text;
+	bool dropped;                        /* a dependency folded into a later statement */
+};
+
+struct render {
+	const struct nft_print_ctx *ctx;
+	struct reg_src regs[REG32_COUNT];
+	struct stmt stmts[MAX_STATEMENTS];
+	size_t count;
+	int l4proto_stmt;                    /* the `meta l4proto X` a transport match may fold */
+	uint8_t l4proto;
+	int nfproto_stmt;                    /* the `meta nfproto X` an inet table's ip match folds */
+	uint8_t nfproto;
+	int gte_stmt;                        /* `x >= low`, which `x <= high` makes a range */
+	size_t gte_op_at;                    /* where its ">= " is */
+	struct nfbuf untranslated;
+};
+
+
+int nft_reg_index(uint32_t reg);
+struct render *nft_rd_new(const struct nft_print_ctx *ctx);
+void nft_rd_free(struct render *rd);
+struct reg_src *nft_rd_reg(struct render *rd, uint32_t reg);
+/* A new statement's buffer, or NULL past MAX_STATEMENTS. */
+struct nfbuf *nft_rd_stmt(struct render *rd);
+int nft_rd_track(struct render *rd, const struct nft_expr *e);
+/* What a register holds in nft's words ("ip saddr", "meta mark", "ct state",
+ * "numgen random mod 2", "fib daddr type"), with its datatype; fold is set
+ * when a preceding `meta l4proto` guard belongs to it. */
+bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct nfbuf *out, uint32_t *type, bool *fold);
+/* A value of a datatype in nft's words (ifname prefixes as "eth*"). */
+void nft_rd_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
+struct nft_set *nft_rd_find_set(struct render *rd, const char *name);
+size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t sreg, const struct reg_src **srcs,
+			  size_t max);
+/* The length of a prefix mask, or -1 when mask is not one. */
+int nft_prefix_len(const uint8_t *mask, size_t len);
+uint32_t nft_host_u32(const uint8_t *b);
+
 #endif

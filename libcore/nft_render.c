@@ -1,0 +1,391 @@
+/* What a rule's expressions put in the registers, as both of nft's
+ * renderings (the listing's words and libnftables' JSON) read it back:
+ * loads (payload, meta, ct, numgen, fib, immediate) and the bitwise
+ * operations over them, the names of those left-hand sides in nft's words,
+ * and the sets a rule refers to.  The statements themselves are written by
+ * nft_print.c (text) and nft_json.c (JSON). */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft_impl.h"
+#include "sonde/nfdecode.h"
+
+int nft_reg_index(uint32_t reg)
+{
+	if (reg >= 1 && reg <= 4)
+		return 8 + (int)(reg - 1) * 4;
+	return reg < REG32_COUNT ? (int)reg : -1;
+}
+
+struct reg_src *nft_rd_reg(struct render *rd, uint32_t reg)
+{
+	int i = nft_reg_index(reg);
+
+	return i < 0 ? NULL : &rd->regs[i];
+}
+
+struct nfbuf *nft_rd_stmt(struct render *rd)
+{
+	if (rd->count == MAX_STATEMENTS)
+		return NULL;
+	memset(&rd->stmts[rd->count], 0, sizeof(rd->stmts[0]));
+	return &rd->stmts[rd->count++].text;
+}
+
+const char *nft_family_name(int family)
+{
+	switch (family) {
+	case NFPROTO_IPV4: return "ip";
+	case NFPROTO_IPV6: return "ip6";
+	case NFPROTO_INET: return "inet";
+	case NFPROTO_ARP: return "arp";
+	case NFPROTO_BRIDGE: return "bridge";
+	case NFPROTO_NETDEV: return "netdev";
+	default: return "unknown";
+	}
+}
+
+/* --- left-hand sides ------------------------------------------------------- */
+
+static const char *l4_name(uint8_t proto)
+{
+	switch (proto) {
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 132: return "sctp";
+	case 33: return "dccp";
+	case 136: return "udplite";
+	default: return NULL;
+	}
+}
+
+/* The name of a payload field and its datatype; fold is set when the
+ * field belongs to the protocol a preceding `meta l4proto` named. */
+static void payload_name(struct render *rd, const struct reg_src *s, struct nfbuf *out, uint32_t *type, bool *fold)
+{
+	int fam = rd->ctx->family;
+	bool v6 = fam == NFPROTO_IPV6;
+
+	*fold = false;
+	*type = NFT_TYPE_INTEGER;
+	/* In an inet table, the network header is the one meta nfproto named. */
+	if (fam == NFPROTO_INET && s->base == NFT_PAYLOAD_NETWORK_HEADER && rd->nfproto_stmt >= 0) {
+		fam = rd->nfproto;
+		v6 = fam == NFPROTO_IPV6;
+		rd->stmts[rd->nfproto_stmt].dropped = true;
+	}
+	if (s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_IPV4) {
+		if ((s->offset == 12 || s->offset == 16) && s->len <= 4) {
+			nfbuf_puts(out, s->offset == 12 ? "ip saddr" : "ip daddr");
+			*type = NFT_TYPE_IPADDR;
+			return;
+		}
+		if (s->offset == 9 && s->len == 1) {
+			nfbuf_puts(out, "ip protocol");
+			*type = NFT_TYPE_INET_PROTOCOL;
+			return;
+		}
+		if (s->offset == 8 && s->len == 1) {
+			nfbuf_puts(out, "ip ttl");
+			return;
+		}
+	}
+	if (s->base == NFT_PAYLOAD_NETWORK_HEADER && v6) {
+		if ((s->offset == 8 || s->offset == 24) && s->len <= 16) {
+			nfbuf_puts(out, s->offset == 8 ? "ip6 saddr" : "ip6 daddr");
+			*type = NFT_TYPE_IP6ADDR;
+			return;
+		}
+		if (s->offset == 6 && s->len == 1) {
+			nfbuf_puts(out, "ip6 nexthdr");
+			*type = NFT_TYPE_INET_PROTOCOL;
+			return;
+		}
+	}
+	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 2 && (s->offset == 0 || s->offset == 2)) {
+		const char *proto = rd->l4proto_stmt >= 0 ? l4_name(rd->l4proto) : NULL;
+
+		*fold = proto != NULL;
+		nfbuf_printf(out, "%s %s", proto ? proto : "th", s->offset == 0 ? "sport" : "dport");
+		*type = NFT_TYPE_INET_SERVICE;
+		return;
+	}
+	nfbuf_printf(out, "@%s,%u,%u", s->base == NFT_PAYLOAD_LL_HEADER ? "ll" : s->base == NFT_PAYLOAD_NETWORK_HEADER ? "nh" : "th",
+		     s->offset * 8, s->len * 8);
+}
+
+static void meta_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type)
+{
+	*type = NFT_TYPE_INTEGER;
+	switch (s->key) {
+	case NFT_META_L4PROTO: nfbuf_puts(out, "meta l4proto"); *type = NFT_TYPE_INET_PROTOCOL; return;
+	case NFT_META_NFPROTO: nfbuf_puts(out, "meta nfproto"); *type = NFT_TYPE_NFPROTO; return;
+	case NFT_META_MARK: nfbuf_puts(out, "meta mark"); *type = NFT_TYPE_MARK; return;
+	case NFT_META_IIFNAME: nfbuf_puts(out, "iifname"); *type = NFT_TYPE_IFNAME; return;
+	case NFT_META_OIFNAME: nfbuf_puts(out, "oifname"); *type = NFT_TYPE_IFNAME; return;
+	case NFT_META_IIF: nfbuf_puts(out, "iif"); return;
+	case NFT_META_OIF: nfbuf_puts(out, "oif"); return;
+	case NFT_META_SKUID: nfbuf_puts(out, "meta skuid"); *type = NFT_TYPE_UID; return;
+	case NFT_META_SKGID: nfbuf_puts(out, "meta skgid"); *type = NFT_TYPE_GID; return;
+	case NFT_META_PRANDOM: nfbuf_puts(out, "meta random"); return;
+	default: nfbuf_printf(out, "meta key_%u", s->key); return;
+	}
+}
+
+static void ct_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type)
+{
+	const char *dir = !s->has_dir ? "" : s->dir == 0 ? "original " : "reply ";
+
+	*type = NFT_TYPE_INTEGER;
+	switch (s->key) {
+	case NFT_CT_STATE: nfbuf_puts(out, "ct state"); *type = NFT_TYPE_CT_STATE; return;
+	case NFT_CT_STATUS: nfbuf_puts(out, "ct status"); *type = NFT_TYPE_CT_STATUS; return;
+	case NFT_CT_MARK: nfbuf_puts(out, "ct mark"); *type = NFT_TYPE_MARK; return;
+	case NFT_CT_DIRECTION: nfbuf_puts(out, "ct direction"); return;
+	case NFT_CT_SRC_IP: nfbuf_printf(out, "ct %sip saddr", dir); *type = NFT_TYPE_IPADDR; return;
+	case NFT_CT_DST_IP: nfbuf_printf(out, "ct %sip daddr", dir); *type = NFT_TYPE_IPADDR; return;
+	case NFT_CT_PROTO_SRC: nfbuf_printf(out, "ct %sproto-src", dir); *type = NFT_TYPE_INET_SERVICE; return;
+	case NFT_CT_PROTO_DST: nfbuf_printf(out, "ct %sproto-dst", dir); *type = NFT_TYPE_INET_SERVICE; return;
+	case NFT_CT_PROTOCOL: nfbuf_printf(out, "ct %sprotocol", dir); *type = NFT_TYPE_INET_PROTOCOL; return;
+	default: nfbuf_printf(out, "ct %skey_%u", dir, s->key); return;
+	}
+}
+
+static void fib_name(const struct nft_expr *e, struct nfbuf *out, uint32_t *type)
+{
+	uint32_t f = e->u.fib.flags;
+
+	nfbuf_printf(out, "fib %s", (f & NFTA_FIB_F_SADDR) ? "saddr" : "daddr");
+	if (f & NFTA_FIB_F_MARK)
+		nfbuf_puts(out, " . mark");
+	if (f & NFTA_FIB_F_IIF)
+		nfbuf_puts(out, " . iif");
+	if (f & NFTA_FIB_F_OIF)
+		nfbuf_puts(out, " . oif");
+	switch (e->u.fib.result) {
+	case NFT_FIB_RESULT_OIF: nfbuf_puts(out, " oif"); *type = NFT_TYPE_INTEGER; break;
+	case NFT_FIB_RESULT_OIFNAME: nfbuf_puts(out, " oifname"); *type = NFT_TYPE_IFNAME; break;
+	default: nfbuf_puts(out, " type"); *type = NFT_TYPE_FIB_ADDR; break;
+	}
+}
+
+/* The left-hand side of whatever reads register reg. */
+bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct nfbuf *out, uint32_t *type, bool *fold)
+{
+	*fold = false;
+	switch (s->kind) {
+	case SRC_PAYLOAD: payload_name(rd, s, out, type, fold); return true;
+	case SRC_META: meta_name(s, out, type); return true;
+	case SRC_CT: ct_name(s, out, type); return true;
+	case SRC_FIB: fib_name(s->e, out, type); return true;
+	case SRC_NUMGEN:
+		nfbuf_printf(out, "numgen %s mod %u", s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc",
+			     s->e->u.numgen.modulus);
+		if (s->e->u.numgen.offset)
+			nfbuf_printf(out, " offset %u", s->e->u.numgen.offset);
+		*type = NFT_TYPE_INTEGER;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* --- values ---------------------------------------------------------------- */
+
+static void fib_type_value(struct nfbuf *out, uint32_t v)
+{
+	static const char *const names[] = { "unspec", "unicast", "local", "broadcast", "anycast", "multicast",
+					     "blackhole", "unreachable", "prohibit" };
+
+	if (v < 9)
+		nfbuf_puts(out, names[v]);
+	else
+		nfbuf_printf(out, "%u", v);
+}
+
+void nft_rd_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
+{
+	uint32_t host = 0;
+
+	if (len >= 4)
+		memcpy(&host, bytes, 4);
+	if (type == NFT_TYPE_FIB_ADDR)
+		fib_type_value(out, host);
+	else if (type == NFT_TYPE_CT_STATUS)
+		nft_print_ct_status(out, host);
+	else if (type == NFT_TYPE_IFNAME && len && strnlen((const char *)bytes, len) == len)
+		nfbuf_printf(out, "\"%.*s*\"", (int)len, (const char *)bytes);   /* a prefix compare */
+	else
+		nft_print_value(out, type, bytes, len);
+}
+
+int nft_prefix_len(const uint8_t *mask, size_t len)
+{
+	size_t bit;
+
+	for (bit = 0; bit < len * 8 && (mask[bit / 8] >> (7 - bit % 8) & 1); bit++)
+		;
+	for (size_t rest = bit; rest < len * 8; rest++)
+		if (mask[rest / 8] >> (7 - rest % 8) & 1)
+			return -1;
+	return (int)bit;
+}
+
+uint32_t nft_host_u32(const uint8_t *b)
+{
+	uint32_t v;
+
+	memcpy(&v, b, 4);
+	return v;
+}
+
+struct nft_set *nft_rd_find_set(struct render *rd, const char *name)
+{
+	const struct nft_print_ctx *ctx = rd->ctx;
+	size_t i, low = 0, high = ctx->set_count;
+
+	if (ctx->sets_by_name) {
+		while (low < high) {
+			size_t mid = low + (high - low) / 2;
+			struct nft_set *set = &ctx->sets[ctx->sets_by_name[mid]];
+			int order = strcmp(set->name, name);
+
+			if (order == 0)
+				return set;
+			if (order < 0)
+				low = mid + 1;
+			else
+				high = mid;
+		}
+		return NULL;
+	}
+	for (i = 0; i < rd->ctx->set_count; i++)
+		if (strcmp(rd->ctx->sets[i].name, name) == 0)
+			return &rd->ctx->sets[i];
+	return NULL;
+}
+
+static bool load(struct render *rd, const struct nft_expr *e, uint32_t dreg, enum src_kind kind)
+{
+	struct reg_src *s = nft_rd_reg(rd, dreg);
+
+	if (!s)
+		return false;
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->e = e;
+	switch (kind) {
+	case SRC_PAYLOAD:
+		s->base = e->u.payload.base;
+		s->offset = e->u.payload.offset;
+		s->len = e->u.payload.len;
+		break;
+	case SRC_META: s->key = e->u.meta.key; break;
+	case SRC_CT:
+		s->key = e->u.ct.key;
+		s->dir = e->u.ct.dir;
+		s->has_dir = e->u.ct.has_dir;
+		break;
+	case SRC_IMMEDIATE: s->value = e->data; s->value.chain = NULL; break;
+	default: break;
+	}
+	return true;
+}
+
+static bool bitwise(struct render *rd, const struct nft_expr *e)
+{
+	struct reg_src *from = nft_rd_reg(rd, e->u.bitwise.sreg), *to = nft_rd_reg(rd, e->u.bitwise.dreg);
+
+	if (!from || !to || e->data.len > 16)
+		return false;
+	if (to != from)
+		*to = *from;
+	to->masked = true;
+	memcpy(to->mask, e->data.bytes, e->data.len);
+	memcpy(to->xor_, e->data2.bytes, e->data2.len < 16 ? e->data2.len : 16);
+	return true;
+}
+
+/* 1 when e loaded or transformed a register, 0 when it is not such an
+ * expression, -1 when it could not be followed. */
+int nft_rd_track(struct render *rd, const struct nft_expr *e)
+{
+	bool ok;
+
+	switch (e->kind) {
+	case NFT_EXPR_PAYLOAD: ok = load(rd, e, e->u.payload.dreg, SRC_PAYLOAD); break;
+	case NFT_EXPR_META:
+		if (e->u.meta.is_set)
+			return 0;
+		ok = load(rd, e, e->u.meta.dreg, SRC_META);
+		break;
+	case NFT_EXPR_CT:
+		if (e->u.ct.is_set)
+			return 0;
+		ok = load(rd, e, e->u.ct.dreg, SRC_CT);
+		break;
+	case NFT_EXPR_NUMGEN: ok = load(rd, e, e->u.numgen.dreg, SRC_NUMGEN); break;
+	case NFT_EXPR_FIB: ok = load(rd, e, e->u.fib.dreg, SRC_FIB); break;
+	case NFT_EXPR_BITWISE: ok = bitwise(rd, e); break;
+	case NFT_EXPR_IMMEDIATE:
+		if (e->u.immediate.dreg == NFT_REG_VERDICT)
+			return 0;
+		ok = load(rd, e, e->u.immediate.dreg, SRC_IMMEDIATE);
+		break;
+	default:
+		return 0;
+	}
+	return ok ? 1 : -1;
+}
+
+/* The registers a lookup key spans: one, or one per component of a
+ * concatenation (each padded to 4 bytes).  0 when a register is empty. */
+size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t sreg, const struct reg_src **srcs,
+			  size_t max)
+{
+	uint32_t parts[8];
+	size_t n = nft_type_components(set->key_type, parts, 8), i;
+	int at = nft_reg_index(sreg);
+
+	if (n > max)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct reg_src *s = at >= 0 && at < REG32_COUNT ? &rd->regs[at] : NULL;
+		size_t size;
+
+		if (!s || s->kind == SRC_NONE)
+			return 0;
+		srcs[i] = s;
+		size = i < set->field_count ? set->field_len[i] : (s->kind == SRC_PAYLOAD ? s->len : 4);
+		at += (int)((size + 3) / 4);
+	}
+	return n;
+}
+
+struct render *nft_rd_new(const struct nft_print_ctx *ctx)
+{
+	struct render *rd = calloc(1, sizeof(*rd));
+
+	if (!rd)
+		return NULL;
+	rd->ctx = ctx;
+	rd->l4proto_stmt = -1;
+	rd->nfproto_stmt = -1;
+	rd->gte_stmt = -1;
+	return rd;
+}
+
+void nft_rd_free(struct render *rd)
+{
+	size_t i;
+
+	for (i = 0; i < rd->count; i++)
+		nfbuf_free(&rd->stmts[i].text);
+	nfbuf_free(&rd->untranslated);
+	free(rd);
+}
