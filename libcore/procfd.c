@@ -117,7 +117,7 @@ static int list_processes(struct procfd_map *map, struct scan *scan)
 	if (!proc_dir)
 		return -errno;
 	while ((d = readdir(proc_dir)) != NULL) {
-		char path[128];
+		char path[sizeof(map->proc_root) + sizeof(d->d_name) + 8];
 		int32_t pid;
 		int dir_fd;
 
@@ -363,7 +363,9 @@ const char *procfd_pid_program(struct procfd_map *map, const struct procfd_owner
 		}
 		if (cmdline[0] == '/' && (slash = strrchr(cmdline, '/')))
 			name = slash + 1;
-		snprintf(p->program, sizeof(p->program), "%d/%s", p->pid, name);
+		/* netstat's column is "PID/Program name", the name cut short. */
+		if (snprintf(p->program, sizeof(p->program), "%d/%s", p->pid, name) >= (int)sizeof(p->program))
+			p->program[sizeof(p->program) - 1] = '\0';
 	}
 	return p->program;
 }
