@@ -3,6 +3,7 @@
  * consistent dump of the kernel's nf_tables.  Nothing else: sonde never
  * changes rules. */
 #include <errno.h>
+#include <inttypes.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdio.h>
@@ -23,22 +24,28 @@ struct nft_config {
 	bool json;               /* -j: nft's spelling of --json */
 };
 
+/* What the schema's metainfo says of the writer: sonde, not an nft release. */
+#define JSON_SCHEMA_VERSION 1
+
 static const struct sonde_opt nft_options[] = {
 	SONDE_OPT_FLAG("s", "stateless", "omit counter values (as nft -s)", struct nft_config, stateless),
-	SONDE_OPT_FLAG("j", NULL, "JSON output (the same as --json)", struct nft_config, json),
+	SONDE_OPT_FLAG("j", NULL, "JSON in nft's schema (libnftables-json), the same as --json", struct nft_config, json),
 	SONDE_OPT_END,
 };
+
+enum list_what { LIST_RULESET, LIST_TABLES, LIST_TABLE, LIST_CHAIN };
 
 /* --- what the dump collects -------------------------------------------- */
 
 struct view_chain {
 	struct nft_chain info;   /* comment moved in, owned */
-	struct nfbuf rules;      /* "\t\trule\n" lines */
+	struct nfbuf rules;      /* "\t\trule\n" lines, or JSON rule objects each after ", " */
 };
 
 struct view_table {
 	int family;
 	char name[NFT_NAME_LEN];
+	uint64_t handle;
 	uint32_t flags;
 	char *comment;
 	struct nft_set *sets;
@@ -50,6 +57,7 @@ struct view_table {
 
 struct view {
 	const struct nft_config *cfg;
+	bool json;               /* rules rendered in nft's JSON schema */
 	int family;              /* NFPROTO_UNSPEC: all */
 	const char *table, *chain; /* filters, or NULL */
 	struct view_table *tables;
@@ -90,6 +98,7 @@ static int on_table(const struct nft_table *t, void *arg)
 	memset(&grown[v->table_count], 0, sizeof(*grown));
 	grown[v->table_count].family = t->family;
 	grown[v->table_count].flags = t->flags;
+	grown[v->table_count].handle = t->handle;
 	snprintf(grown[v->table_count].name, NFT_NAME_LEN, "%s", t->name);
 	if (t->comment && !(grown[v->table_count].comment = strdup(t->comment)))
 		return -ENOMEM;
@@ -166,9 +175,14 @@ static int on_rule(const struct nft_rule *r, const char *table, const char *chai
 		return -ENOMEM;
 	ctx = (struct nft_print_ctx){ .family = r->family, .sets = t->sets, .set_count = t->set_count,
 				      .sets_by_name = t->sets_by_name, .stateless = v->cfg->stateless };
-	nfbuf_puts(&c->rules, "\t\t");
-	nft_print_rule(&c->rules, r, &ctx);
-	nfbuf_puts(&c->rules, "\n");
+	if (v->json) {
+		nfbuf_puts(&c->rules, ", ");
+		nft_json_rule(&c->rules, r, table, chain, &ctx);
+	} else {
+		nfbuf_puts(&c->rules, "\t\t");
+		nft_print_rule(&c->rules, r, &ctx);
+		nfbuf_puts(&c->rules, "\n");
+	}
 	return c->rules.failed ? -ENOMEM : 0;
 }
 
@@ -213,19 +227,31 @@ static const char *hook_name(int family, uint32_t hook)
 	return hook < 5 ? inet[hook] : "unknown";
 }
 
-/* nft names the standard priorities, where they apply to the hook. */
+/* nft names the standard priorities, where they apply to the hook, and
+ * priorities up to 10 away from one as an offset from it ("mangle - 5"). */
+#define PRIORITY_NAMED_OFFSET 10
+
 static void print_priority(struct nfbuf *out, int family, uint32_t hook, int32_t prio)
 {
+	static const struct { const char *name; int32_t prio; int hook; } inet[] = {
+		{ "raw", -300, -1 }, { "mangle", -150, -1 }, { "dstnat", -100, NF_INET_PRE_ROUTING }, { "filter", 0, -1 },
+		{ "security", 50, -1 }, { "srcnat", 100, NF_INET_POST_ROUTING },
+	};
 	bool inet_like = family == NFPROTO_IPV4 || family == NFPROTO_IPV6 || family == NFPROTO_INET;
+	size_t i;
 
-	if (inet_like) {
-		if (prio == -300) { nfbuf_puts(out, "raw"); return; }
-		if (prio == -150) { nfbuf_puts(out, "mangle"); return; }
-		if (prio == -100 && hook == NF_INET_PRE_ROUTING) { nfbuf_puts(out, "dstnat"); return; }
-		if (prio == 0) { nfbuf_puts(out, "filter"); return; }
-		if (prio == 50) { nfbuf_puts(out, "security"); return; }
-		if (prio == 100 && hook == NF_INET_POST_ROUTING) { nfbuf_puts(out, "srcnat"); return; }
-	} else if (family == NFPROTO_NETDEV && prio == 0) {
+	for (i = 0; inet_like && i < sizeof(inet) / sizeof(inet[0]); i++) {
+		int32_t offset = prio - inet[i].prio;
+
+		if ((inet[i].hook >= 0 && (uint32_t)inet[i].hook != hook) || offset < -PRIORITY_NAMED_OFFSET ||
+		    offset > PRIORITY_NAMED_OFFSET)
+			continue;
+		nfbuf_puts(out, inet[i].name);
+		if (offset)
+			nfbuf_printf(out, " %c %d", offset < 0 ? '-' : '+', offset < 0 ? -offset : offset);
+		return;
+	}
+	if (family == NFPROTO_NETDEV && prio == 0) {
 		nfbuf_puts(out, "filter");
 		return;
 	}
@@ -279,63 +305,69 @@ static void print_table(struct nfbuf *out, struct view_table *t, bool chains_onl
 	nfbuf_puts(out, "}\n");
 }
 
-static void print_json(struct sonde_out *o, struct view *v)
+/* --- nft's JSON schema ---------------------------------------------------- */
+
+static void json_table(struct nfbuf *out, const struct view_table *t)
+{
+	nfbuf_printf(out, ", {\"table\": {\"family\": \"%s\", ", nft_family_name(t->family));
+	nft_json_key(out, "name");
+	nft_json_string(out, t->name);
+	nfbuf_printf(out, ", \"handle\": %" PRIu64 "}}", t->handle);
+}
+
+static void json_chain(struct nfbuf *out, const struct view_table *t, const struct nft_chain *ch)
+{
+	nfbuf_printf(out, ", {\"chain\": {\"family\": \"%s\", ", nft_family_name(t->family));
+	nft_json_key(out, "table");
+	nft_json_string(out, t->name);
+	nfbuf_puts(out, ", ");
+	nft_json_key(out, "name");
+	nft_json_string(out, ch->name);
+	nfbuf_printf(out, ", \"handle\": %" PRIu64, ch->handle);
+	if (ch->base) {
+		nfbuf_puts(out, ", ");
+		nft_json_key(out, "type");
+		nft_json_string(out, ch->type);
+		nfbuf_printf(out, ", \"hook\": \"%s\", \"prio\": %d", hook_name(t->family, ch->hooknum), ch->priority);
+		if (ch->dev[0]) {
+			nfbuf_puts(out, ", ");
+			nft_json_key(out, "dev");
+			nft_json_string(out, ch->dev);
+		}
+		nfbuf_printf(out, ", \"policy\": \"%s\"", ch->policy == NF_DROP ? "drop" : "accept");
+	}
+	nfbuf_puts(out, "}}");
+}
+
+/* As nft -j lists: per table, the table, its named sets and maps, its
+ * chains, then every chain's rules; `list chain` has no table object and
+ * no sets, `list tables` only the tables. */
+static void json_tables(struct nfbuf *out, struct view *v, enum list_what what)
 {
 	size_t i, j;
 
-	out_open_array(o, NULL);
+	nfbuf_printf(out, "{\"nftables\": [{\"metainfo\": {\"version\": \"%s\", \"release_name\": \"sonde\", "
+			  "\"json_schema_version\": %d}}", SONDE_VERSION, JSON_SCHEMA_VERSION);
 	for (i = 0; i < v->table_count; i++) {
 		struct view_table *t = &v->tables[i];
 
-		out_open_object(o, NULL);
-		out_print_str(o, "family", NULL, nft_family_name(t->family));
-		out_print_str(o, "name", NULL, t->name);
-		out_open_array(o, "sets");
-		for (j = 0; j < t->set_count; j++) {
-			struct nfbuf text = { 0 };
-
+		if (what != LIST_CHAIN)
+			json_table(out, t);
+		if (what == LIST_TABLES)
+			continue;
+		for (j = 0; what != LIST_CHAIN && j < t->set_count; j++) {
 			if (t->sets[j].flags & NFT_SET_ANONYMOUS)
 				continue;
-			nft_print_set(&text, &t->sets[j]);
-			out_open_object(o, NULL);
-			out_print_str(o, "name", NULL, t->sets[j].name);
-			out_print_bool(o, "map", NULL, t->sets[j].flags & NFT_SET_MAP);
-			out_print_uint(o, "elements", NULL, t->sets[j].elem_count);
-			out_print_str(o, "text", NULL, text.data ? text.data : "");
-			out_close_object(o);
-			nfbuf_free(&text);
+			nfbuf_puts(out, ", ");
+			nft_json_set(out, &t->sets[j]);
 		}
-		out_close_array(o);
-		out_open_array(o, "chains");
-		for (j = 0; j < t->chain_count; j++) {
-			const struct nft_chain *ch = &t->chains[j].info;
-
-			out_open_object(o, NULL);
-			out_print_str(o, "name", NULL, ch->name);
-			if (ch->base) {
-				out_print_str(o, "type", NULL, ch->type);
-				out_print_str(o, "hook", NULL, hook_name(t->family, ch->hooknum));
-				out_print_int(o, "priority", NULL, ch->priority);
-				out_print_str(o, "policy", NULL, ch->policy == NF_DROP ? "drop" : "accept");
-			}
-			out_open_array(o, "rules");
-			if (t->chains[j].rules.data) {
-				char *line = t->chains[j].rules.data, *end;
-
-				while ((end = strchr(line, '\n'))) {
-					*end = '\0';
-					out_print_str(o, NULL, NULL, line + 2);
-					*end = '\n';
-					line = end + 1;
-				}
-			}
-			out_close_array(o);
-			out_close_object(o);
-		}
-		out_close_array(o);
-		out_close_object(o);
+		for (j = 0; j < t->chain_count; j++)
+			json_chain(out, t, &t->chains[j].info);
+		for (j = 0; j < t->chain_count; j++)
+			if (t->chains[j].rules.len)
+				nfbuf_add(out, t->chains[j].rules.data, t->chains[j].rules.len);
 	}
-	out_close_array(o);
+	nfbuf_puts(out, "]}\n");
 }
 
 /* --- the command line ------------------------------------------------------ */
@@ -355,8 +387,6 @@ static int parse_family(const char *text, int *family)
 		}
 	return -EINVAL;
 }
-
-enum list_what { LIST_RULESET, LIST_TABLES, LIST_TABLE, LIST_CHAIN };
 
 static int parse_command(int argc, char **argv, struct view *v, enum list_what *what)
 {
@@ -434,10 +464,9 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 
 	if (rc)
 		return rc;
-	if (cfg->json && !ctx->json) {
-		out_init(ctx->out, ctx->out->fp, true);
-		ctx->json = true;
-	}
+	/* -j and --json both mean nft's own schema: jq scripts written
+	 * against nft -j read sonde's output. */
+	v.json = cfg->json || ctx->json;
 	if (!caps_have(CAP_NET_ADMIN))
 		return report(-EPERM);
 	/* Rulesets run to megabytes: write them in large blocks. */
@@ -457,8 +486,9 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		view_free(&v);
 		return SONDE_EXIT_NEGATIVE;
 	}
-	if (ctx->json) {
-		print_json(ctx->out, &v);
+	if (v.json) {
+		json_tables(&out, &v, what);
+		fwrite(out.data, 1, out.len, ctx->out->fp);
 	} else {
 		for (i = 0; i < v.table_count; i++) {
 			if (what == LIST_TABLES)

@@ -37,6 +37,8 @@ enum {
 	NFT_TYPE_INET_SERVICE = 13, NFT_TYPE_MARK = 19, NFT_TYPE_IFINDEX = 20, NFT_TYPE_UID = 24,
 	NFT_TYPE_GID = 25, NFT_TYPE_CT_STATE = 26, NFT_TYPE_CT_STATUS = 28, NFT_TYPE_FIB_ADDR = 38,
 	NFT_TYPE_IFNAME = 41,
+	/* Not nft's: the value of a raw payload load ("@nh,64,8 0x6"). */
+	NFT_TYPE_RAW = 1000,
 };
 
 struct nfbuf;
@@ -87,6 +89,7 @@ struct render {
 	uint8_t nfproto;
 	int gte_stmt;                        /* `x >= low`, which `x <= high` makes a range */
 	size_t gte_op_at;                    /* where its ">= " is */
+	uint32_t gte_type;                   /* its datatype (JSON) */
 	struct nfbuf untranslated;
 };
 
@@ -110,5 +113,12 @@ size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t
 /* The length of a prefix mask, or -1 when mask is not one. */
 int nft_prefix_len(const uint8_t *mask, size_t len);
 uint32_t nft_host_u32(const uint8_t *b);
+const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, const char **code_name, bool *is_default);
+
+/* JSON pieces (nft_json.c) for the rule writer. */
+void nft_json_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
+void nft_json_verdict(struct nfbuf *out, const struct nft_data *d);
+/* [elements] as nft -j lists them (maps as [key, data] pairs). */
+void nft_json_elements(struct nfbuf *out, struct nft_set *s);
 
 #endif

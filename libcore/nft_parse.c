@@ -511,6 +511,7 @@ int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s)
 	nft_attr_str(&tb[NFTA_SET_TABLE], s->table, sizeof(s->table));
 	nft_attr_str(&tb[NFTA_SET_NAME], s->name, sizeof(s->name));
 	s->flags = nft_attr_u32(&tb[NFTA_SET_FLAGS]);
+	s->handle = nft_attr_u64(&tb[NFTA_SET_HANDLE]);
 	s->key_type = nft_attr_u32(&tb[NFTA_SET_KEY_TYPE]);
 	s->key_len = nft_attr_u32(&tb[NFTA_SET_KEY_LEN]);
 	s->data_type = nft_attr_u32(&tb[NFTA_SET_DATA_TYPE]);

@@ -153,7 +153,7 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 			nfbuf_puts(out, " . ");
 		if (!nft_rd_src_name(rd, srcs[i], out, &type, &fold))
 			return false;
-		if (fold && n == 1)
+		if (fold)
 			rd->stmts[rd->l4proto_stmt].dropped = true;
 	}
 	return n > 0;
@@ -222,6 +222,24 @@ static bool stmt_meta_set(struct render *rd, const struct nft_expr *e, bool ct)
 	return set_value(rd, s, type, out);
 }
 
+/* " random,persistent": the flags, comma-separated as nft lists them. */
+static void nat_flags(struct nfbuf *out, uint32_t flags)
+{
+	static const struct { uint32_t bit; const char *name; } names[] = {
+		{ NF_NAT_RANGE_PROTO_RANDOM, "random" }, { NF_NAT_RANGE_PROTO_RANDOM_FULLY, "fully-random" },
+		{ NF_NAT_RANGE_PERSISTENT, "persistent" },
+	};
+	const char *sep = " ";
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		nfbuf_printf(out, "%s%s", sep, names[i].name);
+		sep = ",";
+	}
+}
+
 /* nat: the addresses and ports in the registers immediates filled. */
 static bool stmt_nat(struct render *rd, const struct nft_expr *e)
 {
@@ -257,12 +275,7 @@ static bool stmt_nat(struct render *rd, const struct nft_expr *e)
 			nft_rd_value(out, NFT_TYPE_INET_SERVICE, pmax->value.bytes, pmax->value.len);
 		}
 	}
-	if (e->u.nat.flags & NF_NAT_RANGE_PROTO_RANDOM)
-		nfbuf_puts(out, " random");
-	if (e->u.nat.flags & NF_NAT_RANGE_PROTO_RANDOM_FULLY)
-		nfbuf_puts(out, " fully-random");
-	if (e->u.nat.flags & NF_NAT_RANGE_PERSISTENT)
-		nfbuf_puts(out, " persistent");
+	nat_flags(out, e->u.nat.flags);
 	return true;
 }
 
@@ -283,42 +296,30 @@ static bool stmt_masq(struct render *rd, const struct nft_expr *e, const char *w
 			nft_rd_value(out, NFT_TYPE_INET_SERVICE, pmax->value.bytes, pmax->value.len);
 		}
 	}
-	if (e->u.masq.flags & NF_NAT_RANGE_PROTO_RANDOM)
-		nfbuf_puts(out, " random");
-	if (e->u.masq.flags & NF_NAT_RANGE_PROTO_RANDOM_FULLY)
-		nfbuf_puts(out, " fully-random");
-	if (e->u.masq.flags & NF_NAT_RANGE_PERSISTENT)
-		nfbuf_puts(out, " persistent");
+	nat_flags(out, e->u.masq.flags);
 	return true;
 }
 
 static bool stmt_reject(struct render *rd, const struct nft_expr *e)
 {
-	static const char *const icmp[] = { "net-unreachable", "host-unreachable", "prot-unreachable",
-					    "port-unreachable", NULL, NULL, NULL, NULL, NULL, "net-prohibited",
-					    "host-prohibited", NULL, NULL, "admin-prohibited" };
-	static const char *const icmpx[] = { "no-route", "port-unreachable", "host-unreachable", "admin-prohibited" };
 	struct nfbuf *out = nft_rd_stmt(rd);
-	int fam = rd->ctx->family;
+	const char *kind, *name;
+	bool is_default;
 
 	if (!out)
 		return false;
 	nfbuf_puts(out, "reject");
 	if (e->u.reject.type == NFT_REJECT_TCP_RST) {
 		nfbuf_puts(out, " with tcp reset");
-	} else if (e->u.reject.type == NFT_REJECT_ICMPX_UNREACH) {
-		if (e->u.reject.code != NFT_REJECT_ICMPX_PORT_UNREACH)
-			nfbuf_printf(out, " with icmpx %s", e->u.reject.code < 4 ? icmpx[e->u.reject.code] : "?");
-	} else if (fam == NFPROTO_IPV4 && e->u.reject.code != 3) {
-		const char *name = e->u.reject.code < 14 ? icmp[e->u.reject.code] : NULL;
-
-		if (name)
-			nfbuf_printf(out, " with icmp %s", name);
-		else
-			nfbuf_printf(out, " with icmp %u", e->u.reject.code);
-	} else if (fam == NFPROTO_IPV6 && e->u.reject.code != 4) {
-		nfbuf_printf(out, " with icmpv6 %u", e->u.reject.code);
+		return true;
 	}
+	kind = nft_rd_reject(rd, e, &name, &is_default);
+	if (is_default)
+		return true;
+	if (name)
+		nfbuf_printf(out, " with %s %s", kind, name);
+	else
+		nfbuf_printf(out, " with %s %u", kind, e->u.reject.code);
 	return true;
 }
 

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,16 @@ void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, siz
 	case NFT_TYPE_IFNAME:
 		nfbuf_printf(out, "\"%.*s\"", (int)strnlen((const char *)bytes, len), (const char *)bytes);
 		return;
+	case NFT_TYPE_IFINDEX: {
+		/* nft names the interface, as this namespace knows it now. */
+		char ifname[IF_NAMESIZE];
+
+		if (len == 4 && if_indextoname(host, ifname))
+			nfbuf_printf(out, "\"%s\"", ifname);
+		else
+			nfbuf_printf(out, "%u", host);
+		return;
+	}
 	case NFT_TYPE_NFPROTO:
 		nfbuf_puts(out, host == NFPROTO_IPV4 ? "ipv4" : host == NFPROTO_IPV6 ? "ipv6" : "unknown");
 		return;
@@ -184,23 +195,35 @@ void nft_print_verdict(struct nfbuf *out, const struct nft_data *d)
 	}
 }
 
-/* A key made of one or more components, each padded to 4 bytes. */
-static void print_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *bytes, size_t len)
+/* The components of a key (one, or a concatenation's, each padded to 4
+ * bytes): their datatypes, offsets and sizes; returns how many fit in len. */
+size_t nft_key_fields(const struct nft_set *s, size_t len, struct nft_key_field *fields, size_t max)
 {
 	uint32_t parts[8];
 	size_t n = nft_type_components(s->key_type, parts, 8), i, at = 0;
 
-	if (n == 1) {
-		nft_print_value(out, parts[0], bytes, len);
-		return;
+	if (n == 1 && max) {
+		fields[0] = (struct nft_key_field){ .type = parts[0], .offset = 0, .size = len };
+		return 1;
 	}
-	for (i = 0; i < n && at < len; i++) {
+	for (i = 0; i < n && i < max && at < len; i++) {
 		size_t size = i < s->field_count ? s->field_len[i] : type_size(parts[i]);
 
+		fields[i] = (struct nft_key_field){ .type = parts[i], .offset = at, .size = size };
+		at += (size + 3) & ~(size_t)3;
+	}
+	return i;
+}
+
+static void print_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *bytes, size_t len)
+{
+	struct nft_key_field fields[8];
+	size_t n = nft_key_fields(s, len, fields, 8), i;
+
+	for (i = 0; i < n; i++) {
 		if (i)
 			nfbuf_puts(out, " . ");
-		nft_print_value(out, parts[i], bytes + at, size);
-		at += (size + 3) & ~(size_t)3;
+		nft_print_value(out, fields[i].type, bytes + fields[i].offset, fields[i].size);
 	}
 }
 
@@ -276,29 +299,35 @@ static const char *element_separator(const struct nft_set *s, size_t *on_line)
 	return newline;
 }
 
+/* Whether [low, high] is one prefix (low's first *prefix bits, then any). */
+bool nft_range_prefix(const uint8_t *low, const uint8_t *high, size_t len, size_t *prefix)
+{
+	size_t bit;
+
+	*prefix = 0;
+	for (bit = 0; bit < len * 8; bit++) {
+		int lo = low[bit / 8] >> (7 - bit % 8) & 1, hi = high[bit / 8] >> (7 - bit % 8) & 1;
+
+		if (lo == hi && *prefix == bit)
+			++*prefix;
+		else if (!(lo == 0 && hi == 1))
+			return false;
+	}
+	return true;
+}
+
 /* A range [low, high] of a single-component key as nft shows it: a
  * prefix when it is one, else low-high. */
 static void print_range(struct nfbuf *out, const struct nft_set *s, const uint8_t *low, const uint8_t *high, size_t len)
 {
 	uint32_t part;
-	size_t bit, prefix = 0;
-	bool is_prefix = true;
+	size_t prefix;
 
 	nft_type_components(s->key_type, &part, 1);
-	for (bit = 0; bit < len * 8; bit++) {
-		int lo = low[bit / 8] >> (7 - bit % 8) & 1, hi = high[bit / 8] >> (7 - bit % 8) & 1;
-
-		if (lo == hi && prefix == bit) {
-			prefix++;
-		} else if (!(lo == 0 && hi == 1)) {
-			is_prefix = false;
-			break;
-		}
-	}
 	nft_print_value(out, part, low, len);
 	if (memcmp(low, high, len) == 0)
 		return;
-	if (is_prefix && (part == NFT_TYPE_IPADDR || part == NFT_TYPE_IP6ADDR)) {
+	if (nft_range_prefix(low, high, len, &prefix) && (part == NFT_TYPE_IPADDR || part == NFT_TYPE_IP6ADDR)) {
 		nfbuf_printf(out, "/%zu", prefix);
 		return;
 	}
@@ -338,41 +367,67 @@ static void print_element_tail(struct nfbuf *out, const struct nft_set *s, const
 	}
 }
 
-void nft_print_elements(struct nfbuf *out, struct nft_set *s)
+void nft_walk_elements(struct nft_set *s, nft_elem_fn fn, void *arg)
 {
-	size_t i, on_line = 0;
-	const char *sep = "";
 	bool interval = (s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT);
+	size_t i;
 
 	sort_from_last_byte = host_order_key(s);
 	if (s->elem_count)
 		qsort(s->elems, s->elem_count, sizeof(*s->elems), elem_order);
-	nfbuf_puts(out, "{ ");
 	for (i = 0; i < s->elem_count; i++) {
 		const struct nft_set_elem *e = &s->elems[i];
+		uint8_t high[NFT_DATA_LEN];
 
 		if (e->flags & NFT_SET_ELEM_INTERVAL_END)
 			continue;
-		nfbuf_puts(out, sep);
 		if (interval) {
-			uint8_t high[NFT_DATA_LEN];
 			const struct nft_set_elem *end = i + 1 < s->elem_count ? &s->elems[i + 1] : NULL;
 
 			if (end && (end->flags & NFT_SET_ELEM_INTERVAL_END) && end->key.len == e->key.len)
 				end_minus_one(high, end->key.bytes, e->key.len);
 			else
 				memset(high, 0xff, e->key.len);
-			print_range(out, s, e->key.bytes, high, e->key.len);
+			fn(s, e, high, arg);
 		} else {
-			print_key(out, s, e->key.bytes, e->key.len);
-			if (e->key_end.len && memcmp(e->key_end.bytes, e->key.bytes, e->key.len) != 0) {
-				nfbuf_puts(out, "-");
-				print_key(out, s, e->key_end.bytes, e->key_end.len);
-			}
+			bool ranged = e->key_end.len && memcmp(e->key_end.bytes, e->key.bytes, e->key.len) != 0;
+
+			fn(s, e, ranged ? e->key_end.bytes : NULL, arg);
 		}
-		print_element_tail(out, s, e);
-		sep = element_separator(s, &on_line);
 	}
+}
+
+struct text_elements {
+	struct nfbuf *out;
+	const char *sep;
+	size_t on_line;
+};
+
+static void print_element(const struct nft_set *s, const struct nft_set_elem *e, const uint8_t *high, void *arg)
+{
+	struct text_elements *te = arg;
+	bool interval = (s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT);
+
+	nfbuf_puts(te->out, te->sep);
+	if (interval) {
+		print_range(te->out, s, e->key.bytes, high, e->key.len);
+	} else {
+		print_key(te->out, s, e->key.bytes, e->key.len);
+		if (high) {
+			nfbuf_puts(te->out, "-");
+			print_key(te->out, s, high, e->key_end.len);
+		}
+	}
+	print_element_tail(te->out, s, e);
+	te->sep = element_separator(s, &te->on_line);
+}
+
+void nft_print_elements(struct nfbuf *out, struct nft_set *s)
+{
+	struct text_elements te = { .out = out, .sep = "" };
+
+	nfbuf_puts(out, "{ ");
+	nft_walk_elements(s, print_element, &te);
 	nfbuf_puts(out, " }");
 }
 
@@ -424,11 +479,17 @@ void nft_print_set(struct nfbuf *out, struct nft_set *s)
 		nft_print_type(out, s->data_type);
 	}
 	nfbuf_puts(out, "\n");
+	if (s->has_policy && s->policy == NFT_SET_POL_MEMORY)
+		nfbuf_puts(out, "\t\tpolicy memory\n");
 	if (s->has_size && s->size)
 		nfbuf_printf(out, "\t\tsize %u\n", s->size);
 	set_flags(out, s);
 	if (s->timeout_ms) {
 		nft_print_duration(out, "\t\ttimeout ", s->timeout_ms);
+		nfbuf_puts(out, "\n");
+	}
+	if (s->gc_interval_ms) {
+		nft_print_duration(out, "\t\tgc-interval ", s->gc_interval_ms);
 		nfbuf_puts(out, "\n");
 	}
 	if (s->comment)

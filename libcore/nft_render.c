@@ -115,6 +115,7 @@ static void payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 		*type = NFT_TYPE_INET_SERVICE;
 		return;
 	}
+	*type = NFT_TYPE_RAW;
 	nfbuf_printf(out, "@%s,%u,%u", s->base == NFT_PAYLOAD_LL_HEADER ? "ll" : s->base == NFT_PAYLOAD_NETWORK_HEADER ? "nh" : "th",
 		     s->offset * 8, s->len * 8);
 }
@@ -128,8 +129,8 @@ static void meta_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type
 	case NFT_META_MARK: nfbuf_puts(out, "meta mark"); *type = NFT_TYPE_MARK; return;
 	case NFT_META_IIFNAME: nfbuf_puts(out, "iifname"); *type = NFT_TYPE_IFNAME; return;
 	case NFT_META_OIFNAME: nfbuf_puts(out, "oifname"); *type = NFT_TYPE_IFNAME; return;
-	case NFT_META_IIF: nfbuf_puts(out, "iif"); return;
-	case NFT_META_OIF: nfbuf_puts(out, "oif"); return;
+	case NFT_META_IIF: nfbuf_puts(out, "iif"); *type = NFT_TYPE_IFINDEX; return;
+	case NFT_META_OIF: nfbuf_puts(out, "oif"); *type = NFT_TYPE_IFINDEX; return;
 	case NFT_META_SKUID: nfbuf_puts(out, "meta skuid"); *type = NFT_TYPE_UID; return;
 	case NFT_META_SKGID: nfbuf_puts(out, "meta skgid"); *type = NFT_TYPE_GID; return;
 	case NFT_META_PRANDOM: nfbuf_puts(out, "meta random"); return;
@@ -208,13 +209,26 @@ static void fib_type_value(struct nfbuf *out, uint32_t v)
 		nfbuf_printf(out, "%u", v);
 }
 
+/* A raw load's value: big-endian, in hex as nft shows it. */
+static void raw_value(struct nfbuf *out, const uint8_t *bytes, size_t len)
+{
+	unsigned long long number = 0;
+	size_t i;
+
+	for (i = 0; i < len && i < sizeof(number); i++)
+		number = number << 8 | bytes[i];
+	nfbuf_printf(out, "0x%llx", number);
+}
+
 void nft_rd_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
 {
 	uint32_t host = 0;
 
 	if (len >= 4)
 		memcpy(&host, bytes, 4);
-	if (type == NFT_TYPE_FIB_ADDR)
+	if (type == NFT_TYPE_RAW)
+		raw_value(out, bytes, len);
+	else if (type == NFT_TYPE_FIB_ADDR)
 		fib_type_value(out, host);
 	else if (type == NFT_TYPE_CT_STATUS)
 		nft_print_ct_status(out, host);
@@ -388,4 +402,36 @@ void nft_rd_free(struct render *rd)
 		nfbuf_free(&rd->stmts[i].text);
 	nfbuf_free(&rd->untranslated);
 	free(rd);
+}
+
+/* What an ICMP reject sends, in nft's words: its kind ("icmp", "icmpv6",
+ * "icmpx"; in an inet table the family a meta nfproto guard named) and its
+ * code's name (NULL: nft shows the number).  *is_default when the code is
+ * the one a bare `reject` sends. */
+const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, const char **code_name, bool *is_default)
+{
+	static const char *const icmp[] = { "net-unreachable", "host-unreachable", "prot-unreachable",
+					    "port-unreachable", NULL, NULL, NULL, NULL, NULL, "net-prohibited",
+					    "host-prohibited", NULL, NULL, "admin-prohibited" };
+	static const char *const icmpv6[] = { "no-route", "admin-prohibited", NULL, "addr-unreachable",
+					      "port-unreachable", "policy-fail", "reject-route" };
+	static const char *const icmpx[] = { "no-route", "port-unreachable", "host-unreachable", "admin-prohibited" };
+	uint8_t code = e->u.reject.code;
+	int fam = rd->ctx->family;
+
+	if (fam == NFPROTO_INET && rd->nfproto_stmt >= 0)
+		fam = rd->nfproto;
+	if (e->u.reject.type == NFT_REJECT_ICMPX_UNREACH) {
+		*code_name = code < 4 ? icmpx[code] : NULL;
+		*is_default = code == NFT_REJECT_ICMPX_PORT_UNREACH;
+		return "icmpx";
+	}
+	if (fam == NFPROTO_IPV6) {
+		*code_name = code < 7 ? icmpv6[code] : NULL;
+		*is_default = code == 4;
+		return "icmpv6";
+	}
+	*code_name = code < 14 ? icmp[code] : NULL;
+	*is_default = code == 3 || fam != NFPROTO_IPV4;
+	return "icmp";
 }

@@ -115,6 +115,7 @@ struct nft_set {
 	char table[NFT_NAME_LEN];
 	char name[NFT_NAME_LEN];
 	uint32_t flags;          /* NFT_SET_ANONYMOUS, _INTERVAL, _MAP, _TIMEOUT, _CONCAT... */
+	uint64_t handle;
 	uint32_t key_type, key_len, data_type, data_len, policy;
 	bool has_policy, has_size;
 	uint32_t size;
@@ -185,6 +186,32 @@ void nft_print_set(struct nfbuf *out, struct nft_set *s);
 /* "{ a, b }": the elements, sorted, intervals merged. */
 void nft_print_elements(struct nfbuf *out, struct nft_set *s);
 const char *nft_family_name(int family);
+
+/* The elements of s in nft's order (sorted; s->elems is reordered), one
+ * call each: high is an interval's last value (an interval set's merged
+ * start and end, or a concatenation's key_end), NULL for a single key. */
+typedef void (*nft_elem_fn)(const struct nft_set *s, const struct nft_set_elem *e, const uint8_t *high, void *arg);
+void nft_walk_elements(struct nft_set *s, nft_elem_fn fn, void *arg);
+/* Where the components of a key of s lie within its bytes. */
+struct nft_key_field {
+	uint32_t type;           /* nft's datatype */
+	size_t offset, size;
+};
+size_t nft_key_fields(const struct nft_set *s, size_t len, struct nft_key_field *fields, size_t max);
+/* Whether [low, high] is one prefix, and its length. */
+bool nft_range_prefix(const uint8_t *low, const uint8_t *high, size_t len, size_t *prefix);
+
+/* --- libnftables' JSON schema (nft -j, nft 1.0.6) ------------------------------
+ * Each call appends one object in jansson's compact layout, as nft prints. */
+
+/* {"rule": {"family", "table", "chain", "handle", ["comment"], "expr": [...]}} */
+void nft_json_rule(struct nfbuf *out, const struct nft_rule *r, const char *table, const char *chain,
+		   const struct nft_print_ctx *ctx);
+/* {"set": {...}} or {"map": {...}}, with "elem" when it has elements. */
+void nft_json_set(struct nfbuf *out, struct nft_set *s);
+/* A JSON string literal, escaped; and `"key": `. */
+void nft_json_string(struct nfbuf *out, const char *s);
+void nft_json_key(struct nfbuf *out, const char *key);
 
 /* iptables-nft's tables of family (NFPROTO_IPV4 / _IPV6) translated into
  * xt.h's structs, as iptables-nft itself reads them back.  *tables is

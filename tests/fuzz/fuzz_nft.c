@@ -1,6 +1,7 @@
-/* libFuzzer target for the nf_tables attribute parsers and the printer: the
+/* libFuzzer target for the nf_tables attribute parsers and the printers: the
  * first byte picks table, chain, rule (parsed, then printed in nft's
- * syntax), set or set elements; the rest is the message's attributes. */
+ * syntax and in its JSON schema), set or set elements (listed both ways);
+ * the rest is the message's attributes. */
 #include <linux/netfilter.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,6 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			nft_print_rule(&text, &r, &ctx);
 			if (text.data && strlen(text.data) != text.len)
 				abort();
+			nfbuf_reset(&text);
+			nft_json_rule(&text, &r, table_name, chain_name, &ctx);
+			if (text.data && strlen(text.data) != text.len)
+				abort();
 			nfbuf_free(&text);
 			nft_rule_free(&r);
 		}
@@ -63,6 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct nfbuf text = { 0 };
 
 			nft_print_elements(&text, &set);
+			nfbuf_reset(&text);
+			nft_json_set(&text, &set);
 			nfbuf_free(&text);
 		}
 		nft_set_free(&set);

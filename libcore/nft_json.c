@@ -1,0 +1,343 @@
+/* Rules, sets and maps in libnftables' JSON schema (libnftables-json(5)),
+ * the way `nft -j` 1.0.6 lists them, so that jq scripts written against
+ * nft's output read sonde's.  The registers are followed by nft_render.c
+ * as for the text listing (the same folding of `meta l4proto` and `meta
+ * nfproto` guards, the same ranges); each statement is written here as one
+ * JSON value, in jansson's compact layout (", " and ": " separators) that
+ * nft prints. */
+#include <inttypes.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft_impl.h"
+#include "sonde/nfdecode.h"
+#include "sonde/out.h"
+
+void nft_json_string(struct nfbuf *out, const char *s)
+{
+	size_t len = strlen(s), need = json_escape(NULL, 0, s, len);
+	char small[256], *text = need < sizeof(small) ? small : malloc(need + 1);
+
+	if (!text) {
+		out->failed = true;
+		return;
+	}
+	json_escape(text, need + 1, s, len);
+	nfbuf_puts(out, "\"");
+	nfbuf_add(out, text, need);
+	nfbuf_puts(out, "\"");
+	if (text != small)
+		free(text);
+}
+
+void nft_json_key(struct nfbuf *out, const char *key)
+{
+	nft_json_string(out, key);
+	nfbuf_puts(out, ": ");
+}
+
+/* --- values ------------------------------------------------------------------ */
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* A flag set (ct state, ct status): one name as a string, several as an
+ * array of them. */
+static void json_flag_names(struct nfbuf *out, char *names)
+{
+	char *comma = strchr(names, ','), *name, *next;
+	const char *sep = "";
+
+	if (!comma) {
+		nft_json_string(out, names);
+		return;
+	}
+	nfbuf_puts(out, "[");
+	for (name = names; name; name = next) {
+		next = strchr(name, ',');
+		if (next)
+			*next++ = '\0';
+		nfbuf_puts(out, sep);
+		nft_json_string(out, name);
+		sep = ", ";
+	}
+	nfbuf_puts(out, "]");
+}
+
+/* A value of a datatype: names and addresses as strings, numbers as
+ * numbers (marks too, which the listing shows in hex). */
+void nft_json_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
+{
+	struct nfbuf text = { 0 };
+	char *word;
+
+	nft_rd_value(&text, type, bytes, len);
+	word = text.data ? text.data : "";
+	switch (type) {
+	case NFT_TYPE_CT_STATE:
+	case NFT_TYPE_CT_STATUS:
+		json_flag_names(out, word);
+		break;
+	case NFT_TYPE_IFNAME:
+	case NFT_TYPE_IFINDEX:
+		/* The listing quotes interface names; JSON has its own quotes. */
+		if (text.len >= 2 && word[0] == '"') {
+			word[text.len - 1] = '\0';
+			word++;
+		}
+		nft_json_string(out, word);
+		break;
+	case NFT_TYPE_IPADDR: case NFT_TYPE_IP6ADDR: case NFT_TYPE_ETHERADDR: case NFT_TYPE_STRING:
+	case NFT_TYPE_NFPROTO: case NFT_TYPE_FIB_ADDR:
+		nft_json_string(out, word);
+		break;
+	case NFT_TYPE_INET_PROTOCOL:
+		if (all_digits(word))
+			nfbuf_puts(out, word);
+		else
+			nft_json_string(out, word);
+		break;
+	default: {
+		char *end;
+		unsigned long long number = strtoull(word, &end, 0);
+
+		if (*word && !*end)
+			nfbuf_printf(out, "%llu", number);
+		else
+			nft_json_string(out, word);
+		break;
+	}
+	}
+	nfbuf_free(&text);
+}
+
+void nft_json_verdict(struct nfbuf *out, const struct nft_data *d)
+{
+	const char *word;
+
+	switch (d->verdict) {
+	case NF_ACCEPT: word = "accept"; break;
+	case NF_DROP: word = "drop"; break;
+	case NF_QUEUE: word = "queue"; break;
+	case NFT_CONTINUE: word = "continue"; break;
+	case NFT_BREAK: word = "break"; break;
+	case NFT_RETURN: word = "return"; break;
+	case NFT_JUMP: case NFT_GOTO:
+		nfbuf_puts(out, "{");
+		nft_json_key(out, d->verdict == NFT_JUMP ? "jump" : "goto");
+		nfbuf_puts(out, "{");
+		nft_json_key(out, "target");
+		nft_json_string(out, d->chain ? d->chain : "");
+		nfbuf_puts(out, "}}");
+		return;
+	default:
+		nfbuf_printf(out, "{\"verdict\": %d}", d->verdict);
+		return;
+	}
+	nfbuf_puts(out, "{");
+	nft_json_key(out, word);
+	nfbuf_puts(out, "null}");
+}
+
+static void json_range(struct nfbuf *out, uint32_t type, const uint8_t *low, const uint8_t *high, size_t len)
+{
+	nfbuf_puts(out, "{\"range\": [");
+	nft_json_value(out, type, low, len);
+	nfbuf_puts(out, ", ");
+	nft_json_value(out, type, high, len);
+	nfbuf_puts(out, "]}");
+}
+
+static void json_prefix(struct nfbuf *out, uint32_t type, const uint8_t *addr, size_t len, size_t prefix)
+{
+	nfbuf_puts(out, "{\"prefix\": {\"addr\": ");
+	nft_json_value(out, type, addr, len);
+	nfbuf_printf(out, ", \"len\": %zu}}", prefix);
+}
+
+/* --- elements ------------------------------------------------------------------ */
+
+/* One key: a value, or {"concat": [...]} over the components (each a
+ * range when a concatenation's interval spans several values). */
+static void json_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *bytes, const uint8_t *high, size_t len)
+{
+	struct nft_key_field fields[8];
+	size_t n = nft_key_fields(s, len, fields, 8), i;
+
+	if (n > 1)
+		nfbuf_puts(out, "{\"concat\": [");
+	for (i = 0; i < n; i++) {
+		const struct nft_key_field *f = &fields[i];
+
+		if (i)
+			nfbuf_puts(out, ", ");
+		if (high && memcmp(bytes + f->offset, high + f->offset, f->size) != 0)
+			json_range(out, f->type, bytes + f->offset, high + f->offset, f->size);
+		else
+			nft_json_value(out, f->type, bytes + f->offset, f->size);
+	}
+	if (n > 1)
+		nfbuf_puts(out, "]}");
+}
+
+/* An interval set's element: a value, a prefix (addresses) or a range. */
+static void json_interval(struct nfbuf *out, const struct nft_set *s, const uint8_t *low, const uint8_t *high, size_t len)
+{
+	uint32_t type;
+	size_t prefix;
+
+	nft_type_components(s->key_type, &type, 1);
+	if (memcmp(low, high, len) == 0)
+		nft_json_value(out, type, low, len);
+	else if (nft_range_prefix(low, high, len, &prefix) && (type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR))
+		json_prefix(out, type, low, len, prefix);
+	else
+		json_range(out, type, low, high, len);
+}
+
+struct json_elements {
+	struct nfbuf *out;
+	const char *sep;
+};
+
+static void json_element(const struct nft_set *s, const struct nft_set_elem *e, const uint8_t *high, void *arg)
+{
+	struct json_elements *je = arg;
+	struct nfbuf *out = je->out;
+	bool map = s->flags & NFT_SET_MAP;
+	bool wrapped = (e->timeout_ms && e->timeout_ms != s->timeout_ms) || e->expiration_ms || e->comment;
+
+	nfbuf_puts(out, je->sep);
+	je->sep = ", ";
+	if (map)
+		nfbuf_puts(out, "[");
+	/* An element with attributes of its own is {"elem": {"val": ...}}. */
+	if (wrapped)
+		nfbuf_puts(out, "{\"elem\": {\"val\": ");
+	if ((s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT))
+		json_interval(out, s, e->key.bytes, high, e->key.len);
+	else
+		json_key(out, s, e->key.bytes, high, e->key.len);
+	if (wrapped) {
+		if (e->timeout_ms && e->timeout_ms != s->timeout_ms)
+			nfbuf_printf(out, ", \"timeout\": %" PRIu64, e->timeout_ms / 1000);
+		if (e->expiration_ms)
+			nfbuf_printf(out, ", \"expires\": %" PRIu64, e->expiration_ms / 1000);
+		if (e->comment) {
+			nfbuf_puts(out, ", ");
+			nft_json_key(out, "comment");
+			nft_json_string(out, e->comment);
+		}
+		nfbuf_puts(out, "}}");
+	}
+	if (map) {
+		nfbuf_puts(out, ", ");
+		if (e->data.is_verdict) {
+			nft_json_verdict(out, &e->data);
+		} else {
+			uint32_t type;
+
+			nft_type_components(s->data_type, &type, 1);
+			nft_json_value(out, type, e->data.bytes, e->data.len);
+		}
+		nfbuf_puts(out, "]");
+	}
+}
+
+void nft_json_elements(struct nfbuf *out, struct nft_set *s)
+{
+	struct json_elements je = { .out = out, .sep = "" };
+
+	nfbuf_puts(out, "[");
+	nft_walk_elements(s, json_element, &je);
+	nfbuf_puts(out, "]");
+}
+
+/* --- sets and maps -------------------------------------------------------------- */
+
+static void json_type(struct nfbuf *out, uint32_t type)
+{
+	uint32_t parts[8];
+	size_t n = nft_type_components(type, parts, 8), i;
+
+	nfbuf_puts(out, n > 1 ? "[" : "");
+	for (i = 0; i < n; i++) {
+		const char *name = nft_type_name(parts[i]);
+		char unknown[24];
+
+		if (!name) {
+			snprintf(unknown, sizeof(unknown), "type_%u", parts[i]);
+			name = unknown;
+		}
+		nfbuf_puts(out, i ? ", " : "");
+		nft_json_string(out, name);
+	}
+	nfbuf_puts(out, n > 1 ? "]" : "");
+}
+
+static void json_set_flags(struct nfbuf *out, uint32_t flags)
+{
+	static const struct { uint32_t bit; const char *name; } names[] = {
+		{ NFT_SET_CONSTANT, "constant" }, { NFT_SET_INTERVAL, "interval" }, { NFT_SET_TIMEOUT, "timeout" },
+	};
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		nfbuf_printf(out, "%s\"%s\"", any ? ", " : ", \"flags\": [", names[i].name);
+		any = true;
+	}
+	if (any)
+		nfbuf_puts(out, "]");
+}
+
+void nft_json_set(struct nfbuf *out, struct nft_set *s)
+{
+	bool map = s->flags & NFT_SET_MAP;
+
+	nfbuf_printf(out, "{\"%s\": {\"family\": \"%s\", ", map ? "map" : "set", nft_family_name(s->family));
+	nft_json_key(out, "name");
+	nft_json_string(out, s->name);
+	nfbuf_puts(out, ", ");
+	nft_json_key(out, "table");
+	nft_json_string(out, s->table);
+	nfbuf_puts(out, ", \"type\": ");
+	json_type(out, s->key_type);
+	nfbuf_printf(out, ", \"handle\": %" PRIu64, s->handle);
+	if (s->comment) {
+		nfbuf_puts(out, ", ");
+		nft_json_key(out, "comment");
+		nft_json_string(out, s->comment);
+	}
+	if (s->has_policy && s->policy == NFT_SET_POL_MEMORY)
+		nfbuf_puts(out, ", \"policy\": \"memory\"");
+	if (map) {
+		nfbuf_puts(out, ", \"map\": ");
+		json_type(out, s->data_type);
+	}
+	if (s->has_size && s->size)
+		nfbuf_printf(out, ", \"size\": %u", s->size);
+	json_set_flags(out, s->flags);
+	if (s->timeout_ms)
+		nfbuf_printf(out, ", \"timeout\": %" PRIu64, s->timeout_ms / 1000);
+	if (s->gc_interval_ms)
+		nfbuf_printf(out, ", \"gc-interval\": %" PRIu64, s->gc_interval_ms / 1000);
+	if (s->elem_count) {
+		nfbuf_puts(out, ", \"elem\": ");
+		nft_json_elements(out, s);
+	}
+	nfbuf_puts(out, "}}");
+}

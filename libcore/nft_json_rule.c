@@ -1,0 +1,707 @@
+/* One rule in libnftables' JSON schema: {"rule": {family, table, chain,
+ * handle, [comment], expr: [statement, ...]}}, each statement as `nft -j`
+ * 1.0.6 writes it ({"match": {"op", "left", "right"}}, {"vmap": ...},
+ * {"counter": ...}, {"jump": {"target"}}, {"mangle": ...}, {"dnat": ...}).
+ * The registers are followed by nft_render.c, as for the listing, so the
+ * same guards fold away and the same ranges form. */
+#include <inttypes.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft_impl.h"
+#include "sonde/nfdecode.h"
+
+/* Where a match's operator sits: `{"match": {"op": "` is 18 bytes. */
+#define MATCH_OP_AT 18
+
+/* --- left-hand sides ------------------------------------------------------------ */
+
+static void json_payload(struct nfbuf *out, const char *words)
+{
+	unsigned offset_bits, len_bits;
+	char base[4];
+	const char *space = strchr(words, ' ');
+
+	/* A raw load, "@nh,64,8". */
+	if (words[0] == '@' && sscanf(words + 1, "%3[^,],%u,%u", base, &offset_bits, &len_bits) == 3) {
+		nfbuf_printf(out, "{\"payload\": {\"base\": \"%s\", \"offset\": %u, \"len\": %u}}", base, offset_bits,
+			     len_bits);
+		return;
+	}
+	nfbuf_puts(out, "{\"payload\": {\"protocol\": ");
+	if (space) {
+		char protocol[16];
+
+		snprintf(protocol, sizeof(protocol), "%.*s", (int)(space - words), words);
+		nft_json_string(out, protocol);
+		nfbuf_puts(out, ", \"field\": ");
+		nft_json_string(out, space + 1);
+	} else {
+		nft_json_string(out, words);
+	}
+	nfbuf_puts(out, "}}");
+}
+
+/* "ct original ip saddr": the direction apart, the rest is the key. */
+static void json_ct(struct nfbuf *out, const char *words)
+{
+	const char *dir = NULL;
+
+	words += strncmp(words, "ct ", 3) == 0 ? 3 : 0;
+	if (strncmp(words, "original ", 9) == 0) {
+		dir = "original";
+		words += 9;
+	} else if (strncmp(words, "reply ", 6) == 0) {
+		dir = "reply";
+		words += 6;
+	}
+	nfbuf_puts(out, "{\"ct\": {\"key\": ");
+	nft_json_string(out, words);
+	if (dir)
+		nfbuf_printf(out, ", \"dir\": \"%s\"", dir);
+	nfbuf_puts(out, "}}");
+}
+
+static void json_fib(struct nfbuf *out, const struct nft_expr *e, uint32_t *type)
+{
+	static const struct { uint32_t bit; const char *name; } flags[] = {
+		{ NFTA_FIB_F_SADDR, "saddr" }, { NFTA_FIB_F_DADDR, "daddr" }, { NFTA_FIB_F_MARK, "mark" },
+		{ NFTA_FIB_F_IIF, "iif" }, { NFTA_FIB_F_OIF, "oif" },
+	};
+	const char *sep = "";
+	size_t i;
+
+	switch (e->u.fib.result) {
+	case NFT_FIB_RESULT_OIF:
+		/* nft 1.0.6 writes an oif result as a string ("0"). */
+		nfbuf_puts(out, "{\"fib\": {\"result\": \"oif\"");
+		*type = NFT_TYPE_STRING;
+		break;
+	case NFT_FIB_RESULT_OIFNAME:
+		nfbuf_puts(out, "{\"fib\": {\"result\": \"oifname\"");
+		*type = NFT_TYPE_IFNAME;
+		break;
+	default:
+		nfbuf_puts(out, "{\"fib\": {\"result\": \"type\"");
+		*type = NFT_TYPE_FIB_ADDR;
+		break;
+	}
+	nfbuf_puts(out, ", \"flags\": [");
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (!(e->u.fib.flags & flags[i].bit))
+			continue;
+		nfbuf_printf(out, "%s\"%s\"", sep, flags[i].name);
+		sep = ", ";
+	}
+	nfbuf_puts(out, "]}}");
+}
+
+/* What a register holds, as a JSON expression; the names are nft's words
+ * of the listing, which the JSON schema keeps ("ip" "saddr", "l4proto"). */
+static bool json_src(struct render *rd, const struct reg_src *s, struct nfbuf *out, uint32_t *type, bool *fold)
+{
+	struct nfbuf words = { 0 };
+	const char *w;
+
+	*fold = false;
+	if (s->kind == SRC_FIB) {
+		json_fib(out, s->e, type);
+		return true;
+	}
+	if (s->kind == SRC_NUMGEN) {
+		nfbuf_printf(out, "{\"numgen\": {\"mode\": \"%s\", \"mod\": %u, \"offset\": %u}}",
+			     s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc", s->e->u.numgen.modulus,
+			     s->e->u.numgen.offset);
+		*type = NFT_TYPE_INTEGER;
+		return true;
+	}
+	if ((s->kind != SRC_PAYLOAD && s->kind != SRC_META && s->kind != SRC_CT) ||
+	    !nft_rd_src_name(rd, s, &words, type, fold) || !words.data) {
+		nfbuf_free(&words);
+		return false;
+	}
+	w = words.data;
+	if (s->kind == SRC_PAYLOAD) {
+		json_payload(out, w);
+	} else if (s->kind == SRC_META) {
+		nfbuf_puts(out, "{\"meta\": {\"key\": ");
+		nft_json_string(out, strncmp(w, "meta ", 5) == 0 ? w + 5 : w);
+		nfbuf_puts(out, "}}");
+	} else {
+		json_ct(out, w);
+	}
+	nfbuf_free(&words);
+	return true;
+}
+
+/* --- matches --------------------------------------------------------------------- */
+
+static const char *json_op(uint32_t op)
+{
+	switch (op) {
+	case NFT_CMP_EQ: return "==";
+	case NFT_CMP_NEQ: return "!=";
+	case NFT_CMP_LT: return "<";
+	case NFT_CMP_LTE: return "<=";
+	case NFT_CMP_GT: return ">";
+	case NFT_CMP_GTE: return ">=";
+	default: return "??";
+	}
+}
+
+/* Opens {"match": {"op": OP, "left": LHS, "right": ; the caller writes the
+ * right-hand side and closes with "}}". */
+static struct nfbuf *match_open(struct render *rd, const char *op, uint32_t sreg, const struct reg_src **src,
+				uint32_t *type)
+{
+	const struct reg_src *s = nft_rd_reg(rd, sreg);
+	struct nfbuf *out;
+	bool fold;
+
+	if (!s || !(out = nft_rd_stmt(rd)))
+		return NULL;
+	nfbuf_printf(out, "{\"match\": {\"op\": \"%s\", \"left\": ", op);
+	if (!json_src(rd, s, out, type, &fold))
+		return NULL;
+	if (fold)
+		rd->stmts[rd->l4proto_stmt].dropped = true;
+	*src = s;
+	return out;
+}
+
+/* A compare over a masked register: a prefix, a flag test (ct state), or
+ * {"&": [LHS, mask]}. */
+static void masked_rhs(struct nfbuf *out, const struct nft_expr *e, const struct reg_src *s, uint32_t type,
+		       size_t left_at)
+{
+	size_t full = type == NFT_TYPE_IP6ADDR ? 16 : 4;
+	int bits = nft_prefix_len(s->mask, e->data.len);
+
+	if ((type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && bits >= 0 && e->data.len == full) {
+		nfbuf_puts(out, ", \"right\": ");
+		nfbuf_puts(out, "{\"prefix\": {\"addr\": ");
+		nft_json_value(out, type, e->data.bytes, e->data.len);
+		nfbuf_printf(out, ", \"len\": %d}}}}", bits);
+		return;
+	}
+	/* A flag test, `ct state established,related`: "in" (both operators
+	 * are two bytes, rewritten in place). */
+	if ((type == NFT_TYPE_CT_STATE || type == NFT_TYPE_CT_STATUS) && e->data.len == 4 &&
+	    nft_host_u32(e->data.bytes) == 0 && (e->u.cmp.op == NFT_CMP_NEQ || e->u.cmp.op == NFT_CMP_EQ)) {
+		memcpy(out->data + MATCH_OP_AT, e->u.cmp.op == NFT_CMP_NEQ ? "in" : "!=", 2);
+		nfbuf_puts(out, ", \"right\": ");
+		nft_json_value(out, type, s->mask, 4);
+		nfbuf_puts(out, "}}");
+		return;
+	}
+	/* "left": LHS becomes "left": {"&": [LHS, mask]}. */
+	{
+		struct nfbuf lhs = { 0 };
+
+		nfbuf_add(&lhs, out->data + left_at, out->len - left_at);
+		out->len = left_at;
+		out->data[left_at] = '\0';
+		nfbuf_puts(out, "{\"&\": [");
+		nfbuf_add(out, lhs.data, lhs.len);
+		nfbuf_puts(out, ", ");
+		nft_json_value(out, type, s->mask, e->data.len);
+		nfbuf_puts(out, "]}, \"right\": ");
+		nft_json_value(out, type, e->data.bytes, e->data.len);
+		nfbuf_puts(out, "}}");
+		nfbuf_free(&lhs);
+	}
+}
+
+static bool json_cmp(struct render *rd, const struct nft_expr *e)
+{
+	const struct reg_src *s;
+	uint32_t type;
+	size_t left_at;
+	struct nfbuf *out;
+
+	/* nft writes a range as `>= low` then `<= high` on the same field. */
+	if (e->u.cmp.op == NFT_CMP_LTE && rd->gte_stmt >= 0 && rd->gte_stmt == (int)rd->count - 1) {
+		struct nfbuf *low = &rd->stmts[rd->gte_stmt].text;
+		struct nfbuf value = { 0 };
+
+		/* {"match": {"op": ">=", "left": L, "right": V}} becomes
+		 * {"match": {"op": "==", "left": L, "right": {"range": [V, HIGH]}}}. */
+		nfbuf_add(&value, low->data + rd->gte_op_at, low->len - rd->gte_op_at - 2);
+		low->len = rd->gte_op_at;
+		low->data[low->len] = '\0';
+		nfbuf_puts(low, "{\"range\": [");
+		nfbuf_add(low, value.data, value.len);
+		nfbuf_puts(low, ", ");
+		nft_json_value(low, rd->gte_type, e->data.bytes, e->data.len);
+		nfbuf_puts(low, "]}}}");
+		memcpy(low->data + MATCH_OP_AT, "==", 2);
+		nfbuf_free(&value);
+		rd->gte_stmt = -1;
+		return true;
+	}
+	out = match_open(rd, json_op(e->u.cmp.op), e->u.cmp.sreg, &s, &type);
+	if (!out)
+		return false;
+	left_at = strstr(out->data, "\"left\": ") - out->data + 8;
+	if (s->masked) {
+		masked_rhs(out, e, s, type, left_at);
+		return true;
+	}
+	nfbuf_puts(out, ", \"right\": ");
+	if (e->u.cmp.op == NFT_CMP_GTE) {
+		rd->gte_stmt = (int)rd->count - 1;
+		rd->gte_op_at = out->len;
+		rd->gte_type = type;
+	}
+	if (s->kind == SRC_PAYLOAD && (type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) &&
+	    s->len < (type == NFT_TYPE_IPADDR ? 4u : 16u)) {
+		uint8_t addr[16] = { 0 };
+
+		memcpy(addr, e->data.bytes, s->len);
+		nfbuf_puts(out, "{\"prefix\": {\"addr\": ");
+		nft_json_value(out, type, addr, type == NFT_TYPE_IPADDR ? 4 : 16);
+		nfbuf_printf(out, ", \"len\": %u}}", s->len * 8);
+	} else {
+		nft_json_value(out, type, e->data.bytes, e->data.len);
+	}
+	nfbuf_puts(out, "}}");
+	/* `meta l4proto tcp` may be the guard of a later `tcp dport`. */
+	if (s->kind == SRC_META && s->key == NFT_META_L4PROTO && e->u.cmp.op == NFT_CMP_EQ && e->data.len >= 1) {
+		rd->l4proto_stmt = (int)rd->count - 1;
+		rd->l4proto = e->data.bytes[0];
+	}
+	if (s->kind == SRC_META && s->key == NFT_META_NFPROTO && e->u.cmp.op == NFT_CMP_EQ && e->data.len >= 1 &&
+	    rd->ctx->family == NFPROTO_INET) {
+		rd->nfproto_stmt = (int)rd->count - 1;
+		rd->nfproto = e->data.bytes[0];
+	}
+	return true;
+}
+
+static bool json_range_match(struct render *rd, const struct nft_expr *e)
+{
+	const struct reg_src *s;
+	uint32_t type;
+	struct nfbuf *out = match_open(rd, e->u.range.op == NFT_RANGE_NEQ ? "!=" : "==", e->u.range.sreg, &s, &type);
+
+	if (!out)
+		return false;
+	nfbuf_puts(out, ", \"right\": {\"range\": [");
+	nft_json_value(out, type, e->data.bytes, e->data.len);
+	nfbuf_puts(out, ", ");
+	nft_json_value(out, type, e->data2.bytes, e->data2.len);
+	nfbuf_puts(out, "]}}}");
+	return true;
+}
+
+/* The key of a lookup: one expression, or {"concat": [...]}. */
+static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sreg, struct nfbuf *out)
+{
+	const struct reg_src *srcs[8];
+	size_t n = nft_rd_key_sources(rd, set, sreg, srcs, 8), i;
+
+	if (n > 1)
+		nfbuf_puts(out, "{\"concat\": [");
+	for (i = 0; i < n; i++) {
+		uint32_t type;
+		bool fold;
+
+		if (i)
+			nfbuf_puts(out, ", ");
+		if (!json_src(rd, srcs[i], out, &type, &fold))
+			return false;
+		if (fold)
+			rd->stmts[rd->l4proto_stmt].dropped = true;
+	}
+	if (n > 1)
+		nfbuf_puts(out, "]}");
+	return n > 0;
+}
+
+static void set_reference(struct nfbuf *out, struct nft_set *set)
+{
+	if (set->flags & NFT_SET_ANONYMOUS) {
+		nfbuf_puts(out, "{\"set\": ");
+		nft_json_elements(out, set);
+		nfbuf_puts(out, "}");
+	} else {
+		char *name = malloc(strlen(set->name) + 2);
+
+		if (!name) {
+			out->failed = true;
+			return;
+		}
+		sprintf(name, "@%s", set->name);
+		nft_json_string(out, name);
+		free(name);
+	}
+}
+
+static bool json_lookup(struct render *rd, const struct nft_expr *e)
+{
+	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
+	struct nfbuf *out;
+
+	if (!set || !(out = nft_rd_stmt(rd)))
+		return false;
+	if (e->u.lookup.has_dreg && e->u.lookup.dreg != NFT_REG_VERDICT)
+		return false;
+	if (e->u.lookup.has_dreg) {
+		nfbuf_puts(out, "{\"vmap\": {\"key\": ");
+		if (!lookup_key(rd, set, e->u.lookup.sreg, out))
+			return false;
+		nfbuf_puts(out, ", \"data\": ");
+	} else {
+		nfbuf_printf(out, "{\"match\": {\"op\": \"%s\", \"left\": ",
+			     (e->u.lookup.flags & NFT_LOOKUP_F_INV) ? "!=" : "==");
+		if (!lookup_key(rd, set, e->u.lookup.sreg, out))
+			return false;
+		nfbuf_puts(out, ", \"right\": ");
+	}
+	set_reference(out, set);
+	nfbuf_puts(out, "}}");
+	return true;
+}
+
+/* --- statements ------------------------------------------------------------------- */
+
+/* `meta mark set meta mark | 0x4000`: {"|": [{"meta": ...}, 16384]}. */
+static bool mangle_value(struct render *rd, const struct reg_src *s, uint32_t type, struct nfbuf *out)
+{
+	struct nfbuf lhs = { 0 };
+	uint32_t lhs_type, mask, xor_;
+	bool fold;
+
+	if (s->kind == SRC_IMMEDIATE) {
+		nft_json_value(out, type, s->value.bytes, s->value.len);
+		return true;
+	}
+	if (!json_src(rd, s, &lhs, &lhs_type, &fold)) {
+		nfbuf_free(&lhs);
+		return false;
+	}
+	mask = nft_host_u32(s->mask);
+	xor_ = nft_host_u32(s->xor_);
+	if (!s->masked)
+		nfbuf_add(out, lhs.data, lhs.len);
+	else if (mask == ~xor_)
+		nfbuf_printf(out, "{\"|\": [%s, %u]}", lhs.data, xor_);
+	else if (mask == 0xffffffffu)
+		nfbuf_printf(out, "{\"^\": [%s, %u]}", lhs.data, xor_);
+	else if (xor_ == 0)
+		nfbuf_printf(out, "{\"&\": [%s, %u]}", lhs.data, mask);
+	else
+		nfbuf_printf(out, "{\"^\": [{\"&\": [%s, %u]}, %u]}", lhs.data, mask, xor_);
+	nfbuf_free(&lhs);
+	return true;
+}
+
+static bool json_mangle(struct render *rd, const struct nft_expr *e, bool ct)
+{
+	const struct reg_src *s = nft_rd_reg(rd, ct ? e->u.ct.sreg : e->u.meta.sreg);
+	struct reg_src key = { .kind = ct ? SRC_CT : SRC_META, .key = ct ? e->u.ct.key : e->u.meta.key };
+	struct nfbuf *out;
+	uint32_t type;
+	bool fold;
+
+	if (!s || !(out = nft_rd_stmt(rd)))
+		return false;
+	nfbuf_puts(out, "{\"mangle\": {\"key\": ");
+	if (!json_src(rd, &key, out, &type, &fold))
+		return false;
+	nfbuf_puts(out, ", \"value\": ");
+	if (!mangle_value(rd, s, type, out))
+		return false;
+	nfbuf_puts(out, "}}");
+	return true;
+}
+
+/* "flags": "random" for one, an array for several. */
+static void nat_flags(struct nfbuf *out, uint32_t flags, const char **sep)
+{
+	static const struct { uint32_t bit; const char *name; } names[] = {
+		{ NF_NAT_RANGE_PROTO_RANDOM, "random" }, { NF_NAT_RANGE_PROTO_RANDOM_FULLY, "fully-random" },
+		{ NF_NAT_RANGE_PERSISTENT, "persistent" },
+	};
+	size_t i, count = 0, written = 0;
+
+	for (i = 0; i < 3; i++)
+		count += (flags & names[i].bit) != 0;
+	if (!count)
+		return;
+	nfbuf_printf(out, "%s\"flags\": %s", *sep, count > 1 ? "[" : "");
+	for (i = 0; i < 3; i++)
+		if (flags & names[i].bit)
+			nfbuf_printf(out, "%s\"%s\"", written++ ? ", " : "", names[i].name);
+	nfbuf_puts(out, count > 1 ? "]" : "");
+	*sep = ", ";
+}
+
+/* "addr"/"port": one value, or {"range": [low, high]}. */
+static void nat_value(struct nfbuf *out, const char *key, uint32_t type, const struct reg_src *min,
+		      const struct reg_src *max, size_t len, const char **sep)
+{
+	nfbuf_printf(out, "%s\"%s\": ", *sep, key);
+	*sep = ", ";
+	if (max && max != min && max->kind == SRC_IMMEDIATE && memcmp(max->value.bytes, min->value.bytes, len) != 0) {
+		nfbuf_puts(out, "{\"range\": [");
+		nft_json_value(out, type, min->value.bytes, min->value.len);
+		nfbuf_puts(out, ", ");
+		nft_json_value(out, type, max->value.bytes, max->value.len);
+		nfbuf_puts(out, "]}");
+		return;
+	}
+	nft_json_value(out, type, min->value.bytes, min->value.len);
+}
+
+static bool json_nat(struct render *rd, const struct nft_expr *e)
+{
+	const struct reg_src *amin = e->u.nat.addr_min ? nft_rd_reg(rd, e->u.nat.addr_min) : NULL;
+	const struct reg_src *amax = e->u.nat.addr_max ? nft_rd_reg(rd, e->u.nat.addr_max) : NULL;
+	const struct reg_src *pmin = e->u.nat.proto_min ? nft_rd_reg(rd, e->u.nat.proto_min) : NULL;
+	const struct reg_src *pmax = e->u.nat.proto_max ? nft_rd_reg(rd, e->u.nat.proto_max) : NULL;
+	bool v6 = e->u.nat.family == NFPROTO_IPV6;
+	struct nfbuf *out = nft_rd_stmt(rd);
+	const char *sep = "";
+
+	if (!out || (amin && amin->kind != SRC_IMMEDIATE) || (pmin && pmin->kind != SRC_IMMEDIATE))
+		return false;
+	nfbuf_printf(out, "{\"%s\": {", e->u.nat.type == NFT_NAT_SNAT ? "snat" : "dnat");
+	if (rd->ctx->family == NFPROTO_INET) {
+		nfbuf_printf(out, "\"family\": \"%s\"", nft_family_name((int)e->u.nat.family));
+		sep = ", ";
+	}
+	if (amin)
+		nat_value(out, "addr", v6 ? NFT_TYPE_IP6ADDR : NFT_TYPE_IPADDR, amin, amax, v6 ? 16 : 4, &sep);
+	if (pmin)
+		nat_value(out, "port", NFT_TYPE_INET_SERVICE, pmin, pmax, 2, &sep);
+	nat_flags(out, e->u.nat.flags, &sep);
+	nfbuf_puts(out, "}}");
+	return true;
+}
+
+/* masquerade and redirect: null, or their port and flags. */
+static bool json_masq(struct render *rd, const struct nft_expr *e, const char *word)
+{
+	const struct reg_src *pmin = e->u.masq.proto_min ? nft_rd_reg(rd, e->u.masq.proto_min) : NULL;
+	const struct reg_src *pmax = e->u.masq.proto_max ? nft_rd_reg(rd, e->u.masq.proto_max) : NULL;
+	struct nfbuf *out = nft_rd_stmt(rd);
+	const char *sep = "";
+	size_t open_at;
+
+	if (!out)
+		return false;
+	nfbuf_printf(out, "{\"%s\": {", word);
+	open_at = out->len - 1;
+	if (pmin && pmin->kind == SRC_IMMEDIATE)
+		nat_value(out, "port", NFT_TYPE_INET_SERVICE, pmin, pmax, 2, &sep);
+	nat_flags(out, e->u.masq.flags, &sep);
+	if (!*sep) {
+		out->len = open_at;
+		out->data[open_at] = '\0';
+		nfbuf_puts(out, "null}");
+		return true;
+	}
+	nfbuf_puts(out, "}}");
+	return true;
+}
+
+static bool json_reject(struct render *rd, const struct nft_expr *e)
+{
+	struct nfbuf *out = nft_rd_stmt(rd);
+	const char *kind, *name;
+	bool is_default;
+
+	if (!out)
+		return false;
+	if (e->u.reject.type == NFT_REJECT_TCP_RST) {
+		nfbuf_puts(out, "{\"reject\": {\"type\": \"tcp reset\"}}");
+		return true;
+	}
+	/* nft -j names the code even when it is the default one. */
+	kind = nft_rd_reject(rd, e, &name, &is_default);
+	nfbuf_printf(out, "{\"reject\": {\"type\": \"%s\", \"expr\": ", kind);
+	if (name)
+		nfbuf_printf(out, "\"%s\"}}", name);
+	else
+		nfbuf_printf(out, "%u}}", e->u.reject.code);
+	return true;
+}
+
+static bool json_log(struct render *rd, const struct nft_expr *e)
+{
+	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug" };
+	struct nfbuf *out = nft_rd_stmt(rd);
+	const char *sep = "";
+
+	if (!out)
+		return false;
+	nfbuf_puts(out, "{\"log\": {");
+	if (e->text) {
+		nft_json_key(out, "prefix");
+		nft_json_string(out, e->text);
+		sep = ", ";
+	}
+	if (e->u.log.has_group) {
+		nfbuf_printf(out, "%s\"group\": %u", sep, e->u.log.group);
+		sep = ", ";
+	}
+	if (e->u.log.has_snaplen && e->u.log.snaplen) {
+		nfbuf_printf(out, "%s\"snaplen\": %u", sep, e->u.log.snaplen);
+		sep = ", ";
+	}
+	if (e->u.log.qthreshold) {
+		nfbuf_printf(out, "%s\"queue-threshold\": %u", sep, e->u.log.qthreshold);
+		sep = ", ";
+	}
+	if (e->u.log.has_level && e->u.log.level != 4 && e->u.log.level < 8) {
+		nfbuf_printf(out, "%s\"level\": \"%s\"", sep, levels[e->u.log.level]);
+		sep = ", ";
+	}
+	if (!*sep) {
+		nfbuf_reset(out);
+		nfbuf_puts(out, "{\"log\": null}");
+		return true;
+	}
+	nfbuf_puts(out, "}}");
+	return true;
+}
+
+static bool json_limit(struct render *rd, const struct nft_expr *e)
+{
+	static const struct { uint64_t secs; const char *name; } units[] = {
+		{ 1, "second" }, { 60, "minute" }, { 3600, "hour" }, { 86400, "day" }, { 604800, "week" },
+	};
+	struct nfbuf *out = nft_rd_stmt(rd);
+	const char *unit = "second";
+	size_t i;
+
+	if (!out)
+		return false;
+	for (i = 0; i < 5; i++)
+		if (units[i].secs == e->u.limit.unit)
+			unit = units[i].name;
+	nfbuf_printf(out, "{\"limit\": {\"rate\": %" PRIu64 ", \"burst\": %u, \"per\": \"%s\"%s}}", e->u.limit.rate,
+		     e->u.limit.burst, unit, (e->u.limit.flags & NFT_LIMIT_F_INV) ? ", \"inv\": true" : "");
+	return true;
+}
+
+static bool json_dynset(struct render *rd, const struct nft_expr *e)
+{
+	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
+	const char *op = e->u.dynset.op == NFT_DYNSET_OP_ADD ? "add"
+			 : e->u.dynset.op == NFT_DYNSET_OP_DELETE ? "delete" : "update";
+	struct nfbuf *out;
+
+	if (!set || !(out = nft_rd_stmt(rd)))
+		return false;
+	nfbuf_printf(out, "{\"set\": {\"op\": \"%s\", \"elem\": ", op);
+	if (e->u.dynset.timeout_ms)
+		nfbuf_puts(out, "{\"elem\": {\"val\": ");
+	if (!lookup_key(rd, set, e->u.dynset.sreg_key, out))
+		return false;
+	if (e->u.dynset.timeout_ms)
+		nfbuf_printf(out, ", \"timeout\": %" PRIu64 "}}", e->u.dynset.timeout_ms / 1000);
+	nfbuf_puts(out, ", \"set\": ");
+	set_reference(out, set);
+	nfbuf_puts(out, "}}");
+	return true;
+}
+
+static bool json_simple(struct render *rd, const struct nft_expr *e)
+{
+	struct nfbuf *out = nft_rd_stmt(rd);
+
+	if (!out)
+		return false;
+	switch (e->kind) {
+	case NFT_EXPR_IMMEDIATE:
+		nft_json_verdict(out, &e->data);
+		return true;
+	case NFT_EXPR_COUNTER:
+		if (rd->ctx->stateless)
+			nfbuf_puts(out, "{\"counter\": null}");
+		else
+			nfbuf_printf(out, "{\"counter\": {\"packets\": %" PRIu64 ", \"bytes\": %" PRIu64 "}}",
+				     e->u.counter.packets, e->u.counter.bytes);
+		return true;
+	default:
+		nfbuf_printf(out, "{\"xt\": {\"type\": \"%s\", \"name\": ", e->kind == NFT_EXPR_MATCH ? "match" : "target");
+		nft_json_string(out, e->xt_name);
+		nfbuf_puts(out, "}}");
+		return true;
+	}
+}
+
+static bool json_expr(struct render *rd, const struct nft_expr *e)
+{
+	int tracked = nft_rd_track(rd, e);
+
+	if (tracked)
+		return tracked > 0;
+	switch (e->kind) {
+	case NFT_EXPR_META: return json_mangle(rd, e, false);
+	case NFT_EXPR_CT: return json_mangle(rd, e, true);
+	case NFT_EXPR_CMP: return json_cmp(rd, e);
+	case NFT_EXPR_RANGE: return json_range_match(rd, e);
+	case NFT_EXPR_LOOKUP: return json_lookup(rd, e);
+	case NFT_EXPR_NAT: return json_nat(rd, e);
+	case NFT_EXPR_MASQ: return json_masq(rd, e, "masquerade");
+	case NFT_EXPR_REDIR: return json_masq(rd, e, "redirect");
+	case NFT_EXPR_REJECT: return json_reject(rd, e);
+	case NFT_EXPR_LOG: return json_log(rd, e);
+	case NFT_EXPR_LIMIT: return json_limit(rd, e);
+	case NFT_EXPR_DYNSET: return json_dynset(rd, e);
+	case NFT_EXPR_IMMEDIATE: case NFT_EXPR_COUNTER: case NFT_EXPR_MATCH: case NFT_EXPR_TARGET:
+		return json_simple(rd, e);
+	default:
+		return false;
+	}
+}
+
+void nft_json_rule(struct nfbuf *out, const struct nft_rule *r, const char *table, const char *chain,
+		   const struct nft_print_ctx *ctx)
+{
+	struct render *rd = nft_rd_new(ctx);
+	const char *sep = "";
+	size_t i;
+
+	if (!rd) {
+		out->failed = true;
+		return;
+	}
+	for (i = 0; i < r->expr_count; i++)
+		if (!json_expr(rd, &r->exprs[i]))
+			nfbuf_printf(&rd->untranslated, "%s%s", rd->untranslated.len ? ", " : "", r->exprs[i].name);
+	nfbuf_printf(out, "{\"rule\": {\"family\": \"%s\", ", nft_family_name(r->family));
+	nft_json_key(out, "table");
+	nft_json_string(out, table);
+	nfbuf_puts(out, ", ");
+	nft_json_key(out, "chain");
+	nft_json_string(out, chain);
+	nfbuf_printf(out, ", \"handle\": %" PRIu64, r->handle);
+	if (r->comment) {
+		nfbuf_puts(out, ", ");
+		nft_json_key(out, "comment");
+		nft_json_string(out, r->comment);
+	}
+	nfbuf_puts(out, ", \"expr\": [");
+	for (i = 0; i < rd->count; i++) {
+		if (!rd->stmts[i].dropped && rd->stmts[i].text.len) {
+			nfbuf_printf(out, "%s%s", sep, rd->stmts[i].text.data);
+			sep = ", ";
+		}
+	}
+	/* What sonde cannot put in nft's terms is named, not dropped. */
+	if (rd->untranslated.len) {
+		nfbuf_printf(out, "%s{\"sonde-not-rendered\": ", sep);
+		nft_json_string(out, rd->untranslated.data);
+		nfbuf_puts(out, "}");
+	}
+	nfbuf_puts(out, "]}}");
+	nft_rd_free(rd);
+}
