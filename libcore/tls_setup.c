@@ -498,12 +498,13 @@ static int setup_ssl(struct tls_session *s, const struct tls_client_config *c, c
  * empty container, and reading the file cost a tenth of a probe.  No atexit
  * cleanup either: freeing every provider table as the process ends is work
  * nobody sees.  No error texts until an error is reported (tls.c loads
- * them then). */
+ * them then).  Ciphers through the TLS filter (tls_provider.c). */
 static void tls_library_init(void)
 {
 	OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_SSL_STRINGS |
 				 OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS,
 			 NULL);
+	tls_provider_init();
 }
 
 int tls_session_new(int fd, const struct tls_client_config *c, struct tls_session **out, char *why,

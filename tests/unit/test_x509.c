@@ -1,0 +1,338 @@
+/* libcore x509: the facts of certificates made here by the openssl tool
+ * (an RSA root, an EC P-384 leaf it signs with names of every kind, an
+ * Ed25519 self-signed one), each compared with what `openssl x509` prints
+ * for the same file.  They are read through the TLS cipher filter
+ * (libcore/tls_provider.c), as the tls applet reads them; a last part
+ * checks that the filter leaves libssl's cipher lists as they were. */
+#include <arpa/inet.h>
+#include <openssl/ssl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../libcore/tls_impl.h"
+#include "sonde/x509.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/sonde-test-x509-XXXXXX";
+
+/* --- the openssl tool --------------------------------------------------------- */
+
+static int run(const char *command)
+{
+	char line[2048];
+
+	snprintf(line, sizeof(line), "cd %s && { %s; } >/dev/null 2>&1", dir, command);
+	return system(line);
+}
+
+/* The rest of the first line of `openssl x509 -in FILE -noout ARGS` that
+ * starts (after blanks) with prefix; "" when none does. */
+static void openssl_x509_line(const char *file, const char *args, const char *prefix, char *out, size_t size)
+{
+	char command[1024], line[4096];
+	FILE *fp;
+
+	out[0] = '\0';
+	snprintf(command, sizeof(command), "openssl x509 -in %s/%s -noout %s 2>/dev/null", dir, file, args);
+	fp = popen(command, "r");
+	while (fp && fgets(line, sizeof(line), fp)) {
+		const char *text = line + strspn(line, " ");
+
+		line[strcspn(line, "\n")] = '\0';
+		if (strncasecmp(text, prefix, strlen(prefix)) == 0 && !out[0])
+			snprintf(out, size, "%s", text + strlen(prefix));
+	}
+	if (fp)
+		pclose(fp);
+}
+
+/* The line after the one starting with heading ("X509v3 Subject Alternative Name:"). */
+static void openssl_x509_line_after(const char *file, const char *args, const char *heading, char *out,
+				    size_t size)
+{
+	char command[1024], line[4096];
+	bool next = false;
+	FILE *fp;
+
+	out[0] = '\0';
+	snprintf(command, sizeof(command), "openssl x509 -in %s/%s -noout %s 2>/dev/null", dir, file, args);
+	fp = popen(command, "r");
+	while (fp && fgets(line, sizeof(line), fp)) {
+		const char *text = line + strspn(line, " ");
+
+		line[strcspn(line, "\n")] = '\0';
+		if (next && !out[0])
+			snprintf(out, size, "%s", text);
+		next = strncmp(text, heading, strlen(heading)) == 0;
+	}
+	if (fp)
+		pclose(fp);
+}
+
+/* "Dec  6 08:11:35 2026 GMT" -> seconds since the epoch. */
+static int64_t openssl_date(const char *text)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!strptime(text, "%b %e %H:%M:%S %Y GMT", &tm))
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+/* --- sonde's side ------------------------------------------------------------------ */
+
+static int inspect_file(const char *file, struct x509_info **infos)
+{
+	char path[256], *pem = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int count;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	pem = calloc(1, 65536);
+	if (pem)
+		len = fread(pem, 1, 65535, fp);
+	fclose(fp);
+	count = pem ? x509_inspect_pem(pem, len, infos) : -1;
+	free(pem);
+	return count;
+}
+
+/* Our SAN list in openssl's words: "IP:2001:db8::1" -> "IP Address:2001:DB8:0:0:0:0:0:1". */
+static void sans_as_openssl(const struct x509_info *info, char *out, size_t size)
+{
+	size_t used = 0, i;
+
+	out[0] = '\0';
+	for (i = 0; i < info->san_count && used < size; i++) {
+		const char *san = info->sans[i];
+		unsigned char ip6[16];
+		char text[128];
+
+		if (strncmp(san, "IP:", 3) == 0 && inet_pton(AF_INET6, san + 3, ip6) == 1) {
+			snprintf(text, sizeof(text), "IP Address:%X:%X:%X:%X:%X:%X:%X:%X", ip6[0] << 8 | ip6[1],
+				 ip6[2] << 8 | ip6[3], ip6[4] << 8 | ip6[5], ip6[6] << 8 | ip6[7], ip6[8] << 8 | ip6[9],
+				 ip6[10] << 8 | ip6[11], ip6[12] << 8 | ip6[13], ip6[14] << 8 | ip6[15]);
+		} else if (strncmp(san, "IP:", 3) == 0) {
+			snprintf(text, sizeof(text), "IP Address:%s", san + 3);
+		} else {
+			snprintf(text, sizeof(text), "%s", san);
+		}
+		used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "", text);
+	}
+}
+
+/* Every field of one certificate against openssl x509's view of file. */
+static void compare_with_openssl(const char *what, const char *file, const struct x509_info *info)
+{
+	char want[4096], got[4096], name[160];
+
+	openssl_x509_line(file, "-subject -nameopt oneline", "subject=", want, sizeof(want));
+	snprintf(name, sizeof(name), "%s: subject as openssl x509 -subject", what);
+	is_str(info->subject, want, name);
+	openssl_x509_line(file, "-issuer -nameopt oneline", "issuer=", want, sizeof(want));
+	snprintf(name, sizeof(name), "%s: issuer as openssl x509 -issuer", what);
+	is_str(info->issuer, want, name);
+	openssl_x509_line(file, "-serial", "serial=", want, sizeof(want));
+	snprintf(name, sizeof(name), "%s: serial as openssl x509 -serial", what);
+	is_str(info->serial, want, name);
+	openssl_x509_line(file, "-fingerprint -sha256", "sha256 Fingerprint=", want, sizeof(want));
+	snprintf(name, sizeof(name), "%s: SHA-256 fingerprint as openssl x509 -fingerprint -sha256", what);
+	is_str(info->sha256, want, name);
+	openssl_x509_line(file, "-startdate", "notBefore=", want, sizeof(want));
+	snprintf(name, sizeof(name), "%s: not before as openssl x509 -startdate (%s)", what, want);
+	is_int(info->not_before, openssl_date(want), name);
+	openssl_x509_line(file, "-enddate", "notAfter=", want, sizeof(want));
+	snprintf(name, sizeof(name), "%s: not after as openssl x509 -enddate (%s)", what, want);
+	is_int(info->not_after, openssl_date(want), name);
+	openssl_x509_line(file, "-text", "Signature Algorithm: ", want, sizeof(want));
+	snprintf(name, sizeof(name), "%s: signature algorithm as openssl x509 -text", what);
+	is_str(info->signature_algorithm, want, name);
+	openssl_x509_line_after(file, "-text", "X509v3 Subject Alternative Name:", want, sizeof(want));
+	sans_as_openssl(info, got, sizeof(got));
+	snprintf(name, sizeof(name), "%s: subject alternative names as openssl x509 -text", what);
+	is_str(got, want, name);
+}
+
+/* The key: "Public-Key: (384 bit)" and "ASN1 OID: secp384r1" for EC,
+ * "Public-Key: (2048 bit)" for RSA, "ED25519 Public-Key:" for Ed25519. */
+static void compare_key_with_openssl(const char *what, const char *file, const struct x509_info *info)
+{
+	char want[256], name[160];
+
+	snprintf(name, sizeof(name), "%s: key size as openssl x509 -text", what);
+	if (strcmp(info->key_type, "ED25519") == 0) {
+		openssl_x509_line(file, "-text", "ED25519 Public-Key:", want, sizeof(want));
+		ok(strcmp(want, "") == 0 && info->key_bits > 0, "%s: an Ed25519 key, as openssl x509 -text says", what);
+		return;
+	}
+	openssl_x509_line(file, "-text", "Public-Key: (", want, sizeof(want));
+	is_int(info->key_bits, atoi(want), name);
+	if (strcmp(info->key_type, "EC") == 0) {
+		openssl_x509_line(file, "-text", "ASN1 OID: ", want, sizeof(want));
+		snprintf(name, sizeof(name), "%s: curve as openssl x509 -text", what);
+		is_str(info->key_curve, want, name);
+	}
+}
+
+/* --- the certificates ---------------------------------------------------------------- */
+
+static int make_certificates(void)
+{
+	return run("openssl req -x509 -newkey rsa:2048 -nodes -keyout root.key -out root.pem -days 30 "
+		   "-subj '/C=DE/O=Sonde Lab/CN=Unit Root' -set_serial 0x01") ||
+	       run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout leaf.key "
+		   "-out leaf.pem -CA root.pem -CAkey root.key -sha384 -days 10 -subj '/O=Sonde Lab/CN=leaf.test' "
+		   "-set_serial 0x00c0ffee0123456789abcdef0123456789abcdef "
+		   "-addext 'subjectAltName=DNS:leaf.test,DNS:*.leaf.test,IP:10.0.0.1,IP:2001:db8::1,"
+		   "email:ops@leaf.test' -addext basicConstraints=critical,CA:FALSE") ||
+	       run("openssl req -x509 -newkey ed25519 -nodes -keyout ed.key -out ed.pem -days 400 "
+		   "-subj '/CN=ed.test' -addext subjectAltName=DNS:ed.test") ||
+	       run("cat leaf.pem root.pem > chain.pem");
+}
+
+static void test_root(void)
+{
+	struct x509_info *root = NULL;
+
+	is_int(inspect_file("root.pem", &root), 1, "root: one certificate");
+	if (!root)
+		return;
+	compare_with_openssl("root", "root.pem", root);
+	compare_key_with_openssl("root", "root.pem", root);
+	is_str(root->key_type, "RSA", "root: key type RSA");
+	is_str(root->common_name, "Unit Root", "root: common name");
+	ok(root->is_ca && root->self_issued, "root: a CA, self-issued");
+	x509_info_array_free(root, 1);
+}
+
+static void test_leaf_in_chain(void)
+{
+	struct x509_info *chain = NULL;
+	int count = inspect_file("chain.pem", &chain);
+
+	is_int(count, 2, "chain file: two certificates");
+	if (count != 2)
+		return;
+	compare_with_openssl("leaf", "leaf.pem", &chain[0]);
+	compare_key_with_openssl("leaf", "leaf.pem", &chain[0]);
+	is_str(chain[0].key_type, "EC", "leaf: key type EC");
+	is_int(chain[0].san_count, 5, "leaf: five names");
+	ok(!chain[0].is_ca && !chain[0].self_issued, "leaf: not a CA, issued by another");
+	is_str(chain[1].subject, "C = DE, O = Sonde Lab, CN = Unit Root", "chain file: the root second");
+	ok(chain[0].pem && strncmp(chain[0].pem, "-----BEGIN CERTIFICATE-----", 27) == 0, "leaf: PEM kept");
+	/* 36 hours before the end is 1 day left; a second after it, day -1. */
+	is_int(x509_days_left(&chain[0], chain[0].not_after - 36 * 3600), 1, "days left: rounded down");
+	is_int(x509_days_left(&chain[0], chain[0].not_after + 1), -1, "days left: negative once expired");
+	x509_info_array_free(chain, 2);
+}
+
+static void test_ed25519(void)
+{
+	struct x509_info *ed = NULL;
+
+	is_int(inspect_file("ed.pem", &ed), 1, "ed25519: one certificate");
+	if (!ed)
+		return;
+	compare_with_openssl("ed25519", "ed.pem", ed);
+	compare_key_with_openssl("ed25519", "ed.pem", ed);
+	is_str(ed->key_type, "ED25519", "ed25519: key type");
+	x509_info_array_free(ed, 1);
+}
+
+static void test_not_pem(void)
+{
+	struct x509_info *none = NULL;
+
+	is_int(x509_inspect_pem("hello\n", 6, &none), 0, "text without certificates: none");
+	ok(none == NULL, "text without certificates: no array");
+}
+
+/* --- the cipher filter ------------------------------------------------------------------ */
+
+/* The suites libssl would offer: its default list and, as tls --scan asks,
+ * every suite at security level 0 (and every TLS 1.3 suite). */
+static void cipher_lists(char *out, size_t size)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	size_t used = 0;
+	int pass, i;
+
+	out[0] = '\0';
+	for (pass = 0; ctx && pass < 2; pass++) {
+		STACK_OF(SSL_CIPHER) *list;
+
+		if (pass == 1) {
+			SSL_CTX_set_security_level(ctx, 0);
+			SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+			SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL");
+			SSL_CTX_set_ciphersuites(ctx, tls13_all_suites());
+		}
+		list = SSL_CTX_get_ciphers(ctx);
+		for (i = 0; i < sk_SSL_CIPHER_num(list) && used < size; i++)
+			used += (size_t)snprintf(out + used, size - used, "%s ",
+						 SSL_CIPHER_get_name(sk_SSL_CIPHER_value(list, i)));
+		used += (size_t)snprintf(out + used, used < size ? size - used : 0, "| ");
+	}
+	SSL_CTX_free(ctx);
+}
+
+/* In a child that never installs the filter, before this process touches
+ * OpenSSL: the lists as plain OpenSSL has them. */
+static int unfiltered_cipher_lists(char *out, size_t size)
+{
+	int fds[2], status;
+	ssize_t got;
+	size_t used = 0;
+	pid_t pid;
+
+	if (pipe(fds) < 0 || (pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		static char lists[16384];
+
+		close(fds[0]);
+		cipher_lists(lists, sizeof(lists));
+		_exit(write(fds[1], lists, strlen(lists)) < 0);
+	}
+	close(fds[1]);
+	while (used + 1 < size && (got = read(fds[0], out + used, size - 1 - used)) > 0)
+		used += (size_t)got;
+	out[used] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return 0;
+}
+
+int main(void)
+{
+	static char plain[16384], filtered[16384];
+
+	is_int(unfiltered_cipher_lists(plain, sizeof(plain)), 0, "cipher lists without the filter (a child)");
+	tls_provider_init();
+	ok(tls_provider_filtered(), "the TLS cipher filter is in place");
+	cipher_lists(filtered, sizeof(filtered));
+	ok(strlen(plain) > 200, "libssl lists suites (%zu bytes)", strlen(plain));
+	is_str(filtered, plain, "the filter leaves libssl's suites as they were (default list, and ALL at level 0)");
+
+	if (!mkdtemp(dir) || make_certificates() != 0) {
+		ok(0, "openssl made the test certificates in %s", dir);
+		return tap_exit();
+	}
+	test_root();
+	test_leaf_in_chain();
+	test_ed25519();
+	test_not_pem();
+	run("rm -f root.key root.pem leaf.key leaf.pem ed.key ed.pem chain.pem");
+	rmdir(dir);
+	return tap_exit();
+}
