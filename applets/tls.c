@@ -192,7 +192,7 @@ int tls_open_connection(const struct tls_config *cfg, const struct tls_target *t
 {
 	int family = cfg->ipv4 ? AF_INET : cfg->ipv6 ? AF_INET6 : AF_UNSPEC;
 	int fd = tls_dial(target->host, target->port, family, tls_timeout_ms(cfg), dial);
-	char why[256], where[ADDR_STRLEN];
+	char why[256];
 	int64_t start_ns;
 	int rc;
 
@@ -214,7 +214,7 @@ int tls_open_connection(const struct tls_config *cfg, const struct tls_target *t
 	*starttls_ms = ns_to_ms(mono_ns() - start_ns);
 	if (rc < 0) {
 		if (!quiet)
-			sonde_err("%s: %s", addr_format(&dial->peer, where, sizeof(where)), why);
+			sonde_err("%s port %u: %s", target->host, target->port, why);
 		close(fd);
 		return rc == -ETIMEDOUT ? -TLS_EXIT_TIMEOUT : -TLS_EXIT_HANDSHAKE;
 	}
