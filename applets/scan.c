@@ -21,10 +21,6 @@
 #define FAST_TOP_PORTS 100
 /* File descriptors kept back from connect probes for everything else. */
 #define FD_RESERVE 64
-/* Connects in flight at most: each poll() walks every pending socket, so a
- * larger window costs more per wakeup than it gains (measured on a lab
- * path: 1024 was as fast as 4096, with less CPU). */
-#define CONNECT_MAX_WINDOW 1024
 #define RDNS_TIMEOUT_MS 1000
 #define TARGET_WORD_MAX 512
 /* Hosts scanned together: up to 256, and no more than a million ports'
@@ -200,7 +196,8 @@ static int fill_ports(struct scan_run *run, struct scan_config *cfg)
 	return rc < 0 ? sonde_usage_error("too many port ranges") : 0;
 }
 
-/* Connect probes hold a descriptor each: the window stays under the limit. */
+/* Connect probes hold a descriptor each: the window stays under the limit
+ * (the TCP scan's workers also cap each engine's share: scan_ports.c). */
 static unsigned fd_window_limit(bool connect)
 {
 	struct rlimit lim;
@@ -216,8 +213,7 @@ static unsigned fd_window_limit(bool connect)
 		return 1u << 20;
 	if (lim.rlim_cur <= FD_RESERVE * 2)
 		return FD_RESERVE;
-	return lim.rlim_cur - FD_RESERVE < CONNECT_MAX_WINDOW ? (unsigned)(lim.rlim_cur - FD_RESERVE)
-							       : CONNECT_MAX_WINDOW;
+	return lim.rlim_cur - FD_RESERVE < (1u << 20) ? (unsigned)(lim.rlim_cur - FD_RESERVE) : 1u << 20;
 }
 
 /* --- targets -------------------------------------------------------------------- */

@@ -1,11 +1,18 @@
 /* Host discovery: which targets are up?  As nmap does by default, three
- * probes per host at once: an ICMP echo, and TCP to 443 and 80 (raw SYNs
- * with CAP_NET_RAW, connects without it; a RST proves a host as well as a
- * SYN-ACK).  The first answer marks the host up and forgets its other
- * probes.  With raw access, a host on a directly attached subnet that
- * answered none of them but answered the kernel's ARP or neighbour
- * solicitation (its neighbour entry was confirmed during the scan) is up
- * too: it exists and firewalls everything, which nmap's ARP ping also finds. */
+ * probes per host at once: an ICMP echo, a TCP SYN to 443 and a TCP ACK to
+ * 80 (raw packets with CAP_NET_RAW; without it, connects to 443 and 80).  A
+ * SYN-ACK or a RST proves a host (an ACK out of the blue gets a RST from any
+ * live host whose firewall lets it through, open port or not).  The first
+ * answer marks the host up and forgets its other probes.  With raw access,
+ * a host on a directly attached subnet that answered none of them but
+ * answered the kernel's ARP or neighbour solicitation (its neighbour entry
+ * was confirmed during the scan) is up too: it exists and firewalls
+ * everything, which nmap's ARP ping also finds.
+ *
+ * Timeouts follow the hosts that answered, as nmap's group timing does:
+ * once round trips are measured, the probes still waiting on the initial
+ * one-second guess are cut down to the measured timeout, so down hosts cost
+ * a few round trips, not two seconds each. */
 #include <errno.h>
 #include <linux/neighbour.h>
 #include <stdlib.h>
@@ -34,6 +41,8 @@ struct disc_cb {
 
 struct discovery {
 	struct scan_run *run;
+	int timeout_ms;          /* the probes' timeout now */
+	bool retime;             /* it fell: shorten the waiting probes' */
 	struct probe_engine *engines[DISC_METHODS];
 	struct disc_cb callbacks[DISC_METHODS];
 	struct disc_host *state;
@@ -81,7 +90,20 @@ static void on_disc_result(struct disc_cb *cb, uint32_t probe_id, void *probe_us
 	host->up_ttl = r->ttl > 0 && r->ttl < 256 ? (uint8_t)r->ttl : 0;
 	host->latency_ms = r->rtt_ns > 0 ? r->rtt_ns / 1e6 : -1;
 	scan_timing_answer(&d->run->timing, r->rtt_ns, r->attempts);
+	if (scan_timing_timeout_ms(&d->run->timing) < d->timeout_ms) {
+		d->timeout_ms = scan_timing_timeout_ms(&d->run->timing);
+		d->retime = true;
+	}
 	forget_probes(d, index);
+}
+
+static enum probe_method disc_method(const struct discovery *d, int m)
+{
+	if (m == DISC_ECHO)
+		return PROBE_ICMP_ECHO;
+	if (!d->run->raw)
+		return PROBE_TCP_CONNECT;
+	return m == DISC_TCP80 ? PROBE_TCP_ACK : PROBE_TCP_SYN;
 }
 
 static void on_any(void *user, uint32_t id, void *probe_user, const struct probe_result *r)
@@ -96,7 +118,7 @@ static int open_engines(struct discovery *d)
 	for (m = 0; m < DISC_METHODS; m++) {
 		struct probe_config cfg = {
 			.family = d->run->family,
-			.method = m == DISC_ECHO ? PROBE_ICMP_ECHO : d->run->raw ? PROBE_TCP_SYN : PROBE_TCP_CONNECT,
+			.method = disc_method(d, m),
 			.pmtu_disc = -1,
 			.send_gap_us = d->run->timing.send_gap_us,
 			.on_result = on_any,
@@ -158,6 +180,10 @@ static void poll_engines(struct discovery *d)
 	for (m = 0; m < DISC_METHODS; m++)
 		if (d->engines[m])
 			probe_poll(d->engines[m], m == last ? 5 : 0);
+	for (m = 0; m < DISC_METHODS && d->retime; m++)
+		if (d->engines[m])
+			probe_retime(d->engines[m], d->timeout_ms);
+	d->retime = false;
 }
 
 struct neigh_check {
@@ -216,7 +242,7 @@ static int discover_all(struct discovery *d)
 
 int scan_discover(struct scan_run *run)
 {
-	struct discovery d = { .run = run };
+	struct discovery d = { .run = run, .timeout_ms = scan_timing_timeout_ms(&run->timing) };
 	size_t i, to_probe = 0;
 	int m, rc = 0;
 

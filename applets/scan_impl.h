@@ -144,6 +144,12 @@ void scan_timing_answer(struct scan_timing *t, int64_t rtt_ns, int attempts);
 /* A probe went out. */
 void scan_timing_sent(struct scan_timing *t);
 unsigned scan_timing_window(const struct scan_timing *t);
+/* One of shares workers' part of the timing: its share of the window and
+ * of the rate limits, at most window_cap in flight (0: no cap of its own). */
+void scan_timing_share(const struct scan_timing *whole, unsigned shares, unsigned window_cap,
+		       struct scan_timing *part);
+/* The workers' parts back into the whole: counts summed, RTT averaged. */
+void scan_timing_gather(struct scan_timing *whole, const struct scan_timing *parts, unsigned count);
 
 /* scan_discover.c: marks hosts up or down. */
 int scan_discover(struct scan_run *run);

@@ -142,3 +142,60 @@ unsigned scan_timing_window(const struct scan_timing *t)
 
 	return w < t->cwnd_min ? t->cwnd_min : w;
 }
+
+static unsigned share_of(double whole, unsigned shares, unsigned low, unsigned high)
+{
+	double part = whole / shares;
+
+	if (part < low)
+		return low;
+	return part > high ? high : (unsigned)part;
+}
+
+void scan_timing_share(const struct scan_timing *whole, unsigned shares, unsigned window_cap,
+		       struct scan_timing *part)
+{
+	*part = *whole;
+	part->probes_sent = part->drops = 0;
+	if (shares < 1)
+		shares = 1;
+	/* --max-rate: each worker sends 1/shares of the rate, so the gap
+	 * between its probes is shares times as long. */
+	part->send_gap_us = whole->send_gap_us * shares;
+	part->min_rate = whole->min_rate / shares;
+	part->cwnd_max = share_of(whole->cwnd_max, shares, 1, window_cap ? window_cap : whole->cwnd_max);
+	part->cwnd_min = share_of(whole->cwnd_min, shares, 1, part->cwnd_max);
+	part->cwnd = share_of(whole->cwnd, shares, part->cwnd_min, part->cwnd_max);
+	part->ssthresh = share_of(whole->ssthresh, shares, part->cwnd_min, part->cwnd_max);
+}
+
+void scan_timing_gather(struct scan_timing *whole, const struct scan_timing *parts, unsigned count)
+{
+	double srtt_sum = 0, rttvar_sum = 0, cwnd_sum = 0;
+	unsigned i, with_rtt = 0;
+
+	for (i = 0; i < count; i++) {
+		const struct scan_timing *p = &parts[i];
+
+		whole->probes_sent += p->probes_sent;
+		whole->drops += p->drops;
+		if (p->retries > whole->retries)
+			whole->retries = p->retries;
+		if (p->last_drop_ns > whole->last_drop_ns)
+			whole->last_drop_ns = p->last_drop_ns;
+		cwnd_sum += p->cwnd;
+		if (p->have_rtt) {
+			srtt_sum += p->srtt_ms;
+			rttvar_sum += p->rttvar_ms;
+			with_rtt++;
+		}
+	}
+	if (with_rtt) {
+		whole->srtt_ms = srtt_sum / with_rtt;
+		whole->rttvar_ms = rttvar_sum / with_rtt;
+		whole->have_rtt = true;
+	}
+	whole->cwnd = cwnd_sum > whole->cwnd_max ? whole->cwnd_max : cwnd_sum;
+	if (whole->cwnd < whole->cwnd_min)
+		whole->cwnd = whole->cwnd_min;
+}

@@ -46,7 +46,9 @@ int probe_engine_open(const struct probe_config *cfg, struct probe_engine **engi
 		return -ENOMEM;
 	e->cfg = *cfg;
 	e->send_fd = e->icmp_fd = e->port_fd = -1;
-	rc = probe_io_open(e);
+	e->tx_buf = malloc(PROBE_MAX_PACKET);
+	e->rx_buf = malloc(PROBE_MAX_PACKET);
+	rc = e->tx_buf && e->rx_buf ? probe_io_open(e) : -ENOMEM;
 	if (rc < 0) {
 		probe_engine_close(e);
 		return rc;
@@ -70,6 +72,8 @@ void probe_engine_close(struct probe_engine *e)
 	free(e->pollfds);
 	free(e->poll_owners);
 	free(e->recs);
+	free(e->tx_buf);
+	free(e->rx_buf);
 	free(e);
 }
 
@@ -232,6 +236,24 @@ void probe_release(struct probe_engine *e, uint32_t probe_id)
 	rec->state = REC_FREE;
 	rec->queue_next = e->free_head;
 	e->free_head = probe_id + 1;
+}
+
+void probe_retime(struct probe_engine *e, int timeout_ms)
+{
+	int64_t timeout_ns = (int64_t)timeout_ms * 1000000;
+	uint32_t i;
+
+	if (timeout_ms <= 0)
+		return;
+	for (i = 0; i < e->rec_count; i++) {
+		struct probe_rec *rec = &e->recs[i];
+
+		if ((rec->state != REC_QUEUED && rec->state != REC_IN_FLIGHT) || rec->spec.timeout_ms <= timeout_ms)
+			continue;
+		rec->spec.timeout_ms = timeout_ms;
+		if (rec->state == REC_IN_FLIGHT && rec->deadline_mono_ns > rec->sent_mono_ns + timeout_ns)
+			rec->deadline_mono_ns = rec->sent_mono_ns + timeout_ns;
+	}
 }
 
 /* --- results ------------------------------------------------------------ */

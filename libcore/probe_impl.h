@@ -39,6 +39,8 @@ struct probe_rec {
 };
 
 #define PROBE_BUCKETS 4096
+/* The largest packet built or read: an IP datagram's limit. */
+#define PROBE_MAX_PACKET 65536
 
 struct probe_engine {
 	struct probe_config cfg;
@@ -62,6 +64,7 @@ struct probe_engine {
 	struct pollfd *pollfds; /* probe_poll's set, kept between calls */
 	uint32_t *poll_owners;  /* the probe behind each connect in the set */
 	size_t poll_cap;
+	uint8_t *tx_buf, *rx_buf; /* PROBE_MAX_PACKET each: the engine's own, so engines run in parallel threads */
 };
 
 /* probe_io.c */
@@ -76,6 +79,10 @@ uint32_t probe_io_path_mtu(const struct probe_engine *e, const struct sonde_addr
 void probe_io_drain(struct probe_engine *e, int fd);
 /* A TCP connect probe's socket became ready. */
 void probe_io_connect_done(struct probe_engine *e, uint32_t index);
+
+/* probe_filter.c: raw TCP engines (SYN, ACK) read only replies to their own
+ * source port, and ICMP errors quoting it; 0 or -errno. */
+int probe_filter_attach(const struct probe_engine *e);
 
 /* probe.c: hands a matched reply to its probe.  rx_real_ns is the kernel's
  * receive time (CLOCK_REALTIME), 0 when unknown. */

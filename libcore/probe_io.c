@@ -18,10 +18,6 @@
 #include "sonde/pkt.h"
 #include "sonde/sock.h"
 
-#define PROBE_MAX_PACKET 65536
-/* Messages read from one socket per wakeup: enough for a burst, bounded so
- * one busy socket cannot starve the timers. */
-#define DRAIN_BATCH 64
 
 static int set_int(int fd, int level, int name, int value)
 {
@@ -243,7 +239,9 @@ static int reserve_tcp_port(struct probe_engine *e)
 	return 0;
 }
 
-static int open_tcp_syn(struct probe_engine *e)
+/* SYN and ACK probes: a raw TCP socket to send and read replies, a raw
+ * ICMP one for errors, both filtered to our source port. */
+static int open_raw_tcp(struct probe_engine *e)
 {
 	int rc;
 
@@ -262,6 +260,8 @@ static int open_tcp_syn(struct probe_engine *e)
 		rc = open_raw_icmp(e, &e->icmp_fd);
 	if (rc == 0)
 		rc = reserve_tcp_port(e);
+	if (rc == 0)
+		rc = probe_filter_attach(e);
 	if (rc == 0) {
 		struct timespec now;
 
@@ -279,7 +279,8 @@ int probe_io_open(struct probe_engine *e)
 	case PROBE_UDP:
 		return open_udp(e);
 	case PROBE_TCP_SYN:
-		return open_tcp_syn(e);
+	case PROBE_TCP_ACK:
+		return open_raw_tcp(e);
 	case PROBE_TCP_CONNECT:
 		e->kind = PROBE_SOCK_TCP_STREAM;
 		return 0;
@@ -328,6 +329,7 @@ void probe_io_make_key(const struct probe_engine *e, const struct probe_rec *rec
 		key->token = paris_udp_by_checksum(e) ? paris_udp_checksum(rec->spec.token) : 0;
 		break;
 	case PROBE_TCP_SYN:
+	case PROBE_TCP_ACK:
 		key->proto = IPPROTO_TCP;
 		key->remote_port = addr_port(&rec->spec.dst);
 		key->local_port = e->local_id;
@@ -547,15 +549,20 @@ static int send_udp(struct probe_engine *e, struct probe_rec *rec, uint8_t *buf)
 	return send_datagram(e, buf + PKT_UDP_HDR_LEN, rec->spec.payload_len, &rec->spec.dst);
 }
 
-static int send_syn(struct probe_engine *e, struct probe_rec *rec, uint8_t *buf)
+/* A bare SYN, or a bare ACK.  The ACK carries the token as its sequence and
+ * its acknowledgment number: the RST a host answers takes its sequence from
+ * our acknowledgment (RFC 9293), an ICMP error quotes our sequence. */
+static int send_raw_tcp(struct probe_engine *e, struct probe_rec *rec, uint8_t *buf)
 {
+	bool ack = e->cfg.method == PROBE_TCP_ACK;
 	const uint8_t *src;
 	int rc = source_for(e, &rec->spec.dst, &src);
 
 	if (rc < 0)
 		return rc;
 	rc = pkt_build_tcp(buf, PROBE_MAX_PACKET, e->cfg.family, src, addr_bytes(&rec->spec.dst), e->local_id,
-			   addr_port(&rec->spec.dst), rec->key.token, 0, PKT_TCP_SYN, 64240);
+			   addr_port(&rec->spec.dst), rec->key.token, ack ? rec->key.token : 0,
+			   ack ? PKT_TCP_ACK : PKT_TCP_SYN, ack ? 1024 : 64240);
 	if (rc < 0)
 		return rc;
 	return send_raw(e, buf, (size_t)rc, &rec->spec.dst);
@@ -630,7 +637,7 @@ static int send_connect(struct probe_engine *e, struct probe_rec *rec)
 
 int probe_io_send(struct probe_engine *e, struct probe_rec *rec)
 {
-	static uint8_t buf[PROBE_MAX_PACKET];
+	uint8_t *buf = e->tx_buf;
 	int rc;
 
 	if (e->cfg.method != PROBE_TCP_CONNECT) {
@@ -644,7 +651,8 @@ int probe_io_send(struct probe_engine *e, struct probe_rec *rec)
 	case PROBE_UDP:
 		return send_udp(e, rec, buf);
 	case PROBE_TCP_SYN:
-		return send_syn(e, rec, buf);
+	case PROBE_TCP_ACK:
+		return send_raw_tcp(e, rec, buf);
 	case PROBE_TCP_CONNECT:
 		return send_connect(e, rec);
 	}

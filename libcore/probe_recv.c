@@ -12,7 +12,8 @@
 #include "sonde/clock.h"
 #include "sonde/pkt.h"
 
-#define RX_BUFFER 65536
+/* Messages read from one socket per wakeup: enough for a burst, bounded so
+ * one busy socket cannot starve the timers. */
 #define DRAIN_BATCH 64
 
 struct rx_msg {
@@ -211,7 +212,33 @@ static void handle_raw_icmp(struct probe_engine *e, const struct rx_msg *m)
 	probe_deliver(e, &key, &result, m->rx_real_ns);
 }
 
-/* A raw TCP socket sees every segment: SYN-ACK and RST answer our SYNs. */
+/* The answer a segment is to our probe, and the token it carries back: a
+ * SYN is answered by SYN-ACK or RST acknowledging our sequence + 1; a bare
+ * ACK by a RST whose sequence is our acknowledgment number. */
+static bool tcp_answer(const struct probe_engine *e, const struct pkt_transport *t, struct probe_result *result,
+		       uint32_t *token)
+{
+	if (e->cfg.method == PROBE_TCP_ACK) {
+		if (!(t->tcp_flags & PKT_TCP_RST))
+			return false;
+		result->outcome = PROBE_REFUSED;
+		*token = t->tcp_seq;
+		return true;
+	}
+	if (!t->tcp_full || !(t->tcp_flags & PKT_TCP_ACK))
+		return false;
+	if ((t->tcp_flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == (PKT_TCP_SYN | PKT_TCP_ACK))
+		result->outcome = PROBE_REPLY;
+	else if (t->tcp_flags & PKT_TCP_RST)
+		result->outcome = PROBE_REFUSED;
+	else
+		return false;
+	*token = t->tcp_ack - 1;
+	return true;
+}
+
+/* A raw TCP socket sees the segments to our source port (the engine's
+ * socket filter drops the rest): SYN-ACK and RST answer our probes. */
 static void handle_raw_tcp(struct probe_engine *e, const struct rx_msg *m)
 {
 	struct probe_result result = { .ttl = m->ttl };
@@ -219,23 +246,18 @@ static void handle_raw_tcp(struct probe_engine *e, const struct rx_msg *m)
 	size_t seg_len = m->len;
 	struct pkt_transport t;
 	struct probe_key key;
+	uint32_t token;
 
 	if (!raw_payload(e, m, PKT_PROTO_TCP, &seg, &seg_len, &result))
 		return;
-	if (pkt_parse_transport(PKT_PROTO_TCP, seg, seg_len, &t) < 0 || !t.tcp_full || !(t.tcp_flags & PKT_TCP_ACK))
-		return;
-	if ((t.tcp_flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == (PKT_TCP_SYN | PKT_TCP_ACK))
-		result.outcome = PROBE_REPLY;
-	else if (t.tcp_flags & PKT_TCP_RST)
-		result.outcome = PROBE_REFUSED;
-	else
+	if (pkt_parse_transport(PKT_PROTO_TCP, seg, seg_len, &t) < 0 || !tcp_answer(e, &t, &result, &token))
 		return;
 	memset(&key, 0, sizeof(key));
 	probe_key_addr(&key, &result.from);
 	key.proto = PKT_PROTO_TCP;
 	key.remote_port = t.sport;
 	key.local_port = t.dport;
-	key.token = t.tcp_ack - 1;
+	key.token = token;
 	result.reply_len = seg_len;
 	probe_deliver(e, &key, &result, m->rx_real_ns);
 }
@@ -335,6 +357,7 @@ static void dispatch(struct probe_engine *e, int fd, const struct rx_msg *m)
 		handle_udp_data(e, m);
 		break;
 	case PROBE_TCP_SYN:
+	case PROBE_TCP_ACK:
 		handle_raw_tcp(e, m);
 		break;
 	case PROBE_TCP_CONNECT:
@@ -349,12 +372,12 @@ static bool has_error_queue(const struct probe_engine *e, int fd)
 
 void probe_io_drain(struct probe_engine *e, int fd)
 {
-	static uint8_t buf[RX_BUFFER];
+	uint8_t *buf = e->rx_buf;
 	struct rx_msg m;
 	int i, rc;
 
 	for (i = 0; i < DRAIN_BATCH && !e->interrupted; i++) {
-		rc = read_one(fd, false, buf, sizeof(buf), &m);
+		rc = read_one(fd, false, buf, PROBE_MAX_PACKET, &m);
 		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
 			break;
 		/* A pending socket error is returned (and cleared) by a read;
@@ -366,7 +389,7 @@ void probe_io_drain(struct probe_engine *e, int fd)
 	if (!has_error_queue(e, fd))
 		return;
 	for (i = 0; i < DRAIN_BATCH && !e->interrupted; i++) {
-		if (read_one(fd, true, buf, sizeof(buf), &m) < 0)
+		if (read_one(fd, true, buf, PROBE_MAX_PACKET, &m) < 0)
 			break;
 		handle_error_queue(e, &m);
 	}

@@ -1,18 +1,21 @@
-/* The probe engine: sends probes (ICMP echo, UDP, TCP SYN, TCP connect),
+/* The probe engine: sends probes (ICMP echo, UDP, TCP SYN or ACK, TCP connect),
  * matches what comes back to the probe that caused it, and reports each
  * outcome through a callback.  Many probes are in flight at once in one
  * non-blocking event loop; timeouts and pacing run on CLOCK_MONOTONIC and
  * round-trip times come from the kernel's receive timestamps (SO_TIMESTAMPNS).
  *
  * Sockets are chosen by privilege, best first: raw sockets (CAP_NET_RAW) see
- * every reply and every ICMP error with its quote; ICMP datagram sockets
+ * every reply and every ICMP error with its quote (raw TCP engines attach a
+ * socket filter, so each reads only the replies to its own source port); ICMP datagram sockets
  * (net.ipv4.ping_group_range) and UDP sockets with IP_RECVERR need less or no
  * privilege and get errors from the socket's error queue.
  *
  * A scanner drives it the same way ping and traceroute do: submit probes
  * (many targets x ports), let max_in_flight and send_gap_us pace them, call
  * probe_poll() until probe_pending() is zero, and release each probe once its
- * result is in.  The callback may submit and release probes itself. */
+ * result is in.  The callback may submit and release probes itself.  An
+ * engine belongs to one thread at a time; engines in different threads share
+ * nothing. */
 #ifndef SONDE_PROBE_H
 #define SONDE_PROBE_H
 
@@ -27,6 +30,7 @@ enum probe_method {
 	PROBE_UDP,           /* a UDP datagram to dst's port */
 	PROBE_TCP_SYN,       /* a bare SYN from a raw socket: SYN-ACK or RST answers */
 	PROBE_TCP_CONNECT,   /* a whole connect() per probe: needs no privilege */
+	PROBE_TCP_ACK,       /* a bare ACK from a raw socket: a live host answers RST */
 };
 
 enum probe_sock_kind {
@@ -111,6 +115,10 @@ uint16_t probe_engine_local_id(const struct probe_engine *engine);
  * limits).  A probe with the same flow and token as one not yet released
  * waits until that one is.  *probe_id names it in results and releases. */
 int probe_submit(struct probe_engine *engine, const struct probe_spec *spec, uint32_t *probe_id);
+/* Shortens the per-attempt timeout of every probe queued or in flight to
+ * timeout_ms where it is longer (a scanner that has measured the path after
+ * submitting probes: the rest need not wait the initial guess out). */
+void probe_retime(struct probe_engine *engine, int timeout_ms);
 /* Waits up to max_wait_ms (-1: until something happens) for replies,
  * timeouts and send slots, and handles all that is due.  Returns 0, or
  * -EINTR when a signal interrupted the wait. */
