@@ -42,6 +42,11 @@ is "$(printf '%s\n' "$OUT" | port_states)" "82/tcp closed
 83/tcp filtered" "-sT v6: an ICMPv6 port unreachable refuses, admin-prohibited filters"
 same_as_nmap "-sS v6" "-6 -sS -p $TCP_PORTS $TG_V6"
 same_as_nmap "-sU v6" "-6 -sU -p $UDP_PORTS $TG_V6"
+# The TCP scans split over worker threads (each with its own source port
+# and socket filter), whatever the CPU count: the same states.
+SONDE_SCAN_WORKERS=3 same_as_nmap "-sS v4, 3 workers" "-sS -p 1-1100,$TCP_PORTS $TG_V4"
+SONDE_SCAN_WORKERS=2 same_as_nmap "-sT v4, 2 workers" "-sT -p $TCP_PORTS $TG_V4"
+SONDE_SCAN_WORKERS=2 same_as_nmap "-sS v6, 2 workers" "-6 -sS -p $TCP_PORTS $TG_V6"
 same_as_nmap "-sS and -sU at once, U:/T: lists" "-sS -sU -p T:22,80,81,U:7,9,161 $TG_V4"
 
 lab_run sc "$SONDE" scan -n -sS -p 22,81,82 --reason $TG_V4
