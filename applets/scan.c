@@ -413,12 +413,10 @@ static void reverse_resolve(const struct scan_run *run, struct scan_host *h)
 		h->rdns = strdup(name);
 }
 
-/* After the TCP scan: UDP, banners, names, the report; then the host's
- * ports are freed. */
+/* After the port scans: banners, names, the report; then the host's ports
+ * are freed. */
 static int finish_host(struct scan_run *run, struct scan_host *h, int rc)
 {
-	if (rc == 0 && h->up && h->port_count > h->tcp_count && !h->timed_out)
-		rc = scan_udp_host(run, h);
 	if (rc == 0 && h->up && run->cfg->banner && !h->timed_out && h->ports)
 		scan_read_banners(run, h);
 	h->end_ns = mono_ns();
@@ -442,7 +440,8 @@ static size_t group_size(const struct scan_run *run)
 }
 
 /* One group: the ports of its up hosts, the TCP scan of all of them at
- * once, then each host's UDP scan and report in target order. */
+ * once, then the UDP scan of all of them at once, then each host's report
+ * in target order. */
 static int scan_group(struct scan_run *run, size_t first, size_t count)
 {
 	struct scan_host **up = calloc(count, sizeof(*up));
@@ -462,6 +461,8 @@ static int scan_group(struct scan_run *run, size_t first, size_t count)
 	}
 	if (rc == 0 && up_count && (run->cfg->syn || run->cfg->connect))
 		rc = scan_tcp_hosts(run, up, up_count, run->cfg->syn);
+	if (rc == 0 && up_count && run->cfg->udp)
+		rc = scan_udp_hosts(run, up, up_count);
 	for (i = first; i < first + count; i++)
 		rc = finish_host(run, &run->hosts[i], rc);
 	free(up);

@@ -162,8 +162,9 @@ enum scan_reason scan_icmp_reason(int family, uint8_t type, uint8_t code);
 /* --banner: reads what open TCP ports volunteer. */
 void scan_read_banners(struct scan_run *run, struct scan_host *host);
 
-/* scan_udp.c */
-int scan_udp_host(struct scan_run *run, struct scan_host *host);
+/* scan_udp.c: the UDP ports of a group of hosts at once (each host has its
+ * own ICMP rate limit to reason about). */
+int scan_udp_hosts(struct scan_run *run, struct scan_host **hosts, size_t host_count);
 
 /* scan_progress.c: the progress line on a terminal's stderr */
 void scan_progress_init(struct scan_run *run);

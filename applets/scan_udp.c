@@ -1,26 +1,31 @@
-/* UDP scan of one host.  An answer in UDP means open, an ICMP port
+/* UDP scan of a group of hosts.  An answer in UDP means open, an ICMP port
  * unreachable closed, silence open|filtered.  The catch is the silence:
- * Linux (and most systems) send ICMP errors through a token bucket, one per
- * second per peer after a small burst (net.ipv4.icmp_ratelimit), so a closed
- * port is silent too when the bucket is empty.  Retrying blindly wastes
- * probes and still guesses; instead the scan reasons about the bucket:
+ * Linux (and most systems) send ICMP errors through a token bucket per peer
+ * (net.ipv4.icmp_ratelimit: one a second after a burst of six; for IPv6,
+ * net.ipv6.icmp.ratelimit scaled down by the route's prefix, 25 ms on a
+ * /64), so a closed port is silent too when the bucket is empty.  Retrying
+ * blindly wastes probes and still guesses; instead the scan reasons about
+ * each host's bucket:
  *
  *   - probes go out in rounds; every probe of a round has its send time, and
  *     every ICMP error it drew is counted against the probe that drew it;
- *   - a silent port counts as silent for sure only when the bucket certainly
- *     held a token when its probe arrived: the credit at the round's start,
- *     plus what refilled since, minus the errors drawn by the probes sent
- *     before it;
+ *   - a silence counts only when the bucket certainly held a token when the
+ *     probe arrived: the credit at the round's start, plus what refilled
+ *     since, minus the errors drawn by the probes sent before it;
  *   - the credit is known only from a point where the bucket may have been
- *     empty: the scan's start (anything may have drained it before) or the
- *     last ICMP error that came back; a round after the first starts a full
- *     interval after that point, so with at least one token;
- *   - a port silent for sure twice (once with --max-retries 0) is
- *     open|filtered; one whose silence proves nothing goes into the next
- *     round.
+ *     empty: the scan's start or the last ICMP error that came back;
+ *   - the refill interval is measured, not assumed: a closed port that was
+ *     silent at time e proves the bucket empty then, so c errors drawn by
+ *     probes sent from e to t bound the interval by (t - e) / (c - 1).  It
+ *     starts at one second (Linux's IPv4 default) and only ever shrinks on
+ *     such proof;
+ *   - a port is open|filtered once its counted silences reach nmap's limit:
+ *     one more than the highest try that ever drew an answer, at least one,
+ *     at most --max-retries (so two silences by default, one with
+ *     --max-retries 0, more when answers came only on retries).
  *
- * So the first round only collects answers, and silence costs at least one
- * interval (Linux's default, one second) before it means anything. */
+ * Hosts of a group run side by side on one engine, each with its own
+ * bucket, so a group costs about what its slowest host costs. */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -29,59 +34,96 @@
 #include "sonde/clock.h"
 #include "sonde/pkt.h"
 
-#define ICMP_REFILL_NS 1000000000LL
-/* Send times are ours, arrivals the target's: allow for jitter. */
-#define REFILL_MARGIN_NS 50000000LL
+/* Linux's IPv4 default: the starting bound, until a host proves less. */
+#define REFILL_GUESS_NS 1000000000LL
+#define REFILL_FLOOR_NS 1000000LL
 /* Ports in a round after the first: fresh ones, beside every port that
- * needs a confirmation (those are silent and cost the target no token). */
+ * needs a confirmation (those are silent and cost the target no token),
+ * plus two for each token the bucket is known to hold. */
 #define LATER_ROUND_FRESH 8
+#define ROUND_FRESH_MAX 64
 /* A port's probes, bounded whatever the bucket does. */
 #define MAX_UDP_PROBES 24
 #define POLL_SLICE_MS 200
+/* Send times of the last probes that drew an ICMP error, per host. */
+#define DRAW_HISTORY 64
+
+struct udp_host;
 
 struct round_probe {
+	struct udp_host *uh;
 	size_t index;        /* into host->ports */
 	int64_t sent_ns;
+	uint32_t probe_id;
 	bool drew_icmp;      /* an ICMP error came back for it */
-	bool done;           /* answered or timed out */
+	bool done;           /* answered, or silent past the current timeout */
+};
+
+struct udp_host {
+	struct udp_scan *scan;
+	struct scan_host *host;
+	struct round_probe *round;  /* room for every UDP port: a probe's pointer stays valid */
+	size_t round_len, submitted, in_flight;
+	size_t expire_next;         /* round probes before it are all done */
+	int64_t *silent_ns;         /* per port: send time of its last silent probe, 0 none */
+	int64_t draws_ns[DRAW_HISTORY];
+	size_t draw_count;
+	int64_t empty_since_ns;     /* the bucket may have been empty then: the scan's
+				     * start or the last ICMP error's arrival */
+	int64_t round_start_ns, credit_ns, ready_ns;
+	int64_t refill_ns;          /* an upper bound of the bucket's refill interval */
+	int max_answered_try;       /* counted silences before the latest answer: nmap's max_successful_tryno */
+	bool first, in_round, finished;
 };
 
 struct udp_scan {
 	struct scan_run *run;
-	struct scan_host *host;
 	struct probe_engine *engine;
-	struct round_probe *round;
-	size_t round_len, round_cap, in_flight, answered_in_round;
-	int64_t empty_since_ns;    /* the bucket may have been empty then: the scan's
-				    * start or the last ICMP error's arrival */
-	int64_t round_start_ns;
-	int silences_needed;       /* 2: a silence is confirmed once */
+	struct udp_host *hosts;
+	size_t host_count, in_flight;
 };
+
+static int64_t refill_margin_ns(const struct udp_host *uh)
+{
+	/* Send times are ours, arrivals the target's: allow for jitter. */
+	return uh->refill_ns / 20 + 2000000;
+}
+
+static void note_draw(struct udp_host *uh, int64_t sent_ns)
+{
+	uh->draws_ns[uh->draw_count++ % DRAW_HISTORY] = sent_ns;
+}
 
 static void on_udp_result(void *user, uint32_t probe_id, void *probe_user, const struct probe_result *r)
 {
 	struct udp_scan *s = user;
-	struct round_probe *rp = &s->round[(uintptr_t)probe_user];
-	struct scan_port *port = &s->host->ports[rp->index];
+	struct round_probe *rp = probe_user;
+	struct udp_host *uh = rp->uh;
+	struct scan_port *port = &uh->host->ports[rp->index];
 
-	if (r->duplicate)
+	if (r->duplicate || rp->done)
 		return;
 	rp->done = true;
 	probe_release(s->engine, probe_id);
 	s->in_flight--;
+	uh->in_flight--;
 	port->ttl = r->ttl > 0 && r->ttl < 256 ? (uint8_t)r->ttl : 0;
+	if (r->outcome == PROBE_REPLY || r->outcome == PROBE_ICMP_ERROR) {
+		if (port->silences > uh->max_answered_try)
+			uh->max_answered_try = port->silences;
+		scan_timing_answer(&s->run->timing, r->rtt_ns, 1);
+	}
 	switch (r->outcome) {
 	case PROBE_REPLY:
 		port->state = SCAN_OPEN;
 		port->reason = REASON_UDP_RESPONSE;
-		scan_timing_answer(&s->run->timing, r->rtt_ns, 1);
 		break;
 	case PROBE_ICMP_ERROR:
 		rp->drew_icmp = true;
-		s->empty_since_ns = mono_ns();
+		note_draw(uh, rp->sent_ns);
+		uh->empty_since_ns = mono_ns();
 		port->reason = scan_icmp_reason(s->run->family, r->icmp_type, r->icmp_code);
 		port->state = port->reason == REASON_PORT_UNREACH ? SCAN_CLOSED : SCAN_FILTERED;
-		scan_timing_answer(&s->run->timing, r->rtt_ns, 1);
 		break;
 	case PROBE_LOCAL_ERROR:
 		port->state = SCAN_FILTERED;
@@ -113,135 +155,300 @@ static bool pending(const struct scan_port *port)
 	return port->proto == SCAN_UDP && port->state == SCAN_UNKNOWN;
 }
 
-static int round_add(struct udp_scan *s, size_t index)
+static void round_add(struct udp_host *uh, size_t index)
 {
-	if (s->round_len == s->round_cap) {
-		size_t cap = s->round_cap ? s->round_cap * 2 : 64;
-		struct round_probe *grown = realloc(s->round, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		s->round = grown;
-		s->round_cap = cap;
-	}
-	s->round[s->round_len++] = (struct round_probe){ .index = index };
-	return 0;
+	uh->round[uh->round_len++] = (struct round_probe){ .uh = uh, .index = index };
 }
 
 /* The round's ports in send order: confirmations first (silent ports draw
  * no ICMP, so they never cost a later port its token), then fresh ones. */
-static int plan_round(struct udp_scan *s, bool first)
+static void plan_round(struct udp_host *uh)
 {
-	struct scan_host *h = s->host;
-	size_t i, fresh = 0;
-	int rc = 0;
+	struct scan_host *h = uh->host;
+	size_t i, fresh = 0, fresh_max = LATER_ROUND_FRESH + 2 * (size_t)(uh->credit_ns / uh->refill_ns);
 
-	s->round_len = 0;
-	for (i = h->tcp_count; i < h->port_count && rc == 0; i++)
+	if (fresh_max > ROUND_FRESH_MAX)
+		fresh_max = ROUND_FRESH_MAX;
+	uh->round_len = 0;
+	uh->submitted = 0;
+	uh->expire_next = 0;
+	for (i = h->tcp_count; i < h->port_count; i++)
 		if (pending(&h->ports[i]) && h->ports[i].silences > 0)
-			rc = round_add(s, i);
-	for (i = h->tcp_count; i < h->port_count && rc == 0; i++)
-		if (pending(&h->ports[i]) && h->ports[i].silences == 0 && (first || fresh++ < LATER_ROUND_FRESH))
-			rc = round_add(s, i);
-	return rc;
+			round_add(uh, i);
+	for (i = h->tcp_count; i < h->port_count; i++)
+		if (pending(&h->ports[i]) && h->ports[i].silences == 0 && (uh->first || fresh++ < fresh_max))
+			round_add(uh, i);
 }
 
-static int submit(struct udp_scan *s, size_t round_index)
+static int submit(struct udp_scan *s, struct udp_host *uh)
 {
-	struct round_probe *rp = &s->round[round_index];
-	struct scan_port *port = &s->host->ports[rp->index];
+	struct round_probe *rp = &uh->round[uh->submitted];
+	struct scan_port *port = &uh->host->ports[rp->index];
 	struct probe_spec spec = { 0 };
 	uint32_t probe_id;
 	int rc;
 
-	spec.dst = s->host->addr;
+	spec.dst = uh->host->addr;
 	addr_set_port(&spec.dst, port->port);
 	spec.payload = scan_udp_payload(port->port, &spec.payload_len);
 	spec.timeout_ms = scan_timing_timeout_ms(&s->run->timing);
-	spec.user = (void *)(uintptr_t)round_index;
+	spec.user = rp;
 	rp->sent_ns = mono_ns();
 	port->probes++;
+	uh->submitted++;
 	s->in_flight++;
+	uh->in_flight++;
 	rc = probe_submit(s->engine, &spec, &probe_id);
 	if (rc < 0) {
 		s->in_flight--;
+		uh->in_flight--;
 		return rc;
 	}
+	rp->probe_id = probe_id;
 	scan_timing_sent(&s->run->timing);
+	return 0;
+}
+
+/* Fills the window one probe per host in turn, so no host waits behind
+ * another's long first round. */
+static int submit_some(struct udp_scan *s)
+{
+	unsigned window = scan_timing_window(&s->run->timing);
+	bool sent = true;
+	size_t i;
+	int rc;
+
+	while (sent && s->in_flight < window) {
+		sent = false;
+		for (i = 0; i < s->host_count && s->in_flight < window; i++) {
+			struct udp_host *uh = &s->hosts[i];
+
+			if (!uh->in_round || uh->submitted >= uh->round_len)
+				continue;
+			rc = submit(s, uh);
+			if (rc < 0)
+				return rc;
+			sent = true;
+		}
+	}
 	return 0;
 }
 
 static void udp_progress(struct udp_scan *s)
 {
-	const struct scan_host *h = s->host;
-	size_t i, resolved = 0;
+	const struct scan_host *shown = NULL;
+	size_t i, j, resolved = 0, total = 0;
 
 	if (!s->run->progress_line)
 		return;
-	for (i = h->tcp_count; i < h->port_count; i++)
-		resolved += h->ports[i].state != SCAN_UNKNOWN;
-	scan_progress_tick(s->run, "UDP scan", h, resolved, h->port_count - h->tcp_count);
+	for (i = 0; i < s->host_count; i++) {
+		const struct scan_host *h = s->hosts[i].host;
+
+		if (!shown && !s->hosts[i].finished)
+			shown = h;
+		for (j = h->tcp_count; j < h->port_count; j++)
+			resolved += h->ports[j].state != SCAN_UNKNOWN;
+		total += h->port_count - h->tcp_count;
+	}
+	if (shown)
+		scan_progress_tick(s->run, "UDP scan", shown, resolved, total);
 }
 
-/* Credits are in nanoseconds of refill: one token is ICMP_REFILL_NS. */
-static void judge_round(struct udp_scan *s, int64_t credit_at_start_ns)
+/* Draws in the history sent after after_ns and up to until_ns. */
+static size_t draws_between(const struct udp_host *uh, int64_t after_ns, int64_t until_ns)
+{
+	size_t i, n = uh->draw_count < DRAW_HISTORY ? uh->draw_count : DRAW_HISTORY, count = 0;
+
+	for (i = 0; i < n; i++)
+		count += uh->draws_ns[i] > after_ns && uh->draws_ns[i] <= until_ns;
+	return count;
+}
+
+/* A port silent at e that drew an error now proves the bucket was empty at
+ * e: the c draws sent since needed c - 1 refills at least (it held less
+ * than one token at e). */
+static void learn_refill(struct udp_host *uh, const struct round_probe *rp)
+{
+	int64_t silent_ns = uh->silent_ns[rp->index - uh->host->tcp_count];
+	size_t draws;
+	int64_t bound_ns;
+
+	if (!rp->drew_icmp || silent_ns == 0)
+		return;
+	draws = draws_between(uh, silent_ns, rp->sent_ns);
+	if (draws < 2)
+		return;
+	bound_ns = (rp->sent_ns - silent_ns) / (int64_t)(draws - 1);
+	if (bound_ns < REFILL_FLOOR_NS)
+		bound_ns = REFILL_FLOOR_NS;
+	if (bound_ns < uh->refill_ns)
+		uh->refill_ns = bound_ns;
+}
+
+/* nmap's retry limit: one more try than the highest that drew an answer
+ * (at least one), capped by --max-retries; a port gets that many counted
+ * silences plus one. */
+static int silences_allowed(const struct udp_host *uh, int max_retries)
+{
+	int tries = uh->max_answered_try + 1 > 1 ? uh->max_answered_try + 1 : 1;
+
+	return (tries < max_retries ? tries : max_retries) + 1;
+}
+
+/* Credits are in nanoseconds of refill: one token is refill_ns. */
+static void judge_round(struct udp_host *uh, int max_retries)
 {
 	size_t i, drew_before = 0;
+	int allowed;
 
-	for (i = 0; i < s->round_len; i++) {
-		struct round_probe *rp = &s->round[i];
-		struct scan_port *port = &s->host->ports[rp->index];
+	for (i = 0; i < uh->round_len; i++)
+		learn_refill(uh, &uh->round[i]);
+	for (i = 0; i < uh->round_len; i++) {
+		struct round_probe *rp = &uh->round[i];
+		struct scan_port *port = &uh->host->ports[rp->index];
 		int64_t credit_ns;
 
 		if (port->state == SCAN_UNKNOWN) {
-			credit_ns = credit_at_start_ns + (rp->sent_ns - s->round_start_ns) -
-				    (int64_t)drew_before * ICMP_REFILL_NS;
-			if (credit_ns >= ICMP_REFILL_NS + REFILL_MARGIN_NS)
+			credit_ns = uh->credit_ns + (rp->sent_ns - uh->round_start_ns) -
+				    (int64_t)drew_before * uh->refill_ns;
+			if (credit_ns >= uh->refill_ns + refill_margin_ns(uh))
 				port->silences++;
-			if (port->silences >= s->silences_needed || port->probes >= MAX_UDP_PROBES) {
-				port->state = SCAN_OPEN_FILTERED;
-				port->reason = REASON_NO_RESPONSE;
-			}
+			uh->silent_ns[rp->index - uh->host->tcp_count] = rp->sent_ns;
 		}
 		if (rp->drew_icmp)
 			drew_before++;
 	}
-}
+	allowed = silences_allowed(uh, max_retries);
+	for (i = 0; i < uh->round_len; i++) {
+		struct scan_port *port = &uh->host->ports[uh->round[i].index];
 
-/* The bucket's credit when a round starts.  The first round goes at once
- * (it learns from answers, not from silence); later ones wait until a token
- * has certainly refilled since the bucket was last possibly empty. */
-static int64_t wait_for_credit(struct udp_scan *s, bool first)
-{
-	int64_t ready_ns = s->empty_since_ns + ICMP_REFILL_NS + REFILL_MARGIN_NS;
-
-	while (!first && !s->run->interrupted && mono_ns() < ready_ns) {
-		probe_poll(s->engine, (int)((ready_ns - mono_ns()) / 1000000) + 1);
-		udp_progress(s);
+		if (port->state == SCAN_UNKNOWN && (port->silences >= allowed || port->probes >= MAX_UDP_PROBES)) {
+			port->state = SCAN_OPEN_FILTERED;
+			port->reason = REASON_NO_RESPONSE;
+		}
 	}
-	return mono_ns() - s->empty_since_ns;
 }
 
-static int run_round(struct udp_scan *s)
+static bool host_timed_out(const struct udp_scan *s, struct udp_host *uh, int64_t now_ns)
 {
-	size_t next = 0;
+	int64_t limit_ms = s->run->cfg->host_timeout_ms;
+
+	if (limit_ms > 0 && now_ns - uh->host->start_ns > limit_ms * 1000000)
+		uh->host->timed_out = true;
+	return uh->host->timed_out;
+}
+
+/* A probe's timeout was set when it went out, before the scan had measured
+ * a round trip (the first round's are the template's initial timeout): a
+ * probe silent for longer than the timeout as measured now is silent. */
+static int64_t expire_silent(struct udp_scan *s, struct udp_host *uh, int64_t now_ns)
+{
+	int64_t timeout_ns = (int64_t)scan_timing_timeout_ms(&s->run->timing) * 1000000;
+
+	/* Paced sends may sit in the engine's queue, where a release would
+	 * not take: those keep the timeout they went out with. */
+	if (s->run->timing.send_gap_us > 0)
+		return 0;
+	while (uh->expire_next < uh->submitted) {
+		struct round_probe *rp = &uh->round[uh->expire_next];
+
+		if (!rp->done) {
+			if (now_ns - rp->sent_ns < timeout_ns)
+				return rp->sent_ns + timeout_ns;
+			rp->done = true;
+			probe_release(s->engine, rp->probe_id);
+			s->in_flight--;
+			uh->in_flight--;
+		}
+		uh->expire_next++;
+	}
+	return 0;
+}
+
+/* The first round goes at once (it learns from answers, not from silence);
+ * later ones once a token has certainly refilled since the bucket was last
+ * possibly empty. */
+static void start_round(struct udp_host *uh, int64_t now_ns)
+{
+	uh->round_start_ns = now_ns;
+	uh->credit_ns = now_ns - uh->empty_since_ns;
+	plan_round(uh);
+	if (uh->round_len == 0)
+		uh->finished = true;
+	else
+		uh->in_round = true;
+}
+
+static void end_round(struct udp_host *uh, int max_retries)
+{
+	judge_round(uh, max_retries);
+	uh->in_round = false;
+	uh->first = false;
+	uh->ready_ns = uh->empty_since_ns + uh->refill_ns + refill_margin_ns(uh);
+}
+
+static int64_t earliest(int64_t a_ns, int64_t b_ns)
+{
+	return a_ns == 0 || (b_ns != 0 && b_ns < a_ns) ? b_ns : a_ns;
+}
+
+/* Moves each host along: rounds start when due and end when all their
+ * probes are in.  Returns when something is next due (0: nothing). */
+static int64_t step_hosts(struct udp_scan *s)
+{
+	int64_t now_ns = mono_ns(), next_ns = 0;
+	size_t i;
+
+	for (i = 0; i < s->host_count; i++) {
+		struct udp_host *uh = &s->hosts[i];
+
+		if (uh->finished)
+			continue;
+		if (host_timed_out(s, uh, now_ns)) {
+			uh->finished = true;
+			continue;
+		}
+		if (uh->in_round)
+			next_ns = earliest(next_ns, expire_silent(s, uh, now_ns));
+		if (uh->in_round && uh->submitted >= uh->round_len && uh->in_flight == 0)
+			end_round(uh, s->run->timing.max_retries);
+		if (!uh->in_round && (uh->first || now_ns >= uh->ready_ns))
+			start_round(uh, now_ns);
+		if (!uh->finished && !uh->in_round)
+			next_ns = earliest(next_ns, uh->ready_ns);
+	}
+	return next_ns;
+}
+
+static bool all_finished(const struct udp_scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->host_count; i++)
+		if (!s->hosts[i].finished)
+			return false;
+	return true;
+}
+
+static int run_hosts(struct udp_scan *s)
+{
 	int rc = 0;
 
-	s->round_start_ns = mono_ns();
 	while (!s->run->interrupted) {
-		while (next < s->round_len && s->in_flight < scan_timing_window(&s->run->timing)) {
-			rc = submit(s, next++);
-			if (rc < 0)
-				return rc;
-		}
-		if (s->in_flight == 0 && next >= s->round_len)
+		int64_t next_ns = step_hosts(s);
+		int wait_ms = POLL_SLICE_MS;
+
+		if (all_finished(s))
 			break;
-		if (s->run->cfg->host_timeout_ms > 0 &&
-		    mono_ns() - s->host->start_ns > s->run->cfg->host_timeout_ms * 1000000) {
-			s->host->timed_out = true;
-			break;
+		rc = submit_some(s);
+		if (rc < 0)
+			return rc;
+		if (next_ns > 0) {
+			int64_t until_ms = (next_ns - mono_ns()) / 1000000 + 1;
+
+			wait_ms = until_ms < 0 ? 0 : until_ms < POLL_SLICE_MS ? (int)until_ms : POLL_SLICE_MS;
 		}
-		rc = probe_poll(s->engine, POLL_SLICE_MS);
+		rc = probe_poll(s->engine, wait_ms);
 		if (rc < 0 && rc != -EINTR)
 			return rc;
 		udp_progress(s);
@@ -249,30 +456,44 @@ static int run_round(struct udp_scan *s)
 	return 0;
 }
 
-int scan_udp_host(struct scan_run *run, struct scan_host *host)
+static int init_host(struct udp_scan *s, struct udp_host *uh, struct scan_host *host)
 {
-	struct udp_scan s = { .run = run, .host = host };
-	bool first = true;
-	int rc = open_engine(&s);
+	size_t udp_count = host->port_count - host->tcp_count;
 
-	if (rc < 0)
-		return rc;
-	s.silences_needed = run->timing.max_retries == 0 ? 1 : 2;
-	s.empty_since_ns = mono_ns();
-	while (rc == 0 && !run->interrupted && !host->timed_out) {
-		int64_t credit_ns;
+	uh->scan = s;
+	uh->host = host;
+	uh->round = calloc(udp_count ? udp_count : 1, sizeof(*uh->round));
+	uh->silent_ns = calloc(udp_count ? udp_count : 1, sizeof(*uh->silent_ns));
+	if (!uh->round || !uh->silent_ns)
+		return -ENOMEM;
+	uh->empty_since_ns = mono_ns();
+	uh->refill_ns = REFILL_GUESS_NS;
+	uh->first = true;
+	uh->finished = udp_count == 0 || host->timed_out;
+	return 0;
+}
 
-		rc = plan_round(&s, first);
-		if (rc < 0 || s.round_len == 0)
-			break;
-		credit_ns = wait_for_credit(&s, first);
-		rc = run_round(&s);
-		if (rc == 0 && !host->timed_out && !run->interrupted)
-			judge_round(&s, credit_ns);
-		first = false;
+int scan_udp_hosts(struct scan_run *run, struct scan_host **hosts, size_t host_count)
+{
+	struct udp_scan s = { .run = run, .host_count = host_count };
+	size_t i;
+	int rc;
+
+	s.hosts = calloc(host_count ? host_count : 1, sizeof(*s.hosts));
+	if (!s.hosts)
+		return -ENOMEM;
+	rc = open_engine(&s);
+	for (i = 0; i < host_count && rc == 0; i++)
+		rc = init_host(&s, &s.hosts[i], hosts[i]);
+	if (rc == 0)
+		rc = run_hosts(&s);
+	if (s.engine)
+		probe_engine_close(s.engine);
+	for (i = 0; i < host_count; i++) {
+		free(s.hosts[i].round);
+		free(s.hosts[i].silent_ns);
 	}
-	probe_engine_close(s.engine);
-	free(s.round);
+	free(s.hosts);
 	scan_progress_clear(run);
 	return rc;
 }
