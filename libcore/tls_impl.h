@@ -42,6 +42,9 @@ int tls_session_new(int fd, const struct tls_client_config *config, struct tls_s
  * first result).  Returns 0 or -errno with s->trust_why filled. */
 int tls_session_load_trust(struct tls_session *s);
 bool tls_is_ip_literal(const char *host);
+/* OpenSSL set up for the TLS client, once (tls_setup.c): what it loads and
+ * what it leaves out, and the cipher filter. */
+void tls_library_init(void);
 /* Puts the TLS cipher filter in front of OpenSSL's default provider, once
  * (tls_provider.c); tls_provider_filtered() says whether it is in use. */
 void tls_provider_init(void);

@@ -1,9 +1,10 @@
 /* libcore x509: the facts of certificates made here by the openssl tool
  * (an RSA root, an EC P-384 leaf it signs with names of every kind, an
  * Ed25519 self-signed one), each compared with what `openssl x509` prints
- * for the same file.  They are read through the TLS cipher filter
- * (libcore/tls_provider.c), as the tls applet reads them; a last part
- * checks that the filter leaves libssl's cipher lists as they were. */
+ * for the same file.  They are read with OpenSSL set up as the TLS client
+ * sets it up (tls_library_init: no legacy cipher names, the cipher filter
+ * of libcore/tls_provider.c); a first part checks that this set-up leaves
+ * libssl's cipher lists as plain OpenSSL has them. */
 #include <arpa/inet.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
@@ -286,8 +287,8 @@ static void cipher_lists(char *out, size_t size)
 	SSL_CTX_free(ctx);
 }
 
-/* In a child that never installs the filter, before this process touches
- * OpenSSL: the lists as plain OpenSSL has them. */
+/* In a child that sets up nothing, before this process touches OpenSSL:
+ * the lists as plain OpenSSL has them. */
 static int unfiltered_cipher_lists(char *out, size_t size)
 {
 	int fds[2], status;
@@ -318,11 +319,11 @@ int main(void)
 	static char plain[16384], filtered[16384];
 
 	is_int(unfiltered_cipher_lists(plain, sizeof(plain)), 0, "cipher lists without the filter (a child)");
-	tls_provider_init();
+	tls_library_init();
 	ok(tls_provider_filtered(), "the TLS cipher filter is in place");
 	cipher_lists(filtered, sizeof(filtered));
 	ok(strlen(plain) > 200, "libssl lists suites (%zu bytes)", strlen(plain));
-	is_str(filtered, plain, "the filter leaves libssl's suites as they were (default list, and ALL at level 0)");
+	is_str(filtered, plain, "the set-up leaves libssl's suites as they were (default list, and ALL at level 0)");
 
 	if (!mkdtemp(dir) || make_certificates() != 0) {
 		ok(0, "openssl made the test certificates in %s", dir);
