@@ -3,7 +3,10 @@
 # run, on kube-proxy-shaped rulesets of N services (default 5,000: about
 # 50,000 iptables rules), each in its own lab namespace:
 #   iptables --save vs iptables-legacy-save and iptables-nft-save (wall, RSS)
-#   nft list ruleset vs nft list ruleset (kube-proxy's nftables mode)
+#   nft list ruleset vs nft list ruleset (kube-proxy's nftables mode), and
+#   the same with -j: medians of NF_BENCH_RUNS (7) runs alternating the two
+#   tools, which holds up better than a mean on a machine shared with other
+#   work
 #   svc for one service, in each mode
 # hyperfine gives the wall times (mean of 5 runs after a warm-up); GNU time
 # the peak RSS.  Not part of `make test`.
@@ -48,8 +51,31 @@ row "iptables-save (legacy)" "ip netns exec $NS-legacy iptables-legacy-save" \
 	"ip netns exec $NS-legacy $SONDE iptables --backend legacy --save"
 row "iptables-save (nf_tables)" "ip netns exec $NS-nft iptables-nft-save" \
 	"ip netns exec $NS-nft $SONDE iptables --backend nft --save"
-row "nft list ruleset (nftables mode)" "ip netns exec $NS-nftables nft list ruleset" \
+
+median_pair() { # PEER-CMD SONDE-CMD: "peer-median sonde-median peer-rss sonde-rss", alternating runs
+	local i runs=${NF_BENCH_RUNS:-7}
+	for ((i = 0; i < runs; i++)); do
+		/usr/bin/time -f '%e %M' -a -o "$tmp/peer.times" $1 >/dev/null 2>&1
+		/usr/bin/time -f '%e %M' -a -o "$tmp/sonde.times" $2 >/dev/null 2>&1
+	done
+	python3 - "$tmp/peer.times" "$tmp/sonde.times" <<'PY'
+import statistics, sys
+cols = [[tuple(map(float, l.split())) for l in open(f) if l.strip() and l[0].isdigit()] for f in sys.argv[1:]]
+print(" ".join(["%.3f" % statistics.median(c[0] for c in col) for col in cols] +
+               ["%d" % statistics.median(c[1] for c in col) for col in cols]))
+PY
+	rm -f "$tmp/peer.times" "$tmp/sonde.times"
+}
+median_row() { # LABEL PEER-CMD SONDE-CMD
+	local p s pr sr
+	read -r p s pr sr <<<"$(median_pair "$2" "$3")"
+	printf '%-34s peer %7ss %8s KB   sonde %7ss %8s KB   time ratio %s (medians of %s)\n' "$1" "$p" "$pr" "$s" "$sr" \
+		"$(python3 -c "print('%.2f' % ($s / $p))")" "${NF_BENCH_RUNS:-7}"
+}
+median_row "nft list ruleset (nftables mode)" "ip netns exec $NS-nftables nft list ruleset" \
 	"ip netns exec $NS-nftables $SONDE nft list ruleset"
+median_row "nft -j list ruleset" "ip netns exec $NS-nftables nft -j list ruleset" \
+	"ip netns exec $NS-nftables $SONDE nft -j list ruleset"
 vip="10.96.$(((SERVICES / 2) / 250)).$(((SERVICES / 2) % 250 + 1)):80"
 for m in legacy nft nftables; do
 	printf '%-34s sonde %7ss\n' "svc $vip ($m)" "$(mean ip netns exec $NS-$m $SONDE svc $vip)"
