@@ -101,6 +101,9 @@ struct reg_src *nft_rd_reg(struct render *rd, uint32_t reg);
 /* A new statement's buffer, or NULL past MAX_STATEMENTS. */
 struct nfbuf *nft_rd_stmt(struct render *rd);
 int nft_rd_track(struct render *rd, const struct nft_expr *e);
+/* Runs one expression through a renderer's function; when it fails, the
+ * statements it began are dropped and its name goes to rd->untranslated. */
+void nft_rd_expr(struct render *rd, const struct nft_expr *e, bool (*render)(struct render *rd, const struct nft_expr *e));
 /* What a register holds in nft's words ("ip saddr", "meta mark", "ct state",
  * "numgen random mod 2", "fib daddr type"), with its datatype; fold is set
  * when a preceding `meta l4proto` guard belongs to it. */

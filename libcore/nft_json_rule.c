@@ -675,8 +675,7 @@ void nft_json_rule(struct nfbuf *out, const struct nft_rule *r, const char *tabl
 		return;
 	}
 	for (i = 0; i < r->expr_count; i++)
-		if (!json_expr(rd, &r->exprs[i]))
-			nfbuf_printf(&rd->untranslated, "%s%s", rd->untranslated.len ? ", " : "", r->exprs[i].name);
+		nft_rd_expr(rd, &r->exprs[i], json_expr);
 	nfbuf_printf(out, "{\"rule\": {\"family\": \"%s\", ", nft_family_name(r->family));
 	nft_json_key(out, "table");
 	nft_json_string(out, table);

@@ -439,8 +439,7 @@ void nft_print_rule(struct nfbuf *out, const struct nft_rule *r, const struct nf
 		return;
 	}
 	for (i = 0; i < r->expr_count; i++)
-		if (!render_expr(rd, &r->exprs[i]))
-			nfbuf_printf(&rd->untranslated, "%s%s", rd->untranslated.len ? ", " : "", r->exprs[i].name);
+		nft_rd_expr(rd, &r->exprs[i], render_expr);
 	for (i = 0; i < rd->count; i++) {
 		if (!rd->stmts[i].dropped && rd->stmts[i].text.len) {
 			nfbuf_printf(out, "%s%s", sep, rd->stmts[i].text.data);

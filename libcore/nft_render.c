@@ -435,3 +435,15 @@ const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, con
 	*is_default = code == 3 || fam != NFPROTO_IPV4;
 	return "icmp";
 }
+
+void nft_rd_expr(struct render *rd, const struct nft_expr *e, bool (*render)(struct render *rd, const struct nft_expr *e))
+{
+	size_t first = rd->count, i;
+
+	if (render(rd, e))
+		return;
+	/* A statement begun and not finished would print half of itself. */
+	for (i = first; i < rd->count; i++)
+		rd->stmts[i].dropped = true;
+	nfbuf_printf(&rd->untranslated, "%s%s", rd->untranslated.len ? ", " : "", e->name);
+}
