@@ -12,6 +12,7 @@
  * 40-byte one. */
 #include <errno.h>
 #include <linux/filter.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "probe_impl.h"
@@ -20,91 +21,66 @@
 #define ACCEPT_ALL 0xffffffffu
 #define IPV4_FRAGMENT_OFFSET 0x1fff
 #define IPV6_HDR_LEN 40
+/* The longest program below, with the ending port_match() adds. */
+#define FILTER_MAX 16
+/* The ending: the half-word in A is our port, or the packet is dropped. */
+#define PORT_MATCH_LEN 3
 
-/* Jump offsets are relative to the next instruction: helpers name the two
- * last instructions of every program below, "accept" then "drop". */
-#define TO_ACCEPT(at, len) ((uint8_t)((len) - 2 - (at) - 1))
-#define TO_DROP(at, len) ((uint8_t)((len) - 1 - (at) - 1))
+/* From instruction at of a prefix prefix_len long, the jump to the
+ * ending's last instruction ("drop"). */
+#define TO_DROP(at, prefix_len) ((uint8_t)((prefix_len) + PORT_MATCH_LEN - 1 - (at) - 1))
 
-static int attach(int fd, struct sock_filter *code, size_t len)
+/* Attaches prefix (which leaves the packet's port field in A, or jumps to
+ * drop with TO_DROP) followed by the comparison with port. */
+static int attach_port_match(int fd, const struct sock_filter *prefix, size_t prefix_len, uint16_t port)
 {
-	struct sock_fprog prog = { .len = (unsigned short)len, .filter = code };
+	struct sock_filter code[FILTER_MAX];
+	struct sock_fprog prog = { .len = (unsigned short)(prefix_len + PORT_MATCH_LEN), .filter = code };
 
 	if (fd < 0)
 		return 0;
+	memcpy(code, prefix, prefix_len * sizeof(*prefix));
+	code[prefix_len] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, 0, 1);
+	code[prefix_len + 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ACCEPT_ALL);
+	code[prefix_len + 2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
 }
 
-/* IPv4 TCP: first fragments only, destination port ours. */
-static int tcp4_filter(int fd, uint16_t port)
-{
-	enum { LEN = 7 };
-	struct sock_filter code[LEN] = {
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
-		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, IPV4_FRAGMENT_OFFSET, TO_DROP(1, LEN), 0),
-		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
-		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, TO_ACCEPT(4, LEN), TO_DROP(4, LEN)),
-		BPF_STMT(BPF_RET | BPF_K, ACCEPT_ALL),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-
-	return attach(fd, code, LEN);
-}
+/* IPv4 TCP: first fragments only, then the destination port. */
+static const struct sock_filter tcp4_prefix[] = {
+	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
+	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, IPV4_FRAGMENT_OFFSET, TO_DROP(1, 4), 0),
+	BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+	BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
+};
 
 /* IPv6 TCP: the header is the packet's start. */
-static int tcp6_filter(int fd, uint16_t port)
-{
-	enum { LEN = 4 };
-	struct sock_filter code[LEN] = {
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 2),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, TO_ACCEPT(1, LEN), TO_DROP(1, LEN)),
-		BPF_STMT(BPF_RET | BPF_K, ACCEPT_ALL),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
+static const struct sock_filter tcp6_prefix[] = {
+	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 2),
+};
 
-	return attach(fd, code, LEN);
-}
-
-/* ICMP errors whose quote is TCP from our source port.  X walks the
- * headers: the outer IP header, then (after the ICMP header) the quoted
- * one, whose source port is the quote's first transport field. */
-static int icmp4_filter(int fd, uint16_t port)
-{
-	enum { LEN = 12 };
-	struct sock_filter code[LEN] = {
-		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
-		BPF_STMT(BPF_LD | BPF_B | BPF_IND, PKT_ICMP_HDR_LEN + 9),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PKT_PROTO_TCP, 0, TO_DROP(2, LEN)),
-		BPF_STMT(BPF_LD | BPF_B | BPF_IND, PKT_ICMP_HDR_LEN),
-		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x0f),
-		BPF_STMT(BPF_ALU | BPF_LSH | BPF_K, 2),
-		BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
-		BPF_STMT(BPF_MISC | BPF_TAX, 0),
-		BPF_STMT(BPF_LD | BPF_H | BPF_IND, PKT_ICMP_HDR_LEN),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, TO_ACCEPT(9, LEN), TO_DROP(9, LEN)),
-		BPF_STMT(BPF_RET | BPF_K, ACCEPT_ALL),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-
-	return attach(fd, code, LEN);
-}
+/* ICMP errors quoting TCP: the quote's source port.  X walks the headers:
+ * the outer IP header, then (after the ICMP header) the quoted one. */
+static const struct sock_filter icmp4_prefix[] = {
+	BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+	BPF_STMT(BPF_LD | BPF_B | BPF_IND, PKT_ICMP_HDR_LEN + 9),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PKT_PROTO_TCP, 0, TO_DROP(2, 9)),
+	BPF_STMT(BPF_LD | BPF_B | BPF_IND, PKT_ICMP_HDR_LEN),
+	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x0f),
+	BPF_STMT(BPF_ALU | BPF_LSH | BPF_K, 2),
+	BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
+	BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	BPF_STMT(BPF_LD | BPF_H | BPF_IND, PKT_ICMP_HDR_LEN),
+};
 
 /* ICMPv6: the quoted header's next-header field, then the source port. */
-static int icmp6_filter(int fd, uint16_t port)
-{
-	enum { LEN = 6 };
-	struct sock_filter code[LEN] = {
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, PKT_ICMP_HDR_LEN + 6),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PKT_PROTO_TCP, 0, TO_DROP(1, LEN)),
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, PKT_ICMP_HDR_LEN + IPV6_HDR_LEN),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, TO_ACCEPT(3, LEN), TO_DROP(3, LEN)),
-		BPF_STMT(BPF_RET | BPF_K, ACCEPT_ALL),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
+static const struct sock_filter icmp6_prefix[] = {
+	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, PKT_ICMP_HDR_LEN + 6),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PKT_PROTO_TCP, 0, TO_DROP(1, 3)),
+	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, PKT_ICMP_HDR_LEN + IPV6_HDR_LEN),
+};
 
-	return attach(fd, code, LEN);
-}
+#define PREFIX(p) p, sizeof(p) / sizeof((p)[0])
 
 int probe_filter_attach(const struct probe_engine *e)
 {
@@ -113,8 +89,10 @@ int probe_filter_attach(const struct probe_engine *e)
 
 	if (e->cfg.method != PROBE_TCP_SYN && e->cfg.method != PROBE_TCP_ACK)
 		return 0;
-	rc = v6 ? tcp6_filter(e->send_fd, e->local_id) : tcp4_filter(e->send_fd, e->local_id);
+	rc = v6 ? attach_port_match(e->send_fd, PREFIX(tcp6_prefix), e->local_id)
+		: attach_port_match(e->send_fd, PREFIX(tcp4_prefix), e->local_id);
 	if (rc == 0)
-		rc = v6 ? icmp6_filter(e->icmp_fd, e->local_id) : icmp4_filter(e->icmp_fd, e->local_id);
+		rc = v6 ? attach_port_match(e->icmp_fd, PREFIX(icmp6_prefix), e->local_id)
+			: attach_port_match(e->icmp_fd, PREFIX(icmp4_prefix), e->local_id);
 	return rc;
 }
