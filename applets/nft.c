@@ -309,31 +309,22 @@ static void print_table(struct nfbuf *out, struct view_table *t, bool chains_onl
 
 static void json_table(struct nfbuf *out, const struct view_table *t)
 {
-	nfbuf_printf(out, ", {\"table\": {\"family\": \"%s\", ", nft_family_name(t->family));
-	nft_json_key(out, "name");
-	nft_json_string(out, t->name);
+	nfbuf_printf(out, ", {\"table\": {\"family\": \"%s\"", nft_family_name(t->family));
+	nft_json_member(out, "name", t->name);
 	nfbuf_printf(out, ", \"handle\": %" PRIu64 "}}", t->handle);
 }
 
 static void json_chain(struct nfbuf *out, const struct view_table *t, const struct nft_chain *ch)
 {
-	nfbuf_printf(out, ", {\"chain\": {\"family\": \"%s\", ", nft_family_name(t->family));
-	nft_json_key(out, "table");
-	nft_json_string(out, t->name);
-	nfbuf_puts(out, ", ");
-	nft_json_key(out, "name");
-	nft_json_string(out, ch->name);
+	nfbuf_printf(out, ", {\"chain\": {\"family\": \"%s\"", nft_family_name(t->family));
+	nft_json_member(out, "table", t->name);
+	nft_json_member(out, "name", ch->name);
 	nfbuf_printf(out, ", \"handle\": %" PRIu64, ch->handle);
 	if (ch->base) {
-		nfbuf_puts(out, ", ");
-		nft_json_key(out, "type");
-		nft_json_string(out, ch->type);
+		nft_json_member(out, "type", ch->type);
 		nfbuf_printf(out, ", \"hook\": \"%s\", \"prio\": %d", hook_name(t->family, ch->hooknum), ch->priority);
-		if (ch->dev[0]) {
-			nfbuf_puts(out, ", ");
-			nft_json_key(out, "dev");
-			nft_json_string(out, ch->dev);
-		}
+		if (ch->dev[0])
+			nft_json_member(out, "dev", ch->dev);
 		nfbuf_printf(out, ", \"policy\": \"%s\"", ch->policy == NF_DROP ? "drop" : "accept");
 	}
 	nfbuf_puts(out, "}}");

@@ -103,7 +103,8 @@ struct nfbuf *nft_rd_stmt(struct render *rd);
 int nft_rd_track(struct render *rd, const struct nft_expr *e);
 /* Runs one expression through a renderer's function; when it fails, the
  * statements it began are dropped and its name goes to rd->untranslated. */
-void nft_rd_expr(struct render *rd, const struct nft_expr *e, bool (*render)(struct render *rd, const struct nft_expr *e));
+void nft_rd_expr(struct render *rd, const struct nft_expr *e,
+		 bool (*render)(struct render *rd, const struct nft_expr *e));
 /* What a register holds in nft's words ("ip saddr", "meta mark", "ct state",
  * "numgen random mod 2", "fib daddr type"), with its datatype; fold is set
  * when a preceding `meta l4proto` guard belongs to it. */
@@ -116,6 +117,17 @@ size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t
 /* The length of a prefix mask, or -1 when mask is not one. */
 int nft_prefix_len(const uint8_t *mask, size_t len);
 uint32_t nft_host_u32(const uint8_t *b);
+/* nft's words: a limit's unit ("minute"), a log level other than the
+ * default (NULL for it), nat flags in nft's order (up to max). */
+const char *nft_rd_limit_unit(uint64_t unit_secs);
+const char *nft_rd_log_level(const struct nft_expr *e);
+size_t nft_rd_nat_flags(uint32_t flags, const char **names, size_t max);
+/* After the compare cmp of s, the statement just written: a `meta l4proto
+ * tcp` may be the guard a later `tcp dport` folds, a `meta nfproto ipv4`
+ * the one an inet table's `ip saddr` folds. */
+void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct nft_expr *cmp);
+/* A set statement's operation: "add", "update" or "delete". */
+const char *nft_rd_dynset_op(const struct nft_expr *e);
 const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, const char **code_name, bool *is_default);
 
 /* JSON pieces (nft_json.c) for the rule writer. */

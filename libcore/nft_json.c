@@ -40,17 +40,14 @@ void nft_json_key(struct nfbuf *out, const char *key)
 	nfbuf_puts(out, ": ");
 }
 
-/* --- values ------------------------------------------------------------------ */
-
-static bool all_digits(const char *s)
+void nft_json_member(struct nfbuf *out, const char *key, const char *value)
 {
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
+	nfbuf_puts(out, ", ");
+	nft_json_key(out, key);
+	nft_json_string(out, value);
 }
+
+/* --- values ------------------------------------------------------------------ */
 
 /* A flag set (ct state, ct status): one name as a string, several as an
  * array of them. */
@@ -103,7 +100,7 @@ void nft_json_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size
 		nft_json_string(out, word);
 		break;
 	case NFT_TYPE_INET_PROTOCOL:
-		if (all_digits(word))
+		if (*word && word[strspn(word, "0123456789")] == '\0')
 			nfbuf_puts(out, word);
 		else
 			nft_json_string(out, word);
@@ -192,7 +189,8 @@ static void json_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *
 }
 
 /* An interval set's element: a value, a prefix (addresses) or a range. */
-static void json_interval(struct nfbuf *out, const struct nft_set *s, const uint8_t *low, const uint8_t *high, size_t len)
+static void json_interval(struct nfbuf *out, const struct nft_set *s, const uint8_t *low, const uint8_t *high,
+			  size_t len)
 {
 	uint32_t type;
 	size_t prefix;
@@ -234,11 +232,8 @@ static void json_element(const struct nft_set *s, const struct nft_set_elem *e, 
 			nfbuf_printf(out, ", \"timeout\": %" PRIu64, e->timeout_ms / 1000);
 		if (e->expiration_ms)
 			nfbuf_printf(out, ", \"expires\": %" PRIu64, e->expiration_ms / 1000);
-		if (e->comment) {
-			nfbuf_puts(out, ", ");
-			nft_json_key(out, "comment");
-			nft_json_string(out, e->comment);
-		}
+		if (e->comment)
+			nft_json_member(out, "comment", e->comment);
 		nfbuf_puts(out, "}}");
 	}
 	if (map) {
@@ -308,20 +303,14 @@ void nft_json_set(struct nfbuf *out, struct nft_set *s)
 {
 	bool map = s->flags & NFT_SET_MAP;
 
-	nfbuf_printf(out, "{\"%s\": {\"family\": \"%s\", ", map ? "map" : "set", nft_family_name(s->family));
-	nft_json_key(out, "name");
-	nft_json_string(out, s->name);
-	nfbuf_puts(out, ", ");
-	nft_json_key(out, "table");
-	nft_json_string(out, s->table);
+	nfbuf_printf(out, "{\"%s\": {\"family\": \"%s\"", map ? "map" : "set", nft_family_name(s->family));
+	nft_json_member(out, "name", s->name);
+	nft_json_member(out, "table", s->table);
 	nfbuf_puts(out, ", \"type\": ");
 	json_type(out, s->key_type);
 	nfbuf_printf(out, ", \"handle\": %" PRIu64, s->handle);
-	if (s->comment) {
-		nfbuf_puts(out, ", ");
-		nft_json_key(out, "comment");
-		nft_json_string(out, s->comment);
-	}
+	if (s->comment)
+		nft_json_member(out, "comment", s->comment);
 	if (s->has_policy && s->policy == NFT_SET_POL_MEMORY)
 		nfbuf_puts(out, ", \"policy\": \"memory\"");
 	if (map) {

@@ -269,16 +269,7 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 		nft_json_value(out, type, e->data.bytes, e->data.len);
 	}
 	nfbuf_puts(out, "}}");
-	/* `meta l4proto tcp` may be the guard of a later `tcp dport`. */
-	if (s->kind == SRC_META && s->key == NFT_META_L4PROTO && e->u.cmp.op == NFT_CMP_EQ && e->data.len >= 1) {
-		rd->l4proto_stmt = (int)rd->count - 1;
-		rd->l4proto = e->data.bytes[0];
-	}
-	if (s->kind == SRC_META && s->key == NFT_META_NFPROTO && e->u.cmp.op == NFT_CMP_EQ && e->data.len >= 1 &&
-	    rd->ctx->family == NFPROTO_INET) {
-		rd->nfproto_stmt = (int)rd->count - 1;
-		rd->nfproto = e->data.bytes[0];
-	}
+	nft_rd_note_guard(rd, s, e);
 	return true;
 }
 
@@ -423,21 +414,15 @@ static bool json_mangle(struct render *rd, const struct nft_expr *e, bool ct)
 /* "flags": "random" for one, an array for several. */
 static void nat_flags(struct nfbuf *out, uint32_t flags, const char **sep)
 {
-	static const struct { uint32_t bit; const char *name; } names[] = {
-		{ NF_NAT_RANGE_PROTO_RANDOM, "random" }, { NF_NAT_RANGE_PROTO_RANDOM_FULLY, "fully-random" },
-		{ NF_NAT_RANGE_PERSISTENT, "persistent" },
-	};
-	size_t i, count = 0, written = 0;
+	const char *names[3];
+	size_t n = nft_rd_nat_flags(flags, names, 3), i;
 
-	for (i = 0; i < 3; i++)
-		count += (flags & names[i].bit) != 0;
-	if (!count)
+	if (!n)
 		return;
-	nfbuf_printf(out, "%s\"flags\": %s", *sep, count > 1 ? "[" : "");
-	for (i = 0; i < 3; i++)
-		if (flags & names[i].bit)
-			nfbuf_printf(out, "%s\"%s\"", written++ ? ", " : "", names[i].name);
-	nfbuf_puts(out, count > 1 ? "]" : "");
+	nfbuf_printf(out, "%s\"flags\": %s", *sep, n > 1 ? "[" : "");
+	for (i = 0; i < n; i++)
+		nfbuf_printf(out, "%s\"%s\"", i ? ", " : "", names[i]);
+	nfbuf_puts(out, n > 1 ? "]" : "");
 	*sep = ", ";
 }
 
@@ -534,9 +519,8 @@ static bool json_reject(struct render *rd, const struct nft_expr *e)
 
 static bool json_log(struct render *rd, const struct nft_expr *e)
 {
-	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug" };
 	struct nfbuf *out = nft_rd_stmt(rd);
-	const char *sep = "";
+	const char *level = nft_rd_log_level(e), *sep = "";
 
 	if (!out)
 		return false;
@@ -558,8 +542,8 @@ static bool json_log(struct render *rd, const struct nft_expr *e)
 		nfbuf_printf(out, "%s\"queue-threshold\": %u", sep, e->u.log.qthreshold);
 		sep = ", ";
 	}
-	if (e->u.log.has_level && e->u.log.level != 4 && e->u.log.level < 8) {
-		nfbuf_printf(out, "%s\"level\": \"%s\"", sep, levels[e->u.log.level]);
+	if (level) {
+		nfbuf_printf(out, "%s\"level\": \"%s\"", sep, level);
 		sep = ", ";
 	}
 	if (!*sep) {
@@ -573,33 +557,24 @@ static bool json_log(struct render *rd, const struct nft_expr *e)
 
 static bool json_limit(struct render *rd, const struct nft_expr *e)
 {
-	static const struct { uint64_t secs; const char *name; } units[] = {
-		{ 1, "second" }, { 60, "minute" }, { 3600, "hour" }, { 86400, "day" }, { 604800, "week" },
-	};
 	struct nfbuf *out = nft_rd_stmt(rd);
-	const char *unit = "second";
-	size_t i;
 
 	if (!out)
 		return false;
-	for (i = 0; i < 5; i++)
-		if (units[i].secs == e->u.limit.unit)
-			unit = units[i].name;
 	nfbuf_printf(out, "{\"limit\": {\"rate\": %" PRIu64 ", \"burst\": %u, \"per\": \"%s\"%s}}", e->u.limit.rate,
-		     e->u.limit.burst, unit, (e->u.limit.flags & NFT_LIMIT_F_INV) ? ", \"inv\": true" : "");
+		     e->u.limit.burst, nft_rd_limit_unit(e->u.limit.unit),
+		     (e->u.limit.flags & NFT_LIMIT_F_INV) ? ", \"inv\": true" : "");
 	return true;
 }
 
 static bool json_dynset(struct render *rd, const struct nft_expr *e)
 {
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
-	const char *op = e->u.dynset.op == NFT_DYNSET_OP_ADD ? "add"
-			 : e->u.dynset.op == NFT_DYNSET_OP_DELETE ? "delete" : "update";
 	struct nfbuf *out;
 
 	if (!set || !(out = nft_rd_stmt(rd)))
 		return false;
-	nfbuf_printf(out, "{\"set\": {\"op\": \"%s\", \"elem\": ", op);
+	nfbuf_printf(out, "{\"set\": {\"op\": \"%s\", \"elem\": ", nft_rd_dynset_op(e));
 	if (e->u.dynset.timeout_ms)
 		nfbuf_puts(out, "{\"elem\": {\"val\": ");
 	if (!lookup_key(rd, set, e->u.dynset.sreg_key, out))
@@ -676,18 +651,12 @@ void nft_json_rule(struct nfbuf *out, const struct nft_rule *r, const char *tabl
 	}
 	for (i = 0; i < r->expr_count; i++)
 		nft_rd_expr(rd, &r->exprs[i], json_expr);
-	nfbuf_printf(out, "{\"rule\": {\"family\": \"%s\", ", nft_family_name(r->family));
-	nft_json_key(out, "table");
-	nft_json_string(out, table);
-	nfbuf_puts(out, ", ");
-	nft_json_key(out, "chain");
-	nft_json_string(out, chain);
+	nfbuf_printf(out, "{\"rule\": {\"family\": \"%s\"", nft_family_name(r->family));
+	nft_json_member(out, "table", table);
+	nft_json_member(out, "chain", chain);
 	nfbuf_printf(out, ", \"handle\": %" PRIu64, r->handle);
-	if (r->comment) {
-		nfbuf_puts(out, ", ");
-		nft_json_key(out, "comment");
-		nft_json_string(out, r->comment);
-	}
+	if (r->comment)
+		nft_json_member(out, "comment", r->comment);
 	nfbuf_puts(out, ", \"expr\": [");
 	for (i = 0; i < rd->count; i++) {
 		if (!rd->stmts[i].dropped && rd->stmts[i].text.len) {

@@ -111,16 +111,7 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 		return true;
 	}
 	nft_rd_value(out, type, e->data.bytes, e->data.len);
-	/* `meta l4proto tcp` may be the guard of a later `tcp dport`. */
-	if (s->kind == SRC_META && s->key == NFT_META_L4PROTO && e->u.cmp.op == NFT_CMP_EQ && e->data.len >= 1) {
-		rd->l4proto_stmt = (int)rd->count - 1;
-		rd->l4proto = e->data.bytes[0];
-	}
-	if (s->kind == SRC_META && s->key == NFT_META_NFPROTO && e->u.cmp.op == NFT_CMP_EQ && e->data.len >= 1 &&
-	    rd->ctx->family == NFPROTO_INET) {
-		rd->nfproto_stmt = (int)rd->count - 1;
-		rd->nfproto = e->data.bytes[0];
-	}
+	nft_rd_note_guard(rd, s, e);
 	return true;
 }
 
@@ -225,19 +216,11 @@ static bool stmt_meta_set(struct render *rd, const struct nft_expr *e, bool ct)
 /* " random,persistent": the flags, comma-separated as nft lists them. */
 static void nat_flags(struct nfbuf *out, uint32_t flags)
 {
-	static const struct { uint32_t bit; const char *name; } names[] = {
-		{ NF_NAT_RANGE_PROTO_RANDOM, "random" }, { NF_NAT_RANGE_PROTO_RANDOM_FULLY, "fully-random" },
-		{ NF_NAT_RANGE_PERSISTENT, "persistent" },
-	};
-	const char *sep = " ";
-	size_t i;
+	const char *names[3];
+	size_t n = nft_rd_nat_flags(flags, names, 3), i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!(flags & names[i].bit))
-			continue;
-		nfbuf_printf(out, "%s%s", sep, names[i].name);
-		sep = ",";
-	}
+	for (i = 0; i < n; i++)
+		nfbuf_printf(out, "%s%s", i ? "," : " ", names[i]);
 }
 
 /* nat: the addresses and ports in the registers immediates filled. */
@@ -325,8 +308,8 @@ static bool stmt_reject(struct render *rd, const struct nft_expr *e)
 
 static bool stmt_log(struct render *rd, const struct nft_expr *e)
 {
-	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug" };
 	struct nfbuf *out = nft_rd_stmt(rd);
+	const char *level = nft_rd_log_level(e);
 
 	if (!out)
 		return false;
@@ -339,25 +322,18 @@ static bool stmt_log(struct render *rd, const struct nft_expr *e)
 		nfbuf_printf(out, " snaplen %u", e->u.log.snaplen);
 	if (e->u.log.qthreshold)
 		nfbuf_printf(out, " queue-threshold %u", e->u.log.qthreshold);
-	if (e->u.log.has_level && e->u.log.level != 4 && e->u.log.level < 8)
-		nfbuf_printf(out, " level %s", levels[e->u.log.level]);
+	if (level)
+		nfbuf_printf(out, " level %s", level);
 	return true;
 }
 
 static bool stmt_limit(struct render *rd, const struct nft_expr *e)
 {
-	static const struct { uint64_t secs; const char *name; } units[] = {
-		{ 1, "second" }, { 60, "minute" }, { 3600, "hour" }, { 86400, "day" }, { 604800, "week" },
-	};
 	struct nfbuf *out = nft_rd_stmt(rd);
-	const char *unit = "second";
-	size_t i;
+	const char *unit = nft_rd_limit_unit(e->u.limit.unit);
 
 	if (!out)
 		return false;
-	for (i = 0; i < 5; i++)
-		if (units[i].secs == e->u.limit.unit)
-			unit = units[i].name;
 	nfbuf_printf(out, "limit rate %s%" PRIu64 "/%s", (e->u.limit.flags & NFT_LIMIT_F_INV) ? "over " : "",
 		     e->u.limit.rate, unit);
 	if (e->u.limit.burst && e->u.limit.burst != 5)
@@ -372,8 +348,7 @@ static bool stmt_dynset(struct render *rd, const struct nft_expr *e)
 
 	if (!set || !(out = nft_rd_stmt(rd)))
 		return false;
-	nfbuf_printf(out, "%s @%s { ", e->u.dynset.op == NFT_DYNSET_OP_ADD ? "add" : e->u.dynset.op == NFT_DYNSET_OP_DELETE ? "delete" : "update",
-		     set->name);
+	nfbuf_printf(out, "%s @%s { ", nft_rd_dynset_op(e), set->name);
 	if (!lookup_key(rd, set, e->u.dynset.sreg_key, out))
 		return false;
 	if (e->u.dynset.timeout_ms)

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -436,7 +437,8 @@ const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, con
 	return "icmp";
 }
 
-void nft_rd_expr(struct render *rd, const struct nft_expr *e, bool (*render)(struct render *rd, const struct nft_expr *e))
+void nft_rd_expr(struct render *rd, const struct nft_expr *e,
+		 bool (*render)(struct render *rd, const struct nft_expr *e))
 {
 	size_t first = rd->count, i;
 
@@ -446,4 +448,65 @@ void nft_rd_expr(struct render *rd, const struct nft_expr *e, bool (*render)(str
 	for (i = first; i < rd->count; i++)
 		rd->stmts[i].dropped = true;
 	nfbuf_printf(&rd->untranslated, "%s%s", rd->untranslated.len ? ", " : "", e->name);
+}
+
+/* --- words both renderings use ------------------------------------------------ */
+
+const char *nft_rd_limit_unit(uint64_t unit_secs)
+{
+	static const struct { uint64_t secs; const char *name; } units[] = {
+		{ 1, "second" }, { 60, "minute" }, { 3600, "hour" }, { 86400, "day" }, { 604800, "week" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (units[i].secs == unit_secs)
+			return units[i].name;
+	return "second";
+}
+
+const char *nft_rd_log_level(const struct nft_expr *e)
+{
+	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug" };
+
+	/* warn is what a log statement without a level logs at. */
+	if (!e->u.log.has_level || e->u.log.level == 4 || e->u.log.level >= 8)
+		return NULL;
+	return levels[e->u.log.level];
+}
+
+size_t nft_rd_nat_flags(uint32_t flags, const char **names, size_t max)
+{
+	static const struct { uint32_t bit; const char *name; } known[] = {
+		{ NF_NAT_RANGE_PROTO_RANDOM, "random" }, { NF_NAT_RANGE_PROTO_RANDOM_FULLY, "fully-random" },
+		{ NF_NAT_RANGE_PERSISTENT, "persistent" },
+	};
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]) && n < max; i++)
+		if (flags & known[i].bit)
+			names[n++] = known[i].name;
+	return n;
+}
+
+const char *nft_rd_dynset_op(const struct nft_expr *e)
+{
+	switch (e->u.dynset.op) {
+	case NFT_DYNSET_OP_ADD: return "add";
+	case NFT_DYNSET_OP_DELETE: return "delete";
+	default: return "update";
+	}
+}
+
+void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct nft_expr *cmp)
+{
+	if (s->kind != SRC_META || cmp->u.cmp.op != NFT_CMP_EQ || cmp->data.len < 1)
+		return;
+	if (s->key == NFT_META_L4PROTO) {
+		rd->l4proto_stmt = (int)rd->count - 1;
+		rd->l4proto = cmp->data.bytes[0];
+	} else if (s->key == NFT_META_NFPROTO && rd->ctx->family == NFPROTO_INET) {
+		rd->nfproto_stmt = (int)rd->count - 1;
+		rd->nfproto = cmp->data.bytes[0];
+	}
 }

@@ -209,9 +209,10 @@ void nft_json_rule(struct nfbuf *out, const struct nft_rule *r, const char *tabl
 		   const struct nft_print_ctx *ctx);
 /* {"set": {...}} or {"map": {...}}, with "elem" when it has elements. */
 void nft_json_set(struct nfbuf *out, struct nft_set *s);
-/* A JSON string literal, escaped; and `"key": `. */
+/* A JSON string literal, escaped; `"key": `; and `, "key": "value"`. */
 void nft_json_string(struct nfbuf *out, const char *s);
 void nft_json_key(struct nfbuf *out, const char *key);
+void nft_json_member(struct nfbuf *out, const char *key, const char *value);
 
 /* iptables-nft's tables of family (NFPROTO_IPV4 / _IPV6) translated into
  * xt.h's structs, as iptables-nft itself reads them back.  *tables is
