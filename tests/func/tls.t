@@ -8,9 +8,7 @@ need_root
 need_cmd openssl ss python3
 . "$TESTS_DIR/func/tls_pki.sh"
 
-lab_ns cli
-lab_ns srv
-lab_link cli 10.80.0.1/24 srv 10.80.0.2/24
+tls_lab 10.80.0
 mkdir -p "/etc/netns/$(ns cli)"
 printf '10.80.0.2 valid.lab.test other.lab.test legacy.lab.test smtp.lab.test\n' >"/etc/netns/$(ns cli)/hosts"
 lab_resolv_conf cli "nameserver 127.0.0.1"

@@ -5,6 +5,8 @@
 #   other-root.pem      an unrelated root (for "untrusted")
 #   pki_leaf NAME SANS [openssl-ca date options...]
 #                       NAME.pem/NAME.key signed by the intermediate
+# and the lab the TLS tests share:
+#   tls_lab NET         namespaces cli (NET.1) and srv (NET.2) on one link
 # EC P-256 keys keep generation instant.
 PKI=$LAB_TMP/pki
 mkdir -p "$PKI/newcerts"
@@ -68,3 +70,9 @@ _pki_key "$PKI/inter.key"
 openssl req -new -key "$PKI/inter.key" -out "$PKI/inter.csr" -subj "/CN=Sonde Lab Intermediate" 2>/dev/null
 _pki_sign root v3_inter "$PKI/inter.csr" "$PKI/inter.pem" -days 1825
 [ -s "$PKI/inter.pem" ] || { echo "Bail out! cannot build the test PKI"; exit 1; }
+
+tls_lab() { # NET: "10.80.0"
+	lab_ns cli
+	lab_ns srv
+	lab_link cli "$1.1/24" srv "$1.2/24"
+}

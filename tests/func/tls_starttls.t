@@ -8,9 +8,7 @@ need_root
 need_cmd openssl ss python3
 . "$TESTS_DIR/func/tls_pki.sh"
 
-lab_ns cli
-lab_ns srv
-lab_link cli 10.81.0.1/24 srv 10.81.0.2/24
+tls_lab 10.81.0
 pki_leaf valid "DNS:mail.lab.test,IP:10.81.0.2"
 CA=$PKI/root.pem
 

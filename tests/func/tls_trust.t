@@ -8,9 +8,7 @@ need_root
 need_cmd openssl ss python3
 . "$TESTS_DIR/func/tls_pki.sh"
 
-lab_ns cli
-lab_ns srv
-lab_link cli 10.82.0.1/24 srv 10.82.0.2/24
+tls_lab 10.82.0
 pki_leaf valid "DNS:valid.lab.test,IP:10.82.0.2"
 pki_leaf revoked "DNS:revoked.lab.test,IP:10.82.0.2"
 openssl ca -batch -config "$PKI/ca.cnf" -cert "$PKI/inter.pem" -keyfile "$PKI/inter.key" \
