@@ -37,8 +37,9 @@ import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 s, o = r["sonde tls"], r["openssl s_client"]
 print("tls probe, cold, loopback s_server, %s runs each (ms):" % sys.argv[2])
-print("                     median    mean")
+print("                     median    mean   cpu (user+sys, mean)")
 for name, x in (("sonde tls", s), ("openssl s_client", o)):
-    print("  %-17s %7.2f %7.2f" % (name, x["median"] * 1000, x["mean"] * 1000))
+    print("  %-17s %7.2f %7.2f %7.2f" % (name, x["median"] * 1000, x["mean"] * 1000,
+                                      (x["user"] + x["system"]) * 1000))
 print("  ratio of medians   %.2f (sonde / s_client; target <= 0.5)" % (s["median"] / o["median"]))
 PY
