@@ -85,8 +85,10 @@ struct udp_scan {
 
 static int64_t refill_margin_ns(const struct udp_host *uh)
 {
-	/* Send times are ours, arrivals the target's: allow for jitter. */
-	return uh->refill_ns / 20 + 2000000;
+	/* The credit counts from an error's arrival here, a round trip after
+	 * the token went, so delays only add to it; what is left is the
+	 * target's clock: the bucket refills in jiffies (10 ms at HZ=100). */
+	return uh->refill_ns / 50 + 10000000;
 }
 
 static void note_draw(struct udp_host *uh, int64_t sent_ns)
