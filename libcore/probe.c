@@ -69,6 +69,9 @@ void probe_engine_close(struct probe_engine *e)
 		free(e->recs[i].payload_copy);
 	}
 	probe_io_close(e);
+	while (e->spare_count)
+		close(e->spare_fds[--e->spare_count]);
+	free(e->spare_fds);
 	free(e->pollfds);
 	free(e->poll_owners);
 	free(e->recs);
@@ -485,7 +488,7 @@ int probe_poll(struct probe_engine *e, int max_wait_ms)
 		if (i < engine_fds)
 			probe_io_drain(e, fds[i].fd);
 		else
-			probe_io_connect_done(e, e->poll_owners[i]);
+			probe_io_connect_done(e, e->poll_owners[i], fds[i].revents & POLLHUP);
 	}
 	if (e->interrupted)
 		return 0;

@@ -65,7 +65,13 @@ struct probe_engine {
 	uint32_t *poll_owners;  /* the probe behind each connect in the set */
 	size_t poll_cap;
 	uint8_t *tx_buf, *rx_buf; /* PROBE_MAX_PACKET each: the engine's own, so engines run in parallel threads */
+	int *spare_fds;         /* TCP connect: refused sockets, disconnected, for the next probes */
+	size_t spare_count;
 };
+
+/* Refused connect sockets kept for reuse at most (a socket and a close
+ * cost more than a disconnect). */
+#define PROBE_SPARE_FDS 256
 
 /* probe_io.c */
 int probe_io_open(struct probe_engine *e);
@@ -77,8 +83,9 @@ int probe_io_send(struct probe_engine *e, struct probe_rec *rec);
 uint32_t probe_io_path_mtu(const struct probe_engine *e, const struct sonde_addr *dst);
 /* Reads everything waiting on fd (and its error queue). */
 void probe_io_drain(struct probe_engine *e, int fd);
-/* A TCP connect probe's socket became ready. */
-void probe_io_connect_done(struct probe_engine *e, uint32_t index);
+/* A TCP connect probe's socket became ready; hung_up: poll said POLLHUP
+ * (a RST closed it: the socket may serve another probe). */
+void probe_io_connect_done(struct probe_engine *e, uint32_t index, bool hung_up);
 
 /* probe_filter.c: raw TCP engines (SYN, ACK) read only replies to their own
  * source port, and ICMP errors quoting it; 0 or -errno. */

@@ -568,10 +568,47 @@ static int send_raw_tcp(struct probe_engine *e, struct probe_rec *rec, uint8_t *
 	return send_raw(e, buf, (size_t)rc, &rec->spec.dst);
 }
 
+/* A connect refused by a RST leaves its socket closed in TCP's sense but
+ * whole: a disconnect (connect to AF_UNSPEC) makes it ready for the next
+ * probe, which spares a socket() and a close() per closed port.  Not one
+ * refused by an ICMP error: that socket is still in SYN-SENT with the error
+ * (poll says POLLERR without POLLHUP), and after a disconnect its next
+ * connect would look accepted at once. */
+static void keep_spare(struct probe_engine *e, struct probe_rec *rec)
+{
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+	if (!e->spare_fds && !(e->spare_fds = malloc(PROBE_SPARE_FDS * sizeof(*e->spare_fds))))
+		return;
+	/* A socket given a TTL of its own is not kept: spares have the default. */
+	if (rec->spec.ttl > 0 || e->spare_count >= PROBE_SPARE_FDS || connect(rec->fd, &unspec, sizeof(unspec)) < 0)
+		return;
+	e->spare_fds[e->spare_count++] = rec->fd;
+	rec->fd = -1;
+}
+
+/* A socket for a connect probe: a spare one, or a new one set up. */
+static int connect_socket(struct probe_engine *e)
+{
+	int fd, rc;
+
+	if (e->spare_count)
+		return e->spare_fds[--e->spare_count];
+	fd = sock_open(e->cfg.family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return fd;
+	rc = setup_sender(e, fd, true);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 /* A connect probe's answer: accepted, refused, or a failure to report.  The
  * round trip of an accepted connect is the kernel's own handshake sample
  * (TCP_INFO) when it has one. */
-static void connect_finish(struct probe_engine *e, uint32_t index, int err)
+static void connect_finish(struct probe_engine *e, uint32_t index, int err, bool reusable)
 {
 	struct probe_rec *rec = &e->recs[index];
 	struct probe_result result = { .ttl = -1 };
@@ -589,6 +626,8 @@ static void connect_finish(struct probe_engine *e, uint32_t index, int err)
 	} else if (err == ECONNREFUSED) {
 		result.outcome = PROBE_REFUSED;
 		result.error = -err;
+		if (reusable)
+			keep_spare(e, rec);
 	} else {
 		result.outcome = PROBE_LOCAL_ERROR;
 		result.error = -err;
@@ -596,32 +635,30 @@ static void connect_finish(struct probe_engine *e, uint32_t index, int err)
 	probe_finish(e, index, &result, 0);
 }
 
-void probe_io_connect_done(struct probe_engine *e, uint32_t index)
+void probe_io_connect_done(struct probe_engine *e, uint32_t index, bool hung_up)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
 
 	if (getsockopt(e->recs[index].fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
-	connect_finish(e, index, err);
+	connect_finish(e, index, err, hung_up);
 }
 
 static int send_connect(struct probe_engine *e, struct probe_rec *rec)
 {
 	uint32_t index = (uint32_t)(rec - e->recs);
-	int fd = sock_open(e->cfg.family, SOCK_STREAM, 0);
+	int fd = connect_socket(e);
 	int rc;
 
 	if (fd < 0)
 		return fd;
 	rec->fd = fd;
-	rc = setup_sender(e, fd, true);
-	if (rc == 0)
-		rc = set_ttl(e, fd, rec->spec.ttl, false);
+	rc = set_ttl(e, fd, rec->spec.ttl, false);
 	if (rc < 0)
 		return rc;
 	if (connect(fd, &rec->spec.dst.u.sa, rec->spec.dst.len) == 0) {
-		connect_finish(e, index, 0);
+		connect_finish(e, index, 0, false);
 		return 0;
 	}
 	rc = errno;
@@ -629,7 +666,7 @@ static int send_connect(struct probe_engine *e, struct probe_rec *rec)
 		return 0;
 	/* Refused at once (loopback) is already the answer. */
 	if (rc == ECONNREFUSED) {
-		connect_finish(e, index, rc);
+		connect_finish(e, index, rc, false);
 		return 0;
 	}
 	return -rc;
