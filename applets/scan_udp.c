@@ -42,9 +42,14 @@
  * plus two for each token the bucket is known to hold. */
 #define LATER_ROUND_FRESH 8
 #define ROUND_FRESH_MAX 64
-/* A port's probes, bounded whatever the bucket does. */
+/* A port's probes, bounded whatever the bucket does; those of rounds that
+ * met an empty bucket are not counted, up to so many rounds in a row. */
 #define MAX_UDP_PROBES 24
+#define MAX_IDLE_ROUNDS 64
 #define POLL_SLICE_MS 200
+/* A silent probe's witness: an error-drawing probe sent at most this much
+ * later (the bucket refills by a small share of a token meanwhile). */
+#define WITNESS_NS 2000000LL
 /* Send times of the last probes that drew an ICMP error, per host. */
 #define DRAW_HISTORY 64
 
@@ -57,6 +62,7 @@ struct round_probe {
 	uint32_t probe_id;
 	bool drew_icmp;      /* an ICMP error came back for it */
 	bool done;           /* answered, or silent past the current timeout */
+	bool witnessed;      /* a later probe to its host, sent right after it, drew an error */
 };
 
 struct udp_host {
@@ -73,6 +79,9 @@ struct udp_host {
 	int64_t round_start_ns, credit_ns, ready_ns;
 	int64_t refill_ns;          /* an upper bound of the bucket's refill interval */
 	int max_answered_try;       /* counted silences before the latest answer: nmap's max_successful_tryno */
+	size_t canary;              /* a port that drew an error: asked again at each round's end */
+	bool have_canary;
+	int idle_rounds;            /* rounds in a row that met an empty bucket */
 	bool first, in_round, finished;
 };
 
@@ -123,6 +132,8 @@ static void on_udp_result(void *user, uint32_t probe_id, void *probe_user, const
 	case PROBE_ICMP_ERROR:
 		rp->drew_icmp = true;
 		note_draw(uh, rp->sent_ns);
+		uh->canary = rp->index;
+		uh->have_canary = true;
 		uh->empty_since_ns = mono_ns();
 		port->reason = scan_icmp_reason(s->run->family, r->icmp_type, r->icmp_code);
 		port->state = port->reason == REASON_PORT_UNREACH ? SCAN_CLOSED : SCAN_FILTERED;
@@ -180,6 +191,8 @@ static void plan_round(struct udp_host *uh)
 	for (i = h->tcp_count; i < h->port_count; i++)
 		if (pending(&h->ports[i]) && h->ports[i].silences == 0 && (uh->first || fresh++ < fresh_max))
 			round_add(uh, i);
+	if (uh->round_len > 0 && !uh->first && uh->have_canary)
+		round_add(uh, uh->canary);
 }
 
 static int submit(struct udp_scan *s, struct udp_host *uh)
@@ -297,7 +310,65 @@ static int silences_allowed(const struct udp_host *uh, int max_retries)
 	return (tries < max_retries ? tries : max_retries) + 1;
 }
 
-/* Credits are in nanoseconds of refill: one token is refill_ns. */
+/* A probe that drew an error proves the bucket held a token as it arrived,
+ * and so as the probes sent just before it arrived: a silent probe takes
+ * no token, an error-drawing one sent between them only made it fuller
+ * then.  This holds whoever else draws from the bucket. */
+static void find_witnesses(struct udp_host *uh)
+{
+	int64_t next_draw_ns = 0;
+	size_t i;
+
+	for (i = uh->round_len; i-- > 0;) {
+		struct round_probe *rp = &uh->round[i];
+
+		rp->witnessed = next_draw_ns != 0 && next_draw_ns - rp->sent_ns <= WITNESS_NS;
+		if (rp->drew_icmp)
+			next_draw_ns = rp->sent_ns;
+	}
+}
+
+/* Whether a silent probe was a try.  A host with a port that draws errors
+ * asks that port again at each round's end: its silences count when a
+ * witness proves the token.  One that never drew an error (everything
+ * dropped, or nothing closed) is judged by its own bucket's credit, in
+ * nanoseconds of refill (one token is refill_ns). */
+static bool silence_counts(const struct udp_host *uh, const struct round_probe *rp, size_t drew_before)
+{
+	int64_t credit_ns;
+
+	if (uh->have_canary)
+		return rp->witnessed;
+	credit_ns = uh->credit_ns + (rp->sent_ns - uh->round_start_ns) - (int64_t)drew_before * uh->refill_ns;
+	return credit_ns >= uh->refill_ns + refill_margin_ns(uh);
+}
+
+/* A round in which the canary and every other probe of the host went
+ * unanswered met an empty bucket (drained by someone else: another address
+ * of the same kernel, a router answering for many hosts): it asked nothing,
+ * and its probes are not charged to the ports, for a while. */
+static void uncharge_idle_round(struct udp_host *uh)
+{
+	size_t i;
+
+	for (i = 0; i < uh->round_len; i++)
+		if (uh->round[i].drew_icmp || uh->round[i].witnessed ||
+		    uh->host->ports[uh->round[i].index].state == SCAN_OPEN)
+			break;
+	if (i < uh->round_len || !uh->have_canary) {
+		uh->idle_rounds = 0;
+		return;
+	}
+	if (++uh->idle_rounds > MAX_IDLE_ROUNDS)
+		return;
+	for (i = 0; i < uh->round_len; i++) {
+		struct scan_port *port = &uh->host->ports[uh->round[i].index];
+
+		if (port->state == SCAN_UNKNOWN && port->probes > 0)
+			port->probes--;
+	}
+}
+
 static void judge_round(struct udp_host *uh, int max_retries)
 {
 	size_t i, drew_before = 0;
@@ -305,21 +376,22 @@ static void judge_round(struct udp_host *uh, int max_retries)
 
 	for (i = 0; i < uh->round_len; i++)
 		learn_refill(uh, &uh->round[i]);
+	find_witnesses(uh);
 	for (i = 0; i < uh->round_len; i++) {
 		struct round_probe *rp = &uh->round[i];
 		struct scan_port *port = &uh->host->ports[rp->index];
-		int64_t credit_ns;
 
 		if (port->state == SCAN_UNKNOWN) {
-			credit_ns = uh->credit_ns + (rp->sent_ns - uh->round_start_ns) -
-				    (int64_t)drew_before * uh->refill_ns;
-			if (credit_ns >= uh->refill_ns + refill_margin_ns(uh))
+			if (silence_counts(uh, rp, drew_before))
 				port->silences++;
+			else if (rp->sent_ns > uh->empty_since_ns)
+				uh->empty_since_ns = rp->sent_ns; /* it may have met an empty bucket */
 			uh->silent_ns[rp->index - uh->host->tcp_count] = rp->sent_ns;
 		}
 		if (rp->drew_icmp)
 			drew_before++;
 	}
+	uncharge_idle_round(uh);
 	allowed = silences_allowed(uh, max_retries);
 	for (i = 0; i < uh->round_len; i++) {
 		struct scan_port *port = &uh->host->ports[uh->round[i].index];

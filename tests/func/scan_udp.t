@@ -67,6 +67,18 @@ is "$(printf '%s\n' "$both" | grep "^$TG2_V4 " | cut -d' ' -f2-)" \
 	"$(printf '%s\n' "$TG_WANT" | sed -E 's/ (open|filtered)$/ closed/; s|^9/udp .*|9/udp open\|filtered|')" \
 	"-sU two hosts: the second host's states"
 
+# Two addresses of one kernel share its bucket (the errors to us go through
+# one per-peer limit): each host's silences still need proof, not a credit
+# the other host may have spent.
+SHARED=9,69,161,1000-1007
+shared_want="9/udp open|filtered
+69/udp filtered
+$(closed_lines)"
+lab_run sc "$SONDE" scan -n -Pn -sU -p $SHARED $TG_V4 10.77.0.10
+both=$(printf '%s\n' "$OUT" | awk '/can report for / {host = $NF} /^[0-9]+\/udp / {print host, $1, $2}')
+is "$(printf '%s\n' "$both" | grep "^$TG_V4 " | cut -d' ' -f2-)" "$shared_want" "-sU two addresses, one bucket: the first's states"
+is "$(printf '%s\n' "$both" | grep "^10.77.0.10 " | cut -d' ' -f2-)" "$shared_want" "-sU two addresses, one bucket: the second's states"
+
 # The target's bucket emptied just before the scan: closed ports must still
 # come out closed, not open|filtered, and silent ones open|filtered.
 lab_exec sc python3 -c 'import socket
