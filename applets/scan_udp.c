@@ -2,18 +2,22 @@
  * unreachable closed, silence open|filtered.  The catch is the silence:
  * Linux (and most systems) send ICMP errors through a token bucket per peer
  * (net.ipv4.icmp_ratelimit: one a second after a burst of six; for IPv6,
- * net.ipv6.icmp.ratelimit scaled down by the route's prefix, 25 ms on a
- * /64), so a closed port is silent too when the bucket is empty.  Retrying
+ * net.ipv6.icmp.ratelimit, less for wide routes: about 100 ms measured in
+ * the lab), so a closed port is silent too when the bucket is empty.  Retrying
  * blindly wastes probes and still guesses; instead the scan reasons about
  * each host's bucket:
  *
  *   - probes go out in rounds; every probe of a round has its send time, and
  *     every ICMP error it drew is counted against the probe that drew it;
  *   - a silence counts only when the bucket certainly held a token when the
- *     probe arrived: the credit at the round's start, plus what refilled
- *     since, minus the errors drawn by the probes sent before it;
- *   - the credit is known only from a point where the bucket may have been
- *     empty: the scan's start or the last ICMP error that came back;
+ *     probe arrived.  The proof is a witness: a probe to the same host sent
+ *     right after it that drew an error (a silent probe takes no token).
+ *     Each round ends with a port known to draw errors, the canary, so
+ *     there is one whenever the bucket held a token, whoever else drew from
+ *     it (addresses of one kernel share a bucket).  A host that never drew
+ *     an error is judged by its bucket's credit instead: the time since the
+ *     bucket was last possibly empty (the scan's start, the last ICMP error,
+ *     the last unproven silence), minus the errors drawn since;
  *   - the refill interval is measured, not assumed: a closed port that was
  *     silent at time e proves the bucket empty then, so c errors drawn by
  *     probes sent from e to t bound the interval by (t - e) / (c - 1).  It
@@ -24,8 +28,9 @@
  *     at most --max-retries (so two silences by default, one with
  *     --max-retries 0, more when answers came only on retries).
  *
- * Hosts of a group run side by side on one engine, each with its own
- * bucket, so a group costs about what its slowest host costs. */
+ * Hosts of a group run side by side on one engine, each reasoned about on
+ * its own: hosts with kernels of their own cost about what the slowest of
+ * them costs. */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
