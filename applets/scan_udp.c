@@ -179,7 +179,9 @@ static void round_add(struct udp_host *uh, size_t index)
 }
 
 /* The round's ports in send order: confirmations first (silent ports draw
- * no ICMP, so they never cost a later port its token), then fresh ones. */
+ * no ICMP, so they never cost a later port its token), then fresh ones:
+ * all of them while the host has drawn no error (its silences cost
+ * nothing), else a few more than the bucket is known to hold tokens for. */
 static void plan_round(struct udp_host *uh)
 {
 	struct scan_host *h = uh->host;
@@ -194,7 +196,8 @@ static void plan_round(struct udp_host *uh)
 		if (pending(&h->ports[i]) && h->ports[i].silences > 0)
 			round_add(uh, i);
 	for (i = h->tcp_count; i < h->port_count; i++)
-		if (pending(&h->ports[i]) && h->ports[i].silences == 0 && (uh->first || fresh++ < fresh_max))
+		if (pending(&h->ports[i]) && h->ports[i].silences == 0 &&
+		    (uh->first || !uh->have_canary || fresh++ < fresh_max))
 			round_add(uh, i);
 	if (uh->round_len > 0 && !uh->first && uh->have_canary)
 		round_add(uh, uh->canary);
