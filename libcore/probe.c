@@ -317,18 +317,33 @@ void probe_deliver(struct probe_engine *e, const struct probe_key *key, struct p
 
 /* --- sending, timeouts, the loop ------------------------------------------ */
 
+/* Gaps shorter than this are kept on average rather than between every two
+ * sends: poll() waits whole milliseconds, so a sender that wakes late makes
+ * the missed slots up at once (a burst of at most this long's worth). */
+#define PACE_CATCH_UP_NS 1000000
+
 static bool may_send_now(const struct probe_engine *e, int64_t now_ns, int64_t *wait_ns)
 {
-	int64_t next_ns = e->last_send_mono_ns + e->cfg.send_gap_us * 1000;
-
 	*wait_ns = -1;
 	if (e->cfg.max_in_flight && e->in_flight >= e->cfg.max_in_flight)
 		return false;
-	if (e->cfg.send_gap_us > 0 && e->last_send_mono_ns && now_ns < next_ns) {
-		*wait_ns = next_ns - now_ns;
+	if (e->cfg.send_gap_us > 0 && e->next_send_mono_ns && now_ns < e->next_send_mono_ns) {
+		*wait_ns = e->next_send_mono_ns - now_ns;
 		return false;
 	}
 	return true;
+}
+
+/* When the send after one at now_ns may go.  Longer gaps (--scan-delay)
+ * hold between every two probes. */
+static void paced(struct probe_engine *e, int64_t now_ns)
+{
+	int64_t gap_ns = e->cfg.send_gap_us * 1000;
+
+	if (gap_ns < PACE_CATCH_UP_NS && e->next_send_mono_ns > now_ns - PACE_CATCH_UP_NS)
+		e->next_send_mono_ns += gap_ns;
+	else
+		e->next_send_mono_ns = now_ns + gap_ns;
 }
 
 static void send_rec(struct probe_engine *e, uint32_t index)
@@ -339,7 +354,7 @@ static void send_rec(struct probe_engine *e, uint32_t index)
 	rec->attempts++;
 	rec->sent_real_ns = real_ns();
 	rec->sent_mono_ns = mono_ns();
-	e->last_send_mono_ns = rec->sent_mono_ns;
+	paced(e, rec->sent_mono_ns);
 	rec->deadline_mono_ns = rec->spec.timeout_ms > 0
 		? rec->sent_mono_ns + (int64_t)rec->spec.timeout_ms * 1000000 : 0;
 	rc = probe_io_send(e, rec);

@@ -56,7 +56,7 @@ struct probe_engine {
 	uint32_t buckets[PROBE_BUCKETS];
 	uint32_t queue_head, queue_tail; /* index + 1 */
 	size_t queued, in_flight;
-	int64_t last_send_mono_ns;
+	int64_t next_send_mono_ns; /* pacing: the earliest the next send may go; 0: at once */
 	uint32_t tcp_seq_base;
 	struct sonde_addr route_dst, route_src; /* one-entry source lookup cache */
 	bool route_valid;
