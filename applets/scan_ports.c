@@ -85,6 +85,7 @@ struct tcp_scan {
 	size_t max_tcp;           /* the most TCP ports any host of the group has */
 	struct tcp_shard *shards;
 	unsigned shard_count;
+	uint64_t sent_before;     /* the run's probe count when the group began */
 	atomic_bool stop;         /* a worker failed: the others end too */
 	atomic_uint finished;     /* workers done */
 };
@@ -287,8 +288,16 @@ static size_t resolved_total(struct tcp_scan *s)
 	return sum;
 }
 
+/* The progress line, from the thread that draws it: the run's probe count
+ * (its rate figure) is the workers' counts over where the group began. */
 static void progress(struct tcp_scan *s)
 {
+	uint64_t sent = 0;
+	unsigned i;
+
+	for (i = 0; i < s->shard_count; i++)
+		sent += atomic_load_explicit(&s->shards[i].sent, memory_order_relaxed);
+	s->run->timing.probes_sent = s->sent_before + sent;
 	scan_progress_tick(s->run, s->syn ? "SYN scan" : "Connect scan", s->host_count == 1 ? s->hosts[0] : NULL,
 			   resolved_total(s), s->total);
 }
@@ -501,6 +510,7 @@ static void gather_shards(struct tcp_scan *s)
 			if (s->shards[i].expired[h])
 				s->hosts[h]->timed_out = true;
 	}
+	s->run->timing.probes_sent = s->sent_before;
 	scan_timing_gather(&s->run->timing, parts, s->shard_count);
 }
 
@@ -517,7 +527,8 @@ static void free_shards(struct tcp_scan *s)
 
 int scan_tcp_hosts(struct scan_run *run, struct scan_host **hosts, size_t host_count, bool syn)
 {
-	struct tcp_scan s = { .run = run, .hosts = hosts, .host_count = host_count, .syn = syn };
+	struct tcp_scan s = { .run = run, .hosts = hosts, .host_count = host_count, .syn = syn,
+			      .sent_before = run->timing.probes_sent };
 	size_t i;
 	int rc;
 
