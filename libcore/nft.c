@@ -3,9 +3,6 @@
  * caller's callback and freed.  The generation is read around the dumps so
  * that what the callbacks saw is one ruleset, not a mix of two. */
 #include <errno.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <netinet/in.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -23,37 +20,7 @@
 #include "nft_impl.h"
 #include "sonde/nlreply.h"
 
-#define NFT_RECV_BUF_SIZE (64 * 1024)
-#define NFT_SOCKET_BUF_SIZE (4 * 1024 * 1024)
-#define NFT_DUMP_ATTEMPTS 10
-/* A dump that saw NLM_F_DUMP_INTR: the ruleset changed under it. */
-#define NFT_RETRY 1
-
-/* Rules are dumped chain by chain: a dump of a whole family makes the
- * kernel walk past every rule already sent at each continuation (quadratic
- * over a large ruleset), a dump of one chain does not. */
-struct chain_ref {
-	int family;
-	char *table, *chain;
-};
-
-struct nft_link {
-	struct nl_sock *sk;
-	const struct nft_dump_ops *ops;
-	void *arg;
-	int kind;                /* NFT_MSG_NEWTABLE... being dumped */
-	bool interrupted;
-	uint32_t generation;
-	char rule_table[NFT_NAME_LEN], rule_chain[NFT_NAME_LEN];
-	uint8_t *buf;            /* NFT_RECV_BUF_SIZE, reused for every datagram */
-	struct chain_ref *chains; /* every chain the chain dump showed */
-	size_t chain_count, chain_cap;
-	struct nft_set *sets;    /* the set dump, until each has its elements */
-	size_t set_count;
-	struct nft_set *current_set; /* whose elements are being dumped */
-};
-
-static int link_open(struct nft_link *l)
+int nft_link_open(struct nft_link *l)
 {
 	int rc;
 
@@ -77,8 +44,8 @@ static int link_open(struct nft_link *l)
 static void forget_chains(struct nft_link *l);
 static void forget_sets(struct nft_link *l);
 
-/* Everything link_open and the dumps left on l. */
-static void link_close(struct nft_link *l)
+/* Everything nft_link_open and the dumps left on l. */
+void nft_link_close(struct nft_link *l)
 {
 	if (l->sk)
 		nl_socket_free(l->sk);
@@ -125,6 +92,7 @@ static int remember_chain(struct nft_link *l, const struct nft_chain *c)
 		l->chain_cap = cap;
 	}
 	ref = &l->chains[l->chain_count];
+	memset(ref, 0, sizeof(*ref));
 	ref->family = c->family;
 	ref->table = strdup(c->table);
 	ref->chain = strdup(c->name);
@@ -144,6 +112,7 @@ static void forget_chains(struct nft_link *l)
 	for (i = 0; i < l->chain_count; i++) {
 		free(l->chains[i].table);
 		free(l->chains[i].chain);
+		free(l->chains[i].raw);
 	}
 	l->chain_count = 0;
 }
@@ -204,6 +173,30 @@ static int on_generation(struct nft_link *l, const void *attrs, size_t len)
 	return 0;
 }
 
+/* A rule fetched by another thread, kept as it came until the dump's
+ * thread parses the chains in order. */
+static int keep_raw(struct chain_ref *ref, const struct nlmsghdr *h)
+{
+	size_t need = NLMSG_ALIGN(h->nlmsg_len);
+
+	if (ref->raw_len + need > ref->raw_cap) {
+		/* Most chains hold a rule or two: no room ahead for the first. */
+		size_t cap = ref->raw_cap ? ref->raw_cap * 2 : need;
+		uint8_t *grown;
+
+		while (cap < ref->raw_len + need)
+			cap *= 2;
+		if (!(grown = realloc(ref->raw, cap)))
+			return -ENOMEM;
+		ref->raw = grown;
+		ref->raw_cap = cap;
+	}
+	memcpy(ref->raw + ref->raw_len, h, h->nlmsg_len);
+	memset(ref->raw + ref->raw_len + h->nlmsg_len, 0, need - h->nlmsg_len);
+	ref->raw_len += need;
+	return 0;
+}
+
 static int on_message(struct nft_link *l, const struct nlmsghdr *h)
 {
 	const struct nfgenmsg *g = NLMSG_DATA(h);
@@ -216,6 +209,8 @@ static int on_message(struct nft_link *l, const struct nlmsghdr *h)
 	len = h->nlmsg_len - NLMSG_ALIGN(header);
 	if (h->nlmsg_flags & NLM_F_DUMP_INTR)
 		l->interrupted = true;
+	if (l->collect && NFNL_MSG_TYPE(h->nlmsg_type) == NFT_MSG_NEWRULE)
+		return keep_raw(l->collect, h);
 	switch (NFNL_MSG_TYPE(h->nlmsg_type)) {
 	case NFT_MSG_NEWTABLE: return on_table(l, g->nfgen_family, attrs, len);
 	case NFT_MSG_NEWCHAIN: return on_chain(l, g->nfgen_family, attrs, len);
@@ -303,7 +298,7 @@ static int link_request(struct nft_link *l, uint8_t type, int flags, int family)
 	return msg ? link_talk(l, msg) : -ENOMEM;
 }
 
-static int dump_chain_rules(struct nft_link *l, const struct chain_ref *ref)
+int nft_link_chain_rules(struct nft_link *l, const struct chain_ref *ref)
 {
 	struct nl_msg *msg = nfnlmsg_alloc_simple(NFNL_SUBSYS_NFTABLES, NFT_MSG_GETRULE, NLM_F_DUMP | NLM_F_REQUEST,
 						  (uint8_t)ref->family, 0);
@@ -327,7 +322,7 @@ static void forget_sets(struct nft_link *l)
 	l->current_set = NULL;
 }
 
-static int dump_set_elems(struct nft_link *l, struct nft_set *set)
+int nft_link_set_elems(struct nft_link *l, struct nft_set *set)
 {
 	struct nl_msg *msg = nfnlmsg_alloc_simple(NFNL_SUBSYS_NFTABLES, NFT_MSG_GETSETELEM, NLM_F_DUMP | NLM_F_REQUEST,
 						  (uint8_t)set->family, 0);
@@ -346,127 +341,41 @@ static int dump_set_elems(struct nft_link *l, struct nft_set *set)
 	return rc;
 }
 
-/* --- set elements, in parallel -------------------------------------------
- * Elements come one set per request, and the kernel finds the set by
- * walking its table's set list by name, then again by address at each
- * dump callback: with thousands of sets (kube-proxy's numgen maps are
- * anonymous sets, one per service) those walks are most of a listing's
- * cost.  They run under RCU, without a lock other requests wait on, so the
- * requests go out on one socket per usable CPU, each in its own thread,
- * taking the next set from a shared counter. */
-
-#define ELEM_MAX_WORKERS 8
-/* A worker's socket and thread cost about what a few dozen small requests
- * do: below this many sets per worker, fewer workers. */
-#define ELEM_SETS_PER_WORKER 64
-
-/* Helpers' links take no callbacks: only elements come on them. */
-static const struct nft_dump_ops no_callbacks;
-
-struct elem_work {
-	struct nft_set *sets;
-	size_t set_count;
-	atomic_size_t next;      /* the next set nobody has taken */
-	atomic_bool stop;        /* a worker failed or saw the ruleset change */
-};
-
-struct elem_worker {
-	struct nft_link *link;   /* the dump's own, or own_link */
-	struct nft_link own_link; /* a helper's socket and receive buffer */
-	struct elem_work *work;
-	pthread_t thread;
-	bool started;
-	int rc;                  /* 0, NFT_RETRY or -errno */
-};
-
-static void elem_worker_run(struct elem_worker *w)
+/* One chain's rules, fetched raw by a helper: parsed and handed over. */
+static int deliver_raw_rules(struct nft_link *l, struct chain_ref *ref)
 {
-	struct elem_work *work = w->work;
+	const struct nlmsghdr *h = (const struct nlmsghdr *)(void *)ref->raw;
+	size_t left = ref->raw_len;
+	int rc = 0;
 
-	while (!atomic_load(&work->stop)) {
-		size_t i = atomic_fetch_add(&work->next, 1);
-		int rc;
-
-		if (i >= work->set_count)
-			return;
-		rc = dump_set_elems(w->link, &work->sets[i]);
-		/* A set deleted since the set dump: the generation moved. */
-		if (rc == -ENOENT || (rc == 0 && w->link->interrupted))
-			rc = NFT_RETRY;
-		if (rc != 0) {
-			w->rc = rc;
-			atomic_store(&work->stop, true);
-			return;
-		}
-	}
-}
-
-static void *elem_worker_thread(void *arg)
-{
-	elem_worker_run(arg);
-	return NULL;
-}
-
-static size_t usable_cpus(void)
-{
-	cpu_set_t cpus;
-
-	if (sched_getaffinity(0, sizeof(cpus), &cpus) < 0)
-		return 1;
-	return CPU_COUNT(&cpus) > 0 ? (size_t)CPU_COUNT(&cpus) : 1;
-}
-
-static size_t elem_worker_count(size_t set_count)
-{
-	size_t workers = usable_cpus(), by_size = set_count / ELEM_SETS_PER_WORKER;
-
-	if (workers > ELEM_MAX_WORKERS)
-		workers = ELEM_MAX_WORKERS;
-	if (workers > by_size)
-		workers = by_size;
-	return workers ? workers : 1;
-}
-
-/* Fills every set's elements: the calling thread is the first worker (on
- * l's socket); the others get sockets of their own.  A helper that cannot
- * be started leaves its share to the rest. */
-static int fetch_all_elems(struct nft_link *l)
-{
-	struct elem_work work = { .sets = l->sets, .set_count = l->set_count };
-	struct elem_worker helpers[ELEM_MAX_WORKERS - 1];
-	size_t helper_count = elem_worker_count(l->set_count) - 1, i;
-	struct elem_worker self = { .link = l, .work = &work };
-	int rc;
-
-	memset(helpers, 0, sizeof(helpers));
-	atomic_init(&work.next, 0);
-	atomic_init(&work.stop, false);
-	for (i = 0; i < helper_count; i++) {
-		struct elem_worker *h = &helpers[i];
-
-		h->work = &work;
-		h->link = &h->own_link;
-		h->own_link.ops = &no_callbacks;
-		if (link_open(&h->own_link) < 0)
-			break;
-		h->started = pthread_create(&h->thread, NULL, elem_worker_thread, h) == 0;
-		if (!h->started)
-			break;
-	}
-	elem_worker_run(&self);
-	rc = self.rc;
-	for (i = 0; i < helper_count; i++) {
-		if (helpers[i].started)
-			pthread_join(helpers[i].thread, NULL);
-		link_close(&helpers[i].own_link);
-		/* A real failure outranks a retry. */
-		if (helpers[i].rc < 0 || (rc == 0 && helpers[i].rc != 0))
-			rc = helpers[i].rc;
-	}
+	for (; ref->raw && NLMSG_OK(h, left) && rc == 0; h = NLMSG_NEXT(h, left))
+		rc = on_message(l, h);
+	free(ref->raw);
+	ref->raw = NULL;
+	ref->raw_len = ref->raw_cap = 0;
 	return rc;
 }
 
-/* Every set with its elements, handed over one by one, in the kernel's
+static int dump_rules(struct nft_link *l)
+{
+	bool fetched;
+	size_t i;
+	int rc = nft_fetch_rules(l, deliver_raw_rules, &fetched);
+
+	if (fetched)
+		return rc;
+	for (i = 0; i < l->chain_count && !l->interrupted; i++) {
+		rc = nft_link_chain_rules(l, &l->chains[i]);
+		/* A chain deleted since the chain dump: the generation moved. */
+		if (rc == -ENOENT)
+			return NFT_RETRY;
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Every set with its elements, handed over one by one in the kernel's
  * order. */
 static int dump_sets(struct nft_link *l, int family)
 {
@@ -478,7 +387,7 @@ static int dump_sets(struct nft_link *l, int family)
 		return rc;
 	if (l->interrupted)
 		return NFT_RETRY;
-	if ((rc = fetch_all_elems(l)) != 0)
+	if ((rc = nft_fetch_sets(l)) != 0)
 		return rc;
 	for (i = 0; i < l->set_count; i++)
 		if (l->ops->set && (rc = l->ops->set(&l->sets[i], l->arg)) < 0)
@@ -491,7 +400,6 @@ static int dump_sets(struct nft_link *l, int family)
 static int dump_once(struct nft_link *l, int family)
 {
 	uint32_t before;
-	size_t i;
 	int rc;
 
 	l->interrupted = false;
@@ -499,19 +407,15 @@ static int dump_once(struct nft_link *l, int family)
 	if ((rc = link_request(l, NFT_MSG_GETGEN, 0, NFPROTO_UNSPEC)) < 0)
 		return rc;
 	before = l->generation;
-	if ((rc = link_request(l, NFT_MSG_GETTABLE, NLM_F_DUMP, family)) < 0 ||
-	    (rc = link_request(l, NFT_MSG_GETCHAIN, NLM_F_DUMP, family)) < 0)
+	if ((rc = link_request(l, NFT_MSG_GETTABLE, NLM_F_DUMP, family)) < 0)
+		return rc;
+	/* `list tables` asks for nothing more. */
+	if ((l->ops->chain || l->ops->rule) && (rc = link_request(l, NFT_MSG_GETCHAIN, NLM_F_DUMP, family)) < 0)
 		return rc;
 	if (l->ops->want_sets && (rc = dump_sets(l, family)) != 0)
 		return rc;
-	for (i = 0; i < l->chain_count && !l->interrupted; i++) {
-		rc = dump_chain_rules(l, &l->chains[i]);
-		/* A chain deleted since the chain dump: the generation moved. */
-		if (rc == -ENOENT)
-			return NFT_RETRY;
-		if (rc < 0)
-			return rc;
-	}
+	if (l->ops->rule && (rc = dump_rules(l)) != 0)
+		return rc;
 	if (l->interrupted)
 		return NFT_RETRY;
 	if ((rc = link_request(l, NFT_MSG_GETGEN, 0, NFPROTO_UNSPEC)) < 0)
@@ -524,8 +428,8 @@ int nft_dump(int family, const struct nft_dump_ops *ops, void *arg)
 	struct nft_link l = { .ops = ops, .arg = arg };
 	int attempt, rc;
 
-	if ((rc = link_open(&l)) < 0) {
-		link_close(&l);
+	if ((rc = nft_link_open(&l)) < 0) {
+		nft_link_close(&l);
 		return rc;
 	}
 	for (attempt = 0; attempt < NFT_DUMP_ATTEMPTS; attempt++) {
@@ -535,7 +439,7 @@ int nft_dump(int family, const struct nft_dump_ops *ops, void *arg)
 		if (rc != NFT_RETRY)
 			break;
 	}
-	link_close(&l);
+	nft_link_close(&l);
 	if (rc == NFT_RETRY)
 		return -EAGAIN;
 	/* A kernel without nf_tables answers the subsystem as unknown. */
@@ -572,8 +476,8 @@ int nft_session_open(struct nft_session **out)
 	s->ops.rule = session_rule;
 	s->link.ops = &s->ops;
 	s->link.arg = s;
-	if ((rc = link_open(&s->link)) < 0) {
-		link_close(&s->link);
+	if ((rc = nft_link_open(&s->link)) < 0) {
+		nft_link_close(&s->link);
 		free(s);
 		return rc == -EOPNOTSUPP ? -EPROTONOSUPPORT : rc;
 	}
@@ -585,7 +489,7 @@ void nft_session_close(struct nft_session *s)
 {
 	if (!s)
 		return;
-	link_close(&s->link);
+	nft_link_close(&s->link);
 	free(s);
 }
 
@@ -605,7 +509,7 @@ int nft_session_rules(struct nft_session *s, int family, const char *table, cons
 
 	s->rule_fn = fn;
 	s->rule_arg = arg;
-	rc = dump_chain_rules(&s->link, &ref);
+	rc = nft_link_chain_rules(&s->link, &ref);
 	s->rule_fn = NULL;
 	return rc;
 }
@@ -626,7 +530,7 @@ int nft_session_set(struct nft_session *s, int family, const char *table, const 
 		return rc;
 	if (s->link.set_count != 1)
 		return -ENOENT;
-	if ((rc = dump_set_elems(&s->link, &s->link.sets[0])) < 0)
+	if ((rc = nft_link_set_elems(&s->link, &s->link.sets[0])) < 0)
 		return rc;
 	*out = s->link.sets[0];
 	s->link.set_count = 0;

@@ -51,6 +51,60 @@ void nft_print_ct_state(struct nfbuf *out, uint32_t value);
 void nft_print_ct_status(struct nfbuf *out, uint32_t value);
 void nft_print_duration(struct nfbuf *out, const char *label, uint64_t ms);
 
+/* --- the nfnetlink exchange (nft.c, nft_fetch.c) ---------------------------- */
+
+struct nl_sock;
+
+#define NFT_RECV_BUF_SIZE (64 * 1024)
+#define NFT_SOCKET_BUF_SIZE (4 * 1024 * 1024)
+#define NFT_DUMP_ATTEMPTS 10
+/* A dump that saw NLM_F_DUMP_INTR: the ruleset changed under it. */
+#define NFT_RETRY 1
+
+/* Rules are dumped chain by chain: a dump of a whole family makes the
+ * kernel walk past every rule already sent at each continuation (quadratic
+ * over a large ruleset), a dump of one chain does not. */
+struct chain_ref {
+	int family;
+	char *table, *chain;
+	uint8_t *raw;            /* its NEWRULE messages, fetched by another thread */
+	size_t raw_len, raw_cap;
+	bool fetched;            /* raw is complete */
+};
+
+struct nft_link {
+	struct nl_sock *sk;
+	const struct nft_dump_ops *ops;
+	void *arg;
+	int kind;                /* NFT_MSG_NEWTABLE... being dumped */
+	bool interrupted;
+	uint32_t generation;
+	char rule_table[NFT_NAME_LEN], rule_chain[NFT_NAME_LEN];
+	uint8_t *buf;            /* NFT_RECV_BUF_SIZE, reused for every datagram */
+	struct chain_ref *chains; /* every chain the chain dump showed */
+	size_t chain_count, chain_cap;
+	struct nft_set *sets;    /* the set dump, until each has its elements */
+	size_t set_count;
+	struct nft_set *current_set; /* whose elements are being dumped */
+	struct chain_ref *collect; /* rules kept raw for this chain, not parsed */
+};
+
+/* The link's socket and receive buffer; its dumps' leftovers, freed. */
+int nft_link_open(struct nft_link *l);
+void nft_link_close(struct nft_link *l);
+/* One set's elements into set; one chain's rules (to l->ops, or kept raw
+ * in l->collect). */
+int nft_link_set_elems(struct nft_link *l, struct nft_set *set);
+int nft_link_chain_rules(struct nft_link *l, const struct chain_ref *ref);
+/* Every set's elements (l->sets), on one socket per usable CPU (nft_fetch.c).
+ * 0, NFT_RETRY or -errno. */
+int nft_fetch_sets(struct nft_link *l);
+/* Every chain's rules, fetched raw by helper threads a bounded way ahead
+ * of this one, which hands each chain to deliver in order.  *fetched is
+ * false when helpers would not pay (one CPU, few chains) and nothing was
+ * done. */
+int nft_fetch_rules(struct nft_link *l, int (*deliver)(struct nft_link *l, struct chain_ref *ref), bool *fetched);
+
 /* --- a rule's registers, shared by the text and JSON renderings (nft_render.c) */
 
 #include "sonde/nfdecode.h"
