@@ -465,6 +465,9 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	if (what == LIST_TABLES)
 		ops.chain = NULL, ops.rule = NULL;
 	ops.want_sets = what != LIST_TABLES;
+	ops.only_table = v.table;
+	ops.only_chain = v.chain;
+	ops.anonymous_elements_only = what == LIST_CHAIN;
 	rc = nft_dump(v.family == NFPROTO_UNSPEC ? NFPROTO_UNSPEC : v.family, &ops, &v);
 	if (rc < 0) {
 		view_free(&v);

@@ -117,6 +117,11 @@ static void forget_chains(struct nft_link *l)
 	l->chain_count = 0;
 }
 
+static bool wanted(const char *only, const char *name)
+{
+	return !only || strcmp(only, name) == 0;
+}
+
 static int on_chain(struct nft_link *l, int family, const void *attrs, size_t len)
 {
 	struct nft_chain c;
@@ -125,6 +130,10 @@ static int on_chain(struct nft_link *l, int family, const void *attrs, size_t le
 	if (nft_parse_chain(attrs, len, family, &c) < 0) {
 		free(c.comment);
 		return -EINVAL;
+	}
+	if (!wanted(l->ops->only_table, c.table) || !wanted(l->ops->only_chain, c.name)) {
+		free(c.comment);
+		return 0;
 	}
 	rc = remember_chain(l, &c);
 	if (rc == 0 && l->ops->chain)
@@ -152,8 +161,15 @@ static int on_set(struct nft_link *l, int family, const void *attrs, size_t len)
 	if (!grown)
 		return -ENOMEM;
 	l->sets = grown;
-	if (nft_parse_set(attrs, len, family, &grown[l->set_count]) < 0)
+	if (nft_parse_set(attrs, len, family, &grown[l->set_count]) < 0) {
+		nft_set_free(&grown[l->set_count]);
 		return -EINVAL;
+	}
+	/* Each set kept costs a request for its elements. */
+	if (!wanted(l->ops->only_table, grown[l->set_count].table)) {
+		nft_set_free(&grown[l->set_count]);
+		return 0;
+	}
 	l->set_count++;
 	return 0;
 }
@@ -387,7 +403,7 @@ static int dump_sets(struct nft_link *l, int family)
 		return rc;
 	if (l->interrupted)
 		return NFT_RETRY;
-	if ((rc = nft_fetch_sets(l)) != 0)
+	if ((rc = nft_fetch_sets(l, l->ops->anonymous_elements_only)) != 0)
 		return rc;
 	for (i = 0; i < l->set_count; i++)
 		if (l->ops->set && (rc = l->ops->set(&l->sets[i], l->arg)) < 0)

@@ -10,6 +10,7 @@
  * their set; rules are kept as they came, for the dump's thread to parse
  * and hand over in the chains' order. */
 #include <errno.h>
+#include <linux/netfilter/nf_tables.h>
 #include <netlink/socket.h>
 #include <pthread.h>
 #include <sched.h>
@@ -31,6 +32,7 @@ static const struct nft_dump_ops no_callbacks;
 struct fetch_work {
 	struct nft_set *sets;
 	size_t set_count;
+	bool anonymous_only;     /* named sets' elements are not wanted */
 	atomic_size_t next;      /* the next set nobody has taken */
 	atomic_bool stop;        /* a worker failed or saw the ruleset change */
 };
@@ -46,8 +48,11 @@ struct fetch_worker {
 
 static int fetch_one(struct nft_link *link, struct fetch_work *work, size_t i)
 {
-	int rc = nft_link_set_elems(link, &work->sets[i]);
+	int rc;
 
+	if (work->anonymous_only && !(work->sets[i].flags & NFT_SET_ANONYMOUS))
+		return 0;
+	rc = nft_link_set_elems(link, &work->sets[i]);
 	/* A set deleted since the set dump: the generation moved. */
 	if (rc == -ENOENT || (rc == 0 && link->interrupted))
 		return NFT_RETRY;
@@ -132,9 +137,9 @@ static int run_workers(struct nft_link *l, struct fetch_work *work, size_t helpe
 	return rc;
 }
 
-int nft_fetch_sets(struct nft_link *l)
+int nft_fetch_sets(struct nft_link *l, bool anonymous_only)
 {
-	struct fetch_work work = { .sets = l->sets, .set_count = l->set_count };
+	struct fetch_work work = { .sets = l->sets, .set_count = l->set_count, .anonymous_only = anonymous_only };
 
 	if (!work.set_count)
 		return 0;

@@ -96,9 +96,10 @@ void nft_link_close(struct nft_link *l);
  * in l->collect). */
 int nft_link_set_elems(struct nft_link *l, struct nft_set *set);
 int nft_link_chain_rules(struct nft_link *l, const struct chain_ref *ref);
-/* Every set's elements (l->sets), on one socket per usable CPU (nft_fetch.c).
- * 0, NFT_RETRY or -errno. */
-int nft_fetch_sets(struct nft_link *l);
+/* Every set's elements (l->sets; with anonymous_only, only anonymous
+ * sets'), on one socket per usable CPU (nft_fetch.c).  0, NFT_RETRY or
+ * -errno. */
+int nft_fetch_sets(struct nft_link *l, bool anonymous_only);
 /* Every chain's rules, fetched raw by helper threads a bounded way ahead
  * of this one, which hands each chain to deliver in order.  *fetched is
  * false when helpers would not pay (one CPU, few chains) and nothing was

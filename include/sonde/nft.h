@@ -137,6 +137,12 @@ struct nft_dump_ops {
 	/* Sets come after chains, each with all its elements (when asked). */
 	int (*set)(struct nft_set *s, void *arg);   /* may take s over (then zero it) */
 	bool want_sets;
+	/* What is not wanted is not asked for: only this table's chains, sets
+	 * and rules, only this chain's rules (NULL: all); the elements of
+	 * anonymous sets only, the ones rules show inline (a chain listed
+	 * alone shows no named set's). */
+	const char *only_table, *only_chain;
+	bool anonymous_elements_only;
 	/* Called before each attempt after the first: forget what came. */
 	void (*restart)(void *arg);
 };
