@@ -158,10 +158,22 @@ static int client_cert_requested(SSL *ssl, X509 **cert, EVP_PKEY **key)
 	return 0;
 }
 
+/* OpenSSL's default for an encrypted key is a passphrase prompt on the
+ * terminal, which would hang a script: refuse instead, and remember that
+ * a passphrase was wanted so the message can say so. */
+static int no_passphrase(char *buf, int size, int rwflag, void *wanted)
+{
+	(void)buf, (void)size, (void)rwflag;
+	*(bool *)wanted = true;
+	return -1;
+}
+
 static int setup_client_cert(SSL_CTX *ctx, const struct tls_client_config *c, char *why, size_t why_size)
 {
 	const char *key = c->key_file ? c->key_file : c->cert_file;
 	char reason[160];
+	bool passphrase_wanted = false;
+	int loaded;
 
 	if (!c->cert_file) {
 		SSL_CTX_set_client_cert_cb(ctx, client_cert_requested);
@@ -172,7 +184,16 @@ static int setup_client_cert(SSL_CTX *ctx, const struct tls_client_config *c, ch
 		snprintf(why, why_size, "cannot load the client certificate from %s: %s", c->cert_file, reason);
 		return -EINVAL;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+	SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, &passphrase_wanted);
+	loaded = SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
+	if (loaded != 1 && passphrase_wanted) {
+		snprintf(why, why_size, "the private key in %s is encrypted (sonde asks for no passphrase: "
+			 "decrypt it with `openssl pkey -in %s -out PLAIN.pem`)", key, key);
+		return -EINVAL;
+	}
+	if (loaded != 1 || SSL_CTX_check_private_key(ctx) != 1) {
 		tls_openssl_reason(reason, sizeof(reason), "unreadable");
 		snprintf(why, why_size, "cannot use the private key in %s: %s", key, reason);
 		return -EINVAL;

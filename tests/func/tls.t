@@ -184,6 +184,12 @@ ok_rc "$RC" 6 "client certificate required, none given: exit 6"
 like "$ERR" "certificate required" "client certificate required: says so"
 lab_run cli "$SONDE" tls --json --cafile "$CA" --cert "$PKI/valid.pem" --key "$PKI/valid.key" valid.lab.test:8451
 ok_rc "$RC" 0 "client certificate required, --cert/--key given: exit 0"
+# An encrypted key would make OpenSSL prompt for a passphrase: refused, said.
+openssl pkey -in "$PKI/valid.key" -aes256 -passout pass:lab -out "$PKI/valid-encrypted.key"
+lab_run cli timeout 10 "$SONDE" tls --cafile "$CA" --cert "$PKI/valid.pem" --key "$PKI/valid-encrypted.key" \
+	valid.lab.test:8451 </dev/null
+ok_rc "$RC" 2 "encrypted --key: exit 2, no passphrase prompt"
+like "$ERR" "valid-encrypted.key is encrypted" "encrypted --key: says so"
 
 # --- scan -----------------------------------------------------------------------------------
 lab_run cli "$SONDE" tls --scan --json valid.lab.test:8448
