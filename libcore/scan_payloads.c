@@ -36,6 +36,32 @@ static const uint8_t rpc_null[] = {
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
+/* NFS (RFC 1813) over ONC RPC: the NULL procedure of program 100003,
+ * version 3, AUTH_NULL. */
+static const uint8_t nfs_null[] = {
+	0x53, 0x4f, 0x4e, 0x44, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01, 0x86, 0xa3,
+	0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* XDMCP (X Display Manager Control Protocol 1.1): a Query, version 1,
+ * opcode 2, one byte of body: no authentication names. */
+static const uint8_t xdmcp_query[] = { 0x00, 0x01, 0x00, 0x02, 0x00, 0x01, 0x00 };
+
+/* RIPv2 (RFC 2453, 3.9.1): a request for the whole table, one entry with
+ * address family 0 and metric 16. */
+static const uint8_t rip_request[] = {
+	0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+};
+
+/* IPMI's RMCP (DMTF ASF 2.0): an ASF presence ping, IANA number 4542. */
+static const uint8_t asf_presence_ping[] = { 0x06, 0x00, 0xff, 0x06, 0x00, 0x00, 0x11, 0xbe, 0x80, 0x00, 0x00, 0x00 };
+
+/* SQL Server Resolution Protocol (MC-SQLR): CLNT_UCAST_EX, which asks for
+ * the server's instances. */
+static const uint8_t sqlr_unicast[] = { 0x03 };
+
 /* TFTP (RFC 1350): a read request; a server answers with data or an error. */
 static const uint8_t tftp_read[] = { 0x00, 0x01, 's', 'o', 'n', 'd', 'e', 0x00, 'o', 'c', 't', 'e', 't', 0x00 };
 
@@ -53,6 +79,13 @@ static const uint8_t memcached_stats[] = {
  * datagram, but not an empty one. */
 static const uint8_t echo_line[] = { 's', 'o', 'n', 'd', 'e', '\r', '\n' };
 
+/* SIP (RFC 3261): an OPTIONS request, which any SIP element answers. */
+static const char sip_options[] = "OPTIONS sip:sonde.invalid SIP/2.0\r\n"
+				  "Via: SIP/2.0/UDP sonde.invalid;branch=z9hG4bK-sonde-scan\r\n"
+				  "Max-Forwards: 70\r\nTo: <sip:sonde.invalid>\r\n"
+				  "From: <sip:sonde@sonde.invalid>;tag=sonde\r\nCall-ID: sonde-scan@sonde.invalid\r\n"
+				  "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+
 /* SSDP (UPnP): a discovery request for every device. */
 static const char ssdp_search[] = "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
 				  "MAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n";
@@ -69,8 +102,11 @@ static const struct udp_payload payloads[] = {
 	PAYLOAD(7, echo_line),        PAYLOAD(19, echo_line),
 	PAYLOAD(53, dns_query),       PAYLOAD(69, tftp_read),        PAYLOAD(111, rpc_null),
 	PAYLOAD(123, ntp_request),    PAYLOAD(137, netbios_status),  PAYLOAD(161, snmp_get),
-	PAYLOAD(3478, stun_binding),  PAYLOAD(5353, dns_query),      PAYLOAD(11211, memcached_stats),
+	PAYLOAD(177, xdmcp_query),    PAYLOAD(520, rip_request),     PAYLOAD(623, asf_presence_ping),
+	PAYLOAD(1434, sqlr_unicast),  PAYLOAD(2049, nfs_null),       PAYLOAD(3478, stun_binding),
+	PAYLOAD(5353, dns_query),     PAYLOAD(11211, memcached_stats),
 	{ 1900, (const uint8_t *)ssdp_search, sizeof(ssdp_search) - 1 },
+	{ 5060, (const uint8_t *)sip_options, sizeof(sip_options) - 1 },
 };
 
 const uint8_t *scan_udp_payload(uint16_t port, size_t *len)

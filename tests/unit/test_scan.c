@@ -135,6 +135,15 @@ static void payloads(void)
 	ok(p && len == 48 && p[0] == 0xe3, "NTP: a version 4 client request");
 	p = scan_udp_payload(161, &len);
 	ok(p && len == (size_t)p[1] + 2 && p[0] == 0x30, "SNMP: one well-formed BER sequence");
+	p = scan_udp_payload(2049, &len);
+	ok(p && len == 40 && p[14] == 0x86 && p[15] == 0xa3 && p[19] == 3, "NFS: an RPC call to program 100003 v3");
+	p = scan_udp_payload(520, &len);
+	ok(p && len == 24 && p[0] == 1 && p[1] == 2 && p[23] == 16, "RIP: a v2 request for the whole table");
+	p = scan_udp_payload(623, &len);
+	ok(p && len == 12 && p[3] == 6 && p[6] == 0x11 && p[7] == 0xbe && p[8] == 0x80, "RMCP: an ASF presence ping");
+	p = scan_udp_payload(5060, &len);
+	ok(p && len > 40 && memcmp(p, "OPTIONS sip:", 12) == 0 && memcmp(p + len - 4, "\r\n\r\n", 4) == 0,
+	   "SIP: an OPTIONS request, its header ended");
 	p = scan_udp_payload(40000, &len);
 	ok(!p && len == 0, "no payload for an unknown port");
 }
