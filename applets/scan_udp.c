@@ -71,7 +71,6 @@ struct round_probe {
 };
 
 struct udp_host {
-	struct udp_scan *scan;
 	struct scan_host *host;
 	struct round_probe *round;  /* room for every UDP port: a probe's pointer stays valid */
 	size_t round_len, submitted, in_flight;
@@ -79,8 +78,8 @@ struct udp_host {
 	int64_t *silent_ns;         /* per port: send time of its last silent probe, 0 none */
 	int64_t draws_ns[DRAW_HISTORY];
 	size_t draw_count;
-	int64_t empty_since_ns;     /* the bucket may have been empty then: the scan's
-				     * start or the last ICMP error's arrival */
+	int64_t empty_since_ns;     /* the bucket may have been empty then: the scan's start,
+				     * the last error's arrival, the last unproven silence */
 	int64_t round_start_ns, credit_ns, ready_ns;
 	int64_t refill_ns;          /* an upper bound of the bucket's refill interval */
 	int max_answered_try;       /* counted silences before the latest answer: nmap's max_successful_tryno */
@@ -110,6 +109,26 @@ static void note_draw(struct udp_host *uh, int64_t sent_ns)
 	uh->draws_ns[uh->draw_count++ % DRAW_HISTORY] = sent_ns;
 }
 
+/* Only the host's own errors come out of its bucket: a router that
+ * rejects for it draws on another. */
+static bool from_host(const struct udp_host *uh, const struct sonde_addr *from)
+{
+	struct sonde_addr host_addr = uh->host->addr, from_addr = *from;
+
+	addr_set_port(&host_addr, 0);
+	addr_set_port(&from_addr, 0);
+	return addr_equal(&host_addr, &from_addr);
+}
+
+static void drew_from_bucket(struct udp_host *uh, struct round_probe *rp)
+{
+	rp->drew_icmp = true;
+	note_draw(uh, rp->sent_ns);
+	uh->canary = rp->index;
+	uh->have_canary = true;
+	uh->empty_since_ns = mono_ns();
+}
+
 static void on_udp_result(void *user, uint32_t probe_id, void *probe_user, const struct probe_result *r)
 {
 	struct udp_scan *s = user;
@@ -135,11 +154,8 @@ static void on_udp_result(void *user, uint32_t probe_id, void *probe_user, const
 		port->reason = REASON_UDP_RESPONSE;
 		break;
 	case PROBE_ICMP_ERROR:
-		rp->drew_icmp = true;
-		note_draw(uh, rp->sent_ns);
-		uh->canary = rp->index;
-		uh->have_canary = true;
-		uh->empty_since_ns = mono_ns();
+		if (from_host(uh, &r->from))
+			drew_from_bucket(uh, rp);
 		port->reason = scan_icmp_reason(s->run->family, r->icmp_type, r->icmp_code);
 		port->state = port->reason == REASON_PORT_UNREACH ? SCAN_CLOSED : SCAN_FILTERED;
 		break;
@@ -538,11 +554,10 @@ static int run_hosts(struct udp_scan *s)
 	return 0;
 }
 
-static int init_host(struct udp_scan *s, struct udp_host *uh, struct scan_host *host)
+static int init_host(struct udp_host *uh, struct scan_host *host)
 {
 	size_t udp_count = host->port_count - host->tcp_count;
 
-	uh->scan = s;
 	uh->host = host;
 	uh->round = calloc(udp_count ? udp_count : 1, sizeof(*uh->round));
 	uh->silent_ns = calloc(udp_count ? udp_count : 1, sizeof(*uh->silent_ns));
@@ -566,7 +581,7 @@ int scan_udp_hosts(struct scan_run *run, struct scan_host **hosts, size_t host_c
 		return -ENOMEM;
 	rc = open_engine(&s);
 	for (i = 0; i < host_count && rc == 0; i++)
-		rc = init_host(&s, &s.hosts[i], hosts[i]);
+		rc = init_host(&s.hosts[i], hosts[i]);
 	if (rc == 0)
 		rc = run_hosts(&s);
 	if (s.engine)

@@ -85,15 +85,15 @@ scan_lab_up
 udp_states() { grep -E '^[0-9]+/udp ' "$(out_file "$1")" | awk '{print $1, $2}' | sort -n; }
 # udp_compare SONDE_LABEL NMAP_LABEL: same states, or how they differ.  nmap
 # gives a port up after a few silent tries whatever the target's ICMP bucket
-# held, so it may call closed ports open|filtered (docs/scan.md).
+# held, so it may call closed (or rejected) ports open|filtered (docs/scan.md).
 udp_compare() {
 	awk 'NR == FNR { ours[$1] = $2; next }
 		ours[$1] == $2 { same++; next }
-		ours[$1] == "closed" && $2 == "open|filtered" { gave_up++; next }
+		(ours[$1] == "closed" || ours[$1] == "filtered") && $2 == "open|filtered" { gave_up++; next }
 		{ other = other " " $1 " (sonde " ours[$1] ", nmap " $2 ")" }
 		END {
 			if (gave_up == 0 && other == "") print "  same port states (" same " ports)"
-			else printf "  PORT STATES DIFFER: %d ports nmap gave up on (open|filtered) that sonde found closed%s%s\n",
+			else printf "  PORT STATES DIFFER: %d ports nmap gave up on (open|filtered) whose ICMP error sonde got%s%s\n",
 				gave_up, other == "" ? "; no other difference" : "; other:", other
 		}' <(udp_states "$1") <(udp_states "$2")
 }
