@@ -347,3 +347,33 @@ int nfdecode_target(struct nfbuf *out, const struct nfdecode_ext *t, const struc
 {
 	return nfdecode_run(out, t, o, true);
 }
+
+/* A translation either appends its whole text or nothing. */
+static int nfdecode_translate(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
+			      bool is_target)
+{
+	size_t count;
+	const struct nfdecode_entry *table = is_target ? nfdecode_nft_targets(&count) : nfdecode_nft_matches(&count);
+	const struct nfdecode_entry *e = nfdecode_find(table, count, ext, o);
+	size_t mark = out->len;
+
+	if (!e || ext->len < e->min_len)
+		return -ENOENT;
+	if (e->decode(out, ext, o) < 0) {
+		out->len = mark;
+		if (out->data)
+			out->data[mark] = '\0';
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int nfdecode_nft_match(struct nfbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o)
+{
+	return nfdecode_translate(out, m, o, false);
+}
+
+int nfdecode_nft_target(struct nfbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o)
+{
+	return nfdecode_translate(out, t, o, true);
+}

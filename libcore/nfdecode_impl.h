@@ -19,6 +19,19 @@ struct nfdecode_entry {
 const struct nfdecode_entry *nfdecode_matches(size_t *count);
 const struct nfdecode_entry *nfdecode_targets(size_t *count);
 
+/* nft's translations of compat blobs (nfdecode_nft.c): each decoder
+ * appends nft syntax and returns 0, or -ENOENT when iptables 1.8.9 has no
+ * translation for that blob (nft then prints `xt match NAME`). */
+const struct nfdecode_entry *nfdecode_nft_matches(size_t *count);
+const struct nfdecode_entry *nfdecode_nft_targets(size_t *count);
+
+/* Any NAT blob revision widened to nf_nat_range2; 0 or -EINVAL. */
+struct nf_nat_range2;
+int nfdecode_nat_range(const struct nfdecode_ext *ext, const struct nfdecode_opts *o, struct nf_nat_range2 *r);
+/* "ADDR[-ADDR]", "[V6]:PORT[-PORT]", ":PORT" as both iptables and nft
+ * write a NAT range. */
+void nfdecode_nat_addresses_ports(struct nfbuf *out, const struct nf_nat_range2 *r, const struct nfdecode_opts *o);
+
 /* conntrack's match_flags (the same place in revisions 1 to 3), or -EINVAL. */
 int nfdecode_conntrack_flags(const struct nfdecode_ext *m, uint16_t *match_flags);
 

@@ -356,9 +356,12 @@ static void ct_addr(struct nfbuf *out, const char *label, const union nf_inet_ad
 	nfbuf_mask(out, o->family, (const uint8_t *)mask);
 }
 
-static void ct_port(struct nfbuf *out, const char *label, uint16_t low_be, uint16_t high, bool ranged)
+/* Revisions 1 and 2 hold one port in network order; revision 3 a range
+ * [low, high], both in host order (the kernel compares them with ntohs of
+ * the tuple's port). */
+static void ct_port(struct nfbuf *out, const char *label, uint16_t low_raw, uint16_t high, bool ranged)
 {
-	uint16_t low = ntohs(low_be);
+	uint16_t low = ranged ? low_raw : ntohs(low_raw);
 
 	if (ranged && high != low)
 		nfbuf_printf(out, " %s %u:%u", label, low, high);

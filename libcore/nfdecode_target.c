@@ -18,7 +18,7 @@
 /* --- NAT ------------------------------------------------------------- */
 
 /* Every NAT blob layout, widened to the newest (nf_nat_range2). */
-static int nat_range(const struct nfdecode_ext *ext, const struct nfdecode_opts *o, struct nf_nat_range2 *r)
+int nfdecode_nat_range(const struct nfdecode_ext *ext, const struct nfdecode_opts *o, struct nf_nat_range2 *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (o->family == NFPROTO_IPV4 && ext->revision == 0) {
@@ -48,7 +48,7 @@ static int nat_range(const struct nfdecode_ext *ext, const struct nfdecode_opts 
 	return 0;
 }
 
-static void nat_addresses_ports(struct nfbuf *out, const struct nf_nat_range2 *r, const struct nfdecode_opts *o)
+void nfdecode_nat_addresses_ports(struct nfbuf *out, const struct nf_nat_range2 *r, const struct nfdecode_opts *o)
 {
 	bool v6 = o->family == NFPROTO_IPV6;
 	bool ports = r->flags & NF_NAT_RANGE_PROTO_SPECIFIED;
@@ -90,11 +90,11 @@ static int decode_snat_dnat(struct nfbuf *out, const struct nfdecode_ext *ext, c
 {
 	struct nf_nat_range2 r;
 
-	if (nat_range(ext, o, &r) < 0)
+	if (nfdecode_nat_range(ext, o, &r) < 0)
 		return -EINVAL;
 	if (r.flags & (NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED)) {
 		nfbuf_puts(out, nfdecode_save(o) ? save_opt : " to:");
-		nat_addresses_ports(out, &r, o);
+		nfdecode_nat_addresses_ports(out, &r, o);
 	}
 	nat_flags(out, r.flags, o);
 	return 0;
@@ -116,7 +116,7 @@ static int decode_port_nat(struct nfbuf *out, const struct nfdecode_ext *ext, co
 {
 	struct nf_nat_range2 r;
 
-	if (nat_range(ext, o, &r) < 0)
+	if (nfdecode_nat_range(ext, o, &r) < 0)
 		return -EINVAL;
 	if (r.flags & NF_NAT_RANGE_PROTO_SPECIFIED) {
 		nfbuf_printf(out, " %s%u", nfdecode_save(o) ? "--to-ports " : list_label, ntohs(r.min_proto.all));

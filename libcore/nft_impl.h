@@ -34,7 +34,7 @@ void nft_expr_free(struct nft_expr *e);
 enum {
 	NFT_TYPE_VERDICT = 1, NFT_TYPE_NFPROTO = 2, NFT_TYPE_INTEGER = 4, NFT_TYPE_STRING = 5,
 	NFT_TYPE_IPADDR = 7, NFT_TYPE_IP6ADDR = 8, NFT_TYPE_ETHERADDR = 9, NFT_TYPE_INET_PROTOCOL = 12,
-	NFT_TYPE_INET_SERVICE = 13, NFT_TYPE_MARK = 19, NFT_TYPE_IFINDEX = 20, NFT_TYPE_UID = 24,
+	NFT_TYPE_INET_SERVICE = 13, NFT_TYPE_TCP_FLAG = 15, NFT_TYPE_MARK = 19, NFT_TYPE_IFINDEX = 20, NFT_TYPE_UID = 24,
 	NFT_TYPE_GID = 25, NFT_TYPE_CT_STATE = 26, NFT_TYPE_CT_STATUS = 28, NFT_TYPE_FIB_ADDR = 38,
 	NFT_TYPE_IFNAME = 41,
 	/* Not nft's: the value of a raw payload load ("@nh,64,8 0x6"). */
@@ -49,6 +49,7 @@ void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, siz
 void nft_print_verdict(struct nfbuf *out, const struct nft_data *d);
 void nft_print_ct_state(struct nfbuf *out, uint32_t value);
 void nft_print_ct_status(struct nfbuf *out, uint32_t value);
+void nft_print_tcp_flags(struct nfbuf *out, uint32_t value);
 void nft_print_duration(struct nfbuf *out, const char *label, uint64_t ms);
 
 /* --- the nfnetlink exchange (nft.c, nft_fetch.c) ---------------------------- */
@@ -131,6 +132,7 @@ struct reg_src {
 struct stmt {
 	struct nfbuf text;
 	bool dropped;                        /* a dependency folded into a later statement */
+	bool empty_kept;                     /* printed even when empty, as nft prints a comment match */
 };
 
 struct render {
@@ -140,6 +142,7 @@ struct render {
 	size_t count;
 	int l4proto_stmt;                    /* the `meta l4proto X` a transport match may fold */
 	uint8_t l4proto;
+	bool l4proto_pinned;                 /* an xt statement came after it: nft keeps it */
 	int nfproto_stmt;                    /* the `meta nfproto X` an inet table's ip match folds */
 	uint8_t nfproto;
 	int gte_stmt;                        /* `x >= low`, which `x <= high` makes a range */
@@ -167,6 +170,13 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct nfbuf *o
 /* A value of a datatype in nft's words (ifname prefixes as "eth*"). */
 void nft_rd_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
 struct nft_set *nft_rd_find_set(struct render *rd, const char *name);
+/* A transport match makes its `meta l4proto` guard redundant, unless an
+ * x_tables statement came in between (nft then prints the guard). */
+void nft_rd_fold_l4proto(struct render *rd);
+/* Flag datatypes (ct state, ct status, tcp flags), whose masked compares
+ * nft writes with flag names. */
+bool nft_rd_is_flags(uint32_t type);
+bool nft_rd_all_zero(const uint8_t *bytes, size_t len);
 size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t sreg, const struct reg_src **srcs,
 			  size_t max);
 /* The length of a prefix mask, or -1 when mask is not one. */

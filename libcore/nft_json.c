@@ -84,6 +84,7 @@ void nft_json_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size
 	switch (type) {
 	case NFT_TYPE_CT_STATE:
 	case NFT_TYPE_CT_STATUS:
+	case NFT_TYPE_TCP_FLAG:
 		json_flag_names(out, word);
 		break;
 	case NFT_TYPE_IFNAME:

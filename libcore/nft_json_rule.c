@@ -168,7 +168,7 @@ static struct nfbuf *match_open(struct render *rd, const char *op, uint32_t sreg
 	if (!json_src(rd, s, out, type, &fold))
 		return NULL;
 	if (fold)
-		rd->stmts[rd->l4proto_stmt].dropped = true;
+		nft_rd_fold_l4proto(rd);
 	*src = s;
 	return out;
 }
@@ -188,13 +188,19 @@ static void masked_rhs(struct nfbuf *out, const struct nft_expr *e, const struct
 		nfbuf_printf(out, ", \"len\": %d}}}}", bits);
 		return;
 	}
-	/* A flag test, `ct state established,related`: "in" (both operators
-	 * are two bytes, rewritten in place). */
-	if ((type == NFT_TYPE_CT_STATE || type == NFT_TYPE_CT_STATUS) && e->data.len == 4 &&
-	    nft_host_u32(e->data.bytes) == 0 && (e->u.cmp.op == NFT_CMP_NEQ || e->u.cmp.op == NFT_CMP_EQ)) {
-		memcpy(out->data + MATCH_OP_AT, e->u.cmp.op == NFT_CMP_NEQ ? "in" : "!=", 2);
+	/* A flag test, `ct state established,related`: "in"; `tcp flags !
+	 * syn`: "!" (the operator is rewritten in place). */
+	if (nft_rd_is_flags(type) && nft_rd_all_zero(e->data.bytes, e->data.len) &&
+	    (e->u.cmp.op == NFT_CMP_NEQ || e->u.cmp.op == NFT_CMP_EQ)) {
+		if (e->u.cmp.op == NFT_CMP_NEQ) {
+			memcpy(out->data + MATCH_OP_AT, "in", 2);
+		} else { /* none of them: "!", one byte shorter */
+			out->data[MATCH_OP_AT] = '!';
+			memmove(out->data + MATCH_OP_AT + 1, out->data + MATCH_OP_AT + 2, out->len - MATCH_OP_AT - 1);
+			out->len--;
+		}
 		nfbuf_puts(out, ", \"right\": ");
-		nft_json_value(out, type, s->mask, 4);
+		nft_json_value(out, type, s->mask, e->data.len);
 		nfbuf_puts(out, "}}");
 		return;
 	}
@@ -306,7 +312,7 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 		if (!json_src(rd, srcs[i], out, &type, &fold))
 			return false;
 		if (fold)
-			rd->stmts[rd->l4proto_stmt].dropped = true;
+			nft_rd_fold_l4proto(rd);
 	}
 	if (n > 1)
 		nfbuf_puts(out, "]}");
@@ -608,6 +614,8 @@ static bool json_simple(struct render *rd, const struct nft_expr *e)
 		nfbuf_printf(out, "{\"xt\": {\"type\": \"%s\", \"name\": ", e->kind == NFT_EXPR_MATCH ? "match" : "target");
 		nft_json_string(out, e->xt_name);
 		nfbuf_puts(out, "}}");
+		if (rd->l4proto_stmt >= 0) /* nft keeps a guard an xt statement follows */
+			rd->l4proto_pinned = true;
 		return true;
 	}
 }

@@ -32,6 +32,48 @@ static const char *cmp_op(uint32_t op, bool explicit_eq)
 
 /* --- statements ------------------------------------------------------------- */
 
+/* (x & mask) compared with value, as nft 1.0.6 writes it: "x mask" (any
+ * of them set), "x ! mask" (none set), "x value / mask" and
+ * "x != value / mask". */
+static void flags_compare(struct nfbuf *out, uint32_t type, bool not_equal, const uint8_t *mask,
+			  const uint8_t *value, size_t len)
+{
+	if (nft_rd_all_zero(value, len)) {
+		nfbuf_puts(out, not_equal ? "" : "! ");
+		nft_rd_value(out, type, mask, len);
+		return;
+	}
+	nfbuf_puts(out, not_equal ? "!= " : "");
+	nft_rd_value(out, type, value, len);
+	nfbuf_puts(out, " / ");
+	nft_rd_value(out, type, mask, len);
+}
+
+/* An x_tables blob iptables-nft left in the rule: nft prints its
+ * extension's translation where there is one, else `xt match NAME`. */
+static bool stmt_xt(struct render *rd, const struct nft_expr *e)
+{
+	bool is_target = e->kind == NFT_EXPR_TARGET;
+	struct nfdecode_ext ext = {
+		.name = e->xt_name, .revision = (uint8_t)e->u.xt.revision, .data = e->blob, .len = e->blob_len,
+	};
+	struct nfdecode_opts opts = {
+		.family = rd->ctx->family, .proto = rd->l4proto_stmt >= 0 ? rd->l4proto : 0,
+	};
+	struct nfbuf *out = nft_rd_stmt(rd);
+	int rc;
+
+	if (!out)
+		return false;
+	rc = is_target ? nfdecode_nft_target(out, &ext, &opts) : nfdecode_nft_match(out, &ext, &opts);
+	if (rc < 0)
+		nfbuf_printf(out, "xt %s %s", is_target ? "target" : "match", e->xt_name);
+	rd->stmts[rd->count - 1].empty_kept = true;
+	if (rd->l4proto_stmt >= 0)
+		rd->l4proto_pinned = true;
+	return true;
+}
+
 /* A statement that reads register sreg starts with what the register holds;
  * a `meta l4proto` guard it belongs to is folded away. */
 static struct nfbuf *stmt_lhs(struct render *rd, uint32_t sreg, const struct reg_src **src, uint32_t *type)
@@ -43,7 +85,7 @@ static struct nfbuf *stmt_lhs(struct render *rd, uint32_t sreg, const struct reg
 	if (!s || !(out = nft_rd_stmt(rd)) || !nft_rd_src_name(rd, s, out, type, &fold))
 		return NULL;
 	if (fold)
-		rd->stmts[rd->l4proto_stmt].dropped = true;
+		nft_rd_fold_l4proto(rd);
 	*src = s;
 	return out;
 }
@@ -67,10 +109,8 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 			nfbuf_printf(out, "/%d", bits);
 			return true;
 		}
-		if ((type == NFT_TYPE_CT_STATE || type == NFT_TYPE_CT_STATUS) && e->data.len == 4 &&
-		    nft_host_u32(e->data.bytes) == 0) {
-			nfbuf_puts(out, e->u.cmp.op == NFT_CMP_NEQ ? "" : "! ");
-			nft_rd_value(out, type, s->mask, 4);
+		if (nft_rd_is_flags(type) && (e->u.cmp.op == NFT_CMP_EQ || e->u.cmp.op == NFT_CMP_NEQ)) {
+			flags_compare(out, type, e->u.cmp.op == NFT_CMP_NEQ, s->mask, e->data.bytes, e->data.len);
 			return true;
 		}
 		nfbuf_puts(out, "& ");
@@ -100,7 +140,7 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 		nft_rd_value(out, type, e->data.bytes, e->data.len);
 		return true;
 	}
-	nfbuf_puts(out, cmp_op(e->u.cmp.op, false));
+	nfbuf_puts(out, cmp_op(e->u.cmp.op, nft_rd_is_flags(type)));
 	if (s->kind == SRC_PAYLOAD && (type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) &&
 	    s->len < (type == NFT_TYPE_IPADDR ? 4u : 16u)) {
 		uint8_t addr[16] = { 0 };
@@ -145,7 +185,7 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 		if (!nft_rd_src_name(rd, srcs[i], out, &type, &fold))
 			return false;
 		if (fold)
-			rd->stmts[rd->l4proto_stmt].dropped = true;
+			nft_rd_fold_l4proto(rd);
 	}
 	return n > 0;
 }
@@ -394,10 +434,7 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_DYNSET: return stmt_dynset(rd, e);
 	case NFT_EXPR_MATCH:
 	case NFT_EXPR_TARGET:
-		if (!(out = nft_rd_stmt(rd)))
-			return false;
-		nfbuf_printf(out, "xt %s %s", e->kind == NFT_EXPR_MATCH ? "match" : "target", e->xt_name);
-		return true;
+		return stmt_xt(rd, e);
 	default:
 		return false;
 	}
@@ -416,8 +453,8 @@ void nft_print_rule(struct nfbuf *out, const struct nft_rule *r, const struct nf
 	for (i = 0; i < r->expr_count; i++)
 		nft_rd_expr(rd, &r->exprs[i], render_expr);
 	for (i = 0; i < rd->count; i++) {
-		if (!rd->stmts[i].dropped && rd->stmts[i].text.len) {
-			nfbuf_printf(out, "%s%s", sep, rd->stmts[i].text.data);
+		if (!rd->stmts[i].dropped && (rd->stmts[i].text.len || rd->stmts[i].empty_kept)) {
+			nfbuf_printf(out, "%s%s", sep, rd->stmts[i].text.len ? rd->stmts[i].text.data : "");
 			sep = " ";
 		}
 	}

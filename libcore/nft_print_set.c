@@ -23,7 +23,7 @@ static const struct { uint32_t id; const char *name; uint32_t size; bool host_or
 	{ NFT_TYPE_ETHERADDR, "ether_addr", 6, false }, { NFT_TYPE_INET_PROTOCOL, "inet_proto", 1, false },
 	{ NFT_TYPE_INET_SERVICE, "inet_service", 2, false }, { NFT_TYPE_MARK, "mark", 4, true },
 	{ NFT_TYPE_IFINDEX, "iface_index", 4, true }, { NFT_TYPE_CT_STATE, "ct_state", 4, true },
-	{ NFT_TYPE_IFNAME, "ifname", 16, false }, { NFT_TYPE_UID, "uid", 4, true }, { NFT_TYPE_GID, "gid", 4, true },
+	{ NFT_TYPE_TCP_FLAG, "tcp_flag", 1, false }, { NFT_TYPE_IFNAME, "ifname", 16, false }, { NFT_TYPE_UID, "uid", 4, true }, { NFT_TYPE_GID, "gid", 4, true },
 };
 
 const char *nft_type_name(uint32_t id)
@@ -107,6 +107,14 @@ void nft_print_ct_state(struct nfbuf *out, uint32_t value)
 	print_flags(out, value, bits, names, 5);
 }
 
+void nft_print_tcp_flags(struct nfbuf *out, uint32_t value)
+{
+	static const uint32_t bits[] = { 1, 2, 4, 8, 16, 32, 64, 128 };
+	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr" };
+
+	print_flags(out, value, bits, names, 8);
+}
+
 void nft_print_ct_status(struct nfbuf *out, uint32_t value)
 {
 	static const uint32_t bits[] = { 1, 2, 4, 8, 16, 32, 512 };
@@ -149,6 +157,9 @@ void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, siz
 		return;
 	case NFT_TYPE_MARK:
 		nfbuf_printf(out, "0x%08x", host);
+		return;
+	case NFT_TYPE_TCP_FLAG:
+		nft_print_tcp_flags(out, host);
 		return;
 	case NFT_TYPE_CT_STATE:
 		nft_print_ct_state(out, host);

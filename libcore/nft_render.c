@@ -108,6 +108,13 @@ static void payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 			return;
 		}
 	}
+	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 1 && s->offset == 13 && rd->l4proto_stmt >= 0 &&
+	    rd->l4proto == IPPROTO_TCP) {
+		*fold = true;
+		nfbuf_puts(out, "tcp flags");
+		*type = NFT_TYPE_TCP_FLAG;
+		return;
+	}
 	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 2 && (s->offset == 0 || s->offset == 2)) {
 		const char *proto = rd->l4proto_stmt >= 0 ? l4_name(rd->l4proto) : NULL;
 
@@ -505,8 +512,28 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 	if (s->key == NFT_META_L4PROTO) {
 		rd->l4proto_stmt = (int)rd->count - 1;
 		rd->l4proto = cmp->data.bytes[0];
+		rd->l4proto_pinned = false;
 	} else if (s->key == NFT_META_NFPROTO && rd->ctx->family == NFPROTO_INET) {
 		rd->nfproto_stmt = (int)rd->count - 1;
 		rd->nfproto = cmp->data.bytes[0];
 	}
+}
+
+void nft_rd_fold_l4proto(struct render *rd)
+{
+	if (rd->l4proto_stmt >= 0 && !rd->l4proto_pinned)
+		rd->stmts[rd->l4proto_stmt].dropped = true;
+}
+
+bool nft_rd_is_flags(uint32_t type)
+{
+	return type == NFT_TYPE_CT_STATE || type == NFT_TYPE_CT_STATUS || type == NFT_TYPE_TCP_FLAG;
+}
+
+bool nft_rd_all_zero(const uint8_t *bytes, size_t len)
+{
+	while (len--)
+		if (bytes[len])
+			return false;
+	return true;
 }

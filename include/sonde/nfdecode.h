@@ -69,6 +69,16 @@ struct nfdecode_ext {
  * decoder knows the extension (name and revision appended). */
 int nfdecode_match(struct nfbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o);
 int nfdecode_target(struct nfbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o);
+/* nft's rendering of a compat match / target that iptables-nft left in an
+ * nf_tables rule: the translation iptables 1.8.9's extensions hand to nft,
+ * which `nft list` prints in place of the blob.  o->family is the table's
+ * and o->proto the rule's layer 4 protocol (its `meta l4proto`, 0 when
+ * none).  Appends the text (which may be empty: a comment) and returns 0,
+ * or -ENOENT when that blob has no translation (nft then prints `xt match
+ * NAME`) and appends nothing. */
+int nfdecode_nft_match(struct nfbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o);
+int nfdecode_nft_target(struct nfbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o);
+
 /* The name the user typed for a match ("state" for conntrack's alias). */
 const char *nfdecode_match_alias(const struct nfdecode_ext *m);
 

@@ -1,7 +1,7 @@
-/* libFuzzer target for the match/target decoder table: the first byte picks
- * an extension (and family, style, numeric), the rest is its blob.  Every
- * blob must render without reading past its end, and the text must stay a
- * C string of bounded size. */
+/* libFuzzer target for the match/target decoder table and nft's
+ * translations: the first byte picks an extension (and family, style,
+ * numeric), the rest is its blob.  Every blob must render without reading
+ * past its end, and the text must stay a C string of bounded size. */
 #include <linux/netfilter.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,6 +31,14 @@ static const char *no_set_name(void *arg, uint16_t index)
 	return index == 1 ? "kube-set" : NULL;
 }
 
+static void check_text(const struct nfbuf *out)
+{
+	if (out->data && strlen(out->data) != out->len)
+		abort();
+	if (out->len > 16384)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t count = sizeof(exts) / sizeof(exts[0]);
@@ -58,10 +66,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nfdecode_target(&out, &ext, &o);
 	else
 		nfdecode_match(&out, &ext, &o);
-	if (out.data && strlen(out.data) != out.len)
-		abort();
-	if (out.len > 16384)
-		abort();
+	check_text(&out);
+	/* The same blob through nft's translation of it. */
+	nfbuf_reset(&out);
+	if (exts[data[0] % count].target)
+		nfdecode_nft_target(&out, &ext, &o);
+	else
+		nfdecode_nft_match(&out, &ext, &o);
+	check_text(&out);
 	nfbuf_free(&out);
 	free(blob);
 	return 0;
