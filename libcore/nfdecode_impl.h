@@ -32,6 +32,11 @@ int nfdecode_nat_range(const struct nfdecode_ext *ext, const struct nfdecode_opt
  * write a NAT range. */
 void nfdecode_nat_addresses_ports(struct nfbuf *out, const struct nf_nat_range2 *r, const struct nfdecode_opts *o);
 
+/* multiport's blob of either revision widened to revision 1's layout;
+ * 0 or -EINVAL. */
+struct xt_multiport_v1;
+int nfdecode_multiport_load(const struct nfdecode_ext *ext, struct xt_multiport_v1 *info);
+
 /* conntrack's match_flags (the same place in revisions 1 to 3), or -EINVAL. */
 int nfdecode_conntrack_flags(const struct nfdecode_ext *m, uint16_t *match_flags);
 

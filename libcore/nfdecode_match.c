@@ -253,24 +253,29 @@ static int decode_icmp6(struct nfbuf *out, const struct nfdecode_ext *ext, const
 
 /* --- multiport -------------------------------------------------------- */
 
+int nfdecode_multiport_load(const struct nfdecode_ext *ext, struct xt_multiport_v1 *info)
+{
+	nfdecode_load(info, sizeof(*info), ext);
+	if (ext->revision == 0) {
+		/* Revision 0 has no ranges: flags, count, ports[15]. */
+		struct xt_multiport v0;
+
+		nfdecode_load(&v0, sizeof(v0), ext);
+		memset(info, 0, sizeof(*info));
+		info->flags = v0.flags;
+		info->count = v0.count;
+		memcpy(info->ports, v0.ports, sizeof(v0.ports));
+	}
+	return info->flags > XT_MULTIPORT_EITHER || info->count > XT_MULTI_PORTS ? -EINVAL : 0;
+}
+
 static int decode_multiport(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_multiport_v1 info;
 	static const char *const kinds[] = { "sports", "dports", "ports" };
 	unsigned i;
 
-	nfdecode_load(&info, sizeof(info), ext);
-	if (ext->revision == 0) {
-		/* Revision 0 has no ranges: flags, count, ports[15]. */
-		struct xt_multiport v0;
-
-		nfdecode_load(&v0, sizeof(v0), ext);
-		memset(&info, 0, sizeof(info));
-		info.flags = v0.flags;
-		info.count = v0.count;
-		memcpy(info.ports, v0.ports, sizeof(v0.ports));
-	}
-	if (info.flags > XT_MULTIPORT_EITHER || info.count > XT_MULTI_PORTS)
+	if (nfdecode_multiport_load(ext, &info) < 0)
 		return -EINVAL;
 	if (nfdecode_save(o))
 		nfbuf_printf(out, "%s --%s ", info.invert ? " !" : "", kinds[info.flags]);

@@ -83,17 +83,7 @@ static int nft_multiport(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 
 	if (!proto)
 		return -ENOENT;
-	nfdecode_load(&info, sizeof(info), ext);
-	if (ext->revision == 0) {
-		struct xt_multiport v0;
-
-		nfdecode_load(&v0, sizeof(v0), ext);
-		memset(&info, 0, sizeof(info));
-		info.flags = v0.flags;
-		info.count = v0.count;
-		memcpy(info.ports, v0.ports, sizeof(v0.ports));
-	}
-	if (info.count > XT_MULTI_PORTS)
+	if (nfdecode_multiport_load(ext, &info) < 0)
 		return -EINVAL;
 	if (info.flags == XT_MULTIPORT_EITHER) {
 		/* Either port: a concatenation, every listed port on one side
@@ -105,8 +95,6 @@ static int nft_multiport(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 		nfbuf_puts(out, " }");
 		return 0;
 	}
-	if (info.flags != XT_MULTIPORT_SOURCE && info.flags != XT_MULTIPORT_DESTINATION)
-		return -EINVAL;
 	nfbuf_printf(out, "%s %s %s", proto, info.flags == XT_MULTIPORT_SOURCE ? "sport" : "dport",
 		     negation(info.invert));
 	items = multiport_items(&info);
