@@ -273,15 +273,16 @@ int nft_fetch_rules(struct nft_link *l, int (*deliver)(struct nft_link *l, struc
 			handed_over(&p, i + 1, false);
 		}
 		handed_over(&p, i, true);
-		/* Short of the last chain without a failure here: a fetcher's. */
-		if (rc == 0)
-			rc = p.rc;
 	}
 	for (i = 0; i < count; i++) {
 		if (fetchers[i].started)
 			pthread_join(fetchers[i].thread, NULL);
 		nft_link_close(&fetchers[i].link);
 	}
+	/* Short of the last chain without a failure here: a fetcher's (read
+	 * once they are all joined). */
+	if (rc == 0 && *fetched)
+		rc = p.rc;
 	pthread_cond_destroy(&p.changed);
 	pthread_mutex_destroy(&p.lock);
 	return rc;
