@@ -180,6 +180,13 @@ void nfbuf_mask(struct nfbuf *b, int family, const uint8_t *mask)
 
 /* --- protocol names -------------------------------------------------- */
 
+const char *nf_log_level_name(unsigned level)
+{
+	static const char *const names[] = { "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug" };
+
+	return level < sizeof(names) / sizeof(names[0]) ? names[level] : NULL;
+}
+
 const char *nf_proto_chain_name(unsigned proto)
 {
 	switch (proto) {

@@ -496,21 +496,28 @@ static int nft_iprange(struct nfbuf *out, const struct nfdecode_ext *ext, const 
 
 /* --- targets ------------------------------------------------------------ */
 
-static void nat_flag_list(struct nfbuf *out, unsigned flags)
+size_t nfdecode_nft_nat_flags(uint32_t flags, const char **names, size_t max)
 {
-	static const struct { unsigned bit; const char *name; } names[] = {
+	static const struct { uint32_t bit; const char *name; } known[] = {
 		{ NF_NAT_RANGE_PROTO_RANDOM, "random" },
 		{ NF_NAT_RANGE_PROTO_RANDOM_FULLY, "fully-random" },
 		{ NF_NAT_RANGE_PERSISTENT, "persistent" },
 	};
-	const char *sep = " ";
-	size_t i;
+	size_t i, n = 0;
 
-	for (i = 0; i < ARRAY_LEN(names); i++)
-		if (flags & names[i].bit) {
-			nfbuf_printf(out, "%s%s", sep, names[i].name);
-			sep = ",";
-		}
+	for (i = 0; i < ARRAY_LEN(known) && n < max; i++)
+		if (flags & known[i].bit)
+			names[n++] = known[i].name;
+	return n;
+}
+
+void nfdecode_nft_nat_flag_list(struct nfbuf *out, uint32_t flags)
+{
+	const char *names[3];
+	size_t n = nfdecode_nft_nat_flags(flags, names, ARRAY_LEN(names)), i;
+
+	for (i = 0; i < n; i++)
+		nfbuf_printf(out, "%s%s", i ? "," : " ", names[i]);
 }
 
 static int nft_nat(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
@@ -527,7 +534,7 @@ static int nft_nat(struct nfbuf *out, const struct nfdecode_ext *ext, const stru
 		nfbuf_puts(out, " to ");
 		nfdecode_nat_addresses_ports(out, &r, o);
 	}
-	nat_flag_list(out, r.flags);
+	nfdecode_nft_nat_flag_list(out, r.flags);
 	return 0;
 }
 
@@ -610,7 +617,6 @@ static void log_flags(struct nfbuf *out, unsigned flags)
 
 static int nft_log(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
-	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug" };
 	struct xt_log_info info;
 	char prefix[sizeof(info.prefix) + 1];
 
@@ -622,9 +628,9 @@ static int nft_log(struct nfbuf *out, const struct nfdecode_ext *ext, const stru
 	if (prefix[0])
 		nfbuf_printf(out, " prefix \"%s\"", prefix); /* verbatim, as nft shows it */
 	if (info.level != LOG_DEFAULT_LEVEL) {
-		if (info.level >= ARRAY_LEN(levels))
+		if (!nf_log_level_name(info.level))
 			return -ENOENT;
-		nfbuf_printf(out, " level %s", levels[info.level]);
+		nfbuf_printf(out, " level %s", nf_log_level_name(info.level));
 	}
 	log_flags(out, info.logflags);
 	return 0;

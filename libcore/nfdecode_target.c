@@ -169,7 +169,6 @@ static int decode_reject(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 
 static int decode_log(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
-	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug" };
 	static const struct { unsigned bit; const char *save, *list; } flags[] = {
 		{ XT_LOG_TCPSEQ, " --log-tcp-sequence", " tcp-sequence" },
 		{ XT_LOG_TCPOPT, " --log-tcp-options", " tcp-options" },
@@ -200,8 +199,8 @@ static int decode_log(struct nfbuf *out, const struct nfdecode_ext *ext, const s
 	if (o->numeric) {
 		nfbuf_printf(out, " flags %u level %u", info.logflags, info.level);
 	} else {
-		if (info.level < 8)
-			nfbuf_printf(out, " level %s", levels[info.level]);
+		if (nf_log_level_name(info.level))
+			nfbuf_printf(out, " level %s", nf_log_level_name(info.level));
 		else
 			nfbuf_printf(out, " UNKNOWN level %u", info.level);
 		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)

@@ -183,10 +183,10 @@ size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t
 int nft_prefix_len(const uint8_t *mask, size_t len);
 uint32_t nft_host_u32(const uint8_t *b);
 /* nft's words: a limit's unit ("minute"), a log level other than the
- * default (NULL for it), nat flags in nft's order (up to max). */
+ * default (NULL for it); nat flags are nfdecode_nft_nat_flags(), shared
+ * with the translations of iptables-nft's NAT targets. */
 const char *nft_rd_limit_unit(uint64_t unit_secs);
 const char *nft_rd_log_level(const struct nft_expr *e);
-size_t nft_rd_nat_flags(uint32_t flags, const char **names, size_t max);
 /* After the compare cmp of s, the statement just written: a `meta l4proto
  * tcp` may be the guard a later `tcp dport` folds, a `meta nfproto ipv4`
  * the one an inet table's `ip saddr` folds. */

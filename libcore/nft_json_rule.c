@@ -421,7 +421,7 @@ static bool json_mangle(struct render *rd, const struct nft_expr *e, bool ct)
 static void nat_flags(struct nfbuf *out, uint32_t flags, const char **sep)
 {
 	const char *names[3];
-	size_t n = nft_rd_nat_flags(flags, names, 3), i;
+	size_t n = nfdecode_nft_nat_flags(flags, names, 3), i;
 
 	if (!n)
 		return;

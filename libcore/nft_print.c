@@ -253,16 +253,6 @@ static bool stmt_meta_set(struct render *rd, const struct nft_expr *e, bool ct)
 	return set_value(rd, s, type, out);
 }
 
-/* " random,persistent": the flags, comma-separated as nft lists them. */
-static void nat_flags(struct nfbuf *out, uint32_t flags)
-{
-	const char *names[3];
-	size_t n = nft_rd_nat_flags(flags, names, 3), i;
-
-	for (i = 0; i < n; i++)
-		nfbuf_printf(out, "%s%s", i ? "," : " ", names[i]);
-}
-
 /* nat: the addresses and ports in the registers immediates filled. */
 static bool stmt_nat(struct render *rd, const struct nft_expr *e)
 {
@@ -298,7 +288,7 @@ static bool stmt_nat(struct render *rd, const struct nft_expr *e)
 			nft_rd_value(out, NFT_TYPE_INET_SERVICE, pmax->value.bytes, pmax->value.len);
 		}
 	}
-	nat_flags(out, e->u.nat.flags);
+	nfdecode_nft_nat_flag_list(out, e->u.nat.flags);
 	return true;
 }
 
@@ -319,7 +309,7 @@ static bool stmt_masq(struct render *rd, const struct nft_expr *e, const char *w
 			nft_rd_value(out, NFT_TYPE_INET_SERVICE, pmax->value.bytes, pmax->value.len);
 		}
 	}
-	nat_flags(out, e->u.masq.flags);
+	nfdecode_nft_nat_flag_list(out, e->u.masq.flags);
 	return true;
 }
 

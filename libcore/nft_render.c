@@ -474,26 +474,10 @@ const char *nft_rd_limit_unit(uint64_t unit_secs)
 
 const char *nft_rd_log_level(const struct nft_expr *e)
 {
-	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug" };
-
 	/* warn is what a log statement without a level logs at. */
-	if (!e->u.log.has_level || e->u.log.level == 4 || e->u.log.level >= 8)
+	if (!e->u.log.has_level || e->u.log.level == 4)
 		return NULL;
-	return levels[e->u.log.level];
-}
-
-size_t nft_rd_nat_flags(uint32_t flags, const char **names, size_t max)
-{
-	static const struct { uint32_t bit; const char *name; } known[] = {
-		{ NF_NAT_RANGE_PROTO_RANDOM, "random" }, { NF_NAT_RANGE_PROTO_RANDOM_FULLY, "fully-random" },
-		{ NF_NAT_RANGE_PERSISTENT, "persistent" },
-	};
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(known) / sizeof(known[0]) && n < max; i++)
-		if (flags & known[i].bit)
-			names[n++] = known[i].name;
-	return n;
+	return nf_log_level_name(e->u.log.level);
 }
 
 const char *nft_rd_dynset_op(const struct nft_expr *e)

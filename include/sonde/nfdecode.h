@@ -79,11 +79,20 @@ int nfdecode_target(struct nfbuf *out, const struct nfdecode_ext *t, const struc
 int nfdecode_nft_match(struct nfbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o);
 int nfdecode_nft_target(struct nfbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o);
 
+/* nft's words for NAT range flags, in nft's order ("random",
+ * "fully-random", "persistent"): fills names with those set in flags and
+ * returns how many; the list form appends " random,persistent". */
+size_t nfdecode_nft_nat_flags(uint32_t flags, const char **names, size_t max);
+void nfdecode_nft_nat_flag_list(struct nfbuf *out, uint32_t flags);
+
 /* The name the user typed for a match ("state" for conntrack's alias). */
 const char *nfdecode_match_alias(const struct nfdecode_ext *m);
 
 /* /etc/protocols names (parsed without NSS); NULL when unknown. */
 const char *nf_proto_name(unsigned proto);
+/* syslog's name of a log level ("emerg" .. "debug"), as iptables -L and
+ * nft write it; NULL past 7. */
+const char *nf_log_level_name(unsigned level);
 /* iptables' own short table used by -S for -p: "tcp", "udp"...; NULL else. */
 const char *nf_proto_chain_name(unsigned proto);
 
