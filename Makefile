@@ -6,6 +6,8 @@
 #                   unit + functional on the static binary, then again on an
 #                   ASan+UBSan build, then a short fuzzing pass
 #   make check      the static pass of `make test` only (quicker)
+#   make conformance  sonde against the classic tools on their own upstream
+#                   test data (../shared/upstream); also part of `make check`
 #   make install PREFIX=/usr/local
 #
 # SANITIZE=1 builds build-asan/sonde (dynamic: ASan cannot be linked statically).
@@ -54,8 +56,11 @@ CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
 APPLET_OBJ := $(APPLET_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Conformance tests compare sonde with the classic tools on the tools' own
+# upstream test data; each skips itself when ../shared/upstream is absent.
+CONFORMANCE_T := $(sort $(wildcard tests/conformance/*.t))
 
-.PHONY: all run test check unit func fuzz bench install clean deps test-deps help
+.PHONY: all run test check unit func fuzz bench install clean deps test-deps help conformance
 all: $(BUILD)/sonde $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
@@ -100,13 +105,16 @@ test: test-deps
 
 check: all
 	SONDE=$(CURDIR)/$(BUILD)/sonde UNIT_DIR=$(CURDIR)/$(BUILD)/tests SANITIZE=$(SANITIZE) \
-	  prove -f --timer tests/unit.t tests/func/*.t
+	  prove -f --timer tests/unit.t tests/func/*.t $(CONFORMANCE_T)
 
 unit: all
 	SONDE=$(CURDIR)/$(BUILD)/sonde UNIT_DIR=$(CURDIR)/$(BUILD)/tests prove -f tests/unit.t
 
 func: all
 	SONDE=$(CURDIR)/$(BUILD)/sonde prove -f --timer tests/func/*.t
+
+conformance: all
+	SONDE=$(CURDIR)/$(BUILD)/sonde SANITIZE=$(SANITIZE) prove -f --timer $(CONFORMANCE_T)
 
 # Short coverage-guided runs of every fuzz target (clang + libFuzzer), as TAP.
 fuzz:
