@@ -197,6 +197,62 @@ static int table_for_listing(const struct table_set *set, int family, enum xt_ba
 	return 0;
 }
 
+static int report_read_error(int rc)
+{
+	if (rc == -EPERM || rc == -EACCES) {
+		caps_explain_missing(CAP_NET_ADMIN, "reading netfilter rules", "nothing: the kernel shows rules only to it");
+		return SONDE_EXIT_PRIVILEGE;
+	}
+	sonde_errno(rc, "cannot read the rules");
+	return SONDE_EXIT_NEGATIVE;
+}
+
+/* iptables-save -t NAME for a table the backend lacks: the classic tools'
+ * words, on stderr, exit 1 (their message differs by backend). */
+static void report_no_table(const struct iptables_view *v, enum xt_backend backend, const char *name)
+{
+	fflush(v->fp);
+	if (backend == XT_BACKEND_LEGACY)
+		fprintf(stderr, "%s v1.8.9 (legacy): Cannot initialize: Table does not exist (do you need to insmod?)\n",
+			v->cfg->ipv6 ? "ip6tables-save" : "iptables-save");
+	else
+		fprintf(stderr, "Table `%s' does not exist\n", name);
+}
+
+static void save_one(struct sonde_ctx *ctx, struct iptables_view *v, const struct xt_table *t)
+{
+	if (ctx->json)
+		iptables_print_json(v, ctx->out, t, NULL);
+	else
+		iptables_print_save(v, t, v->cfg->ipv6 ? "ip6tables-save" : "iptables-save");
+}
+
+/* --save: every table read; with -t, a table nobody created yet is shown
+ * with its builtin chains (iptables-nft-save does so, and iptables-legacy-save
+ * creates it), an unknown name is an error. */
+static int save_backend(struct sonde_ctx *ctx, struct iptables_view *v, const struct table_set *set,
+			enum xt_backend backend)
+{
+	struct xt_table empty;
+	size_t i;
+	int rc;
+
+	if (!v->cfg->table || set->count > 0) {
+		for (i = 0; i < set->count; i++)
+			save_one(ctx, v, &set->tables[i]);
+		return 0;
+	}
+	rc = empty_table(v->family, backend, v->cfg->table, &empty);
+	if (rc == 0)
+		save_one(ctx, v, &empty);
+	xt_table_free(&empty);
+	if (rc == -ENOENT) {
+		report_no_table(v, backend, v->cfg->table);
+		return SONDE_EXIT_NEGATIVE;
+	}
+	return rc < 0 ? report_read_error(rc) : 0;
+}
+
 static int show_backend(struct sonde_ctx *ctx, struct iptables_view *v, const struct table_set *set,
 			enum xt_backend backend, const char *chain, bool *first)
 {
@@ -204,18 +260,10 @@ static int show_backend(struct sonde_ctx *ctx, struct iptables_view *v, const st
 	const char *table = cfg->table ? cfg->table : "filter";
 	const struct xt_table *t;
 	struct xt_table empty = { 0 };
-	size_t i;
 	int rc = 0;
 
-	if (cfg->save) {
-		for (i = 0; i < set->count; i++) {
-			if (ctx->json)
-				iptables_print_json(v, ctx->out, &set->tables[i], NULL);
-			else
-				iptables_print_save(v, &set->tables[i], cfg->ipv6 ? "ip6tables-save" : "iptables-save");
-		}
-		return 0;
-	}
+	if (cfg->save)
+		return save_backend(ctx, v, set, backend);
 	if (table_for_listing(set, v->family, backend, table, &empty, &t) < 0) {
 		sonde_err("table '%s' does not exist (known: filter, nat, mangle, raw, security)", table);
 		return SONDE_EXIT_NEGATIVE;
@@ -257,16 +305,6 @@ static int check_usage(const struct iptables_config *cfg, int argc)
 		return SONDE_EXIT_USAGE;
 	}
 	return 0;
-}
-
-static int report_read_error(int rc)
-{
-	if (rc == -EPERM || rc == -EACCES) {
-		caps_explain_missing(CAP_NET_ADMIN, "reading netfilter rules", "nothing: the kernel shows rules only to it");
-		return SONDE_EXIT_PRIVILEGE;
-	}
-	sonde_errno(rc, "cannot read the rules");
-	return SONDE_EXIT_NEGATIVE;
 }
 
 static int iptables_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)

@@ -90,6 +90,22 @@ for backend in legacy nft; do
 		is "$(printf '%s\n' "$OUT" | grep -v '^#' | mask_counters)" "$want" "iptables-save $table_args ($backend)"
 	done
 done
+# -t with a table nobody made: the empty builtins (iptables-nft-save shows
+# them, iptables-legacy-save creates the table); an unknown name: the
+# classic tool's message, exit 1.
+lab_ns bare
+for backend in legacy nft; do
+	want=$(lab_exec bare "iptables-$backend-save" -c -t security 2>/dev/null | grep -v '^#')
+	lab_run bare "$SONDE" iptables-save --backend "$backend" -c -t security
+	is "$(printf '%s\n' "$OUT" | grep -v '^#')" "$want" "iptables-save -c -t security ($backend): an absent table's builtins"
+	want_err=$(lab_exec fw "iptables-$backend-save" -t nosuch 2>&1 >/dev/null)
+	lab_exec fw "iptables-$backend-save" -t nosuch >/dev/null 2>&1
+	want_rc=$?
+	lab_run fw "$SONDE" iptables-save --backend "$backend" -t nosuch
+	ok_rc "$RC" "$want_rc" "iptables-save -t nosuch ($backend): exit $want_rc as iptables-$backend-save"
+	is "$ERR" "$want_err" "iptables-save -t nosuch ($backend): iptables-$backend-save's message"
+	is "$OUT" "" "iptables-save -t nosuch ($backend): nothing on stdout"
+done
 run "$SONDE" iptables-save -L
 ok_rc "$RC" 2 "iptables-save takes no -L"
 
