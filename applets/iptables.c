@@ -103,7 +103,7 @@ static int read_nft(int family, const char *only, struct table_set *set)
 {
 	struct xt_table *tables;
 	size_t count, i;
-	int rc = nft_xt_read(family, &tables, &count);
+	int rc = nft_xt_read(family, only, &tables, &count);
 
 	if (rc < 0)
 		return rc;

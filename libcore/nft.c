@@ -63,6 +63,16 @@ void nft_link_close(struct nft_link *l)
 
 /* --- one message ---------------------------------------------------------- */
 
+static bool wanted(const char *only, const char *name)
+{
+	return !only || strcmp(only, name) == 0;
+}
+
+static bool table_wanted(const struct nft_link *l, int family, const char *table)
+{
+	return !l->ops->want_table || l->ops->want_table(family, table, l->arg);
+}
+
 static int on_table(struct nft_link *l, int family, const void *attrs, size_t len)
 {
 	struct nft_table t;
@@ -73,7 +83,11 @@ static int on_table(struct nft_link *l, int family, const void *attrs, size_t le
 		free(t.comment);
 		return -EINVAL;
 	}
-	rc = l->ops->table ? l->ops->table(&t, l->arg) : 0;
+	rc = 0;
+	if (table_wanted(l, t.family, t.name)) {
+		l->tables_wanted++;
+		rc = l->ops->table ? l->ops->table(&t, l->arg) : 0;
+	}
 	free(t.comment);
 	return rc;
 }
@@ -117,10 +131,6 @@ static void forget_chains(struct nft_link *l)
 	l->chain_count = 0;
 }
 
-static bool wanted(const char *only, const char *name)
-{
-	return !only || strcmp(only, name) == 0;
-}
 
 static int on_chain(struct nft_link *l, int family, const void *attrs, size_t len)
 {
@@ -131,7 +141,8 @@ static int on_chain(struct nft_link *l, int family, const void *attrs, size_t le
 		free(c.comment);
 		return -EINVAL;
 	}
-	if (!wanted(l->ops->only_table, c.table) || !wanted(l->ops->only_chain, c.name)) {
+	if (!wanted(l->ops->only_table, c.table) || !wanted(l->ops->only_chain, c.name) ||
+	    !table_wanted(l, c.family, c.table)) {
 		free(c.comment);
 		return 0;
 	}
@@ -166,7 +177,8 @@ static int on_set(struct nft_link *l, int family, const void *attrs, size_t len)
 		return -EINVAL;
 	}
 	/* Each set kept costs a request for its elements. */
-	if (!wanted(l->ops->only_table, grown[l->set_count].table)) {
+	if (!wanted(l->ops->only_table, grown[l->set_count].table) ||
+	    !table_wanted(l, grown[l->set_count].family, grown[l->set_count].table)) {
 		nft_set_free(&grown[l->set_count]);
 		return 0;
 	}
@@ -423,15 +435,18 @@ static int dump_once(struct nft_link *l, int family)
 	if ((rc = link_request(l, NFT_MSG_GETGEN, 0, NFPROTO_UNSPEC)) < 0)
 		return rc;
 	before = l->generation;
+	l->tables_wanted = 0;
 	if ((rc = link_request(l, NFT_MSG_GETTABLE, NLM_F_DUMP, family)) < 0)
 		return rc;
-	/* `list tables` asks for nothing more. */
-	if ((l->ops->chain || l->ops->rule) && (rc = link_request(l, NFT_MSG_GETCHAIN, NLM_F_DUMP, family)) < 0)
-		return rc;
-	if (l->ops->want_sets && (rc = dump_sets(l, family)) != 0)
-		return rc;
-	if (l->ops->rule && (rc = dump_rules(l)) != 0)
-		return rc;
+	/* `list tables`, or none of the tables wanted: nothing more to ask. */
+	if (l->tables_wanted > 0 || !l->ops->want_table) {
+		if ((l->ops->chain || l->ops->rule) && (rc = link_request(l, NFT_MSG_GETCHAIN, NLM_F_DUMP, family)) < 0)
+			return rc;
+		if (l->ops->want_sets && (rc = dump_sets(l, family)) != 0)
+			return rc;
+		if (l->ops->rule && (rc = dump_rules(l)) != 0)
+			return rc;
+	}
 	if (l->interrupted)
 		return NFT_RETRY;
 	if ((rc = link_request(l, NFT_MSG_GETGEN, 0, NFPROTO_UNSPEC)) < 0)

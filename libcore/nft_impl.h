@@ -80,6 +80,7 @@ struct nft_link {
 	int kind;                /* NFT_MSG_NEWTABLE... being dumped */
 	bool interrupted;
 	uint32_t generation;
+	size_t tables_wanted;    /* in this attempt's table dump (ops->want_table) */
 	char rule_table[NFT_NAME_LEN], rule_chain[NFT_NAME_LEN];
 	uint8_t *buf;            /* NFT_RECV_BUF_SIZE, reused for every datagram */
 	struct chain_ref *chains; /* every chain the chain dump showed */

@@ -27,6 +27,7 @@ static const char *const hook_chain_names[] = { "PREROUTING", "INPUT", "FORWARD"
 
 struct xt_collect {
 	int family;
+	const char *only_table;  /* or NULL: every iptables table */
 	struct xt_table *tables;
 	size_t count;
 	/* Rules come chain by chain: the last chain found serves the next. */
@@ -60,13 +61,20 @@ static struct xt_table *find_table(struct xt_collect *c, const char *name)
 	return NULL;
 }
 
+/* Only iptables-nft's own tables: kube-proxy's nftables table in the same
+ * family can hold tens of thousands of rules nobody asked for. */
+static bool want_table(int family, const char *table, void *arg)
+{
+	const struct xt_collect *c = arg;
+
+	return family == c->family && xt_table_rank(table) >= 0 && (!c->only_table || strcmp(c->only_table, table) == 0);
+}
+
 static int on_table(const struct nft_table *t, void *arg)
 {
 	struct xt_collect *c = arg;
 	struct xt_table *grown;
 
-	if (t->family != c->family || xt_table_rank(t->name) < 0)
-		return 0;
 	grown = realloc(c->tables, (c->count + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
@@ -465,12 +473,12 @@ static int chain_order(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-int nft_xt_read(int family, struct xt_table **tables, size_t *count)
+int nft_xt_read(int family, const char *only_table, struct xt_table **tables, size_t *count)
 {
 	static const struct nft_dump_ops ops = {
-		.table = on_table, .chain = on_chain, .rule = on_rule, .restart = on_restart,
+		.table = on_table, .chain = on_chain, .rule = on_rule, .restart = on_restart, .want_table = want_table,
 	};
-	struct xt_collect c = { .family = family };
+	struct xt_collect c = { .family = family, .only_table = only_table };
 	size_t i;
 	int rc = nft_dump(family, &ops, &c);
 

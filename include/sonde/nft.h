@@ -142,6 +142,10 @@ struct nft_dump_ops {
 	 * anonymous sets only, the ones rules show inline (a chain listed
 	 * alone shows no named set's). */
 	const char *only_table, *only_chain;
+	/* Optional: which tables are wanted at all (the others' chains, sets
+	 * and rules are not asked for; when no table is wanted, the dump ends
+	 * after the table list). */
+	bool (*want_table)(int family, const char *table, void *arg);
 	bool anonymous_elements_only;
 	/* Called before each attempt after the first: forget what came. */
 	void (*restart)(void *arg);
@@ -221,9 +225,11 @@ void nft_json_key(struct nfbuf *out, const char *key);
 void nft_json_member(struct nfbuf *out, const char *key, const char *value);
 
 /* iptables-nft's tables of family (NFPROTO_IPV4 / _IPV6) translated into
- * xt.h's structs, as iptables-nft itself reads them back.  *tables is
- * malloc'ed; free with xt_tables_free. */
-int nft_xt_read(int family, struct xt_table **tables, size_t *count);
+ * xt.h's structs, as iptables-nft itself reads them back; only the table
+ * named only_table when not NULL.  Other tables of the family (kube-proxy's
+ * nftables mode) are not read.  *tables is malloc'ed; free with
+ * xt_tables_free. */
+int nft_xt_read(int family, const char *only_table, struct xt_table **tables, size_t *count);
 /* One rule read back as iptables-nft would (out zero-filled by the caller;
  * free with the table it goes into, or xt_rule_release). */
 int nft_xt_rule(const struct nft_rule *nr, int family, struct xt_rule *out);

@@ -7,6 +7,9 @@
 #   the same with -j: medians of NF_BENCH_RUNS (7) runs alternating the two
 #   tools, which holds up better than a mean on a machine shared with other
 #   work
+#   iptables-save and iptables -L -n with the default auto backend where
+#   legacy rules sit beside kube-proxy's nftables table, against
+#   iptables-legacy-save / iptables-legacy, timed inside the namespace
 #   svc for one service, in each mode
 # hyperfine gives the wall times (mean of 5 runs after a warm-up); GNU time
 # the peak RSS.  Not part of `make test`.
@@ -24,14 +27,17 @@ done
 [ -x "$SONDE" ] || { echo "no sonde binary at $SONDE" >&2; exit 2; }
 
 tmp=$(mktemp -d)
-cleanup() { for m in legacy nft nftables; do ip netns del "$NS-$m" 2>/dev/null; done; rm -rf "$tmp"; }
+cleanup() { for m in legacy nft nftables mixed; do ip netns del "$NS-$m" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 "$TOP/tests/bench/kube_rules.sh" iptables "$SERVICES" >"$tmp/rules"
 "$TOP/tests/bench/kube_rules.sh" nftables "$SERVICES" >"$tmp/rules.nft"
-for m in legacy nft nftables; do ip netns add "$NS-$m"; done
+for m in legacy nft nftables mixed; do ip netns add "$NS-$m"; done
 ip netns exec "$NS-legacy" iptables-legacy-restore <"$tmp/rules"
 ip netns exec "$NS-nft" iptables-nft-restore <"$tmp/rules"
 ip netns exec "$NS-nftables" nft -f "$tmp/rules.nft"
+# Legacy rules beside kube-proxy's nftables table: the auto backend's case.
+ip netns exec "$NS-mixed" iptables-legacy-restore <"$tmp/rules"
+ip netns exec "$NS-mixed" nft -f "$tmp/rules.nft"
 echo "$SERVICES services, $(grep -c '^-A' "$tmp/rules") iptables rules"
 
 mean() { # CMD...: hyperfine's mean wall time in seconds
@@ -76,6 +82,29 @@ median_row "nft list ruleset (nftables mode)" "ip netns exec $NS-nftables nft li
 	"ip netns exec $NS-nftables $SONDE nft list ruleset"
 median_row "nft -j list ruleset" "ip netns exec $NS-nftables nft -j list ruleset" \
 	"ip netns exec $NS-nftables $SONDE nft -j list ruleset"
+# Timed inside the namespace (ip netns exec's own start-up left out).
+inside_pair() { # NS PEER-CMD SONDE-CMD: "peer-median sonde-median", alternating runs
+	ip netns exec "$1" python3 - "${NF_BENCH_RUNS:-7}" "$2" "$3" <<'PY'
+import shlex, statistics, subprocess, sys, time
+runs, cmds = int(sys.argv[1]), [shlex.split(c) for c in sys.argv[2:]]
+times = [[], []]
+for _ in range(runs):
+    for i, cmd in enumerate(cmds):
+        t = time.monotonic()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times[i].append(time.monotonic() - t)
+print(" ".join("%.3f" % statistics.median(t) for t in times))
+PY
+}
+inside_row() { # LABEL NS PEER-CMD SONDE-CMD
+	local p s
+	read -r p s <<<"$(inside_pair "$2" "$3" "$4")"
+	printf '%-34s peer %7ss   sonde %7ss   time ratio %s (medians of %s, inside the namespace)\n' "$1" "$p" "$s" \
+		"$(python3 -c "print('%.2f' % ($s / $p))")" "${NF_BENCH_RUNS:-7}"
+}
+inside_row "iptables-save (auto, beside nft)" "$NS-mixed" iptables-legacy-save "$SONDE iptables-save"
+inside_row "iptables -L -n (auto, beside nft)" "$NS-mixed" "iptables-legacy -L -n" "$SONDE iptables -L -n"
+inside_row "iptables -t nat -L -n (auto, b. nft)" "$NS-mixed" "iptables-legacy -t nat -L -n" "$SONDE iptables -t nat -L -n"
 vip="10.96.$(((SERVICES / 2) / 250)).$(((SERVICES / 2) % 250 + 1)):80"
 for m in legacy nft nftables; do
 	printf '%-34s sonde %7ss\n' "svc $vip ($m)" "$(mean ip netns exec $NS-$m $SONDE svc $vip)"
