@@ -6,6 +6,7 @@
 #include <netlink/version.h>
 #include <openssl/crypto.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,12 +248,52 @@ static int multicall_main(int argc, char **argv)
 	return applet_run(applet, argc - 1, argv + 1);
 }
 
+/* Has the reader of this output descriptor gone (`sonde ping | head -1`)?
+ * A pipe without readers polls POLLERR; a socket shut both ways POLLHUP. */
+static bool output_reader_gone(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+	return poll(&pfd, 1, 0) == 1 && !(pfd.revents & POLLNVAL) && (pfd.revents & (POLLERR | POLLHUP));
+}
+
+/* SIGPIPE has two causes.  A network peer that closes early must give EPIPE,
+ * not kill the process (a scanner survives a thousand resets).  A reader that
+ * closes our output must stop us the way it stops the classic tools: killed by
+ * SIGPIPE, status 141, at once, with nothing more printed (not even a closing
+ * summary on stderr).  The signal does not say which descriptor failed, so
+ * the handler asks stdout and stderr. */
+static void on_sigpipe(int signo)
+{
+	int saved_errno = errno;
+	sigset_t pipe_only;
+
+	if (output_reader_gone(STDOUT_FILENO) || output_reader_gone(STDERR_FILENO)) {
+		signal(signo, SIG_DFL);
+		sigemptyset(&pipe_only);
+		sigaddset(&pipe_only, signo);
+		pthread_sigmask(SIG_UNBLOCK, &pipe_only, NULL);
+		raise(signo);
+	}
+	errno = saved_errno;
+}
+
+static void route_sigpipe(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigpipe;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
 int sonde_main(int argc, char **argv)
 {
 	const struct sonde_applet *applet;
 
-	/* Peers that close early must give EPIPE, not kill the process. */
-	signal(SIGPIPE, SIG_IGN);
+	route_sigpipe();
 	applet = argc > 0 ? applet_find(base_name(argv[0])) : NULL;
 	if (applet)
 		return applet_run(applet, argc, argv);
