@@ -53,17 +53,25 @@ const char *sonde_version_string(void)
 	return text;
 }
 
-static int enter_netns(const char *spec)
+static int enter_netns(const char *spec, int usage_exit)
 {
 	char path[4096];
-	int rc = netns_enter(spec);
+	int rc = netns_path(spec, path, sizeof(path));
 
+	if (rc == -EINVAL) {
+		sonde_err("--netns needs a namespace name, path or PID (got an empty one)");
+		return usage_exit;
+	}
+	if (rc < 0) {
+		sonde_errno(rc, "--netns: cannot use '%.64s...'", spec);
+		return usage_exit;
+	}
+	rc = netns_enter(spec);
 	if (rc == 0)
 		return SONDE_EXIT_OK;
-	netns_path(spec, path, sizeof(path));
 	if (rc == -ENOENT) {
 		sonde_err("--netns %s: no such network namespace (%s does not exist)", spec, path);
-		return SONDE_EXIT_USAGE;
+		return usage_exit;
 	}
 	if (rc == -EPERM || rc == -EACCES) {
 		caps_explain_missing(CAP_SYS_ADMIN, "entering another network namespace",
@@ -72,7 +80,7 @@ static int enter_netns(const char *spec)
 		return SONDE_EXIT_PRIVILEGE;
 	}
 	sonde_errno(rc, "--netns %s: cannot enter %s", spec, path);
-	return SONDE_EXIT_USAGE;
+	return usage_exit;
 }
 
 int applet_run(const struct sonde_applet *applet, int argc, char **argv)
@@ -114,7 +122,7 @@ int applet_run(const struct sonde_applet *applet, int argc, char **argv)
 		rc = usage_exit;
 		goto done;
 	}
-	if (common.netns && (rc = enter_netns(common.netns)) != 0)
+	if (common.netns && (rc = enter_netns(common.netns, usage_exit)) != 0)
 		goto done;
 
 	out_init(&out, stdout, common.json);

@@ -5,7 +5,8 @@
 #include <stddef.h>
 
 /* spec: an `ip netns` name (/run/netns/NAME), a path (/proc/PID/ns/net), or a
- * PID.  Resolves spec to a path; returns 0 or -ENOENT. */
+ * PID.  Resolves spec to a path; returns 0, -EINVAL (empty spec) or
+ * -ENAMETOOLONG. */
 int netns_path(const char *spec, char *path, size_t size);
 /* Enters the namespace; returns 0 or -errno (-EPERM without CAP_SYS_ADMIN). */
 int netns_enter(const char *spec);

@@ -33,6 +33,15 @@ for a in $applets; do
 	ok_rc "$RC" "${usage_rc:-2}" "$a: unknown option is a usage error (exit ${usage_rc:-2})"
 	is "$ERR" "sonde $a: unknown option --no-such-option (see --help)" "$a: one-line error on stderr"
 	is "$OUT" "" "$a: nothing on stdout after a usage error"
+	# An empty --netns is refused before anything runs (it printed stack
+	# memory); operands only to get past the operand count.
+	for operands in "" "127.0.0.1" "127.0.0.1 1"; do
+		run "$SONDE" "$a" --netns '' $operands
+		[[ "$ERR" == *"missing operand"* || "$ERR" == *"unexpected operand"* ]] || break
+	done
+	ok_rc "$RC" "${usage_rc:-2}" "$a --netns '': a usage error (exit ${usage_rc:-2})"
+	is "$ERR" "sonde $a: --netns needs a namespace name, path or PID (got an empty one)" "$a --netns '': says why"
+	is "$OUT" "" "$a --netns '': nothing on stdout"
 done
 run "$SONDE" --list --json
 like "$OUT" '^\[\{"name":' "--list --json is a JSON array"
@@ -88,6 +97,10 @@ run "$SONDE" nc --netns "no-such-ns-$$" -z 127.0.0.1 1
 ok_rc "$RC" 2 "--netns with an unknown name is a usage error"
 is "$ERR" "sonde nc: --netns no-such-ns-$$: no such network namespace (/run/netns/no-such-ns-$$ does not exist)" \
 	"--netns unknown name message"
+long_spec=$(printf 'n%.0s' $(seq 1 5000))
+run "$SONDE" nc --netns "$long_spec" -z 127.0.0.1 1
+ok_rc "$RC" 2 "--netns longer than a path is a usage error"
+like "$ERR" "^sonde nc: --netns: cannot use 'n{64}\.\.\.': File name too long$" "--netns too long: says so, shortened"
 lab_ns a
 lab_bg a socat TCP-LISTEN:4711,reuseaddr,fork /dev/null
 lab_wait_listen a 4711
