@@ -185,6 +185,27 @@ const char *ip_prefix_text(const struct sonde_prefix *prefix, char *buf, size_t 
 	return buf;
 }
 
+/* iproute2 and inet_aton read a dotted quad alike, octal and hex parts
+ * included, but not a short form: "10.1" is 10.1.0.0 to iproute2 and
+ * 10.0.0.1 to inet_aton (sonde's reading everywhere else), so ip refuses
+ * it rather than pick one silently. */
+int ip_parse_addr(struct ip_ctx *ctx, const char *verb, const char *text, struct sonde_addr *addr)
+{
+	struct addr_ipv4_form form;
+	struct in_addr in4;
+
+	if (addr_parse_ipv4(text, &in4, &form) == 0 && form.parts < 4) {
+		sonde_err("%s%s: '%s': iproute2 and inet_aton read a short IPv4 form differently: "
+			  "write all four parts", ctx->object, verb, text);
+		return SONDE_EXIT_USAGE;
+	}
+	if (addr_parse_ip(text, 0, ctx->family, addr) < 0) {
+		sonde_err("%s%s: not an address: '%s'", ctx->object, verb, text);
+		return SONDE_EXIT_USAGE;
+	}
+	return 0;
+}
+
 int ip_parse_prefix(struct ip_ctx *ctx, const char *text, struct sonde_prefix *prefix)
 {
 	memset(prefix, 0, sizeof(*prefix));

@@ -73,6 +73,9 @@ const char *ip_addr_text(const struct sonde_addr *addr, char *buf, size_t size);
 const char *ip_prefix_text(const struct sonde_prefix *prefix, char *buf, size_t size);
 /* Does the prefix text ("10.0.0.0/8", "default", "all", an address) parse
  * for family?  The family is taken from the text when ctx's is AF_UNSPEC. */
+/* An address argument; prints why not and returns SONDE_EXIT_USAGE.
+ * verb ("" or " get") follows the object in the message. */
+int ip_parse_addr(struct ip_ctx *ctx, const char *verb, const char *text, struct sonde_addr *addr);
 int ip_parse_prefix(struct ip_ctx *ctx, const char *text, struct sonde_prefix *prefix);
 /* Does inner lie inside outer (outer's length not longer)? */
 bool ip_prefix_covers(const struct sonde_prefix *outer, const struct sonde_prefix *inner);

@@ -394,10 +394,10 @@ static int parse_scope(struct ip_ctx *ctx, const char *word, uint8_t *scope)
 
 static int parse_addr_value(struct ip_ctx *ctx, const char *word, struct sonde_addr *addr)
 {
-	if (addr_parse_ip(word, 0, ctx->family, addr) < 0) {
-		sonde_err("%s: not an address: '%s'", ctx->object, word);
-		return SONDE_EXIT_USAGE;
-	}
+	int rc = ip_parse_addr(ctx, "", word, addr);
+
+	if (rc)
+		return rc;
 	if (ctx->family == AF_UNSPEC)
 		ctx->family = addr_family(addr);
 	return 0;

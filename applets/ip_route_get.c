@@ -27,10 +27,10 @@ static int parse_u32(struct ip_ctx *ctx, const char *keyword, const char *text, 
 
 static int parse_get_addr(struct ip_ctx *ctx, const char *text, struct sonde_addr *addr)
 {
-	if (addr_parse_ip(text, 0, ctx->family, addr) < 0) {
-		sonde_err("%s get: not an address: '%s'", ctx->object, text);
-		return SONDE_EXIT_USAGE;
-	}
+	int rc = ip_parse_addr(ctx, " get", text, addr);
+
+	if (rc)
+		return rc;
 	ctx->family = addr_family(addr);
 	return 0;
 }

@@ -233,6 +233,9 @@ static int spec_error(const char *text, int rc, int family)
 		return sonde_usage_error("%s: more than %u hosts", text, SCAN_MAX_TARGETS);
 	if (rc == -EINVAL)
 		return sonde_usage_error("%s: not an address, range, CIDR block or host name", text);
+	if (rc == -EDOM)
+		return sonde_usage_error("%s: a leading zero in a range is octal to ping and nc but decimal to nmap: "
+					 "write the numbers without it", text);
 	if (rc == -ARES_EBADNAME)
 		return sonde_usage_error("%s: a name, and -n forbids lookups", text);
 	sonde_err("%s: %s", text, resolve_strerror(rc));
@@ -254,6 +257,22 @@ static int add_exclude(struct target_set *ts, const char *text, int family, unsi
 	return 0;
 }
 
+/* nmap reads "010.0.0.1" as 10.0.0.1; sonde reads it as ping and nc do
+ * (8.0.0.1): say which host that is, so the difference is never silent. */
+static void warn_octal_target(const char *text)
+{
+	struct addr_ipv4_form form;
+	struct sonde_addr addr;
+	struct in_addr in4;
+	char shown[ADDR_STRLEN];
+
+	if (addr_parse_ipv4(text, &in4, &form) < 0 || form.parts != 4 || !form.octal)
+		return;
+	addr_parse_ip(text, 0, AF_INET, &addr);
+	sonde_err("warning: %s: read as %s: a leading zero is octal, as ping and nc read it (nmap reads it as decimal)",
+		   text, addr_ntop(&addr, shown, sizeof(shown)));
+}
+
 static int add_target(struct target_set *ts, const char *text, int family, unsigned flags)
 {
 	struct scan_spec *spec = malloc(sizeof(*spec));
@@ -262,6 +281,8 @@ static int add_target(struct target_set *ts, const char *text, int family, unsig
 	if (!spec)
 		return -ENOMEM;
 	rc = scan_spec_parse(text, family, flags, spec);
+	if (rc == 0)
+		warn_octal_target(text);
 	if (rc == 0)
 		rc = scan_targets_add(&ts->targets, spec, ts->excludes, ts->exclude_count);
 	free(spec);

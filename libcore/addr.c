@@ -9,6 +9,8 @@
 
 #include "sonde/addr.h"
 
+/* The zone after '%': an interface index or name.  -ENXIO when the name
+ * is no interface here (a lookup would only ask a nameserver for it). */
 static int parse_ipv6_scope(const char *scope, uint32_t *scope_id)
 {
 	char *end;
@@ -22,18 +24,53 @@ static int parse_ipv6_scope(const char *scope, uint32_t *scope_id)
 		return 0;
 	}
 	*scope_id = if_nametoindex(scope);
-	return *scope_id ? 0 : -EINVAL;
+	return *scope_id ? 0 : -ENXIO;
+}
+
+static void ipv4_form_describe(const char *text, struct addr_ipv4_form *form)
+{
+	const char *part = text;
+
+	memset(form, 0, sizeof(*form));
+	for (;;) {
+		form->parts++;
+		if (part[0] == '0' && (part[1] == 'x' || part[1] == 'X'))
+			form->hex = true;
+		else if (part[0] == '0' && part[1] >= '0' && part[1] <= '9')
+			form->octal = true;
+		part = strchr(part, '.');
+		if (!part)
+			return;
+		part++;
+	}
+}
+
+int addr_parse_ipv4(const char *text, struct in_addr *in, struct addr_ipv4_form *form)
+{
+	/* inet_aton stops at white space and ignores what follows: "10.0.0.1
+	 * junk" must not pass for an address. */
+	if (!*text || text[strcspn(text, " \t\n\v\f\r")] != '\0' || inet_aton(text, in) == 0)
+		return -EINVAL;
+	if (form)
+		ipv4_form_describe(text, form);
+	return 0;
+}
+
+bool addr_ipv4_form_is_plain(const struct addr_ipv4_form *form)
+{
+	return form->parts == 4 && !form->octal && !form->hex;
 }
 
 int addr_parse_ip(const char *text, uint16_t port, int family, struct sonde_addr *addr)
 {
 	char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 	char *percent;
+	int rc;
 
 	memset(addr, 0, sizeof(*addr));
 	if (strlen(text) >= sizeof(buf))
 		return -EINVAL;
-	if (inet_pton(AF_INET, text, &addr->u.in4.sin_addr) == 1) {
+	if (addr_parse_ipv4(text, &addr->u.in4.sin_addr, NULL) == 0) {
 		if (family == AF_INET6)
 			return -EAFNOSUPPORT;
 		addr->u.in4.sin_family = AF_INET;
@@ -49,8 +86,11 @@ int addr_parse_ip(const char *text, uint16_t port, int family, struct sonde_addr
 		return -EINVAL;
 	if (family == AF_INET)
 		return -EAFNOSUPPORT;
-	if (percent && parse_ipv6_scope(percent + 1, &addr->u.in6.sin6_scope_id) < 0)
-		return -EINVAL;
+	if (percent) {
+		rc = parse_ipv6_scope(percent + 1, &addr->u.in6.sin6_scope_id);
+		if (rc < 0)
+			return rc;
+	}
 	addr->u.in6.sin6_family = AF_INET6;
 	addr->u.in6.sin6_port = htons(port);
 	addr->len = sizeof(addr->u.in6);

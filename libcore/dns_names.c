@@ -125,7 +125,14 @@ int dns_reverse_name(const char *address, char *name, size_t size)
 	size_t used = 0;
 	int i;
 
+	struct addr_ipv4_form form;
+	struct in_addr in4;
+
 	if (addr_parse_ip(address, 0, AF_UNSPEC, &addr) < 0)
+		return -EINVAL;
+	/* bind's dig reverses the labels of what it cannot read as a dotted
+	 * quad ("10.1" is 1.10.in-addr.arpa), not inet_aton's reading. */
+	if (addr_parse_ipv4(address, &in4, &form) == 0 && !addr_ipv4_form_is_plain(&form))
 		return -EINVAL;
 	if (addr_family(&addr) == AF_INET) {
 		const uint8_t *b = (const uint8_t *)&addr.u.in4.sin_addr;

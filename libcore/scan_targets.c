@@ -25,11 +25,15 @@ static bool octet_allowed(const uint8_t bitmap[32], unsigned v)
 	return bitmap[v / 8] & (1u << (v % 8));
 }
 
-/* A decimal 0..255 at *p; advances *p.  -1 when there is none. */
+/* A decimal 0..255 at *p; advances *p.  -1 when there is none, -2 for a
+ * leading zero ("010"): octal to inet_aton (ping, nc), decimal to nmap, so
+ * neither reading is taken silently. */
 static int octet_number(const char **p)
 {
 	int value = 0, digits = 0;
 
+	if ((*p)[0] == '0' && (*p)[1] >= '0' && (*p)[1] <= '9')
+		return -2;
 	while (**p >= '0' && **p <= '9') {
 		value = value * 10 + (**p - '0');
 		if (++digits > 3 || value > 255)
@@ -59,11 +63,13 @@ static int parse_octet(const char *text, size_t len, uint8_t bitmap[32])
 			p++;
 		} else {
 			if (*p != '-' && (low = octet_number(&p)) < 0)
-				return -EINVAL;
+				return low == -2 ? -EDOM : -EINVAL;
 			high = low;
 			if (*p == '-') {
 				p++;
 				high = (*p == ',' || *p == '\0') ? 255 : octet_number(&p);
+				if (high == -2)
+					return -EDOM;
 				if (high < 0 || high < low)
 					return -EINVAL;
 			}
@@ -80,7 +86,7 @@ static int parse_octet(const char *text, size_t len, uint8_t bitmap[32])
 static int parse_octets(const char *text, struct scan_spec *spec)
 {
 	const char *start = text;
-	int i;
+	int i, rc;
 
 	for (i = 0; i < 4; i++) {
 		const char *dot = strchr(start, '.');
@@ -88,8 +94,9 @@ static int parse_octets(const char *text, struct scan_spec *spec)
 
 		if (i < 3 && !dot)
 			return -EINVAL;
-		if (parse_octet(start, len, spec->octets[i]) < 0)
-			return -EINVAL;
+		rc = parse_octet(start, len, spec->octets[i]);
+		if (rc < 0)
+			return rc;
 		start += len + 1;
 	}
 	spec->kind = SCAN_SPEC_OCTETS;
@@ -127,12 +134,25 @@ static int parse_name(const char *text, int family, unsigned flags, struct scan_
 
 int scan_spec_parse(const char *text, int family, unsigned flags, struct scan_spec *spec)
 {
+	struct in_addr in4;
+
 	memset(spec, 0, sizeof(*spec));
 	if (text[0] == '\0')
 		return -EINVAL;
 	if (addr_parse_prefix(text, true, &spec->prefix) == 0) {
 		if (family != AF_UNSPEC && spec->prefix.family != family)
 			return -EAFNOSUPPORT;
+		spec->kind = SCAN_SPEC_PREFIX;
+		return 0;
+	}
+	/* One host in inet_aton's other forms ("127.1", "0x7f.0.0.1",
+	 * "0127.0.0.01"): the reading of every applet. */
+	if (addr_parse_ipv4(text, &in4, NULL) == 0) {
+		if (family == AF_INET6)
+			return -EAFNOSUPPORT;
+		spec->prefix.family = AF_INET;
+		memcpy(spec->prefix.bytes, &in4, sizeof(in4));
+		spec->prefix.len = 32;
 		spec->kind = SCAN_SPEC_PREFIX;
 		return 0;
 	}

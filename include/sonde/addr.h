@@ -32,9 +32,29 @@ struct sonde_prefix {
 
 static inline int addr_family(const struct sonde_addr *a) { return a->u.sa.sa_family; }
 
-/* Numeric IPv4 or IPv6 (with optional %scope) into addr with port.
- * family AF_UNSPEC accepts either.  Returns 0 or -EINVAL / -EAFNOSUPPORT
- * (the text is an address of the other family than asked). */
+/* How an IPv4 text was written, for the applets whose classic tool reads
+ * some forms otherwise (iproute2's "10.1" is 10.1.0.0, nmap's "010.0.0.1"
+ * is 10.0.0.1). */
+struct addr_ipv4_form {
+	unsigned parts;         /* 1..4; 4 for a dotted quad */
+	bool octal;             /* a part with a leading 0 ("010") */
+	bool hex;               /* a part with a leading 0x */
+};
+
+/* IPv4 as inet_aton reads it: the one reading of every applet, as ping, nc,
+ * traceroute, curl and every getaddrinfo caller read it.  1 to 4 parts,
+ * each decimal, octal (leading 0) or hex (0x); the last part fills the
+ * bytes left ("127.1" is 127.0.0.1, "0127.0.0.01" is 87.0.0.1).  Unlike
+ * inet_aton, nothing may follow the address.  form may be NULL.
+ * Returns 0 or -EINVAL. */
+int addr_parse_ipv4(const char *text, struct in_addr *in, struct addr_ipv4_form *form);
+/* "10.0.0.1": four decimal parts, the form every reading agrees on. */
+bool addr_ipv4_form_is_plain(const struct addr_ipv4_form *form);
+
+/* Numeric IPv4 (addr_parse_ipv4's reading) or IPv6 (with optional %scope)
+ * into addr with port.  family AF_UNSPEC accepts either.  Returns 0,
+ * -EINVAL, -EAFNOSUPPORT (the text is an address of the other family than
+ * asked) or -ENXIO (a %scope that names no interface). */
 int addr_parse_ip(const char *text, uint16_t port, int family, struct sonde_addr *addr);
 /* Unix socket path (abstract namespace when it starts with '@'). */
 int addr_from_unix_path(const char *path, struct sonde_addr *addr);

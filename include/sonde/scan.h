@@ -39,8 +39,12 @@ enum scan_spec_flags {
 
 /* Parses (and, for a name, resolves) one target specification.  family is
  * AF_INET, AF_INET6 or AF_UNSPEC (a name then takes its first address).
- * Returns 0, -EINVAL for text that is no target, -EAFNOSUPPORT for a target
- * of the other family, or a negative c-ares status from the lookup. */
+ * An address is read as inet_aton reads it (addr_parse_ipv4: "0127.0.0.1" is
+ * 87.0.0.1); a range with a leading zero ("010.0.0.1-5") has no inet_aton
+ * reading and nmap reads it as decimal, so it is refused.
+ * Returns 0, -EINVAL for text that is no target, -EDOM for a leading zero in
+ * a range, -EAFNOSUPPORT for a target of the other family, or a negative
+ * resolve_host() status from the lookup. */
 int scan_spec_parse(const char *text, int family, unsigned flags, struct scan_spec *spec);
 /* Is addr one of the spec's hosts? */
 bool scan_spec_match(const struct scan_spec *spec, const struct sonde_addr *addr);

@@ -31,11 +31,57 @@ int main(void)
 	is_str(addr_ntop(&a, buf, sizeof(buf)), "2001:db8::1", "IPv6 address only");
 	is_int(addr_parse_ip("fe80::1%1", 0, AF_INET6, &a), 0, "scoped IPv6 with index");
 	is_int(a.u.in6.sin6_scope_id, 1, "scope id set");
-	is_int(addr_parse_ip("fe80::1%nosuchif0", 0, AF_INET6, &a), -EINVAL, "unknown scope name");
+	is_int(addr_parse_ip("fe80::1%nosuchif0", 0, AF_INET6, &a), -ENXIO, "unknown scope name");
 	is_int(addr_parse_ip("192.0.2.1", 0, AF_INET6, &a), -EAFNOSUPPORT, "family mismatch v4 as v6");
 	is_int(addr_parse_ip("::1", 0, AF_INET, &a), -EAFNOSUPPORT, "family mismatch v6 as v4");
 	is_int(addr_parse_ip("256.0.0.1", 0, AF_UNSPEC, &a), -EINVAL, "octet out of range");
-	is_int(addr_parse_ip("1.2.3", 0, AF_UNSPEC, &a), -EINVAL, "short IPv4 is not accepted");
+	/* inet_aton's reading, the one of ping, nc and traceroute (issue 14 item 8). */
+	is_int(addr_parse_ip("0127.0.0.01", 0, AF_UNSPEC, &a), 0, "leading zeros parse");
+	is_str(addr_ntop(&a, buf, sizeof(buf)), "87.0.0.1", "leading zero is octal, as inet_aton reads it");
+	is_int(addr_parse_ip("012.011.0.010", 0, AF_UNSPEC, &a), 0, "octal dotted quad parses");
+	is_str(addr_ntop(&a, buf, sizeof(buf)), "10.9.0.8", "every octal part read");
+	is_int(addr_parse_ip("1.2.3", 0, AF_UNSPEC, &a), 0, "short IPv4 form parses");
+	is_str(addr_ntop(&a, buf, sizeof(buf)), "1.2.0.3", "the last part fills the bytes left");
+	is_int(addr_parse_ip("127.1", 0, AF_UNSPEC, &a), 0, "two-part form parses");
+	is_str(addr_ntop(&a, buf, sizeof(buf)), "127.0.0.1", "127.1 is loopback");
+	is_int(addr_parse_ip("0x7f.1", 0, AF_UNSPEC, &a), 0, "hex part parses");
+	is_str(addr_ntop(&a, buf, sizeof(buf)), "127.0.0.1", "0x7f is 127");
+	is_int(addr_parse_ip("2130706433", 0, AF_UNSPEC, &a), 0, "one 32-bit number parses");
+	is_str(addr_ntop(&a, buf, sizeof(buf)), "127.0.0.1", "one number is the whole address");
+	is_int(addr_parse_ip("08.0.0.1", 0, AF_UNSPEC, &a), -EINVAL, "8 is no octal digit");
+	is_int(addr_parse_ip("1.2.3.4 junk", 0, AF_UNSPEC, &a), -EINVAL, "nothing may follow (inet_aton allows it)");
+	is_int(addr_parse_ip("1.2.3.4.", 0, AF_UNSPEC, &a), -EINVAL, "trailing dot");
+	is_int(addr_parse_ip("1.2.3.4.5", 0, AF_UNSPEC, &a), -EINVAL, "five parts");
+	is_int(addr_parse_ip("1.256.3", 0, AF_UNSPEC, &a), -EINVAL, "a middle part over 255");
+	is_int(addr_parse_ip("0127.0.0.01", 0, AF_INET6, &a), -EAFNOSUPPORT, "octal form is IPv4");
+	{
+		static const char *const forms[] = { "0127.0.0.01", "010.001.000.002", "1.2.3", "127.1", "0x7f.1",
+						     "0X7F.0.0.1", "4294967295", "4294967296", "0.0.0.0", "00",
+						     "0x", "1..2", ".1", "+1.2.3.4", "1.2.3.0x100", "1.2.0x10000" };
+		struct in_addr mine, libc;
+		size_t i;
+
+		for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+			int libc_ok = inet_aton(forms[i], &libc) != 0;
+			int mine_ok = addr_parse_ipv4(forms[i], &mine, NULL) == 0;
+
+			ok(mine_ok == libc_ok && (!mine_ok || mine.s_addr == libc.s_addr),
+			   "addr_parse_ipv4 reads '%s' as inet_aton does", forms[i]);
+		}
+	}
+	{
+		struct addr_ipv4_form form;
+		struct in_addr in4;
+
+		addr_parse_ipv4("010.1.2.3", &in4, &form);
+		ok(form.parts == 4 && form.octal && !form.hex && !addr_ipv4_form_is_plain(&form), "form: octal quad");
+		addr_parse_ipv4("10.1", &in4, &form);
+		ok(form.parts == 2 && !form.octal && !addr_ipv4_form_is_plain(&form), "form: short");
+		addr_parse_ipv4("0x0a.0.0.1", &in4, &form);
+		ok(form.hex && !addr_ipv4_form_is_plain(&form), "form: hex");
+		addr_parse_ipv4("10.0.0.1", &in4, &form);
+		ok(addr_ipv4_form_is_plain(&form), "form: plain dotted quad");
+	}
 	is_int(addr_parse_ip("example.com", 0, AF_UNSPEC, &a), -EINVAL, "a name is not numeric");
 
 	is_str(split("host:80", host, &port), "host|80", "host:port");

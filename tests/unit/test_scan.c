@@ -66,7 +66,15 @@ static void targets(void)
 	is_int(scan_spec_parse("10.0.0.1", AF_INET6, 0, &spec), -EAFNOSUPPORT, "IPv4 target for an IPv6 scan");
 	is_int(scan_spec_parse("10.0.0.300", AF_INET, 0, &spec), -EINVAL, "octet out of range");
 	is_int(scan_spec_parse("10.0.0.5-1", AF_INET, 0, &spec), -EINVAL, "reversed octet range");
-	is_int(scan_spec_parse("10.0.0", AF_INET, 0, &spec), -EINVAL, "three octets");
+	/* inet_aton's reading, as every applet reads an address (issue 14 item 8). */
+	is_str(expand("10.0.0", NULL, AF_INET), "10.0.0.0", "three parts: the last fills the bytes left");
+	is_str(expand("0127.0.0.01", NULL, AF_INET), "87.0.0.1", "leading zeros are octal");
+	is_str(expand("012.011.0.010", NULL, AF_INET), "10.9.0.8", "an octal dotted quad");
+	is_str(expand("0x7f.1", NULL, AF_INET), "127.0.0.1", "hex and short form");
+	is_str(expand("10.0.0.1", "012.0.0.1", AF_INET), "", "an octal exclusion excludes the same host");
+	is_int(scan_spec_parse("010.0.0.1-5", AF_INET, 0, &spec), -EDOM, "a leading zero in a range is refused");
+	is_int(scan_spec_parse("10.0.0.1-05", AF_INET, 0, &spec), -EDOM, "a leading zero ending a range is refused");
+	is_int(scan_spec_parse("0127.0.0.01", AF_INET6, 0, &spec), -EAFNOSUPPORT, "octal IPv4 for an IPv6 scan");
 	is_int(scan_spec_parse("", AF_INET, 0, &spec), -EINVAL, "empty target");
 	ok(scan_spec_parse("lab-host", AF_INET, SCAN_SPEC_NUMERIC, &spec) < 0, "-n refuses names");
 }
