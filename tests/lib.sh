@@ -4,6 +4,9 @@
 #   testing NAME CMD EXPECTED    run CMD (a shell string), compare its stdout
 #   run CMD...                   run with a timeout; sets OUT, ERR, RC
 #   is GOT WANT NAME / like GOT REGEX NAME / ok_rc RC WANT NAME
+#   contains_block GOT BLOCK NAME  BLOCK's lines appear in GOT, consecutive
+#                                whole lines, compared as fixed strings
+#   skip NAME REASON             a TAP skip: "ok N # skip NAME: REASON"
 #   need_root, need_cmd CMD...   skip the whole file when missing
 #   (the lab helpers below live in tests/lab/lab.sh)
 #   lab_ns NAME                  a namespace with lo up; ns NAME prints its real name
@@ -55,14 +58,39 @@ is() { # GOT WANT NAME
 	fi
 }
 
+# grep -E reads each line of a multi-line pattern as one alternative (an
+# empty line matches anything), so like and unlike refuse such patterns:
+# a block of lines is checked with contains_block.
+_one_line_pattern() { # REGEX NAME
+	case $1 in
+	*$'\n'*)
+		fail "$2" "like/unlike: multi-line pattern (grep -E would match any one of its lines): use contains_block"
+		return 1 ;;
+	esac
+}
+
 like() { # GOT REGEX NAME
+	_one_line_pattern "$2" "$3" || return 0
 	if printf '%s' "$1" | grep -qE -- "$2"; then pass "$3"; else
 		fail "$3"; diag "got:" "$1" "want (regex): $2"; fi
 }
 
 unlike() { # GOT REGEX NAME
+	_one_line_pattern "$2" "$3" || return 0
 	if printf '%s' "$1" | grep -qE -- "$2"; then
 		fail "$3"; diag "got:" "$1" "must not match: $2"; else pass "$3"; fi
+}
+
+contains_block() { # GOT BLOCK NAME
+	# Whole lines only: each side gets a newline at both ends, and the quoted
+	# block is matched literally by [[ ]] (no glob, no regex).
+	if [ -n "$2" ] && [[ $'\n'"$1"$'\n' == *$'\n'"$2"$'\n'* ]]; then pass "$3"; else
+		fail "$3"; diag "got:" "$1" "want these consecutive lines:" "$2"; fi
+}
+
+skip() { # NAME REASON
+	_tap_count=$((_tap_count + 1))
+	echo "ok $_tap_count # skip $1: $2"
 }
 
 ok_rc() { # RC WANT NAME

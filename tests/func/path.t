@@ -65,7 +65,7 @@ input:0:iptables-legacy:filter:INPUT
 input:10:nf_tables:inet lab:late_in
 input:100:iptables-legacy:nat:INPUT" "local in: PREROUTING then INPUT, each by priority, both backends"
 
-like "$(printf '%s' "$OUT" | python3 -c '
+contains_block "$(printf '%s' "$OUT" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 for h in d["hooks"]:
