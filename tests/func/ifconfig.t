@@ -14,8 +14,9 @@ ipa addr add 192.168.50.1/24 brd + dev br0
 ipa addr add 192.168.50.9/24 dev br0 label br0:1
 ipa link add eth10 type veth peer name eth2
 
-# Counters move and IPv6 addresses come in /proc's hash order: mask digits
-# in counter lines, and sort the inet6 lines of each block.
+# Counters move here (IPv6 neighbour discovery) and IPv6 addresses come in
+# /proc's hash order: mask digits in counter lines (checked exactly in a
+# quiet namespace below), and sort the inet6 lines of each block.
 norm() {
 	sed -E '/(RX|TX) (packets|errors)/ s/[0-9]+(\.[0-9])?/N/g' |
 		perl -ne 'if (/^        inet6 /) { push @v6, $_; next } print sort @v6; @v6 = (); print;
@@ -32,6 +33,26 @@ done
 want=$(ip netns exec "$A" ifconfig -s | sed -E 's/[0-9]+/N/g; s/ +/ /g')
 run ip netns exec "$A" "$SONDE" ifconfig -s
 is "$(printf '%s\n' "$OUT" | sed -E 's/[0-9]+/N/g; s/ +/ /g')" "$want" "ifconfig -s (counters masked)"
+
+# The counters themselves, exactly, where only the test moves them
+# (lab_quiet_pair): q0 sent 4 frames of 44 bytes and received none, q1 the
+# reverse, so RX and TX read from the wrong place cannot pass.
+lab_quiet_pair qa qb 4
+for n in qa qb; do
+	for args in "-a" "-s" "-a -s"; do
+		# shellcheck disable=SC2086
+		want=$(ip netns exec "$(ns $n)" ifconfig $args)
+		# shellcheck disable=SC2086
+		run ip netns exec "$(ns $n)" "$SONDE" ifconfig $args
+		is "$OUT" "$want" "ifconfig $args in a quiet namespace ($n): every counter"
+	done
+done
+run ip netns exec "$(ns qa)" "$SONDE" ifconfig q0
+like "$OUT" '^        RX packets 0  bytes 0 \(0\.0 B\)$' "ifconfig q0: nothing received"
+like "$OUT" '^        TX packets 4  bytes 176 \(176\.0 B\)$' "ifconfig q0: the 4 datagrams the test sent"
+run ip netns exec "$(ns qb)" "$SONDE" ifconfig q1
+like "$OUT" '^        RX packets 4  bytes 176 \(176\.0 B\)$' "ifconfig q1: the 4 datagrams received"
+like "$OUT" '^        TX packets 0  bytes 0 \(0\.0 B\)$' "ifconfig q1: nothing sent"
 
 run ip netns exec "$A" "$SONDE" ifconfig nosuch0
 ok_rc "$RC" 1 "unknown interface: exit 1"

@@ -61,7 +61,8 @@ got=$(ip netns exec "$NS" "$SONDE" ss -s | sed -E '1,2s/[0-9]+/N/g')
 is "$got" "$want" "ss -s is byte-identical (the two total lines masked)"
 
 # Timers, tcp_info and cgroup paths move between two runs: mask the numbers
-# that legitimately change.
+# that legitimately change (tcp_info is checked exactly on an idle connection
+# below).
 # A timer's text length moves the width of the last column: trailing blanks go too.
 # tcp_info lines (-i, indented under each socket) keep their fields and
 # order; their values (rtt, rates, byte counts) move between the two runs.
@@ -78,6 +79,8 @@ if command -v strace >/dev/null; then
 	ip netns exec "$NS" strace -f -e trace=sendto -o "$LAB_TMP/trace" "$SONDE" ss -tan dport = :4001 >/dev/null
 	grep -q 'INET_DIAG_REQ_BYTECODE' "$LAB_TMP/trace" && pass "filters travel as INET_DIAG_REQ_BYTECODE" \
 		|| fail "filters travel as INET_DIAG_REQ_BYTECODE" "$(head -5 "$LAB_TMP/trace")"
+else
+	skip "filters travel as INET_DIAG_REQ_BYTECODE" "needs strace (packaging/install-deps.sh test)"
 fi
 
 # --- JSON -----------------------------------------------------------------------
@@ -118,4 +121,44 @@ ok_rc "$RC" 2 "a bad filter is a usage error"
 like "$ERR" "^sonde ss: bad filter expression: not a port: 'notaport'$" "one-line message for a bad filter"
 run "$SONDE" ss -tan state nosuch
 ok_rc "$RC" 2 "a bad state name is a usage error"
+
+# --- tcp_info exactly, on a connection that holds still ------------------------
+# (Last: the zoo's SYN_RECV sockets must not time out before the tests above.)
+# Its own namespace, one loopback connection: the client sends 1000 bytes,
+# the server 300, then both idle.  Only the ages (lastsnd, lastrcv, lastack)
+# move between two runs; every other value must be iproute2's.
+lab_ns ti
+cat >"$LAB_TMP/idle.py" <<'EOF'
+import socket, sys, time
+l = socket.socket(); l.bind(('127.0.0.1', 4100)); l.listen(1)
+c = socket.create_connection(('127.0.0.1', 4100)); a, _ = l.accept()
+c.sendall(b'c' * 1000)
+got = b''
+while len(got) < 1000: got += a.recv(4096)
+a.sendall(b's' * 300)
+got = b''
+while len(got) < 300: got += c.recv(4096)
+time.sleep(0.5)   # the last ACKs (delayed ACK: 40 ms) are in
+open(sys.argv[1], 'w').close()
+time.sleep(600)
+EOF
+lab_bg ti python3 "$LAB_TMP/idle.py" "$LAB_TMP/idle.ready"
+for _ in $(seq 1 100); do [ -e "$LAB_TMP/idle.ready" ] && break; sleep 0.1; done
+# The ages' digits move the header's padding too: trailing blanks go.
+ages() { sed -E 's/(last(snd|rcv|ack)):[0-9]+/\1:N/g; s/ +$//'; }
+for args in -tni -tnmi; do
+	want=$(lab_exec ti ss $args | ages)
+	lab_run ti "$SONDE" ss $args
+	is "$(printf '%s\n' "$OUT" | ages)" "$want" "ss $args on an idle connection: every tcp_info value but the ages"
+done
+lab_run ti "$SONDE" ss -tni --json
+python3 - "$OUT" <<'EOF' && pass "ss -tni --json: the bytes the test sent each way" || fail "ss -tni --json: the bytes the test sent" "$OUT"
+import json, sys
+socks = {s["peer"]["port"] == 4100: s["tcp_info"] for s in json.loads(sys.argv[1])["sockets"]}
+client, server = socks[True], socks[False]
+assert (client["bytes_sent"], client["bytes_acked"], client["bytes_received"]) == (1000, 1001, 300), client
+assert (server["bytes_sent"], server["bytes_acked"], server["bytes_received"]) == (300, 300, 1000), server
+assert client["unacked"] == 0 and client["retrans"] == 0, client
+EOF
+
 done_testing

@@ -4,6 +4,8 @@
 #   lab_link NS1 ADDR1 NS2 ADDR2 [ADDR1b ADDR2b]   a veth pair between two namespaces
 #   lab_exec NS CMD... / lab_run NS CMD...         run inside NS (lab_run captures OUT/ERR/RC)
 #   lab_bg NS CMD...             start a server inside NS; stopped by lab_down
+#   lab_quiet_pair NS1 NS2 COUNT a link whose counters only the test moves:
+#                                NS1:q0 sends COUNT datagrams to NS2:q1, nothing else
 #   lab_wait_listen NS PORT [udp]
 #   lab_resolv_conf NS TEXT      what /etc/resolv.conf holds for `ip netns exec NS`
 #   lab_down                     stops servers, deletes namespaces (tests/lib.sh traps EXIT)
@@ -44,6 +46,32 @@ lab_link() {
 	fi
 	ip -n "$a" link set "$ifname" up
 	ip -n "$b" link set "$ifname" up
+}
+
+# lab_quiet_pair NS1 NS2 COUNT: counters that hold still and that the test
+# knows.  Both namespaces have IPv6 off (no router solicitation, no MLD),
+# q0 (02:00:00:00:61:01, 192.168.61.1/24) in NS1 joins q1 (02:00:00:00:61:02,
+# no address) in NS2, and a permanent neighbour entry spares ARP.  NS1 then
+# sends COUNT UDP datagrams of 2 bytes ("x\n") to 192.168.61.2 port 9: q0
+# has sent COUNT frames of 44 bytes (14 + 20 + 8 + 2) and received none; q1
+# the reverse (it has no address, so it never answers).
+lab_quiet_pair() {
+	local a b i
+	lab_ns "$1"
+	lab_ns "$2"
+	a=$(ns "$1"); b=$(ns "$2")
+	for n in "$a" "$b"; do
+		ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	done
+	ip -n "$a" link add q0 address 02:00:00:00:61:01 type veth \
+		peer name q1 address 02:00:00:00:61:02 netns "$b" || return 1
+	ip -n "$a" addr add 192.168.61.1/24 dev q0
+	ip -n "$a" neigh add 192.168.61.2 lladdr 02:00:00:00:61:02 dev q0 nud permanent
+	ip -n "$a" link set q0 up
+	ip -n "$b" link set q1 up
+	for i in $(seq 1 "$3"); do
+		ip netns exec "$a" bash -c 'echo x >/dev/udp/192.168.61.2/9'
+	done
 }
 
 lab_exec() {

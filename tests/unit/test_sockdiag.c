@@ -305,6 +305,100 @@ static void test_parse_inet(void)
 	ok(sockdiag_parse_inet(buf, len, IPPROTO_TCP, &s) == 0 && s.v6only == -1, "a bad attribute is ignored");
 }
 
+/* INET_DIAG_INFO carries the kernel's struct tcp_info.  The bytes here are
+ * laid out by hand at the offsets of linux/tcp.h's UAPI layout, so a field
+ * read from the wrong place (or RX taken for TX) fails. */
+static void put_u32_at(uint8_t *info, size_t offset, uint32_t value)
+{
+	memcpy(info + offset, &value, sizeof(value));
+}
+
+static void put_u64_at(uint8_t *info, size_t offset, uint64_t value)
+{
+	memcpy(info + offset, &value, sizeof(value));
+}
+
+static size_t inet_msg_with_info(uint8_t *buf, const uint8_t *info, size_t info_len)
+{
+	struct inet_diag_msg msg = { 0 };
+
+	msg.idiag_family = AF_INET;
+	msg.idiag_state = SOCKDIAG_ESTABLISHED;
+	memcpy(buf, &msg, sizeof(msg));
+	return put_attr(buf, NLMSG_ALIGN(sizeof(msg)), INET_DIAG_INFO, info, info_len);
+}
+
+static void test_parse_tcp_info(void)
+{
+	uint8_t buf[512] = { 0 }, info[232] = { 0 };
+	struct sockdiag_inet s;
+	const struct sockdiag_tcp_info *ti = &s.tcp_info;
+	size_t len;
+
+	info[0] = 1;           /* tcpi_state: TCP_ESTABLISHED */
+	info[2] = 3;           /* tcpi_retransmits */
+	info[5] = 0x07;        /* tcpi_options: timestamps, sack, wscale */
+	info[6] = 0x97;        /* snd_wscale 7 (low nibble), rcv_wscale 9 (high nibble) */
+	put_u32_at(info, 8, 204000);      /* tcpi_rto, us */
+	put_u32_at(info, 16, 32768);      /* tcpi_snd_mss */
+	put_u32_at(info, 20, 536);        /* tcpi_rcv_mss */
+	put_u32_at(info, 68, 1234);       /* tcpi_rtt, us */
+	put_u32_at(info, 72, 617);        /* tcpi_rttvar */
+	put_u32_at(info, 80, 10);         /* tcpi_snd_cwnd */
+	put_u32_at(info, 100, 5);         /* tcpi_total_retrans */
+	put_u64_at(info, 104, 5000000000ull); /* tcpi_pacing_rate, bytes/s */
+	put_u64_at(info, 120, 1001);      /* tcpi_bytes_acked */
+	put_u64_at(info, 128, 300);       /* tcpi_bytes_received */
+	put_u32_at(info, 136, 7);         /* tcpi_segs_out */
+	put_u32_at(info, 140, 6);         /* tcpi_segs_in */
+	put_u32_at(info, 148, 42);        /* tcpi_min_rtt */
+	put_u32_at(info, 152, 2);         /* tcpi_data_segs_in */
+	put_u32_at(info, 156, 3);         /* tcpi_data_segs_out */
+	put_u64_at(info, 160, 123456789ull); /* tcpi_delivery_rate */
+	put_u64_at(info, 168, 8000);      /* tcpi_busy_time, us */
+	put_u64_at(info, 200, 1000);      /* tcpi_bytes_sent */
+	put_u64_at(info, 208, 11);        /* tcpi_bytes_retrans */
+
+	len = inet_msg_with_info(buf, info, sizeof(info));
+	is_int(sockdiag_parse_inet(buf, len, IPPROTO_TCP, &s), 0, "tcp_info: the message parses");
+	ok(s.has_tcp_info, "tcp_info: present");
+	is_int(ti->tcpi_state, 1, "tcp_info: state");
+	is_int(ti->tcpi_retransmits, 3, "tcp_info: retransmits");
+	is_int(ti->tcpi_options, 7, "tcp_info: options");
+	is_int(ti->tcpi_snd_wscale, 7, "tcp_info: snd_wscale is the low nibble");
+	is_int(ti->tcpi_rcv_wscale, 9, "tcp_info: rcv_wscale is the high nibble");
+	is_int(ti->tcpi_rto, 204000, "tcp_info: rto");
+	is_int(ti->tcpi_snd_mss, 32768, "tcp_info: snd_mss");
+	is_int(ti->tcpi_rcv_mss, 536, "tcp_info: rcv_mss");
+	is_int(ti->tcpi_rtt, 1234, "tcp_info: rtt");
+	is_int(ti->tcpi_rttvar, 617, "tcp_info: rttvar");
+	is_int(ti->tcpi_snd_cwnd, 10, "tcp_info: cwnd");
+	is_int(ti->tcpi_total_retrans, 5, "tcp_info: total_retrans");
+	ok(ti->tcpi_pacing_rate == 5000000000ull, "tcp_info: pacing_rate (64 bits)");
+	is_int(ti->tcpi_bytes_acked, 1001, "tcp_info: bytes_acked");
+	is_int(ti->tcpi_bytes_received, 300, "tcp_info: bytes_received");
+	is_int(ti->tcpi_segs_out, 7, "tcp_info: segs_out");
+	is_int(ti->tcpi_segs_in, 6, "tcp_info: segs_in");
+	is_int(ti->tcpi_min_rtt, 42, "tcp_info: min_rtt");
+	is_int(ti->tcpi_data_segs_in, 2, "tcp_info: data_segs_in");
+	is_int(ti->tcpi_data_segs_out, 3, "tcp_info: data_segs_out");
+	is_int(ti->tcpi_delivery_rate, 123456789, "tcp_info: delivery_rate");
+	is_int(ti->tcpi_busy_time, 8000, "tcp_info: busy_time");
+	is_int(ti->tcpi_bytes_sent, 1000, "tcp_info: bytes_sent");
+	is_int(ti->tcpi_bytes_retrans, 11, "tcp_info: bytes_retrans");
+
+	/* An older kernel sends a shorter struct (here up to tcpi_total_retrans):
+	 * what it did not send reads as zero, not as the previous socket's. */
+	len = inet_msg_with_info(buf, info, 104);
+	is_int(sockdiag_parse_inet(buf, len, IPPROTO_TCP, &s), 0, "tcp_info: a short struct parses");
+	is_int(ti->tcpi_total_retrans, 5, "tcp_info: short: the last field sent");
+	ok(ti->tcpi_pacing_rate == 0 && ti->tcpi_bytes_sent == 0 && ti->tcpi_segs_out == 0,
+	   "tcp_info: short: the fields not sent are zero");
+	len = inet_msg_with_info(buf, info, sizeof(info));
+	is_int(sockdiag_parse_inet(buf, len, IPPROTO_UDP, &s), 0, "tcp_info: a UDP message parses");
+	ok(!s.has_tcp_info, "tcp_info: only TCP sockets carry tcp_info");
+}
+
 static void test_parse_unix(void)
 {
 	uint8_t buf[512] = { 0 };
@@ -351,6 +445,7 @@ int main(void)
 	test_filters();
 	test_filter_errors();
 	test_parse_inet();
+	test_parse_tcp_info();
 	test_parse_unix();
 	test_proc_raw();
 	is_str(sockdiag_state_name(SOCKDIAG_CLOSE_WAIT), "CLOSE_WAIT", "netstat state name");
