@@ -121,7 +121,7 @@ fi
 
 # --- an empty root: no libc files, no /etc, no /proc -----------------------
 if is_sanitized; then
-	diag "empty-root checks need the static binary; skipped under sanitizers"
+	skip "empty-root checks" "they need the static binary, not the sanitizer build"
 else
 	file "$SONDE" | grep -q 'statically linked' && pass "the binary is statically linked" \
 		|| fail "the binary is statically linked" "$(file "$SONDE")"

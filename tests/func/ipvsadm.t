@@ -61,6 +61,6 @@ else
 	ok_rc "$RC" 1 "no IPVS in this kernel: exit 1"
 	is "$ERR" "sonde ipvsadm: this kernel has no IPVS (the ip_vs module is not loaded, or not built): no virtual services" \
 		"no IPVS: said plainly"
-	echo "# SKIP live IPVS comparison: this kernel has no IPVS (ip_vs not built or not loadable)"
+	skip "live IPVS comparison with ipvsadm" "this kernel has no IPVS (ip_vs not built or not loadable)"
 fi
 done_testing

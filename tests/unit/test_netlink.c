@@ -42,9 +42,9 @@ static void test_addrs_and_routes(void)
 	struct netlink_route *routes;
 	const struct netlink_link *lo;
 	size_t link_count, addr_count, route_count, i;
-	int found_addr = 0, found_route = 0, wrong_family = 0, wrong_table = 0;
+	int found_addr = 0, found_route = 0, wrong_family = 0, wrong_table = 0, default_in_local = 0;
 
-	if (netlink_dump_links(&links, &link_count) < 0)
+	if (!ok(netlink_dump_links(&links, &link_count) == 0, "addrs and routes: links dump succeeds"))
 		return;
 	lo = netlink_link_by_name(links, link_count, "lo");
 	is_int(netlink_dump_addrs(AF_INET, &addrs, &addr_count), 0, "addrs: IPv4 dump succeeds");
@@ -69,17 +69,43 @@ static void test_addrs_and_routes(void)
 		if (routes[i].type == RTN_LOCAL && routes[i].dst.len == 32 &&
 		    strcmp(prefix_format(&routes[i].dst, text, sizeof(text)), "127.0.0.1/32") == 0)
 			found_route = 1;
-		ok(!netlink_route_is_default(&routes[i]) || routes[i].dst.len == 0,
-		   "routes: default means prefix length 0");
+		if (netlink_route_is_default(&routes[i]))
+			default_in_local = 1;
 	}
 	ok(!wrong_table, "routes: table filter holds");
+	ok(!default_in_local, "routes: table local holds no default route (local and broadcast types only)");
 	if (lo && (lo->flags & IFF_UP)) {
 		ok(found_addr, "addrs: lo has 127.0.0.1/8 scope host");
 		ok(found_route, "routes: local table has 127.0.0.1/32 type local");
+	} else {
+		tap_skip("addrs and routes: lo's 127.0.0.1/8 and its local route", "lo is down here");
 	}
 	free(links);
 	free(addrs);
 	free(routes);
+}
+
+/* Fixed routes with known answers: ip calls a route "default" when its
+ * destination is /0, and only a unicast /0 carries traffic as the default. */
+static void test_route_is_default(void)
+{
+	struct netlink_route route = { .family = AF_INET, .table = RT_TABLE_MAIN, .type = RTN_UNICAST };
+
+	ok(netlink_route_is_default(&route), "default: unicast 0.0.0.0/0");
+	route.family = route.dst.family = AF_INET6;
+	ok(netlink_route_is_default(&route), "default: unicast ::/0");
+	route.dst.len = 1;
+	ok(!netlink_route_is_default(&route), "default: ::/1 is not");
+	route.family = route.dst.family = AF_INET;
+	route.dst.len = 8;
+	route.dst.bytes[0] = 10;
+	ok(!netlink_route_is_default(&route), "default: 10.0.0.0/8 is not");
+	route.dst.len = 0;
+	route.dst.bytes[0] = 0;
+	route.type = RTN_BLACKHOLE;
+	ok(!netlink_route_is_default(&route), "default: blackhole 0.0.0.0/0 is not");
+	route.type = RTN_UNREACHABLE;
+	ok(!netlink_route_is_default(&route), "default: unreachable 0.0.0.0/0 is not");
 }
 
 static void test_names(void)
@@ -109,6 +135,7 @@ int main(void)
 {
 	test_links();
 	test_addrs_and_routes();
+	test_route_is_default();
 	test_names();
 	return tap_exit();
 }

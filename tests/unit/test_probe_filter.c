@@ -81,7 +81,7 @@ static void family_tests(int family, const char *name)
 	cfg.method = PROBE_TCP_SYN;
 	cfg.user = &other_out;
 	if (probe_engine_open(&cfg, &other) == -EPERM) {
-		printf("# %s: no CAP_NET_RAW, skipped\n", name);
+		tap_skip(name, "no CAP_NET_RAW for the TCP SYN and ACK probe engines");
 		return;
 	}
 	cfg.user = &syn_out;
