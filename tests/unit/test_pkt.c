@@ -27,6 +27,14 @@ static void test_checksum(void)
 	is_int(pkt_checksum(words, sizeof(words)), 0xffff & ~0xddf2, "RFC 1071 example checksum");
 	is_int(pkt_checksum(odd, sizeof(odd)), 0xffff & ~(0x0102 + 0x0300), "odd length pads with zero");
 	is_int(pkt_checksum(NULL, 0), 0xffff, "empty data");
+	/* 10.0.0.1 -> 10.0.0.2, UDP, 20 bytes: 0a00+0001+0a00+0002+0011+0014
+	 * = 0x1428, whose complement is 0xebd7. */
+	is_int(pkt_fold(pkt_pseudo_sum(AF_INET, src4, dst4, PKT_PROTO_UDP, 20)), 0xebd7,
+	       "IPv4 pseudo-header sum (hand-computed)");
+	/* fd00::1 -> fd00::2, TCP, 20 bytes: fd00+0001+fd00+0002+0014+0006
+	 * = 0x1fa1d, folded 0xfa1e, complement 0x05e1. */
+	is_int(pkt_fold(pkt_pseudo_sum(AF_INET6, src6, dst6, PKT_PROTO_TCP, 20)), 0x05e1,
+	       "IPv6 pseudo-header sum (hand-computed)");
 }
 
 static void test_echo(void)
@@ -53,6 +61,12 @@ static void test_echo(void)
 								 (uint32_t)len))),
 	       0, "ICMPv6 echo checksum verifies over the pseudo-header");
 	ok(buf[0] == PKT_ICMP6_ECHO_REQUEST, "ICMPv6 echo request type 128");
+	/* Known answers, computed outside sonde over the same bytes (pseudo-
+	 * header fd00::1, fd00::2, length 24, next header 58; then 8000 0000
+	 * 0001 0002 and data 0001 0203 ... 0e0f): sum 0xb29a, checksum 0x4d65. */
+	is_int(field16(buf + 2), 0x4d65, "ICMPv6 echo checksum is the known answer");
+	len = pkt_build_echo(buf, sizeof(buf), AF_INET, 0x1234, 7, data, sizeof(data), NULL, NULL);
+	is_int(field16(buf + 2), 0xeeb1, "ICMP echo (id 0x1234, seq 7, data 0..55) checksum is the known answer");
 }
 
 static void test_pinning(void)
@@ -91,8 +105,9 @@ static void test_tcp_udp(void)
 
 	len = pkt_build_tcp(seg, sizeof(seg), AF_INET, src4, dst4, 40001, 443, 0xdeadbeef, 0, PKT_TCP_SYN, 64240);
 	is_int(len, 20, "a SYN is 20 bytes");
-	is_int(pkt_fold(pkt_sum(seg, 20, pkt_pseudo_sum(AF_INET, src4, dst4, PKT_PROTO_TCP, 20))), 0,
-	       "TCP checksum verifies");
+	/* Pseudo-header 0a00 0001 0a00 0002 0006 0014 plus 9c41 01bb dead beef
+	 * 0000 0000 5002 faf0 0000 0000: one's-complement sum 0x9aaa. */
+	is_int(field16(seg + 16), 0x6555, "TCP SYN checksum is the known answer (0x6555)");
 	is_int(pkt_parse_transport(PKT_PROTO_TCP, seg, 20, &t), 0, "SYN parses");
 	ok(t.sport == 40001 && t.dport == 443 && t.tcp_seq == 0xdeadbeef && t.tcp_full && t.tcp_flags == PKT_TCP_SYN,
 	   "ports, sequence and flags read back");
@@ -101,8 +116,12 @@ static void test_tcp_udp(void)
 	is_int(pkt_parse_transport(PKT_PROTO_UDP, seg, 7, &t), -EBADMSG, "7 bytes are not a UDP header");
 	is_int(pkt_parse_transport(99, seg, 20, &t), -EPROTONOSUPPORT, "unknown protocol");
 	len = pkt_build_tcp(seg, sizeof(seg), AF_INET6, src6, dst6, 1, 2, 3, 4, PKT_TCP_RST | PKT_TCP_ACK, 0);
-	is_int(pkt_fold(pkt_sum(seg, 20, pkt_pseudo_sum(AF_INET6, src6, dst6, PKT_PROTO_TCP, 20))), 0,
-	       "TCP over IPv6 checksum verifies");
+	/* Pseudo-header as above plus 0001 0002 0000 0003 0000 0004 5014 0000:
+	 * sum 0x4a3d, checksum 0xb5c2. */
+	is_int(field16(seg + 16), 0xb5c2, "TCP RST-ACK over IPv6 checksum is the known answer (0xb5c2)");
+	len = pkt_build_udp(seg, sizeof(seg), AF_INET, src4, dst4, 40000, 33434, (const uint8_t[12]){ 0 }, 12);
+	/* 0a00 0001 0a00 0002 0011 0014 + 9c40 829a 0014: sum 0x3317. */
+	is_int(field16(seg + 6), 0xcce8, "UDP checksum is the known answer (0xcce8)");
 }
 
 /* A router's time-exceeded about a UDP probe: IPv4 + ICMP + quoted IPv4 + UDP. */
