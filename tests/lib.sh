@@ -8,6 +8,7 @@
 #                                whole lines, compared as fixed strings
 #   skip NAME REASON             a TAP skip: "ok N # skip NAME: REASON"
 #   need_root, need_cmd CMD...   skip the whole file when missing
+#   skip NAME REASON             one test skipped (TAP "# skip")
 #   (the lab helpers below live in tests/lab/lab.sh)
 #   lab_ns NAME                  a namespace with lo up; ns NAME prints its real name
 #   lab_link NS1 ADDR1 NS2 ADDR2 a veth pair between two namespaces (CIDR addresses)
@@ -113,6 +114,11 @@ testing() {
 }
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+skip() { # NAME REASON: one test skipped, as TAP says it
+	_tap_count=$((_tap_count + 1))
+	echo "ok $_tap_count - $1 # skip $2"
+}
 
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"; }
 
