@@ -15,6 +15,11 @@
 /* 64 KiB: a pipe's capacity, and small enough to stay in cache (256 KiB
  * measured a third slower over loopback). */
 #define RELAY_BUF_SIZE (64 * 1024)
+/* A datagram session sends each local read as one datagram.  netcat-openbsd
+ * reads 16 KiB at a time, so a file or pipe on stdin leaves in 16 KiB
+ * datagrams (a 64 KiB read would exceed UDP's 65507-byte limit and fail
+ * whole with EMSGSIZE). */
+#define RELAY_DATAGRAM_READ_MAX (16 * 1024)
 
 struct direction {
 	unsigned char *buf;
@@ -117,7 +122,8 @@ struct pump {
 
 static void read_local(struct pump *p)
 {
-	ssize_t n = read(p->local_in, p->up.buf, RELAY_BUF_SIZE);
+	size_t read_max = p->net->datagram ? RELAY_DATAGRAM_READ_MAX : RELAY_BUF_SIZE;
+	ssize_t n = read(p->local_in, p->up.buf, read_max);
 
 	if (n > 0) {
 		p->up.len = (size_t)n;

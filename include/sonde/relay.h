@@ -33,7 +33,7 @@ struct relay_net {
 	int fd;                          /* polled for the ops' readiness */
 	const struct relay_net_ops *ops;
 	void *ctx;
-	bool datagram;                   /* one local read = one datagram */
+	bool datagram;                   /* one local read (at most 16 KiB) = one datagram */
 };
 
 struct relay_opts {

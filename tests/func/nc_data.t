@@ -93,6 +93,42 @@ serve srv 7032/udp sh -c "echo reply | '$SONDE' nc -l -u 7032"
 lab_run cli sh -c "(echo hello; sleep 1) | nc.openbsd -u -q 1 10.78.0.2 7032"
 is "$OUT" "reply" "-l -u: the listener answers the first peer"
 
+# Input longer than a datagram: each read of up to 16 KiB goes as one datagram,
+# as netcat-openbsd sends it (a 64 KiB read failed whole with EMSGSIZE).
+cat >"$LAB_TMP/dgram_sizes.py" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+s.bind(("10.78.0.2", int(sys.argv[1])))
+sizes = []
+s.settimeout(10)
+try:
+    while True:
+        sizes.append(len(s.recv(70000)))
+        s.settimeout(1.5)
+except socket.timeout:
+    pass
+print(" ".join(map(str, sizes)))
+EOF
+head -c 100000 /dev/urandom >"$LAB_TMP/dgram_input"
+# datagram_sizes PORT SHELL-CMD: sizes of the datagrams CMD sends to PORT.
+datagram_sizes() {
+	serve srv "$1/udp" python3 "$LAB_TMP/dgram_sizes.py" "$1"
+	lab_run cli sh -c "$2"
+	SENT_RC=$RC
+	server_done
+	SIZES=$(cat "$SERVER_OUT")
+}
+datagram_sizes 7033 "nc.openbsd -u -q 0 10.78.0.2 7033 <'$LAB_TMP/dgram_input'"
+want_sizes=$SIZES
+datagram_sizes 7034 "'$SONDE' nc -u -q 0 10.78.0.2 7034 <'$LAB_TMP/dgram_input'"
+ok_rc "$SENT_RC" 0 "-u with a 100000-byte file on stdin: exit 0"
+is "$SIZES" "$want_sizes" "-u, stdin a file: the same datagrams as netcat-openbsd (16384-byte reads)"
+datagram_sizes 7035 "cat '$LAB_TMP/dgram_input' | '$SONDE' nc -u -q 0 10.78.0.2 7035"
+ok_rc "$SENT_RC" 0 "-u with a pipe on stdin: exit 0"
+is "$(echo $SIZES | tr ' ' '\n' | awk '{ t += $1; if ($1 > m) m = $1 } END { print t, m }')" "100000 16384" \
+	"-u, stdin a pipe: all 100000 bytes arrive, no datagram over 16384"
+
 # --- unix sockets -------------------------------------------------------------
 sock=$LAB_TMP/nc.sock
 lab_bg srv sh -c "echo from-unix-server | '$SONDE' nc -l -U '$sock' >'$SERVER_OUT'"
