@@ -283,6 +283,19 @@ static int inet_tables(struct netstat_run *run, bool tcp, bool udp, bool raw)
 
 /* --- main ------------------------------------------------------------------------ */
 
+/* -p: the owners of each socket, or a warning that the column shows only
+ * "-" (the sockets are still worth listing). */
+static struct procfd_map *scan_programs(struct procfd_map *procs)
+{
+	int rc = procfd_scan(procs, "/proc");
+
+	if (rc == 0)
+		return procs;
+	sonde_err("warning: no PID/Program name: cannot list the processes in /proc: %s%s", strerror(-rc),
+		  procfd_mount_hint(rc));
+	return NULL;
+}
+
 static int sockets_view(struct netstat_run *run)
 {
 	const struct netstat_config *cfg = run->cfg;
@@ -294,8 +307,8 @@ static int sockets_view(struct netstat_run *run)
 	int rc = 0;
 
 	run->procs = NULL;
-	if (cfg->programs && procfd_scan(&procs, "/proc") == 0)
-		run->procs = &procs;
+	if (cfg->programs)
+		run->procs = scan_programs(&procs);
 	if (run->out) {
 		out_open_object(run->out, NULL);
 		out_open_array(run->out, "sockets");
@@ -363,7 +376,7 @@ static int netstat_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 	sockdiag_close(run.diag);
 	free(host_cache);
 	if (rc < 0 && run.failed) {
-		sonde_errno(rc, "%s", run.failed);
+		sonde_err("cannot read %s: %s%s", run.failed, strerror(-rc), procfd_mount_hint(rc));
 		return SONDE_EXIT_NEGATIVE;
 	}
 	if (rc == -EPERM || rc == -EACCES) {

@@ -210,13 +210,13 @@ struct sockstat_summary {
 	long tcp_estab;
 };
 
-static void read_sockstat(const char *path, struct sockstat_summary *s, bool v6)
+static int read_sockstat(const char *path, struct sockstat_summary *s, bool v6)
 {
 	FILE *fp = fopen(path, "re");
 	char line[256];
 
 	if (!fp)
-		return;
+		return -errno;
 	while (fgets(line, sizeof(line), fp)) {
 		if (sscanf(line, "sockets: used %ld", &s->sockets) == 1)
 			continue;
@@ -233,6 +233,7 @@ static void read_sockstat(const char *path, struct sockstat_summary *s, bool v6)
 			sscanf(line, "TCP6: inuse %ld", &s->tcp6);
 	}
 	fclose(fp);
+	return 0;
 }
 
 /* A field of /proc/net/snmp: the header line names it, the next holds it. */
@@ -259,14 +260,28 @@ static long snmp_value(const char *proto, const char *key)
 	return result;
 }
 
-static void print_summary(struct sonde_ctx *ctx)
+/* Read before sonde opens a socket of its own: "sockets: used" counts every
+ * socket of the namespace, and ss's figure has none of its own in it.  A
+ * kernel without IPv6 has no sockstat6; without sockstat itself there is
+ * nothing to show (zeros would be wrong). */
+static int read_summary(struct sockstat_summary *s)
 {
-	struct sockstat_summary s = { 0 };
+	int rc = read_sockstat("/proc/net/sockstat", s, false);
+
+	if (rc < 0) {
+		sonde_err("cannot read /proc/net/sockstat: %s%s", strerror(-rc), procfd_mount_hint(rc));
+		return SONDE_EXIT_NEGATIVE;
+	}
+	read_sockstat("/proc/net/sockstat6", s, true);
+	s->tcp_estab = snmp_value("Tcp:", "CurrEstab");
+	return SONDE_EXIT_OK;
+}
+
+static void print_summary(struct sonde_ctx *ctx, const struct sockstat_summary *sum)
+{
+	const struct sockstat_summary s = *sum;
 	struct sonde_out *out = ctx->out;
 
-	read_sockstat("/proc/net/sockstat", &s, false);
-	read_sockstat("/proc/net/sockstat6", &s, true);
-	s.tcp_estab = snmp_value("Tcp:", "CurrEstab");
 	if (out_is_json(out)) {
 		out_open_object(out, "summary");
 		out_print_int(out, "total", NULL, s.sockets);
@@ -324,6 +339,19 @@ static int report_dump_error(int rc)
 	return SONDE_EXIT_NEGATIVE;
 }
 
+/* -p: the owners of each socket, or a warning that the column stays empty
+ * (the sockets are still worth listing). */
+static struct procfd_map *scan_processes(struct procfd_map *procs)
+{
+	int rc = procfd_scan(procs, "/proc");
+
+	if (rc == 0)
+		return procs;
+	sonde_err("warning: no process column: cannot list the processes in /proc: %s%s", strerror(-rc),
+		  procfd_mount_hint(rc));
+	return NULL;
+}
+
 static int list_sockets(struct sonde_ctx *sctx, struct sockdiag *diag, struct ss_config *cfg,
 			struct ss_plan *plan, const struct sockdiag_filter *filter, const struct bytecode *bc)
 {
@@ -341,8 +369,8 @@ static int list_sockets(struct sonde_ctx *sctx, struct sockdiag *diag, struct ss
 	ctx.want_v4 = plan->v4;
 	ctx.want_v6 = plan->v6;
 	read_port_range(&ctx);
-	if (cfg->processes && procfd_scan(&procs, "/proc") == 0)
-		ctx.procs = &procs;
+	if (cfg->processes)
+		ctx.procs = scan_processes(&procs);
 	ss_table_init(table, stdout);
 	table->disabled[SS_COL_NETID] = plan->table_count == 1;
 	table->disabled[SS_COL_STATE] = (plan->states & (plan->states - 1)) == 0;
@@ -371,6 +399,7 @@ static int ss_main(struct sonde_ctx *sctx, void *config, int argc, char **argv)
 	struct bytecode *bc;
 	struct sockdiag *diag = NULL;
 	struct ss_plan plan;
+	struct sockstat_summary summary = { 0 };
 	uint32_t state_words = 0;
 	bool saw_states = false, any_table;
 	int rc, diag_rc;
@@ -395,6 +424,8 @@ static int ss_main(struct sonde_ctx *sctx, void *config, int argc, char **argv)
 		return SONDE_EXIT_NEGATIVE;
 	}
 	rc = compile_filter(argc, argv, filter, bc);
+	if (rc == 0 && cfg->summary)
+		rc = read_summary(&summary);
 	/* Without sock_diag there is nothing to list: say so before any output. */
 	if (rc == 0 && (diag_rc = sockdiag_open(&diag)) < 0)
 		rc = report_dump_error(diag_rc);
@@ -403,7 +434,7 @@ static int ss_main(struct sonde_ctx *sctx, void *config, int argc, char **argv)
 		if (out_is_json(sctx->out))
 			out_open_object(sctx->out, NULL);
 		if (cfg->summary)
-			print_summary(sctx);
+			print_summary(sctx, &summary);
 		if (!cfg->summary || any_table || saw_states || argc > 0)
 			rc = list_sockets(sctx, diag, cfg, &plan, filter, bc);
 		if (out_is_json(sctx->out)) {

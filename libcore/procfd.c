@@ -250,6 +250,10 @@ int procfd_scan(struct procfd_map *map, const char *proc_root)
 	snprintf(map->proc_root, sizeof(map->proc_root), "%s", proc_root ? proc_root : "/proc");
 	scan.map = map;
 	rc = list_processes(map, &scan);
+	/* An empty directory: /proc is not mounted (every system has processes,
+	 * this one among them). */
+	if (rc == 0 && map->proc_count == 0 && map->denied == 0)
+		rc = -ENOENT;
 	if (rc == 0 && scan.ref_count) {
 		scan.inodes = malloc(scan.ref_count * sizeof(*scan.inodes));
 		if (!scan.inodes)
@@ -264,6 +268,11 @@ int procfd_scan(struct procfd_map *map, const char *proc_root)
 	if (rc < 0)
 		procfd_free(map);
 	return rc;
+}
+
+const char *procfd_mount_hint(int rc)
+{
+	return rc == -ENOENT ? " (is /proc mounted?)" : "";
 }
 
 void procfd_free(struct procfd_map *map)

@@ -36,10 +36,15 @@ struct procfd_map {
 };
 
 /* Scans proc_root ("/proc", or a test tree).  Returns 0 or -errno (-ENOENT
- * when proc_root cannot be read at all).  Owners of one inode are chained
+ * when proc_root cannot be read at all, or holds no process: an empty
+ * directory where procfs is not mounted).  Owners of one inode are chained
  * in scan order, newest first (as ss lists them). */
 int procfd_scan(struct procfd_map *map, const char *proc_root);
 void procfd_free(struct procfd_map *map);
+
+/* " (is /proc mounted?)" for a /proc file that could not be opened because it
+ * is not there (-ENOENT), "" otherwise: appended to messages about /proc. */
+const char *procfd_mount_hint(int rc);
 
 /* The owners of inode: the first one, then procfd_next(); NULL when none. */
 const struct procfd_owner *procfd_find(const struct procfd_map *map, uint32_t inode);

@@ -161,4 +161,25 @@ assert (server["bytes_sent"], server["bytes_acked"], server["bytes_received"]) =
 assert client["unacked"] == 0 and client["retrans"] == 0, client
 EOF
 
+# --- ss -s: the namespace's sockets, none of sonde's own --------------------------
+# The TCP line's figures include sockets the kernel counts host-wide (other
+# tests move them): masked.  "Total:" is this namespace's: the 3 sockets above.
+want=$(lab_exec ti ss -s | sed -E '2s/[0-9]+/N/g')
+lab_run ti "$SONDE" ss -s
+is "$(printf '%s\n' "$OUT" | sed -E '2s/[0-9]+/N/g')" "$want" "ss -s in a quiet namespace: as iproute2 counts"
+like "$OUT" '^Total: 3$' "ss -s: Total is the 3 sockets of the namespace (sonde's own is not open yet)"
+
+# --- no /proc: said, never zeros or a silently missing column ---------------------
+noproc() { lab_run ti unshare --mount sh -c 'umount -l /proc && exec "$@"' sh "$@"; }
+noproc "$SONDE" ss -s
+ok_rc "$RC" 1 "ss -s without /proc: exit 1"
+is "$ERR" "sonde ss: cannot read /proc/net/sockstat: No such file or directory (is /proc mounted?)" \
+	"ss -s without /proc: says so (iproute2 prints Total: 0)"
+is "$OUT" "" "ss -s without /proc: no table of zeros"
+noproc "$SONDE" ss -tlnp
+ok_rc "$RC" 0 "ss -p without /proc: the sockets are still listed"
+like "$OUT" '^LISTEN .*127\.0\.0\.1:4100 ' "ss -p without /proc: the listener"
+is "$ERR" "sonde ss: warning: no process column: cannot list the processes in /proc: No such file or directory (is /proc mounted?)" \
+	"ss -p without /proc: says the process column is missing"
+
 done_testing
