@@ -183,6 +183,18 @@ static void note_rtt(struct ping_stats *st, long rtt_us)
 		st->rtt_min_us = rtt_us;
 	if (rtt_us > st->rtt_max_us)
 		st->rtt_max_us = rtt_us;
+	if (!st->rtt_ewma_us8)
+		st->rtt_ewma_us8 = rtt_us * 8;
+	else
+		st->rtt_ewma_us8 += rtt_us - st->rtt_ewma_us8 / 8;
+}
+
+/* An answer to seq (reply, refusal or error) acknowledges it and every
+ * earlier probe, as iputils counts what is in flight. */
+static void note_acked(struct ping_stats *st, uint16_t seq)
+{
+	if ((int16_t)(seq - st->acked_seq) > 0)
+		st->acked_seq = seq;
 }
 
 /* iputils' "pipe": the most probes that were out at once. */
@@ -234,6 +246,7 @@ static void on_result(void *user, uint32_t probe_id, void *probe_user, const str
 			st->received++;
 			run->answered[seq] = 1;
 			note_pipe(st, seq);
+			note_acked(st, seq);
 		}
 		if (run->timing)
 			note_rtt(st, ev.rtt_us);
@@ -243,12 +256,14 @@ static void on_result(void *user, uint32_t probe_id, void *probe_user, const str
 		/* A RST is an answer too: its round trip counts. */
 		st->refused++;
 		run->answered[seq] = 1;
+		note_acked(st, seq);
 		note_rtt(st, ev.rtt_us);
 		ping_print_reply(run, &ev);
 		break;
 	case PROBE_ICMP_ERROR:
 	case PROBE_LOCAL_ERROR:
 		st->errors++;
+		note_acked(st, seq);
 		ping_print_error(run, &ev);
 		break;
 	case PROBE_TIMEOUT:
@@ -371,19 +386,38 @@ static bool finished(const struct ping_run *run, int64_t now, int64_t deadline_n
 	return exit_ns && now >= exit_ns;
 }
 
+/* With no interval iputils sends the next probe once the last one is
+ * answered, or 10 ms after it went out: replies are read between sends and
+ * never pile up in the socket's buffer to be dropped there as loss that did
+ * not happen. */
+#define PING_UNANSWERED_GAP_NS (10 * 1000000LL)
+
+/* When the next probe may go after next_send is reached (now, or later). */
+static int64_t send_allowed_ns(const struct ping_run *run, int64_t next_send)
+{
+	const struct ping_stats *st = &run->stats;
+	bool in_flight = st->transmitted && (uint16_t)st->transmitted != st->acked_seq;
+
+	if (!ping_no_interval(run->cfg) || !in_flight)
+		return next_send;
+	return st->last_send_ns + PING_UNANSWERED_GAP_NS > next_send ? st->last_send_ns + PING_UNANSWERED_GAP_NS
+								       : next_send;
+}
+
 static int run_loop(struct ping_run *run)
 {
 	const struct ping_config *cfg = run->cfg;
-	int64_t interval_ns = (int64_t)(cfg->interval_secs * 1e9);
+	int64_t interval_ns = ping_no_interval(cfg) ? 0 : (int64_t)(cfg->interval_secs * 1e9);
 	int64_t start = mono_ns(), next_send = start, exit_ns = 0, now;
 	int64_t deadline_ns = cfg->deadline_secs > 0 ? start + (int64_t)(cfg->deadline_secs * 1e9) : 0;
 	int rc;
 
 	for (now = start; !finished(run, now, deadline_ns, exit_ns); now = mono_ns()) {
 		bool more = !cfg->count || run->stats.transmitted < cfg->count || deadline_ns;
+		int64_t send_at = send_allowed_ns(run, next_send);
 		int wait_ms = -1;
 
-		if (more && now >= next_send) {
+		if (more && now >= send_at) {
 			rc = send_probe(run);
 			if (rc < 0) {
 				sonde_errno(rc, "cannot send");
@@ -396,7 +430,7 @@ static int run_loop(struct ping_run *run)
 			continue;
 		}
 		if (more)
-			wait_ms = ms_until(next_send, now);
+			wait_ms = ms_until(send_at, now);
 		if (exit_ns)
 			wait_ms = min_ms(wait_ms, ms_until(exit_ns, now));
 		if (deadline_ns)

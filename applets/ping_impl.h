@@ -27,6 +27,13 @@ struct ping_config {
 	const char *tcp_port;   /* --tcp PORT */
 };
 
+/* -i below a millisecond: iputils keeps the interval in whole milliseconds,
+ * so this is its "no interval" (send when answered; ipg/ewma in the summary). */
+static inline bool ping_no_interval(const struct ping_config *cfg)
+{
+	return cfg->interval_secs < 0.001;
+}
+
 /* Round-trip statistics in microseconds, as iputils keeps them. */
 struct ping_stats {
 	long transmitted, received, duplicates, errors, refused;
@@ -35,6 +42,8 @@ struct ping_stats {
 	long rtt_min_us, rtt_max_us;
 	int pipe;
 	int64_t first_send_ns, last_send_ns;
+	long rtt_ewma_us8;      /* iputils' "ewma": a moving average of the RTT, times 8 */
+	uint16_t acked_seq;     /* the latest seq answered (iputils' "acked") */
 };
 
 /* One answer, as ping_out.c renders it. */

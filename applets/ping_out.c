@@ -311,6 +311,17 @@ static long elapsed_ms(const struct ping_stats *st)
 	return (long)((st->last_send_ns - st->first_send_ns + 500000) / 1000000);
 }
 
+/* iputils' "ipg/ewma" without an interval: the mean gap between sends and
+ * the moving average of the round trip. */
+static void print_ipg_ewma(struct ping_run *run, const char *comma)
+{
+	const struct ping_stats *st = &run->stats;
+	long ipg_us = (long)((st->last_send_ns - st->first_send_ns) / 1000 / (st->transmitted - 1));
+
+	out_text(run->out, "%sipg/ewma %ld.%03ld/%ld.%03ld ms", comma, ipg_us / 1000, ipg_us % 1000,
+		 st->rtt_ewma_us8 / 8000, (st->rtt_ewma_us8 / 8) % 1000);
+}
+
 static void summary_json(struct ping_run *run, bool have_rtt, const struct rtt_summary *s)
 {
 	struct sonde_out *out = run->out;
@@ -369,8 +380,12 @@ int ping_print_summary(struct ping_run *run)
 				 s.mdev_us / 1000, s.mdev_us % 1000);
 			comma = ", ";
 		}
-		if (st->pipe > 1)
+		if (st->pipe > 1) {
 			out_text(out, "%spipe %d", comma, st->pipe);
+			comma = ", ";
+		}
+		if (ping_no_interval(run->cfg) && st->received && st->transmitted > 1)
+			print_ipg_ewma(run, comma);
 		out_text(out, "\n");
 	}
 	if (run->tcp && !st->received && st->refused)
