@@ -2,11 +2,13 @@
  * and iptables-save, and the table of -L, each as iptables 1.8.9 prints
  * them; and one JSON document. */
 #include <inttypes.h>
+#include <sys/socket.h>
 #include <linux/netfilter.h>
 #include <string.h>
 #include <time.h>
 
 #include "iptables_impl.h"
+#include "sonde/hostsfile.h"
 
 static const char *verdict_name(enum xt_verdict v)
 {
@@ -236,6 +238,20 @@ static void list_header(struct iptables_view *v, const struct xt_chain *c)
 	fprintf(v->fp, " %-19s  %-19s \n", "source", "destination");
 }
 
+/* Without -n, iptables names an address from /etc/hosts, then (IPv4)
+ * /etc/networks ("default" for 0.0.0.0); sonde never asks the DNS. */
+static void list_addr_name(struct iptables_view *v, struct nfbuf *text, const uint8_t *addr)
+{
+	char name[256];
+	bool v6 = v->family == NFPROTO_IPV6;
+
+	if (!v->cfg->numeric && (hostsfile_name(v6 ? AF_INET6 : AF_INET, addr, name, sizeof(name)) == 0 ||
+				 (!v6 && networks_name(addr, name, sizeof(name)) == 0)))
+		nfbuf_puts(text, name);
+	else
+		nfbuf_addr(text, v->family, addr);
+}
+
 static void list_addr(struct iptables_view *v, const uint8_t *addr, const uint8_t *mask, bool inv)
 {
 	static const uint8_t zero[16];
@@ -243,11 +259,12 @@ static void list_addr(struct iptables_view *v, const uint8_t *addr, const uint8_
 	struct nfbuf text = { 0 };
 
 	fputc(inv ? '!' : ' ', v->fp);
-	if (!v->cfg->numeric && memcmp(mask, zero, n) == 0) {
+	/* ip6tables also calls the unspecified address anywhere, whatever its mask. */
+	if (!v->cfg->numeric && (memcmp(mask, zero, n) == 0 || (n == 16 && memcmp(addr, zero, n) == 0))) {
 		fprintf(v->fp, "%-19s ", "anywhere");
 		return;
 	}
-	nfbuf_addr(&text, v->family, addr);
+	list_addr_name(v, &text, addr);
 	nfbuf_mask(&text, v->family, mask);
 	fprintf(v->fp, "%-19s ", text.data ? text.data : "");
 	nfbuf_free(&text);

@@ -52,9 +52,22 @@ static int decode_comment(struct nfbuf *out, const struct nfdecode_ext *ext, con
 
 /* --- tcp / udp --------------------------------------------------------- */
 
+/* The protocol whose service names a port takes (iptables asks for the
+ * rule's own protocol: udplite has none). */
+static const char *service_proto(uint16_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_SCTP: return "sctp";
+	case IPPROTO_DCCP: return "dccp";
+	default: return NULL;
+	}
+}
+
 static void list_port(struct nfbuf *out, uint16_t port, const char *proto, const struct nfdecode_opts *o)
 {
-	const char *name = o->numeric ? NULL : services_name(port, proto);
+	const char *name = o->numeric || !proto ? NULL : services_name(port, proto);
 
 	if (name)
 		nfbuf_puts(out, name);
@@ -225,7 +238,8 @@ static int decode_icmp_any(struct nfbuf *out, const struct nfdecode_ext *ext, co
 		return 0;
 	}
 	name = o->numeric ? NULL : icmp_name(info.type, info.code, v6);
-	if (!v6 && info.type == 0xff && info.code[0] == 0 && info.code[1] == 0xff) {
+	/* "any" is a name: -n prints the number. */
+	if (!o->numeric && !v6 && info.type == 0xff && info.code[0] == 0 && info.code[1] == 0xff) {
 		nfbuf_printf(out, " icmp %sany", inv ? "!" : "");
 		return 0;
 	}
@@ -287,14 +301,14 @@ static int decode_multiport(struct nfbuf *out, const struct nfdecode_ext *ext, c
 		if (nfdecode_save(o))
 			nfbuf_printf(out, "%u", info.ports[i]);
 		else
-			list_port(out, info.ports[i], o->proto == 17 ? "udp" : "tcp", o);
+			list_port(out, info.ports[i], service_proto(o->proto), o);
 		if (info.pflags[i] && i + 1 < info.count) {
 			i++;
 			if (nfdecode_save(o))
 				nfbuf_printf(out, ":%u", info.ports[i]);
 			else {
 				nfbuf_puts(out, ":");
-				list_port(out, info.ports[i], o->proto == 17 ? "udp" : "tcp", o);
+				list_port(out, info.ports[i], service_proto(o->proto), o);
 			}
 		}
 	}
@@ -666,20 +680,9 @@ static int decode_physdev(struct nfbuf *out, const struct nfdecode_ext *ext, con
 	op = info.bitmask;
 	inv = info.invert;
 #define PD_INV(bit) ((inv & (bit)) ? " !" : "")
-	if (nfdecode_save(o)) {
-		if (op & XT_PHYSDEV_OP_IN)
-			nfbuf_printf(out, "%s --physdev-in %s", PD_INV(XT_PHYSDEV_OP_IN), in);
-		if (op & XT_PHYSDEV_OP_OUT)
-			nfbuf_printf(out, "%s --physdev-out %s", PD_INV(XT_PHYSDEV_OP_OUT), outdev);
-		if (op & XT_PHYSDEV_OP_ISIN)
-			nfbuf_printf(out, "%s --physdev-is-in", PD_INV(XT_PHYSDEV_OP_ISIN));
-		if (op & XT_PHYSDEV_OP_ISOUT)
-			nfbuf_printf(out, "%s --physdev-is-out", PD_INV(XT_PHYSDEV_OP_ISOUT));
-		if (op & XT_PHYSDEV_OP_BRIDGED)
-			nfbuf_printf(out, "%s --physdev-is-bridged", PD_INV(XT_PHYSDEV_OP_BRIDGED));
-		return 0;
-	}
-	nfbuf_puts(out, " PHYSDEV match");
+	/* The listing and iptables-save show the options in one order. */
+	if (!nfdecode_save(o))
+		nfbuf_puts(out, " PHYSDEV match");
 	if (op & XT_PHYSDEV_OP_ISIN)
 		nfbuf_printf(out, "%s --physdev-is-in", PD_INV(XT_PHYSDEV_OP_ISIN));
 	if (op & XT_PHYSDEV_OP_IN)

@@ -77,12 +77,13 @@ static void nat_flags(struct nfbuf *out, unsigned flags, const struct nfdecode_o
 {
 	const char *p = nfdecode_save(o) ? "--" : "";
 
+	/* iptables' order, not the bits' order. */
 	if (flags & NF_NAT_RANGE_PROTO_RANDOM)
 		nfbuf_printf(out, " %srandom", p);
-	if (flags & NF_NAT_RANGE_PERSISTENT)
-		nfbuf_printf(out, " %spersistent", p);
 	if (flags & NF_NAT_RANGE_PROTO_RANDOM_FULLY)
 		nfbuf_printf(out, " %srandom-fully", p);
+	if (flags & NF_NAT_RANGE_PERSISTENT)
+		nfbuf_printf(out, " %spersistent", p);
 }
 
 static int decode_snat_dnat(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
@@ -216,7 +217,8 @@ static int decode_log(struct nfbuf *out, const struct nfdecode_ext *ext, const s
 
 static int decode_nflog(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
-	struct xt_nflog_info info;
+	/* The wide layout reads both: a legacy blob's prefix ends within 64. */
+	struct nfdecode_nflog_wide info;
 	const char *p = nfdecode_save(o) ? "--" : "";
 	char prefix[sizeof(info.prefix) + 1];
 

@@ -331,21 +331,26 @@ static bool xlate_limit(struct xlate *x, const struct nft_expr *e)
 
 static bool xlate_log(struct xlate *x, const struct nft_expr *e)
 {
-	struct xt_nflog_info info;
+	struct nfdecode_nflog_wide info;
+	size_t size = sizeof(struct xt_nflog_info);
 
 	if (!e->u.log.has_group)
 		return false;
 	memset(&info, 0, sizeof(info));
 	info.group = (uint16_t)e->u.log.group;
 	info.threshold = (uint16_t)e->u.log.qthreshold;
-	if (e->u.log.has_snaplen && e->u.log.snaplen) {
+	/* A snaplen given, even 0, is --nflog-size (iptables-nft reads it so). */
+	if (e->u.log.has_snaplen) {
 		info.len = e->u.log.snaplen;
 		info.flags = XT_NFLOG_F_COPY_LEN;
 	}
-	if (e->text)
+	if (e->text) {
 		snprintf(info.prefix, sizeof(info.prefix), "%s", e->text);
+		if (strlen(info.prefix) >= sizeof(((struct xt_nflog_info *)0)->prefix))
+			size = sizeof(info);
+	}
 	x->r->verdict = XT_VERDICT_TARGET;
-	return xt_blob_set(&x->r->target, "NFLOG", 0, &info, sizeof(info)) == 0;
+	return xt_blob_set(&x->r->target, "NFLOG", 0, &info, size) == 0;
 }
 
 static bool xlate_immediate(struct xlate *x, const struct nft_expr *e)

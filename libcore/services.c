@@ -7,11 +7,29 @@
 
 #include "sonde/services.h"
 
+/* The protocols /etc/services names ports for; the builtin table below
+ * writes tcp and udp as false and true. */
+enum service_proto { SERVICE_TCP, SERVICE_UDP, SERVICE_SCTP, SERVICE_DCCP, SERVICE_PROTO_COUNT };
+static const char *const service_proto_names[SERVICE_PROTO_COUNT] = { "tcp", "udp", "sctp", "dccp" };
+
 struct service {
 	uint16_t port;
-	bool udp;
+	uint8_t proto;           /* enum service_proto */
 	const char *name;
 };
+
+/* NULL is tcp (the callers' default); -1 for a protocol without names. */
+static int service_proto_of(const char *proto)
+{
+	int i;
+
+	if (!proto)
+		return SERVICE_TCP;
+	for (i = 0; i < SERVICE_PROTO_COUNT; i++)
+		if (strcmp(proto, service_proto_names[i]) == 0)
+			return i;
+	return -1;
+}
 
 /* Used when /etc/services is absent: well-known names as registered with
  * IANA, plus the ports Kubernetes clusters commonly run, for tcp and udp. */
@@ -75,6 +93,7 @@ static void services_load(void)
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *hash = strchr(line, '#'), *name, *spec, *slash, *end, *fields;
 		unsigned long port;
+		int proto;
 
 		if (hash)
 			*hash = '\0';
@@ -86,10 +105,10 @@ static void services_load(void)
 		port = strtoul(spec, &end, 10);
 		if (*end != '\0' || end == spec || port > 65535)
 			continue;
-		if (strcmp(slash + 1, "tcp") != 0 && strcmp(slash + 1, "udp") != 0)
+		if ((proto = service_proto_of(slash + 1)) < 0)
 			continue;
 		file_services[file_count].port = (uint16_t)port;
-		file_services[file_count].udp = strcmp(slash + 1, "udp") == 0;
+		file_services[file_count].proto = (uint8_t)proto;
 		file_services[file_count].name = name;
 		file_count++;
 	}
@@ -110,26 +129,26 @@ static const struct service *service_table(size_t *count)
 
 const char *services_name(uint16_t port, const char *proto)
 {
-	bool udp = proto && strcmp(proto, "udp") == 0;
+	int want = service_proto_of(proto);
 	const struct service *table;
 	size_t count, i;
 
 	table = service_table(&count);
 	for (i = 0; i < count; i++)
-		if (table[i].port == port && table[i].udp == udp)
+		if (table[i].port == port && table[i].proto == want)
 			return table[i].name;
 	return NULL;
 }
 
 int services_port(const char *name, const char *proto, uint16_t *port)
 {
-	bool udp = proto && strcmp(proto, "udp") == 0;
+	int want = service_proto_of(proto);
 	const struct service *table;
 	size_t count, i;
 
 	table = service_table(&count);
 	for (i = 0; i < count; i++)
-		if (table[i].udp == udp && strcmp(table[i].name, name) == 0) {
+		if (table[i].proto == want && strcmp(table[i].name, name) == 0) {
 			*port = table[i].port;
 			return 0;
 		}

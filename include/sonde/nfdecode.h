@@ -47,6 +47,15 @@ enum nfdecode_style {
 	NFDECODE_LIST,   /* iptables -L: "tcp dpt:22 " */
 };
 
+/* NFLOG's info as iptables-nft reads a log expression back: xt_nflog_info's
+ * layout with nf_tables' longer prefix (NF_LOG_PREFIXLEN, 128), so a
+ * prefix past 63 characters is kept whole. */
+struct nfdecode_nflog_wide {
+	uint32_t len;
+	uint16_t group, threshold, flags, pad;
+	char prefix[128];
+};
+
 struct nfdecode_opts {
 	int family;                 /* NFPROTO_IPV4 or NFPROTO_IPV6 */
 	enum nfdecode_style style;

@@ -6,7 +6,8 @@
 
 #include <stdint.h>
 
-/* proto: "tcp" or "udp".  NULL when the port has no name. */
+/* proto: "tcp", "udp", "sctp" or "dccp" (NULL: tcp).  NULL when the port has no
+ * name (always for other protocols). */
 const char *services_name(uint16_t port, const char *proto);
 /* 0 and the port, or -ENOENT. */
 int services_port(const char *name, const char *proto, uint16_t *port);
