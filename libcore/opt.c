@@ -141,6 +141,17 @@ static const struct common_def *find_common_long(const char *name, size_t len)
 	return NULL;
 }
 
+/* "--json", "--netns NS", "--netns=NS", "--help", "--version". */
+static bool is_common_long(const char *word)
+{
+	const char *name = word + 2, *eq;
+
+	if (strncmp(word, "--", 2) != 0 || !*name)
+		return false;
+	eq = strchr(name, '=');
+	return find_common_long(name, eq ? (size_t)(eq - name) : strlen(name)) != NULL;
+}
+
 /* A short option at text: a whole-word multi-letter name (only when the word
  * starts there), else a single letter. */
 static const struct sonde_opt *find_short(const struct sonde_opt *opts, const char *text, bool word_start)
@@ -265,18 +276,28 @@ int opt_parse(const struct sonde_applet *applet, void *config, struct sonde_comm
 	      int argc, char **argv, char **operands, int *operand_count)
 {
 	struct parse_state st = { applet, config, common, argc, 1, argv };
-	bool options_done = false;
+	bool options_done = false, in_operands = false;
 	int n = 0;
 
 	for (; st.i < argc; st.i++) {
 		const char *word = argv[st.i];
 		int rc;
 
-		if (options_done || word[0] != '-' || word[1] == '\0' ||
+		/* The driver's own options stand anywhere, as in applets that take
+		 * options between operands: `ip addr --json`, `nft list ruleset
+		 * --netns NS` (only "--" ends them). */
+		if (in_operands && !options_done && is_common_long(word)) {
+			if (parse_long_option(&st, word) < 0)
+				return usage_code(applet);
+			continue;
+		}
+		if (options_done || in_operands || word[0] != '-' || word[1] == '\0' ||
 		    ((applet->flags & APPLET_PLUS_ARGS) && word[0] == '+')) {
+			if (in_operands && strcmp(word, "--") == 0)
+				options_done = true;
 			operands[n++] = argv[st.i];
 			if (applet->flags & APPLET_ARGS_IN_ORDER)
-				options_done = true;
+				in_operands = true;
 			continue;
 		}
 		if (strcmp(word, "--") == 0) {

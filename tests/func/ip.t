@@ -147,6 +147,11 @@ run "$SONDE" ip --netns "$A" route
 is "$OUT" "$(ipa route)" "--netns NAME: same as inside"
 run "$SONDE" ip --json --netns "$A" route
 is "$OUT" "$(ipa -j route)" "--json is -j"
+# ... and after the object words, as ss and iptables take them.
+run "$SONDE" ip route --json --netns "$A"
+is "$OUT" "$(ipa -j route)" "route --json --netns NS: the driver's options after the object"
+run ip netns exec "$A" "$SONDE" ip addr show dev veth0 --json
+is "$OUT" "$(ipa -j addr show dev veth0)" "addr show dev veth0 --json: ip -j's output"
 
 # route get --explain: rules in order, the table, the route, the source and the neighbour.
 run ip netns exec "$A" "$SONDE" ip route get 10.9.0.2 --explain

@@ -90,6 +90,14 @@ same_json_as_nft hand --json list ruleset
 same_json_as_nft hand -j list table inet filter
 same_json_as_nft more -j list chain inet probe c1
 same_json_as_nft kube -j list chain ip kube-proxy services
+# The driver's --json after the object words, as ss and iptables take it.
+lab_exec hand nft -j list ruleset >"$LAB_TMP/nft.json"
+lab_run hand "$SONDE" nft list ruleset --json
+ok_rc "$RC" 0 "nft list ruleset --json: exit 0"
+printf '%s\n' "$OUT" >"$LAB_TMP/sonde.json"
+is "$(normal_json "$LAB_TMP/sonde.json")" "$(normal_json "$LAB_TMP/nft.json")" "nft list ruleset --json: nft -j's JSON"
+run "$SONDE" nft list tables --netns "$(ns hand)"
+is "$OUT" "$(lab_exec hand nft list tables)" "nft list tables --netns NS: that namespace's tables"
 lab_run kube "$SONDE" nft -j list ruleset
 like "$OUT" '^\{"nftables": \[\{"metainfo": \{"version": "[^"]*", "release_name": "sonde", "json_schema_version": 1\}\}, \{"table": ' \
 	"metainfo names sonde, in nft's layout"

@@ -52,13 +52,20 @@ static const struct sonde_applet demo = {
 	.min_args = 0, .max_args = -1, .main = demo_main,
 };
 
+/* A subcommand-style applet (ip, nft): options stop at the first operand. */
+static const struct sonde_applet demo_in_order = {
+	.name = "demo", .summary = "a demo", .usage = "[OPTIONS] OBJECT COMMAND...",
+	.options = demo_options, .config_size = sizeof(struct demo_config),
+	.min_args = 0, .max_args = -1, .flags = APPLET_ARGS_IN_ORDER, .main = demo_main,
+};
+
 static struct demo_config cfg;
 static struct sonde_common_opts common;
 static char *operands[32];
 static int operand_count;
 
 /* Parses a space-separated command line (no quoting needed here). */
-static int parse(const char *line)
+static int parse_for(const struct sonde_applet *applet, const char *line)
 {
 	static char buf[512];
 	static char *argv[32];
@@ -72,12 +79,36 @@ static int parse(const char *line)
 	for (tok = strtok_r(buf, " ", &save); tok && argc < 31; tok = strtok_r(NULL, " ", &save))
 		argv[argc++] = tok;
 	argv[argc] = NULL;
-	return opt_parse(&demo, &cfg, &common, argc, argv, operands, &operand_count);
+	return opt_parse(applet, &cfg, &common, argc, argv, operands, &operand_count);
+}
+
+static int parse(const char *line)
+{
+	return parse_for(&demo, line);
+}
+
+/* The driver's options after the object words, as ss and iptables take them. */
+static void test_common_after_operands(void)
+{
+	is_int(parse_for(&demo_in_order, "-v addr show --json dev --netns lab1 eth0"), 0,
+	       "in order: common options after operands parse");
+	ok(cfg.verbose == 1 && common.json && common.netns && strcmp(common.netns, "lab1") == 0,
+	   "in order: --json and --netns taken from among the operands");
+	is_int(operand_count, 4, "in order: the four operands remain");
+	is_str(operands[3], "eth0", "in order: --netns's argument is not an operand");
+	is_int(parse_for(&demo_in_order, "list ruleset --netns=lab2 --help"), 0, "in order: --netns=NS and --help");
+	ok(common.help && strcmp(common.netns, "lab2") == 0, "in order: both recorded");
+	is_int(parse_for(&demo_in_order, "route get -v --explain"), 0, "in order: other words stay operands");
+	ok(cfg.verbose == 0 && operand_count == 4, "in order: -v and --explain after the object go to the applet");
+	is_int(parse_for(&demo_in_order, "addr -- --json"), 0, "in order: -- ends the driver's options too");
+	ok(!common.json && operand_count == 3, "in order: --json after -- is an operand");
+	is_int(parse_for(&demo_in_order, "addr --netns"), SONDE_EXIT_USAGE, "in order: --netns without a name");
 }
 
 int main(void)
 {
 	sonde_set_progname("demo");
+	test_common_after_operands();
 
 	is_int(parse("-l -z host 80"), 0, "flags and operands parse");
 	ok(cfg.listen && cfg.zero, "flags set");
