@@ -1,4 +1,5 @@
 /* HTTP URLs and request building (the response parser is http_parse.c). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,13 +78,33 @@ int http_url_parse(const char *text, struct http_url *url)
 	return set_target(path, path_len, url);
 }
 
+/* The length of the reference's scheme ("javascript" in
+ * "javascript:alert(1)"), or 0 when it has none (RFC 3986 4.2: a colon
+ * before any '/', '?' or '#', after a letter and letters, digits, + - .). */
+static size_t scheme_length(const char *reference)
+{
+	size_t len = 0;
+
+	if (!isalpha((unsigned char)reference[0]))
+		return 0;
+	while (isalnum((unsigned char)reference[len]) || reference[len] == '+' || reference[len] == '-' ||
+	       reference[len] == '.')
+		len++;
+	return reference[len] == ':' ? len : 0;
+}
+
 int http_url_resolve(const struct http_url *base, const char *location, struct http_url *out)
 {
 	char joined[HTTP_MAX_TARGET + HTTP_MAX_HOST];
+	size_t scheme_len = scheme_length(location), path_len;
 	const char *slash;
 
-	if (strstr(location, "://") && strcspn(location, ":") < strcspn(location, "/?#"))
-		return http_url_parse(location, out);
+	if (scheme_len) {
+		bool web = (scheme_len == 4 && strncasecmp(location, "http", 4) == 0) ||
+			   (scheme_len == 5 && strncasecmp(location, "https", 5) == 0);
+
+		return web ? http_url_parse(location, out) : -EPROTONOSUPPORT;
+	}
 	if (strncmp(location, "//", 2) == 0) {
 		snprintf(joined, sizeof(joined), "%s:%s", base->tls ? "https" : "http", location);
 		return http_url_parse(joined, out);
@@ -91,8 +112,16 @@ int http_url_resolve(const struct http_url *base, const char *location, struct h
 	*out = *base;
 	if (location[0] == '/')
 		return set_target(location, strcspn(location, "#"), out);
+	if (location[0] == '?') {
+		/* Only the query changes (RFC 3986 5.2.2). */
+		path_len = strcspn(base->target, "?");
+		snprintf(joined, sizeof(joined), "%.*s%.*s", (int)path_len, base->target,
+			 (int)strcspn(location, "#"), location);
+		return set_target(joined, strlen(joined), out);
+	}
 	/* Relative to the directory of the base path (query dropped). */
-	slash = strrchr(base->target, '/');
+	path_len = strcspn(base->target, "?");
+	slash = memrchr(base->target, '/', path_len);
 	if (!slash)
 		return -EINVAL;
 	snprintf(joined, sizeof(joined), "%.*s%.*s", (int)(slash - base->target + 1), base->target,

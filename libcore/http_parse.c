@@ -49,11 +49,26 @@ const char *http_response_header(const struct http_response *resp, const char *n
 	return NULL;
 }
 
-static int fail(struct http_parser *p, const char *why)
+const char *http_response_redirect(const struct http_response *resp)
+{
+	const char *location = http_response_header(resp, "Location");
+
+	if (resp->status < 300 || resp->status > 399 || resp->status == 304 || !location || !location[0])
+		return NULL;
+	return location;
+}
+
+static int fail_as(struct http_parser *p, enum http_parse_fault fault, const char *why)
 {
 	p->state = HTTP_PARSE_ERROR;
 	p->error = why;
+	p->fault = fault;
 	return -EPROTO;
+}
+
+static int fail(struct http_parser *p, const char *why)
+{
+	return fail_as(p, HTTP_FAULT_MALFORMED, why);
 }
 
 /* Digits only, at most max_digits of them, in the given base. */
@@ -142,10 +157,13 @@ static int add_header(struct http_parser *p, const char *line, size_t len)
 	return 0;
 }
 
-/* Is token in the comma-separated list value (case-insensitive)? */
-static bool list_has_token(const char *value, const char *token)
+/* Is the comma-separated list value exactly the one token (case-insensitive,
+ * spaces and empty elements aside)?  "gzip, chunked" is not "chunked": the
+ * body would still be gzip-coded under the chunks. */
+static bool list_is_only(const char *value, const char *token)
 {
 	size_t token_len = strlen(token);
+	int seen = 0;
 
 	while (*value) {
 		size_t len;
@@ -155,11 +173,12 @@ static bool list_has_token(const char *value, const char *token)
 		len = strcspn(value, ",");
 		while (len > 0 && (value[len - 1] == ' ' || value[len - 1] == '\t'))
 			len--;
-		if (len == token_len && strncasecmp(value, token, len) == 0)
-			return true;
+		if (len > 0 && (len != token_len || strncasecmp(value, token, len) != 0))
+			return false;
+		seen += len > 0;
 		value += strcspn(value, ",");
 	}
-	return false;
+	return seen == 1;
 }
 
 static int content_length(struct http_parser *p, uint64_t *length)
@@ -174,9 +193,9 @@ static int content_length(struct http_parser *p, uint64_t *length)
 		if (strcasecmp(r->headers[i].name, "Content-Length") != 0)
 			continue;
 		if (parse_number(r->headers[i].value, strlen(r->headers[i].value), 10, 18, &v) < 0)
-			return fail(p, "a malformed Content-Length");
+			return fail_as(p, HTTP_FAULT_LENGTH, "a malformed Content-Length");
 		if (found && v != *length)
-			return fail(p, "conflicting Content-Length headers");
+			return fail_as(p, HTTP_FAULT_LENGTH, "conflicting Content-Length headers");
 		*length = v;
 		found = true;
 	}
@@ -192,11 +211,12 @@ static int head_complete(struct http_parser *p)
 	int has_length;
 
 	if (r->status < 200) {
-		/* An interim response (100 Continue): the real one follows. */
+		/* An interim response (100 Continue): the real one follows.  The
+		 * head limit counts on across them: else an endless stream of
+		 * interim heads would never end. */
 		free_headers(&p->response);
 		p->response.interim_count++;
 		p->response.status = 0;
-		p->head_bytes = 0;
 		return 0;
 	}
 	p->head_done = true;
@@ -206,8 +226,8 @@ static int head_complete(struct http_parser *p)
 		return 1;
 	}
 	if (te) {
-		if (!list_has_token(te, "chunked"))
-			return fail(p, "a Transfer-Encoding other than chunked");
+		if (!list_is_only(te, "chunked"))
+			return fail_as(p, HTTP_FAULT_CODING, "a Transfer-Encoding other than chunked");
 		p->body_kind = HTTP_BODY_CHUNKED;
 		p->state = HTTP_PARSE_CHUNK_SIZE;
 		return 0;
@@ -297,7 +317,7 @@ static size_t take_line(struct http_parser *p, const char *data, size_t len, boo
 		char c = data[i];
 
 		if (p->state == HTTP_PARSE_HEAD && ++p->head_bytes > HTTP_MAX_HEADER_BYTES) {
-			*rc = fail(p, "the response head is too large");
+			*rc = fail_as(p, HTTP_FAULT_HEAD_TOO_LARGE, "the response head is too large");
 			return i;
 		}
 		if (c == '\n') {
@@ -324,8 +344,7 @@ static int deliver(struct http_parser *p, const char *data, size_t len)
 	int rc = p->sink ? p->sink(p->sink_ctx, data, len) : 0;
 
 	if (rc < 0) {
-		p->state = HTTP_PARSE_ERROR;
-		p->error = "the body could not be written";
+		fail_as(p, HTTP_FAULT_SINK, "the body could not be written");
 		return rc;
 	}
 	p->body_bytes += len;

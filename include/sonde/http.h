@@ -26,8 +26,10 @@ struct http_url {
 /* "http://host[:port]/path?query" or https; a URL without scheme is http
  * (as curl).  Returns 0, -EINVAL (malformed) or -EPROTONOSUPPORT. */
 int http_url_parse(const char *text, struct http_url *url);
-/* A Location against the URL it came from: absolute, "//host/...",
- * "/path" or relative.  Returns 0 or as http_url_parse. */
+/* A Location against the URL it came from: absolute ("scheme:..."),
+ * "//host/...", "/path", "?query" or relative.  Returns 0, -EINVAL, or
+ * -EPROTONOSUPPORT for a scheme other than http and https
+ * ("javascript:alert(1)", "ftp://..."). */
 int http_url_resolve(const struct http_url *base, const char *location, struct http_url *out);
 /* "http://host:port/target" with the port only when not the default. */
 void http_url_format(const struct http_url *url, char *buf, size_t size);
@@ -64,6 +66,9 @@ struct http_response {
 
 /* Case-insensitive; the first header of that name, or NULL. */
 const char *http_response_header(const struct http_response *resp, const char *name);
+/* The Location of a redirect (a 3xx other than 304), or NULL; an empty
+ * Location is none (as curl: following it would ask for the same URL). */
+const char *http_response_redirect(const struct http_response *resp);
 
 enum http_parse_state {
 	HTTP_PARSE_HEAD,
@@ -78,6 +83,17 @@ enum http_parse_state {
 };
 
 enum http_body_kind { HTTP_BODY_NONE, HTTP_BODY_LENGTH, HTTP_BODY_CHUNKED, HTTP_BODY_TO_CLOSE };
+
+/* What kind of fault stopped the parser: callers map them to their exit
+ * codes (curl tells a malformed length from a coding it cannot decode). */
+enum http_parse_fault {
+	HTTP_FAULT_NONE,
+	HTTP_FAULT_MALFORMED,             /* not HTTP/1.x, a bad line, a bad chunk... */
+	HTTP_FAULT_HEAD_TOO_LARGE,        /* over HTTP_MAX_HEADER_BYTES, interim heads included */
+	HTTP_FAULT_LENGTH,                /* a malformed or conflicting Content-Length */
+	HTTP_FAULT_CODING,                /* a transfer coding other than chunked alone */
+	HTTP_FAULT_SINK,                  /* the body sink refused the bytes */
+};
 
 /* Receives body bytes as they are decoded.  Returns 0, or <0 to stop
  * (the parser then fails with that code). */
@@ -94,8 +110,9 @@ struct http_parser {
 	uint64_t content_length;
 	char line[HTTP_MAX_LINE];
 	size_t line_len;
-	size_t head_bytes;
+	size_t head_bytes;                /* of all heads so far, interim (1xx) ones included */
 	const char *error;                /* why, once state is HTTP_PARSE_ERROR */
+	enum http_parse_fault fault;      /* and of what kind */
 	http_body_sink sink;
 	void *sink_ctx;
 };

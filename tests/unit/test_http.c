@@ -59,13 +59,49 @@ static void parses(const char *name, const char *text, int status, const char *b
 	}
 }
 
-static void refuses(const char *name, const char *text, const char *reason)
+static void refuses_as(const char *name, const char *text, enum http_parse_fault fault, const char *reason)
 {
 	struct http_parser p;
 	struct body b;
 
 	is_int(parse(text, false, false, &p, &b), -EPROTO, name);
 	is_str(p.error ? p.error : "(none)", reason, name);
+	is_int(p.fault, fault, name);
+	http_parser_free(&p);
+}
+
+static void refuses(const char *name, const char *text, const char *reason)
+{
+	refuses_as(name, text, HTTP_FAULT_MALFORMED, reason);
+}
+
+/* An endless stream of interim heads: the head limit counts across them. */
+static void test_interim_limit(void)
+{
+	static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	struct http_parser p;
+	int rc = 0, fed = 0;
+
+	http_parser_init(&p, false, NULL, NULL);
+	while (rc == 0 && fed < 100000) {
+		rc = http_parser_feed(&p, interim, sizeof(interim) - 1);
+		fed++;
+	}
+	is_int(rc, -EPROTO, "endless 100 Continue: refused");
+	is_int(p.fault, HTTP_FAULT_HEAD_TOO_LARGE, "endless 100 Continue: the head limit, counted across them");
+	ok(fed * (sizeof(interim) - 1) <= HTTP_MAX_HEADER_BYTES + sizeof(interim), "endless 100 Continue: at the limit");
+	http_parser_free(&p);
+}
+
+static void redirect_is(const char *name, const char *text, const char *want)
+{
+	struct http_parser p;
+	struct body b;
+	const char *got;
+
+	parse(text, false, true, &p, &b);
+	got = http_response_redirect(&p.response);
+	is_str(got ? got : "(none)", want, name);
 	http_parser_free(&p);
 }
 
@@ -96,16 +132,25 @@ static void test_parser(void)
 	refuses("not HTTP", "SSH-2.0-OpenSSH\r\n\r\n", "not an HTTP/1.x status line");
 	refuses("bad status", "HTTP/1.1 2x0 OK\r\n\r\n", "malformed status code");
 	refuses("folding", "HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n", "obsolete header line folding");
-	refuses("conflicting lengths", "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
-		"conflicting Content-Length headers");
-	refuses("signed length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "a malformed Content-Length");
+	refuses_as("conflicting lengths", "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+		   HTTP_FAULT_LENGTH, "conflicting Content-Length headers");
+	refuses_as("signed length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", HTTP_FAULT_LENGTH,
+		   "a malformed Content-Length");
+	refuses_as("a list of lengths", "HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\nhello", HTTP_FAULT_LENGTH,
+		   "a malformed Content-Length");
+	refuses_as("a 23-digit length", "HTTP/1.1 200 OK\r\nContent-Length: 12345678901234567890123\r\n\r\n",
+		   HTTP_FAULT_LENGTH, "a malformed Content-Length");
 	refuses("bad chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "a malformed chunk size");
 	refuses("huge chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n",
 		"a malformed chunk size");
 	refuses("chunk overrun", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n",
 		"chunk data longer than its size");
-	refuses("gzip framing", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
-		"a Transfer-Encoding other than chunked");
+	refuses_as("gzip framing", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", HTTP_FAULT_CODING,
+		   "a Transfer-Encoding other than chunked");
+	refuses_as("gzip under chunks", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+		   HTTP_FAULT_CODING, "a Transfer-Encoding other than chunked");
+	parses("chunked in any case, spaced", "HTTP/1.1 200 OK\r\nTransfer-Encoding:  Chunked \r\n\r\n2\r\nok\r\n0\r\n\r\n",
+	       200, "ok");
 	refuses("cut short", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "the response body was cut short");
 	refuses("empty reply", "", "the server closed the connection without a response");
 	refuses("NUL in head", "HTTP/1.1 200 OK\r\nA: \001\r\n\r\n", "a control character in a header value");
@@ -113,6 +158,11 @@ static void test_parser(void)
 	big = malloc(HTTP_MAX_LINE + 64);
 	snprintf(big, HTTP_MAX_LINE + 64, "HTTP/1.1 200 OK\r\nX: %0*d\r\n\r\n", HTTP_MAX_LINE, 0);
 	refuses("a line over the limit", big, "a line longer than 8192 bytes");
+	test_interim_limit();
+	redirect_is("302 with a Location", "HTTP/1.1 302 Found\r\nLocation: /next\r\n\r\n", "/next");
+	redirect_is("an empty Location is none (curl)", "HTTP/1.1 302 Found\r\nLocation:\r\n\r\n", "(none)");
+	redirect_is("304 is no redirect", "HTTP/1.1 304 Not Modified\r\nLocation: /next\r\n\r\n", "(none)");
+	redirect_is("200 is no redirect", "HTTP/1.1 200 OK\r\nLocation: /next\r\n\r\n", "(none)");
 	free(big);
 	big = malloc(HTTP_MAX_HEADERS * 8 + 64);
 	strcpy(big, "HTTP/1.1 200 OK\r\n");
@@ -147,6 +197,14 @@ static void resolves(const char *base_text, const char *location, const char *wa
 	is_str(shown, want, location);
 }
 
+static void refused_location(const char *location, int rc)
+{
+	struct http_url base, next;
+
+	http_url_parse("http://a.test/dir/page", &base);
+	is_int(http_url_resolve(&base, location, &next), rc, location);
+}
+
 static void test_urls(void)
 {
 	url_is("http://example.test", 0, "http://example.test/");
@@ -163,6 +221,13 @@ static void test_urls(void)
 	resolves("http://a.test/dir/page", "/root", "http://a.test/root");
 	resolves("https://a.test/", "//b.test:8443/x", "https://b.test:8443/x");
 	resolves("http://a.test/", "https://c.test/y#f", "https://c.test/y");
+	resolves("http://a.test/dir/page?old", "?new", "http://a.test/dir/page?new");
+	resolves("http://a.test/dir/page?u=/x/y", "other", "http://a.test/dir/other");
+	resolves("http://a.test/dir/", "HTTP://b.test/", "http://b.test/");
+	refused_location("javascript:alert(1)", -EPROTONOSUPPORT);
+	refused_location("ftp://ftp.test/file", -EPROTONOSUPPORT);
+	refused_location("mailto:x@y.test", -EPROTONOSUPPORT);
+	refused_location("http:no-slashes", -EINVAL);
 }
 
 static void test_request(void)
