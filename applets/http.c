@@ -66,8 +66,8 @@ static const struct sonde_opt http_options[] = {
 			 cacert),
 	SONDE_OPT_STRING(NULL, "capath", "DIR", "trust the CA certificates in DIR (hashed)", struct http_config,
 			 capath),
-	SONDE_OPT_DOUBLE(NULL, "connect-timeout", "SECS", "limit for resolving and connecting",
-			 struct http_config, connect_timeout_s, 0.001, 86400),
+	SONDE_OPT_DOUBLE(NULL, "connect-timeout", "SECS", "limit for resolving, connecting and the TLS handshake "
+			 "(default 10)", struct http_config, connect_timeout_s, 0.001, 86400),
 	SONDE_OPT_FUNC(NULL, "connect-to", "H1:P1:H2:P2", "connect to H2:P2 for requests to H1:P1 (empty = any)",
 		       parse_connect_to),
 	SONDE_OPT_STRING("d", "data", "DATA", "send DATA as the body (POST unless -X); @FILE reads a file",
@@ -76,12 +76,12 @@ static const struct sonde_opt http_options[] = {
 		       fail),
 	SONDE_OPT_FUNC("H", "header", "'NAME: VALUE'", "add a header, or replace a default one ('NAME:' drops it)",
 		       parse_header),
-	SONDE_OPT_FLAG("I", "head", "HEAD request: the head only", struct http_config, head),
+	SONDE_OPT_FLAG("I", "head", "HEAD request: print the response head", struct http_config, head),
 	SONDE_OPT_FLAG("i", "include", "print the response head before the body", struct http_config, include),
 	SONDE_OPT_FLAG("k", "insecure", "do not verify the server's certificate", struct http_config, insecure),
 	SONDE_OPT_FLAG("L", "location", "follow redirects", struct http_config, location),
-	SONDE_OPT_DOUBLE("m", "max-time", "SECS", "limit for the whole transfer", struct http_config, max_time_s,
-			 0.001, 86400),
+	SONDE_OPT_DOUBLE("m", "max-time", "SECS", "limit for the whole command (default 300; 0: none)",
+			 struct http_config, max_time_s, 0, 86400),
 	SONDE_OPT_INT(NULL, "max-redirs", "N", "with -L: at most N redirects (default 50)", struct http_config,
 		      max_redirs, 0, 1000),
 	SONDE_OPT_STRING("o", "output", "FILE", "write the body to FILE instead of standard output",
@@ -100,6 +100,8 @@ static void http_init(void *config)
 	struct http_config *cfg = config;
 
 	cfg->max_redirs = 50;
+	cfg->connect_timeout_s = HTTP_DEFAULT_CONNECT_TIMEOUT_S;
+	cfg->max_time_s = HTTP_DEFAULT_MAX_TIME_S;
 }
 
 /* -d @FILE: the file's bytes; -d TEXT: the text.  Returns 0 or an exit code. */
@@ -245,18 +247,25 @@ struct chain {
 static int next_hop(const struct http_config *cfg, struct http_transfer *t, struct chain *c, bool *again)
 {
 	const struct http_response *r = &t->parser.response;
-	const char *location = http_response_header(r, "Location");
+	const char *location = http_response_redirect(r);
 	struct http_url next;
-	int status = r->status;
+	int status = r->status, rc;
 
 	*again = false;
-	if (!cfg->location || !location || status < 300 || status > 399 || status == 304)
+	if (!cfg->location || !location)
 		return HTTP_EXIT_OK;
 	if (c->redirects >= cfg->max_redirs) {
 		snprintf(t->why, sizeof(t->why), "maximum (%d) redirects followed", cfg->max_redirs);
 		return HTTP_EXIT_REDIRECTS;
 	}
-	if (http_url_resolve(&c->url, location, &next) < 0) {
+	rc = http_url_resolve(&c->url, location, &next);
+	if (rc == -EPROTONOSUPPORT) {
+		/* As a URL given on the command line would be. */
+		snprintf(t->why, sizeof(t->why), "unsupported protocol in the redirect to '%.200s' (http and https only)",
+			 location);
+		return HTTP_EXIT_UNSUPPORTED;
+	}
+	if (rc < 0) {
 		snprintf(t->why, sizeof(t->why), "cannot follow the redirect to '%.200s'", location);
 		return HTTP_EXIT_WEIRD_REPLY;
 	}
@@ -376,16 +385,18 @@ const struct sonde_applet applet_http = {
 	.usage = "[options] URL",
 	.help_extra = "URL is http://HOST[:PORT]/PATH or https://...; without a scheme, http.  Options and\n"
 		      "exit codes follow curl's.  One request per connection (no keep-alive); bodies\n"
-		      "may be chunked or sized.  --json prints one document (status, headers, TLS,\n"
-		      "timings in seconds) instead of the body (which -o can still save).  --timing\n"
-		      "prints its table on stdout, or on stderr when the body goes to stdout.",
+		      "may be chunked or sized.  Without -m the command ends after 300 s, and without\n"
+		      "--connect-timeout connecting (TLS handshake included) after 10 s: exit 28.\n"
+		      "--json prints one document (status, headers, TLS, timings in seconds) instead\n"
+		      "of the body (which -o can still save).  --timing prints its table on stdout,\n"
+		      "or on stderr when the body goes to stdout.",
 	.options = http_options,
 	.config_size = sizeof(struct http_config),
 	.init = http_init,
 	.exit_codes = "0 success, 1 unsupported protocol, 2 usage or malformed URL, 3 privilege, 6 cannot "
 		      "resolve, 7 cannot connect, 8 weird reply, 22 --fail and status >= 400, 23 write error, "
 		      "28 timeout, 35 TLS handshake, 47 too many redirects, 52 empty reply, 55 send error, "
-		      "56 receive error, 60 certificate, 77 CA file (docs/http.md).",
+		      "56 receive error, 60 certificate, 61 transfer coding, 77 CA file (docs/http.md).",
 	.min_args = 1,
 	.max_args = 1,
 	.main = http_main,

@@ -28,8 +28,15 @@ enum http_exit {
 	HTTP_EXIT_SEND = 55,
 	HTTP_EXIT_RECV = 56,
 	HTTP_EXIT_CERT = 60,
+	HTTP_EXIT_BAD_ENCODING = 61,  /* a transfer coding other than chunked */
 	HTTP_EXIT_CA_FILE = 77,
 };
+
+/* Limits that hold when none is given, so that a script can rely on http
+ * ending (docs/http.md): the connect phase (name, TCP, TLS handshake) and
+ * the whole command. */
+#define HTTP_DEFAULT_CONNECT_TIMEOUT_S 10
+#define HTTP_DEFAULT_MAX_TIME_S 300
 
 #define HTTP_MAX_USER_HEADERS 64
 #define HTTP_MAX_OVERRIDES 16
@@ -48,7 +55,7 @@ struct http_config {
 	const char *connect_tos[HTTP_MAX_OVERRIDES];
 	size_t connect_to_count;
 	const char *cacert, *capath;
-	double max_time_s, connect_timeout_s;
+	double max_time_s, connect_timeout_s;  /* max_time_s 0: no limit */
 	bool too_many;           /* more -H/--resolve/--connect-to than fit: reported by main */
 };
 
@@ -71,6 +78,7 @@ struct http_transfer {
 	FILE *body_out;
 	int64_t start_ns;        /* of the whole command */
 	int64_t deadline_ms;     /* --max-time, 0: none */
+	int64_t connect_deadline_ms; /* --connect-timeout, set when the transfer starts */
 	/* out */
 	struct http_parser parser;
 	struct http_timings timings;
@@ -79,6 +87,7 @@ struct http_transfer {
 	bool tls_used, tls_verified;
 	char tls_version[32], tls_cipher[128];
 	char why[400];           /* for a failure */
+	uint64_t received_bytes; /* from the network, before decoding */
 	bool body_write_failed;
 	bool head_handled;       /* -i/-v printed, body decisions made */
 };

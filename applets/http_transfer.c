@@ -105,17 +105,31 @@ static double since_start_ms(const struct http_transfer *t)
 	return ns_to_ms(mono_ns() - t->start_ns);
 }
 
-/* What is left of --max-time for one step; <0 for none. */
-static int step_timeout_ms(const struct http_transfer *t, double step_limit_s)
+static int64_t nearer_deadline(int64_t a_ms, int64_t b_ms)
 {
-	int left = t->deadline_ms ? deadline_poll_ms(t->deadline_ms) : -1;
-	int step = step_limit_s > 0 ? (int)(step_limit_s * 1000 + 0.5) : -1;
+	if (!a_ms || !b_ms)
+		return a_ms ? a_ms : b_ms;
+	return a_ms < b_ms ? a_ms : b_ms;
+}
 
-	if (left < 0)
-		return step;
-	if (left == 0)
-		left = 1;
-	return step >= 0 && step < left ? step : left;
+/* What is left for a step of the connect phase (resolving, connecting, the
+ * TLS handshake): the nearer of --connect-timeout and --max-time, at least
+ * 1 ms once a deadline is there (0 would mean "no limit" below); -1: none. */
+static int connect_left_ms(const struct http_transfer *t)
+{
+	int64_t deadline_ms = nearer_deadline(t->connect_deadline_ms, t->deadline_ms);
+	int left_ms = deadline_poll_ms(deadline_ms);
+
+	return deadline_ms && left_ms == 0 ? 1 : left_ms;
+}
+
+/* Which limit ended the connect phase, for the message. */
+static void connect_limit_name(const struct http_transfer *t, char *buf, size_t size)
+{
+	if (t->deadline_ms && t->deadline_ms < t->connect_deadline_ms)
+		snprintf(buf, size, "--max-time %g s", t->cfg->max_time_s);
+	else
+		snprintf(buf, size, "--connect-timeout %g s", t->cfg->connect_timeout_s);
 }
 
 static int fail_with(struct http_transfer *t, int code, const char *fmt, const char *arg)
@@ -135,7 +149,7 @@ static int dial(struct http_transfer *t, int *fd)
 	ep.port = t->url->port;
 	apply_connect_to(cfg, &ep);
 	apply_resolve(cfg, &ep);
-	*fd = tls_dial(ep.host, ep.port, family, step_timeout_ms(t, cfg->connect_timeout_s), &result);
+	*fd = tls_dial(ep.host, ep.port, family, connect_left_ms(t), &result);
 	t->timings.namelookup_ms = t->timings.redirect_ms + result.dns_ms;
 	t->timings.connect_ms = since_start_ms(t);
 	t->port = ep.port;
@@ -162,15 +176,18 @@ static int start_tls(struct http_transfer *t, int fd, struct tls_session **sessi
 		.verify = !cfg->insecure,
 		.ca_file = cfg->cacert,
 		.ca_path = cfg->capath,
-		.timeout_ms = step_timeout_ms(t, 0),
+		.timeout_ms = connect_left_ms(t),
 		.alpn = "http/1.1",
 	};
 	char why[300];
 	int rc = tls_session_connect(fd, &c, session, why, sizeof(why));
 
 	t->timings.appconnect_ms = since_start_ms(t);
-	if (rc == -ETIMEDOUT)
-		return fail_with(t, HTTP_EXIT_TIMEOUT, "TLS handshake timed out%s", "");
+	if (rc == -ETIMEDOUT) {
+		/* curl: "SSL connection timeout". */
+		connect_limit_name(t, why, sizeof(why));
+		return fail_with(t, HTTP_EXIT_TIMEOUT, "TLS connection timeout: no handshake within %s", why);
+	}
 	if (rc == -EKEYREJECTED)
 		return fail_with(t, HTTP_EXIT_CERT, "TLS: %s", why);
 	if (rc == -EINVAL || rc == -ENOENT)
@@ -187,15 +204,25 @@ static int start_tls(struct http_transfer *t, int fd, struct tls_session **sessi
 	return HTTP_EXIT_OK;
 }
 
+/* --max-time, looked at before every read and write: a server that keeps
+ * sending (or a reader that keeps taking) never makes a read wait, so the
+ * wait alone cannot be where the limit is checked.  0, or an exit code. */
+static int check_deadline(struct http_transfer *t)
+{
+	if (!t->deadline_ms || !deadline_passed(t->deadline_ms))
+		return 0;
+	snprintf(t->why, sizeof(t->why), "operation timed out after %.0f ms with %llu bytes received (--max-time %g s)",
+		 since_start_ms(t), (unsigned long long)t->received_bytes, t->cfg->max_time_s);
+	return HTTP_EXIT_TIMEOUT;
+}
+
 /* Waits for what a net op asked for; 0, or an exit code on timeout. */
 static int wait_io(struct http_transfer *t, int fd, ssize_t op_result)
 {
 	struct pollfd pfd = { fd, op_result == RELAY_WANT_WRITE ? POLLOUT : POLLIN, 0 };
-	int rc = poll(&pfd, 1, t->deadline_ms ? deadline_poll_ms(t->deadline_ms) : -1);
 
-	if (rc == 0)
-		return fail_with(t, HTTP_EXIT_TIMEOUT, "operation timed out (--max-time)%s", "");
-	return 0;
+	poll(&pfd, 1, t->deadline_ms ? deadline_poll_ms(t->deadline_ms) : -1);
+	return check_deadline(t);
 }
 
 static bool would_block(ssize_t n)
@@ -232,7 +259,7 @@ static int send_request(struct http_transfer *t, int fd, const struct relay_net_
 	t->timings.pretransfer_ms = since_start_ms(t);
 	if (t->cfg->verbose)
 		verbose_lines("> ", bytes, len - t->body_len);
-	while (sent < len && rc == 0) {
+	while (sent < len && rc == 0 && (rc = check_deadline(t)) == 0) {
 		ssize_t n = ops->send(io, bytes + sent, len - sent);
 
 		if (n > 0)
@@ -266,14 +293,30 @@ static int body_sink(void *ctx, const char *data, size_t len)
 	return 0;
 }
 
+/* curl's exit code for each kind of fault: a malformed length is a weird
+ * reply (8), a coding it cannot decode 61, a head over the limit a receive
+ * error (56, "Too large response headers"). */
 static int parse_failure(struct http_transfer *t, int rc)
 {
+	const struct http_parser *p = &t->parser;
+	const char *why = p->error ? p->error : "unreadable";
+
 	if (t->body_write_failed)
 		return fail_with(t, HTTP_EXIT_WRITE, "cannot write the body%s", "");
-	if (rc == -EPROTO && t->parser.head_bytes == 0 && t->parser.response.status == 0 && !t->parser.head_done)
+	if (rc == -EPROTO && p->head_bytes == 0 && p->response.status == 0 && !p->head_done)
 		return fail_with(t, HTTP_EXIT_EMPTY_REPLY, "empty reply from server%s", "");
-	return fail_with(t, t->parser.head_done ? HTTP_EXIT_RECV : HTTP_EXIT_WEIRD_REPLY, "bad response: %s",
-			 t->parser.error ? t->parser.error : "unreadable");
+	switch (p->fault) {
+	case HTTP_FAULT_HEAD_TOO_LARGE:
+		snprintf(t->why, sizeof(t->why), "bad response: %s (over %d bytes, %d interim responses included)", why,
+			 HTTP_MAX_HEADER_BYTES, p->response.interim_count);
+		return HTTP_EXIT_RECV;
+	case HTTP_FAULT_LENGTH:
+		return fail_with(t, HTTP_EXIT_WEIRD_REPLY, "bad response: %s", why);
+	case HTTP_FAULT_CODING:
+		return fail_with(t, HTTP_EXIT_BAD_ENCODING, "bad response: %s", why);
+	default:
+		return fail_with(t, p->head_done ? HTTP_EXIT_RECV : HTTP_EXIT_WEIRD_REPLY, "bad response: %s", why);
+	}
 }
 
 static int receive_response(struct http_transfer *t, int fd, const struct relay_net_ops *ops, void *io)
@@ -282,9 +325,12 @@ static int receive_response(struct http_transfer *t, int fd, const struct relay_
 	bool first = true;
 
 	for (;;) {
-		ssize_t n = ops->recv(io, buf, sizeof(buf));
-		int rc;
+		int rc = check_deadline(t);
+		ssize_t n;
 
+		if (rc)
+			return rc;
+		n = ops->recv(io, buf, sizeof(buf));
 		if (would_block(n)) {
 			if ((rc = wait_io(t, fd, n)) != 0)
 				return rc;
@@ -298,6 +344,7 @@ static int receive_response(struct http_transfer *t, int fd, const struct relay_
 			if (first)
 				t->timings.starttransfer_ms = since_start_ms(t);
 			first = false;
+			t->received_bytes += (uint64_t)n;
 			rc = http_parser_feed(&t->parser, buf, (size_t)n);
 		}
 		if (t->parser.head_done && !t->head_handled)
@@ -323,9 +370,10 @@ static void on_head(struct http_transfer *t)
 	}
 	if (t->cfg->fail && r->status >= 400)
 		t->discard_body = true;
-	if (t->cfg->location && r->status >= 300 && r->status < 400 && http_response_header(r, "Location"))
+	if (t->cfg->location && http_response_redirect(r))
 		t->discard_body = true;
-	if (t->cfg->include && t->body_out) {
+	/* -I prints the head as -i would (curl: the head is what HEAD is for). */
+	if ((t->cfg->include || t->cfg->head) && t->body_out) {
 		fprintf(t->body_out, "HTTP/1.%d %d %s\r\n", r->version_minor, r->status, r->reason);
 		for (i = 0; i < r->header_count; i++)
 			fprintf(t->body_out, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
@@ -341,6 +389,8 @@ int http_transfer_run(struct http_transfer *t)
 	int fd = -1, rc;
 
 	http_parser_init(&t->parser, strcmp(t->method, "HEAD") == 0, body_sink, t);
+	if (t->cfg->connect_timeout_s > 0)
+		t->connect_deadline_ms = deadline_after_ms((int64_t)(t->cfg->connect_timeout_s * 1000 + 0.5));
 	rc = dial(t, &fd);
 	io = &fd;
 	if (rc == HTTP_EXIT_OK && t->url->tls) {

@@ -111,18 +111,26 @@ agree "POST with -d" http://web.lab.test:8080/echo -d "a=1&b=2"
 agree "-X PUT with -H" http://web.lab.test:8080/echo -X PUT -d x -H "Content-Type: text/plain"
 agree "https with --cacert" https://web.lab.test:8443/chunked --cacert "$CA"
 
+# -I alone prints the head (curl -I does; sonde printed nothing).
+lab_run cli curl -s -I http://web.lab.test:8080/
+curl_out=$(printf '%s' "$OUT" | grep -v '^Date:')
+lab_run cli "$SONDE" http -I http://web.lab.test:8080/
+ok_rc "$RC" 0 "-I alone: exit 0"
+is "$(printf '%s' "$OUT" | grep -v '^Date:')" "$curl_out" "-I alone: the response head as curl -I prints it"
+
 lab_run cli "$SONDE" http http://web.lab.test:8080/chunked
 is "$OUT" "first second third" "chunked body decoded"
 lab_run cli "$SONDE" http -H "X-Test: 42" -H "User-Agent: probe/1" http://web.lab.test:8080/headers
 is "$OUT" "ua=probe/1 test=42 host=web.lab.test:8080" "-H adds and replaces headers"
 
 # --- --fail, redirects, output ---------------------------------------------------------
+lab_run cli curl -sf http://web.lab.test:8080/status/503
+curl_rc=$RC
 lab_run cli "$SONDE" http -f http://web.lab.test:8080/status/503
 ok_rc "$RC" 22 "--fail on 503: exit 22"
+is "$RC" "$curl_rc" "--fail on 503: exit $curl_rc as curl -f"
 is "$OUT" "" "--fail: no body"
 is "$ERR" "sonde http: the requested URL returned error: 503" "--fail: one line saying why"
-lab_run cli curl -sf http://web.lab.test:8080/status/503
-ok_rc "$RC" 22 "curl -f agrees (22)"
 lab_run cli "$SONDE" http -L --max-redirs 3 http://web.lab.test:8080/loop
 ok_rc "$RC" 47 "redirect loop: exit 47 after --max-redirs"
 lab_run cli "$SONDE" http -o "$LAB_TMP/saved" http://web.lab.test:8080/
@@ -147,10 +155,11 @@ is "$OUT" "hello" "--timing with the body on stdout: body only there"
 like "$ERR" "time_total" "--timing with the body on stdout: the table on stderr"
 
 # --- TLS failures -------------------------------------------------------------------------
+lab_run cli curl -s https://web.lab.test:8443/
+curl_rc=$RC
 lab_run cli "$SONDE" http https://web.lab.test:8443/
 ok_rc "$RC" 60 "untrusted certificate: exit 60"
-lab_run cli curl -s https://web.lab.test:8443/
-ok_rc "$RC" 60 "curl agrees (60)"
+is "$RC" "$curl_rc" "untrusted certificate: exit $curl_rc as curl's"
 lab_run cli "$SONDE" http -k https://web.lab.test:8443/
 ok_rc "$RC" 0 "-k: exit 0"
 lab_run cli "$SONDE" http --cacert "$CA" --resolve other.lab.test:8443:10.81.0.2 https://other.lab.test:8443/
@@ -165,10 +174,11 @@ lab_run cli "$SONDE" http --connect-to ::web.lab.test:8080 http://web.lab.test:9
 is "$OUT" "final" "--connect-to ::HOST:PORT"
 
 # --- failures ---------------------------------------------------------------------------------
+lab_run cli curl -s --max-time 1 http://web.lab.test:8099/
+curl_rc=$RC
 lab_run cli "$SONDE" http --max-time 1 http://web.lab.test:8099/
 ok_rc "$RC" 28 "a listener that never answers: --max-time, exit 28"
-lab_run cli curl -s --max-time 1 http://web.lab.test:8099/
-ok_rc "$RC" 28 "curl agrees (28)"
+is "$RC" "$curl_rc" "a listener that never answers: exit $curl_rc as curl's"
 lab_run cli "$SONDE" http http://web.lab.test:9/
 ok_rc "$RC" 7 "connection refused: exit 7"
 lab_run cli "$SONDE" http http://nosuch.lab.test/
