@@ -112,7 +112,8 @@ static const struct sonde_opt tls_options[] = {
 			 struct tls_config, sni),
 	SONDE_OPT_FUNC("starttls", "starttls", "PROTO", "upgrade a plain connection first: smtp, imap, pop3, ftp, "
 		       "postgres, mysql", parse_starttls),
-	SONDE_OPT_DOUBLE(NULL, "timeout", "SECS", "for each step: resolving, connecting, handshaking (default 10)",
+	SONDE_OPT_DOUBLE(NULL, "timeout", "SECS", "for each step: resolving, connecting, handshaking (default 10; "
+			 "--scan: 6 times that in all)",
 			 struct tls_config, timeout_s, 0.001, 3600),
 	SONDE_OPT_FLAG(NULL, "tls1.2", "TLS 1.2 only", struct tls_config, tls12_only),
 	SONDE_OPT_FLAG(NULL, "tls1.3", "TLS 1.3 only", struct tls_config, tls13_only),
@@ -187,11 +188,11 @@ static int parse_target(const struct tls_config *cfg, const char *text, struct t
 
 /* --- connecting ------------------------------------------------------------------- */
 
-int tls_open_connection(const struct tls_config *cfg, const struct tls_target *target, bool quiet,
+int tls_open_connection(const struct tls_config *cfg, const struct tls_target *target, bool quiet, int timeout_ms,
 			struct tls_dial_result *dial, double *starttls_ms)
 {
 	int family = cfg->ipv4 ? AF_INET : cfg->ipv6 ? AF_INET6 : AF_UNSPEC;
-	int fd = tls_dial(target->host, target->port, family, tls_timeout_ms(cfg), dial);
+	int fd = tls_dial(target->host, target->port, family, timeout_ms, dial);
 	char why[256];
 	int64_t start_ns;
 	int rc;
@@ -210,7 +211,7 @@ int tls_open_connection(const struct tls_config *cfg, const struct tls_target *t
 	if (cfg->starttls == STARTTLS_NONE)
 		return fd;
 	start_ns = mono_ns();
-	rc = tls_starttls(fd, cfg->starttls, NULL, tls_timeout_ms(cfg), why, sizeof(why));
+	rc = tls_starttls(fd, cfg->starttls, NULL, timeout_ms, why, sizeof(why));
 	*starttls_ms = ns_to_ms(mono_ns() - start_ns);
 	if (rc < 0) {
 		if (!quiet)
@@ -366,7 +367,7 @@ static int probe(struct sonde_ctx *ctx, const struct tls_config *cfg, const stru
 	int64_t start_ns;
 	int fd, rc;
 
-	fd = tls_open_connection(cfg, target, false, &dial, &p.starttls_ms);
+	fd = tls_open_connection(cfg, target, false, tls_timeout_ms(cfg), &dial, &p.starttls_ms);
 	if (fd < 0)
 		return -fd;
 	addr_ntop(&dial.peer, p.address, sizeof(p.address));

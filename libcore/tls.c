@@ -70,8 +70,15 @@ static void handshake_failure(struct tls_session *s, int ssl_error, char *why, s
 		snprintf(why, why_size, "certificate verify failed: %s",
 			 X509_verify_cert_error_string(s->first_verify_error));
 		ERR_clear_error();
+	} else if (ssl_error == SSL_ERROR_ZERO_RETURN ||
+		   (ssl_error == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0 && errno == 0)) {
+		/* The server closed the connection mid-handshake.  With
+		 * SSL_OP_IGNORE_UNEXPECTED_EOF (tls_setup.c) OpenSSL calls that a
+		 * clean end and queues no reason: give s_client's. */
+		snprintf(why, why_size, "unexpected eof while reading");
+		ERR_clear_error();
 	} else if (ssl_error == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0) {
-		snprintf(why, why_size, "%s", errno ? strerror(errno) : "connection closed during the handshake");
+		snprintf(why, why_size, "%s", strerror(errno));
 	} else {
 		tls_openssl_reason(why, why_size, "handshake failed");
 	}

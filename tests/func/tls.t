@@ -5,7 +5,7 @@
 # the same case, and each case has its own exit code.
 . "$(dirname "$0")/../lib.sh"
 need_root
-need_cmd openssl ss python3
+need_cmd openssl ss python3 bc
 . "$TESTS_DIR/func/tls_pki.sh"
 
 tls_lab 10.80.0
@@ -158,8 +158,10 @@ lab_run cli "$SONDE" tls --json --cafile "$CA" --attime "$later" valid.lab.test:
 ok_rc "$RC" 9 "--attime 400 days ahead: the leaf has expired by then, exit 9"
 is "$(jfield 'r["verification"]["reason"], r["leaf_days_left"] < 0')" "('certificate has expired', True)" \
 	"--attime: verified and counted as of that time"
+sonde_reason=$(jfield 'r["verification"]["reason"]')
 lab_run cli openssl s_client -connect 10.80.0.2:8441 -CAfile "$CA" -attime "$later" -verify_return_error
-like "$ERR" "verify error:num=10:certificate has expired" "s_client -attime agrees"
+sc_reason=$(printf '%s\n' "$ERR" "$OUT" | sed -n 's/.*verify error:num=[0-9]*://p' | head -1)
+is "$sonde_reason" "$sc_reason" "--attime: the reason s_client -attime gives"
 lab_run cli "$SONDE" tls --cafile "$CA" --attime "$(date -u -d '+1 day' +%Y-%m-%d)" valid.lab.test:8441
 ok_rc "$RC" 0 "--attime as a date, tomorrow: still valid"
 
@@ -174,8 +176,9 @@ lab_run cli "$SONDE" tls --cafile "$CA" --tls1.2 valid.lab.test:8449
 ok_rc "$RC" 6 "TLS 1.3-only server, --tls1.2: exit 6"
 lab_run cli "$SONDE" tls --cafile "$CA" valid.lab.test:8450
 ok_rc "$RC" 6 "TLS 1.0-only server with the defaults: handshake failure"
+mine=$([ "$RC" = 6 ] && echo handshake || echo "exit $RC")
 theirs=$(oracle 8450 valid.lab.test)
-is "$theirs" handshake "s_client with its defaults fails the handshake too"
+is "$mine" "$theirs" "TLS 1.0-only server with the defaults: as s_client with its defaults ($theirs)"
 lab_run cli "$SONDE" tls --json --cafile "$CA" --min-version 1.0 valid.lab.test:8450
 ok_rc "$RC" 0 "--min-version 1.0 lowers the security level: the TLS 1.0 server is probed"
 is "$(jfield 'r["protocol"]')" "TLSv1" "legacy server: TLSv1"
@@ -195,12 +198,17 @@ like "$ERR" "valid-encrypted.key is encrypted" "encrypted --key: says so"
 lab_run cli "$SONDE" tls --scan --json valid.lab.test:8448
 ok_rc "$RC" 0 "--scan: exit 0"
 is "$(jfield '[v["version"] for v in r["versions"] if v["accepted"]]')" "['TLSv1.2']" "--scan: TLS 1.2 only server"
-sc_ok=0
-for c in $(jfield '" ".join(r["versions"][2]["ciphers"])'); do
+scanned=$(jfield '":".join(r["versions"][2]["ciphers"])')
+like "$scanned" "^[A-Z0-9-]+(:[A-Z0-9-]+)*$" "--scan: TLS 1.2 lists ciphers"
+sc_refused=""
+for c in ${scanned//:/ }; do
 	lab_run cli openssl s_client -connect 10.80.0.2:8448 -tls1_2 -cipher "$c"
-	[ "$RC" = 0 ] || sc_ok=1
+	[ "$RC" = 0 ] || sc_refused="$sc_refused $c"
 done
-ok_rc "$sc_ok" 0 "--scan: s_client connects with every cipher the scan lists"
+is "$sc_refused" "" "--scan: s_client connects with every cipher the scan lists"
+# And with none the scan left out: the list is complete.
+lab_run cli openssl s_client -connect 10.80.0.2:8448 -tls1_2 -cipher "ALL:COMPLEMENTOFALL:@SECLEVEL=0:!${scanned//:/:!}"
+ok_rc "$RC" 1 "--scan: s_client finds no TLS 1.2 cipher beyond the scan's list"
 lab_run cli "$SONDE" tls --scan --json valid.lab.test:8450
 is "$(jfield '[v["version"] for v in r["versions"] if v["accepted"]]')" "['TLSv1']" "--scan: the legacy server speaks TLS 1.0 only"
 
@@ -229,12 +237,14 @@ for _ in range(4):
 EOF
 lab_bg srv python3 "$LAB_TMP/smtp.py"
 lab_wait_listen srv 8425
+lab_run cli openssl s_client -starttls smtp -connect 10.80.0.2:8425 -servername valid.lab.test -CAfile "$CA" -verify_return_error
+sc_rc=$RC
 lab_run cli "$SONDE" tls --json --starttls smtp --cafile "$CA" --sni valid.lab.test smtp.lab.test:8425
 ok_rc "$RC" 0 "--starttls smtp: exit 0"
+is "$([ "$RC" = 0 ] && echo verified || echo failed)" "$([ "$sc_rc" = 0 ] && echo verified || echo failed)" \
+	"--starttls smtp: verified as by s_client -starttls smtp -verify_return_error"
 is "$(jfield 'r["verdict"], r["chain"][0]["subject"]')" "('ok', 'CN = valid.lab.test')" "--starttls smtp: the certificate after STARTTLS"
 like "$(jfield 'r["timings"]["starttls_ms"]')" "^[0-9.]+$" "--starttls smtp: its time is reported"
-lab_run cli openssl s_client -starttls smtp -connect 10.80.0.2:8425 -servername valid.lab.test -CAfile "$CA" -verify_return_error
-ok_rc "$RC" 0 "s_client -starttls smtp agrees"
 
 # --- failures before TLS, usage -----------------------------------------------------------
 lab_run cli "$SONDE" tls --timeout 2 10.80.0.2:9
@@ -246,6 +256,33 @@ lab_run cli "$SONDE" tls --timeout 1 10.80.0.2:8460
 ok_rc "$RC" 4 "a listener that never speaks TLS: timeout, exit 4"
 lab_run cli "$SONDE" tls nosuch.lab.test
 ok_rc "$RC" 5 "unknown name: exit 5"
+
+# A server that reads the ClientHello and closes: s_client's reason.
+lab_bg srv python3 -c 'import socket, time
+s = socket.create_server(("10.80.0.2", 8461)); end = time.monotonic() + 600
+while time.monotonic() < end:
+    c, _ = s.accept(); c.recv(4096); c.close()'
+# One that accepts and never speaks, to as many connections as come.
+lab_bg srv python3 -c 'import socket, time
+s = socket.create_server(("10.80.0.2", 8462)); held = []; end = time.monotonic() + 600
+while time.monotonic() < end: held.append(s.accept())'
+lab_wait_listen srv 8461
+lab_wait_listen srv 8462
+lab_run cli openssl s_client -connect 10.80.0.2:8461
+sc_reason=$(printf '%s\n' "$ERR" "$OUT" | sed -n 's/.*:SSL routines:[^:]*:\([^:]*\):.*/\1/p' | head -1)
+lab_run cli "$SONDE" tls 10.80.0.2:8461
+ok_rc "$RC" 6 "EOF in the handshake: exit 6"
+is "$ERR" "sonde tls: TLS handshake with 10.80.0.2 port 8461 failed: $sc_reason" \
+	"EOF in the handshake: s_client's reason (${sc_reason:-none})"
+start=$(date +%s.%N)
+lab_run cli "$SONDE" tls --scan --timeout 2 10.80.0.2:8462
+secs=$(echo "$(date +%s.%N) - $start" | bc)
+ok_rc "$RC" 4 "--scan, a silent server: exit 4 (timeout)"
+[ "$(echo "$secs < 5" | bc)" = 1 ] && pass "--scan, a silent server: one timeout ends the scan ($secs s)" ||
+	fail "--scan, a silent server: took $secs s"
+like "$OUT" "^  TLSv1     timed out \(no handshake within 2 s\)$" "--scan, a silent server: says timed out"
+unlike "$OUT" "rejected" "--scan, a silent server: no version called rejected"
+is "$ERR" "sonde tls: 10.80.0.2 port 8462: the scan stopped: timed out" "--scan, a silent server: says why it stopped"
 run "$SONDE" tls --tls1.2 --tls1.3 host
 ok_rc "$RC" 2 "--tls1.2 with --tls1.3: usage error"
 run "$SONDE" tls --min-version 1.5 host
