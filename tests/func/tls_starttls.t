@@ -105,17 +105,19 @@ starttls_case() {
 	local proto=$1 port=$2
 	lab_bg srv python3 "$LAB_TMP/responder.py" "$proto" "$port"
 	lab_wait_listen srv "$port"
+	lab_run cli openssl s_client -starttls "$proto" -connect "10.81.0.2:$port" -servername mail.lab.test \
+		-CAfile "$CA" -verify_return_error -verify_hostname mail.lab.test
+	local sc_rc=$RC
 	lab_run cli "$SONDE" tls --json --starttls "$proto" --cafile "$CA" --sni mail.lab.test "10.81.0.2:$port"
 	ok_rc "$RC" 0 "--starttls $proto: exit 0"
+	is "$([ "$RC" = 0 ] && echo verified || echo failed)" "$([ "$sc_rc" = 0 ] && echo verified || echo failed)" \
+		"--starttls $proto: verified as by openssl s_client -starttls $proto on the same responder"
 	is "$(jfield 'r["verdict"], r["chain"][0]["subject"], r["verification"]["name"]')" \
 		"('ok', 'CN = mail.lab.test', 'mail.lab.test')" "--starttls $proto: the leaf after the upgrade, verified"
 	like "$(jfield 'r["timings"]["starttls_ms"]')" "^[0-9.]+$" "--starttls $proto: its time is reported"
 	lab_run cli "$SONDE" tls -starttls "$proto" -CAfile "$CA" -servername mail.lab.test -connect "10.81.0.2:$port"
 	ok_rc "$RC" 0 "-starttls $proto (s_client's spelling): exit 0"
 	like "$OUT" "Verdict: ok" "-starttls $proto: text verdict"
-	lab_run cli openssl s_client -starttls "$proto" -connect "10.81.0.2:$port" -servername mail.lab.test \
-		-CAfile "$CA" -verify_return_error -verify_hostname mail.lab.test
-	ok_rc "$RC" 0 "openssl s_client -starttls $proto agrees on the same responder"
 }
 
 starttls_case imap 8143
