@@ -9,6 +9,7 @@
 #   make conformance  sonde against the classic tools on their own upstream
 #                   test data (../shared/upstream); also part of `make check`
 #   make install PREFIX=/usr/local
+#   make man, make completion   man pages and bash/zsh completion in build/doc/
 #
 # SANITIZE=1 builds build-asan/sonde (dynamic: ASan cannot be linked statically).
 
@@ -140,6 +141,33 @@ install: $(BUILD)/sonde
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/sonde $(DESTDIR)$(PREFIX)/bin/sonde
 	$(DESTDIR)$(PREFIX)/bin/sonde --install $(DESTDIR)$(PREFIX)/bin
+
+# --- delivery: man pages, completions, packages (packaging/) -------------------
+# Man pages and completions come from the option tables (`sonde --describe`)
+# and docs/; a cross build reads the tables from a binary this machine runs.
+HOST_SONDE ?= $(BUILD)/sonde
+DOC_DIR    := $(BUILD)/doc
+MAN_PAGES  := $(DOC_DIR)/man/sonde.1
+
+$(DOC_DIR)/describe.json: $(HOST_SONDE)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_SONDE) --describe > $@.tmp && mv $@.tmp $@
+
+$(MAN_PAGES): $(DOC_DIR)/describe.json packaging/gendoc.py $(wildcard docs/*.md)
+	@echo "  MAN     $(DOC_DIR)/man"
+	$(Q)rm -rf $(DOC_DIR)/man && python3 packaging/gendoc.py man $< docs $(DOC_DIR)/man $(VERSION)
+
+$(DOC_DIR)/completion/sonde.bash: $(DOC_DIR)/describe.json packaging/gendoc.py
+	@mkdir -p $(dir $@)
+	$(Q)python3 packaging/gendoc.py bash $< > $@
+
+$(DOC_DIR)/completion/_sonde: $(DOC_DIR)/describe.json packaging/gendoc.py
+	@mkdir -p $(dir $@)
+	$(Q)python3 packaging/gendoc.py zsh $< > $@
+
+.PHONY: man completion
+man: $(MAN_PAGES)
+completion: $(DOC_DIR)/completion/sonde.bash $(DOC_DIR)/completion/_sonde
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -156,6 +156,22 @@ static void print_applet_list(FILE *fp, bool json)
 		fprintf(fp, "  %-15s %s\n", sonde_applets[i]->name, sonde_applets[i]->summary);
 }
 
+/* sonde --describe: every applet's option table as JSON, for the man page
+ * and completion generators in packaging/ (not listed in --help). */
+static int describe_applets(void)
+{
+	struct sonde_out out;
+	size_t i;
+
+	out_init(&out, stdout, true);
+	out_open_array(&out, NULL);
+	for (i = 0; i < sonde_applet_count; i++)
+		opt_describe(sonde_applets[i], &out);
+	out_close_array(&out);
+	fputc('\n', stdout);
+	return SONDE_EXIT_OK;
+}
+
 static void print_main_usage(FILE *fp)
 {
 	fprintf(fp, "Usage: sonde APPLET [ARGS...]   (or a link named after the applet)\n"
@@ -241,6 +257,8 @@ static int multicall_main(int argc, char **argv)
 		print_applet_list(stdout, argc > 2 && strcmp(argv[2], "--json") == 0);
 		return SONDE_EXIT_OK;
 	}
+	if (strcmp(first, "--describe") == 0)
+		return describe_applets();
 	if (strcmp(first, "--install") == 0) {
 		if (argc != 3) {
 			sonde_err("--install needs a directory");

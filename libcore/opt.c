@@ -336,9 +336,20 @@ static void print_opt_line(FILE *fp, const char *short_name, const char *long_na
 		fprintf(fp, "%-28s%s%s\n", left, help, range);
 }
 
+/* --help's "Exit codes:" line, without the label. */
+static const char *exit_code_line(const struct sonde_applet *applet, char *buf, size_t size)
+{
+	if (applet->exit_codes)
+		return applet->exit_codes;
+	snprintf(buf, size, "0 success, 1 negative result, %d usage error, 3 missing privilege, "
+		 "4 timeout (docs/exit-codes.md).", usage_code(applet));
+	return buf;
+}
+
 void applet_print_help(const struct sonde_applet *applet, FILE *fp)
 {
 	const struct sonde_opt *o;
+	char exit_codes[256];
 	const char *line = applet->usage ? applet->usage : "";
 	bool first = true;
 	size_t i;
@@ -369,10 +380,77 @@ void applet_print_help(const struct sonde_applet *applet, FILE *fp)
 			       common_opts[i].arg_name, false, common_opts[i].help, "");
 	if (applet->help_extra)
 		fprintf(fp, "\n%s\n", applet->help_extra);
-	if (applet->exit_codes) {
-		fprintf(fp, "\nExit codes: %s\n", applet->exit_codes);
-		return;
+	fprintf(fp, "\nExit codes: %s\n", exit_code_line(applet, exit_codes, sizeof(exit_codes)));
+}
+
+static const char *const opt_type_names[] = {
+	[OPT_FLAG] = "flag", [OPT_COUNT] = "count", [OPT_INT] = "int",
+	[OPT_DOUBLE] = "double", [OPT_STRING] = "string", [OPT_FUNC] = "func",
+};
+
+static void describe_option(struct sonde_out *out, const char *short_name, const char *long_name,
+			    const char *arg_name, bool arg_optional, const char *help, const char *type)
+{
+	out_open_object(out, NULL);
+	if (short_name)
+		out_print_str(out, "short", NULL, short_name);
+	if (long_name)
+		out_print_str(out, "long", NULL, long_name);
+	if (arg_name) {
+		out_print_str(out, "arg", NULL, arg_name);
+		out_print_bool(out, "arg_optional", NULL, arg_optional);
 	}
-	fprintf(fp, "\nExit codes: 0 success, 1 negative result, %d usage error, 3 missing privilege, "
-		    "4 timeout (docs/exit-codes.md).\n", usage_code(applet));
+	out_print_str(out, "help", NULL, help);
+	out_print_str(out, "type", NULL, type);
+}
+
+static void describe_usage(const struct sonde_applet *applet, struct sonde_out *out)
+{
+	const char *line = applet->usage ? applet->usage : "";
+	char text[512];
+
+	out_open_array(out, "usage");
+	do {
+		size_t len = strcspn(line, "\n");
+
+		snprintf(text, sizeof(text), "%.*s", (int)len, line);
+		out_print_str(out, NULL, NULL, text);
+		line += len + (line[len] ? 1 : 0);
+	} while (*line);
+	out_close_array(out);
+}
+
+void opt_describe(const struct sonde_applet *applet, struct sonde_out *out)
+{
+	const struct sonde_opt *o;
+	char exit_codes[256];
+	size_t i;
+
+	out_open_object(out, NULL);
+	out_print_str(out, "name", NULL, applet->name);
+	out_print_str(out, "summary", NULL, applet->summary);
+	describe_usage(applet, out);
+	out_open_array(out, "options");
+	for (o = applet->options; o && (o->short_name || o->long_name); o++) {
+		describe_option(out, o->short_name, o->long_name, o->arg_name, o->arg_optional, o->help,
+				opt_type_names[o->type]);
+		if ((o->type == OPT_INT || o->type == OPT_DOUBLE) && (o->min != 0 || o->max != 0)) {
+			out_print_double(out, "min", NULL, o->min);
+			out_print_double(out, "max", NULL, o->max);
+		}
+		out_close_object(out);
+	}
+	out_close_array(out);
+	out_open_array(out, "common_options");
+	for (i = 0; i < COMMON_COUNT; i++) {
+		describe_option(out, common_opts[i].short_name, common_opts[i].long_name, common_opts[i].arg_name,
+				false, common_opts[i].help, common_opts[i].arg_name ? "string" : "flag");
+		out_close_object(out);
+	}
+	out_close_array(out);
+	out_print_bool(out, "options_before_operands", NULL, (applet->flags & APPLET_ARGS_IN_ORDER) != 0);
+	if (applet->help_extra)
+		out_print_str(out, "help_extra", NULL, applet->help_extra);
+	out_print_str(out, "exit_codes", NULL, exit_code_line(applet, exit_codes, sizeof(exit_codes)));
+	out_close_object(out);
 }

@@ -98,6 +98,9 @@ struct sonde_common_opts {
 int opt_parse(const struct sonde_applet *applet, void *config, struct sonde_common_opts *common,
 	      int argc, char **argv, char **operands, int *operand_count);
 void applet_print_help(const struct sonde_applet *applet, FILE *fp);
+/* The applet's option table and help as one JSON object (sonde --describe),
+ * from which man pages and shell completions are generated. */
+void opt_describe(const struct sonde_applet *applet, struct sonde_out *out);
 const char *sonde_version_string(void);
 
 #endif
