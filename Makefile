@@ -10,6 +10,7 @@
 #                   test data (../shared/upstream); also part of `make check`
 #   make install PREFIX=/usr/local
 #   make man, make completion   man pages and bash/zsh completion in build/doc/
+#   make deb        build/sonde_VERSION_ARCH.deb (docs/packaging.md)
 #
 # SANITIZE=1 builds build-asan/sonde (dynamic: ASan cannot be linked statically).
 
@@ -165,9 +166,16 @@ $(DOC_DIR)/completion/_sonde: $(DOC_DIR)/describe.json packaging/gendoc.py
 	@mkdir -p $(dir $@)
 	$(Q)python3 packaging/gendoc.py zsh $< > $@
 
-.PHONY: man completion
+.PHONY: man completion deb
 man: $(MAN_PAGES)
 completion: $(DOC_DIR)/completion/sonde.bash $(DOC_DIR)/completion/_sonde
+
+# build/sonde_VERSION_ARCH.deb: /usr/bin/sonde, applet links in /usr/lib/sonde/bin
+# only (never an applet name in PATH), man pages, completions, docs.
+DEB_ARCH   ?= $(shell dpkg --print-architecture)
+deb: $(BUILD)/sonde man completion
+	@echo "  DEB     $(BUILD)/sonde_$(VERSION)_$(DEB_ARCH).deb"
+	$(Q)sh packaging/mkdeb.sh $(BUILD)/sonde $(DOC_DIR) $(VERSION) $(DEB_ARCH) $(BUILD) >/dev/null
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -2,10 +2,17 @@
 # Writes THIRD_PARTY_LICENSES for the static binary to stdout: each bundled
 # library's version, its Debian copyright file verbatim, the full texts of
 # the licences those files point to, and how to relink against a modified
-# LGPL library.  Usage: third-party-licenses.sh [DEB_ARCH]
+# LGPL library.  Usage: third-party-licenses.sh [--debian] [DEB_ARCH]
+# --debian (the .deb's copyright file) refers to /usr/share/common-licenses
+# for the licence texts instead of copying them, as Debian policy asks.
 set -eu
 
 here=$(dirname "$0")
+texts=copy
+if [ "${1:-}" = --debian ]; then
+	texts=refer
+	shift
+fi
 bundled=$(sh "$here/bundled.sh" "$@")
 version_of() { echo "$bundled" | awk -v n="$1" '$1 == n { print $4 }'; }
 
@@ -58,6 +65,11 @@ for dev in $(echo "$bundled" | awk '{ print $1 ":" $5 }'); do
 	echo
 done
 
+if [ "$texts" = refer ]; then
+	echo "The full texts of the Apache-2.0, LGPL-2.1 and GPL-3 licences the copyright"
+	echo "files above refer to are in /usr/share/common-licenses/."
+	exit 0
+fi
 for text in Apache-2.0 LGPL-2.1 GPL-3; do
 	echo "=============================================================================="
 	echo "Full text of $text (the copyright files above refer to it)"

@@ -78,10 +78,11 @@ like "$(MANWIDTH=200 man -l "$doc/man/sonde-ping.1")" "^ +-M do\|dont\|want$" "s
 like "$(MANWIDTH=200 man -l "$doc/man/sonde-ping.1")" "^OUTPUT$" "sonde-ping(1): docs/ping.md's Output section"
 
 # bash: drive the completion function as bash does at a TAB.
-python3 "$TOP/packaging/gendoc.py" bash "$doc/describe.json" > "$doc/sonde.bash"
+mkdir -p "$doc/completion"
+python3 "$TOP/packaging/gendoc.py" bash "$doc/describe.json" > "$doc/completion/sonde.bash"
 complete_words() { # WORDS... (the last one is being completed)
 	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _sonde
-		printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort' _ "$doc/sonde.bash" "$@"
+		printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort' _ "$doc/completion/sonde.bash" "$@"
 }
 is "$(complete_words sonde pi)" "$(printf 'ping\nping6')" "bash: sonde pi<TAB> -> ping ping6"
 is "$(complete_words sonde "")" "$(printf '%s\n' $applets --help --install --list --version | LC_ALL=C sort)" \
@@ -96,14 +97,63 @@ is "$(cd "$doc/files" && complete_words sonde iptables-save -t "")" "rules.v4" "
 is "$(cd "$doc/files" && complete_words sonde dig -f ru)" "rules.v4" "bash: -f FILE completes file names"
 
 # zsh: the generated function parses.
-python3 "$TOP/packaging/gendoc.py" zsh "$doc/describe.json" > "$doc/_sonde"
+python3 "$TOP/packaging/gendoc.py" zsh "$doc/describe.json" > "$doc/completion/_sonde"
 if command -v zsh >/dev/null; then
-	zsh -n "$doc/_sonde" && pass "zsh completion parses" || fail "zsh completion parses"
-	run zsh -c 'autoload -U compinit && compinit -u -D && source "$1" 2>&1; whence -w _sonde' _ "$doc/_sonde"
+	zsh -n "$doc/completion/_sonde" && pass "zsh completion parses" || fail "zsh completion parses"
+	run zsh -c 'autoload -U compinit && compinit -u -D && source "$1" 2>&1; whence -w _sonde' _ "$doc/completion/_sonde"
 	like "$OUT" "_sonde: function" "zsh completion defines _sonde"
 else
 	skip "zsh completion parses" "zsh is not installed"
 	skip "zsh completion defines _sonde" "zsh is not installed"
+fi
+
+# --- the .deb -------------------------------------------------------------------
+VERSION=$(sed -n 's/^VERSION *:= *//p' "$TOP/Makefile")
+ARCH=$(dpkg --print-architecture)
+if is_sanitized; then
+	for t in "the .deb builds" "lintian: no errors" "dpkg --root installs it" "no applet name in a PATH directory" \
+		"every applet linked in /usr/lib/sonde/bin" "man pages and completions installed" "the installed applets run"; do
+		skip "$t" "the sanitizer build is not packaged"
+	done
+else
+	run sh "$TOP/packaging/mkdeb.sh" "$SONDE" "$doc" "$VERSION" "$ARCH" "$LAB_TMP/deb"
+	deb=$LAB_TMP/deb/sonde_${VERSION}_$ARCH.deb
+	ok_rc "$RC" 0 "the .deb builds"
+	# lintian takes half a minute: it runs beside the other checks.
+	lintian_pid=""
+	if command -v lintian >/dev/null; then
+		timeout 300 lintian --fail-on error "$deb" > "$LAB_TMP/lintian" 2>&1 &
+		lintian_pid=$!
+	fi
+	root=$LAB_TMP/root
+	mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+	touch "$root/var/lib/dpkg/status"
+	run dpkg --root="$root" -i "$deb"
+	ok_rc "$RC" 0 "dpkg --root installs it"
+	in_path=""
+	for d in bin sbin usr/bin usr/sbin usr/local/bin usr/local/sbin; do
+		for a in $applets; do [ -e "$root/$d/$a" ] || [ -L "$root/$d/$a" ] && in_path="$in_path $d/$a"; done
+	done
+	is "$in_path" "" "no applet name in a PATH directory"
+	is "$(cd "$root/usr/lib/sonde/bin" && for a in *; do echo "$a -> $(readlink -f "$a" | sed "s|^$root||")"; done)" \
+	   "$(printf '%s -> /usr/bin/sonde\n' $applets)" "every applet linked in /usr/lib/sonde/bin"
+	[ -f "$root/usr/share/man/man1/sonde.1.gz" ] && [ -f "$root/usr/share/man/man1/sonde-ping.1.gz" ] &&
+	[ -f "$root/usr/share/bash-completion/completions/sonde" ] && [ -f "$root/usr/share/zsh/vendor-completions/_sonde" ] &&
+		pass "man pages and completions installed" || fail "man pages and completions installed"
+	# Run from the installed tree (chroot: nothing from this system's /usr).
+	lab_ns deb
+	lab_exec deb chroot "$root" /usr/lib/sonde/bin/ping -c 1 -W 5 127.0.0.1 > "$LAB_TMP/deb-ping" 2>&1
+	rc=$?
+	lab_exec deb chroot "$root" /usr/bin/sonde ss -ltn > "$LAB_TMP/deb-ss" 2>&1
+	[ "$rc" = 0 ] && grep -q "1 received" "$LAB_TMP/deb-ping" && grep -q "^State" "$LAB_TMP/deb-ss" &&
+		pass "the installed applets run" || fail "the installed applets run" "$(cat "$LAB_TMP/deb-ping" "$LAB_TMP/deb-ss")"
+	if [ -n "$lintian_pid" ]; then
+		wait "$lintian_pid"
+		ok_rc "$?" 0 "lintian: no errors"
+		diag "$(grep -E '^[EW]:' "$LAB_TMP/lintian")"
+	else
+		skip "lintian: no errors" "lintian is not installed"
+	fi
 fi
 
 done_testing
