@@ -1,8 +1,8 @@
 /* sonde doctor: a one-shot diagnosis of the network this process finds
  * itself in — identity, privileges, interfaces, routes, DNS and, inside a
  * Kubernetes pod, the cluster DNS and API server.  Every check becomes a
- * record (status, message, typed fields); the records are rendered at the
- * end, as text or as one JSON document. */
+ * record (status, message, typed fields); each record is rendered once it
+ * is final, as text or as an element of one JSON document. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +48,8 @@ struct doctor_check *doctor_add(struct doctor_report *report, const char *sectio
 	struct doctor_check *check;
 	va_list ap;
 
+	/* Sections fill only their latest check: every earlier one is final. */
+	doctor_report_flush(report);
 	if (report->count == report->capacity) {
 		size_t capacity = report->capacity ? report->capacity * 2 : 32;
 		struct doctor_check *checks = realloc(report->checks, capacity * sizeof(*checks));
@@ -245,22 +247,39 @@ void doctor_render_check(struct sonde_out *out, const struct doctor_check *check
 	out_close_object(out);
 }
 
-static void render_report(struct sonde_out *out, const struct doctor_report *report, int verbose)
+void doctor_report_flush(struct doctor_report *report)
 {
-	size_t counts[DOCTOR_FAIL + 1] = { 0 };
-	size_t i;
+	struct sonde_out *out = report->out;
 
-	out_open_object(out, NULL);
-	out_open_array(out, "checks");
-	for (i = 0; i < report->count; i++) {
+	if (!out)
+		return;
+	for (; report->printed < report->count; report->printed++) {
+		size_t i = report->printed;
 		const struct doctor_check *check = &report->checks[i];
 
 		/* Text: a blank line between sections. */
 		if (i > 0 && strcmp(check->section, report->checks[i - 1].section) != 0)
 			out_text(out, "\n");
-		doctor_render_check(out, check, verbose);
-		counts[check->status]++;
+		doctor_render_check(out, check, report->verbose);
+		report->status_counts[check->status]++;
 	}
+	fflush(stdout);
+}
+
+static void report_begin(struct sonde_out *out, struct doctor_report *report, int verbose)
+{
+	report->out = out;
+	report->verbose = verbose;
+	out_open_object(out, NULL);
+	out_open_array(out, "checks");
+}
+
+static void report_end(struct doctor_report *report)
+{
+	struct sonde_out *out = report->out;
+	const size_t *counts = report->status_counts;
+
+	doctor_report_flush(report);
 	out_close_array(out);
 	out_open_object(out, "summary");
 	out_text(out, "\nsummary: ");
@@ -367,7 +386,9 @@ void doctor_check_privileges(struct doctor_report *report, const struct doctor_c
 	check_uint(check, "gid", getegid());
 	check_capability(report, CAP_NET_RAW, "cap_net_raw",
 			 "raw sockets for ping, traceroute and packet capture",
-			 "no raw ICMP, no traceroute, no packet capture; ping needs ping_group_range instead");
+			 "no packet capture and no TCP SYN probes (scan -sS, traceroute -T); traceroute's "
+			 "default UDP probes still work (ICMP errors through IP_RECVERR, as tracepath); "
+			 "ping and traceroute -I need ping_group_range instead");
 	check_capability(report, CAP_NET_ADMIN, "cap_net_admin",
 			 "interfaces, routes and firewall rules can be changed",
 			 "interfaces, routes and firewall rules can be read but not changed");
@@ -390,6 +411,12 @@ static const struct sonde_opt doctor_options[] = {
 	SONDE_OPT_END,
 };
 
+/* The sections, in report order. */
+static void (*const sections[])(struct doctor_report *report, const struct doctor_config *config) = {
+	doctor_check_identity, doctor_check_privileges, doctor_check_network, doctor_check_routing,
+	doctor_check_sockets, doctor_check_conntrack, doctor_check_dns, doctor_check_kubernetes,
+};
+
 static int doctor_main(struct sonde_ctx *ctx, void *config_ptr, int argc, char **argv)
 {
 	struct doctor_config *config = config_ptr;
@@ -401,24 +428,18 @@ static int doctor_main(struct sonde_ctx *ctx, void *config_ptr, int argc, char *
 	config->netns = ctx->netns;
 	config->resolv_conf_path = doctor_resolv_conf_path(ctx->netns);
 
-	doctor_check_identity(&report, config);
-	doctor_check_privileges(&report, config);
-	doctor_check_network(&report, config);
-	doctor_check_routing(&report, config);
-	doctor_check_sockets(&report, config);
-	doctor_check_conntrack(&report, config);
-	doctor_check_dns(&report, config);
-	doctor_check_kubernetes(&report, config);
-
-	if (report.out_of_memory) {
-		sonde_err("out of memory while collecting the report");
-		doctor_report_free(&report);
-		return SONDE_EXIT_NEGATIVE;
+	report_begin(ctx->out, &report, config->verbose);
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		sections[i](&report, config);
+		doctor_report_flush(&report);
 	}
-	render_report(ctx->out, &report, config->verbose);
-	for (i = 0; i < report.count; i++)
-		if (report.checks[i].status == DOCTOR_FAIL)
-			exit_code = SONDE_EXIT_NEGATIVE;
+	report_end(&report);
+	if (report.out_of_memory) {
+		sonde_err("out of memory while collecting the report: checks are missing");
+		exit_code = SONDE_EXIT_NEGATIVE;
+	}
+	if (report.status_counts[DOCTOR_FAIL] > 0)
+		exit_code = SONDE_EXIT_NEGATIVE;
 	doctor_report_free(&report);
 	return exit_code;
 }

@@ -43,10 +43,18 @@ struct doctor_check {
 	size_t field_count;
 };
 
+/* Checks are printed as they finish (a nameserver that never answers must
+ * not hold back what is already known): a check is final once the next one
+ * is added or its section ends, and doctor_report_flush prints the final
+ * ones not yet printed. */
 struct doctor_report {
 	struct doctor_check *checks;
 	size_t count, capacity;
 	bool out_of_memory;
+	struct sonde_out *out;        /* where finished checks go; NULL: collect only */
+	int verbose;
+	size_t printed;               /* checks[0..printed) are out */
+	size_t status_counts[4];      /* of the printed checks, by enum doctor_status */
 };
 
 struct doctor_config {
@@ -76,6 +84,8 @@ void check_null(struct doctor_check *check, const char *key);
 void check_list_add(struct doctor_check *check, const char *key, const char *value);
 
 void doctor_report_free(struct doctor_report *report);
+/* Prints the checks not printed yet (all of them: call between sections). */
+void doctor_report_flush(struct doctor_report *report);
 const char *doctor_status_name(enum doctor_status status);
 /* One record, text or JSON (the JSON form is an element of "checks"). */
 void doctor_render_check(struct sonde_out *out, const struct doctor_check *check, int verbose);

@@ -221,6 +221,7 @@ static void check_nameservers(struct doctor_report *report, const struct doctor_
 		if (parsed[i])
 			count++;
 	}
+	doctor_report_flush(report);  /* what resolv.conf says shows while the servers are asked */
 	rc = resolve_probe_servers(qname, qtype, config->timeout_ms, probes, count);
 	count = 0;
 	for (i = 0; i < conf->nameserver_count && i < RESOLVE_MAX_PROBES; i++) {

@@ -120,16 +120,28 @@ print("same" if mine == theirs else "differ:\n%s\n%s" % (mine, theirs))
 EOF
 }
 is "$(compare_interfaces "$DOCTOR_JSON_INSIDE" "$IP_JSON")" "same" "interfaces, MTUs, addresses, MACs match ip -j addr"
+# The default routes against `ip -j route show default` (and -6).
+compare_routes() { # DOCTOR_JSON IP4_JSON IP6_JSON
+	python3 - "$1" "$2" "$3" <<'EOF'
+import json, sys
+doctor = json.loads(sys.argv[1])
+mine = sorted((c["family"], c["gateway"], c["dev"], c["metric"])
+              for c in doctor["checks"] if c["section"] == "routes" and c["gateway"])
+theirs = sorted((fam, r["gateway"], r["dev"], r.get("metric", 0))
+                for fam, doc in (("inet", sys.argv[2]), ("inet6", sys.argv[3])) for r in json.loads(doc))
+print("same" if mine == theirs and mine else "differ:\n%s\n%s" % (mine, theirs))
+EOF
+}
+is "$(compare_routes "$DOCTOR_JSON_INSIDE" "$(lab_exec client ip -j route show default)" "$(lab_exec client ip -6 -j route show default)")" \
+	"same" "default routes match ip -j route show default"
 
 # --netns from the root namespace reports the same interfaces.
 run env -u SONDE_RESOLV_CONF KUBERNETES_SERVICE_HOST=$DNS_V4 KUBERNETES_SERVICE_PORT=$API_PORT \
 	"$SONDE" doctor --timeout 2 --json --netns "$(ns client)"
 ok_rc "$RC" 0 "--netns: exit 0 (resolv.conf from /etc/netns/NAME)"
-section_of() {
-	printf '%s' "$1" | python3 -c "import json, sys; print([c for c in json.load(sys.stdin)['checks'] if c['section'] == '$2'])"
-}
-is "$(section_of "$OUT" interfaces)" "$(section_of "$DOCTOR_JSON_INSIDE" interfaces)" "--netns: same interface report as inside"
-is "$(section_of "$OUT" routes)" "$(section_of "$DOCTOR_JSON_INSIDE" routes)" "--netns: same route report as inside"
+is "$(compare_interfaces "$OUT" "$IP_JSON")" "same" "--netns: interfaces, MTUs, addresses, MACs match ip -j addr inside"
+is "$(compare_routes "$OUT" "$(lab_exec client ip -j route show default)" "$(lab_exec client ip -6 -j route show default)")" \
+	"same" "--netns: default routes match ip -j route show default inside"
 like "$(json_get '[c["message"] for c in d["checks"] if c["name"] == "netns"][0]')" "net:\[$ns_inode\], entered with --netns" \
 	"--netns: the namespace is named in identity"
 
@@ -140,8 +152,8 @@ ok_rc "$RC" 0 "--netns PID: exit 0"
 like "$OUT" "^PASS  dns        /proc/$LAST_BG_PID/root/etc/resolv.conf: 1 nameserver, search default.svc.cluster.local" \
 	"--netns PID: the process's own resolv.conf"
 like "$OUT" "^PASS  dns        nameserver $DNS_V4 answered in" "--netns PID: its nameserver answers"
-is "$(section_of "$(env -u SONDE_RESOLV_CONF "$SONDE" doctor --timeout 2 --json --netns "$LAST_BG_PID")" interfaces)" \
-	"$(section_of "$DOCTOR_JSON_INSIDE" interfaces)" "--netns PID: same interface report as inside"
+is "$(compare_interfaces "$(env -u SONDE_RESOLV_CONF "$SONDE" doctor --timeout 2 --json --netns "$LAST_BG_PID")" "$IP_JSON")" \
+	"same" "--netns PID: interfaces match ip -j addr inside"
 
 # -v prints each check's fields under it.
 pod_doctor -v
@@ -191,6 +203,37 @@ ok_rc "$RC" 1 "DNS server stopped: exit 1"
 like "$OUT" "^FAIL  dns        nameserver $DNS_V4: (refused after [0-9.]+ ms|no reply within)" "DNS server stopped: nameserver FAILs"
 like "$OUT" "^FAIL  kubernetes kubernetes.default.svc \(through the search list\) failed" "DNS server stopped: cluster DNS FAILs"
 like "$OUT" "^PASS  kubernetes TCP connect to API server" "DNS server stopped: the API server still answers"
+
+# A nameserver that never answers (no such host on the link): every check
+# before it is printed at once, not after the wait.
+lab_ns silent
+lab_link silent 10.78.0.1/24 dns 10.78.0.2/24
+printf 'nameserver 10.78.0.99\n' >"$LAB_TMP/silent.conf"
+stamp() { # T0_US: prefixes each line with the ms since T0_US (no fork per line)
+	local line
+	while IFS= read -r line; do echo "$(((${EPOCHREALTIME/./} - $1) / 1000)) $line"; done
+}
+ip netns exec "$(ns silent)" env -u KUBERNETES_SERVICE_HOST SONDE_RESOLV_CONF="$LAB_TMP/silent.conf" \
+	timeout 30 "$SONDE" doctor --timeout 3 | stamp "${EPOCHREALTIME/./}" >"$LAB_TMP/stamped"
+first_ms=$(sed -n '1s/ .*//p' "$LAB_TMP/stamped")
+conf_ms=$(sed -n 's/^\([0-9]*\) PASS  dns        .*silent.conf: 1 nameserver.*/\1/p' "$LAB_TMP/stamped")
+fail_ms=$(sed -n 's/^\([0-9]*\) FAIL  dns        nameserver 10.78.0.99: no reply within 3000 ms$/\1/p' "$LAB_TMP/stamped")
+if [ -n "$first_ms" ] && [ -n "$conf_ms" ] && [ -n "$fail_ms" ] &&
+	[ $((fail_ms - first_ms)) -ge 2000 ] && [ $((fail_ms - conf_ms)) -ge 2000 ]; then
+	pass "silent nameserver: the checks before it print at once (first line at $first_ms ms, its FAIL at $fail_ms ms)"
+else
+	fail "silent nameserver: the checks before it print at once" "$(cat "$LAB_TMP/stamped")"
+fi
+
+# Without privilege: what works and what does not, and the claim holds.
+nobody() { lab_run client setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+nobody env -u SONDE_RESOLV_CONF -u KUBERNETES_SERVICE_HOST "$SONDE" doctor --timeout 1
+like "$OUT" "^WARN  privileges CAP_NET_RAW missing: .*traceroute's default UDP probes still work" \
+	"as nobody: UDP traceroute still works, says CAP_NET_RAW's WARN"
+unlike "$OUT" "no traceroute" "as nobody: never 'no traceroute'"
+nobody "$SONDE" traceroute -n -q 1 -w 1 -m 3 "$DNS_V4"
+ok_rc "$RC" 0 "as nobody: sonde traceroute (UDP) runs"
+like "$OUT" "^ 1  $DNS_V4 " "as nobody: and reaches the nameserver at hop 1"
 
 # A namespace with nothing but lo has no network.
 lab_ns lonely
