@@ -30,38 +30,17 @@
 
 static volatile sig_atomic_t scan_interrupted;
 
-static const char *parse_duration(const char *text, int64_t *ms)
-{
-	char *end;
-	double value = strtod(text, &end);
-	double unit_ms = 1000;
-
-	if (end == text || value < 0)
-		return "not a duration (e.g. 500ms, 30s, 5m, 1h)";
-	if (strcmp(end, "ms") == 0)
-		unit_ms = 1;
-	else if (strcmp(end, "s") == 0 || *end == '\0')
-		unit_ms = 1000;
-	else if (strcmp(end, "m") == 0)
-		unit_ms = 60000;
-	else if (strcmp(end, "h") == 0)
-		unit_ms = 3600000;
-	else
-		return "not a duration (e.g. 500ms, 30s, 5m, 1h)";
-	if (value * unit_ms > 86400000.0 * 365)
-		return "duration too long";
-	*ms = (int64_t)(value * unit_ms);
-	return NULL;
-}
+/* Durations up to a year, through the one duration reader of libcore. */
+#define DURATION_MAX_MS (86400000LL * 365)
 
 static const char *parse_host_timeout(void *config, const char *arg)
 {
-	return parse_duration(arg, &((struct scan_config *)config)->host_timeout_ms);
+	return opt_read_duration_ms(arg, DURATION_MAX_MS, &((struct scan_config *)config)->host_timeout_ms);
 }
 
 static const char *parse_scan_delay(void *config, const char *arg)
 {
-	return parse_duration(arg, &((struct scan_config *)config)->scan_delay_ms);
+	return opt_read_duration_ms(arg, DURATION_MAX_MS, &((struct scan_config *)config)->scan_delay_ms);
 }
 
 static const struct sonde_opt scan_options[] = {

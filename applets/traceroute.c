@@ -31,13 +31,14 @@ static const char *parse_wait(void *config, const char *arg)
 {
 	struct tr_config *cfg = config;
 	double values[3] = { cfg->wait_max, cfg->wait_here, cfg->wait_near };
-	const char *p = arg;
-	char *end;
+	const char *p = arg, *end, *reason;
 	int i;
 
 	for (i = 0; i < 3 && *p; i++) {
-		values[i] = strtod(p, &end);
-		if (end == p || values[i] < 0 || values[i] > 86400)
+		reason = opt_read_double(p, &end, &values[i]);
+		if (reason && strcmp(reason, "not a number") != 0)
+			return reason;
+		if (reason || values[i] < 0 || values[i] > 86400)
 			return "expected MAX[,HERE,NEAR] in seconds";
 		p = end;
 		if (*p == ',' || *p == '/')

@@ -45,25 +45,87 @@ static int usage_code(const struct sonde_applet *applet)
 	return applet->usage_exit_code ? applet->usage_exit_code : SONDE_EXIT_USAGE;
 }
 
+#define DURATION_EXAMPLES "not a duration (e.g. 500ms, 30s, 5m, 1h)"
+
+const char *opt_read_double(const char *text, const char **end, double *value)
+{
+	char *stop;
+	double v = strtod(text, &stop);
+
+	if (stop == text)
+		return "not a number";
+	/* strtod reads "nan", "inf" and "infinity", and overflows to inf: no
+	 * range check can refuse what compares false with everything. */
+	if (!isfinite(v))
+		return "not a finite number";
+	*end = stop;
+	*value = v;
+	return NULL;
+}
+
+const char *opt_read_number(const char *text, double *value)
+{
+	const char *end;
+	const char *reason = opt_read_double(text, &end, value);
+
+	if (reason)
+		return reason;
+	return *end ? "not a number" : NULL;
+}
+
+/* Milliseconds per unit; a bare number is in seconds. */
+static double duration_unit_ms(const char *suffix)
+{
+	static const struct { const char *suffix; double ms; } units[] = {
+		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(suffix, units[i].suffix) == 0)
+			return units[i].ms;
+	return 0;
+}
+
+const char *opt_read_duration_ms(const char *text, int64_t max_ms, int64_t *ms)
+{
+	const char *end, *reason;
+	double value, unit_ms;
+
+	reason = opt_read_double(text, &end, &value);
+	if (reason)
+		return strcmp(reason, "not a number") == 0 ? DURATION_EXAMPLES : "not a finite duration";
+	unit_ms = duration_unit_ms(end);
+	if (unit_ms == 0 || value < 0)
+		return DURATION_EXAMPLES;
+	if (value * unit_ms > (double)max_ms)
+		return "duration too long";
+	*ms = (int64_t)(value * unit_ms);
+	return NULL;
+}
+
 static int parse_long_value(const char *shown, const char *arg, double min, double max, bool integer,
 			    double *value)
 {
+	const char *reason = NULL;
 	char *end;
-	double v;
+	double v = 0;
 
 	errno = 0;
 	if (integer) {
 		long long iv = strtoll(arg, &end, 10);
 
 		v = (double)iv;
+		if (end == arg || *end != '\0' || errno == EINVAL)
+			reason = "not a number";
 	} else {
-		v = strtod(arg, &end);
+		reason = opt_read_number(arg, &v);
 	}
-	if (end == arg || *end != '\0' || errno == EINVAL || (!integer && !isfinite(v))) {
-		sonde_err("%s: not a number: '%s'", shown, arg);
+	if (reason) {
+		sonde_err("%s: %s: '%s'", shown, reason, arg);
 		return -1;
 	}
-	if (errno == ERANGE || v > max) {
+	if ((integer && errno == ERANGE) || v > max) {
 		sonde_err("%s value is too large: %s (at most %g)", shown, arg, max);
 		return -1;
 	}

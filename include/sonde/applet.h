@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "sonde/out.h"
 
@@ -101,6 +103,20 @@ void applet_print_help(const struct sonde_applet *applet, FILE *fp);
 /* The applet's option table and help as one JSON object (sonde --describe),
  * from which man pages and shell completions are generated. */
 void opt_describe(const struct sonde_applet *applet, struct sonde_out *out);
+
+/* The number readers behind every option that takes a fraction or a
+ * duration, OPT_DOUBLE's and the custom parsers' alike, so one rule holds
+ * for all applets: strtod's syntax, finite values only ("nan", "inf" and
+ * overflowing values are refused).  Each returns NULL or a short reason for
+ * the option's message. */
+/* A number at the start of text; *end is set after it (trailing text is
+ * the caller's to judge). */
+const char *opt_read_double(const char *text, const char **end, double *value);
+/* A whole argument that is one number. */
+const char *opt_read_number(const char *text, double *value);
+/* A duration: a number with an optional unit, ms, s (the default), m or h,
+ * at least 0 and at most max_ms. */
+const char *opt_read_duration_ms(const char *text, int64_t max_ms, int64_t *ms);
 const char *sonde_version_string(void);
 
 #endif

@@ -148,5 +148,16 @@ run "$SONDE" scan fd00::1
 ok_rc "$RC" 2 "IPv6 target without -6"
 run "$SONDE" scan
 ok_rc "$RC" 2 "no targets"
+# strtod reads nan and inf: the duration options refuse them (a NaN once
+# passed every range check and overflowed the probe gap).
+for opt in --scan-delay --host-timeout; do
+	for v in nan inf -inf nanms 1e999h; do
+		run "$SONDE" scan -n -p 1 "$opt" "$v" 127.0.0.1
+		ok_rc "$RC" 2 "$opt $v: usage error"
+		is "$ERR" "sonde scan: $opt: not a finite duration: '$v'" "$opt $v: one line saying why"
+	done
+done
+run "$SONDE" scan -n --min-rate nan 127.0.0.1
+ok_rc "$RC" 2 "--min-rate nan: usage error"
 
 done_testing

@@ -125,6 +125,12 @@ run "$SONDE" traceroute -f 5 -m 3 127.0.0.1
 ok_rc "$RC" 2 "-f beyond -m is a usage error"
 run "$SONDE" traceroute -w x 127.0.0.1
 ok_rc "$RC" 2 "a bad -w is a usage error"
+# strtod reads nan and inf: every one is refused before anything is sent.
+for w in nan inf -inf 1,nan 5,3,infinity 1e999; do
+	run "$SONDE" traceroute -n -w "$w" 127.0.0.1
+	ok_rc "$RC" 2 "-w $w is a usage error"
+	is "$ERR" "sonde traceroute: -w: not a finite number: '$w'" "-w $w: one line saying why"
+done
 run "$SONDE" traceroute -n 127.0.0.1 big
 ok_rc "$RC" 2 "a bad packet length is a usage error"
 done_testing

@@ -143,6 +143,10 @@ int main(void)
 	is_int(parse("-p 70000"), SONDE_EXIT_USAGE, "above range is a usage error");
 	is_int(parse("-p 8x"), SONDE_EXIT_USAGE, "trailing garbage is a usage error");
 	is_int(parse("-w nan"), SONDE_EXIT_USAGE, "NaN is not a number");
+	is_int(parse("-w inf"), SONDE_EXIT_USAGE, "infinity is refused");
+	is_int(parse("-w -infinity"), SONDE_EXIT_USAGE, "minus infinity is refused");
+	is_int(parse("-w 1e999"), SONDE_EXIT_USAGE, "a double that overflows to infinity is refused");
+	is_int(parse("-w 1e-400"), SONDE_EXIT_USAGE, "an underflow to 0 is below the range, not above");
 	is_int(parse("-p"), SONDE_EXIT_USAGE, "missing argument");
 	is_int(parse("--listen=yes"), SONDE_EXIT_USAGE, "flag with a value");
 	is_int(parse("--lis"), SONDE_EXIT_USAGE, "no prefix matching of long options");
@@ -151,6 +155,31 @@ int main(void)
 	is_int(parse("-c one --custom two"), 0, "custom parser");
 	is_int(cfg.custom_calls, 2, "custom parser called twice");
 	is_int(parse("-c bad"), SONDE_EXIT_USAGE, "custom parser's refusal is a usage error");
+
+	{
+		const char *end;
+		double v = -1;
+		int64_t ms = -1;
+
+		ok(opt_read_double("nan", &end, &v) != NULL, "opt_read_double refuses nan");
+		ok(opt_read_double("-NaN(1)", &end, &v) != NULL, "opt_read_double refuses nan with a payload");
+		ok(opt_read_double("INF", &end, &v) != NULL, "opt_read_double refuses inf");
+		ok(opt_read_double("2.5,3", &end, &v) == NULL && v == 2.5 && strcmp(end, ",3") == 0,
+		   "opt_read_double stops after the number");
+		ok(opt_read_number("1.5x", &v) != NULL, "opt_read_number refuses trailing text");
+		ok(opt_read_duration_ms("nan", 1000000, &ms) != NULL && ms == -1, "duration: nan refused");
+		ok(opt_read_duration_ms("nanms", 1000000, &ms) != NULL, "duration: nan with a unit refused");
+		ok(opt_read_duration_ms("inf", 1000000, &ms) != NULL, "duration: inf refused");
+		ok(opt_read_duration_ms("-infs", 1000000, &ms) != NULL, "duration: -inf refused");
+		ok(opt_read_duration_ms("1e999h", INT64_MAX, &ms) != NULL, "duration: overflow refused");
+		is_str(opt_read_duration_ms("nan", 1000000, &ms), "not a finite duration", "duration: says why");
+		ok(opt_read_duration_ms("-1s", 1000000, &ms) != NULL, "duration: negative refused");
+		ok(opt_read_duration_ms("2h", 1000000, &ms) != NULL, "duration: above the maximum refused");
+		ok(opt_read_duration_ms("5x", 1000000, &ms) != NULL, "duration: unknown unit refused");
+		ok(opt_read_duration_ms("500ms", 1000000, &ms) == NULL && ms == 500, "duration: 500ms");
+		ok(opt_read_duration_ms("1.5", 1000000, &ms) == NULL && ms == 1500, "duration: bare seconds");
+		ok(opt_read_duration_ms("2m", 1000000, &ms) == NULL && ms == 120000, "duration: minutes");
+	}
 
 	is_int(parse("--json --netns lab1 -h"), 0, "common options");
 	ok(common.json && common.help && common.netns && strcmp(common.netns, "lab1") == 0,
