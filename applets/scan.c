@@ -3,7 +3,9 @@
  * port lists into the run, and drives it host by host: discovery, the TCP
  * scan (-sS raw SYNs or -sT connects), the UDP scan, banners, output. */
 #include <ares.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +21,14 @@
 
 #define DEFAULT_TOP_PORTS 1000
 #define FAST_TOP_PORTS 100
-/* File descriptors kept back from connect probes for everything else. */
+/* File descriptors kept back from connect probes for everything else: a
+ * quarter of those free, within these bounds. */
 #define FD_RESERVE 64
+#define FD_RESERVE_MIN 4
+/* A connect window under this many is slow enough to say so. */
+#define FD_SLOW_WINDOW 256
+/* Without /proc, descriptors are looked for below this number at most. */
+#define FD_LOOK_MAX 65536
 #define RDNS_TIMEOUT_MS 1000
 #define TARGET_WORD_MAX 512
 /* Hosts scanned together: up to 256, and no more than a million ports'
@@ -28,7 +36,8 @@
 #define HOSTGROUP_MAX 256
 #define HOSTGROUP_PORT_BUDGET (1u << 20)
 
-static volatile sig_atomic_t scan_interrupted;
+/* Lock-free, so the handler may set it and worker threads read it. */
+static atomic_bool scan_interrupted;
 
 /* Durations up to a year, through the one duration reader of libcore. */
 #define DURATION_MAX_MS (86400000LL * 365)
@@ -104,7 +113,19 @@ static void scan_init(void *config)
 static void on_interrupt(int sig)
 {
 	(void)sig;
-	scan_interrupted = 1;
+	atomic_store(&scan_interrupted, true);
+}
+
+/* Ctrl-C ends the scan, not the process: poll() and connect waits return
+ * EINTR (no SA_RESTART), every loop sees the flag within a poll slice, and
+ * the report of what was found is printed before exit 130. */
+static void catch_interrupt(struct scan_run *run)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	run->interrupt = &scan_interrupted;
 }
 
 /* --- checks and set-up --------------------------------------------------------- */
@@ -175,10 +196,32 @@ static int fill_ports(struct scan_run *run, struct scan_config *cfg)
 	return rc < 0 ? sonde_usage_error("too many port ranges") : 0;
 }
 
-/* Connect probes hold a descriptor each: the window stays under the limit
- * (the TCP scan's workers also cap each engine's share: scan_ports.c). */
+/* Descriptors open now: /proc/self/fd's entries (less the one reading
+ * it), or without /proc a look at each number below the limit. */
+static unsigned long fds_open(unsigned long limit)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	unsigned long n = 0, fd;
+	struct dirent *d;
+
+	if (dir) {
+		while ((d = readdir(dir)))
+			n += d->d_name[0] != '.';
+		closedir(dir);
+		return n ? n - 1 : 0;
+	}
+	for (fd = 0; fd < limit && fd < FD_LOOK_MAX; fd++)
+		n += fcntl((int)fd, F_GETFD) >= 0;
+	return n;
+}
+
+/* Connect probes hold a descriptor each: the window is what is free under
+ * the limit, less a reserve for everything else (engines, output files,
+ * lookups), and the user hears when that makes the scan slow.  (A probe
+ * that meets EMFILE anyway waits for a descriptor: the probe engine.) */
 static unsigned fd_window_limit(bool connect)
 {
+	unsigned long open_fds, free_fds, reserve, window;
 	struct rlimit lim;
 
 	if (getrlimit(RLIMIT_NOFILE, &lim) < 0)
@@ -190,9 +233,17 @@ static unsigned fd_window_limit(bool connect)
 	}
 	if (!connect)
 		return 1u << 20;
-	if (lim.rlim_cur <= FD_RESERVE * 2)
-		return FD_RESERVE;
-	return lim.rlim_cur - FD_RESERVE < (1u << 20) ? (unsigned)(lim.rlim_cur - FD_RESERVE) : 1u << 20;
+	open_fds = fds_open(lim.rlim_cur);
+	free_fds = lim.rlim_cur > open_fds ? lim.rlim_cur - open_fds : 0;
+	reserve = free_fds / 4 < FD_RESERVE_MIN ? FD_RESERVE_MIN : free_fds / 4 > FD_RESERVE ? FD_RESERVE : free_fds / 4;
+	window = free_fds > reserve ? free_fds - reserve : 1;
+	if (window > 1u << 20)
+		window = 1u << 20;
+	if (window < FD_SLOW_WINDOW)
+		sonde_err("note: %lu file descriptors free (limit %llu): at most %lu connect probes at once, "
+			  "so the scan is slower; raise the limit (ulimit -n) for speed",
+			  free_fds, (unsigned long long)lim.rlim_cur, window);
+	return (unsigned)window;
 }
 
 /* --- targets -------------------------------------------------------------------- */
@@ -407,7 +458,7 @@ static void reverse_resolve(const struct scan_run *run, struct scan_host *h)
 {
 	char name[SCAN_NAME_MAX];
 
-	if (run->cfg->numeric || h->name || (!h->up && !run->cfg->always_resolve))
+	if (run->cfg->numeric || h->name || (!h->up && !run->cfg->always_resolve) || scan_stopping(run))
 		return;
 	if (resolve_reverse(&h->addr, RDNS_TIMEOUT_MS, name, sizeof(name)) == 0)
 		h->rdns = strdup(name);
@@ -477,14 +528,18 @@ static int run_scan(struct scan_run *run)
 	scan_progress_init(run);
 	scan_out_start(run);
 	rc = scan_discover(run);
-	for (i = 0; rc == 0 && i < run->host_count && !run->interrupted; i += group) {
-		run->interrupted = scan_interrupted;
+	for (i = 0; rc == 0 && i < run->host_count && !scan_stopping(run); i += group) {
 		group = group_size(run);
 		if (group > run->host_count - i)
 			group = run->host_count - i;
 		rc = scan_group(run, i, group);
 	}
+	run->interrupted = scan_stopping(run);
 	scan_out_end(run);
+	if (run->interrupted) {
+		sonde_err("interrupted: the report covers what was scanned so far");
+		return SONDE_EXIT_INTERRUPTED;
+	}
 	if (rc < 0) {
 		if (rc == -EPERM)
 			caps_explain_missing(CAP_NET_RAW, "raw probes", "-sT");
@@ -568,7 +623,7 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 			run.cookie_key[0] ^= (uint8_t)mono_ns();
 		command_line(&run);
 		run.start_ns = mono_ns();
-		signal(SIGINT, on_interrupt);
+		catch_interrupt(&run);
 		rc = run_scan(&run);
 	}
 	close_outputs(&run);
@@ -592,7 +647,7 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		.options = scan_options, .config_size = sizeof(struct scan_config), .init = scan_init,         \
 		.min_args = 0, .max_args = -1,                                                                 \
 		.exit_codes = "0 a host is up, 1 no host up or the scan failed, 2 usage error, "              \
-			      "3 missing privilege.",                                                          \
+			      "3 missing privilege, 130 interrupted (the report covers what was scanned).",                                                          \
 		.main = scan_main,                                                                             \
 	}
 

@@ -81,11 +81,10 @@ void scan_read_banners(struct scan_run *run, struct scan_host *host)
 {
 	size_t i;
 
-	(void)run;
 	host->banners = calloc(host->port_count ? host->port_count : 1, sizeof(*host->banners));
 	if (!host->banners)
 		return;
-	for (i = 0; i < host->tcp_count; i++) {
+	for (i = 0; i < host->tcp_count && !scan_stopping(run); i++) {
 		struct sonde_addr dst = host->addr;
 
 		if (host->ports[i].state != SCAN_OPEN)

@@ -220,7 +220,7 @@ static int discover_all(struct discovery *d)
 	size_t next = 0;
 	int rc = open_engines(d);
 
-	while (rc == 0 && !run->interrupted) {
+	while (rc == 0 && !scan_stopping(run)) {
 		while (next < run->host_count && d->in_flight < scan_timing_window(&run->timing)) {
 			if (!run->hosts[next].up)
 				rc = submit_host(d, next);
@@ -232,7 +232,7 @@ static int discover_all(struct discovery *d)
 			break;
 		poll_engines(d);
 	}
-	if (rc == 0 && run->raw) {
+	if (rc == 0 && run->raw && !scan_stopping(run)) {
 		struct neigh_check nc = { run, mono_ms() - start_ms + 1 };
 
 		netlink_walk_neighs(run->family, neigh_seen, &nc);

@@ -5,6 +5,7 @@
 #ifndef SONDE_SCAN_IMPL_H
 #define SONDE_SCAN_IMPL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -131,10 +132,19 @@ struct scan_run {
 	bool quiet_text;            /* -oG - or -oX -: stdout is theirs */
 	bool as_nmap;               /* called as nmap: nmap's words where scripts look */
 	char command_line[1024];
-	bool interrupted;
+	/* Set by SIGINT's handler; every loop of the scan looks at it at
+	 * least once per poll slice (scan_stopping). */
+	const atomic_bool *interrupt;
+	bool interrupted;           /* the scan stopped early: the report is partial */
 	bool progress_line, progress_keys, progress_shown; /* scan_progress.c */
 	int64_t progress_drawn_ns;
 };
+
+/* Ctrl-C: stop sending and waiting, report what was found. */
+static inline bool scan_stopping(const struct scan_run *run)
+{
+	return run->interrupt && atomic_load_explicit(run->interrupt, memory_order_relaxed);
+}
 
 /* scan_timing.c */
 void scan_timing_init(struct scan_timing *t, const struct scan_config *cfg, unsigned window_limit);
@@ -159,6 +169,10 @@ int scan_discover(struct scan_run *run);
 int scan_tcp_hosts(struct scan_run *run, struct scan_host **hosts, size_t host_count, bool syn);
 /* State and reason of an unreachable ICMP error (type, code) for family. */
 enum scan_reason scan_icmp_reason(int family, uint8_t type, uint8_t code);
+/* What a local error a probe met says about the port: a network answer the
+ * kernel passed on (host-unreach, no-response...), or REASON_ERROR when it
+ * is this host's own failure, which must never become a port state. */
+enum scan_reason scan_local_error_reason(int error);
 /* --banner: reads what open TCP ports volunteer. */
 void scan_read_banners(struct scan_run *run, struct scan_host *host);
 

@@ -105,6 +105,8 @@ static bool state_hidden(const struct scan_run *run, const struct state_group *g
 {
 	size_t threshold = LIST_THRESHOLD * (size_t)(1 + run->cfg->verbose);
 
+	if (state == SCAN_UNKNOWN) /* not scanned (interrupted): no state to list */
+		return true;
 	if (run->cfg->open_only && !possibly_open(state))
 		return true;
 	return g->count[proto][state] > threshold;
@@ -195,6 +197,17 @@ static void print_not_shown(struct scan_run *run, const struct scan_host *h, con
 		out_text(run->out, "\n");
 }
 
+/* An interrupted scan's ports that never got a state, said, never guessed. */
+static void print_not_scanned(struct scan_run *run, const struct state_group *g)
+{
+	int proto;
+
+	for (proto = 0; proto < 2; proto++)
+		if (g->count[proto][SCAN_UNKNOWN])
+			out_text(run->out, "Not scanned (interrupted): %zu %s ports\n", g->count[proto][SCAN_UNKNOWN],
+				 scan_proto_name(proto));
+}
+
 static void reason_text(const struct scan_port *p, char *buf, size_t size)
 {
 	if (p->ttl)
@@ -282,6 +295,7 @@ static void print_host_text(struct scan_run *run, const struct scan_host *h)
 	if (run->cfg->ping_only)
 		return;
 	count_states(h, &g);
+	print_not_scanned(run, &g);
 	print_not_shown(run, h, &g);
 	print_table(run, h, &g);
 	out_text(run->out, "\n");
@@ -308,11 +322,14 @@ static void print_host_json(struct scan_run *run, const struct scan_host *h)
 		out_print_double(o, "latency_ms", NULL, h->latency_ms);
 	out_print_bool(o, "timed_out", NULL, h->timed_out);
 	if (h->up && !run->cfg->ping_only && !h->timed_out) {
+		size_t not_scanned = 0;
+
 		out_open_array(o, "ports");
 		for (i = 0; i < h->port_count; i++) {
 			const struct scan_port *p = &h->ports[i];
 
-			if (run->cfg->open_only && !possibly_open(p->state))
+			not_scanned += p->state == SCAN_UNKNOWN;
+			if (p->state == SCAN_UNKNOWN || (run->cfg->open_only && !possibly_open(p->state)))
 				continue;
 			out_open_object(o, NULL);
 			out_print_uint(o, "port", NULL, p->port);
@@ -327,6 +344,7 @@ static void print_host_json(struct scan_run *run, const struct scan_host *h)
 			out_close_object(o);
 		}
 		out_close_array(o);
+		out_print_uint(o, "not_scanned", NULL, not_scanned);
 	}
 	out_close_object(o);
 }
@@ -515,13 +533,15 @@ void scan_out_end(struct scan_run *run)
 		out_print_uint(run->out, "hosts_up", NULL, up);
 		out_print_double(run->out, "elapsed_secs", NULL, secs);
 		out_print_uint(run->out, "probes_sent", NULL, run->timing.probes_sent);
+		out_print_bool(run->out, "interrupted", NULL, run->interrupted);
 		out_close_object(run->out);
 		out_close_object(run->out);
 	} else if (!run->quiet_text) {
 		if (total == 1 && up == 0 && !run->cfg->ping_only)
 			out_text(run->out, "Note: Host seems down. If it is really up, but blocking our ping probes, "
 					   "try -Pn\n");
-		out_text(run->out, "%s done: %s\n", run->as_nmap ? "Nmap" : "Scan", summary);
+		out_text(run->out, "%s done%s: %s\n", run->as_nmap ? "Nmap" : "Scan",
+			 run->interrupted ? " (interrupted)" : "", summary);
 		if (run->cfg->verbose)
 			out_text(run->out, "           Probes sent: %llu, dropped first tries: %llu\n",
 				 (unsigned long long)run->timing.probes_sent, (unsigned long long)run->timing.drops);
@@ -533,7 +553,7 @@ void scan_out_end(struct scan_run *run)
 			xml_start(run);
 		fprintf(run->xml, "<runstats><finished time=\"%lld\" elapsed=\"%.2f\"", (long long)time(NULL), secs);
 		xml_attr(run->xml, "summary", summary);
-		fprintf(run->xml, " exit=\"success\"/><hosts up=\"%zu\" down=\"%zu\" total=\"%zu\"/>\n</runstats>\n"
-				  "</nmaprun>\n", up, total - up, total);
+		fprintf(run->xml, " exit=\"%s\"/><hosts up=\"%zu\" down=\"%zu\" total=\"%zu\"/>\n</runstats>\n"
+				  "</nmaprun>\n", run->interrupted ? "error" : "success", up, total - up, total);
 	}
 }

@@ -116,7 +116,7 @@ enum scan_reason scan_icmp_reason(int family, uint8_t type, uint8_t code)
 	}
 }
 
-static enum scan_reason local_error_reason(int error)
+enum scan_reason scan_local_error_reason(int error)
 {
 	switch (error) {
 	case -EHOSTUNREACH: return REASON_HOST_UNREACH;
@@ -146,7 +146,7 @@ static void classify(const struct tcp_scan *s, struct scan_port *port, const str
 		break;
 	case PROBE_LOCAL_ERROR:
 		port->state = SCAN_FILTERED;
-		port->reason = local_error_reason(r->error);
+		port->reason = scan_local_error_reason(r->error);
 		break;
 	case PROBE_TIMEOUT:
 		port->state = SCAN_FILTERED;
@@ -163,6 +163,16 @@ static void on_tcp_result(void *user, uint32_t probe_id, void *probe_user, const
 
 	if (r->duplicate)
 		return;
+	/* This host's failure, not the port's answer (the engine already
+	 * retried shortages): the port keeps no state and the scan stops. */
+	if (r->outcome == PROBE_LOCAL_ERROR && scan_local_error_reason(r->error) == REASON_ERROR) {
+		if (sh->rc == 0)
+			sh->rc = r->error < 0 ? r->error : -EIO;
+		atomic_store(&s->stop, true);
+		probe_release(sh->engine, probe_id);
+		sh->in_flight--;
+		return;
+	}
 	classify(s, port, r);
 	atomic_fetch_add_explicit(&sh->resolved, 1, memory_order_relaxed);
 	if (r->outcome == PROBE_REPLY || r->outcome == PROBE_REFUSED || r->outcome == PROBE_ICMP_ERROR)
@@ -311,7 +321,7 @@ static int scan_pass(struct tcp_shard *sh)
 	bool more = true;
 	int rc;
 
-	while (!s->run->interrupted && !atomic_load_explicit(&s->stop, memory_order_relaxed)) {
+	while (!scan_stopping(s->run) && !atomic_load_explicit(&s->stop, memory_order_relaxed)) {
 		while (more && sh->in_flight < scan_timing_window(&sh->timing)) {
 			more = next_probe(sh, &c);
 			if (more && (rc = submit_port(sh, c.host, c.port)) < 0)
@@ -352,11 +362,11 @@ static int shard_scan(struct tcp_shard *sh)
 {
 	int rc = scan_pass(sh);
 
-	if (rc == 0 && sh->timing.drops > 0 && requeue_silent(sh) > 0) {
+	if (rc == 0 && sh->rc == 0 && !scan_stopping(sh->scan->run) && sh->timing.drops > 0 && requeue_silent(sh) > 0) {
 		sh->timing.retries = sh->timing.max_retries;
 		rc = scan_pass(sh);
 	}
-	return rc;
+	return sh->rc < 0 ? sh->rc : rc;
 }
 
 static void *worker_main(void *arg)

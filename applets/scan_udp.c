@@ -94,6 +94,7 @@ struct udp_scan {
 	struct probe_engine *engine;
 	struct udp_host *hosts;
 	size_t host_count, in_flight;
+	int failure;                 /* -errno: a probe met this host's own failure */
 };
 
 static int64_t refill_margin_ns(const struct udp_host *uh)
@@ -142,6 +143,12 @@ static void on_udp_result(void *user, uint32_t probe_id, void *probe_user, const
 	probe_release(s->engine, probe_id);
 	s->in_flight--;
 	uh->in_flight--;
+	/* This host's failure, not the port's answer: no state, the scan stops. */
+	if (r->outcome == PROBE_LOCAL_ERROR && scan_local_error_reason(r->error) == REASON_ERROR) {
+		if (s->failure == 0)
+			s->failure = r->error < 0 ? r->error : -EIO;
+		return;
+	}
 	port->ttl = r->ttl > 0 && r->ttl < 256 ? (uint8_t)r->ttl : 0;
 	if (r->outcome == PROBE_REPLY || r->outcome == PROBE_ICMP_ERROR) {
 		if (port->silences > uh->max_answered_try)
@@ -161,7 +168,7 @@ static void on_udp_result(void *user, uint32_t probe_id, void *probe_user, const
 		break;
 	case PROBE_LOCAL_ERROR:
 		port->state = SCAN_FILTERED;
-		port->reason = REASON_ERROR;
+		port->reason = scan_local_error_reason(r->error);
 		break;
 	case PROBE_REFUSED:
 	case PROBE_TIMEOUT:
@@ -532,7 +539,7 @@ static int run_hosts(struct udp_scan *s)
 {
 	int rc = 0;
 
-	while (!s->run->interrupted) {
+	while (!scan_stopping(s->run)) {
 		int64_t next_ns = step_hosts(s);
 		int wait_ms = POLL_SLICE_MS;
 
@@ -549,6 +556,8 @@ static int run_hosts(struct udp_scan *s)
 		rc = probe_poll(s->engine, wait_ms);
 		if (rc < 0 && rc != -EINTR)
 			return rc;
+		if (s->failure < 0)
+			return s->failure;
 		udp_progress(s);
 	}
 	return 0;

@@ -13,6 +13,12 @@
 
 static int64_t drain_queue(struct probe_engine *e);
 
+/* A probe ended: what it held is free, a held queue may go on. */
+static void end_hold(struct probe_engine *e)
+{
+	e->hold_until_mono_ns = 0;
+}
+
 static int64_t real_ns(void)
 {
 	struct timespec ts;
@@ -227,8 +233,10 @@ void probe_release(struct probe_engine *e, uint32_t probe_id)
 	rec = &e->recs[probe_id];
 	if (rec->state == REC_QUEUED)
 		return; /* still in the queue: it is sent, then may be released */
-	if (rec->state == REC_IN_FLIGHT)
+	if (rec->state == REC_IN_FLIGHT) {
 		e->in_flight--;
+		end_hold(e);
+	}
 	if (rec->hashed)
 		hash_remove(e, probe_id);
 	if (rec->fd >= 0)
@@ -291,6 +299,7 @@ void probe_finish(struct probe_engine *e, uint32_t index, struct probe_result *r
 		rec->state = REC_DONE;
 		rec->answered = true;
 		e->in_flight--;
+		end_hold(e);
 	}
 	if (result->outcome == PROBE_TIMEOUT)
 		rec->answered = false;
@@ -327,6 +336,10 @@ static bool may_send_now(const struct probe_engine *e, int64_t now_ns, int64_t *
 	*wait_ns = -1;
 	if (e->cfg.max_in_flight && e->in_flight >= e->cfg.max_in_flight)
 		return false;
+	if (e->hold_until_mono_ns && now_ns < e->hold_until_mono_ns) {
+		*wait_ns = e->hold_until_mono_ns - now_ns;
+		return false;
+	}
 	if (e->cfg.send_gap_us > 0 && e->next_send_mono_ns && now_ns < e->next_send_mono_ns) {
 		*wait_ns = e->next_send_mono_ns - now_ns;
 		return false;
@@ -346,6 +359,46 @@ static void paced(struct probe_engine *e, int64_t now_ns)
 		e->next_send_mono_ns = now_ns + gap_ns;
 }
 
+/* Errors that say this host ran short (descriptors, buffers, local ports),
+ * not what the network or the target did: never a probe's answer. */
+static bool local_shortage(int rc)
+{
+	return rc == -EMFILE || rc == -ENFILE || rc == -ENOBUFS || rc == -ENOMEM || rc == -EAGAIN ||
+	       rc == -EADDRNOTAVAIL;
+}
+
+/* Puts a probe whose send met a shortage back at the head of the queue, as
+ * if never sent, and holds the queue.  False when the shortage has lasted
+ * too long with nothing in flight that could end it: then it is reported. */
+static bool requeue_after_shortage(struct probe_engine *e, uint32_t index, int64_t now_ns)
+{
+	struct probe_rec *rec = &e->recs[index];
+
+	if (e->in_flight > 1)
+		e->shortage_since_mono_ns = 0;
+	else if (!e->shortage_since_mono_ns)
+		e->shortage_since_mono_ns = now_ns;
+	else if (now_ns - e->shortage_since_mono_ns > PROBE_SHORTAGE_GIVE_UP_NS)
+		return false;
+	if (rec->fd >= 0) {
+		close(rec->fd);
+		rec->fd = -1;
+	}
+	rec->attempts--;
+	rec->deadline_mono_ns = 0;
+	if (rec->hashed)
+		hash_remove(e, index);
+	rec->state = REC_QUEUED;
+	e->in_flight--;
+	rec->queue_next = e->queue_head;
+	e->queue_head = index + 1;
+	if (!e->queue_tail)
+		e->queue_tail = index + 1;
+	e->queued++;
+	e->hold_until_mono_ns = now_ns + PROBE_SHORTAGE_HOLD_NS;
+	return true;
+}
+
 static void send_rec(struct probe_engine *e, uint32_t index)
 {
 	struct probe_rec *rec = &e->recs[index];
@@ -359,6 +412,11 @@ static void send_rec(struct probe_engine *e, uint32_t index)
 		? rec->sent_mono_ns + (int64_t)rec->spec.timeout_ms * 1000000 : 0;
 	rc = probe_io_send(e, rec);
 	rec = &e->recs[index]; /* a drained error queue may have run callbacks */
+	if (rc < 0 && local_shortage(rc) && rec->state == REC_IN_FLIGHT &&
+	    requeue_after_shortage(e, index, mono_ns()))
+		return;
+	if (rc == 0)
+		e->shortage_since_mono_ns = 0;
 	if (rc < 0) {
 		struct probe_result result = { .outcome = PROBE_LOCAL_ERROR, .ttl = -1, .error = rc };
 

@@ -57,6 +57,8 @@ struct probe_engine {
 	uint32_t queue_head, queue_tail; /* index + 1 */
 	size_t queued, in_flight;
 	int64_t next_send_mono_ns; /* pacing: the earliest the next send may go; 0: at once */
+	int64_t hold_until_mono_ns;   /* a local shortage: the queue waits until then (0: no hold) */
+	int64_t shortage_since_mono_ns; /* the first shortage with nothing in flight; 0: none */
 	uint32_t tcp_seq_base;
 	struct sonde_addr route_dst, route_src; /* one-entry source lookup cache */
 	bool route_valid;
@@ -68,6 +70,13 @@ struct probe_engine {
 	int *spare_fds;         /* TCP connect: refused sockets, disconnected, for the next probes */
 	size_t spare_count;
 };
+
+/* A send the local stack refused for want of resources is tried again: the
+ * queue holds this long, or until a probe in flight ends and frees what it
+ * held; with nothing in flight to free anything, the probe fails after
+ * PROBE_SHORTAGE_GIVE_UP_NS of refusals. */
+#define PROBE_SHORTAGE_HOLD_NS 10000000LL
+#define PROBE_SHORTAGE_GIVE_UP_NS 3000000000LL
 
 /* Refused connect sockets kept for reuse at most (a socket and a close
  * cost more than a disconnect). */

@@ -8,6 +8,7 @@ enum sonde_exit {
 	SONDE_EXIT_USAGE = 2,          /* bad command line or input */
 	SONDE_EXIT_PRIVILEGE = 3,      /* a capability or permission is missing */
 	SONDE_EXIT_TIMEOUT = 4,        /* the outcome is a timeout */
+	SONDE_EXIT_INTERRUPTED = 130,  /* stopped by SIGINT (128 + 2, as a shell and nmap report it) */
 	SONDE_EXIT_UNKNOWN_APPLET = 127,
 };
 

@@ -45,7 +45,9 @@ enum probe_outcome {
 	PROBE_REPLY = 1,     /* the target answered: echo reply, SYN-ACK, accepted connect, UDP data */
 	PROBE_REFUSED,       /* TCP RST or refused connect: the host is up, the port closed */
 	PROBE_ICMP_ERROR,    /* an ICMP error about the probe: see icmp_type/icmp_code */
-	PROBE_LOCAL_ERROR,   /* the local stack refused to send, or reported an error: see error */
+	PROBE_LOCAL_ERROR,   /* the local stack refused to send, or reported an error: see error
+			      * (a shortage, EMFILE, ENOBUFS..., is retried first: reported
+			      * only when it lasts with nothing in flight to end it) */
 	PROBE_TIMEOUT,       /* nothing within the timeout, after every retry */
 };
 
