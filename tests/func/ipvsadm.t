@@ -3,8 +3,9 @@
 # with ipvsadm itself, when the kernel has IPVS; and always on the generic
 # netlink messages the kernel sends, built from linux/ip_vs.h's attribute
 # layout (ipvsadm_msgs.py) and replayed through SONDE_IPVS_REPLAY, against
-# ipvsadm's layout (the golden files were checked line by line against
-# ipvsadm 1.31's printf formats).
+# ipvsadm's layout: the golden files are what ipvsadm_golden.py writes for
+# the same table (ipvsadm_fixture.py) from ipvsadm 1.31's printf formats and
+# sort order, independently of sonde (how to regenerate: its docstring).
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd python3 setpriv
@@ -12,6 +13,10 @@ need_cmd python3 setpriv
 python3 "$TESTS_DIR/func/ipvsadm_msgs.py" >"$LAB_TMP/ipvs.bin"
 replay() { SONDE_IPVS_REPLAY="$LAB_TMP/ipvs.bin" run "$SONDE" ipvsadm "$@"; }
 
+for view in Ln stats; do
+	is "$(python3 "$TESTS_DIR/func/ipvsadm_golden.py" $view)" "$(cat "$TESTS_DIR/func/ipvsadm_golden_$view.txt")" \
+		"ipvsadm_golden_$view.txt is what ipvsadm's formats give for the fixture (ipvsadm_golden.py)"
+done
 replay -Ln
 ok_rc "$RC" 0 "replayed table: exit 0"
 is "$OUT" "$(cat "$TESTS_DIR/func/ipvsadm_golden_Ln.txt")" "-Ln: ipvsadm's layout, services and servers sorted as ipvsadm sorts"

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Writes the generic netlink messages the kernel's IPVS sends for a small
-table, built from the attribute layout in linux/ip_vs.h: GET_INFO's reply
+table (ipvsadm_fixture.py), built from the attribute layout in linux/ip_vs.h: GET_INFO's reply
 (IPVS_CMD_SET_INFO), then each service (IPVS_CMD_NEW_SERVICE) followed by
 its destinations (IPVS_CMD_NEW_DEST).  sonde ipvsadm reads them through
 SONDE_IPVS_REPLAY."""
+import os
 import socket
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ipvsadm_fixture as fixture  # noqa: E402
 
 NLM_F_MULTI = 2
 CMD_NEW_SERVICE, CMD_NEW_DEST, CMD_SET_INFO = 1, 5, 14
@@ -56,19 +60,12 @@ def dest(family, ip, port, weight, fwd=0, active=0, inact=0, stats=(0, 0, 0, 0, 
     return message(CMD_NEW_DEST, attr(ATTR_DEST | 0x8000, body))
 
 
-V4, V6, TCP, UDP = socket.AF_INET, socket.AF_INET6, 6, 17
-out = message(CMD_SET_INFO, attr(INFO_VERSION, struct.pack("=I", 0x010201)) + attr(INFO_SIZE, struct.pack("=I", 4096)))
+out = message(CMD_SET_INFO, attr(INFO_VERSION, struct.pack("=I", fixture.VERSION)) +
+              attr(INFO_SIZE, struct.pack("=I", fixture.TABLE_SIZE)))
 # Kernel order is hash order; sonde sorts as ipvsadm does.
-out += service(V4, UDP, "10.96.0.10", 53, "rr")
-out += dest(V4, "10.244.1.3", 53, 1, active=0, inact=4)
-out += dest(V4, "10.244.0.2", 53, 1)
-out += service(V4, TCP, "10.96.0.1", 443, "rr", stats=(12, 340, 300, 123456789, 2000000000))
-out += dest(V4, "192.168.49.2", 8443, 1, active=2, inact=7, stats=(12, 340, 300, 123456789, 2000000000))
-out += service(V4, TCP, "10.96.0.10", 9153, "wlc", flags=1, timeout=10800)
-out += dest(V4, "10.244.0.2", 9153, 3, fwd=3)
-out += dest(V4, "10.244.1.3", 9153, 0, fwd=2)
-out += service(V6, TCP, "fd00::10", 80, "sh")
-out += dest(V6, "fd00:244::5", 8080, 1)
-out += service(V4, 0, "0.0.0.0", 0, "rr", fwmark=42)
-out += dest(V4, "10.244.2.9", 0, 1)
+for svc in fixture.SERVICES:
+    out += service(svc["family"], svc["proto"], svc["vip"], svc["port"], svc["sched"], svc["flags"], svc["timeout"],
+                   svc["netmask"], svc["fwmark"], svc["stats"])
+    for d in svc["dests"]:
+        out += dest(d["family"], d["ip"], d["port"], d["weight"], d["fwd"], d["active"], d["inact"], d["stats"])
 sys.stdout.buffer.write(out)
