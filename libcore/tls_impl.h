@@ -43,11 +43,13 @@ int tls_session_new(int fd, const struct tls_client_config *config, struct tls_s
 int tls_session_load_trust(struct tls_session *s);
 bool tls_is_ip_literal(const char *host);
 /* OpenSSL set up for the TLS client, once (tls_setup.c): what it loads and
- * what it leaves out, and the cipher filter. */
-void tls_library_init(void);
-/* Puts the TLS cipher filter in front of OpenSSL's default provider, once
- * (tls_provider.c); tls_provider_filtered() says whether it is in use. */
-void tls_provider_init(void);
+ * what it leaves out, and the provider filter.  private_keys: a private key
+ * will be read (a client certificate's), so every decoder must stay. */
+void tls_library_init(bool private_keys);
+/* Puts the TLS filter (ciphers, and decoders unless private_keys) in front
+ * of OpenSSL's default provider, once (tls_provider.c);
+ * tls_provider_filtered() says whether it is in use. */
+void tls_provider_init(bool private_keys);
 bool tls_provider_filtered(void);
 /* The newest OpenSSL error as a short reason ("wrong version number"). */
 void tls_openssl_reason(char *why, size_t size, const char *fallback);

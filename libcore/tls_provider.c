@@ -1,5 +1,6 @@
 /* OpenSSL's default provider, seen through a filter that offers only the
- * symmetric ciphers a TLS client can use.
+ * symmetric ciphers a TLS client can use, and (unless a private key is to
+ * be read) only the decoders that read certificates.
  *
  * Why: in OpenSSL 3.0 the first fetch of a cipher builds a method for every
  * cipher the providers offer (124 in the default provider: every AES, ARIA,
@@ -8,8 +9,9 @@
  * for about a hundred it could never use: 2.4 million instructions, 15% of
  * a whole `sonde tls` run.  Through the filter, the same fetches find the
  * same implementations (the default provider's own functions and context)
- * and the rest are never built.  Every other operation (digests, key
- * management, signatures, key exchange, decoders...) passes through whole.
+ * and the rest are never built.  Decoders likewise (see MAX_DECODERS).
+ * Every other operation (digests, key management, signatures, key
+ * exchange...) passes through whole.
  *
  * How, with the public API only: the default provider is loaded (which
  * also stops OpenSSL from loading it later as a fallback), its context and
@@ -49,10 +51,19 @@ static const char *const tls_cipher_names[] = {
 };
 #define TLS_CIPHER_COUNT (sizeof(tls_cipher_names) / sizeof(tls_cipher_names[0]))
 
+/* The default provider's decoders (over 40 in 3.0) are all built, and each
+ * matched against every key manager, the first time a certificate's public
+ * key is read: 1.5 million instructions a certificate.  Reading certificates
+ * needs only the SubjectPublicKeyInfo ones and PEM to DER; private keys
+ * (a client certificate's) need the others, and then all are kept. */
+#define MAX_DECODERS 128
+
 static OSSL_PROVIDER *default_provider, *filter_provider;
 static void *default_provctx;
 /* The kept entries of the default provider's cipher table, and its end. */
 static OSSL_ALGORITHM kept_ciphers[TLS_CIPHER_COUNT + 1];
+static OSSL_ALGORITHM kept_decoders[MAX_DECODERS + 1];
+static bool all_decoders;   /* private keys will be read: no decoder filter */
 static bool filter_active;  /* the default provider is unloaded, the filter serves */
 
 /* "AES-128-GCM:id-aes128-GCM:2.16..." -> is its first name one we keep? */
@@ -77,11 +88,39 @@ static void keep_tls_ciphers(const OSSL_ALGORITHM *all)
 	memset(&kept_ciphers[kept], 0, sizeof(kept_ciphers[kept]));
 }
 
+/* "provider=default,fips=yes,input=der,structure=SubjectPublicKeyInfo" */
+static bool decoder_wanted(const char *property_definition)
+{
+	return property_definition && (strstr(property_definition, "structure=SubjectPublicKeyInfo") ||
+				       strstr(property_definition, "input=pem"));
+}
+
+/* The decoders a certificate reader needs, or NULL (then all pass: the
+ * table is larger than expected, or private keys will be read). */
+static const OSSL_ALGORITHM *keep_decoders(const OSSL_ALGORITHM *all)
+{
+	size_t kept = 0, count;
+
+	for (count = 0; all && all[count].algorithm_names; count++)
+		;
+	if (all_decoders || count > MAX_DECODERS)
+		return NULL;
+	for (; all && all->algorithm_names; all++)
+		if (decoder_wanted(all->property_definition))
+			kept_decoders[kept++] = *all;
+	memset(&kept_decoders[kept], 0, sizeof(kept_decoders[kept]));
+	return kept ? kept_decoders : NULL;
+}
+
 static const OSSL_ALGORITHM *filter_query(void *provctx, int operation_id, int *no_cache)
 {
-	const OSSL_ALGORITHM *all = OSSL_PROVIDER_query_operation(default_provider, operation_id, no_cache);
+	const OSSL_ALGORITHM *all = OSSL_PROVIDER_query_operation(default_provider, operation_id, no_cache), *kept;
 
-	return operation_id == OSSL_OP_CIPHER && all ? kept_ciphers : all;
+	if (operation_id == OSSL_OP_CIPHER && all)
+		return kept_ciphers;
+	if (operation_id == OSSL_OP_DECODER && (kept = keep_decoders(all)))
+		return kept;
+	return all;
 }
 
 /* TLS groups and signature schemes (the TLS-GROUP capability) come from
@@ -137,10 +176,12 @@ static void install_filter(void)
 	filter_active = true;
 }
 
-void tls_provider_init(void)
+void tls_provider_init(bool private_keys)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+	/* Read by the first query for decoders, which comes later. */
+	all_decoders |= private_keys;
 	pthread_once(&once, install_filter);
 }
 

@@ -527,12 +527,12 @@ static int setup_ssl(struct tls_session *s, const struct tls_client_config *c, c
  * cannot open anyway (it asks for no passphrase).  Digest names stay:
  * certificate signatures are checked through them.  Ciphers through the
  * TLS filter (tls_provider.c). */
-void tls_library_init(void)
+void tls_library_init(bool private_keys)
 {
 	OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_SSL_STRINGS |
 				 OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ADD_ALL_CIPHERS,
 			 NULL);
-	tls_provider_init();
+	tls_provider_init(private_keys);
 }
 
 int tls_session_new(int fd, const struct tls_client_config *c, struct tls_session **out, char *why,
@@ -541,7 +541,7 @@ int tls_session_new(int fd, const struct tls_client_config *c, struct tls_sessio
 	struct tls_session *s;
 	int rc;
 
-	tls_library_init();
+	tls_library_init(c->cert_file || c->key_file);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;

@@ -2,10 +2,11 @@
  * (an RSA root, an EC P-384 leaf it signs with names of every kind, an
  * Ed25519 self-signed one), each compared with what `openssl x509` prints
  * for the same file.  They are read with OpenSSL set up as the TLS client
- * sets it up (tls_library_init: no legacy cipher names, the cipher filter
- * of libcore/tls_provider.c); a first part checks that this set-up leaves
- * libssl's cipher lists as plain OpenSSL has them. */
+ * sets it up (tls_library_init: no legacy cipher names, the cipher and
+ * decoder filter of libcore/tls_provider.c); a first part checks that this
+ * set-up leaves libssl's cipher lists as plain OpenSSL has them. */
 #include <arpa/inet.h>
+#include <openssl/decoder.h>
 #include <openssl/ssl.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -307,8 +308,23 @@ static void cipher_lists(char *out, size_t size)
 	SSL_CTX_free(ctx);
 }
 
+static void count_decoder(OSSL_DECODER *decoder, void *count)
+{
+	(void)decoder;
+	++*(int *)count;
+}
+
+/* How many decoders a certificate's public key is matched against. */
+static int decoder_count(void)
+{
+	int count = 0;
+
+	OSSL_DECODER_do_all_provided(NULL, count_decoder, &count);
+	return count;
+}
+
 /* In a child that sets up nothing, before this process touches OpenSSL:
- * the lists as plain OpenSSL has them. */
+ * the lists as plain OpenSSL has them, and its decoder count. */
 static int unfiltered_cipher_lists(char *out, size_t size)
 {
 	int fds[2], status;
@@ -323,6 +339,7 @@ static int unfiltered_cipher_lists(char *out, size_t size)
 
 		close(fds[0]);
 		cipher_lists(lists, sizeof(lists));
+		snprintf(lists + strlen(lists), sizeof(lists) - strlen(lists), "#%d", decoder_count());
 		_exit(write(fds[1], lists, strlen(lists)) < 0);
 	}
 	close(fds[1]);
@@ -338,9 +355,19 @@ int main(void)
 {
 	static char plain[16384], filtered[16384];
 
+	char *plain_decoders;
+
 	is_int(unfiltered_cipher_lists(plain, sizeof(plain)), 0, "cipher lists without the filter (a child)");
-	tls_library_init();
+	plain_decoders = strrchr(plain, '#');
+	ok(plain_decoders && atoi(plain_decoders + 1) > 20, "plain OpenSSL has %s decoders",
+	   plain_decoders ? plain_decoders + 1 : "no");
+	if (plain_decoders)
+		*plain_decoders = '\0';
+	tls_library_init(false);
 	ok(tls_provider_filtered(), "the TLS cipher filter is in place");
+	/* The certificates below (RSA, EC, Ed25519) are read through it. */
+	ok(plain_decoders && decoder_count() * 2 < atoi(plain_decoders + 1),
+	   "without private keys to read, under half the decoders are built (%d)", decoder_count());
 	cipher_lists(filtered, sizeof(filtered));
 	ok(strlen(plain) > 200, "libssl lists suites (%zu bytes)", strlen(plain));
 	is_str(filtered, plain, "the set-up leaves libssl's suites as they were (default list, and ALL at level 0)");
