@@ -117,6 +117,8 @@ if command -v setpriv >/dev/null; then
 	run setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$SONDE" nc --netns "$(ns a)" -z 127.0.0.1 4711
 	ok_rc "$RC" 3 "--netns without privilege exits 3"
 	like "$ERR" "CAP_SYS_ADMIN" "--netns without privilege names the capability"
+else
+	skip "--netns without privilege" "needs setpriv (util-linux)"
 fi
 
 # --- an empty root: no libc files, no /etc, no /proc -----------------------

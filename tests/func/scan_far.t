@@ -37,12 +37,14 @@ table inet lab {
 	}
 }
 NFT
+reason() { grep -o 'Host is up, received [a-z-]* ttl [0-9]*'; }
 lab_run sc "$SONDE" scan -n -sn --reason $FAR_V4
 ok_rc "$RC" 0 "-sn: a host answering only the ACK is up"
-like "$OUT" "Host is up, received reset ttl 62" "-sn --reason: reset, as nmap says"
+like "$OUT" "Host is up, received reset ttl 62" "-sn --reason: reset, from three hops away (TTL 64 - 2)"
 ours=$(printf '%s\n' "$OUT" | hosts_up)
+ours_reason=$(printf '%s\n' "$OUT" | reason)
 lab_run sc nmap -n -sn --reason $FAR_V4
-like "$OUT" "Host is up, received reset ttl 62" "nmap -sn finds it by the reset too"
+is "$ours_reason" "$(printf '%s\n' "$OUT" | reason)" "-sn --reason: the same reason and TTL as nmap"
 is "$ours" "$(printf '%s\n' "$OUT" | hosts_up)" "-sn: the same host up as nmap"
 lab_exec far nft add rule inet lab input tcp dport 80 drop
 lab_run sc "$SONDE" scan -n -sn $FAR_V4

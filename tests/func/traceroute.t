@@ -114,6 +114,8 @@ if command -v mtr >/dev/null; then
 	is "$(printf '%s\n' "$OUT" | awk '/\|--/ {print $1, $2}')" "$mtr_hosts" "--report -I: the hops mtr reports"
 	is "$(printf '%s\n' "$OUT" | sed -n 2p | wc -c)" "$(lab_exec c mtr -r -n -c 1 10.93.4.2 | sed -n 2p | wc -c)" \
 		"--report: the header is as wide as mtr's"
+else
+	skip "--report against mtr" "needs mtr (mtr-tiny)"
 fi
 lab_run c "$SONDE" traceroute -n --report -c 2 --json 10.93.4.2
 like "$OUT" '"type":"report".*"hops":\[\{"hop":1,"address":"10.93.1.2","loss_percent":0,"sent":2' "--report --json"
