@@ -18,16 +18,6 @@
 
 /* --- driver options (checked in main, so bad values exit 1 as in dig) ---- */
 
-static const char *add_reverse(void *config, const char *arg)
-{
-	struct dig_config *c = config;
-
-	if (c->reverse_count == DIG_MAX_REVERSE)
-		return "too many -x lookups";
-	c->reverse[c->reverse_count++] = arg;
-	return NULL;
-}
-
 static const struct sonde_opt dig_options[] = {
 	SONDE_OPT_FLAG("4", NULL, "use IPv4 servers only", struct dig_config, ipv4_only),
 	SONDE_OPT_FLAG("6", NULL, "use IPv6 servers only", struct dig_config, ipv6_only),
@@ -36,287 +26,14 @@ static const struct sonde_opt dig_options[] = {
 			 struct dig_config, batch_file),
 	SONDE_OPT_STRING("p", NULL, "PORT", "server port (53)", struct dig_config, port_text),
 	SONDE_OPT_STRING("t", NULL, "TYPE", "query type (A, MX, TYPEnnn...)", struct dig_config, type_text),
-	SONDE_OPT_FUNC("x", NULL, "ADDR", "reverse lookup of an IPv4 or IPv6 address", add_reverse),
+	SONDE_OPT_STRING("x", NULL, "ADDR", "reverse lookup of an IPv4 or IPv6 address", struct dig_config,
+			 reverse_text),
 	SONDE_OPT_FLAG(NULL, "explain", "show the resolver's search-list walk for the name",
 		       struct dig_config, explain),
 	SONDE_OPT_STRING(NULL, "root-hints", "FILE", "root servers for +trace (a zone file of NS and A/AAAA)",
 			 struct dig_config, root_hints),
 	SONDE_OPT_END,
 };
-
-/* --- +options --------------------------------------------------------------- */
-
-enum plus_kind { PLUS_BOOL, PLUS_INT, PLUS_ALL, PLUS_EDNS, PLUS_RETRY, PLUS_SPLIT };
-
-struct plus_def {
-	const char *name;
-	size_t min_len;         /* shortest accepted abbreviation */
-	enum plus_kind kind;
-	size_t offset;          /* in struct dig_opts */
-	int min, max;           /* for values */
-};
-
-#define PLUS_B(NAME, MIN, FIELD) { NAME, MIN, PLUS_BOOL, offsetof(struct dig_opts, FIELD), 0, 0 }
-#define PLUS_I(NAME, MIN, FIELD, LO, HI) { NAME, MIN, PLUS_INT, offsetof(struct dig_opts, FIELD), LO, HI }
-
-static const struct plus_def plus_defs[] = {
-	PLUS_B("additional", 3, show_additional),
-	PLUS_B("adflag", 2, adflag),
-	{ "all", 3, PLUS_ALL, 0, 0, 0 },
-	PLUS_B("answer", 3, show_answer),
-	PLUS_B("authority", 3, show_authority),
-	PLUS_I("bufsize", 3, bufsize, 0, 65535),
-	PLUS_B("cdflag", 2, cdflag),
-	PLUS_B("cmd", 3, cmd),
-	PLUS_B("comments", 4, comments),
-	PLUS_B("dnssec", 3, dnssec),
-	{ "edns", 4, PLUS_EDNS, 0, 0, 255 },
-	PLUS_B("explain", 4, explain),
-	PLUS_B("ignore", 3, ignore_tc),
-	PLUS_I("ndots", 3, ndots, 0, 15),
-	PLUS_B("nsid", 3, nsid),
-	PLUS_B("question", 4, show_question),
-	PLUS_B("rdflag", 3, recurse),
-	PLUS_B("recurse", 3, recurse),
-	{ "retry", 4, PLUS_RETRY, 0, 0, 100 },
-	PLUS_B("search", 3, search),
-	PLUS_B("short", 3, short_form),
-	{ "split", 3, PLUS_SPLIT, offsetof(struct dig_opts, split), 0, 1023 },
-	PLUS_B("stats", 4, stats),
-	PLUS_B("tcp", 3, tcp),
-	PLUS_I("timeout", 4, timeout_s, 1, 300),
-	PLUS_B("trace", 4, trace),
-	PLUS_I("tries", 4, tries, 1, 100),
-	PLUS_B("vc", 2, tcp),
-};
-
-static void opts_init(struct dig_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->recurse = o->adflag = o->edns = true;
-	o->show_question = o->show_answer = o->show_authority = o->show_additional = true;
-	o->comments = o->stats = o->cmd = true;
-	o->bufsize = 1232;
-	o->timeout_s = 5;
-	o->tries = 3;
-	o->ndots = -1; /* resolv.conf's */
-	o->split = 56;
-}
-
-static const struct plus_def *plus_find(const char *word, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(plus_defs) / sizeof(plus_defs[0]); i++) {
-		const struct plus_def *d = &plus_defs[i];
-
-		if (len >= d->min_len && len <= strlen(d->name) && strncasecmp(word, d->name, len) == 0)
-			return d;
-	}
-	return NULL;
-}
-
-static int parse_bounded(const char *text, int min, int max, int *value)
-{
-	char *end;
-	long v;
-
-	if (!text || !*text)
-		return -EINVAL;
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (*end || errno || v < min || v > max)
-		return -ERANGE;
-	*value = (int)v;
-	return 0;
-}
-
-static void set_all(struct dig_opts *o, bool on)
-{
-	o->show_question = o->show_answer = o->show_authority = o->show_additional = on;
-	o->comments = o->stats = o->cmd = on;
-}
-
-/* One +option into o.  Returns 0 or -1 after a message. */
-static int plus_apply(const char *arg, struct dig_opts *o)
-{
-	const char *word = arg + 1, *eq = strchr(word, '=');
-	size_t len = eq ? (size_t)(eq - word) : strlen(word);
-	bool on = true;
-	const struct plus_def *d;
-	int value;
-
-	if (len > 2 && strncasecmp(word, "no", 2) == 0 && !plus_find(word, len)) {
-		on = false;
-		word += 2;
-		len -= 2;
-	}
-	d = plus_find(word, len);
-	if (!d) {
-		sonde_err("invalid option: %s", arg);
-		return -1;
-	}
-	switch (d->kind) {
-	case PLUS_BOOL:
-		*(bool *)((char *)o + d->offset) = on;
-		/* +short shows the answer's data and nothing else. */
-		if (on && d->offset == offsetof(struct dig_opts, short_form)) {
-			set_all(o, false);
-			o->show_answer = true;
-		}
-		return 0;
-	case PLUS_ALL:
-		set_all(o, on);
-		return 0;
-	case PLUS_EDNS:
-		o->edns = on;
-		o->edns_version = 0;
-		if (on && eq && parse_bounded(eq + 1, d->min, d->max, &o->edns_version) < 0)
-			break;
-		return 0;
-	case PLUS_RETRY:
-		if (!on || !eq || parse_bounded(eq + 1, d->min, d->max, &value) < 0)
-			break;
-		o->tries = value + 1;
-		return 0;
-	case PLUS_SPLIT:
-		if (!on) {
-			o->split = 0;
-			return 0;
-		}
-		if (!eq || parse_bounded(eq + 1, d->min, d->max, &value) < 0)
-			break;
-		/* dig rounds up to whole base64 quanta. */
-		o->split = (value + 3) / 4 * 4;
-		return 0;
-	case PLUS_INT:
-		if (!on || !eq || parse_bounded(eq + 1, d->min, d->max, (int *)((char *)o + d->offset)) < 0)
-			break;
-		if (d->offset == offsetof(struct dig_opts, bufsize))
-			o->edns = true;
-		return 0;
-	}
-	sonde_err("%s: needs a value in %d..%d", arg, d->min, d->max);
-	return -1;
-}
-
-/* --- operands --------------------------------------------------------------- */
-
-struct lookup_list {
-	struct dig_lookup *items;
-	size_t count, cap;
-};
-
-static struct dig_lookup *lookup_add(struct lookup_list *list, const struct dig_lookup *defaults,
-				     const char *name)
-{
-	struct dig_lookup *lk;
-
-	if (list->count == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 8;
-		struct dig_lookup *grown = realloc(list->items, cap * sizeof(*grown));
-
-		if (!grown)
-			return NULL;
-		list->items = grown;
-		list->cap = cap;
-	}
-	lk = &list->items[list->count++];
-	*lk = *defaults;
-	lk->type_set = lk->class_set = false;
-	snprintf(lk->name, sizeof(lk->name), "%s", name);
-	return lk;
-}
-
-/* A type or class word for the lookup at hand (dig warns when one is
- * given twice, and takes the last). */
-static bool apply_type_or_class(const char *word, struct dig_lookup *lk)
-{
-	uint16_t value;
-
-	if (dns_type_parse(word, &value) == 0) {
-		if (lk->type_set)
-			fprintf(stderr, ";; Warning, extra type option\n");
-		lk->qtype = value;
-		lk->type_set = true;
-		return true;
-	}
-	if (dns_class_parse(word, &value) == 0) {
-		if (lk->class_set)
-			fprintf(stderr, ";; Warning, extra class option\n");
-		lk->qclass = value;
-		lk->class_set = true;
-		return true;
-	}
-	return false;
-}
-
-/* Reads words as dig does.  current is the defaults until a name comes. */
-static int parse_words(char **words, int count, struct dig_lookup *defaults, struct lookup_list *list)
-{
-	struct dig_lookup *current = NULL;
-	int i;
-
-	for (i = 0; i < count; i++) {
-		const char *w = words[i];
-		struct dig_lookup *target = current ? current : defaults;
-
-		if (w[0] == '@') {
-			if (!w[1]) {
-				sonde_err("invalid server: '@'");
-				return -1;
-			}
-			target->server = w + 1;
-		} else if (w[0] == '+') {
-			if (plus_apply(w, &target->opts) < 0)
-				return -1;
-		} else if (!apply_type_or_class(w, target)) {
-			current = lookup_add(list, defaults, w);
-			if (!current)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* -f FILE: each line is read like a command line of its own, starting from
- * the command line's defaults. */
-static int parse_batch(const char *path, const struct dig_lookup *defaults, struct lookup_list *list,
-		       char ***kept_lines, size_t *kept_count)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char *line = NULL;
-	size_t line_cap = 0;
-	int rc = 0;
-
-	if (!fp) {
-		sonde_errno(errno, "cannot open batch file %s", path);
-		return -1;
-	}
-	while (rc == 0 && getline(&line, &line_cap, fp) > 0) {
-		struct dig_lookup line_defaults = *defaults;
-		char *words[64], *save = NULL, *w, **grown;
-		int n = 0;
-
-		grown = realloc(*kept_lines, (*kept_count + 1) * sizeof(char *));
-		if (!grown) {
-			rc = -1;
-			break;
-		}
-		*kept_lines = grown;
-		grown[(*kept_count)++] = line; /* the lookups point into it */
-		for (w = strtok_r(line, " \t\r\n", &save); w && n < 64; w = strtok_r(NULL, " \t\r\n", &save))
-			words[n++] = w;
-		line = NULL;
-		line_cap = 0;
-		if (n)
-			rc = parse_words(words, n, &line_defaults, list);
-	}
-	free(line);
-	if (fp != stdin)
-		fclose(fp);
-	return rc;
-}
 
 /* --- servers ---------------------------------------------------------------- */
 
@@ -357,8 +74,9 @@ int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig
 	rc = resolve_host(lk->server, family, 0, lk->opts.timeout_s * 1000, run->port, servers->addrs,
 			  DIG_MAX_SERVERS, &servers->count);
 	if (rc < 0) {
+		/* bind 9.18's dig gives up the whole run with status 1. */
 		sonde_err("couldn't get address for '%s': %s", lk->server, resolve_strerror(rc));
-		return DIG_EXIT_INTERNAL;
+		return DIG_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -420,7 +138,8 @@ static void report_comm_error(struct dig_run *run, const char *qname, const stru
 		fprintf(main_stream, ";; communications error to %s: %s\n", where, comm_error_text(reply->status));
 }
 
-static int build_query(const struct dig_lookup *lk, const char *qname, unsigned char *buf, size_t size)
+static int build_query(const struct dig_run *run, const struct dig_lookup *lk, const char *qname,
+		       unsigned char *buf, size_t size)
 {
 	struct dns_query_spec spec = {
 		.qname = qname, .qtype = lk->qtype, .qclass = lk->qclass, .id = (uint16_t)arc4random(),
@@ -432,14 +151,46 @@ static int build_query(const struct dig_lookup *lk, const char *qname, unsigned 
 	/* DO and NSID ride on EDNS: asking for them turns it on, as in dig. */
 	if (spec.dnssec_ok || spec.nsid)
 		spec.edns = true;
+	if (spec.edns && lk->opts.cookie) {
+		spec.cookie = lk->opts.cookie_len ? lk->opts.cookie_bytes : run->client_cookie;
+		spec.cookie_len = lk->opts.cookie_len ? lk->opts.cookie_len : sizeof(run->client_cookie);
+	}
 	return dns_build_query(&spec, buf, size);
+}
+
+/* dig's check of the first COOKIE in a reply against the client cookie
+ * sent; its warnings come before the reply's output. */
+static void check_cookie(const struct dig_run *run, const struct dig_lookup *lk, bool report,
+			 struct dig_reply *reply)
+{
+	const uint8_t *sent = lk->opts.cookie_len ? lk->opts.cookie_bytes : run->client_cookie;
+	size_t sent_len = lk->opts.cookie_len ? lk->opts.cookie_len : sizeof(run->client_cookie);
+	struct dns_edns_opt opts[32];
+	int n, i;
+
+	reply->cookie = DIG_COOKIE_NONE;
+	if (!lk->opts.cookie || reply->parse_rc != 0 || !reply->msg.edns.present)
+		return;
+	n = dns_edns_options(&reply->msg, opts, 32);
+	for (i = 0; i < n && opts[i].code != DNS_EDNS_COOKIE; i++)
+		;
+	if (i >= n)
+		return;
+	if (sent_len >= 8 && opts[i].len >= 8 && memcmp(opts[i].data, sent, 8) == 0) {
+		reply->cookie = DIG_COOKIE_OK;
+		return;
+	}
+	reply->cookie = DIG_COOKIE_BAD;
+	if (report && !out_is_json(run->ctx->out))
+		printf(";; Warning: %s\n", sent_len >= 8 && opts[i].len >= 8 ? "Client COOKIE mismatch"
+										: "COOKIE bad token (too short)");
 }
 
 int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qname,
 	      const struct dig_servers *servers, bool report, struct dig_reply *reply)
 {
-	unsigned char query[DNS_MAX_WIRE_NAME + 64];
-	int len = build_query(lk, qname, query, sizeof(query));
+	unsigned char query[DNS_MAX_WIRE_NAME + 64 + DNS_COOKIE_MAX];
+	int len = build_query(run, lk, qname, query, sizeof(query));
 	int timeout_ms = lk->opts.timeout_s * 1000;
 	size_t s;
 
@@ -459,7 +210,8 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 				continue;
 			}
 			if (!reply->tcp && (reply->len > 2 && (reply->wire[2] & 0x02)) && !lk->opts.ignore_tc) {
-				if (report && !out_is_json(run->ctx->out))
+				/* One of dig's comments: +short, +noall, +nocomments hide it. */
+				if (report && !out_is_json(run->ctx->out) && lk->opts.comments && !lk->opts.short_form)
 					printf(";; Truncated, retrying in TCP mode.\n");
 				dig_reply_free(reply);
 				if (exchange_once(query, (size_t)len, &servers->addrs[s], true, timeout_ms, reply) != 0) {
@@ -470,6 +222,7 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 				reply->retried_tcp = true;
 			}
 			reply->parse_rc = dns_parse(reply->wire, reply->len, &reply->msg);
+			check_cookie(run, lk, report, reply);
 			return 0;
 		}
 	}
@@ -515,20 +268,13 @@ static int run_lookup(struct dig_run *run, const struct dig_lookup *lk)
 	return DIG_EXIT_OK;
 }
 
-/* The -p, -t, -c values, checked as dig checks them. */
-static int read_driver_values(const struct dig_config *c, struct dig_run *run, struct dig_lookup *defaults)
+/* The -p value, and -4 with -6, checked as dig checks them (-t, -c, -x are
+ * read in order with the names). */
+static int read_driver_values(const struct dig_config *c, struct dig_run *run)
 {
 	run->port = DNS_PORT;
 	if (c->port_text && addr_parse_port(c->port_text, true, &run->port) < 0) {
 		sonde_err("invalid port number '%s'", c->port_text);
-		return DIG_EXIT_USAGE;
-	}
-	if (c->type_text && dns_type_parse(c->type_text, &defaults->qtype) < 0) {
-		sonde_err("invalid type '%s'", c->type_text);
-		return DIG_EXIT_USAGE;
-	}
-	if (c->class_text && dns_class_parse(c->class_text, &defaults->qclass) < 0) {
-		sonde_err("invalid class '%s'", c->class_text);
 		return DIG_EXIT_USAGE;
 	}
 	if (c->ipv4_only && c->ipv6_only) {
@@ -538,112 +284,53 @@ static int read_driver_values(const struct dig_config *c, struct dig_run *run, s
 	return 0;
 }
 
-/* -x ADDR lookups come first, as they are usually written first. */
-static int add_reverse_lookups(const struct dig_config *c, const struct dig_lookup *defaults,
-			       struct lookup_list *list)
+static int run_lookups(struct dig_run *run, const struct dig_lookup_list *list)
 {
+	int worst = DIG_EXIT_OK;
 	size_t i;
 
-	for (i = 0; i < c->reverse_count; i++) {
-		char name[DNS_NAME_TEXT];
-		struct dig_lookup *lk;
+	for (i = 0; i < list->count; i++) {
+		int one = run_lookup(run, &list->items[i]);
 
-		if (dns_reverse_name(c->reverse[i], name, sizeof(name)) < 0) {
-			sonde_err("invalid IP address %s", c->reverse[i]);
-			return DIG_EXIT_USAGE;
-		}
-		lk = lookup_add(list, defaults, name);
-		if (!lk)
-			return DIG_EXIT_INTERNAL;
-		lk->qtype = DNS_TYPE_PTR;
+		if (one == DIG_EXIT_USAGE)
+			return one;
+		if (one > worst)
+			worst = one;
 	}
-	return 0;
-}
-
-static char *join_words(int argc, char **argv)
-{
-	size_t len = 1;
-	char *s;
-	int i;
-
-	for (i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = calloc(1, len);
-	for (i = 0; s && i < argc; i++) {
-		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
+	return worst;
 }
 
 static int dig_main(struct sonde_ctx *ctx, void *config_ptr, int argc, char **argv)
 {
 	struct dig_config *config = config_ptr;
-	struct dig_run run = { config, ctx, DNS_PORT, NULL, false, false };
+	struct dig_run run = { config, ctx, DNS_PORT, NULL, { 0 }, false };
 	struct dig_lookup defaults;
-	struct lookup_list list = { NULL, 0, 0 };
-	char **batch_lines = NULL;
-	size_t batch_count = 0, i;
-	int rc, worst = DIG_EXIT_OK;
+	struct dig_lookup_list list = { 0 };
+	int rc;
 
+	(void)argc;
+	(void)argv; /* the words are read again from the command line as typed */
 	memset(&defaults, 0, sizeof(defaults));
 	defaults.qtype = DNS_TYPE_A;
 	defaults.qclass = DNS_CLASS_IN;
-	opts_init(&defaults.opts);
-	rc = read_driver_values(config, &run, &defaults);
-	if (!rc && parse_words(argv, argc, &defaults, &list) < 0)
-		rc = DIG_EXIT_USAGE;
-	if (!rc && config->reverse_count) {
-		struct lookup_list reverse = { NULL, 0, 0 };
-
-		rc = add_reverse_lookups(config, &defaults, &reverse);
-		for (i = 0; !rc && i < list.count; i++)
-			if (!lookup_add(&reverse, &defaults, ""))
-				rc = DIG_EXIT_INTERNAL;
-			else
-				reverse.items[reverse.count - 1] = list.items[i];
-		free(list.items);
-		list = reverse;
-	}
-	if (!rc && config->batch_file && parse_batch(config->batch_file, &defaults, &list, &batch_lines,
-						      &batch_count) < 0)
-		rc = DIG_EXIT_USAGE;
-	/* No name at all: dig asks for the root's NS records. */
-	if (!rc && list.count == 0 && !config->batch_file) {
-		struct dig_lookup *lk = lookup_add(&list, &defaults, ".");
-
-		if (!lk)
-			rc = DIG_EXIT_INTERNAL;
-		else if (!defaults.type_set && !config->type_text)
-			lk->qtype = DNS_TYPE_NS;
-	}
-	run.banner_args = join_words(argc, argv);
+	dig_opts_init(&defaults.opts);
+	arc4random_buf(run.client_cookie, sizeof(run.client_cookie));
+	rc = read_driver_values(config, &run);
+	if (!rc)
+		rc = dig_parse_args(config, ctx->argc, ctx->argv, &defaults, &list);
 	if (!rc && out_is_json(ctx->out)) {
 		out_open_object(ctx->out, NULL);
 		out_open_array(ctx->out, "lookups");
 	}
-	for (i = 0; !rc && i < list.count; i++) {
-		int one = run_lookup(&run, &list.items[i]);
-
-		if (one == DIG_EXIT_USAGE) {
-			rc = one;
-			break;
-		}
-		if (one > worst)
-			worst = one;
-	}
-	if (out_is_json(ctx->out) && rc != DIG_EXIT_USAGE) {
+	if (!rc)
+		rc = run_lookups(&run, &list);
+	if (out_is_json(ctx->out) && rc != DIG_EXIT_USAGE && rc != DIG_EXIT_BATCH_FILE) {
 		out_close_array(ctx->out);
 		out_close_object(ctx->out);
 		fputc('\n', stdout);
 	}
-	for (i = 0; i < batch_count; i++)
-		free(batch_lines[i]);
-	free(batch_lines);
-	free(list.items);
-	free((char *)run.banner_args);
-	return rc ? rc : worst;
+	dig_lookup_list_free(&list);
+	return rc;
 }
 
 const struct sonde_applet applet_dig = {

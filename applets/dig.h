@@ -15,6 +15,7 @@
 enum dig_exit {
 	DIG_EXIT_OK = 0,        /* a reply came, whatever its rcode */
 	DIG_EXIT_USAGE = 1,
+	DIG_EXIT_BATCH_FILE = 8,  /* the -f file cannot be opened */
 	DIG_EXIT_NO_REPLY = 9,
 	DIG_EXIT_INTERNAL = 10,
 };
@@ -26,6 +27,9 @@ struct dig_opts {
 	bool edns, explain;
 	bool show_question, show_answer, show_authority, show_additional, comments, stats, cmd;
 	int edns_version, bufsize, timeout_s, tries, ndots, split;
+	bool cookie;                 /* send a COOKIE (dig's default) */
+	uint8_t cookie_len;          /* +cookie=HEX: these bytes; 0: the run's client cookie */
+	uint8_t cookie_bytes[DNS_COOKIE_MAX];
 };
 
 #define DIG_MAX_SERVERS 8
@@ -36,14 +40,29 @@ struct dig_lookup {
 	bool type_set, class_set;
 	const char *server;          /* @server as typed, or NULL: resolv.conf's */
 	struct dig_opts opts;
+	/* "; <<>> ... <<>> WORDS" printed before this lookup's output: the
+	 * words of the command line or batch line it came from (first lookup
+	 * of each only), or NULL. */
+	const char *greeting;
+	bool greeting_first;         /* the run's first: with server count and options */
 };
 
-#define DIG_MAX_REVERSE 16
+/* dig's globals: +short and +[no]cmd anywhere on a line hold for all of it. */
+struct dig_globals {
+	bool short_form, cmd;
+	bool greeted;                /* the first greeting is made */
+};
+
+struct dig_lookup_list {
+	struct dig_lookup *items;
+	size_t count, cap;
+	char **strings;              /* greetings and batch lines the lookups point into */
+	size_t string_count;
+};
 
 struct dig_config {
-	const char *port_text, *type_text, *class_text, *batch_file, *root_hints;
-	const char *reverse[DIG_MAX_REVERSE];
-	size_t reverse_count;
+	/* -p, -t, -c, -x are read again in order with the names (dig_args.c). */
+	const char *port_text, *type_text, *class_text, *reverse_text, *batch_file, *root_hints;
 	bool ipv4_only, ipv6_only, explain;
 };
 
@@ -54,6 +73,9 @@ struct dig_servers {
 	char shown_name[DNS_NAME_TEXT];  /* @name as typed; empty: the address itself */
 	bool given;                      /* from @server (dig then says "N servers found") */
 };
+
+/* How the COOKIE in a reply compares with the one sent (dig's "(good)"). */
+enum dig_cookie_state { DIG_COOKIE_NONE, DIG_COOKIE_OK, DIG_COOKIE_BAD };
 
 /* One exchange's outcome. */
 struct dig_reply {
@@ -66,16 +88,25 @@ struct dig_reply {
 	bool retried_tcp;            /* UDP was truncated, then TCP */
 	double rtt_ms;
 	struct sonde_addr server;    /* who answered (or was tried last) */
+	enum dig_cookie_state cookie;
 };
 
 struct dig_run {
 	const struct dig_config *config;
 	struct sonde_ctx *ctx;
 	uint16_t port;
-	const char *banner_args;     /* the command line for "; <<>> ... <<>>" */
-	bool banner_printed;
+	const struct dig_lookup *greeted; /* whose greeting is printed already */
+	uint8_t client_cookie[8];    /* one per run, as dig */
 	bool json_open;              /* the JSON array of replies is open */
 };
+
+/* dig_args.c: the lookups of the command line (the words after "dig", as
+ * typed) and of the -f batch, in dig's order.  0 or a dig exit code after
+ * a message. */
+int dig_parse_args(const struct dig_config *config, int argc, char **argv, struct dig_lookup *defaults,
+		   struct dig_lookup_list *list);
+void dig_lookup_list_free(struct dig_lookup_list *list);
+void dig_opts_init(struct dig_opts *o);
 
 /* dig.c: sends the query for qname to servers, tries and TCP fallback as
  * lk->opts say.  Communication errors are reported on stdout as dig does

@@ -34,13 +34,16 @@ static const char *server_shown(const struct dig_servers *servers, const struct 
 	return servers->shown_name[0] ? servers->shown_name : addr_ntop(addr, buf, size);
 }
 
-/* "; <<>> sonde VERSION <<>> ARGS", once per run, before the first output. */
+/* The greeting of a command line or batch line, before its first lookup's
+ * output: "; <<>> sonde dig VERSION <<>> WORDS" as dig prints it. */
 void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers)
 {
-	if (run->banner_printed || out_is_json(run->ctx->out))
+	if (!lk->greeting || run->greeted == lk || out_is_json(run->ctx->out))
 		return;
-	run->banner_printed = true;
-	printf("\n; <<>> sonde dig %s <<>> %s\n", SONDE_VERSION, run->banner_args ? run->banner_args : "");
+	run->greeted = lk;
+	printf("%s; <<>> sonde dig %s <<>>%s\n", lk->greeting_first ? "\n" : "", SONDE_VERSION, lk->greeting);
+	if (!lk->greeting_first)
+		return;
 	if (servers && servers->given)
 		printf("; (%zu server%s found)\n", servers->count, servers->count == 1 ? "" : "s");
 	printf(";; global options:%s +cmd\n", lk->opts.short_form ? " +short" : "");
@@ -82,7 +85,7 @@ static void print_option_bytes(const struct dns_edns_opt *o)
 	printf("\")");
 }
 
-static void print_edns_option(const struct dns_edns_opt *o)
+static void print_edns_option(const struct dns_edns_opt *o, enum dig_cookie_state cookie)
 {
 	if (o->code == DNS_EDNS_NSID) {
 		printf("; NSID: ");
@@ -104,6 +107,11 @@ static void print_edns_option(const struct dns_edns_opt *o)
 		printf("; COOKIE: ");
 		for (i = 0; i < o->len; i++)
 			printf("%02x", o->data[i]);
+		/* "good": our client cookie came back with a server cookie. */
+		if (cookie == DIG_COOKIE_OK)
+			printf(o->len >= 16 ? " (good)" : " (echoed)");
+		else if (cookie == DIG_COOKIE_BAD)
+			printf(" (bad)");
 		printf("\n");
 	} else {
 		printf("; OPT=%u: ", o->code);
@@ -112,7 +120,7 @@ static void print_edns_option(const struct dns_edns_opt *o)
 	}
 }
 
-static void print_opt_pseudosection(const struct dns_msg *msg)
+static void print_opt_pseudosection(const struct dns_msg *msg, enum dig_cookie_state cookie)
 {
 	struct dns_edns_opt opts[32];
 	int n = dns_edns_options(msg, opts, 32), i;
@@ -125,7 +133,7 @@ static void print_opt_pseudosection(const struct dns_msg *msg)
 		printf("; MBZ: 0x%04x", msg->edns.flags & 0x7fff);
 	printf("; udp: %u\n", msg->edns.udp_size);
 	for (i = 0; i < n; i++)
-		print_edns_option(&opts[i]);
+		print_edns_option(&opts[i], cookie);
 }
 
 static bool name_is_under_local(const struct dns_msg *msg)
@@ -235,7 +243,7 @@ void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const str
 	if (o->comments && !o->short_form) {
 		print_header(lk, reply);
 		printf("\n");
-		print_opt_pseudosection(&reply->msg);
+		print_opt_pseudosection(&reply->msg, reply->cookie);
 	}
 	for (s = 0; s < DNS_SECTION_COUNT; s++) {
 		bool shown[DNS_SECTION_COUNT] = { o->show_question, o->show_answer, o->show_authority,

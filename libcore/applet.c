@@ -130,6 +130,8 @@ int applet_run(const struct sonde_applet *applet, int argc, char **argv)
 	ctx.out = &out;
 	ctx.json = common.json;
 	ctx.netns = common.netns;
+	ctx.argc = argc - 1;
+	ctx.argv = argv + 1;
 	rc = applet->main(&ctx, config, operand_count, operands);
 done:
 	fflush(stdout);

@@ -228,7 +228,9 @@ int dns_build_query(const struct dns_query_spec *spec, uint8_t *buf, size_t size
 	if (!spec->edns)
 		return (int)used;
 
-	if (used + OPT_RR_LEN + (spec->nsid ? 4 : 0) > size)
+	size_t options_len = (spec->nsid ? 4 : 0) + (spec->cookie_len ? 4 + (size_t)spec->cookie_len : 0);
+
+	if (spec->cookie_len > DNS_COOKIE_MAX || used + OPT_RR_LEN + options_len > size)
 		return -ENOSPC;
 	put16(buf + 10, 1);
 	buf[used] = 0;
@@ -237,12 +239,18 @@ int dns_build_query(const struct dns_query_spec *spec, uint8_t *buf, size_t size
 	buf[used + 5] = 0; /* extended rcode */
 	buf[used + 6] = spec->edns_version;
 	put16(buf + used + 7, spec->dnssec_ok ? 0x8000 : 0);
-	put16(buf + used + 9, spec->nsid ? 4 : 0);
+	put16(buf + used + 9, (uint16_t)options_len);
 	used += OPT_RR_LEN;
 	if (spec->nsid) {
 		put16(buf + used, DNS_EDNS_NSID);
 		put16(buf + used + 2, 0);
 		used += 4;
+	}
+	if (spec->cookie_len) {
+		put16(buf + used, DNS_EDNS_COOKIE);
+		put16(buf + used + 2, spec->cookie_len);
+		memcpy(buf + used + 4, spec->cookie, spec->cookie_len);
+		used += 4 + spec->cookie_len;
 	}
 	return (int)used;
 }

@@ -703,18 +703,23 @@ void dns_rdata_free(struct dns_rdata *rd)
 
 /* --- record lines ----------------------------------------------------------- */
 
-/* bind's column rule: tabs (stops every 8) up to the column, or one space
- * when the text already reaches it. */
+/* bind's column rule: at least one step forward; tabs (stops every 8) up to
+ * the column, then spaces.  Past the column that is one space, or a tab
+ * when the text ends one short of a tab stop. */
 static void indent_to(struct dns_text *line, size_t *column, size_t target)
 {
-	if (*column >= target) {
+	size_t to = target < *column + 1 ? *column + 1 : target;
+
+	if (to / 8 > *column / 8) {
+		size_t tabs = to / 8 - *column / 8;
+
+		while (tabs--)
+			text_putc(line, '\t');
+		*column = to / 8 * 8;
+	}
+	while (*column < to) {
 		text_putc(line, ' ');
 		(*column)++;
-		return;
-	}
-	while (*column < target) {
-		text_putc(line, '\t');
-		*column = (*column + 8) & ~(size_t)7;
 	}
 }
 

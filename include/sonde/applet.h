@@ -56,6 +56,10 @@ struct sonde_ctx {
 	struct sonde_out *out;
 	bool json;
 	const char *netns;      /* as given to --netns, or NULL */
+	/* The words after the applet's name as typed, options included (for
+	 * applets whose classic tool reads options and operands in order). */
+	int argc;
+	char **argv;
 };
 
 enum sonde_applet_flags {

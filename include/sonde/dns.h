@@ -73,7 +73,11 @@ struct dns_query_spec {
 	uint16_t udp_size;        /* EDNS buffer size */
 	bool dnssec_ok;           /* the DO bit */
 	bool nsid;                /* ask for the server's NSID */
+	const uint8_t *cookie;    /* a COOKIE option's bytes (client cookie, then any server cookie) */
+	uint8_t cookie_len;       /* 0: none; at most DNS_COOKIE_MAX */
 };
+/* RFC 7873: an 8-byte client cookie and a server cookie of up to 32. */
+#define DNS_COOKIE_MAX 40
 
 /* Writes the query into buf; returns its length or -EINVAL (bad name) /
  * -ENOSPC. */

@@ -170,10 +170,12 @@ lab_resolv_conf dns "nameserver $DNS_V4
 search shop.svc.cluster.local svc.cluster.local cluster.local
 options ndots:5"
 
-# mask: the lines that legitimately differ between two digs.
+# mask: what legitimately differs between two digs (the banner's version,
+# the id, the query time, the date, the cookie bytes).
 dig_mask() {
-	sed -E -e '/^; <<>> /d' -e '/^;; Query time: /d' -e '/^;; WHEN: /d' \
-		-e 's/(->>HEADER<<- opcode: [A-Z0-9]+, status: [A-Z0-9]+), id: [0-9]+/\1, id: ID/'
+	sed -E -e 's/^; <<>> .* <<>>( |$)/; <<>> VERSION <<>>\1/' -e '/^;; Query time: /d' -e '/^;; WHEN: /d' \
+		-e 's/(->>HEADER<<- opcode: [A-Z0-9]+, status: [A-Z0-9]+), id: [0-9]+/\1, id: ID/' \
+		-e 's/^; COOKIE: [0-9a-f]+/; COOKIE: HEX/'
 }
 
 # same_as_dig NAME ARGS...: sonde dig and bind9's dig, same server, same

@@ -139,6 +139,11 @@ static void test_line(void)
 	dns_format_rr_line(&line, "_443._tcp.www.example.test.", 300, DNS_CLASS_IN, DNS_TYPE_TLSA, "3 1 1 AB", false);
 	is_str(line.buf, "_443._tcp.www.example.test. 300\tIN\tTLSA\t3 1 1 AB", "a space past the column");
 	dns_text_free(&line);
+	/* 31 characters end at column 31, one short of a tab stop: bind's
+	 * indent() then writes a tab, not a space. */
+	dns_format_rr_line(&line, "aaaaaaaaaaaaaaaaaaaaaaaaa.mark.", 300, DNS_CLASS_IN, DNS_TYPE_A, "192.0.2.1", false);
+	is_str(line.buf, "aaaaaaaaaaaaaaaaaaaaaaaaa.mark.\t300 IN\tA\t192.0.2.1", "a tab at 7 mod 8 past the column");
+	dns_text_free(&line);
 	dns_format_rr_line(&line, "x.test.", 0, DNS_CLASS_IN, DNS_TYPE_A, "", true);
 	is_str(line.buf, ";x.test.\t\t\t\tIN\tA", "question line");
 	dns_text_free(&line);

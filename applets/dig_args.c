@@ -1,0 +1,536 @@
+/* sonde dig's words, read in order as dig reads them: the command line
+ * (raw, so -x and names keep their order and the banner echoes what was
+ * typed) and each -f batch line.  @server, +options, -x/-t/-c, a type or
+ * class word for the lookup at hand, anything else a new name.  Options
+ * before the first name are every lookup's defaults. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dig.h"
+#include "sonde/err.h"
+
+/* --- +options --------------------------------------------------------------- */
+
+enum plus_kind { PLUS_BOOL, PLUS_INT, PLUS_ALL, PLUS_EDNS, PLUS_RETRY, PLUS_SPLIT, PLUS_COOKIE };
+
+struct plus_def {
+	const char *name;
+	size_t min_len;         /* shortest accepted abbreviation */
+	enum plus_kind kind;
+	size_t offset;          /* in struct dig_opts */
+	int min, max;           /* for values */
+};
+
+#define PLUS_B(NAME, MIN, FIELD) { NAME, MIN, PLUS_BOOL, offsetof(struct dig_opts, FIELD), 0, 0 }
+#define PLUS_I(NAME, MIN, FIELD, LO, HI) { NAME, MIN, PLUS_INT, offsetof(struct dig_opts, FIELD), LO, HI }
+
+static const struct plus_def plus_defs[] = {
+	PLUS_B("additional", 3, show_additional),
+	PLUS_B("adflag", 2, adflag),
+	{ "all", 3, PLUS_ALL, 0, 0, 0 },
+	PLUS_B("answer", 3, show_answer),
+	PLUS_B("authority", 3, show_authority),
+	PLUS_I("bufsize", 3, bufsize, 0, 65535),
+	PLUS_B("cdflag", 2, cdflag),
+	PLUS_B("cmd", 3, cmd),
+	PLUS_B("comments", 4, comments),
+	{ "cookie", 3, PLUS_COOKIE, 0, 0, 0 },
+	PLUS_B("dnssec", 3, dnssec),
+	{ "edns", 4, PLUS_EDNS, 0, 0, 255 },
+	PLUS_B("explain", 4, explain),
+	PLUS_B("ignore", 3, ignore_tc),
+	PLUS_I("ndots", 3, ndots, 0, 15),
+	PLUS_B("nsid", 3, nsid),
+	PLUS_B("question", 4, show_question),
+	PLUS_B("rdflag", 3, recurse),
+	PLUS_B("recurse", 3, recurse),
+	{ "retry", 4, PLUS_RETRY, 0, 0, 100 },
+	PLUS_B("search", 3, search),
+	PLUS_B("short", 3, short_form),
+	{ "split", 3, PLUS_SPLIT, offsetof(struct dig_opts, split), 0, 1023 },
+	PLUS_B("stats", 4, stats),
+	PLUS_B("tcp", 3, tcp),
+	PLUS_I("timeout", 4, timeout_s, 1, 300),
+	PLUS_B("trace", 4, trace),
+	PLUS_I("tries", 4, tries, 1, 100),
+	PLUS_B("vc", 2, tcp),
+};
+
+void dig_opts_init(struct dig_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->recurse = o->adflag = o->edns = true;
+	o->show_question = o->show_answer = o->show_authority = o->show_additional = true;
+	o->comments = o->stats = o->cmd = true;
+	o->bufsize = 1232;
+	o->timeout_s = 5;
+	o->tries = 3;
+	o->ndots = -1; /* resolv.conf's */
+	o->split = 56;
+	o->cookie = true;
+}
+
+static const struct plus_def *plus_find(const char *word, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(plus_defs) / sizeof(plus_defs[0]); i++) {
+		const struct plus_def *d = &plus_defs[i];
+
+		if (len >= d->min_len && len <= strlen(d->name) && strncasecmp(word, d->name, len) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+static int parse_bounded(const char *text, int min, int max, int *value)
+{
+	char *end;
+	long v;
+
+	if (!text || !*text)
+		return -EINVAL;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (*end || errno || v < min || v > max)
+		return -ERANGE;
+	*value = (int)v;
+	return 0;
+}
+
+static void set_all(struct dig_opts *o, bool on)
+{
+	o->show_question = o->show_answer = o->show_authority = o->show_additional = on;
+	o->comments = o->stats = o->cmd = on;
+}
+
+/* +cookie[=HEX]: dig sends a client cookie of its own unless given one
+ * (client cookie and server cookie, 8 to 40 bytes). */
+static int cookie_apply(const char *arg, bool on, const char *eq, struct dig_opts *o)
+{
+	size_t i, len = eq ? strlen(eq + 1) : 0;
+
+	o->cookie = on;
+	o->cookie_len = 0;
+	if (on)
+		o->edns = true;
+	if (!eq)
+		return 0;
+	if (!on || len % 2 || len / 2 > DNS_COOKIE_MAX) {
+		sonde_err("%s: COOKIE data must be up to %d bytes of hex", arg, DNS_COOKIE_MAX);
+		return -1;
+	}
+	for (i = 0; i < len / 2; i++) {
+		unsigned byte;
+
+		if (sscanf(eq + 1 + 2 * i, "%2x", &byte) != 1 || !isxdigit((unsigned char)eq[1 + 2 * i]) ||
+		    !isxdigit((unsigned char)eq[2 + 2 * i])) {
+			sonde_err("%s: COOKIE data must be hex", arg);
+			return -1;
+		}
+		o->cookie_bytes[i] = (uint8_t)byte;
+	}
+	o->cookie_len = (uint8_t)(len / 2);
+	return 0;
+}
+
+/* One +option into o (and into dig's globals: +short and +[no]cmd hold for
+ * every lookup of the command line or batch line).  0 or -1 after a message. */
+static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g)
+{
+	const char *word = arg + 1, *eq = strchr(word, '=');
+	size_t len = eq ? (size_t)(eq - word) : strlen(word);
+	bool on = true;
+	const struct plus_def *d;
+	int value;
+
+	if (len > 2 && strncasecmp(word, "no", 2) == 0 && !plus_find(word, len)) {
+		on = false;
+		word += 2;
+		len -= 2;
+	}
+	d = plus_find(word, len);
+	if (!d) {
+		sonde_err("invalid option: %s", arg);
+		return -1;
+	}
+	switch (d->kind) {
+	case PLUS_BOOL:
+		*(bool *)((char *)o + d->offset) = on;
+		if (d->offset == offsetof(struct dig_opts, cmd))
+			g->cmd = on;
+		/* +short shows the answer's data and nothing else. */
+		if (d->offset == offsetof(struct dig_opts, short_form)) {
+			g->short_form = on;
+			g->cmd = !on;
+		}
+		if (on && d->offset == offsetof(struct dig_opts, short_form)) {
+			set_all(o, false);
+			o->show_answer = true;
+		}
+		return 0;
+	case PLUS_ALL:
+		set_all(o, on);
+		g->cmd = on;
+		return 0;
+	case PLUS_EDNS:
+		o->edns = on;
+		o->edns_version = 0;
+		if (on && eq && parse_bounded(eq + 1, d->min, d->max, &o->edns_version) < 0)
+			break;
+		return 0;
+	case PLUS_COOKIE:
+		return cookie_apply(arg, on, eq, o);
+	case PLUS_RETRY:
+		if (!on || !eq || parse_bounded(eq + 1, d->min, d->max, &value) < 0)
+			break;
+		o->tries = value + 1;
+		return 0;
+	case PLUS_SPLIT:
+		if (!on) {
+			o->split = 0;
+			return 0;
+		}
+		if (!eq || parse_bounded(eq + 1, d->min, d->max, &value) < 0)
+			break;
+		/* dig rounds up to whole base64 quanta. */
+		o->split = (value + 3) / 4 * 4;
+		return 0;
+	case PLUS_INT:
+		if (!on || !eq || parse_bounded(eq + 1, d->min, d->max, (int *)((char *)o + d->offset)) < 0)
+			break;
+		if (d->offset == offsetof(struct dig_opts, bufsize))
+			o->edns = true;
+		return 0;
+	}
+	sonde_err("%s: needs a value in %d..%d", arg, d->min, d->max);
+	return -1;
+}
+
+/* --- lookups ---------------------------------------------------------------- */
+
+static struct dig_lookup *lookup_add(struct dig_lookup_list *list, const struct dig_lookup *defaults,
+				     const char *name)
+{
+	struct dig_lookup *lk;
+
+	if (list->count == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 8;
+		struct dig_lookup *grown = realloc(list->items, cap * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		list->items = grown;
+		list->cap = cap;
+	}
+	lk = &list->items[list->count++];
+	*lk = *defaults;
+	lk->type_set = lk->class_set = false;
+	lk->greeting = NULL;
+	lk->greeting_first = false;
+	snprintf(lk->name, sizeof(lk->name), "%s", name);
+	return lk;
+}
+
+/* Keeps a string for as long as the list (greetings, batch lines). */
+static char *list_keep(struct dig_lookup_list *list, char *text)
+{
+	char **grown;
+
+	if (!text)
+		return NULL;
+	grown = realloc(list->strings, (list->string_count + 1) * sizeof(*grown));
+	if (!grown) {
+		free(text);
+		return NULL;
+	}
+	list->strings = grown;
+	grown[list->string_count++] = text;
+	return text;
+}
+
+void dig_lookup_list_free(struct dig_lookup_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->string_count; i++)
+		free(list->strings[i]);
+	free(list->strings);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+/* A type or class word for the lookup at hand (dig warns when one is
+ * given twice, and takes the last). */
+static bool apply_type_or_class(const char *word, struct dig_lookup *lk)
+{
+	uint16_t value;
+
+	if (dns_type_parse(word, &value) == 0) {
+		if (lk->type_set)
+			fprintf(stderr, ";; Warning, extra type option\n");
+		lk->qtype = value;
+		lk->type_set = true;
+		return true;
+	}
+	if (dns_class_parse(word, &value) == 0) {
+		if (lk->class_set)
+			fprintf(stderr, ";; Warning, extra class option\n");
+		lk->qclass = value;
+		lk->class_set = true;
+		return true;
+	}
+	return false;
+}
+
+/* -x's name: ip6.arpa or in-addr.arpa for an address; anything else has
+ * its dot-separated words reversed under in-addr.arpa, as dig does for
+ * RFC 2317 names. */
+static void reverse_name_loose(const char *text, char *name, size_t size)
+{
+	const char *end = text + strlen(text);
+	size_t used = 0;
+
+	if (dns_reverse_name(text, name, size) == 0)
+		return;
+	name[0] = '\0';
+	while (end > text && used < size) {
+		const char *start = end;
+		int n;
+
+		while (start > text && start[-1] != '.')
+			start--;
+		n = snprintf(name + used, size - used, "%.*s.", (int)(end - start), start);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+		end = start > text ? start - 1 : text;
+	}
+	if (used < size)
+		snprintf(name + used, size - used, "in-addr.arpa.");
+}
+
+/* The words of one command line or batch line: its lookups, dig's globals
+ * after it, and the greeting its first lookup prints. */
+struct words_unit {
+	struct dig_lookup_list *list;
+	struct dig_lookup *defaults;
+	struct dig_globals *globals;
+	bool batch;
+	size_t first_lookup;        /* the unit's first lookup in list */
+};
+
+/* Driver options the common parser already read: skipped, with their value. */
+static int skip_driver_option(char **words, int count, int i)
+{
+	static const char *const with_value[] = { "-p", "-f", "--root-hints", "--netns" };
+	size_t k;
+
+	for (k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
+		if (strcmp(words[i], with_value[k]) == 0)
+			return i + 1 < count ? i + 1 : i;
+	return i;
+}
+
+/* -x ADDR, -t TYPE, -c CLASS in order with the names (value attached or
+ * next).  Returns the index of the last word used, or -1. */
+static int dash_word(struct words_unit *u, struct dig_lookup **current, char **words, int count, int i)
+{
+	char letter = words[i][1];
+	const char *value = words[i][2] ? words[i] + 2 : (i + 1 < count ? words[i + 1] : NULL);
+	int last = words[i][2] ? i : i + 1;
+	struct dig_lookup *target = *current ? *current : u->defaults;
+	uint16_t number;
+
+	if (letter != 'x' && letter != 't' && letter != 'c')
+		return skip_driver_option(words, count, i);
+	if (!value) {
+		sonde_err("option -%c requires an argument", letter);
+		return -1;
+	}
+	if (letter == 'x') {
+		char name[DNS_NAME_TEXT];
+
+		reverse_name_loose(value, name, sizeof(name));
+		*current = lookup_add(u->list, u->defaults, name);
+		if (!*current)
+			return -1;
+		if (!u->defaults->type_set)
+			(*current)->qtype = DNS_TYPE_PTR;
+		if (!u->defaults->class_set)
+			(*current)->qclass = DNS_CLASS_IN;
+	} else if (letter == 't') {
+		if (dns_type_parse(value, &number) < 0)
+			fprintf(stderr, ";; Warning, ignoring invalid type %s\n", value);
+		else {
+			if (target->type_set)
+				fprintf(stderr, ";; Warning, extra type option\n");
+			target->qtype = number;
+			target->type_set = true;
+		}
+	} else if (dns_class_parse(value, &number) < 0)
+		fprintf(stderr, ";; Warning, ignoring invalid class %s\n", value);
+	else {
+		if (target->class_set)
+			fprintf(stderr, ";; Warning, extra class option\n");
+		target->qclass = number;
+		target->class_set = true;
+	}
+	return last;
+}
+
+static int parse_words(struct words_unit *u, char **words, int count)
+{
+	struct dig_lookup *current = NULL;
+	int i;
+
+	u->first_lookup = u->list->count;
+	for (i = 0; i < count; i++) {
+		const char *w = words[i];
+		struct dig_lookup *target = current ? current : u->defaults;
+
+		if (w[0] == '@') {
+			if (!w[1]) {
+				sonde_err("invalid server: '@'");
+				return -1;
+			}
+			target->server = w + 1;
+		} else if (w[0] == '+') {
+			if (plus_apply(w, &target->opts, u->globals) < 0)
+				return -1;
+		} else if (w[0] == '-' && w[1]) {
+			i = dash_word(u, &current, words, count, i);
+			if (i < 0)
+				return -1;
+		} else if (!apply_type_or_class(w, target)) {
+			current = lookup_add(u->list, u->defaults, w);
+			if (!current)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* "; <<>> sonde dig V <<>> WORDS": the words after "dig", as dig echoes
+ * them (no trailing space when there are none). */
+static char *join_words(char **words, int count)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < count; i++)
+		len += strlen(words[i]) + 1;
+	s = calloc(1, len);
+	for (i = 0; s && i < count; i++) {
+		strcat(s, " ");
+		strcat(s, words[i]);
+	}
+	return s;
+}
+
+/* After a unit: its globals on each of its lookups, its greeting on the
+ * first (the very first greeting also says the server count and options). */
+static void unit_finish(struct words_unit *u, char **words, int count)
+{
+	size_t i;
+
+	for (i = u->first_lookup; i < u->list->count; i++) {
+		u->list->items[i].opts.short_form = u->globals->short_form;
+		u->list->items[i].opts.cmd = u->globals->cmd;
+	}
+	if (u->first_lookup < u->list->count) {
+		struct dig_lookup *first = &u->list->items[u->first_lookup];
+
+		first->greeting = list_keep(u->list, join_words(words, count));
+		first->greeting_first = !u->globals->greeted;
+		u->globals->greeted = true;
+	}
+}
+
+/* No name at all: dig asks for the root's NS records. */
+static int add_root_lookup(struct words_unit *u)
+{
+	struct dig_lookup *lk = lookup_add(u->list, u->defaults, ".");
+
+	if (!lk)
+		return -1;
+	if (!u->defaults->type_set)
+		lk->qtype = DNS_TYPE_NS;
+	return 0;
+}
+
+/* One batch line as dig splits it: up to 13 words. */
+static int parse_batch_line(struct words_unit *u, char *line)
+{
+	char *words[13], *save = NULL, *w;
+	struct dig_lookup line_defaults = *u->defaults;
+	struct words_unit unit = *u;
+	int n = 0;
+
+	unit.defaults = &line_defaults;
+	for (w = strtok_r(line, " \t\r\n", &save); w && n < 13; w = strtok_r(NULL, " \t\r\n", &save))
+		words[n++] = w;
+	if (parse_words(&unit, words, n) < 0)
+		return -1;
+	if (unit.list->count == unit.first_lookup && add_root_lookup(&unit) < 0)
+		return -1;
+	unit_finish(&unit, words, n);
+	return 0;
+}
+
+/* -f FILE: each line is read like a command line of its own, starting from
+ * the command line's defaults.  Before the first lookup dig skips blank and
+ * comment lines; after it, every line counts (a blank one asks for the
+ * root). */
+static int parse_batch(const char *path, struct words_unit *u)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char *line = NULL;
+	size_t line_cap = 0;
+	bool started = false;
+	int rc = 0;
+
+	if (!fp) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		sonde_err("couldn't open specified batch file");
+		return DIG_EXIT_BATCH_FILE;
+	}
+	while (rc == 0 && getline(&line, &line_cap, fp) > 0) {
+		if (!started && strchr("\r\n#;", line[0]))
+			continue;
+		started = true;
+		if (!list_keep(u->list, line))
+			rc = DIG_EXIT_INTERNAL;
+		else if (parse_batch_line(u, line) < 0)
+			rc = DIG_EXIT_USAGE;
+		line = NULL;
+		line_cap = 0;
+	}
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
+int dig_parse_args(const struct dig_config *config, int argc, char **argv, struct dig_lookup *defaults,
+		   struct dig_lookup_list *list)
+{
+	struct dig_globals globals = { false, true, false };
+	struct words_unit unit = { list, defaults, &globals, false, 0 };
+
+	if (parse_words(&unit, argv, argc) < 0)
+		return DIG_EXIT_USAGE;
+	if (config->batch_file) {
+		unit_finish(&unit, argv, argc);
+		return parse_batch(config->batch_file, &unit);
+	}
+	if (list->count == 0 && add_root_lookup(&unit) < 0)
+		return DIG_EXIT_INTERNAL;
+	unit_finish(&unit, argv, argc);
+	return 0;
+}
