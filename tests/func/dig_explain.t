@@ -122,4 +122,73 @@ is "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin)["
 # +search without +explain prints the answer of the name that resolved.
 lab_run dns "$SONDE" dig +search web +short
 is "$OUT" "10.96.0.20" "+search: the search list resolves a short name"
+# --- musl itself -----------------------------------------------------------------
+# What --explain says musl does, checked against musl: a getaddrinfo() call
+# built with musl-gcc runs in the same lab, with the same resolv.conf.  Where
+# --explain says musl differs it must fail; where it says musl agrees it must
+# give the address sonde's +search walk (glibc's) gives.
+cat >"$LAB_TMP/musl_gai.c" <<'C'
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int main(int argc, char **argv)
+{
+	struct addrinfo hints, *res, *ai;
+	int rc;
+
+	if (argc != 2)
+		return 2;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(argv[1], NULL, &hints, &res);
+	if (rc) {
+		printf("fail: %s\n", gai_strerror(rc));
+		return 1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		char text[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, text, sizeof(text));
+		printf("%s%s", ai == res ? "" : " ", text);
+	}
+	printf("\n");
+	freeaddrinfo(res);
+	return 0;
+}
+C
+# musl_check NAME WANT-REGEX RESOLV-CONF: --explain's musl line, and musl.
+musl_check() {
+	local name=$1 want=$2 musl_line glibc_answer
+	lab_resolv_conf dns "$3"
+	lab_run dns "$SONDE" dig --explain "$name"
+	musl_line=$(printf '%s\n' "$OUT" | grep '^;; musl')
+	like "$musl_line" "$want" "musl model for $name: $want"
+	glibc_answer=$(lab_exec dns "$SONDE" dig +search "$name" +short)
+	lab_run dns "$LAB_TMP/musl_gai" "$name"
+	case $musl_line in
+	";; musl differs"*) like "$OUT" "^fail: " "real musl fails $name as --explain says (musl: $OUT)" ;;
+	*) is "$OUT" "$glibc_answer" "real musl resolves $name as --explain says (the same address)" ;;
+	esac
+}
+if command -v musl-gcc >/dev/null 2>&1 && musl-gcc -static -o "$LAB_TMP/musl_gai" "$LAB_TMP/musl_gai.c"; then
+	musl_check web "musl differs: it stops at the SERVFAIL" "nameserver $BAD_V4
+search servfail.test shop.svc.cluster.local cluster.local
+options ndots:5"
+	musl_check web.shop.svc "musl differs: with 2 dots \(ndots 1\) it tries only web.shop.svc. and stops there" \
+		"nameserver $BAD_V4
+search shop.svc.cluster.local cluster.local
+options ndots:1"
+	musl_check web "musl: same walk" "nameserver $BAD_V4
+search nosuch.test shop.svc.cluster.local cluster.local
+options ndots:5"
+	musl_check web.shop.svc.cluster.local "musl: same answer" "nameserver $BAD_V4
+search shop.svc.cluster.local cluster.local
+options ndots:3"
+else
+	for _i in 1 2 3 4 5 6 7 8; do pass "real musl # skip musl-gcc (Debian's musl-tools) not installed"; done
+fi
 done_testing
