@@ -28,6 +28,13 @@ static const struct dns_mnemonic type_names[] = {
 	{ 61, "OPENPGPKEY" }, { 62, "CSYNC" }, { 63, "ZONEMD" }, { 64, "SVCB" },
 	{ 65, "HTTPS" }, { 99, "SPF" }, { 249, "TKEY" }, { 250, "TSIG" }, { 251, "IXFR" },
 	{ 252, "AXFR" }, { 255, "ANY" }, { 256, "URI" }, { 257, "CAA" },
+	/* the rest of bind 9.18's mnemonics */
+	{ 23, "NSAP-PTR" }, { 31, "EID" }, { 32, "NIMLOC" }, { 34, "ATMA" }, { 40, "SINK" },
+	{ 56, "NINFO" }, { 57, "RKEY" }, { 58, "TALINK" }, { 66, "DSYNC" }, { 67, "HHIT" },
+	{ 68, "BRID" }, { 100, "UINFO" }, { 101, "UID" }, { 102, "GID" }, { 103, "UNSPEC" },
+	{ 104, "NID" }, { 105, "L32" }, { 106, "L64" }, { 107, "LP" }, { 108, "EUI48" },
+	{ 109, "EUI64" }, { 258, "AVC" }, { 259, "DOA" }, { 260, "AMTRELAY" }, { 261, "RESINFO" },
+	{ 262, "WALLET" }, { 253, "MAILB" }, { 254, "MAILA" }, { 32768, "TA" }, { 32769, "DLV" },
 };
 
 static const struct dns_mnemonic class_names[] = {

@@ -129,6 +129,33 @@ static void test_presentation(void)
 	check_rdata(DNS_TYPE_DS, ds, sizeof(ds), "12345 13 2 DEADBEEF", "DS");
 }
 
+/* Types dig presents that sonde showed as \# (bind 9.18's formats). */
+static void test_presentation_more(void)
+{
+	static const uint8_t loc[] = { 0x00, 0x23, 0x25, 0x23, 0x8c, 0xe8, 0x23, 0x60,
+				       0x85, 0x4a, 0x10, 0xa0, 0x00, 0x98, 0x9a, 0x68 };
+	static const uint8_t a6_full[] = { 128, 0 };
+	static const uint8_t eui48[] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab };
+	static const uint8_t amtrelay_bad[] = { 0, 4 };
+	static const uint8_t amtrelay_v4[] = { 0, 0x81, 192, 0, 2, 1 };
+	static const uint8_t apl[] = { 0, 1, 32, 0x84, 10, 0, 0, 1, 0, 1, 24, 1, 10 };
+	static const uint8_t wks[] = { 10, 0, 0, 1, 6, 0xe0, 0, 0x05 };
+	static const uint8_t cert[] = { 0xff, 0xfe, 0xff, 0xff, 254, 'a', 'b', 'c' };
+	static const uint8_t l64[] = { 0, 10, 0, 0x14, 0x4f, 0xff, 0xff, 0x20, 0xee, 0x64 };
+	static const uint8_t hinfo_one[] = { 2, 'P', 'C' };
+
+	check_rdata(29, loc, sizeof(loc), "60 9 0.000 N 24 39 0.000 E 10.00m 20m 2000m 20m", "LOC");
+	check_rdata(38, a6_full, sizeof(a6_full), "128  .", "A6 of prefix 128: an empty address");
+	check_rdata(108, eui48, sizeof(eui48), "01-23-45-67-89-ab", "EUI48");
+	check_rdata(260, amtrelay_bad, sizeof(amtrelay_bad), "\\# 2 0004", "AMTRELAY of relay type 4 as dig: \\#");
+	check_rdata(260, amtrelay_v4, sizeof(amtrelay_v4), "0 1 1 192.0.2.1", "AMTRELAY with the D bit");
+	check_rdata(42, apl, sizeof(apl), "!1:10.0.0.1/32 1:10.0.0.0/24", "APL");
+	check_rdata(11, wks, sizeof(wks), "10.0.0.1 6 0 1 2 21 23", "WKS");
+	check_rdata(37, cert, sizeof(cert), "65534 65535 PRIVATEOID YWJj", "CERT");
+	check_rdata(106, l64, sizeof(l64), "10 14:4fff:ff20:ee64", "L64");
+	check_rdata(13, hinfo_one, sizeof(hinfo_one), "\\# 3 025043", "HINFO of one string: \\#");
+}
+
 static void test_line(void)
 {
 	struct dns_text line = { 0 };
@@ -156,6 +183,7 @@ int main(void)
 	test_reverse();
 	test_query();
 	test_presentation();
+	test_presentation_more();
 	test_line();
 	return tap_exit();
 }

@@ -1,0 +1,51 @@
+/* Inside libcore's DNS presentation: the field writer and rdata cursor
+ * (dns_rdata.c) that the type presenters (dns_rdata_types.c) build on. */
+#ifndef SONDE_DNS_RDATA_IMPL_H
+#define SONDE_DNS_RDATA_IMPL_H
+
+#include "sonde/dns.h"
+
+/* A cursor over one record's rdata; bad once a read ran past its end or
+ * the data did not decode as its type (it is then shown as \#). */
+struct rdata_reader {
+	const struct dns_msg *msg;
+	size_t pos, end;
+	bool bad;
+};
+
+enum binary_encoding { ENC_HEX, ENC_BASE64 };
+
+void rd_text_append(struct dns_text *t, const char *s, size_t n);
+void rd_text_putc(struct dns_text *t, char c);
+
+/* A field: its text goes to the JSON store and, after a space, to the
+ * record's text.  begin/puts/end for fields written in pieces. */
+struct dns_field *rd_field_begin(struct dns_rdata *rd, const char *key, enum dns_field_kind kind);
+void rd_field_puts(struct dns_rdata *rd, const char *s, size_t n);
+void rd_field_end(struct dns_rdata *rd);
+void rd_field_uint(struct dns_rdata *rd, const char *key, uint64_t value);
+void rd_field_string(struct dns_rdata *rd, const char *key, const char *s);
+
+bool rd_need(struct rdata_reader *r, size_t n);
+uint32_t rd_read_uint(struct rdata_reader *r, size_t bytes);
+void rd_put_uint(struct dns_rdata *rd, struct rdata_reader *r, const char *key, size_t bytes);
+void rd_put_name(struct dns_rdata *rd, struct rdata_reader *r, const char *key);
+/* dig's character-string escapes ('"', '\', \DDD outside printable ASCII). */
+void rd_charstr_escape(struct dns_text *t, const uint8_t *s, size_t len);
+void rd_put_quoted(struct dns_rdata *rd, const char *key, const uint8_t *s, size_t len, bool repeated);
+void rd_put_charstr(struct dns_rdata *rd, struct rdata_reader *r, const char *key, bool repeated);
+void rd_encode_hex(struct dns_text *t, const uint8_t *data, size_t len);
+void rd_encode_base64(struct dns_text *t, const uint8_t *data, size_t len);
+void rd_encode_base32hex(struct dns_text *t, const uint8_t *data, size_t len);
+/* Hex or base64 split into chunks of split_width characters (0: one). */
+void rd_put_binary(struct dns_rdata *rd, const char *key, const uint8_t *data, size_t len,
+		   enum binary_encoding enc, unsigned split_width);
+void rd_put_rest_binary(struct dns_rdata *rd, struct rdata_reader *r, const char *key,
+			enum binary_encoding enc, unsigned split_width);
+
+/* dns_rdata_types.c: presents rdata of type (in class rclass) as dig does.
+ * false: no presentation for it (it is shown as \#). */
+bool rd_present_typed(struct dns_rdata *rd, struct rdata_reader *r, uint16_t type, uint16_t rclass,
+		      unsigned split);
+
+#endif
