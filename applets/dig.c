@@ -64,19 +64,27 @@ static int servers_from_resolv_conf(struct dig_run *run, struct dig_servers *ser
 int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig_servers *servers)
 {
 	int family = run->config->ipv4_only ? AF_INET : run->config->ipv6_only ? AF_INET6 : AF_UNSPEC;
-	int rc;
+	size_t n;
 
 	memset(servers, 0, sizeof(*servers));
-	if (!lk->server)
+	if (!lk->server_name_count)
 		return servers_from_resolv_conf(run, servers);
 	servers->given = true;
-	snprintf(servers->shown_name, sizeof(servers->shown_name), "%s", lk->server);
-	rc = resolve_host(lk->server, family, 0, lk->opts.timeout_s * 1000, run->port, servers->addrs,
-			  DIG_MAX_SERVERS, &servers->count);
-	if (rc < 0) {
-		/* bind 9.18's dig gives up the whole run with status 1. */
-		sonde_err("couldn't get address for '%s': %s", lk->server, resolve_strerror(rc));
-		return DIG_EXIT_USAGE;
+	snprintf(servers->shown_name, sizeof(servers->shown_name), "%s", lk->server_names[0]);
+	for (n = 0; n < lk->server_name_count && servers->count < DIG_MAX_SERVERS; n++) {
+		size_t found = 0, i;
+		int rc = resolve_host(lk->server_names[n], family, 0, lk->opts.timeout_s * 1000, run->port,
+				      servers->addrs + servers->count, DIG_MAX_SERVERS - servers->count, &found);
+
+		if (rc < 0) {
+			/* bind 9.18's dig gives up the whole run with status 1. */
+			sonde_err("couldn't get address for '%s': %s", lk->server_names[n], resolve_strerror(rc));
+			return DIG_EXIT_USAGE;
+		}
+		for (i = 0; i < found; i++)
+			servers->shown_for[servers->count + i] = lk->server_names[n];
+		servers->count += found;
+		servers->found_last = found;
 	}
 	return 0;
 }
@@ -88,6 +96,7 @@ static const char *comm_error_text(int status)
 	switch (-status) {
 	case ARES_ETIMEOUT: return "timed out";
 	case ARES_ECONNREFUSED: return "connection refused";
+	case ARES_EOF: return "end of file";
 	default: return resolve_strerror(status);
 	}
 }
@@ -117,7 +126,7 @@ static int exchange_once(const unsigned char *query, size_t len, const struct so
 }
 
 /* On stdout as dig prints it; on stderr when stdout carries JSON. */
-static void report_comm_error(struct dig_run *run, const char *qname, const struct dig_reply *reply,
+void dig_report_comm_error(struct dig_run *run, const char *qname, const struct dig_reply *reply,
 			      const struct dig_servers *servers)
 {
 	FILE *main_stream = out_is_json(run->ctx->out) ? stderr : stdout;
@@ -126,8 +135,7 @@ static void report_comm_error(struct dig_run *run, const char *qname, const stru
 	server_hash_port(&reply->server, where, sizeof(where));
 	if (reply->tcp) {
 		/* dig says this on both streams. */
-		const char *shown = servers->shown_name[0] ? servers->shown_name
-							  : addr_ntop(&reply->server, host, sizeof(host));
+		const char *shown = dig_server_shown(servers, &reply->server, host, sizeof(host));
 		FILE *streams[2] = { main_stream, stderr };
 		int i;
 
@@ -138,12 +146,12 @@ static void report_comm_error(struct dig_run *run, const char *qname, const stru
 		fprintf(main_stream, ";; communications error to %s: %s\n", where, comm_error_text(reply->status));
 }
 
-static int build_query(const struct dig_run *run, const struct dig_lookup *lk, const char *qname,
-		       unsigned char *buf, size_t size)
+int dig_build_query(const struct dig_run *run, const struct dig_lookup *lk, const char *qname, unsigned char *buf,
+		    size_t size)
 {
 	struct dns_query_spec spec = {
 		.qname = qname, .qtype = lk->qtype, .qclass = lk->qclass, .id = (uint16_t)arc4random(),
-		.rd = lk->opts.recurse, .ad = lk->opts.adflag, .cd = lk->opts.cdflag,
+		.rd = lk->opts.recurse && !dig_is_xfr_type(lk->qtype), .ad = lk->opts.adflag, .cd = lk->opts.cdflag,
 		.edns = lk->opts.edns, .edns_version = (uint8_t)lk->opts.edns_version,
 		.udp_size = (uint16_t)lk->opts.bufsize, .dnssec_ok = lk->opts.dnssec, .nsid = lk->opts.nsid,
 	};
@@ -151,6 +159,8 @@ static int build_query(const struct dig_run *run, const struct dig_lookup *lk, c
 	/* DO and NSID ride on EDNS: asking for them turns it on, as in dig. */
 	if (spec.dnssec_ok || spec.nsid)
 		spec.edns = true;
+	spec.ixfr = lk->qtype == DNS_TYPE_IXFR && lk->ixfr_serial_set;
+	spec.ixfr_serial = lk->ixfr_serial;
 	if (spec.edns && lk->opts.cookie) {
 		spec.cookie = lk->opts.cookie_len ? lk->opts.cookie_bytes : run->client_cookie;
 		spec.cookie_len = lk->opts.cookie_len ? lk->opts.cookie_len : sizeof(run->client_cookie);
@@ -160,8 +170,7 @@ static int build_query(const struct dig_run *run, const struct dig_lookup *lk, c
 
 /* dig's check of the first COOKIE in a reply against the client cookie
  * sent; its warnings come before the reply's output. */
-static void check_cookie(const struct dig_run *run, const struct dig_lookup *lk, bool report,
-			 struct dig_reply *reply)
+void dig_check_cookie(const struct dig_run *run, const struct dig_lookup *lk, bool report, struct dig_reply *reply)
 {
 	const uint8_t *sent = lk->opts.cookie_len ? lk->opts.cookie_bytes : run->client_cookie;
 	size_t sent_len = lk->opts.cookie_len ? lk->opts.cookie_len : sizeof(run->client_cookie);
@@ -190,7 +199,7 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 	      const struct dig_servers *servers, bool report, struct dig_reply *reply)
 {
 	unsigned char query[DNS_MAX_WIRE_NAME + 64 + DNS_COOKIE_MAX];
-	int len = build_query(run, lk, qname, query, sizeof(query));
+	int len = dig_build_query(run, lk, qname, query, sizeof(query));
 	int timeout_ms = lk->opts.timeout_s * 1000;
 	size_t s;
 
@@ -206,7 +215,7 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 		for (t = 0; t < tries; t++) {
 			if (exchange_once(query, (size_t)len, &servers->addrs[s], lk->opts.tcp, timeout_ms, reply) != 0) {
 				if (report)
-					report_comm_error(run, qname, reply, servers);
+					dig_report_comm_error(run, qname, reply, servers);
 				continue;
 			}
 			if (!reply->tcp && (reply->len > 2 && (reply->wire[2] & 0x02)) && !lk->opts.ignore_tc) {
@@ -216,13 +225,13 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 				dig_reply_free(reply);
 				if (exchange_once(query, (size_t)len, &servers->addrs[s], true, timeout_ms, reply) != 0) {
 					if (report)
-						report_comm_error(run, qname, reply, servers);
+						dig_report_comm_error(run, qname, reply, servers);
 					break;
 				}
 				reply->retried_tcp = true;
 			}
 			reply->parse_rc = dns_parse(reply->wire, reply->len, &reply->msg);
-			check_cookie(run, lk, report, reply);
+			dig_check_cookie(run, lk, report, reply);
 			return 0;
 		}
 	}
@@ -256,6 +265,9 @@ static int run_lookup(struct dig_run *run, const struct dig_lookup *lk)
 	snprintf(qname, sizeof(qname), "%s", lk->name);
 	if (lk->opts.search)
 		dig_search_name(run, lk, &servers, qname, sizeof(qname));
+	/* AXFR, and IXFR over TCP (its default), read every message. */
+	if (lk->qtype == DNS_TYPE_AXFR || (lk->qtype == DNS_TYPE_IXFR && lk->opts.tcp))
+		return dig_xfr(run, lk, &servers, qname);
 	rc = dig_query(run, lk, qname, &servers, true, &reply);
 	if (rc == DIG_EXIT_USAGE)
 		return rc;

@@ -28,29 +28,39 @@ struct dig_opts {
 	bool show_question, show_answer, show_authority, show_additional, comments, stats, cmd;
 	int edns_version, bufsize, timeout_s, tries, ndots, split;
 	bool cookie;                 /* send a COOKIE (dig's default) */
+	bool tcp_set;                /* +[no]tcp given: ANY and IXFR=N leave tcp as it is */
 	uint8_t cookie_len;          /* +cookie=HEX: these bytes; 0: the run's client cookie */
 	uint8_t cookie_bytes[DNS_COOKIE_MAX];
 };
 
 #define DIG_MAX_SERVERS 8
+#define DIG_MAX_AT 4
 
 struct dig_lookup {
 	char name[DNS_NAME_TEXT];    /* as typed (or the reverse name of -x) */
 	uint16_t qtype, qclass;
 	bool type_set, class_set;
-	const char *server;          /* @server as typed, or NULL: resolv.conf's */
+	/* @server words as typed, in order (dig appends each to the lookup's
+	 * list); none: resolv.conf's servers. */
+	const char *server_names[DIG_MAX_AT];
+	size_t server_name_count;
 	struct dig_opts opts;
 	/* "; <<>> ... <<>> WORDS" printed before this lookup's output: the
 	 * words of the command line or batch line it came from (first lookup
 	 * of each only), or NULL. */
 	const char *greeting;
 	bool greeting_first;         /* the run's first: with server count and options */
+	bool ixfr_serial_set;        /* IXFR=N */
+	uint32_t ixfr_serial;
 };
 
 /* dig's globals: +short and +[no]cmd anywhere on a line hold for all of it. */
 struct dig_globals {
 	bool short_form, cmd;
+	bool plusquest, pluscomm;    /* the last +[no]question, +[no]comments: a transfer's defaults */
 	bool greeted;                /* the first greeting is made */
+	bool in_batch;               /* reading -f lines now */
+	int split;                   /* +split: the last one given */
 };
 
 struct dig_lookup_list {
@@ -70,8 +80,10 @@ struct dig_config {
 struct dig_servers {
 	struct sonde_addr addrs[DIG_MAX_SERVERS];
 	size_t count;
-	char shown_name[DNS_NAME_TEXT];  /* @name as typed; empty: the address itself */
+	char shown_name[DNS_NAME_TEXT];  /* the first @name as typed; empty: the address itself */
+	const char *shown_for[DIG_MAX_SERVERS]; /* each address's @name, or NULL */
 	bool given;                      /* from @server (dig then says "N servers found") */
+	size_t found_last;               /* addresses of the last @name (dig's count) */
 };
 
 /* How the COOKIE in a reply compares with the one sent (dig's "(good)"). */
@@ -89,6 +101,11 @@ struct dig_reply {
 	double rtt_ms;
 	struct sonde_addr server;    /* who answered (or was tried last) */
 	enum dig_cookie_state cookie;
+	/* A zone transfer's message: no stats until the last, which says
+	 * ";; XFR size" instead of ";; MSG SIZE". */
+	bool xfr, xfr_more;
+	unsigned xfr_records, xfr_messages;
+	unsigned long long xfr_bytes;
 };
 
 struct dig_run {
@@ -114,10 +131,26 @@ void dig_opts_init(struct dig_opts *o);
 int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qname,
 	      const struct dig_servers *servers, bool report, struct dig_reply *reply);
 void dig_reply_free(struct dig_reply *reply);
+/* The query lk asks for qname (with its cookie, IXFR's SOA); its length or -errno. */
+int dig_build_query(const struct dig_run *run, const struct dig_lookup *lk, const char *qname, unsigned char *buf,
+		    size_t size);
+/* Judges the reply's COOKIE against the one sent (dig's warnings when report). */
+void dig_check_cookie(const struct dig_run *run, const struct dig_lookup *lk, bool report, struct dig_reply *reply);
+/* ";; communications error to ..." or, over TCP, ";; Connection to ... failed". */
+void dig_report_comm_error(struct dig_run *run, const char *qname, const struct dig_reply *reply,
+			   const struct dig_servers *servers);
+static inline bool dig_is_xfr_type(uint16_t qtype)
+{
+	return qtype == DNS_TYPE_AXFR || qtype == DNS_TYPE_IXFR;
+}
+/* dig_xfr.c: AXFR or IXFR over TCP, every message printed.  A dig exit code. */
+int dig_xfr(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers, const char *qname);
 /* The servers of lk (its @server, or resolv.conf's). 0 or a dig exit code. */
 int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig_servers *servers);
 
 /* dig_print.c */
+const char *dig_server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
+			     size_t size);
 void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers);
 void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
 		     const struct dig_reply *reply);

@@ -140,7 +140,7 @@ static int cookie_apply(const char *arg, bool on, const char *eq, struct dig_opt
 
 /* One +option into o (and into dig's globals: +short and +[no]cmd hold for
  * every lookup of the command line or batch line).  0 or -1 after a message. */
-static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g)
+static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g, bool command_line_defaults)
 {
 	const char *word = arg + 1, *eq = strchr(word, '=');
 	size_t len = eq ? (size_t)(eq - word) : strlen(word);
@@ -160,9 +160,20 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 	}
 	switch (d->kind) {
 	case PLUS_BOOL:
+		/* dig ignores +tcp and +vc on a batch line. */
+		if (d->offset == offsetof(struct dig_opts, tcp) && g->in_batch)
+			return 0;
 		*(bool *)((char *)o + d->offset) = on;
 		if (d->offset == offsetof(struct dig_opts, cmd))
 			g->cmd = on;
+		if (d->offset == offsetof(struct dig_opts, tcp))
+			o->tcp_set = true;
+		/* dig remembers these for transfers only from the command line's
+		 * defaults (before its first name). */
+		if (command_line_defaults && d->offset == offsetof(struct dig_opts, show_question))
+			g->plusquest = on;
+		if (command_line_defaults && d->offset == offsetof(struct dig_opts, comments))
+			g->pluscomm = on;
 		/* +short shows the answer's data and nothing else. */
 		if (d->offset == offsetof(struct dig_opts, short_form)) {
 			g->short_form = on;
@@ -191,14 +202,15 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 		o->tries = value + 1;
 		return 0;
 	case PLUS_SPLIT:
+		/* A global in dig: the last +split given holds for what prints after. */
 		if (!on) {
-			o->split = 0;
+			o->split = g->split = 0;
 			return 0;
 		}
 		if (!eq || parse_bounded(eq + 1, d->min, d->max, &value) < 0)
 			break;
 		/* dig rounds up to whole base64 quanta. */
-		o->split = (value + 3) / 4 * 4;
+		o->split = g->split = (value + 3) / 4 * 4;
 		return 0;
 	case PLUS_INT:
 		if (!on || !eq || parse_bounded(eq + 1, d->min, d->max, (int *)((char *)o + d->offset)) < 0)
@@ -264,27 +276,70 @@ void dig_lookup_list_free(struct dig_lookup_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
+/* A query type for lk, with what dig ties to it: a transfer hides the
+ * question and comments unless +question/+comments were given, IXFR=N and
+ * ANY go over TCP unless +[no]tcp says otherwise. */
+static void set_type(struct dig_lookup *lk, uint16_t type, const struct dig_globals *g)
+{
+	if (lk->type_set)
+		fprintf(stderr, ";; Warning, extra type option\n");
+	lk->qtype = type;
+	lk->type_set = true;
+	lk->ixfr_serial_set = false;
+	if (dig_is_xfr_type(type)) {
+		lk->opts.show_question = g->plusquest;
+		lk->opts.comments = g->pluscomm;
+	}
+	if (type == DNS_TYPE_ANY && !lk->opts.tcp_set)
+		lk->opts.tcp = true;
+}
+
+/* "IXFR=N": 1 when word is one (0 set, -1 after a message), 0 otherwise. */
+static int ixfr_word(const char *word, struct dig_lookup *lk, const struct dig_globals *g)
+{
+	char *end;
+	unsigned long serial;
+
+	if (strncasecmp(word, "ixfr=", 5) != 0)
+		return 0;
+	errno = 0;
+	serial = strtoul(word + 5, &end, 10);
+	if (!word[5] || *end || errno || serial > UINT32_MAX) {
+		sonde_err("Couldn't parse serial number");
+		return -1;
+	}
+	set_type(lk, DNS_TYPE_IXFR, g);
+	lk->ixfr_serial_set = true;
+	lk->ixfr_serial = (uint32_t)serial;
+	if (!lk->opts.tcp_set)
+		lk->opts.tcp = true;
+	return 1;
+}
+
 /* A type or class word for the lookup at hand (dig warns when one is
- * given twice, and takes the last). */
-static bool apply_type_or_class(const char *word, struct dig_lookup *lk)
+ * given twice, and takes the last).  1 used, 0 not a type or class, -1. */
+static int apply_type_or_class(const char *word, struct dig_lookup *lk, const struct dig_globals *g)
 {
 	uint16_t value;
+	int rc = ixfr_word(word, lk, g);
 
+	if (rc)
+		return rc;
 	if (dns_type_parse(word, &value) == 0) {
-		if (lk->type_set)
-			fprintf(stderr, ";; Warning, extra type option\n");
-		lk->qtype = value;
-		lk->type_set = true;
-		return true;
+		if (value == DNS_TYPE_IXFR)
+			fprintf(stderr, ";; Warning, ixfr requires a serial number\n");
+		else
+			set_type(lk, value, g);
+		return 1;
 	}
 	if (dns_class_parse(word, &value) == 0) {
 		if (lk->class_set)
 			fprintf(stderr, ";; Warning, extra class option\n");
 		lk->qclass = value;
 		lk->class_set = true;
-		return true;
+		return 1;
 	}
-	return false;
+	return 0;
 }
 
 /* -x's name: ip6.arpa or in-addr.arpa for an address; anything else has
@@ -322,7 +377,17 @@ struct words_unit {
 	struct dig_globals *globals;
 	bool batch;
 	size_t first_lookup;        /* the unit's first lookup in list */
+	bool open_type_class;       /* type and class words still count (no -t, -c yet) */
+	struct dig_lookup *base_defaults; /* the command line's (a batch line's later lookups) */
 };
+
+/* On a batch line dig starts the first lookup from what the line set
+ * before it, and every later one afresh from the command line's defaults. */
+static void next_from_base(struct words_unit *u)
+{
+	if (u->batch)
+		u->defaults = u->base_defaults;
+}
 
 /* Driver options the common parser already read: skipped, with their value. */
 static int skip_driver_option(char **words, int count, int i)
@@ -348,6 +413,8 @@ static int dash_word(struct words_unit *u, struct dig_lookup **current, char **w
 
 	if (letter != 'x' && letter != 't' && letter != 'c')
 		return skip_driver_option(words, count, i);
+	if (letter != 'x')
+		u->open_type_class = false;
 	if (!value) {
 		sonde_err("option -%c requires an argument", letter);
 		return -1;
@@ -359,19 +426,20 @@ static int dash_word(struct words_unit *u, struct dig_lookup **current, char **w
 		*current = lookup_add(u->list, u->defaults, name);
 		if (!*current)
 			return -1;
+		next_from_base(u);
 		if (!u->defaults->type_set)
 			(*current)->qtype = DNS_TYPE_PTR;
 		if (!u->defaults->class_set)
 			(*current)->qclass = DNS_CLASS_IN;
 	} else if (letter == 't') {
-		if (dns_type_parse(value, &number) < 0)
+		int ixfr = ixfr_word(value, target, u->globals);
+
+		if (ixfr < 0)
+			return -1;
+		if (!ixfr && (dns_type_parse(value, &number) < 0 || number == DNS_TYPE_IXFR))
 			fprintf(stderr, ";; Warning, ignoring invalid type %s\n", value);
-		else {
-			if (target->type_set)
-				fprintf(stderr, ";; Warning, extra type option\n");
-			target->qtype = number;
-			target->type_set = true;
-		}
+		else if (!ixfr)
+			set_type(target, number, u->globals);
 	} else if (dns_class_parse(value, &number) < 0)
 		fprintf(stderr, ";; Warning, ignoring invalid class %s\n", value);
 	else {
@@ -389,6 +457,7 @@ static int parse_words(struct words_unit *u, char **words, int count)
 	int i;
 
 	u->first_lookup = u->list->count;
+	u->open_type_class = true;
 	for (i = 0; i < count; i++) {
 		const char *w = words[i];
 		struct dig_lookup *target = current ? current : u->defaults;
@@ -398,18 +467,30 @@ static int parse_words(struct words_unit *u, char **words, int count)
 				sonde_err("invalid server: '@'");
 				return -1;
 			}
-			target->server = w + 1;
+			if (target->server_name_count == DIG_MAX_AT) {
+				sonde_err("%s: at most %d @servers a lookup", w, DIG_MAX_AT);
+				return -1;
+			}
+			target->server_names[target->server_name_count++] = w + 1;
 		} else if (w[0] == '+') {
-			if (plus_apply(w, &target->opts, u->globals) < 0)
+			if (plus_apply(w, &target->opts, u->globals, !u->batch && target == u->defaults) < 0)
 				return -1;
 		} else if (w[0] == '-' && w[1]) {
 			i = dash_word(u, &current, words, count, i);
 			if (i < 0)
 				return -1;
-		} else if (!apply_type_or_class(w, target)) {
-			current = lookup_add(u->list, u->defaults, w);
-			if (!current)
+		} else {
+			/* After -t or -c, dig takes no more type or class words. */
+			int used = u->open_type_class ? apply_type_or_class(w, target, u->globals) : 0;
+
+			if (used < 0)
 				return -1;
+			if (!used) {
+				current = lookup_add(u->list, u->defaults, w);
+				if (!current)
+					return -1;
+				next_from_base(u);
+			}
 		}
 	}
 	return 0;
@@ -442,6 +523,7 @@ static void unit_finish(struct words_unit *u, char **words, int count)
 	for (i = u->first_lookup; i < u->list->count; i++) {
 		u->list->items[i].opts.short_form = u->globals->short_form;
 		u->list->items[i].opts.cmd = u->globals->cmd;
+		u->list->items[i].opts.split = u->globals->split;
 	}
 	if (u->first_lookup < u->list->count) {
 		struct dig_lookup *first = &u->list->items[u->first_lookup];
@@ -473,6 +555,9 @@ static int parse_batch_line(struct words_unit *u, char *line)
 	int n = 0;
 
 	unit.defaults = &line_defaults;
+	unit.base_defaults = u->defaults;
+	unit.batch = true;
+	unit.globals->in_batch = true;
 	for (w = strtok_r(line, " \t\r\n", &save); w && n < 13; w = strtok_r(NULL, " \t\r\n", &save))
 		words[n++] = w;
 	if (parse_words(&unit, words, n) < 0)
@@ -520,8 +605,8 @@ static int parse_batch(const char *path, struct words_unit *u)
 int dig_parse_args(const struct dig_config *config, int argc, char **argv, struct dig_lookup *defaults,
 		   struct dig_lookup_list *list)
 {
-	struct dig_globals globals = { false, true, false };
-	struct words_unit unit = { list, defaults, &globals, false, 0 };
+	struct dig_globals globals = { false, true, false, false, false, false, 56 };
+	struct words_unit unit = { list, defaults, &globals, false, 0, true, defaults };
 
 	if (parse_words(&unit, argv, argc) < 0)
 		return DIG_EXIT_USAGE;

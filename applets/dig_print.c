@@ -28,10 +28,18 @@ static const struct flag_name header_flags[] = {
 };
 #define HEADER_FLAG_COUNT (sizeof(header_flags) / sizeof(header_flags[0]))
 
-static const char *server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
-				size_t size)
+/* The name dig shows for a server: the @name it came from, else its address. */
+const char *dig_server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
+			     size_t size)
 {
-	return servers->shown_name[0] ? servers->shown_name : addr_ntop(addr, buf, size);
+	size_t i;
+
+	for (i = 0; servers && i < servers->count; i++)
+		if (servers->shown_for[i] && addr_equal(&servers->addrs[i], addr))
+			return servers->shown_for[i];
+	if (servers && servers->shown_name[0] && !servers->given)
+		return servers->shown_name;
+	return addr_ntop(addr, buf, size);
 }
 
 /* The greeting of a command line or batch line, before its first lookup's
@@ -45,7 +53,7 @@ void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const st
 	if (!lk->greeting_first)
 		return;
 	if (servers && servers->given)
-		printf("; (%zu server%s found)\n", servers->count, servers->count == 1 ? "" : "s");
+		printf("; (%zu server%s found)\n", servers->found_last, servers->found_last == 1 ? "" : "s");
 	printf(";; global options:%s +cmd\n", lk->opts.short_form ? " +short" : "");
 }
 
@@ -204,12 +212,16 @@ static void print_stats(const struct dig_servers *servers, const struct dig_repl
 
 	printf(";; Query time: %lld msec\n", (long long)reply->rtt_ms);
 	printf(";; SERVER: %s#%u(%s) (%s)\n", addr_ntop(&reply->server, host, sizeof(host)),
-	       addr_port(&reply->server), server_shown(servers, &reply->server, host, sizeof(host)),
+	       addr_port(&reply->server), dig_server_shown(servers, &reply->server, host, sizeof(host)),
 	       reply->tcp ? "TCP" : "UDP");
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%a %b %d %H:%M:%S %Z %Y", &tm);
 	printf(";; WHEN: %s\n", when);
-	printf(";; MSG SIZE  rcvd: %zu\n\n", reply->len);
+	if (reply->xfr)
+		printf(";; XFR size: %u records (messages %u, bytes %llu)\n\n", reply->xfr_records,
+		       reply->xfr_messages, reply->xfr_bytes);
+	else
+		printf(";; MSG SIZE  rcvd: %zu\n\n", reply->len);
 }
 
 /* A reply that did not parse: what dig says, and the bytes. */
@@ -253,7 +265,7 @@ void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const str
 			continue;
 		print_section(run, lk, &reply->msg, (enum dns_section)s);
 	}
-	if (o->stats && !o->short_form)
+	if (o->stats && !o->short_form && !reply->xfr_more)
 		print_stats(servers, reply);
 	fflush(stdout);
 }
@@ -422,7 +434,7 @@ void dig_json_reply(struct sonde_out *out, const struct dig_lookup *lk, const st
 	out_open_object(out, "server");
 	out_print_str(out, "address", NULL, addr_ntop(&reply->server, host, sizeof(host)));
 	out_print_uint(out, "port", NULL, addr_port(&reply->server));
-	out_print_str(out, "name", NULL, server_shown(servers, &reply->server, host, sizeof(host)));
+	out_print_str(out, "name", NULL, dig_server_shown(servers, &reply->server, host, sizeof(host)));
 	out_close_object(out);
 	out_print_str(out, "transport", NULL, reply->tcp ? "tcp" : "udp");
 	out_print_bool(out, "truncated_retry", NULL, reply->retried_tcp);

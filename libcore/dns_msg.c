@@ -200,6 +200,29 @@ int dns_name_label_count(const char *text)
 
 #define OPT_RR_LEN 11 /* root name, type, class, TTL, rdlength */
 
+#define IXFR_SOA_LEN 34 /* name pointer, type, class, TTL, rdlength, two root names, five numbers */
+
+/* IXFR (RFC 1995): the client's SOA in the authority section, its serial
+ * the version held; the other fields zero and the names the root, as dig. */
+static int put_ixfr_soa(const struct dns_query_spec *spec, uint8_t *buf, size_t size, size_t *used)
+{
+	uint8_t *p = buf + *used;
+
+	if (*used + IXFR_SOA_LEN > size)
+		return -ENOSPC;
+	memset(p, 0, IXFR_SOA_LEN);
+	p[0] = 0xc0; /* the question's name */
+	p[1] = DNS_HEADER_LEN;
+	put16(p + 2, DNS_TYPE_SOA);
+	put16(p + 4, spec->qclass);
+	put16(p + 10, 22);
+	put16(p + 14, (uint16_t)(spec->ixfr_serial >> 16));
+	put16(p + 16, (uint16_t)spec->ixfr_serial);
+	put16(buf + 8, 1);
+	*used += IXFR_SOA_LEN;
+	return 0;
+}
+
 int dns_build_query(const struct dns_query_spec *spec, uint8_t *buf, size_t size)
 {
 	uint16_t flags = 0;
@@ -225,6 +248,12 @@ int dns_build_query(const struct dns_query_spec *spec, uint8_t *buf, size_t size
 	put16(buf + used, spec->qtype);
 	put16(buf + used + 2, spec->qclass);
 	used += 4;
+	if (spec->ixfr) {
+		int rc = put_ixfr_soa(spec, buf, size, &used);
+
+		if (rc < 0)
+			return rc;
+	}
 	if (!spec->edns)
 		return (int)used;
 

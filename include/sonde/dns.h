@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct sonde_addr;
+
 #define DNS_HEADER_LEN 12
 #define DNS_MAX_WIRE_NAME 255
 /* A presented name: every byte may become "\DDD", plus the dots. */
@@ -21,7 +23,8 @@ enum dns_type {
 	DNS_TYPE_SRV = 33, DNS_TYPE_NAPTR = 35, DNS_TYPE_DNAME = 39, DNS_TYPE_OPT = 41,
 	DNS_TYPE_DS = 43, DNS_TYPE_RRSIG = 46, DNS_TYPE_NSEC = 47, DNS_TYPE_DNSKEY = 48,
 	DNS_TYPE_NSEC3 = 50, DNS_TYPE_NSEC3PARAM = 51, DNS_TYPE_TLSA = 52,
-	DNS_TYPE_SVCB = 64, DNS_TYPE_HTTPS = 65, DNS_TYPE_ANY = 255, DNS_TYPE_CAA = 257,
+	DNS_TYPE_SVCB = 64, DNS_TYPE_HTTPS = 65, DNS_TYPE_IXFR = 251, DNS_TYPE_AXFR = 252,
+	DNS_TYPE_ANY = 255, DNS_TYPE_CAA = 257,
 };
 
 enum dns_class { DNS_CLASS_IN = 1, DNS_CLASS_CH = 3, DNS_CLASS_HS = 4, DNS_CLASS_ANY = 255 };
@@ -75,6 +78,8 @@ struct dns_query_spec {
 	bool nsid;                /* ask for the server's NSID */
 	const uint8_t *cookie;    /* a COOKIE option's bytes (client cookie, then any server cookie) */
 	uint8_t cookie_len;       /* 0: none; at most DNS_COOKIE_MAX */
+	bool ixfr;                /* an IXFR: the authority section carries an SOA with ixfr_serial */
+	uint32_t ixfr_serial;
 };
 /* RFC 7873: an 8-byte client cookie and a server cookie of up to 32. */
 #define DNS_COOKIE_MAX 40
@@ -82,6 +87,17 @@ struct dns_query_spec {
 /* Writes the query into buf; returns its length or -EINVAL (bad name) /
  * -ENOSPC. */
 int dns_build_query(const struct dns_query_spec *spec, uint8_t *buf, size_t size);
+
+/* --- DNS over one TCP connection (zone transfers: many replies) ------- */
+
+/* Connects to server within timeout_ms and sends query with its length
+ * prefix.  0 with *fd (close it), or -errno (-ECONNREFUSED, -ETIMEDOUT). */
+int dns_tcp_send_query(const struct sonde_addr *server, const uint8_t *query, size_t len, int timeout_ms,
+		       int *fd);
+/* Reads the next length-prefixed message into a malloc'ed *msg.  0,
+ * -ENODATA (the connection ended between messages), -EPIPE (it ended
+ * inside one), -ETIMEDOUT, -ENOMEM or another -errno. */
+int dns_tcp_read_message(int fd, int timeout_ms, uint8_t **msg, size_t *len);
 
 /* --- parsing messages ------------------------------------------------- */
 

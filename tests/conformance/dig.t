@@ -35,6 +35,11 @@ $TTL 300
 sep	TXT "sonde-conformance-mark"
 *	A 192.0.2.1
 ZONE
+# A zone of 3,000 TXT records: its transfer takes many messages.
+python3 -c '
+print("$TTL 300\n@ SOA ns2.example. hostmaster.example. 7 3600 600 86400 300\n@ NS ns2.example.")
+for i in range(3000):
+    print("r%04d TXT \"%s\"" % (i, "x" * 60))' >"$Z/big.db"
 signed_zone() { # NAME NSEC3-ARGS...
 	local name=$1
 	shift
@@ -76,6 +81,7 @@ zone "example" { type primary; file "example.db"; };
 zone "mark" { type primary; file "mark.db"; };
 zone "secure" { type primary; file "secure.db"; };
 zone "nsec3" { type primary; file "nsec3.db"; };
+zone "big" { type primary; file "big.db"; };
 CONF
 lab_bg dns named -g -u root -c "$Z/named.conf"
 lab_wait_listen dns 53 udp || { echo "Bail out! named did not start"; cat "$LAB_TMP/bg.log"; exit 1; }
@@ -182,6 +188,43 @@ compare_row short "$LAB_TMP/genzone.cases" "$LAB_TMP/short.dig.out" "$LAB_TMP/sh
 { rrsets secure.; rrsets nsec3.; printf '%s\n' "nosuch.secure A" "www.secure TXT" "nosuch.nsec3 A" \
 	"www.nsec3 TXT" "x.wild.secure A" "x.wild.nsec3 A" "www.sub.secure A"; } >"$LAB_TMP/signed.cases"
 batch_row dnssec "$LAB_TMP/signed.cases" @$S4 +dnssec +nocookie
+
+# --- the option matrix: one batch line each (dig reads every line as a
+# command line of its own, with its own banner) -------------------------------
+cat >"$LAB_TMP/matrix.cases" <<CASES
+big. AXFR
+big. AXFR +comments +question
+big. AXFR +nocookie +tcp
+big. IXFR=7
+big. IXFR=1
+-t IXFR=3 big.
+example. ANY
+example. ANY +notcp
+-x 10.53.0.2
+a01.example. +norec
+a01.example. +tcp
+a01.example. +nsid
+a01.example. +bufsize=512
+a01.example. +noedns
+a01.example. +edns=0
+a01.example. @$S6
+a01.example. +cookie=0102030405060708
+-t MX example. A
+example. MX +nocookie +nostats
+a01.example. +noquestion +noadditional
+nosuch.example.
+example. SOA +dnssec
+secure. DNSKEY +dnssec +split=8
+secure. DNSKEY +dnssec +nosplit
+a01.example. -c CH
+version.bind TXT CH
+a01.example. +nocomments
+www.secure. A +dnssec +cdflag
+a01.example. +noadflag
+nosuch.invalid.
+a01.example. a02.example. MX
+CASES
+batch_row matrix "$LAB_TMP/matrix.cases" @$S4
 
 # --- column layout: owner names of 9 to 88 characters ------------------------------------
 python3 -c '
