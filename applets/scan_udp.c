@@ -5,7 +5,8 @@
  * net.ipv6.icmp.ratelimit, less for wide routes: about 100 ms measured in
  * the lab), so a closed port is silent too when the bucket is empty.  Retrying
  * blindly wastes probes and still guesses; instead the scan reasons about
- * each host's bucket:
+ * each host's bucket (its model, shared with traceroute's report, is
+ * libcore's icmp_bucket):
  *
  *   - probes go out in rounds; every probe of a round has its send time, and
  *     every ICMP error it drew is counted against the probe that drew it;
@@ -37,11 +38,9 @@
 
 #include "scan_impl.h"
 #include "sonde/clock.h"
+#include "sonde/icmp_bucket.h"
 #include "sonde/pkt.h"
 
-/* Linux's IPv4 default: the starting bound, until a host proves less. */
-#define REFILL_GUESS_NS 1000000000LL
-#define REFILL_FLOOR_NS 1000000LL
 /* Ports in a round after the first: fresh ones, beside every port that
  * needs a confirmation (those are silent and cost the target no token),
  * plus two for each token the bucket is known to hold. */
@@ -55,8 +54,6 @@
 /* A silent probe's witness: an error-drawing probe sent at most this much
  * later (the bucket refills by a small share of a token meanwhile). */
 #define WITNESS_NS 2000000LL
-/* Send times of the last probes that drew an ICMP error, per host. */
-#define DRAW_HISTORY 64
 
 struct udp_host;
 
@@ -76,12 +73,9 @@ struct udp_host {
 	size_t round_len, submitted, in_flight;
 	size_t expire_next;         /* round probes before it are all done */
 	int64_t *silent_ns;         /* per port: send time of its last silent probe, 0 none */
-	int64_t draws_ns[DRAW_HISTORY];
-	size_t draw_count;
-	int64_t empty_since_ns;     /* the bucket may have been empty then: the scan's start,
-				     * the last error's arrival, the last unproven silence */
+	struct icmp_bucket bucket;  /* possibly empty since the scan's start, the last error's
+				     * arrival, the last unproven silence */
 	int64_t round_start_ns, credit_ns, ready_ns;
-	int64_t refill_ns;          /* an upper bound of the bucket's refill interval */
 	int max_answered_try;       /* counted silences before the latest answer: nmap's max_successful_tryno */
 	size_t canary;              /* a port that drew an error: asked again at each round's end */
 	bool have_canary;
@@ -97,19 +91,6 @@ struct udp_scan {
 	int failure;                 /* -errno: a probe met this host's own failure */
 };
 
-static int64_t refill_margin_ns(const struct udp_host *uh)
-{
-	/* The credit counts from an error's arrival here, a round trip after
-	 * the token went, so delays only add to it; what is left is the
-	 * target's clock: the bucket refills in jiffies (10 ms at HZ=100). */
-	return uh->refill_ns / 50 + 10000000;
-}
-
-static void note_draw(struct udp_host *uh, int64_t sent_ns)
-{
-	uh->draws_ns[uh->draw_count++ % DRAW_HISTORY] = sent_ns;
-}
-
 /* Only the host's own errors come out of its bucket: a router that
  * rejects for it draws on another. */
 static bool from_host(const struct udp_host *uh, const struct sonde_addr *from)
@@ -124,10 +105,9 @@ static bool from_host(const struct udp_host *uh, const struct sonde_addr *from)
 static void drew_from_bucket(struct udp_host *uh, struct round_probe *rp)
 {
 	rp->drew_icmp = true;
-	note_draw(uh, rp->sent_ns);
+	icmp_bucket_drew(&uh->bucket, rp->sent_ns, mono_ns());
 	uh->canary = rp->index;
 	uh->have_canary = true;
-	uh->empty_since_ns = mono_ns();
 }
 
 static void on_udp_result(void *user, uint32_t probe_id, void *probe_user, const struct probe_result *r)
@@ -208,7 +188,7 @@ static void round_add(struct udp_host *uh, size_t index)
 static void plan_round(struct udp_host *uh)
 {
 	struct scan_host *h = uh->host;
-	size_t i, fresh = 0, fresh_max = LATER_ROUND_FRESH + 2 * (size_t)(uh->credit_ns / uh->refill_ns);
+	size_t i, fresh = 0, fresh_max = LATER_ROUND_FRESH + 2 * (size_t)(uh->credit_ns / uh->bucket.refill_ns);
 
 	if (fresh_max > ROUND_FRESH_MAX)
 		fresh_max = ROUND_FRESH_MAX;
@@ -300,35 +280,12 @@ static void udp_progress(struct udp_scan *s)
 		scan_progress_tick(s->run, "UDP scan", shown, resolved, total);
 }
 
-/* Draws in the history sent after after_ns and up to until_ns. */
-static size_t draws_between(const struct udp_host *uh, int64_t after_ns, int64_t until_ns)
-{
-	size_t i, n = uh->draw_count < DRAW_HISTORY ? uh->draw_count : DRAW_HISTORY, count = 0;
-
-	for (i = 0; i < n; i++)
-		count += uh->draws_ns[i] > after_ns && uh->draws_ns[i] <= until_ns;
-	return count;
-}
-
 /* A port silent at e that drew an error now proves the bucket was empty at
- * e: the c draws sent since needed c - 1 refills at least (it held less
- * than one token at e). */
+ * e, which bounds its refill interval. */
 static void learn_refill(struct udp_host *uh, const struct round_probe *rp)
 {
-	int64_t silent_ns = uh->silent_ns[rp->index - uh->host->tcp_count];
-	size_t draws;
-	int64_t bound_ns;
-
-	if (!rp->drew_icmp || silent_ns == 0)
-		return;
-	draws = draws_between(uh, silent_ns, rp->sent_ns);
-	if (draws < 2)
-		return;
-	bound_ns = (rp->sent_ns - silent_ns) / (int64_t)(draws - 1);
-	if (bound_ns < REFILL_FLOOR_NS)
-		bound_ns = REFILL_FLOOR_NS;
-	if (bound_ns < uh->refill_ns)
-		uh->refill_ns = bound_ns;
+	if (rp->drew_icmp)
+		icmp_bucket_learn(&uh->bucket, uh->silent_ns[rp->index - uh->host->tcp_count], rp->sent_ns);
 }
 
 /* nmap's retry limit: one more try than the highest that drew an answer
@@ -370,8 +327,8 @@ static bool silence_counts(const struct udp_host *uh, const struct round_probe *
 
 	if (uh->have_canary)
 		return rp->witnessed;
-	credit_ns = uh->credit_ns + (rp->sent_ns - uh->round_start_ns) - (int64_t)drew_before * uh->refill_ns;
-	return credit_ns >= uh->refill_ns + refill_margin_ns(uh);
+	credit_ns = uh->credit_ns + (rp->sent_ns - uh->round_start_ns) - (int64_t)drew_before * uh->bucket.refill_ns;
+	return credit_ns >= uh->bucket.refill_ns + icmp_bucket_margin_ns(&uh->bucket);
 }
 
 /* A round in which the canary and every other probe of the host went
@@ -415,8 +372,8 @@ static void judge_round(struct udp_host *uh, int max_retries)
 		if (port->state == SCAN_UNKNOWN) {
 			if (silence_counts(uh, rp, drew_before))
 				port->silences++;
-			else if (rp->sent_ns > uh->empty_since_ns)
-				uh->empty_since_ns = rp->sent_ns; /* it may have met an empty bucket */
+			else /* it may have met an empty bucket */
+				icmp_bucket_maybe_empty(&uh->bucket, rp->sent_ns);
 			uh->silent_ns[rp->index - uh->host->tcp_count] = rp->sent_ns;
 		}
 		if (rp->drew_icmp)
@@ -476,7 +433,7 @@ static int64_t expire_silent(struct udp_scan *s, struct udp_host *uh, int64_t no
 static void start_round(struct udp_host *uh, int64_t now_ns)
 {
 	uh->round_start_ns = now_ns;
-	uh->credit_ns = now_ns - uh->empty_since_ns;
+	uh->credit_ns = icmp_bucket_credit_ns(&uh->bucket, now_ns);
 	plan_round(uh);
 	if (uh->round_len == 0)
 		uh->finished = true;
@@ -489,7 +446,7 @@ static void end_round(struct udp_host *uh, int max_retries)
 	judge_round(uh, max_retries);
 	uh->in_round = false;
 	uh->first = false;
-	uh->ready_ns = uh->empty_since_ns + uh->refill_ns + refill_margin_ns(uh);
+	uh->ready_ns = icmp_bucket_ready_ns(&uh->bucket);
 }
 
 static int64_t earliest(int64_t a_ns, int64_t b_ns)
@@ -572,8 +529,7 @@ static int init_host(struct udp_host *uh, struct scan_host *host)
 	uh->silent_ns = calloc(udp_count ? udp_count : 1, sizeof(*uh->silent_ns));
 	if (!uh->round || !uh->silent_ns)
 		return -ENOMEM;
-	uh->empty_since_ns = mono_ns();
-	uh->refill_ns = REFILL_GUESS_NS;
+	icmp_bucket_init(&uh->bucket, mono_ns());
 	uh->first = true;
 	uh->finished = udp_count == 0 || host->timed_out;
 	return 0;
