@@ -158,19 +158,11 @@ static int pick_source(const struct ping_run *run, struct sonde_addr *source, bo
 
 static void explain_no_icmp_socket(const struct ping_run *run)
 {
-	gid_t low = 1, high = 0;
-	gid_t gid = getegid();
+	char instead[320];
 
-	caps_ping_group_range(&low, &high);
-	sonde_err("ICMP echo needs a raw socket (CAP_NET_RAW) or an ICMP datagram socket, and this process "
-		  "may open neither");
-	fprintf(stderr,
-		"  fix 1: grant CAP_NET_RAW: run as root or 'setcap cap_net_raw+ep' on the binary;\n"
-		"         in Kubernetes add NET_RAW to securityContext.capabilities.add\n"
-		"  fix 2: let group %u open ICMP datagram sockets: sysctl -w net.ipv4.ping_group_range=\"%u %u\"\n"
-		"         (now \"%u %u\"; it is per network namespace; in Kubernetes a pod sysctl)\n"
-		"  or time a TCP handshake instead, which needs no privilege: sonde ping --tcp PORT %s\n",
-		(unsigned)gid, (unsigned)gid, (unsigned)gid, (unsigned)low, (unsigned)high, run->host);
+	snprintf(instead, sizeof(instead),
+		 "time a TCP handshake instead, which needs no privilege: sonde ping --tcp PORT %s", run->host);
+	caps_explain_no_icmp_socket("ICMP echo", instead);
 }
 
 /* --- results ------------------------------------------------------------------ */

@@ -163,6 +163,24 @@ static bool same_host(const struct sonde_addr *a, const struct sonde_addr *b)
 	return strcmp(addr_ntop(a, a_text, sizeof(a_text)), addr_ntop(b, b_text, sizeof(b_text))) == 0;
 }
 
+/* --report: the rate-limit model of the host at addr (added when add and
+ * there is room: a host beyond it is not paced), or NULL. */
+static struct icmp_bucket *responder_bucket(struct tr_run *run, const struct sonde_addr *addr, bool add)
+{
+	struct tr_responder *r;
+	int i;
+
+	for (i = 0; i < run->responder_count; i++)
+		if (same_host(&run->responders[i].addr, addr))
+			return &run->responders[i].bucket;
+	if (!add || run->responder_count >= run->responder_cap)
+		return NULL;
+	r = &run->responders[run->responder_count++];
+	r->addr = *addr;
+	icmp_bucket_init(&r->bucket, mono_ns());
+	return &r->bucket;
+}
+
 static void on_result(void *user, uint32_t probe_id, void *probe_user, const struct probe_result *r)
 {
 	struct tr_run *run = user;
@@ -181,6 +199,14 @@ static void on_result(void *user, uint32_t probe_id, void *probe_user, const str
 		break;
 	case PROBE_ICMP_ERROR:
 		classify_icmp(run, p, r);
+		/* Errors, not echo replies or TCP answers, come through the
+		 * sender's rate limit. */
+		if (run->responders) {
+			struct icmp_bucket *b = responder_bucket(run, &r->from, true);
+
+			if (b)
+				icmp_bucket_drew(b, p->sent_ns, mono_ns());
+		}
 		break;
 	case PROBE_LOCAL_ERROR:
 		p->error = r->error;
@@ -317,7 +343,36 @@ static int max_in_flight(const struct tr_run *run)
 static bool may_send(const struct tr_run *run, int next)
 {
 	return next < run->probe_count && run->in_flight < max_in_flight(run) &&
-	       (!run->final_ttl || run->probes[next].ttl <= run->final_ttl);
+	       (!run->final_ttl || run->probes[next].ttl <= run->final_ttl) &&
+	       (!run->limit_ttl || run->probes[next].ttl <= run->limit_ttl);
+}
+
+/* --report after the first round: ms until the host that answered at the
+ * probe's hop certainly has a token in its ICMP rate limit again (0: now),
+ * so a silence there is the network's loss, not the limiter's.  A hop
+ * nobody answered at, or answered without an ICMP error, waits for no one. */
+static int pace_wait_ms(struct tr_run *run, int index)
+{
+	const struct tr_hop_stats *h;
+	struct icmp_bucket *b;
+	int64_t wait_ns;
+
+	if (!run->hops || run->round == 0)
+		return 0;
+	h = &run->hops[run->probes[index].ttl - run->cfg->first_ttl];
+	if (!h->have_addr || !(b = responder_bucket(run, &h->addr, false)))
+		return 0;
+	wait_ns = icmp_bucket_ready_ns(b) - mono_ns();
+	return wait_ns > 0 ? (int)((wait_ns + 999999) / 1000000) : 0;
+}
+
+static int min_wait_ms(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
 }
 
 /* One pass over the hops: probes go out in parallel, hops are handed to
@@ -333,22 +388,25 @@ static int trace_pass(struct tr_run *run, void (*on_hop)(struct tr_run *, int))
 	run->final_ttl = 0;
 	run->in_flight = 0;
 	for (;;) {
-		int wait_ms;
+		int wait_ms, pace_ms = 0;
 
-		while (may_send(run, next))
+		while (may_send(run, next) && (pace_ms = pace_wait_ms(run, next)) == 0)
 			send_one(run, next++);
 		/* Read what is there before judging anything late. */
 		probe_poll(run->engine, 0);
 		wait_ms = expire_probes(run);
 		while (shown < cfg->max_ttl && hop_done(run, shown + 1)) {
 			on_hop(run, ++shown);
-			if (shown == run->final_ttl)
+			if (shown == run->final_ttl || shown == run->limit_ttl)
 				return shown;
 		}
 		if (shown == cfg->max_ttl)
 			return shown;
-		if (may_send(run, next))
-			continue;
+		if (may_send(run, next)) {
+			if (pace_ms == 0)
+				continue;
+			wait_ms = min_wait_ms(wait_ms, pace_ms);
+		}
 		rc = probe_poll(run->engine, wait_ms);
 		if (rc < 0 && rc != -EINTR)
 			return rc;
@@ -428,8 +486,8 @@ static int open_engine(struct tr_run *run, struct sonde_addr *source)
 			caps_explain_missing(CAP_NET_RAW, "-T (TCP SYN probes)",
 					     "the default UDP method, or -I with ping_group_range, needs no capability");
 		else
-			sonde_err("-I needs a raw socket (CAP_NET_RAW) or ICMP datagram sockets "
-				  "(net.ipv4.ping_group_range); the default UDP method needs neither");
+			caps_explain_no_icmp_socket("-I (ICMP echo probes)",
+						    "leave out -I: the default UDP method needs neither");
 		return SONDE_EXIT_PRIVILEGE;
 	}
 	if (rc < 0) {
@@ -472,21 +530,86 @@ static void report_hop(struct tr_run *run, int ttl)
 	}
 }
 
+/* Waits out a refill of any rate limit the pass may have emptied: a token
+ * has certainly come back a refill (and its margin) after now. */
+static void wait_refill(struct tr_run *run)
+{
+	struct icmp_bucket since_now;
+	int64_t until_ns;
+
+	icmp_bucket_init(&since_now, mono_ns());
+	until_ns = icmp_bucket_ready_ns(&since_now);
+	while (mono_ns() < until_ns)
+		probe_poll(run->engine, (int)((until_ns - mono_ns()) / 1000000) + 1);
+}
+
+/* After a pass: could silences have been rate limits rather than the path?
+ * Yes when no final answer came, or when it came from further than one hop
+ * past the last router that answered: the hops between were silent where
+ * the destination itself may have been, its limiter empty. */
+static bool limiter_suspected(const struct tr_run *run)
+{
+	int i, last_router = 0;
+
+	if (!run->final_ttl)
+		return true;
+	for (i = 0; i < run->probe_count; i++)
+		if (run->probes[i].answered && !run->probes[i].final && run->probes[i].ttl > last_router)
+			last_router = run->probes[i].ttl;
+	return run->final_ttl > last_router + 1 && run->final_ttl > run->cfg->first_ttl;
+}
+
+/* One round of the report.  A first round whose silences may have been
+ * empty rate limits (a run just before drained them) is asked again once
+ * after a refill, up to where it found the destination, and not counted. */
+static int report_round(struct tr_run *run, struct tr_hop_stats *before, size_t hops_size)
+{
+	int rc;
+
+	memcpy(before, run->hops, hops_size);
+	rc = trace_pass(run, report_hop);
+	if (rc < 0 || run->round > 0 || run->limiter_retry || !limiter_suspected(run))
+		return rc;
+	memcpy(run->hops, before, hops_size);
+	run->limiter_retry = true;
+	run->first_final_ttl = run->final_ttl;
+	if (run->final_ttl)
+		run->limit_ttl = run->final_ttl;
+	wait_refill(run);
+	return trace_pass(run, report_hop);
+}
+
 static int run_report(struct tr_run *run)
 {
-	int hops = run->cfg->max_ttl - run->cfg->first_ttl + 1, last = 0, round, rc;
+	int hops = run->cfg->max_ttl - run->cfg->first_ttl + 1, last = 0, rc = 0;
+	size_t hops_size = (size_t)hops * sizeof(*run->hops);
+	struct tr_hop_stats *before = malloc(hops_size);
 	time_t start = time(NULL);
 
 	run->hops = calloc((size_t)hops, sizeof(*run->hops));
-	if (!run->hops)
+	run->responder_cap = hops;
+	run->responders = calloc((size_t)run->responder_cap, sizeof(*run->responders));
+	if (!run->hops || !run->responders || !before) {
+		free(before);
 		return -ENOMEM;
-	for (round = 0; round < run->cfg->rounds; round++) {
-		rc = trace_pass(run, report_hop);
-		if (rc < 0)
-			return rc;
+	}
+	for (run->round = 0; run->round < run->cfg->rounds && rc >= 0; run->round++) {
+		rc = report_round(run, before, hops_size);
+		if (run->final_ttl && (!run->limit_ttl || run->final_ttl < run->limit_ttl))
+			run->limit_ttl = run->final_ttl;
 		if (rc > last)
 			last = rc;
 	}
+	free(before);
+	if (rc < 0)
+		return rc;
+	/* Reached in some round: a later round's lost answer is loss, not a miss. */
+	if (run->limit_ttl)
+		run->final_ttl = run->limit_ttl;
+	if (run->limiter_retry && run->final_ttl && (!run->first_final_ttl || run->final_ttl < run->first_final_ttl))
+		sonde_err("note: the first round's silences up to hop %d were ICMP rate limits, not loss (asked "
+			  "again after a refill, hop %d answered): they are not counted", run->final_ttl,
+			  run->final_ttl);
 	tr_print_report(run, last, start);
 	return last;
 }
@@ -542,6 +665,7 @@ done:
 	probe_engine_close(run.engine);
 	free(run.probes);
 	free(run.hops);
+	free(run.responders);
 	return rc;
 }
 

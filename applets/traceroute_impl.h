@@ -8,6 +8,7 @@
 
 #include "sonde/addr.h"
 #include "sonde/applet.h"
+#include "sonde/icmp_bucket.h"
 #include "sonde/probe.h"
 
 struct tr_config {
@@ -43,6 +44,12 @@ struct tr_hop_stats {       /* --report: per hop over the rounds */
 	double last_ms, best_ms, worst_ms, mean_ms, m2;  /* Welford's running variance */
 };
 
+/* --report: a host that answered with ICMP errors and its rate limit. */
+struct tr_responder {
+	struct sonde_addr addr;
+	struct icmp_bucket bucket;
+};
+
 struct tr_run {
 	const struct tr_config *cfg;
 	struct sonde_out *out;
@@ -61,6 +68,15 @@ struct tr_run {
 	int final_ttl;            /* the first TTL with a final answer; 0 none yet */
 	uint32_t sequence;        /* tokens and ports of successive probes */
 	struct tr_hop_stats *hops; /* --report */
+	/* --report: no round goes past the hop where the destination answered
+	 * (0: not yet); rounds after the first wait, hop by hop, until the
+	 * host that answered there has a token in its ICMP rate limit. */
+	int limit_ttl;
+	int round;
+	struct tr_responder *responders;
+	int responder_count, responder_cap;
+	bool limiter_retry;       /* the first round was asked again after a rate-limit refill */
+	int first_final_ttl;      /* where the first asking found the destination (0: nowhere) */
 };
 
 /* traceroute_out.c */

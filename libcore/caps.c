@@ -81,6 +81,24 @@ void caps_explain_missing(int cap, const char *needed_for, const char *instead)
 		setcap_name, kubernetes_hint(cap));
 }
 
+void caps_explain_no_icmp_socket(const char *needed_for, const char *instead)
+{
+	gid_t low = 1, high = 0, gid = getegid();
+
+	caps_ping_group_range(&low, &high);
+	sonde_err("%s needs a raw socket (CAP_NET_RAW) or an ICMP datagram socket, and this process may open "
+		  "neither", needed_for);
+	fprintf(stderr,
+		"  fix 1: grant CAP_NET_RAW: run as root or 'setcap cap_net_raw+ep' on the binary;\n"
+		"         in Kubernetes: %s\n"
+		"  fix 2: let group %u open ICMP datagram sockets: sysctl -w net.ipv4.ping_group_range=\"%u %u\"\n"
+		"         (now \"%u %u\"; it is per network namespace; in Kubernetes a pod sysctl)\n",
+		kubernetes_hint(CAP_NET_RAW), (unsigned)gid, (unsigned)gid, (unsigned)gid, (unsigned)low,
+		(unsigned)high);
+	if (instead)
+		fprintf(stderr, "  or %s\n", instead);
+}
+
 int caps_drop_all(void)
 {
 	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };

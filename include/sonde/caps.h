@@ -13,6 +13,10 @@ const char *caps_name(int cap);
 /* Explains on stderr, in the applet's voice: which capability is missing, what
  * needed it, what works without it, and how to grant it in Kubernetes. */
 void caps_explain_missing(int cap, const char *needed_for, const char *instead);
+/* The same for ICMP echo, which either of two privileges allows: a raw
+ * socket (CAP_NET_RAW) or an ICMP datagram socket (ping_group_range); says
+ * how to grant each (Kubernetes included), then "or INSTEAD" when given. */
+void caps_explain_no_icmp_socket(const char *needed_for, const char *instead);
 /* Drops every capability from all sets and, when running setuid, the saved
  * and effective uid: call right after the privileged sockets are open.
  * Returns 0 or -errno. */

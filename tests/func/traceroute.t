@@ -83,6 +83,8 @@ like "$ERR" "CAP_NET_RAW" "unprivileged -T names the capability"
 lab_exec c sysctl -qw net.ipv4.ping_group_range="1 0"
 lab_run c $UNPRIV "$pub/sonde" traceroute -n -I 10.93.4.2
 ok_rc "$RC" 3 "unprivileged -I without ping_group_range: exit 3"
+like "$ERR" "in Kubernetes: add NET_RAW to the container's securityContext" "unprivileged -I: the Kubernetes way to grant NET_RAW"
+like "$ERR" "sysctl -w net.ipv4.ping_group_range=" "unprivileged -I: the ping_group_range way"
 lab_exec c sysctl -qw net.ipv4.ping_group_range="65534 65534"
 lab_run c $UNPRIV "$pub/sonde" traceroute -n -I --json 10.93.4.2
 like "$OUT" '"socket":"icmp-dgram"' "unprivileged -I with ping_group_range: ICMP datagram socket"
@@ -119,6 +121,50 @@ else
 fi
 lab_run c "$SONDE" traceroute -n --report -c 2 --json 10.93.4.2
 like "$OUT" '"type":"report".*"hops":\[\{"hop":1,"address":"10.93.1.2","loss_percent":0,"sent":2' "--report --json"
+
+# --- --report with the kernel's ICMP rate limits, against mtr ---------------
+# As Linux ships: each router and the destination answer a burst of six
+# errors, then one a second (per source).  A report whose probes all leave
+# at once loses answers to the limiters, and one lost destination answer
+# once sent the next rounds on to hop 20.  The report must show mtr's hops
+# and loss, in at most half mtr's time.
+if command -v mtr >/dev/null; then
+	for n in c r1 r2 r3 s; do
+		ip netns exec "$(ns $n)" sysctl -qw net.ipv4.icmp_ratelimit=1000 net.ipv6.icmp.ratelimit=1000
+	done
+	sleep 6 # every bucket full again
+	hops_loss() { awk '/\|--/ {print $1, $2, $3, $4}'; }
+	for dst in 10.93.4.2 fd93:4::2; do
+		start=$(date +%s%N)
+		lab_run c mtr -r -n -c 3 $dst
+		mtr_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+		want=$(printf '%s\n' "$OUT" | hops_loss)
+		start=$(date +%s%N)
+		lab_run c "$SONDE" traceroute -n --report -c 3 $dst
+		ms=$(( ($(date +%s%N) - start) / 1000000 ))
+		is "$(printf '%s\n' "$OUT" | hops_loss)" "$want" "--report -c 3 $dst, rate limits on: mtr's hops and loss"
+		ok_rc "$RC" 0 "--report $dst, rate limits on: the destination reached, exit 0"
+		[ $((ms * 2)) -le "$mtr_ms" ] && pass "--report $dst: at most half mtr's time (${ms} ms, mtr ${mtr_ms} ms)" ||
+			fail "--report $dst: at most half mtr's time" "${ms} ms, mtr ${mtr_ms} ms"
+	done
+	is "$want" "1.|-- fd93:1::2 0.0% 3
+2.|-- ??? 100.0 3
+3.|-- fd93:3::2 0.0% 3
+4.|-- fd93:4::2 0.0% 3" "mtr itself: four hops, the silent one 100% lost"
+	# The destination's limiter emptied just before (the classic traceroute's
+	# 3 x 16 probes at once): the first round meets silence at hop 4, asks
+	# again after a refill, and says the silence was the limiter's.
+	lab_exec c traceroute -n -N 48 -q 3 10.93.4.2 >/dev/null
+	lab_run c "$SONDE" traceroute -n --report -c 3 10.93.4.2
+	is "$(printf '%s\n' "$OUT" | hops_loss)" "1.|-- 10.93.1.2 0.0% 3
+2.|-- ??? 100.0 3
+3.|-- 10.93.3.2 0.0% 3
+4.|-- 10.93.4.2 0.0% 3" "--report after the limiter was emptied: still mtr's hops and loss"
+	like "$ERR" "silences up to hop 4 were ICMP rate limits, not loss" "--report: a silence that was the limiter's is said"
+	for n in c r1 r2 r3 s; do
+		ip netns exec "$(ns $n)" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+	done
+fi
 
 # --- usage ------------------------------------------------------------------
 run "$SONDE" traceroute -I -T 127.0.0.1
