@@ -149,7 +149,7 @@ static int dial(struct http_transfer *t, int *fd)
 	ep.port = t->url->port;
 	apply_connect_to(cfg, &ep);
 	apply_resolve(cfg, &ep);
-	*fd = tls_dial(ep.host, ep.port, family, connect_left_ms(t), &result);
+	*fd = tls_dial(ep.host, ep.port, family, connect_left_ms(t), NULL, &result);
 	t->timings.namelookup_ms = t->timings.redirect_ms + result.dns_ms;
 	t->timings.connect_ms = since_start_ms(t);
 	t->port = ep.port;

@@ -189,10 +189,10 @@ static int parse_target(const struct tls_config *cfg, const char *text, struct t
 /* --- connecting ------------------------------------------------------------------- */
 
 int tls_open_connection(const struct tls_config *cfg, const struct tls_target *target, bool quiet, int timeout_ms,
-			struct tls_dial_result *dial, double *starttls_ms)
+			const struct tls_client_config *warm_up, struct tls_dial_result *dial, double *starttls_ms)
 {
 	int family = cfg->ipv4 ? AF_INET : cfg->ipv6 ? AF_INET6 : AF_UNSPEC;
-	int fd = tls_dial(target->host, target->port, family, timeout_ms, dial);
+	int fd = tls_dial(target->host, target->port, family, timeout_ms, warm_up, dial);
 	char why[256];
 	int64_t start_ns;
 	int rc;
@@ -367,13 +367,13 @@ static int probe(struct sonde_ctx *ctx, const struct tls_config *cfg, const stru
 	int64_t start_ns;
 	int fd, rc;
 
-	fd = tls_open_connection(cfg, target, false, tls_timeout_ms(cfg), &dial, &p.starttls_ms);
+	client_config(cfg, target, &client);
+	fd = tls_open_connection(cfg, target, false, tls_timeout_ms(cfg), &client, &dial, &p.starttls_ms);
 	if (fd < 0)
 		return -fd;
 	addr_ntop(&dial.peer, p.address, sizeof(p.address));
 	p.dns_ms = dial.dns_ms;
 	p.connect_ms = dial.connect_ms;
-	client_config(cfg, target, &client);
 	p.sni = sni_sent(cfg, target);
 	start_ns = mono_ns();
 	rc = tls_session_connect(fd, &client, &session, why, sizeof(why));

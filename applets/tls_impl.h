@@ -83,9 +83,10 @@ void tls_render_probe(struct sonde_out *out, const struct tls_probe *probe, cons
 int tls_scan(struct sonde_ctx *ctx, const struct tls_config *cfg, const struct tls_target *target);
 
 /* tls.c: the common part of a connection, for the probe and the scan:
- * connect and STARTTLS, each step within timeout_ms.  Returns the socket,
- * or -exit code after a message (when quiet is false). */
+ * connect and STARTTLS, each step within timeout_ms; the TLS library warms
+ * up meanwhile for warm_up's session (tls_dial).  Returns the socket, or
+ * -exit code after a message (when quiet is false). */
 int tls_open_connection(const struct tls_config *cfg, const struct tls_target *target, bool quiet, int timeout_ms,
-			struct tls_dial_result *dial, double *starttls_ms);
+			const struct tls_client_config *warm_up, struct tls_dial_result *dial, double *starttls_ms);
 
 #endif

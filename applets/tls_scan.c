@@ -98,7 +98,7 @@ static enum offer_result try_offer(const struct tls_config *cfg, const struct tl
 		snprintf(why, why_size, "the scan's limit of %g s is spent", SCAN_TIMEOUT_PERIODS * cfg->timeout_s);
 		return OFFER_TIMED_OUT;
 	}
-	fd = tls_open_connection(cfg, target, true, timeout_ms, &dial, &starttls_ms);
+	fd = tls_open_connection(cfg, target, true, timeout_ms, &c, &dial, &starttls_ms);
 	if (fd == -TLS_EXIT_TIMEOUT) {
 		snprintf(why, why_size, "no connection within %g s", timeout_ms / 1000.0);
 		return OFFER_TIMED_OUT;
@@ -188,7 +188,7 @@ int tls_scan(struct sonde_ctx *ctx, const struct tls_config *cfg, const struct t
 	double starttls_ms;
 	size_t i, j, accepted = 0;
 	bool timed_out = false;
-	int fd = tls_open_connection(cfg, target, false, tls_timeout_ms(cfg), &dial, &starttls_ms);
+	int fd = tls_open_connection(cfg, target, false, tls_timeout_ms(cfg), NULL, &dial, &starttls_ms);
 
 	/* A first connection proves the server is there at all. */
 	if (fd < 0)

@@ -535,6 +535,30 @@ void tls_library_init(bool private_keys)
 	tls_provider_init(private_keys);
 }
 
+/* A context made ahead by tls_warm_up, for the next session to take. */
+static SSL_CTX *warm_ctx;
+
+void tls_warm_up(const struct tls_client_config *c)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	tls_library_init(c->cert_file || c->key_file);
+	/* Nothing in it depends on the config yet: setup_context does that. */
+	warm_ctx = SSL_CTX_new(TLS_client_method());
+	ERR_clear_error();
+}
+
+static SSL_CTX *new_context(void)
+{
+	SSL_CTX *ctx = warm_ctx;
+
+	warm_ctx = NULL;
+	return ctx ? ctx : SSL_CTX_new(TLS_client_method());
+}
+
 int tls_session_new(int fd, const struct tls_client_config *c, struct tls_session **out, char *why,
 		    size_t why_size)
 {
@@ -550,7 +574,7 @@ int tls_session_new(int fd, const struct tls_client_config *c, struct tls_sessio
 	s->config_report_only = c->report_only;
 	s->want_ocsp = c->want_ocsp;
 	s->first_verify_error = X509_V_OK;
-	s->ctx = SSL_CTX_new(TLS_client_method());
+	s->ctx = new_context();
 	if (!s->ctx) {
 		tls_openssl_reason(why, why_size, "cannot create a TLS context");
 		tls_session_free(s);

@@ -145,9 +145,16 @@ struct tls_dial_result {
 };
 
 /* Resolves host (unless it is an address) and connects to each address in
- * turn until one answers; each attempt gets timeout_ms (<0: none).  Returns
- * the non-blocking socket, or -1 with resolve_error or connect_error set. */
-int tls_dial(const char *host, uint16_t port, int family, int timeout_ms, struct tls_dial_result *result);
+ * turn until one answers; each attempt gets timeout_ms (<0: none).  With
+ * warm_up (the config the TLS session will have), tls_warm_up runs while
+ * the first connect is on its way.  Returns the non-blocking socket, or -1
+ * with resolve_error or connect_error set. */
+int tls_dial(const char *host, uint16_t port, int family, int timeout_ms, const struct tls_client_config *warm_up,
+	     struct tls_dial_result *result);
+/* What the first session of the process would set up (the library, and
+ * every algorithm libssl fetches for a context), done once ahead: for work
+ * that can overlap a network wait. */
+void tls_warm_up(const struct tls_client_config *config);
 
 /* --- STARTTLS (libcore/tls_starttls.c) -------------------------------------- */
 
