@@ -3,6 +3,7 @@
  * +options, a type or class word for the lookup at hand, anything else a
  * new name.  Options before the first name are every lookup's defaults. */
 #include <ares.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,51 @@ void dig_check_cookie(const struct dig_run *run, const struct dig_lookup *lk, bo
 										: "COOKIE bad token (too short)");
 }
 
+/* Why a name is not legal, in bind's words. */
+static const char *name_fault(const char *name)
+{
+	size_t label = 0, total = 1;
+	const char *p;
+
+	if (strcmp(name, ".") == 0)
+		return "ran out of space";
+	for (p = name; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p += isdigit((unsigned char)p[1]) && p[2] && p[3] ? 3 : 1;
+			label++;
+			continue;
+		}
+		if (*p != '.') {
+			label++;
+			continue;
+		}
+		if (label == 0)
+			return "empty label";
+		total += label + 1;
+		label = 0;
+	}
+	if (label > 63)
+		return "label too long";
+	total += label ? label + 1 : 0;
+	return total > DNS_MAX_WIRE_NAME ? "name too long" : "bad escape";
+}
+
+int dig_name_error(const char *name)
+{
+	const char *p, *fault = NULL;
+	size_t label = 0;
+
+	/* A label over 63 anywhere is what bind names first. */
+	for (p = name; *p && !fault; p++) {
+		label = *p == '.' ? 0 : label + 1;
+		if (label > 63)
+			fault = "label too long";
+	}
+	fflush(stdout);
+	sonde_err("'%s' is not a legal name (%s)", name, fault ? fault : name_fault(name));
+	return DIG_EXIT_INTERNAL;
+}
+
 int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qname,
 	      const struct dig_servers *servers, bool report, struct dig_reply *reply)
 {
@@ -205,10 +251,8 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 
 	memset(reply, 0, sizeof(*reply));
 	reply->status = -ARES_ETIMEOUT;
-	if (len < 0) {
-		sonde_err("'%s' is not a legal name", qname);
-		return DIG_EXIT_USAGE;
-	}
+	if (len < 0)
+		return dig_name_error(qname);
 	for (s = 0; s < servers->count; s++) {
 		int tries = lk->opts.tcp ? 1 : lk->opts.tries, t;
 
@@ -269,7 +313,7 @@ static int run_lookup(struct dig_run *run, const struct dig_lookup *lk)
 	if (lk->qtype == DNS_TYPE_AXFR || (lk->qtype == DNS_TYPE_IXFR && lk->opts.tcp))
 		return dig_xfr(run, lk, &servers, qname);
 	rc = dig_query(run, lk, qname, &servers, true, &reply);
-	if (rc == DIG_EXIT_USAGE)
+	if (rc == DIG_EXIT_USAGE || rc == DIG_EXIT_INTERNAL)
 		return rc;
 	if (rc) {
 		dig_print_no_reply(run, lk, &servers);
@@ -304,7 +348,8 @@ static int run_lookups(struct dig_run *run, const struct dig_lookup_list *list)
 	for (i = 0; i < list->count; i++) {
 		int one = run_lookup(run, &list->items[i]);
 
-		if (one == DIG_EXIT_USAGE)
+		/* dig's fatal errors end the run (a bad @server, an illegal name). */
+		if (one == DIG_EXIT_USAGE || one == DIG_EXIT_INTERNAL)
 			return one;
 		if (one > worst)
 			worst = one;
@@ -333,10 +378,11 @@ static int dig_main(struct sonde_ctx *ctx, void *config_ptr, int argc, char **ar
 	if (!rc && out_is_json(ctx->out)) {
 		out_open_object(ctx->out, NULL);
 		out_open_array(ctx->out, "lookups");
+		run.json_open = true;
 	}
 	if (!rc)
 		rc = run_lookups(&run, &list);
-	if (out_is_json(ctx->out) && rc != DIG_EXIT_USAGE && rc != DIG_EXIT_BATCH_FILE) {
+	if (run.json_open && rc != DIG_EXIT_USAGE) {
 		out_close_array(ctx->out);
 		out_close_object(ctx->out);
 		fputc('\n', stdout);

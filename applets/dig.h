@@ -61,6 +61,7 @@ struct dig_globals {
 	bool greeted;                /* the first greeting is made */
 	bool in_batch;               /* reading -f lines now */
 	int split;                   /* +split: the last one given */
+	bool split_given;
 };
 
 struct dig_lookup_list {
@@ -131,6 +132,8 @@ void dig_opts_init(struct dig_opts *o);
 int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qname,
 	      const struct dig_servers *servers, bool report, struct dig_reply *reply);
 void dig_reply_free(struct dig_reply *reply);
+/* "'a..b' is not a legal name (empty label)" as dig says it; returns 10. */
+int dig_name_error(const char *name);
 /* The query lk asks for qname (with its cookie, IXFR's SOA); its length or -errno. */
 int dig_build_query(const struct dig_run *run, const struct dig_lookup *lk, const char *qname, unsigned char *buf,
 		    size_t size);

@@ -22,41 +22,42 @@ struct plus_def {
 	size_t min_len;         /* shortest accepted abbreviation */
 	enum plus_kind kind;
 	size_t offset;          /* in struct dig_opts */
-	int min, max;           /* for values */
+	unsigned long max;      /* for values: dig's limit */
+	const char *desc;       /* what dig calls the value in its messages */
 };
 
-#define PLUS_B(NAME, MIN, FIELD) { NAME, MIN, PLUS_BOOL, offsetof(struct dig_opts, FIELD), 0, 0 }
-#define PLUS_I(NAME, MIN, FIELD, LO, HI) { NAME, MIN, PLUS_INT, offsetof(struct dig_opts, FIELD), LO, HI }
+#define PLUS_B(NAME, MIN, FIELD) { NAME, MIN, PLUS_BOOL, offsetof(struct dig_opts, FIELD), 0, NULL }
+#define PLUS_I(NAME, MIN, FIELD, HI, DESC) { NAME, MIN, PLUS_INT, offsetof(struct dig_opts, FIELD), HI, DESC }
 
 static const struct plus_def plus_defs[] = {
 	PLUS_B("additional", 3, show_additional),
 	PLUS_B("adflag", 2, adflag),
-	{ "all", 3, PLUS_ALL, 0, 0, 0 },
+	{ "all", 3, PLUS_ALL, 0, 0, NULL },
 	PLUS_B("answer", 3, show_answer),
 	PLUS_B("authority", 3, show_authority),
-	PLUS_I("bufsize", 3, bufsize, 0, 65535),
+	PLUS_I("bufsize", 3, bufsize, 65535, "buffer size"),
 	PLUS_B("cdflag", 2, cdflag),
 	PLUS_B("cmd", 3, cmd),
 	PLUS_B("comments", 4, comments),
-	{ "cookie", 3, PLUS_COOKIE, 0, 0, 0 },
+	{ "cookie", 3, PLUS_COOKIE, 0, 0, NULL },
 	PLUS_B("dnssec", 3, dnssec),
-	{ "edns", 4, PLUS_EDNS, 0, 0, 255 },
+	{ "edns", 4, PLUS_EDNS, 0, 255, "edns" },
 	PLUS_B("explain", 4, explain),
 	PLUS_B("ignore", 3, ignore_tc),
-	PLUS_I("ndots", 3, ndots, 0, 15),
+	PLUS_I("ndots", 3, ndots, 65535, "ndots"),
 	PLUS_B("nsid", 3, nsid),
 	PLUS_B("question", 4, show_question),
 	PLUS_B("rdflag", 3, recurse),
 	PLUS_B("recurse", 3, recurse),
-	{ "retry", 4, PLUS_RETRY, 0, 0, 100 },
+	{ "retry", 4, PLUS_RETRY, 0, 0xfffffffeUL, "retries" },
 	PLUS_B("search", 3, search),
 	PLUS_B("short", 3, short_form),
-	{ "split", 3, PLUS_SPLIT, offsetof(struct dig_opts, split), 0, 1023 },
+	{ "split", 3, PLUS_SPLIT, offsetof(struct dig_opts, split), 1023, "split" },
 	PLUS_B("stats", 4, stats),
 	PLUS_B("tcp", 3, tcp),
-	PLUS_I("timeout", 4, timeout_s, 1, 300),
+	PLUS_I("timeout", 4, timeout_s, 65535, "timeout"),
 	PLUS_B("trace", 4, trace),
-	PLUS_I("tries", 4, tries, 1, 100),
+	PLUS_I("tries", 4, tries, 0xffffffffUL, "tries"),
 	PLUS_B("vc", 2, tcp),
 };
 
@@ -87,19 +88,36 @@ static const struct plus_def *plus_find(const char *word, size_t len)
 	return NULL;
 }
 
-static int parse_bounded(const char *text, int min, int max, int *value)
+/* A +option's number as dig reads it: 0, -EINVAL (not a number) or -ERANGE. */
+static int parse_value(const char *text, unsigned long max, unsigned long *value)
 {
 	char *end;
-	long v;
+	unsigned long long v;
 
-	if (!text || !*text)
+	if (!text || !*text || *text == '-' || *text == '+')
 		return -EINVAL;
 	errno = 0;
-	v = strtol(text, &end, 10);
-	if (*end || errno || v < min || v > max)
+	v = strtoull(text, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno || v > max)
 		return -ERANGE;
-	*value = (int)v;
+	*value = (unsigned long)v;
 	return 0;
+}
+
+/* dig's two lines for a value it cannot read; it then exits 10. */
+static int value_error(const struct plus_def *d, const char *text, int rc)
+{
+	printf("invalid %s '%s': %s\n", d->desc, text, rc == -ERANGE ? "out of range" : "not a valid number");
+	fflush(stdout);
+	sonde_err("Couldn't parse %s", d->desc);
+	return DIG_EXIT_INTERNAL;
+}
+
+static int clamp_int(unsigned long v)
+{
+	return v > INT32_MAX ? INT32_MAX : (int)v;
 }
 
 static void set_all(struct dig_opts *o, bool on)
@@ -139,14 +157,16 @@ static int cookie_apply(const char *arg, bool on, const char *eq, struct dig_opt
 }
 
 /* One +option into o (and into dig's globals: +short and +[no]cmd hold for
- * every lookup of the command line or batch line).  0 or -1 after a message. */
+ * every lookup of the command line or batch line).  0, or a dig exit code
+ * after a message: 1 an unknown option, 10 a value dig cannot read. */
 static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g, bool command_line_defaults)
 {
 	const char *word = arg + 1, *eq = strchr(word, '=');
 	size_t len = eq ? (size_t)(eq - word) : strlen(word);
 	bool on = true;
 	const struct plus_def *d;
-	int value;
+	unsigned long value = 0;
+	int rc;
 
 	if (len > 2 && strncasecmp(word, "no", 2) == 0 && !plus_find(word, len)) {
 		on = false;
@@ -156,7 +176,7 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 	d = plus_find(word, len);
 	if (!d) {
 		sonde_err("invalid option: %s", arg);
-		return -1;
+		return DIG_EXIT_USAGE;
 	}
 	switch (d->kind) {
 	case PLUS_BOOL:
@@ -191,15 +211,19 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 	case PLUS_EDNS:
 		o->edns = on;
 		o->edns_version = 0;
-		if (on && eq && parse_bounded(eq + 1, d->min, d->max, &o->edns_version) < 0)
-			break;
+		if (on && eq && (rc = parse_value(eq + 1, d->max, &value)) < 0)
+			return value_error(d, eq + 1, rc);
+		if (on && eq)
+			o->edns_version = (int)value;
 		return 0;
 	case PLUS_COOKIE:
-		return cookie_apply(arg, on, eq, o);
+		return cookie_apply(arg, on, eq, o) < 0 ? DIG_EXIT_USAGE : 0;
 	case PLUS_RETRY:
-		if (!on || !eq || parse_bounded(eq + 1, d->min, d->max, &value) < 0)
+		if (!on || !eq)
 			break;
-		o->tries = value + 1;
+		if ((rc = parse_value(eq + 1, d->max, &value)) < 0)
+			return value_error(d, eq + 1, rc);
+		o->tries = clamp_int(value + 1);
 		return 0;
 	case PLUS_SPLIT:
 		/* A global in dig: the last +split given holds for what prints after. */
@@ -207,20 +231,43 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 			o->split = g->split = 0;
 			return 0;
 		}
-		if (!eq || parse_bounded(eq + 1, d->min, d->max, &value) < 0)
-			break;
-		/* dig rounds up to whole base64 quanta. */
-		o->split = g->split = (value + 3) / 4 * 4;
+		if (!eq)
+			return 0;
+		rc = parse_value(eq + 1, d->max, &value);
+		/* dig rounds up to whole base64 quanta, and says so before any
+		 * error (its unset width, all ones, then rounds to 0). */
+		if (rc < 0 && !g->split_given)
+			fprintf(stderr, ";; Warning, split must be a multiple of 4; adjusting to 0\n");
+		if (rc == 0 && value % 4)
+			fprintf(stderr, ";; Warning, split must be a multiple of 4; adjusting to %lu\n",
+				(value + 3) / 4 * 4);
+		g->split_given = true;
+		if (rc < 0)
+			return value_error(d, eq + 1, rc);
+		o->split = g->split = (int)((value + 3) / 4 * 4);
 		return 0;
 	case PLUS_INT:
-		if (!on || !eq || parse_bounded(eq + 1, d->min, d->max, (int *)((char *)o + d->offset)) < 0)
+		/* A bare +bufsize is dig's default size. */
+		if (on && !eq && d->offset == offsetof(struct dig_opts, bufsize)) {
+			o->bufsize = 1232;
+			o->edns = true;
+			return 0;
+		}
+		if (!on || !eq)
 			break;
+		if ((rc = parse_value(eq + 1, d->max, &value)) < 0)
+			return value_error(d, eq + 1, rc);
+		*(int *)((char *)o + d->offset) = clamp_int(value);
+		/* dig takes a timeout or tries of 0 as 1. */
+		if ((d->offset == offsetof(struct dig_opts, timeout_s) || d->offset == offsetof(struct dig_opts, tries)) &&
+		    value == 0)
+			*(int *)((char *)o + d->offset) = 1;
 		if (d->offset == offsetof(struct dig_opts, bufsize))
 			o->edns = true;
 		return 0;
 	}
-	sonde_err("%s: needs a value in %d..%d", arg, d->min, d->max);
-	return -1;
+	sonde_err("%s: needs a value (%s)", arg, d->desc);
+	return DIG_EXIT_USAGE;
 }
 
 /* --- lookups ---------------------------------------------------------------- */
@@ -465,30 +512,32 @@ static int parse_words(struct words_unit *u, char **words, int count)
 		if (w[0] == '@') {
 			if (!w[1]) {
 				sonde_err("invalid server: '@'");
-				return -1;
+				return DIG_EXIT_USAGE;
 			}
 			if (target->server_name_count == DIG_MAX_AT) {
 				sonde_err("%s: at most %d @servers a lookup", w, DIG_MAX_AT);
-				return -1;
+				return DIG_EXIT_USAGE;
 			}
 			target->server_names[target->server_name_count++] = w + 1;
 		} else if (w[0] == '+') {
-			if (plus_apply(w, &target->opts, u->globals, !u->batch && target == u->defaults) < 0)
-				return -1;
+			int rc = plus_apply(w, &target->opts, u->globals, !u->batch && target == u->defaults);
+
+			if (rc)
+				return rc;
 		} else if (w[0] == '-' && w[1]) {
 			i = dash_word(u, &current, words, count, i);
 			if (i < 0)
-				return -1;
+				return DIG_EXIT_USAGE;
 		} else {
 			/* After -t or -c, dig takes no more type or class words. */
 			int used = u->open_type_class ? apply_type_or_class(w, target, u->globals) : 0;
 
 			if (used < 0)
-				return -1;
+				return DIG_EXIT_USAGE;
 			if (!used) {
 				current = lookup_add(u->list, u->defaults, w);
 				if (!current)
-					return -1;
+					return DIG_EXIT_USAGE;
 				next_from_base(u);
 			}
 		}
@@ -552,7 +601,7 @@ static int parse_batch_line(struct words_unit *u, char *line)
 	char *words[13], *save = NULL, *w;
 	struct dig_lookup line_defaults = *u->defaults;
 	struct words_unit unit = *u;
-	int n = 0;
+	int n = 0, rc;
 
 	unit.defaults = &line_defaults;
 	unit.base_defaults = u->defaults;
@@ -560,10 +609,11 @@ static int parse_batch_line(struct words_unit *u, char *line)
 	unit.globals->in_batch = true;
 	for (w = strtok_r(line, " \t\r\n", &save); w && n < 13; w = strtok_r(NULL, " \t\r\n", &save))
 		words[n++] = w;
-	if (parse_words(&unit, words, n) < 0)
-		return -1;
+	rc = parse_words(&unit, words, n);
+	if (rc)
+		return rc;
 	if (unit.list->count == unit.first_lookup && add_root_lookup(&unit) < 0)
-		return -1;
+		return DIG_EXIT_INTERNAL;
 	unit_finish(&unit, words, n);
 	return 0;
 }
@@ -591,8 +641,8 @@ static int parse_batch(const char *path, struct words_unit *u)
 		started = true;
 		if (!list_keep(u->list, line))
 			rc = DIG_EXIT_INTERNAL;
-		else if (parse_batch_line(u, line) < 0)
-			rc = DIG_EXIT_USAGE;
+		else
+			rc = parse_batch_line(u, line);
 		line = NULL;
 		line_cap = 0;
 	}
@@ -605,11 +655,12 @@ static int parse_batch(const char *path, struct words_unit *u)
 int dig_parse_args(const struct dig_config *config, int argc, char **argv, struct dig_lookup *defaults,
 		   struct dig_lookup_list *list)
 {
-	struct dig_globals globals = { false, true, false, false, false, false, 56 };
+	struct dig_globals globals = { false, true, false, false, false, false, 56, false };
 	struct words_unit unit = { list, defaults, &globals, false, 0, true, defaults };
+	int rc = parse_words(&unit, argv, argc);
 
-	if (parse_words(&unit, argv, argc) < 0)
-		return DIG_EXIT_USAGE;
+	if (rc)
+		return rc;
 	if (config->batch_file) {
 		unit_finish(&unit, argv, argc);
 		return parse_batch(config->batch_file, &unit);

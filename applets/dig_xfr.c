@@ -153,10 +153,8 @@ int dig_xfr(struct dig_run *run, const struct dig_lookup *lk, const struct dig_s
 	int len = dig_build_query(run, lk, qname, query, sizeof(query));
 	size_t s;
 
-	if (len < 0) {
-		sonde_err("'%s' is not a legal name", qname);
-		return DIG_EXIT_USAGE;
-	}
+	if (len < 0)
+		return dig_name_error(qname);
 	for (s = 0; s < servers->count; s++) {
 		struct dig_reply reply;
 		int64_t start_ns = mono_ns();

@@ -120,8 +120,17 @@ same_as_dig "banner echoes -p -t" $S -p 53 -t MX example.test
 lab_run dns "$SONDE" dig $S -p 53 -t MX example.test
 like "$OUT" "^; <<>> sonde dig [^ ]+ <<>> $S -p 53 -t MX example.test$" "banner: the arguments as typed"
 same_as_dig "-x keeps its place among the names" $S www.example.test -x 192.0.2.1 mail.example.test
-run "$SONDE" dig +timeout=0 www.example.test
-ok_rc "$RC" 1 "+timeout=0: exit 1"
+# Values dig cannot read end the run with 10 (and its two lines); 0 for
+# +timeout and +tries is 1; an illegal name is 10 after the lookups before it.
+for a in +bufsize=70000 +edns=256 +ndots=x +split=x +retry=x +timeout=x +timeout=0 +tries=0 +split=7 +bufsize \
+	a..b .a "$(printf 'a%.0s' {1..64}).example.test"; do
+	same_rc_as_dig "$a" $S www.example.test "$a" +short
+	theirs=$(lab_exec dns dig $S www.example.test "$a" +short 2>/dev/null)
+	theirs_err=$(lab_exec dns dig $S www.example.test "$a" +short 2>&1 >/dev/null)
+	lab_run dns "$SONDE" dig $S www.example.test "$a" +short
+	is "$OUT" "$theirs" "$a: dig's stdout"
+	is "${ERR//sonde dig: /dig: }" "$theirs_err" "$a: dig's stderr"
+done
 same_rc_as_dig "missing batch file" $S -f "$LAB_TMP/no-such-file"
 
 # --- JSON ---------------------------------------------------------------------------
