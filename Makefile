@@ -11,6 +11,8 @@
 #   make install PREFIX=/usr/local
 #   make man, make completion   man pages and bash/zsh completion in build/doc/
 #   make deb        build/sonde_VERSION_ARCH.deb (docs/packaging.md)
+#   make image      container images build/sonde-image[-debug]-ARCH.tar
+#   make dist       release archives, SBOM, krew manifest, SHA256SUMS in build/dist/
 #
 # SANITIZE=1 builds build-asan/sonde (dynamic: ASan cannot be linked statically).
 
@@ -166,16 +168,39 @@ $(DOC_DIR)/completion/_sonde: $(DOC_DIR)/describe.json packaging/gendoc.py
 	@mkdir -p $(dir $@)
 	$(Q)python3 packaging/gendoc.py zsh $< > $@
 
-.PHONY: man completion deb
+.PHONY: man completion deb image dist
 man: $(MAN_PAGES)
 completion: $(DOC_DIR)/completion/sonde.bash $(DOC_DIR)/completion/_sonde
 
 # build/sonde_VERSION_ARCH.deb: /usr/bin/sonde, applet links in /usr/lib/sonde/bin
 # only (never an applet name in PATH), man pages, completions, docs.
 DEB_ARCH   ?= $(shell dpkg --print-architecture)
-deb: $(BUILD)/sonde man completion
-	@echo "  DEB     $(BUILD)/sonde_$(VERSION)_$(DEB_ARCH).deb"
+DEB_FILE   := $(BUILD)/sonde_$(VERSION)_$(DEB_ARCH).deb
+deb: $(DEB_FILE)
+$(DEB_FILE): $(BUILD)/sonde $(MAN_PAGES) $(DOC_DIR)/completion/sonde.bash $(DOC_DIR)/completion/_sonde \
+	     packaging/mkdeb.sh packaging/third-party-licenses.sh README.md LICENSE
+	@echo "  DEB     $@"
 	$(Q)sh packaging/mkdeb.sh $(BUILD)/sonde $(DOC_DIR) $(VERSION) $(DEB_ARCH) $(BUILD) >/dev/null
+
+# Release files in build/dist/: binary, relink and source archives, the kubectl
+# plugin and its krew manifest (archives expected at DIST_URL), the .deb, a
+# CycloneDX SBOM (also build/sonde-VERSION.sbom.json), SHA256SUMS.
+DIST_DIR   := $(BUILD)/dist
+DIST_URL   ?= file://$(CURDIR)/$(DIST_DIR)
+dist: $(DEB_FILE)
+	@echo "  DIST    $(DIST_DIR)"
+	$(Q)rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR) && cp $(DEB_FILE) $(DIST_DIR)/
+	$(Q)CC="$(CC)" LINK_FLAGS="$(ALL_LDFLAGS)" LINK_FIRST="$(LINK_FIRST)" LIBS="$(LIBS)" \
+	  sh packaging/mkdist.sh $(BUILD) $(DOC_DIR) $(VERSION) $(DEB_ARCH) $(DIST_DIR) $(DIST_URL) >/dev/null
+
+# Container images FROM scratch (podman or buildah): build/sonde-image-ARCH.tar
+# (sonde, its links, CA bundle, passwd) and build/sonde-image-debug-ARCH.tar
+# (plus busybox for a shell), both for podman load and docker load.
+image: $(BUILD)/sonde
+	@echo "  IMAGE   $(BUILD)/sonde-image-$(DEB_ARCH).tar"
+	$(Q)HOST_SONDE=$(HOST_SONDE) sh packaging/mkimage.sh $(BUILD)/sonde $(VERSION) $(DEB_ARCH) plain $(BUILD)/sonde-image-$(DEB_ARCH).tar >/dev/null
+	@echo "  IMAGE   $(BUILD)/sonde-image-debug-$(DEB_ARCH).tar"
+	$(Q)HOST_SONDE=$(HOST_SONDE) sh packaging/mkimage.sh $(BUILD)/sonde $(VERSION) $(DEB_ARCH) debug $(BUILD)/sonde-image-debug-$(DEB_ARCH).tar >/dev/null
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -9,7 +9,7 @@ libpcap-dev libssl-dev python3"
 test_pkgs="perl iproute2 procps netcat-openbsd socat knot bind9-dnsutils bind9 bind9-utils musl-tools knot-dnsutils openssl python3
 clang libclang-rt-14-dev hyperfine coreutils nftables iptables ipset ipvsadm util-linux net-tools bridge-utils curl conntrack
 iputils-ping traceroute iputils-tracepath mtr-tiny nmap masscan jq strace
-man-db groff-base zsh lintian"
+man-db groff-base zsh lintian podman runc busybox-static ca-certificates"
 
 want=""
 for set in "$@"; do
