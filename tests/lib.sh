@@ -6,7 +6,7 @@
 #   is GOT WANT NAME / like GOT REGEX NAME / ok_rc RC WANT NAME
 #   contains_block GOT BLOCK NAME  BLOCK's lines appear in GOT, consecutive
 #                                whole lines, compared as fixed strings
-#   skip NAME REASON             a TAP skip: "ok N # skip NAME: REASON"
+#   skip NAME REASON             a TAP skip: "ok N - NAME # skip REASON"
 #   need_root, need_cmd CMD...   skip the whole file when missing
 #   skip NAME REASON             one test skipped (TAP "# skip")
 #   (the lab helpers below live in tests/lab/lab.sh)
@@ -87,11 +87,6 @@ contains_block() { # GOT BLOCK NAME
 	# block is matched literally by [[ ]] (no glob, no regex).
 	if [ -n "$2" ] && [[ $'\n'"$1"$'\n' == *$'\n'"$2"$'\n'* ]]; then pass "$3"; else
 		fail "$3"; diag "got:" "$1" "want these consecutive lines:" "$2"; fi
-}
-
-skip() { # NAME REASON
-	_tap_count=$((_tap_count + 1))
-	echo "ok $_tap_count # skip $1: $2"
 }
 
 ok_rc() { # RC WANT NAME
