@@ -6,7 +6,6 @@
 #   is GOT WANT NAME / like GOT REGEX NAME / ok_rc RC WANT NAME
 #   contains_block GOT BLOCK NAME  BLOCK's lines appear in GOT, consecutive
 #                                whole lines, compared as fixed strings
-#   skip NAME REASON             a TAP skip: "ok N - NAME # skip REASON"
 #   need_root, need_cmd CMD...   skip the whole file when missing
 #   skip NAME REASON             one test skipped (TAP "# skip")
 #   (the lab helpers below live in tests/lab/lab.sh)
