@@ -53,6 +53,8 @@ struct view_table {
 	size_t *sets_by_name;    /* built at the table's first rule */
 	struct view_chain *chains;
 	size_t chain_count;
+	/* Named objects, listed as not rendered (text lines; JSON items). */
+	struct nfbuf objs_text, objs_json;
 };
 
 struct view {
@@ -132,9 +134,13 @@ static int on_set(struct nft_set *s, void *arg)
 	struct view *v = arg;
 	struct view_table *t = find_table(v, s->family, s->table);
 	struct nft_set *grown;
+	size_t i;
 
 	if (!t)
 		return 0;
+	/* nft -s leaves out the time elements have left, as it does counters. */
+	for (i = 0; v->cfg->stateless && i < s->elem_count; i++)
+		s->elems[i].expiration_ms = 0;
 	grown = realloc(t->sets, (t->set_count + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
@@ -142,6 +148,27 @@ static int on_set(struct nft_set *s, void *arg)
 	t->sets[t->set_count++] = *s;
 	memset(s, 0, sizeof(*s));
 	return 0;
+}
+
+static int on_obj(const struct nft_obj *o, void *arg)
+{
+	struct view *v = arg;
+	struct view_table *t = find_table(v, o->family, o->table);
+	const char *type = nft_obj_type_name(o->type);
+	struct nfbuf what = { 0 };
+
+	if (!t)
+		return 0;
+	if (type)
+		nfbuf_printf(&what, "%s %s", type, o->name);
+	else
+		nfbuf_printf(&what, "object type %u %s", o->type, o->name);
+	nfbuf_printf(&t->objs_text, "\t# sonde: not rendered: %s\n", what.data ? what.data : "");
+	nfbuf_puts(&t->objs_json, ", {\"sonde-not-rendered\": ");
+	nft_json_string(&t->objs_json, what.data ? what.data : "");
+	nfbuf_puts(&t->objs_json, "}");
+	nfbuf_free(&what);
+	return t->objs_text.failed || t->objs_json.failed ? -ENOMEM : 0;
 }
 
 static struct view_chain *find_chain(struct view *v, struct view_table *t, const char *name)
@@ -199,6 +226,8 @@ static void view_free(struct view *v)
 			free(t->chains[j].info.comment);
 			nfbuf_free(&t->chains[j].rules);
 		}
+		nfbuf_free(&t->objs_text);
+		nfbuf_free(&t->objs_json);
 		free(t->sets);
 		free(t->sets_by_name);
 		free(t->chains);
@@ -221,9 +250,12 @@ static void on_restart(void *arg)
 static const char *hook_name(int family, uint32_t hook)
 {
 	static const char *const inet[] = { "prerouting", "input", "forward", "output", "postrouting" };
+	static const char *const arp[] = { "input", "output", "forward" };   /* NF_ARP_IN, _OUT, _FORWARD */
 
 	if (family == NFPROTO_NETDEV)
 		return hook == 0 ? "ingress" : "egress";
+	if (family == NFPROTO_ARP)
+		return hook < 3 ? arp[hook] : "unknown";
 	return hook < 5 ? inet[hook] : "unknown";
 }
 
@@ -251,7 +283,7 @@ static void print_priority(struct nfbuf *out, int family, uint32_t hook, int32_t
 			nfbuf_printf(out, " %c %d", offset < 0 ? '-' : '+', offset < 0 ? -offset : offset);
 		return;
 	}
-	if (family == NFPROTO_NETDEV && prio == 0) {
+	if ((family == NFPROTO_NETDEV || family == NFPROTO_ARP) && prio == 0) {
 		nfbuf_puts(out, "filter");
 		return;
 	}
@@ -289,6 +321,10 @@ static void print_table(struct nfbuf *out, struct view_table *t, bool chains_onl
 			nfbuf_puts(out, "\tflags dormant\n");
 		if (t->comment)
 			nfbuf_printf(out, "\tcomment \"%s\"\n", t->comment);
+		if (t->objs_text.len) {
+			nfbuf_add(out, t->objs_text.data, t->objs_text.len);
+			sep = "\n";
+		}
 		for (i = 0; i < t->set_count; i++) {
 			if (t->sets[i].flags & NFT_SET_ANONYMOUS)
 				continue;
@@ -323,8 +359,8 @@ static void json_chain(struct nfbuf *out, const struct view_table *t, const stru
 	if (ch->base) {
 		nft_json_member(out, "type", ch->type);
 		nfbuf_printf(out, ", \"hook\": \"%s\", \"prio\": %d", hook_name(t->family, ch->hooknum), ch->priority);
-		if (ch->dev[0])
-			nft_json_member(out, "dev", ch->dev);
+		/* nft 1.0.6 -j names no device for a netdev chain the kernel lists
+		 * with a device list (NFTA_HOOK_DEVS): its output is the reference. */
 		nfbuf_printf(out, ", \"policy\": \"%s\"", ch->policy == NF_DROP ? "drop" : "accept");
 	}
 	nfbuf_puts(out, "}}");
@@ -346,6 +382,8 @@ static void json_tables(struct nfbuf *out, struct view *v, enum list_what what)
 			json_table(out, t);
 		if (what == LIST_TABLES)
 			continue;
+		if (what != LIST_CHAIN && t->objs_json.len)
+			nfbuf_add(out, t->objs_json.data, t->objs_json.len);
 		for (j = 0; what != LIST_CHAIN && j < t->set_count; j++) {
 			if (t->sets[j].flags & NFT_SET_ANONYMOUS)
 				continue;
@@ -446,7 +484,7 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	struct nft_config *cfg = config;
 	struct view v = { .cfg = cfg };
 	struct nft_dump_ops ops = {
-		.table = on_table, .chain = on_chain, .rule = on_rule, .set = on_set, .restart = on_restart,
+		.table = on_table, .chain = on_chain, .rule = on_rule, .set = on_set, .obj = on_obj, .restart = on_restart,
 	};
 	struct nfbuf out = { 0 };
 	enum list_what what;
@@ -463,7 +501,9 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	/* Rulesets run to megabytes: write them in large blocks. */
 	setvbuf(ctx->out->fp, NULL, _IOFBF, OUTPUT_BUFFER_SIZE);
 	if (what == LIST_TABLES)
-		ops.chain = NULL, ops.rule = NULL;
+		ops.chain = NULL, ops.rule = NULL, ops.obj = NULL;
+	if (what == LIST_CHAIN)
+		ops.obj = NULL;
 	ops.want_sets = what != LIST_TABLES;
 	ops.only_table = v.table;
 	ops.only_chain = v.chain;

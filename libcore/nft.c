@@ -186,6 +186,17 @@ static int on_set(struct nft_link *l, int family, const void *attrs, size_t len)
 	return 0;
 }
 
+static int on_obj(struct nft_link *l, int family, const void *attrs, size_t len)
+{
+	struct nft_obj o;
+
+	if (nft_parse_obj(attrs, len, family, &o) < 0)
+		return -EINVAL;
+	if (!l->ops->obj || !wanted(l->ops->only_table, o.table) || !table_wanted(l, o.family, o.table))
+		return 0;
+	return l->ops->obj(&o, l->arg);
+}
+
 static int on_set_elems(struct nft_link *l, const void *attrs, size_t len)
 {
 	return l->current_set ? nft_parse_set_elems(attrs, len, l->current_set) : 0;
@@ -245,6 +256,7 @@ static int on_message(struct nft_link *l, const struct nlmsghdr *h)
 	case NFT_MSG_NEWRULE: return on_rule(l, g->nfgen_family, attrs, len);
 	case NFT_MSG_NEWSET: return on_set(l, g->nfgen_family, attrs, len);
 	case NFT_MSG_NEWSETELEM: return on_set_elems(l, attrs, len);
+	case NFT_MSG_NEWOBJ: return on_obj(l, g->nfgen_family, attrs, len);
 	case NFT_MSG_NEWGEN: return on_generation(l, attrs, len);
 	default: return 0;
 	}
@@ -443,6 +455,8 @@ static int dump_once(struct nft_link *l, int family)
 		if ((l->ops->chain || l->ops->rule) && (rc = link_request(l, NFT_MSG_GETCHAIN, NLM_F_DUMP, family)) < 0)
 			return rc;
 		if (l->ops->want_sets && (rc = dump_sets(l, family)) != 0)
+			return rc;
+		if (l->ops->obj && (rc = link_request(l, NFT_MSG_GETOBJ, NLM_F_DUMP, family)) < 0)
 			return rc;
 		if (l->ops->rule && (rc = dump_rules(l)) != 0)
 			return rc;

@@ -51,6 +51,9 @@ void nft_print_ct_state(struct nfbuf *out, uint32_t value);
 void nft_print_ct_status(struct nfbuf *out, uint32_t value);
 void nft_print_tcp_flags(struct nfbuf *out, uint32_t value);
 void nft_print_duration(struct nfbuf *out, const char *label, uint64_t ms);
+void nft_print_fib_type(struct nfbuf *out, uint32_t value);
+/* A set's flags as nft lists them (a default timeout hides "timeout"). */
+uint32_t nft_set_shown_flags(const struct nft_set *s);
 
 /* --- the nfnetlink exchange (nft.c, nft_fetch.c) ---------------------------- */
 
@@ -144,8 +147,10 @@ struct render {
 	int l4proto_stmt;                    /* the `meta l4proto X` a transport match may fold */
 	uint8_t l4proto;
 	bool l4proto_pinned;                 /* an xt statement came after it: nft keeps it */
+	bool proto_compared;                 /* a network header field was compared (ip protocol...) */
 	int nfproto_stmt;                    /* the `meta nfproto X` an inet table's ip match folds */
 	uint8_t nfproto;
+	bool nfproto_pinned;                 /* a statement came after it: nft keeps it */
 	int gte_stmt;                        /* `x >= low`, which `x <= high` makes a range */
 	size_t gte_op_at;                    /* where its ">= " is */
 	uint32_t gte_type;                   /* its datatype (JSON) */
@@ -174,6 +179,15 @@ struct nft_set *nft_rd_find_set(struct render *rd, const char *name);
 /* A transport match makes its `meta l4proto` guard redundant, unless an
  * x_tables statement came in between (nft then prints the guard). */
 void nft_rd_fold_l4proto(struct render *rd);
+/* A statement (counter...) between a guard and its field keeps the guard. */
+void nft_rd_pin_guards(struct render *rd);
+/* Whether a compare over a masked register is one sonde writes as nft does. */
+bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp);
+/* Drops the protocol guard a reject implies (tcp reset: meta l4proto tcp;
+ * icmp in an inet table: meta nfproto). */
+void nft_rd_reject_guards(struct render *rd, const struct nft_expr *e);
+/* False for a flag-typed set holding combinations of flags. */
+bool nft_rd_flag_set_known(const struct nft_set *set);
 /* Flag datatypes (ct state, ct status, tcp flags), whose masked compares
  * nft writes with flag names. */
 bool nft_rd_is_flags(uint32_t type);

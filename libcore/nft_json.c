@@ -180,8 +180,15 @@ static void json_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *
 
 		if (i)
 			nfbuf_puts(out, ", ");
-		if (high && memcmp(bytes + f->offset, high + f->offset, f->size) != 0)
-			json_range(out, f->type, bytes + f->offset, high + f->offset, f->size);
+		size_t prefix;
+
+		if (high && memcmp(bytes + f->offset, high + f->offset, f->size) != 0 &&
+		    (f->type == NFT_TYPE_IPADDR || f->type == NFT_TYPE_IP6ADDR) &&
+		    nft_range_prefix(bytes + f->offset, high + f->offset, f->size, &prefix))
+			json_prefix(out, f->type, bytes + f->offset, f->size, prefix);
+		else if (high && memcmp(bytes + f->offset, high + f->offset, f->size) != 0)
+			json_range(out, f->type == NFT_TYPE_INET_PROTOCOL ? NFT_TYPE_INTEGER : f->type,
+				   bytes + f->offset, high + f->offset, f->size);
 		else
 			nft_json_value(out, f->type, bytes + f->offset, f->size);
 	}
@@ -202,7 +209,7 @@ static void json_interval(struct nfbuf *out, const struct nft_set *s, const uint
 	else if (nft_range_prefix(low, high, len, &prefix) && (type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR))
 		json_prefix(out, type, low, len, prefix);
 	else
-		json_range(out, type, low, high, len);
+		json_range(out, type == NFT_TYPE_INET_PROTOCOL ? NFT_TYPE_INTEGER : type, low, high, len);
 }
 
 struct json_elements {
@@ -224,7 +231,9 @@ static void json_element(const struct nft_set *s, const struct nft_set_elem *e, 
 	/* An element with attributes of its own is {"elem": {"val": ...}}. */
 	if (wrapped)
 		nfbuf_puts(out, "{\"elem\": {\"val\": ");
-	if ((s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT))
+	if (e->flags & NFT_SET_ELEM_CATCHALL)
+		nfbuf_puts(out, "\"*\"");
+	else if ((s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT))
 		json_interval(out, s, e->key.bytes, high, e->key.len);
 	else
 		json_key(out, s, e->key.bytes, high, e->key.len);
@@ -270,10 +279,10 @@ static void json_type(struct nfbuf *out, uint32_t type)
 	nfbuf_puts(out, n > 1 ? "[" : "");
 	for (i = 0; i < n; i++) {
 		const char *name = nft_type_name(parts[i]);
-		char unknown[24];
+		char unknown[64];
 
 		if (!name) {
-			snprintf(unknown, sizeof(unknown), "type_%u", parts[i]);
+			snprintf(unknown, sizeof(unknown), "type_%u (sonde: datatype not rendered)", parts[i]);
 			name = unknown;
 		}
 		nfbuf_puts(out, i ? ", " : "");
@@ -320,7 +329,7 @@ void nft_json_set(struct nfbuf *out, struct nft_set *s)
 	}
 	if (s->has_size && s->size)
 		nfbuf_printf(out, ", \"size\": %u", s->size);
-	json_set_flags(out, s->flags);
+	json_set_flags(out, s->flags);   /* nft -j keeps "timeout" */
 	if (s->timeout_ms)
 		nfbuf_printf(out, ", \"timeout\": %" PRIu64, s->timeout_ms / 1000);
 	if (s->gc_interval_ms)

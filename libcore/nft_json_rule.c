@@ -109,6 +109,10 @@ static bool json_src(struct render *rd, const struct reg_src *s, struct nfbuf *o
 
 	*fold = false;
 	if (s->kind == SRC_FIB) {
+		/* fib ... exists / missing (NFTA_FIB_F_PRESENT): not written here. */
+		if (s->e->u.fib.flags & ~(uint32_t)(NFTA_FIB_F_SADDR | NFTA_FIB_F_DADDR | NFTA_FIB_F_MARK | NFTA_FIB_F_IIF |
+						    NFTA_FIB_F_OIF))
+			return false;
 		json_fib(out, s->e, type);
 		return true;
 	}
@@ -234,6 +238,9 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 		struct nfbuf *low = &rd->stmts[rd->gte_stmt].text;
 		struct nfbuf value = { 0 };
 
+		if (rd->gte_type == NFT_TYPE_INET_PROTOCOL)
+			return false;   /* its low end was written as a name */
+
 		/* {"match": {"op": ">=", "left": L, "right": V}} becomes
 		 * {"match": {"op": "==", "left": L, "right": {"range": [V, HIGH]}}}. */
 		nfbuf_add(&value, low->data + rd->gte_op_at, low->len - rd->gte_op_at - 2);
@@ -254,6 +261,9 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 		return false;
 	left_at = strstr(out->data, "\"left\": ") - out->data + 8;
 	if (s->masked) {
+		/* Only the shapes masked_rhs writes as nft -j does. */
+		if (!nft_rd_masked_cmp_known(s, type, e))
+			return false;
 		masked_rhs(out, e, s, type, left_at);
 		return true;
 	}
@@ -263,14 +273,14 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 		rd->gte_op_at = out->len;
 		rd->gte_type = type;
 	}
-	if (s->kind == SRC_PAYLOAD && (type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) &&
-	    s->len < (type == NFT_TYPE_IPADDR ? 4u : 16u)) {
+	if ((type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && e->data.len < (type == NFT_TYPE_IPADDR ? 4u : 16u)) {
+		/* A prefix compared on its leading bytes only (payload or ct). */
 		uint8_t addr[16] = { 0 };
 
-		memcpy(addr, e->data.bytes, s->len);
+		memcpy(addr, e->data.bytes, e->data.len);
 		nfbuf_puts(out, "{\"prefix\": {\"addr\": ");
 		nft_json_value(out, type, addr, type == NFT_TYPE_IPADDR ? 4 : 16);
-		nfbuf_printf(out, ", \"len\": %u}}", s->len * 8);
+		nfbuf_printf(out, ", \"len\": %u}}", e->data.len * 8);
 	} else {
 		nft_json_value(out, type, e->data.bytes, e->data.len);
 	}
@@ -287,6 +297,9 @@ static bool json_range_match(struct render *rd, const struct nft_expr *e)
 
 	if (!out)
 		return false;
+	/* nft names a protocol alone, never a range's ends. */
+	if (type == NFT_TYPE_INET_PROTOCOL)
+		type = NFT_TYPE_INTEGER;
 	nfbuf_puts(out, ", \"right\": {\"range\": [");
 	nft_json_value(out, type, e->data.bytes, e->data.len);
 	nfbuf_puts(out, ", ");
@@ -343,7 +356,7 @@ static bool json_lookup(struct render *rd, const struct nft_expr *e)
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
 	struct nfbuf *out;
 
-	if (!set || !(out = nft_rd_stmt(rd)))
+	if (!set || !nft_rd_flag_set_known(set) || !(out = nft_rd_stmt(rd)))
 		return false;
 	if (e->u.lookup.has_dreg && e->u.lookup.dreg != NFT_REG_VERDICT)
 		return false;
@@ -436,8 +449,18 @@ static void nat_flags(struct nfbuf *out, uint32_t flags, const char **sep)
 static void nat_value(struct nfbuf *out, const char *key, uint32_t type, const struct reg_src *min,
 		      const struct reg_src *max, size_t len, const char **sep)
 {
+	size_t prefix;
+
 	nfbuf_printf(out, "%s\"%s\": ", *sep, key);
 	*sep = ", ";
+	if (type != NFT_TYPE_INET_SERVICE && max && max != min && max->kind == SRC_IMMEDIATE &&
+	    max->value.len == min->value.len && memcmp(max->value.bytes, min->value.bytes, len) != 0 &&
+	    nft_range_prefix(min->value.bytes, max->value.bytes, min->value.len, &prefix)) {
+		nfbuf_puts(out, "{\"prefix\": {\"addr\": ");
+		nft_json_value(out, type, min->value.bytes, min->value.len);
+		nfbuf_printf(out, ", \"len\": %zu}}", prefix);
+		return;
+	}
 	if (max && max != min && max->kind == SRC_IMMEDIATE && memcmp(max->value.bytes, min->value.bytes, len) != 0) {
 		nfbuf_puts(out, "{\"range\": [");
 		nft_json_value(out, type, min->value.bytes, min->value.len);
@@ -462,7 +485,7 @@ static bool json_nat(struct render *rd, const struct nft_expr *e)
 	if (!out || (amin && amin->kind != SRC_IMMEDIATE) || (pmin && pmin->kind != SRC_IMMEDIATE))
 		return false;
 	nfbuf_printf(out, "{\"%s\": {", e->u.nat.type == NFT_NAT_SNAT ? "snat" : "dnat");
-	if (rd->ctx->family == NFPROTO_INET) {
+	if (rd->ctx->family == NFPROTO_INET && amin) {
 		nfbuf_printf(out, "\"family\": \"%s\"", nft_family_name((int)e->u.nat.family));
 		sep = ", ";
 	}
@@ -509,6 +532,7 @@ static bool json_reject(struct render *rd, const struct nft_expr *e)
 
 	if (!out)
 		return false;
+	nft_rd_reject_guards(rd, e);
 	if (e->u.reject.type == NFT_REJECT_TCP_RST) {
 		nfbuf_puts(out, "{\"reject\": {\"type\": \"tcp reset\"}}");
 		return true;
@@ -604,6 +628,7 @@ static bool json_simple(struct render *rd, const struct nft_expr *e)
 		nft_json_verdict(out, &e->data);
 		return true;
 	case NFT_EXPR_COUNTER:
+		nft_rd_pin_guards(rd);
 		if (rd->ctx->stateless)
 			nfbuf_puts(out, "{\"counter\": null}");
 		else

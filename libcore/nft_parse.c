@@ -204,6 +204,7 @@ static int expr_body(struct nft_expr *e, const struct nft_attr *tb)
 		e->u.bitwise.sreg = nft_attr_u32(&tb[NFTA_BITWISE_SREG]);
 		e->u.bitwise.dreg = nft_attr_u32(&tb[NFTA_BITWISE_DREG]);
 		e->u.bitwise.len = nft_attr_u32(&tb[NFTA_BITWISE_LEN]);
+		e->u.bitwise.op = nft_attr_u32(&tb[NFTA_BITWISE_OP]);
 		if (nft_parse_data(&tb[NFTA_BITWISE_MASK], &e->data) < 0)
 			return -EINVAL;
 		return nft_parse_data(&tb[NFTA_BITWISE_XOR], &e->data2);
@@ -261,11 +262,15 @@ static int expr_body(struct nft_expr *e, const struct nft_attr *tb)
 		e->u.nat.flags = nft_attr_u32(&tb[NFTA_NAT_FLAGS]);
 		return 0;
 	case NFT_EXPR_MASQ:
-	case NFT_EXPR_REDIR:
-		/* NFTA_MASQ_* and NFTA_REDIR_* share their numbers. */
 		e->u.masq.flags = nft_attr_u32(&tb[NFTA_MASQ_FLAGS]);
 		e->u.masq.proto_min = nft_attr_u32(&tb[NFTA_MASQ_REG_PROTO_MIN]);
 		e->u.masq.proto_max = nft_attr_u32(&tb[NFTA_MASQ_REG_PROTO_MAX]);
+		return 0;
+	case NFT_EXPR_REDIR:
+		/* Not NFTA_MASQ_*'s numbers: the flags come last here. */
+		e->u.masq.flags = nft_attr_u32(&tb[NFTA_REDIR_FLAGS]);
+		e->u.masq.proto_min = nft_attr_u32(&tb[NFTA_REDIR_REG_PROTO_MIN]);
+		e->u.masq.proto_max = nft_attr_u32(&tb[NFTA_REDIR_REG_PROTO_MAX]);
 		return 0;
 	case NFT_EXPR_REJECT:
 		e->u.reject.type = nft_attr_u32(&tb[NFTA_REJECT_TYPE]);
@@ -316,6 +321,7 @@ static enum nft_expr_kind expr_kind(const char *name)
 int nft_parse_expr(const void *buf, size_t len, struct nft_expr *e)
 {
 	struct nft_attr tb[NFTA_EXPR_MAX + 1], body[EXPR_ATTR_MAX + 1];
+	unsigned i;
 
 	memset(e, 0, sizeof(*e));
 	if (nft_attr_parse(buf, len, tb, NFTA_EXPR_MAX) < 0 || !tb[NFTA_EXPR_NAME].present)
@@ -326,6 +332,9 @@ int nft_parse_expr(const void *buf, size_t len, struct nft_expr *e)
 		return 0;
 	if (nft_attr_parse(tb[NFTA_EXPR_DATA].data, tb[NFTA_EXPR_DATA].len, body, EXPR_ATTR_MAX) < 0)
 		return -EINVAL;
+	for (i = 1; i <= EXPR_ATTR_MAX && i < 32; i++)
+		if (body[i].present)
+			e->attrs |= 1u << i;
 	return expr_body(e, body);
 }
 
@@ -591,4 +600,32 @@ void nft_set_free(struct nft_set *s)
 	s->elems = NULL;
 	s->elem_count = 0;
 	s->comment = NULL;
+}
+
+/* --- named objects ------------------------------------------------------------ */
+
+int nft_parse_obj(const void *attrs, size_t len, int family, struct nft_obj *o)
+{
+	struct nft_attr tb[NFTA_OBJ_MAX + 1];
+
+	memset(o, 0, sizeof(*o));
+	o->family = family;
+	if (nft_attr_parse(attrs, len, tb, NFTA_OBJ_MAX) < 0 || !tb[NFTA_OBJ_NAME].present)
+		return -EINVAL;
+	nft_attr_str(&tb[NFTA_OBJ_TABLE], o->table, sizeof(o->table));
+	nft_attr_str(&tb[NFTA_OBJ_NAME], o->name, sizeof(o->name));
+	o->type = nft_attr_u32(&tb[NFTA_OBJ_TYPE]);
+	return 0;
+}
+
+const char *nft_obj_type_name(uint32_t type)
+{
+	static const char *const names[] = {
+		[NFT_OBJECT_COUNTER] = "counter", [NFT_OBJECT_QUOTA] = "quota", [NFT_OBJECT_CT_HELPER] = "ct helper",
+		[NFT_OBJECT_LIMIT] = "limit", [NFT_OBJECT_CONNLIMIT] = "connlimit", [NFT_OBJECT_TUNNEL] = "tunnel",
+		[NFT_OBJECT_CT_TIMEOUT] = "ct timeout", [NFT_OBJECT_SECMARK] = "secmark",
+		[NFT_OBJECT_CT_EXPECT] = "ct expectation", [NFT_OBJECT_SYNPROXY] = "synproxy",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : NULL;
 }

@@ -103,6 +103,8 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 		size_t full = type == NFT_TYPE_IP6ADDR ? 16 : 4;
 		int bits = nft_prefix_len(s->mask, e->data.len);
 
+		if (!nft_rd_masked_cmp_known(s, type, e))
+			return false;
 		if ((type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && bits >= 0 && e->data.len == full) {
 			nfbuf_puts(out, cmp_op(e->u.cmp.op, false));
 			nft_rd_value(out, type, e->data.bytes, e->data.len);
@@ -126,6 +128,8 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 		rd->count--;
 		nfbuf_free(out);
 		/* "x >= low" becomes "x low-high". */
+		if (type == NFT_TYPE_INET_PROTOCOL)
+			return false;   /* its low end was written as a name */
 		memmove(low->data + rd->gte_op_at, low->data + rd->gte_op_at + 3, low->len - rd->gte_op_at - 3 + 1);
 		low->len -= 3;
 		nfbuf_puts(low, "-");
@@ -141,13 +145,13 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 		return true;
 	}
 	nfbuf_puts(out, cmp_op(e->u.cmp.op, nft_rd_is_flags(type)));
-	if (s->kind == SRC_PAYLOAD && (type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) &&
-	    s->len < (type == NFT_TYPE_IPADDR ? 4u : 16u)) {
+	if ((type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && e->data.len < (type == NFT_TYPE_IPADDR ? 4u : 16u)) {
+		/* A prefix compared on its leading bytes only (payload or ct). */
 		uint8_t addr[16] = { 0 };
 
-		memcpy(addr, e->data.bytes, s->len);
+		memcpy(addr, e->data.bytes, e->data.len);
 		nft_rd_value(out, type, addr, type == NFT_TYPE_IPADDR ? 4 : 16);
-		nfbuf_printf(out, "/%u", s->len * 8);
+		nfbuf_printf(out, "/%u", e->data.len * 8);
 		return true;
 	}
 	nft_rd_value(out, type, e->data.bytes, e->data.len);
@@ -164,6 +168,9 @@ static bool stmt_range(struct render *rd, const struct nft_expr *e)
 	if (!out)
 		return false;
 	nfbuf_printf(out, " %s", e->u.range.op == NFT_RANGE_NEQ ? "!= " : "");
+	/* nft names a protocol alone, never a range's ends. */
+	if (type == NFT_TYPE_INET_PROTOCOL)
+		type = NFT_TYPE_INTEGER;
 	nft_rd_value(out, type, e->data.bytes, e->data.len);
 	nfbuf_puts(out, "-");
 	nft_rd_value(out, type, e->data2.bytes, e->data2.len);
@@ -195,7 +202,7 @@ static bool stmt_lookup(struct render *rd, const struct nft_expr *e)
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
 	struct nfbuf *out;
 
-	if (!set || !(out = nft_rd_stmt(rd)) || !lookup_key(rd, set, e->u.lookup.sreg, out))
+	if (!set || !nft_rd_flag_set_known(set) || !(out = nft_rd_stmt(rd)) || !lookup_key(rd, set, e->u.lookup.sreg, out))
 		return false;
 	if (e->u.lookup.has_dreg && e->u.lookup.dreg != NFT_REG_VERDICT)
 		return false;
@@ -266,19 +273,31 @@ static bool stmt_nat(struct render *rd, const struct nft_expr *e)
 	if (!out || (amin && amin->kind != SRC_IMMEDIATE) || (pmin && pmin->kind != SRC_IMMEDIATE))
 		return false;
 	nfbuf_puts(out, e->u.nat.type == NFT_NAT_SNAT ? "snat" : "dnat");
-	if (rd->ctx->family == NFPROTO_INET)
+	/* In an inet table nft names the family of the addresses, not of ports alone. */
+	if (rd->ctx->family == NFPROTO_INET && amin)
 		nfbuf_printf(out, " %s", nft_family_name((int)e->u.nat.family));
 	nfbuf_puts(out, " to ");
 	if (amin) {
 		bool brackets = atype == NFT_TYPE_IP6ADDR && pmin;
+		bool ranged = amax && amax != amin && memcmp(amax->value.bytes, amin->value.bytes, amin->value.len) != 0;
+		size_t prefix;
 
-		nfbuf_puts(out, brackets ? "[" : "");
-		nft_rd_value(out, atype, amin->value.bytes, amin->value.len);
-		if (amax && amax != amin && memcmp(amax->value.bytes, amin->value.bytes, amin->value.len) != 0) {
-			nfbuf_puts(out, "-");
-			nft_rd_value(out, atype, amax->value.bytes, amax->value.len);
+		if (ranged && (!amax || amax->kind != SRC_IMMEDIATE || amax->value.len != amin->value.len))
+			return false;
+		if (ranged && nft_range_prefix(amin->value.bytes, amax->value.bytes, amin->value.len, &prefix)) {
+			if (brackets)
+				return false;   /* nft's form for a prefix with ports is not known here */
+			nft_rd_value(out, atype, amin->value.bytes, amin->value.len);
+			nfbuf_printf(out, "/%zu", prefix);
+		} else {
+			nfbuf_puts(out, brackets ? "[" : "");
+			nft_rd_value(out, atype, amin->value.bytes, amin->value.len);
+			if (ranged) {
+				nfbuf_puts(out, brackets ? "]-[" : "-");
+				nft_rd_value(out, atype, amax->value.bytes, amax->value.len);
+			}
+			nfbuf_puts(out, brackets ? "]" : "");
 		}
-		nfbuf_puts(out, brackets ? "]" : "");
 	}
 	if (pmin) {
 		nfbuf_puts(out, ":");
@@ -322,6 +341,7 @@ static bool stmt_reject(struct render *rd, const struct nft_expr *e)
 	if (!out)
 		return false;
 	nfbuf_puts(out, "reject");
+	nft_rd_reject_guards(rd, e);
 	if (e->u.reject.type == NFT_REJECT_TCP_RST) {
 		nfbuf_puts(out, " with tcp reset");
 		return true;
@@ -409,6 +429,7 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_COUNTER:
 		if (!(out = nft_rd_stmt(rd)))
 			return false;
+		nft_rd_pin_guards(rd);
 		if (rd->ctx->stateless)
 			nfbuf_puts(out, "counter");
 		else

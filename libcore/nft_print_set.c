@@ -23,7 +23,7 @@ static const struct { uint32_t id; const char *name; uint32_t size; bool host_or
 	{ NFT_TYPE_ETHERADDR, "ether_addr", 6, false }, { NFT_TYPE_INET_PROTOCOL, "inet_proto", 1, false },
 	{ NFT_TYPE_INET_SERVICE, "inet_service", 2, false }, { NFT_TYPE_MARK, "mark", 4, true },
 	{ NFT_TYPE_IFINDEX, "iface_index", 4, true }, { NFT_TYPE_CT_STATE, "ct_state", 4, true },
-	{ NFT_TYPE_TCP_FLAG, "tcp_flag", 1, false }, { NFT_TYPE_IFNAME, "ifname", 16, false }, { NFT_TYPE_UID, "uid", 4, true }, { NFT_TYPE_GID, "gid", 4, true },
+	{ NFT_TYPE_TCP_FLAG, "tcp_flag", 1, false }, { NFT_TYPE_IFNAME, "ifname", 16, true }, { NFT_TYPE_UID, "uid", 4, true }, { NFT_TYPE_GID, "gid", 4, true },
 };
 
 const char *nft_type_name(uint32_t id)
@@ -68,7 +68,7 @@ void nft_print_type(struct nfbuf *out, uint32_t type)
 		if (name)
 			nfbuf_puts(out, name);
 		else
-			nfbuf_printf(out, "type_%u", parts[i]);
+			nfbuf_printf(out, "type_%u # sonde: datatype %u not rendered", parts[i], parts[i]);
 	}
 }
 
@@ -164,9 +164,21 @@ void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, siz
 	case NFT_TYPE_CT_STATE:
 		nft_print_ct_state(out, host);
 		return;
-	case NFT_TYPE_IFNAME:
-		nfbuf_printf(out, "\"%.*s\"", (int)strnlen((const char *)bytes, len), (const char *)bytes);
+	case NFT_TYPE_CT_STATUS:
+		nft_print_ct_status(out, host);
 		return;
+	case NFT_TYPE_FIB_ADDR:
+		nft_print_fib_type(out, host);
+		return;
+	case NFT_TYPE_IFNAME: {
+		/* A whole name ending in '*' is that literal name: nft escapes the
+		 * star, which alone would mean a prefix. */
+		int n = (int)strnlen((const char *)bytes, len);
+		bool star = n > 0 && bytes[n - 1] == '*';
+
+		nfbuf_printf(out, "\"%.*s%s\"", star ? n - 1 : n, (const char *)bytes, star ? "\\*" : "");
+		return;
+	}
 	case NFT_TYPE_IFINDEX: {
 		/* nft names the interface, as this namespace knows it now. */
 		char ifname[IF_NAMESIZE];
@@ -226,15 +238,33 @@ size_t nft_key_fields(const struct nft_set *s, size_t len, struct nft_key_field 
 	return i;
 }
 
-static void print_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *bytes, size_t len)
+static bool is_addr_type(uint32_t type)
+{
+	return type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR;
+}
+
+/* One key, field by field; with high (a concatenation's interval), each
+ * field a value, an address prefix or a range, as nft shows them. */
+static void print_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *bytes, const uint8_t *high, size_t len)
 {
 	struct nft_key_field fields[8];
-	size_t n = nft_key_fields(s, len, fields, 8), i;
+	size_t n = nft_key_fields(s, len, fields, 8), i, prefix;
 
 	for (i = 0; i < n; i++) {
+		const struct nft_key_field *f = &fields[i];
+
 		if (i)
 			nfbuf_puts(out, " . ");
-		nft_print_value(out, fields[i].type, bytes + fields[i].offset, fields[i].size);
+		nft_print_value(out, f->type, bytes + f->offset, f->size);
+		if (!high || memcmp(bytes + f->offset, high + f->offset, f->size) == 0)
+			continue;
+		if (is_addr_type(f->type) && nft_range_prefix(bytes + f->offset, high + f->offset, f->size, &prefix)) {
+			nfbuf_printf(out, "/%zu", prefix);
+		} else {
+			nfbuf_puts(out, "-");
+			nft_print_value(out, f->type == NFT_TYPE_INET_PROTOCOL ? NFT_TYPE_INTEGER : f->type,
+					high + f->offset, f->size);
+		}
 	}
 }
 
@@ -260,12 +290,17 @@ static int key_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_t b
 static int elem_order(const void *a, const void *b)
 {
 	const struct nft_set_elem *x = a, *y = b;
-	int c = key_compare(x->key.bytes, x->key.len, y->key.bytes, y->key.len);
+	int c;
 
+	/* The catch-all element ("*") is listed last. */
+	if ((x->flags ^ y->flags) & NFT_SET_ELEM_CATCHALL)
+		return (x->flags & NFT_SET_ELEM_CATCHALL) ? 1 : -1;
+	c = key_compare(x->key.bytes, x->key.len, y->key.bytes, y->key.len);
 	if (c)
 		return c;
-	/* An interval's end sorts after a start at the same key. */
-	return (int)(x->flags & NFT_SET_ELEM_INTERVAL_END) - (int)(y->flags & NFT_SET_ELEM_INTERVAL_END);
+	/* At one key, the end of an interval comes before the start of the
+	 * next (adjacent intervals share the key). */
+	return (int)(y->flags & NFT_SET_ELEM_INTERVAL_END) - (int)(x->flags & NFT_SET_ELEM_INTERVAL_END);
 }
 
 static bool host_order_key(const struct nft_set *s)
@@ -335,6 +370,9 @@ static void print_range(struct nfbuf *out, const struct nft_set *s, const uint8_
 	size_t prefix;
 
 	nft_type_components(s->key_type, &part, 1);
+	/* nft names a protocol alone, never a range's ends. */
+	if (part == NFT_TYPE_INET_PROTOCOL && memcmp(low, high, len) != 0)
+		part = NFT_TYPE_INTEGER;
 	nft_print_value(out, part, low, len);
 	if (memcmp(low, high, len) == 0)
 		return;
@@ -420,15 +458,12 @@ static void print_element(const struct nft_set *s, const struct nft_set_elem *e,
 	bool interval = (s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT);
 
 	nfbuf_puts(te->out, te->sep);
-	if (interval) {
+	if (e->flags & NFT_SET_ELEM_CATCHALL)
+		nfbuf_puts(te->out, "*");
+	else if (interval)
 		print_range(te->out, s, e->key.bytes, high, e->key.len);
-	} else {
-		print_key(te->out, s, e->key.bytes, e->key.len);
-		if (high) {
-			nfbuf_puts(te->out, "-");
-			print_key(te->out, s, high, e->key_end.len);
-		}
-	}
+	else
+		print_key(te->out, s, e->key.bytes, high, e->key.len);
 	print_element_tail(te->out, s, e);
 	te->sep = element_separator(s, &te->on_line);
 }
@@ -460,6 +495,15 @@ void nft_print_duration(struct nfbuf *out, const char *label, uint64_t ms)
 		nfbuf_printf(out, "%" PRIu64 "ms", ms);
 }
 
+uint32_t nft_set_shown_flags(const struct nft_set *s)
+{
+	/* A default timeout implies the timeout flag: nft 1.0.6 leaves it out
+	 * when no other flag is shown ("flags dynamic,timeout" stays). */
+	if (s->timeout_ms && !(s->flags & (NFT_SET_EVAL | NFT_SET_INTERVAL | NFT_SET_CONSTANT)))
+		return s->flags & ~(uint32_t)NFT_SET_TIMEOUT;
+	return s->flags;
+}
+
 static void set_flags(struct nfbuf *out, const struct nft_set *s)
 {
 	static const struct { uint32_t bit; const char *name; } flags[] = {
@@ -467,10 +511,11 @@ static void set_flags(struct nfbuf *out, const struct nft_set *s)
 		{ NFT_SET_TIMEOUT, "timeout" },
 	};
 	const char *sep = "\t\tflags ";
+	uint32_t shown = nft_set_shown_flags(s);
 	size_t i;
 
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		if (!(s->flags & flags[i].bit))
+		if (!(shown & flags[i].bit))
 			continue;
 		nfbuf_printf(out, "%s%s", sep, flags[i].name);
 		sep = ",";

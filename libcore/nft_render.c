@@ -9,6 +9,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,8 +67,11 @@ static const char *l4_name(uint8_t proto)
 }
 
 /* The name of a payload field and its datatype; fold is set when the
- * field belongs to the protocol a preceding `meta l4proto` named. */
-static void payload_name(struct render *rd, const struct reg_src *s, struct nfbuf *out, uint32_t *type, bool *fold)
+ * field belongs to the protocol a preceding `meta l4proto` named.  False
+ * for a field sonde cannot name as nft does: nft names most raw offsets
+ * by a header its dependencies imply, and a port-shaped transport field
+ * after another protocol's guard is that protocol's field. */
+static bool payload_name(struct render *rd, const struct reg_src *s, struct nfbuf *out, uint32_t *type, bool *fold)
 {
 	int fam = rd->ctx->family;
 	bool v6 = fam == NFPROTO_IPV6;
@@ -78,34 +82,35 @@ static void payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 	if (fam == NFPROTO_INET && s->base == NFT_PAYLOAD_NETWORK_HEADER && rd->nfproto_stmt >= 0) {
 		fam = rd->nfproto;
 		v6 = fam == NFPROTO_IPV6;
-		rd->stmts[rd->nfproto_stmt].dropped = true;
+		if (!rd->nfproto_pinned)
+			rd->stmts[rd->nfproto_stmt].dropped = true;
 	}
 	if (s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_IPV4) {
 		if ((s->offset == 12 || s->offset == 16) && s->len <= 4) {
 			nfbuf_puts(out, s->offset == 12 ? "ip saddr" : "ip daddr");
 			*type = NFT_TYPE_IPADDR;
-			return;
+			return true;
 		}
 		if (s->offset == 9 && s->len == 1) {
 			nfbuf_puts(out, "ip protocol");
 			*type = NFT_TYPE_INET_PROTOCOL;
-			return;
+			return true;
 		}
 		if (s->offset == 8 && s->len == 1) {
 			nfbuf_puts(out, "ip ttl");
-			return;
+			return true;
 		}
 	}
 	if (s->base == NFT_PAYLOAD_NETWORK_HEADER && v6) {
 		if ((s->offset == 8 || s->offset == 24) && s->len <= 16) {
 			nfbuf_puts(out, s->offset == 8 ? "ip6 saddr" : "ip6 daddr");
 			*type = NFT_TYPE_IP6ADDR;
-			return;
+			return true;
 		}
 		if (s->offset == 6 && s->len == 1) {
 			nfbuf_puts(out, "ip6 nexthdr");
 			*type = NFT_TYPE_INET_PROTOCOL;
-			return;
+			return true;
 		}
 	}
 	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 1 && s->offset == 13 && rd->l4proto_stmt >= 0 &&
@@ -113,62 +118,77 @@ static void payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 		*fold = true;
 		nfbuf_puts(out, "tcp flags");
 		*type = NFT_TYPE_TCP_FLAG;
-		return;
+		return true;
 	}
 	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 2 && (s->offset == 0 || s->offset == 2)) {
 		const char *proto = rd->l4proto_stmt >= 0 ? l4_name(rd->l4proto) : NULL;
 
+		if (!proto && (rd->l4proto_stmt >= 0 || rd->proto_compared))
+			return false;
+
 		*fold = proto != NULL;
 		nfbuf_printf(out, "%s %s", proto ? proto : "th", s->offset == 0 ? "sport" : "dport");
 		*type = NFT_TYPE_INET_SERVICE;
-		return;
+		return true;
 	}
-	*type = NFT_TYPE_RAW;
-	nfbuf_printf(out, "@%s,%u,%u", s->base == NFT_PAYLOAD_LL_HEADER ? "ll" : s->base == NFT_PAYLOAD_NETWORK_HEADER ? "nh" : "th",
-		     s->offset * 8, s->len * 8);
+	/* nft prints a raw load itself where no dependency names the header:
+	 * the network header of an inet table before any meta nfproto; the
+	 * transport header before any protocol match. */
+	if ((s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_INET && rd->nfproto_stmt < 0 && !rd->proto_compared) ||
+	    (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt < 0 && !rd->proto_compared)) {
+		*type = NFT_TYPE_RAW;
+		nfbuf_printf(out, "@%s,%u,%u", s->base == NFT_PAYLOAD_NETWORK_HEADER ? "nh" : "th", s->offset * 8,
+			     s->len * 8);
+		return true;
+	}
+	return false;
 }
 
-static void meta_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type)
+static bool meta_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type)
 {
 	*type = NFT_TYPE_INTEGER;
 	switch (s->key) {
-	case NFT_META_L4PROTO: nfbuf_puts(out, "meta l4proto"); *type = NFT_TYPE_INET_PROTOCOL; return;
-	case NFT_META_NFPROTO: nfbuf_puts(out, "meta nfproto"); *type = NFT_TYPE_NFPROTO; return;
-	case NFT_META_MARK: nfbuf_puts(out, "meta mark"); *type = NFT_TYPE_MARK; return;
-	case NFT_META_IIFNAME: nfbuf_puts(out, "iifname"); *type = NFT_TYPE_IFNAME; return;
-	case NFT_META_OIFNAME: nfbuf_puts(out, "oifname"); *type = NFT_TYPE_IFNAME; return;
-	case NFT_META_IIF: nfbuf_puts(out, "iif"); *type = NFT_TYPE_IFINDEX; return;
-	case NFT_META_OIF: nfbuf_puts(out, "oif"); *type = NFT_TYPE_IFINDEX; return;
-	case NFT_META_SKUID: nfbuf_puts(out, "meta skuid"); *type = NFT_TYPE_UID; return;
-	case NFT_META_SKGID: nfbuf_puts(out, "meta skgid"); *type = NFT_TYPE_GID; return;
-	case NFT_META_PRANDOM: nfbuf_puts(out, "meta random"); return;
-	default: nfbuf_printf(out, "meta key_%u", s->key); return;
+	case NFT_META_L4PROTO: nfbuf_puts(out, "meta l4proto"); *type = NFT_TYPE_INET_PROTOCOL; return true;
+	case NFT_META_NFPROTO: nfbuf_puts(out, "meta nfproto"); *type = NFT_TYPE_NFPROTO; return true;
+	case NFT_META_MARK: nfbuf_puts(out, "meta mark"); *type = NFT_TYPE_MARK; return true;
+	case NFT_META_IIFNAME: nfbuf_puts(out, "iifname"); *type = NFT_TYPE_IFNAME; return true;
+	case NFT_META_OIFNAME: nfbuf_puts(out, "oifname"); *type = NFT_TYPE_IFNAME; return true;
+	case NFT_META_IIF: nfbuf_puts(out, "iif"); *type = NFT_TYPE_IFINDEX; return true;
+	case NFT_META_OIF: nfbuf_puts(out, "oif"); *type = NFT_TYPE_IFINDEX; return true;
+	case NFT_META_SKUID: nfbuf_puts(out, "meta skuid"); *type = NFT_TYPE_UID; return true;
+	case NFT_META_SKGID: nfbuf_puts(out, "meta skgid"); *type = NFT_TYPE_GID; return true;
+	/* Others (and meta random, compared in host byte order) are not named
+	 * here: their values would come out in the wrong words. */
+	default: return false;
 	}
 }
 
-static void ct_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type)
+static bool ct_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type)
 {
 	const char *dir = !s->has_dir ? "" : s->dir == 0 ? "original " : "reply ";
 
 	*type = NFT_TYPE_INTEGER;
 	switch (s->key) {
-	case NFT_CT_STATE: nfbuf_puts(out, "ct state"); *type = NFT_TYPE_CT_STATE; return;
-	case NFT_CT_STATUS: nfbuf_puts(out, "ct status"); *type = NFT_TYPE_CT_STATUS; return;
-	case NFT_CT_MARK: nfbuf_puts(out, "ct mark"); *type = NFT_TYPE_MARK; return;
-	case NFT_CT_DIRECTION: nfbuf_puts(out, "ct direction"); return;
-	case NFT_CT_SRC_IP: nfbuf_printf(out, "ct %sip saddr", dir); *type = NFT_TYPE_IPADDR; return;
-	case NFT_CT_DST_IP: nfbuf_printf(out, "ct %sip daddr", dir); *type = NFT_TYPE_IPADDR; return;
-	case NFT_CT_PROTO_SRC: nfbuf_printf(out, "ct %sproto-src", dir); *type = NFT_TYPE_INET_SERVICE; return;
-	case NFT_CT_PROTO_DST: nfbuf_printf(out, "ct %sproto-dst", dir); *type = NFT_TYPE_INET_SERVICE; return;
-	case NFT_CT_PROTOCOL: nfbuf_printf(out, "ct %sprotocol", dir); *type = NFT_TYPE_INET_PROTOCOL; return;
-	default: nfbuf_printf(out, "ct %skey_%u", dir, s->key); return;
+	case NFT_CT_STATE: nfbuf_puts(out, "ct state"); *type = NFT_TYPE_CT_STATE; return true;
+	case NFT_CT_STATUS: nfbuf_puts(out, "ct status"); *type = NFT_TYPE_CT_STATUS; return true;
+	case NFT_CT_MARK: nfbuf_puts(out, "ct mark"); *type = NFT_TYPE_MARK; return true;
+	case NFT_CT_SRC_IP: nfbuf_printf(out, "ct %sip saddr", dir); *type = NFT_TYPE_IPADDR; return true;
+	case NFT_CT_DST_IP: nfbuf_printf(out, "ct %sip daddr", dir); *type = NFT_TYPE_IPADDR; return true;
+	case NFT_CT_PROTO_SRC: nfbuf_printf(out, "ct %sproto-src", dir); *type = NFT_TYPE_INET_SERVICE; return true;
+	case NFT_CT_PROTO_DST: nfbuf_printf(out, "ct %sproto-dst", dir); *type = NFT_TYPE_INET_SERVICE; return true;
+	case NFT_CT_PROTOCOL: nfbuf_printf(out, "ct %sprotocol", dir); *type = NFT_TYPE_INET_PROTOCOL; return true;
+	/* ct direction's values have names sonde does not print. */
+	default: return false;
 	}
 }
 
-static void fib_name(const struct nft_expr *e, struct nfbuf *out, uint32_t *type)
+static bool fib_name(const struct nft_expr *e, struct nfbuf *out, uint32_t *type)
 {
 	uint32_t f = e->u.fib.flags;
 
+	/* fib ... exists / missing (NFTA_FIB_F_PRESENT) is a boolean sonde does not print. */
+	if (f & ~(uint32_t)(NFTA_FIB_F_SADDR | NFTA_FIB_F_DADDR | NFTA_FIB_F_MARK | NFTA_FIB_F_IIF | NFTA_FIB_F_OIF))
+		return false;
 	nfbuf_printf(out, "fib %s", (f & NFTA_FIB_F_SADDR) ? "saddr" : "daddr");
 	if (f & NFTA_FIB_F_MARK)
 		nfbuf_puts(out, " . mark");
@@ -181,6 +201,7 @@ static void fib_name(const struct nft_expr *e, struct nfbuf *out, uint32_t *type
 	case NFT_FIB_RESULT_OIFNAME: nfbuf_puts(out, " oifname"); *type = NFT_TYPE_IFNAME; break;
 	default: nfbuf_puts(out, " type"); *type = NFT_TYPE_FIB_ADDR; break;
 	}
+	return true;
 }
 
 /* The left-hand side of whatever reads register reg. */
@@ -188,10 +209,10 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct nfbuf *o
 {
 	*fold = false;
 	switch (s->kind) {
-	case SRC_PAYLOAD: payload_name(rd, s, out, type, fold); return true;
-	case SRC_META: meta_name(s, out, type); return true;
-	case SRC_CT: ct_name(s, out, type); return true;
-	case SRC_FIB: fib_name(s->e, out, type); return true;
+	case SRC_PAYLOAD: return payload_name(rd, s, out, type, fold);
+	case SRC_META: return meta_name(s, out, type);
+	case SRC_CT: return ct_name(s, out, type);
+	case SRC_FIB: return fib_name(s->e, out, type);
 	case SRC_NUMGEN:
 		nfbuf_printf(out, "numgen %s mod %u", s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc",
 			     s->e->u.numgen.modulus);
@@ -206,7 +227,7 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct nfbuf *o
 
 /* --- values ---------------------------------------------------------------- */
 
-static void fib_type_value(struct nfbuf *out, uint32_t v)
+void nft_print_fib_type(struct nfbuf *out, uint32_t v)
 {
 	static const char *const names[] = { "unspec", "unicast", "local", "broadcast", "anycast", "multicast",
 					     "blackhole", "unreachable", "prohibit" };
@@ -237,7 +258,7 @@ void nft_rd_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t
 	if (type == NFT_TYPE_RAW)
 		raw_value(out, bytes, len);
 	else if (type == NFT_TYPE_FIB_ADDR)
-		fib_type_value(out, host);
+		nft_print_fib_type(out, host);
 	else if (type == NFT_TYPE_CT_STATUS)
 		nft_print_ct_status(out, host);
 	else if (type == NFT_TYPE_IFNAME && len && strnlen((const char *)bytes, len) == len)
@@ -436,20 +457,99 @@ const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, con
 	}
 	if (fam == NFPROTO_IPV6) {
 		*code_name = code < 7 ? icmpv6[code] : NULL;
-		*is_default = code == 4;
+		*is_default = code == 4 && rd->ctx->family == NFPROTO_IPV6;
 		return "icmpv6";
 	}
 	*code_name = code < 14 ? icmp[code] : NULL;
-	*is_default = code == 3 || fam != NFPROTO_IPV4;
+	/* A bare reject is port-unreachable of the table's own family only. */
+	*is_default = code == 3 && rd->ctx->family == NFPROTO_IPV4;
 	return "icmp";
 }
+
+#define A(n) (1u << (n))
+
+/* The self-check both renderings share: the attributes each expression
+ * kind's renderer reads, and the values it renders.  An expression with
+ * anything else (a payload write, a checksum update, a shift, a byte
+ * limit, log flags, a set update's data or expressions...) cannot be put
+ * back into nft's words from what sonde reads: it is shown as not rendered,
+ * never as the statement it only resembles. */
+static bool expr_understood(const struct nft_expr *e)
+{
+	uint32_t known;
+
+	switch (e->kind) {
+	case NFT_EXPR_META: known = A(NFTA_META_DREG) | A(NFTA_META_KEY) | A(NFTA_META_SREG); break;
+	case NFT_EXPR_CMP: known = A(NFTA_CMP_SREG) | A(NFTA_CMP_OP) | A(NFTA_CMP_DATA); break;
+	case NFT_EXPR_PAYLOAD:
+		known = A(NFTA_PAYLOAD_DREG) | A(NFTA_PAYLOAD_BASE) | A(NFTA_PAYLOAD_OFFSET) | A(NFTA_PAYLOAD_LEN);
+		break;
+	case NFT_EXPR_BITWISE:
+		if (e->u.bitwise.op != NFT_BITWISE_BOOL)
+			return false;
+		known = A(NFTA_BITWISE_SREG) | A(NFTA_BITWISE_DREG) | A(NFTA_BITWISE_LEN) | A(NFTA_BITWISE_MASK) |
+			A(NFTA_BITWISE_XOR) | A(NFTA_BITWISE_OP);
+		break;
+	case NFT_EXPR_RANGE:
+		known = A(NFTA_RANGE_SREG) | A(NFTA_RANGE_OP) | A(NFTA_RANGE_FROM_DATA) | A(NFTA_RANGE_TO_DATA);
+		break;
+	case NFT_EXPR_COUNTER: known = A(NFTA_COUNTER_BYTES) | A(NFTA_COUNTER_PACKETS) | A(NFTA_COUNTER_PAD); break;
+	case NFT_EXPR_IMMEDIATE: known = A(NFTA_IMMEDIATE_DREG) | A(NFTA_IMMEDIATE_DATA); break;
+	case NFT_EXPR_MATCH:
+	case NFT_EXPR_TARGET: known = A(NFTA_MATCH_NAME) | A(NFTA_MATCH_REV) | A(NFTA_MATCH_INFO); break;
+	case NFT_EXPR_LIMIT:
+		if (e->u.limit.type != NFT_LIMIT_PKTS || (e->u.limit.flags & ~NFT_LIMIT_F_INV) ||
+		    !nft_rd_limit_unit(e->u.limit.unit))
+			return false;
+		known = A(NFTA_LIMIT_RATE) | A(NFTA_LIMIT_UNIT) | A(NFTA_LIMIT_BURST) | A(NFTA_LIMIT_TYPE) |
+			A(NFTA_LIMIT_FLAGS) | A(NFTA_LIMIT_PAD);
+		break;
+	case NFT_EXPR_LOG:
+		if (e->u.log.flags || (e->u.log.has_level && e->u.log.level != 4 && !nft_rd_log_level(e)))
+			return false;
+		known = A(NFTA_LOG_GROUP) | A(NFTA_LOG_PREFIX) | A(NFTA_LOG_SNAPLEN) | A(NFTA_LOG_QTHRESHOLD) |
+			A(NFTA_LOG_LEVEL) | A(NFTA_LOG_FLAGS);
+		break;
+	case NFT_EXPR_NUMGEN:
+		known = A(NFTA_NG_DREG) | A(NFTA_NG_MODULUS) | A(NFTA_NG_TYPE) | A(NFTA_NG_OFFSET);
+		break;
+	case NFT_EXPR_CT: known = A(NFTA_CT_DREG) | A(NFTA_CT_KEY) | A(NFTA_CT_DIRECTION) | A(NFTA_CT_SREG); break;
+	case NFT_EXPR_FIB: known = A(NFTA_FIB_DREG) | A(NFTA_FIB_RESULT) | A(NFTA_FIB_FLAGS); break;
+	case NFT_EXPR_NAT:
+		known = A(NFTA_NAT_TYPE) | A(NFTA_NAT_FAMILY) | A(NFTA_NAT_REG_ADDR_MIN) | A(NFTA_NAT_REG_ADDR_MAX) |
+			A(NFTA_NAT_REG_PROTO_MIN) | A(NFTA_NAT_REG_PROTO_MAX) | A(NFTA_NAT_FLAGS);
+		break;
+	case NFT_EXPR_MASQ:
+		known = A(NFTA_MASQ_FLAGS) | A(NFTA_MASQ_REG_PROTO_MIN) | A(NFTA_MASQ_REG_PROTO_MAX);
+		break;
+	case NFT_EXPR_REDIR:
+		known = A(NFTA_REDIR_FLAGS) | A(NFTA_REDIR_REG_PROTO_MIN) | A(NFTA_REDIR_REG_PROTO_MAX);
+		break;
+	case NFT_EXPR_REJECT: known = A(NFTA_REJECT_TYPE) | A(NFTA_REJECT_ICMP_CODE); break;
+	case NFT_EXPR_DYNSET:
+		if (e->u.dynset.flags)
+			return false;
+		known = A(NFTA_DYNSET_SET_NAME) | A(NFTA_DYNSET_SET_ID) | A(NFTA_DYNSET_OP) | A(NFTA_DYNSET_SREG_KEY) |
+			A(NFTA_DYNSET_TIMEOUT) | A(NFTA_DYNSET_PAD) | A(NFTA_DYNSET_FLAGS);
+		break;
+	case NFT_EXPR_LOOKUP:
+		known = A(NFTA_LOOKUP_SET) | A(NFTA_LOOKUP_SET_ID) | A(NFTA_LOOKUP_SREG) | A(NFTA_LOOKUP_DREG) |
+			A(NFTA_LOOKUP_FLAGS);
+		break;
+	default:
+		return false;
+	}
+	return (e->attrs & ~known) == 0;
+}
+
+#undef A
 
 void nft_rd_expr(struct render *rd, const struct nft_expr *e,
 		 bool (*render)(struct render *rd, const struct nft_expr *e))
 {
 	size_t first = rd->count, i;
 
-	if (render(rd, e))
+	if (expr_understood(e) && render(rd, e))
 		return;
 	/* A statement begun and not finished would print half of itself. */
 	for (i = first; i < rd->count; i++)
@@ -469,7 +569,7 @@ const char *nft_rd_limit_unit(uint64_t unit_secs)
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (units[i].secs == unit_secs)
 			return units[i].name;
-	return "second";
+	return NULL;
 }
 
 const char *nft_rd_log_level(const struct nft_expr *e)
@@ -491,6 +591,8 @@ const char *nft_rd_dynset_op(const struct nft_expr *e)
 
 void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct nft_expr *cmp)
 {
+	if (s->kind == SRC_PAYLOAD && s->base == NFT_PAYLOAD_NETWORK_HEADER)
+		rd->proto_compared = true;
 	if (s->kind != SRC_META || cmp->u.cmp.op != NFT_CMP_EQ || cmp->data.len < 1)
 		return;
 	if (s->key == NFT_META_L4PROTO) {
@@ -499,8 +601,75 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 		rd->l4proto_pinned = false;
 	} else if (s->key == NFT_META_NFPROTO && rd->ctx->family == NFPROTO_INET) {
 		rd->nfproto_stmt = (int)rd->count - 1;
+		rd->nfproto_pinned = false;
 		rd->nfproto = cmp->data.bytes[0];
 	}
+}
+
+void nft_rd_pin_guards(struct render *rd)
+{
+	/* nft folds a guard into the field it protects only when nothing but
+	 * matches stands between them. */
+	if (rd->nfproto_stmt >= 0)
+		rd->nfproto_pinned = true;
+	if (rd->l4proto_stmt >= 0)
+		rd->l4proto_pinned = true;
+}
+
+bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp)
+{
+	int bits = nft_prefix_len(s->mask, cmp->data.len);
+	bool addr = type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR;
+
+	/* An xor is an or in nft's words ("ct mark | 0x3 == 0x1"), and a
+	 * prefix mask on a number is "value/len": neither is written here. */
+	if (!nft_rd_all_zero(s->xor_, cmp->data.len < 16 ? cmp->data.len : 16))
+		return false;
+	/* meta and ct numbers are in host order (mark), payload fields in
+	 * network order. */
+	if (!addr && !nft_rd_is_flags(type) && (s->kind == SRC_META || s->kind == SRC_CT) && cmp->data.len == 4) {
+		uint32_t inverse = ~nft_host_u32(s->mask);
+
+		if ((inverse & (inverse + 1)) == 0)
+			return false;
+	} else if (!addr && !nft_rd_is_flags(type) && bits >= 0) {
+		return false;
+	}
+	/* nft writes a flag test whose value is its whole mask as
+	 * "flags & mask == value", a form not written here. */
+	if (nft_rd_is_flags(type) && !nft_rd_all_zero(cmp->data.bytes, cmp->data.len) &&
+	    memcmp(cmp->data.bytes, s->mask, cmp->data.len < 16 ? cmp->data.len : 16) == 0)
+		return false;
+	return true;
+}
+
+bool nft_rd_flag_set_known(const struct nft_set *set)
+{
+	uint32_t parts[8];
+	size_t i;
+
+	/* nft writes a flag combination in a set as "syn | ack", in an order
+	 * of its own: not written here. */
+	if (nft_type_components(set->key_type, parts, 8) != 1 || !nft_rd_is_flags(parts[0]))
+		return true;
+	for (i = 0; i < set->elem_count; i++) {
+		uint32_t v = 0;
+
+		memcpy(&v, set->elems[i].key.bytes, set->elems[i].key.len < 4 ? set->elems[i].key.len : 4);
+		if (v & (v - 1))
+			return false;
+	}
+	return true;
+}
+
+void nft_rd_reject_guards(struct render *rd, const struct nft_expr *e)
+{
+	/* The protocol a reject needs is implied by it: nft drops the guard. */
+	if (e->u.reject.type == NFT_REJECT_TCP_RST && rd->l4proto_stmt >= 0 && rd->l4proto == 6 &&
+	    (rd->ctx->family == NFPROTO_IPV4 || rd->ctx->family == NFPROTO_IPV6))
+		rd->stmts[rd->l4proto_stmt].dropped = true;
+	if (e->u.reject.type == NFT_REJECT_ICMP_UNREACH && rd->ctx->family == NFPROTO_INET && rd->nfproto_stmt >= 0)
+		rd->stmts[rd->nfproto_stmt].dropped = true;
 }
 
 void nft_rd_fold_l4proto(struct render *rd)

@@ -46,7 +46,7 @@ struct nft_expr {
 		struct { uint32_t key, dreg, sreg; bool is_set; } meta;
 		struct { uint32_t sreg, op; } cmp;                 /* value in data */
 		struct { uint32_t dreg, base, offset, len; } payload;
-		struct { uint32_t sreg, dreg, len; } bitwise;      /* mask in data, xor in data2 */
+		struct { uint32_t sreg, dreg, len, op; } bitwise;  /* mask in data, xor in data2 */
 		struct { uint32_t sreg, op; } range;               /* from in data, to in data2 */
 		struct { uint64_t packets, bytes; } counter;
 		struct { uint32_t dreg; } immediate;               /* value/verdict in data */
@@ -67,6 +67,9 @@ struct nft_expr {
 	uint8_t *blob;         /* match / target info, malloc'ed */
 	uint32_t blob_len;
 	char *text;            /* log prefix, lookup set name; malloc'ed */
+	/* Bit n: the expression's attribute n was in the message (the
+	 * renderers refuse an expression with attributes they do not read). */
+	uint32_t attrs;
 };
 
 struct nft_table {
@@ -127,6 +130,18 @@ struct nft_set {
 	size_t elem_count;
 };
 
+/* A stateful object (counter, quota, limit, ct helper...), by name only:
+ * sonde lists it as not rendered. */
+struct nft_obj {
+	int family;
+	char table[NFT_NAME_LEN];
+	char name[NFT_NAME_LEN];
+	uint32_t type;         /* NFT_OBJECT_COUNTER... */
+};
+
+/* nft's word for an object type ("ct helper"), or NULL. */
+const char *nft_obj_type_name(uint32_t type);
+
 /* One dump, streamed: each object is handed to its callback and freed
  * after it returns (a ruleset of 100,000 rules never sits in memory as
  * expressions).  A callback returns 0 or -errno to stop. */
@@ -136,6 +151,7 @@ struct nft_dump_ops {
 	int (*rule)(const struct nft_rule *r, const char *table, const char *chain, void *arg);
 	/* Sets come after chains, each with all its elements (when asked). */
 	int (*set)(struct nft_set *s, void *arg);   /* may take s over (then zero it) */
+	int (*obj)(const struct nft_obj *o, void *arg); /* named objects, after the sets */
 	bool want_sets;
 	/* What is not wanted is not asked for: only this table's chains, sets
 	 * and rules, only this chain's rules (NULL: all); the elements of
@@ -166,6 +182,7 @@ int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s);
 /* Appends the elements of one NEWSETELEM message to s. */
 int nft_parse_set_elems(const void *attrs, size_t len, struct nft_set *s);
 void nft_set_free(struct nft_set *s);
+int nft_parse_obj(const void *attrs, size_t len, int family, struct nft_obj *o);
 
 /* --- nft's syntax (nft 1.0.6) ------------------------------------------------ */
 
