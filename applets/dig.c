@@ -1,8 +1,8 @@
 /* sonde dig: bind9's dig command line and output, over libcore's DNS codec
- * and c-ares.  Operands are read in order as dig reads them: @server,
+ * and its own sockets (c-ares looks up @server names).  Operands are read in order as dig reads them: @server,
  * +options, a type or class word for the lookup at hand, anything else a
  * new name.  Options before the first name are every lookup's defaults. */
-#include <ares.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -92,13 +92,18 @@ int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig
 
 /* --- one query ---------------------------------------------------------------- */
 
+/* bind's words for what went wrong (isc_result_totext()). */
 static const char *comm_error_text(int status)
 {
 	switch (-status) {
-	case ARES_ETIMEOUT: return "timed out";
-	case ARES_ECONNREFUSED: return "connection refused";
-	case ARES_EOF: return "end of file";
-	default: return resolve_strerror(status);
+	case ETIMEDOUT: return "timed out";
+	case ECONNREFUSED: return "connection refused";
+	case EPIPE: return "end of file";
+	case ECONNRESET: return "connection reset";
+	case ENETUNREACH: return "network unreachable";
+	case EHOSTUNREACH: return "host unreachable";
+	case EADDRNOTAVAIL: return "address not available";
+	default: return strerror(-status);
 	}
 }
 
@@ -110,22 +115,6 @@ static void server_hash_port(const struct sonde_addr *a, char *buf, size_t size)
 	snprintf(buf, size, "%s#%u", addr_ntop(a, host, sizeof(host)), addr_port(a));
 }
 
-static int exchange_once(const unsigned char *query, size_t len, const struct sonde_addr *server, bool tcp,
-			 int timeout_ms, struct dig_reply *reply)
-{
-	/* ARCOUNT is 1 only when the query carries its OPT record. */
-	struct resolve_exchange x = { server, tcp, query[11] == 1, timeout_ms, 0, NULL, 0, 0 };
-	int rc = resolve_exchange(query, len, &x);
-
-	reply->status = rc < 0 ? rc : x.status;
-	reply->wire = x.reply;
-	reply->len = x.reply_len;
-	reply->rtt_ms = x.rtt_ms;
-	reply->tcp = tcp;
-	reply->server = *server;
-	return reply->status;
-}
-
 /* On stdout as dig prints it; on stderr when stdout carries JSON. */
 void dig_report_comm_error(struct dig_run *run, const char *qname, const struct dig_reply *reply,
 			      const struct dig_servers *servers)
@@ -133,8 +122,11 @@ void dig_report_comm_error(struct dig_run *run, const char *qname, const struct 
 	FILE *main_stream = out_is_json(run->ctx->out) ? stderr : stdout;
 	char where[ADDR_STRLEN + 8], host[ADDR_STRLEN];
 
+	/* What was wrong with the reply is said already. */
+	if (reply->status == -EPROTO)
+		return;
 	server_hash_port(&reply->server, where, sizeof(where));
-	if (reply->tcp) {
+	if (reply->tcp && reply->tcp_connect_failed) {
 		/* dig says this on both streams. */
 		const char *shown = dig_server_shown(servers, &reply->server, host, sizeof(host));
 		FILE *streams[2] = { main_stream, stderr };
@@ -250,14 +242,14 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 	size_t s;
 
 	memset(reply, 0, sizeof(*reply));
-	reply->status = -ARES_ETIMEOUT;
+	reply->status = -ETIMEDOUT;
 	if (len < 0)
 		return dig_name_error(qname);
 	for (s = 0; s < servers->count; s++) {
 		int tries = lk->opts.tcp ? 1 : lk->opts.tries, t;
 
 		for (t = 0; t < tries; t++) {
-			if (exchange_once(query, (size_t)len, &servers->addrs[s], lk->opts.tcp, timeout_ms, reply) != 0) {
+			if (dig_exchange(run, report, query, (size_t)len, &servers->addrs[s], lk->opts.tcp, timeout_ms, reply) != 0) {
 				if (report)
 					dig_report_comm_error(run, qname, reply, servers);
 				continue;
@@ -267,7 +259,7 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 				if (report && !out_is_json(run->ctx->out) && lk->opts.comments && !lk->opts.short_form)
 					printf(";; Truncated, retrying in TCP mode.\n");
 				dig_reply_free(reply);
-				if (exchange_once(query, (size_t)len, &servers->addrs[s], true, timeout_ms, reply) != 0) {
+				if (dig_exchange(run, report, query, (size_t)len, &servers->addrs[s], true, timeout_ms, reply) != 0) {
 					if (report)
 						dig_report_comm_error(run, qname, reply, servers);
 					break;
@@ -315,8 +307,16 @@ static int run_lookup(struct dig_run *run, const struct dig_lookup *lk)
 	rc = dig_query(run, lk, qname, &servers, true, &reply);
 	if (rc == DIG_EXIT_USAGE || rc == DIG_EXIT_INTERNAL)
 		return rc;
+	if (rc && reply.tcp && !reply.tcp_connect_failed && (reply.status == -EPIPE || reply.status == -EPROTO)) {
+		/* bind 9.18 exits 0 when a TCP connection ended without a usable
+		 * reply: "no servers" after an end of file, nothing after a reply
+		 * it refused (its error is said already). */
+		if (reply.status == -EPIPE)
+			dig_print_no_reply(run, lk, &servers, false);
+		return DIG_EXIT_OK;
+	}
 	if (rc) {
-		dig_print_no_reply(run, lk, &servers);
+		dig_print_no_reply(run, lk, &servers, reply.tcp && reply.tcp_connect_failed);
 		return rc;
 	}
 	dig_print_reply(run, lk, &servers, &reply);

@@ -92,12 +92,14 @@ enum dig_cookie_state { DIG_COOKIE_NONE, DIG_COOKIE_OK, DIG_COOKIE_BAD };
 
 /* One exchange's outcome. */
 struct dig_reply {
-	int status;                  /* 0: wire holds a reply; else a negative c-ares status */
+	int status;                  /* 0: wire holds a reply; else -errno (-EPIPE: end of file,
+				      * -EPROTO: a reply dig refuses, reported already) */
 	unsigned char *wire;
 	size_t len;
 	struct dns_msg msg;
 	int parse_rc;                /* dns_parse's result */
 	bool tcp;                    /* the reply came over TCP */
+	bool tcp_connect_failed;     /* status is the TCP connect's */
 	bool retried_tcp;            /* UDP was truncated, then TCP */
 	double rtt_ms;
 	struct sonde_addr server;    /* who answered (or was tried last) */
@@ -146,6 +148,10 @@ static inline bool dig_is_xfr_type(uint16_t qtype)
 {
 	return qtype == DNS_TYPE_AXFR || qtype == DNS_TYPE_IXFR;
 }
+/* dig_exchange.c: one try of query to server with dig's checks of the
+ * reply (its warnings when report).  0 with reply->wire, or -errno. */
+int dig_exchange(const struct dig_run *run, bool report, const uint8_t *query, size_t len,
+		 const struct sonde_addr *server, bool tcp, int timeout_ms, struct dig_reply *reply);
 /* dig_xfr.c: AXFR or IXFR over TCP, every message printed.  A dig exit code. */
 int dig_xfr(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers, const char *qname);
 /* The servers of lk (its @server, or resolv.conf's). 0 or a dig exit code. */
@@ -157,7 +163,8 @@ const char *dig_server_shown(const struct dig_servers *servers, const struct son
 void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers);
 void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
 		     const struct dig_reply *reply);
-void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers);
+void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
+			bool tcp_connect_failed);
 /* One record line as dig prints it (or its rdata alone with +short). */
 void dig_print_rr(struct sonde_out *out, const struct dns_msg *msg, const struct dns_rr *rr,
 		  const struct dig_opts *opts, bool question);

@@ -270,7 +270,8 @@ void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const str
 	fflush(stdout);
 }
 
-void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers)
+void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
+			bool tcp_connect_failed)
 {
 	if (out_is_json(run->ctx->out)) {
 		struct dig_reply none;
@@ -282,7 +283,7 @@ void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const 
 		out_close_object(run->ctx->out);
 		return;
 	}
-	if (lk->opts.tcp) {
+	if (tcp_connect_failed) {
 		/* After a failed TCP connection dig skips the banner and says it twice. */
 		printf(";; no servers could be reached\n");
 		fflush(stdout);

@@ -3,7 +3,6 @@
  * ";; XFR size" line.  The transfer ends as dig decides it: an AXFR at its
  * second SOA, an IXFR at the third SOA of the server's serial (or at once
  * when the client's serial is current). */
-#include <ares.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,16 +95,6 @@ static bool xfr_account(struct xfr_state *st, const struct dns_msg *msg, size_t 
 	return false;
 }
 
-static int errno_to_status(int rc)
-{
-	switch (-rc) {
-	case ECONNREFUSED: return -ARES_ECONNREFUSED;
-	case ETIMEDOUT: return -ARES_ETIMEOUT;
-	case EPIPE: case ENODATA: case ECONNRESET: return -ARES_EOF;
-	default: return -ARES_ECONNREFUSED;
-	}
-}
-
 /* Reads and prints messages until the transfer ends.  A dig exit code. */
 static int xfr_read(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
 		    const char *qname, int fd, struct dig_reply *reply, int64_t start_ns)
@@ -120,7 +109,7 @@ static int xfr_read(struct dig_run *run, const struct dig_lookup *lk, const stru
 		bool done;
 
 		if (rc < 0) {
-			reply->status = errno_to_status(rc);
+			reply->status = rc == -ENODATA ? -EPIPE : rc;
 			dig_report_comm_error(run, qname, reply, servers);
 			return DIG_EXIT_NO_REPLY;
 		}
@@ -165,7 +154,8 @@ int dig_xfr(struct dig_run *run, const struct dig_lookup *lk, const struct dig_s
 		reply.server = servers->addrs[s];
 		rc = dns_tcp_send_query(&servers->addrs[s], query, (size_t)len, lk->opts.timeout_s * 1000, &fd);
 		if (rc < 0) {
-			reply.status = errno_to_status(rc);
+			reply.status = rc;
+			reply.tcp_connect_failed = true;
 			dig_report_comm_error(run, qname, &reply, servers);
 			continue;
 		}
@@ -173,6 +163,6 @@ int dig_xfr(struct dig_run *run, const struct dig_lookup *lk, const struct dig_s
 		close(fd);
 		return rc;
 	}
-	dig_print_no_reply(run, lk, servers);
+	dig_print_no_reply(run, lk, servers, true);
 	return DIG_EXIT_NO_REPLY;
 }

@@ -1,5 +1,7 @@
-/* DNS over TCP without c-ares: c-ares reads one reply per query, a zone
- * transfer (AXFR, IXFR) answers with many messages on one connection. */
+/* DNS exchanges without c-ares, for a client that must see what the server
+ * sends as it is: a zone transfer's many messages on one TCP connection,
+ * and every UDP datagram (dig reports a reply with a wrong id or question
+ * and waits on, and prints one c-ares would drop, or one over 4096 bytes). */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -102,4 +104,39 @@ int dns_tcp_read_message(int fd, int timeout_ms, uint8_t **msg, size_t *len)
 		*len = 0;
 	}
 	return rc;
+}
+
+/* --- UDP: each datagram handed back, the caller decides which is the reply */
+
+int dns_udp_send_query(const struct sonde_addr *server, const uint8_t *query, size_t len, int *fd)
+{
+	int rc = sock_connect(server, SOCK_DGRAM, NULL, -1, fd);
+
+	if (rc < 0)
+		return rc;
+	if (send(*fd, query, len, 0) < 0) {
+		rc = -errno;
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+int dns_udp_read_datagram(int fd, int64_t deadline_ms, uint8_t *buf, size_t size, size_t *len)
+{
+	for (;;) {
+		ssize_t n = recv(fd, buf, size, 0);
+
+		if (n >= 0) {
+			*len = (size_t)n;
+			return 0;
+		}
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (deadline_passed(deadline_ms))
+			return -ETIMEDOUT;
+		n = sock_wait(fd, POLLIN, deadline_poll_ms(deadline_ms));
+		if (n < 0)
+			return (int)n;
+	}
 }

@@ -88,7 +88,7 @@ struct dns_query_spec {
  * -ENOSPC. */
 int dns_build_query(const struct dns_query_spec *spec, uint8_t *buf, size_t size);
 
-/* --- DNS over one TCP connection (zone transfers: many replies) ------- */
+/* --- DNS over sockets of its own (dns_tcp.c): transfers, raw replies -- */
 
 /* Connects to server within timeout_ms and sends query with its length
  * prefix.  0 with *fd (close it), or -errno (-ECONNREFUSED, -ETIMEDOUT). */
@@ -98,6 +98,11 @@ int dns_tcp_send_query(const struct sonde_addr *server, const uint8_t *query, si
  * -ENODATA (the connection ended between messages), -EPIPE (it ended
  * inside one), -ETIMEDOUT, -ENOMEM or another -errno. */
 int dns_tcp_read_message(int fd, int timeout_ms, uint8_t **msg, size_t *len);
+/* A connected UDP socket to server with query sent: 0 with *fd, or -errno. */
+int dns_udp_send_query(const struct sonde_addr *server, const uint8_t *query, size_t len, int *fd);
+/* The next datagram (up to size bytes) before deadline_ms (mono_ms()):
+ * 0, -ETIMEDOUT, -ECONNREFUSED (an ICMP error came back) or -errno. */
+int dns_udp_read_datagram(int fd, int64_t deadline_ms, uint8_t *buf, size_t size, size_t *len);
 
 /* --- parsing messages ------------------------------------------------- */
 
