@@ -217,9 +217,10 @@ static unsigned long fds_open(unsigned long limit)
 
 /* Connect probes hold a descriptor each: the window is what is free under
  * the limit, less a reserve for everything else (engines, output files,
- * lookups), and the user hears when that makes the scan slow.  (A probe
+ * lookups), and the user hears when that makes the scan slow (more
+ * probes planned than may be in flight).  (A probe
  * that meets EMFILE anyway waits for a descriptor: the probe engine.) */
-static unsigned fd_window_limit(bool connect)
+static unsigned fd_window_limit(bool connect, size_t probes_planned)
 {
 	unsigned long open_fds, free_fds, reserve, window;
 	struct rlimit lim;
@@ -239,7 +240,7 @@ static unsigned fd_window_limit(bool connect)
 	window = free_fds > reserve ? free_fds - reserve : 1;
 	if (window > 1u << 20)
 		window = 1u << 20;
-	if (window < FD_SLOW_WINDOW)
+	if (window < FD_SLOW_WINDOW && probes_planned > window)
 		sonde_err("note: %lu file descriptors free (limit %llu): at most %lu connect probes at once, "
 			  "so the scan is slower; raise the limit (ulimit -n) for speed",
 			  free_fds, (unsigned long long)lim.rlim_cur, window);
@@ -618,7 +619,7 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	if (rc == 0)
 		rc = open_outputs(&run);
 	if (rc == 0) {
-		scan_timing_init(&run.timing, cfg, fd_window_limit(cfg->connect));
+		scan_timing_init(&run.timing, cfg, fd_window_limit(cfg->connect, ports_total(&run.tcp_ports) * run.host_count));
 		if (getrandom(run.cookie_key, sizeof(run.cookie_key), 0) != sizeof(run.cookie_key))
 			run.cookie_key[0] ^= (uint8_t)mono_ns();
 		command_line(&run);

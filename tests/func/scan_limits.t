@@ -32,6 +32,8 @@ is "$ours" "$(printf '%s\n' "$OUT" | port_states)" "ulimit -n 64: the port state
 lab_run sc "$SONDE" scan -n -sT -p- $TG_V4
 is "$(printf '%s\n' "$OUT" | port_states)" "$ours" "ulimit -n 64: the port states found without the limit"
 unlike "$ERR" "file descriptors free" "no note without a limit"
+limited "$SONDE" scan -n -sT -p 22,80 $TG_V4
+unlike "$ERR" "file descriptors free" "ulimit -n 64: no note when the scan fits the descriptors"
 
 # Tighter still: three probes at once, the states still nmap's.
 lab_run sc bash -c 'ulimit -n 12 && exec "$@"' limited "$SONDE" scan -n -sT -p 1-1100,8080 $TG_V4
