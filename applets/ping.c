@@ -116,6 +116,11 @@ static int resolve_target(struct ping_run *run, int family)
 
 	if (addr_parse_ip(run->host, 0, family, &run->target) == 0) {
 		run->name_lookups = false;
+		/* -I DEVICE gives the zone. */
+		if (addr_needs_zone(&run->target) && !run->cfg->interface) {
+			sonde_err("%s: %s", run->host, resolve_strerror(-RESOLVE_EZONE_NEEDED));
+			return PING_EXIT_ERROR;
+		}
 	} else {
 		rc = resolve_host(run->host, family, 0, 0, 0, addrs, RESOLVE_MAX_ADDRS, &count);
 		if (rc < 0 || count == 0) {

@@ -267,7 +267,7 @@ static int spec_error(const char *text, int rc, int family)
 	if (rc == -EDOM)
 		return sonde_usage_error("%s: a leading zero in a range is octal to ping and nc but decimal to nmap: "
 					 "write the numbers without it", text);
-	if (rc == -ARES_EBADNAME)
+	if (rc == -RESOLVE_ENUMERIC_ONLY)
 		return sonde_usage_error("%s: a name, and -n forbids lookups", text);
 	sonde_err("%s: %s", text, resolve_strerror(rc));
 	return SONDE_EXIT_NEGATIVE;

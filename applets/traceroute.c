@@ -421,7 +421,13 @@ static int resolve_target(struct tr_run *run, int family)
 	size_t count = 0;
 	int rc;
 
-	if (addr_parse_ip(run->host, 0, family, &run->target) < 0) {
+	if (addr_parse_ip(run->host, 0, family, &run->target) == 0) {
+		/* -i DEVICE gives the zone. */
+		if (addr_needs_zone(&run->target) && !run->cfg->interface) {
+			sonde_err("%s: %s", run->host, resolve_strerror(-RESOLVE_EZONE_NEEDED));
+			return SONDE_EXIT_USAGE;
+		}
+	} else {
 		rc = resolve_host(run->host, family, 0, 0, 0, addrs, RESOLVE_MAX_ADDRS, &count);
 		if (rc < 0 || count == 0) {
 			sonde_err("%s: %s", run->host, resolve_strerror(rc < 0 ? rc : -ARES_ENOTFOUND));

@@ -198,6 +198,14 @@ bool addr_is_loopback(const struct sonde_addr *addr)
 	return false;
 }
 
+bool addr_needs_zone(const struct sonde_addr *addr)
+{
+	const struct in6_addr *in6 = &addr->u.in6.sin6_addr;
+
+	return addr_family(addr) == AF_INET6 && addr->u.in6.sin6_scope_id == 0 &&
+	       (IN6_IS_ADDR_LINKLOCAL(in6) || IN6_IS_ADDR_MC_LINKLOCAL(in6));
+}
+
 bool addr_equal(const struct sonde_addr *a, const struct sonde_addr *b)
 {
 	if (addr_family(a) != addr_family(b) || addr_port(a) != addr_port(b))

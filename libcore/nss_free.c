@@ -75,9 +75,16 @@ static int ares_to_eai(int err)
 	switch (-err) {
 	case ARES_ENOTFOUND: return EAI_NONAME;
 	case ARES_ENODATA: return EAI_NODATA;
-	case ARES_EBADNAME: return EAI_NONAME;
+	case ARES_EBADNAME:
+	case RESOLVE_ENUMERIC_ONLY:
+	case RESOLVE_ENAME_TOO_LONG:
+	case RESOLVE_ELABEL_TOO_LONG:
+	case RESOLVE_EEMPTY_LABEL:
+	case RESOLVE_EZONE_UNKNOWN: return EAI_NONAME;
 	case ARES_ETIMEOUT:
-	case ARES_ECONNREFUSED: return EAI_AGAIN;
+	case ARES_ECONNREFUSED:
+	case ARES_EREFUSED:
+	case ARES_ESERVFAIL: return EAI_AGAIN;
 	case ARES_ENOMEM: return EAI_MEMORY;
 	default: return EAI_FAIL;
 	}
@@ -106,6 +113,11 @@ int __wrap_getaddrinfo(const char *node, const char *service, const struct addri
 	else
 		rc = resolve_host(node, family, (flags & AI_NUMERICHOST) ? RESOLVE_NUMERIC_ONLY : 0,
 				  NSS_FREE_TIMEOUT_MS, port, addrs, RESOLVE_MAX_ADDRS, &count);
+	/* libc hands out a link-local address without its zone. */
+	if (rc == -RESOLVE_EZONE_NEEDED && addr_parse_ip(node, port, family, &addrs[0]) == 0) {
+		rc = 0;
+		count = 1;
+	}
 	if (rc < 0)
 		return ares_to_eai(rc);
 	for (i = 0; i < count; i++) {

@@ -2,10 +2,12 @@
  * lookup, driven by poll() until the answer or the deadline. */
 #include <ares.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sonde/clock.h"
 #include "sonde/resolve.h"
@@ -148,34 +150,145 @@ static void host_query_done(void *arg, int status, int timeouts, struct ares_add
 		ares_freeaddrinfo(result);
 }
 
-int resolve_host(const char *name, int family, unsigned flags, int timeout_ms, uint16_t port,
-		 struct sonde_addr *addrs, size_t max_addrs, size_t *count)
+/* Numeric hosts never reach a nameserver.  *numeric is false for a name. */
+static int numeric_host(const char *name, int family, uint16_t port, struct sonde_addr *addr, bool *numeric)
+{
+	int rc = addr_parse_ip(name, port, family, addr);
+
+	*numeric = rc != -EINVAL;
+	if (rc == -EAFNOSUPPORT)
+		return -ARES_ENODATA;
+	if (rc == -ENXIO)
+		return -RESOLVE_EZONE_UNKNOWN;
+	if (rc < 0)
+		return rc == -EINVAL ? 0 : -ARES_EBADNAME;
+	/* connect() would only say "Invalid argument". */
+	if (addr_needs_zone(addr))
+		return -RESOLVE_EZONE_NEEDED;
+	return 0;
+}
+
+/* RFC 1035's limits, checked here so that the message says which one (c-ares
+ * only says "bad name").  One trailing dot is the root. */
+static int name_check(const char *name)
+{
+	size_t len = strlen(name), label = 0, i;
+
+	if (len > 1 && name[len - 1] == '.')
+		len--;
+	if (len > 253)
+		return -RESOLVE_ENAME_TOO_LONG;
+	for (i = 0; i < len; i++) {
+		if (name[i] != '.') {
+			if (++label > 63)
+				return -RESOLVE_ELABEL_TOO_LONG;
+			continue;
+		}
+		if (label == 0)
+			return -RESOLVE_EEMPTY_LABEL;
+		label = 0;
+	}
+	return len == 0 || label == 0 ? -RESOLVE_EEMPTY_LABEL : 0;
+}
+
+/* "localhost", "db.localhost", "LOCALHOST." (RFC 6761 section 6.3). */
+static bool is_localhost_name(const char *name)
+{
+	static const char suffix[] = "localhost";
+	size_t len = strlen(name), tail = sizeof(suffix) - 1;
+
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len < tail || strncasecmp(name + len - tail, suffix, tail) != 0)
+		return false;
+	return len == tail || name[len - tail - 1] == '.';
+}
+
+/* 127.0.0.1 then ::1, the hosts file's order on Debian. */
+static void localhost_addrs(int family, uint16_t port, struct sonde_addr *addrs, size_t max_addrs, size_t *count)
+{
+	*count = 0;
+	if (family != AF_INET6 && *count < max_addrs && addr_parse_ip("127.0.0.1", port, AF_INET, &addrs[*count]) == 0)
+		(*count)++;
+	if (family != AF_INET && *count < max_addrs && addr_parse_ip("::1", port, AF_INET6, &addrs[*count]) == 0)
+		(*count)++;
+}
+
+/* The rcode that counts most when c-ares gave up on every server: a refusal
+ * says the most about what to fix, then a failure. */
+static int refusal_from_probes(const struct resolve_probe *probes, size_t count)
+{
+	static const int order[] = { 5, 2, 4 }; /* REFUSED, SERVFAIL, NOTIMP */
+	static const int status[] = { ARES_EREFUSED, ARES_ESERVFAIL, ARES_ENOTIMP };
+	size_t i, k;
+
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (i = 0; i < count; i++)
+			if (probes[i].status == 0 && probes[i].rcode == order[k])
+				return -status[k];
+	return -ARES_ECONNREFUSED;
+}
+
+/* c-ares (1.18) ends a query with ECONNREFUSED both when no server listens
+ * and when every server answered SERVFAIL, REFUSED or NOTIMP: ask the
+ * channel's servers directly which it was. */
+static int refusal_explain(ares_channel channel, const char *name, int family, int64_t deadline_ms)
+{
+	struct resolve_probe probes[RESOLVE_MAX_PROBES];
+	struct ares_addr_port_node *servers = NULL, *node;
+	int left_ms = deadline_poll_ms(deadline_ms);
+	size_t count = 0;
+
+	if (left_ms == 0 || ares_get_servers_ports(channel, &servers) != ARES_SUCCESS)
+		return -ARES_ECONNREFUSED;
+	memset(probes, 0, sizeof(probes));
+	for (node = servers; node && count < RESOLVE_MAX_PROBES; node = node->next) {
+		struct sonde_addr *a = &probes[count].server;
+		uint16_t port = (uint16_t)(node->udp_port ? node->udp_port : 53);
+
+		memset(a, 0, sizeof(*a));
+		if (node->family == AF_INET) {
+			a->u.in4.sin_family = AF_INET;
+			a->u.in4.sin_addr = node->addr.addr4;
+			a->len = sizeof(a->u.in4);
+		} else if (node->family == AF_INET6) {
+			a->u.in6.sin6_family = AF_INET6;
+			memcpy(&a->u.in6.sin6_addr, &node->addr.addr6, 16);
+			a->len = sizeof(a->u.in6);
+		} else {
+			continue;
+		}
+		addr_set_port(a, port);
+		count++;
+	}
+	ares_free_data(servers);
+	if (count == 0 || resolve_probe_servers(name, family == AF_INET6 ? RESOLVE_QTYPE_AAAA : RESOLVE_QTYPE_A,
+						left_ms < 0 || left_ms > 2000 ? 2000 : left_ms, probes, count) < 0)
+		return -ARES_ECONNREFUSED;
+	return refusal_from_probes(probes, count);
+}
+
+/* One ares_getaddrinfo on a channel with extra options (lookups "f": the
+ * hosts file only). */
+static int lookup(const char *name, int family, int timeout_ms, uint16_t port, struct ares_options *extra,
+		  int extra_mask, struct sonde_addr *addrs, size_t max_addrs, size_t *count)
 {
 	struct host_query q = { ARES_SUCCESS, false, port, addrs, max_addrs, 0 };
 	struct ares_addrinfo_hints hints;
+	int64_t deadline_ms = deadline_after_ms(timeout_ms);
 	ares_channel channel;
 	int rc;
 
-	*count = 0;
-	if (max_addrs == 0)
-		return -ARES_EBADQUERY;
-	rc = addr_parse_ip(name, port, family, &addrs[0]);
-	if (rc == 0) {
-		*count = 1;
-		return 0;
-	}
-	if (rc == -EAFNOSUPPORT)
-		return -ARES_ENODATA;
-	if (flags & RESOLVE_NUMERIC_ONLY)
-		return -ARES_EBADNAME;
-
-	rc = channel_open(&channel);
+	rc = channel_open_with(&channel, extra, extra_mask);
 	if (rc < 0)
 		return rc;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = family;
 	ares_getaddrinfo(channel, name, NULL, &hints, host_query_done, &q);
-	rc = channel_run(channel, deadline_after_ms(timeout_ms));
+	rc = channel_run(channel, deadline_ms);
+	/* (a hosts-file-only lookup asked no server: nothing to explain) */
+	if (rc == 0 && q.status == ARES_ECONNREFUSED && !(extra_mask & ARES_OPT_LOOKUPS))
+		q.status = -refusal_explain(channel, name, family, deadline_ms);
 	ares_destroy(channel); /* cancels what is still pending */
 	if (rc < 0)
 		return rc;
@@ -185,6 +298,44 @@ int resolve_host(const char *name, int family, unsigned flags, int timeout_ms, u
 		return -ARES_ENODATA;
 	*count = q.count;
 	return 0;
+}
+
+/* The hosts file's answer, else loopback: never a nameserver. */
+static int localhost_lookup(const char *name, int family, uint16_t port, struct sonde_addr *addrs,
+			    size_t max_addrs, size_t *count)
+{
+	struct ares_options options;
+
+	memset(&options, 0, sizeof(options));
+	options.lookups = (char *)"f";
+	if (lookup(name, family, 0, port, &options, ARES_OPT_LOOKUPS, addrs, max_addrs, count) == 0)
+		return 0;
+	localhost_addrs(family, port, addrs, max_addrs, count);
+	return 0;
+}
+
+int resolve_host(const char *name, int family, unsigned flags, int timeout_ms, uint16_t port,
+		 struct sonde_addr *addrs, size_t max_addrs, size_t *count)
+{
+	bool numeric;
+	int rc;
+
+	*count = 0;
+	if (max_addrs == 0)
+		return -ARES_EBADQUERY;
+	rc = numeric_host(name, family, port, &addrs[0], &numeric);
+	if (numeric) {
+		*count = rc == 0;
+		return rc;
+	}
+	if (flags & RESOLVE_NUMERIC_ONLY)
+		return -RESOLVE_ENUMERIC_ONLY;
+	rc = name_check(name);
+	if (rc < 0)
+		return rc;
+	if (is_localhost_name(name))
+		return localhost_lookup(name, family, port, addrs, max_addrs, count);
+	return lookup(name, family, timeout_ms, port, NULL, 0, addrs, max_addrs, count);
 }
 
 struct name_query {
@@ -222,6 +373,31 @@ int resolve_reverse(const struct sonde_addr *addr, int timeout_ms, char *name, s
 	return q.status == ARES_SUCCESS ? 0 : -q.status;
 }
 
+/* "a link-local address needs a zone (%eth0): interfaces with one: eth0, veth1". */
+static const char *zone_needed_text(void)
+{
+	static char text[256];
+	struct ifaddrs *list, *ifa;
+	size_t used;
+
+	used = (size_t)snprintf(text, sizeof(text), "a link-local address needs a zone (ADDR%%INTERFACE)");
+	if (getifaddrs(&list) < 0)
+		return text;
+	for (ifa = list; ifa; ifa = ifa->ifa_next) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ifa->ifa_addr;
+
+		if (!in6 || in6->sin6_family != AF_INET6 || !IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) ||
+		    used >= sizeof(text))
+			continue;
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%s",
+					 strstr(text, ": interfaces") ? ", " : ": interfaces with one: ", ifa->ifa_name);
+	}
+	freeifaddrs(list);
+	if (!strstr(text, ": interfaces"))
+		snprintf(text + used, sizeof(text) - used, ": no interface has one");
+	return text;
+}
+
 const char *resolve_strerror(int err)
 {
 	int status = err < 0 ? -err : err;
@@ -230,10 +406,17 @@ const char *resolve_strerror(int err)
 	case ARES_ENOTFOUND: return "name not found";
 	case ARES_ENODATA: return "no address of the requested family";
 	case ARES_ETIMEOUT: return "resolver timed out";
-	case ARES_ECONNREFUSED: return "nameserver refused the connection";
-	case ARES_ESERVFAIL: return "nameserver failed (SERVFAIL)";
-	case ARES_EREFUSED: return "nameserver refused the query";
-	case ARES_EBADNAME: return "not a numeric address (name lookups are off)";
+	case ARES_ECONNREFUSED: return "no nameserver listens (port unreachable)";
+	case ARES_ESERVFAIL: return "nameserver answered SERVFAIL";
+	case ARES_EREFUSED: return "nameserver answered REFUSED";
+	case ARES_ENOTIMP: return "nameserver answered NOTIMP";
+	case ARES_EBADNAME: return "not a valid host name";
+	case RESOLVE_ENUMERIC_ONLY: return "not a numeric address (name lookups are off)";
+	case RESOLVE_ENAME_TOO_LONG: return "not a valid host name: longer than 253 characters";
+	case RESOLVE_ELABEL_TOO_LONG: return "not a valid host name: a label longer than 63 characters";
+	case RESOLVE_EEMPTY_LABEL: return "not a valid host name: an empty label";
+	case RESOLVE_EZONE_UNKNOWN: return "no such interface (the zone after %)";
+	case RESOLVE_EZONE_NEEDED: return zone_needed_text();
 	default: return ares_strerror(status);
 	}
 }

@@ -119,7 +119,7 @@ static int parse_name(const char *text, int family, unsigned flags, struct scan_
 	if (strlen(text) >= sizeof(spec->name))
 		return -EINVAL;
 	if (flags & SCAN_SPEC_NUMERIC)
-		return -ARES_EBADNAME;
+		return -RESOLVE_ENUMERIC_ONLY;
 	rc = resolve_host(text, family, 0, 0, 0, addrs, RESOLVE_MAX_ADDRS, &count);
 	if (rc < 0)
 		return rc;

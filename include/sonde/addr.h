@@ -71,6 +71,9 @@ int addr_parse_port(const char *text, bool allow_zero, uint16_t *port);
 uint16_t addr_port(const struct sonde_addr *addr);
 void addr_set_port(struct sonde_addr *addr, uint16_t port);
 bool addr_is_loopback(const struct sonde_addr *addr);
+/* IPv6 link-local (unicast or multicast) without a zone: connect() and
+ * sendto() refuse it with EINVAL unless an interface is bound. */
+bool addr_needs_zone(const struct sonde_addr *addr);
 bool addr_equal(const struct sonde_addr *a, const struct sonde_addr *b); /* address and port */
 
 /* The address only ("10.0.0.1", "fe80::1%eth0", a unix path). */

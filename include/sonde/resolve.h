@@ -13,18 +13,37 @@ enum resolve_flags {
 	RESOLVE_NUMERIC_ONLY = 1 << 0, /* -n: a name is an error, not a lookup */
 };
 
-/* Errors are negative c-ares status codes (-ARES_ENOTFOUND, -ARES_ETIMEOUT...),
- * or -ARES_EBADNAME for a name under RESOLVE_NUMERIC_ONLY. */
+/* Errors are negative c-ares status codes (-ARES_ENOTFOUND, -ARES_ETIMEOUT...)
+ * or negative codes of sonde's own, above c-ares' range. */
+enum resolve_error {
+	RESOLVE_ENUMERIC_ONLY = 1000, /* a name under RESOLVE_NUMERIC_ONLY */
+	RESOLVE_ENAME_TOO_LONG,       /* over 253 characters */
+	RESOLVE_ELABEL_TOO_LONG,      /* a label over 63 characters */
+	RESOLVE_EEMPTY_LABEL,         /* "a..b", ".a", "..." */
+	RESOLVE_EZONE_UNKNOWN,        /* "fe80::1%nope": no such interface */
+	RESOLVE_EZONE_NEEDED,         /* a link-local address without %zone */
+};
 #define RESOLVE_MAX_ADDRS 16
 
 /* Addresses of name, in the resolver's order, each with port set.  family is
  * AF_INET, AF_INET6 or AF_UNSPEC.  timeout_ms bounds the whole lookup
- * (0: the resolver's own timeouts). */
+ * (0: the resolver's own timeouts).
+ * - A numeric address is read by addr_parse_ip() and never sent to a
+ *   nameserver; a link-local one needs its %zone.
+ * - "localhost" and names under ".localhost" are loopback (RFC 6761): the
+ *   hosts file's answer when it has one, else 127.0.0.1 and ::1; never
+ *   asked of a nameserver.
+ * - When every nameserver failed, the error says what they answered
+ *   (-ARES_EREFUSED, -ARES_ESERVFAIL, -ARES_ENOTIMP) or that none listens
+ *   (-ARES_ECONNREFUSED): c-ares says ECONNREFUSED for all of these, so the
+ *   servers are asked once more, directly, to find out which. */
 int resolve_host(const char *name, int family, unsigned flags, int timeout_ms, uint16_t port,
 		 struct sonde_addr *addrs, size_t max_addrs, size_t *count);
 /* PTR name of addr into name; 0 or a negative c-ares status. */
 int resolve_reverse(const struct sonde_addr *addr, int timeout_ms, char *name, size_t size);
-/* "Domain name not found", or sonde's wording for its own codes. */
+/* The one wording of every lookup error, c-ares' and sonde's own, for every
+ * applet: "name not found", "nameserver answered REFUSED"...  Names the
+ * interfaces with a link-local address for RESOLVE_EZONE_NEEDED. */
 const char *resolve_strerror(int err);
 /* The resolv.conf that c-ares reads: $SONDE_RESOLV_CONF (a test seam) or
  * /etc/resolv.conf. */

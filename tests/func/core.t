@@ -145,7 +145,7 @@ else
 	ok_rc "$RC" 0 "empty root: nc -z to an IP finds the open port"
 	chroot_run nc -z 127.0.0.1 4713
 	ok_rc "$RC" 1 "empty root: nc -z to a closed port fails"
-	chroot_run nc -z localhost 4712
+	chroot_run nc -z nosuch.test 4712
 	ok_rc "$RC" 1 "empty root: a name fails cleanly (no resolv.conf, no hosts)"
 	unlike "$ERR" "Segmentation|Aborted|dlopen" "empty root: name failure is a message, not a crash"
 	chroot_run doctor

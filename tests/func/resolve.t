@@ -4,9 +4,11 @@
 # classic tools in one lab namespace.  The lab addresses are chosen so that
 # the octal reading is the lab's: 012.011.0.010 is 10.9.0.8; the decimal
 # reading (12.11.0.10) has no route in the lab, so nothing leaves it.
+# Then localhost without a hosts file (RFC 6761), what a nameserver that
+# refuses or fails is called, and names and zones that cannot be looked up.
 . "$(dirname "$0")/../lib.sh"
 need_root
-need_cmd ping nc traceroute socat ip
+need_cmd ping nc traceroute socat ip python3
 
 lab_ns a
 lab_ns b
@@ -54,5 +56,104 @@ is "$OUT" "$want_route" "ip route get $OCTAL: as iproute2 reads it"
 lab_run a "$SONDE" ip route get 10.9
 ok_rc "$RC" 2 "ip route get 10.9: a short form is refused (iproute2 reads it as 10.9.0.0)"
 like "$ERR" "iproute2 and inet_aton read a short IPv4 form differently" "ip: the refusal says why"
+
+# --- item 9: localhost is loopback, never asked of a nameserver ----------------
+# A nameserver on the namespace's loopback that records every query and
+# never answers: a lookup that reaches it waits, and leaves a line.
+dns_logger() { # ADDR LOGFILE: records queries, never answers
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 53))
+while True:
+    d, a = s.recvfrom(4096)
+    open(sys.argv[2], "a").write("query %d bytes\n" % len(d))' "$@"
+}
+# A nameserver that answers every query with RCODE.
+dns_rcode() { # ADDR RCODE
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 53))
+while True:
+    d, a = s.recvfrom(4096)
+    if len(d) < 12:
+        continue
+    r = bytearray(d)
+    r[2] |= 0x80
+    r[3] = 0x80 | int(sys.argv[2])
+    s.sendto(bytes(r), a)' "$@"
+}
+export -f dns_logger dns_rcode
+
+if is_sanitized; then
+	for t in "localhost: nc -z" "localhost: no query" "db.localhost" "localhost -6" "ping localhost"; do
+		pass "$t # skip the empty root needs the static binary (sanitizer builds are dynamic)"
+	done
+else
+	root=$LAB_TMP/emptyroot
+	mkdir -p "$root"
+	cp "$SONDE" "$root/sonde"
+	lab_ns e
+	lab_bg e socat TCP6-LISTEN:4715,reuseaddr,fork,ipv6only=0 /dev/null
+	lab_wait_listen e 4715
+	: >"$LAB_TMP/queries"
+	lab_bg e bash -c "dns_logger 127.0.0.1 $LAB_TMP/queries"
+	lab_wait_listen e 53 udp
+	chroot_run() { run ip netns exec "$(ns e)" chroot "$root" /sonde "$@"; }
+	CMD_TIMEOUT=20 chroot_run nc -z -w 3 localhost 4715
+	ok_rc "$RC" 0 "localhost: nc -z finds the port in an empty root (no hosts file)"
+	is "$(cat "$LAB_TMP/queries")" "" "localhost: no query reached the nameserver"
+	chroot_run nc -z -w 3 db.LOCALHOST. 4715
+	ok_rc "$RC" 0 "db.localhost (any case, trailing dot): loopback"
+	chroot_run nc -6 -v -z -w 3 localhost 4715
+	like "$ERR$OUT" "::1" "localhost -6: ::1"
+	chroot_run ping -c 1 -W 2 localhost
+	like "$OUT" "^PING localhost \(127\.0\.0\.1\) 56\(84\) bytes of data\." "ping localhost: 127.0.0.1 first"
+fi
+
+# --- item 15: what the nameserver answered ------------------------------------
+ip -n "$(ns b)" addr add 10.9.0.9/24 dev veth0
+lab_bg b bash -c "dns_rcode 10.9.0.8 5"
+lab_bg b bash -c "dns_rcode 10.9.0.9 2"
+lab_wait_listen b 53 udp
+echo "nameserver 10.9.0.8" >"$LAB_TMP/refused.conf"
+echo "nameserver 10.9.0.9" >"$LAB_TMP/servfail.conf"
+echo "nameserver 10.9.0.7" >"$LAB_TMP/nobody.conf"
+lab_bg a socat TCP-LISTEN:4716,reuseaddr,fork /dev/null
+for cmd in "ping -c 1 db.test" "nc -z db.test 4716" "tls db.test:4716" "http http://db.test:4716/" \
+	"scan -sT -p 4716 db.test" "traceroute db.test"; do
+	lab_run a env SONDE_RESOLV_CONF="$LAB_TMP/refused.conf" "$SONDE" $cmd
+	like "$ERR" "db\.test: nameserver answered REFUSED" "${cmd%% *}: says the nameserver answered REFUSED"
+	unlike "$ERR" "refused the connection" "${cmd%% *}: not 'refused the connection'"
+done
+lab_run a env SONDE_RESOLV_CONF="$LAB_TMP/servfail.conf" "$SONDE" nc -z db.test 4716
+like "$ERR" "db\.test: nameserver answered SERVFAIL" "nc: says the nameserver answered SERVFAIL"
+lab_run a env SONDE_RESOLV_CONF="$LAB_TMP/nobody.conf" "$SONDE" nc -z -w 2 db.test 4716
+like "$ERR" "db\.test: (no nameserver listens|resolver timed out)" "nc: no server at all is not an answer"
+lab_run a env SONDE_RESOLV_CONF="$LAB_TMP/refused.conf" KUBERNETES_SERVICE_HOST=10.9.0.8 \
+	KUBERNETES_SERVICE_PORT=4716 "$SONDE" doctor
+like "$OUT" "nameserver 10\.9\.0\.8 is reachable .* but answered REFUSED" "doctor: the probe's verdict"
+like "$OUT" "kubernetes\.default\.svc .*failed after .*: nameserver answered REFUSED" \
+	"doctor: the cluster DNS lookup under it says the same"
+unlike "$OUT" "refused the connection" "doctor: no 'refused the connection'"
+
+# --- item 16: names and zones that cannot be looked up ------------------------
+long_label=$(printf 'a%.0s' $(seq 64))
+long_name=$(printf 'abcdefghi.%.0s' $(seq 26))
+lab_run a env SONDE_RESOLV_CONF="$LAB_TMP/refused.conf" "$SONDE" nc -z "$long_name" 80
+like "$ERR" "not a valid host name: longer than 253 characters" "a 260-character name: says so"
+lab_run a env SONDE_RESOLV_CONF="$LAB_TMP/refused.conf" "$SONDE" ping -c 1 "$long_label.test"
+like "$ERR" "not a valid host name: a label longer than 63 characters" "a 64-character label: says so"
+lab_run a env SONDE_RESOLV_CONF="$LAB_TMP/refused.conf" "$SONDE" nc -z ... 80
+like "$ERR" "not a valid host name: an empty label" "'...': says so"
+unlike "$ERR" "name lookups are off" "'...': not the -n message"
+lab_run a "$SONDE" nc -z 'fe80::1%nope' 80
+like "$ERR" "fe80::1%nope: no such interface \(the zone after %\)" "fe80::1%nope: unknown interface"
+lab_run a "$SONDE" nc -z fe80::1 80
+like "$ERR" "a link-local address needs a zone \(ADDR%INTERFACE\): interfaces with one: veth0" \
+	"nc fe80::1: a zone is needed, and which interfaces have one"
+lab_run a "$SONDE" ping -c 1 fe80::1
+like "$ERR" "fe80::1: a link-local address needs a zone" "ping fe80::1: a zone is needed"
+lab_run a "$SONDE" traceroute fe80::1
+like "$ERR" "fe80::1: a link-local address needs a zone" "traceroute fe80::1: a zone is needed"
 
 done_testing
