@@ -1,11 +1,13 @@
 /* Diagnostics: one shape, "sonde APPLET: message", always on stderr. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
+#include "sonde/out.h"
 
 static char progname_buf[64] = "sonde";
 const char *sonde_progname = progname_buf;
@@ -19,12 +21,37 @@ void sonde_set_progname(const char *applet_name)
 		snprintf(progname_buf, sizeof(progname_buf), "sonde");
 }
 
-void sonde_verr(const char *fmt, va_list ap)
+/* A message is one line whatever its arguments hold: a host name typed
+ * with an escape sequence, a server's reason phrase... are escaped. */
+static void err_write(const char *fmt, va_list ap, bool with_errno, int errnum)
 {
+	char small[512], *text = small;
+	va_list copy;
+	int len;
+
+	va_copy(copy, ap);
+	len = vsnprintf(small, sizeof(small), fmt, copy);
+	va_end(copy);
+	if (len >= (int)sizeof(small)) {
+		text = malloc((size_t)len + 1);
+		if (text)
+			vsnprintf(text, (size_t)len + 1, fmt, ap);
+		else
+			text = small;
+	}
 	fflush(stdout);
 	fprintf(stderr, "%s: ", sonde_progname);
-	vfprintf(stderr, fmt, ap);
+	text_write_escaped(stderr, len < 0 ? fmt : text);
+	if (with_errno)
+		fprintf(stderr, ": %s", strerror(errnum < 0 ? -errnum : errnum));
 	fputc('\n', stderr);
+	if (text != small)
+		free(text);
+}
+
+void sonde_verr(const char *fmt, va_list ap)
+{
+	err_write(fmt, ap, false, 0);
 }
 
 void sonde_err(const char *fmt, ...)
@@ -40,12 +67,9 @@ void sonde_errno(int errnum, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", sonde_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	err_write(fmt, ap, true, errnum);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(errnum < 0 ? -errnum : errnum));
 }
 
 void sonde_die(int exit_code, const char *fmt, ...)

@@ -112,6 +112,58 @@ size_t json_escape(char *dst, size_t dst_size, const char *s, size_t len)
 	return sk.len;
 }
 
+/* Length of the control character at p (0 when it is none): one byte for
+ * C0 and DEL, two for C1 in its UTF-8 form (0xc2 0x80-0x9f). */
+static size_t control_len(const unsigned char *p)
+{
+	if (p[0] < 0x20 || p[0] == 0x7f)
+		return 1;
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+size_t text_escape(char *dst, size_t dst_size, const char *s)
+{
+	struct sink sk = { dst, dst_size, 0 };
+	const unsigned char *p = (const unsigned char *)s;
+	char esc[8];
+
+	while (*p) {
+		size_t n = control_len(p), i;
+
+		if (n == 0) {
+			sink_put(&sk, (const char *)p++, 1);
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
+			sink_put(&sk, esc, 4);
+		}
+		p += n;
+	}
+	if (dst_size > 0)
+		dst[sk.len < dst_size ? sk.len : dst_size - 1] = '\0';
+	return sk.len;
+}
+
+void text_write_escaped(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = control_len(p), i;
+
+		if (n == 0) {
+			putc(*p++, fp);
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			fprintf(fp, "\\x%02x", p[i]);
+		p += n;
+	}
+}
+
 void json_write_string(FILE *fp, const char *s)
 {
 	char small[256];

@@ -49,6 +49,14 @@ void out_print_null(struct sonde_out *out, const char *key, const char *text_fmt
 /* Text only. */
 __attribute__((format(printf, 2, 3))) void out_text(struct sonde_out *out, const char *fmt, ...);
 
+/* Writes s for a terminal: control characters (C0, DEL and the C1 range
+ * U+0080-U+009F) as \xHH, so that text from arguments or from the network
+ * cannot move the cursor, recolour or retitle the terminal.  Other bytes,
+ * UTF-8 included, as they are. */
+void text_write_escaped(FILE *fp, const char *s);
+/* The same into a buffer; returns the length needed (like snprintf). */
+size_t text_escape(char *dst, size_t dst_size, const char *s);
+
 /* Writes s as a JSON string literal (quotes included) with correct escaping:
  * control characters as \u escapes, invalid UTF-8 bytes as U+FFFD. */
 void json_write_string(FILE *fp, const char *s);

@@ -156,4 +156,15 @@ like "$ERR" "fe80::1: a link-local address needs a zone" "ping fe80::1: a zone i
 lab_run a "$SONDE" traceroute fe80::1
 like "$ERR" "fe80::1: a link-local address needs a zone" "traceroute fe80::1: a zone is needed"
 
+# --- item 17: control characters in messages are escaped ----------------------
+lab_run a env SONDE_RESOLV_CONF="$LAB_TMP/refused.conf" "$SONDE" nc -z $'\e]0;owned\a\e[31mred' 80
+like "$ERR" '^sonde nc: cannot resolve \\x1b\]0;owned\\x07\\x1b\[31mred: ' "nc: an escape sequence in a host is shown escaped"
+if printf '%s' "$ERR" | grep -q $'[\x01-\x08\x0b-\x1f\x7f]'; then
+	fail "nc: no raw control character reaches the terminal"
+else
+	pass "nc: no raw control character reaches the terminal"
+fi
+lab_run a "$SONDE" ping -c 1 $'10.9.0.8\r\e[2K'
+like "$ERR" 'sonde ping: 10\.9\.0\.8\\x0d\\x1b\[2K: ' "ping: a carriage return and an erase-line are shown escaped"
+
 done_testing

@@ -111,5 +111,16 @@ int main(void)
 		free(text);
 		free(longs);
 	}
+	{
+		/* Text for a terminal (issue 14 item 17): controls escaped, UTF-8 kept. */
+		char esc[128];
+
+		text_escape(esc, sizeof(esc), "\x1b[31mred\x07 tab\there\r\n\x7f");
+		is_str(esc, "\\x1b[31mred\\x07 tab\\x09here\\x0d\\x0a\\x7f", "C0 and DEL escaped as \\xHH");
+		text_escape(esc, sizeof(esc), "caf\xc3\xa9 \xc2\x9b" "2J \xe2\x82\xac");
+		is_str(esc, "caf\xc3\xa9 \\xc2\\x9b2J \xe2\x82\xac", "C1 (U+009B CSI) escaped, other UTF-8 kept");
+		is_int(text_escape(esc, 4, "\x1b\x1b"), 8, "length needed is returned");
+		is_str(esc, "\\x1", "and the output is cut, terminated");
+	}
 	return tap_exit();
 }
