@@ -1,6 +1,8 @@
 /* Service names for ports ("ssh" for 22/tcp).  Read from /etc/services when
- * the system has one (so names match the classic tools on that system), else
- * from a table compiled into the binary (an empty container has no file). */
+ * the system has one, as the classic tools read it (so names match them on
+ * that system), else from a copy of Debian 12's /etc/services compiled into
+ * the binary (an empty container has no file): the same names either way on
+ * Debian.  $SONDE_SERVICES names another file (a test seam). */
 #ifndef SONDE_SERVICES_H
 #define SONDE_SERVICES_H
 
