@@ -21,7 +21,7 @@ static enum route_classic_style route_style(int extend)
 int netstat_route_view(struct netstat_run *run)
 {
 	const struct netstat_config *cfg = run->cfg;
-	struct route_classic_opts opts = { route_style(cfg->extend), cfg->numeric };
+	struct route_classic_opts opts = { route_style(cfg->extend), cfg->numeric, NULL };
 	int rc;
 
 	out_open_object(run->printer, NULL);

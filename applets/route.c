@@ -27,7 +27,7 @@ static const struct sonde_opt route_options[] = {
 static int route_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 {
 	struct route_config *cfg = config;
-	struct route_classic_opts opts = { ROUTE_CLASSIC_ROUTE, cfg->numeric };
+	struct route_classic_opts opts = { ROUTE_CLASSIC_ROUTE, cfg->numeric, NULL };
 	int family = AF_INET, rc;
 
 	if (cfg->family) {

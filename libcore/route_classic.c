@@ -2,6 +2,7 @@
  * sonde/route_classic.h).  The flags are derived the way the kernel derives
  * them for /proc/net/route and /proc/net/ipv6_route. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <linux/route.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -172,6 +173,77 @@ static void ipv6_addr_text(const void *bytes, bool numeric, char *buf, size_t si
 	snprintf(buf, size, "%s", !numeric && strcmp(text, "::") == 0 ? "[::]" : text);
 }
 
+int route_ipv6_refs_parse(const char *text, struct route_ipv6_refs *refs)
+{
+	const char *line = text;
+
+	refs->rows = NULL;
+	refs->count = 0;
+	/* "DST LEN SRC LEN NEXTHOP METRIC REF USE FLAGS DEV", hex but DEV. */
+	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		char dst[33], gateway[33], dev[16];
+		unsigned dst_len, metric, ref, i;
+		struct route_ipv6_ref *row, *grown;
+
+		if (sscanf(line, "%32s %x %*s %*x %32s %x %x %*x %*x %15s", dst, &dst_len, gateway, &metric, &ref, dev) != 6 ||
+		    strlen(dst) != 32 || strlen(gateway) != 32)
+			continue;
+		grown = realloc(refs->rows, (refs->count + 1) * sizeof(*grown));
+		if (!grown) {
+			route_ipv6_refs_free(refs);
+			return -ENOMEM;
+		}
+		refs->rows = grown;
+		row = &refs->rows[refs->count++];
+		for (i = 0; i < 16; i++) {
+			sscanf(dst + 2 * i, "%2hhx", &row->dst[i]);
+			sscanf(gateway + 2 * i, "%2hhx", &row->gateway[i]);
+		}
+		row->dst_len = dst_len;
+		row->metric = metric;
+		row->ref = ref;
+		snprintf(row->dev, sizeof(row->dev), "%s", dev);
+	}
+	return 0;
+}
+
+void route_ipv6_refs_free(struct route_ipv6_refs *refs)
+{
+	free(refs->rows);
+	refs->rows = NULL;
+	refs->count = 0;
+}
+
+/* The /proc row of this route and next hop: same destination, next hop,
+ * metric and device. */
+static const struct route_ipv6_ref *ipv6_ref_find(const struct route_ipv6_refs *refs,
+						  const struct netlink_route *route, const uint8_t *gateway,
+						  const char *dev)
+{
+	size_t i;
+
+	for (i = 0; i < refs->count; i++) {
+		const struct route_ipv6_ref *r = &refs->rows[i];
+
+		if (r->dst_len == route->dst.len && r->metric == route->metric &&
+		    memcmp(r->dst, route->dst.bytes, 16) == 0 && memcmp(r->gateway, gateway, 16) == 0 &&
+		    strcmp(r->dev, strcmp(dev, "*") == 0 ? "lo" : dev) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+static void ipv6_ref_print(struct sonde_out *out, const struct netlink_route *route, const uint8_t *gateway,
+			   const char *dev, const struct route_classic_opts *opts)
+{
+	const struct route_ipv6_ref *r = opts->ipv6_refs ? ipv6_ref_find(opts->ipv6_refs, route, gateway, dev) : NULL;
+
+	if (r)
+		out_print_uint(out, "ref", "%-1llu ", r->ref);
+	else
+		out_print_null(out, "ref", "%-1s ", "-");
+}
+
 static void ipv6_row(struct sonde_out *out, const struct netlink_route *route, const struct netlink_nexthop *hop,
 		     const struct netlink_link *links, size_t link_count, const struct route_classic_opts *opts)
 {
@@ -190,7 +262,8 @@ static void ipv6_row(struct sonde_out *out, const struct netlink_route *route, c
 	out_print_str(out, "gateway", "%-26s ", gateway);
 	out_print_str(out, "flags", "%-4s ", flags);
 	out_print_int(out, "metric", "%-3lld ", (int32_t)route->metric);
-	out_print_uint(out, "ref", "%-1llu ", route->cache_users);
+	ipv6_ref_print(out, route, hop && hop->has_gateway ? (const uint8_t *)&hop->gateway.u.in6.sin6_addr : unspecified,
+		       device_name(links, link_count, hop ? hop->ifindex : 0), opts);
 	out_print_uint(out, "use", "%6llu ", route->cache_used);
 	out_print_str(out, "iface", "%s\n", device_name(links, link_count, hop ? hop->ifindex : 0));
 	out_close_object(out);
@@ -236,18 +309,40 @@ int route_classic_show(struct sonde_out *out, int family, const struct route_cla
 	return route_classic_show_member(out, family, opts, NULL);
 }
 
+/* /proc/net/ipv6_route of the namespace sonde runs in; false when it cannot
+ * be read (no /proc): Ref is then shown as "-". */
+static bool ipv6_refs_load(struct route_ipv6_refs *refs)
+{
+	FILE *fp = fopen("/proc/net/ipv6_route", "re");
+	char *text = NULL;
+	size_t size = 0;
+	bool loaded;
+
+	if (!fp)
+		return false;
+	loaded = getdelim(&text, &size, '\0', fp) >= 0 && route_ipv6_refs_parse(text, refs) == 0;
+	free(text);
+	fclose(fp);
+	return loaded;
+}
+
 int route_classic_show_member(struct sonde_out *out, int family, const struct route_classic_opts *opts,
 			      const char *json_key)
 {
-	struct show_state st = { out, opts, NULL, 0 };
+	struct route_classic_opts with_refs = *opts;
+	struct route_ipv6_refs refs = { NULL, 0 };
+	struct show_state st = { out, &with_refs, NULL, 0 };
 	int rc = netlink_dump_links(&st.links, &st.link_count);
 
 	if (rc < 0)
 		return rc;
+	if (family == AF_INET6)
+		with_refs.ipv6_refs = ipv6_refs_load(&refs) ? &refs : NULL;
 	route_classic_header(out, family, opts);
 	out_open_array(out, json_key);
 	rc = netlink_walk_routes(family, show_route, &st);
 	out_close_array(out);
+	route_ipv6_refs_free(&refs);
 	free(st.links);
 	return rc;
 }

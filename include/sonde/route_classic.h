@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sonde/netlink.h"
 #include "sonde/out.h"
@@ -19,9 +20,30 @@ enum route_classic_style {
 	ROUTE_CLASSIC_WIDE,    /* netstat -rnee, route -ee: both, Iface before MSS */
 };
 
+/* The Ref column of `route -6` is the kernel's count of users of each IPv6
+ * route (fib6_ref), which only /proc/net/ipv6_route shows: rtnetlink's
+ * cacheinfo reports 0 for every route of a table dump.  It is read from
+ * there and matched to the netlink rows. */
+struct route_ipv6_ref {
+	uint8_t dst[16], gateway[16];
+	unsigned dst_len;
+	uint32_t metric, ref;
+	char dev[16];          /* IFNAMSIZ */
+};
+struct route_ipv6_refs {
+	struct route_ipv6_ref *rows;
+	size_t count;
+};
+/* The rows of /proc/net/ipv6_route's text.  Returns 0 or -ENOMEM. */
+int route_ipv6_refs_parse(const char *text, struct route_ipv6_refs *refs);
+void route_ipv6_refs_free(struct route_ipv6_refs *refs);
+
 struct route_classic_opts {
 	enum route_classic_style style;
 	bool numeric;          /* -n: no "default", IPv6 "::" rather than "[::]" */
+	/* IPv6 Ref; NULL when /proc/net/ipv6_route could not be read: Ref is
+	 * then "-" (JSON null), never a made-up 0. */
+	const struct route_ipv6_refs *ipv6_refs;
 };
 
 /* "Kernel IP routing table" and the column line (text only). */

@@ -176,7 +176,7 @@ static void test_neigh_and_addr(void)
 static char *render_rows(const struct netlink_route *route, const struct netlink_link *links, size_t count,
 			 enum route_classic_style style)
 {
-	struct route_classic_opts opts = { style, true };
+	struct route_classic_opts opts = { style, true, NULL };
 	struct sonde_out out;
 	char *text = NULL;
 	size_t len = 0;
@@ -221,6 +221,51 @@ static void test_route_classic(void)
 	is_str(text, "10.67.0.0       -               255.255.0.0     !     0      -        0 -\n",
 	       "route -n: a reject route");
 	free(text);
+
+	/* IPv6 Ref from /proc/net/ipv6_route's text (rtnetlink says 0). */
+	{
+		static const char proc[] =
+			"fd010000000000000000000000000000 40 00000000000000000000000000000000 00 "
+			"fd000000000000000000000000000002 00000400 00000004 00000000 00000003    eth0\n"
+			"garbage line\n"
+			"fe800000000000000000000000000000 40 00000000000000000000000000000000 00 "
+			"00000000000000000000000000000000 00000100 00000002 00000000 00000001    eth0\n";
+		struct route_ipv6_refs refs;
+		struct route_classic_opts opts = { ROUTE_CLASSIC_ROUTE, true, &refs };
+		struct sonde_out out;
+		size_t len = 0;
+		FILE *fp;
+
+		is_int(route_ipv6_refs_parse(proc, &refs), 0, "ipv6_route: parsed");
+		is_int(refs.count, 2, "ipv6_route: two rows, garbage skipped");
+		is_int(refs.rows[0].ref, 4, "ipv6_route: the Ref column");
+		is_int(refs.rows[0].metric, 1024, "ipv6_route: the metric");
+		memset(route, 0, sizeof(*route));
+		route->family = AF_INET6;
+		route->type = RTN_UNICAST;
+		route->metric = 1024;
+		route->dst.family = AF_INET6;
+		route->dst.len = 64;
+		route->dst.bytes[0] = 0xfd;
+		route->dst.bytes[1] = 0x01;
+		route->nexthop_count = 1;
+		route->nexthops[0].ifindex = 2;
+		route->nexthops[0].has_gateway = true;
+		addr_parse_ip("fd00::2", 0, AF_INET6, &route->nexthops[0].gateway);
+		text = NULL;
+		fp = open_memstream(&text, &len);
+		out_init(&out, fp, false);
+		route_classic_rows(&out, route, &link, 1, &opts);
+		fclose(fp);
+		is_str(text, "fd01::/64                      fd00::2                    UG   1024 4      0 eth0\n",
+		       "route -n -6: Ref from /proc, matched by destination, next hop, metric and device");
+		free(text);
+		text = render_rows(route, &link, 1, ROUTE_CLASSIC_ROUTE);
+		is_str(text, "fd01::/64                      fd00::2                    UG   1024 -      0 eth0\n",
+		       "route -n -6: without /proc, Ref is '-'");
+		free(text);
+		route_ipv6_refs_free(&refs);
+	}
 	free(route);
 }
 
