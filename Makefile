@@ -10,6 +10,7 @@
 #                   test data (../shared/upstream); also part of `make check`
 #   make install PREFIX=/usr/local
 #   make man, make completion   man pages and bash/zsh completion in build/doc/
+#   make install-doc PREFIX=/usr/local   installs them
 #   make deb        build/sonde_VERSION_ARCH.deb (docs/packaging.md)
 #   make image      container images build/sonde-image[-debug]-ARCH.tar
 #   make dist       release archives, SBOM, krew manifest, SHA256SUMS in build/dist/
@@ -171,6 +172,16 @@ $(DOC_DIR)/completion/_sonde: $(DOC_DIR)/describe.json packaging/gendoc.py
 .PHONY: man completion deb image dist
 man: $(MAN_PAGES)
 completion: $(DOC_DIR)/completion/sonde.bash $(DOC_DIR)/completion/_sonde
+
+# Man pages and completions under PREFIX (make install's documentation part):
+# share/man/man1, bash-completion's completions/sonde, zsh's site-functions/_sonde.
+.PHONY: install-doc
+install-doc: man completion
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 0644 $(DOC_DIR)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(DOC_DIR)/completion/sonde.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sonde
+	install -m 0644 $(DOC_DIR)/completion/_sonde $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sonde
 
 # build/sonde_VERSION_ARCH.deb: /usr/bin/sonde, applet links in /usr/lib/sonde/bin
 # only (never an applet name in PATH), man pages, completions, docs.

@@ -107,6 +107,17 @@ else
 	skip "zsh completion defines _sonde" "zsh is not installed"
 fi
 
+# make install-doc: the man pages and completions under DESTDIR/PREFIX.
+if is_sanitized; then
+	skip "make install-doc installs man pages and completions" "the sanitizer build is not installed"
+else
+	CMD_TIMEOUT=300 run make --no-print-directory -s -C "$TOP" install-doc BUILD="$(cd "$(dirname "$SONDE")" && pwd)" \
+		DESTDIR="$LAB_TMP/destdir" PREFIX=/usr/local
+	is "$(cd "$LAB_TMP/destdir/usr/local/share" && find . -type f | grep -E '/(sonde\.1|sonde-ping\.1|sonde|_sonde)$' | LC_ALL=C sort)" \
+	   "$(printf '%s\n' ./bash-completion/completions/sonde ./man/man1/sonde-ping.1 ./man/man1/sonde.1 ./zsh/site-functions/_sonde)" \
+	   "make install-doc installs man pages and completions"
+fi
+
 # --- kubectl sonde (no cluster here: --dry-run prints the kubectl command) -----
 K="sh $TOP/packaging/kubectl-sonde"
 testing "kubectl sonde: a pod's container, an applet that needs NET_ADMIN/NET_RAW" \
@@ -200,8 +211,10 @@ elif ! command -v podman >/dev/null || ! [ -x /bin/busybox ]; then
 	for t in "${image_tests[@]}"; do skip "$t" "needs podman and busybox-static (make test-deps)"; done
 else
 	tag=t$$
-	sh "$TOP/packaging/mkimage.sh" "$SONDE" "$tag" "$ARCH" plain "$LAB_TMP/image.tar" >/dev/null
+	sh "$TOP/packaging/mkimage.sh" "$SONDE" "$tag" "$ARCH" plain "$LAB_TMP/image.tar" >/dev/null &
+	plain_build=$!
 	sh "$TOP/packaging/mkimage.sh" "$SONDE" "$tag" "$ARCH" debug "$LAB_TMP/image-debug.tar" >/dev/null
+	wait "$plain_build"
 	podman rmi -f "localhost/sonde:$tag" "localhost/sonde:$tag-debug" >/dev/null 2>&1
 	trap 'podman rmi -f "localhost/sonde:$tag" "localhost/sonde:$tag-debug" >/dev/null 2>&1; lab_down' EXIT
 	size=$(stat -c %s "$LAB_TMP/image.tar")
@@ -286,18 +299,26 @@ traceroute|0|traceroute -n -m 2 -q 1 -w 2 10.191.0.2"
 			else echo "$name BAD: exit $rc: $err"; fi
 		done
 	}
-	unprivileged=$(sweep --cap-drop ALL | verdicts explain_ok)
+	caps=(--cap-drop ALL --cap-add NET_RAW --cap-add NET_ADMIN)
+	# Three containers at once: the sweeps take seconds each on a loaded machine.
+	sweep --cap-drop ALL > "$LAB_TMP/sweep-none" &
+	sweeps=($!)
+	sweep "${caps[@]}" > "$LAB_TMP/sweep-nobody-caps" &
+	sweeps+=($!)
+	# As kubectl debug --profile=netadmin runs the image: its user (root),
+	# only those two capabilities.
+	sweep --user 0:0 "${caps[@]}" > "$LAB_TMP/sweep-root-caps" &
+	sweeps+=($!)
+	wait "${sweeps[@]}"
+	unprivileged=$(verdicts explain_ok < "$LAB_TMP/sweep-none")
 	is "$(printf '%s\n' "$unprivileged" | grep BAD)" "" "no capability: every applet works or names the capability it lacks"
 	diag "nobody, no capability, these explain: $(printf '%s\n' "$unprivileged" | awk '$2 == "explains" {printf "%s ", $1}')"
 	is "$(printf '%s\n' "$unprivileged" | awk '$1 ~ /^(ping|scan|iptables|nft|conntrack)$/ {print $1, $2}')" \
 	   "$(printf '%s explains\n' conntrack iptables nft ping scan)" "no capability: raw-socket and netfilter applets do explain"
-	caps=(--cap-drop ALL --cap-add NET_RAW --cap-add NET_ADMIN)
-	nobody_caps=$(sweep "${caps[@]}" | verdicts explain_ok)
+	nobody_caps=$(verdicts explain_ok < "$LAB_TMP/sweep-nobody-caps")
 	is "$(printf '%s\n' "$nobody_caps" | grep BAD)" "" "nobody with NET_RAW+NET_ADMIN: every applet works or explains"
 	diag "nobody with NET_RAW+NET_ADMIN, these explain: $(printf '%s\n' "$nobody_caps" | awk '$2 == "explains" {printf "%s ", $1}')"
-	# As kubectl debug --profile=netadmin runs the image: its user (root),
-	# only those two capabilities.
-	granted=$(sweep --user 0:0 "${caps[@]}" | verdicts strict)
+	granted=$(verdicts strict < "$LAB_TMP/sweep-root-caps")
 	is "$(printf '%s\n' "$granted" | grep BAD)" "" "root with only NET_RAW+NET_ADMIN: every applet works"
 	prun --cap-drop ALL "localhost/sonde:$tag-debug" sh -c 'echo "$PATH"; ls /bin/ping /usr/bin/ls'
 	is "$OUT" "$(printf '/bin:/usr/bin\n/bin/ping\n/usr/bin/ls')" "debug image: sonde's applets come first in PATH"
