@@ -2,9 +2,9 @@
  *
  * A static glibc binary that calls getaddrinfo() and friends needs NSS
  * modules loaded at run time, which an empty container does not have.
- * sonde's own code resolves through libcore/resolve.c; libpcap (its filter
- * compiler resolves host names) and c-ares (service names) call the libc
- * functions directly.  The Makefile links with --wrap for each of them, so
+ * sonde's own code resolves through libcore/resolve.c; c-ares (service
+ * names), and libpcap's filter compiler (host names) when it is linked, call
+ * the libc functions directly.  The Makefile links with --wrap for each of them, so
  * their calls land here and are answered by c-ares and libcore/services.c. */
 #include <ares.h>
 #include <errno.h>

@@ -30,9 +30,7 @@ echo "$bundled" | awk '{ lic = $6; for (i = 7; i <= NF; i++) lic = lic " " $i;
 
 cat <<MID
 
-libpcap is linked without its D-Bus capture source (libcore/pcap_nodbus.c
-stands in for it, as in a libpcap built without D-Bus), so libdbus is not
-part of the binary.  libgcc is under the GCC Runtime Library Exception,
+libgcc is under the GCC Runtime Library Exception,
 which sets no conditions on the binary.
 
 Relinking against a modified LGPL library (libnl, glibc)

@@ -35,7 +35,7 @@ for src in "$TESTS_DIR"/fuzz/fuzz_*.c; do
 	target=${name#fuzz_}
 	bin=$OUTDIR/$name
 	if ! clang $FUZZ_CFLAGS -fsanitize=fuzzer "$src" -o "$bin" "$OUTDIR/libcore-fuzz.a" \
-		-lnl-nf-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto -lpcap 2>"$OUTDIR/$name.build.log"; then
+		-lnl-nf-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto 2>"$OUTDIR/$name.build.log"; then
 		fail "$name builds" "$(tail -20 "$OUTDIR/$name.build.log")"
 		continue
 	fi
