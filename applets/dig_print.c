@@ -224,14 +224,33 @@ static void print_stats(const struct dig_servers *servers, const struct dig_repl
 		printf(";; MSG SIZE  rcvd: %zu\n\n", reply->len);
 }
 
-/* A reply that did not parse: what dig says, and the bytes. */
-static void print_bad_packet(const struct dig_reply *reply)
+/* The ASCII column of dig's hex dump: '!' to '}' as they are, others '.'. */
+static void print_dump_ascii(const unsigned char *bytes, size_t count)
 {
 	size_t i;
 
-	printf(";; Got bad packet: unexpected end of input\n%zu bytes\n", reply->len);
-	for (i = 0; i < reply->len; i++)
-		printf("%02x%s", reply->wire[i], (i % 16 == 15 || i + 1 == reply->len) ? "\n" : " ");
+	printf("         ");
+	for (i = 0; i < count; i++)
+		putchar(bytes[i] >= '!' && bytes[i] <= '}' ? bytes[i] : '.');
+	printf("\n");
+}
+
+/* A reply that did not parse: why (bind's words) and dig's hex dump. */
+static void print_bad_packet(const struct dig_reply *reply)
+{
+	size_t i, tail = reply->len % 16;
+
+	printf(";; Got bad packet: %s\n%zu bytes\n", reply->msg.fault ? reply->msg.fault : DNS_FAULT_END, reply->len);
+	for (i = 0; i < reply->len; i++) {
+		printf("%02x ", reply->wire[i]);
+		if (i % 16 == 15)
+			print_dump_ascii(reply->wire + i - 15, 16);
+	}
+	if (tail) {
+		for (i = tail; i < 16; i++)
+			printf("   ");
+		print_dump_ascii(reply->wire + reply->len - tail, tail);
+	}
 }
 
 void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
@@ -246,12 +265,13 @@ void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const str
 		out_close_object(run->ctx->out);
 		return;
 	}
-	if (o->cmd && !o->short_form)
-		dig_print_banner(run, lk, servers);
+	/* dig reports a bad packet before, and instead of, the lookup's output. */
 	if (reply->parse_rc != 0) {
 		print_bad_packet(reply);
 		return;
 	}
+	if (o->cmd && !o->short_form)
+		dig_print_banner(run, lk, servers);
 	if (o->comments && !o->short_form) {
 		print_header(lk, reply);
 		printf("\n");

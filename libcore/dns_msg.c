@@ -57,11 +57,13 @@ static int label_to_text(const uint8_t *label, size_t len, char *text, size_t us
 /* Compression pointers may only point before the start of the stretch of
  * labels being read, so each jump goes strictly backwards and a name can
  * never loop; its total length is capped at 255 as the RFC says. */
-int dns_read_name(const uint8_t *wire, size_t len, size_t offset, char *text, size_t size)
+/* dns_read_name, saying why a name is refused in bind's words. */
+static int read_name(const uint8_t *wire, size_t len, size_t offset, char *text, size_t size, const char **fault)
 {
 	size_t pos = offset, segment_start = offset, wire_used = 0, name_len = 0, used = 0;
 	bool jumped = false;
 
+	*fault = DNS_FAULT_END;
 	if (size < 2)
 		return -EBADMSG;
 	text[0] = '\0';
@@ -78,19 +80,25 @@ int dns_read_name(const uint8_t *wire, size_t len, size_t offset, char *text, si
 			if (pos + 1 >= len)
 				return -EBADMSG;
 			target = (size_t)((label_len & 0x3f) << 8 | wire[pos + 1]);
-			if (target >= segment_start)
+			if (target >= segment_start) {
+				*fault = "bad compression pointer";
 				return -EBADMSG;
+			}
 			if (!jumped)
 				wire_used = pos + 2 - offset;
 			jumped = true;
 			pos = segment_start = target;
 			continue;
 		}
-		if (label_len & 0xc0)
-			return -EBADMSG; /* the extended label types are obsolete */
-		name_len += (size_t)label_len + 1;
-		if (name_len > DNS_MAX_WIRE_NAME)
+		if (label_len & 0xc0) {
+			*fault = "bad label type"; /* the extended label types are obsolete */
 			return -EBADMSG;
+		}
+		name_len += (size_t)label_len + 1;
+		if (name_len > DNS_MAX_WIRE_NAME) {
+			*fault = "name too long";
+			return -EBADMSG;
+		}
 		if (label_len == 0)
 			break;
 		if (pos + 1 + label_len > len)
@@ -110,6 +118,13 @@ int dns_read_name(const uint8_t *wire, size_t len, size_t offset, char *text, si
 	if (!jumped)
 		wire_used = pos + 1 - offset;
 	return (int)wire_used;
+}
+
+int dns_read_name(const uint8_t *wire, size_t len, size_t offset, char *text, size_t size)
+{
+	const char *fault;
+
+	return read_name(wire, len, offset, text, size, &fault);
 }
 
 /* One escaped character of a presentation label at *p; advances *p. */
@@ -322,10 +337,11 @@ static void read_opt(struct dns_msg *msg, const struct dns_rr *rr)
 static int parse_record(struct dns_msg *msg, size_t *pos, enum dns_section section, struct dns_rr *rr)
 {
 	char name[DNS_NAME_TEXT];
-	int used = dns_read_name(msg->wire, msg->len, *pos, name, sizeof(name));
+	int used = read_name(msg->wire, msg->len, *pos, name, sizeof(name), &msg->fault);
 
 	if (used < 0)
 		return used;
+	msg->fault = DNS_FAULT_END;
 	memset(rr, 0, sizeof(*rr));
 	rr->name_offset = *pos;
 	*pos += (size_t)used;
@@ -356,6 +372,7 @@ int dns_parse(const uint8_t *wire, size_t len, struct dns_msg *msg)
 	memset(msg, 0, sizeof(*msg));
 	msg->wire = wire;
 	msg->len = len;
+	msg->fault = DNS_FAULT_END;
 	if (len < DNS_HEADER_LEN)
 		return -EBADMSG;
 	msg->id = get16(wire);

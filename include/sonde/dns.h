@@ -133,7 +133,9 @@ struct dns_msg {
 	size_t rr_count[DNS_SECTION_COUNT]; /* as parsed (the OPT excluded) */
 	struct dns_edns edns;
 	size_t parsed_len;        /* bytes the records used */
+	const char *fault;        /* after -EBADMSG, why in bind's words ("bad compression pointer") */
 };
+#define DNS_FAULT_END "unexpected end of input"
 
 /* Parses wire (which must outlive msg).  0, -EBADMSG (malformed: names that
  * loop or run out, records past the end) or -ENOMEM.  On -EBADMSG the

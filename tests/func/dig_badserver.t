@@ -48,6 +48,10 @@ def udp_replies(q):
         return [answer(qid, question, flags=0x8400 | (5 << 11)), good]
     if mode == "noqr":
         return [answer(qid, question, flags=0x0400, an=A_RR, an_count=1)]
+    if mode == "badptr":
+        return [answer(qid, question, an=b"\xc0\xff" + A_RR[2:], an_count=1)]
+    if mode == "badlabel":
+        return [answer(qid, question, an=b"\x41" + A_RR[2:], an_count=1)]
     if mode == "big":
         txt = b"\xc0\x0c\x00\x10\x00\x01\x00\x00\x00\x3c\x00\xc9\xc8" + b"x" * 200
         return [answer(qid, question, an=txt * 35, an_count=35)]
@@ -102,7 +106,8 @@ lab_wait_listen dns 53
 mask() {
 	sed -E -e 's/^; <<>> .* <<>>( |$)/; <<>> VERSION <<>>\1/' -e '/^;; Query time: /d' -e '/^;; WHEN: /d' \
 		-e 's/(->>HEADER<<- opcode: [A-Z0-9]+, status: [A-Z0-9]+), id: [0-9]+/\1, id: ID/' \
-		-e 's/(ID mismatch: expected ID )[0-9]+, got [0-9]+/\1X, got Y/'
+		-e 's/(ID mismatch: expected ID )[0-9]+, got [0-9]+/\1X, got Y/' \
+		-e '/^[0-9]+ bytes$/{n;s/^[0-9a-f]{2} [0-9a-f]{2} (.{42}         )..(.*)$/XX XX \1..\2/;}'
 }
 
 # same NAME ARGS...: stdout (masked), stderr and exit status as dig's.
@@ -127,6 +132,8 @@ same "a wrong id first" $S wrongid.test $T
 same "a short datagram first" $S short.test $T
 same "opcode UPDATE first" $S update.test $T
 same "QR not set" $S noqr.test $T
+same "bad compression pointer" $S badptr.test $T
+same "bad label type" $S badlabel.test $T
 same "a 7 KB UDP reply with +bufsize=65535" $S big.test $T +bufsize=65535
 same "TCP: closed at once" $S tcpclose.test $T +tcp
 same "TCP: a message shorter than a header" $S tcpshort.test $T +tcp
