@@ -11,12 +11,17 @@ ip -n "$NS" addr add 10.77.0.1/24 dev v0
 ip -n "$NS" link set v0 up
 ip -n "$NS" link set v1 up
 # SYN_SENT: a blackhole address whose packets are dropped on the way out;
-# SYN_RECV: a listener whose SYN-ACKs are dropped.
+# SYN_RECV: a listener whose SYN-ACKs are dropped on the way in (dropped on
+# the way out, the failed send ends the request at once, and the state comes
+# back only with each retransmitted SYN: one tool saw it, the other not).
 ip netns exec "$NS" nft -f - <<'EOF'
 table inet lab {
 	chain out {
 		type filter hook output priority 0;
 		ip daddr 10.77.0.9 drop
+	}
+	chain in {
+		type filter hook input priority 0;
 		tcp sport 4005 tcp flags & (syn | ack) == (syn | ack) drop
 	}
 }
@@ -37,12 +42,21 @@ l6 = listen(socket.AF_INET6, '::', 4002)
 lo = listen(socket.AF_INET, '127.0.0.1', 4003)
 listen(socket.AF_INET6, '::', 4004, v6only=False)
 sr = listen(socket.AF_INET, '10.77.0.1', 4005)
+# The states that end on a timer must outlive the slowest run of the tests:
+# the half-open connections retry for as long as TCP allows, the FIN_WAIT2
+# socket is not orphaned (shut down, not closed), and a fresh TIME_WAIT
+# socket is made every 30 s (the kernel ends one after 60 s).
+LONG_SYN_RETRIES = 100
+sr.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, LONG_SYN_RETRIES)
 c = socket.create_connection(('127.0.0.1', 4001)); a, _ = l4.accept(); c.sendall(b'x' * 1000); keep += [c, a]
 c6 = socket.create_connection(('::1', 4002)); a6, _ = l6.accept(); keep += [c6, a6]
-c2 = socket.create_connection(('127.0.0.1', 4001)); a2, _ = l4.accept(); c2.close(); keep.append(a2)
-c3 = socket.create_connection(('127.0.0.1', 4003)); a3, _ = lo.accept(); c3.close(); time.sleep(0.05); a3.close()
+c2 = socket.create_connection(('127.0.0.1', 4001)); a2, _ = l4.accept(); c2.shutdown(socket.SHUT_WR); keep += [c2, a2]
+def time_wait():
+    c3 = socket.create_connection(('127.0.0.1', 4003)); a3, _ = lo.accept(); c3.close(); time.sleep(0.05); a3.close()
+time_wait()
 for dst in (('10.77.0.9', 4444), ('10.77.0.1', 4005)):
     b = socket.socket(); b.setblocking(False)
+    b.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, LONG_SYN_RETRIES)
     try: b.connect(dst)
     except BlockingIOError: pass
     keep.append(b)
@@ -62,7 +76,9 @@ keep += list(socket.socketpair())
 sq = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET); sq.bind(d + '/seq.sock'); sq.listen(1); keep.append(sq)
 time.sleep(0.2)
 print('ready', flush=True)
-signal.pause()
+while True:
+    time.sleep(30)
+    time_wait()
 EOF
 lab_bg s python3 "$LAB_TMP/zoo.py" "$LAB_TMP"
 for i in $(seq 1 50); do grep -q ready "$LAB_TMP/bg.log" 2>/dev/null && break; sleep 0.1; done
