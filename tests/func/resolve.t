@@ -167,4 +167,32 @@ fi
 lab_run a "$SONDE" ping -c 1 $'10.9.0.8\r\e[2K'
 like "$ERR" 'sonde ping: 10\.9\.0\.8\\x0d\\x1b\[2K: ' "ping: a carriage return and an erase-line are shown escaped"
 
+# Names from the network: a PTR record whose name holds an escape sequence.
+dns_ptr() { # ADDR: answers every query with one PTR "\e[31mevil\a.test."
+	python3 -c 'import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 53))
+name = b"\x1b[31mevil\x07"
+while True:
+    d, a = s.recvfrom(4096)
+    end = 12
+    while d[end] != 0:
+        end += d[end] + 1
+    rdata = bytes([len(name)]) + name + b"\x04test\x00"
+    answer = b"\xc0\x0c" + struct.pack(">HHIH", 12, 1, 60, len(rdata)) + rdata
+    s.sendto(d[:2] + b"\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00" + d[12:end + 5] + answer, a)' "$@"
+}
+export -f dns_ptr
+ip -n "$(ns b)" addr add 10.9.0.10/24 dev veth0
+lab_bg b bash -c "dns_ptr 10.9.0.10"
+echo "nameserver 10.9.0.10" >"$LAB_TMP/ptr.conf"
+for _ in $(seq 1 100); do
+	[ -n "$(ip netns exec "$(ns b)" ss -Hnul 'src 10.9.0.10:53')" ] && break
+	sleep 0.1
+done
+lab_run a env SONDE_RESOLV_CONF="$LAB_TMP/ptr.conf" "$SONDE" traceroute -q 1 -m 1 10.9.0.8
+like "$OUT" "^ 1  10\.9\.0\.8 \(10\.9\.0\.8\)" "traceroute: a PTR name with control characters is not shown (the address is)"
+lab_run a env SONDE_RESOLV_CONF="$LAB_TMP/ptr.conf" "$SONDE" dig -x 10.9.0.8 +short
+is "$OUT" '\027[31mevil\007.test.' "dig: escaped as \\DDD, as bind's dig does"
+
 done_testing
