@@ -73,6 +73,17 @@ void caps_explain_missing(int cap, const char *needed_for, const char *instead)
 		setcap_name[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
 	setcap_name[i] = '\0';
 
+	/* Holding the capability and still refused: something else said no (a
+	 * file only root may read, such as /proc/net/ip_tables_names, or a
+	 * security module).  Saying "grant the capability" would send the
+	 * person after the wrong fix. */
+	if (caps_have(cap)) {
+		sonde_err("%s was refused although this process has %s: the kernel refused it for another reason "
+			  "(a file only root may read, such as /proc/net/ip_tables_names, or a security module)",
+			  needed_for, name);
+		fprintf(stderr, "  run as root (uid 0)\n");
+		return;
+	}
 	sonde_err("%s needs %s, which this process does not have", needed_for, name);
 	if (instead)
 		fprintf(stderr, "  without it: %s\n", instead);

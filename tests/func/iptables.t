@@ -109,4 +109,17 @@ done
 run "$SONDE" iptables-save -L
 ok_rc "$RC" 2 "iptables-save takes no -L"
 
+# nobody with CAP_NET_ADMIN may ask the kernel for the rules, but the legacy
+# table list (/proc/net/ip_tables_names) is root's alone: the message must
+# not send the person after a capability the process already has.
+if command -v setpriv >/dev/null; then
+	lab_run fw setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=+net_admin \
+		--ambient-caps=+net_admin "$SONDE" iptables --backend legacy -S
+	ok_rc "$RC" 3 "nobody with CAP_NET_ADMIN: iptables --backend legacy cannot read the table list"
+	like "$ERR" "refused although this process has CAP_NET_ADMIN" "the refusal says the capability is there"
+	unlike "$ERR" "which this process does not have" "and does not call it missing"
+else
+	skip "nobody with CAP_NET_ADMIN" "needs setpriv (util-linux)"
+fi
+
 done_testing
