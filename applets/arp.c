@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sonde/caps.h"
 #include "sonde/applet.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
@@ -136,5 +137,6 @@ const struct sonde_applet applet_arp = {
 	.config_size = sizeof(struct arp_config),
 	.min_args = 0,
 	.max_args = -1,
+	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = arp_main,
 };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sonde/caps.h"
 #include "sonde/applet.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
@@ -107,5 +108,6 @@ const struct sonde_applet applet_brctl = {
 	.config_size = 0,
 	.min_args = 1,
 	.max_args = 2,
+	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = brctl_main,
 };

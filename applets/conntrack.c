@@ -844,5 +844,6 @@ const struct sonde_applet applet_conntrack = {
 	.max_args = 2,
 	.exit_codes = "0 success, 1 failure or nothing matched (-D, -G), 2 usage error, 3 missing "
 		      "CAP_NET_ADMIN (docs/conntrack.md).",
+	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = ct_main,
 };

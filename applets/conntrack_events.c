@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "conntrack_impl.h"
+#include "sonde/caps.h"
 #include "sonde/clock.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
@@ -235,6 +236,8 @@ int ct_run_events(struct sonde_ctx *ctx, struct ct_config *cfg, const struct ct_
 
 	if (rc < 0)
 		return ct_report_error(rc, "listening to connection-tracking events");
+	/* Subscribed: receiving events needs no capability. */
+	caps_limit_or_warn(0);
 	catch_stop_signals();
 	rc = event_loop(ev, &st, &overruns);
 	ct_events_close(ev);

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "dig.h"
+#include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/resolvconf.h"
 #include "sonde/resolve.h"
@@ -408,5 +409,6 @@ const struct sonde_applet applet_dig = {
 	.exit_codes = "0 a reply came (NXDOMAIN and SERVFAIL too), 1 usage (bad option, +option, type, port), "
 		      "9 no reply, 10 internal error",
 	.flags = APPLET_PLUS_ARGS,
+	.caps = 0, /* no privileged socket: every capability goes before main */
 	.main = dig_main,
 };

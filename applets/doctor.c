@@ -458,5 +458,7 @@ const struct sonde_applet applet_doctor = {
 	.min_args = 0,
 	.max_args = 0,
 	.exit_codes = "0 nothing failed, 1 a check failed, 2 usage",
+	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN) | CAPS_BIT(CAP_SYS_ADMIN) | CAPS_BIT(CAP_SYS_PTRACE) |
+		CAPS_BIT(CAP_DAC_READ_SEARCH),
 	.main = doctor_main,
 };

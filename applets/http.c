@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "http_impl.h"
+#include "sonde/caps.h"
 #include "sonde/clock.h"
 #include "sonde/err.h"
 
@@ -399,5 +400,6 @@ const struct sonde_applet applet_http = {
 		      "56 receive error, 60 certificate, 61 transfer coding, 77 CA file (docs/http.md).",
 	.min_args = 1,
 	.max_args = 1,
+	.caps = 0, /* no privileged socket: every capability goes before main */
 	.main = http_main,
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sonde/caps.h"
 #include "sonde/applet.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
@@ -73,5 +74,6 @@ const struct sonde_applet applet_ifconfig = {
 	.config_size = sizeof(struct ifconfig_config),
 	.min_args = 0,
 	.max_args = -1,
+	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = ifconfig_main,
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ip_impl.h"
+#include "sonde/caps.h"
 #include "sonde/applet.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
@@ -349,5 +350,6 @@ const struct sonde_applet applet_ip = {
 	.min_args = 1,
 	.max_args = -1,
 	.flags = APPLET_ARGS_IN_ORDER,
+	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = ip_main,
 };

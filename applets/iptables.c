@@ -367,6 +367,7 @@ const struct sonde_applet applet_iptables = {
 	.config_size = sizeof(struct iptables_config),
 	.min_args = 0,
 	.max_args = 1,
+	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = iptables_main,
 };
 
@@ -380,6 +381,7 @@ const struct sonde_applet applet_ip6tables = {
 	.init = ip6tables_init,
 	.min_args = 0,
 	.max_args = 1,
+	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = iptables_main,
 };
 
@@ -408,6 +410,7 @@ const struct sonde_applet applet_iptables_save = {
 	.init = iptables_save_init,
 	.min_args = 0,
 	.max_args = 0,
+	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = iptables_main,
 };
 
@@ -421,5 +424,6 @@ const struct sonde_applet applet_ip6tables_save = {
 	.init = ip6tables_save_init,
 	.min_args = 0,
 	.max_args = 0,
+	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = iptables_main,
 };

@@ -203,5 +203,6 @@ const struct sonde_applet applet_ipvsadm = {
 	.config_size = sizeof(struct ipvsadm_config),
 	.min_args = 0,
 	.max_args = 0,
+	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = ipvsadm_main,
 };

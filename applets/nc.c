@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nc_impl.h"
+#include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/ports.h"
@@ -288,5 +289,7 @@ const struct sonde_applet applet_nc = {
 		      "(docs/nc.md).",
 	.min_args = 0,
 	.max_args = -1,
+	/* ports below 1024; unix sockets in directories root does not own */
+	.caps = CAPS_BIT(CAP_NET_BIND_SERVICE) | CAPS_BIT(CAP_DAC_OVERRIDE),
 	.main = nc_main,
 };

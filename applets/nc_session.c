@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "nc_impl.h"
+#include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/relay.h"
@@ -164,6 +165,7 @@ int nc_connect(const struct nc_config *cfg, const char *host, uint16_t port)
 	fd = connect_any(cfg, host, addrs, count, &peer);
 	if (fd < 0)
 		return SONDE_EXIT_NEGATIVE;
+	caps_limit_or_warn(0); /* connected: nothing left needs a capability */
 	/* For UDP nothing is known yet: netcat says nothing either. */
 	if (cfg->verbose && !cfg->udp)
 		nc_report_connected(cfg, host, &peer);
@@ -330,6 +332,7 @@ int nc_listen(const struct nc_config *cfg, const char *host, uint16_t port)
 		sonde_errno(rc, "cannot listen on %s", addr_format(&addr, text, sizeof(text)));
 		return SONDE_EXIT_NEGATIVE;
 	}
+	caps_limit_or_warn(0); /* bound: accepting needs no capability */
 	if (sock_local_addr(fd, &bound) < 0)
 		bound = addr;
 	report_sock(cfg, cfg->udp ? "Bound" : "Listening", &bound, NULL);
@@ -389,6 +392,7 @@ int nc_unix_connect(const struct nc_config *cfg, const char *path)
 		close(fd);
 		return SONDE_EXIT_NEGATIVE;
 	}
+	caps_limit_or_warn(0); /* connected: nothing left needs a capability */
 	net = (struct relay_net){ fd, &relay_socket_ops, &fd, cfg->udp };
 	rc = run_relay(cfg, &net);
 	close(fd);
@@ -412,6 +416,9 @@ int nc_unix_listen(const struct nc_config *cfg, const char *path)
 		sonde_errno(rc, "cannot listen on %s", path);
 		return SONDE_EXIT_NEGATIVE;
 	}
+	/* Only removing the socket file at the end may still need root's
+	 * override of directory permissions. */
+	caps_limit_or_warn(CAPS_BIT(CAP_DAC_OVERRIDE));
 	report_sock(cfg, cfg->udp ? "Bound" : "Listening", &addr, path);
 	rc = cfg->udp ? serve_datagram(cfg, fd, path) : serve_stream(cfg, fd, path);
 	close(fd);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "netstat.h"
+#include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/out.h"
@@ -398,5 +399,6 @@ const struct sonde_applet applet_netstat = {
 	.config_size = sizeof(struct netstat_config),
 	.min_args = 0,
 	.max_args = 0,
+	.caps = CAPS_BIT(CAP_SYS_PTRACE) | CAPS_BIT(CAP_DAC_READ_SEARCH),
 	.main = netstat_main,
 };

@@ -551,5 +551,6 @@ const struct sonde_applet applet_nft = {
 	.min_args = 1,
 	.max_args = -1,
 	.flags = APPLET_ARGS_IN_ORDER,
+	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = nft_main,
 };

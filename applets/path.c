@@ -593,5 +593,6 @@ const struct sonde_applet applet_path = {
 	.options = path_options,
 	.min_args = 2,
 	.max_args = 3,
+	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = path_main,
 };

@@ -463,6 +463,8 @@ static int ping_start(struct ping_run *run)
 	rc = open_engine(run, &source, have_source, device);
 	if (rc)
 		return rc;
+	/* The raw socket is open: nothing left to do needs a capability. */
+	caps_limit_or_warn(0);
 	if (run->cfg->interface || run->cfg->source)
 		ping_print_header(run, have_source ? &source : &route_source, device);
 	else
@@ -536,6 +538,7 @@ const struct sonde_applet applet_ping = {
 	.min_args = 1,
 	.max_args = 1,
 	.exit_codes = "0 a reply came, 1 no reply, 2 usage or other error (iputils' scheme).",
+	.caps = CAPS_BIT(CAP_NET_RAW),
 	.main = ping_main,
 };
 
@@ -550,5 +553,6 @@ const struct sonde_applet applet_ping6 = {
 	.min_args = 1,
 	.max_args = 1,
 	.exit_codes = "0 a reply came, 1 no reply, 2 usage or other error (iputils' scheme).",
+	.caps = CAPS_BIT(CAP_NET_RAW),
 	.main = ping_main,
 };

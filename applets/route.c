@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sonde/caps.h"
 #include "sonde/applet.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
@@ -65,5 +66,6 @@ const struct sonde_applet applet_route = {
 	.config_size = sizeof(struct route_config),
 	.min_args = 0,
 	.max_args = -1,
+	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = route_main,
 };

@@ -649,6 +649,7 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		.min_args = 0, .max_args = -1,                                                                 \
 		.exit_codes = "0 a host is up, 1 no host up or the scan failed, 2 usage error, "              \
 			      "3 missing privilege, 130 interrupted (the report covers what was scanned).",                                                          \
+		.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),                                       \
 		.main = scan_main,                                                                             \
 	}
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "ss.h"
@@ -460,5 +461,6 @@ const struct sonde_applet applet_ss = {
 	.config_size = sizeof(struct ss_config),
 	.min_args = 0,
 	.max_args = -1,
+	.caps = CAPS_BIT(CAP_NET_ADMIN) | CAPS_BIT(CAP_SYS_PTRACE) | CAPS_BIT(CAP_DAC_READ_SEARCH),
 	.main = ss_main,
 };

@@ -376,5 +376,6 @@ const struct sonde_applet applet_svc = {
 	.config_size = sizeof(struct svc_config),
 	.min_args = 1,
 	.max_args = 1,
+	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = svc_main,
 };

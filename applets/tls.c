@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sonde/caps.h"
 #include "sonde/clock.h"
 #include "sonde/err.h"
 #include "sonde/resolve.h"
@@ -433,5 +434,6 @@ const struct sonde_applet applet_tls = {
 		      "yet valid, 10 expiring within --min-days (docs/tls.md).",
 	.min_args = 0,
 	.max_args = 1,
+	.caps = 0, /* no privileged socket: every capability goes before main */
 	.main = tls_main,
 };

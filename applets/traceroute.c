@@ -500,6 +500,8 @@ static int open_engine(struct tr_run *run, struct sonde_addr *source)
 		sonde_errno(rc, "cannot open a socket");
 		return SONDE_EXIT_NEGATIVE;
 	}
+	/* The engine's sockets are open: nothing left to do needs a capability. */
+	caps_limit_or_warn(0);
 	if (probe_engine_kind(run->engine) != PROBE_SOCK_RAW)
 		sonde_debug(1, "no raw socket: %s probes with errors from IP_RECVERR (unprivileged, like tracepath)",
 			    run->method == PROBE_UDP ? "UDP" : "ICMP datagram");
@@ -688,5 +690,6 @@ const struct sonde_applet applet_traceroute = {
 	.init = tr_init,
 	.min_args = 1,
 	.max_args = 2,
+	.caps = CAPS_BIT(CAP_NET_RAW),
 	.main = traceroute_main,
 };

@@ -118,6 +118,9 @@ int applet_run(const struct sonde_applet *applet, int argc, char **argv)
 	}
 	if (common.netns && (rc = enter_netns(common.netns, usage_exit)) != 0)
 		goto done;
+	/* Capabilities this applet never uses go before it runs (a binary
+	 * given cap_net_raw,cap_net_admin+ep must not lend them to dig). */
+	caps_limit_or_warn(applet->caps);
 
 	out_init(&out, stdout, common.json);
 	ctx.applet = applet;

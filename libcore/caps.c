@@ -125,7 +125,32 @@ int caps_drop_all(void)
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capset, &header, data) < 0)
 		return -errno;
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	return 0;
+}
+
+int caps_limit(uint64_t keep)
+{
+	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	int rc, i;
+
+	if (keep == 0)
+		return caps_drop_all();
+	rc = caps_read(data);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < 2; i++) {
+		uint32_t kept = (uint32_t)(keep >> (32 * i));
+
+		data[i].permitted &= kept;
+		data[i].effective &= kept;
+		data[i].inheritable = 0;
+	}
+	if (syscall(SYS_capset, &header, data) < 0)
+		return -errno;
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	return 0;
 }
 
@@ -161,4 +186,12 @@ bool caps_ping_socket_allowed(void)
 		if (groups[i] >= low && groups[i] <= high)
 			return true;
 	return false;
+}
+
+void caps_limit_or_warn(uint64_t keep)
+{
+	int rc = caps_limit(keep);
+
+	if (rc < 0)
+		sonde_errno(rc, "cannot drop the capabilities left unused");
 }

@@ -81,6 +81,10 @@ struct sonde_applet {
 	int usage_exit_code;          /* 0 = SONDE_EXIT_USAGE */
 	const char *exit_codes;       /* --help's exit-code line when it differs from the scheme */
 	unsigned flags;
+	/* The capabilities the applet may use at all (CAPS_BIT masks): the
+	 * driver drops every other one before main, and the applet drops more
+	 * with caps_limit() once its privileged sockets are open. */
+	uint64_t caps;
 	int (*main)(struct sonde_ctx *ctx, void *config, int argc, char **argv);
 };
 
