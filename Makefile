@@ -8,7 +8,8 @@
 #   make check      the static pass of `make test` only (quicker)
 #   make conformance  sonde against the classic tools on their own upstream
 #                   test data (../shared/upstream); also part of `make check`
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local      the binary only
+#   make install-links [DIR=...] [APPLETS="ping ss"]   links named after applets
 #   make man, make completion   man pages and bash/zsh completion in build/doc/
 #   make install-doc PREFIX=/usr/local   installs them
 #   make deb        build/sonde_VERSION_ARCH.deb (docs/packaging.md)
@@ -69,7 +70,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # upstream test data; each skips itself when ../shared/upstream is absent.
 CONFORMANCE_T := $(sort $(wildcard tests/conformance/*.t))
 
-.PHONY: all run test check unit func fuzz bench install clean deps test-deps help conformance
+.PHONY: all run test check unit func fuzz bench install install-links clean deps test-deps help conformance
 all: $(BUILD)/sonde $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
@@ -132,10 +133,19 @@ fuzz:
 bench: all
 	@sh tests/bench/run.sh
 
+# The binary only: links named nc, ping, iptables... would shadow the
+# distribution's tools on $PATH, so they come only when asked for.
 install: $(BUILD)/sonde
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/sonde $(DESTDIR)$(PREFIX)/bin/sonde
-	$(DESTDIR)$(PREFIX)/bin/sonde --install $(DESTDIR)$(PREFIX)/bin
+
+# make install-links [DIR=...] [APPLETS="ping ss"]: links to the installed
+# binary (every applet, or those named); existing files and links are left
+# alone (sonde --install --force replaces them).
+DIR ?= $(DESTDIR)$(PREFIX)/bin
+install-links: install
+	install -d $(DIR)
+	$(DESTDIR)$(PREFIX)/bin/sonde --install $(DIR) $(APPLETS)
 
 # --- delivery: man pages, completions, packages (packaging/) -------------------
 # Man pages and completions come from the option tables (`sonde --describe`)

@@ -174,58 +174,13 @@ static int describe_applets(void)
 static void print_main_usage(FILE *fp)
 {
 	fprintf(fp, "Usage: sonde APPLET [ARGS...]   (or a link named after the applet)\n"
-		    "       sonde --list [--json] | --install DIR | --version | --help\n\n"
+		    "       sonde --list [--json] | --version | --help\n"
+		    "       sonde --install [--force] [--hard] DIR [APPLET...]\n"
+		    "           links named after the applets (all, or those named) in DIR; an existing\n"
+		    "           file or link is left alone unless --force; --hard makes hard links\n\n"
 		    "A network troubleshooting multitool.  Applets:\n");
 	print_applet_list(fp, false);
 	fprintf(fp, "\nRun 'sonde APPLET --help' for an applet's options.\n");
-}
-
-/* Is path the same file as the running binary? */
-static bool is_this_binary(const char *path)
-{
-	struct stat self, other;
-
-	return stat("/proc/self/exe", &self) == 0 && stat(path, &other) == 0 &&
-	       self.st_dev == other.st_dev && self.st_ino == other.st_ino;
-}
-
-/* sonde --install DIR: one symlink per applet.  Links point to "sonde" when
- * the binary sits in DIR (relocatable), else to the binary's absolute path.
- * Existing links are replaced; existing real files are left alone. */
-static int install_links(const char *dir)
-{
-	char self_path[PATH_MAX], beside[PATH_MAX], link_path[PATH_MAX];
-	const char *target;
-	ssize_t len;
-	size_t i;
-	int failures = 0;
-
-	len = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
-	if (len < 0) {
-		sonde_errno(errno, "cannot find the running binary");
-		return SONDE_EXIT_NEGATIVE;
-	}
-	self_path[len] = '\0';
-	snprintf(beside, sizeof(beside), "%s/sonde", dir);
-	target = is_this_binary(beside) ? "sonde" : self_path;
-
-	for (i = 0; i < sonde_applet_count; i++) {
-		struct stat st;
-
-		snprintf(link_path, sizeof(link_path), "%s/%s", dir, sonde_applets[i]->name);
-		if (lstat(link_path, &st) == 0) {
-			if (!S_ISLNK(st.st_mode)) {
-				sonde_err("--install: %s exists and is not a link; left alone", link_path);
-				continue;
-			}
-			unlink(link_path);
-		}
-		if (symlink(target, link_path) < 0) {
-			sonde_errno(errno, "--install: cannot create %s", link_path);
-			failures++;
-		}
-	}
-	return failures ? SONDE_EXIT_NEGATIVE : SONDE_EXIT_OK;
 }
 
 static const char *base_name(const char *path)
@@ -258,13 +213,8 @@ static int multicall_main(int argc, char **argv)
 	}
 	if (strcmp(first, "--describe") == 0)
 		return describe_applets();
-	if (strcmp(first, "--install") == 0) {
-		if (argc != 3) {
-			sonde_err("--install needs a directory");
-			return SONDE_EXIT_USAGE;
-		}
-		return install_links(argv[2]);
-	}
+	if (strcmp(first, "--install") == 0)
+		return applet_install(argv[0], argc - 2, argv + 2);
 	applet = applet_find(first);
 	if (!applet) {
 		sonde_err("unknown applet '%s' (see sonde --list)", first);

@@ -95,6 +95,9 @@ extern const size_t sonde_applet_count;
 const struct sonde_applet *applet_find(const char *name);
 /* Parses argv for the applet, runs it, returns the exit code. */
 int applet_run(const struct sonde_applet *applet, int argc, char **argv);
+/* sonde --install [--force] [--hard] DIR [APPLET...] (libcore/install.c):
+ * argv holds what follows --install.  Returns the exit code. */
+int applet_install(const char *argv0, int argc, char **argv);
 /* The whole multi-call entry: argv[0] dispatch, --list, --install, --version. */
 int sonde_main(int argc, char **argv);
 

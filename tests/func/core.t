@@ -73,21 +73,65 @@ done
 first=$(echo "$applets" | head -1)
 run "$bindir/$first" --help
 like "$OUT" "^Usage: sonde $first " "argv[0] dispatch through a link"
+run "$bindir/sonde" --install "$bindir"
+ok_rc "$RC" 0 "--install again: links already there are fine"
+is "$ERR" "" "--install again: nothing to say"
+
+# Never replace what is there (a distribution's nc or iptables) without --force.
 echo precious >"$bindir/keep"
 ln -sf keep "$bindir/$first"
+rm "$bindir/ping"; echo real >"$bindir/ping"
 run "$bindir/sonde" --install "$bindir"
-[ "$(readlink "$bindir/$first")" = sonde ] && pass "--install replaces an old link" || fail "--install replaces an old link"
-rm "$bindir/$first"; echo real >"$bindir/$first"
-run "$bindir/sonde" --install "$bindir"
-is "$(cat "$bindir/$first")" "real" "--install leaves a real file alone"
-like "$ERR" "exists and is not a link" "--install says why it skipped"
+ok_rc "$RC" 1 "--install with names taken: exit 1"
+is "$(readlink "$bindir/$first")" "keep" "--install leaves another link alone"
+is "$(cat "$bindir/ping")" "real" "--install leaves a real file alone"
+is "$ERR" "sonde: --install: $bindir/$first exists (a link); left alone (--force replaces it)
+sonde: --install: $bindir/ping exists (a file); left alone (--force replaces it)" "--install says what it left alone and how to replace it"
+run "$bindir/sonde" --install --force "$bindir" ping
+ok_rc "$RC" 0 "--install --force DIR ping: exit 0"
+is "$(readlink "$bindir/ping")" "sonde" "--force replaces the named file"
+is "$(readlink "$bindir/$first")" "keep" "only the named applet is touched"
+is "$(cat "$bindir/keep")" "precious" "the old link's target is untouched"
+
+# Named applets only, hard links, and unknown names.
+sel=$LAB_TMP/sel
+mkdir -p "$sel"
+run "$bindir/sonde" --install "$sel" ping ss
+ok_rc "$RC" 0 "--install DIR ping ss"
+is "$(ls "$sel" | tr '\n' ' ')" "ping ss " "only the named applets are linked"
+is "$(readlink "$sel/ping")" "$(readlink -f "$bindir/sonde")" "a link away from the binary holds its absolute path"
+run "$bindir/sonde" --install "$sel" ping nosuch
+ok_rc "$RC" 2 "--install with an unknown applet: usage error"
+is "$ERR" "sonde: --install: no applet named 'nosuch' (see sonde --list)" "--install names the unknown applet"
+hard=$LAB_TMP/hard
+mkdir -p "$hard"
+cp "$SONDE" "$hard/sonde"
+run "$hard/sonde" --install --hard "$hard" nc
+ok_rc "$RC" 0 "--install --hard DIR nc"
+[ "$hard/nc" -ef "$hard/sonde" ] && [ ! -L "$hard/nc" ] && pass "--hard: nc is a hard link to the binary" \
+	|| fail "--hard: nc is a hard link to the binary" "$(ls -li "$hard")"
+run "$hard/nc" --help
+like "$OUT" "^Usage: sonde nc " "argv[0] dispatch through a hard link"
+run "$SONDE" --install
+ok_rc "$RC" 2 "--install without a directory: usage error"
 
 # --- make install -------------------------------------------------------------
 if ! is_sanitized; then
-	run make -C "$TOP" --no-print-directory install PREFIX="$LAB_TMP/prefix"
+	prefix=$LAB_TMP/prefix
+	mkdir -p "$prefix/bin"
+	echo distro-nc >"$prefix/bin/nc"
+	run make -C "$TOP" --no-print-directory install PREFIX="$prefix"
 	ok_rc "$RC" 0 "make install PREFIX=..."
-	[ -x "$LAB_TMP/prefix/bin/sonde" ] && [ -L "$LAB_TMP/prefix/bin/$first" ] \
-		&& pass "make install puts the binary and links in PREFIX/bin" || fail "make install layout" "$OUT" "$ERR"
+	[ -x "$prefix/bin/sonde" ] && pass "make install puts the binary in PREFIX/bin" || fail "make install layout" "$OUT" "$ERR"
+	is "$(ls "$prefix/bin" | tr '\n' ' ')" "nc sonde " "make install adds no links (they would shadow the system's tools)"
+	run make -C "$TOP" --no-print-directory install-links PREFIX="$prefix" DIR="$prefix/links" APPLETS="ping nc"
+	ok_rc "$RC" 0 "make install-links DIR=... APPLETS=..."
+	is "$(ls "$prefix/links" | tr '\n' ' ')" "nc ping " "make install-links links the applets asked for"
+	run make -C "$TOP" --no-print-directory install-links PREFIX="$prefix"
+	[ "$RC" != 0 ] && pass "make install-links into PREFIX/bin fails where a name is taken" \
+		|| fail "make install-links into PREFIX/bin fails where a name is taken"
+	is "$(cat "$prefix/bin/nc")" "distro-nc" "make install-links never clobbers an existing nc"
+	[ -L "$prefix/bin/ping" ] && pass "make install-links creates the free names" || fail "make install-links creates the free names"
 fi
 
 # --- --netns ----------------------------------------------------------------
@@ -141,6 +185,10 @@ else
 	chroot_run() { run ip netns exec "$(ns e)" chroot "$root" /sonde "$@"; }
 	chroot_run --version
 	ok_rc "$RC" 0 "empty root: --version"
+	mkdir -p "$root/bin"
+	chroot_run --install /bin ping
+	ok_rc "$RC" 0 "empty root, no /proc: --install finds the binary by the path it was run by"
+	is "$(readlink "$root/bin/ping")" "/sonde" "empty root: the link holds that path"
 	chroot_run nc -z 127.0.0.1 4712
 	ok_rc "$RC" 0 "empty root: nc -z to an IP finds the open port"
 	chroot_run nc -z 127.0.0.1 4713
