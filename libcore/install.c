@@ -3,6 +3,7 @@
  * /usr/bin/nc or /usr/sbin/iptables is someone else's. */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,19 @@ static int find_self(const char *argv0, char self[PATH_MAX])
 	return realpath(argv0, self) ? 0 : -errno; /* self holds PATH_MAX bytes */
 }
 
+/* Usage errors name --install, not the applet help --install has none of. */
+__attribute__((format(printf, 1, 2))) static int install_usage(const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sonde_err("--install: %s", text);
+	return SONDE_EXIT_USAGE;
+}
+
 static int parse_install_args(int argc, char **argv, struct install_req *req)
 {
 	int i;
@@ -82,17 +96,16 @@ static int parse_install_args(int argc, char **argv, struct install_req *req)
 		else if (strcmp(argv[i], "--hard") == 0)
 			req->hard = true;
 		else if (argv[i][0] == '-')
-			return sonde_usage_error("--install: unknown option %s", argv[i]);
+			return install_usage("unknown option %s", argv[i]);
 		else if (!req->dir)
 			req->dir = argv[i];
 		else if (!applet_find(argv[i]))
-			return sonde_usage_error("--install: no applet named '%s' (see sonde --list)", argv[i]);
+			return install_usage("no applet named '%s' (see sonde --list)", argv[i]);
 		else
 			req->applets[req->applet_count++] = argv[i];
 	}
 	if (!req->dir)
-		return sonde_usage_error("--install needs a directory: sonde --install [--force] [--hard] DIR "
-					 "[APPLET...]");
+		return install_usage("a directory is needed: sonde --install [--force] [--hard] DIR [APPLET...]");
 	return 0;
 }
 
