@@ -28,8 +28,10 @@ struct install_req {
 static bool executable_in(const char *dir, const char *name, char *path, size_t size)
 {
 	int len = snprintf(path, size, "%s/%s", *dir ? dir : ".", name);
+	struct stat st;
 
-	return len > 0 && (size_t)len < size && access(path, X_OK) == 0;
+	return len > 0 && (size_t)len < size && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       (st.st_mode & 0111);
 }
 
 /* Looks argv0 up in $PATH as the shell did to run it. */
@@ -52,6 +54,22 @@ static int search_path(const char *argv0, char *found, size_t size)
 	return -ENOENT;
 }
 
+/* path made absolute against the working directory (a link elsewhere must
+ * not depend on where --install ran). */
+static int absolute_path(const char *path, char out[PATH_MAX])
+{
+	char cwd[PATH_MAX];
+	int len;
+
+	if (path[0] == '/')
+		len = snprintf(out, PATH_MAX, "%s", path);
+	else if (getcwd(cwd, sizeof(cwd)))
+		len = snprintf(out, PATH_MAX, "%s/%s", cwd, path);
+	else
+		return -errno;
+	return len > 0 && len < PATH_MAX ? 0 : -ENAMETOOLONG;
+}
+
 /* The running binary: /proc/self/exe, or without /proc the path it was run
  * by (argv[0], through $PATH when it has no slash). */
 static int find_self(const char *argv0, char self[PATH_MAX])
@@ -70,7 +88,7 @@ static int find_self(const char *argv0, char self[PATH_MAX])
 			return -ENOENT;
 		argv0 = found;
 	}
-	return realpath(argv0, self) ? 0 : -errno; /* self holds PATH_MAX bytes */
+	return absolute_path(argv0, self);
 }
 
 /* Usage errors name --install, not the applet help --install has none of. */
