@@ -234,6 +234,23 @@ int dig_name_error(const char *name)
 	return DIG_EXIT_INTERNAL;
 }
 
+/* BADVERS with a lower EDNS version: dig asks again with that version
+ * (the version only goes down, so this ends). */
+static int badvers_retry(struct dig_run *run, const struct dig_lookup *lk, const char *qname,
+			 const struct dig_servers *servers, bool report, struct dig_reply *reply)
+{
+	struct dig_lookup lowered = *lk;
+
+	if (reply->parse_rc != 0 || reply->msg.rcode != DNS_RCODE_BADVERS || !reply->msg.edns.present ||
+	    reply->msg.edns.version >= lk->opts.edns_version)
+		return 0;
+	lowered.opts.edns_version = reply->msg.edns.version;
+	if (report && !out_is_json(run->ctx->out) && lk->opts.comments && !lk->opts.short_form)
+		printf(";; BADVERS, retrying with EDNS version %u.\n", reply->msg.edns.version);
+	dig_reply_free(reply);
+	return dig_query(run, &lowered, qname, servers, report, reply);
+}
+
 int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qname,
 	      const struct dig_servers *servers, bool report, struct dig_reply *reply)
 {
@@ -269,7 +286,7 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 			}
 			reply->parse_rc = dns_parse(reply->wire, reply->len, &reply->msg);
 			dig_check_cookie(run, lk, report, reply);
-			return 0;
+			return badvers_retry(run, lk, qname, servers, report, reply);
 		}
 	}
 	return DIG_EXIT_NO_REPLY;

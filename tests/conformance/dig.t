@@ -223,6 +223,8 @@ www.secure. A +dnssec +cdflag
 a01.example. +noadflag
 nosuch.invalid.
 a01.example. a02.example. MX
+a01.example. +edns=1
+a01.example. +edns=3 +nocomments
 CASES
 batch_row matrix "$LAB_TMP/matrix.cases" @$S4
 
