@@ -353,7 +353,7 @@ static void put_gateway(struct dns_rdata *rd, struct rdata_reader *r, unsigned g
 	case 1: put_fixed_address(rd, r, "gateway", AF_INET); break;
 	case 2: put_fixed_address(rd, r, "gateway", AF_INET6); break;
 	case 3: rd_put_name(rd, r, "gateway"); break;
-	default: r->bad = true; break; /* dig: not implemented, shown as \# */
+	default: r->bad = true; break; /* bind has no presentation for it either: \# */
 	}
 }
 
