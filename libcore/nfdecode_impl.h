@@ -44,6 +44,19 @@ int nfdecode_conntrack_flags(const struct nfdecode_ext *m, uint16_t *match_flags
  * which the static binary must not use), or NULL. */
 const char *nf_account_name(const char *path, uint32_t id);
 
+/* The header-field extensions (nfdecode_header.c). */
+int nfdecode_tos(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_tos_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_dscp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_dscp_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ttl(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_hl(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ttl_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_hl_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_length(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_connbytes(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_nfqueue(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
 /* Copies the blob into an aligned struct, zero-filling what it lacks (the
  * dispatcher has checked min_len already). */
 static inline void nfdecode_load(void *info, size_t size, const struct nfdecode_ext *ext)

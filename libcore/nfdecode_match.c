@@ -5,7 +5,10 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/xt_addrtype.h>
 #include <linux/netfilter/xt_comment.h>
+#include <linux/netfilter/xt_connbytes.h>
 #include <linux/netfilter/xt_connmark.h>
+#include <linux/netfilter/xt_dscp.h>
+#include <linux/netfilter/xt_length.h>
 #include <linux/netfilter/xt_conntrack.h>
 #include <linux/netfilter/xt_iprange.h>
 #include <linux/netfilter/xt_mark.h>
@@ -781,12 +784,16 @@ static const struct nfdecode_entry match_table[] = {
 	{ "addrtype", 1, 1, 0, sizeof(struct xt_addrtype_info_v1), decode_addrtype },
 	{ "comment", 0, 0, 0, 1, decode_comment },
 	{ "connmark", 1, 1, 0, sizeof(struct xt_connmark_mtinfo1), decode_connmark },
+	{ "connbytes", 0, 0, 0, sizeof(struct xt_connbytes_info), nfdecode_connbytes },
 	{ "conntrack", 1, 1, 0, sizeof(struct xt_conntrack_mtinfo1), decode_conntrack },
 	{ "conntrack", 2, 2, 0, sizeof(struct xt_conntrack_mtinfo2), decode_conntrack },
 	{ "conntrack", 3, 3, 0, sizeof(struct xt_conntrack_mtinfo3), decode_conntrack },
+	{ "dscp", 0, 0, 0, sizeof(struct xt_dscp_info), nfdecode_dscp },
+	{ "hl", 0, 0, NFPROTO_IPV6, 2, nfdecode_hl },
 	{ "icmp", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_icmp), decode_icmp },
 	{ "icmp6", 0, 0, NFPROTO_IPV6, sizeof(struct ipt_icmp), decode_icmp6 },
 	{ "iprange", 1, 1, 0, sizeof(struct xt_iprange_mtinfo), decode_iprange },
+	{ "length", 0, 0, 0, sizeof(struct xt_length_info), nfdecode_length },
 	{ "limit", 0, 0, 0, 8, nfdecode_limit },
 	{ "mark", 1, 1, 0, sizeof(struct xt_mark_mtinfo1), decode_mark },
 	{ "multiport", 0, 0, 0, sizeof(struct xt_multiport), decode_multiport },
@@ -799,6 +806,8 @@ static const struct nfdecode_entry match_table[] = {
 	{ "state", 0, 0, 0, sizeof(unsigned int), decode_state },
 	{ "statistic", 0, 0, 0, offsetof(struct xt_statistic_info, master), decode_statistic },
 	{ "tcp", 0, 0, 0, sizeof(struct xt_tcp), decode_tcp },
+	{ "tos", 1, 1, 0, sizeof(struct xt_tos_match_info), nfdecode_tos },
+	{ "ttl", 0, 0, NFPROTO_IPV4, 2, nfdecode_ttl },
 	{ "udp", 0, 0, 0, sizeof(struct xt_udp), decode_udp },
 };
 

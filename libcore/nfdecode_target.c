@@ -5,11 +5,15 @@
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/xt_DSCP.h>
 #include <linux/netfilter/xt_LOG.h>
 #include <linux/netfilter/xt_NFLOG.h>
+#include <linux/netfilter/xt_NFQUEUE.h>
 #include <linux/netfilter/xt_connmark.h>
 #include <linux/netfilter/xt_mark.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
+#include <linux/netfilter_ipv4/ipt_TTL.h>
+#include <linux/netfilter_ipv6/ip6t_HL.h>
 #include <linux/netfilter_ipv6/ip6t_REJECT.h>
 #include <stdio.h>
 
@@ -321,13 +325,20 @@ static const struct nfdecode_entry target_table[] = {
 	{ "CONNMARK", 1, 1, 0, sizeof(struct xt_connmark_tginfo1), decode_connmark_target },
 	{ "CONNMARK", 2, 2, 0, sizeof(struct xt_connmark_tginfo2), decode_connmark_target },
 	{ "DNAT", 0, 2, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_dnat },
+	{ "DSCP", 0, 0, 0, sizeof(struct xt_DSCP_info), nfdecode_dscp_target },
+	{ "HL", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_HL_info), nfdecode_hl_target },
 	{ "LOG", 0, 0, 0, sizeof(struct xt_log_info), decode_log },
 	{ "MARK", 2, 2, 0, sizeof(struct xt_mark_tginfo2), decode_mark_target },
 	{ "MASQUERADE", 0, 0, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_masquerade },
 	{ "NFLOG", 0, 0, 0, sizeof(struct xt_nflog_info), decode_nflog },
+	{ "NFQUEUE", 0, 0, 0, sizeof(struct xt_NFQ_info), nfdecode_nfqueue },
+	{ "NFQUEUE", 1, 1, 0, sizeof(struct xt_NFQ_info_v1), nfdecode_nfqueue },
+	{ "NFQUEUE", 2, 3, 0, sizeof(struct xt_NFQ_info_v3), nfdecode_nfqueue },
 	{ "REDIRECT", 0, 0, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_redirect },
 	{ "REJECT", 0, 0, 0, sizeof(uint32_t), decode_reject },
 	{ "SNAT", 0, 2, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_snat },
+	{ "TOS", 1, 1, 0, sizeof(struct xt_tos_target_info), nfdecode_tos_target },
+	{ "TTL", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_TTL_info), nfdecode_ttl_target },
 };
 
 const struct nfdecode_entry *nfdecode_targets(size_t *count)

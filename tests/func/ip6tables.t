@@ -11,7 +11,7 @@ lab_exec fw6 ip6tables-nft-restore <"$TESTS_DIR/func/iptables_rules.v6" || fail 
 
 for backend in legacy nft; do
 	same_save fw6 $backend ip6tables
-	for table in filter nat; do
+	for table in filter nat mangle; do
 		same_as fw6 $backend ip6tables -t $table -S
 		same_as fw6 $backend ip6tables -t $table -L -n -v
 		same_as fw6 $backend ip6tables -t $table -L
