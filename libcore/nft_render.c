@@ -157,6 +157,9 @@ static bool meta_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type
 	case NFT_META_OIF: nfbuf_puts(out, "oif"); *type = NFT_TYPE_IFINDEX; return true;
 	case NFT_META_SKUID: nfbuf_puts(out, "meta skuid"); *type = NFT_TYPE_UID; return true;
 	case NFT_META_SKGID: nfbuf_puts(out, "meta skgid"); *type = NFT_TYPE_GID; return true;
+	/* Plain counts in host order, which is how a 4-byte integer prints. */
+	case NFT_META_LEN: nfbuf_puts(out, "meta length"); return true;
+	case NFT_META_CPU: nfbuf_puts(out, "meta cpu"); return true;
 	/* Others (and meta random, compared in host byte order) are not named
 	 * here: their values would come out in the wrong words. */
 	default: return false;
