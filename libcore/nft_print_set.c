@@ -310,6 +310,10 @@ static bool host_order_key(const struct nft_set *s)
 
 	if (n != 1)
 		return true;
+	/* A two-byte integer is a header field (udp checksum), which nft keeps
+	 * in network order; four-byte ones are meta and ct numbers. */
+	if (parts[0] == NFT_TYPE_INTEGER && s->key_len == 2)
+		return false;
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (types[i].id == parts[0])
 			return types[i].host_order;

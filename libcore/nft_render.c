@@ -66,6 +66,41 @@ static const char *l4_name(uint8_t proto)
 	}
 }
 
+/* Whole-byte header fields nft prints as plain numbers (network order, one
+ * or two bytes, which is how such an integer prints), by the protocol whose
+ * header holds them: an IP protocol number for a transport header, an
+ * NFPROTO family for a network header. */
+struct plain_field {
+	uint8_t proto;
+	uint8_t offset;
+	uint8_t len;
+	const char *name;
+};
+
+static const struct plain_field transport_fields[] = {
+	{ IPPROTO_TCP, 14, 2, "tcp window" },	  { IPPROTO_TCP, 16, 2, "tcp checksum" },
+	{ IPPROTO_TCP, 18, 2, "tcp urgptr" },	  { IPPROTO_UDP, 4, 2, "udp length" },
+	{ IPPROTO_UDP, 6, 2, "udp checksum" },	  { IPPROTO_UDPLITE, 4, 2, "udplite csumcov" },
+	{ IPPROTO_UDPLITE, 6, 2, "udplite checksum" }, { IPPROTO_AH, 1, 1, "ah hdrlength" },
+	{ IPPROTO_AH, 2, 2, "ah reserved" },	  { IPPROTO_COMP, 2, 2, "comp cpi" },
+};
+
+static const struct plain_field network_fields[] = {
+	{ NFPROTO_IPV4, 2, 2, "ip length" },	{ NFPROTO_IPV4, 4, 2, "ip id" },
+	{ NFPROTO_IPV4, 6, 2, "ip frag-off" },	{ NFPROTO_IPV4, 10, 2, "ip checksum" },
+	{ NFPROTO_IPV6, 4, 2, "ip6 length" },	{ NFPROTO_IPV6, 7, 1, "ip6 hoplimit" },
+};
+
+static const char *plain_field_name(const struct plain_field *table, size_t n, int proto, const struct reg_src *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (table[i].proto == proto && table[i].offset == s->offset && table[i].len == s->len)
+			return table[i].name;
+	return NULL;
+}
+
 /* The name of a payload field and its datatype; fold is set when the
  * field belongs to the protocol a preceding `meta l4proto` named.  False
  * for a field sonde cannot name as nft does: nft names most raw offsets
@@ -75,6 +110,7 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 {
 	int fam = rd->ctx->family;
 	bool v6 = fam == NFPROTO_IPV6;
+	const char *name;
 
 	*fold = false;
 	*type = NFT_TYPE_INTEGER;
@@ -112,6 +148,18 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 			*type = NFT_TYPE_INET_PROTOCOL;
 			return true;
 		}
+	}
+	if (s->base == NFT_PAYLOAD_NETWORK_HEADER &&
+	    (name = plain_field_name(network_fields, sizeof(network_fields) / sizeof(network_fields[0]), fam, s))) {
+		nfbuf_puts(out, name);
+		return true;
+	}
+	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt >= 0 &&
+	    (name = plain_field_name(transport_fields, sizeof(transport_fields) / sizeof(transport_fields[0]),
+				     rd->l4proto, s))) {
+		*fold = true;
+		nfbuf_puts(out, name);
+		return true;
 	}
 	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 1 && s->offset == 13 && rd->l4proto_stmt >= 0 &&
 	    rd->l4proto == IPPROTO_TCP) {
