@@ -57,6 +57,12 @@ int nfdecode_length(struct nfbuf *out, const struct nfdecode_ext *ext, const str
 int nfdecode_connbytes(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 int nfdecode_nfqueue(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
+/* The IPsec and fragment header matches (nfdecode_ipsec.c). */
+int nfdecode_esp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ah(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ah6(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_frag(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
 /* Copies the blob into an aligned struct, zero-filling what it lacks (the
  * dispatcher has checked min_len already). */
 static inline void nfdecode_load(void *info, size_t size, const struct nfdecode_ext *ext)

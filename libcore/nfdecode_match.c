@@ -8,6 +8,7 @@
 #include <linux/netfilter/xt_connbytes.h>
 #include <linux/netfilter/xt_connmark.h>
 #include <linux/netfilter/xt_dscp.h>
+#include <linux/netfilter/xt_esp.h>
 #include <linux/netfilter/xt_length.h>
 #include <linux/netfilter/xt_conntrack.h>
 #include <linux/netfilter/xt_iprange.h>
@@ -19,7 +20,10 @@
 #include <linux/netfilter/xt_statistic.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
+#include <linux/netfilter_ipv4/ipt_ah.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
+#include <linux/netfilter_ipv6/ip6t_ah.h>
+#include <linux/netfilter_ipv6/ip6t_frag.h>
 #include <stdio.h>
 
 #include "nfdecode_impl.h"
@@ -780,6 +784,8 @@ int nfdecode_limit(struct nfbuf *out, const struct nfdecode_ext *ext, const stru
 int nfdecode_set(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
 static const struct nfdecode_entry match_table[] = {
+	{ "ah", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_ah), nfdecode_ah },
+	{ "ah", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_ah), nfdecode_ah6 },
 	{ "addrtype", 0, 0, 0, sizeof(struct xt_addrtype_info), decode_addrtype },
 	{ "addrtype", 1, 1, 0, sizeof(struct xt_addrtype_info_v1), decode_addrtype },
 	{ "comment", 0, 0, 0, 1, decode_comment },
@@ -789,6 +795,8 @@ static const struct nfdecode_entry match_table[] = {
 	{ "conntrack", 2, 2, 0, sizeof(struct xt_conntrack_mtinfo2), decode_conntrack },
 	{ "conntrack", 3, 3, 0, sizeof(struct xt_conntrack_mtinfo3), decode_conntrack },
 	{ "dscp", 0, 0, 0, sizeof(struct xt_dscp_info), nfdecode_dscp },
+	{ "esp", 0, 0, 0, sizeof(struct xt_esp), nfdecode_esp },
+	{ "frag", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_frag), nfdecode_frag },
 	{ "hl", 0, 0, NFPROTO_IPV6, 2, nfdecode_hl },
 	{ "icmp", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_icmp), decode_icmp },
 	{ "icmp6", 0, 0, NFPROTO_IPV6, sizeof(struct ipt_icmp), decode_icmp6 },
