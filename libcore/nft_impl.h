@@ -39,6 +39,9 @@ enum {
 	NFT_TYPE_IFNAME = 41,
 	/* Not nft's: the value of a raw payload load ("@nh,64,8 0x6"). */
 	NFT_TYPE_RAW = 1000,
+	/* Not nft's: a four-byte header field (tcp sequence), an integer to
+	 * nft but in network order where a four-byte integer is in host order. */
+	NFT_TYPE_BE_INTEGER = 1001,
 };
 
 struct nfbuf;

@@ -324,6 +324,9 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 			nfbuf_puts(out, ", ");
 		if (!json_src(rd, srcs[i], out, &type, &fold))
 			return false;
+		/* The set's elements are four-byte integers, which print in host order. */
+		if (type == NFT_TYPE_BE_INTEGER)
+			return false;
 		if (fold)
 			nft_rd_fold_l4proto(rd);
 	}

@@ -66,8 +66,8 @@ static const char *l4_name(uint8_t proto)
 	}
 }
 
-/* Whole-byte header fields nft prints as plain numbers (network order, one
- * or two bytes, which is how such an integer prints), by the protocol whose
+/* Whole-byte header fields nft prints as plain numbers (network order; a
+ * four-byte one has a type of its own, see NFT_TYPE_BE_INTEGER), by the protocol whose
  * header holds them: an IP protocol number for a transport header, an
  * NFPROTO family for a network header. */
 struct plain_field {
@@ -83,6 +83,10 @@ static const struct plain_field transport_fields[] = {
 	{ IPPROTO_UDP, 6, 2, "udp checksum" },	  { IPPROTO_UDPLITE, 4, 2, "udplite csumcov" },
 	{ IPPROTO_UDPLITE, 6, 2, "udplite checksum" }, { IPPROTO_AH, 1, 1, "ah hdrlength" },
 	{ IPPROTO_AH, 2, 2, "ah reserved" },	  { IPPROTO_COMP, 2, 2, "comp cpi" },
+	{ IPPROTO_TCP, 4, 4, "tcp sequence" },	  { IPPROTO_TCP, 8, 4, "tcp ackseq" },
+	{ IPPROTO_SCTP, 4, 4, "sctp vtag" },	  { IPPROTO_SCTP, 8, 4, "sctp checksum" },
+	{ IPPROTO_AH, 4, 4, "ah spi" },		  { IPPROTO_AH, 8, 4, "ah sequence" },
+	{ IPPROTO_ESP, 0, 4, "esp spi" },	  { IPPROTO_ESP, 4, 4, "esp sequence" },
 };
 
 static const struct plain_field network_fields[] = {
@@ -159,6 +163,8 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 				     rd->l4proto, s))) {
 		*fold = true;
 		nfbuf_puts(out, name);
+		if (s->len == 4)
+			*type = NFT_TYPE_BE_INTEGER;
 		return true;
 	}
 	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 1 && s->offset == 13 && rd->l4proto_stmt >= 0 &&
@@ -308,6 +314,8 @@ void nft_rd_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t
 		memcpy(&host, bytes, 4);
 	if (type == NFT_TYPE_RAW)
 		raw_value(out, bytes, len);
+	else if (type == NFT_TYPE_BE_INTEGER && len == 4)
+		nfbuf_printf(out, "%" PRIu32, ntohl(host));
 	else if (type == NFT_TYPE_FIB_ADDR)
 		nft_print_fib_type(out, host);
 	else if (type == NFT_TYPE_CT_STATUS)
