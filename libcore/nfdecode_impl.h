@@ -63,6 +63,12 @@ int nfdecode_ah(struct nfbuf *out, const struct nfdecode_ext *ext, const struct 
 int nfdecode_ah6(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 int nfdecode_frag(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
+/* The counting and packet-class matches (nfdecode_count.c). */
+int nfdecode_connlimit(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_quota(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_pkttype(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_cpu(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
 /* Copies the blob into an aligned struct, zero-filling what it lacks (the
  * dispatcher has checked min_len already). */
 static inline void nfdecode_load(void *info, size_t size, const struct nfdecode_ext *ext)

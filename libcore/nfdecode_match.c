@@ -6,6 +6,8 @@
 #include <linux/netfilter/xt_addrtype.h>
 #include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_connbytes.h>
+#include <linux/netfilter/xt_connlimit.h>
+#include <linux/netfilter/xt_cpu.h>
 #include <linux/netfilter/xt_connmark.h>
 #include <linux/netfilter/xt_dscp.h>
 #include <linux/netfilter/xt_esp.h>
@@ -16,6 +18,8 @@
 #include <linux/netfilter/xt_multiport.h>
 #include <linux/netfilter/xt_owner.h>
 #include <linux/netfilter/xt_physdev.h>
+#include <linux/netfilter/xt_pkttype.h>
+#include <linux/netfilter/xt_quota.h>
 #include <linux/netfilter/xt_recent.h>
 #include <linux/netfilter/xt_statistic.h>
 #include <linux/netfilter/xt_tcpudp.h>
@@ -791,9 +795,11 @@ static const struct nfdecode_entry match_table[] = {
 	{ "comment", 0, 0, 0, 1, decode_comment },
 	{ "connmark", 1, 1, 0, sizeof(struct xt_connmark_mtinfo1), decode_connmark },
 	{ "connbytes", 0, 0, 0, sizeof(struct xt_connbytes_info), nfdecode_connbytes },
+	{ "connlimit", 1, 1, 0, offsetof(struct xt_connlimit_info, data), nfdecode_connlimit },
 	{ "conntrack", 1, 1, 0, sizeof(struct xt_conntrack_mtinfo1), decode_conntrack },
 	{ "conntrack", 2, 2, 0, sizeof(struct xt_conntrack_mtinfo2), decode_conntrack },
 	{ "conntrack", 3, 3, 0, sizeof(struct xt_conntrack_mtinfo3), decode_conntrack },
+	{ "cpu", 0, 0, 0, sizeof(struct xt_cpu_info), nfdecode_cpu },
 	{ "dscp", 0, 0, 0, sizeof(struct xt_dscp_info), nfdecode_dscp },
 	{ "esp", 0, 0, 0, sizeof(struct xt_esp), nfdecode_esp },
 	{ "frag", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_frag), nfdecode_frag },
@@ -808,6 +814,8 @@ static const struct nfdecode_entry match_table[] = {
 	{ "multiport", 1, 1, 0, sizeof(struct xt_multiport_v1), decode_multiport },
 	{ "owner", 1, 1, 0, sizeof(struct xt_owner_match_info), decode_owner },
 	{ "physdev", 0, 0, 0, sizeof(struct xt_physdev_info), decode_physdev },
+	{ "pkttype", 0, 0, 0, sizeof(struct xt_pkttype_info), nfdecode_pkttype },
+	{ "quota", 0, 0, 0, offsetof(struct xt_quota_info, master), nfdecode_quota },
 	{ "recent", 0, 0, 0, sizeof(struct xt_recent_mtinfo), decode_recent },
 	{ "recent", 1, 1, 0, sizeof(struct xt_recent_mtinfo_v1), decode_recent },
 	{ "set", 1, 4, 0, 4, nfdecode_set },
