@@ -69,6 +69,11 @@ int nfdecode_quota(struct nfbuf *out, const struct nfdecode_ext *ext, const stru
 int nfdecode_pkttype(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 int nfdecode_cpu(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
+/* The socket, tcpmss and ecn matches (nfdecode_tcpinfo.c). */
+int nfdecode_socket(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_tcpmss(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ecn(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
 /* Copies the blob into an aligned struct, zero-filling what it lacks (the
  * dispatcher has checked min_len already). */
 static inline void nfdecode_load(void *info, size_t size, const struct nfdecode_ext *ext)

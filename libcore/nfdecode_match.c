@@ -10,6 +10,7 @@
 #include <linux/netfilter/xt_cpu.h>
 #include <linux/netfilter/xt_connmark.h>
 #include <linux/netfilter/xt_dscp.h>
+#include <linux/netfilter/xt_ecn.h>
 #include <linux/netfilter/xt_esp.h>
 #include <linux/netfilter/xt_length.h>
 #include <linux/netfilter/xt_conntrack.h>
@@ -21,7 +22,9 @@
 #include <linux/netfilter/xt_pkttype.h>
 #include <linux/netfilter/xt_quota.h>
 #include <linux/netfilter/xt_recent.h>
+#include <linux/netfilter/xt_socket.h>
 #include <linux/netfilter/xt_statistic.h>
+#include <linux/netfilter/xt_tcpmss.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv4/ipt_ah.h>
@@ -801,6 +804,7 @@ static const struct nfdecode_entry match_table[] = {
 	{ "conntrack", 3, 3, 0, sizeof(struct xt_conntrack_mtinfo3), decode_conntrack },
 	{ "cpu", 0, 0, 0, sizeof(struct xt_cpu_info), nfdecode_cpu },
 	{ "dscp", 0, 0, 0, sizeof(struct xt_dscp_info), nfdecode_dscp },
+	{ "ecn", 0, 0, 0, offsetof(struct xt_ecn_info, proto), nfdecode_ecn },
 	{ "esp", 0, 0, 0, sizeof(struct xt_esp), nfdecode_esp },
 	{ "frag", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_frag), nfdecode_frag },
 	{ "hl", 0, 0, NFPROTO_IPV6, 2, nfdecode_hl },
@@ -819,9 +823,12 @@ static const struct nfdecode_entry match_table[] = {
 	{ "recent", 0, 0, 0, sizeof(struct xt_recent_mtinfo), decode_recent },
 	{ "recent", 1, 1, 0, sizeof(struct xt_recent_mtinfo_v1), decode_recent },
 	{ "set", 1, 4, 0, 4, nfdecode_set },
+	{ "socket", 0, 0, 0, 0, nfdecode_socket },
+	{ "socket", 1, 3, 0, sizeof(struct xt_socket_mtinfo1), nfdecode_socket },
 	{ "state", 0, 0, 0, sizeof(unsigned int), decode_state },
 	{ "statistic", 0, 0, 0, offsetof(struct xt_statistic_info, master), decode_statistic },
 	{ "tcp", 0, 0, 0, sizeof(struct xt_tcp), decode_tcp },
+	{ "tcpmss", 0, 0, 0, sizeof(struct xt_tcpmss_match_info), nfdecode_tcpmss },
 	{ "tos", 1, 1, 0, sizeof(struct xt_tos_match_info), nfdecode_tos },
 	{ "ttl", 0, 0, NFPROTO_IPV4, 2, nfdecode_ttl },
 	{ "udp", 0, 0, 0, sizeof(struct xt_udp), decode_udp },
