@@ -36,7 +36,7 @@ enum {
 	NFT_TYPE_IPADDR = 7, NFT_TYPE_IP6ADDR = 8, NFT_TYPE_ETHERADDR = 9, NFT_TYPE_INET_PROTOCOL = 12,
 	NFT_TYPE_INET_SERVICE = 13, NFT_TYPE_TCP_FLAG = 15, NFT_TYPE_MARK = 19, NFT_TYPE_IFINDEX = 20, NFT_TYPE_UID = 24,
 	NFT_TYPE_GID = 25, NFT_TYPE_CT_STATE = 26, NFT_TYPE_CT_STATUS = 28, NFT_TYPE_FIB_ADDR = 38,
-	NFT_TYPE_IFNAME = 41,
+	NFT_TYPE_PKTTYPE = 31, NFT_TYPE_IFNAME = 41,
 	/* Not nft's: the value of a raw payload load ("@nh,64,8 0x6"). */
 	NFT_TYPE_RAW = 1000,
 	/* Not nft's: a four-byte header field (tcp sequence), an integer to

@@ -24,6 +24,7 @@ static const struct { uint32_t id; const char *name; uint32_t size; bool host_or
 	{ NFT_TYPE_INET_SERVICE, "inet_service", 2, false }, { NFT_TYPE_MARK, "mark", 4, true },
 	{ NFT_TYPE_IFINDEX, "iface_index", 4, true }, { NFT_TYPE_CT_STATE, "ct_state", 4, true },
 	{ NFT_TYPE_TCP_FLAG, "tcp_flag", 1, false }, { NFT_TYPE_IFNAME, "ifname", 16, true }, { NFT_TYPE_UID, "uid", 4, true }, { NFT_TYPE_GID, "gid", 4, true },
+	{ NFT_TYPE_PKTTYPE, "pkt_type", 1, true },
 };
 
 const char *nft_type_name(uint32_t id)
@@ -185,6 +186,16 @@ void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, siz
 
 		if (len == 4 && if_indextoname(host, ifname))
 			nfbuf_printf(out, "\"%s\"", ifname);
+		else
+			nfbuf_printf(out, "%u", host);
+		return;
+	}
+	case NFT_TYPE_PKTTYPE: {
+		/* The kernel's PACKET_* numbers; nft's first name for 0 is host. */
+		static const char *const names[] = { "host", "broadcast", "multicast", "other" };
+
+		if (host < 4)
+			nfbuf_puts(out, names[host]);
 		else
 			nfbuf_printf(out, "%u", host);
 		return;

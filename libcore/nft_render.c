@@ -214,6 +214,7 @@ static bool meta_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type
 	/* Plain counts in host order, which is how a 4-byte integer prints. */
 	case NFT_META_LEN: nfbuf_puts(out, "meta length"); return true;
 	case NFT_META_CPU: nfbuf_puts(out, "meta cpu"); return true;
+	case NFT_META_PKTTYPE: nfbuf_puts(out, "meta pkttype"); *type = NFT_TYPE_PKTTYPE; return true;
 	/* Others (and meta random, compared in host byte order) are not named
 	 * here: their values would come out in the wrong words. */
 	default: return false;
