@@ -74,6 +74,12 @@ int nfdecode_socket(struct nfbuf *out, const struct nfdecode_ext *ext, const str
 int nfdecode_tcpmss(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 int nfdecode_ecn(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
+/* The single-field targets (nfdecode_target2.c). */
+int nfdecode_tcpmss_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_connsecmark(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_audit(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_classify(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
 /* Copies the blob into an aligned struct, zero-filling what it lacks (the
  * dispatcher has checked min_len already). */
 static inline void nfdecode_load(void *info, size_t size, const struct nfdecode_ext *ext)

@@ -322,6 +322,9 @@ static int decode_connmark_target(struct nfbuf *out, const struct nfdecode_ext *
 }
 
 static const struct nfdecode_entry target_table[] = {
+	{ "AUDIT", 0, 0, 0, sizeof(uint8_t), nfdecode_audit },
+	{ "CLASSIFY", 0, 0, 0, sizeof(uint32_t), nfdecode_classify },
+	{ "CONNSECMARK", 0, 0, 0, sizeof(uint8_t), nfdecode_connsecmark },
 	{ "CONNMARK", 1, 1, 0, sizeof(struct xt_connmark_tginfo1), decode_connmark_target },
 	{ "CONNMARK", 2, 2, 0, sizeof(struct xt_connmark_tginfo2), decode_connmark_target },
 	{ "DNAT", 0, 2, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_dnat },
@@ -337,6 +340,7 @@ static const struct nfdecode_entry target_table[] = {
 	{ "REDIRECT", 0, 0, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_redirect },
 	{ "REJECT", 0, 0, 0, sizeof(uint32_t), decode_reject },
 	{ "SNAT", 0, 2, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_snat },
+	{ "TCPMSS", 0, 0, 0, sizeof(uint16_t), nfdecode_tcpmss_target },
 	{ "TOS", 1, 1, 0, sizeof(struct xt_tos_target_info), nfdecode_tos_target },
 	{ "TTL", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_TTL_info), nfdecode_ttl_target },
 };
