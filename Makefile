@@ -135,9 +135,13 @@ bench: all
 
 # The binary only: links named nc, ping, iptables... would shadow the
 # distribution's tools on $PATH, so they come only when asked for.
-install: $(BUILD)/sonde
+# make install: the stripped binary, its man pages and completions; no links
+# (make install-links), since applet names would shadow the system's tools.
+STRIP      ?= strip
+install: $(BUILD)/sonde install-doc
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/sonde $(DESTDIR)$(PREFIX)/bin/sonde
+	$(STRIP) $(DESTDIR)$(PREFIX)/bin/sonde
 
 # make install-links [DIR=...] [APPLETS="ping ss"]: links to the installed
 # binary (every applet, or those named); existing files and links are left

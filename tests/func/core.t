@@ -124,6 +124,14 @@ if ! is_sanitized; then
 	ok_rc "$RC" 0 "make install PREFIX=..."
 	[ -x "$prefix/bin/sonde" ] && pass "make install puts the binary in PREFIX/bin" || fail "make install layout" "$OUT" "$ERR"
 	is "$(ls "$prefix/bin" | tr '\n' ' ')" "nc sonde " "make install adds no links (they would shadow the system's tools)"
+	file "$prefix/bin/sonde" | grep -q ', stripped' && pass "make install strips the binary" \
+		|| fail "make install strips the binary" "$(file "$prefix/bin/sonde")"
+	[ -s "$prefix/share/man/man1/sonde.1" ] && [ -s "$prefix/share/man/man1/sonde-ping.1" ] &&
+		pass "make install puts the man pages in PREFIX/share/man/man1" ||
+		fail "make install puts the man pages in PREFIX/share/man/man1" "$(ls -R "$prefix/share" 2>&1 | head)"
+	[ -s "$prefix/share/bash-completion/completions/sonde" ] && [ -s "$prefix/share/zsh/site-functions/_sonde" ] &&
+		pass "make install puts bash's and zsh's completions under PREFIX/share" ||
+		fail "make install puts bash's and zsh's completions under PREFIX/share"
 	run make -C "$TOP" --no-print-directory install-links PREFIX="$prefix" DIR="$prefix/links" APPLETS="ping nc"
 	ok_rc "$RC" 0 "make install-links DIR=... APPLETS=..."
 	is "$(ls "$prefix/links" | tr '\n' ' ')" "nc ping " "make install-links links the applets asked for"
