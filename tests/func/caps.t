@@ -12,14 +12,7 @@ need_cmd setcap setpriv conntrack nft python3
 lab_ns a
 lab_ns b
 lab_link a 10.97.0.1/24 b 10.97.0.2/24
-ip netns exec "$(ns a)" nft -f - <<'EOF'
-table inet track {
-	chain out {
-		type filter hook output priority 0;
-		ct state new counter
-	}
-}
-EOF
+lab_track a
 # b answers pings except to 10.97.0.3 (a silent host for a long traceroute).
 ip -n "$(ns b)" addr add 10.97.0.3/24 dev veth0
 ip netns exec "$(ns b)" nft -f - <<'EOF'

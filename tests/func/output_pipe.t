@@ -10,15 +10,7 @@ need_cmd ping conntrack nft netstat python3
 lab_ns a
 lab_ns b
 lab_link a 10.95.1.1/24 b 10.95.1.2/24
-# A ct rule registers connection tracking in namespace a.
-ip netns exec "$(ns a)" nft -f - <<'EOF'
-table inet track {
-	chain out {
-		type filter hook output priority 0;
-		ct state new counter
-	}
-}
-EOF
+lab_track a
 
 # first_line_of NAME CMD...: runs CMD inside a with `| head -1`; sets
 # FIRST (the line head printed), PIPE_RC (CMD's exit status), ELAPSED_MS.

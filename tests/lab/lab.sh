@@ -8,6 +8,7 @@
 #                                NS1:q0 sends COUNT datagrams to NS2:q1, nothing else
 #   lab_wait_listen NS PORT [udp]
 #   lab_resolv_conf NS TEXT      what /etc/resolv.conf holds for `ip netns exec NS`
+#   lab_track NS                 a ct rule in NS: connection tracking on
 #   lab_down                     stops servers, deletes namespaces (tests/lib.sh traps EXIT)
 #
 # Safety: lab namespaces hold only lo and the veth links a test makes; they
@@ -26,6 +27,19 @@ lab_ns() {
 	# answers at once with "refused"; lab_resolv_conf replaces this.
 	mkdir -p "/etc/netns/$full"
 	echo "nameserver 127.0.0.1" >"/etc/netns/$full/resolv.conf"
+}
+
+# lab_track NS: a ct rule in NS, so the kernel tracks its connections
+# (conntrack lists and reports nothing in a namespace without one).
+lab_track() {
+	ip netns exec "$(ns "$1")" nft -f - <<'EOF'
+table inet track {
+	chain out {
+		type filter hook output priority 0;
+		ct state new counter
+	}
+}
+EOF
 }
 
 _lab_link_count=0
