@@ -130,6 +130,14 @@ void nfbuf_ipv6(struct nfbuf *b, const uint8_t addr[16])
 		nfbuf_puts(b, text);
 }
 
+void nfbuf_range(struct nfbuf *b, unsigned low, unsigned high)
+{
+	if (low == high)
+		nfbuf_printf(b, "%u", low);
+	else
+		nfbuf_printf(b, "%u:%u", low, high);
+}
+
 void nfbuf_addr(struct nfbuf *b, int family, const uint8_t *addr)
 {
 	if (family == NFPROTO_IPV6)

@@ -187,10 +187,7 @@ int nfdecode_length(struct nfbuf *out, const struct nfdecode_ext *ext, const str
 		nfbuf_printf(out, "%s --length ", info.invert ? " !" : "");
 	else
 		nfbuf_printf(out, " length %s", info.invert ? "!" : "");
-	if (info.min == info.max)
-		nfbuf_printf(out, "%u", info.min);
-	else
-		nfbuf_printf(out, "%u:%u", info.min, info.max);
+	nfbuf_range(out, info.min, info.max);
 	return 0;
 }
 

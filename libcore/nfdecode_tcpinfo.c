@@ -39,10 +39,7 @@ int nfdecode_tcpmss(struct nfbuf *out, const struct nfdecode_ext *ext, const str
 		nfbuf_printf(out, "%s --mss ", info.invert ? " !" : "");
 	else
 		nfbuf_printf(out, " tcpmss match %s", info.invert ? "!" : "");
-	if (info.mss_min == info.mss_max)
-		nfbuf_printf(out, "%u", info.mss_min);
-	else
-		nfbuf_printf(out, "%u:%u", info.mss_min, info.mss_max);
+	nfbuf_range(out, info.mss_min, info.mss_max);
 	return 0;
 }
 

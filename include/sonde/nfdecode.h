@@ -33,6 +33,8 @@ __attribute__((format(printf, 2, 3))) void nfbuf_printf(struct nfbuf *b, const c
  * else in double quotes with " \ ' escaped.  Appends a leading space. */
 void nfbuf_save_string(struct nfbuf *b, const char *s);
 void nfbuf_uint(struct nfbuf *b, unsigned long long value);
+/* "LOW", or "LOW:HIGH" when they differ: iptables' numeric ranges. */
+void nfbuf_range(struct nfbuf *b, unsigned low, unsigned high);
 /* Dotted or CIDR forms as iptables prints them. */
 void nfbuf_ipv4(struct nfbuf *b, const uint8_t addr[4]);
 void nfbuf_ipv6(struct nfbuf *b, const uint8_t addr[16]);
