@@ -57,6 +57,20 @@ static void put_type_bitmap(struct dns_rdata *rd, struct rdata_reader *r)
 	dns_text_free(&list);
 }
 
+int64_t dns_time32_nearest(uint32_t value, int64_t now_s)
+{
+	const int64_t cycle = INT64_C(1) << 32;
+	int64_t when = (int64_t)value + (now_s - (int64_t)value) / cycle * cycle;
+
+	/* when is congruent with value and within one cycle of now_s: step to
+	 * the nearer neighbour if it is closer. */
+	if (when - now_s > cycle / 2)
+		when -= cycle;
+	else if (now_s - when > cycle / 2)
+		when += cycle;
+	return when;
+}
+
 static void present_rrsig(struct dns_rdata *rd, struct rdata_reader *r, unsigned split_width)
 {
 	uint16_t covered = (uint16_t)rd_read_uint(r, 2);
@@ -70,7 +84,7 @@ static void present_rrsig(struct dns_rdata *rd, struct rdata_reader *r, unsigned
 	rd_put_uint(rd, r, "labels", 1);
 	rd_put_uint(rd, r, "original_ttl", 4);
 	for (i = 0; i < 2; i++) {
-		time_t when = (time_t)rd_read_uint(r, 4);
+		time_t when = (time_t)dns_time32_nearest((uint32_t)rd_read_uint(r, 4), (int64_t)time(NULL));
 		struct tm tm;
 		char stamp[32];
 

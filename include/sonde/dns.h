@@ -49,6 +49,10 @@ enum dns_edns_option { DNS_EDNS_NSID = 3, DNS_EDNS_COOKIE = 10, DNS_EDNS_EDE = 1
 
 /* "A", "TYPE65400"; buf needs 16 bytes. */
 const char *dns_type_name(uint16_t type, char *buf, size_t size);
+/* An RRSIG's 32-bit time (RFC 4034 3.1.5: seconds modulo 2^32) as the
+ * date of those congruent with it that lies nearest now_s, as bind's dig
+ * shows it (0xFFFFFFFF in 2026 is 1969-12-31 23:59:59, not 2106). */
+int64_t dns_time32_nearest(uint32_t value, int64_t now_s);
 /* Mnemonic or TYPEnnn, case-insensitive; 0 or -EINVAL. */
 int dns_type_parse(const char *text, uint16_t *type);
 const char *dns_class_name(uint16_t qclass, char *buf, size_t size);

@@ -52,6 +52,12 @@ def udp_replies(q):
         return [answer(qid, question, an=b"\xc0\xff" + A_RR[2:], an_count=1)]
     if mode == "badlabel":
         return [answer(qid, question, an=b"\x41" + A_RR[2:], an_count=1)]
+    if mode == "rrsigwrap":
+        # Expiration 0xFFFFFFFF and inception 0: dig shows the dates nearest
+        # now (1969-12-31 23:59:59 and 1970-01-01), not 2106.
+        rdata = struct.pack(">HBBIIIH", 1, 13, 2, 60, 0xFFFFFFFF, 0, 12345) + b"\x04test\x00" + bytes(range(1, 33))
+        rr = b"\xc0\x0c\x00\x2e\x00\x01\x00\x00\x00\x3c" + struct.pack(">H", len(rdata)) + rdata
+        return [answer(qid, question, an=rr, an_count=1)]
     if mode == "big":
         txt = b"\xc0\x0c\x00\x10\x00\x01\x00\x00\x00\x3c\x00\xc9\xc8" + b"x" * 200
         return [answer(qid, question, an=txt * 35, an_count=35)]
@@ -135,6 +141,7 @@ same "QR not set" $S noqr.test $T
 same "bad compression pointer" $S badptr.test $T
 same "bad label type" $S badlabel.test $T
 same "a 7 KB UDP reply with +bufsize=65535" $S big.test $T +bufsize=65535
+same "RRSIG times modulo 2^32 shown nearest now" $S rrsigwrap.test RRSIG $T
 same "TCP: closed at once" $S tcpclose.test $T +tcp
 same "TCP: a message shorter than a header" $S tcpshort.test $T +tcp
 same "TCP: a message cut short" $S tcpcut.test $T +tcp

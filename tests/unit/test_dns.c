@@ -176,8 +176,22 @@ static void test_line(void)
 	dns_text_free(&line);
 }
 
+/* RFC 4034 times are seconds modulo 2^32; dig shows the date nearest now. */
+static void test_time32(void)
+{
+	const int64_t dec_2026 = 1796601600; /* 2026-12-07 00:00:00 UTC */
+
+	ok(dns_time32_nearest(0xFFFFFFFFu, dec_2026) == -1, "0xFFFFFFFF in 2026 is 1969-12-31 23:59:59");
+	ok(dns_time32_nearest(0, dec_2026) == 0, "0 in 2026 is 1970-01-01");
+	ok(dns_time32_nearest(1800000000u, dec_2026) == 1800000000, "a date near now is itself");
+	ok(dns_time32_nearest(100, INT64_C(4294967296) + 50) == INT64_C(4294967396),
+	   "past 2106, a small value is the next cycle's");
+	ok(dns_time32_nearest(0xFFFFFFF0u, 10) == -16, "just after 1970, a large value is before it");
+}
+
 int main(void)
 {
+	test_time32();
 	test_names();
 	test_tables();
 	test_reverse();
