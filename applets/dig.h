@@ -29,6 +29,7 @@ struct dig_opts {
 	int edns_version, bufsize, timeout_s, tries, ndots, split;
 	bool cookie;                 /* send a COOKIE (dig's default) */
 	bool tcp_set;                /* +[no]tcp given: ANY and IXFR=N leave tcp as it is */
+	bool timeout_set, tries_set; /* +timeout, +tries/+retry given: --explain keeps them */
 	uint8_t cookie_len;          /* +cookie=HEX: these bytes; 0: the run's client cookie */
 	uint8_t cookie_bytes[DNS_COOKIE_MAX];
 };

@@ -224,6 +224,7 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 		if ((rc = parse_value(eq + 1, d->max, &value)) < 0)
 			return value_error(d, eq + 1, rc);
 		o->tries = clamp_int(value + 1);
+		o->tries_set = true;
 		return 0;
 	case PLUS_SPLIT:
 		/* A global in dig: the last +split given holds for what prints after. */
@@ -262,6 +263,10 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 		if ((d->offset == offsetof(struct dig_opts, timeout_s) || d->offset == offsetof(struct dig_opts, tries)) &&
 		    value == 0)
 			*(int *)((char *)o + d->offset) = 1;
+		if (d->offset == offsetof(struct dig_opts, timeout_s))
+			o->timeout_set = true;
+		if (d->offset == offsetof(struct dig_opts, tries))
+			o->tries_set = true;
 		if (d->offset == offsetof(struct dig_opts, bufsize))
 			o->edns = true;
 		return 0;

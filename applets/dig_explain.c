@@ -325,18 +325,34 @@ void dig_search_name(struct dig_run *run, const struct dig_lookup *lk, const str
 	snprintf(name, size, "%s", w.c[w.answered >= 0 ? (size_t)w.answered : last].name);
 }
 
+/* The walk waits as the libc would: resolv.conf's timeout and attempts
+ * (glibc waits at least a second, and tries at least once), unless +timeout
+ * or +tries say otherwise.  The walk's line then shows what was used. */
+static void libc_lookup(const struct dig_lookup *lk, struct walk *w, struct dig_lookup *libc_lk)
+{
+	*libc_lk = *lk;
+	if (!lk->opts.timeout_set)
+		libc_lk->opts.timeout_s = w->conf.timeout_s > 0 ? w->conf.timeout_s : 1;
+	if (!lk->opts.tries_set)
+		libc_lk->opts.tries = w->conf.attempts > 0 ? w->conf.attempts : 1;
+	w->conf.timeout_s = libc_lk->opts.timeout_s;
+	w->conf.attempts = libc_lk->opts.tries;
+}
+
 int dig_explain(struct dig_run *run, const struct dig_lookup *lk)
 {
 	struct dig_servers servers;
 	struct walk w;
 	char verdict[DNS_NAME_TEXT + 256], musl[DNS_NAME_TEXT + 256];
+	struct dig_lookup libc_lk;
 	int rc;
 
 	rc = dig_servers_for(run, lk, &servers);
 	if (rc)
 		return rc;
 	walk_prepare(&w, lk);
-	run_walk(run, lk, &servers, &w);
+	libc_lookup(lk, &w, &libc_lk);
+	run_walk(run, &libc_lk, &servers, &w);
 	make_verdict(&w, verdict, sizeof(verdict));
 	musl_note(&w, musl, sizeof(musl));
 	if (out_is_json(run->ctx->out))

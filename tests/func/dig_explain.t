@@ -119,6 +119,25 @@ lab_run dns "$SONDE" dig --json --explain web
 is "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin)["lookups"][0]; print(d["answered_by"], [c["rcode"] for c in d["candidates"] if c["asked"]], d["resolv_conf"]["ndots"])')" \
 	"web.shop.svc.cluster.local. ['SERVFAIL', 'NOERROR'] 5" "--explain --json: the walk as data"
 
+# The walk waits as the libc would: resolv.conf's timeout:1 attempts:1 for a
+# silent candidate, not dig's 5 s x 3 (it said "timeout 1 s, attempts 1" and
+# waited 15 s).
+lab_resolv_conf dns "nameserver $BAD_V4
+search silent.test shop.svc.cluster.local
+options ndots:5 timeout:1 attempts:1"
+started=$(date +%s%N)
+lab_run dns "$SONDE" dig --explain web
+waited_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+like "$OUT" "^;;   ndots 5, timeout 1 s, attempts 1$" "--explain: resolv.conf's timeout and attempts"
+like "$OUT" "^;;  1\. web\.silent\.test\. +no reply .* UDP$" "--explain: the silent candidate got no reply"
+[ "$waited_ms" -lt 4000 ] && pass "--explain waits as resolv.conf says (${waited_ms} ms for one silent candidate)" \
+	|| fail "--explain waits as resolv.conf says" "waited ${waited_ms} ms"
+lab_run dns "$SONDE" dig --explain web +timeout=2 +tries=1
+like "$OUT" "^;;   ndots 5, timeout 2 s, attempts 1$" "--explain: +timeout and +tries win over resolv.conf"
+lab_resolv_conf dns "nameserver $BAD_V4
+search servfail.test shop.svc.cluster.local cluster.local
+options ndots:5"
+
 # +search without +explain prints the answer of the name that resolved.
 lab_run dns "$SONDE" dig +search web +short
 is "$OUT" "10.96.0.20" "+search: the search list resolves a short name"
