@@ -86,6 +86,12 @@ lab_quiet_pair() {
 	for i in $(seq 1 "$3"); do
 		ip netns exec "$a" bash -c 'echo x >/dev/udp/192.168.61.2/9'
 	done
+	# The peer takes a frame in its own softirq, after the sender returns:
+	# wait until q1 has counted them all, or a reader may catch it midway.
+	for i in $(seq 1 100); do
+		[ "$(ip netns exec "$b" cat /sys/class/net/q1/statistics/rx_packets)" -ge "$3" ] && break
+		sleep 0.02
+	done
 }
 
 lab_exec() {
