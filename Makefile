@@ -60,7 +60,7 @@ else
 Q := @
 endif
 
-CORE_SRC   := $(sort $(wildcard libcore/*.c))
+CORE_SRC   := $(sort $(wildcard libcore/*.c libcore/nf/*.c))
 APPLET_SRC := $(sort $(wildcard applets/*.c))
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
 APPLET_OBJ := $(APPLET_SRC:%.c=$(BUILD)/%.o)
@@ -70,7 +70,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # upstream test data; each skips itself when ../shared/upstream is absent.
 CONFORMANCE_T := $(sort $(wildcard tests/conformance/*.t))
 
-.PHONY: all run test check unit func fuzz bench install install-links clean deps test-deps help conformance
+.PHONY: all run test check unit func fuzz bench install install-links clean deps test-deps help conformance print-core-src
 all: $(BUILD)/sonde $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
@@ -125,6 +125,11 @@ func: all
 
 conformance: all
 	SONDE=$(CURDIR)/$(BUILD)/sonde SANITIZE=$(SANITIZE) prove -f --timer $(CONFORMANCE_T)
+
+# The libcore sources, one per line: the fuzz build (tests/fuzz/fuzz.t)
+# compiles exactly these, so there is one list of them.
+print-core-src:
+	@printf '%s\n' $(CORE_SRC)
 
 # Short coverage-guided runs of every fuzz target (clang + libFuzzer), as TAP.
 fuzz:

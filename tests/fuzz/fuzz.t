@@ -15,10 +15,11 @@ FUZZ_CFLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE -DSONDE_VERSION=\"fuzz\" -fsanitize
 build_core() {
 	mkdir -p "$OUTDIR/obj"
 	rm -f "$OUTDIR"/obj/*.o
-	# Both cores: libcore is most of the build time.
-	export FUZZ_CFLAGS OUTDIR
-	ls "$TOP"/libcore/*.c | xargs -P "$(nproc)" -I{} sh -c \
-		'clang $FUZZ_CFLAGS -c "$1" -o "$OUTDIR/obj/$(basename "$1" .c).o"' _ {} || return 1
+	# The Makefile's list of libcore sources; both cores: libcore is most of
+	# the build time.  Object names keep the subdirectory (nf/x.c -> nf_x.o).
+	export FUZZ_CFLAGS OUTDIR TOP
+	make -s --no-print-directory -C "$TOP" print-core-src | xargs -P "$(nproc)" -I{} sh -c \
+		'o=$(echo "${1#libcore/}" | tr / _); clang $FUZZ_CFLAGS -c "$TOP/$1" -o "$OUTDIR/obj/${o%.c}.o"' _ {} || return 1
 	rm -f "$OUTDIR/libcore-fuzz.a"
 	ar rcs "$OUTDIR/libcore-fuzz.a" "$OUTDIR"/obj/*.o
 }
