@@ -35,15 +35,17 @@ struct ct_config {
 	char nat_waiting_value;          /* 'n' or 'g': given bare, may take the next operand */
 };
 
-/* One entry for both modes: the conntrack-tools line in text, an object in
- * JSON (an element of the enclosing array, or an NDJSON record). */
+/* conntrack_out.c: one entry for both modes, the conntrack-tools line in
+ * text, an object in JSON (an element of the enclosing array, or an NDJSON
+ * record). */
 void ct_render_entry(struct sonde_out *out, const struct ct_entry *entry, unsigned format_flags,
 		     const struct ct_labelmap *labels, uint64_t now_s);
-/* Reports a failed kernel exchange; returns the exit code. */
+/* conntrack_common.c: reports a failed kernel exchange; returns the exit code. */
 int ct_report_error(int rc, const char *what);
 /* Wall clock seconds, for delta-time. */
 uint64_t ct_now_s(void);
 
+/* The long-running commands, each in its own file. */
 int ct_run_events(struct sonde_ctx *ctx, struct ct_config *cfg, const struct ct_labelmap *labels);
 int ct_run_summary(struct sonde_ctx *ctx, struct ct_config *cfg);
 
