@@ -2,6 +2,7 @@
  * data `sonde conntrack --summary` collects: how full the table is, and
  * whether the kernel's insert-failure and drop counters have moved. */
 #include <errno.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "doctor.h"
 #include "sonde/conntrack.h"
@@ -52,7 +53,7 @@ static void check_fill(struct doctor_report *report, const struct ct_summary *s)
 
 static void check_counters(struct doctor_report *report, const struct ct_summary *s)
 {
-	static const unsigned watched[] = { 9, 10, 11 }; /* insert_failed, drop, early_drop */
+	static const unsigned watched[] = { CTA_STATS_INSERT_FAILED, CTA_STATS_DROP, CTA_STATS_EARLY_DROP };
 	struct doctor_check *check;
 	unsigned worst = 0;
 	size_t i;

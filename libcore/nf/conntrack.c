@@ -452,8 +452,8 @@ const char *ct_stats_name(unsigned index)
 		[CTA_STATS_DELETE_LIST] = "delete_list", [CTA_STATS_INSERT] = "insert",
 		[CTA_STATS_INSERT_FAILED] = "insert_failed", [CTA_STATS_DROP] = "drop",
 		[CTA_STATS_EARLY_DROP] = "early_drop", [CTA_STATS_ERROR] = "error",
-		[CTA_STATS_SEARCH_RESTART] = "search_restart", [14] = "clash_resolve",
-		[15] = "chaintoolong",
+		[CTA_STATS_SEARCH_RESTART] = "search_restart", [CTA_STATS_CLASH_RESOLVE] = "clash_resolve",
+		[CTA_STATS_CHAIN_TOOLONG] = "chaintoolong",
 		/* conntrack-tools 1.4.7 shows four newer counters by number. */
 		[16] = "unknown1", [17] = "unknown2", [18] = "unknown3", [19] = "unknown4",
 	};

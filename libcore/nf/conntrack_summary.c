@@ -4,6 +4,7 @@
  * One streaming pass over the dump; the top lists count in bounded hash
  * tables, so a table of millions of entries needs a few megabytes. */
 #include <errno.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,23 +12,34 @@
 
 #define TALLY_FIRST_CAPACITY 1024
 
-const unsigned ct_summary_counter_ids[CT_SUMMARY_COUNTERS] = { 9, 10, 11, 4, 12, 14, 15 };
+const unsigned ct_summary_counter_ids[CT_SUMMARY_COUNTERS] = {
+	CTA_STATS_INSERT_FAILED, CTA_STATS_DROP, CTA_STATS_EARLY_DROP, CTA_STATS_INVALID,
+	CTA_STATS_ERROR, CTA_STATS_CLASH_RESOLVE, CTA_STATS_CHAIN_TOOLONG,
+};
 
 const char *ct_counter_explain(unsigned id)
 {
 	switch (id) {
-	case 9: return "new entries that lost an insert race (two packets of one new flow at once, "
+	case CTA_STATS_INSERT_FAILED:
+		return "new entries that lost an insert race (two packets of one new flow at once, "
 		       "e.g. parallel A and AAAA DNS queries from one UDP socket); each drops a packet: "
 		       "the classic Kubernetes 5-second DNS delay";
-	case 10: return "packets dropped because no entry could be made for them (table full at "
-			"nf_conntrack_max, or out of memory)";
-	case 11: return "entries evicted before their time to make room: the table is at its limit";
-	case 4: return "packets conntrack could not track (out-of-window TCP, bad checksums); "
+	case CTA_STATS_DROP:
+		return "packets dropped because no entry could be made for them (table full at "
+		       "nf_conntrack_max, or out of memory)";
+	case CTA_STATS_EARLY_DROP:
+		return "entries evicted before their time to make room: the table is at its limit";
+	case CTA_STATS_INVALID:
+		return "packets conntrack could not track (out-of-window TCP, bad checksums); "
 		       "'ct state invalid drop' rules drop them";
-	case 12: return "packets a protocol tracker rejected as malformed";
-	case 14: return "insert races the kernel resolved by reusing the existing entry (no packet lost)";
-	case 15: return "entries refused because a hash chain grew too long (many flows hashing alike)";
-	default: return "";
+	case CTA_STATS_ERROR:
+		return "packets a protocol tracker rejected as malformed";
+	case CTA_STATS_CLASH_RESOLVE:
+		return "insert races the kernel resolved by reusing the existing entry (no packet lost)";
+	case CTA_STATS_CHAIN_TOOLONG:
+		return "entries refused because a hash chain grew too long (many flows hashing alike)";
+	default:
+		return "";
 	}
 }
 
