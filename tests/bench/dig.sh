@@ -1,5 +1,5 @@
 #!/bin/bash
-# sonde dig against kdig and bind9's dig on the DNS lab (tests/func/dig_lab.bash):
+# sonde dig against kdig and bind9's dig on the DNS lab (tests/func/lab/dig_lab.bash):
 #  1. one query, cold start (hyperfine, each tool started afresh each run);
 #  2. dig -f with 1000 names, one pass each, alternating tools.
 # Prints the figures side by side.  Not part of `make test`; needs root.
@@ -13,7 +13,7 @@ source "$TOP/tests/lib.sh"
 need_root
 need_cmd knotd dig kdig hyperfine python3
 [ -x "$SONDE" ] || { echo "no sonde binary at $SONDE (make first, or set SONDE)" >&2; exit 2; }
-source "$TOP/tests/func/dig_lab.bash" >/dev/null
+source "$TOP/tests/func/lab/dig_lab.bash" >/dev/null
 
 NS=$(ns dns)
 echo "one query (www.example.test A @$DNS_V4), cold start, $RUNS runs each:"

@@ -10,7 +10,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SONDE=${SONDE:-$TOP/build/sonde}
 . "$TOP/tests/lib.sh" >/dev/null
-. "$TOP/tests/func/scan_lab.bash"
+. "$TOP/tests/func/lab/scan_lab.bash"
 [ "$(id -u)" = 0 ] || { echo "needs root (namespaces)" >&2; exit 2; }
 for c in nmap masscan socat knotd; do command -v $c >/dev/null || { echo "needs $c" >&2; exit 2; }; done
 CMD_TIMEOUT=900

@@ -7,7 +7,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SONDE=${SONDE:-$TOP/build/sonde}
 . "$TOP/tests/lib.sh" >/dev/null
-. "$TOP/tests/func/ping_lab.sh"
+. "$TOP/tests/func/lab/ping_lab.sh"
 [ "$(id -u)" = 0 ] || { echo "needs root (namespaces)" >&2; exit 2; }
 for c in hyperfine traceroute mtr; do command -v $c >/dev/null || { echo "needs $c" >&2; exit 2; }; done
 ping_lab_up >/dev/null

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd ip knotd dig python3
-source "$TESTS_DIR/func/dig_lab.bash"
+source "$TESTS_DIR/func/lab/dig_lab.bash"
 
 S=@$DNS_V4
 

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd ip knotd dig python3
-source "$TESTS_DIR/func/dig_lab.bash"
+source "$TESTS_DIR/func/lab/dig_lab.bash"
 
 printf '%s\n' '; the lab root' '.  3600 IN NS a.root.test.' "a.root.test. 3600 IN A $ROOT_V4" >"$LAB_TMP/hints"
 

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd python3 curl openssl ss
-. "$TESTS_DIR/func/tls_pki.sh"
+. "$TESTS_DIR/func/lab/tls_pki.sh"
 
 lab_ns cli
 lab_ns srv

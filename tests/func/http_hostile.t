@@ -20,7 +20,7 @@ end = time.monotonic() + 20
 while time.monotonic() < end and sys.stdin.buffer.read1(4096):
     time.sleep(0.002)
 PY
-lab_bg srv python3 "$TESTS_DIR/func/http_hostile.py" 10.82.0.2 8080
+lab_bg srv python3 "$TESTS_DIR/func/lab/http_hostile.py" 10.82.0.2 8080
 # Accepts every connection and never says anything (for at most 10 minutes).
 lab_bg srv python3 -c 'import socket, time
 s = socket.create_server(("10.82.0.2", 8099)); held = []

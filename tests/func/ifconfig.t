@@ -4,7 +4,7 @@
 need_root
 need_cmd ip ifconfig
 
-. "$TESTS_DIR/func/route_lab.bash"
+. "$TESTS_DIR/func/lab/route_lab.bash"
 route_lab_pair
 ipa link add br0 type bridge
 ipa link add vp1 type veth peer name vp1b

@@ -2,12 +2,12 @@
 # sonde ip6tables against ip6tables 1.8.9, both backends: an IPv6 ruleset
 # (iptables_rules.v6) through -S, -L and --save.
 . "$(dirname "$0")/../lib.sh"
-. "$TESTS_DIR/func/iptables_lab.bash"
+. "$TESTS_DIR/func/lab/iptables_lab.bash"
 need_cmd ip6tables-legacy ip6tables-nft
 
 lab_ns fw6
-lab_exec fw6 ip6tables-legacy-restore <"$TESTS_DIR/func/iptables_rules.v6" || fail "legacy ruleset loads"
-lab_exec fw6 ip6tables-nft-restore <"$TESTS_DIR/func/iptables_rules.v6" || fail "nft ruleset loads"
+lab_exec fw6 ip6tables-legacy-restore <"$TESTS_DIR/func/data/iptables_rules.v6" || fail "legacy ruleset loads"
+lab_exec fw6 ip6tables-nft-restore <"$TESTS_DIR/func/data/iptables_rules.v6" || fail "nft ruleset loads"
 
 for backend in legacy nft; do
 	same_save fw6 $backend ip6tables

@@ -3,13 +3,13 @@
 # ruleset using every decoder (iptables_rules.v4), -S, -L in its shapes,
 # --save; and the read-only contract, JSON, --netns and privileges.
 . "$(dirname "$0")/../lib.sh"
-. "$TESTS_DIR/func/iptables_lab.bash"
+. "$TESTS_DIR/func/lab/iptables_lab.bash"
 need_cmd ipset setpriv
 
 lab_ns fw
 lab_exec fw ipset create myset hash:ip
-lab_exec fw iptables-legacy-restore <"$TESTS_DIR/func/iptables_rules.v4" || fail "legacy ruleset loads"
-lab_exec fw iptables-nft-restore <"$TESTS_DIR/func/iptables_rules.v4" || fail "nft ruleset loads"
+lab_exec fw iptables-legacy-restore <"$TESTS_DIR/func/data/iptables_rules.v4" || fail "legacy ruleset loads"
+lab_exec fw iptables-nft-restore <"$TESTS_DIR/func/data/iptables_rules.v4" || fail "nft ruleset loads"
 
 for backend in legacy nft; do
 	same_save fw $backend iptables

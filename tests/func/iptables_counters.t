@@ -3,7 +3,7 @@
 # traffic on lo through counted rules, then -L -v, -L -v -x, -S -v and
 # --save -c of both backends compared with iptables' own, byte for byte.
 . "$(dirname "$0")/../lib.sh"
-. "$TESTS_DIR/func/iptables_lab.bash"
+. "$TESTS_DIR/func/lab/iptables_lab.bash"
 need_cmd ping
 
 lab_ns quiet

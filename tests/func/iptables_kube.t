@@ -3,7 +3,7 @@
 # (tests/bench/kube_rules.sh), in both backends: sonde's -S, -L and --save
 # equal iptables' own.
 . "$(dirname "$0")/../lib.sh"
-. "$TESTS_DIR/func/iptables_lab.bash"
+. "$TESTS_DIR/func/lab/iptables_lab.bash"
 SERVICES=${KUBE_SERVICES:-300}
 
 "$TESTS_DIR/bench/kube_rules.sh" iptables "$SERVICES" >"$LAB_TMP/kube.rules"

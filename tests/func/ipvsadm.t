@@ -10,18 +10,18 @@
 need_root
 need_cmd python3 setpriv
 
-python3 "$TESTS_DIR/func/ipvsadm_msgs.py" >"$LAB_TMP/ipvs.bin"
+python3 "$TESTS_DIR/func/lab/ipvsadm_msgs.py" >"$LAB_TMP/ipvs.bin"
 replay() { SONDE_IPVS_REPLAY="$LAB_TMP/ipvs.bin" run "$SONDE" ipvsadm "$@"; }
 
 for view in Ln stats; do
-	is "$(python3 "$TESTS_DIR/func/ipvsadm_golden.py" $view)" "$(cat "$TESTS_DIR/func/ipvsadm_golden_$view.txt")" \
+	is "$(python3 "$TESTS_DIR/func/lab/ipvsadm_golden.py" $view)" "$(cat "$TESTS_DIR/func/data/ipvsadm_golden_$view.txt")" \
 		"ipvsadm_golden_$view.txt is what ipvsadm's formats give for the fixture (ipvsadm_golden.py)"
 done
 replay -Ln
 ok_rc "$RC" 0 "replayed table: exit 0"
-is "$OUT" "$(cat "$TESTS_DIR/func/ipvsadm_golden_Ln.txt")" "-Ln: ipvsadm's layout, services and servers sorted as ipvsadm sorts"
+is "$OUT" "$(cat "$TESTS_DIR/func/data/ipvsadm_golden_Ln.txt")" "-Ln: ipvsadm's layout, services and servers sorted as ipvsadm sorts"
 replay -Ln --stats
-is "$OUT" "$(cat "$TESTS_DIR/func/ipvsadm_golden_stats.txt")" "--stats: counters abbreviated as ipvsadm does"
+is "$OUT" "$(cat "$TESTS_DIR/func/data/ipvsadm_golden_stats.txt")" "--stats: counters abbreviated as ipvsadm does"
 replay -Ln --stats --exact
 like "$OUT" "TCP  10.96.0.1:443 +12 +340 +300 123456789 2000000000" "--exact: whole numbers"
 replay -Ln --rate

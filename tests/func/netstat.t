@@ -7,7 +7,7 @@
 need_root
 need_cmd netstat python3 nft
 
-. "$TESTS_DIR/func/ss_lab.bash"
+. "$TESTS_DIR/func/lab/ss_lab.bash"
 
 same() { same_as netstat "$@"; }
 

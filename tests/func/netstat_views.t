@@ -16,7 +16,7 @@ same_in() { # NS ARGS...: byte-identical output
 }
 
 # --- -r: the routing table ------------------------------------------------
-. "$TESTS_DIR/func/route_lab.bash"
+. "$TESTS_DIR/func/lab/route_lab.bash"
 route_lab_pair
 route_lab_routes
 

@@ -14,9 +14,9 @@ need_cmd nft setpriv
 SERVICES=${KUBE_SERVICES:-300}
 
 lab_ns hand
-lab_exec hand nft -f "$TESTS_DIR/func/nft_rules.nft" || fail "hand ruleset loads"
+lab_exec hand nft -f "$TESTS_DIR/func/data/nft_rules.nft" || fail "hand ruleset loads"
 lab_ns more
-lab_exec more nft -f "$TESTS_DIR/func/nft_more.nft" || fail "second hand ruleset loads"
+lab_exec more nft -f "$TESTS_DIR/func/data/nft_more.nft" || fail "second hand ruleset loads"
 "$TESTS_DIR/bench/kube_rules.sh" nftables "$SERVICES" >"$LAB_TMP/kube.nft"
 lab_ns kube
 lab_exec kube nft -f "$LAB_TMP/kube.nft" || fail "kube-proxy nftables ruleset loads"

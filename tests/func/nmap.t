@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd nmap socat knotd nft
-. "$(dirname "$0")/scan_lab.bash"
+. "$(dirname "$0")/lab/scan_lab.bash"
 scan_lab_up
 lab_exec tg sysctl -qw net.ipv4.icmp_ratelimit=0
 

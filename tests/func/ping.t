@@ -3,7 +3,7 @@
 # router errors (time exceeded, REJECT unreachables), DUPs, -q/-D/-O/-s/-M,
 # Ctrl-C, JSON, --tcp, and least privilege (raw, ICMP datagram, nothing).
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/ping_lab.sh"
+. "$(dirname "$0")/lab/ping_lab.sh"
 need_root
 need_cmd ping nft setpriv socat python3
 ping_lab_up

@@ -1,7 +1,7 @@
 #!/bin/bash
 # ping6: the ping applet with -6 preset (a link named ping6), as iputils' ping6.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/ping_lab.sh"
+. "$(dirname "$0")/lab/ping_lab.sh"
 need_root
 need_cmd ping nft
 ping_lab_up

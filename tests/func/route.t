@@ -4,7 +4,7 @@
 need_root
 need_cmd ip route
 
-. "$TESTS_DIR/func/route_lab.bash"
+. "$TESTS_DIR/func/lab/route_lab.bash"
 route_lab_pair
 route_lab_routes
 

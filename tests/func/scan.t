@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd nmap socat knotd nft setpriv python3
-. "$(dirname "$0")/scan_lab.bash"
+. "$(dirname "$0")/lab/scan_lab.bash"
 scan_lab_up
 
 # The comparisons with nmap must not depend on which tool's ICMP errors the

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd nmap socat nft
-. "$(dirname "$0")/scan_lab.bash"
+. "$(dirname "$0")/lab/scan_lab.bash"
 scan_far_up 0
 
 # same_as_nmap NAME "SCAN ARGS" "NMAP ARGS": our report and nmap's agree.

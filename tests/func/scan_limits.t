@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd nmap socat knotd nft setpriv python3
-. "$(dirname "$0")/scan_lab.bash"
+. "$(dirname "$0")/lab/scan_lab.bash"
 scan_lab_up
 # More open ports, spread over the whole range, than the lab's three.
 EXTRA_OPEN="443 5432 9100 40000 65000"

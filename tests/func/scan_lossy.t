@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd nmap socat iptables
-. "$(dirname "$0")/scan_lab.bash"
+. "$(dirname "$0")/lab/scan_lab.bash"
 scan_far_up 10
 
 open_ports() { grep -E '^[0-9]+/tcp +open ' | cut -d/ -f1 | tr '\n' ' '; }

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd nmap socat knotd nft python3
-. "$(dirname "$0")/scan_lab.bash"
+. "$(dirname "$0")/lab/scan_lab.bash"
 scan_lab_up
 # A second target on a link of its own: its own kernel, so its own bucket.
 TG2_V4=10.79.0.2

@@ -24,7 +24,7 @@ for mode in legacy nft nftables; do
 	for i in $(seq 0 $((SERVICES - 1))); do
 		ip netns exec "$(ns $mode)" "$SONDE" svc --json "$(vip $i):80" >>"$LAB_TMP/$mode.json"
 	done
-	result=$(python3 "$TESTS_DIR/func/svc_check.py" $mode "$SERVICES" "$LAB_TMP/$mode.json")
+	result=$(python3 "$TESTS_DIR/func/lab/svc_check.py" $mode "$SERVICES" "$LAB_TMP/$mode.json")
 	case "$result" in ok*) pass "${result#ok - }" ;; *) fail "${result#not ok - }" "$(printf '%s\n' "$result" | tail -n +2)" ;; esac
 done
 
@@ -52,7 +52,7 @@ run "$SONDE" svc not-a-service
 ok_rc "$RC" 2 "a malformed operand is a usage error"
 
 # IPVS, from messages built from linux/ip_vs.h's layout.
-python3 "$TESTS_DIR/func/ipvsadm_msgs.py" >"$LAB_TMP/ipvs.bin"
+python3 "$TESTS_DIR/func/lab/ipvsadm_msgs.py" >"$LAB_TMP/ipvs.bin"
 lab_ns ipvs
 SONDE_IPVS_REPLAY="$LAB_TMP/ipvs.bin" lab_run ipvs "$SONDE" svc 10.96.0.10:9153
 like "$OUT" "^ipvs: 10\.96\.0\.10:9153/tcp" "ipvs: the virtual server"

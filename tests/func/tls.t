@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd openssl ss python3 bc
-. "$TESTS_DIR/func/tls_pki.sh"
+. "$TESTS_DIR/func/lab/tls_pki.sh"
 
 tls_lab 10.80.0
 mkdir -p "/etc/netns/$(ns cli)"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd openssl ss python3
-. "$TESTS_DIR/func/tls_pki.sh"
+. "$TESTS_DIR/func/lab/tls_pki.sh"
 
 tls_lab 10.82.0
 pki_leaf valid "DNS:valid.lab.test,IP:10.82.0.2"

@@ -3,7 +3,7 @@
 # traceroute: UDP, -I, -T, v4 and v6, unreachable annotations, Paris, the
 # unprivileged methods, --report against mtr, JSON and the options.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/ping_lab.sh"
+. "$(dirname "$0")/lab/ping_lab.sh"
 need_root
 need_cmd traceroute nft setpriv python3
 ping_lab_up

@@ -1,4 +1,4 @@
-# tests/func/http_hostile.py: a misbehaving HTTP/1.1 server for http_hostile.t;
+# tests/func/lab/http_hostile.py: a misbehaving HTTP/1.1 server for http_hostile.t;
 # the request path picks the misbehaviour.  Usage: http_hostile.py ADDR PORT
 import socket, sys, threading, time
 

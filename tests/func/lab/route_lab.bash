@@ -1,4 +1,4 @@
-# tests/func/route_lab.bash: the two-namespace lab of the net-tools view
+# tests/func/lab/route_lab.bash: the two-namespace lab of the net-tools view
 # tests (route.t, ifconfig.t, netstat_views.t), sourced after lib.sh.
 # route_lab_pair: namespaces a and b joined by veth0 (10.9.0.1/24 and
 # fd00::1/64 in a, .2 and ::2 in b), DAD off; $A is a's full name, ipa runs

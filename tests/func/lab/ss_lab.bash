@@ -1,4 +1,4 @@
-# tests/func/ss_lab.bash: the lab that ss.t and netstat.t share, sourced
+# tests/func/lab/ss_lab.bash: the lab that ss.t and netstat.t share, sourced
 # after lib.sh.  One namespace ($NS) holding sockets in every TCP state the
 # lab can produce (LISTEN, ESTABLISHED, SYN_SENT to a blackhole, SYN_RECV by
 # dropped SYN-ACKs, CLOSE_WAIT, FIN_WAIT2, TIME_WAIT), UDP, raw, and Unix

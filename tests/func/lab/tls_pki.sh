@@ -1,4 +1,4 @@
-# tests/func/tls_pki.sh — a small PKI for the TLS tests, made with the
+# tests/func/lab/tls_pki.sh — a small PKI for the TLS tests, made with the
 # openssl CLI in $LAB_TMP/pki (sourced after lib.sh):
 #   root.pem            "Sonde Lab Root" (trust anchor)
 #   inter.pem           "Sonde Lab Intermediate", signed by root

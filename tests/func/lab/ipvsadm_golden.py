@@ -22,8 +22,8 @@ protocol, address, port: each a difference taken as a C int), destinations by
 ipvs_cmp_dests (address, port).
 
 Regenerate the golden files with:
-    python3 tests/func/ipvsadm_golden.py Ln >tests/func/ipvsadm_golden_Ln.txt
-    python3 tests/func/ipvsadm_golden.py stats >tests/func/ipvsadm_golden_stats.txt
+    python3 tests/func/lab/ipvsadm_golden.py Ln >tests/func/data/ipvsadm_golden_Ln.txt
+    python3 tests/func/lab/ipvsadm_golden.py stats >tests/func/data/ipvsadm_golden_stats.txt
 """
 import functools
 import os
