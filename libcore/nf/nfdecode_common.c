@@ -1,0 +1,280 @@
+/* What every decoder shares: the text buffer, address printing in
+ * iptables' shapes, and protocol, log level and account names. */
+#include <arpa/inet.h>
+#include <linux/netfilter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nfdecode_impl.h"
+
+/* --- the text buffer --------------------------------------------------- */
+
+static bool nfbuf_reserve(struct nfbuf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	char *grown;
+	size_t cap;
+
+	if (b->failed)
+		return false;
+	if (need <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	grown = realloc(b->data, cap);
+	if (!grown) {
+		b->failed = true;
+		return false;
+	}
+	b->data = grown;
+	b->cap = cap;
+	return true;
+}
+
+void nfbuf_free(struct nfbuf *b)
+{
+	free(b->data);
+	*b = (struct nfbuf){ 0 };
+}
+
+void nfbuf_add(struct nfbuf *b, const char *s, size_t n)
+{
+	if (!nfbuf_reserve(b, n))
+		return;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void nfbuf_puts(struct nfbuf *b, const char *s)
+{
+	nfbuf_add(b, s, strlen(s));
+}
+
+void nfbuf_printf(struct nfbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!nfbuf_reserve(b, 64))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->cap - b->len) {
+		if (!nfbuf_reserve(b, (size_t)n))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+}
+
+void nfbuf_save_string(struct nfbuf *b, const char *s)
+{
+	static const char bare[] = "_-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	size_t plain = strspn(s, bare);
+	const char *p;
+
+	nfbuf_puts(b, " ");
+	if (plain > 0 && s[plain] == '\0') {
+		nfbuf_puts(b, s);
+		return;
+	}
+	nfbuf_puts(b, "\"");
+	for (p = s; *p; p++) {
+		if (*p == '"' || *p == '\\' || *p == '\'')
+			nfbuf_puts(b, "\\");
+		nfbuf_add(b, p, 1);
+	}
+	nfbuf_puts(b, "\"");
+}
+
+/* --- addresses ------------------------------------------------------- */
+
+void nfbuf_uint(struct nfbuf *b, unsigned long long value)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+
+	do {
+		digits[--n] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	nfbuf_add(b, digits + n, sizeof(digits) - n);
+}
+
+/* By hand: a ruleset prints tens of thousands of addresses. */
+void nfbuf_ipv4(struct nfbuf *b, const uint8_t addr[4])
+{
+	nfbuf_uint(b, addr[0]);
+	nfbuf_add(b, ".", 1);
+	nfbuf_uint(b, addr[1]);
+	nfbuf_add(b, ".", 1);
+	nfbuf_uint(b, addr[2]);
+	nfbuf_add(b, ".", 1);
+	nfbuf_uint(b, addr[3]);
+}
+
+void nfbuf_ipv6(struct nfbuf *b, const uint8_t addr[16])
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(AF_INET6, addr, text, sizeof(text)))
+		nfbuf_puts(b, text);
+}
+
+void nfbuf_range(struct nfbuf *b, unsigned low, unsigned high)
+{
+	if (low == high)
+		nfbuf_printf(b, "%u", low);
+	else
+		nfbuf_printf(b, "%u:%u", low, high);
+}
+
+void nfbuf_addr(struct nfbuf *b, int family, const uint8_t *addr)
+{
+	if (family == NFPROTO_IPV6)
+		nfbuf_ipv6(b, addr);
+	else
+		nfbuf_ipv4(b, addr);
+}
+
+int nf_mask_prefix_len(int family, const uint8_t *mask)
+{
+	size_t bytes = family == NFPROTO_IPV6 ? 16 : 4;
+	int bits = 0;
+	size_t i;
+
+	for (i = 0; i < bytes && mask[i] == 0xff; i++)
+		bits += 8;
+	if (i < bytes) {
+		uint8_t m = mask[i];
+
+		while (m & 0x80) {
+			bits++;
+			m = (uint8_t)(m << 1);
+		}
+		if (m)
+			return -1;
+		for (i++; i < bytes; i++)
+			if (mask[i])
+				return -1;
+	}
+	return bits;
+}
+
+void nfbuf_mask(struct nfbuf *b, int family, const uint8_t *mask)
+{
+	int bits = nf_mask_prefix_len(family, mask);
+	int full = family == NFPROTO_IPV6 ? 128 : 32;
+
+	if (bits == full)
+		return;
+	if (bits >= 0) {
+		nfbuf_add(b, "/", 1);
+		nfbuf_uint(b, (unsigned)bits);
+		return;
+	}
+	nfbuf_puts(b, "/");
+	nfbuf_addr(b, family, mask);
+}
+
+/* --- protocol names -------------------------------------------------- */
+
+const char *nf_log_level_name(unsigned level)
+{
+	static const char *const names[] = { "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug" };
+
+	return level < sizeof(names) / sizeof(names[0]) ? names[level] : NULL;
+}
+
+const char *nf_proto_chain_name(unsigned proto)
+{
+	switch (proto) {
+	case 6: return "tcp";
+	case 132: return "sctp";
+	case 17: return "udp";
+	case 136: return "udplite";
+	case 1: return "icmp";
+	case 58: return "ipv6-icmp";
+	case 50: return "esp";
+	case 51: return "ah";
+	case 135: return "ipv6-mh";
+	case 0: return "all";
+	default: return NULL;
+	}
+}
+
+/* /etc/protocols, read once; a container without it falls back to the
+ * chain table above (which is what iptables shows there too). */
+static char *proto_names[256];
+static bool proto_names_loaded;
+
+static void proto_names_load(void)
+{
+	FILE *fp = fopen("/etc/protocols", "re");
+	char line[256];
+
+	proto_names_loaded = true;
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		char name[64];
+		unsigned number;
+
+		if (line[0] == '#' || sscanf(line, "%63s %u", name, &number) != 2 || number > 255)
+			continue;
+		if (!proto_names[number])
+			proto_names[number] = strdup(name);
+	}
+	fclose(fp);
+}
+
+const char *nf_proto_name(unsigned proto)
+{
+	if (proto == 0)
+		return "all";
+	if (!proto_names_loaded)
+		proto_names_load();
+	if (proto < 256 && proto_names[proto])
+		return proto_names[proto];
+	return nf_proto_chain_name(proto);
+}
+
+/* passwd and group share "name:x:id:..."; a short static cache serves the
+ * few owners a ruleset names. */
+const char *nf_account_name(const char *path, uint32_t id)
+{
+	static struct { const char *path; uint32_t id; char name[64]; } cache[16];
+	static size_t cached;
+	char line[512];
+	const char *found = NULL;
+	FILE *fp;
+	size_t i;
+
+	for (i = 0; i < cached; i++)
+		if (cache[i].id == id && strcmp(cache[i].path, path) == 0)
+			return cache[i].name[0] ? cache[i].name : NULL;
+	if (!(fp = fopen(path, "re")))
+		return NULL;
+	while (!found && fgets(line, sizeof(line), fp)) {
+		char *name = strtok(line, ":"), *pass = strtok(NULL, ":"), *num = strtok(NULL, ":");
+
+		if (name && pass && num && strtoul(num, NULL, 10) == id)
+			found = name;
+	}
+	fclose(fp);
+	if (cached < sizeof(cache) / sizeof(cache[0])) {
+		cache[cached].path = path;
+		cache[cached].id = id;
+		snprintf(cache[cached].name, sizeof(cache[cached].name), "%s", found ? found : "");
+		return cache[cached++].name[0] ? cache[cached - 1].name : NULL;
+	}
+	return NULL;
+}
