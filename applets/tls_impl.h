@@ -1,5 +1,7 @@
 /* sonde tls, shared between its files: tls.c (options, the probe, the
- * verdict), tls_report.c (rendering) and tls_scan.c (--scan). */
+ * verdict), tls_out.c (rendering), tls_scan.c (--scan) and tls_common.c
+ * (the connection both use).  Calls run tls.c -> tls_scan.c, tls_out.c ->
+ * tls_common.c. */
 #ifndef SONDE_TLS_IMPL_APPLET_H
 #define SONDE_TLS_IMPL_APPLET_H
 
@@ -76,13 +78,13 @@ struct tls_probe {
 	int exit_code;
 };
 
-/* tls_report.c */
+/* tls_out.c */
 void tls_render_probe(struct sonde_out *out, const struct tls_probe *probe, const struct tls_config *cfg);
 
 /* tls_scan.c: which versions and suites the server accepts. */
 int tls_scan(struct sonde_ctx *ctx, const struct tls_config *cfg, const struct tls_target *target);
 
-/* tls.c: the common part of a connection, for the probe and the scan:
+/* tls_common.c: the common part of a connection, for the probe and the scan:
  * connect and STARTTLS, each step within timeout_ms; the TLS library warms
  * up meanwhile for warm_up's session (tls_dial).  Returns the socket, or
  * -exit code after a message (when quiet is false). */
