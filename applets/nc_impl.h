@@ -1,5 +1,6 @@
 /* nc's pieces (nc.c: options and checks; nc_scan.c: -z; nc_session.c:
- * connect and listen with data), sharing the config and a few helpers. */
+ * connect and listen with data; nc_common.c: helpers both use), sharing
+ * the config.  Calls run nc.c -> nc_scan.c, nc_session.c -> nc_common.c. */
 #ifndef SONDE_NC_IMPL_H
 #define SONDE_NC_IMPL_H
 
@@ -39,7 +40,7 @@ static inline const char *nc_proto(const struct nc_config *cfg)
 	return cfg->udp ? "udp" : "tcp";
 }
 
-/* The source address for a connection to dst (-s, -p), in *src.  Returns
+/* nc_common.c: the source address for a connection to dst (-s, -p), in *src.  Returns
  * 1 when there is one, 0 when the kernel picks, or an exit code < 0 after a
  * message. */
 int nc_source_addr(const struct nc_config *cfg, const struct sonde_addr *dst, struct sonde_addr *src);
