@@ -6,36 +6,17 @@
 # list the same entries.  Not part of `make test`.  Needs root.
 #
 #   tests/bench/conntrack.sh [ENTRIES]      (default 200000)
-set -u
 ENTRIES=${1:-200000}
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SONDE=${SONDE:-$TOP/build/sonde}
-ID="sonde-bench-ct-$$"
-TMP=$(mktemp -d /tmp/sonde-bench-ct.XXXXXX)
+. "$(dirname "$0")/lab.sh"
+bench_need conntrack nft hyperfine python3 /usr/bin/time
+bench_need_root
+TMP=$LAB_TMP
 
-for cmd in conntrack nft hyperfine python3 /usr/bin/time; do
-	command -v "$cmd" >/dev/null || { echo "needs $cmd" >&2; exit 2; }
-done
-[ -x "$SONDE" ] || { echo "no sonde binary at $SONDE (make first, or set SONDE)" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 2; }
-
-cleanup() {
-	for n in r c s; do ip netns del "$ID-$n" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-R=$ID-r C=$ID-c S=$ID-s
-for n in "$R" "$C" "$S"; do ip netns add "$n"; ip -n "$n" link set lo up; done
-ip -n "$C" link add v0 type veth peer name v0 netns "$R"
-ip -n "$S" link add v1 type veth peer name v1 netns "$R"
-ip -n "$C" addr add 10.78.1.2/24 dev v0
-ip -n "$R" addr add 10.78.1.1/24 dev v0
-ip -n "$S" addr add 10.78.2.2/24 dev v1
-ip -n "$R" addr add 10.78.2.1/24 dev v1
-for n in "$C" "$R"; do ip -n "$n" link set v0 up; done
-for n in "$S" "$R"; do ip -n "$n" link set v1 up; done
+# c (10.78.1.2) -- veth0 -- r, masquerading -- veth1 -- s (10.78.2.2)
+for n in r c s; do lab_ns "$n"; done
+lab_link c 10.78.1.2/24 r 10.78.1.1/24
+lab_link s 10.78.2.2/24 r 10.78.2.1/24
+R=$(ns r) C=$(ns c) S=$(ns s)
 ip -n "$C" route add default via 10.78.1.1
 ip -n "$S" route add default via 10.78.2.1
 ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
@@ -43,7 +24,7 @@ ip netns exec "$R" nft -f - <<'EOF'
 table ip bench {
 	chain postrouting_nat {
 		type nat hook postrouting priority 100;
-		oifname "v1" masquerade
+		oifname "veth1" masquerade
 	}
 }
 EOF
@@ -60,7 +41,7 @@ table ip quiet {
 	}
 }
 EOF
-for i in $(seq 3 $((2 + ENTRIES / 60000))); do ip -n "$S" addr add 10.78.2.$i/24 dev v1; done
+for i in $(seq 3 $((2 + ENTRIES / 60000))); do ip -n "$S" addr add 10.78.2.$i/24 dev veth1; done
 
 # One socket, many destination ports and addresses: one flow each.
 ip netns exec "$C" python3 - "$ENTRIES" <<'EOF'

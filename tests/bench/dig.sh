@@ -5,14 +5,10 @@
 # Prints the figures side by side.  Not part of `make test`; needs root.
 #
 #   tests/bench/dig.sh [RUNS]      (hyperfine runs, default 200)
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-export SONDE=${SONDE:-$TOP/build/sonde}
 RUNS=${1:-200}
-source "$TOP/tests/lib.sh"
-need_root
-need_cmd knotd dig kdig hyperfine python3
-[ -x "$SONDE" ] || { echo "no sonde binary at $SONDE (make first, or set SONDE)" >&2; exit 2; }
+. "$(dirname "$0")/lab.sh"
+bench_need_root
+bench_need knotd dig kdig hyperfine python3
 source "$TOP/tests/func/lab/dig_lab.bash" >/dev/null
 
 NS=$(ns dns)

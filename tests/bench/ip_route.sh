@@ -6,28 +6,14 @@
 # streams the dump).  Not part of `make test`.  Needs root.
 #
 #   tests/bench/ip_route.sh [ROUTES]      (default 100000)
-set -u
 ROUTES=${1:-100000}
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SONDE=${SONDE:-$TOP/build/sonde}
-NS="sonde-bench-ip-$$"
-TMP=$(mktemp -d /tmp/sonde-bench-ip.XXXXXX)
+. "$(dirname "$0")/lab.sh"
+bench_need ip hyperfine /usr/bin/time
+bench_need_root
+TMP=$LAB_TMP
 
-for cmd in ip hyperfine /usr/bin/time; do
-	command -v "$cmd" >/dev/null || { echo "needs $cmd" >&2; exit 2; }
-done
-[ -x "$SONDE" ] || { echo "no sonde binary at $SONDE (make first, or set SONDE)" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "needs root (a network namespace)" >&2; exit 2; }
-
-cleanup() {
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+lab_ns ip
+NS=$(ns ip)
 ip -n "$NS" link add veth0 type veth peer name veth1
 ip -n "$NS" addr add 10.0.0.1/16 dev veth0
 ip -n "$NS" link set veth0 up

@@ -1,31 +1,28 @@
 #!/bin/bash
-# Throughput of sonde nc against netcat-openbsd over loopback: N MB from a
-# client to a listener that discards them, 5 runs each, alternating tools in
-# one run so both see the same machine state.  Prints each tool's median
-# MB/s and the ratio.  Not part of `make test`.
+# Throughput of sonde nc against netcat-openbsd over the loopback of a lab
+# namespace: N MB from a client to a listener that discards them, 5 runs
+# each, alternating tools in one run so both see the same machine state.
+# Prints each tool's median MB/s and the ratio.  Not part of `make test`;
+# needs root (the namespace).
 #
 #   tests/bench/nc_throughput.sh [MB]        (default 1000; or NC_BENCH_MB)
-set -u
 MB=${1:-${NC_BENCH_MB:-1000}}
 RUNS=5
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SONDE=${SONDE:-$TOP/build/sonde}
 PORT_BASE=${NC_BENCH_PORT:-47100}
-
-command -v nc.openbsd >/dev/null || { echo "needs nc.openbsd (netcat-openbsd)" >&2; exit 2; }
-[ -x "$SONDE" ] || { echo "no sonde binary at $SONDE (make first, or set SONDE)" >&2; exit 2; }
+. "$(dirname "$0")/lab.sh"
+bench_need_root
+bench_need nc.openbsd
+lab_ns lo
+NS=$(ns lo)
 
 # one_run TOOL PORT: prints MB/s for MB megabytes from TOOL's client to TOOL's listener.
 one_run() {
-	local tool=$1 port=$2 start end listener i
-	$tool -l 127.0.0.1 "$port" >/dev/null </dev/null &
+	local tool=$1 port=$2 start end listener
+	ip netns exec "$NS" $tool -l 127.0.0.1 "$port" >/dev/null </dev/null &
 	listener=$!
-	for i in $(seq 1 100); do
-		ss -ltnH "sport = :$port" | grep -q . && break
-		sleep 0.02
-	done
+	lab_wait_listen lo "$port" >&2
 	start=$(date +%s%N)
-	head -c "${MB}M" /dev/zero | $tool -N 127.0.0.1 "$port"
+	head -c "${MB}M" /dev/zero | ip netns exec "$NS" $tool -N 127.0.0.1 "$port"
 	wait "$listener"
 	end=$(date +%s%N)
 	awk -v mb="$MB" -v ns=$((end - start)) 'BEGIN { printf "%.1f\n", mb * 1048576 / 1e6 / (ns / 1e9) }'

@@ -15,23 +15,18 @@
 # the peak RSS.  Not part of `make test`.
 #
 #   tests/bench/netfilter.sh [SERVICES]
-set -u
 SERVICES=${1:-${NF_BENCH_SERVICES:-5000}}
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SONDE=${SONDE:-$TOP/build/sonde}
-NS=sondebench$$
-for c in hyperfine iptables-legacy-restore iptables-nft-restore nft /usr/bin/time; do
-	command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 2; }
-done
-[ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 2; }
-[ -x "$SONDE" ] || { echo "no sonde binary at $SONDE" >&2; exit 2; }
+. "$(dirname "$0")/lab.sh"
+bench_need hyperfine iptables-legacy-restore iptables-nft-restore nft /usr/bin/time
+bench_need_root
+tmp=$LAB_TMP
 
-tmp=$(mktemp -d)
-cleanup() { for m in legacy nft nftables mixed; do ip netns del "$NS-$m" 2>/dev/null; done; rm -rf "$tmp"; }
-trap cleanup EXIT
 "$TOP/tests/bench/kube_rules.sh" iptables "$SERVICES" >"$tmp/rules"
 "$TOP/tests/bench/kube_rules.sh" nftables "$SERVICES" >"$tmp/rules.nft"
-for m in legacy nft nftables mixed; do ip netns add "$NS-$m"; done
+# One namespace per mode: $NS-legacy, $NS-nft, $NS-nftables, $NS-mixed
+# (ns MODE), their names spelled out in the commands hyperfine times.
+for m in legacy nft nftables mixed; do lab_ns "$m"; done
+NS=$LAB_ID
 ip netns exec "$NS-legacy" iptables-legacy-restore <"$tmp/rules"
 ip netns exec "$NS-nft" iptables-nft-restore <"$tmp/rules"
 ip netns exec "$NS-nftables" nft -f "$tmp/rules.nft"

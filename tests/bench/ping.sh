@@ -3,12 +3,9 @@
 # `ping -c 1` (hyperfine, over a veth pair) and the median RTT each reports
 # over the same veth pair (200 probes, alternating tools).  Not part of
 # `make test`.
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SONDE=${SONDE:-$TOP/build/sonde}
-. "$TOP/tests/lib.sh" >/dev/null
-[ "$(id -u)" = 0 ] || { echo "needs root (namespaces)" >&2; exit 2; }
-for c in hyperfine ping; do command -v $c >/dev/null || { echo "needs $c" >&2; exit 2; }; done
+. "$(dirname "$0")/lab.sh"
+bench_need_root
+bench_need hyperfine ping
 lab_ns a; lab_ns b
 lab_link a 10.94.0.1/24 b 10.94.0.2/24
 A=$(ns a)

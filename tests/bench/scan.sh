@@ -6,14 +6,10 @@
 # the same ports), and discovery plus a SYN scan over a subnet of 40 lab
 # hosts.  The 65535-port figures are medians of $RUNS runs (default 5), the
 # two tools alternating.  Not part of `make test`.
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SONDE=${SONDE:-$TOP/build/sonde}
-. "$TOP/tests/lib.sh" >/dev/null
+. "$(dirname "$0")/lab.sh"
 . "$TOP/tests/func/lab/scan_lab.bash"
-[ "$(id -u)" = 0 ] || { echo "needs root (namespaces)" >&2; exit 2; }
-for c in nmap masscan socat knotd; do command -v $c >/dev/null || { echo "needs $c" >&2; exit 2; }; done
-CMD_TIMEOUT=900
+bench_need_root
+bench_need nmap masscan socat knotd
 
 out_file() { printf '%s/%s' "$LAB_TMP" "${1//\//_}"; }
 # timed LABEL NS CMD...: runs CMD in NS, keeps its stdout in $LAB_TMP/LABEL,
@@ -77,9 +73,7 @@ ip netns exec "$(ns sc)" masscan -p1-65535 $FAR_V4 --rate 10000000 --wait 1 >"$L
 end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" -v open="$(grep -c '^Discovered open port' "$LAB_TMP/masscan")" \
 	'BEGIN { t = e - s - 1; printf "  masscan          %8.0f packets/s (65535 probes in %.2f s, after its 1 s wait; %d of 7 open found)\n", 65535 / t, t, open }'
-lab_down
-LAB_NAMESPACES=() LAB_PIDS=() LAB_TMP=$(mktemp -d /tmp/sonde-bench.XXXXXX)
-
+bench_lab_restart
 scan_lab_up
 # Every port listed (nmap -d, sonde -vvv), "PORT STATE", to compare port by port.
 udp_states() { grep -E '^[0-9]+/udp ' "$(out_file "$1")" | awk '{print $1, $2}' | sort -n; }

@@ -6,30 +6,14 @@
 # outputs are the same bytes.  Not part of `make test`.  Needs root.
 #
 #   tests/bench/ss_sockets.sh [CONNECTIONS]      (default 25000)
-set -u
 CONNS=${1:-25000}
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SONDE=${SONDE:-$TOP/build/sonde}
-NS="sonde-bench-ss-$$"
-TMP=$(mktemp -d /tmp/sonde-bench-ss.XXXXXX)
+. "$(dirname "$0")/lab.sh"
+bench_need ss netstat hyperfine python3 /usr/bin/time
+bench_need_root
+TMP=$LAB_TMP
 
-for cmd in ss netstat hyperfine python3 /usr/bin/time; do
-	command -v "$cmd" >/dev/null || { echo "needs $cmd" >&2; exit 2; }
-done
-[ -x "$SONDE" ] || { echo "no sonde binary at $SONDE (make first, or set SONDE)" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "needs root (a network namespace)" >&2; exit 2; }
-
-holder=
-cleanup() {
-	[ -n "$holder" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+lab_ns ss
+NS=$(ns ss)
 # Ports for 25,000 connections to one listener from one address.
 ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
 
@@ -61,14 +45,14 @@ signal.signal(signal.SIGTERM, lambda *a: [os.kill(k, signal.SIGTERM) for k in ki
 for k in kids:
     os.waitpid(k, 0)
 EOF
-ip netns exec "$NS" python3 "$TMP/hold.py" "$CONNS" >"$TMP/hold.log" 2>&1 &
-holder=$!
+lab_bg ss python3 "$TMP/hold.py" "$CONNS" # each holder says "ready" in bg.log
+holder=$LAST_BG_PID
 for i in $(seq 1 600); do
-	[ "$(grep -c ready "$TMP/hold.log")" -ge $(((CONNS + 8333) / 8334)) ] && break
-	kill -0 "$holder" 2>/dev/null || { cat "$TMP/hold.log"; exit 1; }
+	[ "$(grep -c ready "$LAB_TMP/bg.log")" -ge $(((CONNS + 8333) / 8334)) ] && break
+	kill -0 "$holder" 2>/dev/null || { cat "$LAB_TMP/bg.log"; exit 1; }
 	sleep 0.1
 done
-[ "$(grep -c ready "$TMP/hold.log")" -ge $(((CONNS + 8333) / 8334)) ] ||
+[ "$(grep -c ready "$LAB_TMP/bg.log")" -ge $(((CONNS + 8333) / 8334)) ] ||
 	{ echo "the socket holders did not get ready" >&2; exit 1; }
 
 inns() { ip netns exec "$NS" "$@"; }

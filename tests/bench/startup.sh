@@ -1,14 +1,12 @@
 #!/bin/bash
 # Cold start: `sonde --version` against /bin/true, side by side in one
 # hyperfine run (median of many runs), and the stripped binary's size.
-set -eu
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SONDE=${SONDE:-$TOP/build/sonde}
+# No namespace: nothing here touches the network.
 RUNS=${RUNS:-300}
-command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lab.sh"
+set -e
+bench_need hyperfine strip python3
+tmp=$LAB_TMP
 strip -o "$tmp/sonde" "$SONDE"
 echo "binary: $(stat -c %s "$SONDE") bytes, stripped: $(stat -c %s "$tmp/sonde") bytes ($(( $(stat -c %s "$tmp/sonde") / 1024 )) KiB)"
 

@@ -6,36 +6,32 @@
 # the address (s_client with -verify_return_error -verify_ip, as sonde does
 # by default).  s_client runs without a shell: hyperfine -N gives every
 # command /dev/null as stdin (1.15 has no --input; it needs none), which is
-# s_client's `</dev/null`.  Then the same across a routed lab path of three
-# hops (c - r1 - r2 - s, namespaces of tests/lab/lab.sh, an ECDSA P-256 leaf
-# under a lab root): TLS_BENCH_PAIRS (31) alternating pairs, each command a
+# s_client's `</dev/null`.  The s_server listens on the loopback of a lab
+# namespace, where the tools run (no other program's port in the way).
+# Then the same across a routed lab path of three hops (c - r1 - r2 - s,
+# namespaces of tests/lab/lab.sh, an ECDSA P-256 leaf under a lab root): TLS_BENCH_PAIRS (31) alternating pairs, each command a
 # fresh process, timed inside the client namespace (so `ip netns exec` is not
 # counted), with /bin/true timed the same way as the cost of a process here.
 # The issue's target: sonde at most 0.5x s_client's wall time.
-# Not part of `make test`; the lab part needs root.
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SONDE=${SONDE:-$TOP/build/sonde}
+# Not part of `make test`; needs root (namespaces).
 PORT=${TLS_BENCH_PORT:-47443}
 RUNS=${TLS_BENCH_RUNS:-50}
 PAIRS=${TLS_BENCH_PAIRS:-31}
-command -v hyperfine >/dev/null || { echo "needs hyperfine" >&2; exit 2; }
-[ -x "$SONDE" ] || { echo "no sonde binary at $SONDE (make first, or set SONDE)" >&2; exit 2; }
-. "$TOP/tests/lib.sh" >/dev/null
+. "$(dirname "$0")/lab.sh"
+bench_need_root
+bench_need hyperfine openssl python3
 dir=$LAB_TMP
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; lab_down' EXIT
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/key.pem" \
 	-out "$dir/cert.pem" -days 30 -subj /CN=bench.test -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-openssl s_server -quiet -www -accept "127.0.0.1:$PORT" -cert "$dir/cert.pem" -key "$dir/key.pem" \
-	</dev/null >/dev/null 2>&1 &
-server=$!
-for i in $(seq 1 100); do ss -ltnH "sport = :$PORT" | grep -q . && break; sleep 0.02; done
+lab_ns lo
+lab_bg lo openssl s_server -quiet -www -accept "127.0.0.1:$PORT" -cert "$dir/cert.pem" -key "$dir/key.pem"
+lab_wait_listen lo "$PORT" || exit 1
 # Both must succeed (verified) before they are timed.
-"$SONDE" tls --cafile "$dir/cert.pem" "127.0.0.1:$PORT" >/dev/null ||
+lab_exec lo "$SONDE" tls --cafile "$dir/cert.pem" "127.0.0.1:$PORT" >/dev/null ||
 	{ echo "sonde tls did not verify the bench server" >&2; exit 1; }
-openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$dir/cert.pem" -verify_return_error -verify_ip 127.0.0.1 \
+lab_exec lo openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$dir/cert.pem" -verify_return_error -verify_ip 127.0.0.1 \
 	</dev/null >/dev/null 2>&1 || { echo "openssl s_client did not verify the bench server" >&2; exit 1; }
-hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$dir/result.json" \
+lab_exec lo hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$dir/result.json" \
 	-n "sonde tls" "$SONDE tls --cafile $dir/cert.pem 127.0.0.1:$PORT" \
 	-n "openssl s_client" "openssl s_client -connect 127.0.0.1:$PORT -CAfile $dir/cert.pem -verify_return_error -verify_ip 127.0.0.1" \
 	>/dev/null
@@ -52,7 +48,6 @@ print("  ratio of medians   %.2f (sonde / s_client; target <= 0.5)" % (s["median
 PY
 
 # --- across three routed hops ---------------------------------------------------------
-[ "$(id -u)" = 0 ] || { echo "the routed lab path needs root (namespaces): skipped"; exit 0; }
 for n in c r1 r2 s; do lab_ns "$n"; done
 lab_link c 10.94.1.1/24 r1 10.94.1.2/24
 lab_link r1 10.94.2.1/24 r2 10.94.2.2/24

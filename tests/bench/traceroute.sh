@@ -3,13 +3,10 @@
 # lab (c - r1 - r2 (silent) - r3 - s), side by side in one run: hyperfine's
 # mean wall time of each, the ratio, and a check that both found the same hops.
 # Not part of `make test`.
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SONDE=${SONDE:-$TOP/build/sonde}
-. "$TOP/tests/lib.sh" >/dev/null
+. "$(dirname "$0")/lab.sh"
 . "$TOP/tests/func/lab/ping_lab.sh"
-[ "$(id -u)" = 0 ] || { echo "needs root (namespaces)" >&2; exit 2; }
-for c in hyperfine traceroute mtr; do command -v $c >/dev/null || { echo "needs $c" >&2; exit 2; }; done
+bench_need_root
+bench_need hyperfine traceroute mtr
 ping_lab_up >/dev/null
 C=$(ns c)
 
