@@ -6,6 +6,9 @@
 #   is GOT WANT NAME / like GOT REGEX NAME / ok_rc RC WANT NAME
 #   contains_block GOT BLOCK NAME  BLOCK's lines appear in GOT, consecutive
 #                                whole lines, compared as fixed strings
+#   same_as_classic [-f FILTER] NAME NS TOOL ARGS...
+#                                sonde TOOL and the classic TOOL print the same
+#                                in lab namespace NS (read twice if they differ once)
 #   need_root, need_cmd CMD...   skip the whole file when missing
 #   skip NAME REASON             one test skipped (TAP "# skip")
 #   (the lab helpers below live in tests/lab/lab.sh)
@@ -99,6 +102,29 @@ run() {
 	OUT=$(cat "$LAB_TMP/out")
 	ERR=$(cat "$LAB_TMP/err")
 	return 0
+}
+
+# same_as_classic [-f FILTER] NAME NS TOOL ARGS...: `sonde TOOL ARGS` prints
+# on stdout what the classic TOOL ARGS prints, both run in lab namespace NS
+# (and both piped through the shell function FILTER when given: one that
+# masks timers, say).  The two tools read the kernel one after the other,
+# and state that moves between the reads (a quiet link's carrier settling
+# on a loaded machine, a retransmitted SYN counted) can part them once: then
+# both read again 0.5 s later and that pair decides, since a wrong rendering
+# differs both times.  OUT, ERR and RC are sonde's last run, unfiltered.
+same_as_classic() {
+	local filter=cat name ns tool want got try
+	if [ "$1" = -f ]; then filter=$2; shift 2; fi
+	name=$1 ns=$2 tool=$3
+	shift 3
+	for try in 1 2; do
+		[ "$try" = 1 ] || sleep 0.5
+		want=$(lab_exec "$ns" "$tool" "$@" 2>/dev/null | "$filter")
+		lab_run "$ns" "$SONDE" "$tool" "$@"
+		got=$(printf '%s\n' "$OUT" | "$filter")
+		[ "$got" = "$want" ] && break
+	done
+	is "$got" "$want" "$name"
 }
 
 # testing NAME CMD EXPECTED: toybox's helper; CMD is a shell string.

@@ -65,17 +65,12 @@ norm() {
 		LC_ALL=C sort
 }
 # The table keeps moving between the two reads (a SYN_SENT entry's packet
-# count grows with each retransmitted SYN), so a mismatch is read once more:
-# a wrong rendering differs both times.
+# count grows with each retransmitted SYN): same_as_classic reads a
+# mismatch once more.
 compare() { # NAME ARGS...: sonde conntrack ARGS vs conntrack ARGS in the router
-	local name=$1 want try
+	local name=$1
 	shift
-	for try in 1 2; do
-		want=$(ip netns exec "$R" conntrack "$@" 2>/dev/null | norm)
-		lab_run r "$SONDE" conntrack "$@"
-		[ "$(printf '%s\n' "$OUT" | norm)" = "$want" ] && break
-	done
-	is "$(printf '%s\n' "$OUT" | norm)" "$want" "$name"
+	same_as_classic -f norm "$name" r conntrack "$@"
 }
 
 lab_run r "$SONDE" conntrack -L

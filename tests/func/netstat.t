@@ -9,7 +9,7 @@ need_cmd netstat python3 nft
 
 . "$TESTS_DIR/func/lab/ss_lab.bash"
 
-same() { same_as netstat "$@"; }
+same() { same_as_classic "netstat $* is byte-identical" s netstat "$@"; }
 
 lab_run s "$SONDE" netstat -tan
 for st in LISTEN ESTABLISHED SYN_SENT SYN_RECV CLOSE_WAIT FIN_WAIT2 TIME_WAIT; do

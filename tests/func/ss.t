@@ -10,7 +10,7 @@ need_cmd ss python3 nft
 
 . "$TESTS_DIR/func/lab/ss_lab.bash"
 
-same() { same_as ss "$@"; }
+same() { same_as_classic "ss $* is byte-identical" s ss "$@"; }
 
 # --- the states are all there ------------------------------------------------
 lab_run s "$SONDE" ss -tan

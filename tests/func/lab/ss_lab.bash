@@ -83,14 +83,3 @@ EOF
 lab_bg s python3 "$LAB_TMP/zoo.py" "$LAB_TMP"
 for i in $(seq 1 50); do grep -q ready "$LAB_TMP/bg.log" 2>/dev/null && break; sleep 0.1; done
 grep -q ready "$LAB_TMP/bg.log" || { echo "Bail out! the socket zoo did not start"; cat "$LAB_TMP/bg.log"; exit 1; }
-
-
-# same_as TOOL ARGS...: `sonde TOOL ARGS` and the classic TOOL print the same
-# bytes in the lab.
-same_as() {
-	local tool=$1 want got
-	shift
-	want=$(ip netns exec "$NS" "$tool" "$@" 2>/dev/null)
-	got=$(ip netns exec "$NS" "$SONDE" "$tool" "$@" 2>"$LAB_TMP/err")
-	is "$got" "$want" "$tool $* is byte-identical"
-}
