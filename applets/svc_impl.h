@@ -2,7 +2,12 @@
  * backend, kube-proxy's nftables table, IPVS) is asked for the service and
  * answers with one trace: where it enters, its endpoints with their
  * effective selection probabilities, masquerading, affinity, and the
- * no-endpoints case. */
+ * no-endpoints case.
+ *
+ * Its files: svc.c (options, the query, main), one tracer per dataplane
+ * (svc_xt.c, svc_nft.c, svc_ipvs.c), svc_out.c (rendering) and
+ * svc_common.c (the result the tracers fill).  Calls run svc.c -> tracers,
+ * svc_out.c -> svc_common.c. */
 #ifndef SONDE_SVC_IMPL_H
 #define SONDE_SVC_IMPL_H
 
@@ -57,6 +62,7 @@ struct svc_result {
 	size_t count;
 };
 
+/* svc_common.c */
 struct svc_trace *svc_result_add(struct svc_result *res);
 int svc_trace_add_endpoint(struct svc_trace *t, const struct svc_endpoint *ep);
 void svc_result_free(struct svc_result *res);
@@ -65,9 +71,14 @@ void svc_result_truncate(struct svc_result *res, size_t keep);
 /* Does the rule-provided name ("ns/svc:port...") match the query? */
 bool svc_name_matches(const struct svc_query *q, const char *name);
 
-/* Each returns 0 (with 0 or more traces added) or -errno. */
+/* svc_xt.c, svc_nft.c, svc_ipvs.c: each returns 0 (with 0 or more traces added) or -errno. */
 int svc_trace_iptables(const struct svc_query *q, int backend, struct svc_result *res);
 int svc_trace_nftables(const struct svc_query *q, struct svc_result *res);
 int svc_trace_ipvs(const struct svc_query *q, struct svc_result *res);
+
+/* svc_out.c: one trace; the conntrack entries going to any of res's
+ * services (returns 0 or the -errno of the conntrack dump). */
+void svc_print_trace(struct sonde_out *out, const struct svc_trace *t);
+int svc_print_conntrack(struct sonde_out *out, const struct svc_result *res);
 
 #endif
