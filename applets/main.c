@@ -6,14 +6,17 @@
 #undef APPLET
 
 #define APPLET(name) &applet_##name,
-const struct sonde_applet *const sonde_applets[] = {
+static const struct sonde_applet *const applets[] = {
 #include "applets.def"
 };
 #undef APPLET
 
-const size_t sonde_applet_count = sizeof(sonde_applets) / sizeof(sonde_applets[0]);
+static const struct sonde_applet_table applet_table = {
+	.applets = applets,
+	.count = sizeof(applets) / sizeof(applets[0]),
+};
 
 int main(int argc, char **argv)
 {
-	return sonde_main(argc, argv);
+	return sonde_main(&applet_table, argc, argv);
 }

@@ -18,24 +18,6 @@
 #include "sonde/exitcode.h"
 #include "sonde/netns.h"
 
-const struct sonde_applet *applet_find(const char *name)
-{
-	size_t lo = 0, hi = sonde_applet_count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(name, sonde_applets[mid]->name);
-
-		if (cmp == 0)
-			return sonde_applets[mid];
-		if (cmp < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
 const char *sonde_version_string(void)
 {
 	static char text[256];
@@ -137,41 +119,41 @@ done:
 	return rc;
 }
 
-static void print_applet_list(FILE *fp, bool json)
+static void print_applet_list(const struct sonde_applet_table *table, FILE *fp, bool json)
 {
 	size_t i;
 
 	if (json) {
 		fputs("[", fp);
-		for (i = 0; i < sonde_applet_count; i++) {
-			fprintf(fp, "%s{\"name\":\"%s\",\"summary\":", i ? "," : "", sonde_applets[i]->name);
-			json_write_string(fp, sonde_applets[i]->summary);
+		for (i = 0; i < table->count; i++) {
+			fprintf(fp, "%s{\"name\":\"%s\",\"summary\":", i ? "," : "", table->applets[i]->name);
+			json_write_string(fp, table->applets[i]->summary);
 			fputs("}", fp);
 		}
 		fputs("]\n", fp);
 		return;
 	}
-	for (i = 0; i < sonde_applet_count; i++)
-		fprintf(fp, "  %-15s %s\n", sonde_applets[i]->name, sonde_applets[i]->summary);
+	for (i = 0; i < table->count; i++)
+		fprintf(fp, "  %-15s %s\n", table->applets[i]->name, table->applets[i]->summary);
 }
 
 /* sonde --describe: every applet's option table as JSON, for the man page
  * and completion generators in packaging/ (not listed in --help). */
-static int describe_applets(void)
+static int describe_applets(const struct sonde_applet_table *table)
 {
 	struct sonde_out out;
 	size_t i;
 
 	out_init(&out, stdout, true);
 	out_open_array(&out, NULL);
-	for (i = 0; i < sonde_applet_count; i++)
-		opt_describe(sonde_applets[i], &out);
+	for (i = 0; i < table->count; i++)
+		opt_describe(table->applets[i], &out);
 	out_close_array(&out);
 	fputc('\n', stdout);
 	return SONDE_EXIT_OK;
 }
 
-static void print_main_usage(FILE *fp)
+static void print_main_usage(const struct sonde_applet_table *table, FILE *fp)
 {
 	fprintf(fp, "Usage: sonde APPLET [ARGS...]   (or a link named after the applet)\n"
 		    "       sonde --list [--json] | --version | --help\n"
@@ -179,7 +161,7 @@ static void print_main_usage(FILE *fp)
 		    "           links named after the applets (all, or those named) in DIR; an existing\n"
 		    "           file or link is left alone unless --force; --hard makes hard links\n\n"
 		    "A network troubleshooting multitool.  Applets:\n");
-	print_applet_list(fp, false);
+	print_applet_list(table, fp, false);
 	fprintf(fp, "\nRun 'sonde APPLET --help' for an applet's options.\n");
 }
 
@@ -190,17 +172,17 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static int multicall_main(int argc, char **argv)
+static int multicall_main(const struct sonde_applet_table *table, int argc, char **argv)
 {
 	const struct sonde_applet *applet;
 	const char *first = argc > 1 ? argv[1] : NULL;
 
 	if (!first) {
-		print_main_usage(stderr);
+		print_main_usage(table, stderr);
 		return SONDE_EXIT_USAGE;
 	}
 	if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
-		print_main_usage(stdout);
+		print_main_usage(table, stdout);
 		return SONDE_EXIT_OK;
 	}
 	if (strcmp(first, "--version") == 0) {
@@ -208,14 +190,14 @@ static int multicall_main(int argc, char **argv)
 		return SONDE_EXIT_OK;
 	}
 	if (strcmp(first, "--list") == 0) {
-		print_applet_list(stdout, argc > 2 && strcmp(argv[2], "--json") == 0);
+		print_applet_list(table, stdout, argc > 2 && strcmp(argv[2], "--json") == 0);
 		return SONDE_EXIT_OK;
 	}
 	if (strcmp(first, "--describe") == 0)
-		return describe_applets();
+		return describe_applets(table);
 	if (strcmp(first, "--install") == 0)
-		return applet_install(argv[0], argc - 2, argv + 2);
-	applet = applet_find(first);
+		return applet_install(table, argv[0], argc - 2, argv + 2);
+	applet = applet_find(table, first);
 	if (!applet) {
 		sonde_err("unknown applet '%s' (see sonde --list)", first);
 		return SONDE_EXIT_UNKNOWN_APPLET;
@@ -264,13 +246,13 @@ static void route_sigpipe(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-int sonde_main(int argc, char **argv)
+int sonde_main(const struct sonde_applet_table *table, int argc, char **argv)
 {
 	const struct sonde_applet *applet;
 
 	route_sigpipe();
-	applet = argc > 0 ? applet_find(base_name(argv[0])) : NULL;
+	applet = argc > 0 ? applet_find(table, base_name(argv[0])) : NULL;
 	if (applet)
 		return applet_run(applet, argc, argv);
-	return multicall_main(argc, argv);
+	return multicall_main(table, argc, argv);
 }

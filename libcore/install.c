@@ -16,6 +16,7 @@
 #include "sonde/exitcode.h"
 
 struct install_req {
+	const struct sonde_applet_table *table;
 	const char *dir;
 	bool force, hard;
 	char **applets;    /* names given, or none: every applet */
@@ -117,7 +118,7 @@ static int parse_install_args(int argc, char **argv, struct install_req *req)
 			return install_usage("unknown option %s", argv[i]);
 		else if (!req->dir)
 			req->dir = argv[i];
-		else if (!applet_find(argv[i]))
+		else if (!applet_find(req->table, argv[i]))
 			return install_usage("no applet named '%s' (see sonde --list)", argv[i]);
 		else
 			req->applets[req->applet_count++] = argv[i];
@@ -179,9 +180,9 @@ static int install_one(const struct install_req *req, const char *name, const ch
 	return 0;
 }
 
-int applet_install(const char *argv0, int argc, char **argv)
+int applet_install(const struct sonde_applet_table *table, const char *argv0, int argc, char **argv)
 {
-	struct install_req req = { 0 };
+	struct install_req req = { .table = table };
 	const char *target;
 	size_t i;
 	int rc, left_alone = 0, failures = 0, n;
@@ -201,9 +202,9 @@ int applet_install(const char *argv0, int argc, char **argv)
 		goto done;
 	}
 	target = link_target(&req);
-	n = req.applet_count ? req.applet_count : (int)sonde_applet_count;
+	n = req.applet_count ? req.applet_count : (int)table->count;
 	for (i = 0; i < (size_t)n; i++) {
-		const char *name = req.applet_count ? req.applets[i] : sonde_applets[i]->name;
+		const char *name = req.applet_count ? req.applets[i] : table->applets[i]->name;
 
 		rc = install_one(&req, name, target);
 		if (rc == 1)

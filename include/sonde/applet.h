@@ -88,18 +88,23 @@ struct sonde_applet {
 	int (*main)(struct sonde_ctx *ctx, void *config, int argc, char **argv);
 };
 
-/* The sorted applet table (applets/main.c builds it from applets.def). */
-extern const struct sonde_applet *const sonde_applets[];
-extern const size_t sonde_applet_count;
+/* The applets, sorted by name: applets/main.c builds the table from
+ * applets.def and hands it to sonde_main(), so libcore never names an
+ * applet itself. */
+struct sonde_applet_table {
+	const struct sonde_applet *const *applets;
+	size_t count;
+};
 
-const struct sonde_applet *applet_find(const char *name);
+/* Binary search of the table by exact name; NULL if absent. */
+const struct sonde_applet *applet_find(const struct sonde_applet_table *table, const char *name);
 /* Parses argv for the applet, runs it, returns the exit code. */
 int applet_run(const struct sonde_applet *applet, int argc, char **argv);
 /* sonde --install [--force] [--hard] DIR [APPLET...] (libcore/install.c):
  * argv holds what follows --install.  Returns the exit code. */
-int applet_install(const char *argv0, int argc, char **argv);
+int applet_install(const struct sonde_applet_table *table, const char *argv0, int argc, char **argv);
 /* The whole multi-call entry: argv[0] dispatch, --list, --install, --version. */
-int sonde_main(int argc, char **argv);
+int sonde_main(const struct sonde_applet_table *table, int argc, char **argv);
 
 /* Option parsing, exposed for unit tests.  Returns 0, or the exit code with a
  * message already printed.  On success *operand_count operands are moved to

@@ -59,6 +59,15 @@ static const struct sonde_applet demo_in_order = {
 	.min_args = 0, .max_args = -1, .flags = APPLET_ARGS_IN_ORDER, .main = demo_main,
 };
 
+/* The driver finds applets in the table it is given (applets/main.c's in
+ * the binary), never in a table of its own. */
+static const struct sonde_applet other = {
+	.name = "other", .summary = "another demo", .usage = "",
+	.config_size = sizeof(struct demo_config), .min_args = 0, .max_args = 0, .main = demo_main,
+};
+static const struct sonde_applet *const demo_applets[] = { &demo, &other };
+static const struct sonde_applet_table demo_table = { .applets = demo_applets, .count = 2 };
+
 static struct demo_config cfg;
 static struct sonde_common_opts common;
 static char *operands[32];
@@ -200,5 +209,8 @@ int main(void)
 		ok(strstr(text, "--netns NS") != NULL, "help lists common options");
 		free(text);
 	}
+	ok(applet_find(&demo_table, "demo") == &demo, "applet_find: first of the given table");
+	ok(applet_find(&demo_table, "other") == &other, "applet_find: last of the given table");
+	ok(applet_find(&demo_table, "oth") == NULL, "applet_find: exact names only");
 	return tap_exit();
 }
