@@ -10,7 +10,7 @@
 #include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
-#include "ss.h"
+#include "ss_impl.h"
 
 #define B(s) SOCKDIAG_STATE_BIT(SOCKDIAG_##s)
 /* ss's default: every state but listening, closed, time-wait and syn-recv. */

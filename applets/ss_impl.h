@@ -1,8 +1,9 @@
 /* ss: iproute2-compatible socket lists over sock_diag.  The pieces: ss.c
  * (options, which tables to dump, the summary), ss_table.c (ss's column
- * layout), ss_print.c (the text of each socket kind). */
-#ifndef SONDE_SS_H
-#define SONDE_SS_H
+ * layout), ss_out.c (the text of each socket kind).  Calls run ss.c ->
+ * ss_out.c -> ss_table.c. */
+#ifndef SONDE_SS_IMPL_H
+#define SONDE_SS_IMPL_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -13,7 +13,7 @@
 #include "sonde/netlink.h"
 #include "sonde/out.h"
 #include "sonde/services.h"
-#include "ss.h"
+#include "ss_impl.h"
 
 /* --- names ----------------------------------------------------------------- */
 

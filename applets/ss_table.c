@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "ss.h"
+#include "ss_impl.h"
 
 #define SS_CHUNK_DATA ((size_t)1024 * 1024 - 16) /* a chunk minus its header */
 #define SS_CHUNKS_MAX 5
