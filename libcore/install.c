@@ -3,7 +3,6 @@
  * /usr/bin/nc or /usr/sbin/iptables is someone else's. */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,19 +91,6 @@ static int find_self(const char *argv0, char self[PATH_MAX])
 	return absolute_path(argv0, self);
 }
 
-/* Usage errors name --install, not the applet help --install has none of. */
-__attribute__((format(printf, 1, 2))) static int install_usage(const char *fmt, ...)
-{
-	char text[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	sonde_err("--install: %s", text);
-	return SONDE_EXIT_USAGE;
-}
-
 static int parse_install_args(int argc, char **argv, struct install_req *req)
 {
 	int i;
@@ -115,16 +101,17 @@ static int parse_install_args(int argc, char **argv, struct install_req *req)
 		else if (strcmp(argv[i], "--hard") == 0)
 			req->hard = true;
 		else if (argv[i][0] == '-')
-			return install_usage("unknown option %s", argv[i]);
+			return sonde_usage_error("--install: unknown option %s", argv[i]);
 		else if (!req->dir)
 			req->dir = argv[i];
 		else if (!applet_find(req->table, argv[i]))
-			return install_usage("no applet named '%s' (see sonde --list)", argv[i]);
+			return sonde_usage_error("--install: no applet named '%s'", argv[i]);
 		else
 			req->applets[req->applet_count++] = argv[i];
 	}
 	if (!req->dir)
-		return install_usage("a directory is needed: sonde --install [--force] [--hard] DIR [APPLET...]");
+		return sonde_usage_error("--install: a directory is needed: "
+					 "sonde --install [--force] [--hard] DIR [APPLET...]");
 	return 0;
 }
 

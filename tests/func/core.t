@@ -102,7 +102,7 @@ is "$(ls "$sel" | tr '\n' ' ')" "ping ss " "only the named applets are linked"
 is "$(readlink "$sel/ping")" "$(readlink -f "$bindir/sonde")" "a link away from the binary holds its absolute path"
 run "$bindir/sonde" --install "$sel" ping nosuch
 ok_rc "$RC" 2 "--install with an unknown applet: usage error"
-is "$ERR" "sonde: --install: no applet named 'nosuch' (see sonde --list)" "--install names the unknown applet"
+is "$ERR" "sonde: --install: no applet named 'nosuch' (see --help)" "--install names the unknown applet (sonde --help lists them)"
 hard=$LAB_TMP/hard
 mkdir -p "$hard"
 cp "$SONDE" "$hard/sonde"
@@ -114,6 +114,11 @@ run "$hard/nc" --help
 like "$OUT" "^Usage: sonde nc " "argv[0] dispatch through a hard link"
 run "$SONDE" --install
 ok_rc "$RC" 2 "--install without a directory: usage error"
+is "$ERR" "sonde: --install: a directory is needed: sonde --install [--force] [--hard] DIR [APPLET...] (see --help)" \
+	"--install without a directory: the usage error names --install"
+run "$SONDE" --install --soft "$LAB_TMP"
+ok_rc "$RC" 2 "--install --soft: usage error"
+is "$ERR" "sonde: --install: unknown option --soft (see --help)" "--install names the unknown option"
 
 # --- make install -------------------------------------------------------------
 if ! is_sanitized; then
