@@ -45,6 +45,11 @@ static int usage_code(const struct sonde_applet *applet)
 	return applet->usage_exit_code ? applet->usage_exit_code : SONDE_EXIT_USAGE;
 }
 
+/* Option bounds as written in the table: 15 significant digits print every
+ * int bound whole (2147483647, where %g wrote 2.14748e+09) and a decimal
+ * bound such as 0.001 as typed. */
+#define BOUND_FMT "%.15g"
+
 #define DURATION_EXAMPLES "not a duration (e.g. 500ms, 30s, 5m, 1h)"
 
 const char *opt_read_double(const char *text, const char **end, double *value)
@@ -126,11 +131,11 @@ static int parse_long_value(const char *shown, const char *arg, double min, doub
 		return -1;
 	}
 	if ((integer && errno == ERANGE) || v > max) {
-		sonde_err("%s value is too large: %s (at most %g)", shown, arg, max);
+		sonde_err("%s value is too large: %s (at most " BOUND_FMT ")", shown, arg, max);
 		return -1;
 	}
 	if (v < min) {
-		sonde_err("%s value is too small: %s (at least %g)", shown, arg, min);
+		sonde_err("%s value is too small: %s (at least " BOUND_FMT ")", shown, arg, min);
 		return -1;
 	}
 	*value = v;
@@ -431,7 +436,7 @@ void applet_print_help(const struct sonde_applet *applet, FILE *fp)
 			char range[64] = "";
 
 			if ((o->type == OPT_INT || o->type == OPT_DOUBLE) && (o->min != 0 || o->max != 0))
-				snprintf(range, sizeof(range), " (%g-%g)", o->min, o->max);
+				snprintf(range, sizeof(range), " (" BOUND_FMT "-" BOUND_FMT ")", o->min, o->max);
 			print_opt_line(fp, o->short_name, o->long_name, o->arg_name, o->arg_optional, o->help,
 				       range);
 		}

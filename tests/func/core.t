@@ -26,6 +26,7 @@ for a in $applets; do
 	like "$OUT" "^Usage: sonde $a " "$a --help starts with its usage"
 	like "$OUT" "--json" "$a --help lists --json"
 	like "$OUT" "--netns NS" "$a --help lists --netns"
+	unlike "$OUT" "\([-0-9.]*[0-9]e[-+]?[0-9]+-|-[0-9.]*[0-9]e[-+]?[0-9]+\)" "$a --help: option ranges as written, never in exponent form"
 	# The usage code is 2 unless the applet keeps its classic tool's (dig: 1);
 	# --help's exit-code line says which.
 	usage_rc=$(printf '%s\n' "$OUT" | sed -n 's/^Exit codes:.* \([0-9]*\) usage.*/\1/p')
@@ -119,6 +120,15 @@ is "$ERR" "sonde: --install: a directory is needed: sonde --install [--force] [-
 run "$SONDE" --install --soft "$LAB_TMP"
 ok_rc "$RC" 2 "--install --soft: usage error"
 is "$ERR" "sonde: --install: unknown option --soft (see --help)" "--install names the unknown option"
+
+# Ranges are the table's numbers: ping -c takes up to 2147483647, printed so
+# in --help (it showed 1-2.14748e+09) and in the refusal.
+run "$SONDE" ping --help
+like "$OUT" "^  -c COUNT .* \(1-2147483647\)$" "ping --help: -c's range as an integer"
+like "$OUT" "^  -i SECS .* \(0-2147483\)$" "ping --help: -i's range as written"
+run "$SONDE" ping -c 3000000000 127.0.0.1
+ok_rc "$RC" 2 "ping -c 3000000000: usage error"
+is "$ERR" "sonde ping: -c value is too large: 3000000000 (at most 2147483647)" "ping -c 3000000000: the bound as an integer"
 
 # --- make install -------------------------------------------------------------
 if ! is_sanitized; then

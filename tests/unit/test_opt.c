@@ -16,6 +16,8 @@ struct demo_config {
 	const char *source;
 	const char *scan_type;
 	int custom_calls;
+	int count;
+	double interval_s;
 };
 
 static const char *parse_custom(void *config, const char *arg)
@@ -38,6 +40,8 @@ static const struct sonde_opt demo_options[] = {
 	SONDE_OPT_STRING("s", NULL, "ADDR", "source", CFG, source),
 	SONDE_OPT_STRING("sT", NULL, NULL, "multi-letter flag stored as string", CFG, scan_type),
 	SONDE_OPT_FUNC("c", "custom", "X", "custom", parse_custom),
+	SONDE_OPT_INT("n", "count", "N", "stop after N", CFG, count, 1, 2147483647),
+	SONDE_OPT_DOUBLE("i", "interval", "SECS", "between probes", CFG, interval_s, 0, 2147483.647),
 	SONDE_OPT_END,
 };
 
@@ -206,6 +210,10 @@ int main(void)
 		ok(strstr(text, "Usage: sonde demo [OPTIONS] HOST PORT") != NULL, "help has usage line");
 		ok(strstr(text, "  -w, --wait SECS") != NULL, "help lists option with argument");
 		ok(strstr(text, "(1-65535)") != NULL, "help shows bounds");
+		ok(strstr(text, "stop after N (1-2147483647)") != NULL,
+		   "help shows a large int bound whole, not as 2.14748e+09");
+		ok(strstr(text, "between probes (0-2147483.647)") != NULL, "help shows a decimal bound as written");
+		ok(strstr(text, "timeout (0.001-86400)") != NULL, "help shows a small decimal bound as written");
 		ok(strstr(text, "--netns NS") != NULL, "help lists common options");
 		free(text);
 	}
