@@ -1,7 +1,10 @@
 /* sonde ip, shared between its files: ip.c (global options, objects,
- * common helpers), ip_route.c, ip_route_get.c, ip_rule.c, ip_link.c,
- * ip_link_details.c and ip_neigh.c.  Each object renders one record through
- * one function that serves text and JSON, in iproute2 6.1's layout. */
+ * main); the objects ip_route.c (with ip_route_get.c and
+ * ip_route_explain.c), ip_rule.c, ip_link.c (with ip_link_details.c) and
+ * ip_neigh.c; ip_out.c (the route and rule renderers several of them use)
+ * and ip_common.c (helpers they share).  Calls run ip.c -> objects ->
+ * ip_out.c -> ip_common.c.  Each object renders one record through one
+ * function that serves text and JSON, in iproute2 6.1's layout. */
 #ifndef SONDE_IP_IMPL_H
 #define SONDE_IP_IMPL_H
 
@@ -33,13 +36,16 @@ struct ip_ctx {
 	bool links_loaded;
 };
 
-/* Subcommands: argv[0] is the word after the object (or none: argc 0). */
+/* The objects' mains (ip_route.c, ip_route_get.c, ip_rule.c, ip_link.c,
+ * ip_neigh.c).  argv[0] is the word after the object (or none: argc 0). */
 int ip_route_main(struct ip_ctx *ctx, int argc, char **argv);
 int ip_route_get_main(struct ip_ctx *ctx, int argc, char **argv);
 int ip_rule_main(struct ip_ctx *ctx, int argc, char **argv);
 int ip_addr_main(struct ip_ctx *ctx, int argc, char **argv);
 int ip_link_main(struct ip_ctx *ctx, int argc, char **argv);
 int ip_neigh_main(struct ip_ctx *ctx, int argc, char **argv);
+
+/* --- ip_common.c ------------------------------------------------------ */
 
 /* Is word a show/list command ("show", "list", "ls", "lst")? */
 bool ip_is_show(const char *word);
@@ -82,10 +88,10 @@ bool ip_prefix_covers(const struct sonde_prefix *outer, const struct sonde_prefi
 
 /* Link-layer addresses as `ip` prints them (IPv4 form for IPv4 tunnels). */
 const char *ip_lladdr_text(const uint8_t *bytes, size_t len, unsigned arptype, char *buf, size_t size);
-/* The flags array "<UP,LOWER_UP> " / "flags":[...]. */
-void ip_print_link_flags(struct ip_ctx *ctx, unsigned flags, bool master_down);
 
-/* Route rendering, shared by show and get. */
+/* --- ip_out.c ---------------------------------------------------------- */
+
+/* Route rendering, shared by show, get and get --explain. */
 struct ip_route_view {
 	bool table_filtered;         /* a table was asked for: do not print it */
 	bool proto_filtered;
@@ -101,5 +107,21 @@ void ip_route_print_fields(struct ip_ctx *ctx, const struct netlink_route *route
 
 /* Rules, shared by rule show and route get --explain. */
 void ip_rule_print(struct ip_ctx *ctx, const struct netlink_rule *rule);
+
+/* --- ip_link_details.c, for ip_link.c ---------------------------------- */
+
+/* -d: promiscuity, MTU bounds, the kind and its data, queues and sizes. */
+void ip_link_print_details(struct ip_ctx *ctx, const struct netlink_link *link, bool do_link);
+/* -s (and -s -s): the RX/TX counter table; every line ends with a newline. */
+void ip_link_print_stats(struct ip_ctx *ctx, const struct netlink_link *link);
+
+/* --- ip_route_explain.c, for ip_route_get.c ---------------------------- */
+
+/* Prints the kernel's answer (NULL when the lookup failed with
+ * lookup_error) and the reasoning: rules consulted, the table and route
+ * chosen and why, the source address and the next hop's neighbour entry.
+ * Returns the exit code. */
+int ip_route_explain(struct ip_ctx *ctx, const struct netlink_route_query *query,
+		     const struct netlink_route *answer, int lookup_error);
 
 #endif

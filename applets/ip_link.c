@@ -10,9 +10,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ip_link_impl.h"
+#include "ip_impl.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
+
+/* The flags array "<UP,LOWER_UP> " / "flags":[...]. */
+static void print_link_flags(struct ip_ctx *ctx, unsigned flags, bool master_down)
+{
+	char names[256], *name, *save = NULL;
+	bool first = true;
+
+	out_open_array(ctx->out, "flags");
+	out_text(ctx->out, "<");
+	/* Up without carrier reads NO-CARRIER; RUNNING itself is never listed. */
+	if ((flags & IFF_UP) && !(flags & IFF_RUNNING)) {
+		out_print_str(ctx->out, NULL, "%s", "NO-CARRIER");
+		first = false;
+	}
+	netlink_link_flags_format(flags & ~IFF_RUNNING, names, sizeof(names));
+	for (name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		out_text(ctx->out, "%s", first ? "" : ",");
+		out_print_str(ctx->out, NULL, "%s", name);
+		first = false;
+	}
+	if (master_down) {
+		out_text(ctx->out, ",");
+		out_print_str(ctx->out, NULL, "%s", "M-DOWN");
+	}
+	out_close_array(ctx->out);
+	out_text(ctx->out, "> ");
+}
 
 /* "veth0@if2", "vp1@vp1b", "eth0@NONE"; JSON gets link_index or link. */
 static const char *link_display_name(struct ip_ctx *ctx, const struct netlink_link *link, char *buf, size_t size)
@@ -69,7 +96,7 @@ static void print_header(struct ip_ctx *ctx, const struct netlink_link *link, bo
 	out_print_int(ctx->out, "ifindex", "%lld: ", link->ifindex);
 	out_text(ctx->out, "%s: ", link_display_name(ctx, link, name, sizeof(name)));
 	out_print_str(ctx->out, "ifname", NULL, link->name);
-	ip_print_link_flags(ctx, link->flags, master_is_down(ctx, link));
+	print_link_flags(ctx, link->flags, master_is_down(ctx, link));
 	out_print_uint(ctx->out, "mtu", "mtu %llu ", link->mtu);
 	if (link->qdisc[0])
 		out_print_str(ctx->out, "qdisc", "qdisc %s ", link->qdisc);
@@ -337,7 +364,7 @@ static void print_brief_link(struct ip_ctx *ctx, const struct netlink_link *link
 	if (link->mac_len)
 		out_print_str(ctx->out, "address", "%s ",
 			      ip_lladdr_text(link->mac, link->mac_len, link->arptype, text, sizeof(text)));
-	ip_print_link_flags(ctx, link->flags, master_is_down(ctx, link));
+	print_link_flags(ctx, link->flags, master_is_down(ctx, link));
 	out_text(ctx->out, "\n");
 }
 

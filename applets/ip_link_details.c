@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ip_link_impl.h"
+#include "ip_impl.h"
 
 static void print_vxlan(struct ip_ctx *ctx, const struct netlink_vxlan *vx)
 {

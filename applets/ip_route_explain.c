@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ip_explain.h"
+#include "ip_impl.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 
