@@ -110,6 +110,15 @@ static void scan_init(void *config)
 	cfg->max_retries = -1;
 }
 
+/* Called as nmap: nmap's words in the lines scripts parse. */
+static void nmap_init(void *config)
+{
+	struct scan_config *cfg = config;
+
+	scan_init(config);
+	cfg->as_nmap = true;
+}
+
 static void on_interrupt(int sig)
 {
 	(void)sig;
@@ -606,7 +615,7 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	if (rc)
 		return rc;
 	run.family = cfg->ipv6 ? AF_INET6 : AF_INET;
-	run.as_nmap = strcmp(ctx->applet->name, "nmap") == 0;
+	run.as_nmap = cfg->as_nmap;
 	run.raw = caps_have(CAP_NET_RAW);
 	rc = choose_scan_type(cfg, run.raw);
 	if (rc == 0)
@@ -641,11 +650,12 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	"(10.0.0.1-20, 10.0.0-3.1, 10.0.0.*).  Only the hosts named are ever probed.\n" \
 	"Port states and reasons are nmap's; docs/scan.md has the details and the top-ports list."
 
-/* scan and its nmap link name: one descriptor but for the name. */
-#define SCAN_APPLET(NAME, SUMMARY)                                                                          \
+/* scan and its nmap link name: one descriptor but for the name and the
+ * preset. */
+#define SCAN_APPLET(NAME, SUMMARY, INIT)                                                                    \
 	{                                                                                                   \
 		.name = NAME, .summary = SUMMARY, .usage = "[OPTIONS] TARGET...", .help_extra = SCAN_HELP,     \
-		.options = scan_options, .config_size = sizeof(struct scan_config), .init = scan_init,         \
+		.options = scan_options, .config_size = sizeof(struct scan_config), .init = INIT,              \
 		.min_args = 0, .max_args = -1,                                                                 \
 		.exit_codes = "0 a host is up, 1 no host up or the scan failed, 2 usage error, "              \
 			      "3 missing privilege, 130 interrupted (the report covers what was scanned).",                                                          \
@@ -653,9 +663,10 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		.main = scan_main,                                                                             \
 	}
 
-const struct sonde_applet applet_scan = SCAN_APPLET("scan", "scan TCP and UDP ports and discover hosts, nmap-style");
+const struct sonde_applet applet_scan = SCAN_APPLET("scan", "scan TCP and UDP ports and discover hosts, nmap-style",
+							 scan_init);
 
 /* The nmap link name: the same options with nmap's meaning, and nmap's
  * words in the lines scripts parse ("Nmap scan report for", "Nmap done"). */
 const struct sonde_applet applet_nmap =
-	SCAN_APPLET("nmap", "scan, called by nmap's name: nmap's options and report lines");
+	SCAN_APPLET("nmap", "scan, called by nmap's name: nmap's options and report lines", nmap_init);

@@ -37,6 +37,7 @@ struct scan_config {
 	int verbose;
 	const char *grepable_file;    /* -oG FILE or - */
 	const char *xml_file;         /* -oX FILE or - */
+	bool as_nmap;                 /* no option: nmap's init presets it */
 };
 
 enum scan_state {
