@@ -29,8 +29,6 @@ struct iptables_view {
 	struct nfdecode_opts decode;
 };
 
-/* -S / --save lines of one rule ("-A CHAIN ...", no newline) into v->line. */
-void iptables_rule_spec(struct iptables_view *v, const struct xt_chain *c, const struct xt_rule *r, bool with_counters);
 void iptables_print_rules(struct iptables_view *v, const struct xt_table *t, const char *chain);
 void iptables_print_save(struct iptables_view *v, const struct xt_table *t, const char *tool);
 /* Returns false when chain was given and not found. */

@@ -9,115 +9,12 @@
 
 #include "iptables_impl.h"
 #include "sonde/hostsfile.h"
-
-static const char *verdict_name(enum xt_verdict v)
-{
-	switch (v) {
-	case XT_VERDICT_ACCEPT: return "ACCEPT";
-	case XT_VERDICT_DROP: return "DROP";
-	case XT_VERDICT_RETURN: return "RETURN";
-	case XT_VERDICT_QUEUE: return "QUEUE";
-	default: return "";
-	}
-}
-
-/* The target column / -j argument of a rule. */
-static const char *target_name(const struct xt_rule *r)
-{
-	switch (r->verdict) {
-	case XT_VERDICT_JUMP:
-	case XT_VERDICT_GOTO: return r->jump;
-	case XT_VERDICT_TARGET: return r->target.name;
-	default: return verdict_name(r->verdict);
-	}
-}
-
-static struct nfdecode_ext ext_of(const struct xt_blob *b)
-{
-	return (struct nfdecode_ext){ .name = b->name, .revision = b->revision, .data = b->data, .len = b->len };
-}
-
-static bool addr_is_any(const struct xt_rule *r, const uint8_t *addr, const uint8_t *mask, size_t n, bool inv)
-{
-	static const uint8_t zero[16];
-
-	(void)r;
-	return !inv && memcmp(addr, zero, n) == 0 && memcmp(mask, zero, n) == 0;
-}
-
-/* " -s 10.0.0.0/8": save shows the mask always, as a prefix or dotted. */
-static void spec_addr(struct iptables_view *v, char letter, const uint8_t *addr, const uint8_t *mask, bool inv)
-{
-	size_t n = v->family == NFPROTO_IPV6 ? 16 : 4;
-	int bits;
-
-	if (addr_is_any(NULL, addr, mask, n, inv))
-		return;
-	nfbuf_puts(&v->line, inv ? " ! -" : " -");
-	nfbuf_add(&v->line, &letter, 1);
-	nfbuf_add(&v->line, " ", 1);
-	nfbuf_addr(&v->line, v->family, addr);
-	bits = nf_mask_prefix_len(v->family, mask);
-	if (bits >= 0) {
-		nfbuf_add(&v->line, "/", 1);
-		nfbuf_uint(&v->line, (unsigned)bits);
-	} else {
-		nfbuf_puts(&v->line, "/");
-		nfbuf_addr(&v->line, v->family, mask);
-	}
-}
-
-void iptables_rule_spec(struct iptables_view *v, const struct xt_chain *c, const struct xt_rule *r, bool with_counters)
-{
-	struct nfbuf *b = &v->line;
-	size_t i;
-
-	v->decode.style = NFDECODE_SAVE;
-	nfbuf_reset(b);
-	if (with_counters && v->cfg->save)
-		nfbuf_printf(b, "[%" PRIu64 ":%" PRIu64 "] ", r->packets, r->bytes);
-	nfbuf_puts(b, "-A ");
-	nfbuf_puts(b, c->name);
-	spec_addr(v, 's', r->src, r->src_mask, r->invflags & XT_RULE_INV_SRC);
-	spec_addr(v, 'd', r->dst, r->dst_mask, r->invflags & XT_RULE_INV_DST);
-	if (r->in_iface[0])
-		nfbuf_printf(b, "%s -i %s", (r->invflags & XT_RULE_INV_IN) ? " !" : "", r->in_iface);
-	if (r->out_iface[0])
-		nfbuf_printf(b, "%s -o %s", (r->invflags & XT_RULE_INV_OUT) ? " !" : "", r->out_iface);
-	if (r->proto) {
-		const char *name = nf_proto_name(r->proto);
-
-		nfbuf_puts(b, (r->invflags & XT_RULE_INV_PROTO) ? " ! -p " : " -p ");
-		if (name)
-			nfbuf_puts(b, name);
-		else
-			nfbuf_uint(b, r->proto);
-	}
-	if (r->fragment)
-		nfbuf_puts(b, (r->invflags & XT_RULE_INV_FRAG) ? " ! -f" : " -f");
-	for (i = 0; i < r->match_count; i++) {
-		struct nfdecode_ext m = ext_of(&r->matches[i]);
-
-		nfdecode_match(b, &m, &v->decode);
-	}
-	if (r->untranslated)
-		nfbuf_printf(b, " /* sonde: nf_tables expressions: %s */", r->untranslated);
-	if (with_counters && !v->cfg->save)
-		nfbuf_printf(b, " -c %" PRIu64 " %" PRIu64, r->packets, r->bytes);
-	if (r->verdict == XT_VERDICT_TARGET) {
-		struct nfdecode_ext t = ext_of(&r->target);
-
-		nfdecode_target(b, &t, &v->decode);
-	} else if (r->verdict != XT_VERDICT_NONE) {
-		nfbuf_puts(b, r->verdict == XT_VERDICT_GOTO ? " -g " : " -j ");
-		nfbuf_puts(b, target_name(r));
-	}
-}
+#include "sonde/xt_spec.h"
 
 static void chain_spec_lines(struct iptables_view *v, const struct xt_chain *c)
 {
 	if (c->builtin) {
-		fprintf(v->fp, "-P %s %s", c->name, verdict_name(c->policy));
+		fprintf(v->fp, "-P %s %s", c->name, xt_verdict_name(c->policy));
 		if (v->cfg->verbose)
 			fprintf(v->fp, " -c %" PRIu64 " %" PRIu64, c->packets, c->bytes);
 		fputc('\n', v->fp);
@@ -126,12 +23,16 @@ static void chain_spec_lines(struct iptables_view *v, const struct xt_chain *c)
 	}
 }
 
+/* The rule specs of -S and iptables-save; their counters, when asked, as
+ * each tool places them. */
 static void chain_rules(struct iptables_view *v, const struct xt_chain *c, bool with_counters)
 {
+	enum xt_spec_counters counters = !with_counters ? XT_SPEC_NO_COUNTERS
+					 : v->cfg->save ? XT_SPEC_COUNTERS_PREFIX : XT_SPEC_COUNTERS_OPTION;
 	size_t i;
 
 	for (i = 0; i < c->rule_count; i++) {
-		iptables_rule_spec(v, c, &c->rules[i], with_counters);
+		xt_rule_spec(&v->line, &v->decode, c, &c->rules[i], counters);
 		fwrite(v->line.data, 1, v->line.len, v->fp);
 		fputc('\n', v->fp);
 	}
@@ -172,7 +73,7 @@ void iptables_print_save(struct iptables_view *v, const struct xt_table *t, cons
 
 		/* Policy counters are shown with or without -c, as iptables-save does. */
 		if (c->builtin)
-			fprintf(v->fp, ":%s %s [%" PRIu64 ":%" PRIu64 "]\n", c->name, verdict_name(c->policy), c->packets,
+			fprintf(v->fp, ":%s %s [%" PRIu64 ":%" PRIu64 "]\n", c->name, xt_verdict_name(c->policy), c->packets,
 				c->bytes);
 		else
 			fprintf(v->fp, ":%s - [0:0]\n", c->name);
@@ -212,7 +113,7 @@ static void list_header(struct iptables_view *v, const struct xt_chain *c)
 
 	fprintf(v->fp, "Chain %s", c->name);
 	if (c->builtin) {
-		fprintf(v->fp, " (policy %s", verdict_name(c->policy));
+		fprintf(v->fp, " (policy %s", xt_verdict_name(c->policy));
 		if (cfg->verbose) {
 			fputc(' ', v->fp);
 			list_number(v, c->packets, false);
@@ -302,7 +203,7 @@ static void list_rule(struct iptables_view *v, const struct xt_rule *r, size_t n
 		list_number(v, r->packets, true);
 		list_number(v, r->bytes, true);
 	}
-	fprintf(v->fp, "%-9s ", target_name(r));
+	fprintf(v->fp, "%-9s ", xt_target_name(r));
 	list_proto(v, r);
 	fprintf(v->fp, "%c%c ", (r->invflags & XT_RULE_INV_FRAG) ? '!' : '-', r->fragment ? 'f' : '-');
 	if (cfg->verbose) {
@@ -318,14 +219,14 @@ static void list_rule(struct iptables_view *v, const struct xt_rule *r, size_t n
 	v->decode.proto = r->proto;
 	nfbuf_reset(&v->line);
 	for (i = 0; i < r->match_count; i++) {
-		struct nfdecode_ext m = ext_of(&r->matches[i]);
+		struct nfdecode_ext m = xt_blob_ext(&r->matches[i]);
 
 		nfdecode_match(&v->line, &m, &v->decode);
 	}
 	if (r->untranslated)
 		nfbuf_printf(&v->line, " /* sonde: nf_tables expressions: %s */", r->untranslated);
 	if (r->verdict == XT_VERDICT_TARGET) {
-		struct nfdecode_ext t = ext_of(&r->target);
+		struct nfdecode_ext t = xt_blob_ext(&r->target);
 
 		nfdecode_target(&v->line, &t, &v->decode);
 	}
@@ -363,9 +264,9 @@ static void json_rule(struct iptables_view *v, struct sonde_out *out, const stru
 	size_t i;
 
 	out_open_object(out, NULL);
-	iptables_rule_spec(v, c, r, false);
+	xt_rule_spec(&v->line, &v->decode, c, r, XT_SPEC_NO_COUNTERS);
 	out_print_str(out, "rule", NULL, v->line.data ? v->line.data : "");
-	out_print_str(out, "target", NULL, target_name(r));
+	out_print_str(out, "target", NULL, xt_target_name(r));
 	out_print_str(out, "kind", NULL,
 		      r->verdict == XT_VERDICT_JUMP ? "jump" : r->verdict == XT_VERDICT_GOTO ? "goto"
 						: r->verdict == XT_VERDICT_TARGET ? "extension"
@@ -401,7 +302,7 @@ void iptables_print_json(struct iptables_view *v, struct sonde_out *out, const s
 		out_print_str(out, "name", NULL, c->name);
 		out_print_bool(out, "builtin", NULL, c->builtin);
 		if (c->builtin) {
-			out_print_str(out, "policy", NULL, verdict_name(c->policy));
+			out_print_str(out, "policy", NULL, xt_verdict_name(c->policy));
 			out_print_uint(out, "packets", NULL, c->packets);
 			out_print_uint(out, "bytes", NULL, c->bytes);
 		} else {

@@ -20,14 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iptables_impl.h"
 #include "sonde/addr.h"
+#include "sonde/applet.h"
 #include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/netlink.h"
+#include "sonde/nfdecode.h"
 #include "sonde/nft.h"
 #include "sonde/xt.h"
+#include "sonde/xt_spec.h"
 
 struct path_packet {
 	int family;                      /* AF_INET / AF_INET6 */
@@ -238,13 +240,12 @@ static bool xt_rule_could_match(const struct xt_rule *r, const struct path_packe
 
 static int add_legacy_table(struct path_result *res, const struct xt_table *t, const struct path_packet *p)
 {
-	struct iptables_config cfg = { .ipv6 = p->family == AF_INET6 };
-	struct iptables_view v = { .cfg = &cfg, .family = t->family };
+	const struct nfdecode_opts decode = { .family = t->family, .style = NFDECODE_SAVE, .numeric = true,
+					      .set_name = xt_ipset_name };
+	struct nfbuf line = { 0 };
 	size_t i, j;
 	int rc = 0;
 
-	v.decode = (struct nfdecode_opts){ .family = t->family, .style = NFDECODE_SAVE, .numeric = true,
-					   .set_name = xt_ipset_name };
 	for (i = 0; i < t->chain_count && rc == 0; i++) {
 		const struct xt_chain *xc = &t->chains[i];
 		struct path_chain *c;
@@ -262,14 +263,13 @@ static int add_legacy_table(struct path_result *res, const struct xt_table *t, c
 		c->priority = xt_priority(t->name, xc->hook);
 		c->policy = xc->policy == XT_VERDICT_DROP ? "DROP" : "ACCEPT";
 		for (j = 0; j < xc->rule_count && rc == 0; j++) {
-			nfbuf_reset(&v.line);
-			iptables_rule_spec(&v, xc, &xc->rules[j], false);
-			rc = v.line.failed ? -ENOMEM
-					   : add_rule(c, v.line.data, v.line.len,
-						      xt_rule_could_match(&xc->rules[j], p) ? MATCH_POSSIBLE : MATCH_NO);
+			xt_rule_spec(&line, &decode, xc, &xc->rules[j], XT_SPEC_NO_COUNTERS);
+			rc = line.failed ? -ENOMEM
+					 : add_rule(c, line.data, line.len,
+						    xt_rule_could_match(&xc->rules[j], p) ? MATCH_POSSIBLE : MATCH_NO);
 		}
 	}
-	nfbuf_free(&v.line);
+	nfbuf_free(&line);
 	return rc;
 }
 
