@@ -58,7 +58,7 @@ void nft_print_fib_type(struct nfbuf *out, uint32_t value);
 /* A set's flags as nft lists them (a default timeout hides "timeout"). */
 uint32_t nft_set_shown_flags(const struct nft_set *s);
 
-/* --- the nfnetlink exchange (nft.c, nft_fetch.c) ---------------------------- */
+/* --- the nfnetlink exchange (nft_link.c, nft_fetch.c) ----------------------- */
 
 struct nl_sock;
 
@@ -104,6 +104,19 @@ void nft_link_close(struct nft_link *l);
  * in l->collect). */
 int nft_link_set_elems(struct nft_link *l, struct nft_set *set);
 int nft_link_chain_rules(struct nft_link *l, const struct chain_ref *ref);
+/* One set by name, without its elements, into l->sets (emptied first). */
+int nft_link_set(struct nft_link *l, int family, const char *table, const char *name);
+/* A request without attributes (a dump of type, or the generation), its
+ * replies handed to l->ops.  0 or -errno; l->interrupted when the ruleset
+ * changed under a dump. */
+int nft_link_request(struct nft_link *l, uint8_t type, int flags, int family);
+/* One nf_tables message parsed and handed to l->ops (a rule kept raw when
+ * l->collect is set). */
+struct nlmsghdr;
+int nft_link_message(struct nft_link *l, const struct nlmsghdr *h);
+/* The chains and sets an earlier dump left on l, freed. */
+void nft_link_forget_chains(struct nft_link *l);
+void nft_link_forget_sets(struct nft_link *l);
 /* Every set's elements (l->sets; with anonymous_only, only anonymous
  * sets'), on one socket per usable CPU (nft_fetch.c).  0, NFT_RETRY or
  * -errno. */
