@@ -124,6 +124,18 @@ void nft_print_ct_status(struct nfbuf *out, uint32_t value)
 	print_flags(out, value, bits, names, 7);
 }
 
+/* A fib lookup's address type (RTN_*) in nft's words; a number past them. */
+void nft_print_fib_type(struct nfbuf *out, uint32_t v)
+{
+	static const char *const names[] = { "unspec", "unicast", "local", "broadcast", "anycast", "multicast",
+					     "blackhole", "unreachable", "prohibit" };
+
+	if (v < 9)
+		nfbuf_puts(out, names[v]);
+	else
+		nfbuf_printf(out, "%u", v);
+}
+
 /* One value of a datatype, from its bytes (network order unless the type
  * is a host-order one). */
 void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len)

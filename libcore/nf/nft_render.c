@@ -285,17 +285,6 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct nfbuf *o
 
 /* --- values ---------------------------------------------------------------- */
 
-void nft_print_fib_type(struct nfbuf *out, uint32_t v)
-{
-	static const char *const names[] = { "unspec", "unicast", "local", "broadcast", "anycast", "multicast",
-					     "blackhole", "unreachable", "prohibit" };
-
-	if (v < 9)
-		nfbuf_puts(out, names[v]);
-	else
-		nfbuf_printf(out, "%u", v);
-}
-
 /* A raw load's value: big-endian, in hex as nft shows it. */
 static void raw_value(struct nfbuf *out, const uint8_t *bytes, size_t len)
 {
