@@ -14,6 +14,8 @@
 #   make install-doc PREFIX=/usr/local   installs them
 #   make deb        build/sonde_VERSION_ARCH.deb (docs/packaging.md)
 #   make image      container images build/sonde-image[-debug]-ARCH.tar
+#   make ARCH=arm64 a static aarch64 build in build-arm64/ (also: deb, image)
+#   make image-multiarch  amd64+arm64 images under one manifest list
 #   make dist       release archives, SBOM, krew manifest, SHA256SUMS in build/dist/
 #
 # SANITIZE=1 builds build-asan/sonde (dynamic: ASan cannot be linked statically).
@@ -22,6 +24,26 @@ VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 CC         ?= gcc
 SANITIZE   ?= 0
+
+# make ARCH=arm64: a static aarch64 build in build-arm64/ with Debian's cross
+# compiler and :arm64 libraries (packaging/install-deps.sh arm64); its tests
+# run under qemu-user-static (tests/func/cross.t).
+ARCH       ?=
+ifeq ($(ARCH),arm64)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+QEMU_USER  ?= qemu-aarch64-static
+else ifneq ($(ARCH),)
+$(error ARCH=$(ARCH): only arm64 is cross-built (the native build needs no ARCH))
+endif
+ifneq ($(CROSS_COMPILE),)
+ifeq ($(SANITIZE),1)
+$(error SANITIZE=1 with ARCH=$(ARCH): the sanitizer build is native only)
+endif
+CC         := $(CROSS_COMPILE)gcc
+STRIP      := $(CROSS_COMPILE)strip
+BUILD      ?= build-$(ARCH)
+DEB_ARCH   := $(ARCH)
+endif
 
 ifeq ($(SANITIZE),1)
 BUILD      ?= build-asan
@@ -100,7 +122,7 @@ deps:
 	@sh packaging/install-deps.sh build
 
 test-deps:
-	@sh packaging/install-deps.sh build test
+	@sh packaging/install-deps.sh build test cross
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -143,6 +165,8 @@ bench: all
 # make install: the stripped binary, its man pages and completions; no links
 # (make install-links), since applet names would shadow the system's tools.
 STRIP      ?= strip
+# packaging/*.sh strip with it too (the host's strip cannot write aarch64).
+export STRIP
 install: $(BUILD)/sonde install-doc
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/sonde $(DESTDIR)$(PREFIX)/bin/sonde
@@ -158,8 +182,15 @@ install-links: install
 
 # --- delivery: man pages, completions, packages (packaging/) -------------------
 # Man pages and completions come from the option tables (`sonde --describe`)
-# and docs/; a cross build reads the tables from a binary this machine runs.
+# and docs/; a cross build reads the tables from a binary this machine runs:
+# its own, under qemu-user.
+ifneq ($(CROSS_COMPILE),)
+HOST_SONDE ?= $(BUILD)/sonde-host
+$(BUILD)/sonde-host: $(BUILD)/sonde
+	$(Q)printf '#!/bin/sh\n# sonde built for $(ARCH), run under qemu-user.\nexec $(QEMU_USER) "$(CURDIR)/$(BUILD)/sonde" "$$@"\n' > $@ && chmod +x $@
+else
 HOST_SONDE ?= $(BUILD)/sonde
+endif
 DOC_DIR    := $(BUILD)/doc
 MAN_PAGES  := $(DOC_DIR)/man/sonde.1
 
@@ -217,13 +248,40 @@ dist: $(DEB_FILE)
 # Container images FROM scratch (podman or buildah): build/sonde-image-ARCH.tar
 # (sonde, its links, CA bundle, passwd) and build/sonde-image-debug-ARCH.tar
 # (plus busybox for a shell), both for podman load and docker load.
-image: $(BUILD)/sonde
+# A cross build's debug image takes the static busybox of its architecture
+# from Debian (apt-get download; the host's busybox-static is the host's).
+ifneq ($(CROSS_COMPILE),)
+IMAGE_BUSYBOX := $(BUILD)/busybox
+$(BUILD)/busybox:
+	$(Q)rm -rf $(BUILD)/busybox-deb && mkdir -p $(BUILD)/busybox-deb
+	$(Q)cd $(BUILD)/busybox-deb && apt-get download -q busybox-static:$(ARCH) >/dev/null
+	$(Q)dpkg-deb -x $(BUILD)/busybox-deb/busybox-static_*_$(ARCH).deb $(BUILD)/busybox-deb/root
+	$(Q)cp $(BUILD)/busybox-deb/root/bin/busybox $@
+IMAGE_ENV  := BUSYBOX=$(CURDIR)/$(BUILD)/busybox HOST_BUSYBOX=/bin/busybox
+else
+IMAGE_BUSYBOX :=
+IMAGE_ENV  :=
+endif
+image: $(BUILD)/sonde $(HOST_SONDE) $(IMAGE_BUSYBOX)
 	@echo "  IMAGE   $(BUILD)/sonde-image-$(DEB_ARCH).tar"
 	$(Q)HOST_SONDE=$(HOST_SONDE) sh packaging/mkimage.sh $(BUILD)/sonde $(VERSION) $(DEB_ARCH) plain $(BUILD)/sonde-image-$(DEB_ARCH).tar >/dev/null
 	@echo "  IMAGE   $(BUILD)/sonde-image-debug-$(DEB_ARCH).tar"
-	$(Q)HOST_SONDE=$(HOST_SONDE) sh packaging/mkimage.sh $(BUILD)/sonde $(VERSION) $(DEB_ARCH) debug $(BUILD)/sonde-image-debug-$(DEB_ARCH).tar >/dev/null
+	$(Q)$(IMAGE_ENV) HOST_SONDE=$(HOST_SONDE) sh packaging/mkimage.sh $(BUILD)/sonde $(VERSION) $(DEB_ARCH) debug $(BUILD)/sonde-image-debug-$(DEB_ARCH).tar >/dev/null
+
+# One OCI archive per flavour with the amd64 and arm64 images under one
+# manifest list: build/sonde-image[-debug]-multiarch.tar (docs/packaging.md).
+.PHONY: image-multiarch
+image-multiarch:
+	@$(MAKE) --no-print-directory image
+	@$(MAKE) --no-print-directory ARCH=arm64 image
+	@echo "  MANIFEST build/sonde-image-multiarch.tar"
+	$(Q)sh packaging/mkmanifest.sh build/sonde-image-multiarch.tar localhost/sonde:$(VERSION)-multiarch \
+	  localhost/sonde:$(VERSION) localhost/sonde:$(VERSION)-arm64 >/dev/null
+	@echo "  MANIFEST build/sonde-image-debug-multiarch.tar"
+	$(Q)sh packaging/mkmanifest.sh build/sonde-image-debug-multiarch.tar localhost/sonde:$(VERSION)-debug-multiarch \
+	  localhost/sonde:$(VERSION)-debug localhost/sonde:$(VERSION)-debug-arm64 >/dev/null
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-arm64
 
 -include $(CORE_OBJ:.o=.d) $(APPLET_OBJ:.o=.d)

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages sonde needs: `build` for make, `test` for
-# make test.  As root it runs apt-get; otherwise it says what to install.
+# make test, `cross` for make ARCH=arm64 and its tests under qemu (this adds
+# the arm64 architecture to dpkg).  As root it runs apt-get; otherwise it
+# says what to install.
 set -eu
 
 build_pkgs="gcc make pkg-config libc6-dev linux-libc-dev file binutils
@@ -10,12 +12,15 @@ test_pkgs="perl iproute2 procps netcat-openbsd socat knot bind9-dnsutils bind9 b
 clang libclang-rt-14-dev hyperfine coreutils nftables iptables ipset ipvsadm util-linux net-tools bridge-utils curl conntrack
 iputils-ping traceroute iputils-tracepath mtr-tiny nmap masscan jq strace libcap2-bin
 man-db groff-base zsh lintian podman runc busybox-static ca-certificates"
+cross_pkgs="crossbuild-essential-arm64 qemu-user-static
+libc-ares-dev:arm64 libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libnl-nf-3-dev:arm64 libssl-dev:arm64"
 
 want=""
 for set in "$@"; do
 	case "$set" in
 	build) want="$want $build_pkgs" ;;
 	test) want="$want $test_pkgs" ;;
+	cross) want="$want $cross_pkgs" ;;
 	*) echo "install-deps: unknown set '$set'" >&2; exit 2 ;;
 	esac
 done
@@ -34,6 +39,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "sonde: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+case "$missing" in
+*:arm64*) dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64 ;;
+esac
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -23,11 +23,13 @@ def bundled_components(path, deb_arch):
             words = line.split()
             if not words:
                 continue
-            name, upstream, source, deb_version, dev_package = words[:5]
-            licence = " ".join(words[5:])
+            name, upstream, source, deb_version, dev_package, package_version = words[:6]
+            licence = " ".join(words[6:])
+            # The cross toolchain's packages are architecture-independent.
+            package_arch = "all" if dev_package.endswith("-cross") else deb_arch
             # Scanners match Debian's advisories by source package: upstream=.
             purl = "pkg:deb/debian/%s@%s?arch=%s&upstream=%s&distro=debian-12" % (
-                dev_package, deb_version.replace("+", "%2B"), deb_arch, source)
+                dev_package, package_version.replace("+", "%2B"), package_arch, source)
             component = {
                 "type": "library",
                 "bom-ref": purl,

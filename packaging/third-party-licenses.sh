@@ -15,6 +15,7 @@ if [ "${1:-}" = --debian ]; then
 fi
 bundled=$(sh "$here/bundled.sh" "$@")
 version_of() { echo "$bundled" | awk -v n="$1" '$1 == n { print $4 }'; }
+source_of() { echo "$bundled" | awk -v n="$1" '$1 == n { print $3 }'; }
 
 cat <<HEAD
 Third-party software in the sonde binary
@@ -25,7 +26,7 @@ sonde itself is under the MIT licence (LICENSE).  The static binary
 contains code from these libraries, linked from Debian's packages:
 
 HEAD
-echo "$bundled" | awk '{ lic = $6; for (i = 7; i <= NF; i++) lic = lic " " $i;
+echo "$bundled" | awk '{ lic = $7; for (i = 8; i <= NF; i++) lic = lic " " $i;
 	printf "  %-8s %-10s Debian source %s %s, licence %s\n", $1, $2, $3, $4, lic }'
 
 cat <<MID
@@ -46,8 +47,8 @@ let you replace them, as section 6 of the LGPL-2.1 requires:
   libnl-3.a / libnl-genl-3.a / libnl-nf-3.a or libc.a, point relink.sh's
   LIBDIR at them, and run it to get a sonde linked with your library.
 - the library sources are Debian's source packages at the versions above
-  (\`apt-get source libnl3=$(version_of libnl)\`, \`apt-get source
-  glibc=$(version_of glibc)\`, or https://snapshot.debian.org).  make dist
+  (\`apt-get source $(source_of libnl)=$(version_of libnl)\`, \`apt-get source
+  $(source_of glibc)=$(version_of glibc)\`, or https://snapshot.debian.org).  make dist
   does not copy them; whoever distributes sonde binaries must also offer
   these sources from the same place.
 
