@@ -242,7 +242,7 @@ DIST_URL   ?= file://$(CURDIR)/$(DIST_DIR)
 dist: $(DEB_FILE)
 	@echo "  DIST    $(DIST_DIR)"
 	$(Q)rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR) && cp $(DEB_FILE) $(DIST_DIR)/
-	$(Q)CC="$(CC)" LINK_FLAGS="$(ALL_LDFLAGS)" LIBS="$(LIBS)" \
+	$(Q)CC="$(CC)" LINK_FLAGS="$(ALL_LDFLAGS)" LIBS="$(LIBS)" APPLET_OBJS="$(APPLET_OBJ)" \
 	  sh packaging/mkdist.sh $(BUILD) $(DOC_DIR) $(VERSION) $(DEB_ARCH) $(DIST_DIR) $(DIST_URL) >/dev/null
 
 # Container images FROM scratch (podman or buildah): build/sonde-image-ARCH.tar

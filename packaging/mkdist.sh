@@ -50,7 +50,10 @@ pack "$work" "$bin_name" "$out_dir/$bin_name.tar.gz"
 relink_name=sonde-$version-relink-linux-$arch
 stage=$work/$relink_name
 mkdir -p "$stage/applets"
-cp "$build"/applets/*.o "$stage/applets/"
+# The objects the Makefile links (APPLET_OBJS), not every .o in the build
+# directory: a renamed source leaves its old object behind.
+# shellcheck disable=SC2086
+cp ${APPLET_OBJS:?the Makefile passes the applet objects} "$stage/applets/"
 cp "$build/libcore.a" "$stage/"
 cat > "$stage/relink.sh" <<EOF
 #!/bin/sh
