@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dig.h"
+#include "dig_impl.h"
 #include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/resolvconf.h"

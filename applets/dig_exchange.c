@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "dig.h"
+#include "dig_impl.h"
 #include "sonde/clock.h"
 
 #define UDP_REPLY_MAX 65535

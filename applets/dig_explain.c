@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dig.h"
+#include "dig_impl.h"
 #include "sonde/resolvconf.h"
 #include "sonde/resolve.h"
 

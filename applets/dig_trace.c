@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dig.h"
+#include "dig_impl.h"
 #include "sonde/err.h"
 #include "sonde/resolve.h"
 

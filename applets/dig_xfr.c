@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dig.h"
+#include "dig_impl.h"
 #include "sonde/clock.h"
 #include "sonde/err.h"
 

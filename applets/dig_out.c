@@ -6,7 +6,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "dig.h"
+#include "dig_impl.h"
 
 static const char *const section_titles[DNS_SECTION_COUNT] = { "QUESTION", "ANSWER", "AUTHORITY", "ADDITIONAL" };
 static const char *const section_keys[DNS_SECTION_COUNT] = { "question", "answer", "authority", "additional" };

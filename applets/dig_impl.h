@@ -1,8 +1,8 @@
 /* sonde dig: shared between the command line (dig.c), the output
- * (dig_print.c), the search-list explainer (dig_explain.c) and +trace
+ * (dig_out.c), the search-list explainer (dig_explain.c) and +trace
  * (dig_trace.c). */
-#ifndef SONDE_DIG_H
-#define SONDE_DIG_H
+#ifndef SONDE_DIG_IMPL_H
+#define SONDE_DIG_IMPL_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -158,7 +158,7 @@ int dig_xfr(struct dig_run *run, const struct dig_lookup *lk, const struct dig_s
 /* The servers of lk (its @server, or resolv.conf's). 0 or a dig exit code. */
 int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig_servers *servers);
 
-/* dig_print.c */
+/* dig_out.c */
 const char *dig_server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
 			     size_t size);
 void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers);
