@@ -1,6 +1,7 @@
-/* sonde dig: shared between the command line (dig.c), the output
- * (dig_out.c), the search-list explainer (dig_explain.c) and +trace
- * (dig_trace.c). */
+/* sonde dig: shared between the command line (dig.c), its pieces (the
+ * arguments in dig_args.c, the search-list explainer in dig_explain.c,
+ * +trace in dig_trace.c, zone transfers in dig_xfr.c), the output
+ * (dig_out.c) and what they share (dig_common.c over dig_exchange.c). */
 #ifndef SONDE_DIG_IMPL_H
 #define SONDE_DIG_IMPL_H
 
@@ -129,7 +130,13 @@ int dig_parse_args(const struct dig_config *config, int argc, char **argv, struc
 void dig_lookup_list_free(struct dig_lookup_list *list);
 void dig_opts_init(struct dig_opts *o);
 
-/* dig.c: sends the query for qname to servers, tries and TCP fallback as
+/* dig_common.c: the servers of lk (its @server, or resolv.conf's). 0 or a
+ * dig exit code. */
+int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig_servers *servers);
+/* The name dig shows for a server: the @name it came from, else its address. */
+const char *dig_server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
+			     size_t size);
+/* Sends the query for qname to servers, tries and TCP fallback as
  * lk->opts say.  Communication errors are reported on stdout as dig does
  * when report is set.  Returns 0 with a reply, or DIG_EXIT_NO_REPLY. */
 int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qname,
@@ -149,18 +156,14 @@ static inline bool dig_is_xfr_type(uint16_t qtype)
 {
 	return qtype == DNS_TYPE_AXFR || qtype == DNS_TYPE_IXFR;
 }
-/* dig_exchange.c: one try of query to server with dig's checks of the
- * reply (its warnings when report).  0 with reply->wire, or -errno. */
+/* dig_exchange.c, under dig_common.c: one try of query to server with dig's
+ * checks of the reply (its warnings when report).  0 with reply->wire, or -errno. */
 int dig_exchange(const struct dig_run *run, bool report, const uint8_t *query, size_t len,
 		 const struct sonde_addr *server, bool tcp, int timeout_ms, struct dig_reply *reply);
 /* dig_xfr.c: AXFR or IXFR over TCP, every message printed.  A dig exit code. */
 int dig_xfr(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers, const char *qname);
-/* The servers of lk (its @server, or resolv.conf's). 0 or a dig exit code. */
-int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig_servers *servers);
 
 /* dig_out.c */
-const char *dig_server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
-			     size_t size);
 void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers);
 void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
 		     const struct dig_reply *reply);

@@ -28,20 +28,6 @@ static const struct flag_name header_flags[] = {
 };
 #define HEADER_FLAG_COUNT (sizeof(header_flags) / sizeof(header_flags[0]))
 
-/* The name dig shows for a server: the @name it came from, else its address. */
-const char *dig_server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
-			     size_t size)
-{
-	size_t i;
-
-	for (i = 0; servers && i < servers->count; i++)
-		if (servers->shown_for[i] && addr_equal(&servers->addrs[i], addr))
-			return servers->shown_for[i];
-	if (servers && servers->shown_name[0] && !servers->given)
-		return servers->shown_name;
-	return addr_ntop(addr, buf, size);
-}
-
 /* The greeting of a command line or batch line, before its first lookup's
  * output: "; <<>> sonde dig VERSION <<>> WORDS" as dig prints it. */
 void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers)
