@@ -10,7 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "doctor.h"
+#include "doctor_impl.h"
 #include "sonde/applet.h"
 #include "sonde/caps.h"
 #include "sonde/err.h"

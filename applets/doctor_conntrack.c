@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
-#include "doctor.h"
+#include "doctor_impl.h"
 #include "sonde/conntrack.h"
 
 #define CT_FILL_WARN_PCT 80.0

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "doctor.h"
+#include "doctor_impl.h"
 #include "sonde/clock.h"
 #include "sonde/resolvconf.h"
 #include "sonde/resolve.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doctor.h"
+#include "doctor_impl.h"
 #include "sonde/netlink.h"
 
 struct net_snapshot {

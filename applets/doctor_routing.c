@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "doctor.h"
+#include "doctor_impl.h"
 #include "sonde/netlink.h"
 
 struct routing_snapshot {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "doctor.h"
+#include "doctor_impl.h"
 #include "sonde/sockdiag.h"
 
 /* Above these a count is worth a warning; below, it is normal churn. */

@@ -2,8 +2,8 @@
  * records, each with typed fields) and the sections that fill it.
  * Collect, then render: the sections only add records; doctor.c renders
  * them all through one function for text and JSON. */
-#ifndef SONDE_DOCTOR_H
-#define SONDE_DOCTOR_H
+#ifndef SONDE_DOCTOR_IMPL_H
+#define SONDE_DOCTOR_IMPL_H
 
 #include <stdbool.h>
 #include <stddef.h>
