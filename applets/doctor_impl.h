@@ -1,7 +1,8 @@
 /* sonde doctor, shared between its files: the report (a list of check
  * records, each with typed fields) and the sections that fill it.
- * Collect, then render: the sections only add records; doctor.c renders
- * them all through one function for text and JSON. */
+ * Collect, then render: the sections only add records; the report
+ * (doctor_common.c) renders them all through one function for text and
+ * JSON (doctor_out.c). */
 #ifndef SONDE_DOCTOR_IMPL_H
 #define SONDE_DOCTOR_IMPL_H
 
@@ -66,7 +67,7 @@ struct doctor_config {
 	const char *resolv_conf_path; /* the file the checks read */
 };
 
-/* Adds a record; NULL when memory ran out (the field setters accept NULL,
+/* doctor_common.c: the report.  Adds a record; NULL when memory ran out (the field setters accept NULL,
  * so sections need not check). */
 __attribute__((format(printf, 5, 6))) struct doctor_check *
 doctor_add(struct doctor_report *report, const char *section, const char *name, enum doctor_status status,
@@ -84,19 +85,26 @@ void check_null(struct doctor_check *check, const char *key);
 void check_list_add(struct doctor_check *check, const char *key, const char *value);
 
 void doctor_report_free(struct doctor_report *report);
+/* Opens the document on out (checks then print there as they become final)
+ * and closes it with the summary of the statuses. */
+void doctor_report_begin(struct sonde_out *out, struct doctor_report *report, int verbose);
+void doctor_report_end(struct doctor_report *report);
 /* Prints the checks not printed yet (all of them: call between sections). */
 void doctor_report_flush(struct doctor_report *report);
-const char *doctor_status_name(enum doctor_status status);
-/* One record, text or JSON (the JSON form is an element of "checks"). */
-void doctor_render_check(struct sonde_out *out, const struct doctor_check *check, int verbose);
 
-/* The resolv.conf the DNS checks read: $SONDE_RESOLV_CONF if set; with
+/* doctor_out.c: one record, text or JSON (the JSON form is an element of
+ * "checks"). */
+void doctor_render_check(struct sonde_out *out, const struct doctor_check *check, int verbose);
+const char *doctor_status_name(enum doctor_status status);
+
+/* doctor_dns.c: the resolv.conf the DNS checks read: $SONDE_RESOLV_CONF if set; with
  * --netns NAME the file `ip netns exec NAME` would bind-mount
  * (/etc/netns/NAME/resolv.conf), with --netns PID that process's own
  * (/proc/PID/root/etc/resolv.conf), when they exist; else /etc/resolv.conf. */
 const char *doctor_resolv_conf_path(const char *netns);
 
-/* The sections, in report order. */
+/* The sections, in report order.  Hostname and namespace, uid and
+ * capabilities (doctor_identity.c). */
 void doctor_check_identity(struct doctor_report *report, const struct doctor_config *config);
 void doctor_check_privileges(struct doctor_report *report, const struct doctor_config *config);
 /* Interfaces and routes share one netlink snapshot (doctor_net.c). */
