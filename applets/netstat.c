@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netstat.h"
+#include "netstat_impl.h"
 #include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"

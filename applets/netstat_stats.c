@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "netstat.h"
+#include "netstat_impl.h"
 #include "sonde/snmpstat.h"
 
 enum stat_kind {

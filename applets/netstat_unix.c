@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "netstat.h"
+#include "netstat_impl.h"
 #include "sonde/out.h"
 
 /* inode -> references, open addressing. */

@@ -4,7 +4,7 @@
 #include <linux/if.h>
 #include <stdio.h>
 
-#include "netstat.h"
+#include "netstat_impl.h"
 #include "sonde/ifconfig_classic.h"
 #include "sonde/route_classic.h"
 

@@ -2,8 +2,8 @@
  * holds the options, the Internet tables and the main loop; netstat_unix.c
  * the Unix domain table; netstat_views.c the routing (-r) and interface
  * (-i) tables; netstat_stats.c the protocol statistics (-s). */
-#ifndef SONDE_NETSTAT_H
-#define SONDE_NETSTAT_H
+#ifndef SONDE_NETSTAT_IMPL_H
+#define SONDE_NETSTAT_IMPL_H
 
 #include <stdbool.h>
 
