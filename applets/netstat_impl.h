@@ -1,7 +1,8 @@
 /* netstat: net-tools-compatible socket tables over sock_diag.  netstat.c
- * holds the options, the Internet tables and the main loop; netstat_unix.c
- * the Unix domain table; netstat_views.c the routing (-r) and interface
- * (-i) tables; netstat_stats.c the protocol statistics (-s). */
+ * holds the options, the choice of view and main; netstat_inet.c the
+ * Internet tables; netstat_unix.c the Unix domain table; netstat_views.c
+ * the routing (-r) and interface (-i) tables; netstat_stats.c the protocol
+ * statistics (-s); netstat_common.c what the tables share. */
 #ifndef SONDE_NETSTAT_IMPL_H
 #define SONDE_NETSTAT_IMPL_H
 
@@ -30,6 +31,11 @@ struct netstat_run {
 	const char *failed;         /* what a view could not read, for the message */
 };
 
+/* "Active Internet connections" and its rows for the protocols asked.
+ * Returns 0 or -errno. */
+int netstat_inet_tables(struct netstat_run *run, bool tcp, bool udp, bool raw);
+/* Forgets the host names the tables looked up (they last through -c). */
+void netstat_inet_free_names(void);
 /* "Active UNIX domain sockets" and its rows.  Returns 0 or -errno. */
 int netstat_unix_table(struct netstat_run *run);
 /* "Kernel IP routing table" (-r), "Kernel Interface table" (-i), the
@@ -37,7 +43,8 @@ int netstat_unix_table(struct netstat_run *run);
 int netstat_route_view(struct netstat_run *run);
 int netstat_iface_view(struct netstat_run *run);
 int netstat_stats_view(struct netstat_run *run);
-/* "(servers and established)", "(only servers)" or "(w/o servers)". */
+/* netstat_common.c: "(servers and established)", "(only servers)" or
+ * "(w/o servers)". */
 const char *netstat_scope(const struct netstat_config *cfg);
 
 #endif
