@@ -91,6 +91,16 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Conformance tests compare sonde with the classic tools on the tools' own
 # upstream test data; each skips itself when ../shared/upstream is absent.
 CONFORMANCE_T := $(sort $(wildcard tests/conformance/*.t))
+# The tests run side by side, TEST_JOBS at a time: each builds its lab in
+# namespaces of its own, and most of a test's time is spent waiting (on a
+# silent hop, a timeout, a rate limit), not computing.  The slowest start
+# first, so that none is left running alone at the end.
+TEST_JOBS ?= 2
+SLOW_T   := tests/func/traceroute.t tests/func/scan_udp.t tests/func/scan.t tests/func/packaging.t \
+	tests/conformance/nft.t tests/func/netstat_views.t tests/func/http_hostile.t tests/func/nft.t
+FUNC_T   := $(sort $(wildcard tests/func/*.t))
+CHECK_T  := $(filter $(FUNC_T) $(CONFORMANCE_T),$(SLOW_T)) tests/unit.t \
+	$(filter-out $(SLOW_T),$(FUNC_T) $(CONFORMANCE_T))
 
 .PHONY: all run test check unit func fuzz bench install install-links clean deps test-deps help conformance print-core-src
 all: $(BUILD)/sonde $(UNIT_BIN)
@@ -137,13 +147,14 @@ test: test-deps
 
 check: all
 	SONDE=$(CURDIR)/$(BUILD)/sonde UNIT_DIR=$(CURDIR)/$(BUILD)/tests SANITIZE=$(SANITIZE) \
-	  prove -f --timer tests/unit.t tests/func/*.t $(CONFORMANCE_T)
+	  prove -j$(TEST_JOBS) -f --timer $(CHECK_T)
 
 unit: all
 	SONDE=$(CURDIR)/$(BUILD)/sonde UNIT_DIR=$(CURDIR)/$(BUILD)/tests prove -f tests/unit.t
 
 func: all
-	SONDE=$(CURDIR)/$(BUILD)/sonde prove -f --timer tests/func/*.t
+	SONDE=$(CURDIR)/$(BUILD)/sonde prove -j$(TEST_JOBS) -f --timer $(filter $(FUNC_T),$(SLOW_T)) \
+	  $(filter-out $(SLOW_T),$(FUNC_T))
 
 conformance: all
 	SONDE=$(CURDIR)/$(BUILD)/sonde SANITIZE=$(SANITIZE) prove -f --timer $(CONFORMANCE_T)

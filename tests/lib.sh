@@ -33,6 +33,13 @@ CMD_TIMEOUT=${CMD_TIMEOUT:-30}
 _tap_count=0
 _tap_failed=0
 
+# iptables-legacy takes /run/xtables.lock, one for the whole machine, and
+# waits while another holds it: with tests run side by side (prove -j), one
+# test's restore of a large ruleset would hold up another test's iptables.
+# The lock guards the tables of one namespace, and a test's namespaces are
+# its own: so is its lock.
+export XTABLES_LOCKFILE=$LAB_TMP/xtables.lock
+
 # Sanitizer reports must not pass for an applet's own exit code 1.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=86:print_stacktrace=1}
