@@ -31,21 +31,44 @@ is "$oversized" "" "no fuzz target copies its input into a fixed-size static buf
 if build_core 2>"$OUTDIR/core.build.log"; then pass "libcore builds for fuzzing"; else
 	fail "libcore builds for fuzzing" "$(tail -20 "$OUTDIR/core.build.log")"; done_testing; fi
 
-for src in "$TESTS_DIR"/fuzz/fuzz_*.c; do
-	name=$(basename "$src" .c)
-	target=${name#fuzz_}
-	bin=$OUTDIR/$name
-	if ! clang $FUZZ_CFLAGS -fsanitize=fuzzer "$src" -o "$bin" "$OUTDIR/libcore-fuzz.a" \
+# fuzz_one NAME: builds one target and runs it on a copy of its corpus;
+# "built" and then "ok" or "crash" in $OUTDIR/NAME.verdict.
+fuzz_one() {
+	local name=$1 target=${1#fuzz_} bin=$OUTDIR/$1 corpus=$LAB_TMP/corpus-${1#fuzz_}
+	if ! clang $FUZZ_CFLAGS -fsanitize=fuzzer "$TESTS_DIR/fuzz/$name.c" -o "$bin" "$OUTDIR/libcore-fuzz.a" \
 		-lnl-nf-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto 2>"$OUTDIR/$name.build.log"; then
-		fail "$name builds" "$(tail -20 "$OUTDIR/$name.build.log")"
-		continue
+		echo unbuilt >"$OUTDIR/$name.verdict"
+		return
 	fi
-	pass "$name builds"
-	corpus=$LAB_TMP/corpus-$target
 	mkdir -p "$corpus"
 	cp "$TESTS_DIR/fuzz/corpus/$target"/* "$corpus"/ 2>/dev/null
 	if "$bin" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		"$corpus" >"$OUTDIR/$name.log" 2>&1; then
+		echo ok >"$OUTDIR/$name.verdict"
+	else
+		echo crash >"$OUTDIR/$name.verdict"
+	fi
+}
+
+# One target per core at a time: each still fuzzes SECONDS_PER_TARGET on a
+# core of its own, and the pass takes half the time on two cores.
+names=$(for src in "$TESTS_DIR"/fuzz/fuzz_*.c; do basename "$src" .c; done)
+running=0
+for name in $names; do
+	rm -f "$OUTDIR/$name.verdict"
+	fuzz_one "$name" &
+	running=$((running + 1))
+	if [ "$running" -ge "$(nproc)" ]; then wait -n; running=$((running - 1)); fi
+done
+wait
+for name in $names; do
+	case $(cat "$OUTDIR/$name.verdict" 2>/dev/null) in
+	unbuilt | "")
+		fail "$name builds" "$(tail -20 "$OUTDIR/$name.build.log")"
+		continue ;;
+	esac
+	pass "$name builds"
+	if [ "$(cat "$OUTDIR/$name.verdict")" = ok ]; then
 		pass "$name: no crash in ${SECONDS_PER_TARGET}s ($(awk '/stat::number_of_executed_units/{print $2}' "$OUTDIR/$name.log") runs)"
 	else
 		fail "$name: crash found" "$(grep -A20 -E 'ERROR|runtime error|deadly' "$OUTDIR/$name.log" | head -30)"
