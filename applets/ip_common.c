@@ -196,18 +196,7 @@ int ip_parse_prefix(struct ip_ctx *ctx, const char *text, struct sonde_prefix *p
 
 bool ip_prefix_covers(const struct sonde_prefix *outer, const struct sonde_prefix *inner)
 {
-	unsigned full_bytes = outer->len / 8, rest_bits = outer->len % 8;
-
-	if (outer->family != inner->family || outer->len > inner->len)
-		return false;
-	if (memcmp(outer->bytes, inner->bytes, full_bytes) != 0)
-		return false;
-	if (rest_bits) {
-		uint8_t mask = (uint8_t)(0xff << (8 - rest_bits));
-
-		return (outer->bytes[full_bytes] & mask) == (inner->bytes[full_bytes] & mask);
-	}
-	return true;
+	return outer->len <= inner->len && prefix_contains_bytes(outer, inner->family, inner->bytes);
 }
 
 const char *ip_lladdr_text(const uint8_t *bytes, size_t len, unsigned arptype, char *buf, size_t size)

@@ -72,15 +72,6 @@ static const uint8_t *addr_bytes(const struct sonde_addr *a)
 	return addr_family(a) == AF_INET6 ? (const uint8_t *)&a->u.in6.sin6_addr : (const uint8_t *)&a->u.in4.sin_addr;
 }
 
-static bool same_network(const uint8_t *net, unsigned prefix_len, const uint8_t *addr)
-{
-	unsigned whole = prefix_len / 8, rest = prefix_len % 8;
-
-	if (memcmp(net, addr, whole) != 0)
-		return false;
-	return rest == 0 || ((net[whole] ^ addr[whole]) & (0xff << (8 - rest))) == 0;
-}
-
 /* Local: one of the host's addresses, or inside a host-scope prefix (all
  * of 127.0.0.0/8 is this host's through lo's 127.0.0.1/8). */
 static bool is_local(const struct netlink_addr *addrs, size_t count, int family, const uint8_t *addr)
@@ -94,7 +85,7 @@ static bool is_local(const struct netlink_addr *addrs, size_t count, int family,
 			continue;
 		if (memcmp(own, addr, len) == 0)
 			return true;
-		if (addrs[i].scope == RT_SCOPE_HOST && same_network(own, addrs[i].prefix_len, addr))
+		if (addrs[i].scope == RT_SCOPE_HOST && prefix_bits_equal(own, addr, addrs[i].prefix_len))
 			return true;
 	}
 	return false;

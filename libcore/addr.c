@@ -317,22 +317,28 @@ int addr_parse_prefix(const char *text, bool allow_host_bits, struct sonde_prefi
 	return 0;
 }
 
-bool prefix_contains(const struct sonde_prefix *prefix, const struct sonde_addr *addr)
+bool prefix_bits_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
 {
-	const uint8_t *bytes;
-	unsigned full, rest;
+	unsigned full = bits / 8, rest = bits % 8;
 
-	if (addr_family(addr) != prefix->family)
-		return false;
-	bytes = prefix->family == AF_INET ? (const uint8_t *)&addr->u.in4.sin_addr
-					  : (const uint8_t *)&addr->u.in6.sin6_addr;
-	full = prefix->len / 8;
-	rest = prefix->len % 8;
-	if (memcmp(bytes, prefix->bytes, full) != 0)
+	if (memcmp(a, b, full) != 0)
 		return false;
 	if (rest == 0)
 		return true;
-	return ((bytes[full] ^ prefix->bytes[full]) & (uint8_t)(0xff00u >> rest)) == 0;
+	return ((a[full] ^ b[full]) & (uint8_t)(0xff00u >> rest)) == 0;
+}
+
+bool prefix_contains_bytes(const struct sonde_prefix *prefix, int family, const uint8_t *bytes)
+{
+	return family == prefix->family && prefix_bits_equal(prefix->bytes, bytes, prefix->len);
+}
+
+bool prefix_contains(const struct sonde_prefix *prefix, const struct sonde_addr *addr)
+{
+	const uint8_t *bytes = addr_family(addr) == AF_INET ? (const uint8_t *)&addr->u.in4.sin_addr
+							    : (const uint8_t *)&addr->u.in6.sin6_addr;
+
+	return prefix_contains_bytes(prefix, addr_family(addr), bytes);
 }
 
 const char *prefix_format(const struct sonde_prefix *prefix, char *buf, size_t size)

@@ -485,17 +485,6 @@ int sockdiag_filter_compile(const struct sockdiag_filter *filter, uint8_t *code,
 
 /* --- user-space evaluation -------------------------------------------------- */
 
-static bool bits_match(const uint8_t *a, const uint8_t *b, unsigned bits)
-{
-	unsigned whole = bits / 8, rest = bits % 8;
-
-	if (memcmp(a, b, whole) != 0)
-		return false;
-	if (rest == 0)
-		return true;
-	return ((a[whole] ^ b[whole]) & (0xff << (8 - rest))) == 0;
-}
-
 static bool host_match(const struct sockdiag_filter_node *n, const struct sonde_addr *addr)
 {
 	const uint8_t *bytes;
@@ -511,11 +500,11 @@ static bool host_match(const struct sockdiag_filter_node *n, const struct sonde_
 	else
 		bytes = addr->u.in6.sin6_addr.s6_addr;
 	if (n->family == addr_family(addr))
-		return bits_match(bytes, n->addr, n->prefix_len);
+		return prefix_bits_equal(bytes, n->addr, n->prefix_len);
 	/* An IPv4 condition matches IPv4-mapped IPv6 sockets, as in the kernel. */
 	if (n->family == AF_INET && addr_family(addr) == AF_INET6 &&
 	    IN6_IS_ADDR_V4MAPPED(&addr->u.in6.sin6_addr))
-		return bits_match(bytes + 12, n->addr, n->prefix_len);
+		return prefix_bits_equal(bytes + 12, n->addr, n->prefix_len);
 	return false;
 }
 

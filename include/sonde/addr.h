@@ -84,6 +84,12 @@ const char *addr_format(const struct sonde_addr *addr, char *buf, size_t size);
 /* CIDR: "10.0.0.0/8", "2001:db8::/32"; a bare address is a host prefix.
  * Host bits set in the text are an error unless allow_host_bits. */
 int addr_parse_prefix(const char *text, bool allow_host_bits, struct sonde_prefix *prefix);
+/* The one prefix test: whether the first bits bits of a and b are equal
+ * (both at least (bits + 7) / 8 bytes long, network order). */
+bool prefix_bits_equal(const uint8_t *a, const uint8_t *b, unsigned bits);
+/* Whether the address of family (4 or 16 bytes in network order) lies in
+ * prefix; false when the families differ. */
+bool prefix_contains_bytes(const struct sonde_prefix *prefix, int family, const uint8_t *bytes);
 bool prefix_contains(const struct sonde_prefix *prefix, const struct sonde_addr *addr);
 const char *prefix_format(const struct sonde_prefix *prefix, char *buf, size_t size);
 

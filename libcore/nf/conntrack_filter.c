@@ -11,30 +11,13 @@ static size_t addr_len(int family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
-static bool prefix_holds(const struct sonde_prefix *prefix, int family, const uint8_t *addr)
-{
-	unsigned full_bytes = prefix->len / 8, rest_bits = prefix->len % 8;
-
-	if (prefix->family != family)
-		return false;
-	if (memcmp(prefix->bytes, addr, full_bytes) != 0)
-		return false;
-	if (rest_bits) {
-		uint8_t mask = (uint8_t)(0xff << (8 - rest_bits));
-
-		if ((prefix->bytes[full_bytes] & mask) != (addr[full_bytes] & mask))
-			return false;
-	}
-	return true;
-}
-
 static bool addresses_match(const struct ct_filter *f, const struct ct_entry *e)
 {
 	const uint8_t *addrs[4] = { e->orig.src, e->orig.dst, e->reply.src, e->reply.dst };
 	int i;
 
 	for (i = 0; i < 4; i++)
-		if (f->has_addr[i] && !prefix_holds(&f->addr[i], e->family, addrs[i]))
+		if (f->has_addr[i] && !prefix_contains_bytes(&f->addr[i], e->family, addrs[i]))
 			return false;
 	return true;
 }

@@ -117,6 +117,23 @@ int main(void)
 	ok(prefix_contains(&p, &a), "/23 contains .1.255");
 	addr_parse_ip("192.168.2.0", 0, AF_UNSPEC, &a);
 	ok(!prefix_contains(&p, &a), "/23 excludes .2.0");
+	{
+		const uint8_t net[2] = { 0x0a, 0x80 }, in[2] = { 0x0a, 0xbf }, out[2] = { 0x0a, 0x40 };
+
+		ok(prefix_bits_equal(net, in, 10), "10 bits: 0a80 and 0abf agree");
+		ok(!prefix_bits_equal(net, out, 10), "10 bits: 0a80 and 0a40 differ in bit 9");
+		ok(prefix_bits_equal(net, out, 8), "8 bits: whole bytes only");
+		ok(prefix_bits_equal(net, out, 0), "0 bits: everything agrees");
+		ok(!prefix_bits_equal(net, in, 16), "16 bits: the whole of both");
+	}
+	addr_parse_prefix("10.1.0.0/16", false, &p);
+	{
+		const uint8_t v4_in[4] = { 10, 1, 200, 3 }, v4_out[4] = { 10, 2, 0, 1 }, v6[16] = { 10, 1 };
+
+		ok(prefix_contains_bytes(&p, AF_INET, v4_in), "contains_bytes: 10.1.200.3 in 10.1/16");
+		ok(!prefix_contains_bytes(&p, AF_INET, v4_out), "contains_bytes: 10.2.0.1 not in 10.1/16");
+		ok(!prefix_contains_bytes(&p, AF_INET6, v6), "contains_bytes: another family is never inside");
+	}
 	is_int(addr_parse_prefix("1.2.3.4", false, &p), 0, "bare address is a host prefix");
 	is_int(p.len, 32, "host prefix length");
 
