@@ -12,28 +12,6 @@
 #include "sonde/dns.h"
 #include "sonde/sock.h"
 
-/* Writes all of buf before deadline_ms (a mono_ms() deadline). */
-static int write_all(int fd, const uint8_t *buf, size_t len, int64_t deadline_ms)
-{
-	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if (deadline_passed(deadline_ms))
-			return -ETIMEDOUT;
-		n = sock_wait(fd, POLLOUT, deadline_poll_ms(deadline_ms));
-		if (n < 0)
-			return (int)n;
-	}
-	return 0;
-}
-
 int dns_tcp_send_query(const struct sonde_addr *server, const uint8_t *query, size_t len, int timeout_ms,
 		       int *fd)
 {
@@ -46,9 +24,9 @@ int dns_tcp_send_query(const struct sonde_addr *server, const uint8_t *query, si
 	rc = sock_connect(server, SOCK_STREAM, NULL, timeout_ms, fd);
 	if (rc < 0)
 		return rc;
-	rc = write_all(*fd, prefix, sizeof(prefix), deadline_ms);
+	rc = sock_send_all(*fd, prefix, sizeof(prefix), deadline_ms);
 	if (rc == 0)
-		rc = write_all(*fd, query, len, deadline_ms);
+		rc = sock_send_all(*fd, query, len, deadline_ms);
 	if (rc < 0) {
 		close(*fd);
 		*fd = -1;
@@ -56,36 +34,12 @@ int dns_tcp_send_query(const struct sonde_addr *server, const uint8_t *query, si
 	return rc;
 }
 
-/* Reads exactly len bytes; *got says how many came before an error. */
-static int read_exact(int fd, uint8_t *buf, size_t len, int64_t deadline_ms, size_t *got)
-{
-	*got = 0;
-	while (*got < len) {
-		ssize_t n = recv(fd, buf + *got, len - *got, 0);
-
-		if (n > 0) {
-			*got += (size_t)n;
-			continue;
-		}
-		if (n == 0)
-			return -EPIPE;
-		if (errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if (deadline_passed(deadline_ms))
-			return -ETIMEDOUT;
-		n = sock_wait(fd, POLLIN, deadline_poll_ms(deadline_ms));
-		if (n < 0)
-			return (int)n;
-	}
-	return 0;
-}
-
 int dns_tcp_read_message(int fd, int timeout_ms, uint8_t **msg, size_t *len)
 {
 	int64_t deadline_ms = deadline_after_ms(timeout_ms);
 	uint8_t prefix[2];
 	size_t got;
-	int rc = read_exact(fd, prefix, sizeof(prefix), deadline_ms, &got);
+	int rc = sock_recv_exact(fd, prefix, sizeof(prefix), deadline_ms, &got);
 
 	*msg = NULL;
 	*len = 0;
@@ -97,7 +51,7 @@ int dns_tcp_read_message(int fd, int timeout_ms, uint8_t **msg, size_t *len)
 	*msg = malloc(*len ? *len : 1);
 	if (!*msg)
 		return -ENOMEM;
-	rc = read_exact(fd, *msg, *len, deadline_ms, &got);
+	rc = sock_recv_exact(fd, *msg, *len, deadline_ms, &got);
 	if (rc < 0) {
 		free(*msg);
 		*msg = NULL;

@@ -107,6 +107,54 @@ int sock_listen(const struct sonde_addr *addr, int type, int backlog, int *fd_ou
 	return 0;
 }
 
+int sock_send_all(int fd, const void *buf, size_t len, int64_t deadline_ms)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (deadline_passed(deadline_ms))
+			return -ETIMEDOUT;
+		n = sock_wait(fd, POLLOUT, deadline_poll_ms(deadline_ms));
+		if (n < 0)
+			return (int)n;
+	}
+	return 0;
+}
+
+int sock_recv_exact(int fd, void *buf, size_t len, int64_t deadline_ms, size_t *got)
+{
+	uint8_t *p = buf;
+
+	*got = 0;
+	while (*got < len) {
+		ssize_t n = recv(fd, p + *got, len - *got, 0);
+
+		if (n > 0) {
+			*got += (size_t)n;
+			continue;
+		}
+		if (n == 0)
+			return -EPIPE;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (deadline_passed(deadline_ms))
+			return -ETIMEDOUT;
+		n = sock_wait(fd, POLLIN, deadline_poll_ms(deadline_ms));
+		if (n < 0)
+			return (int)n;
+	}
+	return 0;
+}
+
 static int get_name(int fd, struct sonde_addr *addr, bool peer)
 {
 	socklen_t len = sizeof(addr->u);

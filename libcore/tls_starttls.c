@@ -2,13 +2,13 @@
  * starts on the same connection.  Replies are read one byte at a time so
  * that nothing of the TLS handshake that follows is swallowed. */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 
 #include "sonde/clock.h"
+#include "sonde/sock.h"
 #include "sonde/tls.h"
 
 #define LINE_MAX_BYTES 1024
@@ -51,62 +51,28 @@ uint16_t tls_starttls_port(enum tls_starttls_proto proto)
 	return protocols[proto].port;
 }
 
-static int wait_for(struct dialogue *d, short events)
+static int timed_out(struct dialogue *d, int rc)
 {
-	struct pollfd pfd = { d->fd, events, 0 };
-	int ready = poll(&pfd, 1, d->deadline ? deadline_poll_ms(d->deadline) : -1);
-
-	if (ready == 0) {
+	if (rc == -ETIMEDOUT)
 		snprintf(d->why, d->why_size, "STARTTLS dialogue timed out");
-		return -ETIMEDOUT;
-	}
-	return ready < 0 && errno != EINTR ? -errno : 0;
+	return rc;
 }
 
 static int send_all(struct dialogue *d, const void *data, size_t len)
 {
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t sent = send(d->fd, p, len, MSG_NOSIGNAL);
-		int rc;
-
-		if (sent > 0) {
-			p += sent;
-			len -= (size_t)sent;
-			continue;
-		}
-		if (sent < 0 && errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if ((rc = wait_for(d, POLLOUT)) < 0)
-			return rc;
-	}
-	return 0;
+	return timed_out(d, sock_send_all(d->fd, data, len, d->deadline));
 }
 
 static int recv_exact(struct dialogue *d, void *buf, size_t len)
 {
-	char *p = buf;
+	size_t got;
+	int rc = sock_recv_exact(d->fd, buf, len, d->deadline, &got);
 
-	while (len > 0) {
-		ssize_t got = recv(d->fd, p, len, 0);
-		int rc;
-
-		if (got > 0) {
-			p += got;
-			len -= (size_t)got;
-			continue;
-		}
-		if (got == 0) {
-			snprintf(d->why, d->why_size, "the server closed the connection during STARTTLS");
-			return -EPROTO;
-		}
-		if (errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if ((rc = wait_for(d, POLLIN)) < 0)
-			return rc;
+	if (rc == -EPIPE) {
+		snprintf(d->why, d->why_size, "the server closed the connection during STARTTLS");
+		return -EPROTO;
 	}
-	return 0;
+	return timed_out(d, rc);
 }
 
 /* One line without its CR LF. */

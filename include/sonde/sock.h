@@ -4,6 +4,8 @@
 #define SONDE_SOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "sonde/addr.h"
 
@@ -22,6 +24,14 @@ int sock_connect_wait(int fd, int timeout_ms);
 int sock_listen(const struct sonde_addr *addr, int type, int backlog, int *fd_out);
 /* poll() one fd: >0 ready (revents), -ETIMEDOUT, or -errno.  timeout_ms < 0 waits forever. */
 int sock_wait(int fd, short events, int timeout_ms);
+/* Sends all of buf on a non-blocking stream socket before deadline_ms (a
+ * deadline_after_ms() value; 0 waits without limit): 0, -ETIMEDOUT or
+ * -errno.  SIGPIPE is not raised. */
+int sock_send_all(int fd, const void *buf, size_t len, int64_t deadline_ms);
+/* Receives exactly len bytes before deadline_ms (as above): 0, -EPIPE when
+ * the peer closed first, -ETIMEDOUT or -errno.  *got says how many bytes
+ * came, also on failure. */
+int sock_recv_exact(int fd, void *buf, size_t len, int64_t deadline_ms, size_t *got);
 /* The local or peer address of fd. */
 int sock_local_addr(int fd, struct sonde_addr *addr);
 int sock_peer_addr(int fd, struct sonde_addr *addr);
