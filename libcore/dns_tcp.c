@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include "sonde/clock.h"
@@ -78,19 +77,10 @@ int dns_udp_send_query(const struct sonde_addr *server, const uint8_t *query, si
 
 int dns_udp_read_datagram(int fd, int64_t deadline_ms, uint8_t *buf, size_t size, size_t *len)
 {
-	for (;;) {
-		ssize_t n = recv(fd, buf, size, 0);
+	ssize_t n = sock_recv_until(fd, buf, size, deadline_ms);
 
-		if (n >= 0) {
-			*len = (size_t)n;
-			return 0;
-		}
-		if (errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if (deadline_passed(deadline_ms))
-			return -ETIMEDOUT;
-		n = sock_wait(fd, POLLIN, deadline_poll_ms(deadline_ms));
-		if (n < 0)
-			return (int)n;
-	}
+	if (n < 0)
+		return (int)n;
+	*len = (size_t)n;
+	return 0;
 }

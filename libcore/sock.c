@@ -130,27 +130,36 @@ int sock_send_all(int fd, const void *buf, size_t len, int64_t deadline_ms)
 	return 0;
 }
 
-int sock_recv_exact(int fd, void *buf, size_t len, int64_t deadline_ms, size_t *got)
+ssize_t sock_recv_until(int fd, void *buf, size_t size, int64_t deadline_ms)
 {
-	uint8_t *p = buf;
+	for (;;) {
+		ssize_t n = recv(fd, buf, size, 0);
 
-	*got = 0;
-	while (*got < len) {
-		ssize_t n = recv(fd, p + *got, len - *got, 0);
-
-		if (n > 0) {
-			*got += (size_t)n;
-			continue;
-		}
-		if (n == 0)
-			return -EPIPE;
+		if (n >= 0)
+			return n;
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;
 		if (deadline_passed(deadline_ms))
 			return -ETIMEDOUT;
 		n = sock_wait(fd, POLLIN, deadline_poll_ms(deadline_ms));
 		if (n < 0)
+			return n;
+	}
+}
+
+int sock_recv_exact(int fd, void *buf, size_t len, int64_t deadline_ms, size_t *got)
+{
+	uint8_t *p = buf;
+
+	*got = 0;
+	while (*got < len) {
+		ssize_t n = sock_recv_until(fd, p + *got, len - *got, deadline_ms);
+
+		if (n < 0)
 			return (int)n;
+		if (n == 0)
+			return -EPIPE;
+		*got += (size_t)n;
 	}
 	return 0;
 }

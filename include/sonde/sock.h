@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "sonde/addr.h"
 
@@ -28,6 +29,10 @@ int sock_wait(int fd, short events, int timeout_ms);
  * deadline_after_ms() value; 0 waits without limit): 0, -ETIMEDOUT or
  * -errno.  SIGPIPE is not raised. */
 int sock_send_all(int fd, const void *buf, size_t len, int64_t deadline_ms);
+/* One recv() of up to size bytes, waiting for data until deadline_ms (as
+ * above): the byte count (0: the peer closed, or an empty datagram),
+ * -ETIMEDOUT or -errno. */
+ssize_t sock_recv_until(int fd, void *buf, size_t size, int64_t deadline_ms);
 /* Receives exactly len bytes before deadline_ms (as above): 0, -EPIPE when
  * the peer closed first, -ETIMEDOUT or -errno.  *got says how many bytes
  * came, also on failure. */

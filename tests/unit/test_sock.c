@@ -69,8 +69,29 @@ static void test_send_deadline(void)
 	free(big);
 }
 
+static void test_recv_until(void)
+{
+	int pair[2];
+	uint8_t buf[8];
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, pair) < 0) {
+		tap_skip("one datagram", "no socketpair");
+		return;
+	}
+	is_int(sock_recv_until(pair[1], buf, sizeof(buf), deadline_after_ms(50)), -ETIMEDOUT,
+	       "recv_until: no datagram before the deadline is -ETIMEDOUT");
+	send(pair[0], "", 0, 0);
+	is_int(sock_recv_until(pair[1], buf, sizeof(buf), deadline_after_ms(1000)), 0,
+	       "recv_until: an empty datagram is 0 bytes, not an error");
+	send(pair[0], "abc", 3, 0);
+	is_int(sock_recv_until(pair[1], buf, sizeof(buf), 0), 3, "recv_until: a datagram's bytes, no deadline");
+	close(pair[0]);
+	close(pair[1]);
+}
+
 int main(void)
 {
+	test_recv_until();
 	test_whole_transfer();
 	test_peer_closes();
 	test_send_deadline();
