@@ -510,15 +510,15 @@ int netlink_route_get(const struct netlink_route_query *query, struct netlink_ro
 
 static int nsid_reply(const struct nlmsghdr *msg, void *arg)
 {
-	const struct rtattr *tb[NETNSA_MAX + 1];
+	struct nlattr_ref tb[NETNSA_MAX + 1];
 	const void *attrs;
 	size_t attrs_len;
 	uint32_t nsid;
 
 	if (!nlraw_msg_body(msg, msg->nlmsg_len, RTM_NEWNSID, sizeof(struct rtgenmsg), &attrs, &attrs_len))
 		return -EIO;
-	nlraw_attrs_parse(tb, NETNSA_MAX, attrs, attrs_len);
-	if (!nlraw_attr_u32(tb[NETNSA_NSID], &nsid))
+	nlattr_parse(attrs, attrs_len, tb, NETNSA_MAX);
+	if (!nlattr_u32(&tb[NETNSA_NSID], &nsid))
 		return -EIO;
 	*(int *)arg = (int)nsid;
 	return 0;

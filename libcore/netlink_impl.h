@@ -10,18 +10,8 @@
 #include <stdint.h>
 
 #include "sonde/addr.h"
+#include "sonde/nlattr.h"
 
-/* Attributes of one level into table[0..max] (NULL when absent; a repeated
- * attribute keeps its last occurrence). */
-void nlraw_attrs_parse(const struct rtattr **table, unsigned max, const void *data, size_t len);
-size_t nlraw_attr_len(const struct rtattr *rta);
-const void *nlraw_attr_data(const struct rtattr *rta);
-/* Typed reads: false (value untouched) when absent or too short. */
-bool nlraw_attr_u8(const struct rtattr *rta, uint8_t *value);
-bool nlraw_attr_u16(const struct rtattr *rta, uint16_t *value);
-bool nlraw_attr_u32(const struct rtattr *rta, uint32_t *value);
-bool nlraw_attr_str(const struct rtattr *rta, char *buf, size_t size);
-bool nlraw_attr_addr(const struct rtattr *rta, int family, struct sonde_addr *addr);
 /* The family header of a message of type with header_size bytes, and its
  * attributes; NULL when the message is shorter or of another type. */
 const void *nlraw_msg_body(const void *msg, size_t len, uint16_t type, size_t header_size, const void **attrs,

@@ -16,6 +16,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
+#include "sonde/nlattr.h"
 #include "sonde/sockdiag.h"
 
 /* The kernel fills up to 32 KiB per dump batch when the reader's buffer is
@@ -65,81 +66,16 @@ void sockdiag_close(struct sockdiag *diag)
 
 /* --- attributes ----------------------------------------------------------- */
 
-/* Splits a run of netlink attributes into tb[type] (the last of a type
- * wins, as the kernel sends each once).  Malformed lengths end the walk. */
-static void attrs_parse(const uint8_t *data, size_t len, const struct nlattr **tb, int max)
-{
-	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
-	while (len >= sizeof(struct nlattr)) {
-		const struct nlattr *nla = (const struct nlattr *)data;
-		size_t nla_len = nla->nla_len, step = NLA_ALIGN(nla_len);
-		int type = nla->nla_type & NLA_TYPE_MASK;
-
-		if (nla_len < sizeof(*nla) || nla_len > len)
-			return;
-		if (type <= max)
-			tb[type] = nla;
-		if (step >= len)
-			return;
-		data += step;
-		len -= step;
-	}
-}
-
-static size_t attr_len(const struct nlattr *nla)
-{
-	return nla->nla_len - NLA_HDRLEN;
-}
-
-static const void *attr_data(const struct nlattr *nla)
-{
-	return (const uint8_t *)nla + NLA_HDRLEN;
-}
-
-/* Copies an attribute into a fixed object, zero-filling what it lacks (the
- * kernel may be older or newer than our headers). */
-static void attr_copy(const struct nlattr *nla, void *dst, size_t size)
-{
-	size_t n = attr_len(nla);
-
-	memset(dst, 0, size);
-	memcpy(dst, attr_data(nla), n < size ? n : size);
-}
-
-static bool attr_u8(const struct nlattr *nla, uint8_t *value)
-{
-	if (!nla || attr_len(nla) < 1)
-		return false;
-	*value = *(const uint8_t *)attr_data(nla);
-	return true;
-}
-
-static bool attr_u32(const struct nlattr *nla, uint32_t *value)
-{
-	if (!nla || attr_len(nla) < 4)
-		return false;
-	memcpy(value, attr_data(nla), 4);
-	return true;
-}
-
-static bool attr_u64(const struct nlattr *nla, uint64_t *value)
-{
-	if (!nla || attr_len(nla) < 8)
-		return false;
-	memcpy(value, attr_data(nla), 8);
-	return true;
-}
-
-static size_t attr_skmem(const struct nlattr *nla, uint32_t *skmem)
+static size_t attr_skmem(const struct nlattr_ref *a, uint32_t *skmem)
 {
 	size_t count;
 
-	if (!nla)
+	if (!a->present)
 		return 0;
-	count = attr_len(nla) / sizeof(uint32_t);
+	count = a->len / sizeof(uint32_t);
 	if (count > SOCKDIAG_SKMEM_MAX)
 		count = SOCKDIAG_SKMEM_MAX;
-	memcpy(skmem, attr_data(nla), count * sizeof(uint32_t));
+	memcpy(skmem, a->data, count * sizeof(uint32_t));
 	return count;
 }
 
@@ -166,41 +102,41 @@ static void inet_addr_set(struct sonde_addr *addr, int family, const uint32_t *b
 	}
 }
 
-static void inet_parse_attrs(const struct nlattr **tb, struct sockdiag_inet *sock)
+static void inet_parse_attrs(const struct nlattr_ref *tb, struct sockdiag_inet *sock)
 {
 	uint8_t u8;
 
-	if (attr_u8(tb[INET_DIAG_SKV6ONLY], &u8))
+	if (nlattr_u8(&tb[INET_DIAG_SKV6ONLY], &u8))
 		sock->v6only = u8;
-	if (attr_u8(tb[INET_DIAG_SHUTDOWN], &u8))
+	if (nlattr_u8(&tb[INET_DIAG_SHUTDOWN], &u8))
 		sock->shutdown = u8;
-	if (attr_u8(tb[INET_DIAG_PROTOCOL], &u8) && sock->protocol == IPPROTO_RAW)
+	if (nlattr_u8(&tb[INET_DIAG_PROTOCOL], &u8) && sock->protocol == IPPROTO_RAW)
 		sock->raw_protocol = u8;
-	sock->has_cgroup_id = attr_u64(tb[INET_DIAG_CGROUP_ID], &sock->cgroup_id);
-	sock->has_mark = attr_u32(tb[INET_DIAG_MARK], &sock->mark);
-	sock->skmem_count = attr_skmem(tb[INET_DIAG_SKMEMINFO], sock->skmem);
-	if (tb[INET_DIAG_INFO] && sock->protocol == IPPROTO_TCP) {
-		attr_copy(tb[INET_DIAG_INFO], &sock->tcp_info, sizeof(sock->tcp_info));
+	sock->has_cgroup_id = nlattr_u64(&tb[INET_DIAG_CGROUP_ID], &sock->cgroup_id);
+	sock->has_mark = nlattr_u32(&tb[INET_DIAG_MARK], &sock->mark);
+	sock->skmem_count = attr_skmem(&tb[INET_DIAG_SKMEMINFO], sock->skmem);
+	if (tb[INET_DIAG_INFO].present && sock->protocol == IPPROTO_TCP) {
+		nlattr_copy(&tb[INET_DIAG_INFO], &sock->tcp_info, sizeof(sock->tcp_info));
 		sock->has_tcp_info = true;
 	}
-	if (tb[INET_DIAG_CONG]) {
-		size_t n = attr_len(tb[INET_DIAG_CONG]);
+	if (tb[INET_DIAG_CONG].present) {
+		size_t n = tb[INET_DIAG_CONG].len;
 
 		if (n >= sizeof(sock->congestion))
 			n = sizeof(sock->congestion) - 1;
-		memcpy(sock->congestion, attr_data(tb[INET_DIAG_CONG]), n);
+		memcpy(sock->congestion, tb[INET_DIAG_CONG].data, n);
 		sock->congestion[n] = '\0';
 		sock->congestion[strnlen(sock->congestion, n)] = '\0';
 	}
-	if (tb[INET_DIAG_BBRINFO]) {
-		attr_copy(tb[INET_DIAG_BBRINFO], &sock->bbr, sizeof(sock->bbr));
+	if (tb[INET_DIAG_BBRINFO].present) {
+		nlattr_copy(&tb[INET_DIAG_BBRINFO], &sock->bbr, sizeof(sock->bbr));
 		sock->has_bbr = true;
 	}
 }
 
 int sockdiag_parse_inet(const void *payload, size_t len, int protocol, struct sockdiag_inet *sock)
 {
-	const struct nlattr *tb[INET_DIAG_MAX + 1];
+	struct nlattr_ref tb[INET_DIAG_MAX + 1];
 	struct inet_diag_msg msg;
 
 	if (len < sizeof(msg))
@@ -228,7 +164,7 @@ int sockdiag_parse_inet(const void *payload, size_t len, int protocol, struct so
 	sock->shutdown = -1;
 	inet_addr_set(&sock->local, sock->family, msg.id.idiag_src, msg.id.idiag_sport);
 	inet_addr_set(&sock->remote, sock->family, msg.id.idiag_dst, msg.id.idiag_dport);
-	attrs_parse((const uint8_t *)payload + NLMSG_ALIGN(sizeof(msg)),
+	nlattr_parse((const uint8_t *)payload + NLMSG_ALIGN(sizeof(msg)),
 		    len > NLMSG_ALIGN(sizeof(msg)) ? len - NLMSG_ALIGN(sizeof(msg)) : 0, tb, INET_DIAG_MAX);
 	inet_parse_attrs(tb, sock);
 	if (protocol == IPPROTO_RAW && !sock->raw_protocol)
@@ -237,13 +173,13 @@ int sockdiag_parse_inet(const void *payload, size_t len, int protocol, struct so
 }
 
 /* Abstract names start with a NUL; ss shows every NUL as '@'. */
-static void unix_name_copy(const struct nlattr *nla, struct sockdiag_unix *sock)
+static void unix_name_copy(const struct nlattr_ref *name, struct sockdiag_unix *sock)
 {
-	size_t n = attr_len(nla), i;
+	size_t n = name->len, i;
 
 	if (n > SOCKDIAG_UNIX_PATH_MAX)
 		n = SOCKDIAG_UNIX_PATH_MAX;
-	memcpy(sock->name, attr_data(nla), n);
+	memcpy(sock->name, name->data, n);
 	sock->name[n] = '\0';
 	if (n > 0 && sock->name[0] == '\0')
 		for (i = 0; i < n; i++)
@@ -255,7 +191,7 @@ static void unix_name_copy(const struct nlattr *nla, struct sockdiag_unix *sock)
 int sockdiag_parse_unix(const void *payload, size_t len, struct sockdiag_unix *sock,
 			uint32_t *pending_buf, size_t pending_max)
 {
-	const struct nlattr *tb[UNIX_DIAG_MAX + 1];
+	struct nlattr_ref tb[UNIX_DIAG_MAX + 1];
 	struct unix_diag_msg msg;
 	uint8_t u8;
 
@@ -269,52 +205,52 @@ int sockdiag_parse_unix(const void *payload, size_t len, struct sockdiag_unix *s
 	sock->state = msg.udiag_state;
 	sock->inode = msg.udiag_ino;
 	sock->shutdown = -1;
-	attrs_parse((const uint8_t *)payload + NLMSG_ALIGN(sizeof(msg)),
+	nlattr_parse((const uint8_t *)payload + NLMSG_ALIGN(sizeof(msg)),
 		    len > NLMSG_ALIGN(sizeof(msg)) ? len - NLMSG_ALIGN(sizeof(msg)) : 0, tb, UNIX_DIAG_MAX);
-	if (tb[UNIX_DIAG_NAME])
-		unix_name_copy(tb[UNIX_DIAG_NAME], sock);
-	attr_u32(tb[UNIX_DIAG_PEER], &sock->peer_inode);
-	if (tb[UNIX_DIAG_RQLEN] && attr_len(tb[UNIX_DIAG_RQLEN]) >= sizeof(struct unix_diag_rqlen)) {
+	if (tb[UNIX_DIAG_NAME].present)
+		unix_name_copy(&tb[UNIX_DIAG_NAME], sock);
+	nlattr_u32(&tb[UNIX_DIAG_PEER], &sock->peer_inode);
+	if (tb[UNIX_DIAG_RQLEN].present && tb[UNIX_DIAG_RQLEN].len >= sizeof(struct unix_diag_rqlen)) {
 		struct unix_diag_rqlen rq;
 
-		memcpy(&rq, attr_data(tb[UNIX_DIAG_RQLEN]), sizeof(rq));
+		memcpy(&rq, tb[UNIX_DIAG_RQLEN].data, sizeof(rq));
 		sock->rqueue = rq.udiag_rqueue;
 		sock->wqueue = rq.udiag_wqueue;
 		sock->has_rqlen = true;
 	}
-	if (tb[UNIX_DIAG_VFS] && attr_len(tb[UNIX_DIAG_VFS]) >= sizeof(struct unix_diag_vfs)) {
+	if (tb[UNIX_DIAG_VFS].present && tb[UNIX_DIAG_VFS].len >= sizeof(struct unix_diag_vfs)) {
 		struct unix_diag_vfs vfs;
 
-		memcpy(&vfs, attr_data(tb[UNIX_DIAG_VFS]), sizeof(vfs));
+		memcpy(&vfs, tb[UNIX_DIAG_VFS].data, sizeof(vfs));
 		sock->vfs_inode = vfs.udiag_vfs_ino;
 		sock->vfs_dev = vfs.udiag_vfs_dev;
 		sock->has_vfs = true;
 	}
-	if (tb[UNIX_DIAG_ICONS]) {
-		size_t n = attr_len(tb[UNIX_DIAG_ICONS]) / sizeof(uint32_t);
+	if (tb[UNIX_DIAG_ICONS].present) {
+		size_t n = tb[UNIX_DIAG_ICONS].len / sizeof(uint32_t);
 
 		sock->has_pending = true;
 		sock->pending_count = n;
 		if (n > pending_max)
 			n = pending_max;
 		if (pending_buf && n)
-			memcpy(pending_buf, attr_data(tb[UNIX_DIAG_ICONS]), n * sizeof(uint32_t));
+			memcpy(pending_buf, tb[UNIX_DIAG_ICONS].data, n * sizeof(uint32_t));
 		sock->pending_peers = pending_buf;
 		if (!pending_buf)
 			sock->pending_count = 0;
 		else if (sock->pending_count > pending_max)
 			sock->pending_count = pending_max;
 	}
-	sock->has_uid = attr_u32(tb[UNIX_DIAG_UID], &sock->uid);
-	if (attr_u8(tb[UNIX_DIAG_SHUTDOWN], &u8))
+	sock->has_uid = nlattr_u32(&tb[UNIX_DIAG_UID], &sock->uid);
+	if (nlattr_u8(&tb[UNIX_DIAG_SHUTDOWN], &u8))
 		sock->shutdown = u8;
-	sock->skmem_count = attr_skmem(tb[UNIX_DIAG_MEMINFO], sock->skmem);
+	sock->skmem_count = attr_skmem(&tb[UNIX_DIAG_MEMINFO], sock->skmem);
 	return 0;
 }
 
 int sockdiag_parse_packet(const void *payload, size_t len, struct sockdiag_packet *sock)
 {
-	const struct nlattr *tb[PACKET_DIAG_MAX + 1];
+	struct nlattr_ref tb[PACKET_DIAG_MAX + 1];
 	struct packet_diag_msg msg;
 
 	if (len < sizeof(msg))
@@ -327,18 +263,18 @@ int sockdiag_parse_packet(const void *payload, size_t len, struct sockdiag_packe
 	sock->protocol = msg.pdiag_num;
 	sock->inode = msg.pdiag_ino;
 	sock->cookie = cookie_from(msg.pdiag_cookie);
-	attrs_parse((const uint8_t *)payload + NLMSG_ALIGN(sizeof(msg)),
+	nlattr_parse((const uint8_t *)payload + NLMSG_ALIGN(sizeof(msg)),
 		    len > NLMSG_ALIGN(sizeof(msg)) ? len - NLMSG_ALIGN(sizeof(msg)) : 0, tb, PACKET_DIAG_MAX);
-	if (tb[PACKET_DIAG_INFO] && attr_len(tb[PACKET_DIAG_INFO]) >= sizeof(struct packet_diag_info)) {
+	if (tb[PACKET_DIAG_INFO].present && tb[PACKET_DIAG_INFO].len >= sizeof(struct packet_diag_info)) {
 		struct packet_diag_info info;
 
-		memcpy(&info, attr_data(tb[PACKET_DIAG_INFO]), sizeof(info));
+		memcpy(&info, tb[PACKET_DIAG_INFO].data, sizeof(info));
 		sock->ifindex = info.pdi_index;
 		sock->version = info.pdi_version;
 		sock->has_info = true;
 	}
-	sock->has_uid = attr_u32(tb[PACKET_DIAG_UID], &sock->uid);
-	sock->skmem_count = attr_skmem(tb[PACKET_DIAG_MEMINFO], sock->skmem);
+	sock->has_uid = nlattr_u32(&tb[PACKET_DIAG_UID], &sock->uid);
+	sock->skmem_count = attr_skmem(&tb[PACKET_DIAG_MEMINFO], sock->skmem);
 	return 0;
 }
 

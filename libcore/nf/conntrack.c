@@ -12,246 +12,146 @@
 #include <strings.h>
 
 #include "sonde/conntrack.h"
+#include "sonde/nlattr.h"
 
-/* --- attribute walking --------------------------------------------------- */
-
-/* The attributes of one level, indexed by type (the last one of a type
- * wins, as the kernel's parser). */
+/* The attributes of one level are indexed by type in CT_ATTR_SLOTS
+ * entries: every CTA_* this parser reads is below that. */
 #define CT_ATTR_SLOTS 32
-
-struct ct_attrs {
-	const uint8_t *data[CT_ATTR_SLOTS];
-	size_t len[CT_ATTR_SLOTS];
-};
-
-/* Splits [buf, buf+len) into attributes.  -EINVAL when an attribute header
- * claims more than the buffer holds. */
-static int attrs_parse(const uint8_t *buf, size_t len, struct ct_attrs *attrs)
-{
-	memset(attrs, 0, sizeof(*attrs));
-	while (len >= sizeof(struct nlattr)) {
-		struct nlattr nla;
-		size_t attr_len, step;
-		unsigned type;
-
-		memcpy(&nla, buf, sizeof(nla));
-		attr_len = nla.nla_len;
-		if (attr_len < sizeof(struct nlattr) || attr_len > len)
-			return -EINVAL;
-		type = nla.nla_type & NLA_TYPE_MASK;
-		if (type < CT_ATTR_SLOTS) {
-			attrs->data[type] = buf + NLA_HDRLEN;
-			attrs->len[type] = attr_len - NLA_HDRLEN;
-		}
-		step = NLA_ALIGN(attr_len);
-		if (step >= len)
-			break;
-		buf += step;
-		len -= step;
-	}
-	return 0;
-}
-
-static bool attr_u8(const struct ct_attrs *a, unsigned type, uint8_t *value)
-{
-	if (!a->data[type] || a->len[type] < 1)
-		return false;
-	*value = a->data[type][0];
-	return true;
-}
-
-static bool attr_be16(const struct ct_attrs *a, unsigned type, uint16_t *value)
-{
-	uint16_t raw;
-
-	if (!a->data[type] || a->len[type] < sizeof(raw))
-		return false;
-	memcpy(&raw, a->data[type], sizeof(raw));
-	*value = ntohs(raw);
-	return true;
-}
-
-static bool attr_be32(const struct ct_attrs *a, unsigned type, uint32_t *value)
-{
-	uint32_t raw;
-
-	if (!a->data[type] || a->len[type] < sizeof(raw))
-		return false;
-	memcpy(&raw, a->data[type], sizeof(raw));
-	*value = ntohl(raw);
-	return true;
-}
-
-static bool attr_be64(const struct ct_attrs *a, unsigned type, uint64_t *value)
-{
-	uint8_t raw[8];
-	uint64_t v = 0;
-	size_t i;
-
-	if (!a->data[type] || a->len[type] < sizeof(raw))
-		return false;
-	memcpy(raw, a->data[type], sizeof(raw));
-	for (i = 0; i < sizeof(raw); i++)
-		v = (v << 8) | raw[i];
-	*value = v;
-	return true;
-}
-
-/* A NUL-terminated string attribute into buf (cut to fit). */
-static bool attr_string(const struct ct_attrs *a, unsigned type, char *buf, size_t size)
-{
-	size_t n;
-
-	if (!a->data[type])
-		return false;
-	n = strnlen((const char *)a->data[type], a->len[type]);
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, a->data[type], n);
-	buf[n] = '\0';
-	return true;
-}
-
-static int attr_nested(const struct ct_attrs *a, unsigned type, struct ct_attrs *inner)
-{
-	if (!a->data[type])
-		return -ENOENT;
-	return attrs_parse(a->data[type], a->len[type], inner);
-}
+#define CT_ATTR_MAX (CT_ATTR_SLOTS - 1)
 
 /* --- the entry --------------------------------------------------------- */
 
-static int parse_tuple_ip(const struct ct_attrs *ip, int family, struct ct_tuple *tuple)
+static int parse_tuple_ip(const struct nlattr_ref *ip, int family, struct ct_tuple *tuple)
 {
 	unsigned src = family == AF_INET6 ? CTA_IP_V6_SRC : CTA_IP_V4_SRC;
 	unsigned dst = family == AF_INET6 ? CTA_IP_V6_DST : CTA_IP_V4_DST;
 	size_t addr_len = family == AF_INET6 ? 16 : 4;
 
-	if (ip->data[src]) {
-		if (ip->len[src] < addr_len)
+	if (ip[src].present) {
+		if (ip[src].len < addr_len)
 			return -EINVAL;
-		memcpy(tuple->src, ip->data[src], addr_len);
+		memcpy(tuple->src, ip[src].data, addr_len);
 	}
-	if (ip->data[dst]) {
-		if (ip->len[dst] < addr_len)
+	if (ip[dst].present) {
+		if (ip[dst].len < addr_len)
 			return -EINVAL;
-		memcpy(tuple->dst, ip->data[dst], addr_len);
+		memcpy(tuple->dst, ip[dst].data, addr_len);
 	}
 	return 0;
 }
 
-static void parse_tuple_proto(const struct ct_attrs *proto, struct ct_tuple *tuple)
+static void parse_tuple_proto(const struct nlattr_ref *proto, struct ct_tuple *tuple)
 {
 	bool v6;
 
-	attr_u8(proto, CTA_PROTO_NUM, &tuple->proto);
+	nlattr_u8(&proto[CTA_PROTO_NUM], &tuple->proto);
 	v6 = tuple->proto == IPPROTO_ICMPV6;
-	if (attr_be16(proto, CTA_PROTO_SRC_PORT, &tuple->sport))
+	if (nlattr_be16(&proto[CTA_PROTO_SRC_PORT], &tuple->sport))
 		tuple->has_ports = true;
-	if (attr_be16(proto, CTA_PROTO_DST_PORT, &tuple->dport))
+	if (nlattr_be16(&proto[CTA_PROTO_DST_PORT], &tuple->dport))
 		tuple->has_ports = true;
-	if (attr_u8(proto, v6 ? CTA_PROTO_ICMPV6_TYPE : CTA_PROTO_ICMP_TYPE, &tuple->icmp_type))
+	if (nlattr_u8(&proto[v6 ? CTA_PROTO_ICMPV6_TYPE : CTA_PROTO_ICMP_TYPE], &tuple->icmp_type))
 		tuple->has_icmp = true;
-	if (attr_u8(proto, v6 ? CTA_PROTO_ICMPV6_CODE : CTA_PROTO_ICMP_CODE, &tuple->icmp_code))
+	if (nlattr_u8(&proto[v6 ? CTA_PROTO_ICMPV6_CODE : CTA_PROTO_ICMP_CODE], &tuple->icmp_code))
 		tuple->has_icmp = true;
-	if (attr_be16(proto, v6 ? CTA_PROTO_ICMPV6_ID : CTA_PROTO_ICMP_ID, &tuple->icmp_id))
+	if (nlattr_be16(&proto[v6 ? CTA_PROTO_ICMPV6_ID : CTA_PROTO_ICMP_ID], &tuple->icmp_id))
 		tuple->has_icmp = true;
 }
 
-static int parse_tuple(const struct ct_attrs *top, unsigned type, int family, struct ct_tuple *tuple)
+static int parse_tuple(const struct nlattr_ref *top, unsigned type, int family, struct ct_tuple *tuple)
 {
-	struct ct_attrs t, inner;
-	int rc = attr_nested(top, type, &t);
+	struct nlattr_ref t[CT_ATTR_SLOTS], inner[CT_ATTR_SLOTS];
+	int rc = nlattr_parse_nested(&top[type], t, CT_ATTR_MAX);
 
 	if (rc < 0)
 		return rc;
-	if (attr_nested(&t, CTA_TUPLE_IP, &inner) == 0 && (rc = parse_tuple_ip(&inner, family, tuple)) < 0)
+	if (nlattr_parse_nested(&t[CTA_TUPLE_IP], inner, CT_ATTR_MAX) == 0 && (rc = parse_tuple_ip(inner, family, tuple)) < 0)
 		return rc;
-	if (t.data[CTA_TUPLE_PROTO]) {
-		if ((rc = attr_nested(&t, CTA_TUPLE_PROTO, &inner)) < 0)
+	if (t[CTA_TUPLE_PROTO].present) {
+		if ((rc = nlattr_parse_nested(&t[CTA_TUPLE_PROTO], inner, CT_ATTR_MAX)) < 0)
 			return rc;
-		parse_tuple_proto(&inner, tuple);
+		parse_tuple_proto(inner, tuple);
 	}
-	if (attr_be16(&t, CTA_TUPLE_ZONE, &tuple->zone))
+	if (nlattr_be16(&t[CTA_TUPLE_ZONE], &tuple->zone))
 		tuple->has_zone = true;
 	return 0;
 }
 
-static int parse_protoinfo(const struct ct_attrs *top, struct ct_entry *e)
+static int parse_protoinfo(const struct nlattr_ref *top, struct ct_entry *e)
 {
-	struct ct_attrs info, inner;
-	int rc = attr_nested(top, CTA_PROTOINFO, &info);
+	struct nlattr_ref info[CT_ATTR_SLOTS], inner[CT_ATTR_SLOTS];
+	int rc = nlattr_parse_nested(&top[CTA_PROTOINFO], info, CT_ATTR_MAX);
 
 	if (rc == -ENOENT)
 		return 0;
 	if (rc < 0)
 		return rc;
-	if (info.data[CTA_PROTOINFO_TCP]) {
-		if ((rc = attr_nested(&info, CTA_PROTOINFO_TCP, &inner)) < 0)
+	if (info[CTA_PROTOINFO_TCP].present) {
+		if ((rc = nlattr_parse_nested(&info[CTA_PROTOINFO_TCP], inner, CT_ATTR_MAX)) < 0)
 			return rc;
-		e->has_tcp_state = attr_u8(&inner, CTA_PROTOINFO_TCP_STATE, &e->tcp_state);
+		e->has_tcp_state = nlattr_u8(&inner[CTA_PROTOINFO_TCP_STATE], &e->tcp_state);
 	}
-	if (info.data[CTA_PROTOINFO_SCTP]) {
-		if ((rc = attr_nested(&info, CTA_PROTOINFO_SCTP, &inner)) < 0)
+	if (info[CTA_PROTOINFO_SCTP].present) {
+		if ((rc = nlattr_parse_nested(&info[CTA_PROTOINFO_SCTP], inner, CT_ATTR_MAX)) < 0)
 			return rc;
-		e->has_sctp_state = attr_u8(&inner, CTA_PROTOINFO_SCTP_STATE, &e->sctp_state);
+		e->has_sctp_state = nlattr_u8(&inner[CTA_PROTOINFO_SCTP_STATE], &e->sctp_state);
 	}
-	if (info.data[CTA_PROTOINFO_DCCP]) {
-		if ((rc = attr_nested(&info, CTA_PROTOINFO_DCCP, &inner)) < 0)
+	if (info[CTA_PROTOINFO_DCCP].present) {
+		if ((rc = nlattr_parse_nested(&info[CTA_PROTOINFO_DCCP], inner, CT_ATTR_MAX)) < 0)
 			return rc;
-		e->has_dccp_state = attr_u8(&inner, CTA_PROTOINFO_DCCP_STATE, &e->dccp_state);
+		e->has_dccp_state = nlattr_u8(&inner[CTA_PROTOINFO_DCCP_STATE], &e->dccp_state);
 	}
 	return 0;
 }
 
 /* Counters come as 64-bit values, or (very old kernels) 32-bit ones. */
-static int parse_counters(const struct ct_attrs *top, unsigned type, struct ct_counters *c)
+static int parse_counters(const struct nlattr_ref *top, unsigned type, struct ct_counters *c)
 {
-	struct ct_attrs inner;
+	struct nlattr_ref inner[CT_ATTR_SLOTS];
 	uint32_t v32;
-	int rc = attr_nested(top, type, &inner);
+	int rc = nlattr_parse_nested(&top[type], inner, CT_ATTR_MAX);
 
 	if (rc == -ENOENT)
 		return 0;
 	if (rc < 0)
 		return rc;
-	if (!attr_be64(&inner, CTA_COUNTERS_PACKETS, &c->packets) &&
-	    attr_be32(&inner, CTA_COUNTERS32_PACKETS, &v32))
+	if (!nlattr_be64(&inner[CTA_COUNTERS_PACKETS], &c->packets) &&
+	    nlattr_be32(&inner[CTA_COUNTERS32_PACKETS], &v32))
 		c->packets = v32;
-	if (!attr_be64(&inner, CTA_COUNTERS_BYTES, &c->bytes) && attr_be32(&inner, CTA_COUNTERS32_BYTES, &v32))
+	if (!nlattr_be64(&inner[CTA_COUNTERS_BYTES], &c->bytes) && nlattr_be32(&inner[CTA_COUNTERS32_BYTES], &v32))
 		c->bytes = v32;
-	c->present = (inner.data[CTA_COUNTERS_PACKETS] || inner.data[CTA_COUNTERS32_PACKETS]) &&
-		     (inner.data[CTA_COUNTERS_BYTES] || inner.data[CTA_COUNTERS32_BYTES]);
+	c->present = (inner[CTA_COUNTERS_PACKETS].present || inner[CTA_COUNTERS32_PACKETS].present) &&
+		     (inner[CTA_COUNTERS_BYTES].present || inner[CTA_COUNTERS32_BYTES].present);
 	return 0;
 }
 
 /* Helper, security context, timestamps and labels: what libnl's conntrack
  * object does not carry. */
-static int parse_extras(const struct ct_attrs *top, struct ct_entry *e)
+static int parse_extras(const struct nlattr_ref *top, struct ct_entry *e)
 {
-	struct ct_attrs inner;
+	struct nlattr_ref inner[CT_ATTR_SLOTS];
 	int rc;
 
-	if (top->data[CTA_HELP]) {
-		if ((rc = attr_nested(top, CTA_HELP, &inner)) < 0)
+	if (top[CTA_HELP].present) {
+		if ((rc = nlattr_parse_nested(&top[CTA_HELP], inner, CT_ATTR_MAX)) < 0)
 			return rc;
-		e->has_helper = attr_string(&inner, CTA_HELP_NAME, e->helper, sizeof(e->helper));
+		e->has_helper = nlattr_str(&inner[CTA_HELP_NAME], e->helper, sizeof(e->helper));
 	}
-	if (top->data[CTA_SECCTX]) {
-		if ((rc = attr_nested(top, CTA_SECCTX, &inner)) < 0)
+	if (top[CTA_SECCTX].present) {
+		if ((rc = nlattr_parse_nested(&top[CTA_SECCTX], inner, CT_ATTR_MAX)) < 0)
 			return rc;
-		e->has_secctx = attr_string(&inner, CTA_SECCTX_NAME, e->secctx, sizeof(e->secctx));
+		e->has_secctx = nlattr_str(&inner[CTA_SECCTX_NAME], e->secctx, sizeof(e->secctx));
 	}
-	if (top->data[CTA_TIMESTAMP]) {
-		if ((rc = attr_nested(top, CTA_TIMESTAMP, &inner)) < 0)
+	if (top[CTA_TIMESTAMP].present) {
+		if ((rc = nlattr_parse_nested(&top[CTA_TIMESTAMP], inner, CT_ATTR_MAX)) < 0)
 			return rc;
-		e->has_ts_start = attr_be64(&inner, CTA_TIMESTAMP_START, &e->ts_start_ns);
-		e->has_ts_stop = attr_be64(&inner, CTA_TIMESTAMP_STOP, &e->ts_stop_ns);
+		e->has_ts_start = nlattr_be64(&inner[CTA_TIMESTAMP_START], &e->ts_start_ns);
+		e->has_ts_stop = nlattr_be64(&inner[CTA_TIMESTAMP_STOP], &e->ts_stop_ns);
 	}
-	if (top->data[CTA_LABELS]) {
+	if (top[CTA_LABELS].present) {
 		e->has_labels = true;
-		e->labels_len = top->len[CTA_LABELS] < CT_LABELS_LEN ? top->len[CTA_LABELS] : CT_LABELS_LEN;
-		memcpy(e->labels, top->data[CTA_LABELS], e->labels_len);
+		e->labels_len = top[CTA_LABELS].len < CT_LABELS_LEN ? top[CTA_LABELS].len : CT_LABELS_LEN;
+		memcpy(e->labels, top[CTA_LABELS].data, e->labels_len);
 	}
 	return 0;
 }
@@ -278,15 +178,15 @@ static int msg_payload(const void *msg, size_t len, const struct nlmsghdr **hdr,
 	return 0;
 }
 
-static int parse_scalars(const struct ct_attrs *top, struct ct_entry *e)
+static int parse_scalars(const struct nlattr_ref *top, struct ct_entry *e)
 {
-	e->has_status = attr_be32(top, CTA_STATUS, &e->status);
-	e->has_timeout = attr_be32(top, CTA_TIMEOUT, &e->timeout_s);
-	e->has_mark = attr_be32(top, CTA_MARK, &e->mark);
-	e->has_secmark = attr_be32(top, CTA_SECMARK, &e->secmark);
-	e->has_use = attr_be32(top, CTA_USE, &e->use);
-	e->has_id = attr_be32(top, CTA_ID, &e->id);
-	e->has_zone = attr_be16(top, CTA_ZONE, &e->zone);
+	e->has_status = nlattr_be32(&top[CTA_STATUS], &e->status);
+	e->has_timeout = nlattr_be32(&top[CTA_TIMEOUT], &e->timeout_s);
+	e->has_mark = nlattr_be32(&top[CTA_MARK], &e->mark);
+	e->has_secmark = nlattr_be32(&top[CTA_SECMARK], &e->secmark);
+	e->has_use = nlattr_be32(&top[CTA_USE], &e->use);
+	e->has_id = nlattr_be32(&top[CTA_ID], &e->id);
+	e->has_zone = nlattr_be16(&top[CTA_ZONE], &e->zone);
 	return 0;
 }
 
@@ -294,7 +194,7 @@ int ct_parse_msg(const void *msg, size_t len, struct ct_entry *e)
 {
 	const struct nlmsghdr *nlh;
 	struct nfgenmsg gen;
-	struct ct_attrs top;
+	struct nlattr_ref top[CT_ATTR_SLOTS];
 	const uint8_t *attrs;
 	size_t attrs_len;
 	unsigned type;
@@ -314,25 +214,25 @@ int ct_parse_msg(const void *msg, size_t len, struct ct_entry *e)
 		e->event = CT_EVENT_DESTROY;
 	else
 		e->event = (nlh->nlmsg_flags & NLM_F_CREATE) ? CT_EVENT_NEW : CT_EVENT_UPDATE;
-	if ((rc = attrs_parse(attrs, attrs_len, &top)) < 0)
+	if ((rc = nlattr_parse(attrs, attrs_len, top, CT_ATTR_MAX)) < 0)
 		return rc;
-	rc = parse_tuple(&top, CTA_TUPLE_ORIG, e->family, &e->orig);
+	rc = parse_tuple(top, CTA_TUPLE_ORIG, e->family, &e->orig);
 	if (rc < 0 && rc != -ENOENT)
 		return rc;
 	e->has_orig = rc == 0;
-	rc = parse_tuple(&top, CTA_TUPLE_REPLY, e->family, &e->reply);
+	rc = parse_tuple(top, CTA_TUPLE_REPLY, e->family, &e->reply);
 	if (rc < 0 && rc != -ENOENT)
 		return rc;
 	e->has_reply = rc == 0;
-	parse_scalars(&top, e);
-	if ((rc = parse_protoinfo(&top, e)) < 0 || (rc = parse_counters(&top, CTA_COUNTERS_ORIG, &e->counters[0])) < 0 ||
-	    (rc = parse_counters(&top, CTA_COUNTERS_REPLY, &e->counters[1])) < 0 || (rc = parse_extras(&top, e)) < 0)
+	parse_scalars(top, e);
+	if ((rc = parse_protoinfo(top, e)) < 0 || (rc = parse_counters(top, CTA_COUNTERS_ORIG, &e->counters[0])) < 0 ||
+	    (rc = parse_counters(top, CTA_COUNTERS_REPLY, &e->counters[1])) < 0 || (rc = parse_extras(top, e)) < 0)
 		return rc;
 	return 0;
 }
 
 /* The attributes of a CTNETLINK message of one type; its nfgenmsg too. */
-static int parse_typed(const void *msg, size_t len, unsigned type, struct nfgenmsg *gen, struct ct_attrs *top)
+static int parse_typed(const void *msg, size_t len, unsigned type, struct nfgenmsg *gen, struct nlattr_ref *top)
 {
 	const struct nlmsghdr *nlh;
 	const uint8_t *attrs;
@@ -343,22 +243,22 @@ static int parse_typed(const void *msg, size_t len, unsigned type, struct nfgenm
 		return rc;
 	if ((nlh->nlmsg_type & 0xff) != type)
 		return -ENOMSG;
-	return attrs_parse(attrs, attrs_len, top);
+	return nlattr_parse(attrs, attrs_len, top, CT_ATTR_MAX);
 }
 
 int ct_parse_cpu_stats(const void *msg, size_t len, struct ct_cpu_stats *stats)
 {
 	struct nfgenmsg gen;
-	struct ct_attrs top;
+	struct nlattr_ref top[CT_ATTR_SLOTS];
 	unsigned i;
-	int rc = parse_typed(msg, len, IPCTNL_MSG_CT_GET_STATS_CPU, &gen, &top);
+	int rc = parse_typed(msg, len, IPCTNL_MSG_CT_GET_STATS_CPU, &gen, top);
 
 	if (rc < 0)
 		return rc;
 	memset(stats, 0, sizeof(*stats));
 	stats->cpu = ntohs(gen.res_id);
 	for (i = 1; i < CT_STATS_COUNT; i++)
-		if (attr_be32(&top, i, &stats->value[i]))
+		if (nlattr_be32(&top[i], &stats->value[i]))
 			stats->present |= 1u << i;
 	return 0;
 }
@@ -366,14 +266,14 @@ int ct_parse_cpu_stats(const void *msg, size_t len, struct ct_cpu_stats *stats)
 int ct_parse_global_stats(const void *msg, size_t len, struct ct_global_stats *stats)
 {
 	struct nfgenmsg gen;
-	struct ct_attrs top;
-	int rc = parse_typed(msg, len, IPCTNL_MSG_CT_GET_STATS, &gen, &top);
+	struct nlattr_ref top[CT_ATTR_SLOTS];
+	int rc = parse_typed(msg, len, IPCTNL_MSG_CT_GET_STATS, &gen, top);
 
 	if (rc < 0)
 		return rc;
 	memset(stats, 0, sizeof(*stats));
-	stats->has_entries = attr_be32(&top, CTA_STATS_GLOBAL_ENTRIES, &stats->entries);
-	stats->has_max_entries = attr_be32(&top, CTA_STATS_GLOBAL_MAX_ENTRIES, &stats->max_entries);
+	stats->has_entries = nlattr_be32(&top[CTA_STATS_GLOBAL_ENTRIES], &stats->entries);
+	stats->has_max_entries = nlattr_be32(&top[CTA_STATS_GLOBAL_MAX_ENTRIES], &stats->max_entries);
 	return 0;
 }
 

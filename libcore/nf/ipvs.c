@@ -16,71 +16,45 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "nft_impl.h"
 #include "sonde/ipvs.h"
+#include "sonde/nlattr.h"
 #include "sonde/nlreply.h"
 
 #define IPVS_RECV_BUF_SIZE (64 * 1024)
 #define IPVS_MAX_REPLAY_BYTES (64u << 20)
 
-/* IPVS puts integers in host order, unlike nf_tables. */
-static uint32_t host_u32(const struct nft_attr *a)
+/* IPVS puts integers in host order (nlattr_u*), unlike nf_tables. */
+
+static void parse_stats(const struct nlattr_ref *a, bool wide, struct ipvs_stats *s)
 {
-	uint32_t v = 0;
-
-	if (a->present && a->len >= 4)
-		memcpy(&v, a->data, 4);
-	return v;
-}
-
-static uint16_t host_u16(const struct nft_attr *a)
-{
-	uint16_t v = 0;
-
-	if (a->present && a->len >= 2)
-		memcpy(&v, a->data, 2);
-	return v;
-}
-
-static uint64_t host_u64(const struct nft_attr *a)
-{
-	uint64_t v = 0;
-
-	if (a->present && a->len >= 8)
-		memcpy(&v, a->data, 8);
-	return v;
-}
-
-static void parse_stats(const struct nft_attr *a, bool wide, struct ipvs_stats *s)
-{
-	struct nft_attr tb[IPVS_STATS_ATTR_MAX + 1];
+	struct nlattr_ref tb[IPVS_STATS_ATTR_MAX + 1];
 	uint64_t *fields[] = { NULL, &s->conns, &s->inpkts, &s->outpkts, &s->inbytes, &s->outbytes,
 			       &s->cps, &s->inpps, &s->outpps, &s->inbps, &s->outbps };
 	unsigned i;
 
-	if (!a->present || nft_attr_parse(a->data, a->len, tb, IPVS_STATS_ATTR_MAX) < 0)
+	if (!a->present || nlattr_parse(a->data, a->len, tb, IPVS_STATS_ATTR_MAX) < 0)
 		return;
 	for (i = 1; i <= 10 && i <= IPVS_STATS_ATTR_MAX; i++) {
 		/* 32-bit STATS hold the byte counters as 64-bit too. */
 		bool is64 = wide || i == IPVS_STATS_ATTR_INBYTES || i == IPVS_STATS_ATTR_OUTBYTES;
 
-		*fields[i] = is64 ? host_u64(&tb[i]) : host_u32(&tb[i]);
+		*fields[i] = is64 ? nlattr_u64_or0(&tb[i]) : nlattr_u32_or0(&tb[i]);
 	}
 }
 
-static void copy_addr(uint8_t dst[16], const struct nft_attr *a)
+static void copy_addr(uint8_t dst[16], const struct nlattr_ref *a)
 {
 	memset(dst, 0, 16);
 	if (a->present)
 		memcpy(dst, a->data, a->len < 16 ? a->len : 16);
 }
 
-static int parse_service(const struct nft_attr *nest, struct ipvs_table *t)
+static int parse_service(const struct nlattr_ref *nest, struct ipvs_table *t)
 {
-	struct nft_attr tb[IPVS_SVC_ATTR_MAX + 1];
+	struct nlattr_ref tb[IPVS_SVC_ATTR_MAX + 1];
 	struct ipvs_service *grown, *s;
 
-	if (nft_attr_parse(nest->data, nest->len, tb, IPVS_SVC_ATTR_MAX) < 0 || !tb[IPVS_SVC_ATTR_AF].present)
+	if (nlattr_parse(nest->data, nest->len, tb, IPVS_SVC_ATTR_MAX) < 0 || !tb[IPVS_SVC_ATTR_AF].present)
 		return -EINVAL;
 	grown = realloc(t->services, (t->service_count + 1) * sizeof(*grown));
 	if (!grown)
@@ -88,16 +62,16 @@ static int parse_service(const struct nft_attr *nest, struct ipvs_table *t)
 	t->services = grown;
 	s = &grown[t->service_count++];
 	memset(s, 0, sizeof(*s));
-	s->family = host_u16(&tb[IPVS_SVC_ATTR_AF]);
-	s->protocol = host_u16(&tb[IPVS_SVC_ATTR_PROTOCOL]);
+	s->family = nlattr_u16_or0(&tb[IPVS_SVC_ATTR_AF]);
+	s->protocol = nlattr_u16_or0(&tb[IPVS_SVC_ATTR_PROTOCOL]);
 	copy_addr(s->addr, &tb[IPVS_SVC_ATTR_ADDR]);
-	s->port = ntohs(host_u16(&tb[IPVS_SVC_ATTR_PORT]));
-	s->fwmark = host_u32(&tb[IPVS_SVC_ATTR_FWMARK]);
-	nft_attr_str(&tb[IPVS_SVC_ATTR_SCHED_NAME], s->sched, sizeof(s->sched));
-	nft_attr_str(&tb[IPVS_SVC_ATTR_PE_NAME], s->pe_name, sizeof(s->pe_name));
-	s->flags = host_u32(&tb[IPVS_SVC_ATTR_FLAGS]);   /* struct ip_vs_flags: flags first */
-	s->timeout_s = host_u32(&tb[IPVS_SVC_ATTR_TIMEOUT]);
-	s->netmask = host_u32(&tb[IPVS_SVC_ATTR_NETMASK]);
+	s->port = ntohs(nlattr_u16_or0(&tb[IPVS_SVC_ATTR_PORT]));
+	s->fwmark = nlattr_u32_or0(&tb[IPVS_SVC_ATTR_FWMARK]);
+	nlattr_str(&tb[IPVS_SVC_ATTR_SCHED_NAME], s->sched, sizeof(s->sched));
+	nlattr_str(&tb[IPVS_SVC_ATTR_PE_NAME], s->pe_name, sizeof(s->pe_name));
+	s->flags = nlattr_u32_or0(&tb[IPVS_SVC_ATTR_FLAGS]);   /* struct ip_vs_flags: flags first */
+	s->timeout_s = nlattr_u32_or0(&tb[IPVS_SVC_ATTR_TIMEOUT]);
+	s->netmask = nlattr_u32_or0(&tb[IPVS_SVC_ATTR_NETMASK]);
 	if (tb[IPVS_SVC_ATTR_STATS64].present)
 		parse_stats(&tb[IPVS_SVC_ATTR_STATS64], true, &s->stats);
 	else
@@ -105,15 +79,15 @@ static int parse_service(const struct nft_attr *nest, struct ipvs_table *t)
 	return 0;
 }
 
-static int parse_dest(const struct nft_attr *nest, struct ipvs_table *t)
+static int parse_dest(const struct nlattr_ref *nest, struct ipvs_table *t)
 {
-	struct nft_attr tb[IPVS_DEST_ATTR_MAX + 1];
+	struct nlattr_ref tb[IPVS_DEST_ATTR_MAX + 1];
 	struct ipvs_service *s;
 	struct ipvs_dest *grown, *d;
 
 	if (t->service_count == 0)
 		return -EINVAL;
-	if (nft_attr_parse(nest->data, nest->len, tb, IPVS_DEST_ATTR_MAX) < 0 || !tb[IPVS_DEST_ATTR_ADDR].present)
+	if (nlattr_parse(nest->data, nest->len, tb, IPVS_DEST_ATTR_MAX) < 0 || !tb[IPVS_DEST_ATTR_ADDR].present)
 		return -EINVAL;
 	s = &t->services[t->service_count - 1];
 	grown = realloc(s->dests, (s->dest_count + 1) * sizeof(*grown));
@@ -122,16 +96,16 @@ static int parse_dest(const struct nft_attr *nest, struct ipvs_table *t)
 	s->dests = grown;
 	d = &grown[s->dest_count++];
 	memset(d, 0, sizeof(*d));
-	d->family = tb[IPVS_DEST_ATTR_ADDR_FAMILY].present ? host_u16(&tb[IPVS_DEST_ATTR_ADDR_FAMILY]) : s->family;
+	d->family = tb[IPVS_DEST_ATTR_ADDR_FAMILY].present ? nlattr_u16_or0(&tb[IPVS_DEST_ATTR_ADDR_FAMILY]) : s->family;
 	copy_addr(d->addr, &tb[IPVS_DEST_ATTR_ADDR]);
-	d->port = ntohs(host_u16(&tb[IPVS_DEST_ATTR_PORT]));
-	d->fwd_method = host_u32(&tb[IPVS_DEST_ATTR_FWD_METHOD]);
-	d->weight = (int32_t)host_u32(&tb[IPVS_DEST_ATTR_WEIGHT]);
-	d->u_threshold = host_u32(&tb[IPVS_DEST_ATTR_U_THRESH]);
-	d->l_threshold = host_u32(&tb[IPVS_DEST_ATTR_L_THRESH]);
-	d->active_conns = host_u32(&tb[IPVS_DEST_ATTR_ACTIVE_CONNS]);
-	d->inact_conns = host_u32(&tb[IPVS_DEST_ATTR_INACT_CONNS]);
-	d->persist_conns = host_u32(&tb[IPVS_DEST_ATTR_PERSIST_CONNS]);
+	d->port = ntohs(nlattr_u16_or0(&tb[IPVS_DEST_ATTR_PORT]));
+	d->fwd_method = nlattr_u32_or0(&tb[IPVS_DEST_ATTR_FWD_METHOD]);
+	d->weight = (int32_t)nlattr_u32_or0(&tb[IPVS_DEST_ATTR_WEIGHT]);
+	d->u_threshold = nlattr_u32_or0(&tb[IPVS_DEST_ATTR_U_THRESH]);
+	d->l_threshold = nlattr_u32_or0(&tb[IPVS_DEST_ATTR_L_THRESH]);
+	d->active_conns = nlattr_u32_or0(&tb[IPVS_DEST_ATTR_ACTIVE_CONNS]);
+	d->inact_conns = nlattr_u32_or0(&tb[IPVS_DEST_ATTR_INACT_CONNS]);
+	d->persist_conns = nlattr_u32_or0(&tb[IPVS_DEST_ATTR_PERSIST_CONNS]);
 	if (tb[IPVS_DEST_ATTR_STATS64].present)
 		parse_stats(&tb[IPVS_DEST_ATTR_STATS64], true, &d->stats);
 	else
@@ -144,8 +118,8 @@ int ipvs_parse_msg(const void *msg, size_t len, struct ipvs_table *t)
 	const struct nlmsghdr *h = msg;
 	struct genlmsghdr g;
 	size_t header = NLMSG_HDRLEN + GENL_HDRLEN;
-	struct nft_attr tb[IPVS_CMD_ATTR_MAX + 1];
-	struct nft_attr info[IPVS_INFO_ATTR_MAX + 1];
+	struct nlattr_ref tb[IPVS_CMD_ATTR_MAX + 1];
+	struct nlattr_ref info[IPVS_INFO_ATTR_MAX + 1];
 	const uint8_t *attrs;
 
 	if (len < header || h->nlmsg_len < header || h->nlmsg_len > len)
@@ -154,18 +128,18 @@ int ipvs_parse_msg(const void *msg, size_t len, struct ipvs_table *t)
 	attrs = (const uint8_t *)msg + header;
 	switch (g.cmd) {
 	case IPVS_CMD_SET_INFO:
-		if (nft_attr_parse(attrs, h->nlmsg_len - header, info, IPVS_INFO_ATTR_MAX) < 0)
+		if (nlattr_parse(attrs, h->nlmsg_len - header, info, IPVS_INFO_ATTR_MAX) < 0)
 			return -EINVAL;
-		t->version = host_u32(&info[IPVS_INFO_ATTR_VERSION]);
-		t->conn_tab_size = host_u32(&info[IPVS_INFO_ATTR_CONN_TAB_SIZE]);
+		t->version = nlattr_u32_or0(&info[IPVS_INFO_ATTR_VERSION]);
+		t->conn_tab_size = nlattr_u32_or0(&info[IPVS_INFO_ATTR_CONN_TAB_SIZE]);
 		return 0;
 	case IPVS_CMD_NEW_SERVICE:
-		if (nft_attr_parse(attrs, h->nlmsg_len - header, tb, IPVS_CMD_ATTR_MAX) < 0 ||
+		if (nlattr_parse(attrs, h->nlmsg_len - header, tb, IPVS_CMD_ATTR_MAX) < 0 ||
 		    !tb[IPVS_CMD_ATTR_SERVICE].present)
 			return -EINVAL;
 		return parse_service(&tb[IPVS_CMD_ATTR_SERVICE], t);
 	case IPVS_CMD_NEW_DEST:
-		if (nft_attr_parse(attrs, h->nlmsg_len - header, tb, IPVS_CMD_ATTR_MAX) < 0 ||
+		if (nlattr_parse(attrs, h->nlmsg_len - header, tb, IPVS_CMD_ATTR_MAX) < 0 ||
 		    !tb[IPVS_CMD_ATTR_DEST].present)
 			return -EINVAL;
 		return parse_dest(&tb[IPVS_CMD_ATTR_DEST], t);

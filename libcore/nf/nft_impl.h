@@ -1,4 +1,4 @@
-/* Inside nft: the attribute walker shared by the parsers. */
+/* Inside nft: what its parsers, printers and exchange share. */
 #ifndef SONDE_NFT_IMPL_H
 #define SONDE_NFT_IMPL_H
 
@@ -7,26 +7,9 @@
 #include <stdint.h>
 
 #include "sonde/nft.h"
+#include "sonde/nlattr.h"
 
-struct nft_attr {
-	const uint8_t *data;
-	uint16_t len;
-	bool present;
-};
-
-/* Indexes the attributes in buf by type (up to max; others skipped). */
-int nft_attr_parse(const void *buf, size_t len, struct nft_attr *tb, unsigned max);
-/* Calls fn for each attribute nested in list (a list of NFTA_LIST_ELEM and
- * the like); fn returns 0 to go on, 1 to stop, -errno to fail. */
-int nft_attr_each(const struct nft_attr *list, int (*fn)(const uint8_t *payload, size_t len, void *arg), void *arg);
-/* Big-endian integers, 0 when absent or short. */
-uint16_t nft_attr_u16(const struct nft_attr *a);
-uint32_t nft_attr_u32(const struct nft_attr *a);
-uint64_t nft_attr_u64(const struct nft_attr *a);
-char *nft_attr_strdup(const struct nft_attr *a);
-void nft_attr_str(const struct nft_attr *a, char *dst, size_t size);
-
-int nft_parse_data(const struct nft_attr *a, struct nft_data *d);
+int nft_parse_data(const struct nlattr_ref *a, struct nft_data *d);
 int nft_parse_expr(const void *buf, size_t len, struct nft_expr *e);
 void nft_expr_free(struct nft_expr *e);
 

@@ -201,11 +201,11 @@ static int on_set_elems(struct nft_link *l, const void *attrs, size_t len)
 
 static int on_generation(struct nft_link *l, const void *attrs, size_t len)
 {
-	struct nft_attr tb[NFTA_GEN_MAX + 1];
+	struct nlattr_ref tb[NFTA_GEN_MAX + 1];
 
-	if (nft_attr_parse(attrs, len, tb, NFTA_GEN_MAX) < 0 || !tb[NFTA_GEN_ID].present)
+	if (nlattr_parse(attrs, len, tb, NFTA_GEN_MAX) < 0 || !tb[NFTA_GEN_ID].present)
 		return -EINVAL;
-	l->generation = nft_attr_u32(&tb[NFTA_GEN_ID]);
+	l->generation = nlattr_be32_or0(&tb[NFTA_GEN_ID]);
 	return 0;
 }
 

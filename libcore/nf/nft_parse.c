@@ -12,121 +12,17 @@
 
 #include "nft_impl.h"
 
-int nft_attr_parse(const void *buf, size_t len, struct nft_attr *tb, unsigned max)
-{
-	const uint8_t *p = buf;
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	while (len >= NLA_HDRLEN) {
-		struct nlattr a;
-		size_t step;
-		unsigned type;
-
-		memcpy(&a, p, sizeof(a));
-		if (a.nla_len < NLA_HDRLEN || a.nla_len > len)
-			return -EINVAL;
-		type = a.nla_type & NLA_TYPE_MASK;
-		if (type <= max) {
-			tb[type].present = true;
-			tb[type].data = p + NLA_HDRLEN;
-			tb[type].len = (uint16_t)(a.nla_len - NLA_HDRLEN);
-		}
-		step = NLA_ALIGN(a.nla_len);
-		if (step >= len)
-			break;
-		p += step;
-		len -= step;
-	}
-	return 0;
-}
-
-int nft_attr_each(const struct nft_attr *list, int (*fn)(const uint8_t *payload, size_t len, void *arg), void *arg)
-{
-	const uint8_t *p = list->data;
-	size_t left = list->present ? list->len : 0;
-
-	while (left >= NLA_HDRLEN) {
-		struct nlattr a;
-		size_t step;
-		int rc;
-
-		memcpy(&a, p, sizeof(a));
-		if (a.nla_len < NLA_HDRLEN || a.nla_len > left)
-			return -EINVAL;
-		if ((rc = fn(p + NLA_HDRLEN, a.nla_len - NLA_HDRLEN, arg)) != 0)
-			return rc < 0 ? rc : 0;
-		step = NLA_ALIGN(a.nla_len);
-		if (step >= left)
-			break;
-		p += step;
-		left -= step;
-	}
-	return 0;
-}
-
-uint32_t nft_attr_u32(const struct nft_attr *a)
-{
-	uint32_t v = 0;
-
-	if (a->present && a->len >= 4)
-		memcpy(&v, a->data, 4);
-	return ntohl(v);
-}
-
-uint16_t nft_attr_u16(const struct nft_attr *a)
-{
-	uint16_t v = 0;
-
-	if (a->present && a->len >= 2)
-		memcpy(&v, a->data, 2);
-	return ntohs(v);
-}
-
-uint64_t nft_attr_u64(const struct nft_attr *a)
-{
-	uint64_t v = 0;
-
-	if (a->present && a->len >= 8)
-		memcpy(&v, a->data, 8);
-	return be64toh(v);
-}
-
-void nft_attr_str(const struct nft_attr *a, char *dst, size_t size)
-{
-	size_t n = 0;
-
-	if (a->present)
-		n = strnlen((const char *)a->data, a->len);
-	if (n >= size)
-		n = size - 1;
-	if (n)
-		memcpy(dst, a->data, n);
-	dst[n] = '\0';
-}
-
-char *nft_attr_strdup(const struct nft_attr *a)
-{
-	size_t n = strnlen((const char *)a->data, a->len);
-	char *s = malloc(n + 1);
-
-	if (s) {
-		memcpy(s, a->data, n);
-		s[n] = '\0';
-	}
-	return s;
-}
-
-static int userdata_comment(const struct nft_attr *a, char **comment, uint8_t comment_type);
+static int userdata_comment(const struct nlattr_ref *a, char **comment, uint8_t comment_type);
 
 /* --- data: a value or a verdict ---------------------------------------- */
 
-int nft_parse_data(const struct nft_attr *a, struct nft_data *d)
+int nft_parse_data(const struct nlattr_ref *a, struct nft_data *d)
 {
-	struct nft_attr tb[NFTA_DATA_MAX + 1];
+	struct nlattr_ref tb[NFTA_DATA_MAX + 1];
 
 	if (!a->present)
 		return 0;
-	if (nft_attr_parse(a->data, a->len, tb, NFTA_DATA_MAX) < 0)
+	if (nlattr_parse(a->data, a->len, tb, NFTA_DATA_MAX) < 0)
 		return -EINVAL;
 	if (tb[NFTA_DATA_VALUE].present) {
 		if (tb[NFTA_DATA_VALUE].len > NFT_DATA_LEN)
@@ -135,13 +31,13 @@ int nft_parse_data(const struct nft_attr *a, struct nft_data *d)
 		d->len = tb[NFTA_DATA_VALUE].len;
 	}
 	if (tb[NFTA_DATA_VERDICT].present) {
-		struct nft_attr v[NFTA_VERDICT_MAX + 1];
+		struct nlattr_ref v[NFTA_VERDICT_MAX + 1];
 
-		if (nft_attr_parse(tb[NFTA_DATA_VERDICT].data, tb[NFTA_DATA_VERDICT].len, v, NFTA_VERDICT_MAX) < 0)
+		if (nlattr_parse(tb[NFTA_DATA_VERDICT].data, tb[NFTA_DATA_VERDICT].len, v, NFTA_VERDICT_MAX) < 0)
 			return -EINVAL;
 		d->is_verdict = true;
-		d->verdict = (int32_t)nft_attr_u32(&v[NFTA_VERDICT_CODE]);
-		if (v[NFTA_VERDICT_CHAIN].present && !(d->chain = nft_attr_strdup(&v[NFTA_VERDICT_CHAIN])))
+		d->verdict = (int32_t)nlattr_be32_or0(&v[NFTA_VERDICT_CODE]);
+		if (v[NFTA_VERDICT_CHAIN].present && !(d->chain = nlattr_strdup(&v[NFTA_VERDICT_CHAIN])))
 			return -ENOMEM;
 	}
 	return 0;
@@ -149,11 +45,11 @@ int nft_parse_data(const struct nft_attr *a, struct nft_data *d)
 
 /* --- expressions ---------------------------------------------------------- */
 
-static int expr_xt(struct nft_expr *e, const struct nft_attr *tb)
+static int expr_xt(struct nft_expr *e, const struct nlattr_ref *tb)
 {
 	/* NFTA_MATCH_* and NFTA_TARGET_* share their numbers. */
-	nft_attr_str(&tb[NFTA_MATCH_NAME], e->xt_name, sizeof(e->xt_name));
-	e->u.xt.revision = nft_attr_u32(&tb[NFTA_MATCH_REV]);
+	nlattr_str(&tb[NFTA_MATCH_NAME], e->xt_name, sizeof(e->xt_name));
+	e->u.xt.revision = nlattr_be32_or0(&tb[NFTA_MATCH_REV]);
 	if (tb[NFTA_MATCH_INFO].present) {
 		e->blob = malloc(tb[NFTA_MATCH_INFO].len ? tb[NFTA_MATCH_INFO].len : 1);
 		if (!e->blob)
@@ -164,134 +60,134 @@ static int expr_xt(struct nft_expr *e, const struct nft_attr *tb)
 	return 0;
 }
 
-static int expr_log(struct nft_expr *e, const struct nft_attr *tb)
+static int expr_log(struct nft_expr *e, const struct nlattr_ref *tb)
 {
 	e->u.log.has_group = tb[NFTA_LOG_GROUP].present;
-	e->u.log.group = nft_attr_u16(&tb[NFTA_LOG_GROUP]);
+	e->u.log.group = nlattr_be16_or0(&tb[NFTA_LOG_GROUP]);
 	e->u.log.has_snaplen = tb[NFTA_LOG_SNAPLEN].present;
-	e->u.log.snaplen = nft_attr_u32(&tb[NFTA_LOG_SNAPLEN]);
-	e->u.log.qthreshold = nft_attr_u16(&tb[NFTA_LOG_QTHRESHOLD]);
+	e->u.log.snaplen = nlattr_be32_or0(&tb[NFTA_LOG_SNAPLEN]);
+	e->u.log.qthreshold = nlattr_be16_or0(&tb[NFTA_LOG_QTHRESHOLD]);
 	e->u.log.has_level = tb[NFTA_LOG_LEVEL].present;
-	e->u.log.level = nft_attr_u32(&tb[NFTA_LOG_LEVEL]);
-	e->u.log.flags = nft_attr_u32(&tb[NFTA_LOG_FLAGS]);
-	if (tb[NFTA_LOG_PREFIX].present && !(e->text = nft_attr_strdup(&tb[NFTA_LOG_PREFIX])))
+	e->u.log.level = nlattr_be32_or0(&tb[NFTA_LOG_LEVEL]);
+	e->u.log.flags = nlattr_be32_or0(&tb[NFTA_LOG_FLAGS]);
+	if (tb[NFTA_LOG_PREFIX].present && !(e->text = nlattr_strdup(&tb[NFTA_LOG_PREFIX])))
 		return -ENOMEM;
 	return 0;
 }
 
 #define EXPR_ATTR_MAX 16
 
-static int expr_body(struct nft_expr *e, const struct nft_attr *tb)
+static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 {
 	switch (e->kind) {
 	case NFT_EXPR_META:
-		e->u.meta.key = nft_attr_u32(&tb[NFTA_META_KEY]);
-		e->u.meta.dreg = nft_attr_u32(&tb[NFTA_META_DREG]);
+		e->u.meta.key = nlattr_be32_or0(&tb[NFTA_META_KEY]);
+		e->u.meta.dreg = nlattr_be32_or0(&tb[NFTA_META_DREG]);
 		e->u.meta.is_set = tb[NFTA_META_SREG].present;
-		e->u.meta.sreg = nft_attr_u32(&tb[NFTA_META_SREG]);
+		e->u.meta.sreg = nlattr_be32_or0(&tb[NFTA_META_SREG]);
 		return 0;
 	case NFT_EXPR_CMP:
-		e->u.cmp.sreg = nft_attr_u32(&tb[NFTA_CMP_SREG]);
-		e->u.cmp.op = nft_attr_u32(&tb[NFTA_CMP_OP]);
+		e->u.cmp.sreg = nlattr_be32_or0(&tb[NFTA_CMP_SREG]);
+		e->u.cmp.op = nlattr_be32_or0(&tb[NFTA_CMP_OP]);
 		return nft_parse_data(&tb[NFTA_CMP_DATA], &e->data);
 	case NFT_EXPR_PAYLOAD:
-		e->u.payload.dreg = nft_attr_u32(&tb[NFTA_PAYLOAD_DREG]);
-		e->u.payload.base = nft_attr_u32(&tb[NFTA_PAYLOAD_BASE]);
-		e->u.payload.offset = nft_attr_u32(&tb[NFTA_PAYLOAD_OFFSET]);
-		e->u.payload.len = nft_attr_u32(&tb[NFTA_PAYLOAD_LEN]);
+		e->u.payload.dreg = nlattr_be32_or0(&tb[NFTA_PAYLOAD_DREG]);
+		e->u.payload.base = nlattr_be32_or0(&tb[NFTA_PAYLOAD_BASE]);
+		e->u.payload.offset = nlattr_be32_or0(&tb[NFTA_PAYLOAD_OFFSET]);
+		e->u.payload.len = nlattr_be32_or0(&tb[NFTA_PAYLOAD_LEN]);
 		return 0;
 	case NFT_EXPR_BITWISE:
-		e->u.bitwise.sreg = nft_attr_u32(&tb[NFTA_BITWISE_SREG]);
-		e->u.bitwise.dreg = nft_attr_u32(&tb[NFTA_BITWISE_DREG]);
-		e->u.bitwise.len = nft_attr_u32(&tb[NFTA_BITWISE_LEN]);
-		e->u.bitwise.op = nft_attr_u32(&tb[NFTA_BITWISE_OP]);
+		e->u.bitwise.sreg = nlattr_be32_or0(&tb[NFTA_BITWISE_SREG]);
+		e->u.bitwise.dreg = nlattr_be32_or0(&tb[NFTA_BITWISE_DREG]);
+		e->u.bitwise.len = nlattr_be32_or0(&tb[NFTA_BITWISE_LEN]);
+		e->u.bitwise.op = nlattr_be32_or0(&tb[NFTA_BITWISE_OP]);
 		if (nft_parse_data(&tb[NFTA_BITWISE_MASK], &e->data) < 0)
 			return -EINVAL;
 		return nft_parse_data(&tb[NFTA_BITWISE_XOR], &e->data2);
 	case NFT_EXPR_RANGE:
-		e->u.range.sreg = nft_attr_u32(&tb[NFTA_RANGE_SREG]);
-		e->u.range.op = nft_attr_u32(&tb[NFTA_RANGE_OP]);
+		e->u.range.sreg = nlattr_be32_or0(&tb[NFTA_RANGE_SREG]);
+		e->u.range.op = nlattr_be32_or0(&tb[NFTA_RANGE_OP]);
 		if (nft_parse_data(&tb[NFTA_RANGE_FROM_DATA], &e->data) < 0)
 			return -EINVAL;
 		return nft_parse_data(&tb[NFTA_RANGE_TO_DATA], &e->data2);
 	case NFT_EXPR_COUNTER:
-		e->u.counter.bytes = nft_attr_u64(&tb[NFTA_COUNTER_BYTES]);
-		e->u.counter.packets = nft_attr_u64(&tb[NFTA_COUNTER_PACKETS]);
+		e->u.counter.bytes = nlattr_be64_or0(&tb[NFTA_COUNTER_BYTES]);
+		e->u.counter.packets = nlattr_be64_or0(&tb[NFTA_COUNTER_PACKETS]);
 		return 0;
 	case NFT_EXPR_IMMEDIATE:
-		e->u.immediate.dreg = nft_attr_u32(&tb[NFTA_IMMEDIATE_DREG]);
+		e->u.immediate.dreg = nlattr_be32_or0(&tb[NFTA_IMMEDIATE_DREG]);
 		return nft_parse_data(&tb[NFTA_IMMEDIATE_DATA], &e->data);
 	case NFT_EXPR_MATCH:
 	case NFT_EXPR_TARGET:
 		return expr_xt(e, tb);
 	case NFT_EXPR_LIMIT:
-		e->u.limit.rate = nft_attr_u64(&tb[NFTA_LIMIT_RATE]);
-		e->u.limit.unit = nft_attr_u64(&tb[NFTA_LIMIT_UNIT]);
-		e->u.limit.burst = nft_attr_u32(&tb[NFTA_LIMIT_BURST]);
-		e->u.limit.type = nft_attr_u32(&tb[NFTA_LIMIT_TYPE]);
-		e->u.limit.flags = nft_attr_u32(&tb[NFTA_LIMIT_FLAGS]);
+		e->u.limit.rate = nlattr_be64_or0(&tb[NFTA_LIMIT_RATE]);
+		e->u.limit.unit = nlattr_be64_or0(&tb[NFTA_LIMIT_UNIT]);
+		e->u.limit.burst = nlattr_be32_or0(&tb[NFTA_LIMIT_BURST]);
+		e->u.limit.type = nlattr_be32_or0(&tb[NFTA_LIMIT_TYPE]);
+		e->u.limit.flags = nlattr_be32_or0(&tb[NFTA_LIMIT_FLAGS]);
 		return 0;
 	case NFT_EXPR_LOG:
 		return expr_log(e, tb);
 	case NFT_EXPR_NUMGEN:
-		e->u.numgen.dreg = nft_attr_u32(&tb[NFTA_NG_DREG]);
-		e->u.numgen.modulus = nft_attr_u32(&tb[NFTA_NG_MODULUS]);
-		e->u.numgen.type = nft_attr_u32(&tb[NFTA_NG_TYPE]);
-		e->u.numgen.offset = nft_attr_u32(&tb[NFTA_NG_OFFSET]);
+		e->u.numgen.dreg = nlattr_be32_or0(&tb[NFTA_NG_DREG]);
+		e->u.numgen.modulus = nlattr_be32_or0(&tb[NFTA_NG_MODULUS]);
+		e->u.numgen.type = nlattr_be32_or0(&tb[NFTA_NG_TYPE]);
+		e->u.numgen.offset = nlattr_be32_or0(&tb[NFTA_NG_OFFSET]);
 		return 0;
 	case NFT_EXPR_CT:
-		e->u.ct.dreg = nft_attr_u32(&tb[NFTA_CT_DREG]);
-		e->u.ct.key = nft_attr_u32(&tb[NFTA_CT_KEY]);
+		e->u.ct.dreg = nlattr_be32_or0(&tb[NFTA_CT_DREG]);
+		e->u.ct.key = nlattr_be32_or0(&tb[NFTA_CT_KEY]);
 		e->u.ct.is_set = tb[NFTA_CT_SREG].present;
-		e->u.ct.sreg = nft_attr_u32(&tb[NFTA_CT_SREG]);
+		e->u.ct.sreg = nlattr_be32_or0(&tb[NFTA_CT_SREG]);
 		e->u.ct.has_dir = tb[NFTA_CT_DIRECTION].present && tb[NFTA_CT_DIRECTION].len >= 1;
 		e->u.ct.dir = e->u.ct.has_dir ? tb[NFTA_CT_DIRECTION].data[0] : 0;
 		return 0;
 	case NFT_EXPR_FIB:
-		e->u.fib.dreg = nft_attr_u32(&tb[NFTA_FIB_DREG]);
-		e->u.fib.result = nft_attr_u32(&tb[NFTA_FIB_RESULT]);
-		e->u.fib.flags = nft_attr_u32(&tb[NFTA_FIB_FLAGS]);
+		e->u.fib.dreg = nlattr_be32_or0(&tb[NFTA_FIB_DREG]);
+		e->u.fib.result = nlattr_be32_or0(&tb[NFTA_FIB_RESULT]);
+		e->u.fib.flags = nlattr_be32_or0(&tb[NFTA_FIB_FLAGS]);
 		return 0;
 	case NFT_EXPR_NAT:
-		e->u.nat.type = nft_attr_u32(&tb[NFTA_NAT_TYPE]);
-		e->u.nat.family = nft_attr_u32(&tb[NFTA_NAT_FAMILY]);
-		e->u.nat.addr_min = nft_attr_u32(&tb[NFTA_NAT_REG_ADDR_MIN]);
-		e->u.nat.addr_max = nft_attr_u32(&tb[NFTA_NAT_REG_ADDR_MAX]);
-		e->u.nat.proto_min = nft_attr_u32(&tb[NFTA_NAT_REG_PROTO_MIN]);
-		e->u.nat.proto_max = nft_attr_u32(&tb[NFTA_NAT_REG_PROTO_MAX]);
-		e->u.nat.flags = nft_attr_u32(&tb[NFTA_NAT_FLAGS]);
+		e->u.nat.type = nlattr_be32_or0(&tb[NFTA_NAT_TYPE]);
+		e->u.nat.family = nlattr_be32_or0(&tb[NFTA_NAT_FAMILY]);
+		e->u.nat.addr_min = nlattr_be32_or0(&tb[NFTA_NAT_REG_ADDR_MIN]);
+		e->u.nat.addr_max = nlattr_be32_or0(&tb[NFTA_NAT_REG_ADDR_MAX]);
+		e->u.nat.proto_min = nlattr_be32_or0(&tb[NFTA_NAT_REG_PROTO_MIN]);
+		e->u.nat.proto_max = nlattr_be32_or0(&tb[NFTA_NAT_REG_PROTO_MAX]);
+		e->u.nat.flags = nlattr_be32_or0(&tb[NFTA_NAT_FLAGS]);
 		return 0;
 	case NFT_EXPR_MASQ:
-		e->u.masq.flags = nft_attr_u32(&tb[NFTA_MASQ_FLAGS]);
-		e->u.masq.proto_min = nft_attr_u32(&tb[NFTA_MASQ_REG_PROTO_MIN]);
-		e->u.masq.proto_max = nft_attr_u32(&tb[NFTA_MASQ_REG_PROTO_MAX]);
+		e->u.masq.flags = nlattr_be32_or0(&tb[NFTA_MASQ_FLAGS]);
+		e->u.masq.proto_min = nlattr_be32_or0(&tb[NFTA_MASQ_REG_PROTO_MIN]);
+		e->u.masq.proto_max = nlattr_be32_or0(&tb[NFTA_MASQ_REG_PROTO_MAX]);
 		return 0;
 	case NFT_EXPR_REDIR:
 		/* Not NFTA_MASQ_*'s numbers: the flags come last here. */
-		e->u.masq.flags = nft_attr_u32(&tb[NFTA_REDIR_FLAGS]);
-		e->u.masq.proto_min = nft_attr_u32(&tb[NFTA_REDIR_REG_PROTO_MIN]);
-		e->u.masq.proto_max = nft_attr_u32(&tb[NFTA_REDIR_REG_PROTO_MAX]);
+		e->u.masq.flags = nlattr_be32_or0(&tb[NFTA_REDIR_FLAGS]);
+		e->u.masq.proto_min = nlattr_be32_or0(&tb[NFTA_REDIR_REG_PROTO_MIN]);
+		e->u.masq.proto_max = nlattr_be32_or0(&tb[NFTA_REDIR_REG_PROTO_MAX]);
 		return 0;
 	case NFT_EXPR_REJECT:
-		e->u.reject.type = nft_attr_u32(&tb[NFTA_REJECT_TYPE]);
+		e->u.reject.type = nlattr_be32_or0(&tb[NFTA_REJECT_TYPE]);
 		e->u.reject.code = tb[NFTA_REJECT_ICMP_CODE].present && tb[NFTA_REJECT_ICMP_CODE].len ?
 				   tb[NFTA_REJECT_ICMP_CODE].data[0] : 0;
 		return 0;
 	case NFT_EXPR_DYNSET:
-		e->u.dynset.op = nft_attr_u32(&tb[NFTA_DYNSET_OP]);
-		e->u.dynset.sreg_key = nft_attr_u32(&tb[NFTA_DYNSET_SREG_KEY]);
-		e->u.dynset.sreg_data = nft_attr_u32(&tb[NFTA_DYNSET_SREG_DATA]);
-		e->u.dynset.flags = nft_attr_u32(&tb[NFTA_DYNSET_FLAGS]);
-		e->u.dynset.timeout_ms = nft_attr_u64(&tb[NFTA_DYNSET_TIMEOUT]);
-		if (tb[NFTA_DYNSET_SET_NAME].present && !(e->text = nft_attr_strdup(&tb[NFTA_DYNSET_SET_NAME])))
+		e->u.dynset.op = nlattr_be32_or0(&tb[NFTA_DYNSET_OP]);
+		e->u.dynset.sreg_key = nlattr_be32_or0(&tb[NFTA_DYNSET_SREG_KEY]);
+		e->u.dynset.sreg_data = nlattr_be32_or0(&tb[NFTA_DYNSET_SREG_DATA]);
+		e->u.dynset.flags = nlattr_be32_or0(&tb[NFTA_DYNSET_FLAGS]);
+		e->u.dynset.timeout_ms = nlattr_be64_or0(&tb[NFTA_DYNSET_TIMEOUT]);
+		if (tb[NFTA_DYNSET_SET_NAME].present && !(e->text = nlattr_strdup(&tb[NFTA_DYNSET_SET_NAME])))
 			return -ENOMEM;
 		return 0;
 	case NFT_EXPR_LOOKUP:
-		e->u.lookup.sreg = nft_attr_u32(&tb[NFTA_LOOKUP_SREG]);
+		e->u.lookup.sreg = nlattr_be32_or0(&tb[NFTA_LOOKUP_SREG]);
 		e->u.lookup.has_dreg = tb[NFTA_LOOKUP_DREG].present;
-		e->u.lookup.dreg = nft_attr_u32(&tb[NFTA_LOOKUP_DREG]);
-		e->u.lookup.flags = nft_attr_u32(&tb[NFTA_LOOKUP_FLAGS]);
-		if (tb[NFTA_LOOKUP_SET].present && !(e->text = nft_attr_strdup(&tb[NFTA_LOOKUP_SET])))
+		e->u.lookup.dreg = nlattr_be32_or0(&tb[NFTA_LOOKUP_DREG]);
+		e->u.lookup.flags = nlattr_be32_or0(&tb[NFTA_LOOKUP_FLAGS]);
+		if (tb[NFTA_LOOKUP_SET].present && !(e->text = nlattr_strdup(&tb[NFTA_LOOKUP_SET])))
 			return -ENOMEM;
 		return 0;
 	default:
@@ -320,17 +216,17 @@ static enum nft_expr_kind expr_kind(const char *name)
 
 int nft_parse_expr(const void *buf, size_t len, struct nft_expr *e)
 {
-	struct nft_attr tb[NFTA_EXPR_MAX + 1], body[EXPR_ATTR_MAX + 1];
+	struct nlattr_ref tb[NFTA_EXPR_MAX + 1], body[EXPR_ATTR_MAX + 1];
 	unsigned i;
 
 	memset(e, 0, sizeof(*e));
-	if (nft_attr_parse(buf, len, tb, NFTA_EXPR_MAX) < 0 || !tb[NFTA_EXPR_NAME].present)
+	if (nlattr_parse(buf, len, tb, NFTA_EXPR_MAX) < 0 || !tb[NFTA_EXPR_NAME].present)
 		return -EINVAL;
-	nft_attr_str(&tb[NFTA_EXPR_NAME], e->name, sizeof(e->name));
+	nlattr_str(&tb[NFTA_EXPR_NAME], e->name, sizeof(e->name));
 	e->kind = expr_kind(e->name);
 	if (!tb[NFTA_EXPR_DATA].present)
 		return 0;
-	if (nft_attr_parse(tb[NFTA_EXPR_DATA].data, tb[NFTA_EXPR_DATA].len, body, EXPR_ATTR_MAX) < 0)
+	if (nlattr_parse(tb[NFTA_EXPR_DATA].data, tb[NFTA_EXPR_DATA].len, body, EXPR_ATTR_MAX) < 0)
 		return -EINVAL;
 	for (i = 1; i <= EXPR_ATTR_MAX && i < 32; i++)
 		if (body[i].present)
@@ -350,15 +246,15 @@ void nft_expr_free(struct nft_expr *e)
 
 int nft_parse_table(const void *attrs, size_t len, int family, struct nft_table *t)
 {
-	struct nft_attr tb[NFTA_TABLE_MAX + 1];
+	struct nlattr_ref tb[NFTA_TABLE_MAX + 1];
 
 	memset(t, 0, sizeof(*t));
-	if (nft_attr_parse(attrs, len, tb, NFTA_TABLE_MAX) < 0 || !tb[NFTA_TABLE_NAME].present)
+	if (nlattr_parse(attrs, len, tb, NFTA_TABLE_MAX) < 0 || !tb[NFTA_TABLE_NAME].present)
 		return -EINVAL;
 	t->family = family;
-	nft_attr_str(&tb[NFTA_TABLE_NAME], t->name, sizeof(t->name));
-	t->flags = nft_attr_u32(&tb[NFTA_TABLE_FLAGS]);
-	t->handle = nft_attr_u64(&tb[NFTA_TABLE_HANDLE]);
+	nlattr_str(&tb[NFTA_TABLE_NAME], t->name, sizeof(t->name));
+	t->flags = nlattr_be32_or0(&tb[NFTA_TABLE_FLAGS]);
+	t->handle = nlattr_be64_or0(&tb[NFTA_TABLE_HANDLE]);
 	if (tb[NFTA_TABLE_USERDATA].present && userdata_comment(&tb[NFTA_TABLE_USERDATA], &t->comment, 0) < 0)
 		return -EINVAL;
 	return 0;
@@ -366,37 +262,37 @@ int nft_parse_table(const void *attrs, size_t len, int family, struct nft_table 
 
 int nft_parse_chain(const void *attrs, size_t len, int family, struct nft_chain *c)
 {
-	struct nft_attr tb[NFTA_CHAIN_MAX + 1];
+	struct nlattr_ref tb[NFTA_CHAIN_MAX + 1];
 
 	memset(c, 0, sizeof(*c));
-	if (nft_attr_parse(attrs, len, tb, NFTA_CHAIN_MAX) < 0 || !tb[NFTA_CHAIN_NAME].present ||
+	if (nlattr_parse(attrs, len, tb, NFTA_CHAIN_MAX) < 0 || !tb[NFTA_CHAIN_NAME].present ||
 	    !tb[NFTA_CHAIN_TABLE].present)
 		return -EINVAL;
 	c->family = family;
-	nft_attr_str(&tb[NFTA_CHAIN_TABLE], c->table, sizeof(c->table));
-	nft_attr_str(&tb[NFTA_CHAIN_NAME], c->name, sizeof(c->name));
-	c->handle = nft_attr_u64(&tb[NFTA_CHAIN_HANDLE]);
+	nlattr_str(&tb[NFTA_CHAIN_TABLE], c->table, sizeof(c->table));
+	nlattr_str(&tb[NFTA_CHAIN_NAME], c->name, sizeof(c->name));
+	c->handle = nlattr_be64_or0(&tb[NFTA_CHAIN_HANDLE]);
 	if (tb[NFTA_CHAIN_HOOK].present) {
-		struct nft_attr hook[NFTA_HOOK_MAX + 1];
+		struct nlattr_ref hook[NFTA_HOOK_MAX + 1];
 
-		if (nft_attr_parse(tb[NFTA_CHAIN_HOOK].data, tb[NFTA_CHAIN_HOOK].len, hook, NFTA_HOOK_MAX) < 0)
+		if (nlattr_parse(tb[NFTA_CHAIN_HOOK].data, tb[NFTA_CHAIN_HOOK].len, hook, NFTA_HOOK_MAX) < 0)
 			return -EINVAL;
 		c->base = true;
-		c->hooknum = nft_attr_u32(&hook[NFTA_HOOK_HOOKNUM]);
-		c->priority = (int32_t)nft_attr_u32(&hook[NFTA_HOOK_PRIORITY]);
-		nft_attr_str(&hook[NFTA_HOOK_DEV], c->dev, sizeof(c->dev));
+		c->hooknum = nlattr_be32_or0(&hook[NFTA_HOOK_HOOKNUM]);
+		c->priority = (int32_t)nlattr_be32_or0(&hook[NFTA_HOOK_PRIORITY]);
+		nlattr_str(&hook[NFTA_HOOK_DEV], c->dev, sizeof(c->dev));
 	}
 	c->has_policy = tb[NFTA_CHAIN_POLICY].present;
-	c->policy = nft_attr_u32(&tb[NFTA_CHAIN_POLICY]);
-	nft_attr_str(&tb[NFTA_CHAIN_TYPE], c->type, sizeof(c->type));
+	c->policy = nlattr_be32_or0(&tb[NFTA_CHAIN_POLICY]);
+	nlattr_str(&tb[NFTA_CHAIN_TYPE], c->type, sizeof(c->type));
 	if (tb[NFTA_CHAIN_COUNTERS].present) {
-		struct nft_attr ctr[NFTA_COUNTER_MAX + 1];
+		struct nlattr_ref ctr[NFTA_COUNTER_MAX + 1];
 
-		if (nft_attr_parse(tb[NFTA_CHAIN_COUNTERS].data, tb[NFTA_CHAIN_COUNTERS].len, ctr, NFTA_COUNTER_MAX) < 0)
+		if (nlattr_parse(tb[NFTA_CHAIN_COUNTERS].data, tb[NFTA_CHAIN_COUNTERS].len, ctr, NFTA_COUNTER_MAX) < 0)
 			return -EINVAL;
 		c->has_counters = true;
-		c->packets = nft_attr_u64(&ctr[NFTA_COUNTER_PACKETS]);
-		c->bytes = nft_attr_u64(&ctr[NFTA_COUNTER_BYTES]);
+		c->packets = nlattr_be64_or0(&ctr[NFTA_COUNTER_PACKETS]);
+		c->bytes = nlattr_be64_or0(&ctr[NFTA_COUNTER_BYTES]);
 	}
 	if (tb[NFTA_CHAIN_USERDATA].present && userdata_comment(&tb[NFTA_CHAIN_USERDATA], &c->comment, 0) < 0)
 		return -EINVAL;
@@ -422,19 +318,19 @@ static int rule_expr(const uint8_t *payload, size_t len, void *arg)
 int nft_parse_rule(const void *attrs, size_t len, int family, struct nft_rule *r, char table[NFT_NAME_LEN],
 		   char chain[NFT_NAME_LEN])
 {
-	struct nft_attr tb[NFTA_RULE_MAX + 1];
+	struct nlattr_ref tb[NFTA_RULE_MAX + 1];
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (nft_attr_parse(attrs, len, tb, NFTA_RULE_MAX) < 0 || !tb[NFTA_RULE_TABLE].present ||
+	if (nlattr_parse(attrs, len, tb, NFTA_RULE_MAX) < 0 || !tb[NFTA_RULE_TABLE].present ||
 	    !tb[NFTA_RULE_CHAIN].present)
 		return -EINVAL;
 	r->family = family;
-	nft_attr_str(&tb[NFTA_RULE_TABLE], table, NFT_NAME_LEN);
-	nft_attr_str(&tb[NFTA_RULE_CHAIN], chain, NFT_NAME_LEN);
-	r->handle = nft_attr_u64(&tb[NFTA_RULE_HANDLE]);
+	nlattr_str(&tb[NFTA_RULE_TABLE], table, NFT_NAME_LEN);
+	nlattr_str(&tb[NFTA_RULE_CHAIN], chain, NFT_NAME_LEN);
+	r->handle = nlattr_be64_or0(&tb[NFTA_RULE_HANDLE]);
 	if (tb[NFTA_RULE_EXPRESSIONS].present)
-		rc = nft_attr_each(&tb[NFTA_RULE_EXPRESSIONS], rule_expr, r);
+		rc = nlattr_each(&tb[NFTA_RULE_EXPRESSIONS], rule_expr, r);
 	if (rc == 0 && tb[NFTA_RULE_USERDATA].present)
 		rc = userdata_comment(&tb[NFTA_RULE_USERDATA], &r->comment, 0);
 	if (rc < 0)
@@ -459,7 +355,7 @@ void nft_rule_free(struct nft_rule *r)
 
 /* Userdata: TLV records; the comment's type depends on the object (7 for
  * sets, 0 for tables, chains, rules and elements). */
-static int userdata_comment(const struct nft_attr *a, char **comment, uint8_t comment_type)
+static int userdata_comment(const struct nlattr_ref *a, char **comment, uint8_t comment_type)
 {
 	const uint8_t *p = a->data;
 	size_t left = a->len;
@@ -488,47 +384,47 @@ static int userdata_comment(const struct nft_attr *a, char **comment, uint8_t co
 static int set_field(const uint8_t *payload, size_t len, void *arg)
 {
 	struct nft_set *s = arg;
-	struct nft_attr field[NFTA_SET_FIELD_MAX + 1];
+	struct nlattr_ref field[NFTA_SET_FIELD_MAX + 1];
 
 	if (s->field_count == sizeof(s->field_len) / sizeof(s->field_len[0]))
 		return 1;
-	if (nft_attr_parse(payload, len, field, NFTA_SET_FIELD_MAX) < 0)
+	if (nlattr_parse(payload, len, field, NFTA_SET_FIELD_MAX) < 0)
 		return -EINVAL;
-	s->field_len[s->field_count++] = nft_attr_u32(&field[NFTA_SET_FIELD_LEN]);
+	s->field_len[s->field_count++] = nlattr_be32_or0(&field[NFTA_SET_FIELD_LEN]);
 	return 0;
 }
 
-static int set_desc(const struct nft_attr *a, struct nft_set *s)
+static int set_desc(const struct nlattr_ref *a, struct nft_set *s)
 {
-	struct nft_attr desc[NFTA_SET_DESC_MAX + 1];
+	struct nlattr_ref desc[NFTA_SET_DESC_MAX + 1];
 
-	if (nft_attr_parse(a->data, a->len, desc, NFTA_SET_DESC_MAX) < 0)
+	if (nlattr_parse(a->data, a->len, desc, NFTA_SET_DESC_MAX) < 0)
 		return -EINVAL;
 	s->has_size = desc[NFTA_SET_DESC_SIZE].present;
-	s->size = nft_attr_u32(&desc[NFTA_SET_DESC_SIZE]);
-	return nft_attr_each(&desc[NFTA_SET_DESC_CONCAT], set_field, s);
+	s->size = nlattr_be32_or0(&desc[NFTA_SET_DESC_SIZE]);
+	return nlattr_each(&desc[NFTA_SET_DESC_CONCAT], set_field, s);
 }
 
 int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s)
 {
-	struct nft_attr tb[NFTA_SET_MAX + 1];
+	struct nlattr_ref tb[NFTA_SET_MAX + 1];
 
 	memset(s, 0, sizeof(*s));
-	if (nft_attr_parse(attrs, len, tb, NFTA_SET_MAX) < 0 || !tb[NFTA_SET_NAME].present || !tb[NFTA_SET_TABLE].present)
+	if (nlattr_parse(attrs, len, tb, NFTA_SET_MAX) < 0 || !tb[NFTA_SET_NAME].present || !tb[NFTA_SET_TABLE].present)
 		return -EINVAL;
 	s->family = family;
-	nft_attr_str(&tb[NFTA_SET_TABLE], s->table, sizeof(s->table));
-	nft_attr_str(&tb[NFTA_SET_NAME], s->name, sizeof(s->name));
-	s->flags = nft_attr_u32(&tb[NFTA_SET_FLAGS]);
-	s->handle = nft_attr_u64(&tb[NFTA_SET_HANDLE]);
-	s->key_type = nft_attr_u32(&tb[NFTA_SET_KEY_TYPE]);
-	s->key_len = nft_attr_u32(&tb[NFTA_SET_KEY_LEN]);
-	s->data_type = nft_attr_u32(&tb[NFTA_SET_DATA_TYPE]);
-	s->data_len = nft_attr_u32(&tb[NFTA_SET_DATA_LEN]);
+	nlattr_str(&tb[NFTA_SET_TABLE], s->table, sizeof(s->table));
+	nlattr_str(&tb[NFTA_SET_NAME], s->name, sizeof(s->name));
+	s->flags = nlattr_be32_or0(&tb[NFTA_SET_FLAGS]);
+	s->handle = nlattr_be64_or0(&tb[NFTA_SET_HANDLE]);
+	s->key_type = nlattr_be32_or0(&tb[NFTA_SET_KEY_TYPE]);
+	s->key_len = nlattr_be32_or0(&tb[NFTA_SET_KEY_LEN]);
+	s->data_type = nlattr_be32_or0(&tb[NFTA_SET_DATA_TYPE]);
+	s->data_len = nlattr_be32_or0(&tb[NFTA_SET_DATA_LEN]);
 	s->has_policy = tb[NFTA_SET_POLICY].present;
-	s->policy = nft_attr_u32(&tb[NFTA_SET_POLICY]);
-	s->timeout_ms = nft_attr_u64(&tb[NFTA_SET_TIMEOUT]);
-	s->gc_interval_ms = nft_attr_u32(&tb[NFTA_SET_GC_INTERVAL]);
+	s->policy = nlattr_be32_or0(&tb[NFTA_SET_POLICY]);
+	s->timeout_ms = nlattr_be64_or0(&tb[NFTA_SET_TIMEOUT]);
+	s->gc_interval_ms = nlattr_be32_or0(&tb[NFTA_SET_GC_INTERVAL]);
 	if (tb[NFTA_SET_DESC].present && set_desc(&tb[NFTA_SET_DESC], s) < 0)
 		return -EINVAL;
 	if (tb[NFTA_SET_USERDATA].present && userdata_comment(&tb[NFTA_SET_USERDATA], &s->comment, 7) < 0) {
@@ -540,17 +436,17 @@ int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s)
 
 static int set_elem(const uint8_t *buf, size_t len, struct nft_set_elem *e)
 {
-	struct nft_attr tb[NFTA_SET_ELEM_MAX + 1];
+	struct nlattr_ref tb[NFTA_SET_ELEM_MAX + 1];
 
 	memset(e, 0, sizeof(*e));
-	if (nft_attr_parse(buf, len, tb, NFTA_SET_ELEM_MAX) < 0)
+	if (nlattr_parse(buf, len, tb, NFTA_SET_ELEM_MAX) < 0)
 		return -EINVAL;
 	if (nft_parse_data(&tb[NFTA_SET_ELEM_KEY], &e->key) < 0 || nft_parse_data(&tb[NFTA_SET_ELEM_KEY_END], &e->key_end) < 0 ||
 	    nft_parse_data(&tb[NFTA_SET_ELEM_DATA], &e->data) < 0)
 		return -EINVAL;
-	e->flags = nft_attr_u32(&tb[NFTA_SET_ELEM_FLAGS]);
-	e->timeout_ms = nft_attr_u64(&tb[NFTA_SET_ELEM_TIMEOUT]);
-	e->expiration_ms = nft_attr_u64(&tb[NFTA_SET_ELEM_EXPIRATION]);
+	e->flags = nlattr_be32_or0(&tb[NFTA_SET_ELEM_FLAGS]);
+	e->timeout_ms = nlattr_be64_or0(&tb[NFTA_SET_ELEM_TIMEOUT]);
+	e->expiration_ms = nlattr_be64_or0(&tb[NFTA_SET_ELEM_EXPIRATION]);
 	if (tb[NFTA_SET_ELEM_USERDATA].present && userdata_comment(&tb[NFTA_SET_ELEM_USERDATA], &e->comment, 0) < 0)
 		return -EINVAL;
 	return 0;
@@ -582,11 +478,11 @@ static int set_elem_item(const uint8_t *payload, size_t len, void *arg)
 
 int nft_parse_set_elems(const void *attrs, size_t len, struct nft_set *s)
 {
-	struct nft_attr tb[NFTA_SET_ELEM_LIST_MAX + 1];
+	struct nlattr_ref tb[NFTA_SET_ELEM_LIST_MAX + 1];
 
-	if (nft_attr_parse(attrs, len, tb, NFTA_SET_ELEM_LIST_MAX) < 0)
+	if (nlattr_parse(attrs, len, tb, NFTA_SET_ELEM_LIST_MAX) < 0)
 		return -EINVAL;
-	return nft_attr_each(&tb[NFTA_SET_ELEM_LIST_ELEMENTS], set_elem_item, s);
+	return nlattr_each(&tb[NFTA_SET_ELEM_LIST_ELEMENTS], set_elem_item, s);
 }
 
 void nft_set_free(struct nft_set *s)
@@ -606,15 +502,15 @@ void nft_set_free(struct nft_set *s)
 
 int nft_parse_obj(const void *attrs, size_t len, int family, struct nft_obj *o)
 {
-	struct nft_attr tb[NFTA_OBJ_MAX + 1];
+	struct nlattr_ref tb[NFTA_OBJ_MAX + 1];
 
 	memset(o, 0, sizeof(*o));
 	o->family = family;
-	if (nft_attr_parse(attrs, len, tb, NFTA_OBJ_MAX) < 0 || !tb[NFTA_OBJ_NAME].present)
+	if (nlattr_parse(attrs, len, tb, NFTA_OBJ_MAX) < 0 || !tb[NFTA_OBJ_NAME].present)
 		return -EINVAL;
-	nft_attr_str(&tb[NFTA_OBJ_TABLE], o->table, sizeof(o->table));
-	nft_attr_str(&tb[NFTA_OBJ_NAME], o->name, sizeof(o->name));
-	o->type = nft_attr_u32(&tb[NFTA_OBJ_TYPE]);
+	nlattr_str(&tb[NFTA_OBJ_TABLE], o->table, sizeof(o->table));
+	nlattr_str(&tb[NFTA_OBJ_NAME], o->name, sizeof(o->name));
+	o->type = nlattr_be32_or0(&tb[NFTA_OBJ_TYPE]);
 	return 0;
 }
 
