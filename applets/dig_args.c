@@ -188,6 +188,9 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 			g->cmd = on;
 		if (d->offset == offsetof(struct dig_opts, tcp))
 			o->tcp_set = true;
+		/* dig's +trace turns +dnssec on (a later +nodnssec turns it off). */
+		if (d->offset == offsetof(struct dig_opts, trace) && on)
+			o->dnssec = true;
 		/* dig remembers these for transfers only from the command line's
 		 * defaults (before its first name). */
 		if (command_line_defaults && d->offset == offsetof(struct dig_opts, show_question))

@@ -14,6 +14,7 @@
 
 #define TRACE_MAX_STEPS 30
 #define TRACE_MAX_NS 16
+#define TRACE_NO_ROOTS (-1) /* find_roots: a reply without root servers */
 
 struct nameserver_set {
 	char names[TRACE_MAX_NS][DNS_NAME_TEXT];
@@ -157,10 +158,28 @@ static bool is_referral(const struct dns_msg *msg)
 	return false;
 }
 
+/* dig +short +trace: each answer record as "TYPE DATA from server ADDR in
+ * N ms." (referrals have no answer, so print nothing). */
+static void print_step_short(const struct dig_lookup *lk, const struct dig_reply *reply, const char *server)
+{
+	size_t count, i;
+	const struct dns_rr *rrs = dns_section_rrs(&reply->msg, DNS_SECTION_ANSWER, &count);
+
+	for (i = 0; i < count; i++) {
+		struct dns_rdata rd = { 0 };
+		char type[32];
+
+		dns_rdata_present(&reply->msg, &rrs[i], (unsigned)lk->opts.split, &rd);
+		printf("%s %s from server %s in %lld ms.\n", dns_type_name(rrs[i].type, type, sizeof(type)),
+		       rd.text.buf ? rd.text.buf : "", server, (long long)reply->rtt_ms);
+		dns_rdata_free(&rd);
+	}
+}
+
 /* What dig prints per step: the answer and authority records, then where
- * they came from. */
+ * they came from (from_name in the full form, short_server under +short). */
 static void print_step(struct dig_run *run, const struct dig_lookup *lk, const struct dig_reply *reply,
-		       const char *from_name)
+		       const char *from_name, const char *short_server)
 {
 	struct dig_opts line_opts = lk->opts;
 	int s;
@@ -174,6 +193,11 @@ static void print_step(struct dig_run *run, const struct dig_lookup *lk, const s
 		out_open_object(run->ctx->out, NULL);
 		dig_json_reply(run->ctx->out, lk, &shown, reply);
 		out_close_object(run->ctx->out);
+		return;
+	}
+	if (lk->opts.short_form) {
+		print_step_short(lk, reply, short_server);
+		fflush(stdout);
 		return;
 	}
 	for (s = DNS_SECTION_ANSWER; s <= DNS_SECTION_AUTHORITY; s++) {
@@ -213,6 +237,8 @@ static int find_roots(struct dig_run *run, const struct dig_lookup *lk, struct n
 	struct dig_lookup root = *lk;
 	struct dig_servers resolvers;
 	struct dig_reply reply;
+	char shown[DNS_NAME_TEXT];
+	const char *from;
 	int rc;
 
 	if (run->config->root_hints) {
@@ -224,21 +250,27 @@ static int find_roots(struct dig_run *run, const struct dig_lookup *lk, struct n
 				sonde_errno(rc, "--root-hints %s: cannot read", run->config->root_hints);
 			return DIG_EXIT_USAGE;
 		}
+		if (!out_is_json(run->ctx->out) && lk->opts.cmd)
+			dig_print_banner(run, lk, NULL);
 		print_hints(run, set, run->config->root_hints);
 		return 0;
 	}
 	rc = dig_servers_for(run, lk, &resolvers);
 	if (rc)
 		return rc;
+	if (!out_is_json(run->ctx->out) && lk->opts.cmd)
+		dig_print_banner(run, lk, &resolvers);
 	root.qtype = DNS_TYPE_NS;
 	root.opts.recurse = true;
 	if (dig_query(run, &root, ".", &resolvers, true, &reply) != 0)
 		return DIG_EXIT_NO_REPLY;
-	print_step(run, &root, &reply, resolvers.shown_name[0] ? resolvers.shown_name : "resolver");
-	/* The root NS records are the answer here, not a referral. */
+	from = dig_server_shown(&resolvers, &reply.server, shown, sizeof(shown));
+	print_step(run, &root, &reply, from, from);
+	/* The root NS records are the answer here, not a referral; without
+	 * any, dig stops there having had its reply (exit 0). */
 	collect_servers(run, &reply.msg, DNS_SECTION_ANSWER, set);
 	dig_reply_free(&reply);
-	return set->servers.count ? 0 : DIG_EXIT_NO_REPLY;
+	return set->servers.count ? 0 : TRACE_NO_ROOTS;
 }
 
 int dig_trace(struct dig_run *run, const struct dig_lookup *lk)
@@ -247,20 +279,20 @@ int dig_trace(struct dig_run *run, const struct dig_lookup *lk)
 	struct nameserver_set set;
 	int rc, i;
 
-	if (!out_is_json(run->ctx->out) && lk->opts.cmd)
-		dig_print_banner(run, lk, NULL);
 	rc = find_roots(run, lk, &set);
+	if (rc == TRACE_NO_ROOTS)
+		return DIG_EXIT_OK;
 	if (rc)
 		return rc;
 	step.opts.recurse = false;
 	for (i = 0; i < TRACE_MAX_STEPS; i++) {
 		struct dig_reply reply;
-		char from[DNS_NAME_TEXT];
+		char from[DNS_NAME_TEXT], host[ADDR_STRLEN];
 
 		if (dig_query(run, &step, lk->name, &set.servers, true, &reply) != 0)
 			return DIG_EXIT_NO_REPLY;
 		answered_by(&set, &reply.server, from, sizeof(from));
-		print_step(run, &step, &reply, from);
+		print_step(run, &step, &reply, from, addr_ntop(&reply.server, host, sizeof(host)));
 		if (reply.parse_rc != 0 || !is_referral(&reply.msg) ||
 		    collect_servers(run, &reply.msg, DNS_SECTION_AUTHORITY, &set) < 0) {
 			dig_reply_free(&reply);

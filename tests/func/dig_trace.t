@@ -33,6 +33,25 @@ lab_run dns "$SONDE" dig --json +trace --root-hints "$LAB_TMP/hints" www.example
 is "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin)["lookups"]; print([(s["server"]["name"], s["message"]["counts"]["answer"]) for s in d])')" \
 	"[('a.root.test', 0), ('ns1.example.test', 3)]" "+trace --json: one object per step"
 
+# The whole output as bind9's dig prints it (times masked): +trace turns
+# +dnssec on (the signed answer's RRSIG), "; (1 server found)" for @server,
+# +short's "TYPE DATA from server ADDR in N ms." lines.
+trace_mask() { dig_mask | sed -E 's/ in [0-9]+ ms/ in N ms/'; }
+same_trace() {
+	local theirs mine
+	theirs=$(lab_exec dns dig "$@" 2>&1; echo "rc=$?")
+	mine=$(lab_exec dns "$SONDE" dig "$@" 2>&1; echo "rc=$?")
+	is "$(printf '%s\n' "$mine" | trace_mask)" "$(printf '%s\n' "$theirs" | trace_mask)" "+trace same as bind9 dig ($*)"
+}
+same_trace -4 +trace @$ROOT_V4 www.example.test
+same_trace -4 +trace @$ROOT_V4 www.secure.test
+same_trace -4 +trace +nodnssec @$ROOT_V4 www.secure.test
+same_trace -4 +trace +short @$ROOT_V4 www.secure.test
+same_trace -4 +trace +short @$ROOT_V4 www.example.test
+same_trace -4 +trace @$ROOT_V4 nosuch.example.test
+# The resolver (resolv.conf) has no root NS: dig prints its reply, exit 0.
+same_trace -4 +trace www.example.test
+
 printf '; nothing\n' >"$LAB_TMP/empty-hints"
 run "$SONDE" dig +trace --root-hints "$LAB_TMP/empty-hints" www.example.test
 ok_rc "$RC" 1 "+trace with hints without addresses: usage, exit 1"

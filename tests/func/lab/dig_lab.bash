@@ -85,6 +85,14 @@ ns.dns                  A   $DNS_V4
 kubernetes.default.svc  A   10.96.0.1
 web.shop.svc            A   10.96.0.20
 ZONE
+	# bind9's dig +trace looks the nameservers' names up through the
+	# resolver (never the glue): the lab's resolver serves the root's name.
+	cat >"$KNOT_DIR/roottest.zone" <<ZONE
+\$TTL 300
+@              SOA ns1.example.test. hostmaster.example.test. 1 3600 600 86400 300
+@              NS  ns1.example.test.
+a              A   $ROOT_V4
+ZONE
 	cat >"$KNOT_DIR/root.zone" <<ZONE
 \$TTL 300
 .              SOA a.root.test. hostmaster.root.test. 1 3600 600 86400 300
@@ -133,6 +141,8 @@ zone:
     file: "$KNOT_DIR/reverse6.zone"
   - domain: cluster.local
     file: "$KNOT_DIR/cluster.zone"
+  - domain: root.test
+    file: "$KNOT_DIR/roottest.zone"
 EOF2
 	cat >"$KNOT_DIR/root.conf" <<EOF2
 server:
