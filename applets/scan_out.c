@@ -303,6 +303,27 @@ static void print_host_text(struct scan_run *run, const struct scan_host *h)
 
 /* --- JSON --------------------------------------------------------------------- */
 
+/* The states too common to list port by port, as -oX's <extraports> and
+ * the text's "Not shown:" (a -p- scan listed 65,000 closed ports, 6 MB):
+ * counted, so that no port goes unaccounted.  -v raises the threshold. */
+static void print_extraports_json(struct scan_run *run, const struct state_group *g)
+{
+	int proto, state;
+
+	out_open_array(run->out, "extraports");
+	for (proto = 0; proto < 2; proto++)
+		for (state = SCAN_UNKNOWN + 1; state < SCAN_STATE_COUNT; state++) {
+			if (!g->count[proto][state] || !state_hidden(run, g, proto, state))
+				continue;
+			out_open_object(run->out, NULL);
+			out_print_str(run->out, "protocol", NULL, scan_proto_name(proto));
+			out_print_str(run->out, "state", NULL, state_names[state]);
+			out_print_uint(run->out, "count", NULL, g->count[proto][state]);
+			out_close_object(run->out);
+		}
+	out_close_array(run->out);
+}
+
 static void print_host_json(struct scan_run *run, const struct scan_host *h)
 {
 	struct sonde_out *o = run->out;
@@ -322,14 +343,15 @@ static void print_host_json(struct scan_run *run, const struct scan_host *h)
 		out_print_double(o, "latency_ms", NULL, h->latency_ms);
 	out_print_bool(o, "timed_out", NULL, h->timed_out);
 	if (h->up && !run->cfg->ping_only && !h->timed_out) {
-		size_t not_scanned = 0;
+		struct state_group g;
 
+		count_states(h, &g);
+		print_extraports_json(run, &g);
 		out_open_array(o, "ports");
 		for (i = 0; i < h->port_count; i++) {
 			const struct scan_port *p = &h->ports[i];
 
-			not_scanned += p->state == SCAN_UNKNOWN;
-			if (p->state == SCAN_UNKNOWN || (run->cfg->open_only && !possibly_open(p->state)))
+			if (state_hidden(run, &g, p->proto, p->state))
 				continue;
 			out_open_object(o, NULL);
 			out_print_uint(o, "port", NULL, p->port);
@@ -344,7 +366,7 @@ static void print_host_json(struct scan_run *run, const struct scan_host *h)
 			out_close_object(o);
 		}
 		out_close_array(o);
-		out_print_uint(o, "not_scanned", NULL, not_scanned);
+		out_print_uint(o, "not_scanned", NULL, g.count[0][SCAN_UNKNOWN] + g.count[1][SCAN_UNKNOWN]);
 	}
 	out_close_object(o);
 }
@@ -531,7 +553,7 @@ void scan_out_end(struct scan_run *run)
 		out_open_object(run->out, "summary");
 		out_print_uint(run->out, "hosts_total", NULL, total);
 		out_print_uint(run->out, "hosts_up", NULL, up);
-		out_print_double(run->out, "elapsed_secs", NULL, secs);
+		out_print_double(run->out, "elapsed_s", NULL, secs);
 		out_print_uint(run->out, "probes_sent", NULL, run->timing.probes_sent);
 		out_print_bool(run->out, "interrupted", NULL, run->interrupted);
 		out_close_object(run->out);

@@ -102,6 +102,18 @@ d = json.load(open(sys.argv[1]))
 h = d["hosts"][0]
 print(h["address"], h["status"], " ".join("%d/%s=%s" % (p["port"], p["protocol"], p["state"]) for p in h["ports"]), d["summary"]["hosts_up"])' "$LAB_TMP/scan.json"
 is "$OUT" "10.77.0.2 up 22/tcp=open 81/tcp=filtered 1" "--json"
+# 29 closed ports: more than the 25 listed one by one, so --json counts them
+# in "extraports" as -oX does (a -p- scan listed 65,000); -v lists them.
+json_ports() { python3 -c 'import json, sys
+h = json.loads(sys.argv[1])["hosts"][0]
+print(" ".join("%d/%s" % (p["port"], p["state"]) for p in h["ports"] if p["port"] in (1, 22, 81)),
+      ["%s/%s=%d" % (e["protocol"], e["state"], e["count"]) for e in h["extraports"]])' "$1"; }
+lab_run sc "$SONDE" scan -n -sS -p 22,81,1-30 --json $TG_V4
+is "$(json_ports "$OUT")" "22/open 81/filtered ['tcp/closed=29']" "--json: 29 closed ports counted in extraports, not listed"
+lab_run sc "$SONDE" scan -n -sS -p 22,81,1-30 -oX - $TG_V4
+like "$OUT" '<extraports state="closed" count="29"/>' "-oX: the same ports counted"
+lab_run sc "$SONDE" scan -n -sS -v -p 22,81,1-30 --json $TG_V4
+is "$(json_ports "$OUT")" "1/closed 22/open 81/filtered []" "--json -v: the closed ports listed (threshold 50)"
 lab_run sc "$SONDE" scan -n -sT -p 22,80 --banner $TG_V4
 like "$OUT" "\| banner: SSH-2.0-sonde_lab" "--banner: the SSH greeting"
 like "$OUT" "\| banner: HTTP/1.0 200 OK" "--banner: a HEAD answered on a web port"
