@@ -70,21 +70,21 @@ static int arp_one(const struct netlink_neigh *neigh, void *arg)
 	out_open_object(st->out, NULL);
 	if (st->cfg->bsd_style) {
 		out_print_str(st->out, "address", "? (%s) at ", addr);
-		out_print_str(st->out, "hwaddress", "%s", complete ? mac : "<incomplete>");
+		out_print_str(st->out, "lladdr", "%s", complete ? mac : "<incomplete>");
 		if (complete)
 			out_print_str(st->out, "hwtype", " [%s]", hw_type(link));
 		if (permanent)
 			out_text(st->out, " PERM");
 		if (neigh->flags & NTF_PROXY)
 			out_text(st->out, " PUB");
-		out_print_str(st->out, "iface", " on %s\n", link ? link->name : "?");
+		out_print_str(st->out, "ifname", " on %s\n", link ? link->name : "?");
 	} else {
 		out_print_str(st->out, "address", "%-23.23s  ", addr);
 		out_print_str(st->out, "hwtype", "%-8.8s", complete ? hw_type(link) : "");
-		out_print_str(st->out, "hwaddress", "%-20.20s", complete ? mac : "(incomplete)");
+		out_print_str(st->out, "lladdr", "%-20.20s", complete ? mac : "(incomplete)");
 		out_print_str(st->out, "flags", "%-6.6s", flags);
 		out_text(st->out, "%-15.15s ", "");
-		out_print_str(st->out, "iface", "%s\n", link ? link->name : "?");
+		out_print_str(st->out, "ifname", "%s\n", link ? link->name : "?");
 	}
 	out_close_object(st->out);
 	return 0;

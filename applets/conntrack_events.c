@@ -242,10 +242,9 @@ int ct_run_events(struct sonde_ctx *ctx, struct ct_config *cfg, const struct ct_
 	rc = event_loop(ev, &st, &overruns);
 	ct_events_close(ev);
 	out_open_object(ctx->out, NULL);
-	out_open_object(ctx->out, "summary");
+	out_print_str(ctx->out, "type", NULL, "summary");
 	out_print_uint(ctx->out, "events", NULL, st.shown);
 	out_print_uint(ctx->out, "overruns", NULL, overruns);
-	out_close_object(ctx->out);
 	out_close_object(ctx->out);
 	fflush(stdout);
 	if (rc < 0)

@@ -80,8 +80,9 @@ static const char *event_name(enum ct_event_type event)
 static void render_json_entry(struct sonde_out *out, const struct ct_entry *e, const struct ct_labelmap *labels)
 {
 	out_open_object(out, NULL);
+	/* An -E record's kind is "type", as in every streaming applet. */
 	if (e->event != CT_EVENT_NONE)
-		out_print_str(out, "event", NULL, event_name(e->event));
+		out_print_str(out, "type", NULL, event_name(e->event));
 	out_print_str(out, "family", NULL, e->family == AF_INET6 ? "ipv6" : "ipv4");
 	out_print_str(out, "proto", NULL, ct_proto_name(e->orig.proto));
 	out_print_uint(out, "proto_num", NULL, e->orig.proto);

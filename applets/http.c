@@ -147,18 +147,28 @@ static const char *method_for(const struct http_config *cfg, bool after_see_othe
 
 /* --- rendering ------------------------------------------------------------------- */
 
+/* "timings" in milliseconds under sonde's *_ms names; "curl_timings" the
+ * same instants in seconds under curl's -w names, for scripts written
+ * against curl. */
 static void render_timings(struct sonde_out *out, const struct http_timings *tm)
 {
-	static const char *const names[] = { "time_namelookup", "time_connect", "time_appconnect",
-					     "time_pretransfer", "time_redirect", "time_starttransfer",
-					     "time_total" };
+	static const char *const names_ms[] = { "namelookup_ms", "connect_ms", "appconnect_ms",
+						"pretransfer_ms", "redirect_ms", "starttransfer_ms",
+						"total_ms" };
+	static const char *const curl_names[] = { "time_namelookup", "time_connect", "time_appconnect",
+						  "time_pretransfer", "time_redirect", "time_starttransfer",
+						  "time_total" };
 	double values_ms[] = { tm->namelookup_ms, tm->connect_ms, tm->appconnect_ms, tm->pretransfer_ms,
 			       tm->redirect_ms, tm->starttransfer_ms, tm->total_ms };
 	size_t i;
 
 	out_open_object(out, "timings");
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		out_print_double(out, names[i], NULL, values_ms[i] / 1000);
+	for (i = 0; i < sizeof(names_ms) / sizeof(names_ms[0]); i++)
+		out_print_double(out, names_ms[i], NULL, values_ms[i]);
+	out_close_object(out);
+	out_open_object(out, "curl_timings");
+	for (i = 0; i < sizeof(curl_names) / sizeof(curl_names[0]); i++)
+		out_print_double(out, curl_names[i], NULL, values_ms[i] / 1000);
 	out_close_object(out);
 }
 

@@ -148,9 +148,9 @@ static void render_result(struct sonde_out *out, const struct nc_config *cfg, co
 	else
 		out_print_null(out, "error", NULL, NULL);
 	if (res->connect_time_ms >= 0)
-		out_print_double(out, "connect_time_ms", NULL, res->connect_time_ms);
+		out_print_double(out, "connect_ms", NULL, res->connect_time_ms);
 	else
-		out_print_null(out, "connect_time_ms", NULL, NULL);
+		out_print_null(out, "connect_ms", NULL, NULL);
 	out_close_object(out);
 }
 

@@ -339,7 +339,7 @@ static void summary_json(struct ping_run *run, bool have_rtt, const struct rtt_s
 	out_print_int(out, "errors", NULL, st->errors);
 	if (run->tcp)
 		out_print_int(out, "refused", NULL, st->refused);
-	out_print_double(out, "loss_percent", NULL, st->transmitted ? loss_percent(st) : 0);
+	out_print_double(out, "loss_pct", NULL, st->transmitted ? loss_percent(st) : 0);
 	out_print_int(out, "time_ms", NULL, elapsed_ms(st));
 	if (have_rtt) {
 		out_print_double(out, "rtt_min_ms", NULL, s->min_us / 1000.0);

@@ -267,7 +267,7 @@ static void report_json(struct tr_run *run, int last_ttl)
 			out_print_str(out, "address", NULL, addr_ntop(&h->addr, addr_text, sizeof(addr_text)));
 		else
 			out_print_null(out, "address", NULL, NULL);
-		out_print_double(out, "loss_percent", NULL, hop_loss(h));
+		out_print_double(out, "loss_pct", NULL, hop_loss(h));
 		out_print_int(out, "sent", NULL, h->sent);
 		out_print_int(out, "received", NULL, h->received);
 		if (h->received) {

@@ -175,7 +175,7 @@ static void print_hw(struct sonde_out *out, const struct netlink_link *link)
 	if (link->arptype == ARPHRD_LOOPBACK)
 		out_text(out, "        loop ");
 	else if (link->arptype == ARPHRD_ETHER)
-		out_print_str(out, "ether", "        ether %s ",
+		out_print_str(out, "lladdr", "        ether %s ",
 			      netlink_mac_format(link->mac, link->mac_len, mac, sizeof(mac)));
 	else
 		out_text(out, "        unspec ");
@@ -226,7 +226,7 @@ void ifconfig_classic_block(struct sonde_out *out, const struct ifconfig_snapsho
 			    const struct ifconfig_block *b)
 {
 	out_open_object(out, NULL);
-	out_print_str(out, "name", "%s: ", b->name);
+	out_print_str(out, "ifname", "%s: ", b->name);
 	print_flags(out, b->link->flags);
 	out_print_uint(out, "mtu", "  mtu %llu\n", b->link->mtu);
 	if (b->inet)
@@ -256,21 +256,21 @@ void ifconfig_classic_row(struct sonde_out *out, const struct ifconfig_block *b)
 	if (b->link->flags & IFF_UP) flags[n++] = 'U';
 	flags[n] = '\0';
 	out_open_object(out, NULL);
-	out_print_str(out, "iface", "%-15s ", b->name);
+	out_print_str(out, "ifname", "%-15s ", b->name);
 	out_print_uint(out, "mtu", "%5llu ", b->link->mtu);
 	if (b->alias) { /* an alias label has no counters of its own */
 		out_print_str(out, "flags", "     - no statistics available -                        %s\n", flags);
 		out_close_object(out);
 		return;
 	}
-	out_print_uint(out, "rx_ok", "%8llu ", s->rx_packets);
-	out_print_uint(out, "rx_err", "%6llu ", s->rx_errors);
-	out_print_uint(out, "rx_drp", "%6llu ", s->rx_dropped + s->rx_missed_errors);
-	out_print_uint(out, "rx_ovr", "%-6llu ", s->rx_fifo_errors);
-	out_print_uint(out, "tx_ok", "%8llu ", s->tx_packets);
-	out_print_uint(out, "tx_err", "%6llu ", s->tx_errors);
-	out_print_uint(out, "tx_drp", "%6llu ", s->tx_dropped);
-	out_print_uint(out, "tx_ovr", "%6llu ", s->tx_fifo_errors);
+	out_print_uint(out, "rx_packets", "%8llu ", s->rx_packets);
+	out_print_uint(out, "rx_errors", "%6llu ", s->rx_errors);
+	out_print_uint(out, "rx_dropped", "%6llu ", s->rx_dropped + s->rx_missed_errors);
+	out_print_uint(out, "rx_overruns", "%-6llu ", s->rx_fifo_errors);
+	out_print_uint(out, "tx_packets", "%8llu ", s->tx_packets);
+	out_print_uint(out, "tx_errors", "%6llu ", s->tx_errors);
+	out_print_uint(out, "tx_dropped", "%6llu ", s->tx_dropped);
+	out_print_uint(out, "tx_overruns", "%6llu ", s->tx_fifo_errors);
 	out_print_str(out, "flags", "%s\n", flags);
 	out_close_object(out);
 }

@@ -113,7 +113,7 @@ static void ipv4_row(struct sonde_out *out, const struct netlink_route *route, c
 	out_print_str(out, "flags", "%-5s ", flags);
 	if (opts->style == ROUTE_CLASSIC_NETSTAT) {
 		ipv4_tcp_metrics(out, opts, reject, mss, window, irtt);
-		out_print_str(out, "iface", "%s\n", iface);
+		out_print_str(out, "ifname", "%s\n", iface);
 		out_close_object(out);
 		return;
 	}
@@ -124,11 +124,11 @@ static void ipv4_row(struct sonde_out *out, const struct netlink_route *route, c
 		out_print_uint(out, "ref", "%-2llu ", 0);
 	out_print_uint(out, "use", "%7llu ", 0);
 	if (opts->style == ROUTE_CLASSIC_ROUTE) {
-		out_print_str(out, "iface", "%s\n", iface);
+		out_print_str(out, "ifname", "%s\n", iface);
 		out_close_object(out);
 		return;
 	}
-	out_print_str(out, "iface", "%-8s ", iface);
+	out_print_str(out, "ifname", "%-8s ", iface);
 	ipv4_tcp_metrics(out, opts, reject, mss, window, irtt);
 	out_close_object(out);
 }
@@ -265,7 +265,7 @@ static void ipv6_row(struct sonde_out *out, const struct netlink_route *route, c
 	ipv6_ref_print(out, route, hop && hop->has_gateway ? (const uint8_t *)&hop->gateway.u.in6.sin6_addr : unspecified,
 		       device_name(links, link_count, hop ? hop->ifindex : 0), opts);
 	out_print_uint(out, "use", "%6llu ", route->cache_used);
-	out_print_str(out, "iface", "%s\n", device_name(links, link_count, hop ? hop->ifindex : 0));
+	out_print_str(out, "ifname", "%s\n", device_name(links, link_count, hop ? hop->ifindex : 0));
 	out_close_object(out);
 }
 

@@ -24,6 +24,14 @@ const char *sockdiag_unix_netid(const struct sockdiag_unix *sock)
 	}
 }
 
+/* The kernel's state names, except for a socket without a peer (UDP, raw,
+ * unix datagram, packet: TCP_CLOSE to the kernel), which is "UNCONN" as in
+ * ss's text rather than a "CLOSE" that reads like a closed connection. */
+static const char *json_state_name(unsigned state)
+{
+	return state == SOCKDIAG_CLOSE ? "UNCONN" : sockdiag_state_name(state);
+}
+
 static void json_endpoint(struct sonde_out *out, const char *key, const struct sonde_addr *addr)
 {
 	char text[ADDR_STRLEN];
@@ -114,7 +122,7 @@ void sockdiag_json_inet(struct sonde_out *out, const struct sockdiag_inet *sock,
 	out_open_object(out, NULL);
 	out_print_str(out, "netid", NULL, sockdiag_inet_netid(sock));
 	out_print_str(out, "family", NULL, sock->family == AF_INET ? "inet" : "inet6");
-	out_print_str(out, "state", NULL, sockdiag_state_name(sock->state));
+	out_print_str(out, "state", NULL, json_state_name(sock->state));
 	out_print_uint(out, "recv_q", NULL, sock->rqueue);
 	out_print_uint(out, "send_q", NULL, sock->wqueue);
 	json_endpoint(out, "local", &sock->local);
@@ -139,7 +147,7 @@ void sockdiag_json_unix(struct sonde_out *out, const struct sockdiag_unix *sock,
 	out_open_object(out, NULL);
 	out_print_str(out, "netid", NULL, sockdiag_unix_netid(sock));
 	out_print_str(out, "family", NULL, "unix");
-	out_print_str(out, "state", NULL, sockdiag_state_name(sock->state));
+	out_print_str(out, "state", NULL, json_state_name(sock->state));
 	out_print_uint(out, "recv_q", NULL, sock->rqueue);
 	out_print_uint(out, "send_q", NULL, sock->wqueue);
 	out_open_object(out, "local");
@@ -162,7 +170,7 @@ void sockdiag_json_packet(struct sonde_out *out, const struct sockdiag_packet *s
 	out_open_object(out, NULL);
 	out_print_str(out, "netid", NULL, sock->type == SOCK_RAW ? "p_raw" : "p_dgr");
 	out_print_str(out, "family", NULL, "packet");
-	out_print_str(out, "state", NULL, sockdiag_state_name(SOCKDIAG_CLOSE));
+	out_print_str(out, "state", NULL, json_state_name(SOCKDIAG_CLOSE));
 	out_print_uint(out, "recv_q", NULL, sock->skmem_count ? sock->skmem[SK_MEMINFO_RMEM_ALLOC] : 0);
 	out_print_uint(out, "send_q", NULL, 0);
 	out_print_uint(out, "protocol", NULL, sock->protocol);

@@ -30,7 +30,7 @@ run ip netns exec "$A" "$SONDE" arp -an
 is "$(printf '%s\n' "$OUT" | sort)" "$want" "arp -an"
 unlike "$OUT" "10.9.0.79" "NOARP entries are left out, as /proc/net/arp does"
 run ip netns exec "$A" "$SONDE" arp -n --json
-like "$OUT" '\{"address":"10.9.0.77","hwtype":"ether","hwaddress":"02:00:00:00:00:77","flags":"CM","iface":"veth0"\}' "--json"
+like "$OUT" '\{"address":"10.9.0.77","hwtype":"ether","lladdr":"02:00:00:00:00:77","flags":"CM","ifname":"veth0"\}' "--json"
 run ip netns exec "$A" "$SONDE" arp -d 10.9.0.77
 ok_rc "$RC" 2 "arp -d is not an option here: exit 2"
 run ip netns exec "$A" "$SONDE" arp -s 10.9.0.5 02:00:00:00:00:05

@@ -215,8 +215,10 @@ ok_rc "$?" 0 "-E --max-events 1 stops by itself"
 python3 - "$LAB_TMP/ev.json" <<'EOF' && pass "-E --json is NDJSON ending with a summary" || fail "-E --json" "$(cat "$LAB_TMP/ev.json")"
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-assert len(lines) == 2 and lines[0]["event"] == "new" and lines[0]["proto"] == "udp"
-assert lines[0]["original"]["dport"] == 9996 and lines[1]["summary"]["events"] == 1
+assert len(lines) == 2 and lines[0]["type"] == "new" and lines[0]["proto"] == "udp"
+assert "event" not in lines[0] and "summary" not in lines[1]
+assert lines[0]["original"]["dport"] == 9996
+assert lines[1]["type"] == "summary" and lines[1]["events"] == 1 and lines[1]["overruns"] == 0
 EOF
 lab_run r timeout 10 "$SONDE" conntrack -E --duration 0.3
 ok_rc "$RC" 0 "-E --duration ends on time"

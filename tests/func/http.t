@@ -143,10 +143,14 @@ lab_run cli "$SONDE" http --json -L http://web.lab.test:8080/redirect
 ok_rc "$RC" 0 "--json -L: exit 0"
 is "$(jfield 'r["status"], r["redirects"], r["effective_url"], r["body_bytes"]')" \
 	"(200, 1, 'http://web.lab.test:8080/final', 6)" "--json: status, redirects, effective URL, body size"
-is "$(jfield '(lambda t: t["time_namelookup"] <= t["time_connect"] <= t["time_pretransfer"] <= t["time_starttransfer"] <= t["time_total"])(r["timings"])')" \
+is "$(jfield '(lambda t: t["namelookup_ms"] <= t["connect_ms"] <= t["pretransfer_ms"] <= t["starttransfer_ms"] <= t["total_ms"])(r["timings"])')" \
+	True "--json: timings in milliseconds, in order"
+is "$(jfield '(lambda t: t["time_namelookup"] <= t["time_connect"] <= t["time_pretransfer"] <= t["time_starttransfer"] <= t["time_total"])(r["curl_timings"])')" \
 	True "--json: curl's timings in order"
+is "$(jfield 'all(abs(r["timings"][k[5:] + "_ms"] - 1000 * v) < 0.001 for k, v in r["curl_timings"].items())')" \
+	True "--json: curl_timings are the same instants in seconds"
 lab_run cli "$SONDE" http --json --cacert "$CA" https://web.lab.test:8443/
-is "$(jfield 'r["tls"]["verified"], r["timings"]["time_appconnect"] >= r["timings"]["time_connect"]')" "(True, True)" \
+is "$(jfield 'r["tls"]["verified"], r["timings"]["appconnect_ms"] >= r["timings"]["connect_ms"]')" "(True, True)" \
 	"--json over TLS: verified, appconnect after connect"
 lab_run cli "$SONDE" http --timing -o /dev/null http://web.lab.test:8080/
 like "$OUT" "time_starttransfer +[0-9.]+ +[0-9.]+" "--timing: the table on stdout when the body is elsewhere"

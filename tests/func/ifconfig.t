@@ -59,5 +59,5 @@ run ip netns exec "$A" "$SONDE" ifconfig br0 down
 ok_rc "$RC" 2 "ifconfig IFACE down is refused"
 like "$(ipa link show br0)" "<[A-Z_,-]*,UP[,>]" "br0 is still up"
 run ip netns exec "$A" "$SONDE" ifconfig --json lo
-like "$OUT" '^\[\{"name":"lo","flags":73,"flag_names":\["UP","LOOPBACK","RUNNING"\],"mtu":65536,"inet":"127.0.0.1","netmask":"255.0.0.0"' "--json"
+like "$OUT" '^\[\{"ifname":"lo","flags":73,"flag_names":\["UP","LOOPBACK","RUNNING"\],"mtu":65536,"inet":"127.0.0.1","netmask":"255.0.0.0"' "--json"
 done_testing

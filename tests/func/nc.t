@@ -94,7 +94,7 @@ import json, sys
 doc = json.loads(sys.argv[1])
 for p in doc["ports"]:
     print(p["host"], p["address"], p["port"], p["protocol"], p["service"], p["state"], p["error"],
-          type(p["connect_time_ms"]).__name__)
+          type(p["connect_ms"]).__name__)
 print("checked", doc["checked"], "open", doc["open"])
 ' "$OUT")
 is "$json_states" "10.77.0.2 10.77.0.2 8000 tcp None closed Connection refused float

@@ -39,7 +39,7 @@ python3 - "$OUT" <<'PY' && pass "-rn --json: {\"routes\":[...]}" || fail "-rn --
 import json, sys
 routes = json.loads(sys.argv[1])["routes"]
 d = [r for r in routes if r["destination"] == "0.0.0.0"][0]
-assert d["gateway"] == "10.9.0.2" and d["flags"] == "UG" and d["iface"] == "veth0", d
+assert d["gateway"] == "10.9.0.2" and d["flags"] == "UG" and d["ifname"] == "veth0", d
 m = [r for r in routes if r["destination"] == "10.82.0.0"][0]
 assert (m["mss"], m["window"], m["irtt"]) == (1400, 5000, 80), m
 assert not [r for r in routes if r["destination"] == "10.80.0.0"], "table 100 is not netstat's"
@@ -72,10 +72,10 @@ unlike "$OUT" "down0" "-i: a down interface only with -a"
 run ip netns exec "$C" "$SONDE" netstat -ia --json
 python3 - "$OUT" <<'PY' && pass "-ia --json: {\"interfaces\":[...]} with the counters" || fail "-ia --json" "$OUT"
 import json, sys
-rows = {r["iface"]: r for r in json.loads(sys.argv[1])["interfaces"]}
+rows = {r["ifname"]: r for r in json.loads(sys.argv[1])["interfaces"]}
 assert ["down0", "down1", "eth2", "eth10", "eth10:1", "lo"] == list(rows), list(rows)
-assert rows["lo"]["rx_ok"] >= 6 and rows["lo"]["mtu"] == 65536 and rows["lo"]["flags"] == "LRU", rows["lo"]
-assert rows["eth10"]["tx_ok"] == 0 and rows["eth10"]["flags"] == "BMRU", rows["eth10"]
+assert rows["lo"]["rx_packets"] >= 6 and rows["lo"]["mtu"] == 65536 and rows["lo"]["flags"] == "LRU", rows["lo"]
+assert rows["eth10"]["tx_packets"] == 0 and rows["eth10"]["flags"] == "BMRU", rows["eth10"]
 PY
 run "$SONDE" netstat --netns "$C" -ia
 is "$OUT" "$(ip netns exec "$C" netstat -ia)" "-ia --netns"

@@ -34,9 +34,9 @@ run ip netns exec "$A" "$SONDE" route -A inet6
 is "$(printf '%s\n' "$OUT" | cut6)" "$want" "route -A inet6"
 
 run ip netns exec "$A" "$SONDE" route -n --json
-like "$OUT" '^\[\{"destination":"0.0.0.0","gateway":"10.9.0.2","genmask":"0.0.0.0","flags":"UG","metric":0,"ref":0,"use":0,"iface":"veth0"\}' \
+like "$OUT" '^\[\{"destination":"0.0.0.0","gateway":"10.9.0.2","genmask":"0.0.0.0","flags":"UG","metric":0,"ref":0,"use":0,"ifname":"veth0"\}' \
 	"--json: rows as objects"
-like "$OUT" '"destination":"10.67.0.0","gateway":"-","genmask":"255.255.0.0","flags":"!","metric":0,"use":0,"iface":"-"' \
+like "$OUT" '"destination":"10.67.0.0","gateway":"-","genmask":"255.255.0.0","flags":"!","metric":0,"use":0,"ifname":"-"' \
 	"--json: a reject route"
 run "$SONDE" route --netns "$A" -n
 is "$OUT" "$(ip netns exec "$A" route -n)" "--netns"

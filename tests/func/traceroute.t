@@ -120,7 +120,7 @@ else
 	skip "--report against mtr" "needs mtr (mtr-tiny)"
 fi
 lab_run c "$SONDE" traceroute -n --report -c 2 --json 10.93.4.2
-like "$OUT" '"type":"report".*"hops":\[\{"hop":1,"address":"10.93.1.2","loss_percent":0,"sent":2' "--report --json"
+like "$OUT" '"type":"report".*"hops":\[\{"hop":1,"address":"10.93.1.2","loss_pct":0,"sent":2' "--report --json"
 
 # --- --report with the kernel's ICMP rate limits, against mtr ---------------
 # As Linux ships: each router and the destination answer a burst of six
