@@ -145,9 +145,15 @@ test: test-deps
 	@$(MAKE) --no-print-directory check SANITIZE=1
 	@$(MAKE) --no-print-directory fuzz
 
+# Every JSON output the tests produce is recorded (tests/lab/json_record.sh)
+# and validated against its applet's schema in docs/json/ once they have all
+# run (tests/json.t, after the parallel prove, whatever its result).
+JSON_RECORD := $(CURDIR)/$(BUILD)/json-record
 check: all
+	@rm -rf $(JSON_RECORD) && mkdir -m 1777 -p $(JSON_RECORD)
 	SONDE=$(CURDIR)/$(BUILD)/sonde UNIT_DIR=$(CURDIR)/$(BUILD)/tests SANITIZE=$(SANITIZE) \
-	  prove -j$(TEST_JOBS) -f --timer $(CHECK_T)
+	  SONDE_JSON_RECORD=$(JSON_RECORD) prove -j$(TEST_JOBS) -f --timer $(CHECK_T); rc=$$?; \
+	  SONDE_JSON_RECORD=$(JSON_RECORD) prove -f tests/json.t || rc=1; exit $$rc
 
 unit: all
 	SONDE=$(CURDIR)/$(BUILD)/sonde UNIT_DIR=$(CURDIR)/$(BUILD)/tests prove -f tests/unit.t

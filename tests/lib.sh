@@ -25,6 +25,14 @@ set -u
 
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SONDE=${SONDE:-$TESTS_DIR/../build/sonde}
+# The binary itself, for tests that copy, strip or inspect the file.
+SONDE_BIN=$SONDE
+# Under `make check`, $SONDE is a stand-in that records every JSON output
+# for tests/json.t (tests/lab/json_record.sh).
+if [ -n "${SONDE_JSON_RECORD:-}" ]; then
+	export SONDE_REAL=$SONDE_BIN SONDE_JSON_RECORD SONDE_JSON_TEST="${0##*/}"
+	SONDE=$TESTS_DIR/lab/json_record.sh
+fi
 LAB_ID="sonde$$"
 LAB_TMP=$(mktemp -d "/tmp/sonde-test.XXXXXX")
 LAB_NAMESPACES=()

@@ -28,7 +28,7 @@ EOF
 capdir=$(mktemp -d /tmp/sonde-caps.XXXXXX)
 trap 'rm -rf "$capdir"; lab_down' EXIT
 chmod 755 "$capdir"
-cp "$SONDE" "$capdir/sonde"
+cp "$SONDE_BIN" "$capdir/sonde"
 setcap cap_net_raw,cap_net_admin+ep "$capdir/sonde" || skip_all "setcap failed (file capabilities unsupported here)"
 is "$(getcap "$capdir/sonde" | sed 's/^[^ ]* //')" "cap_net_admin,cap_net_raw=ep" "the copy carries cap_net_raw,cap_net_admin+ep"
 

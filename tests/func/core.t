@@ -64,7 +64,7 @@ like "$ERR" "Usage: sonde APPLET" "no applet prints the usage on stderr"
 
 bindir=$LAB_TMP/bin
 mkdir -p "$bindir"
-cp "$SONDE" "$bindir/sonde"
+cp "$SONDE_BIN" "$bindir/sonde"
 run "$bindir/sonde" --install "$bindir"
 ok_rc "$RC" 0 "--install creates links"
 for a in $applets; do
@@ -106,7 +106,7 @@ ok_rc "$RC" 2 "--install with an unknown applet: usage error"
 is "$ERR" "sonde: --install: no applet named 'nosuch' (see --help)" "--install names the unknown applet (sonde --help lists them)"
 hard=$LAB_TMP/hard
 mkdir -p "$hard"
-cp "$SONDE" "$hard/sonde"
+cp "$SONDE_BIN" "$hard/sonde"
 run "$hard/sonde" --install --hard "$hard" nc
 ok_rc "$RC" 0 "--install --hard DIR nc"
 [ "$hard/nc" -ef "$hard/sonde" ] && [ ! -L "$hard/nc" ] && pass "--hard: nc is a hard link to the binary" \
@@ -192,16 +192,16 @@ fi
 if is_sanitized; then
 	skip "empty-root checks" "they need the static binary, not the sanitizer build"
 else
-	file "$SONDE" | grep -q 'statically linked' && pass "the binary is statically linked" \
-		|| fail "the binary is statically linked" "$(file "$SONDE")"
-	if nm "$SONDE" 2>/dev/null | grep -qwE 'getaddrinfo|gethostbyname|getservbyname'; then
+	file "$SONDE_BIN" | grep -q 'statically linked' && pass "the binary is statically linked" \
+		|| fail "the binary is statically linked" "$(file "$SONDE_BIN")"
+	if nm "$SONDE_BIN" 2>/dev/null | grep -qwE 'getaddrinfo|gethostbyname|getservbyname'; then
 		fail "no glibc NSS lookups in the binary"
 	else
 		pass "no glibc NSS lookups in the binary"
 	fi
 	root=$LAB_TMP/emptyroot
 	mkdir -p "$root"
-	cp "$SONDE" "$root/sonde"
+	cp "$SONDE_BIN" "$root/sonde"
 	lab_ns e
 	lab_bg e socat TCP-LISTEN:4712,reuseaddr,fork /dev/null
 	lab_wait_listen e 4712

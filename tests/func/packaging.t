@@ -14,7 +14,7 @@ if is_sanitized; then
 	skip "stripped binary within 6,000,000 bytes" "the sanitizer build is dynamic and instrumented"
 	skip "libpcap and libdbus are not linked" "the sanitizer build is dynamic"
 else
-	strip -o "$LAB_TMP/sonde" "$SONDE"
+	strip -o "$LAB_TMP/sonde" "$SONDE_BIN"
 	size=$(stat -c %s "$LAB_TMP/sonde")
 	diag "stripped size: $size bytes"
 	[ "$size" -le 6000000 ] && pass "stripped binary within 6,000,000 bytes" ||
@@ -111,7 +111,7 @@ fi
 if is_sanitized; then
 	skip "make install-doc installs man pages and completions" "the sanitizer build is not installed"
 else
-	CMD_TIMEOUT=300 run make --no-print-directory -s -C "$TOP" install-doc BUILD="$(cd "$(dirname "$SONDE")" && pwd)" \
+	CMD_TIMEOUT=300 run make --no-print-directory -s -C "$TOP" install-doc BUILD="$(cd "$(dirname "$SONDE_BIN")" && pwd)" \
 		DESTDIR="$LAB_TMP/destdir" PREFIX=/usr/local
 	is "$(cd "$LAB_TMP/destdir/usr/local/share" && find . -type f | grep -E '/(sonde\.1|sonde-ping\.1|sonde|_sonde)$' | LC_ALL=C sort)" \
 	   "$(printf '%s\n' ./bash-completion/completions/sonde ./man/man1/sonde-ping.1 ./man/man1/sonde.1 ./zsh/site-functions/_sonde)" \
@@ -153,7 +153,7 @@ if is_sanitized; then
 		skip "$t" "the sanitizer build is not packaged"
 	done
 else
-	CMD_TIMEOUT=300 run sh "$TOP/packaging/mkdeb.sh" "$SONDE" "$doc" "$VERSION" "$ARCH" "$LAB_TMP/deb"
+	CMD_TIMEOUT=300 run sh "$TOP/packaging/mkdeb.sh" "$SONDE_BIN" "$doc" "$VERSION" "$ARCH" "$LAB_TMP/deb"
 	deb=$LAB_TMP/deb/sonde_${VERSION}_$ARCH.deb
 	ok_rc "$RC" 0 "the .deb builds"
 	# lintian takes half a minute: it runs beside the other checks.
@@ -211,9 +211,9 @@ elif ! command -v podman >/dev/null || ! [ -x /bin/busybox ]; then
 	for t in "${image_tests[@]}"; do skip "$t" "needs podman and busybox-static (make test-deps)"; done
 else
 	tag=t$$
-	sh "$TOP/packaging/mkimage.sh" "$SONDE" "$tag" "$ARCH" plain "$LAB_TMP/image.tar" >/dev/null &
+	sh "$TOP/packaging/mkimage.sh" "$SONDE_BIN" "$tag" "$ARCH" plain "$LAB_TMP/image.tar" >/dev/null &
 	plain_build=$!
-	sh "$TOP/packaging/mkimage.sh" "$SONDE" "$tag" "$ARCH" debug "$LAB_TMP/image-debug.tar" >/dev/null
+	sh "$TOP/packaging/mkimage.sh" "$SONDE_BIN" "$tag" "$ARCH" debug "$LAB_TMP/image-debug.tar" >/dev/null
 	wait "$plain_build"
 	podman rmi -f "localhost/sonde:$tag" "localhost/sonde:$tag-debug" >/dev/null 2>&1
 	trap 'podman rmi -f "localhost/sonde:$tag" "localhost/sonde:$tag-debug" >/dev/null 2>&1; lab_down' EXIT
@@ -334,7 +334,7 @@ dist_tests=("make dist" "SHA256SUMS verifies every release file" "the binary arc
 if is_sanitized; then
 	for t in "${dist_tests[@]}"; do skip "$t" "the sanitizer build is not released"; done
 else
-	build_dir=$(cd "$(dirname "$SONDE")" && pwd)
+	build_dir=$(cd "$(dirname "$SONDE_BIN")" && pwd)
 	CMD_TIMEOUT=600 run make --no-print-directory -s -C "$TOP" dist BUILD="$build_dir"
 	ok_rc "$RC" 0 "make dist"
 	dist=$build_dir/dist

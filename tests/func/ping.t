@@ -119,7 +119,7 @@ like "$ERR" "reachable, but port 8081 is closed" "--tcp: it says the port is clo
 
 # --- least privilege --------------------------------------------------------
 pub=$LAB_TMP/pub
-mkdir -p "$pub"; cp "$SONDE" "$pub/sonde"; chmod 755 "$LAB_TMP" "$pub" "$pub/sonde"
+mkdir -p "$pub"; cp "$SONDE_BIN" "$pub/sonde"; chmod 755 "$LAB_TMP" "$pub" "$pub/sonde"
 lab_exec c sysctl -qw net.ipv4.ping_group_range="1 0"
 lab_run c $UNPRIV "$pub/sonde" ping -c 1 10.93.4.2
 ok_rc "$RC" 2 "no raw socket and no ping_group_range: exit 2"

@@ -91,7 +91,7 @@ if is_sanitized; then
 else
 	root=$LAB_TMP/emptyroot
 	mkdir -p "$root"
-	cp "$SONDE" "$root/sonde"
+	cp "$SONDE_BIN" "$root/sonde"
 	lab_ns e
 	lab_bg e socat TCP6-LISTEN:4715,reuseaddr,fork,ipv6only=0 /dev/null
 	lab_wait_listen e 4715

@@ -68,7 +68,7 @@ is "$(printf '%s\n' "$OUT" | normalize_traceroute | tail -n +2)" "$(lab_exec c t
 
 # --- least privilege --------------------------------------------------------
 pub=$LAB_TMP/pub
-mkdir -p "$pub"; cp "$SONDE" "$pub/sonde"; chmod 755 "$LAB_TMP" "$pub" "$pub/sonde"
+mkdir -p "$pub"; cp "$SONDE_BIN" "$pub/sonde"; chmod 755 "$LAB_TMP" "$pub" "$pub/sonde"
 lab_run c $UNPRIV "$pub/sonde" traceroute -v -n 10.93.4.2
 is "$(printf '%s\n' "$OUT" | normalize_traceroute)" "$(lab_exec c traceroute -n 10.93.4.2 | normalize_traceroute)" \
 	"unprivileged UDP (IP_RECVERR): the same hops"
