@@ -1,12 +1,9 @@
 /* TLS client over OpenSSL.  The socket stays non-blocking: the handshake is
  * driven by poll() with a deadline, and reads and writes report what they
  * wait for instead of blocking.  Session set-up (versions, ciphers, trust,
- * names) is in tls_setup.c; this file runs the handshake and answers
- * questions about the result. */
+ * names) and teardown are in tls_setup.c; this file runs the handshake and
+ * answers questions about the result. */
 #include <errno.h>
-/* The per-library ERR_load_*_strings loaders are deprecated in 3.0 but are
- * the public way to load reason texts on demand. */
-#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 #include <openssl/ssl.h>
@@ -24,45 +21,6 @@
 /* How long to wait for a TLS 1.3 server's verdict on a client certificate
  * it asked for and did not get. */
 #define CERT_VERDICT_WAIT_MS 1000
-
-/* OpenSSL's reason texts are not loaded at start (tls_library_init: some
- * thousands of strings hashed, 6% of a probe's instructions), only once one
- * is needed.  These are the libraries a TLS client's errors come from that
- * have loaders of their own; a reason from another (a provider's) falls
- * back to the caller's text. */
-static void load_reason_strings(void)
-{
-	static bool loaded;
-
-	if (loaded)
-		return;
-	loaded = true;
-	ERR_load_SSL_strings();
-	ERR_load_ERR_strings();
-	ERR_load_CRYPTO_strings();
-	ERR_load_X509_strings();
-	ERR_load_X509V3_strings();
-	ERR_load_PEM_strings();
-	ERR_load_ASN1_strings();
-	ERR_load_EVP_strings();
-	ERR_load_BIO_strings();
-	ERR_load_EC_strings();
-	ERR_load_RSA_strings();
-	ERR_load_OSSL_STORE_strings();
-}
-
-void tls_openssl_reason(char *why, size_t size, const char *fallback)
-{
-	unsigned long code = ERR_peek_last_error();
-	const char *reason;
-
-	if (code)
-		load_reason_strings();
-	reason = code ? ERR_reason_error_string(code) : NULL;
-
-	snprintf(why, size, "%s", reason ? reason : fallback);
-	ERR_clear_error();
-}
 
 static void handshake_failure(struct tls_session *s, int ssl_error, char *why, size_t why_size)
 {
@@ -203,17 +161,6 @@ int tls_session_connect(int fd, const struct tls_client_config *config, struct t
 	check_name(s);
 	*session = s;
 	return 0;
-}
-
-void tls_session_free(struct tls_session *s)
-{
-	if (!s)
-		return;
-	SSL_free(s->ssl);
-	SSL_CTX_free(s->ctx);
-	free(s->ca_file);
-	free(s->ca_path);
-	free(s);
 }
 
 /* SSL_read/SSL_write results in relay terms. */

@@ -1,5 +1,6 @@
-/* The TLS session's insides, shared by libcore/tls.c (handshake, results)
- * and libcore/tls_setup.c (building the OpenSSL context from a config). */
+/* The TLS session's insides, shared by libcore/tls.c (handshake, results),
+ * libcore/tls_setup.c (building the OpenSSL context from a config) and
+ * libcore/tls_common.c (OpenSSL's error reasons). */
 #ifndef SONDE_TLS_IMPL_H
 #define SONDE_TLS_IMPL_H
 
@@ -51,7 +52,8 @@ void tls_library_init(bool private_keys);
  * tls_provider_filtered() says whether it is in use. */
 void tls_provider_init(bool private_keys);
 bool tls_provider_filtered(void);
-/* The newest OpenSSL error as a short reason ("wrong version number"). */
+/* The newest OpenSSL error as a short reason ("wrong version number"),
+ * else fallback; the error queue is cleared (tls_common.c). */
 void tls_openssl_reason(char *why, size_t size, const char *fallback);
 
 #endif

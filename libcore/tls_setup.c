@@ -1,6 +1,6 @@
 /* Building an OpenSSL client session from a tls_client_config: versions,
  * security level, ciphers, ALPN, client certificate, trust anchors, the
- * name to verify and the time to verify at. */
+ * name to verify and the time to verify at; and the session freed. */
 #include <dirent.h>
 #include <errno.h>
 #include <openssl/err.h>
@@ -593,4 +593,15 @@ int tls_session_new(int fd, const struct tls_client_config *c, struct tls_sessio
 	}
 	*out = s;
 	return 0;
+}
+
+void tls_session_free(struct tls_session *s)
+{
+	if (!s)
+		return;
+	SSL_free(s->ssl);
+	SSL_CTX_free(s->ctx);
+	free(s->ca_file);
+	free(s->ca_path);
+	free(s);
 }
