@@ -1,5 +1,6 @@
 /* Inside libcore's DNS presentation: the field writer and rdata cursor
- * (dns_rdata.c) that the type presenters (dns_rdata_types.c) build on. */
+ * (dns_rdata_common.c) that the type presenters (dns_rdata_types.c) and
+ * the record presentation (dns_rdata.c) build on. */
 #ifndef SONDE_DNS_RDATA_IMPL_H
 #define SONDE_DNS_RDATA_IMPL_H
 

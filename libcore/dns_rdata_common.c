@@ -1,0 +1,310 @@
+/* The pieces record data is presented with: dig's text buffer, the field
+ * writer that fills the text line and the JSON store together, and a
+ * bounds-checked cursor over the rdata with its encoders (hex, base64,
+ * base32hex, character-strings). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns_rdata_impl.h"
+
+/* --- the growing text buffer -------------------------------------------- */
+
+static bool text_reserve(struct dns_text *t, size_t more)
+{
+	size_t want = t->len + more + 1, cap = t->cap ? t->cap : 128;
+	char *grown;
+
+	if (t->oom)
+		return false;
+	if (want <= t->cap)
+		return true;
+	while (cap < want)
+		cap *= 2;
+	grown = realloc(t->buf, cap);
+	if (!grown) {
+		t->oom = true;
+		return false;
+	}
+	t->buf = grown;
+	t->cap = cap;
+	return true;
+}
+
+void rd_text_append(struct dns_text *t, const char *s, size_t n)
+{
+	if (!text_reserve(t, n))
+		return;
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+	t->buf[t->len] = '\0';
+}
+
+void rd_text_putc(struct dns_text *t, char c)
+{
+	rd_text_append(t, &c, 1);
+}
+
+void dns_text_printf(struct dns_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !text_reserve(t, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(t->buf + t->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)n;
+}
+
+void dns_text_free(struct dns_text *t)
+{
+	free(t->buf);
+	memset(t, 0, sizeof(*t));
+}
+
+/* --- fields --------------------------------------------------------------- */
+
+/* The field being written: its text goes to the store (for JSON) and,
+ * after a separating space, to the record's text. */
+struct dns_field *rd_field_begin(struct dns_rdata *rd, const char *key, enum dns_field_kind kind)
+{
+	struct dns_field *f;
+
+	if (rd->field_count == rd->field_cap) {
+		size_t cap = rd->field_cap ? rd->field_cap * 2 : 8;
+		struct dns_field *grown = realloc(rd->fields, cap * sizeof(*grown));
+
+		if (!grown) {
+			rd->store.oom = true;
+			return NULL;
+		}
+		rd->fields = grown;
+		rd->field_cap = cap;
+	}
+	f = &rd->fields[rd->field_count++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->key, sizeof(f->key), "%s", key);
+	f->kind = kind;
+	f->text_offset = rd->store.len;
+	if (rd->text.len)
+		rd_text_putc(&rd->text, ' ');
+	return f;
+}
+
+/* Ends the field: the store gets a NUL after its text. */
+void rd_field_end(struct dns_rdata *rd)
+{
+	rd_text_putc(&rd->store, '\0');
+}
+
+void rd_field_puts(struct dns_rdata *rd, const char *s, size_t n)
+{
+	rd_text_append(&rd->text, s, n);
+	rd_text_append(&rd->store, s, n);
+}
+
+void rd_field_uint(struct dns_rdata *rd, const char *key, uint64_t value)
+{
+	char num[24];
+	struct dns_field *f = rd_field_begin(rd, key, DNS_FIELD_UINT);
+
+	if (!f)
+		return;
+	f->number = value;
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)value);
+	rd_field_puts(rd, num, strlen(num));
+	rd_field_end(rd);
+}
+
+void rd_field_string(struct dns_rdata *rd, const char *key, const char *s)
+{
+	if (!rd_field_begin(rd, key, DNS_FIELD_STRING))
+		return;
+	rd_field_puts(rd, s, strlen(s));
+	rd_field_end(rd);
+}
+
+/* --- a cursor over the rdata ---------------------------------------------- */
+
+bool rd_need(struct rdata_reader *r, size_t n)
+{
+	if (r->bad || r->pos + n > r->end) {
+		r->bad = true;
+		return false;
+	}
+	return true;
+}
+
+uint32_t rd_read_uint(struct rdata_reader *r, size_t bytes)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	if (!rd_need(r, bytes))
+		return 0;
+	for (i = 0; i < bytes; i++)
+		v = v << 8 | r->msg->wire[r->pos + i];
+	r->pos += bytes;
+	return v;
+}
+
+void rd_put_uint(struct dns_rdata *rd, struct rdata_reader *r, const char *key, size_t bytes)
+{
+	uint32_t v = rd_read_uint(r, bytes);
+
+	if (!r->bad)
+		rd_field_uint(rd, key, v);
+}
+
+void rd_put_name(struct dns_rdata *rd, struct rdata_reader *r, const char *key)
+{
+	char name[DNS_NAME_TEXT];
+	int used;
+
+	if (r->bad)
+		return;
+	/* Names may be compressed against the whole message, but must start
+	 * inside this rdata. */
+	used = dns_read_name(r->msg->wire, r->msg->len, r->pos, name, sizeof(name));
+	if (used < 0 || r->pos + (size_t)used > r->end) {
+		r->bad = true;
+		return;
+	}
+	r->pos += (size_t)used;
+	rd_field_string(rd, key, name);
+}
+
+/* A character-string with dig's escapes: '"' and '\' get a backslash,
+ * bytes outside printable ASCII become \DDD. */
+void rd_charstr_escape(struct dns_text *t, const uint8_t *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			dns_text_printf(t, "\\%c", s[i]);
+		else if (s[i] < 0x20 || s[i] >= 0x7f)
+			dns_text_printf(t, "\\%03u", s[i]);
+		else
+			rd_text_putc(t, (char)s[i]);
+	}
+}
+
+void rd_put_quoted(struct dns_rdata *rd, const char *key, const uint8_t *s, size_t len, bool repeated)
+{
+	struct dns_field *f = rd_field_begin(rd, key, DNS_FIELD_QUOTED);
+
+	if (!f)
+		return;
+	f->repeated = repeated;
+	rd_text_putc(&rd->text, '"');
+	rd_charstr_escape(&rd->text, s, len);
+	rd_text_putc(&rd->text, '"');
+	rd_charstr_escape(&rd->store, s, len);
+	rd_field_end(rd);
+}
+
+void rd_put_charstr(struct dns_rdata *rd, struct rdata_reader *r, const char *key, bool repeated)
+{
+	size_t len = rd_read_uint(r, 1);
+
+	if (!rd_need(r, len))
+		return;
+	rd_put_quoted(rd, key, r->msg->wire + r->pos, len, repeated);
+	r->pos += len;
+}
+
+/* Hex (upper case, as dig) or base64, split into chunks of split_width
+ * characters separated by spaces (0: one chunk). */
+void rd_encode_hex(struct dns_text *t, const uint8_t *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		dns_text_printf(t, "%02X", data[i]);
+}
+
+void rd_encode_base64(struct dns_text *t, const uint8_t *data, size_t len)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)data[i] << 16;
+		char out[4];
+
+		if (i + 1 < len)
+			v |= (uint32_t)data[i + 1] << 8;
+		if (i + 2 < len)
+			v |= data[i + 2];
+		out[0] = alphabet[v >> 18 & 63];
+		out[1] = alphabet[v >> 12 & 63];
+		out[2] = i + 1 < len ? alphabet[v >> 6 & 63] : '=';
+		out[3] = i + 2 < len ? alphabet[v & 63] : '=';
+		rd_text_append(t, out, 4);
+	}
+}
+
+/* base32hex without padding, upper case (NSEC3 hashes). */
+void rd_encode_base32hex(struct dns_text *t, const uint8_t *data, size_t len)
+{
+	static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		acc = acc << 8 | data[i];
+		bits += 8;
+		while (bits >= 5) {
+			rd_text_putc(t, alphabet[(acc >> (bits - 5)) & 31]);
+			bits -= 5;
+		}
+	}
+	if (bits > 0)
+		rd_text_putc(t, alphabet[(acc << (5 - bits)) & 31]);
+}
+
+void rd_put_binary(struct dns_rdata *rd, const char *key, const uint8_t *data, size_t len,
+		       enum binary_encoding enc, unsigned split_width)
+{
+	struct dns_text encoded = { 0 };
+	size_t i;
+
+	if (enc == ENC_HEX)
+		rd_encode_hex(&encoded, data, len);
+	else
+		rd_encode_base64(&encoded, data, len);
+	if (encoded.oom || !rd_field_begin(rd, key, DNS_FIELD_STRING)) {
+		rd->store.oom = true;
+		dns_text_free(&encoded);
+		return;
+	}
+	rd_text_append(&rd->store, encoded.buf ? encoded.buf : "", encoded.len);
+	for (i = 0; i < encoded.len; i += split_width ? split_width : encoded.len) {
+		size_t chunk = encoded.len - i;
+
+		if (split_width && chunk > split_width)
+			chunk = split_width;
+		if (i)
+			rd_text_putc(&rd->text, ' ');
+		rd_text_append(&rd->text, encoded.buf + i, chunk);
+	}
+	rd_field_end(rd);
+	dns_text_free(&encoded);
+}
+
+void rd_put_rest_binary(struct dns_rdata *rd, struct rdata_reader *r, const char *key,
+			    enum binary_encoding enc, unsigned split_width)
+{
+	if (r->bad)
+		return;
+	rd_put_binary(rd, key, r->msg->wire + r->pos, r->end - r->pos, enc, split_width);
+	r->pos = r->end;
+}
