@@ -60,14 +60,10 @@ static int run_lookup(struct dig_run *run, const struct dig_lookup *lk)
 	rc = dig_query(run, lk, qname, &servers, true, &reply);
 	if (rc == DIG_EXIT_USAGE || rc == DIG_EXIT_INTERNAL)
 		return rc;
-	if (rc && reply.tcp && !reply.tcp_connect_failed && (reply.status == -EPIPE || reply.status == -EPROTO)) {
-		/* bind 9.18 exits 0 when a TCP connection ended without a usable
-		 * reply: "no servers" after an end of file, nothing after a reply
-		 * it refused (its error is said already). */
-		if (reply.status == -EPIPE)
-			dig_print_no_reply(run, lk, &servers, false);
+	/* bind 9.18 exits 0 after a TCP reply it refused (its error is said
+	 * already), 9 after an end of file ("no servers could be reached"). */
+	if (rc && reply.tcp && !reply.tcp_connect_failed && reply.status == -EPROTO)
 		return DIG_EXIT_OK;
-	}
 	if (rc) {
 		dig_print_no_reply(run, lk, &servers, reply.tcp && reply.tcp_connect_failed);
 		return rc;
