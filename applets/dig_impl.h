@@ -169,6 +169,8 @@ void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const str
 		     const struct dig_reply *reply);
 void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
 			bool tcp_connect_failed);
+/* A reply that did not parse: ";; Got bad packet: WHY" and dig's hex dump. */
+void dig_print_bad_packet(const struct dig_reply *reply);
 /* One record line as dig prints it (or its rdata alone with +short). */
 void dig_print_rr(struct sonde_out *out, const struct dns_msg *msg, const struct dns_rr *rr,
 		  const struct dig_opts *opts, bool question);

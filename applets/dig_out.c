@@ -222,7 +222,7 @@ static void print_dump_ascii(const unsigned char *bytes, size_t count)
 }
 
 /* A reply that did not parse: why (bind's words) and dig's hex dump. */
-static void print_bad_packet(const struct dig_reply *reply)
+void dig_print_bad_packet(const struct dig_reply *reply)
 {
 	size_t i, tail = reply->len % 16;
 
@@ -253,7 +253,7 @@ void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const str
 	}
 	/* dig reports a bad packet before, and instead of, the lookup's output. */
 	if (reply->parse_rc != 0) {
-		print_bad_packet(reply);
+		dig_print_bad_packet(reply);
 		return;
 	}
 	if (o->cmd && !o->short_form)

@@ -12,7 +12,8 @@
 #include "sonde/err.h"
 #include "sonde/resolve.h"
 
-#define TRACE_MAX_STEPS 30
+/* bind9's dig gives up ("too many lookups", exit 1) at the 32nd referral. */
+#define TRACE_MAX_REFERRALS 32
 #define TRACE_MAX_NS 16
 #define TRACE_NO_ROOTS (-1) /* find_roots: a reply without root servers */
 
@@ -176,10 +177,25 @@ static void print_step_short(const struct dig_lookup *lk, const struct dig_reply
 	}
 }
 
-/* What dig prints per step: the answer and authority records, then where
- * they came from (from_name in the full form, short_server under +short). */
-static void print_step(struct dig_run *run, const struct dig_lookup *lk, const struct dig_reply *reply,
-		       const char *from_name, const char *short_server)
+/* The zone a referral delegates (its first NS record's owner). */
+static void referral_zone(const struct dns_msg *msg, char *zone, size_t size)
+{
+	size_t count, i;
+	const struct dns_rr *auth = dns_section_rrs(msg, DNS_SECTION_AUTHORITY, &count);
+
+	snprintf(zone, size, "?");
+	for (i = 0; i < count; i++)
+		if (auth[i].type == DNS_TYPE_NS) {
+			rr_owner(msg, &auth[i], zone, size);
+			return;
+		}
+}
+
+/* What dig prints per step: the answer and authority records (then, in
+ * print_received, where they came from: from_name in the full form,
+ * short_server under +short). */
+static void print_records(struct dig_run *run, const struct dig_lookup *lk, const struct dig_reply *reply,
+			  const char *from_name, const char *short_server)
 {
 	struct dig_opts line_opts = lk->opts;
 	int s;
@@ -209,14 +225,25 @@ static void print_step(struct dig_run *run, const struct dig_lookup *lk, const s
 						rrs[i].type != DNS_TYPE_NSEC3 && rrs[i].type != DNS_TYPE_DS))
 				dig_print_rr(run->ctx->out, &reply->msg, &rrs[i], &line_opts, false);
 	}
-	{
-		char host[ADDR_STRLEN];
+}
 
+static void print_received(struct dig_run *run, const struct dig_lookup *lk, const struct dig_reply *reply,
+			   const char *from_name)
+{
+	char host[ADDR_STRLEN];
+
+	if (!out_is_json(run->ctx->out) && !lk->opts.short_form)
 		printf(";; Received %zu bytes from %s#%u(%s) in %lld ms\n\n", reply->len,
 		       addr_ntop(&reply->server, host, sizeof(host)), addr_port(&reply->server), from_name,
 		       (long long)reply->rtt_ms);
-	}
 	fflush(stdout);
+}
+
+static void print_step(struct dig_run *run, const struct dig_lookup *lk, const struct dig_reply *reply,
+		       const char *from_name, const char *short_server)
+{
+	print_records(run, lk, reply, from_name, short_server);
+	print_received(run, lk, reply, from_name);
 }
 
 static void print_hints(struct dig_run *run, const struct nameserver_set *set, const char *path)
@@ -285,21 +312,41 @@ int dig_trace(struct dig_run *run, const struct dig_lookup *lk)
 	if (rc)
 		return rc;
 	step.opts.recurse = false;
-	for (i = 0; i < TRACE_MAX_STEPS; i++) {
+	for (i = 0;; i++) {
 		struct dig_reply reply;
-		char from[DNS_NAME_TEXT], host[ADDR_STRLEN];
+		char from[DNS_NAME_TEXT], host[ADDR_STRLEN], zone[DNS_NAME_TEXT];
+		bool referral;
 
 		if (dig_query(run, &step, lk->name, &set.servers, true, &reply) != 0)
 			return DIG_EXIT_NO_REPLY;
+		if (reply.parse_rc != 0) {
+			/* dig shows the packet and ends the trace having had a reply. */
+			if (!out_is_json(run->ctx->out))
+				dig_print_bad_packet(&reply);
+			dig_reply_free(&reply);
+			return DIG_EXIT_OK;
+		}
 		answered_by(&set, &reply.server, from, sizeof(from));
-		print_step(run, &step, &reply, from, addr_ntop(&reply.server, host, sizeof(host)));
-		if (reply.parse_rc != 0 || !is_referral(&reply.msg) ||
-		    collect_servers(run, &reply.msg, DNS_SECTION_AUTHORITY, &set) < 0) {
+		print_records(run, &step, &reply, from, addr_ntop(&reply.server, host, sizeof(host)));
+		referral = is_referral(&reply.msg);
+		if (referral) {
+			/* A referral to the zone just asked gets no closer: dig warns
+			 * and follows it, up to its lookup limit. */
+			referral_zone(&reply.msg, zone, sizeof(zone));
+			if (!out_is_json(run->ctx->out) && strcasecmp(zone, set.zone) == 0)
+				printf(";; BAD (HORIZONTAL) REFERRAL\n");
+			if (i + 1 >= TRACE_MAX_REFERRALS) {
+				fflush(stdout);
+				dig_reply_free(&reply);
+				sonde_err("too many lookups");
+				return DIG_EXIT_USAGE;
+			}
+		}
+		print_received(run, &step, &reply, from);
+		if (!referral || collect_servers(run, &reply.msg, DNS_SECTION_AUTHORITY, &set) < 0) {
 			dig_reply_free(&reply);
 			return DIG_EXIT_OK;
 		}
 		dig_reply_free(&reply);
 	}
-	sonde_err("+trace: more than %d referrals; stopped", TRACE_MAX_STEPS);
-	return DIG_EXIT_NO_REPLY;
 }

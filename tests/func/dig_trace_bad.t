@@ -1,0 +1,70 @@
+#!/bin/bash
+# sonde dig +trace against bind9's dig on a lab server written here that
+# misbehaves mid-trace: a referral that never gets closer (dig's "BAD
+# (HORIZONTAL) REFERRAL" and "too many lookups", exit 1) and a reply with a
+# bad compression pointer (dig's "Got bad packet" dump, exit 0).  The server
+# is the root (". NS ns.lab."), the resolver that gives ns.lab's address
+# and the referring server.  Output, stderr and exit codes must match.
+source "$(dirname "$0")/../lib.sh"
+need_root
+need_cmd ip dig python3
+BAD=10.53.0.5
+lab_ns dns
+ip -n "$(ns dns)" addr add $BAD/24 dev lo
+lab_resolv_conf dns "nameserver $BAD"
+cat >"$LAB_TMP/traceserver.py" <<'PY'
+import socket, struct, sys
+ADDR = sys.argv[1]
+def name(labels):
+    return b"".join(bytes([len(l)]) + l.encode() for l in labels) + b"\0"
+def rr(owner, rtype, rdata):
+    return owner + struct.pack(">HHIH", rtype, 1, 300, len(rdata)) + rdata
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((ADDR, 53))
+while True:
+    q, peer = s.recvfrom(65535)
+    pos, labels = 12, []
+    while q[pos]:
+        labels.append(q[pos + 1:pos + 1 + q[pos]].decode().lower()); pos += q[pos] + 1
+    qtype = struct.unpack(">H", q[pos + 1:pos + 3])[0]
+    question = q[12:pos + 5]
+    hdr = lambda an, ns: q[:2] + struct.pack(">HHHHH", 0x8400, 1, an, ns, 0)
+    ns_lab = name(["ns", "lab"])
+    if labels == [] and qtype == 2:
+        r = hdr(1, 0) + question + rr(b"\0", 2, ns_lab)
+    elif labels == ["ns", "lab"]:
+        if qtype == 1:
+            r = hdr(1, 0) + question + rr(b"\xc0\x0c", 1, socket.inet_aton(ADDR))
+        else:
+            r = hdr(0, 0) + question
+    elif labels and labels[0] == "bad":
+        r = hdr(1, 0) + question + b"\xc0\xff" + struct.pack(">HHIH", 1, 1, 300, 4) + b"\1\2\3\4"
+    else:
+        r = hdr(0, 1) + question + rr(name(["test"]), 2, ns_lab)
+    s.sendto(r, peer)
+PY
+lab_bg dns python3 "$LAB_TMP/traceserver.py" $BAD
+lab_wait_listen dns 53 udp
+mask() {
+	sed -E -e 's/^; <<>> .* <<>>( |$)/; <<>> VERSION <<>>\1/' -e 's/ in [0-9]+ ms/ in N ms/' \
+		-e '/^[0-9]+ bytes$/{n;s/^[0-9a-f]{2} [0-9a-f]{2} (.{42}         )..(.*)$/XX XX \1..\2/;}'
+}
+
+# same ARGS...: stdout (masked), stderr and exit status as dig's.
+same() {
+	local theirs theirs_err want
+	lab_exec dns dig "$@" >"$LAB_TMP/dig.out" 2>"$LAB_TMP/dig.err"
+	want=$?
+	theirs=$(mask <"$LAB_TMP/dig.out")
+	theirs_err=$(cat "$LAB_TMP/dig.err")
+	lab_run dns "$SONDE" dig "$@"
+	is "$(printf '%s\n' "$OUT" | mask)" "$theirs" "$*: same output as bind9 dig"
+	is "${ERR//sonde dig: /dig: }" "$theirs_err" "$*: same stderr"
+	ok_rc "$RC" "$want" "$*: exit $want as dig"
+}
+
+same +trace @$BAD loop.test
+same +trace +short @$BAD loop.test
+same +trace @$BAD bad.test
+same +trace +short @$BAD bad.test
+done_testing
