@@ -2,8 +2,8 @@
 # sonde dig against bind9's dig on a misbehaving server written here: replies
 # without a question or with three, a wrong id, a wrong question or opcode
 # before the right reply, a short datagram, a UDP reply over 4096 bytes, and
-# TCP servers that close at once, send a message shorter than a header or
-# cut a message short.  Both digs run in the same namespace; their outputs
+# TCP servers that close at once, send a message shorter than a header,
+# cut a message short or accept and say nothing.  Both digs run in the same namespace; their outputs
 # and exit codes must match (banner version, id, time, date masked).
 source "$(dirname "$0")/../lib.sh"
 need_root
@@ -83,6 +83,8 @@ def tcp_client(c):
         mode = labels[0]
         if mode == "tcpclose":
             pass
+        elif mode == "tcpsilent":
+            c.recv(1)  # says nothing until the client hangs up
         elif mode == "tcpshort":
             c.sendall(b"\x00\x05\x01\x02\x03\x04\x05")
         elif mode == "tcpcut":
@@ -147,4 +149,5 @@ same "RRSIG times modulo 2^32 shown nearest now" $S rrsigwrap.test RRSIG $T
 same "TCP: closed at once" $S tcpclose.test $T +tcp
 same "TCP: a message shorter than a header" $S tcpshort.test $T +tcp
 same "TCP: a message cut short" $S tcpcut.test $T +tcp
+same "TCP: accepted, then silent" $S tcpsilent.test $T +tcp
 done_testing
