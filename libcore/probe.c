@@ -1,6 +1,7 @@
-/* The probe engine's bookkeeping: the probe table with its hash of flows,
- * the send queue with pacing, timeouts and retries, and the event loop.
- * Sockets and packets are probe_io.c's. */
+/* The probe engine's bookkeeping: the probe table, the send queue with
+ * pacing, timeouts and retries, and the event loop.  Sockets and packets
+ * are probe_io.c's and probe_recv.c's; the hash of flows and a probe's end
+ * are probe_common.c's, as the receive side needs them too. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -12,12 +13,6 @@
 #include "sonde/clock.h"
 
 static int64_t drain_queue(struct probe_engine *e);
-
-/* A probe ended: what it held is free, a held queue may go on. */
-static void end_hold(struct probe_engine *e)
-{
-	e->hold_until_mono_ns = 0;
-}
 
 static int64_t real_ns(void)
 {
@@ -106,64 +101,6 @@ size_t probe_pending(const struct probe_engine *e)
 	return e->queued + e->in_flight;
 }
 
-void probe_key_addr(struct probe_key *key, const struct sonde_addr *addr)
-{
-	key->family = (uint8_t)addr_family(addr);
-	if (addr_family(addr) == AF_INET6)
-		memcpy(key->remote, &addr->u.in6.sin6_addr, 16);
-	else
-		memcpy(key->remote, &addr->u.in4.sin_addr, 4);
-}
-
-/* --- the hash of flows ------------------------------------------------- */
-
-static uint32_t key_hash(const struct probe_key *key)
-{
-	const uint8_t *p = (const uint8_t *)key;
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < sizeof(*key); i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h % PROBE_BUCKETS;
-}
-
-static uint32_t hash_find(const struct probe_engine *e, const struct probe_key *key)
-{
-	uint32_t at = e->buckets[key_hash(key)];
-
-	while (at) {
-		const struct probe_rec *rec = &e->recs[at - 1];
-
-		if (memcmp(&rec->key, key, sizeof(*key)) == 0)
-			return at;
-		at = rec->hash_next;
-	}
-	return 0;
-}
-
-static void hash_add(struct probe_engine *e, uint32_t index)
-{
-	struct probe_rec *rec = &e->recs[index];
-	uint32_t bucket = key_hash(&rec->key);
-
-	rec->hash_next = e->buckets[bucket];
-	e->buckets[bucket] = index + 1;
-	rec->hashed = true;
-}
-
-static void hash_remove(struct probe_engine *e, uint32_t index)
-{
-	struct probe_rec *rec = &e->recs[index];
-	uint32_t *link = &e->buckets[key_hash(&rec->key)];
-
-	while (*link && *link != index + 1)
-		link = &e->recs[*link - 1].hash_next;
-	if (*link)
-		*link = rec->hash_next;
-	rec->hashed = false;
-}
-
 /* --- the table ----------------------------------------------------------- */
 
 static int rec_alloc(struct probe_engine *e, uint32_t *index)
@@ -235,10 +172,10 @@ void probe_release(struct probe_engine *e, uint32_t probe_id)
 		return; /* still in the queue: it is sent, then may be released */
 	if (rec->state == REC_IN_FLIGHT) {
 		e->in_flight--;
-		end_hold(e);
+		probe_end_hold(e);
 	}
 	if (rec->hashed)
-		hash_remove(e, probe_id);
+		probe_hash_remove(e, probe_id);
 	if (rec->fd >= 0)
 		close(rec->fd);
 	free(rec->payload_copy);
@@ -265,63 +202,6 @@ void probe_retime(struct probe_engine *e, int timeout_ms)
 		if (rec->state == REC_IN_FLIGHT && rec->deadline_mono_ns > rec->sent_mono_ns + timeout_ns)
 			rec->deadline_mono_ns = rec->sent_mono_ns + timeout_ns;
 	}
-}
-
-/* --- results ------------------------------------------------------------ */
-
-static int64_t rtt_of(const struct probe_rec *rec, int64_t rx_real_ns, bool *kernel)
-{
-	int64_t user_rtt = mono_ns() - rec->sent_mono_ns;
-	int64_t kernel_rtt = rx_real_ns - rec->sent_real_ns;
-
-	*kernel = false;
-	/* The kernel's stamp is on the wall clock: trust it unless the clock
-	 * was stepped in between (then it disagrees with the monotonic one). */
-	if (rx_real_ns > 0 && kernel_rtt >= 0 && kernel_rtt <= user_rtt + 1000000) {
-		*kernel = true;
-		return kernel_rtt;
-	}
-	return user_rtt;
-}
-
-void probe_finish(struct probe_engine *e, uint32_t index, struct probe_result *result, int64_t rx_real_ns)
-{
-	struct probe_rec *rec = &e->recs[index];
-
-	if (rec->state == REC_DONE) {
-		/* Only a second answer to an answered probe counts as a duplicate. */
-		if (!rec->answered || result->outcome != PROBE_REPLY)
-			return;
-		result->duplicate = true;
-	} else if (rec->state != REC_IN_FLIGHT) {
-		return;
-	} else {
-		rec->state = REC_DONE;
-		rec->answered = true;
-		e->in_flight--;
-		end_hold(e);
-	}
-	if (result->outcome == PROBE_TIMEOUT)
-		rec->answered = false;
-	if (result->outcome == PROBE_TIMEOUT || result->outcome == PROBE_LOCAL_ERROR)
-		result->rtt_ns = -1;
-	else if (!(result->kernel_timestamp && result->rtt_ns > 0)) /* the caller's own kernel figure wins */
-		result->rtt_ns = rtt_of(rec, rx_real_ns, &result->kernel_timestamp);
-	result->attempts = rec->attempts;
-	if (rec->fd >= 0) {
-		close(rec->fd);
-		rec->fd = -1;
-	}
-	e->cfg.on_result(e->cfg.user, index, rec->spec.user, result);
-}
-
-void probe_deliver(struct probe_engine *e, const struct probe_key *key, struct probe_result *result,
-		   int64_t rx_real_ns)
-{
-	uint32_t at = hash_find(e, key);
-
-	if (at)
-		probe_finish(e, at - 1, result, rx_real_ns);
 }
 
 /* --- sending, timeouts, the loop ------------------------------------------ */
@@ -387,7 +267,7 @@ static bool requeue_after_shortage(struct probe_engine *e, uint32_t index, int64
 	rec->attempts--;
 	rec->deadline_mono_ns = 0;
 	if (rec->hashed)
-		hash_remove(e, index);
+		probe_hash_remove(e, index);
 	rec->state = REC_QUEUED;
 	e->in_flight--;
 	rec->queue_next = e->queue_head;
@@ -440,7 +320,7 @@ static int64_t drain_queue(struct probe_engine *e)
 		if (!may_send_now(e, mono_ns(), &wait_ns))
 			return wait_ns;
 		/* A flow still in use (not released) holds the queue. */
-		if (hash_find(e, &rec->key))
+		if (probe_hash_find(e, &rec->key))
 			return -1;
 		e->queue_head = rec->queue_next;
 		if (!e->queue_head)
@@ -449,7 +329,7 @@ static int64_t drain_queue(struct probe_engine *e)
 		e->queued--;
 		rec->state = REC_IN_FLIGHT;
 		e->in_flight++;
-		hash_add(e, index);
+		probe_hash_add(e, index);
 		send_rec(e, index);
 	}
 	return -1;

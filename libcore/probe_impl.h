@@ -1,5 +1,6 @@
 /* The probe engine's insides, shared by probe.c (the table, queue, timers
- * and event loop) and probe_io.c (sockets, sending, receiving). */
+ * and event loop), probe_io.c and probe_recv.c (sockets, sending,
+ * receiving) and probe_common.c (the hash of flows, a probe's end). */
 #ifndef SONDE_PROBE_IMPL_H
 #define SONDE_PROBE_IMPL_H
 
@@ -100,11 +101,18 @@ void probe_io_connect_done(struct probe_engine *e, uint32_t index, bool hung_up)
  * source port, and ICMP errors quoting it; 0 or -errno. */
 int probe_filter_attach(const struct probe_engine *e);
 
-/* probe.c: hands a matched reply to its probe.  rx_real_ns is the kernel's
- * receive time (CLOCK_REALTIME), 0 when unknown. */
+/* probe_common.c: hands a matched reply to its probe.  rx_real_ns is the
+ * kernel's receive time (CLOCK_REALTIME), 0 when unknown. */
 void probe_deliver(struct probe_engine *e, const struct probe_key *key, struct probe_result *result,
 		   int64_t rx_real_ns);
 void probe_finish(struct probe_engine *e, uint32_t index, struct probe_result *result, int64_t rx_real_ns);
 void probe_key_addr(struct probe_key *key, const struct sonde_addr *addr);
+/* The probe of a flow (index + 1), or 0; a probe in flight is in the hash
+ * from its send until it is released. */
+uint32_t probe_hash_find(const struct probe_engine *e, const struct probe_key *key);
+void probe_hash_add(struct probe_engine *e, uint32_t index);
+void probe_hash_remove(struct probe_engine *e, uint32_t index);
+/* A probe ended: what it held is free, a held queue may go on. */
+void probe_end_hold(struct probe_engine *e);
 
 #endif

@@ -1,6 +1,6 @@
 /* The probe engine's sockets: opening them by privilege, sending each kind
  * of probe, and reading replies, ICMP errors and error-queue reports back
- * into flow keys for probe.c to match. */
+ * into flow keys for probe_common.c to match. */
 #include <errno.h>
 #include <linux/icmp.h>
 #include <netinet/tcp.h>
