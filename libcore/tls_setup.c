@@ -3,7 +3,10 @@
  * name to verify and the time to verify at; and the session freed. */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -514,6 +517,61 @@ static int setup_ssl(struct tls_session *s, const struct tls_client_config *c, c
 	return rc;
 }
 
+/* The legacy digest table (EVP_get_digestbynid), which certificate
+ * signature checks look their digest up in: the same digests and aliases
+ * OpenSSL's own ADD_ALL_DIGESTS registers, but added only once the name map
+ * exists.  OpenSSL 3.0 copies the legacy table into a new name map (every
+ * name, and each one's OID formatted as text: 6% of a probe's
+ * instructions), while every name a fetch uses is one the provider
+ * declares itself (SHA256, SHA2-256, 2.16.840.1.101.3.4.2.1). */
+static void add_legacy_digests(void)
+{
+	const EVP_MD *const digests[] = {
+#ifndef OPENSSL_NO_MD4
+		EVP_md4(),
+#endif
+#ifndef OPENSSL_NO_MD5
+		EVP_md5(), EVP_md5_sha1(),
+#endif
+		EVP_sha1(),
+#if !defined(OPENSSL_NO_MDC2) && !defined(OPENSSL_NO_DES)
+		EVP_mdc2(),
+#endif
+#ifndef OPENSSL_NO_RMD160
+		EVP_ripemd160(),
+#endif
+		EVP_sha224(), EVP_sha256(), EVP_sha384(), EVP_sha512(), EVP_sha512_224(), EVP_sha512_256(),
+#ifndef OPENSSL_NO_WHIRLPOOL
+		EVP_whirlpool(),
+#endif
+#ifndef OPENSSL_NO_SM3
+		EVP_sm3(),
+#endif
+#ifndef OPENSSL_NO_BLAKE2
+		EVP_blake2b512(), EVP_blake2s256(),
+#endif
+		EVP_sha3_224(), EVP_sha3_256(), EVP_sha3_384(), EVP_sha3_512(), EVP_shake128(), EVP_shake256(),
+	};
+	/* A first fetch makes the name map (empty of legacy names, as they
+	 * are not registered yet); SSL_CTX_new fetches every digest anyway. */
+	EVP_MD *first = EVP_MD_fetch(NULL, "SHA256", NULL);
+	size_t i;
+
+	EVP_MD_free(first);
+	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
+		EVP_add_digest(digests[i]);
+#ifndef OPENSSL_NO_MD5
+	EVP_add_digest_alias(SN_md5, "ssl3-md5");
+#endif
+	EVP_add_digest_alias(SN_sha1, "ssl3-sha1");
+	EVP_add_digest_alias(SN_sha1WithRSAEncryption, SN_sha1WithRSA);
+#ifndef OPENSSL_NO_RMD160
+	EVP_add_digest_alias(SN_ripemd160, "ripemd");
+	EVP_add_digest_alias(SN_ripemd160, "rmd160");
+#endif
+	ERR_clear_error();
+}
+
 /* No openssl.cnf: the session is configured here in full (security level,
  * versions, anchors), so that sonde behaves the same on every host and in an
  * empty container, and reading the file cost a tenth of a probe.  No atexit
@@ -524,15 +582,20 @@ static int setup_ssl(struct tls_session *s, const struct tls_client_config *c, c
  * first fetch, 15% of a probe's instructions, while libssl fetches ciphers
  * from the provider by names the provider itself declares; the legacy
  * lookup (EVP_get_cipherbyname) serves only encrypted PEM keys, which sonde
- * cannot open anyway (it asks for no passphrase).  Digest names stay:
- * certificate signatures are checked through them.  Ciphers through the
- * TLS filter (tls_provider.c). */
+ * cannot open anyway (it asks for no passphrase).  The legacy digest
+ * table stays (certificate signatures are checked through it) but is filled
+ * late (add_legacy_digests).  Ciphers through the TLS filter
+ * (tls_provider.c). */
 void tls_library_init(bool private_keys)
 {
+	static pthread_once_t digests_once = PTHREAD_ONCE_INIT;
+
 	OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_SSL_STRINGS |
-				 OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ADD_ALL_CIPHERS,
+				 OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
+				 OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
 			 NULL);
 	tls_provider_init(private_keys);
+	pthread_once(&digests_once, add_legacy_digests);
 }
 
 /* A context made ahead by tls_warm_up, for the next session to take. */

@@ -3,10 +3,14 @@
  * Ed25519 self-signed one), each compared with what `openssl x509` prints
  * for the same file.  They are read with OpenSSL set up as the TLS client
  * sets it up (tls_library_init: no legacy cipher names, the cipher and
- * decoder filter of libcore/tls_provider.c); a first part checks that this
- * set-up leaves libssl's cipher lists as plain OpenSSL has them. */
+ * decoder filter of libcore/tls_provider.c, the legacy digest table filled
+ * late); a first part checks that this set-up leaves libssl's cipher lists
+ * as plain OpenSSL has them. */
 #include <arpa/inet.h>
 #include <openssl/decoder.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -323,6 +327,40 @@ static int decoder_count(void)
 	return count;
 }
 
+/* Certificate signatures look their digest up in the legacy table
+ * (EVP_get_digestbynid), which tls_library_init fills itself, once the name
+ * map exists (so that OpenSSL does not copy it into the map): each digest
+ * and alias OpenSSL would register is there, and the RSA-SHA384 signature
+ * on the leaf verifies. */
+static void test_digest_tables(void)
+{
+	static const int nids[] = { NID_md5, NID_sha1, NID_sha224, NID_sha256, NID_sha384, NID_sha512,
+				    NID_sha512_256, NID_sha3_256, NID_sm3 };
+	X509 *root = NULL, *leaf = NULL;
+	char path[256];
+	FILE *f;
+	size_t i;
+
+	ok(EVP_get_digestbyname("RSA-SHA256") == EVP_sha256(), "the legacy table has RSA-SHA256 as sha256");
+	ok(EVP_get_digestbyname("ssl3-sha1") == EVP_sha1(), "the legacy table has the alias ssl3-sha1");
+	for (i = 0; i < sizeof(nids) / sizeof(nids[0]); i++)
+		ok(EVP_get_digestbynid(nids[i]) != NULL, "the legacy table has %s", OBJ_nid2sn(nids[i]));
+	snprintf(path, sizeof(path), "%s/root.pem", dir);
+	if ((f = fopen(path, "r"))) {
+		root = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/leaf.pem", dir);
+	if ((f = fopen(path, "r"))) {
+		leaf = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	ok(root && leaf && X509_verify(leaf, X509_get0_pubkey(root)) == 1,
+	   "the leaf's RSA-SHA384 signature verifies against the root");
+	X509_free(root);
+	X509_free(leaf);
+}
+
 /* In a child that sets up nothing, before this process touches OpenSSL:
  * the lists as plain OpenSSL has them, and its decoder count. */
 static int unfiltered_cipher_lists(char *out, size_t size)
@@ -380,6 +418,7 @@ int main(void)
 	test_leaf_in_chain();
 	test_ed25519();
 	test_not_pem();
+	test_digest_tables();
 	run("rm -f root.key root.pem leaf.key leaf.pem ed.key ed.pem chain.pem");
 	rmdir(dir);
 	return tap_exit();
