@@ -50,19 +50,19 @@ void dig_print_rr(struct sonde_out *out, const struct dns_msg *msg, const struct
 {
 	char owner[DNS_NAME_TEXT];
 	struct dns_rdata rdata = { 0 };
-	struct dns_text line = { 0 };
+	struct strbuf line = { 0 };
 
 	if (dns_read_name(msg->wire, msg->len, rr->name_offset, owner, sizeof(owner)) < 0)
 		snprintf(owner, sizeof(owner), "?");
 	if (!question)
 		dns_rdata_present(msg, rr, (unsigned)opts->split, &rdata);
 	if (opts->short_form)
-		dns_text_printf(&line, "%s", rdata.text.buf ? rdata.text.buf : "");
+		strbuf_printf(&line, "%s", rdata.text.data ? rdata.text.data : "");
 	else
 		dns_format_rr_line(&line, owner, rr->ttl, rr->rclass, rr->type,
-				   rdata.text.buf ? rdata.text.buf : "", question);
-	out_text(out, "%s\n", line.buf ? line.buf : "");
-	dns_text_free(&line);
+				   rdata.text.data ? rdata.text.data : "", question);
+	out_text(out, "%s\n", line.data ? line.data : "");
+	strbuf_free(&line);
 	dns_rdata_free(&rdata);
 }
 
@@ -342,7 +342,7 @@ static void json_rr(struct sonde_out *out, const struct dns_msg *msg, const stru
 
 		out_print_uint(out, "ttl", NULL, rr->ttl);
 		dns_rdata_present(msg, rr, split, &rd);
-		out_print_str(out, "rdata", NULL, rd.text.buf ? rd.text.buf : "");
+		out_print_str(out, "rdata", NULL, rd.text.data ? rd.text.data : "");
 		json_rdata_fields(out, &rd);
 		dns_rdata_free(&rd);
 	}

@@ -110,7 +110,7 @@ static int collect_servers(struct dig_run *run, const struct dns_msg *msg, enum 
 			if (strcasecmp(owner, set->names[i]) != 0)
 				continue;
 			if (dns_rdata_present(msg, &extra[j], 0, &rd) == 0)
-				add_address(set, i, rd.text.buf, run->port);
+				add_address(set, i, rd.text.data, run->port);
 			dns_rdata_free(&rd);
 		}
 		if (set->servers.count == before && set->servers.count < DIG_MAX_SERVERS) {
@@ -172,7 +172,7 @@ static void print_step_short(const struct dig_lookup *lk, const struct dig_reply
 
 		dns_rdata_present(&reply->msg, &rrs[i], (unsigned)lk->opts.split, &rd);
 		printf("%s %s from server %s in %lld ms.\n", dns_type_name(rrs[i].type, type, sizeof(type)),
-		       rd.text.buf ? rd.text.buf : "", server, (long long)reply->rtt_ms);
+		       rd.text.data ? rd.text.data : "", server, (long long)reply->rtt_ms);
 		dns_rdata_free(&rd);
 	}
 }

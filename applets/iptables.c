@@ -343,7 +343,7 @@ static int iptables_main(struct sonde_ctx *ctx, void *config, int argc, char **a
 	}
 	set_free(&sel.legacy);
 	set_free(&sel.nft);
-	nfbuf_free(&view.line);
+	strbuf_free(&view.line);
 	return rc;
 }
 

@@ -25,7 +25,7 @@ struct iptables_view {
 	const struct iptables_config *cfg;
 	int family;
 	FILE *fp;
-	struct nfbuf line;               /* reused for every rule */
+	struct strbuf line;               /* reused for every rule */
 	struct nfdecode_opts decode;
 };
 

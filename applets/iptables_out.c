@@ -141,14 +141,14 @@ static void list_header(struct iptables_view *v, const struct xt_chain *c)
 
 /* Without -n, iptables names an address from /etc/hosts, then (IPv4)
  * /etc/networks ("default" for 0.0.0.0); sonde never asks the DNS. */
-static void list_addr_name(struct iptables_view *v, struct nfbuf *text, const uint8_t *addr)
+static void list_addr_name(struct iptables_view *v, struct strbuf *text, const uint8_t *addr)
 {
 	char name[256];
 	bool v6 = v->family == NFPROTO_IPV6;
 
 	if (!v->cfg->numeric && (hostsfile_name(v6 ? AF_INET6 : AF_INET, addr, name, sizeof(name)) == 0 ||
 				 (!v6 && networks_name(addr, name, sizeof(name)) == 0)))
-		nfbuf_puts(text, name);
+		strbuf_puts(text, name);
 	else
 		nfbuf_addr(text, v->family, addr);
 }
@@ -157,7 +157,7 @@ static void list_addr(struct iptables_view *v, const uint8_t *addr, const uint8_
 {
 	static const uint8_t zero[16];
 	size_t n = v->family == NFPROTO_IPV6 ? 16 : 4;
-	struct nfbuf text = { 0 };
+	struct strbuf text = { 0 };
 
 	fputc(inv ? '!' : ' ', v->fp);
 	/* ip6tables also calls the unspecified address anywhere, whatever its mask. */
@@ -168,7 +168,7 @@ static void list_addr(struct iptables_view *v, const uint8_t *addr, const uint8_
 	list_addr_name(v, &text, addr);
 	nfbuf_mask(&text, v->family, mask);
 	fprintf(v->fp, "%-19s ", text.data ? text.data : "");
-	nfbuf_free(&text);
+	strbuf_free(&text);
 }
 
 static void list_iface(struct iptables_view *v, const char *name, bool inv, const char *fmt)
@@ -217,14 +217,14 @@ static void list_rule(struct iptables_view *v, const struct xt_rule *r, size_t n
 	v->decode.style = NFDECODE_LIST;
 	v->decode.numeric = cfg->numeric;
 	v->decode.proto = r->proto;
-	nfbuf_reset(&v->line);
+	strbuf_reset(&v->line);
 	for (i = 0; i < r->match_count; i++) {
 		struct nfdecode_ext m = xt_blob_ext(&r->matches[i]);
 
 		nfdecode_match(&v->line, &m, &v->decode);
 	}
 	if (r->untranslated)
-		nfbuf_printf(&v->line, " /* sonde: nf_tables expressions: %s */", r->untranslated);
+		strbuf_printf(&v->line, " /* sonde: nf_tables expressions: %s */", r->untranslated);
 	if (r->verdict == XT_VERDICT_TARGET) {
 		struct nfdecode_ext t = xt_blob_ext(&r->target);
 

@@ -39,7 +39,7 @@ enum list_what { LIST_RULESET, LIST_TABLES, LIST_TABLE, LIST_CHAIN };
 
 struct view_chain {
 	struct nft_chain info;   /* comment moved in, owned */
-	struct nfbuf rules;      /* "\t\trule\n" lines, or JSON rule objects each after ", " */
+	struct strbuf rules;      /* "\t\trule\n" lines, or JSON rule objects each after ", " */
 };
 
 struct view_table {
@@ -54,7 +54,7 @@ struct view_table {
 	struct view_chain *chains;
 	size_t chain_count;
 	/* Named objects, listed as not rendered (text lines; JSON items). */
-	struct nfbuf objs_text, objs_json;
+	struct strbuf objs_text, objs_json;
 };
 
 struct view {
@@ -155,19 +155,19 @@ static int on_obj(const struct nft_obj *o, void *arg)
 	struct view *v = arg;
 	struct view_table *t = find_table(v, o->family, o->table);
 	const char *type = nft_obj_type_name(o->type);
-	struct nfbuf what = { 0 };
+	struct strbuf what = { 0 };
 
 	if (!t)
 		return 0;
 	if (type)
-		nfbuf_printf(&what, "%s %s", type, o->name);
+		strbuf_printf(&what, "%s %s", type, o->name);
 	else
-		nfbuf_printf(&what, "object type %u %s", o->type, o->name);
-	nfbuf_printf(&t->objs_text, "\t# sonde: not rendered: %s\n", what.data ? what.data : "");
-	nfbuf_puts(&t->objs_json, ", {\"sonde-not-rendered\": ");
+		strbuf_printf(&what, "object type %u %s", o->type, o->name);
+	strbuf_printf(&t->objs_text, "\t# sonde: not rendered: %s\n", what.data ? what.data : "");
+	strbuf_puts(&t->objs_json, ", {\"sonde-not-rendered\": ");
 	nft_json_string(&t->objs_json, what.data ? what.data : "");
-	nfbuf_puts(&t->objs_json, "}");
-	nfbuf_free(&what);
+	strbuf_puts(&t->objs_json, "}");
+	strbuf_free(&what);
 	return t->objs_text.failed || t->objs_json.failed ? -ENOMEM : 0;
 }
 
@@ -203,12 +203,12 @@ static int on_rule(const struct nft_rule *r, const char *table, const char *chai
 	ctx = (struct nft_print_ctx){ .family = r->family, .sets = t->sets, .set_count = t->set_count,
 				      .sets_by_name = t->sets_by_name, .stateless = v->cfg->stateless };
 	if (v->json) {
-		nfbuf_puts(&c->rules, ", ");
+		strbuf_puts(&c->rules, ", ");
 		nft_json_rule(&c->rules, r, table, chain, &ctx);
 	} else {
-		nfbuf_puts(&c->rules, "\t\t");
+		strbuf_puts(&c->rules, "\t\t");
 		nft_print_rule(&c->rules, r, &ctx);
-		nfbuf_puts(&c->rules, "\n");
+		strbuf_puts(&c->rules, "\n");
 	}
 	return c->rules.failed ? -ENOMEM : 0;
 }
@@ -224,10 +224,10 @@ static void view_free(struct view *v)
 			nft_set_free(&t->sets[j]);
 		for (j = 0; j < t->chain_count; j++) {
 			free(t->chains[j].info.comment);
-			nfbuf_free(&t->chains[j].rules);
+			strbuf_free(&t->chains[j].rules);
 		}
-		nfbuf_free(&t->objs_text);
-		nfbuf_free(&t->objs_json);
+		strbuf_free(&t->objs_text);
+		strbuf_free(&t->objs_json);
 		free(t->sets);
 		free(t->sets_by_name);
 		free(t->chains);
@@ -263,7 +263,7 @@ static const char *hook_name(int family, uint32_t hook)
  * priorities up to 10 away from one as an offset from it ("mangle - 5"). */
 #define PRIORITY_NAMED_OFFSET 10
 
-static void print_priority(struct nfbuf *out, int family, uint32_t hook, int32_t prio)
+static void print_priority(struct strbuf *out, int family, uint32_t hook, int32_t prio)
 {
 	static const struct { const char *name; int32_t prio; int hook; } inet[] = {
 		{ "raw", -300, -1 }, { "mangle", -150, -1 }, { "dstnat", -100, NF_INET_PRE_ROUTING }, { "filter", 0, -1 },
@@ -278,102 +278,102 @@ static void print_priority(struct nfbuf *out, int family, uint32_t hook, int32_t
 		if ((inet[i].hook >= 0 && (uint32_t)inet[i].hook != hook) || offset < -PRIORITY_NAMED_OFFSET ||
 		    offset > PRIORITY_NAMED_OFFSET)
 			continue;
-		nfbuf_puts(out, inet[i].name);
+		strbuf_puts(out, inet[i].name);
 		if (offset)
-			nfbuf_printf(out, " %c %d", offset < 0 ? '-' : '+', offset < 0 ? -offset : offset);
+			strbuf_printf(out, " %c %d", offset < 0 ? '-' : '+', offset < 0 ? -offset : offset);
 		return;
 	}
 	if ((family == NFPROTO_NETDEV || family == NFPROTO_ARP) && prio == 0) {
-		nfbuf_puts(out, "filter");
+		strbuf_puts(out, "filter");
 		return;
 	}
-	nfbuf_printf(out, "%d", prio);
+	strbuf_printf(out, "%d", prio);
 }
 
-static void print_chain(struct nfbuf *out, const struct view_table *t, const struct view_chain *c)
+static void print_chain(struct strbuf *out, const struct view_table *t, const struct view_chain *c)
 {
 	const struct nft_chain *ch = &c->info;
 
-	nfbuf_printf(out, "\tchain %s {\n", ch->name);
+	strbuf_printf(out, "\tchain %s {\n", ch->name);
 	if (ch->comment)
-		nfbuf_printf(out, "\t\tcomment \"%s\"\n", ch->comment);
+		strbuf_printf(out, "\t\tcomment \"%s\"\n", ch->comment);
 	if (ch->base) {
-		nfbuf_printf(out, "\t\ttype %s hook %s", ch->type, hook_name(t->family, ch->hooknum));
+		strbuf_printf(out, "\t\ttype %s hook %s", ch->type, hook_name(t->family, ch->hooknum));
 		if (ch->dev[0])
-			nfbuf_printf(out, " device \"%s\"", ch->dev);
-		nfbuf_puts(out, " priority ");
+			strbuf_printf(out, " device \"%s\"", ch->dev);
+		strbuf_puts(out, " priority ");
 		print_priority(out, t->family, ch->hooknum, ch->priority);
-		nfbuf_printf(out, "; policy %s;\n", ch->policy == NF_DROP ? "drop" : "accept");
+		strbuf_printf(out, "; policy %s;\n", ch->policy == NF_DROP ? "drop" : "accept");
 	}
 	if (c->rules.len)
-		nfbuf_add(out, c->rules.data, c->rules.len);
-	nfbuf_puts(out, "\t}\n");
+		strbuf_add(out, c->rules.data, c->rules.len);
+	strbuf_puts(out, "\t}\n");
 }
 
-static void print_table(struct nfbuf *out, struct view_table *t, bool chains_only)
+static void print_table(struct strbuf *out, struct view_table *t, bool chains_only)
 {
 	const char *sep = "";
 	size_t i;
 
-	nfbuf_printf(out, "table %s %s {\n", nft_family_name(t->family), t->name);
+	strbuf_printf(out, "table %s %s {\n", nft_family_name(t->family), t->name);
 	if (!chains_only) {
 		if (t->flags & NFT_TABLE_F_DORMANT)
-			nfbuf_puts(out, "\tflags dormant\n");
+			strbuf_puts(out, "\tflags dormant\n");
 		if (t->comment)
-			nfbuf_printf(out, "\tcomment \"%s\"\n", t->comment);
+			strbuf_printf(out, "\tcomment \"%s\"\n", t->comment);
 		if (t->objs_text.len) {
-			nfbuf_add(out, t->objs_text.data, t->objs_text.len);
+			strbuf_add(out, t->objs_text.data, t->objs_text.len);
 			sep = "\n";
 		}
 		for (i = 0; i < t->set_count; i++) {
 			if (t->sets[i].flags & NFT_SET_ANONYMOUS)
 				continue;
-			nfbuf_puts(out, sep);
+			strbuf_puts(out, sep);
 			nft_print_set(out, &t->sets[i]);
 			sep = "\n";
 		}
 	}
 	for (i = 0; i < t->chain_count; i++) {
-		nfbuf_puts(out, sep);
+		strbuf_puts(out, sep);
 		print_chain(out, t, &t->chains[i]);
 		sep = "\n";
 	}
-	nfbuf_puts(out, "}\n");
+	strbuf_puts(out, "}\n");
 }
 
 /* --- nft's JSON schema ---------------------------------------------------- */
 
-static void json_table(struct nfbuf *out, const struct view_table *t)
+static void json_table(struct strbuf *out, const struct view_table *t)
 {
-	nfbuf_printf(out, ", {\"table\": {\"family\": \"%s\"", nft_family_name(t->family));
+	strbuf_printf(out, ", {\"table\": {\"family\": \"%s\"", nft_family_name(t->family));
 	nft_json_member(out, "name", t->name);
-	nfbuf_printf(out, ", \"handle\": %" PRIu64 "}}", t->handle);
+	strbuf_printf(out, ", \"handle\": %" PRIu64 "}}", t->handle);
 }
 
-static void json_chain(struct nfbuf *out, const struct view_table *t, const struct nft_chain *ch)
+static void json_chain(struct strbuf *out, const struct view_table *t, const struct nft_chain *ch)
 {
-	nfbuf_printf(out, ", {\"chain\": {\"family\": \"%s\"", nft_family_name(t->family));
+	strbuf_printf(out, ", {\"chain\": {\"family\": \"%s\"", nft_family_name(t->family));
 	nft_json_member(out, "table", t->name);
 	nft_json_member(out, "name", ch->name);
-	nfbuf_printf(out, ", \"handle\": %" PRIu64, ch->handle);
+	strbuf_printf(out, ", \"handle\": %" PRIu64, ch->handle);
 	if (ch->base) {
 		nft_json_member(out, "type", ch->type);
-		nfbuf_printf(out, ", \"hook\": \"%s\", \"prio\": %d", hook_name(t->family, ch->hooknum), ch->priority);
+		strbuf_printf(out, ", \"hook\": \"%s\", \"prio\": %d", hook_name(t->family, ch->hooknum), ch->priority);
 		/* nft 1.0.6 -j names no device for a netdev chain the kernel lists
 		 * with a device list (NFTA_HOOK_DEVS): its output is the reference. */
-		nfbuf_printf(out, ", \"policy\": \"%s\"", ch->policy == NF_DROP ? "drop" : "accept");
+		strbuf_printf(out, ", \"policy\": \"%s\"", ch->policy == NF_DROP ? "drop" : "accept");
 	}
-	nfbuf_puts(out, "}}");
+	strbuf_puts(out, "}}");
 }
 
 /* As nft -j lists: per table, the table, its named sets and maps, its
  * chains, then every chain's rules; `list chain` has no table object and
  * no sets, `list tables` only the tables. */
-static void json_tables(struct nfbuf *out, struct view *v, enum list_what what)
+static void json_tables(struct strbuf *out, struct view *v, enum list_what what)
 {
 	size_t i, j;
 
-	nfbuf_printf(out, "{\"nftables\": [{\"metainfo\": {\"version\": \"%s\", \"release_name\": \"sonde\", "
+	strbuf_printf(out, "{\"nftables\": [{\"metainfo\": {\"version\": \"%s\", \"release_name\": \"sonde\", "
 			  "\"json_schema_version\": %d}}", SONDE_VERSION, JSON_SCHEMA_VERSION);
 	for (i = 0; i < v->table_count; i++) {
 		struct view_table *t = &v->tables[i];
@@ -383,20 +383,20 @@ static void json_tables(struct nfbuf *out, struct view *v, enum list_what what)
 		if (what == LIST_TABLES)
 			continue;
 		if (what != LIST_CHAIN && t->objs_json.len)
-			nfbuf_add(out, t->objs_json.data, t->objs_json.len);
+			strbuf_add(out, t->objs_json.data, t->objs_json.len);
 		for (j = 0; what != LIST_CHAIN && j < t->set_count; j++) {
 			if (t->sets[j].flags & NFT_SET_ANONYMOUS)
 				continue;
-			nfbuf_puts(out, ", ");
+			strbuf_puts(out, ", ");
 			nft_json_set(out, &t->sets[j]);
 		}
 		for (j = 0; j < t->chain_count; j++)
 			json_chain(out, t, &t->chains[j].info);
 		for (j = 0; j < t->chain_count; j++)
 			if (t->chains[j].rules.len)
-				nfbuf_add(out, t->chains[j].rules.data, t->chains[j].rules.len);
+				strbuf_add(out, t->chains[j].rules.data, t->chains[j].rules.len);
 	}
-	nfbuf_puts(out, "]}\n");
+	strbuf_puts(out, "]}\n");
 }
 
 /* --- the command line ------------------------------------------------------ */
@@ -486,7 +486,7 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	struct nft_dump_ops ops = {
 		.table = on_table, .chain = on_chain, .rule = on_rule, .set = on_set, .obj = on_obj, .restart = on_restart,
 	};
-	struct nfbuf out = { 0 };
+	struct strbuf out = { 0 };
 	enum list_what what;
 	size_t i;
 	int rc = parse_command(argc, argv, &v, &what);
@@ -526,7 +526,7 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	} else {
 		for (i = 0; i < v.table_count; i++) {
 			if (what == LIST_TABLES)
-				nfbuf_printf(&out, "table %s %s\n", nft_family_name(v.tables[i].family), v.tables[i].name);
+				strbuf_printf(&out, "table %s %s\n", nft_family_name(v.tables[i].family), v.tables[i].name);
 			else
 				print_table(&out, &v.tables[i], what == LIST_CHAIN);
 		}
@@ -534,7 +534,7 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 			fwrite(out.data, 1, out.len, ctx->out->fp);
 	}
 	rc = out.failed ? report(-ENOMEM) : 0;
-	nfbuf_free(&out);
+	strbuf_free(&out);
 	view_free(&v);
 	return rc;
 }

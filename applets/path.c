@@ -233,7 +233,7 @@ static int add_legacy_table(struct path_result *res, const struct xt_table *t, c
 {
 	const struct nfdecode_opts decode = { .family = t->family, .style = NFDECODE_SAVE, .numeric = true,
 					      .set_name = xt_ipset_name };
-	struct nfbuf line = { 0 };
+	struct strbuf line = { 0 };
 	size_t i, j;
 	int rc = 0;
 
@@ -260,7 +260,7 @@ static int add_legacy_table(struct path_result *res, const struct xt_table *t, c
 						    xt_rule_could_match(&xc->rules[j], p) ? MATCH_POSSIBLE : MATCH_NO);
 		}
 	}
-	nfbuf_free(&line);
+	strbuf_free(&line);
 	return rc;
 }
 
@@ -287,7 +287,7 @@ static int read_legacy(struct path_result *res, const struct path_packet *p)
 struct nft_walk {
 	struct path_result *res;
 	const struct path_packet *p;
-	struct nfbuf line;
+	struct strbuf line;
 };
 
 static bool nft_family_applies(int nfproto, const struct path_packet *p)
@@ -326,7 +326,7 @@ static int on_nft_rule(const struct nft_rule *r, const char *table, const char *
 
 		if (strcmp(c->backend, "nf_tables") != 0 || strcmp(c->table, qualified) != 0 || strcmp(c->name, chain) != 0)
 			continue;
-		nfbuf_reset(&w->line);
+		strbuf_reset(&w->line);
 		nft_print_rule(&w->line, r, &ctx);
 		return w->line.failed ? -ENOMEM : add_rule(c, w->line.data, w->line.len, MATCH_UNCHECKED);
 	}
@@ -359,7 +359,7 @@ static int read_nft(struct path_result *res, const struct path_packet *p)
 	struct nft_dump_ops ops = { .chain = on_nft_chain, .rule = on_nft_rule, .restart = on_nft_restart };
 	int rc = nft_dump(NFPROTO_UNSPEC, &ops, &w);
 
-	nfbuf_free(&w.line);
+	strbuf_free(&w.line);
 	return rc == -EPROTONOSUPPORT ? 0 : rc;
 }
 

@@ -258,7 +258,7 @@ static int trace_service_chain(struct nft_source *src, const char *chain, struct
 			    strncmp(r->exprs[j].text, "affinity-", 9) == 0)
 				is_affinity = true;
 		if (jumps_to(r, "mark-for-masquerade")) {
-			struct nfbuf text = { 0 };
+			struct strbuf text = { 0 };
 			char *cut;
 
 			nft_print_rule(&text, r, &ctx);
@@ -266,7 +266,7 @@ static int trace_service_chain(struct nft_source *src, const char *chain, struct
 				*cut = '\0';
 			snprintf(t->masquerade, sizeof(t->masquerade), "traffic matching '%s' (mark-for-masquerade)",
 				 text.data ? text.data : "");
-			nfbuf_free(&text);
+			strbuf_free(&text);
 		} else if (is_affinity) {
 			affinity_of(src, t, r);
 		} else if (v && v->data.chain && strncmp(v->data.chain, "endpoint-", 9) == 0) {

@@ -227,19 +227,19 @@ static bool service_wanted(const struct svc_query *q, const struct xt_rule *r, i
 
 static void describe_masquerade(const struct xt_rule *r, int family, char *out, size_t size)
 {
-	struct nfbuf text = { 0 };
+	struct strbuf text = { 0 };
 	int bits = nf_mask_prefix_len(family, r->src_mask);
 
 	nfbuf_addr(&text, family, r->src);
 	if (bits >= 0)
-		nfbuf_printf(&text, "/%d", bits);
+		strbuf_printf(&text, "/%d", bits);
 	if (bits == 0)
 		snprintf(out, size, "all traffic (KUBE-MARK-MASQ)");
 	else if (r->invflags & XT_RULE_INV_SRC)
 		snprintf(out, size, "traffic from outside %s (KUBE-MARK-MASQ)", text.data ? text.data : "?");
 	else
 		snprintf(out, size, "traffic from %s (KUBE-MARK-MASQ)", text.data ? text.data : "?");
-	nfbuf_free(&text);
+	strbuf_free(&text);
 }
 
 static void endpoint_chain(struct chain_source *cs, const char *name, struct svc_endpoint *ep)
@@ -367,7 +367,7 @@ static int trace_rejects(struct chain_source *cs, const struct svc_query *q, str
 		const struct xt_rule *r = &services->rules[i];
 		char name[SVC_NAME_LEN];
 		struct nfdecode_ext ext = { r->target.name, r->target.revision, r->target.data, r->target.len };
-		struct nfbuf text = { 0 };
+		struct strbuf text = { 0 };
 		struct svc_trace *t;
 
 		if (r->verdict != XT_VERDICT_TARGET || strcmp(r->target.name, "REJECT") != 0)
@@ -383,7 +383,7 @@ static int trace_rejects(struct chain_source *cs, const struct svc_query *q, str
 		nfdecode_target(&text, &ext, &o);
 		snprintf(t->entry, sizeof(t->entry), "filter KUBE-SERVICES");
 		snprintf(t->reject, sizeof(t->reject), "REJECT%s", text.data ? text.data : "");
-		nfbuf_free(&text);
+		strbuf_free(&text);
 	}
 	return 0;
 }

@@ -12,8 +12,8 @@
 static void rdata_reset(struct dns_rdata *rd)
 {
 	rd->text.len = rd->store.len = 0;
-	if (rd->text.buf)
-		rd->text.buf[0] = '\0';
+	if (rd->text.data)
+		rd->text.data[0] = '\0';
 	rd->field_count = 0;
 }
 
@@ -21,7 +21,7 @@ static void rdata_reset(struct dns_rdata *rd)
 static void present_unknown(struct dns_rdata *rd, const struct dns_rr *rr, const uint8_t *wire,
 			    unsigned split_width)
 {
-	rd_text_append(&rd->text, "\\#", 2);
+	strbuf_add(&rd->text, "\\#", 2);
 	rd_field_uint(rd, "length", rr->rdlength);
 	if (rr->rdlength)
 		rd_put_binary(rd, "data", wire + rr->rdata_offset, rr->rdlength, ENC_HEX, split_width);
@@ -42,15 +42,15 @@ int dns_rdata_present(const struct dns_msg *msg, const struct dns_rr *rr, unsign
 	}
 	if (!known || out->malformed)
 		present_unknown(out, rr, msg->wire, split_width);
-	if (!out->text.buf)
-		rd_text_append(&out->text, "", 0);
-	return out->text.oom || out->store.oom ? -ENOMEM : 0;
+	if (!out->text.data)
+		strbuf_add(&out->text, "", 0);
+	return out->text.failed || out->store.failed ? -ENOMEM : 0;
 }
 
 void dns_rdata_free(struct dns_rdata *rd)
 {
-	dns_text_free(&rd->text);
-	dns_text_free(&rd->store);
+	strbuf_free(&rd->text);
+	strbuf_free(&rd->store);
 	free(rd->fields);
 	memset(rd, 0, sizeof(*rd));
 }
@@ -60,7 +60,7 @@ void dns_rdata_free(struct dns_rdata *rd)
 /* bind's column rule: at least one step forward; tabs (stops every 8) up to
  * the column, then spaces.  Past the column that is one space, or a tab
  * when the text ends one short of a tab stop. */
-static void indent_to(struct dns_text *line, size_t *column, size_t target)
+static void indent_to(struct strbuf *line, size_t *column, size_t target)
 {
 	size_t to = target < *column + 1 ? *column + 1 : target;
 
@@ -68,16 +68,16 @@ static void indent_to(struct dns_text *line, size_t *column, size_t target)
 		size_t tabs = to / 8 - *column / 8;
 
 		while (tabs--)
-			rd_text_putc(line, '\t');
+			strbuf_putc(line, '\t');
 		*column = to / 8 * 8;
 	}
 	while (*column < to) {
-		rd_text_putc(line, ' ');
+		strbuf_putc(line, ' ');
 		(*column)++;
 	}
 }
 
-void dns_format_rr_line(struct dns_text *line, const char *owner, uint32_t ttl, uint16_t rclass,
+void dns_format_rr_line(struct strbuf *line, const char *owner, uint32_t ttl, uint16_t rclass,
 			uint16_t type, const char *rdata_text, bool question)
 {
 	char class_buf[16], type_buf[16], ttl_text[16];
@@ -87,23 +87,23 @@ void dns_format_rr_line(struct dns_text *line, const char *owner, uint32_t ttl, 
 
 	/* A question line starts with ';', which dig leaves out of the column count. */
 	if (question)
-		rd_text_putc(line, ';');
-	rd_text_append(line, owner, strlen(owner));
+		strbuf_putc(line, ';');
+	strbuf_add(line, owner, strlen(owner));
 	column = strlen(owner);
 	if (!question) {
 		indent_to(line, &column, 24);
 		snprintf(ttl_text, sizeof(ttl_text), "%u", ttl);
-		rd_text_append(line, ttl_text, strlen(ttl_text));
+		strbuf_add(line, ttl_text, strlen(ttl_text));
 		column += strlen(ttl_text);
 	}
 	indent_to(line, &column, 32);
-	rd_text_append(line, class_name, strlen(class_name));
+	strbuf_add(line, class_name, strlen(class_name));
 	column += strlen(class_name);
 	indent_to(line, &column, 40);
-	rd_text_append(line, type_name, strlen(type_name));
+	strbuf_add(line, type_name, strlen(type_name));
 	column += strlen(type_name);
 	if (question)
 		return;
 	indent_to(line, &column, 48);
-	rd_text_append(line, rdata_text, strlen(rdata_text));
+	strbuf_add(line, rdata_text, strlen(rdata_text));
 }

@@ -1,5 +1,5 @@
-/* The pieces record data is presented with: dig's text buffer, the field
- * writer that fills the text line and the JSON store together, and a
+/* The pieces record data is presented with: the field
+ * writer that fills the text line (a strbuf) and the JSON store together, and a
  * bounds-checked cursor over the rdata with its encoders (hex, base64,
  * base32hex, character-strings). */
 #include <stdarg.h>
@@ -8,65 +8,6 @@
 #include <string.h>
 
 #include "dns_rdata_impl.h"
-
-/* --- the growing text buffer -------------------------------------------- */
-
-static bool text_reserve(struct dns_text *t, size_t more)
-{
-	size_t want = t->len + more + 1, cap = t->cap ? t->cap : 128;
-	char *grown;
-
-	if (t->oom)
-		return false;
-	if (want <= t->cap)
-		return true;
-	while (cap < want)
-		cap *= 2;
-	grown = realloc(t->buf, cap);
-	if (!grown) {
-		t->oom = true;
-		return false;
-	}
-	t->buf = grown;
-	t->cap = cap;
-	return true;
-}
-
-void rd_text_append(struct dns_text *t, const char *s, size_t n)
-{
-	if (!text_reserve(t, n))
-		return;
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
-	t->buf[t->len] = '\0';
-}
-
-void rd_text_putc(struct dns_text *t, char c)
-{
-	rd_text_append(t, &c, 1);
-}
-
-void dns_text_printf(struct dns_text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !text_reserve(t, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(t->buf + t->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	t->len += (size_t)n;
-}
-
-void dns_text_free(struct dns_text *t)
-{
-	free(t->buf);
-	memset(t, 0, sizeof(*t));
-}
 
 /* --- fields --------------------------------------------------------------- */
 
@@ -81,7 +22,7 @@ struct dns_field *rd_field_begin(struct dns_rdata *rd, const char *key, enum dns
 		struct dns_field *grown = realloc(rd->fields, cap * sizeof(*grown));
 
 		if (!grown) {
-			rd->store.oom = true;
+			rd->store.failed = true;
 			return NULL;
 		}
 		rd->fields = grown;
@@ -93,20 +34,20 @@ struct dns_field *rd_field_begin(struct dns_rdata *rd, const char *key, enum dns
 	f->kind = kind;
 	f->text_offset = rd->store.len;
 	if (rd->text.len)
-		rd_text_putc(&rd->text, ' ');
+		strbuf_putc(&rd->text, ' ');
 	return f;
 }
 
 /* Ends the field: the store gets a NUL after its text. */
 void rd_field_end(struct dns_rdata *rd)
 {
-	rd_text_putc(&rd->store, '\0');
+	strbuf_putc(&rd->store, '\0');
 }
 
 void rd_field_puts(struct dns_rdata *rd, const char *s, size_t n)
 {
-	rd_text_append(&rd->text, s, n);
-	rd_text_append(&rd->store, s, n);
+	strbuf_add(&rd->text, s, n);
+	strbuf_add(&rd->store, s, n);
 }
 
 void rd_field_uint(struct dns_rdata *rd, const char *key, uint64_t value)
@@ -182,17 +123,17 @@ void rd_put_name(struct dns_rdata *rd, struct rdata_reader *r, const char *key)
 
 /* A character-string with dig's escapes: '"' and '\' get a backslash,
  * bytes outside printable ASCII become \DDD. */
-void rd_charstr_escape(struct dns_text *t, const uint8_t *s, size_t len)
+void rd_charstr_escape(struct strbuf *t, const uint8_t *s, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		if (s[i] == '"' || s[i] == '\\')
-			dns_text_printf(t, "\\%c", s[i]);
+			strbuf_printf(t, "\\%c", s[i]);
 		else if (s[i] < 0x20 || s[i] >= 0x7f)
-			dns_text_printf(t, "\\%03u", s[i]);
+			strbuf_printf(t, "\\%03u", s[i]);
 		else
-			rd_text_putc(t, (char)s[i]);
+			strbuf_putc(t, (char)s[i]);
 	}
 }
 
@@ -203,9 +144,9 @@ void rd_put_quoted(struct dns_rdata *rd, const char *key, const uint8_t *s, size
 	if (!f)
 		return;
 	f->repeated = repeated;
-	rd_text_putc(&rd->text, '"');
+	strbuf_putc(&rd->text, '"');
 	rd_charstr_escape(&rd->text, s, len);
-	rd_text_putc(&rd->text, '"');
+	strbuf_putc(&rd->text, '"');
 	rd_charstr_escape(&rd->store, s, len);
 	rd_field_end(rd);
 }
@@ -222,15 +163,15 @@ void rd_put_charstr(struct dns_rdata *rd, struct rdata_reader *r, const char *ke
 
 /* Hex (upper case, as dig) or base64, split into chunks of split_width
  * characters separated by spaces (0: one chunk). */
-void rd_encode_hex(struct dns_text *t, const uint8_t *data, size_t len)
+void rd_encode_hex(struct strbuf *t, const uint8_t *data, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		dns_text_printf(t, "%02X", data[i]);
+		strbuf_printf(t, "%02X", data[i]);
 }
 
-void rd_encode_base64(struct dns_text *t, const uint8_t *data, size_t len)
+void rd_encode_base64(struct strbuf *t, const uint8_t *data, size_t len)
 {
 	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t i;
@@ -247,12 +188,12 @@ void rd_encode_base64(struct dns_text *t, const uint8_t *data, size_t len)
 		out[1] = alphabet[v >> 12 & 63];
 		out[2] = i + 1 < len ? alphabet[v >> 6 & 63] : '=';
 		out[3] = i + 2 < len ? alphabet[v & 63] : '=';
-		rd_text_append(t, out, 4);
+		strbuf_add(t, out, 4);
 	}
 }
 
 /* base32hex without padding, upper case (NSEC3 hashes). */
-void rd_encode_base32hex(struct dns_text *t, const uint8_t *data, size_t len)
+void rd_encode_base32hex(struct strbuf *t, const uint8_t *data, size_t len)
 {
 	static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
 	uint32_t acc = 0;
@@ -263,41 +204,41 @@ void rd_encode_base32hex(struct dns_text *t, const uint8_t *data, size_t len)
 		acc = acc << 8 | data[i];
 		bits += 8;
 		while (bits >= 5) {
-			rd_text_putc(t, alphabet[(acc >> (bits - 5)) & 31]);
+			strbuf_putc(t, alphabet[(acc >> (bits - 5)) & 31]);
 			bits -= 5;
 		}
 	}
 	if (bits > 0)
-		rd_text_putc(t, alphabet[(acc << (5 - bits)) & 31]);
+		strbuf_putc(t, alphabet[(acc << (5 - bits)) & 31]);
 }
 
 void rd_put_binary(struct dns_rdata *rd, const char *key, const uint8_t *data, size_t len,
 		       enum binary_encoding enc, unsigned split_width)
 {
-	struct dns_text encoded = { 0 };
+	struct strbuf encoded = { 0 };
 	size_t i;
 
 	if (enc == ENC_HEX)
 		rd_encode_hex(&encoded, data, len);
 	else
 		rd_encode_base64(&encoded, data, len);
-	if (encoded.oom || !rd_field_begin(rd, key, DNS_FIELD_STRING)) {
-		rd->store.oom = true;
-		dns_text_free(&encoded);
+	if (encoded.failed || !rd_field_begin(rd, key, DNS_FIELD_STRING)) {
+		rd->store.failed = true;
+		strbuf_free(&encoded);
 		return;
 	}
-	rd_text_append(&rd->store, encoded.buf ? encoded.buf : "", encoded.len);
+	strbuf_add(&rd->store, encoded.data ? encoded.data : "", encoded.len);
 	for (i = 0; i < encoded.len; i += split_width ? split_width : encoded.len) {
 		size_t chunk = encoded.len - i;
 
 		if (split_width && chunk > split_width)
 			chunk = split_width;
 		if (i)
-			rd_text_putc(&rd->text, ' ');
-		rd_text_append(&rd->text, encoded.buf + i, chunk);
+			strbuf_putc(&rd->text, ' ');
+		strbuf_add(&rd->text, encoded.data + i, chunk);
 	}
 	rd_field_end(rd);
-	dns_text_free(&encoded);
+	strbuf_free(&encoded);
 }
 
 void rd_put_rest_binary(struct dns_rdata *rd, struct rdata_reader *r, const char *key,

@@ -16,9 +16,6 @@ struct rdata_reader {
 
 enum binary_encoding { ENC_HEX, ENC_BASE64 };
 
-void rd_text_append(struct dns_text *t, const char *s, size_t n);
-void rd_text_putc(struct dns_text *t, char c);
-
 /* A field: its text goes to the JSON store and, after a space, to the
  * record's text.  begin/puts/end for fields written in pieces. */
 struct dns_field *rd_field_begin(struct dns_rdata *rd, const char *key, enum dns_field_kind kind);
@@ -32,12 +29,12 @@ uint32_t rd_read_uint(struct rdata_reader *r, size_t bytes);
 void rd_put_uint(struct dns_rdata *rd, struct rdata_reader *r, const char *key, size_t bytes);
 void rd_put_name(struct dns_rdata *rd, struct rdata_reader *r, const char *key);
 /* dig's character-string escapes ('"', '\', \DDD outside printable ASCII). */
-void rd_charstr_escape(struct dns_text *t, const uint8_t *s, size_t len);
+void rd_charstr_escape(struct strbuf *t, const uint8_t *s, size_t len);
 void rd_put_quoted(struct dns_rdata *rd, const char *key, const uint8_t *s, size_t len, bool repeated);
 void rd_put_charstr(struct dns_rdata *rd, struct rdata_reader *r, const char *key, bool repeated);
-void rd_encode_hex(struct dns_text *t, const uint8_t *data, size_t len);
-void rd_encode_base64(struct dns_text *t, const uint8_t *data, size_t len);
-void rd_encode_base32hex(struct dns_text *t, const uint8_t *data, size_t len);
+void rd_encode_hex(struct strbuf *t, const uint8_t *data, size_t len);
+void rd_encode_base64(struct strbuf *t, const uint8_t *data, size_t len);
+void rd_encode_base32hex(struct strbuf *t, const uint8_t *data, size_t len);
 /* Hex or base64 split into chunks of split_width characters (0: one). */
 void rd_put_binary(struct dns_rdata *rd, const char *key, const uint8_t *data, size_t len,
 		   enum binary_encoding enc, unsigned split_width);

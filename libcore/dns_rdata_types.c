@@ -29,7 +29,7 @@ static void present_address(struct dns_rdata *rd, struct rdata_reader *r, int fa
 /* The type bitmap of NSEC and NSEC3: windows of up to 32 bytes. */
 static void put_type_bitmap(struct dns_rdata *rd, struct rdata_reader *r)
 {
-	struct dns_text list = { 0 };
+	struct strbuf list = { 0 };
 	const uint8_t *wire = r->msg->wire;
 
 	while (!r->bad && r->pos < r->end) {
@@ -44,7 +44,7 @@ static void put_type_bitmap(struct dns_rdata *rd, struct rdata_reader *r)
 				if (wire[r->pos + i] & (0x80 >> bit)) {
 					char buf[16];
 
-					dns_text_printf(&list, "%s%s", list.len ? " " : "",
+					strbuf_printf(&list, "%s%s", list.len ? " " : "",
 							dns_type_name((uint16_t)(window * 256 + i * 8 + bit), buf,
 								      sizeof(buf)));
 				}
@@ -53,8 +53,8 @@ static void put_type_bitmap(struct dns_rdata *rd, struct rdata_reader *r)
 	if (r->pos != r->end)
 		r->bad = true;
 	if (!r->bad && list.len)
-		rd_field_string(rd, "types", list.buf);
-	dns_text_free(&list);
+		rd_field_string(rd, "types", list.data);
+	strbuf_free(&list);
 }
 
 int64_t dns_time32_nearest(uint32_t value, int64_t now_s)
@@ -102,13 +102,13 @@ static void present_rrsig(struct dns_rdata *rd, struct rdata_reader *r, unsigned
 static void put_salt(struct dns_rdata *rd, struct rdata_reader *r)
 {
 	size_t len = rd_read_uint(r, 1);
-	struct dns_text hex = { 0 };
+	struct strbuf hex = { 0 };
 
 	if (!rd_need(r, len))
 		return;
 	rd_encode_hex(&hex, r->msg->wire + r->pos, len);
-	rd_field_string(rd, "salt", len ? (hex.buf ? hex.buf : "") : "-");
-	dns_text_free(&hex);
+	rd_field_string(rd, "salt", len ? (hex.data ? hex.data : "") : "-");
+	strbuf_free(&hex);
 	r->pos += len;
 }
 
@@ -120,13 +120,13 @@ static void present_nsec3(struct dns_rdata *rd, struct rdata_reader *r, bool wit
 	put_salt(rd, r);
 	if (with_hash) {
 		size_t len = rd_read_uint(r, 1);
-		struct dns_text hash = { 0 };
+		struct strbuf hash = { 0 };
 
 		if (!rd_need(r, len))
 			return;
 		rd_encode_base32hex(&hash, r->msg->wire + r->pos, len);
-		rd_field_string(rd, "next_hashed", hash.buf ? hash.buf : "");
-		dns_text_free(&hash);
+		rd_field_string(rd, "next_hashed", hash.data ? hash.data : "");
+		strbuf_free(&hash);
 		r->pos += len;
 		put_type_bitmap(rd, r);
 	}
@@ -171,7 +171,7 @@ static void svc_key_name(uint16_t key, char *buf, size_t size)
 }
 
 /* The value after "key=" as dig writes it; false when it does not decode. */
-static bool svc_value_text(struct dns_text *v, uint16_t key, const uint8_t *data, size_t len)
+static bool svc_value_text(struct strbuf *v, uint16_t key, const uint8_t *data, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN], name[24];
 	size_t i;
@@ -182,32 +182,32 @@ static bool svc_value_text(struct dns_text *v, uint16_t key, const uint8_t *data
 			return false;
 		for (i = 0; i < len; i += 2) {
 			svc_key_name((uint16_t)(data[i] << 8 | data[i + 1]), name, sizeof(name));
-			dns_text_printf(v, "%s%s", i ? "," : "", name);
+			strbuf_printf(v, "%s%s", i ? "," : "", name);
 		}
 		return true;
 	case 1: /* alpn: length-prefixed ids, quoted, commas within an id escaped */
-		rd_text_putc(v, '"');
+		strbuf_putc(v, '"');
 		for (i = 0; i < len;) {
 			size_t id_len = data[i++], j;
 
 			if (id_len == 0 || i + id_len > len)
 				return false;
 			if (i > 1)
-				rd_text_putc(v, ',');
+				strbuf_putc(v, ',');
 			for (j = 0; j < id_len; j++) {
 				if (data[i + j] == ',')
-					rd_text_append(v, "\\\\,", 3);
+					strbuf_add(v, "\\\\,", 3);
 				else
 					rd_charstr_escape(v, data + i + j, 1);
 			}
 			i += id_len;
 		}
-		rd_text_putc(v, '"');
+		strbuf_putc(v, '"');
 		return true;
 	case 3:
 		if (len != 2)
 			return false;
-		dns_text_printf(v, "%u", data[0] << 8 | data[1]);
+		strbuf_printf(v, "%u", data[0] << 8 | data[1]);
 		return true;
 	case 4:
 	case 6: {
@@ -217,7 +217,7 @@ static bool svc_value_text(struct dns_text *v, uint16_t key, const uint8_t *data
 			return false;
 		for (i = 0; i < len; i += addr_len) {
 			inet_ntop(key == 4 ? AF_INET : AF_INET6, data + i, addr, sizeof(addr));
-			dns_text_printf(v, "%s%s", i ? "," : "", addr);
+			strbuf_printf(v, "%s%s", i ? "," : "", addr);
 		}
 		return true;
 	}
@@ -225,9 +225,9 @@ static bool svc_value_text(struct dns_text *v, uint16_t key, const uint8_t *data
 		rd_encode_base64(v, data, len);
 		return true;
 	default:
-		rd_text_putc(v, '"');
+		strbuf_putc(v, '"');
 		rd_charstr_escape(v, data, len);
-		rd_text_putc(v, '"');
+		strbuf_putc(v, '"');
 		return true;
 	}
 }
@@ -239,7 +239,7 @@ static void present_svcb(struct dns_rdata *rd, struct rdata_reader *r)
 	while (!r->bad && r->pos < r->end) {
 		uint16_t key = (uint16_t)rd_read_uint(r, 2);
 		size_t len = rd_read_uint(r, 2);
-		struct dns_text value = { 0 };
+		struct strbuf value = { 0 };
 		char name[24];
 
 		if (!rd_need(r, len))
@@ -254,17 +254,17 @@ static void present_svcb(struct dns_rdata *rd, struct rdata_reader *r)
 		}
 		if (!svc_value_text(&value, key, r->msg->wire + r->pos, len)) {
 			r->bad = true;
-			dns_text_free(&value);
+			strbuf_free(&value);
 			return;
 		}
 		r->pos += len;
 		/* The text shows key=value; the JSON field only the value. */
 		if (rd_field_begin(rd, name, DNS_FIELD_STRING)) {
-			dns_text_printf(&rd->text, "%s=", name);
-			rd_field_puts(rd, value.buf ? value.buf : "", value.len);
+			strbuf_printf(&rd->text, "%s=", name);
+			rd_field_puts(rd, value.data ? value.data : "", value.len);
 			rd_field_end(rd);
 		}
-		dns_text_free(&value);
+		strbuf_free(&value);
 	}
 }
 
@@ -485,7 +485,7 @@ static void present_apl(struct dns_rdata *rd, struct rdata_reader *r)
 static void present_atma(struct dns_rdata *rd, struct rdata_reader *r)
 {
 	unsigned format = rd_read_uint(r, 1);
-	struct dns_text t = { 0 };
+	struct strbuf t = { 0 };
 	size_t i, len = r->end - r->pos;
 
 	if (r->bad || len == 0 || format > 1) {
@@ -493,20 +493,20 @@ static void present_atma(struct dns_rdata *rd, struct rdata_reader *r)
 		return;
 	}
 	if (format == 1) {
-		dns_text_printf(&t, "+%.*s", (int)len, (const char *)r->msg->wire + r->pos);
+		strbuf_printf(&t, "+%.*s", (int)len, (const char *)r->msg->wire + r->pos);
 	} else {
 		for (i = 0; i < len; i++)
-			dns_text_printf(&t, "%02x", r->msg->wire[r->pos + i]);
+			strbuf_printf(&t, "%02x", r->msg->wire[r->pos + i]);
 	}
 	r->pos = r->end;
-	rd_field_string(rd, "address", t.buf ? t.buf : "");
-	dns_text_free(&t);
+	rd_field_string(rd, "address", t.data ? t.data : "");
+	strbuf_free(&t);
 }
 
 /* EUI48/EUI64: lower-case hex pairs joined by dashes. */
 static void present_eui(struct dns_rdata *rd, struct rdata_reader *r, size_t len)
 {
-	struct dns_text t = { 0 };
+	struct strbuf t = { 0 };
 	size_t i;
 
 	if (r->end - r->pos != len) {
@@ -514,10 +514,10 @@ static void present_eui(struct dns_rdata *rd, struct rdata_reader *r, size_t len
 		return;
 	}
 	for (i = 0; i < len; i++)
-		dns_text_printf(&t, "%s%02x", i ? "-" : "", r->msg->wire[r->pos + i]);
+		strbuf_printf(&t, "%s%02x", i ? "-" : "", r->msg->wire[r->pos + i]);
 	r->pos += len;
-	rd_field_string(rd, "address", t.buf ? t.buf : "");
-	dns_text_free(&t);
+	rd_field_string(rd, "address", t.data ? t.data : "");
+	strbuf_free(&t);
 }
 
 /* L64 and NID: a preference and 64 bits as four hex groups. */
@@ -540,19 +540,19 @@ static void present_locator64(struct dns_rdata *rd, struct rdata_reader *r, cons
 
 static void present_nsap(struct dns_rdata *rd, struct rdata_reader *r)
 {
-	struct dns_text t = { 0 };
+	struct strbuf t = { 0 };
 	size_t i;
 
 	if (r->pos == r->end) {
 		r->bad = true;
 		return;
 	}
-	dns_text_printf(&t, "0x");
+	strbuf_printf(&t, "0x");
 	for (i = r->pos; i < r->end; i++)
-		dns_text_printf(&t, "%02x", r->msg->wire[i]);
+		strbuf_printf(&t, "%02x", r->msg->wire[i]);
 	r->pos = r->end;
-	rd_field_string(rd, "address", t.buf ? t.buf : "");
-	dns_text_free(&t);
+	rd_field_string(rd, "address", t.data ? t.data : "");
+	strbuf_free(&t);
 }
 
 /* LOC (RFC 1876) as bind prints it: degrees, minutes, seconds.thousandths,

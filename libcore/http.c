@@ -8,6 +8,7 @@
 
 #include "sonde/addr.h"
 #include "sonde/http.h"
+#include "sonde/strbuf.h"
 
 /* host[:port] or [v6][:port] up to the end of the authority. */
 static int parse_authority(const char *text, size_t len, struct http_url *url)
@@ -150,38 +151,12 @@ void http_url_format(const struct http_url *url, char *buf, size_t size)
 
 /* --- requests ----------------------------------------------------------------- */
 
-struct buf {
-	char *data;
-	size_t len, cap;
-	bool failed;
-};
-
-static void buf_add(struct buf *b, const char *data, size_t len)
+static void buf_line(struct strbuf *b, const char *name, const char *value)
 {
-	if (b->failed)
-		return;
-	if (b->len + len + 1 > b->cap) {
-		size_t cap = (b->len + len + 1) * 2;
-		char *grown = realloc(b->data, cap);
-
-		if (!grown) {
-			b->failed = true;
-			return;
-		}
-		b->data = grown;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-}
-
-static void buf_line(struct buf *b, const char *name, const char *value)
-{
-	buf_add(b, name, strlen(name));
-	buf_add(b, ": ", 2);
-	buf_add(b, value, strlen(value));
-	buf_add(b, "\r\n", 2);
+	strbuf_puts(b, name);
+	strbuf_add(b, ": ", 2);
+	strbuf_puts(b, value);
+	strbuf_add(b, "\r\n", 2);
 }
 
 /* The user's header of that name: 1 when given (value in *value, "" for
@@ -202,7 +177,7 @@ static int user_header(const struct http_request *req, const char *name, const c
 	return 0;
 }
 
-static void default_header(struct buf *b, const struct http_request *req, const char *name, const char *value)
+static void default_header(struct strbuf *b, const struct http_request *req, const char *name, const char *value)
 {
 	const char *given;
 
@@ -225,7 +200,7 @@ static int check_user_headers(const struct http_request *req)
 
 int http_request_build(const struct http_request *req, char **out, size_t *out_len)
 {
-	struct buf b = { 0 };
+	struct strbuf b = { 0 };
 	char host[HTTP_MAX_HOST + 16], length[32];
 	size_t i;
 
@@ -233,10 +208,10 @@ int http_request_build(const struct http_request *req, char **out, size_t *out_l
 	if (check_user_headers(req) < 0 || strpbrk(req->method, " \r\n") || !req->method[0])
 		return -EINVAL;
 	http_url_host_header(req->url, host, sizeof(host));
-	buf_add(&b, req->method, strlen(req->method));
-	buf_add(&b, " ", 1);
-	buf_add(&b, req->url->target, strlen(req->url->target));
-	buf_add(&b, " HTTP/1.1\r\n", 11);
+	strbuf_puts(&b, req->method);
+	strbuf_add(&b, " ", 1);
+	strbuf_puts(&b, req->url->target);
+	strbuf_add(&b, " HTTP/1.1\r\n", 11);
 	default_header(&b, req, "Host", host);
 	default_header(&b, req, "User-Agent", req->user_agent ? req->user_agent : "sonde");
 	default_header(&b, req, "Accept", "*/*");
@@ -253,14 +228,14 @@ int http_request_build(const struct http_request *req, char **out, size_t *out_l
 			value++;
 		if (!*value) /* "Name:" only removes a default */
 			continue;
-		buf_add(&b, h, (size_t)(colon - h));
-		buf_add(&b, ": ", 2);
-		buf_add(&b, value, strlen(value));
-		buf_add(&b, "\r\n", 2);
+		strbuf_add(&b, h, (size_t)(colon - h));
+		strbuf_add(&b, ": ", 2);
+		strbuf_puts(&b, value);
+		strbuf_add(&b, "\r\n", 2);
 	}
-	buf_add(&b, "\r\n", 2);
+	strbuf_add(&b, "\r\n", 2);
 	if (req->body)
-		buf_add(&b, req->body, req->body_len);
+		strbuf_add(&b, req->body, req->body_len);
 	if (b.failed) {
 		free(b.data);
 		return -ENOMEM;

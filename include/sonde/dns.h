@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sonde/strbuf.h"
+
 struct sonde_addr;
 
 #define DNS_HEADER_LEN 12
@@ -156,15 +158,6 @@ int dns_read_name(const uint8_t *wire, size_t len, size_t offset, char *text, si
 
 /* --- presentation ----------------------------------------------------- */
 
-/* A growing text buffer; oom set when an allocation failed. */
-struct dns_text {
-	char *buf;
-	size_t len, cap;
-	bool oom;
-};
-void dns_text_free(struct dns_text *t);
-__attribute__((format(printf, 2, 3))) void dns_text_printf(struct dns_text *t, const char *fmt, ...);
-
 enum dns_field_kind {
 	DNS_FIELD_UINT,     /* a number */
 	DNS_FIELD_STRING,   /* text as presented */
@@ -182,8 +175,8 @@ struct dns_field {
 /* A record's rdata as fields: text is what dig prints (fields joined by
  * spaces), fields the same values typed for JSON. */
 struct dns_rdata {
-	struct dns_text text;     /* dig's presentation */
-	struct dns_text store;    /* each field's text, NUL-separated */
+	struct strbuf text;     /* dig's presentation */
+	struct strbuf store;    /* each field's text, NUL-separated */
 	struct dns_field *fields;
 	size_t field_count, field_cap;
 	bool malformed;           /* the rdata did not decode as its type: shown as \# */
@@ -196,13 +189,13 @@ int dns_rdata_present(const struct dns_msg *msg, const struct dns_rr *rr, unsign
 void dns_rdata_free(struct dns_rdata *rd);
 static inline const char *dns_field_text(const struct dns_rdata *rd, const struct dns_field *f)
 {
-	return rd->store.buf + f->text_offset;
+	return rd->store.data + f->text_offset;
 }
 
 /* A record line in dig's column layout (name, TTL at column 24, class at
  * 32, type at 40, data at 48) appended to line; question lines when
  * question is true. */
-void dns_format_rr_line(struct dns_text *line, const char *owner, uint32_t ttl, uint16_t rclass,
+void dns_format_rr_line(struct strbuf *line, const char *owner, uint32_t ttl, uint16_t rclass,
 			uint16_t type, const char *rdata_text, bool question);
 
 /* EDNS options in the OPT record, one at a time. */

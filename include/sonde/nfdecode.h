@@ -16,31 +16,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growable text buffer; `failed` records an allocation failure (the text
- * is then incomplete and the caller reports -ENOMEM). */
-struct nfbuf {
-	char *data;
-	size_t len, cap;
-	bool failed;
-};
+#include "sonde/strbuf.h"
 
-void nfbuf_free(struct nfbuf *b);
-static inline void nfbuf_reset(struct nfbuf *b) { b->len = 0; if (b->data) b->data[0] = '\0'; }
-void nfbuf_add(struct nfbuf *b, const char *s, size_t n);
-void nfbuf_puts(struct nfbuf *b, const char *s);
-__attribute__((format(printf, 2, 3))) void nfbuf_printf(struct nfbuf *b, const char *fmt, ...);
+/* Appending in iptables' forms to a strbuf. */
+
 /* iptables' quoting of a user string: bare when it is all [A-Za-z0-9_-],
  * else in double quotes with " \ ' escaped.  Appends a leading space. */
-void nfbuf_save_string(struct nfbuf *b, const char *s);
-void nfbuf_uint(struct nfbuf *b, unsigned long long value);
+void nfbuf_save_string(struct strbuf *b, const char *s);
+void nfbuf_uint(struct strbuf *b, unsigned long long value);
 /* "LOW", or "LOW:HIGH" when they differ: iptables' numeric ranges. */
-void nfbuf_range(struct nfbuf *b, unsigned low, unsigned high);
+void nfbuf_range(struct strbuf *b, unsigned low, unsigned high);
 /* Dotted or CIDR forms as iptables prints them. */
-void nfbuf_ipv4(struct nfbuf *b, const uint8_t addr[4]);
-void nfbuf_ipv6(struct nfbuf *b, const uint8_t addr[16]);
-void nfbuf_addr(struct nfbuf *b, int family, const uint8_t *addr);
+void nfbuf_ipv4(struct strbuf *b, const uint8_t addr[4]);
+void nfbuf_ipv6(struct strbuf *b, const uint8_t addr[16]);
+void nfbuf_addr(struct strbuf *b, int family, const uint8_t *addr);
 /* "/24", "/255.0.255.0", or "" for a full mask (xtables_ipmask_to_numeric). */
-void nfbuf_mask(struct nfbuf *b, int family, const uint8_t *mask);
+void nfbuf_mask(struct strbuf *b, int family, const uint8_t *mask);
 /* The prefix length of a contiguous mask, or -1. */
 int nf_mask_prefix_len(int family, const uint8_t *mask);
 
@@ -78,8 +69,8 @@ struct nfdecode_ext {
 /* Appends one match / target.  Returns 0, -EINVAL when the blob did not
  * decode (an honest placeholder was appended instead), -ENOENT when no
  * decoder knows the extension (name and revision appended). */
-int nfdecode_match(struct nfbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o);
-int nfdecode_target(struct nfbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o);
+int nfdecode_match(struct strbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o);
+int nfdecode_target(struct strbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o);
 /* nft's rendering of a compat match / target that iptables-nft left in an
  * nf_tables rule: the translation iptables 1.8.9's extensions hand to nft,
  * which `nft list` prints in place of the blob.  o->family is the table's
@@ -87,14 +78,14 @@ int nfdecode_target(struct nfbuf *out, const struct nfdecode_ext *t, const struc
  * none).  Appends the text (which may be empty: a comment) and returns 0,
  * or -ENOENT when that blob has no translation (nft then prints `xt match
  * NAME`) and appends nothing. */
-int nfdecode_nft_match(struct nfbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o);
-int nfdecode_nft_target(struct nfbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o);
+int nfdecode_nft_match(struct strbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o);
+int nfdecode_nft_target(struct strbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o);
 
 /* nft's words for NAT range flags, in nft's order ("random",
  * "fully-random", "persistent"): fills names with those set in flags and
  * returns how many; the list form appends " random,persistent". */
 size_t nfdecode_nft_nat_flags(uint32_t flags, const char **names, size_t max);
-void nfdecode_nft_nat_flag_list(struct nfbuf *out, uint32_t flags);
+void nfdecode_nft_nat_flag_list(struct strbuf *out, uint32_t flags);
 
 /* The name the user typed for a match ("state" for conntrack's alias). */
 const char *nfdecode_match_alias(const struct nfdecode_ext *m);

@@ -186,7 +186,7 @@ int nft_parse_obj(const void *attrs, size_t len, int family, struct nft_obj *o);
 
 /* --- nft's syntax (nft 1.0.6) ------------------------------------------------ */
 
-struct nfbuf;
+struct strbuf;
 
 /* What a rule needs besides itself: the family (for names like "ip
  * saddr") and the sets of its table (anonymous sets print inline). */
@@ -207,11 +207,11 @@ size_t *nft_sets_by_name(const struct nft_set *sets, size_t count);
 
 /* One rule's statements, without indentation or newline.  Expressions
  * sonde cannot put back into nft's words are named in a trailing comment. */
-void nft_print_rule(struct nfbuf *out, const struct nft_rule *r, const struct nft_print_ctx *ctx);
+void nft_print_rule(struct strbuf *out, const struct nft_rule *r, const struct nft_print_ctx *ctx);
 /* A named set or map declaration (tab-indented block, newline-terminated). */
-void nft_print_set(struct nfbuf *out, struct nft_set *s);
+void nft_print_set(struct strbuf *out, struct nft_set *s);
 /* "{ a, b }": the elements, sorted, intervals merged. */
-void nft_print_elements(struct nfbuf *out, struct nft_set *s);
+void nft_print_elements(struct strbuf *out, struct nft_set *s);
 const char *nft_family_name(int family);
 
 /* The elements of s in nft's order (sorted; s->elems is reordered), one
@@ -232,14 +232,14 @@ bool nft_range_prefix(const uint8_t *low, const uint8_t *high, size_t len, size_
  * Each call appends one object in jansson's compact layout, as nft prints. */
 
 /* {"rule": {"family", "table", "chain", "handle", ["comment"], "expr": [...]}} */
-void nft_json_rule(struct nfbuf *out, const struct nft_rule *r, const char *table, const char *chain,
+void nft_json_rule(struct strbuf *out, const struct nft_rule *r, const char *table, const char *chain,
 		   const struct nft_print_ctx *ctx);
 /* {"set": {...}} or {"map": {...}}, with "elem" when it has elements. */
-void nft_json_set(struct nfbuf *out, struct nft_set *s);
+void nft_json_set(struct strbuf *out, struct nft_set *s);
 /* A JSON string literal, escaped; `"key": `; and `, "key": "value"`. */
-void nft_json_string(struct nfbuf *out, const char *s);
-void nft_json_key(struct nfbuf *out, const char *key);
-void nft_json_member(struct nfbuf *out, const char *key, const char *value);
+void nft_json_string(struct strbuf *out, const char *s);
+void nft_json_key(struct strbuf *out, const char *key);
+void nft_json_member(struct strbuf *out, const char *key, const char *value);
 
 /* iptables-nft's tables of family (NFPROTO_IPV4 / _IPV6) translated into
  * xt.h's structs, as iptables-nft itself reads them back; only the table

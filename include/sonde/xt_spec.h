@@ -27,7 +27,7 @@ struct nfdecode_ext xt_blob_ext(const struct xt_blob *blob);
  * line (emptied first; no newline).  decode gives the family (the address
  * width) and the decoders' options; its style is taken as NFDECODE_SAVE
  * whatever it says. */
-void xt_rule_spec(struct nfbuf *line, const struct nfdecode_opts *decode, const struct xt_chain *c,
+void xt_rule_spec(struct strbuf *line, const struct nfdecode_opts *decode, const struct xt_chain *c,
 		  const struct xt_rule *r, enum xt_spec_counters counters);
 
 #endif

@@ -25,13 +25,13 @@ static const struct nfdecode_entry *nfdecode_find(const struct nfdecode_entry *t
 }
 
 /* A blob sonde cannot decode is named, never dropped. */
-static void unknown_ext(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
+static void unknown_ext(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
 			const char *why)
 {
 	if (nfdecode_save(o))
-		nfbuf_printf(out, " /* sonde: %s %s revision %u, %zu bytes */", why, ext->name, ext->revision, ext->len);
+		strbuf_printf(out, " /* sonde: %s %s revision %u, %zu bytes */", why, ext->name, ext->revision, ext->len);
 	else
-		nfbuf_printf(out, "/* sonde: %s %s revision %u, %zu bytes */ ", why, ext->name, ext->revision, ext->len);
+		strbuf_printf(out, "/* sonde: %s %s revision %u, %zu bytes */ ", why, ext->name, ext->revision, ext->len);
 }
 
 const char *nfdecode_match_alias(const struct nfdecode_ext *m)
@@ -45,7 +45,7 @@ const char *nfdecode_match_alias(const struct nfdecode_ext *m)
 	return m->name;
 }
 
-static int nfdecode_run(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
+static int nfdecode_run(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
 			bool is_target)
 {
 	size_t count;
@@ -55,8 +55,8 @@ static int nfdecode_run(struct nfbuf *out, const struct nfdecode_ext *ext, const
 	int rc;
 
 	if (nfdecode_save(o)) {
-		nfbuf_puts(out, is_target ? " -j " : " -m ");
-		nfbuf_puts(out, is_target ? ext->name : nfdecode_match_alias(ext));
+		strbuf_puts(out, is_target ? " -j " : " -m ");
+		strbuf_puts(out, is_target ? ext->name : nfdecode_match_alias(ext));
 	}
 	mark = out->len;
 	if (!e) {
@@ -77,18 +77,18 @@ static int nfdecode_run(struct nfbuf *out, const struct nfdecode_ext *ext, const
 	return rc;
 }
 
-int nfdecode_match(struct nfbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o)
+int nfdecode_match(struct strbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o)
 {
 	return nfdecode_run(out, m, o, false);
 }
 
-int nfdecode_target(struct nfbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o)
+int nfdecode_target(struct strbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o)
 {
 	return nfdecode_run(out, t, o, true);
 }
 
 /* A translation either appends its whole text or nothing. */
-static int nfdecode_translate(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
+static int nfdecode_translate(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
 			      bool is_target)
 {
 	size_t count;
@@ -107,12 +107,12 @@ static int nfdecode_translate(struct nfbuf *out, const struct nfdecode_ext *ext,
 	return 0;
 }
 
-int nfdecode_nft_match(struct nfbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o)
+int nfdecode_nft_match(struct strbuf *out, const struct nfdecode_ext *m, const struct nfdecode_opts *o)
 {
 	return nfdecode_translate(out, m, o, false);
 }
 
-int nfdecode_nft_target(struct nfbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o)
+int nfdecode_nft_target(struct strbuf *out, const struct nfdecode_ext *t, const struct nfdecode_opts *o)
 {
 	return nfdecode_translate(out, t, o, true);
 }

@@ -1,5 +1,5 @@
-/* What every decoder shares: the text buffer, address printing in
- * iptables' shapes, and protocol, log level and account names. */
+/* What every decoder shares: text and address printing in iptables'
+ * shapes, and protocol, log level and account names. */
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <stdio.h>
@@ -8,96 +8,31 @@
 
 #include "nfdecode_impl.h"
 
-/* --- the text buffer --------------------------------------------------- */
+/* --- text in iptables' forms ---------------------------------------------- */
 
-static bool nfbuf_reserve(struct nfbuf *b, size_t extra)
-{
-	size_t need = b->len + extra + 1;
-	char *grown;
-	size_t cap;
-
-	if (b->failed)
-		return false;
-	if (need <= b->cap)
-		return true;
-	cap = b->cap ? b->cap : 256;
-	while (cap < need)
-		cap *= 2;
-	grown = realloc(b->data, cap);
-	if (!grown) {
-		b->failed = true;
-		return false;
-	}
-	b->data = grown;
-	b->cap = cap;
-	return true;
-}
-
-void nfbuf_free(struct nfbuf *b)
-{
-	free(b->data);
-	*b = (struct nfbuf){ 0 };
-}
-
-void nfbuf_add(struct nfbuf *b, const char *s, size_t n)
-{
-	if (!nfbuf_reserve(b, n))
-		return;
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void nfbuf_puts(struct nfbuf *b, const char *s)
-{
-	nfbuf_add(b, s, strlen(s));
-}
-
-void nfbuf_printf(struct nfbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!nfbuf_reserve(b, 64))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= b->cap - b->len) {
-		if (!nfbuf_reserve(b, (size_t)n))
-			return;
-		va_start(ap, fmt);
-		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-	}
-	b->len += (size_t)n;
-}
-
-void nfbuf_save_string(struct nfbuf *b, const char *s)
+void nfbuf_save_string(struct strbuf *b, const char *s)
 {
 	static const char bare[] = "_-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 	size_t plain = strspn(s, bare);
 	const char *p;
 
-	nfbuf_puts(b, " ");
+	strbuf_puts(b, " ");
 	if (plain > 0 && s[plain] == '\0') {
-		nfbuf_puts(b, s);
+		strbuf_puts(b, s);
 		return;
 	}
-	nfbuf_puts(b, "\"");
+	strbuf_puts(b, "\"");
 	for (p = s; *p; p++) {
 		if (*p == '"' || *p == '\\' || *p == '\'')
-			nfbuf_puts(b, "\\");
-		nfbuf_add(b, p, 1);
+			strbuf_puts(b, "\\");
+		strbuf_add(b, p, 1);
 	}
-	nfbuf_puts(b, "\"");
+	strbuf_puts(b, "\"");
 }
 
 /* --- addresses ------------------------------------------------------- */
 
-void nfbuf_uint(struct nfbuf *b, unsigned long long value)
+void nfbuf_uint(struct strbuf *b, unsigned long long value)
 {
 	char digits[24];
 	size_t n = sizeof(digits);
@@ -106,38 +41,38 @@ void nfbuf_uint(struct nfbuf *b, unsigned long long value)
 		digits[--n] = (char)('0' + value % 10);
 		value /= 10;
 	} while (value);
-	nfbuf_add(b, digits + n, sizeof(digits) - n);
+	strbuf_add(b, digits + n, sizeof(digits) - n);
 }
 
 /* By hand: a ruleset prints tens of thousands of addresses. */
-void nfbuf_ipv4(struct nfbuf *b, const uint8_t addr[4])
+void nfbuf_ipv4(struct strbuf *b, const uint8_t addr[4])
 {
 	nfbuf_uint(b, addr[0]);
-	nfbuf_add(b, ".", 1);
+	strbuf_add(b, ".", 1);
 	nfbuf_uint(b, addr[1]);
-	nfbuf_add(b, ".", 1);
+	strbuf_add(b, ".", 1);
 	nfbuf_uint(b, addr[2]);
-	nfbuf_add(b, ".", 1);
+	strbuf_add(b, ".", 1);
 	nfbuf_uint(b, addr[3]);
 }
 
-void nfbuf_ipv6(struct nfbuf *b, const uint8_t addr[16])
+void nfbuf_ipv6(struct strbuf *b, const uint8_t addr[16])
 {
 	char text[INET6_ADDRSTRLEN];
 
 	if (inet_ntop(AF_INET6, addr, text, sizeof(text)))
-		nfbuf_puts(b, text);
+		strbuf_puts(b, text);
 }
 
-void nfbuf_range(struct nfbuf *b, unsigned low, unsigned high)
+void nfbuf_range(struct strbuf *b, unsigned low, unsigned high)
 {
 	if (low == high)
-		nfbuf_printf(b, "%u", low);
+		strbuf_printf(b, "%u", low);
 	else
-		nfbuf_printf(b, "%u:%u", low, high);
+		strbuf_printf(b, "%u:%u", low, high);
 }
 
-void nfbuf_addr(struct nfbuf *b, int family, const uint8_t *addr)
+void nfbuf_addr(struct strbuf *b, int family, const uint8_t *addr)
 {
 	if (family == NFPROTO_IPV6)
 		nfbuf_ipv6(b, addr);
@@ -169,7 +104,7 @@ int nf_mask_prefix_len(int family, const uint8_t *mask)
 	return bits;
 }
 
-void nfbuf_mask(struct nfbuf *b, int family, const uint8_t *mask)
+void nfbuf_mask(struct strbuf *b, int family, const uint8_t *mask)
 {
 	int bits = nf_mask_prefix_len(family, mask);
 	int full = family == NFPROTO_IPV6 ? 128 : 32;
@@ -177,11 +112,11 @@ void nfbuf_mask(struct nfbuf *b, int family, const uint8_t *mask)
 	if (bits == full)
 		return;
 	if (bits >= 0) {
-		nfbuf_add(b, "/", 1);
+		strbuf_add(b, "/", 1);
 		nfbuf_uint(b, (unsigned)bits);
 		return;
 	}
-	nfbuf_puts(b, "/");
+	strbuf_puts(b, "/");
 	nfbuf_addr(b, family, mask);
 }
 

@@ -10,7 +10,7 @@
 
 #include "nfdecode_impl.h"
 
-int nfdecode_connlimit(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_connlimit(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_connlimit_info info;
 	bool upto, daddr;
@@ -25,28 +25,28 @@ int nfdecode_connlimit(struct nfbuf *out, const struct nfdecode_ext *ext, const 
 	upto = info.flags & XT_CONNLIMIT_INVERT;
 	daddr = info.flags & XT_CONNLIMIT_DADDR;
 	if (nfdecode_save(o))
-		nfbuf_printf(out, " --connlimit-%s %u --connlimit-mask %d --connlimit-%s", upto ? "upto" : "above",
+		strbuf_printf(out, " --connlimit-%s %u --connlimit-mask %d --connlimit-%s", upto ? "upto" : "above",
 			     info.limit, prefix_len, daddr ? "daddr" : "saddr");
 	else
-		nfbuf_printf(out, " #conn %s/%d %s %u", daddr ? "dst" : "src", prefix_len, upto ? "<=" : ">",
+		strbuf_printf(out, " #conn %s/%d %s %u", daddr ? "dst" : "src", prefix_len, upto ? "<=" : ">",
 			     info.limit);
 	return 0;
 }
 
-int nfdecode_quota(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_quota(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_quota_info info;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --quota %llu", (info.flags & XT_QUOTA_INVERT) ? " !" : "",
+		strbuf_printf(out, "%s --quota %llu", (info.flags & XT_QUOTA_INVERT) ? " !" : "",
 			     (unsigned long long)info.quota);
 	else
-		nfbuf_printf(out, " quota: %llu bytes", (unsigned long long)info.quota);
+		strbuf_printf(out, " quota: %llu bytes", (unsigned long long)info.quota);
 	return 0;
 }
 
-int nfdecode_pkttype(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_pkttype(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	static const char *const names[] = {
 		[PACKET_HOST] = "unicast",         [PACKET_BROADCAST] = "broadcast", [PACKET_MULTICAST] = "multicast",
@@ -56,24 +56,24 @@ int nfdecode_pkttype(struct nfbuf *out, const struct nfdecode_ext *ext, const st
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --pkt-type ", info.invert ? " !" : "");
+		strbuf_printf(out, "%s --pkt-type ", info.invert ? " !" : "");
 	else
-		nfbuf_printf(out, " PKTTYPE %s= ", info.invert ? "!" : "");
+		strbuf_printf(out, " PKTTYPE %s= ", info.invert ? "!" : "");
 	if (info.pkttype >= 0 && (size_t)info.pkttype < sizeof(names) / sizeof(names[0]))
-		nfbuf_puts(out, names[info.pkttype]);
+		strbuf_puts(out, names[info.pkttype]);
 	else
-		nfbuf_printf(out, "%d", info.pkttype);
+		strbuf_printf(out, "%d", info.pkttype);
 	return 0;
 }
 
-int nfdecode_cpu(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_cpu(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_cpu_info info;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --cpu %u", info.invert ? " !" : "", info.cpu);
+		strbuf_printf(out, "%s --cpu %u", info.invert ? " !" : "", info.cpu);
 	else
-		nfbuf_printf(out, " cpu %s%u", info.invert ? "! " : "", info.cpu);
+		strbuf_printf(out, " cpu %s%u", info.invert ? "! " : "", info.cpu);
 	return 0;
 }

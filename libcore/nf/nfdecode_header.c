@@ -36,71 +36,71 @@ static const char *tos_symbol(uint8_t value, uint8_t mask)
 	return NULL;
 }
 
-int nfdecode_tos(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_tos(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_tos_match_info info;
 	const char *name;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o)) {
-		nfbuf_printf(out, "%s --tos 0x%02x/0x%02x", info.invert ? " !" : "", info.tos_value, info.tos_mask);
+		strbuf_printf(out, "%s --tos 0x%02x/0x%02x", info.invert ? " !" : "", info.tos_value, info.tos_mask);
 		return 0;
 	}
-	nfbuf_printf(out, " tos match%s", info.invert ? "!" : "");
+	strbuf_printf(out, " tos match%s", info.invert ? "!" : "");
 	name = o->numeric ? NULL : tos_symbol(info.tos_value, info.tos_mask);
 	if (name)
-		nfbuf_printf(out, " %s", name);
+		strbuf_printf(out, " %s", name);
 	else
-		nfbuf_printf(out, "0x%02x/0x%02x", info.tos_value, info.tos_mask);
+		strbuf_printf(out, "0x%02x/0x%02x", info.tos_value, info.tos_mask);
 	return 0;
 }
 
-int nfdecode_tos_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_tos_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_tos_target_info info;
 	const char *name;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o)) {
-		nfbuf_printf(out, " --set-tos 0x%02x/0x%02x", info.tos_value, info.tos_mask);
+		strbuf_printf(out, " --set-tos 0x%02x/0x%02x", info.tos_value, info.tos_mask);
 		return 0;
 	}
 	name = o->numeric ? NULL : tos_symbol(info.tos_value, info.tos_mask);
 	if (o->numeric)
-		nfbuf_printf(out, " TOS set 0x%02x/0x%02x", info.tos_value, info.tos_mask);
+		strbuf_printf(out, " TOS set 0x%02x/0x%02x", info.tos_value, info.tos_mask);
 	else if (name)
-		nfbuf_printf(out, "  TOS set%s", name); /* iptables' own spacing */
+		strbuf_printf(out, "  TOS set%s", name); /* iptables' own spacing */
 	else if (info.tos_value == 0)
-		nfbuf_printf(out, " TOS and 0x%02x", (uint8_t)~info.tos_mask);
+		strbuf_printf(out, " TOS and 0x%02x", (uint8_t)~info.tos_mask);
 	else if (info.tos_value == info.tos_mask)
-		nfbuf_printf(out, " TOS or 0x%02x", info.tos_value);
+		strbuf_printf(out, " TOS or 0x%02x", info.tos_value);
 	else if (info.tos_mask == 0)
-		nfbuf_printf(out, " TOS xor 0x%02x", info.tos_value);
+		strbuf_printf(out, " TOS xor 0x%02x", info.tos_value);
 	else
-		nfbuf_printf(out, " TOS set 0x%02x/0x%02x", info.tos_value, info.tos_mask);
+		strbuf_printf(out, " TOS set 0x%02x/0x%02x", info.tos_value, info.tos_mask);
 	return 0;
 }
 
 /* --- dscp / DSCP ------------------------------------------------------- */
 
-int nfdecode_dscp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_dscp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_dscp_info info;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --dscp 0x%02x", info.invert ? " !" : "", info.dscp);
+		strbuf_printf(out, "%s --dscp 0x%02x", info.invert ? " !" : "", info.dscp);
 	else
-		nfbuf_printf(out, " DSCP match %s0x%02x", info.invert ? "!" : "", info.dscp);
+		strbuf_printf(out, " DSCP match %s0x%02x", info.invert ? "!" : "", info.dscp);
 	return 0;
 }
 
-int nfdecode_dscp_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_dscp_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_DSCP_info info;
 
 	nfdecode_load(&info, sizeof(info), ext);
-	nfbuf_printf(out, nfdecode_save(o) ? " --set-dscp 0x%02x" : " DSCP set 0x%02x", info.dscp);
+	strbuf_printf(out, nfdecode_save(o) ? " --set-dscp 0x%02x" : " DSCP set 0x%02x", info.dscp);
 	return 0;
 }
 
@@ -116,7 +116,7 @@ struct hop_match_info {
 
 enum { HOP_MATCH_GT = 3 };
 
-static int hop_match(struct nfbuf *out, const char *what, const char *opt, const struct nfdecode_ext *ext,
+static int hop_match(struct strbuf *out, const char *what, const char *opt, const struct nfdecode_ext *ext,
 		     const struct nfdecode_opts *o)
 {
 	static const char *const save_ops[] = { "", " !", "", "" };
@@ -128,24 +128,24 @@ static int hop_match(struct nfbuf *out, const char *what, const char *opt, const
 	if (info.mode > HOP_MATCH_GT)
 		return -EINVAL;
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --%s-%s %u", save_ops[info.mode], opt, save_cmp[info.mode], info.value);
+		strbuf_printf(out, "%s --%s-%s %u", save_ops[info.mode], opt, save_cmp[info.mode], info.value);
 	else
-		nfbuf_printf(out, " %s match %s %s %u", what, what, list_ops[info.mode], info.value);
+		strbuf_printf(out, " %s match %s %s %u", what, what, list_ops[info.mode], info.value);
 	return 0;
 }
 
-int nfdecode_ttl(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_ttl(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return hop_match(out, "TTL", "ttl", ext, o);
 }
 
-int nfdecode_hl(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_hl(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return hop_match(out, "HL", "hl", ext, o);
 }
 
 /* TTL and HL targets: set, increment or decrement; the same layout. */
-static int hop_target(struct nfbuf *out, const char *what, const char *opt, uint8_t mode, uint8_t value,
+static int hop_target(struct strbuf *out, const char *what, const char *opt, uint8_t mode, uint8_t value,
 		      const struct nfdecode_opts *o)
 {
 	static const char *const save_ops[] = { "set", "inc", "dec" };
@@ -154,13 +154,13 @@ static int hop_target(struct nfbuf *out, const char *what, const char *opt, uint
 	if (mode > IPT_TTL_DEC)
 		return -EINVAL;
 	if (nfdecode_save(o))
-		nfbuf_printf(out, " --%s-%s %u", opt, save_ops[mode], value);
+		strbuf_printf(out, " --%s-%s %u", opt, save_ops[mode], value);
 	else
-		nfbuf_printf(out, " %s %s %u", what, list_ops[mode], value);
+		strbuf_printf(out, " %s %s %u", what, list_ops[mode], value);
 	return 0;
 }
 
-int nfdecode_ttl_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_ttl_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct ipt_TTL_info info;
 
@@ -168,7 +168,7 @@ int nfdecode_ttl_target(struct nfbuf *out, const struct nfdecode_ext *ext, const
 	return hop_target(out, "TTL", "ttl", info.mode, info.ttl, o);
 }
 
-int nfdecode_hl_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_hl_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct ip6t_HL_info info;
 
@@ -178,22 +178,22 @@ int nfdecode_hl_target(struct nfbuf *out, const struct nfdecode_ext *ext, const 
 
 /* --- length ------------------------------------------------------------ */
 
-int nfdecode_length(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_length(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_length_info info;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --length ", info.invert ? " !" : "");
+		strbuf_printf(out, "%s --length ", info.invert ? " !" : "");
 	else
-		nfbuf_printf(out, " length %s", info.invert ? "!" : "");
+		strbuf_printf(out, " length %s", info.invert ? "!" : "");
 	nfbuf_range(out, info.min, info.max);
 	return 0;
 }
 
 /* --- connbytes --------------------------------------------------------- */
 
-int nfdecode_connbytes(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_connbytes(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	static const char *const modes[] = { "packets", "bytes", "avgpkt" };
 	static const char *const dirs[] = { "original", "reply", "both" };
@@ -208,17 +208,17 @@ int nfdecode_connbytes(struct nfbuf *out, const struct nfdecode_ext *ext, const 
 	to = info.count.to;
 	/* A range written backwards is iptables' inverted match. */
 	if (from > to)
-		nfbuf_printf(out, save ? " ! --connbytes %llu:%llu" : " ! connbytes %llu:%llu", to, from);
+		strbuf_printf(out, save ? " ! --connbytes %llu:%llu" : " ! connbytes %llu:%llu", to, from);
 	else
-		nfbuf_printf(out, save ? " --connbytes %llu:%llu" : " connbytes %llu:%llu", from, to);
-	nfbuf_printf(out, save ? " --connbytes-mode %s --connbytes-dir %s" : " connbytes mode %s connbytes direction %s",
+		strbuf_printf(out, save ? " --connbytes %llu:%llu" : " connbytes %llu:%llu", from, to);
+	strbuf_printf(out, save ? " --connbytes-mode %s --connbytes-dir %s" : " connbytes mode %s connbytes direction %s",
 		     modes[info.what], dirs[info.direction]);
 	return 0;
 }
 
 /* --- NFQUEUE ----------------------------------------------------------- */
 
-int nfdecode_nfqueue(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_nfqueue(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_NFQ_info_v3 info;
 	bool save = nfdecode_save(o);
@@ -230,16 +230,16 @@ int nfdecode_nfqueue(struct nfbuf *out, const struct nfdecode_ext *ext, const st
 	else if (ext->revision == 1)
 		info.flags = 0;
 	if (!save)
-		nfbuf_puts(out, " NFQUEUE");
+		strbuf_puts(out, " NFQUEUE");
 	if (info.queues_total > 1) {
 		last = info.queuenum + info.queues_total - 1u;
-		nfbuf_printf(out, save ? " --queue-balance %u:%u" : " balance %u:%u", info.queuenum, last);
+		strbuf_printf(out, save ? " --queue-balance %u:%u" : " balance %u:%u", info.queuenum, last);
 	} else {
-		nfbuf_printf(out, save ? " --queue-num %u" : " num %u", info.queuenum);
+		strbuf_printf(out, save ? " --queue-num %u" : " num %u", info.queuenum);
 	}
 	if (info.flags & NFQ_FLAG_BYPASS)
-		nfbuf_puts(out, save ? " --queue-bypass" : " bypass");
+		strbuf_puts(out, save ? " --queue-bypass" : " bypass");
 	if (info.flags & NFQ_FLAG_CPU_FANOUT)
-		nfbuf_puts(out, save ? " --queue-cpu-fanout" : " cpu-fanout");
+		strbuf_puts(out, save ? " --queue-cpu-fanout" : " cpu-fanout");
 	return 0;
 }

@@ -13,7 +13,7 @@ struct nfdecode_entry {
 	size_t min_len;       /* bytes the decoder reads */
 	/* Appends the options (the dispatcher writes " -m NAME" / " -j NAME"
 	 * in save style).  Returns 0 or -EINVAL for an inconsistent blob. */
-	int (*decode)(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+	int (*decode)(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 };
 
 const struct nfdecode_entry *nfdecode_matches(size_t *count);
@@ -30,7 +30,7 @@ struct nf_nat_range2;
 int nfdecode_nat_range(const struct nfdecode_ext *ext, const struct nfdecode_opts *o, struct nf_nat_range2 *r);
 /* "ADDR[-ADDR]", "[V6]:PORT[-PORT]", ":PORT" as both iptables and nft
  * write a NAT range. */
-void nfdecode_nat_addresses_ports(struct nfbuf *out, const struct nf_nat_range2 *r, const struct nfdecode_opts *o);
+void nfdecode_nat_addresses_ports(struct strbuf *out, const struct nf_nat_range2 *r, const struct nfdecode_opts *o);
 
 /* multiport's blob of either revision widened to revision 1's layout;
  * 0 or -EINVAL. */
@@ -45,40 +45,40 @@ int nfdecode_conntrack_flags(const struct nfdecode_ext *m, uint16_t *match_flags
 const char *nf_account_name(const char *path, uint32_t id);
 
 /* The header-field extensions (nfdecode_header.c). */
-int nfdecode_tos(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_tos_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_dscp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_dscp_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_ttl(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_hl(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_ttl_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_hl_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_length(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_connbytes(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_nfqueue(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_tos(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_tos_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_dscp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_dscp_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ttl(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_hl(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ttl_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_hl_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_length(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_connbytes(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_nfqueue(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
 /* The IPsec and fragment header matches (nfdecode_ipsec.c). */
-int nfdecode_esp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_ah(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_ah6(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_frag(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_esp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ah(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ah6(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_frag(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
 /* The counting and packet-class matches (nfdecode_count.c). */
-int nfdecode_connlimit(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_quota(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_pkttype(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_cpu(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_connlimit(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_quota(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_pkttype(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_cpu(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
 /* The socket, tcpmss and ecn matches (nfdecode_tcpinfo.c). */
-int nfdecode_socket(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_tcpmss(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_ecn(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_socket(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_tcpmss(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ecn(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
 /* The single-field targets (nfdecode_target2.c). */
-int nfdecode_tcpmss_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_connsecmark(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_audit(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_classify(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_tcpmss_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_connsecmark(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_audit(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_classify(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
 /* Copies the blob into an aligned struct, zero-filling what it lacks (the
  * dispatcher has checked min_len already). */

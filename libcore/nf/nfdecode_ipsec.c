@@ -13,7 +13,7 @@
  * "spi:N" / "spis:N:M" listed after lead (esp's listing puts a space
  * before it, ah's and frag's end their name with one), " --espspi N[:M]"
  * saved. */
-static void id_range(struct nfbuf *out, const char *lead, const char *list_name, const char *save_opt, const uint32_t range[2],
+static void id_range(struct strbuf *out, const char *lead, const char *list_name, const char *save_opt, const uint32_t range[2],
 		     bool invert, const struct nfdecode_opts *o)
 {
 	bool whole = range[0] == 0 && range[1] == 0xffffffffu;
@@ -21,30 +21,30 @@ static void id_range(struct nfbuf *out, const char *lead, const char *list_name,
 	if (nfdecode_save(o)) {
 		if (whole)
 			return;
-		nfbuf_printf(out, "%s --%s %u", invert ? " !" : "", save_opt, range[0]);
+		strbuf_printf(out, "%s --%s %u", invert ? " !" : "", save_opt, range[0]);
 		if (range[0] != range[1])
-			nfbuf_printf(out, ":%u", range[1]);
+			strbuf_printf(out, ":%u", range[1]);
 		return;
 	}
 	if (whole && !invert)
 		return;
 	if (range[0] == range[1])
-		nfbuf_printf(out, "%s%s:%s%u", lead, list_name, invert ? "!" : "", range[0]);
+		strbuf_printf(out, "%s%s:%s%u", lead, list_name, invert ? "!" : "", range[0]);
 	else
-		nfbuf_printf(out, "%s%ss:%s%u:%u", lead, list_name, invert ? "!" : "", range[0], range[1]);
+		strbuf_printf(out, "%s%ss:%s%u:%u", lead, list_name, invert ? "!" : "", range[0], range[1]);
 }
 
 /* A header length compare, shown when set or inverted. */
-static void header_length(struct nfbuf *out, const char *save_opt, uint32_t len, bool invert,
+static void header_length(struct strbuf *out, const char *save_opt, uint32_t len, bool invert,
 			  const struct nfdecode_opts *o)
 {
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --%s %u", invert ? " !" : "", save_opt, len);
+		strbuf_printf(out, "%s --%s %u", invert ? " !" : "", save_opt, len);
 	else
-		nfbuf_printf(out, " length:%s%u", invert ? "!" : "", len);
+		strbuf_printf(out, " length:%s%u", invert ? "!" : "", len);
 }
 
-int nfdecode_esp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_esp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_esp info;
 
@@ -52,12 +52,12 @@ int nfdecode_esp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct
 	if (info.invflags & ~XT_ESP_INV_MASK)
 		return -EINVAL;
 	if (!nfdecode_save(o))
-		nfbuf_puts(out, " esp");
+		strbuf_puts(out, " esp");
 	id_range(out, " ", "spi", "espspi", info.spis, info.invflags & XT_ESP_INV_SPI, o);
 	return 0;
 }
 
-int nfdecode_ah(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_ah(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct ipt_ah info;
 
@@ -65,12 +65,12 @@ int nfdecode_ah(struct nfbuf *out, const struct nfdecode_ext *ext, const struct 
 	if (info.invflags & ~IPT_AH_INV_MASK)
 		return -EINVAL;
 	if (!nfdecode_save(o))
-		nfbuf_puts(out, " ah ");
+		strbuf_puts(out, " ah ");
 	id_range(out, "", "spi", "ahspi", info.spis, info.invflags & IPT_AH_INV_SPI, o);
 	return 0;
 }
 
-int nfdecode_ah6(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_ah6(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct ip6t_ah info;
 	bool len_inv;
@@ -80,16 +80,16 @@ int nfdecode_ah6(struct nfbuf *out, const struct nfdecode_ext *ext, const struct
 		return -EINVAL;
 	len_inv = info.invflags & IP6T_AH_INV_LEN;
 	if (!nfdecode_save(o))
-		nfbuf_puts(out, " ah ");
+		strbuf_puts(out, " ah ");
 	id_range(out, "", "spi", "ahspi", info.spis, info.invflags & IP6T_AH_INV_SPI, o);
 	if (info.hdrlen || len_inv)
 		header_length(out, "ahlen", info.hdrlen, len_inv, o);
 	if (info.hdrres)
-		nfbuf_puts(out, nfdecode_save(o) ? " --ahres" : " reserved");
+		strbuf_puts(out, nfdecode_save(o) ? " --ahres" : " reserved");
 	return 0;
 }
 
-int nfdecode_frag(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_frag(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	static const struct {
 		uint8_t flag;
@@ -109,12 +109,12 @@ int nfdecode_frag(struct nfbuf *out, const struct nfdecode_ext *ext, const struc
 		return -EINVAL;
 	len_inv = info.invflags & IP6T_FRAG_INV_LEN;
 	if (!nfdecode_save(o))
-		nfbuf_puts(out, " frag ");
+		strbuf_puts(out, " frag ");
 	id_range(out, "", "id", "fragid", info.ids, info.invflags & IP6T_FRAG_INV_IDS, o);
 	if ((info.flags & IP6T_FRAG_LEN) || len_inv)
 		header_length(out, "fraglen", info.hdrlen, len_inv, o);
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (info.flags & flags[i].flag)
-			nfbuf_puts(out, nfdecode_save(o) ? flags[i].save : flags[i].list);
+			strbuf_puts(out, nfdecode_save(o) ? flags[i].save : flags[i].list);
 	return 0;
 }

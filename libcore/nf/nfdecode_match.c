@@ -48,7 +48,7 @@ static void copy_name(char *dst, size_t size, const char *src, size_t src_size)
 
 /* --- comment ---------------------------------------------------------- */
 
-static int decode_comment(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_comment(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_comment_info info;
 	char text[XT_MAX_COMMENT_LEN + 1];
@@ -56,10 +56,10 @@ static int decode_comment(struct nfbuf *out, const struct nfdecode_ext *ext, con
 	nfdecode_load(&info, sizeof(info), ext);
 	copy_name(text, sizeof(text), info.comment, sizeof(info.comment));
 	if (nfdecode_save(o)) {
-		nfbuf_puts(out, " --comment");
+		strbuf_puts(out, " --comment");
 		nfbuf_save_string(out, text);
 	} else {
-		nfbuf_printf(out, " /* %s */", text);
+		strbuf_printf(out, " /* %s */", text);
 	}
 	return 0;
 }
@@ -79,43 +79,43 @@ static const char *service_proto(uint16_t proto)
 	}
 }
 
-static void list_port(struct nfbuf *out, uint16_t port, const char *proto, const struct nfdecode_opts *o)
+static void list_port(struct strbuf *out, uint16_t port, const char *proto, const struct nfdecode_opts *o)
 {
 	const char *name = o->numeric || !proto ? NULL : services_name(port, proto);
 
 	if (name)
-		nfbuf_puts(out, name);
+		strbuf_puts(out, name);
 	else
-		nfbuf_printf(out, "%u", port);
+		strbuf_printf(out, "%u", port);
 }
 
-static void port_range(struct nfbuf *out, const char *save_opt, const char *list_name, const uint16_t range[2],
+static void port_range(struct strbuf *out, const char *save_opt, const char *list_name, const uint16_t range[2],
 		       bool invert, const char *proto, const struct nfdecode_opts *o)
 {
 	if (nfdecode_save(o)) {
 		if (range[0] == 0 && range[1] == 0xffff)
 			return;
-		nfbuf_puts(out, invert ? " ! " : " ");
-		nfbuf_puts(out, save_opt);
-		nfbuf_add(out, " ", 1);
+		strbuf_puts(out, invert ? " ! " : " ");
+		strbuf_puts(out, save_opt);
+		strbuf_add(out, " ", 1);
 		nfbuf_uint(out, range[0]);
 		if (range[0] != range[1]) {
-			nfbuf_add(out, ":", 1);
+			strbuf_add(out, ":", 1);
 			nfbuf_uint(out, range[1]);
 		}
 		return;
 	}
 	if (range[0] == 0 && range[1] == 0xffff && !invert)
 		return;
-	nfbuf_printf(out, " %s%s:%s", list_name, range[0] == range[1] ? "" : "s", invert ? "!" : "");
+	strbuf_printf(out, " %s%s:%s", list_name, range[0] == range[1] ? "" : "s", invert ? "!" : "");
 	list_port(out, range[0], proto, o);
 	if (range[0] != range[1]) {
-		nfbuf_puts(out, ":");
+		strbuf_puts(out, ":");
 		list_port(out, range[1], proto, o);
 	}
 }
 
-static void tcp_flag_names(struct nfbuf *out, uint8_t flags)
+static void tcp_flag_names(struct strbuf *out, uint8_t flags)
 {
 	static const char *const names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG" };
 	bool any = false;
@@ -124,54 +124,54 @@ static void tcp_flag_names(struct nfbuf *out, uint8_t flags)
 	for (i = 0; i < 6; i++) {
 		if (!(flags & (1u << i)))
 			continue;
-		nfbuf_printf(out, "%s%s", any ? "," : "", names[i]);
+		strbuf_printf(out, "%s%s", any ? "," : "", names[i]);
 		any = true;
 	}
 	if (!any)
-		nfbuf_puts(out, "NONE");
+		strbuf_puts(out, "NONE");
 }
 
-static int decode_tcp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_tcp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_tcp info;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (!nfdecode_save(o))
-		nfbuf_puts(out, " tcp");
+		strbuf_puts(out, " tcp");
 	port_range(out, "--sport", "spt", info.spts, info.invflags & XT_TCP_INV_SRCPT, "tcp", o);
 	port_range(out, "--dport", "dpt", info.dpts, info.invflags & XT_TCP_INV_DSTPT, "tcp", o);
 	if (info.option || (info.invflags & XT_TCP_INV_OPTION)) {
 		if (nfdecode_save(o))
-			nfbuf_printf(out, "%s --tcp-option %u", (info.invflags & XT_TCP_INV_OPTION) ? " !" : "",
+			strbuf_printf(out, "%s --tcp-option %u", (info.invflags & XT_TCP_INV_OPTION) ? " !" : "",
 				     info.option);
 		else
-			nfbuf_printf(out, " option=%s%u", (info.invflags & XT_TCP_INV_OPTION) ? "!" : "", info.option);
+			strbuf_printf(out, " option=%s%u", (info.invflags & XT_TCP_INV_OPTION) ? "!" : "", info.option);
 	}
 	if (info.flg_mask || (info.invflags & XT_TCP_INV_FLAGS)) {
 		bool inv = info.invflags & XT_TCP_INV_FLAGS;
 
 		if (nfdecode_save(o)) {
-			nfbuf_printf(out, "%s --tcp-flags ", inv ? " !" : "");
+			strbuf_printf(out, "%s --tcp-flags ", inv ? " !" : "");
 		} else if (o->numeric) {
-			nfbuf_printf(out, " flags:%s0x%02X/0x%02X", inv ? "!" : "", info.flg_mask, info.flg_cmp);
+			strbuf_printf(out, " flags:%s0x%02X/0x%02X", inv ? "!" : "", info.flg_mask, info.flg_cmp);
 			return 0;
 		} else {
-			nfbuf_printf(out, " flags:%s", inv ? "!" : "");
+			strbuf_printf(out, " flags:%s", inv ? "!" : "");
 		}
 		tcp_flag_names(out, info.flg_mask);
-		nfbuf_puts(out, nfdecode_save(o) ? " " : "/");
+		strbuf_puts(out, nfdecode_save(o) ? " " : "/");
 		tcp_flag_names(out, info.flg_cmp);
 	}
 	return 0;
 }
 
-static int decode_udp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_udp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_udp info;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (!nfdecode_save(o))
-		nfbuf_puts(out, " udp");
+		strbuf_puts(out, " udp");
 	port_range(out, "--sport", "spt", info.spts, info.invflags & XT_UDP_INV_SRCPT, "udp", o);
 	port_range(out, "--dport", "dpt", info.dpts, info.invflags & XT_UDP_INV_DSTPT, "udp", o);
 	return 0;
@@ -231,7 +231,7 @@ static const char *icmp_name(uint8_t type, const uint8_t code[2], bool v6)
 }
 
 /* The shared shape of icmp and icmp6 (same layout: type, code[2], invflags). */
-static int decode_icmp_any(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
+static int decode_icmp_any(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
 			   bool v6)
 {
 	struct ipt_icmp info;
@@ -241,40 +241,40 @@ static int decode_icmp_any(struct nfbuf *out, const struct nfdecode_ext *ext, co
 	nfdecode_load(&info, sizeof(info), ext);
 	inv = info.invflags & IPT_ICMP_INV;
 	if (nfdecode_save(o)) {
-		nfbuf_printf(out, "%s %s", inv ? " !" : "", v6 ? "--icmpv6-type" : "--icmp-type");
+		strbuf_printf(out, "%s %s", inv ? " !" : "", v6 ? "--icmpv6-type" : "--icmp-type");
 		if (!v6 && info.type == 0xff) {
-			nfbuf_puts(out, " any");
+			strbuf_puts(out, " any");
 			return 0;
 		}
-		nfbuf_printf(out, " %u", info.type);
+		strbuf_printf(out, " %u", info.type);
 		if (info.code[0] != 0 || info.code[1] != 0xff)
-			nfbuf_printf(out, "/%u", info.code[0]);
+			strbuf_printf(out, "/%u", info.code[0]);
 		return 0;
 	}
 	name = o->numeric ? NULL : icmp_name(info.type, info.code, v6);
 	/* "any" is a name: -n prints the number. */
 	if (!o->numeric && !v6 && info.type == 0xff && info.code[0] == 0 && info.code[1] == 0xff) {
-		nfbuf_printf(out, " icmp %sany", inv ? "!" : "");
+		strbuf_printf(out, " icmp %sany", inv ? "!" : "");
 		return 0;
 	}
 	if (name) {
-		nfbuf_printf(out, " %s %s%s", v6 ? "ipv6-icmp" : "icmp", inv ? "!" : "", name);
+		strbuf_printf(out, " %s %s%s", v6 ? "ipv6-icmp" : "icmp", inv ? "!" : "", name);
 		return 0;
 	}
-	nfbuf_printf(out, " %s %s%u", v6 ? "ipv6-icmptype" : "icmptype", inv ? "!" : "", info.type);
+	strbuf_printf(out, " %s %s%u", v6 ? "ipv6-icmptype" : "icmptype", inv ? "!" : "", info.type);
 	if (info.code[0] == info.code[1])
-		nfbuf_printf(out, " code %u", info.code[0]);
+		strbuf_printf(out, " code %u", info.code[0]);
 	else if (info.code[0] != 0 || info.code[1] != 0xff)
-		nfbuf_printf(out, " codes %u-%u", info.code[0], info.code[1]);
+		strbuf_printf(out, " codes %u-%u", info.code[0], info.code[1]);
 	return 0;
 }
 
-static int decode_icmp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_icmp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return decode_icmp_any(out, ext, o, false);
 }
 
-static int decode_icmp6(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_icmp6(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return decode_icmp_any(out, ext, o, true);
 }
@@ -297,7 +297,7 @@ int nfdecode_multiport_load(const struct nfdecode_ext *ext, struct xt_multiport_
 	return info->flags > XT_MULTIPORT_EITHER || info->count > XT_MULTI_PORTS ? -EINVAL : 0;
 }
 
-static int decode_multiport(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_multiport(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_multiport_v1 info;
 	static const char *const kinds[] = { "sports", "dports", "ports" };
@@ -306,22 +306,22 @@ static int decode_multiport(struct nfbuf *out, const struct nfdecode_ext *ext, c
 	if (nfdecode_multiport_load(ext, &info) < 0)
 		return -EINVAL;
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --%s ", info.invert ? " !" : "", kinds[info.flags]);
+		strbuf_printf(out, "%s --%s ", info.invert ? " !" : "", kinds[info.flags]);
 	else
-		nfbuf_printf(out, " multiport %s %s", kinds[info.flags], info.invert ? "! " : "");
+		strbuf_printf(out, " multiport %s %s", kinds[info.flags], info.invert ? "! " : "");
 	for (i = 0; i < info.count; i++) {
 		if (i)
-			nfbuf_puts(out, ",");
+			strbuf_puts(out, ",");
 		if (nfdecode_save(o))
-			nfbuf_printf(out, "%u", info.ports[i]);
+			strbuf_printf(out, "%u", info.ports[i]);
 		else
 			list_port(out, info.ports[i], service_proto(o->proto), o);
 		if (info.pflags[i] && i + 1 < info.count) {
 			i++;
 			if (nfdecode_save(o))
-				nfbuf_printf(out, ":%u", info.ports[i]);
+				strbuf_printf(out, ":%u", info.ports[i]);
 			else {
-				nfbuf_puts(out, ":");
+				strbuf_puts(out, ":");
 				list_port(out, info.ports[i], service_proto(o->proto), o);
 			}
 		}
@@ -341,7 +341,7 @@ int nfdecode_conntrack_flags(const struct nfdecode_ext *m, uint16_t *match_flags
 	return 0;
 }
 
-static void ct_states(struct nfbuf *out, unsigned mask)
+static void ct_states(struct strbuf *out, unsigned mask)
 {
 	static const struct { unsigned bit; const char *name; } states[] = {
 		{ XT_CONNTRACK_STATE_INVALID, "INVALID" }, { 1u << 3, "NEW" }, { 1u << 2, "RELATED" },
@@ -354,35 +354,35 @@ static void ct_states(struct nfbuf *out, unsigned mask)
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		if (!(mask & states[i].bit))
 			continue;
-		nfbuf_printf(out, "%s%s", sep, states[i].name);
+		strbuf_printf(out, "%s%s", sep, states[i].name);
 		sep = ",";
 	}
 }
 
-static void ct_status(struct nfbuf *out, unsigned mask)
+static void ct_status(struct strbuf *out, unsigned mask)
 {
 	static const char *const names[] = { "EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED" };
 	const char *sep = " ";
 	unsigned i;
 
 	if (mask == 0) {
-		nfbuf_puts(out, " NONE");
+		strbuf_puts(out, " NONE");
 		return;
 	}
 	for (i = 0; i < 4; i++) {
 		if (!(mask & (1u << i)))
 			continue;
-		nfbuf_printf(out, "%s%s", sep, names[i]);
+		strbuf_printf(out, "%s%s", sep, names[i]);
 		sep = ",";
 	}
 }
 
-static void ct_addr(struct nfbuf *out, const char *label, const union nf_inet_addr *addr,
+static void ct_addr(struct strbuf *out, const char *label, const union nf_inet_addr *addr,
 		    const union nf_inet_addr *mask, const struct nfdecode_opts *o)
 {
-	nfbuf_printf(out, " %s ", label);
+	strbuf_printf(out, " %s ", label);
 	if (!nfdecode_save(o) && !o->numeric && o->family == NFPROTO_IPV4 && addr->ip == 0) {
-		nfbuf_puts(out, "anywhere");
+		strbuf_puts(out, "anywhere");
 		return;
 	}
 	nfbuf_addr(out, o->family, (const uint8_t *)addr);
@@ -392,30 +392,30 @@ static void ct_addr(struct nfbuf *out, const char *label, const union nf_inet_ad
 /* Revisions 1 and 2 hold one port in network order; revision 3 a range
  * [low, high], both in host order (the kernel compares them with ntohs of
  * the tuple's port). */
-static void ct_port(struct nfbuf *out, const char *label, uint16_t low_raw, uint16_t high, bool ranged)
+static void ct_port(struct strbuf *out, const char *label, uint16_t low_raw, uint16_t high, bool ranged)
 {
 	uint16_t low = ranged ? low_raw : ntohs(low_raw);
 
 	if (ranged && high != low)
-		nfbuf_printf(out, " %s %u:%u", label, low, high);
+		strbuf_printf(out, " %s %u:%u", label, low, high);
 	else
-		nfbuf_printf(out, " %s %u", label, low);
+		strbuf_printf(out, " %s %u", label, low);
 }
 
-static int decode_state_alias(struct nfbuf *out, const struct xt_conntrack_mtinfo3 *info,
+static int decode_state_alias(struct strbuf *out, const struct xt_conntrack_mtinfo3 *info,
 			      const struct nfdecode_opts *o)
 {
 	bool inv = info->invert_flags & XT_CONNTRACK_STATE;
 
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --state", inv ? " !" : "");
+		strbuf_printf(out, "%s --state", inv ? " !" : "");
 	else
-		nfbuf_printf(out, "%s state", inv ? " !" : "");
+		strbuf_printf(out, "%s state", inv ? " !" : "");
 	ct_states(out, info->state_mask);
 	return 0;
 }
 
-static int decode_conntrack(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_conntrack(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_conntrack_mtinfo3 info;
 	const char *p = nfdecode_save(o) ? "--" : "";
@@ -438,61 +438,61 @@ static int decode_conntrack(struct nfbuf *out, const struct nfdecode_ext *ext, c
 #define CT_INV(bit) ((inv & (bit)) ? " !" : "")
 #define CT_LABEL(name) (snprintf(label, sizeof(label), "%s%s", p, name), label)
 	if (flags & XT_CONNTRACK_STATE) {
-		nfbuf_printf(out, "%s %sctstate", CT_INV(XT_CONNTRACK_STATE), p);
+		strbuf_printf(out, "%s %sctstate", CT_INV(XT_CONNTRACK_STATE), p);
 		ct_states(out, info.state_mask);
 	}
 	if (flags & XT_CONNTRACK_PROTO)
-		nfbuf_printf(out, "%s %sctproto %u", CT_INV(XT_CONNTRACK_PROTO), p, info.l4proto);
+		strbuf_printf(out, "%s %sctproto %u", CT_INV(XT_CONNTRACK_PROTO), p, info.l4proto);
 	if (flags & XT_CONNTRACK_ORIGSRC) {
-		nfbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGSRC));
+		strbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGSRC));
 		ct_addr(out, CT_LABEL("ctorigsrc"), &info.origsrc_addr, &info.origsrc_mask, o);
 	}
 	if (flags & XT_CONNTRACK_ORIGDST) {
-		nfbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGDST));
+		strbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGDST));
 		ct_addr(out, CT_LABEL("ctorigdst"), &info.origdst_addr, &info.origdst_mask, o);
 	}
 	if (flags & XT_CONNTRACK_REPLSRC) {
-		nfbuf_puts(out, CT_INV(XT_CONNTRACK_REPLSRC));
+		strbuf_puts(out, CT_INV(XT_CONNTRACK_REPLSRC));
 		ct_addr(out, CT_LABEL("ctreplsrc"), &info.replsrc_addr, &info.replsrc_mask, o);
 	}
 	if (flags & XT_CONNTRACK_REPLDST) {
-		nfbuf_puts(out, CT_INV(XT_CONNTRACK_REPLDST));
+		strbuf_puts(out, CT_INV(XT_CONNTRACK_REPLDST));
 		ct_addr(out, CT_LABEL("ctrepldst"), &info.repldst_addr, &info.repldst_mask, o);
 	}
 	if (flags & XT_CONNTRACK_ORIGSRC_PORT) {
-		nfbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGSRC_PORT));
+		strbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGSRC_PORT));
 		ct_port(out, CT_LABEL("ctorigsrcport"), info.origsrc_port, info.origsrc_port_high, ext->revision >= 3);
 	}
 	if (flags & XT_CONNTRACK_ORIGDST_PORT) {
-		nfbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGDST_PORT));
+		strbuf_puts(out, CT_INV(XT_CONNTRACK_ORIGDST_PORT));
 		ct_port(out, CT_LABEL("ctorigdstport"), info.origdst_port, info.origdst_port_high, ext->revision >= 3);
 	}
 	if (flags & XT_CONNTRACK_REPLSRC_PORT) {
-		nfbuf_puts(out, CT_INV(XT_CONNTRACK_REPLSRC_PORT));
+		strbuf_puts(out, CT_INV(XT_CONNTRACK_REPLSRC_PORT));
 		ct_port(out, CT_LABEL("ctreplsrcport"), info.replsrc_port, info.replsrc_port_high, ext->revision >= 3);
 	}
 	if (flags & XT_CONNTRACK_REPLDST_PORT) {
-		nfbuf_puts(out, CT_INV(XT_CONNTRACK_REPLDST_PORT));
+		strbuf_puts(out, CT_INV(XT_CONNTRACK_REPLDST_PORT));
 		ct_port(out, CT_LABEL("ctrepldstport"), info.repldst_port, info.repldst_port_high, ext->revision >= 3);
 	}
 	if (flags & XT_CONNTRACK_STATUS) {
-		nfbuf_printf(out, "%s %sctstatus", CT_INV(XT_CONNTRACK_STATUS), p);
+		strbuf_printf(out, "%s %sctstatus", CT_INV(XT_CONNTRACK_STATUS), p);
 		ct_status(out, info.status_mask);
 	}
 	if (flags & XT_CONNTRACK_EXPIRES) {
-		nfbuf_printf(out, "%s %sctexpire %u", CT_INV(XT_CONNTRACK_EXPIRES), p, info.expires_min);
+		strbuf_printf(out, "%s %sctexpire %u", CT_INV(XT_CONNTRACK_EXPIRES), p, info.expires_min);
 		if (info.expires_max != info.expires_min)
-			nfbuf_printf(out, ":%u", info.expires_max);
+			strbuf_printf(out, ":%u", info.expires_max);
 	}
 	if (flags & XT_CONNTRACK_DIRECTION)
-		nfbuf_printf(out, " %sctdir %s", p, (inv & XT_CONNTRACK_DIRECTION) ? "REPLY" : "ORIGINAL");
+		strbuf_printf(out, " %sctdir %s", p, (inv & XT_CONNTRACK_DIRECTION) ? "REPLY" : "ORIGINAL");
 #undef CT_INV
 #undef CT_LABEL
 	return 0;
 }
 
 /* xt_state (revision 0): the kernel's own state match. */
-static int decode_state(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_state(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	unsigned int statemask;
 	static const struct { unsigned bit; const char *name; } states[] = {
@@ -503,11 +503,11 @@ static int decode_state(struct nfbuf *out, const struct nfdecode_ext *ext, const
 	size_t i;
 
 	memcpy(&statemask, ext->data, sizeof(statemask));
-	nfbuf_puts(out, nfdecode_save(o) ? " --state" : " state");
+	strbuf_puts(out, nfdecode_save(o) ? " --state" : " state");
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		if (!(statemask & states[i].bit))
 			continue;
-		nfbuf_printf(out, "%s%s", sep, states[i].name);
+		strbuf_printf(out, "%s%s", sep, states[i].name);
 		sep = ",";
 	}
 	return 0;
@@ -515,43 +515,43 @@ static int decode_state(struct nfbuf *out, const struct nfdecode_ext *ext, const
 
 /* --- mark / connmark ------------------------------------------------- */
 
-static void print_mark(struct nfbuf *out, uint32_t mark, uint32_t mask)
+static void print_mark(struct strbuf *out, uint32_t mark, uint32_t mask)
 {
 	if (mask != 0xffffffffu)
-		nfbuf_printf(out, " 0x%x/0x%x", mark, mask);
+		strbuf_printf(out, " 0x%x/0x%x", mark, mask);
 	else
-		nfbuf_printf(out, " 0x%x", mark);
+		strbuf_printf(out, " 0x%x", mark);
 }
 
-static int decode_mark(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_mark(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_mark_mtinfo1 info;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --mark", info.invert ? " !" : "");
+		strbuf_printf(out, "%s --mark", info.invert ? " !" : "");
 	else
-		nfbuf_printf(out, " mark match%s", info.invert ? " !" : "");
+		strbuf_printf(out, " mark match%s", info.invert ? " !" : "");
 	print_mark(out, info.mark, info.mask);
 	return 0;
 }
 
-static int decode_connmark(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_connmark(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_connmark_mtinfo1 info;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --mark", info.invert ? " !" : "");
+		strbuf_printf(out, "%s --mark", info.invert ? " !" : "");
 	else
-		nfbuf_printf(out, " connmark match %s", info.invert ? "!" : "");
+		strbuf_printf(out, " connmark match %s", info.invert ? "!" : "");
 	print_mark(out, info.mark, info.mask);
 	return 0;
 }
 
 /* --- addrtype ------------------------------------------------------- */
 
-static void addr_types(struct nfbuf *out, unsigned mask)
+static void addr_types(struct strbuf *out, unsigned mask)
 {
 	static const char *const names[] = { "UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST",
 					     "BLACKHOLE", "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE" };
@@ -561,12 +561,12 @@ static void addr_types(struct nfbuf *out, unsigned mask)
 	for (i = 0; i < 12; i++) {
 		if (!(mask & (1u << i)))
 			continue;
-		nfbuf_printf(out, "%s%s", sep, names[i]);
+		strbuf_printf(out, "%s%s", sep, names[i]);
 		sep = ",";
 	}
 }
 
-static int decode_addrtype(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_addrtype(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_addrtype_info_v1 info;
 	bool save = nfdecode_save(o);
@@ -582,33 +582,33 @@ static int decode_addrtype(struct nfbuf *out, const struct nfdecode_ext *ext, co
 			     (v0.invert_dest ? XT_ADDRTYPE_INVERT_DEST : 0);
 	}
 	if (!save)
-		nfbuf_puts(out, " ADDRTYPE match");
+		strbuf_puts(out, " ADDRTYPE match");
 	if (info.source) {
 		bool inv = info.flags & XT_ADDRTYPE_INVERT_SOURCE;
 
-		nfbuf_printf(out, save ? "%s --src-type " : "%s src-type ", save && inv ? " !" : "");
+		strbuf_printf(out, save ? "%s --src-type " : "%s src-type ", save && inv ? " !" : "");
 		if (!save && inv)
-			nfbuf_puts(out, "!");
+			strbuf_puts(out, "!");
 		addr_types(out, info.source);
 	}
 	if (info.dest) {
 		bool inv = info.flags & XT_ADDRTYPE_INVERT_DEST;
 
-		nfbuf_printf(out, save ? "%s --dst-type " : "%s dst-type ", save && inv ? " !" : "");
+		strbuf_printf(out, save ? "%s --dst-type " : "%s dst-type ", save && inv ? " !" : "");
 		if (!save && inv)
-			nfbuf_puts(out, "!");
+			strbuf_puts(out, "!");
 		addr_types(out, info.dest);
 	}
 	if (info.flags & XT_ADDRTYPE_LIMIT_IFACE_IN)
-		nfbuf_puts(out, save ? " --limit-iface-in" : " limit-in");
+		strbuf_puts(out, save ? " --limit-iface-in" : " limit-in");
 	if (info.flags & XT_ADDRTYPE_LIMIT_IFACE_OUT)
-		nfbuf_puts(out, save ? " --limit-iface-out" : " limit-out");
+		strbuf_puts(out, save ? " --limit-iface-out" : " limit-out");
 	return 0;
 }
 
 /* --- statistic ------------------------------------------------------- */
 
-static int decode_statistic(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_statistic(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_statistic_info info;
 	const char *p = nfdecode_save(o) ? "--" : "";
@@ -617,16 +617,16 @@ static int decode_statistic(struct nfbuf *out, const struct nfdecode_ext *ext, c
 	nfdecode_load(&info, sizeof(info), ext);
 	inv = (info.flags & XT_STATISTIC_INVERT) ? " !" : "";
 	if (!nfdecode_save(o))
-		nfbuf_puts(out, " statistic");
+		strbuf_puts(out, " statistic");
 	switch (info.mode) {
 	case XT_STATISTIC_MODE_RANDOM:
-		nfbuf_printf(out, " %smode random%s %sprobability %.11f", p, inv, p,
+		strbuf_printf(out, " %smode random%s %sprobability %.11f", p, inv, p,
 			     1.0 * info.u.random.probability / 0x80000000u);
 		return 0;
 	case XT_STATISTIC_MODE_NTH:
-		nfbuf_printf(out, " %smode nth%s %severy %u", p, inv, p, info.u.nth.every + 1);
+		strbuf_printf(out, " %smode nth%s %severy %u", p, inv, p, info.u.nth.every + 1);
 		if (info.u.nth.packet || info.u.nth.count)
-			nfbuf_printf(out, " %spacket %u", p, info.u.nth.packet);
+			strbuf_printf(out, " %spacket %u", p, info.u.nth.packet);
 		return 0;
 	default:
 		return -EINVAL;
@@ -635,7 +635,7 @@ static int decode_statistic(struct nfbuf *out, const struct nfdecode_ext *ext, c
 
 /* --- recent ---------------------------------------------------------- */
 
-static int decode_recent(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_recent(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_recent_mtinfo_v1 info;
 	char name[XT_RECENT_NAME_LEN];
@@ -643,46 +643,46 @@ static int decode_recent(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 
 	nfdecode_load(&info, sizeof(info), ext);
 	copy_name(name, sizeof(name), info.name, sizeof(info.name));
-	nfbuf_puts(out, save ? (info.invert ? " !" : "") : (info.invert ? " recent: !" : " recent:"));
+	strbuf_puts(out, save ? (info.invert ? " !" : "") : (info.invert ? " recent: !" : " recent:"));
 	if (info.check_set & XT_RECENT_SET)
-		nfbuf_puts(out, save ? " --set" : " SET");
+		strbuf_puts(out, save ? " --set" : " SET");
 	if (info.check_set & XT_RECENT_CHECK)
-		nfbuf_puts(out, save ? " --rcheck" : " CHECK");
+		strbuf_puts(out, save ? " --rcheck" : " CHECK");
 	if (info.check_set & XT_RECENT_UPDATE)
-		nfbuf_puts(out, save ? " --update" : " UPDATE");
+		strbuf_puts(out, save ? " --update" : " UPDATE");
 	if (info.check_set & XT_RECENT_REMOVE)
-		nfbuf_puts(out, save ? " --remove" : " REMOVE");
+		strbuf_puts(out, save ? " --remove" : " REMOVE");
 	if (info.seconds)
-		nfbuf_printf(out, save ? " --seconds %u" : " seconds: %u", info.seconds);
+		strbuf_printf(out, save ? " --seconds %u" : " seconds: %u", info.seconds);
 	if (info.check_set & XT_RECENT_REAP)
-		nfbuf_puts(out, save ? " --reap" : " reap");
+		strbuf_puts(out, save ? " --reap" : " reap");
 	if (info.hit_count)
-		nfbuf_printf(out, save ? " --hitcount %u" : " hit_count: %u", info.hit_count);
+		strbuf_printf(out, save ? " --hitcount %u" : " hit_count: %u", info.hit_count);
 	if (info.check_set & XT_RECENT_TTL)
-		nfbuf_puts(out, save ? " --rttl" : " TTL-Match");
-	nfbuf_printf(out, save ? " --name %s" : " name: %s", name);
+		strbuf_puts(out, save ? " --rttl" : " TTL-Match");
+	strbuf_printf(out, save ? " --name %s" : " name: %s", name);
 	if (!save) {
 		if (info.side == XT_RECENT_SOURCE)
-			nfbuf_puts(out, " side: source");
+			strbuf_puts(out, " side: source");
 		else if (info.side == XT_RECENT_DEST)
-			nfbuf_puts(out, " side: dest");
+			strbuf_puts(out, " side: dest");
 	}
 	if (ext->revision >= 1) {
-		nfbuf_puts(out, save ? " --mask " : " mask: ");
+		strbuf_puts(out, save ? " --mask " : " mask: ");
 		nfbuf_addr(out, o->family, (const uint8_t *)&info.mask);
 	}
 	if (save) {
 		if (info.side == XT_RECENT_SOURCE)
-			nfbuf_puts(out, " --rsource");
+			strbuf_puts(out, " --rsource");
 		else if (info.side == XT_RECENT_DEST)
-			nfbuf_puts(out, " --rdest");
+			strbuf_puts(out, " --rdest");
 	}
 	return 0;
 }
 
 /* --- physdev --------------------------------------------------------- */
 
-static int decode_physdev(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_physdev(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_physdev_info info;
 	char in[IFNAMSIZ + 1], outdev[IFNAMSIZ + 1];
@@ -696,24 +696,24 @@ static int decode_physdev(struct nfbuf *out, const struct nfdecode_ext *ext, con
 #define PD_INV(bit) ((inv & (bit)) ? " !" : "")
 	/* The listing and iptables-save show the options in one order. */
 	if (!nfdecode_save(o))
-		nfbuf_puts(out, " PHYSDEV match");
+		strbuf_puts(out, " PHYSDEV match");
 	if (op & XT_PHYSDEV_OP_ISIN)
-		nfbuf_printf(out, "%s --physdev-is-in", PD_INV(XT_PHYSDEV_OP_ISIN));
+		strbuf_printf(out, "%s --physdev-is-in", PD_INV(XT_PHYSDEV_OP_ISIN));
 	if (op & XT_PHYSDEV_OP_IN)
-		nfbuf_printf(out, "%s --physdev-in %s", PD_INV(XT_PHYSDEV_OP_IN), in);
+		strbuf_printf(out, "%s --physdev-in %s", PD_INV(XT_PHYSDEV_OP_IN), in);
 	if (op & XT_PHYSDEV_OP_ISOUT)
-		nfbuf_printf(out, "%s --physdev-is-out", PD_INV(XT_PHYSDEV_OP_ISOUT));
+		strbuf_printf(out, "%s --physdev-is-out", PD_INV(XT_PHYSDEV_OP_ISOUT));
 	if (op & XT_PHYSDEV_OP_OUT)
-		nfbuf_printf(out, "%s --physdev-out %s", PD_INV(XT_PHYSDEV_OP_OUT), outdev);
+		strbuf_printf(out, "%s --physdev-out %s", PD_INV(XT_PHYSDEV_OP_OUT), outdev);
 	if (op & XT_PHYSDEV_OP_BRIDGED)
-		nfbuf_printf(out, "%s --physdev-is-bridged", PD_INV(XT_PHYSDEV_OP_BRIDGED));
+		strbuf_printf(out, "%s --physdev-is-bridged", PD_INV(XT_PHYSDEV_OP_BRIDGED));
 #undef PD_INV
 	return 0;
 }
 
 /* --- owner ----------------------------------------------------------- */
 
-static void owner_item(struct nfbuf *out, const struct xt_owner_match_info *info, const char *save_label,
+static void owner_item(struct strbuf *out, const struct xt_owner_match_info *info, const char *save_label,
 		       const char *list_label, unsigned flag, const struct nfdecode_opts *o)
 {
 	uint32_t low, high;
@@ -721,8 +721,8 @@ static void owner_item(struct nfbuf *out, const struct xt_owner_match_info *info
 	if (!(info->match & flag))
 		return;
 	if (info->invert & flag)
-		nfbuf_puts(out, " !");
-	nfbuf_printf(out, " %s", nfdecode_save(o) ? save_label : list_label);
+		strbuf_puts(out, " !");
+	strbuf_printf(out, " %s", nfdecode_save(o) ? save_label : list_label);
 	if (flag == XT_OWNER_UID) {
 		low = info->uid_min;
 		high = info->uid_max;
@@ -733,19 +733,19 @@ static void owner_item(struct nfbuf *out, const struct xt_owner_match_info *info
 		return;
 	}
 	if (low != high) {
-		nfbuf_printf(out, " %u-%u", low, high);
+		strbuf_printf(out, " %u-%u", low, high);
 		return;
 	}
 	const char *name = (nfdecode_save(o) || o->numeric) ? NULL
 			   : nf_account_name(flag == XT_OWNER_UID ? "/etc/passwd" : "/etc/group", low);
 
 	if (name)
-		nfbuf_printf(out, " %s", name);
+		strbuf_printf(out, " %s", name);
 	else
-		nfbuf_printf(out, " %u", low);
+		strbuf_printf(out, " %u", low);
 }
 
-static int decode_owner(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_owner(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_owner_match_info info;
 
@@ -759,7 +759,7 @@ static int decode_owner(struct nfbuf *out, const struct nfdecode_ext *ext, const
 
 /* --- iprange --------------------------------------------------------- */
 
-static int decode_iprange(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_iprange(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_iprange_mtinfo info;
 	bool save = nfdecode_save(o);
@@ -768,27 +768,27 @@ static int decode_iprange(struct nfbuf *out, const struct nfdecode_ext *ext, con
 	if (info.flags & IPRANGE_SRC) {
 		bool inv = info.flags & IPRANGE_SRC_INV;
 
-		nfbuf_puts(out, save ? (inv ? " ! --src-range " : " --src-range ")
+		strbuf_puts(out, save ? (inv ? " ! --src-range " : " --src-range ")
 				     : (inv ? " source IP range ! " : " source IP range "));
 		nfbuf_addr(out, o->family, (const uint8_t *)&info.src_min);
-		nfbuf_puts(out, "-");
+		strbuf_puts(out, "-");
 		nfbuf_addr(out, o->family, (const uint8_t *)&info.src_max);
 	}
 	if (info.flags & IPRANGE_DST) {
 		bool inv = info.flags & IPRANGE_DST_INV;
 
-		nfbuf_puts(out, save ? (inv ? " ! --dst-range " : " --dst-range ")
+		strbuf_puts(out, save ? (inv ? " ! --dst-range " : " --dst-range ")
 				     : (inv ? " destination IP range ! " : " destination IP range "));
 		nfbuf_addr(out, o->family, (const uint8_t *)&info.dst_min);
-		nfbuf_puts(out, "-");
+		strbuf_puts(out, "-");
 		nfbuf_addr(out, o->family, (const uint8_t *)&info.dst_max);
 	}
 	return 0;
 }
 
 /* The remaining matches (limit, set) live in nfdecode_match2.c. */
-int nfdecode_limit(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_set(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_limit(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_set(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
 static const struct nfdecode_entry match_table[] = {
 	{ "ah", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_ah), nfdecode_ah },

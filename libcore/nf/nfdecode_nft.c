@@ -46,17 +46,17 @@ static const char *l4_name(uint16_t proto)
 
 static const char *negation(bool invert) { return invert ? "!= " : ""; }
 
-static void port_range(struct nfbuf *out, unsigned low, unsigned high)
+static void port_range(struct strbuf *out, unsigned low, unsigned high)
 {
 	if (low == high)
-		nfbuf_printf(out, "%u", low);
+		strbuf_printf(out, "%u", low);
 	else
-		nfbuf_printf(out, "%u-%u", low, high);
+		strbuf_printf(out, "%u-%u", low, high);
 }
 
 /* --- comment: nft keeps the rule's own comment and prints nothing here -- */
 
-static int nft_comment(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_comment(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	(void)out, (void)ext, (void)o;
 	return 0;
@@ -75,7 +75,7 @@ static unsigned multiport_items(const struct xt_multiport_v1 *info)
 	return items;
 }
 
-static int nft_multiport(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_multiport(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_multiport_v1 info;
 	const char *proto = l4_name(o->proto);
@@ -89,39 +89,39 @@ static int nft_multiport(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 		/* Either port: a concatenation, every listed port on one side
 		 * with any port on the other (ranges and inversion are lost,
 		 * as in iptables' own translation). */
-		nfbuf_printf(out, "%s sport . %s dport { ", proto, proto);
+		strbuf_printf(out, "%s sport . %s dport { ", proto, proto);
 		for (i = 0; i < info.count; i++)
-			nfbuf_printf(out, "%s0-65535 . %u, %u . 0-65535", i ? ", " : "", info.ports[i], info.ports[i]);
-		nfbuf_puts(out, " }");
+			strbuf_printf(out, "%s0-65535 . %u, %u . 0-65535", i ? ", " : "", info.ports[i], info.ports[i]);
+		strbuf_puts(out, " }");
 		return 0;
 	}
-	nfbuf_printf(out, "%s %s %s", proto, info.flags == XT_MULTIPORT_SOURCE ? "sport" : "dport",
+	strbuf_printf(out, "%s %s %s", proto, info.flags == XT_MULTIPORT_SOURCE ? "sport" : "dport",
 		     negation(info.invert));
 	items = multiport_items(&info);
 	if (items > 1)
-		nfbuf_puts(out, "{ ");
+		strbuf_puts(out, "{ ");
 	for (i = 0; i < info.count; i++) {
-		nfbuf_printf(out, "%s%u", i ? ", " : "", info.ports[i]);
+		strbuf_printf(out, "%s%u", i ? ", " : "", info.ports[i]);
 		if (info.pflags[i] && i + 1 < info.count)
-			nfbuf_printf(out, "-%u", info.ports[++i]);
+			strbuf_printf(out, "-%u", info.ports[++i]);
 	}
 	if (items > 1)
-		nfbuf_puts(out, " }");
+		strbuf_puts(out, " }");
 	return 0;
 }
 
 /* --- tcp / udp (compat only when iptables-nft needed the blob) ---------- */
 
-static void ports_item(struct nfbuf *out, const char *sep, const char *proto, const char *dir,
+static void ports_item(struct strbuf *out, const char *sep, const char *proto, const char *dir,
 		       const uint16_t range[2], bool invert)
 {
-	nfbuf_printf(out, "%s%s %s %s", sep, proto, dir, negation(invert));
+	strbuf_printf(out, "%s%s %s %s", sep, proto, dir, negation(invert));
 	port_range(out, range[0], range[1]);
 }
 
 static bool full_range(const uint16_t range[2]) { return range[0] == 0 && range[1] == 0xffff; }
 
-static void tcp_flag_names(struct nfbuf *out, unsigned flags)
+static void tcp_flag_names(struct strbuf *out, unsigned flags)
 {
 	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr" };
 	const char *sep = "";
@@ -129,12 +129,12 @@ static void tcp_flag_names(struct nfbuf *out, unsigned flags)
 
 	for (i = 0; i < ARRAY_LEN(names); i++)
 		if (flags & (1u << i)) {
-			nfbuf_printf(out, "%s%s", sep, names[i]);
+			strbuf_printf(out, "%s%s", sep, names[i]);
 			sep = ",";
 		}
 }
 
-static int nft_tcp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_tcp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_tcp info;
 	const char *sep = "";
@@ -150,20 +150,20 @@ static int nft_tcp(struct nfbuf *out, const struct nfdecode_ext *ext, const stru
 		sep = " ";
 	}
 	if (info.option) {
-		nfbuf_printf(out, "%stcp option %u %s", sep, info.option,
+		strbuf_printf(out, "%stcp option %u %s", sep, info.option,
 			     (info.invflags & XT_TCP_INV_OPTION) ? "missing" : "exists");
 		sep = " ";
 	}
 	if (info.flg_mask || (info.invflags & XT_TCP_INV_FLAGS)) {
-		nfbuf_printf(out, "%stcp flags %s", sep, negation(info.invflags & XT_TCP_INV_FLAGS));
+		strbuf_printf(out, "%stcp flags %s", sep, negation(info.invflags & XT_TCP_INV_FLAGS));
 		tcp_flag_names(out, info.flg_cmp);
-		nfbuf_puts(out, " / ");
+		strbuf_puts(out, " / ");
 		tcp_flag_names(out, info.flg_mask);
 	}
 	return 0;
 }
 
-static int nft_udp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_udp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_udp info;
 	const char *sep = "";
@@ -210,7 +210,7 @@ static const char *type_name(const struct type_name *table, size_t count, uint8_
 	return NULL;
 }
 
-static int icmp_any(struct nfbuf *out, const char *keyword, const struct type_name *table, size_t count,
+static int icmp_any(struct strbuf *out, const char *keyword, const struct type_name *table, size_t count,
 		    const struct ipt_icmp *info)
 {
 	const char *name;
@@ -219,11 +219,11 @@ static int icmp_any(struct nfbuf *out, const char *keyword, const struct type_na
 		return -ENOENT;
 	if (!(name = type_name(table, count, info->type)))
 		return -ENOENT;
-	nfbuf_printf(out, "%s type %s%s", keyword, negation(info->invflags & IPT_ICMP_INV), name);
+	strbuf_printf(out, "%s type %s%s", keyword, negation(info->invflags & IPT_ICMP_INV), name);
 	return 0;
 }
 
-static int nft_icmp(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_icmp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct ipt_icmp info;
 
@@ -231,13 +231,13 @@ static int nft_icmp(struct nfbuf *out, const struct nfdecode_ext *ext, const str
 	nfdecode_load(&info, sizeof(info), ext);
 	if (info.type == 0xff) {
 		/* --icmp-type any, inverted or not, becomes the protocol. */
-		nfbuf_puts(out, "ip protocol icmp");
+		strbuf_puts(out, "ip protocol icmp");
 		return 0;
 	}
 	return icmp_any(out, "icmp", icmp_types, ARRAY_LEN(icmp_types), &info);
 }
 
-static int nft_icmp6(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_icmp6(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct ipt_icmp info; /* ip6t_icmp has the same layout */
 
@@ -248,7 +248,7 @@ static int nft_icmp6(struct nfbuf *out, const struct nfdecode_ext *ext, const st
 
 /* --- conntrack and its state alias -------------------------------------- */
 
-static void ct_state_names(struct nfbuf *out, unsigned mask, bool invert)
+static void ct_state_names(struct strbuf *out, unsigned mask, bool invert)
 {
 	static const struct { unsigned bit; const char *name; } states[] = {
 		{ XT_CONNTRACK_STATE_INVALID, "invalid" }, { XT_CONNTRACK_STATE_BIT(IP_CT_NEW), "new" },
@@ -261,12 +261,12 @@ static void ct_state_names(struct nfbuf *out, unsigned mask, bool invert)
 
 	for (i = 0; i < ARRAY_LEN(states); i++)
 		if (mask & states[i].bit) {
-			nfbuf_printf(out, "%s%s", sep, states[i].name);
+			strbuf_printf(out, "%s%s", sep, states[i].name);
 			sep = ",";
 		}
 }
 
-static void ct_status_names(struct nfbuf *out, unsigned mask, bool invert)
+static void ct_status_names(struct strbuf *out, unsigned mask, bool invert)
 {
 	static const char *const names[] = { "expected", "seen-reply", "assured", "confirmed" };
 	const char *sep = invert ? "! " : "";
@@ -274,14 +274,14 @@ static void ct_status_names(struct nfbuf *out, unsigned mask, bool invert)
 
 	for (i = 0; i < ARRAY_LEN(names); i++)
 		if (mask & (1u << i)) {
-			nfbuf_printf(out, "%s%s", sep, names[i]);
+			strbuf_printf(out, "%s%s", sep, names[i]);
 			sep = ",";
 		}
 }
 
 /* One conntrack item: "ct original saddr != 10.0.0.0/8". */
 struct ct_item {
-	struct nfbuf *out;
+	struct strbuf *out;
 	const char *sep;
 	unsigned flags, invert;
 	int family;
@@ -291,7 +291,7 @@ static bool ct_begin(struct ct_item *ct, unsigned bit, const char *what)
 {
 	if (!(ct->flags & bit))
 		return false;
-	nfbuf_printf(ct->out, "%sct %s %s", ct->sep, what, negation(ct->invert & bit));
+	strbuf_printf(ct->out, "%sct %s %s", ct->sep, what, negation(ct->invert & bit));
 	ct->sep = " ";
 	return true;
 }
@@ -307,7 +307,7 @@ static void ct_address(struct ct_item *ct, unsigned bit, const char *what, const
 	/* A prefix shows as "/N"; a mask that is not one is left out. */
 	prefix = nf_mask_prefix_len(ct->family, (const uint8_t *)mask);
 	if (prefix >= 0 && prefix < (ct->family == NFPROTO_IPV6 ? 128 : 32))
-		nfbuf_printf(ct->out, "/%d", prefix);
+		strbuf_printf(ct->out, "/%d", prefix);
 }
 
 /* Revision 3 (the only one translated) keeps both ends in host order. */
@@ -325,16 +325,16 @@ static void ct_states(struct ct_item *ct, const struct xt_conntrack_mtinfo3 *inf
 		return;
 	if (info->state_mask & nat_states) {
 		/* iptables 1.8.9 says only which NAT, and drops the rest. */
-		nfbuf_printf(ct->out, "%sct status %s", ct->sep,
+		strbuf_printf(ct->out, "%sct status %s", ct->sep,
 			     (info->state_mask & XT_CONNTRACK_STATE_SNAT) ? "snat" : "dnat");
 	} else {
-		nfbuf_printf(ct->out, "%sct state ", ct->sep);
+		strbuf_printf(ct->out, "%sct state ", ct->sep);
 		ct_state_names(ct->out, info->state_mask, ct->invert & XT_CONNTRACK_STATE);
 	}
 	ct->sep = " ";
 }
 
-static int nft_conntrack(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_conntrack(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_conntrack_mtinfo3 info;
 	struct ct_item ct = { .out = out, .sep = "", .family = o->family };
@@ -345,18 +345,18 @@ static int nft_conntrack(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 	ct.invert = info.invert_flags;
 	dir = (ct.invert & XT_CONNTRACK_DIRECTION) ? "reply" : "original";
 	if (ct.flags & XT_CONNTRACK_DIRECTION) {
-		nfbuf_printf(out, "ct direction %s", dir);
+		strbuf_printf(out, "ct direction %s", dir);
 		ct.sep = " ";
 	}
 	if (ct.flags & XT_CONNTRACK_PROTO) {
-		nfbuf_printf(out, "%sct %s protocol %s%u", ct.sep, dir, negation(ct.invert & XT_CONNTRACK_PROTO),
+		strbuf_printf(out, "%sct %s protocol %s%u", ct.sep, dir, negation(ct.invert & XT_CONNTRACK_PROTO),
 			     info.l4proto);
 		ct.sep = " ";
 	}
 	ct_states(&ct, &info);
 	if (ct.flags & XT_CONNTRACK_STATUS) {
 		/* Inverted statuses read "ct status ! assured", not "!=". */
-		nfbuf_printf(out, "%sct status ", ct.sep);
+		strbuf_printf(out, "%sct status ", ct.sep);
 		ct_status_names(out, info.status_mask, ct.invert & XT_CONNTRACK_STATUS);
 		ct.sep = " ";
 	}
@@ -375,20 +375,20 @@ static int nft_conntrack(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 
 /* --- connmark, addrtype, statistic, owner, iprange ---------------------- */
 
-static int nft_connmark(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_connmark(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_connmark_mtinfo1 info;
 
 	(void)o;
 	nfdecode_load(&info, sizeof(info), ext);
 	if (info.mask == ALL_ONES)
-		nfbuf_printf(out, "ct mark %s0x%x", negation(info.invert), info.mark);
+		strbuf_printf(out, "ct mark %s0x%x", negation(info.invert), info.mark);
 	else
-		nfbuf_printf(out, "ct mark and 0x%x %s 0x%x", info.mask, info.invert ? "!=" : "==", info.mark);
+		strbuf_printf(out, "ct mark and 0x%x %s 0x%x", info.mask, info.invert ? "!=" : "==", info.mark);
 	return 0;
 }
 
-static void fib_types(struct nfbuf *out, unsigned mask)
+static void fib_types(struct strbuf *out, unsigned mask)
 {
 	/* nft has no names for throw, nat and xresolve: they are left out. */
 	static const char *const names[] = {
@@ -401,14 +401,14 @@ static void fib_types(struct nfbuf *out, unsigned mask)
 
 	for (i = 0; i < ARRAY_LEN(names); i++)
 		if (mask & (1u << i)) {
-			nfbuf_printf(out, "%s%s", sep, names[i]);
+			strbuf_printf(out, "%s%s", sep, names[i]);
 			sep = ", ";
 		}
 	if (several)
-		nfbuf_puts(out, " }");
+		strbuf_puts(out, " }");
 }
 
-static int nft_addrtype(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_addrtype(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_addrtype_info_v1 info;
 	bool source, invert;
@@ -425,12 +425,12 @@ static int nft_addrtype(struct nfbuf *out, const struct nfdecode_ext *ext, const
 		iface = " . iif";
 	else if (info.flags & XT_ADDRTYPE_LIMIT_IFACE_OUT)
 		iface = " . oif";
-	nfbuf_printf(out, "fib %s%s type%s", source ? "saddr" : "daddr", iface, invert ? " !=" : "");
+	strbuf_printf(out, "fib %s%s type%s", source ? "saddr" : "daddr", iface, invert ? " !=" : "");
 	fib_types(out, source ? info.source : info.dest);
 	return 0;
 }
 
-static int nft_statistic(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_statistic(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_statistic_info info;
 	bool invert;
@@ -441,17 +441,17 @@ static int nft_statistic(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 	switch (info.mode) {
 	case XT_STATISTIC_MODE_RANDOM:
 		/* The kernel compares 31 random bits with probability * 2^31. */
-		nfbuf_printf(out, "meta random & 2147483647 %s %u", invert ? ">=" : "<", info.u.random.probability);
+		strbuf_printf(out, "meta random & 2147483647 %s %u", invert ? ">=" : "<", info.u.random.probability);
 		return 0;
 	case XT_STATISTIC_MODE_NTH:
-		nfbuf_printf(out, "numgen inc mod %u %s%u", info.u.nth.every + 1, negation(invert), info.u.nth.packet);
+		strbuf_printf(out, "numgen inc mod %u %s%u", info.u.nth.every + 1, negation(invert), info.u.nth.packet);
 		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
-static int nft_owner(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_owner(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_owner_match_info info;
 
@@ -459,10 +459,10 @@ static int nft_owner(struct nfbuf *out, const struct nfdecode_ext *ext, const st
 	nfdecode_load(&info, sizeof(info), ext);
 	/* One of uid or gid alone; anything else has no translation. */
 	if (info.match == XT_OWNER_UID) {
-		nfbuf_printf(out, "skuid %s", negation(info.invert & XT_OWNER_UID));
+		strbuf_printf(out, "skuid %s", negation(info.invert & XT_OWNER_UID));
 		port_range(out, info.uid_min, info.uid_max);
 	} else if (info.match == XT_OWNER_GID) {
-		nfbuf_printf(out, "skgid %s", negation(info.invert & XT_OWNER_GID));
+		strbuf_printf(out, "skgid %s", negation(info.invert & XT_OWNER_GID));
 		port_range(out, info.gid_min, info.gid_max);
 	} else {
 		return -ENOENT;
@@ -470,16 +470,16 @@ static int nft_owner(struct nfbuf *out, const struct nfdecode_ext *ext, const st
 	return 0;
 }
 
-static void iprange_item(struct nfbuf *out, const char *sep, const char *dir, const union nf_inet_addr *min,
+static void iprange_item(struct strbuf *out, const char *sep, const char *dir, const union nf_inet_addr *min,
 			 const union nf_inet_addr *max, bool invert, int family)
 {
-	nfbuf_printf(out, "%s%s %s %s", sep, family == NFPROTO_IPV6 ? "ip6" : "ip", dir, negation(invert));
+	strbuf_printf(out, "%s%s %s %s", sep, family == NFPROTO_IPV6 ? "ip6" : "ip", dir, negation(invert));
 	nfbuf_addr(out, family, (const uint8_t *)min);
-	nfbuf_puts(out, "-");
+	strbuf_puts(out, "-");
 	nfbuf_addr(out, family, (const uint8_t *)max);
 }
 
-static int nft_iprange(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_iprange(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_iprange_mtinfo info;
 	const char *sep = "";
@@ -511,16 +511,16 @@ size_t nfdecode_nft_nat_flags(uint32_t flags, const char **names, size_t max)
 	return n;
 }
 
-void nfdecode_nft_nat_flag_list(struct nfbuf *out, uint32_t flags)
+void nfdecode_nft_nat_flag_list(struct strbuf *out, uint32_t flags)
 {
 	const char *names[3];
 	size_t n = nfdecode_nft_nat_flags(flags, names, ARRAY_LEN(names)), i;
 
 	for (i = 0; i < n; i++)
-		nfbuf_printf(out, "%s%s", i ? "," : " ", names[i]);
+		strbuf_printf(out, "%s%s", i ? "," : " ", names[i]);
 }
 
-static int nft_nat(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
+static int nft_nat(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
 		   const char *statement)
 {
 	struct nf_nat_range2 r;
@@ -529,36 +529,36 @@ static int nft_nat(struct nfbuf *out, const struct nfdecode_ext *ext, const stru
 		return -EINVAL;
 	if (r.flags & NF_NAT_RANGE_PROTO_OFFSET)
 		return -ENOENT;
-	nfbuf_puts(out, statement);
+	strbuf_puts(out, statement);
 	if (r.flags & (NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED)) {
-		nfbuf_puts(out, " to ");
+		strbuf_puts(out, " to ");
 		nfdecode_nat_addresses_ports(out, &r, o);
 	}
 	nfdecode_nft_nat_flag_list(out, r.flags);
 	return 0;
 }
 
-static int nft_dnat(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_dnat(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return nft_nat(out, ext, o, "dnat");
 }
 
-static int nft_snat(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_snat(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return nft_nat(out, ext, o, "snat");
 }
 
-static int nft_masquerade(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_masquerade(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return nft_nat(out, ext, o, "masquerade");
 }
 
-static int nft_redirect(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_redirect(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return nft_nat(out, ext, o, "redirect");
 }
 
-static int nft_reject(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_reject(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	/* The ICMP type names nft uses, by iptables' reject-with numbers;
 	 * NULL: no translation.  Port unreachable is nft's default. */
@@ -579,43 +579,43 @@ static int nft_reject(struct nfbuf *out, const struct nfdecode_ext *ext, const s
 
 	memcpy(&with, ext->data, sizeof(with));
 	if (with == (is_v6 ? (uint32_t)IP6T_ICMP6_PORT_UNREACH : (uint32_t)IPT_ICMP_PORT_UNREACHABLE)) {
-		nfbuf_puts(out, "reject");
+		strbuf_puts(out, "reject");
 		return 0;
 	}
 	if (with == (is_v6 ? (uint32_t)IP6T_TCP_RESET : (uint32_t)IPT_TCP_RESET)) {
-		nfbuf_puts(out, "reject with tcp reset");
+		strbuf_puts(out, "reject with tcp reset");
 		return 0;
 	}
 	if (with >= count || !names[with])
 		return -ENOENT;
-	nfbuf_printf(out, "reject with %s type %s", is_v6 ? "icmpv6" : "icmp", names[with]);
+	strbuf_printf(out, "reject with %s type %s", is_v6 ? "icmpv6" : "icmp", names[with]);
 	return 0;
 }
 
 #define LOG_DEFAULT_LEVEL 4
 
-static void log_flags(struct nfbuf *out, unsigned flags)
+static void log_flags(struct strbuf *out, unsigned flags)
 {
 	if ((flags & XT_LOG_MASK) == XT_LOG_MASK) {
-		nfbuf_puts(out, " flags all");
+		strbuf_puts(out, " flags all");
 		return;
 	}
 	if (flags & (XT_LOG_TCPSEQ | XT_LOG_TCPOPT)) {
-		nfbuf_puts(out, " flags tcp");
+		strbuf_puts(out, " flags tcp");
 		if (flags & XT_LOG_TCPSEQ)
-			nfbuf_puts(out, " sequence");
+			strbuf_puts(out, " sequence");
 		if (flags & XT_LOG_TCPOPT)
-			nfbuf_puts(out, (flags & XT_LOG_TCPSEQ) ? ",options" : " options");
+			strbuf_puts(out, (flags & XT_LOG_TCPSEQ) ? ",options" : " options");
 	}
 	if (flags & XT_LOG_IPOPT)
-		nfbuf_puts(out, " flags ip options");
+		strbuf_puts(out, " flags ip options");
 	if (flags & XT_LOG_UID)
-		nfbuf_puts(out, " flags skuid");
+		strbuf_puts(out, " flags skuid");
 	if (flags & XT_LOG_MACDECODE)
-		nfbuf_puts(out, " flags ether");
+		strbuf_puts(out, " flags ether");
 }
 
-static int nft_log(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_log(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_log_info info;
 	char prefix[sizeof(info.prefix) + 1];
@@ -624,59 +624,59 @@ static int nft_log(struct nfbuf *out, const struct nfdecode_ext *ext, const stru
 	nfdecode_load(&info, sizeof(info), ext);
 	memcpy(prefix, info.prefix, sizeof(info.prefix));
 	prefix[sizeof(info.prefix)] = '\0';
-	nfbuf_puts(out, "log");
+	strbuf_puts(out, "log");
 	if (prefix[0])
-		nfbuf_printf(out, " prefix \"%s\"", prefix); /* verbatim, as nft shows it */
+		strbuf_printf(out, " prefix \"%s\"", prefix); /* verbatim, as nft shows it */
 	if (info.level != LOG_DEFAULT_LEVEL) {
 		if (!nf_log_level_name(info.level))
 			return -ENOENT;
-		nfbuf_printf(out, " level %s", nf_log_level_name(info.level));
+		strbuf_printf(out, " level %s", nf_log_level_name(info.level));
 	}
 	log_flags(out, info.logflags);
 	return 0;
 }
 
 /* The kernel's (value, mask): new = (old & ~mask) ^ value. */
-static void mark_expression(struct nfbuf *out, const char *old, uint32_t value, uint32_t mask, bool xor_first)
+static void mark_expression(struct strbuf *out, const char *old, uint32_t value, uint32_t mask, bool xor_first)
 {
 	if (mask == ALL_ONES)
-		nfbuf_printf(out, "0x%x", value);
+		strbuf_printf(out, "0x%x", value);
 	else if (value == 0)
-		nfbuf_printf(out, "%s and 0x%x", old, ~mask);
+		strbuf_printf(out, "%s and 0x%x", old, ~mask);
 	else if (value == mask)
-		nfbuf_printf(out, "%s or 0x%x", old, value);
+		strbuf_printf(out, "%s or 0x%x", old, value);
 	else if (mask == 0)
-		nfbuf_printf(out, "%s xor 0x%x", old, value);
+		strbuf_printf(out, "%s xor 0x%x", old, value);
 	else if (xor_first) /* CONNMARK's translation writes it this way round */
-		nfbuf_printf(out, "%s xor 0x%x and 0x%x", old, value, ~mask);
+		strbuf_printf(out, "%s xor 0x%x and 0x%x", old, value, ~mask);
 	else
-		nfbuf_printf(out, "%s and 0x%x xor 0x%x", old, ~mask, value);
+		strbuf_printf(out, "%s and 0x%x xor 0x%x", old, ~mask, value);
 }
 
-static int nft_mark_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_mark_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_mark_tginfo2 info;
 
 	(void)o;
 	nfdecode_load(&info, sizeof(info), ext);
-	nfbuf_puts(out, "meta mark set ");
+	strbuf_puts(out, "meta mark set ");
 	mark_expression(out, "mark", info.mark, info.mask, false);
 	return 0;
 }
 
 /* Copying between the packet mark and the connection mark translates only
  * with one mask for both sides. */
-static int mark_copy(struct nfbuf *out, const char *dst, const char *src, uint32_t nfmask, uint32_t ctmask)
+static int mark_copy(struct strbuf *out, const char *dst, const char *src, uint32_t nfmask, uint32_t ctmask)
 {
 	if (nfmask != ctmask)
 		return -ENOENT;
-	nfbuf_printf(out, "%s set %s", dst, src);
+	strbuf_printf(out, "%s set %s", dst, src);
 	if (ctmask != ALL_ONES)
-		nfbuf_printf(out, " and 0x%x", ctmask);
+		strbuf_printf(out, " and 0x%x", ctmask);
 	return 0;
 }
 
-static int nft_connmark_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int nft_connmark_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_connmark_tginfo2 info;
 
@@ -686,7 +686,7 @@ static int nft_connmark_target(struct nfbuf *out, const struct nfdecode_ext *ext
 		return -ENOENT;
 	switch (info.mode) {
 	case XT_CONNMARK_SET:
-		nfbuf_puts(out, "ct mark set ");
+		strbuf_puts(out, "ct mark set ");
 		mark_expression(out, "ct mark", info.ctmark, info.ctmask, true);
 		return 0;
 	case XT_CONNMARK_SAVE:

@@ -8,14 +8,14 @@
 
 #include "nfdecode_impl.h"
 
-int nfdecode_limit(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
-int nfdecode_set(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_limit(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_set(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
 #define LIMIT_DEFAULT_BURST 5
 
 /* avg is the time between packets in 1/10000 s; iptables shows the largest
  * unit in which the rate is a whole number of packets. */
-static void limit_rate(struct nfbuf *out, uint32_t avg)
+static void limit_rate(struct strbuf *out, uint32_t avg)
 {
 	static const struct { const char *name; uint32_t mult; } units[] = {
 		{ "day", XT_LIMIT_SCALE * 24 * 60 * 60 }, { "hour", XT_LIMIT_SCALE * 60 * 60 },
@@ -24,61 +24,61 @@ static void limit_rate(struct nfbuf *out, uint32_t avg)
 	unsigned i;
 
 	if (avg == 0) {
-		nfbuf_puts(out, " inf");
+		strbuf_puts(out, " inf");
 		return;
 	}
 	for (i = 1; i < 4; i++)
 		if (avg > units[i].mult || units[i].mult / avg < units[i].mult % avg)
 			break;
-	nfbuf_printf(out, " %u/%s", units[i - 1].mult / avg, units[i - 1].name);
+	strbuf_printf(out, " %u/%s", units[i - 1].mult / avg, units[i - 1].name);
 }
 
-int nfdecode_limit(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_limit(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	uint32_t avg_burst[2];
 
 	memcpy(avg_burst, ext->data, sizeof(avg_burst));
 	if (nfdecode_save(o)) {
-		nfbuf_puts(out, " --limit");
+		strbuf_puts(out, " --limit");
 		limit_rate(out, avg_burst[0]);
 		if (avg_burst[1] != LIMIT_DEFAULT_BURST)
-			nfbuf_printf(out, " --limit-burst %u", avg_burst[1]);
+			strbuf_printf(out, " --limit-burst %u", avg_burst[1]);
 		return 0;
 	}
-	nfbuf_puts(out, " limit: avg");
+	strbuf_puts(out, " limit: avg");
 	limit_rate(out, avg_burst[0]);
-	nfbuf_printf(out, " burst %u", avg_burst[1]);
+	strbuf_printf(out, " burst %u", avg_burst[1]);
 	return 0;
 }
 
-static void set_reference(struct nfbuf *out, const struct xt_set_info *info, const struct nfdecode_opts *o)
+static void set_reference(struct strbuf *out, const struct xt_set_info *info, const struct nfdecode_opts *o)
 {
 	const char *name = o->set_name ? o->set_name(o->set_name_arg, info->index) : NULL;
 	unsigned i;
 
-	nfbuf_printf(out, "%s %smatch-set ", (info->flags & IPSET_INV_MATCH) ? " !" : "", nfdecode_save(o) ? "--" : "");
+	strbuf_printf(out, "%s %smatch-set ", (info->flags & IPSET_INV_MATCH) ? " !" : "", nfdecode_save(o) ? "--" : "");
 	if (name)
-		nfbuf_puts(out, name);
+		strbuf_puts(out, name);
 	else
-		nfbuf_printf(out, "#%u", info->index);
+		strbuf_printf(out, "#%u", info->index);
 	for (i = 1; i <= info->dim && i <= IPSET_DIM_MAX; i++)
-		nfbuf_printf(out, "%s%s", i == 1 ? " " : ",", (info->flags & (1u << i)) ? "src" : "dst");
+		strbuf_printf(out, "%s%s", i == 1 ? " " : ",", (info->flags & (1u << i)) ? "src" : "dst");
 }
 
-static void set_counter(struct nfbuf *out, uint8_t op, uint64_t value, const char *name, const char *p)
+static void set_counter(struct strbuf *out, uint8_t op, uint64_t value, const char *name, const char *p)
 {
 	unsigned long long v = (unsigned long long)value;
 
 	switch (op) {
-	case IPSET_COUNTER_EQ: nfbuf_printf(out, " %s%s-eq %llu", p, name, v); break;
-	case IPSET_COUNTER_NE: nfbuf_printf(out, " ! %s%s-eq %llu", p, name, v); break;
-	case IPSET_COUNTER_LT: nfbuf_printf(out, " %s%s-lt %llu", p, name, v); break;
-	case IPSET_COUNTER_GT: nfbuf_printf(out, " %s%s-gt %llu", p, name, v); break;
+	case IPSET_COUNTER_EQ: strbuf_printf(out, " %s%s-eq %llu", p, name, v); break;
+	case IPSET_COUNTER_NE: strbuf_printf(out, " ! %s%s-eq %llu", p, name, v); break;
+	case IPSET_COUNTER_LT: strbuf_printf(out, " %s%s-lt %llu", p, name, v); break;
+	case IPSET_COUNTER_GT: strbuf_printf(out, " %s%s-gt %llu", p, name, v); break;
 	default: break;
 	}
 }
 
-int nfdecode_set(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_set(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	const char *p = nfdecode_save(o) ? "--" : "";
 	struct xt_set_info_match_v4 v4;
@@ -104,11 +104,11 @@ int nfdecode_set(struct nfbuf *out, const struct nfdecode_ext *ext, const struct
 		bytes_op = v4.bytes.op, bytes = v4.bytes.value;
 	}
 	if (flags & IPSET_FLAG_RETURN_NOMATCH)
-		nfbuf_printf(out, " %sreturn-nomatch", p);
+		strbuf_printf(out, " %sreturn-nomatch", p);
 	if (flags & IPSET_FLAG_SKIP_COUNTER_UPDATE)
-		nfbuf_printf(out, " ! %supdate-counters", p);
+		strbuf_printf(out, " ! %supdate-counters", p);
 	if (flags & IPSET_FLAG_SKIP_SUBCOUNTER_UPDATE)
-		nfbuf_printf(out, " ! %supdate-subcounters", p);
+		strbuf_printf(out, " ! %supdate-subcounters", p);
 	set_counter(out, packets_op, packets, "packets", p);
 	set_counter(out, bytes_op, bytes, "bytes", p);
 	return 0;

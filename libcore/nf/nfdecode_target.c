@@ -52,45 +52,45 @@ int nfdecode_nat_range(const struct nfdecode_ext *ext, const struct nfdecode_opt
 	return 0;
 }
 
-void nfdecode_nat_addresses_ports(struct nfbuf *out, const struct nf_nat_range2 *r, const struct nfdecode_opts *o)
+void nfdecode_nat_addresses_ports(struct strbuf *out, const struct nf_nat_range2 *r, const struct nfdecode_opts *o)
 {
 	bool v6 = o->family == NFPROTO_IPV6;
 	bool ports = r->flags & NF_NAT_RANGE_PROTO_SPECIFIED;
 
 	if (r->flags & NF_NAT_RANGE_MAP_IPS) {
 		if (v6 && ports)
-			nfbuf_puts(out, "[");
+			strbuf_puts(out, "[");
 		nfbuf_addr(out, o->family, (const uint8_t *)&r->min_addr);
 		if (memcmp(&r->min_addr, &r->max_addr, sizeof(r->min_addr)) != 0) {
-			nfbuf_puts(out, "-");
+			strbuf_puts(out, "-");
 			nfbuf_addr(out, o->family, (const uint8_t *)&r->max_addr);
 		}
 		if (v6 && ports)
-			nfbuf_puts(out, "]");
+			strbuf_puts(out, "]");
 	}
 	if (ports) {
-		nfbuf_printf(out, ":%u", ntohs(r->min_proto.all));
+		strbuf_printf(out, ":%u", ntohs(r->min_proto.all));
 		if (r->max_proto.all != r->min_proto.all)
-			nfbuf_printf(out, "-%u", ntohs(r->max_proto.all));
+			strbuf_printf(out, "-%u", ntohs(r->max_proto.all));
 		if (r->flags & NF_NAT_RANGE_PROTO_OFFSET)
-			nfbuf_printf(out, "/%u", ntohs(r->base_proto.all));
+			strbuf_printf(out, "/%u", ntohs(r->base_proto.all));
 	}
 }
 
-static void nat_flags(struct nfbuf *out, unsigned flags, const struct nfdecode_opts *o)
+static void nat_flags(struct strbuf *out, unsigned flags, const struct nfdecode_opts *o)
 {
 	const char *p = nfdecode_save(o) ? "--" : "";
 
 	/* iptables' order, not the bits' order. */
 	if (flags & NF_NAT_RANGE_PROTO_RANDOM)
-		nfbuf_printf(out, " %srandom", p);
+		strbuf_printf(out, " %srandom", p);
 	if (flags & NF_NAT_RANGE_PROTO_RANDOM_FULLY)
-		nfbuf_printf(out, " %srandom-fully", p);
+		strbuf_printf(out, " %srandom-fully", p);
 	if (flags & NF_NAT_RANGE_PERSISTENT)
-		nfbuf_printf(out, " %spersistent", p);
+		strbuf_printf(out, " %spersistent", p);
 }
 
-static int decode_snat_dnat(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
+static int decode_snat_dnat(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
 			    const char *save_opt)
 {
 	struct nf_nat_range2 r;
@@ -98,25 +98,25 @@ static int decode_snat_dnat(struct nfbuf *out, const struct nfdecode_ext *ext, c
 	if (nfdecode_nat_range(ext, o, &r) < 0)
 		return -EINVAL;
 	if (r.flags & (NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED)) {
-		nfbuf_puts(out, nfdecode_save(o) ? save_opt : " to:");
+		strbuf_puts(out, nfdecode_save(o) ? save_opt : " to:");
 		nfdecode_nat_addresses_ports(out, &r, o);
 	}
 	nat_flags(out, r.flags, o);
 	return 0;
 }
 
-static int decode_dnat(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_dnat(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return decode_snat_dnat(out, ext, o, " --to-destination ");
 }
 
-static int decode_snat(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_snat(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return decode_snat_dnat(out, ext, o, " --to-source ");
 }
 
 /* MASQUERADE and REDIRECT: only ports. */
-static int decode_port_nat(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
+static int decode_port_nat(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o,
 			   const char *list_label)
 {
 	struct nf_nat_range2 r;
@@ -124,30 +124,30 @@ static int decode_port_nat(struct nfbuf *out, const struct nfdecode_ext *ext, co
 	if (nfdecode_nat_range(ext, o, &r) < 0)
 		return -EINVAL;
 	if (r.flags & NF_NAT_RANGE_PROTO_SPECIFIED) {
-		nfbuf_printf(out, " %s%u", nfdecode_save(o) ? "--to-ports " : list_label, ntohs(r.min_proto.all));
+		strbuf_printf(out, " %s%u", nfdecode_save(o) ? "--to-ports " : list_label, ntohs(r.min_proto.all));
 		if (r.max_proto.all != r.min_proto.all)
-			nfbuf_printf(out, "-%u", ntohs(r.max_proto.all));
+			strbuf_printf(out, "-%u", ntohs(r.max_proto.all));
 	}
 	if (r.flags & NF_NAT_RANGE_PROTO_RANDOM)
-		nfbuf_puts(out, nfdecode_save(o) ? " --random" : " random");
+		strbuf_puts(out, nfdecode_save(o) ? " --random" : " random");
 	if (r.flags & NF_NAT_RANGE_PROTO_RANDOM_FULLY)
-		nfbuf_puts(out, nfdecode_save(o) ? " --random-fully" : " random-fully");
+		strbuf_puts(out, nfdecode_save(o) ? " --random-fully" : " random-fully");
 	return 0;
 }
 
-static int decode_masquerade(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_masquerade(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return decode_port_nat(out, ext, o, "masq ports: ");
 }
 
-static int decode_redirect(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_redirect(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	return decode_port_nat(out, ext, o, "redir ports ");
 }
 
 /* --- REJECT ---------------------------------------------------------- */
 
-static int decode_reject(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_reject(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	static const char *const v4_names[] = {
 		"icmp-net-unreachable", "icmp-host-unreachable", "icmp-proto-unreachable",
@@ -163,7 +163,7 @@ static int decode_reject(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 	memcpy(&with, ext->data, sizeof(with));
 	if (with >= 9)
 		return -EINVAL;
-	nfbuf_printf(out, " %sreject-with %s", nfdecode_save(o) ? "--" : "",
+	strbuf_printf(out, " %sreject-with %s", nfdecode_save(o) ? "--" : "",
 		     o->family == NFPROTO_IPV6 ? v6_names[with] : v4_names[with]);
 	return 0;
 }
@@ -172,7 +172,7 @@ static int decode_reject(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 
 #define LOG_DEFAULT_LEVEL 4
 
-static int decode_log(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_log(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	static const struct { unsigned bit; const char *save, *list; } flags[] = {
 		{ XT_LOG_TCPSEQ, " --log-tcp-sequence", " tcp-sequence" },
@@ -190,36 +190,36 @@ static int decode_log(struct nfbuf *out, const struct nfdecode_ext *ext, const s
 	prefix[sizeof(info.prefix)] = '\0';
 	if (nfdecode_save(o)) {
 		if (prefix[0]) {
-			nfbuf_puts(out, " --log-prefix");
+			strbuf_puts(out, " --log-prefix");
 			nfbuf_save_string(out, prefix);
 		}
 		if (info.level != LOG_DEFAULT_LEVEL)
-			nfbuf_printf(out, " --log-level %u", info.level);
+			strbuf_printf(out, " --log-level %u", info.level);
 		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 			if (info.logflags & flags[i].bit)
-				nfbuf_puts(out, flags[i].save);
+				strbuf_puts(out, flags[i].save);
 		return 0;
 	}
-	nfbuf_puts(out, " LOG");
+	strbuf_puts(out, " LOG");
 	if (o->numeric) {
-		nfbuf_printf(out, " flags %u level %u", info.logflags, info.level);
+		strbuf_printf(out, " flags %u level %u", info.logflags, info.level);
 	} else {
 		if (nf_log_level_name(info.level))
-			nfbuf_printf(out, " level %s", nf_log_level_name(info.level));
+			strbuf_printf(out, " level %s", nf_log_level_name(info.level));
 		else
-			nfbuf_printf(out, " UNKNOWN level %u", info.level);
+			strbuf_printf(out, " UNKNOWN level %u", info.level);
 		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 			if (info.logflags & flags[i].bit)
-				nfbuf_puts(out, flags[i].list);
+				strbuf_puts(out, flags[i].list);
 		if (info.logflags & ~XT_LOG_MASK)
-			nfbuf_printf(out, " unknown-flags=0x%x", info.logflags & ~XT_LOG_MASK);
+			strbuf_printf(out, " unknown-flags=0x%x", info.logflags & ~XT_LOG_MASK);
 	}
 	if (prefix[0])
-		nfbuf_printf(out, " prefix \"%s\"", prefix);
+		strbuf_printf(out, " prefix \"%s\"", prefix);
 	return 0;
 }
 
-static int decode_nflog(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_nflog(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	/* The wide layout reads both: a legacy blob's prefix ends within 64. */
 	struct nfdecode_nflog_wide info;
@@ -230,62 +230,62 @@ static int decode_nflog(struct nfbuf *out, const struct nfdecode_ext *ext, const
 	memcpy(prefix, info.prefix, sizeof(info.prefix));
 	prefix[sizeof(info.prefix)] = '\0';
 	if (prefix[0]) {
-		nfbuf_printf(out, " %snflog-prefix", p);
+		strbuf_printf(out, " %snflog-prefix", p);
 		nfbuf_save_string(out, prefix);
 	}
 	if (info.group)
-		nfbuf_printf(out, " %snflog-group %u", p, info.group);
+		strbuf_printf(out, " %snflog-group %u", p, info.group);
 	if (info.flags & XT_NFLOG_F_COPY_LEN)
-		nfbuf_printf(out, " %snflog-size %u", p, info.len);
+		strbuf_printf(out, " %snflog-size %u", p, info.len);
 	else if (info.len)
-		nfbuf_printf(out, " %snflog-range %u", p, info.len);
+		strbuf_printf(out, " %snflog-range %u", p, info.len);
 	if (info.threshold != XT_NFLOG_DEFAULT_THRESHOLD)
-		nfbuf_printf(out, " %snflog-threshold %u", p, info.threshold);
+		strbuf_printf(out, " %snflog-threshold %u", p, info.threshold);
 	return 0;
 }
 
 /* --- MARK / CONNMARK -------------------------------------------------- */
 
 /* iptables names a mark operation by what it does to the bits. */
-static void mark_operation(struct nfbuf *out, const char *who, uint32_t value, uint32_t mask)
+static void mark_operation(struct strbuf *out, const char *who, uint32_t value, uint32_t mask)
 {
 	if (value == 0)
-		nfbuf_printf(out, " %s and 0x%x", who, (unsigned)~mask);
+		strbuf_printf(out, " %s and 0x%x", who, (unsigned)~mask);
 	else if (value == mask)
-		nfbuf_printf(out, " %s or 0x%x", who, value);
+		strbuf_printf(out, " %s or 0x%x", who, value);
 	else if (mask == 0)
-		nfbuf_printf(out, " %s xor 0x%x", who, value);
+		strbuf_printf(out, " %s xor 0x%x", who, value);
 	else if (mask == 0xffffffffu)
-		nfbuf_printf(out, " %s set 0x%x", who, value);
+		strbuf_printf(out, " %s set 0x%x", who, value);
 	else
-		nfbuf_printf(out, " %s xset 0x%x/0x%x", who, value, mask);
+		strbuf_printf(out, " %s xset 0x%x/0x%x", who, value, mask);
 }
 
-static int decode_mark_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_mark_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_mark_tginfo2 info;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o))
-		nfbuf_printf(out, " --set-xmark 0x%x/0x%x", info.mark, info.mask);
+		strbuf_printf(out, " --set-xmark 0x%x/0x%x", info.mark, info.mask);
 	else
 		mark_operation(out, "MARK", info.mark, info.mask);
 	return 0;
 }
 
-static void connmark_masks(struct nfbuf *out, const char *what, uint32_t nfmask, uint32_t ctmask, bool restore)
+static void connmark_masks(struct strbuf *out, const char *what, uint32_t nfmask, uint32_t ctmask, bool restore)
 {
 	if (nfmask == 0xffffffffu && ctmask == 0xffffffffu)
-		nfbuf_printf(out, " CONNMARK %s", what);
+		strbuf_printf(out, " CONNMARK %s", what);
 	else if (nfmask == ctmask)
-		nfbuf_printf(out, " CONNMARK %s mask 0x%x", what, nfmask);
+		strbuf_printf(out, " CONNMARK %s mask 0x%x", what, nfmask);
 	else if (restore)
-		nfbuf_printf(out, " CONNMARK %s ctmask 0x%x nfmask ~0x%x", what, ctmask, nfmask);
+		strbuf_printf(out, " CONNMARK %s ctmask 0x%x nfmask ~0x%x", what, ctmask, nfmask);
 	else
-		nfbuf_printf(out, " CONNMARK %s nfmask 0x%x ctmask ~0x%x", what, nfmask, ctmask);
+		strbuf_printf(out, " CONNMARK %s nfmask 0x%x ctmask ~0x%x", what, nfmask, ctmask);
 }
 
-static int decode_connmark_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+static int decode_connmark_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_connmark_tginfo2 info;
 	bool save = nfdecode_save(o);
@@ -296,19 +296,19 @@ static int decode_connmark_target(struct nfbuf *out, const struct nfdecode_ext *
 	switch (info.mode) {
 	case XT_CONNMARK_SET:
 		if (save)
-			nfbuf_printf(out, " --set-xmark 0x%x/0x%x", info.ctmark, info.ctmask);
+			strbuf_printf(out, " --set-xmark 0x%x/0x%x", info.ctmark, info.ctmask);
 		else
 			mark_operation(out, "CONNMARK", info.ctmark, info.ctmask);
 		break;
 	case XT_CONNMARK_SAVE:
 		if (save)
-			nfbuf_printf(out, " --save-mark --nfmask 0x%x --ctmask 0x%x", info.nfmask, info.ctmask);
+			strbuf_printf(out, " --save-mark --nfmask 0x%x --ctmask 0x%x", info.nfmask, info.ctmask);
 		else
 			connmark_masks(out, "save", info.nfmask, info.ctmask, false);
 		break;
 	case XT_CONNMARK_RESTORE:
 		if (save)
-			nfbuf_printf(out, " --restore-mark --nfmask 0x%x --ctmask 0x%x", info.nfmask, info.ctmask);
+			strbuf_printf(out, " --restore-mark --nfmask 0x%x --ctmask 0x%x", info.nfmask, info.ctmask);
 		else
 			connmark_masks(out, "restore", info.nfmask, info.ctmask, true);
 		break;
@@ -316,7 +316,7 @@ static int decode_connmark_target(struct nfbuf *out, const struct nfdecode_ext *
 		return -EINVAL;
 	}
 	if (info.shift_bits)
-		nfbuf_printf(out, save ? " --%s-shift-mark %u" : " %s-shift-mark %u", info.shift_dir ? "right" : "left",
+		strbuf_printf(out, save ? " --%s-shift-mark %u" : " %s-shift-mark %u", info.shift_dir ? "right" : "left",
 			     info.shift_bits);
 	return 0;
 }

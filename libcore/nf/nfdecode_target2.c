@@ -9,20 +9,20 @@
 
 #include "nfdecode_impl.h"
 
-int nfdecode_tcpmss_target(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_tcpmss_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_tcpmss_info info;
 	bool save = nfdecode_save(o);
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (info.mss == XT_TCPMSS_CLAMP_PMTU)
-		nfbuf_puts(out, save ? " --clamp-mss-to-pmtu" : " TCPMSS clamp to PMTU");
+		strbuf_puts(out, save ? " --clamp-mss-to-pmtu" : " TCPMSS clamp to PMTU");
 	else
-		nfbuf_printf(out, save ? " --set-mss %u" : " TCPMSS set %u", info.mss);
+		strbuf_printf(out, save ? " --set-mss %u" : " TCPMSS set %u", info.mss);
 	return 0;
 }
 
-int nfdecode_connsecmark(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_connsecmark(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_connsecmark_target_info info;
 	const char *mode;
@@ -34,11 +34,11 @@ int nfdecode_connsecmark(struct nfbuf *out, const struct nfdecode_ext *ext, cons
 		mode = "restore";
 	else
 		return -EINVAL;
-	nfbuf_printf(out, nfdecode_save(o) ? " --%s" : " CONNSECMARK %s", mode);
+	strbuf_printf(out, nfdecode_save(o) ? " --%s" : " CONNSECMARK %s", mode);
 	return 0;
 }
 
-int nfdecode_audit(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_audit(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	static const char *const types[] = { "accept", "drop", "reject" };
 	struct xt_audit_info info;
@@ -46,16 +46,16 @@ int nfdecode_audit(struct nfbuf *out, const struct nfdecode_ext *ext, const stru
 	nfdecode_load(&info, sizeof(info), ext);
 	if (info.type > XT_AUDIT_TYPE_MAX)
 		return -EINVAL;
-	nfbuf_printf(out, nfdecode_save(o) ? " --type %s" : " AUDIT %s", types[info.type]);
+	strbuf_printf(out, nfdecode_save(o) ? " --type %s" : " AUDIT %s", types[info.type]);
 	return 0;
 }
 
-int nfdecode_classify(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_classify(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_classify_target_info info;
 
 	nfdecode_load(&info, sizeof(info), ext);
-	nfbuf_printf(out, nfdecode_save(o) ? " --set-class %04x:%04x" : " CLASSIFY set %x:%x", info.priority >> 16,
+	strbuf_printf(out, nfdecode_save(o) ? " --set-class %04x:%04x" : " CLASSIFY set %x:%x", info.priority >> 16,
 		     info.priority & 0xffffu);
 	return 0;
 }

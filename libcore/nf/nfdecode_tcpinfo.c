@@ -10,7 +10,7 @@
 
 /* Revision 0 has no blob; revisions 1 to 3 a flags byte, each adding a
  * flag.  The listing shows the save form's options after " socket". */
-int nfdecode_socket(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_socket(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_socket_mtinfo3 info;
 
@@ -20,54 +20,54 @@ int nfdecode_socket(struct nfbuf *out, const struct nfdecode_ext *ext, const str
 	if (info.flags & ~XT_SOCKET_FLAGS_V3)
 		return -EINVAL;
 	if (!nfdecode_save(o))
-		nfbuf_puts(out, " socket");
+		strbuf_puts(out, " socket");
 	if (info.flags & XT_SOCKET_TRANSPARENT)
-		nfbuf_puts(out, " --transparent");
+		strbuf_puts(out, " --transparent");
 	if (info.flags & XT_SOCKET_NOWILDCARD)
-		nfbuf_puts(out, " --nowildcard");
+		strbuf_puts(out, " --nowildcard");
 	if (info.flags & XT_SOCKET_RESTORESKMARK)
-		nfbuf_puts(out, " --restore-skmark");
+		strbuf_puts(out, " --restore-skmark");
 	return 0;
 }
 
-int nfdecode_tcpmss(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_tcpmss(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_tcpmss_match_info info;
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (nfdecode_save(o))
-		nfbuf_printf(out, "%s --mss ", info.invert ? " !" : "");
+		strbuf_printf(out, "%s --mss ", info.invert ? " !" : "");
 	else
-		nfbuf_printf(out, " tcpmss match %s", info.invert ? "!" : "");
+		strbuf_printf(out, " tcpmss match %s", info.invert ? "!" : "");
 	nfbuf_range(out, info.mss_min, info.mss_max);
 	return 0;
 }
 
-int nfdecode_ecn(struct nfbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+int nfdecode_ecn(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_ecn_info info;
 	bool save = nfdecode_save(o);
 
 	nfdecode_load(&info, sizeof(info), ext);
 	if (!save)
-		nfbuf_puts(out, " ECN match");
+		strbuf_puts(out, " ECN match");
 	if (info.operation & XT_ECN_OP_MATCH_ECE) {
 		bool inv = info.invert & XT_ECN_OP_MATCH_ECE;
 
-		nfbuf_puts(out, save ? (inv ? " ! --ecn-tcp-ece" : " --ecn-tcp-ece") : (inv ? " !ECE" : " ECE"));
+		strbuf_puts(out, save ? (inv ? " ! --ecn-tcp-ece" : " --ecn-tcp-ece") : (inv ? " !ECE" : " ECE"));
 	}
 	if (info.operation & XT_ECN_OP_MATCH_CWR) {
 		bool inv = info.invert & XT_ECN_OP_MATCH_CWR;
 
-		nfbuf_puts(out, save ? (inv ? " ! --ecn-tcp-cwr" : " --ecn-tcp-cwr") : (inv ? " !CWR" : " CWR"));
+		strbuf_puts(out, save ? (inv ? " ! --ecn-tcp-cwr" : " --ecn-tcp-cwr") : (inv ? " !CWR" : " CWR"));
 	}
 	if (info.operation & XT_ECN_OP_MATCH_IP) {
 		bool inv = info.invert & XT_ECN_OP_MATCH_IP;
 
 		if (save)
-			nfbuf_printf(out, "%s --ecn-ip-ect %u", inv ? " !" : "", info.ip_ect);
+			strbuf_printf(out, "%s --ecn-ip-ect %u", inv ? " !" : "", info.ip_ect);
 		else
-			nfbuf_printf(out, " %sECT=%u", inv ? "!" : "", info.ip_ect);
+			strbuf_printf(out, " %sECT=%u", inv ? "!" : "", info.ip_ect);
 	}
 	return 0;
 }

@@ -27,17 +27,17 @@ enum {
 	NFT_TYPE_BE_INTEGER = 1001,
 };
 
-struct nfbuf;
+struct strbuf;
 const char *nft_type_name(uint32_t id);
 size_t nft_type_components(uint32_t type, uint32_t *out, size_t max);
-void nft_print_type(struct nfbuf *out, uint32_t type);
-void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
-void nft_print_verdict(struct nfbuf *out, const struct nft_data *d);
-void nft_print_ct_state(struct nfbuf *out, uint32_t value);
-void nft_print_ct_status(struct nfbuf *out, uint32_t value);
-void nft_print_tcp_flags(struct nfbuf *out, uint32_t value);
-void nft_print_duration(struct nfbuf *out, const char *label, uint64_t ms);
-void nft_print_fib_type(struct nfbuf *out, uint32_t value);
+void nft_print_type(struct strbuf *out, uint32_t type);
+void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
+void nft_print_verdict(struct strbuf *out, const struct nft_data *d);
+void nft_print_ct_state(struct strbuf *out, uint32_t value);
+void nft_print_ct_status(struct strbuf *out, uint32_t value);
+void nft_print_tcp_flags(struct strbuf *out, uint32_t value);
+void nft_print_duration(struct strbuf *out, const char *label, uint64_t ms);
+void nft_print_fib_type(struct strbuf *out, uint32_t value);
 /* A set's flags as nft lists them (a default timeout hides "timeout"). */
 uint32_t nft_set_shown_flags(const struct nft_set *s);
 
@@ -133,7 +133,7 @@ struct reg_src {
 };
 
 struct stmt {
-	struct nfbuf text;
+	struct strbuf text;
 	bool dropped;                        /* a dependency folded into a later statement */
 	bool empty_kept;                     /* printed even when empty, as nft prints a comment match */
 };
@@ -153,7 +153,7 @@ struct render {
 	int gte_stmt;                        /* `x >= low`, which `x <= high` makes a range */
 	size_t gte_op_at;                    /* where its ">= " is */
 	uint32_t gte_type;                   /* its datatype (JSON) */
-	struct nfbuf untranslated;
+	struct strbuf untranslated;
 };
 
 
@@ -162,7 +162,7 @@ struct render *nft_rd_new(const struct nft_print_ctx *ctx);
 void nft_rd_free(struct render *rd);
 struct reg_src *nft_rd_reg(struct render *rd, uint32_t reg);
 /* A new statement's buffer, or NULL past MAX_STATEMENTS. */
-struct nfbuf *nft_rd_stmt(struct render *rd);
+struct strbuf *nft_rd_stmt(struct render *rd);
 int nft_rd_track(struct render *rd, const struct nft_expr *e);
 /* Runs one expression through a renderer's function; when it fails, the
  * statements it began are dropped and its name goes to rd->untranslated. */
@@ -171,9 +171,9 @@ void nft_rd_expr(struct render *rd, const struct nft_expr *e,
 /* What a register holds in nft's words ("ip saddr", "meta mark", "ct state",
  * "numgen random mod 2", "fib daddr type"), with its datatype; fold is set
  * when a preceding `meta l4proto` guard belongs to it. */
-bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct nfbuf *out, uint32_t *type, bool *fold);
+bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type, bool *fold);
 /* A value of a datatype in nft's words (ifname prefixes as "eth*"). */
-void nft_rd_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
+void nft_rd_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
 struct nft_set *nft_rd_find_set(struct render *rd, const char *name);
 /* A transport match makes its `meta l4proto` guard redundant, unless an
  * x_tables statement came in between (nft then prints the guard). */
@@ -210,9 +210,9 @@ const char *nft_rd_dynset_op(const struct nft_expr *e);
 const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, const char **code_name, bool *is_default);
 
 /* JSON pieces (nft_json.c) for the rule writer. */
-void nft_json_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
-void nft_json_verdict(struct nfbuf *out, const struct nft_data *d);
+void nft_json_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
+void nft_json_verdict(struct strbuf *out, const struct nft_data *d);
 /* [elements] as nft -j lists them (maps as [key, data] pairs). */
-void nft_json_elements(struct nfbuf *out, struct nft_set *s);
+void nft_json_elements(struct strbuf *out, struct nft_set *s);
 
 #endif

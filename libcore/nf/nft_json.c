@@ -17,7 +17,7 @@
 #include "sonde/nfdecode.h"
 #include "sonde/out.h"
 
-void nft_json_string(struct nfbuf *out, const char *s)
+void nft_json_string(struct strbuf *out, const char *s)
 {
 	size_t len = strlen(s), need = json_escape(NULL, 0, s, len);
 	char small[256], *text = need < sizeof(small) ? small : malloc(need + 1);
@@ -27,22 +27,22 @@ void nft_json_string(struct nfbuf *out, const char *s)
 		return;
 	}
 	json_escape(text, need + 1, s, len);
-	nfbuf_puts(out, "\"");
-	nfbuf_add(out, text, need);
-	nfbuf_puts(out, "\"");
+	strbuf_puts(out, "\"");
+	strbuf_add(out, text, need);
+	strbuf_puts(out, "\"");
 	if (text != small)
 		free(text);
 }
 
-void nft_json_key(struct nfbuf *out, const char *key)
+void nft_json_key(struct strbuf *out, const char *key)
 {
 	nft_json_string(out, key);
-	nfbuf_puts(out, ": ");
+	strbuf_puts(out, ": ");
 }
 
-void nft_json_member(struct nfbuf *out, const char *key, const char *value)
+void nft_json_member(struct strbuf *out, const char *key, const char *value)
 {
-	nfbuf_puts(out, ", ");
+	strbuf_puts(out, ", ");
 	nft_json_key(out, key);
 	nft_json_string(out, value);
 }
@@ -51,7 +51,7 @@ void nft_json_member(struct nfbuf *out, const char *key, const char *value)
 
 /* A flag set (ct state, ct status): one name as a string, several as an
  * array of them. */
-static void json_flag_names(struct nfbuf *out, char *names)
+static void json_flag_names(struct strbuf *out, char *names)
 {
 	char *comma = strchr(names, ','), *name, *next;
 	const char *sep = "";
@@ -60,23 +60,23 @@ static void json_flag_names(struct nfbuf *out, char *names)
 		nft_json_string(out, names);
 		return;
 	}
-	nfbuf_puts(out, "[");
+	strbuf_puts(out, "[");
 	for (name = names; name; name = next) {
 		next = strchr(name, ',');
 		if (next)
 			*next++ = '\0';
-		nfbuf_puts(out, sep);
+		strbuf_puts(out, sep);
 		nft_json_string(out, name);
 		sep = ", ";
 	}
-	nfbuf_puts(out, "]");
+	strbuf_puts(out, "]");
 }
 
 /* A value of a datatype: names and addresses as strings, numbers as
  * numbers (marks too, which the listing shows in hex). */
-void nft_json_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
+void nft_json_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
 {
-	struct nfbuf text = { 0 };
+	struct strbuf text = { 0 };
 	char *word;
 
 	nft_rd_value(&text, type, bytes, len);
@@ -102,7 +102,7 @@ void nft_json_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size
 		break;
 	case NFT_TYPE_INET_PROTOCOL:
 		if (*word && word[strspn(word, "0123456789")] == '\0')
-			nfbuf_puts(out, word);
+			strbuf_puts(out, word);
 		else
 			nft_json_string(out, word);
 		break;
@@ -111,16 +111,16 @@ void nft_json_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size
 		unsigned long long number = strtoull(word, &end, 0);
 
 		if (*word && !*end)
-			nfbuf_printf(out, "%llu", number);
+			strbuf_printf(out, "%llu", number);
 		else
 			nft_json_string(out, word);
 		break;
 	}
 	}
-	nfbuf_free(&text);
+	strbuf_free(&text);
 }
 
-void nft_json_verdict(struct nfbuf *out, const struct nft_data *d)
+void nft_json_verdict(struct strbuf *out, const struct nft_data *d)
 {
 	const char *word;
 
@@ -132,54 +132,54 @@ void nft_json_verdict(struct nfbuf *out, const struct nft_data *d)
 	case NFT_BREAK: word = "break"; break;
 	case NFT_RETURN: word = "return"; break;
 	case NFT_JUMP: case NFT_GOTO:
-		nfbuf_puts(out, "{");
+		strbuf_puts(out, "{");
 		nft_json_key(out, d->verdict == NFT_JUMP ? "jump" : "goto");
-		nfbuf_puts(out, "{");
+		strbuf_puts(out, "{");
 		nft_json_key(out, "target");
 		nft_json_string(out, d->chain ? d->chain : "");
-		nfbuf_puts(out, "}}");
+		strbuf_puts(out, "}}");
 		return;
 	default:
-		nfbuf_printf(out, "{\"verdict\": %d}", d->verdict);
+		strbuf_printf(out, "{\"verdict\": %d}", d->verdict);
 		return;
 	}
-	nfbuf_puts(out, "{");
+	strbuf_puts(out, "{");
 	nft_json_key(out, word);
-	nfbuf_puts(out, "null}");
+	strbuf_puts(out, "null}");
 }
 
-static void json_range(struct nfbuf *out, uint32_t type, const uint8_t *low, const uint8_t *high, size_t len)
+static void json_range(struct strbuf *out, uint32_t type, const uint8_t *low, const uint8_t *high, size_t len)
 {
-	nfbuf_puts(out, "{\"range\": [");
+	strbuf_puts(out, "{\"range\": [");
 	nft_json_value(out, type, low, len);
-	nfbuf_puts(out, ", ");
+	strbuf_puts(out, ", ");
 	nft_json_value(out, type, high, len);
-	nfbuf_puts(out, "]}");
+	strbuf_puts(out, "]}");
 }
 
-static void json_prefix(struct nfbuf *out, uint32_t type, const uint8_t *addr, size_t len, size_t prefix)
+static void json_prefix(struct strbuf *out, uint32_t type, const uint8_t *addr, size_t len, size_t prefix)
 {
-	nfbuf_puts(out, "{\"prefix\": {\"addr\": ");
+	strbuf_puts(out, "{\"prefix\": {\"addr\": ");
 	nft_json_value(out, type, addr, len);
-	nfbuf_printf(out, ", \"len\": %zu}}", prefix);
+	strbuf_printf(out, ", \"len\": %zu}}", prefix);
 }
 
 /* --- elements ------------------------------------------------------------------ */
 
 /* One key: a value, or {"concat": [...]} over the components (each a
  * range when a concatenation's interval spans several values). */
-static void json_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *bytes, const uint8_t *high, size_t len)
+static void json_key(struct strbuf *out, const struct nft_set *s, const uint8_t *bytes, const uint8_t *high, size_t len)
 {
 	struct nft_key_field fields[8];
 	size_t n = nft_key_fields(s, len, fields, 8), i;
 
 	if (n > 1)
-		nfbuf_puts(out, "{\"concat\": [");
+		strbuf_puts(out, "{\"concat\": [");
 	for (i = 0; i < n; i++) {
 		const struct nft_key_field *f = &fields[i];
 
 		if (i)
-			nfbuf_puts(out, ", ");
+			strbuf_puts(out, ", ");
 		size_t prefix;
 
 		if (high && memcmp(bytes + f->offset, high + f->offset, f->size) != 0 &&
@@ -193,11 +193,11 @@ static void json_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *
 			nft_json_value(out, f->type, bytes + f->offset, f->size);
 	}
 	if (n > 1)
-		nfbuf_puts(out, "]}");
+		strbuf_puts(out, "]}");
 }
 
 /* An interval set's element: a value, a prefix (addresses) or a range. */
-static void json_interval(struct nfbuf *out, const struct nft_set *s, const uint8_t *low, const uint8_t *high,
+static void json_interval(struct strbuf *out, const struct nft_set *s, const uint8_t *low, const uint8_t *high,
 			  size_t len)
 {
 	uint32_t type;
@@ -213,41 +213,41 @@ static void json_interval(struct nfbuf *out, const struct nft_set *s, const uint
 }
 
 struct json_elements {
-	struct nfbuf *out;
+	struct strbuf *out;
 	const char *sep;
 };
 
 static void json_element(const struct nft_set *s, const struct nft_set_elem *e, const uint8_t *high, void *arg)
 {
 	struct json_elements *je = arg;
-	struct nfbuf *out = je->out;
+	struct strbuf *out = je->out;
 	bool map = s->flags & NFT_SET_MAP;
 	bool wrapped = (e->timeout_ms && e->timeout_ms != s->timeout_ms) || e->expiration_ms || e->comment;
 
-	nfbuf_puts(out, je->sep);
+	strbuf_puts(out, je->sep);
 	je->sep = ", ";
 	if (map)
-		nfbuf_puts(out, "[");
+		strbuf_puts(out, "[");
 	/* An element with attributes of its own is {"elem": {"val": ...}}. */
 	if (wrapped)
-		nfbuf_puts(out, "{\"elem\": {\"val\": ");
+		strbuf_puts(out, "{\"elem\": {\"val\": ");
 	if (e->flags & NFT_SET_ELEM_CATCHALL)
-		nfbuf_puts(out, "\"*\"");
+		strbuf_puts(out, "\"*\"");
 	else if ((s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT))
 		json_interval(out, s, e->key.bytes, high, e->key.len);
 	else
 		json_key(out, s, e->key.bytes, high, e->key.len);
 	if (wrapped) {
 		if (e->timeout_ms && e->timeout_ms != s->timeout_ms)
-			nfbuf_printf(out, ", \"timeout\": %" PRIu64, e->timeout_ms / 1000);
+			strbuf_printf(out, ", \"timeout\": %" PRIu64, e->timeout_ms / 1000);
 		if (e->expiration_ms)
-			nfbuf_printf(out, ", \"expires\": %" PRIu64, e->expiration_ms / 1000);
+			strbuf_printf(out, ", \"expires\": %" PRIu64, e->expiration_ms / 1000);
 		if (e->comment)
 			nft_json_member(out, "comment", e->comment);
-		nfbuf_puts(out, "}}");
+		strbuf_puts(out, "}}");
 	}
 	if (map) {
-		nfbuf_puts(out, ", ");
+		strbuf_puts(out, ", ");
 		if (e->data.is_verdict) {
 			nft_json_verdict(out, &e->data);
 		} else {
@@ -256,27 +256,27 @@ static void json_element(const struct nft_set *s, const struct nft_set_elem *e, 
 			nft_type_components(s->data_type, &type, 1);
 			nft_json_value(out, type, e->data.bytes, e->data.len);
 		}
-		nfbuf_puts(out, "]");
+		strbuf_puts(out, "]");
 	}
 }
 
-void nft_json_elements(struct nfbuf *out, struct nft_set *s)
+void nft_json_elements(struct strbuf *out, struct nft_set *s)
 {
 	struct json_elements je = { .out = out, .sep = "" };
 
-	nfbuf_puts(out, "[");
+	strbuf_puts(out, "[");
 	nft_walk_elements(s, json_element, &je);
-	nfbuf_puts(out, "]");
+	strbuf_puts(out, "]");
 }
 
 /* --- sets and maps -------------------------------------------------------------- */
 
-static void json_type(struct nfbuf *out, uint32_t type)
+static void json_type(struct strbuf *out, uint32_t type)
 {
 	uint32_t parts[8];
 	size_t n = nft_type_components(type, parts, 8), i;
 
-	nfbuf_puts(out, n > 1 ? "[" : "");
+	strbuf_puts(out, n > 1 ? "[" : "");
 	for (i = 0; i < n; i++) {
 		const char *name = nft_type_name(parts[i]);
 		char unknown[64];
@@ -285,13 +285,13 @@ static void json_type(struct nfbuf *out, uint32_t type)
 			snprintf(unknown, sizeof(unknown), "type_%u (sonde: datatype not rendered)", parts[i]);
 			name = unknown;
 		}
-		nfbuf_puts(out, i ? ", " : "");
+		strbuf_puts(out, i ? ", " : "");
 		nft_json_string(out, name);
 	}
-	nfbuf_puts(out, n > 1 ? "]" : "");
+	strbuf_puts(out, n > 1 ? "]" : "");
 }
 
-static void json_set_flags(struct nfbuf *out, uint32_t flags)
+static void json_set_flags(struct strbuf *out, uint32_t flags)
 {
 	static const struct { uint32_t bit; const char *name; } names[] = {
 		{ NFT_SET_CONSTANT, "constant" }, { NFT_SET_INTERVAL, "interval" }, { NFT_SET_TIMEOUT, "timeout" },
@@ -302,41 +302,41 @@ static void json_set_flags(struct nfbuf *out, uint32_t flags)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!(flags & names[i].bit))
 			continue;
-		nfbuf_printf(out, "%s\"%s\"", any ? ", " : ", \"flags\": [", names[i].name);
+		strbuf_printf(out, "%s\"%s\"", any ? ", " : ", \"flags\": [", names[i].name);
 		any = true;
 	}
 	if (any)
-		nfbuf_puts(out, "]");
+		strbuf_puts(out, "]");
 }
 
-void nft_json_set(struct nfbuf *out, struct nft_set *s)
+void nft_json_set(struct strbuf *out, struct nft_set *s)
 {
 	bool map = s->flags & NFT_SET_MAP;
 
-	nfbuf_printf(out, "{\"%s\": {\"family\": \"%s\"", map ? "map" : "set", nft_family_name(s->family));
+	strbuf_printf(out, "{\"%s\": {\"family\": \"%s\"", map ? "map" : "set", nft_family_name(s->family));
 	nft_json_member(out, "name", s->name);
 	nft_json_member(out, "table", s->table);
-	nfbuf_puts(out, ", \"type\": ");
+	strbuf_puts(out, ", \"type\": ");
 	json_type(out, s->key_type);
-	nfbuf_printf(out, ", \"handle\": %" PRIu64, s->handle);
+	strbuf_printf(out, ", \"handle\": %" PRIu64, s->handle);
 	if (s->comment)
 		nft_json_member(out, "comment", s->comment);
 	if (s->has_policy && s->policy == NFT_SET_POL_MEMORY)
-		nfbuf_puts(out, ", \"policy\": \"memory\"");
+		strbuf_puts(out, ", \"policy\": \"memory\"");
 	if (map) {
-		nfbuf_puts(out, ", \"map\": ");
+		strbuf_puts(out, ", \"map\": ");
 		json_type(out, s->data_type);
 	}
 	if (s->has_size && s->size)
-		nfbuf_printf(out, ", \"size\": %u", s->size);
+		strbuf_printf(out, ", \"size\": %u", s->size);
 	json_set_flags(out, s->flags);   /* nft -j keeps "timeout" */
 	if (s->timeout_ms)
-		nfbuf_printf(out, ", \"timeout\": %" PRIu64, s->timeout_ms / 1000);
+		strbuf_printf(out, ", \"timeout\": %" PRIu64, s->timeout_ms / 1000);
 	if (s->gc_interval_ms)
-		nfbuf_printf(out, ", \"gc-interval\": %" PRIu64, s->gc_interval_ms / 1000);
+		strbuf_printf(out, ", \"gc-interval\": %" PRIu64, s->gc_interval_ms / 1000);
 	if (s->elem_count) {
-		nfbuf_puts(out, ", \"elem\": ");
+		strbuf_puts(out, ", \"elem\": ");
 		nft_json_elements(out, s);
 	}
-	nfbuf_puts(out, "}}");
+	strbuf_puts(out, "}}");
 }

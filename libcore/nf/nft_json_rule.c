@@ -20,7 +20,7 @@
 
 /* --- left-hand sides ------------------------------------------------------------ */
 
-static void json_payload(struct nfbuf *out, const char *words)
+static void json_payload(struct strbuf *out, const char *words)
 {
 	unsigned offset_bits, len_bits;
 	char base[4];
@@ -28,26 +28,26 @@ static void json_payload(struct nfbuf *out, const char *words)
 
 	/* A raw load, "@nh,64,8". */
 	if (words[0] == '@' && sscanf(words + 1, "%3[^,],%u,%u", base, &offset_bits, &len_bits) == 3) {
-		nfbuf_printf(out, "{\"payload\": {\"base\": \"%s\", \"offset\": %u, \"len\": %u}}", base, offset_bits,
+		strbuf_printf(out, "{\"payload\": {\"base\": \"%s\", \"offset\": %u, \"len\": %u}}", base, offset_bits,
 			     len_bits);
 		return;
 	}
-	nfbuf_puts(out, "{\"payload\": {\"protocol\": ");
+	strbuf_puts(out, "{\"payload\": {\"protocol\": ");
 	if (space) {
 		char protocol[16];
 
 		snprintf(protocol, sizeof(protocol), "%.*s", (int)(space - words), words);
 		nft_json_string(out, protocol);
-		nfbuf_puts(out, ", \"field\": ");
+		strbuf_puts(out, ", \"field\": ");
 		nft_json_string(out, space + 1);
 	} else {
 		nft_json_string(out, words);
 	}
-	nfbuf_puts(out, "}}");
+	strbuf_puts(out, "}}");
 }
 
 /* "ct original ip saddr": the direction apart, the rest is the key. */
-static void json_ct(struct nfbuf *out, const char *words)
+static void json_ct(struct strbuf *out, const char *words)
 {
 	const char *dir = NULL;
 
@@ -59,14 +59,14 @@ static void json_ct(struct nfbuf *out, const char *words)
 		dir = "reply";
 		words += 6;
 	}
-	nfbuf_puts(out, "{\"ct\": {\"key\": ");
+	strbuf_puts(out, "{\"ct\": {\"key\": ");
 	nft_json_string(out, words);
 	if (dir)
-		nfbuf_printf(out, ", \"dir\": \"%s\"", dir);
-	nfbuf_puts(out, "}}");
+		strbuf_printf(out, ", \"dir\": \"%s\"", dir);
+	strbuf_puts(out, "}}");
 }
 
-static void json_fib(struct nfbuf *out, const struct nft_expr *e, uint32_t *type)
+static void json_fib(struct strbuf *out, const struct nft_expr *e, uint32_t *type)
 {
 	static const struct { uint32_t bit; const char *name; } flags[] = {
 		{ NFTA_FIB_F_SADDR, "saddr" }, { NFTA_FIB_F_DADDR, "daddr" }, { NFTA_FIB_F_MARK, "mark" },
@@ -78,33 +78,33 @@ static void json_fib(struct nfbuf *out, const struct nft_expr *e, uint32_t *type
 	switch (e->u.fib.result) {
 	case NFT_FIB_RESULT_OIF:
 		/* nft 1.0.6 writes an oif result as a string ("0"). */
-		nfbuf_puts(out, "{\"fib\": {\"result\": \"oif\"");
+		strbuf_puts(out, "{\"fib\": {\"result\": \"oif\"");
 		*type = NFT_TYPE_STRING;
 		break;
 	case NFT_FIB_RESULT_OIFNAME:
-		nfbuf_puts(out, "{\"fib\": {\"result\": \"oifname\"");
+		strbuf_puts(out, "{\"fib\": {\"result\": \"oifname\"");
 		*type = NFT_TYPE_IFNAME;
 		break;
 	default:
-		nfbuf_puts(out, "{\"fib\": {\"result\": \"type\"");
+		strbuf_puts(out, "{\"fib\": {\"result\": \"type\"");
 		*type = NFT_TYPE_FIB_ADDR;
 		break;
 	}
-	nfbuf_puts(out, ", \"flags\": [");
+	strbuf_puts(out, ", \"flags\": [");
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (!(e->u.fib.flags & flags[i].bit))
 			continue;
-		nfbuf_printf(out, "%s\"%s\"", sep, flags[i].name);
+		strbuf_printf(out, "%s\"%s\"", sep, flags[i].name);
 		sep = ", ";
 	}
-	nfbuf_puts(out, "]}}");
+	strbuf_puts(out, "]}}");
 }
 
 /* What a register holds, as a JSON expression; the names are nft's words
  * of the listing, which the JSON schema keeps ("ip" "saddr", "l4proto"). */
-static bool json_src(struct render *rd, const struct reg_src *s, struct nfbuf *out, uint32_t *type, bool *fold)
+static bool json_src(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type, bool *fold)
 {
-	struct nfbuf words = { 0 };
+	struct strbuf words = { 0 };
 	const char *w;
 
 	*fold = false;
@@ -117,7 +117,7 @@ static bool json_src(struct render *rd, const struct reg_src *s, struct nfbuf *o
 		return true;
 	}
 	if (s->kind == SRC_NUMGEN) {
-		nfbuf_printf(out, "{\"numgen\": {\"mode\": \"%s\", \"mod\": %u, \"offset\": %u}}",
+		strbuf_printf(out, "{\"numgen\": {\"mode\": \"%s\", \"mod\": %u, \"offset\": %u}}",
 			     s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc", s->e->u.numgen.modulus,
 			     s->e->u.numgen.offset);
 		*type = NFT_TYPE_INTEGER;
@@ -125,20 +125,20 @@ static bool json_src(struct render *rd, const struct reg_src *s, struct nfbuf *o
 	}
 	if ((s->kind != SRC_PAYLOAD && s->kind != SRC_META && s->kind != SRC_CT) ||
 	    !nft_rd_src_name(rd, s, &words, type, fold) || !words.data) {
-		nfbuf_free(&words);
+		strbuf_free(&words);
 		return false;
 	}
 	w = words.data;
 	if (s->kind == SRC_PAYLOAD) {
 		json_payload(out, w);
 	} else if (s->kind == SRC_META) {
-		nfbuf_puts(out, "{\"meta\": {\"key\": ");
+		strbuf_puts(out, "{\"meta\": {\"key\": ");
 		nft_json_string(out, strncmp(w, "meta ", 5) == 0 ? w + 5 : w);
-		nfbuf_puts(out, "}}");
+		strbuf_puts(out, "}}");
 	} else {
 		json_ct(out, w);
 	}
-	nfbuf_free(&words);
+	strbuf_free(&words);
 	return true;
 }
 
@@ -159,16 +159,16 @@ static const char *json_op(uint32_t op)
 
 /* Opens {"match": {"op": OP, "left": LHS, "right": ; the caller writes the
  * right-hand side and closes with "}}". */
-static struct nfbuf *match_open(struct render *rd, const char *op, uint32_t sreg, const struct reg_src **src,
+static struct strbuf *match_open(struct render *rd, const char *op, uint32_t sreg, const struct reg_src **src,
 				uint32_t *type)
 {
 	const struct reg_src *s = nft_rd_reg(rd, sreg);
-	struct nfbuf *out;
+	struct strbuf *out;
 	bool fold;
 
 	if (!s || !(out = nft_rd_stmt(rd)))
 		return NULL;
-	nfbuf_printf(out, "{\"match\": {\"op\": \"%s\", \"left\": ", op);
+	strbuf_printf(out, "{\"match\": {\"op\": \"%s\", \"left\": ", op);
 	if (!json_src(rd, s, out, type, &fold))
 		return NULL;
 	if (fold)
@@ -179,17 +179,17 @@ static struct nfbuf *match_open(struct render *rd, const char *op, uint32_t sreg
 
 /* A compare over a masked register: a prefix, a flag test (ct state), or
  * {"&": [LHS, mask]}. */
-static void masked_rhs(struct nfbuf *out, const struct nft_expr *e, const struct reg_src *s, uint32_t type,
+static void masked_rhs(struct strbuf *out, const struct nft_expr *e, const struct reg_src *s, uint32_t type,
 		       size_t left_at)
 {
 	size_t full = type == NFT_TYPE_IP6ADDR ? 16 : 4;
 	int bits = nft_prefix_len(s->mask, e->data.len);
 
 	if ((type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && bits >= 0 && e->data.len == full) {
-		nfbuf_puts(out, ", \"right\": ");
-		nfbuf_puts(out, "{\"prefix\": {\"addr\": ");
+		strbuf_puts(out, ", \"right\": ");
+		strbuf_puts(out, "{\"prefix\": {\"addr\": ");
 		nft_json_value(out, type, e->data.bytes, e->data.len);
-		nfbuf_printf(out, ", \"len\": %d}}}}", bits);
+		strbuf_printf(out, ", \"len\": %d}}}}", bits);
 		return;
 	}
 	/* A flag test, `ct state established,related`: "in"; `tcp flags !
@@ -203,26 +203,26 @@ static void masked_rhs(struct nfbuf *out, const struct nft_expr *e, const struct
 			memmove(out->data + MATCH_OP_AT + 1, out->data + MATCH_OP_AT + 2, out->len - MATCH_OP_AT - 1);
 			out->len--;
 		}
-		nfbuf_puts(out, ", \"right\": ");
+		strbuf_puts(out, ", \"right\": ");
 		nft_json_value(out, type, s->mask, e->data.len);
-		nfbuf_puts(out, "}}");
+		strbuf_puts(out, "}}");
 		return;
 	}
 	/* "left": LHS becomes "left": {"&": [LHS, mask]}. */
 	{
-		struct nfbuf lhs = { 0 };
+		struct strbuf lhs = { 0 };
 
-		nfbuf_add(&lhs, out->data + left_at, out->len - left_at);
+		strbuf_add(&lhs, out->data + left_at, out->len - left_at);
 		out->len = left_at;
 		out->data[left_at] = '\0';
-		nfbuf_puts(out, "{\"&\": [");
-		nfbuf_add(out, lhs.data, lhs.len);
-		nfbuf_puts(out, ", ");
+		strbuf_puts(out, "{\"&\": [");
+		strbuf_add(out, lhs.data, lhs.len);
+		strbuf_puts(out, ", ");
 		nft_json_value(out, type, s->mask, e->data.len);
-		nfbuf_puts(out, "]}, \"right\": ");
+		strbuf_puts(out, "]}, \"right\": ");
 		nft_json_value(out, type, e->data.bytes, e->data.len);
-		nfbuf_puts(out, "}}");
-		nfbuf_free(&lhs);
+		strbuf_puts(out, "}}");
+		strbuf_free(&lhs);
 	}
 }
 
@@ -231,28 +231,28 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 	const struct reg_src *s;
 	uint32_t type;
 	size_t left_at;
-	struct nfbuf *out;
+	struct strbuf *out;
 
 	/* nft writes a range as `>= low` then `<= high` on the same field. */
 	if (e->u.cmp.op == NFT_CMP_LTE && rd->gte_stmt >= 0 && rd->gte_stmt == (int)rd->count - 1) {
-		struct nfbuf *low = &rd->stmts[rd->gte_stmt].text;
-		struct nfbuf value = { 0 };
+		struct strbuf *low = &rd->stmts[rd->gte_stmt].text;
+		struct strbuf value = { 0 };
 
 		if (rd->gte_type == NFT_TYPE_INET_PROTOCOL)
 			return false;   /* its low end was written as a name */
 
 		/* {"match": {"op": ">=", "left": L, "right": V}} becomes
 		 * {"match": {"op": "==", "left": L, "right": {"range": [V, HIGH]}}}. */
-		nfbuf_add(&value, low->data + rd->gte_op_at, low->len - rd->gte_op_at - 2);
+		strbuf_add(&value, low->data + rd->gte_op_at, low->len - rd->gte_op_at - 2);
 		low->len = rd->gte_op_at;
 		low->data[low->len] = '\0';
-		nfbuf_puts(low, "{\"range\": [");
-		nfbuf_add(low, value.data, value.len);
-		nfbuf_puts(low, ", ");
+		strbuf_puts(low, "{\"range\": [");
+		strbuf_add(low, value.data, value.len);
+		strbuf_puts(low, ", ");
 		nft_json_value(low, rd->gte_type, e->data.bytes, e->data.len);
-		nfbuf_puts(low, "]}}}");
+		strbuf_puts(low, "]}}}");
 		memcpy(low->data + MATCH_OP_AT, "==", 2);
-		nfbuf_free(&value);
+		strbuf_free(&value);
 		rd->gte_stmt = -1;
 		return true;
 	}
@@ -267,7 +267,7 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 		masked_rhs(out, e, s, type, left_at);
 		return true;
 	}
-	nfbuf_puts(out, ", \"right\": ");
+	strbuf_puts(out, ", \"right\": ");
 	if (e->u.cmp.op == NFT_CMP_GTE) {
 		rd->gte_stmt = (int)rd->count - 1;
 		rd->gte_op_at = out->len;
@@ -278,13 +278,13 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 		uint8_t addr[16] = { 0 };
 
 		memcpy(addr, e->data.bytes, e->data.len);
-		nfbuf_puts(out, "{\"prefix\": {\"addr\": ");
+		strbuf_puts(out, "{\"prefix\": {\"addr\": ");
 		nft_json_value(out, type, addr, type == NFT_TYPE_IPADDR ? 4 : 16);
-		nfbuf_printf(out, ", \"len\": %u}}", e->data.len * 8);
+		strbuf_printf(out, ", \"len\": %u}}", e->data.len * 8);
 	} else {
 		nft_json_value(out, type, e->data.bytes, e->data.len);
 	}
-	nfbuf_puts(out, "}}");
+	strbuf_puts(out, "}}");
 	nft_rd_note_guard(rd, s, e);
 	return true;
 }
@@ -293,35 +293,35 @@ static bool json_range_match(struct render *rd, const struct nft_expr *e)
 {
 	const struct reg_src *s;
 	uint32_t type;
-	struct nfbuf *out = match_open(rd, e->u.range.op == NFT_RANGE_NEQ ? "!=" : "==", e->u.range.sreg, &s, &type);
+	struct strbuf *out = match_open(rd, e->u.range.op == NFT_RANGE_NEQ ? "!=" : "==", e->u.range.sreg, &s, &type);
 
 	if (!out)
 		return false;
 	/* nft names a protocol alone, never a range's ends. */
 	if (type == NFT_TYPE_INET_PROTOCOL)
 		type = NFT_TYPE_INTEGER;
-	nfbuf_puts(out, ", \"right\": {\"range\": [");
+	strbuf_puts(out, ", \"right\": {\"range\": [");
 	nft_json_value(out, type, e->data.bytes, e->data.len);
-	nfbuf_puts(out, ", ");
+	strbuf_puts(out, ", ");
 	nft_json_value(out, type, e->data2.bytes, e->data2.len);
-	nfbuf_puts(out, "]}}}");
+	strbuf_puts(out, "]}}}");
 	return true;
 }
 
 /* The key of a lookup: one expression, or {"concat": [...]}. */
-static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sreg, struct nfbuf *out)
+static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sreg, struct strbuf *out)
 {
 	const struct reg_src *srcs[8];
 	size_t n = nft_rd_key_sources(rd, set, sreg, srcs, 8), i;
 
 	if (n > 1)
-		nfbuf_puts(out, "{\"concat\": [");
+		strbuf_puts(out, "{\"concat\": [");
 	for (i = 0; i < n; i++) {
 		uint32_t type;
 		bool fold;
 
 		if (i)
-			nfbuf_puts(out, ", ");
+			strbuf_puts(out, ", ");
 		if (!json_src(rd, srcs[i], out, &type, &fold))
 			return false;
 		/* The set's elements are four-byte integers, which print in host order. */
@@ -331,16 +331,16 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 			nft_rd_fold_l4proto(rd);
 	}
 	if (n > 1)
-		nfbuf_puts(out, "]}");
+		strbuf_puts(out, "]}");
 	return n > 0;
 }
 
-static void set_reference(struct nfbuf *out, struct nft_set *set)
+static void set_reference(struct strbuf *out, struct nft_set *set)
 {
 	if (set->flags & NFT_SET_ANONYMOUS) {
-		nfbuf_puts(out, "{\"set\": ");
+		strbuf_puts(out, "{\"set\": ");
 		nft_json_elements(out, set);
-		nfbuf_puts(out, "}");
+		strbuf_puts(out, "}");
 	} else {
 		char *name = malloc(strlen(set->name) + 2);
 
@@ -357,35 +357,35 @@ static void set_reference(struct nfbuf *out, struct nft_set *set)
 static bool json_lookup(struct render *rd, const struct nft_expr *e)
 {
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
-	struct nfbuf *out;
+	struct strbuf *out;
 
 	if (!set || !nft_rd_flag_set_known(set) || !(out = nft_rd_stmt(rd)))
 		return false;
 	if (e->u.lookup.has_dreg && e->u.lookup.dreg != NFT_REG_VERDICT)
 		return false;
 	if (e->u.lookup.has_dreg) {
-		nfbuf_puts(out, "{\"vmap\": {\"key\": ");
+		strbuf_puts(out, "{\"vmap\": {\"key\": ");
 		if (!lookup_key(rd, set, e->u.lookup.sreg, out))
 			return false;
-		nfbuf_puts(out, ", \"data\": ");
+		strbuf_puts(out, ", \"data\": ");
 	} else {
-		nfbuf_printf(out, "{\"match\": {\"op\": \"%s\", \"left\": ",
+		strbuf_printf(out, "{\"match\": {\"op\": \"%s\", \"left\": ",
 			     (e->u.lookup.flags & NFT_LOOKUP_F_INV) ? "!=" : "==");
 		if (!lookup_key(rd, set, e->u.lookup.sreg, out))
 			return false;
-		nfbuf_puts(out, ", \"right\": ");
+		strbuf_puts(out, ", \"right\": ");
 	}
 	set_reference(out, set);
-	nfbuf_puts(out, "}}");
+	strbuf_puts(out, "}}");
 	return true;
 }
 
 /* --- statements ------------------------------------------------------------------- */
 
 /* `meta mark set meta mark | 0x4000`: {"|": [{"meta": ...}, 16384]}. */
-static bool mangle_value(struct render *rd, const struct reg_src *s, uint32_t type, struct nfbuf *out)
+static bool mangle_value(struct render *rd, const struct reg_src *s, uint32_t type, struct strbuf *out)
 {
-	struct nfbuf lhs = { 0 };
+	struct strbuf lhs = { 0 };
 	uint32_t lhs_type, mask, xor_;
 	bool fold;
 
@@ -394,22 +394,22 @@ static bool mangle_value(struct render *rd, const struct reg_src *s, uint32_t ty
 		return true;
 	}
 	if (!json_src(rd, s, &lhs, &lhs_type, &fold)) {
-		nfbuf_free(&lhs);
+		strbuf_free(&lhs);
 		return false;
 	}
 	mask = nft_host_u32(s->mask);
 	xor_ = nft_host_u32(s->xor_);
 	if (!s->masked)
-		nfbuf_add(out, lhs.data, lhs.len);
+		strbuf_add(out, lhs.data, lhs.len);
 	else if (mask == ~xor_)
-		nfbuf_printf(out, "{\"|\": [%s, %u]}", lhs.data, xor_);
+		strbuf_printf(out, "{\"|\": [%s, %u]}", lhs.data, xor_);
 	else if (mask == 0xffffffffu)
-		nfbuf_printf(out, "{\"^\": [%s, %u]}", lhs.data, xor_);
+		strbuf_printf(out, "{\"^\": [%s, %u]}", lhs.data, xor_);
 	else if (xor_ == 0)
-		nfbuf_printf(out, "{\"&\": [%s, %u]}", lhs.data, mask);
+		strbuf_printf(out, "{\"&\": [%s, %u]}", lhs.data, mask);
 	else
-		nfbuf_printf(out, "{\"^\": [{\"&\": [%s, %u]}, %u]}", lhs.data, mask, xor_);
-	nfbuf_free(&lhs);
+		strbuf_printf(out, "{\"^\": [{\"&\": [%s, %u]}, %u]}", lhs.data, mask, xor_);
+	strbuf_free(&lhs);
 	return true;
 }
 
@@ -417,59 +417,59 @@ static bool json_mangle(struct render *rd, const struct nft_expr *e, bool ct)
 {
 	const struct reg_src *s = nft_rd_reg(rd, ct ? e->u.ct.sreg : e->u.meta.sreg);
 	struct reg_src key = { .kind = ct ? SRC_CT : SRC_META, .key = ct ? e->u.ct.key : e->u.meta.key };
-	struct nfbuf *out;
+	struct strbuf *out;
 	uint32_t type;
 	bool fold;
 
 	if (!s || !(out = nft_rd_stmt(rd)))
 		return false;
-	nfbuf_puts(out, "{\"mangle\": {\"key\": ");
+	strbuf_puts(out, "{\"mangle\": {\"key\": ");
 	if (!json_src(rd, &key, out, &type, &fold))
 		return false;
-	nfbuf_puts(out, ", \"value\": ");
+	strbuf_puts(out, ", \"value\": ");
 	if (!mangle_value(rd, s, type, out))
 		return false;
-	nfbuf_puts(out, "}}");
+	strbuf_puts(out, "}}");
 	return true;
 }
 
 /* "flags": "random" for one, an array for several. */
-static void nat_flags(struct nfbuf *out, uint32_t flags, const char **sep)
+static void nat_flags(struct strbuf *out, uint32_t flags, const char **sep)
 {
 	const char *names[3];
 	size_t n = nfdecode_nft_nat_flags(flags, names, 3), i;
 
 	if (!n)
 		return;
-	nfbuf_printf(out, "%s\"flags\": %s", *sep, n > 1 ? "[" : "");
+	strbuf_printf(out, "%s\"flags\": %s", *sep, n > 1 ? "[" : "");
 	for (i = 0; i < n; i++)
-		nfbuf_printf(out, "%s\"%s\"", i ? ", " : "", names[i]);
-	nfbuf_puts(out, n > 1 ? "]" : "");
+		strbuf_printf(out, "%s\"%s\"", i ? ", " : "", names[i]);
+	strbuf_puts(out, n > 1 ? "]" : "");
 	*sep = ", ";
 }
 
 /* "addr"/"port": one value, or {"range": [low, high]}. */
-static void nat_value(struct nfbuf *out, const char *key, uint32_t type, const struct reg_src *min,
+static void nat_value(struct strbuf *out, const char *key, uint32_t type, const struct reg_src *min,
 		      const struct reg_src *max, size_t len, const char **sep)
 {
 	size_t prefix;
 
-	nfbuf_printf(out, "%s\"%s\": ", *sep, key);
+	strbuf_printf(out, "%s\"%s\": ", *sep, key);
 	*sep = ", ";
 	if (type != NFT_TYPE_INET_SERVICE && max && max != min && max->kind == SRC_IMMEDIATE &&
 	    max->value.len == min->value.len && memcmp(max->value.bytes, min->value.bytes, len) != 0 &&
 	    nft_range_prefix(min->value.bytes, max->value.bytes, min->value.len, &prefix)) {
-		nfbuf_puts(out, "{\"prefix\": {\"addr\": ");
+		strbuf_puts(out, "{\"prefix\": {\"addr\": ");
 		nft_json_value(out, type, min->value.bytes, min->value.len);
-		nfbuf_printf(out, ", \"len\": %zu}}", prefix);
+		strbuf_printf(out, ", \"len\": %zu}}", prefix);
 		return;
 	}
 	if (max && max != min && max->kind == SRC_IMMEDIATE && memcmp(max->value.bytes, min->value.bytes, len) != 0) {
-		nfbuf_puts(out, "{\"range\": [");
+		strbuf_puts(out, "{\"range\": [");
 		nft_json_value(out, type, min->value.bytes, min->value.len);
-		nfbuf_puts(out, ", ");
+		strbuf_puts(out, ", ");
 		nft_json_value(out, type, max->value.bytes, max->value.len);
-		nfbuf_puts(out, "]}");
+		strbuf_puts(out, "]}");
 		return;
 	}
 	nft_json_value(out, type, min->value.bytes, min->value.len);
@@ -482,14 +482,14 @@ static bool json_nat(struct render *rd, const struct nft_expr *e)
 	const struct reg_src *pmin = e->u.nat.proto_min ? nft_rd_reg(rd, e->u.nat.proto_min) : NULL;
 	const struct reg_src *pmax = e->u.nat.proto_max ? nft_rd_reg(rd, e->u.nat.proto_max) : NULL;
 	bool v6 = e->u.nat.family == NFPROTO_IPV6;
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 	const char *sep = "";
 
 	if (!out || (amin && amin->kind != SRC_IMMEDIATE) || (pmin && pmin->kind != SRC_IMMEDIATE))
 		return false;
-	nfbuf_printf(out, "{\"%s\": {", e->u.nat.type == NFT_NAT_SNAT ? "snat" : "dnat");
+	strbuf_printf(out, "{\"%s\": {", e->u.nat.type == NFT_NAT_SNAT ? "snat" : "dnat");
 	if (rd->ctx->family == NFPROTO_INET && amin) {
-		nfbuf_printf(out, "\"family\": \"%s\"", nft_family_name((int)e->u.nat.family));
+		strbuf_printf(out, "\"family\": \"%s\"", nft_family_name((int)e->u.nat.family));
 		sep = ", ";
 	}
 	if (amin)
@@ -497,7 +497,7 @@ static bool json_nat(struct render *rd, const struct nft_expr *e)
 	if (pmin)
 		nat_value(out, "port", NFT_TYPE_INET_SERVICE, pmin, pmax, 2, &sep);
 	nat_flags(out, e->u.nat.flags, &sep);
-	nfbuf_puts(out, "}}");
+	strbuf_puts(out, "}}");
 	return true;
 }
 
@@ -506,13 +506,13 @@ static bool json_masq(struct render *rd, const struct nft_expr *e, const char *w
 {
 	const struct reg_src *pmin = e->u.masq.proto_min ? nft_rd_reg(rd, e->u.masq.proto_min) : NULL;
 	const struct reg_src *pmax = e->u.masq.proto_max ? nft_rd_reg(rd, e->u.masq.proto_max) : NULL;
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 	const char *sep = "";
 	size_t open_at;
 
 	if (!out)
 		return false;
-	nfbuf_printf(out, "{\"%s\": {", word);
+	strbuf_printf(out, "{\"%s\": {", word);
 	open_at = out->len - 1;
 	if (pmin && pmin->kind == SRC_IMMEDIATE)
 		nat_value(out, "port", NFT_TYPE_INET_SERVICE, pmin, pmax, 2, &sep);
@@ -520,16 +520,16 @@ static bool json_masq(struct render *rd, const struct nft_expr *e, const char *w
 	if (!*sep) {
 		out->len = open_at;
 		out->data[open_at] = '\0';
-		nfbuf_puts(out, "null}");
+		strbuf_puts(out, "null}");
 		return true;
 	}
-	nfbuf_puts(out, "}}");
+	strbuf_puts(out, "}}");
 	return true;
 }
 
 static bool json_reject(struct render *rd, const struct nft_expr *e)
 {
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 	const char *kind, *name;
 	bool is_default;
 
@@ -537,64 +537,64 @@ static bool json_reject(struct render *rd, const struct nft_expr *e)
 		return false;
 	nft_rd_reject_guards(rd, e);
 	if (e->u.reject.type == NFT_REJECT_TCP_RST) {
-		nfbuf_puts(out, "{\"reject\": {\"type\": \"tcp reset\"}}");
+		strbuf_puts(out, "{\"reject\": {\"type\": \"tcp reset\"}}");
 		return true;
 	}
 	/* nft -j names the code even when it is the default one. */
 	kind = nft_rd_reject(rd, e, &name, &is_default);
-	nfbuf_printf(out, "{\"reject\": {\"type\": \"%s\", \"expr\": ", kind);
+	strbuf_printf(out, "{\"reject\": {\"type\": \"%s\", \"expr\": ", kind);
 	if (name)
-		nfbuf_printf(out, "\"%s\"}}", name);
+		strbuf_printf(out, "\"%s\"}}", name);
 	else
-		nfbuf_printf(out, "%u}}", e->u.reject.code);
+		strbuf_printf(out, "%u}}", e->u.reject.code);
 	return true;
 }
 
 static bool json_log(struct render *rd, const struct nft_expr *e)
 {
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 	const char *level = nft_rd_log_level(e), *sep = "";
 
 	if (!out)
 		return false;
-	nfbuf_puts(out, "{\"log\": {");
+	strbuf_puts(out, "{\"log\": {");
 	if (e->text) {
 		nft_json_key(out, "prefix");
 		nft_json_string(out, e->text);
 		sep = ", ";
 	}
 	if (e->u.log.has_group) {
-		nfbuf_printf(out, "%s\"group\": %u", sep, e->u.log.group);
+		strbuf_printf(out, "%s\"group\": %u", sep, e->u.log.group);
 		sep = ", ";
 	}
 	if (e->u.log.has_snaplen && e->u.log.snaplen) {
-		nfbuf_printf(out, "%s\"snaplen\": %u", sep, e->u.log.snaplen);
+		strbuf_printf(out, "%s\"snaplen\": %u", sep, e->u.log.snaplen);
 		sep = ", ";
 	}
 	if (e->u.log.qthreshold) {
-		nfbuf_printf(out, "%s\"queue-threshold\": %u", sep, e->u.log.qthreshold);
+		strbuf_printf(out, "%s\"queue-threshold\": %u", sep, e->u.log.qthreshold);
 		sep = ", ";
 	}
 	if (level) {
-		nfbuf_printf(out, "%s\"level\": \"%s\"", sep, level);
+		strbuf_printf(out, "%s\"level\": \"%s\"", sep, level);
 		sep = ", ";
 	}
 	if (!*sep) {
-		nfbuf_reset(out);
-		nfbuf_puts(out, "{\"log\": null}");
+		strbuf_reset(out);
+		strbuf_puts(out, "{\"log\": null}");
 		return true;
 	}
-	nfbuf_puts(out, "}}");
+	strbuf_puts(out, "}}");
 	return true;
 }
 
 static bool json_limit(struct render *rd, const struct nft_expr *e)
 {
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 
 	if (!out)
 		return false;
-	nfbuf_printf(out, "{\"limit\": {\"rate\": %" PRIu64 ", \"burst\": %u, \"per\": \"%s\"%s}}", e->u.limit.rate,
+	strbuf_printf(out, "{\"limit\": {\"rate\": %" PRIu64 ", \"burst\": %u, \"per\": \"%s\"%s}}", e->u.limit.rate,
 		     e->u.limit.burst, nft_rd_limit_unit(e->u.limit.unit),
 		     (e->u.limit.flags & NFT_LIMIT_F_INV) ? ", \"inv\": true" : "");
 	return true;
@@ -603,26 +603,26 @@ static bool json_limit(struct render *rd, const struct nft_expr *e)
 static bool json_dynset(struct render *rd, const struct nft_expr *e)
 {
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
-	struct nfbuf *out;
+	struct strbuf *out;
 
 	if (!set || !(out = nft_rd_stmt(rd)))
 		return false;
-	nfbuf_printf(out, "{\"set\": {\"op\": \"%s\", \"elem\": ", nft_rd_dynset_op(e));
+	strbuf_printf(out, "{\"set\": {\"op\": \"%s\", \"elem\": ", nft_rd_dynset_op(e));
 	if (e->u.dynset.timeout_ms)
-		nfbuf_puts(out, "{\"elem\": {\"val\": ");
+		strbuf_puts(out, "{\"elem\": {\"val\": ");
 	if (!lookup_key(rd, set, e->u.dynset.sreg_key, out))
 		return false;
 	if (e->u.dynset.timeout_ms)
-		nfbuf_printf(out, ", \"timeout\": %" PRIu64 "}}", e->u.dynset.timeout_ms / 1000);
-	nfbuf_puts(out, ", \"set\": ");
+		strbuf_printf(out, ", \"timeout\": %" PRIu64 "}}", e->u.dynset.timeout_ms / 1000);
+	strbuf_puts(out, ", \"set\": ");
 	set_reference(out, set);
-	nfbuf_puts(out, "}}");
+	strbuf_puts(out, "}}");
 	return true;
 }
 
 static bool json_simple(struct render *rd, const struct nft_expr *e)
 {
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 
 	if (!out)
 		return false;
@@ -633,15 +633,15 @@ static bool json_simple(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_COUNTER:
 		nft_rd_pin_guards(rd);
 		if (rd->ctx->stateless)
-			nfbuf_puts(out, "{\"counter\": null}");
+			strbuf_puts(out, "{\"counter\": null}");
 		else
-			nfbuf_printf(out, "{\"counter\": {\"packets\": %" PRIu64 ", \"bytes\": %" PRIu64 "}}",
+			strbuf_printf(out, "{\"counter\": {\"packets\": %" PRIu64 ", \"bytes\": %" PRIu64 "}}",
 				     e->u.counter.packets, e->u.counter.bytes);
 		return true;
 	default:
-		nfbuf_printf(out, "{\"xt\": {\"type\": \"%s\", \"name\": ", e->kind == NFT_EXPR_MATCH ? "match" : "target");
+		strbuf_printf(out, "{\"xt\": {\"type\": \"%s\", \"name\": ", e->kind == NFT_EXPR_MATCH ? "match" : "target");
 		nft_json_string(out, e->xt_name);
-		nfbuf_puts(out, "}}");
+		strbuf_puts(out, "}}");
 		if (rd->l4proto_stmt >= 0) /* nft keeps a guard an xt statement follows */
 			rd->l4proto_pinned = true;
 		return true;
@@ -674,7 +674,7 @@ static bool json_expr(struct render *rd, const struct nft_expr *e)
 	}
 }
 
-void nft_json_rule(struct nfbuf *out, const struct nft_rule *r, const char *table, const char *chain,
+void nft_json_rule(struct strbuf *out, const struct nft_rule *r, const char *table, const char *chain,
 		   const struct nft_print_ctx *ctx)
 {
 	struct render *rd = nft_rd_new(ctx);
@@ -687,25 +687,25 @@ void nft_json_rule(struct nfbuf *out, const struct nft_rule *r, const char *tabl
 	}
 	for (i = 0; i < r->expr_count; i++)
 		nft_rd_expr(rd, &r->exprs[i], json_expr);
-	nfbuf_printf(out, "{\"rule\": {\"family\": \"%s\"", nft_family_name(r->family));
+	strbuf_printf(out, "{\"rule\": {\"family\": \"%s\"", nft_family_name(r->family));
 	nft_json_member(out, "table", table);
 	nft_json_member(out, "chain", chain);
-	nfbuf_printf(out, ", \"handle\": %" PRIu64, r->handle);
+	strbuf_printf(out, ", \"handle\": %" PRIu64, r->handle);
 	if (r->comment)
 		nft_json_member(out, "comment", r->comment);
-	nfbuf_puts(out, ", \"expr\": [");
+	strbuf_puts(out, ", \"expr\": [");
 	for (i = 0; i < rd->count; i++) {
 		if (!rd->stmts[i].dropped && rd->stmts[i].text.len) {
-			nfbuf_printf(out, "%s%s", sep, rd->stmts[i].text.data);
+			strbuf_printf(out, "%s%s", sep, rd->stmts[i].text.data);
 			sep = ", ";
 		}
 	}
 	/* What sonde cannot put in nft's terms is named, not dropped. */
 	if (rd->untranslated.len) {
-		nfbuf_printf(out, "%s{\"sonde-not-rendered\": ", sep);
+		strbuf_printf(out, "%s{\"sonde-not-rendered\": ", sep);
 		nft_json_string(out, rd->untranslated.data);
-		nfbuf_puts(out, "}");
+		strbuf_puts(out, "}");
 	}
-	nfbuf_puts(out, "]}}");
+	strbuf_puts(out, "]}}");
 	nft_rd_free(rd);
 }

@@ -35,17 +35,17 @@ static const char *cmp_op(uint32_t op, bool explicit_eq)
 /* (x & mask) compared with value, as nft 1.0.6 writes it: "x mask" (any
  * of them set), "x ! mask" (none set), "x value / mask" and
  * "x != value / mask". */
-static void flags_compare(struct nfbuf *out, uint32_t type, bool not_equal, const uint8_t *mask,
+static void flags_compare(struct strbuf *out, uint32_t type, bool not_equal, const uint8_t *mask,
 			  const uint8_t *value, size_t len)
 {
 	if (nft_rd_all_zero(value, len)) {
-		nfbuf_puts(out, not_equal ? "" : "! ");
+		strbuf_puts(out, not_equal ? "" : "! ");
 		nft_rd_value(out, type, mask, len);
 		return;
 	}
-	nfbuf_puts(out, not_equal ? "!= " : "");
+	strbuf_puts(out, not_equal ? "!= " : "");
 	nft_rd_value(out, type, value, len);
-	nfbuf_puts(out, " / ");
+	strbuf_puts(out, " / ");
 	nft_rd_value(out, type, mask, len);
 }
 
@@ -60,14 +60,14 @@ static bool stmt_xt(struct render *rd, const struct nft_expr *e)
 	struct nfdecode_opts opts = {
 		.family = rd->ctx->family, .proto = rd->l4proto_stmt >= 0 ? rd->l4proto : 0,
 	};
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 	int rc;
 
 	if (!out)
 		return false;
 	rc = is_target ? nfdecode_nft_target(out, &ext, &opts) : nfdecode_nft_match(out, &ext, &opts);
 	if (rc < 0)
-		nfbuf_printf(out, "xt %s %s", is_target ? "target" : "match", e->xt_name);
+		strbuf_printf(out, "xt %s %s", is_target ? "target" : "match", e->xt_name);
 	rd->stmts[rd->count - 1].empty_kept = true;
 	if (rd->l4proto_stmt >= 0)
 		rd->l4proto_pinned = true;
@@ -76,10 +76,10 @@ static bool stmt_xt(struct render *rd, const struct nft_expr *e)
 
 /* A statement that reads register sreg starts with what the register holds;
  * a `meta l4proto` guard it belongs to is folded away. */
-static struct nfbuf *stmt_lhs(struct render *rd, uint32_t sreg, const struct reg_src **src, uint32_t *type)
+static struct strbuf *stmt_lhs(struct render *rd, uint32_t sreg, const struct reg_src **src, uint32_t *type)
 {
 	const struct reg_src *s = nft_rd_reg(rd, sreg);
-	struct nfbuf *out;
+	struct strbuf *out;
 	bool fold;
 
 	if (!s || !(out = nft_rd_stmt(rd)) || !nft_rd_src_name(rd, s, out, type, &fold))
@@ -94,11 +94,11 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 {
 	const struct reg_src *s;
 	uint32_t type;
-	struct nfbuf *out = stmt_lhs(rd, e->u.cmp.sreg, &s, &type);
+	struct strbuf *out = stmt_lhs(rd, e->u.cmp.sreg, &s, &type);
 
 	if (!out)
 		return false;
-	nfbuf_puts(out, " ");
+	strbuf_puts(out, " ");
 	if (s->masked) {
 		size_t full = type == NFT_TYPE_IP6ADDR ? 16 : 4;
 		int bits = nft_prefix_len(s->mask, e->data.len);
@@ -106,33 +106,33 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 		if (!nft_rd_masked_cmp_known(s, type, e))
 			return false;
 		if ((type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && bits >= 0 && e->data.len == full) {
-			nfbuf_puts(out, cmp_op(e->u.cmp.op, false));
+			strbuf_puts(out, cmp_op(e->u.cmp.op, false));
 			nft_rd_value(out, type, e->data.bytes, e->data.len);
-			nfbuf_printf(out, "/%d", bits);
+			strbuf_printf(out, "/%d", bits);
 			return true;
 		}
 		if (nft_rd_is_flags(type) && (e->u.cmp.op == NFT_CMP_EQ || e->u.cmp.op == NFT_CMP_NEQ)) {
 			flags_compare(out, type, e->u.cmp.op == NFT_CMP_NEQ, s->mask, e->data.bytes, e->data.len);
 			return true;
 		}
-		nfbuf_puts(out, "& ");
+		strbuf_puts(out, "& ");
 		nft_rd_value(out, type, s->mask, e->data.len);
-		nfbuf_printf(out, " %s", cmp_op(e->u.cmp.op, true));
+		strbuf_printf(out, " %s", cmp_op(e->u.cmp.op, true));
 		nft_rd_value(out, type, e->data.bytes, e->data.len);
 		return true;
 	}
 	/* nft writes a range as `>= low` then `<= high` on the same field. */
 	if (e->u.cmp.op == NFT_CMP_LTE && rd->gte_stmt >= 0 && rd->gte_stmt == (int)rd->count - 2) {
-		struct nfbuf *low = &rd->stmts[rd->gte_stmt].text;
+		struct strbuf *low = &rd->stmts[rd->gte_stmt].text;
 
 		rd->count--;
-		nfbuf_free(out);
+		strbuf_free(out);
 		/* "x >= low" becomes "x low-high". */
 		if (type == NFT_TYPE_INET_PROTOCOL)
 			return false;   /* its low end was written as a name */
 		memmove(low->data + rd->gte_op_at, low->data + rd->gte_op_at + 3, low->len - rd->gte_op_at - 3 + 1);
 		low->len -= 3;
-		nfbuf_puts(low, "-");
+		strbuf_puts(low, "-");
 		nft_rd_value(low, type, e->data.bytes, e->data.len);
 		rd->gte_stmt = -1;
 		return true;
@@ -140,18 +140,18 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 	if (e->u.cmp.op == NFT_CMP_GTE) {
 		rd->gte_stmt = (int)rd->count - 1;
 		rd->gte_op_at = out->len;
-		nfbuf_puts(out, ">= ");
+		strbuf_puts(out, ">= ");
 		nft_rd_value(out, type, e->data.bytes, e->data.len);
 		return true;
 	}
-	nfbuf_puts(out, cmp_op(e->u.cmp.op, nft_rd_is_flags(type)));
+	strbuf_puts(out, cmp_op(e->u.cmp.op, nft_rd_is_flags(type)));
 	if ((type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && e->data.len < (type == NFT_TYPE_IPADDR ? 4u : 16u)) {
 		/* A prefix compared on its leading bytes only (payload or ct). */
 		uint8_t addr[16] = { 0 };
 
 		memcpy(addr, e->data.bytes, e->data.len);
 		nft_rd_value(out, type, addr, type == NFT_TYPE_IPADDR ? 4 : 16);
-		nfbuf_printf(out, "/%u", e->data.len * 8);
+		strbuf_printf(out, "/%u", e->data.len * 8);
 		return true;
 	}
 	nft_rd_value(out, type, e->data.bytes, e->data.len);
@@ -163,22 +163,22 @@ static bool stmt_range(struct render *rd, const struct nft_expr *e)
 {
 	const struct reg_src *s;
 	uint32_t type;
-	struct nfbuf *out = stmt_lhs(rd, e->u.range.sreg, &s, &type);
+	struct strbuf *out = stmt_lhs(rd, e->u.range.sreg, &s, &type);
 
 	if (!out)
 		return false;
-	nfbuf_printf(out, " %s", e->u.range.op == NFT_RANGE_NEQ ? "!= " : "");
+	strbuf_printf(out, " %s", e->u.range.op == NFT_RANGE_NEQ ? "!= " : "");
 	/* nft names a protocol alone, never a range's ends. */
 	if (type == NFT_TYPE_INET_PROTOCOL)
 		type = NFT_TYPE_INTEGER;
 	nft_rd_value(out, type, e->data.bytes, e->data.len);
-	nfbuf_puts(out, "-");
+	strbuf_puts(out, "-");
 	nft_rd_value(out, type, e->data2.bytes, e->data2.len);
 	return true;
 }
 
 /* The key of a lookup: one register, or a concatenation over several. */
-static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sreg, struct nfbuf *out)
+static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sreg, struct strbuf *out)
 {
 	const struct reg_src *srcs[8];
 	size_t n = nft_rd_key_sources(rd, set, sreg, srcs, 8), i;
@@ -188,7 +188,7 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 		bool fold;
 
 		if (i)
-			nfbuf_puts(out, " . ");
+			strbuf_puts(out, " . ");
 		if (!nft_rd_src_name(rd, srcs[i], out, &type, &fold))
 			return false;
 		/* The set's elements are four-byte integers, which print in host order. */
@@ -203,27 +203,27 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 static bool stmt_lookup(struct render *rd, const struct nft_expr *e)
 {
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
-	struct nfbuf *out;
+	struct strbuf *out;
 
 	if (!set || !nft_rd_flag_set_known(set) || !(out = nft_rd_stmt(rd)) || !lookup_key(rd, set, e->u.lookup.sreg, out))
 		return false;
 	if (e->u.lookup.has_dreg && e->u.lookup.dreg != NFT_REG_VERDICT)
 		return false;
 	if (e->u.lookup.has_dreg)
-		nfbuf_puts(out, " vmap");
+		strbuf_puts(out, " vmap");
 	else if (e->u.lookup.flags & NFT_LOOKUP_F_INV)
-		nfbuf_puts(out, " !=");
+		strbuf_puts(out, " !=");
 	if (set->flags & NFT_SET_ANONYMOUS) {
-		nfbuf_puts(out, " ");
+		strbuf_puts(out, " ");
 		nft_print_elements(out, set);
 	} else {
-		nfbuf_printf(out, " @%s", set->name);
+		strbuf_printf(out, " @%s", set->name);
 	}
 	return true;
 }
 
 /* `meta mark set meta mark | 0x4000`: the set value from its register. */
-static bool set_value(struct render *rd, const struct reg_src *s, uint32_t type, struct nfbuf *out)
+static bool set_value(struct render *rd, const struct reg_src *s, uint32_t type, struct strbuf *out)
 {
 	uint32_t lhs_type;
 	bool fold;
@@ -238,13 +238,13 @@ static bool set_value(struct render *rd, const struct reg_src *s, uint32_t type,
 		uint32_t mask = nft_host_u32(s->mask), xor_ = nft_host_u32(s->xor_);
 
 		if (mask == ~xor_)
-			nfbuf_printf(out, " | 0x%08x", xor_);
+			strbuf_printf(out, " | 0x%08x", xor_);
 		else if (mask == 0xffffffffu)
-			nfbuf_printf(out, " ^ 0x%08x", xor_);
+			strbuf_printf(out, " ^ 0x%08x", xor_);
 		else if (xor_ == 0)
-			nfbuf_printf(out, " & 0x%08x", mask);
+			strbuf_printf(out, " & 0x%08x", mask);
 		else
-			nfbuf_printf(out, " & 0x%08x ^ 0x%08x", mask, xor_);
+			strbuf_printf(out, " & 0x%08x ^ 0x%08x", mask, xor_);
 	}
 	return true;
 }
@@ -253,13 +253,13 @@ static bool stmt_meta_set(struct render *rd, const struct nft_expr *e, bool ct)
 {
 	const struct reg_src *s = nft_rd_reg(rd, ct ? e->u.ct.sreg : e->u.meta.sreg);
 	struct reg_src lhs = { .kind = ct ? SRC_CT : SRC_META, .key = ct ? e->u.ct.key : e->u.meta.key };
-	struct nfbuf *out;
+	struct strbuf *out;
 	uint32_t type;
 	bool fold;
 
 	if (!s || !(out = nft_rd_stmt(rd)) || !nft_rd_src_name(rd, &lhs, out, &type, &fold))
 		return false;
-	nfbuf_puts(out, " set ");
+	strbuf_puts(out, " set ");
 	return set_value(rd, s, type, out);
 }
 
@@ -271,15 +271,15 @@ static bool stmt_nat(struct render *rd, const struct nft_expr *e)
 	const struct reg_src *pmin = e->u.nat.proto_min ? nft_rd_reg(rd, e->u.nat.proto_min) : NULL;
 	const struct reg_src *pmax = e->u.nat.proto_max ? nft_rd_reg(rd, e->u.nat.proto_max) : NULL;
 	uint32_t atype = e->u.nat.family == NFPROTO_IPV6 ? NFT_TYPE_IP6ADDR : NFT_TYPE_IPADDR;
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 
 	if (!out || (amin && amin->kind != SRC_IMMEDIATE) || (pmin && pmin->kind != SRC_IMMEDIATE))
 		return false;
-	nfbuf_puts(out, e->u.nat.type == NFT_NAT_SNAT ? "snat" : "dnat");
+	strbuf_puts(out, e->u.nat.type == NFT_NAT_SNAT ? "snat" : "dnat");
 	/* In an inet table nft names the family of the addresses, not of ports alone. */
 	if (rd->ctx->family == NFPROTO_INET && amin)
-		nfbuf_printf(out, " %s", nft_family_name((int)e->u.nat.family));
-	nfbuf_puts(out, " to ");
+		strbuf_printf(out, " %s", nft_family_name((int)e->u.nat.family));
+	strbuf_puts(out, " to ");
 	if (amin) {
 		bool brackets = atype == NFT_TYPE_IP6ADDR && pmin;
 		bool ranged = amax && amax != amin && memcmp(amax->value.bytes, amin->value.bytes, amin->value.len) != 0;
@@ -291,22 +291,22 @@ static bool stmt_nat(struct render *rd, const struct nft_expr *e)
 			if (brackets)
 				return false;   /* nft's form for a prefix with ports is not known here */
 			nft_rd_value(out, atype, amin->value.bytes, amin->value.len);
-			nfbuf_printf(out, "/%zu", prefix);
+			strbuf_printf(out, "/%zu", prefix);
 		} else {
-			nfbuf_puts(out, brackets ? "[" : "");
+			strbuf_puts(out, brackets ? "[" : "");
 			nft_rd_value(out, atype, amin->value.bytes, amin->value.len);
 			if (ranged) {
-				nfbuf_puts(out, brackets ? "]-[" : "-");
+				strbuf_puts(out, brackets ? "]-[" : "-");
 				nft_rd_value(out, atype, amax->value.bytes, amax->value.len);
 			}
-			nfbuf_puts(out, brackets ? "]" : "");
+			strbuf_puts(out, brackets ? "]" : "");
 		}
 	}
 	if (pmin) {
-		nfbuf_puts(out, ":");
+		strbuf_puts(out, ":");
 		nft_rd_value(out, NFT_TYPE_INET_SERVICE, pmin->value.bytes, pmin->value.len);
 		if (pmax && pmax->kind == SRC_IMMEDIATE && memcmp(pmax->value.bytes, pmin->value.bytes, 2) != 0) {
-			nfbuf_puts(out, "-");
+			strbuf_puts(out, "-");
 			nft_rd_value(out, NFT_TYPE_INET_SERVICE, pmax->value.bytes, pmax->value.len);
 		}
 	}
@@ -318,16 +318,16 @@ static bool stmt_masq(struct render *rd, const struct nft_expr *e, const char *w
 {
 	const struct reg_src *pmin = e->u.masq.proto_min ? nft_rd_reg(rd, e->u.masq.proto_min) : NULL;
 	const struct reg_src *pmax = e->u.masq.proto_max ? nft_rd_reg(rd, e->u.masq.proto_max) : NULL;
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 
 	if (!out)
 		return false;
-	nfbuf_puts(out, word);
+	strbuf_puts(out, word);
 	if (pmin && pmin->kind == SRC_IMMEDIATE) {
-		nfbuf_puts(out, " to :");
+		strbuf_puts(out, " to :");
 		nft_rd_value(out, NFT_TYPE_INET_SERVICE, pmin->value.bytes, pmin->value.len);
 		if (pmax && pmax->kind == SRC_IMMEDIATE && memcmp(pmax->value.bytes, pmin->value.bytes, 2) != 0) {
-			nfbuf_puts(out, "-");
+			strbuf_puts(out, "-");
 			nft_rd_value(out, NFT_TYPE_INET_SERVICE, pmax->value.bytes, pmax->value.len);
 		}
 	}
@@ -337,83 +337,83 @@ static bool stmt_masq(struct render *rd, const struct nft_expr *e, const char *w
 
 static bool stmt_reject(struct render *rd, const struct nft_expr *e)
 {
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 	const char *kind, *name;
 	bool is_default;
 
 	if (!out)
 		return false;
-	nfbuf_puts(out, "reject");
+	strbuf_puts(out, "reject");
 	nft_rd_reject_guards(rd, e);
 	if (e->u.reject.type == NFT_REJECT_TCP_RST) {
-		nfbuf_puts(out, " with tcp reset");
+		strbuf_puts(out, " with tcp reset");
 		return true;
 	}
 	kind = nft_rd_reject(rd, e, &name, &is_default);
 	if (is_default)
 		return true;
 	if (name)
-		nfbuf_printf(out, " with %s %s", kind, name);
+		strbuf_printf(out, " with %s %s", kind, name);
 	else
-		nfbuf_printf(out, " with %s %u", kind, e->u.reject.code);
+		strbuf_printf(out, " with %s %u", kind, e->u.reject.code);
 	return true;
 }
 
 static bool stmt_log(struct render *rd, const struct nft_expr *e)
 {
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 	const char *level = nft_rd_log_level(e);
 
 	if (!out)
 		return false;
-	nfbuf_puts(out, "log");
+	strbuf_puts(out, "log");
 	if (e->text)
-		nfbuf_printf(out, " prefix \"%s\"", e->text);
+		strbuf_printf(out, " prefix \"%s\"", e->text);
 	if (e->u.log.has_group)
-		nfbuf_printf(out, " group %u", e->u.log.group);
+		strbuf_printf(out, " group %u", e->u.log.group);
 	if (e->u.log.has_snaplen && e->u.log.snaplen)
-		nfbuf_printf(out, " snaplen %u", e->u.log.snaplen);
+		strbuf_printf(out, " snaplen %u", e->u.log.snaplen);
 	if (e->u.log.qthreshold)
-		nfbuf_printf(out, " queue-threshold %u", e->u.log.qthreshold);
+		strbuf_printf(out, " queue-threshold %u", e->u.log.qthreshold);
 	if (level)
-		nfbuf_printf(out, " level %s", level);
+		strbuf_printf(out, " level %s", level);
 	return true;
 }
 
 static bool stmt_limit(struct render *rd, const struct nft_expr *e)
 {
-	struct nfbuf *out = nft_rd_stmt(rd);
+	struct strbuf *out = nft_rd_stmt(rd);
 	const char *unit = nft_rd_limit_unit(e->u.limit.unit);
 
 	if (!out)
 		return false;
-	nfbuf_printf(out, "limit rate %s%" PRIu64 "/%s", (e->u.limit.flags & NFT_LIMIT_F_INV) ? "over " : "",
+	strbuf_printf(out, "limit rate %s%" PRIu64 "/%s", (e->u.limit.flags & NFT_LIMIT_F_INV) ? "over " : "",
 		     e->u.limit.rate, unit);
 	if (e->u.limit.burst && e->u.limit.burst != 5)
-		nfbuf_printf(out, " burst %u packets", e->u.limit.burst);
+		strbuf_printf(out, " burst %u packets", e->u.limit.burst);
 	return true;
 }
 
 static bool stmt_dynset(struct render *rd, const struct nft_expr *e)
 {
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
-	struct nfbuf *out;
+	struct strbuf *out;
 
 	if (!set || !(out = nft_rd_stmt(rd)))
 		return false;
-	nfbuf_printf(out, "%s @%s { ", nft_rd_dynset_op(e), set->name);
+	strbuf_printf(out, "%s @%s { ", nft_rd_dynset_op(e), set->name);
 	if (!lookup_key(rd, set, e->u.dynset.sreg_key, out))
 		return false;
 	if (e->u.dynset.timeout_ms)
 		nft_print_duration(out, " timeout ", e->u.dynset.timeout_ms);
-	nfbuf_puts(out, " }");
+	strbuf_puts(out, " }");
 	return true;
 }
 
 
 static bool render_expr(struct render *rd, const struct nft_expr *e)
 {
-	struct nfbuf *out;
+	struct strbuf *out;
 	int tracked = nft_rd_track(rd, e);
 
 	if (tracked)
@@ -434,9 +434,9 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 			return false;
 		nft_rd_pin_guards(rd);
 		if (rd->ctx->stateless)
-			nfbuf_puts(out, "counter");
+			strbuf_puts(out, "counter");
 		else
-			nfbuf_printf(out, "counter packets %" PRIu64 " bytes %" PRIu64, e->u.counter.packets,
+			strbuf_printf(out, "counter packets %" PRIu64 " bytes %" PRIu64, e->u.counter.packets,
 				     e->u.counter.bytes);
 		return true;
 	case NFT_EXPR_NAT: return stmt_nat(rd, e);
@@ -454,7 +454,7 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 	}
 }
 
-void nft_print_rule(struct nfbuf *out, const struct nft_rule *r, const struct nft_print_ctx *ctx)
+void nft_print_rule(struct strbuf *out, const struct nft_rule *r, const struct nft_print_ctx *ctx)
 {
 	struct render *rd = nft_rd_new(ctx);
 	const char *sep = "";
@@ -468,14 +468,14 @@ void nft_print_rule(struct nfbuf *out, const struct nft_rule *r, const struct nf
 		nft_rd_expr(rd, &r->exprs[i], render_expr);
 	for (i = 0; i < rd->count; i++) {
 		if (!rd->stmts[i].dropped && (rd->stmts[i].text.len || rd->stmts[i].empty_kept)) {
-			nfbuf_printf(out, "%s%s", sep, rd->stmts[i].text.len ? rd->stmts[i].text.data : "");
+			strbuf_printf(out, "%s%s", sep, rd->stmts[i].text.len ? rd->stmts[i].text.data : "");
 			sep = " ";
 		}
 	}
 	if (r->comment)
-		nfbuf_printf(out, "%scomment \"%s\"", sep, r->comment);
+		strbuf_printf(out, "%scomment \"%s\"", sep, r->comment);
 	if (rd->untranslated.len)
-		nfbuf_printf(out, " # sonde: not rendered: %s", rd->untranslated.data);
+		strbuf_printf(out, " # sonde: not rendered: %s", rd->untranslated.data);
 	nft_rd_free(rd);
 }
 

@@ -56,7 +56,7 @@ size_t nft_type_components(uint32_t type, uint32_t *out, size_t max)
 	return n < max ? n : max;
 }
 
-void nft_print_type(struct nfbuf *out, uint32_t type)
+void nft_print_type(struct strbuf *out, uint32_t type)
 {
 	uint32_t parts[8];
 	size_t n = nft_type_components(type, parts, 8), i;
@@ -65,11 +65,11 @@ void nft_print_type(struct nfbuf *out, uint32_t type)
 		const char *name = nft_type_name(parts[i]);
 
 		if (i)
-			nfbuf_puts(out, " . ");
+			strbuf_puts(out, " . ");
 		if (name)
-			nfbuf_puts(out, name);
+			strbuf_puts(out, name);
 		else
-			nfbuf_printf(out, "type_%u # sonde: datatype %u not rendered", parts[i], parts[i]);
+			strbuf_printf(out, "type_%u # sonde: datatype %u not rendered", parts[i], parts[i]);
 	}
 }
 
@@ -84,7 +84,7 @@ static uint32_t type_size(uint32_t id)
 }
 
 /* ct state and ct status are flag sets printed by name. */
-static void print_flags(struct nfbuf *out, uint32_t value, const uint32_t *bits, const char *const *names, size_t n)
+static void print_flags(struct strbuf *out, uint32_t value, const uint32_t *bits, const char *const *names, size_t n)
 {
 	const char *sep = "";
 	size_t i;
@@ -92,15 +92,15 @@ static void print_flags(struct nfbuf *out, uint32_t value, const uint32_t *bits,
 	for (i = 0; i < n; i++) {
 		if (!(value & bits[i]))
 			continue;
-		nfbuf_printf(out, "%s%s", sep, names[i]);
+		strbuf_printf(out, "%s%s", sep, names[i]);
 		sep = ",";
 		value &= ~bits[i];
 	}
 	if (value || !*sep)
-		nfbuf_printf(out, "%s0x%x", sep, value);
+		strbuf_printf(out, "%s0x%x", sep, value);
 }
 
-void nft_print_ct_state(struct nfbuf *out, uint32_t value)
+void nft_print_ct_state(struct strbuf *out, uint32_t value)
 {
 	static const uint32_t bits[] = { 1, 2, 4, 8, 64 };
 	static const char *const names[] = { "invalid", "established", "related", "new", "untracked" };
@@ -108,7 +108,7 @@ void nft_print_ct_state(struct nfbuf *out, uint32_t value)
 	print_flags(out, value, bits, names, 5);
 }
 
-void nft_print_tcp_flags(struct nfbuf *out, uint32_t value)
+void nft_print_tcp_flags(struct strbuf *out, uint32_t value)
 {
 	static const uint32_t bits[] = { 1, 2, 4, 8, 16, 32, 64, 128 };
 	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr" };
@@ -116,7 +116,7 @@ void nft_print_tcp_flags(struct nfbuf *out, uint32_t value)
 	print_flags(out, value, bits, names, 8);
 }
 
-void nft_print_ct_status(struct nfbuf *out, uint32_t value)
+void nft_print_ct_status(struct strbuf *out, uint32_t value)
 {
 	static const uint32_t bits[] = { 1, 2, 4, 8, 16, 32, 512 };
 	static const char *const names[] = { "expected", "seen-reply", "assured", "confirmed", "snat", "dnat", "dying" };
@@ -125,20 +125,20 @@ void nft_print_ct_status(struct nfbuf *out, uint32_t value)
 }
 
 /* A fib lookup's address type (RTN_*) in nft's words; a number past them. */
-void nft_print_fib_type(struct nfbuf *out, uint32_t v)
+void nft_print_fib_type(struct strbuf *out, uint32_t v)
 {
 	static const char *const names[] = { "unspec", "unicast", "local", "broadcast", "anycast", "multicast",
 					     "blackhole", "unreachable", "prohibit" };
 
 	if (v < 9)
-		nfbuf_puts(out, names[v]);
+		strbuf_puts(out, names[v]);
 	else
-		nfbuf_printf(out, "%u", v);
+		strbuf_printf(out, "%u", v);
 }
 
 /* One value of a datatype, from its bytes (network order unless the type
  * is a host-order one). */
-void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
+void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
 {
 	uint32_t host = 0;
 	const char *name;
@@ -161,15 +161,15 @@ void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, siz
 	case NFT_TYPE_INET_PROTOCOL:
 		name = len ? nf_proto_name(bytes[0]) : NULL;
 		if (name && bytes[0])
-			nfbuf_puts(out, name);
+			strbuf_puts(out, name);
 		else
-			nfbuf_printf(out, "%u", len ? bytes[0] : 0);
+			strbuf_printf(out, "%u", len ? bytes[0] : 0);
 		return;
 	case NFT_TYPE_INET_SERVICE:
-		nfbuf_printf(out, "%u", len >= 2 ? (unsigned)bytes[0] << 8 | bytes[1] : 0);
+		strbuf_printf(out, "%u", len >= 2 ? (unsigned)bytes[0] << 8 | bytes[1] : 0);
 		return;
 	case NFT_TYPE_MARK:
-		nfbuf_printf(out, "0x%08x", host);
+		strbuf_printf(out, "0x%08x", host);
 		return;
 	case NFT_TYPE_TCP_FLAG:
 		nft_print_tcp_flags(out, host);
@@ -189,7 +189,7 @@ void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, siz
 		int n = (int)strnlen((const char *)bytes, len);
 		bool star = n > 0 && bytes[n - 1] == '*';
 
-		nfbuf_printf(out, "\"%.*s%s\"", star ? n - 1 : n, (const char *)bytes, star ? "\\*" : "");
+		strbuf_printf(out, "\"%.*s%s\"", star ? n - 1 : n, (const char *)bytes, star ? "\\*" : "");
 		return;
 	}
 	case NFT_TYPE_IFINDEX: {
@@ -197,9 +197,9 @@ void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, siz
 		char ifname[IF_NAMESIZE];
 
 		if (len == 4 && if_indextoname(host, ifname))
-			nfbuf_printf(out, "\"%s\"", ifname);
+			strbuf_printf(out, "\"%s\"", ifname);
 		else
-			nfbuf_printf(out, "%u", host);
+			strbuf_printf(out, "%u", host);
 		return;
 	}
 	case NFT_TYPE_PKTTYPE: {
@@ -207,37 +207,37 @@ void nft_print_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, siz
 		static const char *const names[] = { "host", "broadcast", "multicast", "other" };
 
 		if (host < 4)
-			nfbuf_puts(out, names[host]);
+			strbuf_puts(out, names[host]);
 		else
-			nfbuf_printf(out, "%u", host);
+			strbuf_printf(out, "%u", host);
 		return;
 	}
 	case NFT_TYPE_NFPROTO:
-		nfbuf_puts(out, host == NFPROTO_IPV4 ? "ipv4" : host == NFPROTO_IPV6 ? "ipv6" : "unknown");
+		strbuf_puts(out, host == NFPROTO_IPV4 ? "ipv4" : host == NFPROTO_IPV6 ? "ipv6" : "unknown");
 		return;
 	default:
 		if (len == 4 || len == 1)
-			nfbuf_printf(out, "%u", host);
+			strbuf_printf(out, "%u", host);
 		else if (len == 2)
-			nfbuf_printf(out, "%u", host);
+			strbuf_printf(out, "%u", host);
 		else
-			nfbuf_printf(out, "0x%02x", len ? bytes[0] : 0);
+			strbuf_printf(out, "0x%02x", len ? bytes[0] : 0);
 		return;
 	}
 }
 
-void nft_print_verdict(struct nfbuf *out, const struct nft_data *d)
+void nft_print_verdict(struct strbuf *out, const struct nft_data *d)
 {
 	switch (d->verdict) {
-	case NF_ACCEPT: nfbuf_puts(out, "accept"); break;
-	case NF_DROP: nfbuf_puts(out, "drop"); break;
-	case NF_QUEUE: nfbuf_puts(out, "queue"); break;
-	case NFT_CONTINUE: nfbuf_puts(out, "continue"); break;
-	case NFT_BREAK: nfbuf_puts(out, "break"); break;
-	case NFT_RETURN: nfbuf_puts(out, "return"); break;
-	case NFT_JUMP: nfbuf_printf(out, "jump %s", d->chain ? d->chain : "?"); break;
-	case NFT_GOTO: nfbuf_printf(out, "goto %s", d->chain ? d->chain : "?"); break;
-	default: nfbuf_printf(out, "verdict %d", d->verdict); break;
+	case NF_ACCEPT: strbuf_puts(out, "accept"); break;
+	case NF_DROP: strbuf_puts(out, "drop"); break;
+	case NF_QUEUE: strbuf_puts(out, "queue"); break;
+	case NFT_CONTINUE: strbuf_puts(out, "continue"); break;
+	case NFT_BREAK: strbuf_puts(out, "break"); break;
+	case NFT_RETURN: strbuf_puts(out, "return"); break;
+	case NFT_JUMP: strbuf_printf(out, "jump %s", d->chain ? d->chain : "?"); break;
+	case NFT_GOTO: strbuf_printf(out, "goto %s", d->chain ? d->chain : "?"); break;
+	default: strbuf_printf(out, "verdict %d", d->verdict); break;
 	}
 }
 
@@ -268,7 +268,7 @@ static bool is_addr_type(uint32_t type)
 
 /* One key, field by field; with high (a concatenation's interval), each
  * field a value, an address prefix or a range, as nft shows them. */
-static void print_key(struct nfbuf *out, const struct nft_set *s, const uint8_t *bytes, const uint8_t *high, size_t len)
+static void print_key(struct strbuf *out, const struct nft_set *s, const uint8_t *bytes, const uint8_t *high, size_t len)
 {
 	struct nft_key_field fields[8];
 	size_t n = nft_key_fields(s, len, fields, 8), i, prefix;
@@ -277,14 +277,14 @@ static void print_key(struct nfbuf *out, const struct nft_set *s, const uint8_t 
 		const struct nft_key_field *f = &fields[i];
 
 		if (i)
-			nfbuf_puts(out, " . ");
+			strbuf_puts(out, " . ");
 		nft_print_value(out, f->type, bytes + f->offset, f->size);
 		if (!high || memcmp(bytes + f->offset, high + f->offset, f->size) == 0)
 			continue;
 		if (is_addr_type(f->type) && nft_range_prefix(bytes + f->offset, high + f->offset, f->size, &prefix)) {
-			nfbuf_printf(out, "/%zu", prefix);
+			strbuf_printf(out, "/%zu", prefix);
 		} else {
-			nfbuf_puts(out, "-");
+			strbuf_puts(out, "-");
 			nft_print_value(out, f->type == NFT_TYPE_INET_PROTOCOL ? NFT_TYPE_INTEGER : f->type,
 					high + f->offset, f->size);
 		}
@@ -391,7 +391,7 @@ bool nft_range_prefix(const uint8_t *low, const uint8_t *high, size_t len, size_
 
 /* A range [low, high] of a single-component key as nft shows it: a
  * prefix when it is one, else low-high. */
-static void print_range(struct nfbuf *out, const struct nft_set *s, const uint8_t *low, const uint8_t *high, size_t len)
+static void print_range(struct strbuf *out, const struct nft_set *s, const uint8_t *low, const uint8_t *high, size_t len)
 {
 	uint32_t part;
 	size_t prefix;
@@ -404,10 +404,10 @@ static void print_range(struct nfbuf *out, const struct nft_set *s, const uint8_
 	if (memcmp(low, high, len) == 0)
 		return;
 	if (nft_range_prefix(low, high, len, &prefix) && (part == NFT_TYPE_IPADDR || part == NFT_TYPE_IP6ADDR)) {
-		nfbuf_printf(out, "/%zu", prefix);
+		strbuf_printf(out, "/%zu", prefix);
 		return;
 	}
-	nfbuf_puts(out, "-");
+	strbuf_puts(out, "-");
 	nft_print_value(out, part, high, len);
 }
 
@@ -422,16 +422,16 @@ static void end_minus_one(uint8_t *high, const uint8_t *end, size_t len)
 			break;
 }
 
-static void print_element_tail(struct nfbuf *out, const struct nft_set *s, const struct nft_set_elem *e)
+static void print_element_tail(struct strbuf *out, const struct nft_set *s, const struct nft_set_elem *e)
 {
 	if (e->timeout_ms && e->timeout_ms != s->timeout_ms)
 		nft_print_duration(out, " timeout ", e->timeout_ms);
 	if (e->expiration_ms)
 		nft_print_duration(out, " expires ", e->expiration_ms);
 	if (e->comment)
-		nfbuf_printf(out, " comment \"%s\"", e->comment);
+		strbuf_printf(out, " comment \"%s\"", e->comment);
 	if (s->flags & NFT_SET_MAP) {
-		nfbuf_puts(out, " : ");
+		strbuf_puts(out, " : ");
 		if (e->data.is_verdict) {
 			nft_print_verdict(out, &e->data);
 		} else {
@@ -474,7 +474,7 @@ void nft_walk_elements(struct nft_set *s, nft_elem_fn fn, void *arg)
 }
 
 struct text_elements {
-	struct nfbuf *out;
+	struct strbuf *out;
 	const char *sep;
 	size_t on_line;
 };
@@ -484,9 +484,9 @@ static void print_element(const struct nft_set *s, const struct nft_set_elem *e,
 	struct text_elements *te = arg;
 	bool interval = (s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT);
 
-	nfbuf_puts(te->out, te->sep);
+	strbuf_puts(te->out, te->sep);
 	if (e->flags & NFT_SET_ELEM_CATCHALL)
-		nfbuf_puts(te->out, "*");
+		strbuf_puts(te->out, "*");
 	else if (interval)
 		print_range(te->out, s, e->key.bytes, high, e->key.len);
 	else
@@ -495,31 +495,31 @@ static void print_element(const struct nft_set *s, const struct nft_set_elem *e,
 	te->sep = element_separator(s, &te->on_line);
 }
 
-void nft_print_elements(struct nfbuf *out, struct nft_set *s)
+void nft_print_elements(struct strbuf *out, struct nft_set *s)
 {
 	struct text_elements te = { .out = out, .sep = "" };
 
-	nfbuf_puts(out, "{ ");
+	strbuf_puts(out, "{ ");
 	nft_walk_elements(s, print_element, &te);
-	nfbuf_puts(out, " }");
+	strbuf_puts(out, " }");
 }
 
-void nft_print_duration(struct nfbuf *out, const char *label, uint64_t ms)
+void nft_print_duration(struct strbuf *out, const char *label, uint64_t ms)
 {
 	static const struct { uint64_t ms; char unit; } units[] = {
 		{ 86400000, 'd' }, { 3600000, 'h' }, { 60000, 'm' }, { 1000, 's' },
 	};
 	size_t i;
 
-	nfbuf_puts(out, label);
+	strbuf_puts(out, label);
 	for (i = 0; i < 4; i++) {
 		if (ms >= units[i].ms) {
-			nfbuf_printf(out, "%" PRIu64 "%c", ms / units[i].ms, units[i].unit);
+			strbuf_printf(out, "%" PRIu64 "%c", ms / units[i].ms, units[i].unit);
 			ms %= units[i].ms;
 		}
 	}
 	if (ms)
-		nfbuf_printf(out, "%" PRIu64 "ms", ms);
+		strbuf_printf(out, "%" PRIu64 "ms", ms);
 }
 
 uint32_t nft_set_shown_flags(const struct nft_set *s)
@@ -531,7 +531,7 @@ uint32_t nft_set_shown_flags(const struct nft_set *s)
 	return s->flags;
 }
 
-static void set_flags(struct nfbuf *out, const struct nft_set *s)
+static void set_flags(struct strbuf *out, const struct nft_set *s)
 {
 	static const struct { uint32_t bit; const char *name; } flags[] = {
 		{ NFT_SET_CONSTANT, "constant" }, { NFT_SET_EVAL, "dynamic" }, { NFT_SET_INTERVAL, "interval" },
@@ -544,45 +544,45 @@ static void set_flags(struct nfbuf *out, const struct nft_set *s)
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (!(shown & flags[i].bit))
 			continue;
-		nfbuf_printf(out, "%s%s", sep, flags[i].name);
+		strbuf_printf(out, "%s%s", sep, flags[i].name);
 		sep = ",";
 	}
 	if (*sep == ',')
-		nfbuf_puts(out, "\n");
+		strbuf_puts(out, "\n");
 }
 
-void nft_print_set(struct nfbuf *out, struct nft_set *s)
+void nft_print_set(struct strbuf *out, struct nft_set *s)
 {
 	bool map = s->flags & NFT_SET_MAP;
 
-	nfbuf_printf(out, "\t%s %s {\n\t\ttype ", map ? "map" : "set", s->name);
+	strbuf_printf(out, "\t%s %s {\n\t\ttype ", map ? "map" : "set", s->name);
 	nft_print_type(out, s->key_type);
 	if (map) {
-		nfbuf_puts(out, " : ");
+		strbuf_puts(out, " : ");
 		nft_print_type(out, s->data_type);
 	}
-	nfbuf_puts(out, "\n");
+	strbuf_puts(out, "\n");
 	if (s->has_policy && s->policy == NFT_SET_POL_MEMORY)
-		nfbuf_puts(out, "\t\tpolicy memory\n");
+		strbuf_puts(out, "\t\tpolicy memory\n");
 	if (s->has_size && s->size)
-		nfbuf_printf(out, "\t\tsize %u\n", s->size);
+		strbuf_printf(out, "\t\tsize %u\n", s->size);
 	set_flags(out, s);
 	if (s->timeout_ms) {
 		nft_print_duration(out, "\t\ttimeout ", s->timeout_ms);
-		nfbuf_puts(out, "\n");
+		strbuf_puts(out, "\n");
 	}
 	if (s->gc_interval_ms) {
 		nft_print_duration(out, "\t\tgc-interval ", s->gc_interval_ms);
-		nfbuf_puts(out, "\n");
+		strbuf_puts(out, "\n");
 	}
 	if (s->comment)
-		nfbuf_printf(out, "\t\tcomment \"%s\"\n", s->comment);
+		strbuf_printf(out, "\t\tcomment \"%s\"\n", s->comment);
 	if (s->elem_count) {
-		nfbuf_puts(out, "\t\telements = ");
+		strbuf_puts(out, "\t\telements = ");
 		nft_print_elements(out, s);
-		nfbuf_puts(out, "\n");
+		strbuf_puts(out, "\n");
 	}
-	nfbuf_puts(out, "\t}\n");
+	strbuf_puts(out, "\t}\n");
 }
 
 static int compare_set_names(const void *a, const void *b, void *sets_arg)

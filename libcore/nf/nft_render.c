@@ -31,7 +31,7 @@ struct reg_src *nft_rd_reg(struct render *rd, uint32_t reg)
 	return i < 0 ? NULL : &rd->regs[i];
 }
 
-struct nfbuf *nft_rd_stmt(struct render *rd)
+struct strbuf *nft_rd_stmt(struct render *rd)
 {
 	if (rd->count == MAX_STATEMENTS)
 		return NULL;
@@ -110,7 +110,7 @@ static const char *plain_field_name(const struct plain_field *table, size_t n, i
  * for a field sonde cannot name as nft does: nft names most raw offsets
  * by a header its dependencies imply, and a port-shaped transport field
  * after another protocol's guard is that protocol's field. */
-static bool payload_name(struct render *rd, const struct reg_src *s, struct nfbuf *out, uint32_t *type, bool *fold)
+static bool payload_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type, bool *fold)
 {
 	int fam = rd->ctx->family;
 	bool v6 = fam == NFPROTO_IPV6;
@@ -127,42 +127,42 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 	}
 	if (s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_IPV4) {
 		if ((s->offset == 12 || s->offset == 16) && s->len <= 4) {
-			nfbuf_puts(out, s->offset == 12 ? "ip saddr" : "ip daddr");
+			strbuf_puts(out, s->offset == 12 ? "ip saddr" : "ip daddr");
 			*type = NFT_TYPE_IPADDR;
 			return true;
 		}
 		if (s->offset == 9 && s->len == 1) {
-			nfbuf_puts(out, "ip protocol");
+			strbuf_puts(out, "ip protocol");
 			*type = NFT_TYPE_INET_PROTOCOL;
 			return true;
 		}
 		if (s->offset == 8 && s->len == 1) {
-			nfbuf_puts(out, "ip ttl");
+			strbuf_puts(out, "ip ttl");
 			return true;
 		}
 	}
 	if (s->base == NFT_PAYLOAD_NETWORK_HEADER && v6) {
 		if ((s->offset == 8 || s->offset == 24) && s->len <= 16) {
-			nfbuf_puts(out, s->offset == 8 ? "ip6 saddr" : "ip6 daddr");
+			strbuf_puts(out, s->offset == 8 ? "ip6 saddr" : "ip6 daddr");
 			*type = NFT_TYPE_IP6ADDR;
 			return true;
 		}
 		if (s->offset == 6 && s->len == 1) {
-			nfbuf_puts(out, "ip6 nexthdr");
+			strbuf_puts(out, "ip6 nexthdr");
 			*type = NFT_TYPE_INET_PROTOCOL;
 			return true;
 		}
 	}
 	if (s->base == NFT_PAYLOAD_NETWORK_HEADER &&
 	    (name = plain_field_name(network_fields, sizeof(network_fields) / sizeof(network_fields[0]), fam, s))) {
-		nfbuf_puts(out, name);
+		strbuf_puts(out, name);
 		return true;
 	}
 	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt >= 0 &&
 	    (name = plain_field_name(transport_fields, sizeof(transport_fields) / sizeof(transport_fields[0]),
 				     rd->l4proto, s))) {
 		*fold = true;
-		nfbuf_puts(out, name);
+		strbuf_puts(out, name);
 		if (s->len == 4)
 			*type = NFT_TYPE_BE_INTEGER;
 		return true;
@@ -170,7 +170,7 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 1 && s->offset == 13 && rd->l4proto_stmt >= 0 &&
 	    rd->l4proto == IPPROTO_TCP) {
 		*fold = true;
-		nfbuf_puts(out, "tcp flags");
+		strbuf_puts(out, "tcp flags");
 		*type = NFT_TYPE_TCP_FLAG;
 		return true;
 	}
@@ -181,7 +181,7 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 			return false;
 
 		*fold = proto != NULL;
-		nfbuf_printf(out, "%s %s", proto ? proto : "th", s->offset == 0 ? "sport" : "dport");
+		strbuf_printf(out, "%s %s", proto ? proto : "th", s->offset == 0 ? "sport" : "dport");
 		*type = NFT_TYPE_INET_SERVICE;
 		return true;
 	}
@@ -191,79 +191,79 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct nfbu
 	if ((s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_INET && rd->nfproto_stmt < 0 && !rd->proto_compared) ||
 	    (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt < 0 && !rd->proto_compared)) {
 		*type = NFT_TYPE_RAW;
-		nfbuf_printf(out, "@%s,%u,%u", s->base == NFT_PAYLOAD_NETWORK_HEADER ? "nh" : "th", s->offset * 8,
+		strbuf_printf(out, "@%s,%u,%u", s->base == NFT_PAYLOAD_NETWORK_HEADER ? "nh" : "th", s->offset * 8,
 			     s->len * 8);
 		return true;
 	}
 	return false;
 }
 
-static bool meta_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type)
+static bool meta_name(const struct reg_src *s, struct strbuf *out, uint32_t *type)
 {
 	*type = NFT_TYPE_INTEGER;
 	switch (s->key) {
-	case NFT_META_L4PROTO: nfbuf_puts(out, "meta l4proto"); *type = NFT_TYPE_INET_PROTOCOL; return true;
-	case NFT_META_NFPROTO: nfbuf_puts(out, "meta nfproto"); *type = NFT_TYPE_NFPROTO; return true;
-	case NFT_META_MARK: nfbuf_puts(out, "meta mark"); *type = NFT_TYPE_MARK; return true;
-	case NFT_META_IIFNAME: nfbuf_puts(out, "iifname"); *type = NFT_TYPE_IFNAME; return true;
-	case NFT_META_OIFNAME: nfbuf_puts(out, "oifname"); *type = NFT_TYPE_IFNAME; return true;
-	case NFT_META_IIF: nfbuf_puts(out, "iif"); *type = NFT_TYPE_IFINDEX; return true;
-	case NFT_META_OIF: nfbuf_puts(out, "oif"); *type = NFT_TYPE_IFINDEX; return true;
-	case NFT_META_SKUID: nfbuf_puts(out, "meta skuid"); *type = NFT_TYPE_UID; return true;
-	case NFT_META_SKGID: nfbuf_puts(out, "meta skgid"); *type = NFT_TYPE_GID; return true;
+	case NFT_META_L4PROTO: strbuf_puts(out, "meta l4proto"); *type = NFT_TYPE_INET_PROTOCOL; return true;
+	case NFT_META_NFPROTO: strbuf_puts(out, "meta nfproto"); *type = NFT_TYPE_NFPROTO; return true;
+	case NFT_META_MARK: strbuf_puts(out, "meta mark"); *type = NFT_TYPE_MARK; return true;
+	case NFT_META_IIFNAME: strbuf_puts(out, "iifname"); *type = NFT_TYPE_IFNAME; return true;
+	case NFT_META_OIFNAME: strbuf_puts(out, "oifname"); *type = NFT_TYPE_IFNAME; return true;
+	case NFT_META_IIF: strbuf_puts(out, "iif"); *type = NFT_TYPE_IFINDEX; return true;
+	case NFT_META_OIF: strbuf_puts(out, "oif"); *type = NFT_TYPE_IFINDEX; return true;
+	case NFT_META_SKUID: strbuf_puts(out, "meta skuid"); *type = NFT_TYPE_UID; return true;
+	case NFT_META_SKGID: strbuf_puts(out, "meta skgid"); *type = NFT_TYPE_GID; return true;
 	/* Plain counts in host order, which is how a 4-byte integer prints. */
-	case NFT_META_LEN: nfbuf_puts(out, "meta length"); return true;
-	case NFT_META_CPU: nfbuf_puts(out, "meta cpu"); return true;
-	case NFT_META_PKTTYPE: nfbuf_puts(out, "meta pkttype"); *type = NFT_TYPE_PKTTYPE; return true;
+	case NFT_META_LEN: strbuf_puts(out, "meta length"); return true;
+	case NFT_META_CPU: strbuf_puts(out, "meta cpu"); return true;
+	case NFT_META_PKTTYPE: strbuf_puts(out, "meta pkttype"); *type = NFT_TYPE_PKTTYPE; return true;
 	/* Others (and meta random, compared in host byte order) are not named
 	 * here: their values would come out in the wrong words. */
 	default: return false;
 	}
 }
 
-static bool ct_name(const struct reg_src *s, struct nfbuf *out, uint32_t *type)
+static bool ct_name(const struct reg_src *s, struct strbuf *out, uint32_t *type)
 {
 	const char *dir = !s->has_dir ? "" : s->dir == 0 ? "original " : "reply ";
 
 	*type = NFT_TYPE_INTEGER;
 	switch (s->key) {
-	case NFT_CT_STATE: nfbuf_puts(out, "ct state"); *type = NFT_TYPE_CT_STATE; return true;
-	case NFT_CT_STATUS: nfbuf_puts(out, "ct status"); *type = NFT_TYPE_CT_STATUS; return true;
-	case NFT_CT_MARK: nfbuf_puts(out, "ct mark"); *type = NFT_TYPE_MARK; return true;
-	case NFT_CT_SRC_IP: nfbuf_printf(out, "ct %sip saddr", dir); *type = NFT_TYPE_IPADDR; return true;
-	case NFT_CT_DST_IP: nfbuf_printf(out, "ct %sip daddr", dir); *type = NFT_TYPE_IPADDR; return true;
-	case NFT_CT_PROTO_SRC: nfbuf_printf(out, "ct %sproto-src", dir); *type = NFT_TYPE_INET_SERVICE; return true;
-	case NFT_CT_PROTO_DST: nfbuf_printf(out, "ct %sproto-dst", dir); *type = NFT_TYPE_INET_SERVICE; return true;
-	case NFT_CT_PROTOCOL: nfbuf_printf(out, "ct %sprotocol", dir); *type = NFT_TYPE_INET_PROTOCOL; return true;
+	case NFT_CT_STATE: strbuf_puts(out, "ct state"); *type = NFT_TYPE_CT_STATE; return true;
+	case NFT_CT_STATUS: strbuf_puts(out, "ct status"); *type = NFT_TYPE_CT_STATUS; return true;
+	case NFT_CT_MARK: strbuf_puts(out, "ct mark"); *type = NFT_TYPE_MARK; return true;
+	case NFT_CT_SRC_IP: strbuf_printf(out, "ct %sip saddr", dir); *type = NFT_TYPE_IPADDR; return true;
+	case NFT_CT_DST_IP: strbuf_printf(out, "ct %sip daddr", dir); *type = NFT_TYPE_IPADDR; return true;
+	case NFT_CT_PROTO_SRC: strbuf_printf(out, "ct %sproto-src", dir); *type = NFT_TYPE_INET_SERVICE; return true;
+	case NFT_CT_PROTO_DST: strbuf_printf(out, "ct %sproto-dst", dir); *type = NFT_TYPE_INET_SERVICE; return true;
+	case NFT_CT_PROTOCOL: strbuf_printf(out, "ct %sprotocol", dir); *type = NFT_TYPE_INET_PROTOCOL; return true;
 	/* ct direction's values have names sonde does not print. */
 	default: return false;
 	}
 }
 
-static bool fib_name(const struct nft_expr *e, struct nfbuf *out, uint32_t *type)
+static bool fib_name(const struct nft_expr *e, struct strbuf *out, uint32_t *type)
 {
 	uint32_t f = e->u.fib.flags;
 
 	/* fib ... exists / missing (NFTA_FIB_F_PRESENT) is a boolean sonde does not print. */
 	if (f & ~(uint32_t)(NFTA_FIB_F_SADDR | NFTA_FIB_F_DADDR | NFTA_FIB_F_MARK | NFTA_FIB_F_IIF | NFTA_FIB_F_OIF))
 		return false;
-	nfbuf_printf(out, "fib %s", (f & NFTA_FIB_F_SADDR) ? "saddr" : "daddr");
+	strbuf_printf(out, "fib %s", (f & NFTA_FIB_F_SADDR) ? "saddr" : "daddr");
 	if (f & NFTA_FIB_F_MARK)
-		nfbuf_puts(out, " . mark");
+		strbuf_puts(out, " . mark");
 	if (f & NFTA_FIB_F_IIF)
-		nfbuf_puts(out, " . iif");
+		strbuf_puts(out, " . iif");
 	if (f & NFTA_FIB_F_OIF)
-		nfbuf_puts(out, " . oif");
+		strbuf_puts(out, " . oif");
 	switch (e->u.fib.result) {
-	case NFT_FIB_RESULT_OIF: nfbuf_puts(out, " oif"); *type = NFT_TYPE_INTEGER; break;
-	case NFT_FIB_RESULT_OIFNAME: nfbuf_puts(out, " oifname"); *type = NFT_TYPE_IFNAME; break;
-	default: nfbuf_puts(out, " type"); *type = NFT_TYPE_FIB_ADDR; break;
+	case NFT_FIB_RESULT_OIF: strbuf_puts(out, " oif"); *type = NFT_TYPE_INTEGER; break;
+	case NFT_FIB_RESULT_OIFNAME: strbuf_puts(out, " oifname"); *type = NFT_TYPE_IFNAME; break;
+	default: strbuf_puts(out, " type"); *type = NFT_TYPE_FIB_ADDR; break;
 	}
 	return true;
 }
 
 /* The left-hand side of whatever reads register reg. */
-bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct nfbuf *out, uint32_t *type, bool *fold)
+bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type, bool *fold)
 {
 	*fold = false;
 	switch (s->kind) {
@@ -272,10 +272,10 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct nfbuf *o
 	case SRC_CT: return ct_name(s, out, type);
 	case SRC_FIB: return fib_name(s->e, out, type);
 	case SRC_NUMGEN:
-		nfbuf_printf(out, "numgen %s mod %u", s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc",
+		strbuf_printf(out, "numgen %s mod %u", s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc",
 			     s->e->u.numgen.modulus);
 		if (s->e->u.numgen.offset)
-			nfbuf_printf(out, " offset %u", s->e->u.numgen.offset);
+			strbuf_printf(out, " offset %u", s->e->u.numgen.offset);
 		*type = NFT_TYPE_INTEGER;
 		return true;
 	default:
@@ -286,17 +286,17 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct nfbuf *o
 /* --- values ---------------------------------------------------------------- */
 
 /* A raw load's value: big-endian, in hex as nft shows it. */
-static void raw_value(struct nfbuf *out, const uint8_t *bytes, size_t len)
+static void raw_value(struct strbuf *out, const uint8_t *bytes, size_t len)
 {
 	unsigned long long number = 0;
 	size_t i;
 
 	for (i = 0; i < len && i < sizeof(number); i++)
 		number = number << 8 | bytes[i];
-	nfbuf_printf(out, "0x%llx", number);
+	strbuf_printf(out, "0x%llx", number);
 }
 
-void nft_rd_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
+void nft_rd_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
 {
 	uint32_t host = 0;
 
@@ -305,13 +305,13 @@ void nft_rd_value(struct nfbuf *out, uint32_t type, const uint8_t *bytes, size_t
 	if (type == NFT_TYPE_RAW)
 		raw_value(out, bytes, len);
 	else if (type == NFT_TYPE_BE_INTEGER && len == 4)
-		nfbuf_printf(out, "%" PRIu32, ntohl(host));
+		strbuf_printf(out, "%" PRIu32, ntohl(host));
 	else if (type == NFT_TYPE_FIB_ADDR)
 		nft_print_fib_type(out, host);
 	else if (type == NFT_TYPE_CT_STATUS)
 		nft_print_ct_status(out, host);
 	else if (type == NFT_TYPE_IFNAME && len && strnlen((const char *)bytes, len) == len)
-		nfbuf_printf(out, "\"%.*s*\"", (int)len, (const char *)bytes);   /* a prefix compare */
+		strbuf_printf(out, "\"%.*s*\"", (int)len, (const char *)bytes);   /* a prefix compare */
 	else
 		nft_print_value(out, type, bytes, len);
 }
@@ -477,8 +477,8 @@ void nft_rd_free(struct render *rd)
 	size_t i;
 
 	for (i = 0; i < rd->count; i++)
-		nfbuf_free(&rd->stmts[i].text);
-	nfbuf_free(&rd->untranslated);
+		strbuf_free(&rd->stmts[i].text);
+	strbuf_free(&rd->untranslated);
 	free(rd);
 }
 
@@ -603,7 +603,7 @@ void nft_rd_expr(struct render *rd, const struct nft_expr *e,
 	/* A statement begun and not finished would print half of itself. */
 	for (i = first; i < rd->count; i++)
 		rd->stmts[i].dropped = true;
-	nfbuf_printf(&rd->untranslated, "%s%s", rd->untranslated.len ? ", " : "", e->name);
+	strbuf_printf(&rd->untranslated, "%s%s", rd->untranslated.len ? ", " : "", e->name);
 }
 
 /* --- words both renderings use ------------------------------------------------ */

@@ -131,12 +131,12 @@ struct xlate {
 	bool masked;
 	uint8_t mask[NFT_DATA_LEN];
 	int ports_match;           /* index of the tcp/udp match built from payloads, or -1 */
-	struct nfbuf untranslated;
+	struct strbuf untranslated;
 };
 
 static void not_translated(struct xlate *x, const char *what)
 {
-	nfbuf_printf(&x->untranslated, "%s%s", x->untranslated.len ? ", " : "", what);
+	strbuf_printf(&x->untranslated, "%s%s", x->untranslated.len ? ", " : "", what);
 }
 
 static size_t addr_len(int family)
@@ -449,7 +449,7 @@ int nft_xt_rule(const struct nft_rule *nr, int family, struct xt_rule *out)
 	if (nr->comment && add_blob_match(x.r, "comment", 0, nr->comment, strlen(nr->comment) + 1) < 0)
 		x.untranslated.failed = true;
 	if (x.untranslated.failed) {
-		nfbuf_free(&x.untranslated);
+		strbuf_free(&x.untranslated);
 		return -ENOMEM;
 	}
 	x.r->untranslated = x.untranslated.data;

@@ -35,7 +35,7 @@ struct nfdecode_ext xt_blob_ext(const struct xt_blob *blob)
 
 /* " -s 10.0.0.0/8": the mask always, as a prefix length or dotted; nothing
  * for "any address" (all zero, not inverted). */
-static void spec_addr(struct nfbuf *line, int family, char letter, const uint8_t *addr, const uint8_t *mask,
+static void spec_addr(struct strbuf *line, int family, char letter, const uint8_t *addr, const uint8_t *mask,
 		      bool inverted)
 {
 	static const uint8_t zero[16];
@@ -44,54 +44,54 @@ static void spec_addr(struct nfbuf *line, int family, char letter, const uint8_t
 
 	if (!inverted && memcmp(addr, zero, addr_len) == 0 && memcmp(mask, zero, addr_len) == 0)
 		return;
-	nfbuf_puts(line, inverted ? " ! -" : " -");
-	nfbuf_add(line, &letter, 1);
-	nfbuf_add(line, " ", 1);
+	strbuf_puts(line, inverted ? " ! -" : " -");
+	strbuf_add(line, &letter, 1);
+	strbuf_add(line, " ", 1);
 	nfbuf_addr(line, family, addr);
 	bits = nf_mask_prefix_len(family, mask);
 	if (bits >= 0) {
-		nfbuf_add(line, "/", 1);
+		strbuf_add(line, "/", 1);
 		nfbuf_uint(line, (unsigned)bits);
 	} else {
-		nfbuf_puts(line, "/");
+		strbuf_puts(line, "/");
 		nfbuf_addr(line, family, mask);
 	}
 }
 
 /* -s, -d, -i, -o, -p and -f: what x_tables matches without an extension. */
-static void spec_basics(struct nfbuf *line, int family, const struct xt_rule *r)
+static void spec_basics(struct strbuf *line, int family, const struct xt_rule *r)
 {
 	spec_addr(line, family, 's', r->src, r->src_mask, r->invflags & XT_RULE_INV_SRC);
 	spec_addr(line, family, 'd', r->dst, r->dst_mask, r->invflags & XT_RULE_INV_DST);
 	if (r->in_iface[0])
-		nfbuf_printf(line, "%s -i %s", (r->invflags & XT_RULE_INV_IN) ? " !" : "", r->in_iface);
+		strbuf_printf(line, "%s -i %s", (r->invflags & XT_RULE_INV_IN) ? " !" : "", r->in_iface);
 	if (r->out_iface[0])
-		nfbuf_printf(line, "%s -o %s", (r->invflags & XT_RULE_INV_OUT) ? " !" : "", r->out_iface);
+		strbuf_printf(line, "%s -o %s", (r->invflags & XT_RULE_INV_OUT) ? " !" : "", r->out_iface);
 	if (r->proto) {
 		const char *name = nf_proto_name(r->proto);
 
-		nfbuf_puts(line, (r->invflags & XT_RULE_INV_PROTO) ? " ! -p " : " -p ");
+		strbuf_puts(line, (r->invflags & XT_RULE_INV_PROTO) ? " ! -p " : " -p ");
 		if (name)
-			nfbuf_puts(line, name);
+			strbuf_puts(line, name);
 		else
 			nfbuf_uint(line, r->proto);
 	}
 	if (r->fragment)
-		nfbuf_puts(line, (r->invflags & XT_RULE_INV_FRAG) ? " ! -f" : " -f");
+		strbuf_puts(line, (r->invflags & XT_RULE_INV_FRAG) ? " ! -f" : " -f");
 }
 
-void xt_rule_spec(struct nfbuf *line, const struct nfdecode_opts *decode, const struct xt_chain *c,
+void xt_rule_spec(struct strbuf *line, const struct nfdecode_opts *decode, const struct xt_chain *c,
 		  const struct xt_rule *r, enum xt_spec_counters counters)
 {
 	struct nfdecode_opts save = *decode;
 	size_t i;
 
 	save.style = NFDECODE_SAVE;
-	nfbuf_reset(line);
+	strbuf_reset(line);
 	if (counters == XT_SPEC_COUNTERS_PREFIX)
-		nfbuf_printf(line, "[%" PRIu64 ":%" PRIu64 "] ", r->packets, r->bytes);
-	nfbuf_puts(line, "-A ");
-	nfbuf_puts(line, c->name);
+		strbuf_printf(line, "[%" PRIu64 ":%" PRIu64 "] ", r->packets, r->bytes);
+	strbuf_puts(line, "-A ");
+	strbuf_puts(line, c->name);
 	spec_basics(line, decode->family, r);
 	for (i = 0; i < r->match_count; i++) {
 		struct nfdecode_ext m = xt_blob_ext(&r->matches[i]);
@@ -99,15 +99,15 @@ void xt_rule_spec(struct nfbuf *line, const struct nfdecode_opts *decode, const 
 		nfdecode_match(line, &m, &save);
 	}
 	if (r->untranslated)
-		nfbuf_printf(line, " /* sonde: nf_tables expressions: %s */", r->untranslated);
+		strbuf_printf(line, " /* sonde: nf_tables expressions: %s */", r->untranslated);
 	if (counters == XT_SPEC_COUNTERS_OPTION)
-		nfbuf_printf(line, " -c %" PRIu64 " %" PRIu64, r->packets, r->bytes);
+		strbuf_printf(line, " -c %" PRIu64 " %" PRIu64, r->packets, r->bytes);
 	if (r->verdict == XT_VERDICT_TARGET) {
 		struct nfdecode_ext t = xt_blob_ext(&r->target);
 
 		nfdecode_target(line, &t, &save);
 	} else if (r->verdict != XT_VERDICT_NONE) {
-		nfbuf_puts(line, r->verdict == XT_VERDICT_GOTO ? " -g " : " -j ");
-		nfbuf_puts(line, xt_target_name(r));
+		strbuf_puts(line, r->verdict == XT_VERDICT_GOTO ? " -g " : " -j ");
+		strbuf_puts(line, xt_target_name(r));
 	}
 }

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (i = 0; i < count; i++) {
 			char owner[DNS_NAME_TEXT];
-			struct dns_text line = { 0 };
+			struct strbuf line = { 0 };
 
 			if (rrs[i].rdata_offset + rrs[i].rdlength > size)
 				__builtin_trap();
@@ -33,10 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (s != DNS_SECTION_QUESTION)
 				dns_rdata_present(&msg, &rrs[i], 56, &rd);
 			dns_format_rr_line(&line, owner, rrs[i].ttl, rrs[i].rclass, rrs[i].type,
-					   rd.text.buf ? rd.text.buf : "", s == DNS_SECTION_QUESTION);
-			if (line.buf && strlen(line.buf) != line.len)
+					   rd.text.data ? rd.text.data : "", s == DNS_SECTION_QUESTION);
+			if (line.data && strlen(line.data) != line.len)
 				__builtin_trap();
-			dns_text_free(&line);
+			strbuf_free(&line);
 		}
 	}
 	dns_edns_options(&msg, opts, 8);

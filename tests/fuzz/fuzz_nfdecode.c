@@ -31,7 +31,7 @@ static const char *no_set_name(void *arg, uint16_t index)
 	return index == 1 ? "kube-set" : NULL;
 }
 
-static void check_text(const struct nfbuf *out)
+static void check_text(const struct strbuf *out)
 {
 	if (out->data && strlen(out->data) != out->len)
 		abort();
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t count = sizeof(exts) / sizeof(exts[0]);
 	struct nfdecode_opts o = { .set_name = no_set_name };
 	struct nfdecode_ext ext;
-	struct nfbuf out = { 0 };
+	struct strbuf out = { 0 };
 	uint8_t *blob;
 
 	if (size < 2)
@@ -68,13 +68,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nfdecode_match(&out, &ext, &o);
 	check_text(&out);
 	/* The same blob through nft's translation of it. */
-	nfbuf_reset(&out);
+	strbuf_reset(&out);
 	if (exts[data[0] % count].target)
 		nfdecode_nft_target(&out, &ext, &o);
 	else
 		nfdecode_nft_match(&out, &ext, &o);
 	check_text(&out);
-	nfbuf_free(&out);
+	strbuf_free(&out);
 	free(blob);
 	return 0;
 }

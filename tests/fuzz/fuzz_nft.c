@@ -42,16 +42,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nft_parse_rule(attrs, size - 1, data[0] & 8 ? NFPROTO_INET : NFPROTO_IPV4, &r, table_name,
 				   chain_name) == 0) {
 			struct nft_print_ctx ctx = { .family = r.family };
-			struct nfbuf text = { 0 };
+			struct strbuf text = { 0 };
 
 			nft_print_rule(&text, &r, &ctx);
 			if (text.data && strlen(text.data) != text.len)
 				abort();
-			nfbuf_reset(&text);
+			strbuf_reset(&text);
 			nft_json_rule(&text, &r, table_name, chain_name, &ctx);
 			if (text.data && strlen(text.data) != text.len)
 				abort();
-			nfbuf_free(&text);
+			strbuf_free(&text);
 			nft_rule_free(&r);
 		}
 		break;
@@ -65,12 +65,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		set.key_type = size > 1 ? data[1] % 48 : 7;
 		set.flags = size > 2 ? data[2] : 0;
 		if (nft_parse_set_elems(attrs, size - 1, &set) == 0) {
-			struct nfbuf text = { 0 };
+			struct strbuf text = { 0 };
 
 			nft_print_elements(&text, &set);
-			nfbuf_reset(&text);
+			strbuf_reset(&text);
 			nft_json_set(&text, &set);
-			nfbuf_free(&text);
+			strbuf_free(&text);
 		}
 		nft_set_free(&set);
 		break;

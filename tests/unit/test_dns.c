@@ -40,7 +40,7 @@ static void check_rdata(uint16_t type, const uint8_t *rdata, uint16_t len, const
 	rr = dns_section_rrs(&msg, DNS_SECTION_ANSWER, &count);
 	snprintf(title, sizeof(title), "%s: presented as dig does", name);
 	if (count == 1 && dns_rdata_present(&msg, rr, 56, &rd) == 0)
-		is_str(rd.text.buf, want, title);
+		is_str(rd.text.data, want, title);
 	else
 		ok(0, "%s", title);
 	dns_rdata_free(&rd);
@@ -158,22 +158,22 @@ static void test_presentation_more(void)
 
 static void test_line(void)
 {
-	struct dns_text line = { 0 };
+	struct strbuf line = { 0 };
 
 	dns_format_rr_line(&line, "example.test.", 300, DNS_CLASS_IN, DNS_TYPE_A, "192.0.2.1", false);
-	is_str(line.buf, "example.test.\t\t300\tIN\tA\t192.0.2.1", "tabs to dig's columns");
-	dns_text_free(&line);
+	is_str(line.data, "example.test.\t\t300\tIN\tA\t192.0.2.1", "tabs to dig's columns");
+	strbuf_free(&line);
 	dns_format_rr_line(&line, "_443._tcp.www.example.test.", 300, DNS_CLASS_IN, DNS_TYPE_TLSA, "3 1 1 AB", false);
-	is_str(line.buf, "_443._tcp.www.example.test. 300\tIN\tTLSA\t3 1 1 AB", "a space past the column");
-	dns_text_free(&line);
+	is_str(line.data, "_443._tcp.www.example.test. 300\tIN\tTLSA\t3 1 1 AB", "a space past the column");
+	strbuf_free(&line);
 	/* 31 characters end at column 31, one short of a tab stop: bind's
 	 * indent() then writes a tab, not a space. */
 	dns_format_rr_line(&line, "aaaaaaaaaaaaaaaaaaaaaaaaa.mark.", 300, DNS_CLASS_IN, DNS_TYPE_A, "192.0.2.1", false);
-	is_str(line.buf, "aaaaaaaaaaaaaaaaaaaaaaaaa.mark.\t300 IN\tA\t192.0.2.1", "a tab at 7 mod 8 past the column");
-	dns_text_free(&line);
+	is_str(line.data, "aaaaaaaaaaaaaaaaaaaaaaaaa.mark.\t300 IN\tA\t192.0.2.1", "a tab at 7 mod 8 past the column");
+	strbuf_free(&line);
 	dns_format_rr_line(&line, "x.test.", 0, DNS_CLASS_IN, DNS_TYPE_A, "", true);
-	is_str(line.buf, ";x.test.\t\t\t\tIN\tA", "question line");
-	dns_text_free(&line);
+	is_str(line.data, ";x.test.\t\t\t\tIN\tA", "question line");
+	strbuf_free(&line);
 }
 
 /* RFC 4034 times are seconds modulo 2^32; dig shows the date nearest now. */

@@ -15,11 +15,11 @@
 static const char *render(bool target, const char *name, uint8_t rev, const void *data, size_t len,
 			  enum nfdecode_style style, int *rc)
 {
-	static struct nfbuf out;
+	static struct strbuf out;
 	struct nfdecode_opts o = { .family = NFPROTO_IPV4, .style = style, .numeric = true, .proto = 6 };
 	struct nfdecode_ext ext = { .name = name, .revision = rev, .data = data, .len = len };
 
-	nfbuf_reset(&out);
+	strbuf_reset(&out);
 	*rc = target ? nfdecode_target(&out, &ext, &o) : nfdecode_match(&out, &ext, &o);
 	return out.data ? out.data : "";
 }
@@ -73,19 +73,19 @@ static void test_honesty(void)
 
 static void test_strings_and_masks(void)
 {
-	struct nfbuf b = { 0 };
+	struct strbuf b = { 0 };
 	uint8_t mask[4] = { 255, 0, 255, 0 }, cidr[4] = { 255, 255, 240, 0 }, full[4] = { 255, 255, 255, 255 };
 
 	nfbuf_save_string(&b, "SSH");
 	nfbuf_save_string(&b, "ns/svc:http -> \"x\"");
 	nfbuf_save_string(&b, "");
 	is_str(b.data, " SSH \"ns/svc:http -> \\\"x\\\"\" \"\"", "iptables' quoting");
-	nfbuf_reset(&b);
+	strbuf_reset(&b);
 	nfbuf_mask(&b, NFPROTO_IPV4, cidr);
 	nfbuf_mask(&b, NFPROTO_IPV4, mask);
 	nfbuf_mask(&b, NFPROTO_IPV4, full);
 	is_str(b.data, "/20/255.0.255.0", "masks: prefix, dotted, none when full");
-	nfbuf_free(&b);
+	strbuf_free(&b);
 	is_str(nf_proto_chain_name(58), "ipv6-icmp", "iptables' own protocol table");
 }
 

@@ -49,11 +49,11 @@ static void rule_json(const char *name, struct nft_expr *exprs, size_t count, co
 {
 	struct nft_rule r = { .family = NFPROTO_IPV4, .handle = 7, .exprs = exprs, .expr_count = count };
 	struct nft_print_ctx ctx = { .family = NFPROTO_IPV4 };
-	struct nfbuf out = { 0 };
+	struct strbuf out = { 0 };
 
 	nft_json_rule(&out, &r, "filter", "in\"put", &ctx);
 	is_str(out.data ? out.data : "", want, name);
-	nfbuf_free(&out);
+	strbuf_free(&out);
 }
 
 static void rules(void)
@@ -102,7 +102,7 @@ static void sets(void)
 			     .flags = NFT_SET_INTERVAL, .key_type = 7 /* ipv4_addr */, .key_len = 4 };
 	uint8_t net[4] = { 10, 0, 0, 0 }, net_end[4] = { 11, 0, 0, 0 }, one[4] = { 192, 168, 1, 1 },
 		one_end[4] = { 192, 168, 1, 2 }, low[4] = { 192, 168, 2, 10 }, high_end[4] = { 192, 168, 2, 21 };
-	struct nfbuf out = { 0 };
+	struct strbuf out = { 0 };
 
 	add_elem(&s, net, 4, 0, NULL);
 	add_elem(&s, net_end, 4, NFT_SET_ELEM_INTERVAL_END, NULL);
@@ -117,7 +117,7 @@ static void sets(void)
 	       "{\"elem\": {\"val\": \"192.168.1.1\", \"comment\": \"home\"}}, {\"range\": [\"192.168.2.10\", "
 	       "\"192.168.2.20\"]}]}}",
 	       "interval set: prefix, commented single value, range");
-	nfbuf_free(&out);
+	strbuf_free(&out);
 	nft_set_free(&s);
 }
 

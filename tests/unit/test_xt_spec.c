@@ -10,7 +10,7 @@
 
 static const char *spec(const struct xt_rule *r, int family, enum xt_spec_counters counters)
 {
-	static struct nfbuf line;
+	static struct strbuf line;
 	static const struct xt_chain chain = { .name = "INPUT", .builtin = true };
 	/* Taken as the save style whatever it says. */
 	struct nfdecode_opts decode = { .family = family, .style = NFDECODE_LIST, .numeric = true };
