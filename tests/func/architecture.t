@@ -17,13 +17,18 @@ if ! ls "$BUILD_DIR"/applets/*.o >/dev/null 2>&1; then
 fi
 
 callgraph() { # MODE: up | cycles
-	python3 - "$BUILD_DIR" "$1" <<'PY'
+	python3 - "$BUILD_DIR" "$TOP" "$1" <<'PY'
 import glob, os, subprocess, sys
-build, mode = sys.argv[1], sys.argv[2]
-objects = sorted(glob.glob(build + '/applets/*.o') + glob.glob(build + '/libcore/**/*.o', recursive=True))
+build, top, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+# The objects of today's sources only: a renamed source leaves its old
+# object behind in a build directory.
+sources = glob.glob('applets/*.c', root_dir=top) + glob.glob('libcore/**/*.c', root_dir=top, recursive=True)
+names = sorted(source[:-2] for source in sources)
 defined_in, undefined = {}, {}
-for obj in objects:
-    name = os.path.relpath(obj, build)[:-2]
+for name in names:
+    obj = os.path.join(build, name + '.o')
+    if not os.path.exists(obj):
+        sys.exit(f'{obj} is missing: build first')
     symbols = subprocess.run(['nm', '-P', obj], capture_output=True, text=True, check=True).stdout
     undefined[name] = set()
     for line in symbols.splitlines():
