@@ -102,10 +102,8 @@ static int arp_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		return SONDE_EXIT_USAGE;
 	}
 	rc = netlink_dump_links(&st.links, &st.link_count);
-	if (rc < 0) {
-		sonde_errno(rc, "cannot list interfaces");
-		return SONDE_EXIT_NEGATIVE;
-	}
+	if (rc < 0)
+		return caps_fail(rc, &caps_need_none, "cannot list interfaces");
 	if (cfg->device) {
 		const struct netlink_link *link = netlink_link_by_name(st.links, st.link_count, cfg->device);
 
@@ -122,10 +120,8 @@ static int arp_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	rc = netlink_walk_neighs(AF_INET, arp_one, &st);
 	out_close_array(ctx->out);
 	free(st.links);
-	if (rc < 0) {
-		sonde_errno(rc, "cannot read the neighbour table");
-		return SONDE_EXIT_NEGATIVE;
-	}
+	if (rc < 0)
+		return caps_fail(rc, &caps_need_none, "cannot read the neighbour table");
 	return SONDE_EXIT_OK;
 }
 

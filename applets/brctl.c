@@ -73,10 +73,8 @@ static int brctl_main(struct sonde_ctx *ctx, void *config, int argc, char **argv
 		return SONDE_EXIT_USAGE;
 	}
 	rc = netlink_dump_links(&links, &count);
-	if (rc < 0) {
-		sonde_errno(rc, "cannot list interfaces");
-		return SONDE_EXIT_NEGATIVE;
-	}
+	if (rc < 0)
+		return caps_fail(rc, &caps_need_none, "cannot list interfaces");
 	sorted = sorted_links(links, count);
 	if (!sorted) {
 		free(links);

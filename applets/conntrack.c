@@ -432,7 +432,7 @@ static int run_count(struct sonde_ctx *ctx, struct ct_config *cfg)
 		max = stats.max_entries;
 		/* Old kernels have no global statistics message, and CTNETLINK
 		 * needs CAP_NET_ADMIN: the count is also a world-readable sysctl. */
-		if ((rc == 0 && !stats.has_entries) || rc == -EPERM)
+		if ((rc == 0 && !stats.has_entries) || caps_refused(rc))
 			rc = ct_sysctl_read("nf_conntrack_count", &count);
 	}
 	if (rc < 0)

@@ -15,16 +15,14 @@ uint64_t ct_now_s(void)
 
 int ct_report_error(int rc, const char *what)
 {
-	if (rc == -EPERM || rc == -EACCES) {
-		caps_explain_missing(CAP_NET_ADMIN, what,
-				     "'sonde conntrack -C' still counts the entries (from "
-				     "/proc/sys/net/netfilter/nf_conntrack_count)");
-		return SONDE_EXIT_PRIVILEGE;
-	}
-	if (rc == -EOPNOTSUPP)
-		sonde_err("%s: this kernel has no CTNETLINK (is nf_conntrack_netlink loaded?)", what);
-	else
-		sonde_errno(rc, "%s", what);
-	return SONDE_EXIT_NEGATIVE;
-}
+	const struct caps_need ctnetlink = {
+		CAP_NET_ADMIN, what,
+		"'sonde conntrack -C' still counts the entries (from /proc/sys/net/netfilter/nf_conntrack_count)"
+	};
 
+	if (rc == -EOPNOTSUPP) {
+		sonde_err("%s: this kernel has no CTNETLINK (is nf_conntrack_netlink loaded?)", what);
+		return SONDE_EXIT_NEGATIVE;
+	}
+	return caps_fail(rc, &ctnetlink, "%s", what);
+}

@@ -5,6 +5,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "doctor_impl.h"
+#include "sonde/caps.h"
 #include "sonde/conntrack.h"
 
 #define CT_FILL_WARN_PCT 80.0
@@ -79,7 +80,7 @@ void doctor_check_conntrack(struct doctor_report *report, const struct doctor_co
 	int rc = ct_summary_collect(NULL, &summary);
 
 	(void)config;
-	if (rc == -EPERM || rc == -EACCES) {
+	if (caps_refused(rc)) {
 		check_fill_from_sysctl(report);
 	} else if (rc == -EOPNOTSUPP) {
 		doctor_add(report, "conntrack", "table", DOCTOR_INFO,

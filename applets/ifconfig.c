@@ -32,8 +32,7 @@ static int ifconfig_main(struct sonde_ctx *ctx, void *config, int argc, char **a
 
 	rc = ifconfig_snapshot_load(&snap);
 	if (rc < 0) {
-		sonde_errno(rc, "cannot list interfaces");
-		rc = SONDE_EXIT_NEGATIVE;
+		rc = caps_fail(rc, &caps_need_none, "cannot list interfaces");
 		goto done;
 	}
 	if (argc > 1) {

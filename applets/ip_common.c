@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ip_impl.h"
+#include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 
@@ -68,8 +69,7 @@ int ip_need_value(struct ip_ctx *ctx, const char *keyword)
 
 int ip_netlink_error(struct ip_ctx *ctx, int rc, const char *what)
 {
-	sonde_errno(rc, "%s: %s", ctx->object, what);
-	return rc == -EPERM || rc == -EACCES ? SONDE_EXIT_PRIVILEGE : SONDE_EXIT_NEGATIVE;
+	return caps_fail(rc, &caps_need_none, "%s: %s", ctx->object, what);
 }
 
 int ip_links_load(struct ip_ctx *ctx)

@@ -106,8 +106,11 @@ int ip_route_get_main(struct ip_ctx *ctx, int argc, char **argv)
 		return ip_netlink_error(ctx, -ENOMEM, "route get");
 	rc = netlink_route_get(&query, answer);
 	if (rc < 0 && !ctx->explain) {
+		/* -EACCES here is the kernel's answer for a prohibit route,
+		 * not a refused privilege. */
 		free(answer);
-		return ip_netlink_error(ctx, rc, "route get");
+		sonde_errno(rc, "%s get", ctx->object);
+		return SONDE_EXIT_NEGATIVE;
 	}
 	memset(&view, 0, sizeof(view));
 	out_open_array(ctx->out, NULL);

@@ -197,14 +197,13 @@ static int table_for_listing(const struct table_set *set, int family, enum xt_ba
 	return 0;
 }
 
+static const struct caps_need read_rules = {
+	CAP_NET_ADMIN, "reading netfilter rules", "nothing: the kernel shows rules only to it"
+};
+
 static int report_read_error(int rc)
 {
-	if (rc == -EPERM || rc == -EACCES) {
-		caps_explain_missing(CAP_NET_ADMIN, "reading netfilter rules", "nothing: the kernel shows rules only to it");
-		return SONDE_EXIT_PRIVILEGE;
-	}
-	sonde_errno(rc, "cannot read the rules");
-	return SONDE_EXIT_NEGATIVE;
+	return caps_fail(rc, &read_rules, "cannot read the rules");
 }
 
 /* iptables-save -t NAME for a table the backend lacks: the classic tools'
@@ -322,10 +321,8 @@ static int iptables_main(struct sonde_ctx *ctx, void *config, int argc, char **a
 
 	if (rc)
 		return rc;
-	if (!caps_have(CAP_NET_ADMIN)) {
-		caps_explain_missing(CAP_NET_ADMIN, "reading netfilter rules", "nothing: the kernel shows rules only to it");
-		return SONDE_EXIT_PRIVILEGE;
-	}
+	if (!caps_have(CAP_NET_ADMIN))
+		return report_read_error(-EPERM);
 	/* Rulesets run to megabytes: write them in large blocks. */
 	setvbuf(ctx->out->fp, NULL, _IOFBF, OUTPUT_BUFFER_SIZE);
 	rc = select_backends(cfg, family, cfg->save ? cfg->table : cfg->table ? cfg->table : "filter", &sel);

@@ -134,6 +134,10 @@ static void print_json(struct sonde_out *out, const struct ipvs_table *t, const 
 	out_close_object(out);
 }
 
+static const struct caps_need read_ipvs = {
+	CAP_NET_ADMIN, "reading IPVS", "nothing: the kernel shows IPVS only to it"
+};
+
 static int ipvsadm_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 {
 	struct ipvsadm_config *cfg = config;
@@ -152,23 +156,15 @@ static int ipvsadm_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 		sonde_err("name one service: -t, -u, --sctp-service or -f");
 		return SONDE_EXIT_USAGE;
 	}
-	if (!getenv("SONDE_IPVS_REPLAY") && !caps_have(CAP_NET_ADMIN)) {
-		caps_explain_missing(CAP_NET_ADMIN, "reading IPVS", "nothing: the kernel shows IPVS only to it");
-		return SONDE_EXIT_PRIVILEGE;
-	}
+	if (!getenv("SONDE_IPVS_REPLAY") && !caps_have(CAP_NET_ADMIN))
+		return caps_fail(-EPERM, &read_ipvs, "cannot read IPVS");
 	rc = ipvs_read(&t);
 	if (rc == -ENOENT) {
 		sonde_err("this kernel has no IPVS (the ip_vs module is not loaded, or not built): no virtual services");
 		return SONDE_EXIT_NEGATIVE;
 	}
-	if (rc == -EPERM) {
-		caps_explain_missing(CAP_NET_ADMIN, "reading IPVS", "nothing: the kernel shows IPVS only to it");
-		return SONDE_EXIT_PRIVILEGE;
-	}
-	if (rc < 0) {
-		sonde_errno(rc, "cannot read IPVS");
-		return SONDE_EXIT_NEGATIVE;
-	}
+	if (rc < 0)
+		return caps_fail(rc, &read_ipvs, "cannot read IPVS");
 	ipvs_sort(&t);
 	rc = selected(cfg, &t, &only);
 	if (rc == -ENOENT) {

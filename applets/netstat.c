@@ -134,14 +134,9 @@ static int netstat_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 		sonde_err("cannot read %s: %s%s", run.failed, strerror(-rc), procfd_mount_hint(rc));
 		return SONDE_EXIT_NEGATIVE;
 	}
-	if (rc == -EPERM || rc == -EACCES) {
-		sonde_errno(rc, "cannot read the socket tables (sock_diag)");
-		return SONDE_EXIT_PRIVILEGE;
-	}
-	if (rc < 0) {
-		sonde_errno(rc, "socket dump failed");
-		return SONDE_EXIT_NEGATIVE;
-	}
+	if (rc < 0)
+		return caps_fail(rc, &caps_need_none, caps_refused(rc) ? "cannot read the socket tables (sock_diag)"
+								  : "socket dump failed");
 	return SONDE_EXIT_OK;
 }
 

@@ -467,16 +467,15 @@ bad_family:
 
 static int report(int rc)
 {
-	if (rc == -EPERM || rc == -EACCES) {
-		caps_explain_missing(CAP_NET_ADMIN, "reading nf_tables rules", "nothing: the kernel shows rules only to it");
-		return SONDE_EXIT_PRIVILEGE;
-	}
+	static const struct caps_need read_rules = {
+		CAP_NET_ADMIN, "reading nf_tables rules", "nothing: the kernel shows rules only to it"
+	};
+
 	if (rc == -EPROTONOSUPPORT) {
 		sonde_err("this kernel has no nf_tables");
 		return SONDE_EXIT_NEGATIVE;
 	}
-	sonde_errno(rc, "cannot read the ruleset");
-	return SONDE_EXIT_NEGATIVE;
+	return caps_fail(rc, &read_rules, "cannot read the ruleset");
 }
 
 static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)

@@ -532,11 +532,9 @@ static int parse_packet(int argc, char **argv, struct path_packet *p)
 	return 0;
 }
 
-static int explain_privilege(void)
-{
-	caps_explain_missing(CAP_NET_ADMIN, "reading netfilter rules", "nothing: the kernel shows them only to it");
-	return SONDE_EXIT_PRIVILEGE;
-}
+static const struct caps_need read_rules = {
+	CAP_NET_ADMIN, "reading netfilter rules", "nothing: the kernel shows them only to it"
+};
 
 static const struct sonde_opt path_options[] = {
 	SONDE_OPT_END,
@@ -552,7 +550,7 @@ static int path_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	if (parse_packet(argc, argv, &p) < 0)
 		return SONDE_EXIT_USAGE;
 	if (!caps_have(CAP_NET_ADMIN))
-		return explain_privilege();
+		return caps_fail(-EPERM, &read_rules, "reading netfilter rules");
 	if ((rc = classify(&p)) < 0) {
 		sonde_errno(rc, "cannot read this host's addresses");
 		return SONDE_EXIT_NEGATIVE;
@@ -561,10 +559,7 @@ static int path_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		rc = read_nft(&res, &p);
 	if (rc < 0) {
 		result_free(&res);
-		if (rc == -EPERM || rc == -EACCES)
-			return explain_privilege();
-		sonde_errno(rc, "cannot read the netfilter rules");
-		return SONDE_EXIT_NEGATIVE;
+		return caps_fail(rc, &read_rules, "cannot read the netfilter rules");
 	}
 	qsort(res.chains, res.count, sizeof(*res.chains), chain_order);
 	print_path(ctx->out, &p, &res, argv, argc);

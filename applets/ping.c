@@ -159,17 +159,6 @@ static int pick_source(const struct ping_run *run, struct sonde_addr *source, bo
 	return 0;
 }
 
-/* --- privilege -------------------------------------------------------------- */
-
-static void explain_no_icmp_socket(const struct ping_run *run)
-{
-	char instead[320];
-
-	snprintf(instead, sizeof(instead),
-		 "time a TCP handshake instead, which needs no privilege: sonde ping --tcp PORT %s", run->host);
-	caps_explain_no_icmp_socket("ICMP echo", instead);
-}
-
 /* --- results ------------------------------------------------------------------ */
 
 static void note_rtt(struct ping_stats *st, long rtt_us)
@@ -274,6 +263,17 @@ static void on_result(void *user, uint32_t probe_id, void *probe_user, const str
 
 /* --- the loop ------------------------------------------------------------------- */
 
+/* iputils' codes: a refused socket is an "other error" (2) like the rest. */
+static void report_socket_error(const struct ping_run *run, int rc)
+{
+	char instead[320];
+	struct caps_need icmp_echo = { CAPS_ICMP_SOCKET, "ICMP echo", instead };
+
+	snprintf(instead, sizeof(instead),
+		 "time a TCP handshake instead, which needs no privilege: sonde ping --tcp PORT %s", run->host);
+	caps_fail(rc, &icmp_echo, "cannot open a socket");
+}
+
 static int open_engine(struct ping_run *run, const struct sonde_addr *source, bool have_source,
 		       const char *device)
 {
@@ -293,12 +293,8 @@ static int open_engine(struct ping_run *run, const struct sonde_addr *source, bo
 		pc.method = PROBE_TCP_CONNECT;
 		rc = probe_engine_open(&pc, &run->engine);
 	}
-	if (rc == -EPERM) {
-		explain_no_icmp_socket(run);
-		return PING_EXIT_ERROR;
-	}
 	if (rc < 0) {
-		sonde_errno(rc, "cannot open a socket");
+		report_socket_error(run, rc);
 		return PING_EXIT_ERROR;
 	}
 	sonde_debug(1, "socket: %s%s", probe_sock_kind_name(probe_engine_kind(run->engine)),

@@ -51,10 +51,8 @@ static int route_main(struct sonde_ctx *ctx, void *config, int argc, char **argv
 	else if (cfg->extended)
 		opts.style = ROUTE_CLASSIC_NETSTAT;
 	rc = route_classic_show(ctx->out, family, &opts);
-	if (rc < 0) {
-		sonde_errno(rc, "cannot read the routing table");
-		return SONDE_EXIT_NEGATIVE;
-	}
+	if (rc < 0)
+		return caps_fail(rc, &caps_need_none, "cannot read the routing table");
 	return SONDE_EXIT_OK;
 }
 

@@ -167,8 +167,11 @@ static int choose_scan_type(struct scan_config *cfg, bool raw)
 	}
 	if (cfg->syn && !raw) {
 		if (!cfg->fallback) {
-			caps_explain_missing(CAP_NET_RAW, "-sS (raw TCP SYN probes)", "-sT (a connect scan), or --fallback");
-			return SONDE_EXIT_PRIVILEGE;
+			static const struct caps_need syn_scan = {
+				CAP_NET_RAW, "-sS (raw TCP SYN probes)", "-sT (a connect scan), or --fallback"
+			};
+
+			return caps_fail(-EPERM, &syn_scan, "-sS");
 		}
 		sonde_err("no CAP_NET_RAW for -sS: falling back to a connect scan (-sT)");
 		cfg->syn = false;
@@ -551,11 +554,9 @@ static int run_scan(struct scan_run *run)
 		return SONDE_EXIT_INTERRUPTED;
 	}
 	if (rc < 0) {
-		if (rc == -EPERM)
-			caps_explain_missing(CAP_NET_RAW, "raw probes", "-sT");
-		else
-			sonde_errno(rc, "scan");
-		return rc == -EPERM ? SONDE_EXIT_PRIVILEGE : SONDE_EXIT_NEGATIVE;
+		static const struct caps_need raw_probes = { CAP_NET_RAW, "raw probes", "-sT" };
+
+		return caps_fail(rc, &raw_probes, "scan");
 	}
 	for (i = 0; i < run->host_count; i++)
 		if (run->hosts[i].up)

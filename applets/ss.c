@@ -332,12 +332,8 @@ static int compile_filter(int argc, char **argv, struct sockdiag_filter *filter,
 
 static int report_dump_error(int rc)
 {
-	if (rc == -EPERM || rc == -EACCES) {
-		sonde_errno(rc, "cannot read the socket tables (sock_diag)");
-		return SONDE_EXIT_PRIVILEGE;
-	}
-	sonde_errno(rc, "socket dump failed");
-	return SONDE_EXIT_NEGATIVE;
+	return caps_fail(rc, &caps_need_none, caps_refused(rc) ? "cannot read the socket tables (sock_diag)"
+							   : "socket dump failed");
 }
 
 /* -p: the owners of each socket, or a warning that the column stays empty

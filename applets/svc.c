@@ -96,6 +96,10 @@ static int run_tracers(struct svc_query *q, struct svc_result *res)
 	return rc;
 }
 
+static const struct caps_need read_dataplanes = {
+	CAP_NET_ADMIN, "reading netfilter rules and IPVS", "nothing: the kernel shows them only to it"
+};
+
 static int svc_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 {
 	struct svc_config *cfg = config;
@@ -109,20 +113,12 @@ static int svc_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		sonde_err("not VIP:PORT[/tcp|udp] nor NAMESPACE/NAME[:PORT]: '%s'", argv[0]);
 		return SONDE_EXIT_USAGE;
 	}
-	if (!caps_have(CAP_NET_ADMIN)) {
-		caps_explain_missing(CAP_NET_ADMIN, "reading netfilter rules and IPVS", "nothing: the kernel shows them only to it");
-		return SONDE_EXIT_PRIVILEGE;
-	}
+	if (!caps_have(CAP_NET_ADMIN))
+		return caps_fail(-EPERM, &read_dataplanes, "cannot read the dataplanes");
 	rc = run_tracers(&q, &res);
-	if (rc == -EPERM) {
-		caps_explain_missing(CAP_NET_ADMIN, "reading netfilter rules and IPVS", "nothing: the kernel shows them only to it");
-		svc_result_free(&res);
-		return SONDE_EXIT_PRIVILEGE;
-	}
 	if (rc < 0) {
-		sonde_errno(rc, "cannot read the dataplanes");
 		svc_result_free(&res);
-		return SONDE_EXIT_NEGATIVE;
+		return caps_fail(rc, &read_dataplanes, "cannot read the dataplanes");
 	}
 	out_open_object(ctx->out, NULL);
 	out_print_str(ctx->out, "query", NULL, argv[0]);

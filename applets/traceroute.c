@@ -467,6 +467,14 @@ static int set_lengths(struct tr_run *run, const char *len_text)
 	return 0;
 }
 
+static const struct caps_need tcp_syn_probes = {
+	CAP_NET_RAW, "-T (TCP SYN probes)", "the default UDP method, or -I with ping_group_range, needs no capability"
+};
+/* The UDP method opens no raw socket: only -I and -T are ever refused. */
+static const struct caps_need icmp_probes = {
+	CAPS_ICMP_SOCKET, "-I (ICMP echo probes)", "leave out -I: the default UDP method needs neither"
+};
+
 static int open_engine(struct tr_run *run, struct sonde_addr *source)
 {
 	const struct tr_config *cfg = run->cfg;
@@ -487,19 +495,9 @@ static int open_engine(struct tr_run *run, struct sonde_addr *source)
 		pc.source = source;
 	}
 	rc = probe_engine_open(&pc, &run->engine);
-	if (rc == -EPERM) {
-		if (run->method == PROBE_TCP_SYN)
-			caps_explain_missing(CAP_NET_RAW, "-T (TCP SYN probes)",
-					     "the default UDP method, or -I with ping_group_range, needs no capability");
-		else
-			caps_explain_no_icmp_socket("-I (ICMP echo probes)",
-						    "leave out -I: the default UDP method needs neither");
-		return SONDE_EXIT_PRIVILEGE;
-	}
-	if (rc < 0) {
-		sonde_errno(rc, "cannot open a socket");
-		return SONDE_EXIT_NEGATIVE;
-	}
+	if (rc < 0)
+		return caps_fail(rc, run->method == PROBE_TCP_SYN ? &tcp_syn_probes : &icmp_probes,
+				 "cannot open a socket");
 	/* The engine's sockets are open: nothing left to do needs a capability. */
 	caps_limit_or_warn(0);
 	if (probe_engine_kind(run->engine) != PROBE_SOCK_RAW)

@@ -29,6 +29,12 @@ const char *sonde_version_string(void)
 	return text;
 }
 
+static const struct caps_need enter_other_netns = {
+	CAP_SYS_ADMIN, "entering another network namespace",
+	"run it inside the pod instead (kubectl exec, or kubectl debug -it POD --image=... --target=CONTAINER), "
+	"or as root on the node"
+};
+
 static int enter_netns(const char *spec, int usage_exit)
 {
 	char path[4096];
@@ -49,12 +55,8 @@ static int enter_netns(const char *spec, int usage_exit)
 		sonde_err("--netns %s: no such network namespace (%s does not exist)", spec, path);
 		return usage_exit;
 	}
-	if (rc == -EPERM || rc == -EACCES) {
-		caps_explain_missing(CAP_SYS_ADMIN, "entering another network namespace",
-				     "run it inside the pod instead (kubectl exec, or kubectl debug -it POD "
-				     "--image=... --target=CONTAINER), or as root on the node");
-		return SONDE_EXIT_PRIVILEGE;
-	}
+	if (caps_refused(rc))
+		return caps_fail(rc, &enter_other_netns, "--netns %s", spec);
 	sonde_errno(rc, "--netns %s: cannot enter %s", spec, path);
 	return usage_exit;
 }

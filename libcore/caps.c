@@ -1,5 +1,6 @@
 /* Capabilities through the capget/capset system calls (no libcap). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -8,6 +9,7 @@
 
 #include "sonde/caps.h"
 #include "sonde/err.h"
+#include "sonde/exitcode.h"
 
 static int caps_read(struct __user_cap_data_struct data[2])
 {
@@ -62,7 +64,9 @@ static const char *kubernetes_hint(int cap)
 	}
 }
 
-void caps_explain_missing(int cap, const char *needed_for, const char *instead)
+/* Explains on stderr, in the applet's voice: which capability is missing, what
+ * needed it, what works without it, and how to grant it in Kubernetes. */
+static void caps_explain_missing(int cap, const char *needed_for, const char *instead)
 {
 	const char *name = caps_name(cap);
 	char setcap_name[32];
@@ -92,7 +96,10 @@ void caps_explain_missing(int cap, const char *needed_for, const char *instead)
 		setcap_name, kubernetes_hint(cap));
 }
 
-void caps_explain_no_icmp_socket(const char *needed_for, const char *instead)
+/* The same for ICMP echo, which either of two privileges allows: a raw
+ * socket (CAP_NET_RAW) or an ICMP datagram socket (ping_group_range); says
+ * how to grant each (Kubernetes included), then "or INSTEAD" when given. */
+static void caps_explain_no_icmp_socket(const char *needed_for, const char *instead)
 {
 	gid_t low = 1, high = 0, gid = getegid();
 
@@ -108,6 +115,45 @@ void caps_explain_no_icmp_socket(const char *needed_for, const char *instead)
 		(unsigned)high);
 	if (instead)
 		fprintf(stderr, "  or %s\n", instead);
+}
+
+const struct caps_need caps_need_none = { CAPS_NO_CAPABILITY, NULL, NULL };
+
+bool caps_refused(int rc)
+{
+	return rc == -EPERM || rc == -EACCES;
+}
+
+/* rtnetlink and sock_diag dumps need no capability: when the kernel refuses
+ * one, a seccomp filter or a security module said no, and granting a
+ * capability would not help. */
+static void explain_policy_refusal(void)
+{
+	fprintf(stderr, "  no capability grants this: a security policy refused it (a seccomp filter, or a security "
+			"module such as AppArmor or SELinux);\n"
+			"  in Kubernetes: see the container's securityContext (seccompProfile, appArmorProfile, "
+			"seLinuxOptions)\n");
+}
+
+int caps_fail(int rc, const struct caps_need *need, const char *what_fmt, ...)
+{
+	va_list ap;
+
+	if (caps_refused(rc) && need->cap == CAPS_ICMP_SOCKET) {
+		caps_explain_no_icmp_socket(need->needed_for, need->instead);
+		return SONDE_EXIT_PRIVILEGE;
+	}
+	if (caps_refused(rc) && need->cap != CAPS_NO_CAPABILITY) {
+		caps_explain_missing(need->cap, need->needed_for, need->instead);
+		return SONDE_EXIT_PRIVILEGE;
+	}
+	va_start(ap, what_fmt);
+	sonde_verrno(rc, what_fmt, ap);
+	va_end(ap);
+	if (!caps_refused(rc))
+		return SONDE_EXIT_NEGATIVE;
+	explain_policy_refusal();
+	return SONDE_EXIT_PRIVILEGE;
 }
 
 int caps_drop_all(void)

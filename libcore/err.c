@@ -54,6 +54,11 @@ void sonde_verr(const char *fmt, va_list ap)
 	err_write(fmt, ap, false, 0);
 }
 
+void sonde_verrno(int errnum, const char *fmt, va_list ap)
+{
+	err_write(fmt, ap, true, errnum);
+}
+
 void sonde_err(const char *fmt, ...)
 {
 	va_list ap;

@@ -11,13 +11,35 @@
 bool caps_have(int cap);
 /* "CAP_NET_RAW" */
 const char *caps_name(int cap);
-/* Explains on stderr, in the applet's voice: which capability is missing, what
- * needed it, what works without it, and how to grant it in Kubernetes. */
-void caps_explain_missing(int cap, const char *needed_for, const char *instead);
-/* The same for ICMP echo, which either of two privileges allows: a raw
- * socket (CAP_NET_RAW) or an ICMP datagram socket (ping_group_range); says
- * how to grant each (Kubernetes included), then "or INSTEAD" when given. */
-void caps_explain_no_icmp_socket(const char *needed_for, const char *instead);
+/* A refusal that names no single capability: ICMP echo, which a raw
+ * socket (CAP_NET_RAW) or an ICMP datagram socket (ping_group_range) allows;
+ * and work the kernel lets every process do (rtnetlink and sock_diag dumps),
+ * which only a security policy refuses. */
+#define CAPS_ICMP_SOCKET (-1)
+#define CAPS_NO_CAPABILITY (-2)
+
+/* What a privileged step needs, for caps_fail(). */
+struct caps_need {
+	int cap;                /* CAP_NET_ADMIN..., CAPS_ICMP_SOCKET or CAPS_NO_CAPABILITY */
+	const char *needed_for; /* "reading netfilter rules" */
+	const char *instead;    /* what works without it, or NULL */
+};
+
+/* For work that needs no capability (rtnetlink and sock_diag dumps). */
+extern const struct caps_need caps_need_none;
+
+/* Is rc the kernel's refusal (-EPERM or -EACCES)? */
+bool caps_refused(int rc);
+/* The one way from libcore's -errno to an applet's exit code.  A refusal is
+ * explained on stderr in the applet's voice (which capability is missing,
+ * what needed it, what works without it, how to grant it, in Kubernetes too;
+ * for ICMP echo both ways, a raw socket and ping_group_range) and gives
+ * SONDE_EXIT_PRIVILEGE; for CAPS_NO_CAPABILITY the message is
+ * "WHAT: strerror" and the explanation names the policies that refuse it.  Any other error is "WHAT: strerror"
+ * and gives SONDE_EXIT_NEGATIVE.  Applets with a classic tool's codes map
+ * the result to their own. */
+__attribute__((format(printf, 3, 4))) int caps_fail(int rc, const struct caps_need *need, const char *what_fmt, ...);
+
 /* A capability as a bit of the masks caps_limit() takes. */
 #define CAPS_BIT(cap) (1ULL << (cap))
 

@@ -21,5 +21,7 @@ __attribute__((format(printf, 2, 3), noreturn)) void sonde_die(int exit_code, co
 __attribute__((format(printf, 1, 2))) int sonde_usage_error(const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void sonde_debug(int level, const char *fmt, ...);
 void sonde_verr(const char *fmt, va_list ap);
+/* sonde_errno() with a va_list. */
+void sonde_verrno(int errnum, const char *fmt, va_list ap);
 
 #endif
