@@ -395,6 +395,19 @@ static int list_one(const struct ct_entry *e, void *arg)
 	return 0;
 }
 
+/* Ends the document a listing began: a failure met on the way goes into it
+ * as "error" and "exit_code" (docs/json.md).  Returns the exit code. */
+static int close_document(struct sonde_ctx *ctx, int rc, const char *what)
+{
+	int exit_code = rc < 0 ? ct_report_error(rc, what) : SONDE_EXIT_OK;
+
+	if (exit_code)
+		out_print_error(ctx->out, NULL, exit_code);
+	out_close_object(ctx->out);
+	fflush(stdout);
+	return exit_code;
+}
+
 static int run_list(struct sonde_ctx *ctx, struct ct_config *cfg, const struct ct_labelmap *labels)
 {
 	static char stdout_buf[64 * 1024];
@@ -407,10 +420,9 @@ static int run_list(struct sonde_ctx *ctx, struct ct_config *cfg, const struct c
 	rc = ct_dump(cfg->filter.family, list_one, &st);
 	out_close_array(ctx->out);
 	out_print_uint(ctx->out, "count", NULL, st.shown);
-	out_close_object(ctx->out);
-	fflush(stdout);
-	if (rc < 0)
-		return ct_report_error(rc, "listing the connection-tracking table");
+	rc = close_document(ctx, rc, "listing the connection-tracking table");
+	if (rc)
+		return rc;
 	fprintf(stderr, "sonde conntrack: %lu flow entries have been shown.\n", st.shown);
 	return SONDE_EXIT_OK;
 }
@@ -474,8 +486,7 @@ static int run_stats(struct sonde_ctx *ctx)
 	out_open_array(ctx->out, "cpus");
 	rc = ct_cpu_stats(print_cpu_stats, ctx->out);
 	out_close_array(ctx->out);
-	out_close_object(ctx->out);
-	return rc < 0 ? ct_report_error(rc, "reading connection-tracking statistics") : SONDE_EXIT_OK;
+	return close_document(ctx, rc, "reading connection-tracking statistics");
 }
 
 /* -G needs a whole tuple: both addresses (hosts, not prefixes), the
@@ -569,10 +580,9 @@ static int run_delete(struct sonde_ctx *ctx, struct ct_config *cfg)
 	rc = ct_dump_delete(&cfg->filter, print_deleted, &st, &deleted);
 	out_close_array(ctx->out);
 	out_print_uint(ctx->out, "count", NULL, deleted);
-	out_close_object(ctx->out);
-	fflush(stdout);
-	if (rc < 0)
-		return ct_report_error(rc, "deleting connection-tracking entries");
+	rc = close_document(ctx, rc, "deleting connection-tracking entries");
+	if (rc)
+		return rc;
 	fprintf(stderr, "sonde conntrack: %lu flow entries have been deleted.\n", deleted);
 	return deleted ? SONDE_EXIT_OK : SONDE_EXIT_NEGATIVE;
 }

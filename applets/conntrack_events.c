@@ -232,8 +232,11 @@ int ct_run_events(struct sonde_ctx *ctx, struct ct_config *cfg, const struct ct_
 	struct event_state st = { ctx->out, cfg, labels, 0, 0, "", false };
 	unsigned long overruns = 0;
 	struct ct_events *ev;
-	int rc = ct_events_open(groups, &ev);
+	int rc;
 
+	/* NDJSON: a failure is a last record (docs/json.md). */
+	out_set_stream(ctx->out);
+	rc = ct_events_open(groups, &ev);
 	if (rc < 0)
 		return ct_report_error(rc, "listening to connection-tracking events");
 	/* Subscribed: receiving events needs no capability. */

@@ -133,6 +133,10 @@ static int dig_main(struct sonde_ctx *ctx, void *config_ptr, int argc, char **ar
 		rc = run_lookups(&run, &list);
 	if (run.json_open && rc != DIG_EXIT_USAGE) {
 		out_close_array(ctx->out);
+		/* A failed run says why in its document (docs/json.md): no
+		 * reply is said on stderr in dig's words, not through sonde_err. */
+		if (rc != DIG_EXIT_OK)
+			out_print_error(ctx->out, rc == DIG_EXIT_NO_REPLY ? "no servers could be reached" : NULL, rc);
 		out_close_object(ctx->out);
 		fputc('\n', stdout);
 	}

@@ -286,6 +286,7 @@ void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const 
 		none.status = -1;
 		out_open_object(run->ctx->out, NULL);
 		dig_json_reply(run->ctx->out, lk, servers, &none);
+		out_print_str(run->ctx->out, "error", NULL, "no servers could be reached");
 		out_close_object(run->ctx->out);
 		return;
 	}

@@ -23,11 +23,21 @@ static const struct sonde_opt ifconfig_options[] = {
 	SONDE_OPT_END,
 };
 
+static bool named_block(const struct ifconfig_snapshot *snap, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < snap->block_count; i++)
+		if (strcmp(snap->blocks[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 static int ifconfig_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 {
 	struct ifconfig_config *cfg = config;
 	struct ifconfig_snapshot snap;
-	size_t i, shown = 0;
+	size_t i;
 	int rc;
 
 	rc = ifconfig_snapshot_load(&snap);
@@ -42,6 +52,13 @@ static int ifconfig_main(struct sonde_ctx *ctx, void *config, int argc, char **a
 	}
 	if (cfg->short_list)
 		out_text(ctx->out, "Iface      MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg\n");
+	/* A missing interface is found before the JSON array opens: --json then
+	 * prints the error document alone (docs/json.md). */
+	if (argc == 1 && !named_block(&snap, argv[0])) {
+		sonde_err("%s: error fetching interface information: Device not found", argv[0]);
+		rc = SONDE_EXIT_NEGATIVE;
+		goto done;
+	}
 	out_open_array(ctx->out, NULL);
 	for (i = 0; i < snap.block_count; i++) {
 		const struct ifconfig_block *b = &snap.blocks[i];
@@ -52,14 +69,9 @@ static int ifconfig_main(struct sonde_ctx *ctx, void *config, int argc, char **a
 			ifconfig_classic_row(ctx->out, b);
 		else
 			ifconfig_classic_block(ctx->out, &snap, b);
-		shown++;
 	}
 	out_close_array(ctx->out);
 	rc = SONDE_EXIT_OK;
-	if (argc == 1 && shown == 0) {
-		sonde_err("%s: error fetching interface information: Device not found", argv[0]);
-		rc = SONDE_EXIT_NEGATIVE;
-	}
 done:
 	ifconfig_snapshot_free(&snap);
 	return rc;

@@ -495,6 +495,8 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	/* -j and --json both mean nft's own schema: jq scripts written
 	 * against nft -j read sonde's output. */
 	v.json = cfg->json || ctx->json;
+	if (v.json && !out_is_json(ctx->out))
+		out_init(ctx->out, ctx->out->fp, true);   /* -j: a failure is reported as --json's */
 	if (!caps_have(CAP_NET_ADMIN))
 		return report(-EPERM);
 	/* Rulesets run to megabytes: write them in large blocks. */

@@ -534,6 +534,7 @@ const struct sonde_applet applet_ping = {
 	.min_args = 1,
 	.max_args = 1,
 	.exit_codes = "0 a reply came, 1 no reply, 2 usage or other error (iputils' scheme).",
+	.flags = APPLET_JSON_STREAM,
 	.caps = CAPS_BIT(CAP_NET_RAW),
 	.main = ping_main,
 };
@@ -549,6 +550,7 @@ const struct sonde_applet applet_ping6 = {
 	.min_args = 1,
 	.max_args = 1,
 	.exit_codes = "0 a reply came, 1 no reply, 2 usage or other error (iputils' scheme).",
+	.flags = APPLET_JSON_STREAM,
 	.caps = CAPS_BIT(CAP_NET_RAW),
 	.main = ping_main,
 };

@@ -533,6 +533,19 @@ static int scan_group(struct scan_run *run, size_t first, size_t count)
 	return rc;
 }
 
+/* Says on stderr why the scan stopped short; returns the exit code.  No
+ * host up is an answer, not this. */
+static int scan_failed(const struct scan_run *run, int rc)
+{
+	static const struct caps_need raw_probes = { CAP_NET_RAW, "raw probes", "-sT" };
+
+	if (run->interrupted) {
+		sonde_err("interrupted: the report covers what was scanned so far");
+		return SONDE_EXIT_INTERRUPTED;
+	}
+	return caps_fail(rc, &raw_probes, "scan");
+}
+
 static int run_scan(struct scan_run *run)
 {
 	size_t i, group = 1;
@@ -549,19 +562,17 @@ static int run_scan(struct scan_run *run)
 	}
 	run->interrupted = scan_stopping(run);
 	scan_out_end(run);
-	if (run->interrupted) {
-		sonde_err("interrupted: the report covers what was scanned so far");
-		return SONDE_EXIT_INTERRUPTED;
+	if (run->interrupted || rc < 0) {
+		rc = scan_failed(run, rc);
+		out_print_error(run->out, NULL, rc);
+	} else {
+		rc = SONDE_EXIT_NEGATIVE;
+		for (i = 0; i < run->host_count; i++)
+			if (run->hosts[i].up)
+				rc = SONDE_EXIT_OK;
 	}
-	if (rc < 0) {
-		static const struct caps_need raw_probes = { CAP_NET_RAW, "raw probes", "-sT" };
-
-		return caps_fail(rc, &raw_probes, "scan");
-	}
-	for (i = 0; i < run->host_count; i++)
-		if (run->hosts[i].up)
-			return SONDE_EXIT_OK;
-	return SONDE_EXIT_NEGATIVE;
+	out_close_object(run->out);   /* the document scan_out_start() opened */
+	return rc;
 }
 
 static int make_hosts(struct scan_run *run, const struct scan_targets *targets)

@@ -194,6 +194,8 @@ const char *scan_reason_name(enum scan_reason reason);
 const char *scan_proto_name(enum scan_proto proto);
 void scan_out_start(struct scan_run *run);
 void scan_out_host(struct scan_run *run, const struct scan_host *host);
+/* The summary; with --json the document stays open: run_scan closes it
+ * after a failure's "error". */
 void scan_out_end(struct scan_run *run);
 
 #endif

@@ -557,7 +557,7 @@ void scan_out_end(struct scan_run *run)
 		out_print_uint(run->out, "probes_sent", NULL, run->timing.probes_sent);
 		out_print_bool(run->out, "interrupted", NULL, run->interrupted);
 		out_close_object(run->out);
-		out_close_object(run->out);
+		/* The caller closes the document, after a failure's "error". */
 	} else if (!run->quiet_text) {
 		if (total == 1 && up == 0 && !run->cfg->ping_only)
 			out_text(run->out, "Note: Host seems down. If it is really up, but blocking our ping probes, "

@@ -355,9 +355,12 @@ static int probe(struct sonde_ctx *ctx, const struct tls_config *cfg, const stru
 		sonde_err("out of memory");
 		return TLS_EXIT_INTERNAL;
 	}
+	if (p.exit_code != TLS_EXIT_OK)
+		snprintf(p.error, sizeof(p.error), "%.190s port %u: %.390s", target->host, target->port,
+			 p.verdict_reason);
 	tls_render_probe(ctx->out, &p, cfg);
 	if (p.exit_code != TLS_EXIT_OK)
-		sonde_err("%s port %u: %s", target->host, target->port, p.verdict_reason);
+		sonde_err("%s", p.error);
 	x509_info_array_free(p.chain, (size_t)p.chain_count);
 	x509_info_array_free(p.verified_chain, (size_t)p.verified_count);
 	return p.exit_code;

@@ -75,6 +75,7 @@ struct tls_probe {
 	double dns_ms, connect_ms, starttls_ms, handshake_ms;
 	const char *verdict;            /* "ok", "untrusted", "hostname_mismatch"... */
 	char verdict_reason[400];
+	char error[600];        /* the failure's message (stderr and --json), or "" */
 	int exit_code;
 };
 

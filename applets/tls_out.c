@@ -167,6 +167,9 @@ void tls_render_probe(struct sonde_out *out, const struct tls_probe *p, const st
 	if (p->verdict_reason[0])
 		out_print_str(out, "verdict_reason", " (%s)", p->verdict_reason);
 	out_text(out, "\n");
-	out_print_int(out, "exit_code", NULL, p->exit_code);
+	if (p->error[0])
+		out_print_error(out, p->error, p->exit_code);
+	else
+		out_print_int(out, "exit_code", NULL, p->exit_code);
 	out_close_object(out);
 }

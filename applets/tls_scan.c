@@ -188,7 +188,8 @@ int tls_scan(struct sonde_ctx *ctx, const struct tls_config *cfg, const struct t
 	double starttls_ms;
 	size_t i, j, accepted = 0;
 	bool timed_out = false;
-	int fd = tls_open_connection(cfg, target, false, tls_timeout_ms(cfg), NULL, &dial, &starttls_ms);
+	char why[400];
+	int rc, fd = tls_open_connection(cfg, target, false, tls_timeout_ms(cfg), NULL, &dial, &starttls_ms);
 
 	/* A first connection proves the server is there at all. */
 	if (fd < 0)
@@ -207,17 +208,17 @@ int tls_scan(struct sonde_ctx *ctx, const struct tls_config *cfg, const struct t
 	for (i = 0; i < 4; i++)
 		render_version(ctx->out, &results[i]);
 	out_close_array(ctx->out);
+	rc = timed_out ? TLS_EXIT_TIMEOUT : !accepted ? TLS_EXIT_HANDSHAKE : TLS_EXIT_OK;
+	if (rc != TLS_EXIT_OK) {
+		snprintf(why, sizeof(why), "%s port %u: %s", target->host, target->port,
+			 timed_out ? "the scan stopped: timed out" : "no TLS version was accepted");
+		out_print_error(ctx->out, why, rc);
+	}
 	out_close_object(ctx->out);
 	for (i = 0; i < 4; i++)
 		for (j = 0; j < results[i].count; j++)
 			free(results[i].suites[j]);
-	if (timed_out) {
-		sonde_err("%s port %u: the scan stopped: timed out", target->host, target->port);
-		return TLS_EXIT_TIMEOUT;
-	}
-	if (!accepted) {
-		sonde_err("%s port %u: no TLS version was accepted", target->host, target->port);
-		return TLS_EXIT_HANDSHAKE;
-	}
-	return TLS_EXIT_OK;
+	if (rc != TLS_EXIT_OK)
+		sonde_err("%s", why);
+	return rc;
 }

@@ -688,6 +688,7 @@ const struct sonde_applet applet_traceroute = {
 	.init = tr_init,
 	.min_args = 1,
 	.max_args = 2,
+	.flags = APPLET_JSON_STREAM,
 	.caps = CAPS_BIT(CAP_NET_RAW),
 	.main = traceroute_main,
 };

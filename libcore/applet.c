@@ -100,13 +100,16 @@ int applet_run(const struct sonde_applet *applet, int argc, char **argv)
 		rc = usage_exit;
 		goto done;
 	}
+	/* From here on a failure with --json is also reported on stdout. */
+	out_init(&out, stdout, common.json);
+	if (applet->flags & APPLET_JSON_STREAM)
+		out_set_stream(&out);
 	if (common.netns && (rc = enter_netns(common.netns, usage_exit)) != 0)
-		goto done;
+		goto failed;
 	/* Capabilities this applet never uses go before it runs (a binary
 	 * given cap_net_raw,cap_net_admin+ep must not lend them to dig). */
 	caps_limit_or_warn(applet->caps);
 
-	out_init(&out, stdout, common.json);
 	ctx.applet = applet;
 	ctx.out = &out;
 	ctx.json = common.json;
@@ -114,6 +117,8 @@ int applet_run(const struct sonde_applet *applet, int argc, char **argv)
 	ctx.argc = argc - 1;
 	ctx.argv = argv + 1;
 	rc = applet->main(&ctx, config, operand_count, operands);
+failed:
+	out_report_failure(&out, rc);
 done:
 	fflush(stdout);
 	free(operands);

@@ -10,6 +10,8 @@
 #include "sonde/out.h"
 
 static char progname_buf[64] = "sonde";
+/* Long enough for any one-line message; a longer one is cut. */
+static char last_error[1024];
 const char *sonde_progname = progname_buf;
 int sonde_verbosity;
 
@@ -21,9 +23,20 @@ void sonde_set_progname(const char *applet_name)
 		snprintf(progname_buf, sizeof(progname_buf), "sonde");
 }
 
+const char *sonde_last_error(void)
+{
+	return last_error;
+}
+
+static void remember(const char *text, bool with_errno, int errnum)
+{
+	snprintf(last_error, sizeof(last_error), "%s%s%s", text, with_errno ? ": " : "",
+		 with_errno ? strerror(errnum < 0 ? -errnum : errnum) : "");
+}
+
 /* A message is one line whatever its arguments hold: a host name typed
  * with an escape sequence, a server's reason phrase... are escaped. */
-static void err_write(const char *fmt, va_list ap, bool with_errno, int errnum)
+static void err_write(const char *fmt, va_list ap, bool with_errno, int errnum, bool failure)
 {
 	char small[512], *text = small;
 	va_list copy;
@@ -39,6 +52,8 @@ static void err_write(const char *fmt, va_list ap, bool with_errno, int errnum)
 		else
 			text = small;
 	}
+	if (failure)
+		remember(len < 0 ? fmt : text, with_errno, errnum);
 	fflush(stdout);
 	fprintf(stderr, "%s: ", sonde_progname);
 	text_write_escaped(stderr, len < 0 ? fmt : text);
@@ -51,12 +66,12 @@ static void err_write(const char *fmt, va_list ap, bool with_errno, int errnum)
 
 void sonde_verr(const char *fmt, va_list ap)
 {
-	err_write(fmt, ap, false, 0);
+	err_write(fmt, ap, false, 0, true);
 }
 
 void sonde_verrno(int errnum, const char *fmt, va_list ap)
 {
-	err_write(fmt, ap, true, errnum);
+	err_write(fmt, ap, true, errnum, true);
 }
 
 void sonde_err(const char *fmt, ...)
@@ -73,7 +88,7 @@ void sonde_errno(int errnum, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	err_write(fmt, ap, true, errnum);
+	err_write(fmt, ap, true, errnum, true);
 	va_end(ap);
 }
 
@@ -106,6 +121,6 @@ void sonde_debug(int level, const char *fmt, ...)
 	if (sonde_verbosity < level)
 		return;
 	va_start(ap, fmt);
-	sonde_verr(fmt, ap);
+	err_write(fmt, ap, false, 0, false);
 	va_end(ap);
 }

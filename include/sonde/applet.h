@@ -67,6 +67,9 @@ enum sonde_applet_flags {
 	APPLET_ARGS_IN_ORDER = 1 << 0,
 	/* Operands starting with '+' are passed through (dig's +options). */
 	APPLET_PLUS_ARGS = 1 << 1,
+	/* --json writes NDJSON records with a "type": a failure, even before
+	 * main (--netns), is a last record {"type":"error",...} (docs/json.md). */
+	APPLET_JSON_STREAM = 1 << 2,
 };
 
 struct sonde_applet {

@@ -21,6 +21,10 @@ __attribute__((format(printf, 2, 3), noreturn)) void sonde_die(int exit_code, co
 __attribute__((format(printf, 1, 2))) int sonde_usage_error(const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void sonde_debug(int level, const char *fmt, ...);
 void sonde_verr(const char *fmt, va_list ap);
+/* The last diagnostic's first line without the "sonde APPLET: " prefix
+ * (sonde_debug's excepted), "" before any: what --json reports as "error"
+ * when the run fails (docs/json.md). */
+const char *sonde_last_error(void);
 /* sonde_errno() with a va_list. */
 void sonde_verrno(int errnum, const char *fmt, va_list ap);
 

@@ -23,6 +23,9 @@ struct sonde_out {
 	bool has_items[OUT_MAX_DEPTH]; /* a comma is due before the next item */
 	bool overflow;                 /* nesting went past OUT_MAX_DEPTH */
 	bool pretty;                   /* indented JSON (see out_set_pretty) */
+	bool stream;                   /* NDJSON records (see out_set_stream) */
+	bool wrote_value;              /* a top-level JSON value has begun */
+	bool failure_written;          /* out_print_error() ran */
 };
 
 void out_init(struct sonde_out *out, FILE *fp, bool json);
@@ -30,6 +33,21 @@ static inline bool out_is_json(const struct sonde_out *out) { return out->json; 
 /* Indented JSON in iproute2's layout (`ip -j -p`): object members one per
  * line, four spaces a level, array elements side by side. */
 void out_set_pretty(struct sonde_out *out, bool pretty);
+
+/* The applet writes NDJSON records, each with a "type": its failure is a
+ * last record {"type":"error",...} rather than a document of its own. */
+static inline void out_set_stream(struct sonde_out *out) { out->stream = true; }
+
+/* Failures with --json (docs/json.md): "error" (the text, or NULL for
+ * sonde_last_error()) and "exit_code" members in the object open now, for
+ * an applet that fails inside its own document.  Nothing in text mode. */
+void out_print_error(struct sonde_out *out, const char *error, int exit_code);
+/* After a run that ended with exit_code (not 0): when nothing of the
+ * failure reached stdout yet, the error document {"error":...,"exit_code":N}
+ * (a stream: the record {"type":"error",...}, after its other records only
+ * when a diagnostic was printed); nothing in text mode or when a document
+ * is already written (its applet put the error in it). */
+void out_report_failure(struct sonde_out *out, int exit_code);
 
 /* Structure (JSON only; no-ops in text mode). */
 void out_open_object(struct sonde_out *out, const char *key);

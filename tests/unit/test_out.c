@@ -1,7 +1,9 @@
 /* The output layer: JSON escaping and the text/JSON duality. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sonde/err.h"
 #include "sonde/out.h"
 #include "tap.h"
 
@@ -59,6 +61,34 @@ static void doubles(struct sonde_out *out)
 	out_close_array(out);
 }
 
+/* The failure contract (docs/json.md): what the driver adds after main. */
+static void fail_silently(struct sonde_out *out)
+{
+	out_report_failure(out, 4);
+}
+
+static void stream_then_fail(struct sonde_out *out)
+{
+	out_set_stream(out);
+	two_records(out);
+	out_report_failure(out, 2);
+}
+
+static void document_then_fail(struct sonde_out *out)
+{
+	out_open_object(out, NULL);
+	out_print_int(out, "count", NULL, 0);
+	out_print_error(out, NULL, 3);
+	out_close_object(out);
+	out_report_failure(out, 3);
+}
+
+static void answer_then_exit_1(struct sonde_out *out)
+{
+	record(out);
+	out_report_failure(out, 1);
+}
+
 static const char *escaped(const char *s, size_t len)
 {
 	static char buf[256];
@@ -79,6 +109,28 @@ int main(void)
 	is_str(render(true, two_records), "{\"seq\":1}\n{\"seq\":2}\n", "top-level objects give NDJSON");
 	is_str(render(false, two_records), "1\n2\n", "text of a stream");
 	is_str(render(true, doubles), "[1,0.5,0,null]\n", "JSON numbers: trimmed, -0 and infinity");
+
+	is_str(render(true, stream_then_fail), "{\"seq\":1}\n{\"seq\":2}\n",
+	       "a stream ending non-zero without a diagnostic: an answer, no error record");
+	sonde_errno(-ENETUNREACH, "connect");
+	is_str(render(true, fail_silently), "{\"error\":\"connect: Network is unreachable\",\"exit_code\":4}\n",
+	       "nothing written: the error document from the last diagnostic");
+	is_str(render(false, fail_silently), "", "text mode: nothing on stdout");
+	is_str(render(true, stream_then_fail),
+	       "{\"seq\":1}\n{\"seq\":2}\n{\"type\":\"error\",\"error\":\"connect: Network is unreachable\","
+	       "\"exit_code\":2}\n",
+	       "a stream after a diagnostic: a last error record");
+	is_str(render(true, document_then_fail),
+	       "{\"count\":0,\"error\":\"connect: Network is unreachable\",\"exit_code\":3}\n",
+	       "a document with its own error: nothing added");
+	{
+		char *answer = strdup(render(true, record));
+
+		is_str(render(true, answer_then_exit_1), answer, "a document written: nothing added");
+		free(answer);
+	}
+	sonde_debug(0, "a debug line");
+	is_str(sonde_last_error(), "connect: Network is unreachable", "debug lines are not the failure");
 
 	is_str(escaped("plain", 5), "plain", "plain text unchanged");
 	is_str(escaped("a\\b\"c", 5), "a\\\\b\\\"c", "backslash and quote escaped");
