@@ -61,7 +61,7 @@ as_root() { lab_run a "$SONDE" "$@"; }
 nobody() {
 	lab_run a setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all --bounding-set=-all "$SONDE" "$@"
 }
-no_netlink() { lab_run a python3 "$TESTS_DIR/func/deny_netlink.py" 0,4 "$SONDE" "$@"; }
+no_netlink() { lab_run a python3 "$TESTS_DIR/func/lab/deny_netlink.py" 0,4 "$SONDE" "$@"; }
 
 # applet | how it runs | its arguments | exit status | doc or stream
 # (doctor fails only in the --netns case below: a failed check is an answer)

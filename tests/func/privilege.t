@@ -23,7 +23,7 @@ nobody() {
 denied() {
 	local protos=$1
 	shift
-	lab_run a python3 "$TESTS_DIR/func/deny_netlink.py" "$protos" "$SONDE" "$@"
+	lab_run a python3 "$TESTS_DIR/func/lab/deny_netlink.py" "$protos" "$SONDE" "$@"
 }
 
 # check_explained NAME WANT_RC CAPABILITY: the last run exited WANT_RC and said
