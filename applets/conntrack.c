@@ -402,7 +402,7 @@ static int close_document(struct sonde_ctx *ctx, int rc, const char *what)
 	int exit_code = rc < 0 ? ct_report_error(rc, what) : SONDE_EXIT_OK;
 
 	if (exit_code)
-		out_print_error(ctx->out, NULL, exit_code);
+		out_print_error(ctx->out, sonde_last_error(), exit_code);
 	out_close_object(ctx->out);
 	fflush(stdout);
 	return exit_code;

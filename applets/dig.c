@@ -136,7 +136,8 @@ static int dig_main(struct sonde_ctx *ctx, void *config_ptr, int argc, char **ar
 		/* A failed run says why in its document (docs/json.md): no
 		 * reply is said on stderr in dig's words, not through sonde_err. */
 		if (rc != DIG_EXIT_OK)
-			out_print_error(ctx->out, rc == DIG_EXIT_NO_REPLY ? "no servers could be reached" : NULL, rc);
+			out_print_error(ctx->out, rc == DIG_EXIT_NO_REPLY ? "no servers could be reached" : sonde_last_error(),
+					rc);
 		out_close_object(ctx->out);
 		fputc('\n', stdout);
 	}

@@ -564,7 +564,7 @@ static int run_scan(struct scan_run *run)
 	scan_out_end(run);
 	if (run->interrupted || rc < 0) {
 		rc = scan_failed(run, rc);
-		out_print_error(run->out, NULL, rc);
+		out_print_error(run->out, sonde_last_error(), rc);
 	} else {
 		rc = SONDE_EXIT_NEGATIVE;
 		for (i = 0; i < run->host_count; i++)

@@ -118,7 +118,7 @@ int applet_run(const struct sonde_applet *applet, int argc, char **argv)
 	ctx.argv = argv + 1;
 	rc = applet->main(&ctx, config, operand_count, operands);
 failed:
-	out_report_failure(&out, rc);
+	out_report_failure(&out, sonde_last_error(), rc);
 done:
 	fflush(stdout);
 	free(operands);

@@ -3,7 +3,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "sonde/err.h"
 #include "sonde/out.h"
 
 void out_init(struct sonde_out *out, FILE *fp, bool json)
@@ -394,23 +393,23 @@ void out_text(struct sonde_out *out, const char *fmt, ...)
 
 void out_print_error(struct sonde_out *out, const char *error, int exit_code)
 {
-	out_print_str(out, "error", NULL, error ? error : sonde_last_error());
+	out_print_str(out, "error", NULL, error);
 	out_print_int(out, "exit_code", NULL, exit_code);
 	out->failure_written = out->json;
 }
 
-void out_report_failure(struct sonde_out *out, int exit_code)
+void out_report_failure(struct sonde_out *out, const char *error, int exit_code)
 {
 	if (!out->json || exit_code == 0 || out->depth > 0 || out->failure_written)
 		return;
 	/* A document already written carries its own "error".  A stream ends
 	 * with an error record, unless it only ended with a negative answer
 	 * (ping's 100% loss: no diagnostic, its summary says it all). */
-	if (out->wrote_value && (!out->stream || !sonde_last_error()[0]))
+	if (out->wrote_value && (!out->stream || !error[0]))
 		return;
 	out_open_object(out, NULL);
 	if (out->stream)
 		out_print_str(out, "type", NULL, "error");
-	out_print_error(out, NULL, exit_code);
+	out_print_error(out, error, exit_code);
 	out_close_object(out);
 }

@@ -38,16 +38,17 @@ void out_set_pretty(struct sonde_out *out, bool pretty);
  * last record {"type":"error",...} rather than a document of its own. */
 static inline void out_set_stream(struct sonde_out *out) { out->stream = true; }
 
-/* Failures with --json (docs/json.md): "error" (the text, or NULL for
- * sonde_last_error()) and "exit_code" members in the object open now, for
- * an applet that fails inside its own document.  Nothing in text mode. */
+/* Failures with --json (docs/json.md).  error is the diagnostic's text,
+ * usually sonde_last_error() ("" when none was printed).
+ * "error" and "exit_code" members in the object open now, for an applet
+ * that fails inside its own document.  Nothing in text mode. */
 void out_print_error(struct sonde_out *out, const char *error, int exit_code);
 /* After a run that ended with exit_code (not 0): when nothing of the
  * failure reached stdout yet, the error document {"error":...,"exit_code":N}
  * (a stream: the record {"type":"error",...}, after its other records only
- * when a diagnostic was printed); nothing in text mode or when a document
- * is already written (its applet put the error in it). */
-void out_report_failure(struct sonde_out *out, int exit_code);
+ * when a diagnostic was printed, error not ""); nothing in text mode or
+ * when a document is already written (its applet put the error in it). */
+void out_report_failure(struct sonde_out *out, const char *error, int exit_code);
 
 /* Structure (JSON only; no-ops in text mode). */
 void out_open_object(struct sonde_out *out, const char *key);

@@ -64,29 +64,29 @@ static void doubles(struct sonde_out *out)
 /* The failure contract (docs/json.md): what the driver adds after main. */
 static void fail_silently(struct sonde_out *out)
 {
-	out_report_failure(out, 4);
+	out_report_failure(out, sonde_last_error(), 4);
 }
 
 static void stream_then_fail(struct sonde_out *out)
 {
 	out_set_stream(out);
 	two_records(out);
-	out_report_failure(out, 2);
+	out_report_failure(out, sonde_last_error(), 2);
 }
 
 static void document_then_fail(struct sonde_out *out)
 {
 	out_open_object(out, NULL);
 	out_print_int(out, "count", NULL, 0);
-	out_print_error(out, NULL, 3);
+	out_print_error(out, sonde_last_error(), 3);
 	out_close_object(out);
-	out_report_failure(out, 3);
+	out_report_failure(out, sonde_last_error(), 3);
 }
 
 static void answer_then_exit_1(struct sonde_out *out)
 {
 	record(out);
-	out_report_failure(out, 1);
+	out_report_failure(out, sonde_last_error(), 1);
 }
 
 static const char *escaped(const char *s, size_t len)
