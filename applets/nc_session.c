@@ -319,6 +319,13 @@ static int listen_address(const struct nc_config *cfg, const char *host, uint16_
 	return 0;
 }
 
+/* The one listen the kernel refuses for want of a capability: a port below
+ * net.ipv4.ip_unprivileged_port_start (1024). */
+static const struct caps_need low_port = {
+	CAP_NET_BIND_SERVICE, "listening on a port below 1024",
+	"a port of 1024 or above, or lower net.ipv4.ip_unprivileged_port_start (per network namespace)"
+};
+
 int nc_listen(const struct nc_config *cfg, const char *host, uint16_t port)
 {
 	struct sonde_addr addr, bound;
@@ -329,7 +336,8 @@ int nc_listen(const struct nc_config *cfg, const char *host, uint16_t port)
 		return SONDE_EXIT_NEGATIVE;
 	rc = sock_listen(&addr, cfg->udp ? SOCK_DGRAM : SOCK_STREAM, LISTEN_BACKLOG, &fd);
 	if (rc < 0) {
-		sonde_errno(rc, "cannot listen on %s", addr_format(&addr, text, sizeof(text)));
+		/* netcat's codes: a refused privilege is a failure (1) too. */
+		caps_fail(rc, &low_port, "cannot listen on %s", addr_format(&addr, text, sizeof(text)));
 		return SONDE_EXIT_NEGATIVE;
 	}
 	caps_limit_or_warn(0); /* bound: accepting needs no capability */

@@ -56,6 +56,8 @@ static const char *kubernetes_hint(int cap)
 	case CAP_SYS_ADMIN:
 		return "run on the node as root, e.g. 'kubectl debug node/NODE -it --image=IMAGE "
 		       "--profile=sysadmin'";
+	case CAP_NET_BIND_SERVICE:
+		return "add NET_BIND_SERVICE to the container's securityContext.capabilities.add";
 	case CAP_SYS_PTRACE:
 		return "add SYS_PTRACE to the container's securityContext.capabilities.add, or use "
 		       "'kubectl debug --profile=general' with --target=CONTAINER";

@@ -50,6 +50,11 @@ nobody traceroute -n -I 10.98.0.2
 check_explained "traceroute -I without CAP_NET_RAW or ping_group_range" 3 "a raw socket \(CAP_NET_RAW\)"
 nobody ping -c 1 10.98.0.2
 check_explained "ping without CAP_NET_RAW or ping_group_range (iputils' exit 2)" 2 "a raw socket \(CAP_NET_RAW\)"
+nobody nc -l 10.98.0.1 80
+ok_rc "$RC" 1 "nc -l on port 80 without CAP_NET_BIND_SERVICE: exit 1 (netcat's code)"
+like "$ERR" "^sonde nc: listening on a port below 1024 needs CAP_NET_BIND_SERVICE" "nc -l 80: names CAP_NET_BIND_SERVICE"
+like "$ERR" "^  without it: a port of 1024 or above" "nc -l 80: says what works without it"
+like "$ERR" "^  in Kubernetes: " "nc -l 80: says how in Kubernetes"
 
 # Refused although no capability is needed: the policy is named.
 NETLINK_ROUTE=0
