@@ -551,10 +551,8 @@ static int path_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		return SONDE_EXIT_USAGE;
 	if (!caps_have(CAP_NET_ADMIN))
 		return caps_fail(-EPERM, &read_rules, "reading netfilter rules");
-	if ((rc = classify(&p)) < 0) {
-		sonde_errno(rc, "cannot read this host's addresses");
-		return SONDE_EXIT_NEGATIVE;
-	}
+	if ((rc = classify(&p)) < 0)
+		return caps_fail(rc, &caps_need_none, "cannot read this host's addresses");
 	if ((rc = read_legacy(&res, &p)) == 0)
 		rc = read_nft(&res, &p);
 	if (rc < 0) {
