@@ -56,12 +56,14 @@ print(last["error"])
 }
 
 # as_root / nobody / no_netlink ARGS...: sonde in namespace a, as root; as
-# uid 65534 without capabilities; as root with rtnetlink and sock_diag refused.
+# uid 65534 without capabilities; as root with rtnetlink and sock_diag refused
+# (the last two run the binary itself: make check's JSON recorder, which
+# $SONDE may be, writes where uid 65534 may not).
 as_root() { lab_run a "$SONDE" "$@"; }
 nobody() {
-	lab_run a setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all --bounding-set=-all "$SONDE" "$@"
+	lab_run a setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all --bounding-set=-all "$SONDE_BIN" "$@"
 }
-no_netlink() { lab_run a python3 "$TESTS_DIR/func/lab/deny_netlink.py" 0,4 "$SONDE" "$@"; }
+no_netlink() { lab_run a python3 "$TESTS_DIR/func/lab/deny_netlink.py" 0,4 "$SONDE_BIN" "$@"; }
 
 # applet | how it runs | its arguments | exit status | doc or stream
 # (doctor fails only in the --netns case below: a failed check is an answer)
@@ -131,6 +133,6 @@ done
 # A negative answer is not a failure: ping's 100% loss ends with its summary.
 as_root ping --json -c 1 -W 1 10.97.0.3
 ok_rc "$RC" 1 "ping to a silent address: exit 1 (no reply)"
-like "$(printf '%s\n' "$OUT" | tail -1)" '^\{"type":"summary",.*"loss_percent":100' "ping's last record is the summary, no error record"
+like "$(printf '%s\n' "$OUT" | tail -1)" '^\{"type":"summary",.*"loss_pct":100' "ping's last record is the summary, no error record"
 
 done_testing

@@ -17,13 +17,13 @@ ip -n "$A" route add prohibit 10.98.7.0/24
 # nobody ARGS...: sonde as uid 65534 without any capability, in namespace a.
 nobody() {
 	lab_run a setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all --bounding-set=-all \
-		"$SONDE" "$@"
+		"$SONDE_BIN" "$@"
 }
 # denied PROTOS ARGS...: sonde as root in namespace a, netlink PROTOS refused by seccomp.
 denied() {
 	local protos=$1
 	shift
-	lab_run a python3 "$TESTS_DIR/func/lab/deny_netlink.py" "$protos" "$SONDE" "$@"
+	lab_run a python3 "$TESTS_DIR/func/lab/deny_netlink.py" "$protos" "$SONDE_BIN" "$@"
 }
 
 # check_explained NAME WANT_RC CAPABILITY: the last run exited WANT_RC and said
