@@ -13,6 +13,8 @@
 #include "dig_impl.h"
 #include "sonde/caps.h"
 #include "sonde/err.h"
+#include "sonde/resolvconf.h"
+#include "sonde/resolve.h"
 
 #define DNS_PORT 53
 
@@ -36,6 +38,24 @@ static const struct sonde_opt dig_options[] = {
 };
 
 /* --- the run ------------------------------------------------------------------- */
+
+/* bind9's dig waits resolv.conf's "options timeout:" and tries its
+ * "attempts:" when the file sets them and +timeout, +tries do not. */
+static void resolv_conf_waits(struct dig_lookup_list *list)
+{
+	struct resolv_conf conf;
+	size_t i;
+
+	resolv_conf_load(&conf, resolve_conf_path());
+	for (i = 0; i < list->count; i++) {
+		struct dig_opts *o = &list->items[i].opts;
+
+		if (!o->timeout_set && conf.timeout_set)
+			o->timeout_s = conf.timeout_s > 0 ? conf.timeout_s : 1;
+		if (!o->tries_set && conf.attempts_set)
+			o->tries = conf.attempts > 0 ? conf.attempts : 1;
+	}
+}
 
 static int run_lookup(struct dig_run *run, const struct dig_lookup *lk)
 {
@@ -124,6 +144,8 @@ static int dig_main(struct sonde_ctx *ctx, void *config_ptr, int argc, char **ar
 	rc = read_driver_values(config, &run);
 	if (!rc)
 		rc = dig_parse_args(config, ctx->argc, ctx->argv, &defaults, &list);
+	if (!rc)
+		resolv_conf_waits(&list);
 	if (!rc && out_is_json(ctx->out)) {
 		out_open_object(ctx->out, NULL);
 		out_open_array(ctx->out, "lookups");

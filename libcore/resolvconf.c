@@ -96,10 +96,13 @@ static void parse_options(struct resolv_conf *conf, char **words, size_t n, unsi
 		if (target) {
 			int v = option_value(colon + 1, cap);
 
-			if (v < 0)
+			if (v < 0) {
 				warn(conf, "line %u: bad value in '%.40s'", line_no, opt);
-			else
+			} else {
 				*target = v;
+				conf->timeout_set |= target == &conf->timeout_s;
+				conf->attempts_set |= target == &conf->attempts;
+			}
 		}
 	}
 }

@@ -20,6 +20,7 @@ struct resolv_conf {
 	int ndots;       /* default 1, capped at 15 as glibc does */
 	int timeout_s;   /* default 5, capped at 30 */
 	int attempts;    /* default 2, capped at 5 */
+	bool timeout_set, attempts_set; /* the file sets them (bind9's dig then uses them) */
 	bool rotate, edns0, single_request, use_vc;
 	/* Lines or options the parser did not understand or had to drop, in
 	 * words for a person ("line 4: unknown option 'foo'"). */
