@@ -141,6 +141,7 @@ static int dig_main(struct sonde_ctx *ctx, void *config_ptr, int argc, char **ar
 	defaults.qclass = DNS_CLASS_IN;
 	dig_opts_init(&defaults.opts);
 	arc4random_buf(run.client_cookie, sizeof(run.client_cookie));
+	config->json = out_is_json(ctx->out);
 	rc = read_driver_values(config, &run);
 	if (!rc)
 		rc = dig_parse_args(config, ctx->argc, ctx->argv, &defaults, &list);

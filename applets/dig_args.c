@@ -107,10 +107,10 @@ static int parse_value(const char *text, unsigned long max, unsigned long *value
 }
 
 /* dig's two lines for a value it cannot read; it then exits 10. */
-static int value_error(const struct plus_def *d, const char *text, int rc)
+static int value_error(const struct plus_def *d, const char *text, int rc, FILE *notes)
 {
-	printf("invalid %s '%s': %s\n", d->desc, text, rc == -ERANGE ? "out of range" : "not a valid number");
-	fflush(stdout);
+	fprintf(notes, "invalid %s '%s': %s\n", d->desc, text, rc == -ERANGE ? "out of range" : "not a valid number");
+	fflush(notes);
 	sonde_err("Couldn't parse %s", d->desc);
 	return DIG_EXIT_INTERNAL;
 }
@@ -215,7 +215,7 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 		o->edns = on;
 		o->edns_version = 0;
 		if (on && eq && (rc = parse_value(eq + 1, d->max, &value)) < 0)
-			return value_error(d, eq + 1, rc);
+			return value_error(d, eq + 1, rc, g->notes);
 		if (on && eq)
 			o->edns_version = (int)value;
 		return 0;
@@ -225,7 +225,7 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 		if (!on || !eq)
 			break;
 		if ((rc = parse_value(eq + 1, d->max, &value)) < 0)
-			return value_error(d, eq + 1, rc);
+			return value_error(d, eq + 1, rc, g->notes);
 		o->tries = clamp_int(value + 1);
 		o->tries_set = true;
 		return 0;
@@ -247,7 +247,7 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 				(value + 3) / 4 * 4);
 		g->split_given = true;
 		if (rc < 0)
-			return value_error(d, eq + 1, rc);
+			return value_error(d, eq + 1, rc, g->notes);
 		o->split = g->split = (int)((value + 3) / 4 * 4);
 		return 0;
 	case PLUS_INT:
@@ -260,7 +260,7 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 		if (!on || !eq)
 			break;
 		if ((rc = parse_value(eq + 1, d->max, &value)) < 0)
-			return value_error(d, eq + 1, rc);
+			return value_error(d, eq + 1, rc, g->notes);
 		*(int *)((char *)o + d->offset) = clamp_int(value);
 		/* dig takes a timeout or tries of 0 as 1. */
 		if ((d->offset == offsetof(struct dig_opts, timeout_s) || d->offset == offsetof(struct dig_opts, tries)) &&
@@ -663,7 +663,8 @@ static int parse_batch(const char *path, struct words_unit *u)
 int dig_parse_args(const struct dig_config *config, int argc, char **argv, struct dig_lookup *defaults,
 		   struct dig_lookup_list *list)
 {
-	struct dig_globals globals = { false, true, false, false, false, false, 56, false };
+	struct dig_globals globals = { false, true, false, false, false, false, 56, false,
+				       config->json ? stderr : stdout };
 	struct words_unit unit = { list, defaults, &globals, false, 0, true, defaults };
 	int rc = parse_words(&unit, argv, argc);
 

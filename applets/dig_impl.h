@@ -64,6 +64,7 @@ struct dig_globals {
 	bool in_batch;               /* reading -f lines now */
 	int split;                   /* +split: the last one given */
 	bool split_given;
+	FILE *notes;                 /* dig's notes on stdout; stderr under --json (stdout is the document) */
 };
 
 struct dig_lookup_list {
@@ -77,6 +78,7 @@ struct dig_config {
 	/* -p, -t, -c, -x are read again in order with the names (dig_args.c). */
 	const char *port_text, *type_text, *class_text, *reverse_text, *batch_file, *root_hints;
 	bool ipv4_only, ipv6_only, explain;
+	bool json;                   /* --json (set by main, from the driver) */
 };
 
 /* The servers a lookup goes to, with the name shown in ";; SERVER:". */
