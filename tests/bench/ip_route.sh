@@ -14,10 +14,7 @@ TMP=$LAB_TMP
 
 lab_ns ip
 NS=$(ns ip)
-ip -n "$NS" link add veth0 type veth peer name veth1
-ip -n "$NS" addr add 10.0.0.1/16 dev veth0
-ip -n "$NS" link set veth0 up
-ip -n "$NS" link set veth1 up
+lab_veth_loop ip veth0 veth1 10.0.0.1/16
 # ROUTES /32 routes under 20.0.0.0/8, via a neighbour on veth0, in one batch.
 awk -v n="$ROUTES" 'BEGIN { for (i = 0; i < n; i++)
 	printf "route add 20.%d.%d.%d/32 via 10.0.0.2 dev veth0\n", int(i / 65536) % 256, int(i / 256) % 256, i % 256 }' \

@@ -10,9 +10,7 @@ need_root
 need_cmd ip dig python3
 
 BAD=10.53.0.4
-lab_ns dns
-ip -n "$(ns dns)" addr add $BAD/24 dev lo
-lab_resolv_conf dns "nameserver $BAD"
+lab_dns_ns dns $BAD
 
 # The first label of the name decides what the server does.
 cat >"$LAB_TMP/badserver.py" <<'PY'

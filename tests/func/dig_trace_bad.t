@@ -9,9 +9,7 @@ source "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd ip dig python3
 BAD=10.53.0.5
-lab_ns dns
-ip -n "$(ns dns)" addr add $BAD/24 dev lo
-lab_resolv_conf dns "nameserver $BAD"
+lab_dns_ns dns $BAD
 cat >"$LAB_TMP/traceserver.py" <<'PY'
 import socket, struct, sys
 ADDR = sys.argv[1]

@@ -8,6 +8,8 @@
 #                                NS1:q0 sends COUNT datagrams to NS2:q1, nothing else
 #   lab_wait_listen NS PORT [udp]
 #   lab_resolv_conf NS TEXT      what /etc/resolv.conf holds for `ip netns exec NS`
+#   lab_dns_ns NS ADDR           NS with ADDR on its loopback, named by its resolv.conf
+#   lab_veth_loop NS DEV PEER ADDR  a veth pair inside NS, both ends up, ADDR on DEV
 #   lab_track NS                 a ct rule in NS: connection tracking on
 #   lab_down                     stops servers, deletes namespaces (tests/lib.sh traps EXIT)
 #
@@ -145,6 +147,25 @@ lab_resolv_conf() {
 	n=$(ns "$1")
 	mkdir -p "/etc/netns/$n"
 	printf '%s\n' "$2" >"/etc/netns/$n/resolv.conf"
+}
+
+# lab_veth_loop NS DEV PEER ADDR: a veth pair with both ends in NS, both
+# up, ADDR (CIDR) on DEV: a link for routes and sockets, no second namespace.
+lab_veth_loop() {
+	local n
+	n=$(ns "$1")
+	ip -n "$n" link add "$2" type veth peer name "$3"
+	ip -n "$n" addr add "$4" dev "$2"
+	ip -n "$n" link set "$2" up
+	ip -n "$n" link set "$3" up
+}
+
+# lab_dns_ns NS ADDR: namespace NS whose loopback also holds ADDR/24 and
+# whose resolv.conf names ADDR, for a DNS server the test starts there.
+lab_dns_ns() {
+	lab_ns "$1"
+	ip -n "$(ns "$1")" addr add "$2/24" dev lo
+	lab_resolv_conf "$1" "nameserver $2"
 }
 
 lab_down() {

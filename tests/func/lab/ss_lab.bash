@@ -6,10 +6,7 @@
 # queue, two datagram senders on one receiver), held by one python3 process.
 lab_ns s
 NS=$(ns s)
-ip -n "$NS" link add v0 type veth peer name v1
-ip -n "$NS" addr add 10.77.0.1/24 dev v0
-ip -n "$NS" link set v0 up
-ip -n "$NS" link set v1 up
+lab_veth_loop s v0 v1 10.77.0.1/24
 # SYN_SENT: a blackhole address whose packets are dropped on the way out;
 # SYN_RECV: a listener whose SYN-ACKs are dropped on the way in (dropped on
 # the way out, the failed send ends the request at once, and the state comes
