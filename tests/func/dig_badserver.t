@@ -6,6 +6,7 @@
 # cut a message short or accept and say nothing.  Both digs run in the same namespace; their outputs
 # and exit codes must match (banner version, id, time, date masked).
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/lab/dig_same.bash"
 need_root
 need_cmd ip dig python3
 
@@ -116,36 +117,22 @@ mask() {
 		-e '/^[0-9]+ bytes$/{n;s/^[0-9a-f]{2} [0-9a-f]{2} (.{42}         )..(.*)$/XX XX \1..\2/;}'
 }
 
-# same NAME ARGS...: stdout (masked), stderr and exit status as dig's.
-same() {
-	local name=$1 theirs theirs_err want
-	shift
-	# (want from dig itself: PIPESTATUS after theirs=$(... | mask) is mask's 0)
-	lab_exec dns dig "$@" >"$LAB_TMP/dig.out" 2>"$LAB_TMP/dig.err"
-	want=$?
-	theirs=$(mask <"$LAB_TMP/dig.out")
-	theirs_err=$(cat "$LAB_TMP/dig.err")
-	lab_run dns "$SONDE" dig "$@"
-	is "$(printf '%s\n' "$OUT" | mask)" "$theirs" "$name: same output as bind9 dig"
-	is "${ERR//sonde dig: /dig: }" "$theirs_err" "$name: same stderr"
-	ok_rc "$RC" "$want" "$name: exit $want as dig"
-}
 
 S=@$BAD
 T="+tries=1 +timeout=2"
-same "FORMERR without a question" $S noquestion.test $T
-same "three questions" $S qd3.test $T
-same "another question first" $S otherq.test $T
-same "a wrong id first" $S wrongid.test $T
-same "a short datagram first" $S short.test $T
-same "opcode UPDATE first" $S update.test $T
-same "QR not set" $S noqr.test $T
-same "bad compression pointer" $S badptr.test $T
-same "bad label type" $S badlabel.test $T
-same "a 7 KB UDP reply with +bufsize=65535" $S big.test $T +bufsize=65535
-same "RRSIG times modulo 2^32 shown nearest now" $S rrsigwrap.test RRSIG $T
-same "TCP: closed at once" $S tcpclose.test $T +tcp
-same "TCP: a message shorter than a header" $S tcpshort.test $T +tcp
-same "TCP: a message cut short" $S tcpcut.test $T +tcp
-same "TCP: accepted, then silent" $S tcpsilent.test $T +tcp
+dig_same "FORMERR without a question" $S noquestion.test $T
+dig_same "three questions" $S qd3.test $T
+dig_same "another question first" $S otherq.test $T
+dig_same "a wrong id first" $S wrongid.test $T
+dig_same "a short datagram first" $S short.test $T
+dig_same "opcode UPDATE first" $S update.test $T
+dig_same "QR not set" $S noqr.test $T
+dig_same "bad compression pointer" $S badptr.test $T
+dig_same "bad label type" $S badlabel.test $T
+dig_same "a 7 KB UDP reply with +bufsize=65535" $S big.test $T +bufsize=65535
+dig_same "RRSIG times modulo 2^32 shown nearest now" $S rrsigwrap.test RRSIG $T
+dig_same "TCP: closed at once" $S tcpclose.test $T +tcp
+dig_same "TCP: a message shorter than a header" $S tcpshort.test $T +tcp
+dig_same "TCP: a message cut short" $S tcpcut.test $T +tcp
+dig_same "TCP: accepted, then silent" $S tcpsilent.test $T +tcp
 done_testing

@@ -6,6 +6,7 @@
 # is the root (". NS ns.lab."), the resolver that gives ns.lab's address
 # and the referring server.  Output, stderr and exit codes must match.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/lab/dig_same.bash"
 need_root
 need_cmd ip dig python3
 BAD=10.53.0.5
@@ -48,18 +49,8 @@ mask() {
 		-e '/^[0-9]+ bytes$/{n;s/^[0-9a-f]{2} [0-9a-f]{2} (.{42}         )..(.*)$/XX XX \1..\2/;}'
 }
 
-# same ARGS...: stdout (masked), stderr and exit status as dig's.
-same() {
-	local theirs theirs_err want
-	lab_exec dns dig "$@" >"$LAB_TMP/dig.out" 2>"$LAB_TMP/dig.err"
-	want=$?
-	theirs=$(mask <"$LAB_TMP/dig.out")
-	theirs_err=$(cat "$LAB_TMP/dig.err")
-	lab_run dns "$SONDE" dig "$@"
-	is "$(printf '%s\n' "$OUT" | mask)" "$theirs" "$*: same output as bind9 dig"
-	is "${ERR//sonde dig: /dig: }" "$theirs_err" "$*: same stderr"
-	ok_rc "$RC" "$want" "$*: exit $want as dig"
-}
+# same ARGS...: dig_same (tests/func/lab/dig_same.bash), named by its arguments
+same() { dig_same "$*" "$@"; }
 
 same +trace @$BAD loop.test
 same +trace +short @$BAD loop.test
