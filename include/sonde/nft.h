@@ -27,7 +27,7 @@ enum nft_expr_kind {
 	NFT_EXPR_META, NFT_EXPR_CMP, NFT_EXPR_PAYLOAD, NFT_EXPR_BITWISE, NFT_EXPR_RANGE,
 	NFT_EXPR_COUNTER, NFT_EXPR_IMMEDIATE, NFT_EXPR_MATCH, NFT_EXPR_TARGET, NFT_EXPR_LIMIT,
 	NFT_EXPR_LOG, NFT_EXPR_LOOKUP, NFT_EXPR_NUMGEN, NFT_EXPR_CT, NFT_EXPR_FIB, NFT_EXPR_NAT,
-	NFT_EXPR_MASQ, NFT_EXPR_REDIR, NFT_EXPR_REJECT, NFT_EXPR_DYNSET,
+	NFT_EXPR_MASQ, NFT_EXPR_REDIR, NFT_EXPR_REJECT, NFT_EXPR_DYNSET, NFT_EXPR_QUOTA,
 };
 
 struct nft_data {
@@ -52,6 +52,7 @@ struct nft_expr {
 		struct { uint32_t dreg; } immediate;               /* value/verdict in data */
 		struct { uint32_t revision; } xt;                  /* blob in blob/blob_len */
 		struct { uint64_t rate, unit; uint32_t burst, type, flags; } limit;
+		struct { uint64_t bytes, consumed; uint32_t flags; } quota;
 		struct { uint32_t group, snaplen, qthreshold, level, flags; bool has_group, has_snaplen, has_level; } log;
 		struct { uint32_t sreg, dreg, flags; bool has_dreg; } lookup; /* set name in text */
 		struct { uint32_t dreg, modulus, type, offset; } numgen;

@@ -200,6 +200,9 @@ uint32_t nft_host_u32(const uint8_t *b);
  * default (NULL for it); nat flags are nfdecode_nft_nat_flags(), shared
  * with the translations of iptables-nft's NAT targets. */
 const char *nft_rd_limit_unit(uint64_t unit_secs);
+/* An amount of bytes in nft's words: *count of "bytes", "kbytes" or
+ * "mbytes" (a byte limit's rate and burst, a quota). */
+const char *nft_rd_data_unit(uint64_t bytes, uint64_t *count);
 const char *nft_rd_log_level(const struct nft_expr *e);
 /* After the compare cmp of s, the statement just written: a `meta l4proto
  * tcp` may be the guard a later `tcp dport` folds, a `meta nfproto ipv4`

@@ -594,9 +594,39 @@ static bool json_limit(struct render *rd, const struct nft_expr *e)
 
 	if (!out)
 		return false;
+	if (e->u.limit.type == NFT_LIMIT_PKT_BYTES) {
+		uint64_t rate, burst;
+		const char *rate_unit = nft_rd_data_unit(e->u.limit.rate, &rate);
+		const char *burst_unit = nft_rd_data_unit(e->u.limit.burst, &burst);
+
+		strbuf_printf(out, "{\"limit\": {\"rate\": %" PRIu64 ", \"burst\": %" PRIu64 ", \"per\": \"%s\"%s, "
+			     "\"rate_unit\": \"%s\", \"burst_unit\": \"%s\"}}", rate, burst,
+			     nft_rd_limit_unit(e->u.limit.unit), (e->u.limit.flags & NFT_LIMIT_F_INV) ? ", \"inv\": true" : "",
+			     rate_unit, burst_unit);
+		return true;
+	}
 	strbuf_printf(out, "{\"limit\": {\"rate\": %" PRIu64 ", \"burst\": %u, \"per\": \"%s\"%s}}", e->u.limit.rate,
 		     e->u.limit.burst, nft_rd_limit_unit(e->u.limit.unit),
 		     (e->u.limit.flags & NFT_LIMIT_F_INV) ? ", \"inv\": true" : "");
+	return true;
+}
+
+static bool json_quota(struct render *rd, const struct nft_expr *e)
+{
+	struct strbuf *out = nft_rd_stmt(rd);
+	uint64_t count;
+	const char *data_unit = nft_rd_data_unit(e->u.quota.bytes, &count);
+
+	if (!out)
+		return false;
+	strbuf_printf(out, "{\"quota\": {\"val\": %" PRIu64 ", \"val_unit\": \"%s\"", count, data_unit);
+	if (e->u.quota.flags & NFT_QUOTA_F_INV)
+		strbuf_puts(out, ", \"inv\": true");
+	if (!rd->ctx->stateless && e->u.quota.consumed) {
+		data_unit = nft_rd_data_unit(e->u.quota.consumed, &count);
+		strbuf_printf(out, ", \"used\": %" PRIu64 ", \"used_unit\": \"%s\"", count, data_unit);
+	}
+	strbuf_puts(out, "}}");
 	return true;
 }
 
@@ -666,6 +696,7 @@ static bool json_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_REJECT: return json_reject(rd, e);
 	case NFT_EXPR_LOG: return json_log(rd, e);
 	case NFT_EXPR_LIMIT: return json_limit(rd, e);
+	case NFT_EXPR_QUOTA: return json_quota(rd, e);
 	case NFT_EXPR_DYNSET: return json_dynset(rd, e);
 	case NFT_EXPR_IMMEDIATE: case NFT_EXPR_COUNTER: case NFT_EXPR_MATCH: case NFT_EXPR_TARGET:
 		return json_simple(rd, e);

@@ -129,6 +129,11 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		return 0;
 	case NFT_EXPR_LOG:
 		return expr_log(e, tb);
+	case NFT_EXPR_QUOTA:
+		e->u.quota.bytes = nlattr_be64_or0(&tb[NFTA_QUOTA_BYTES]);
+		e->u.quota.consumed = nlattr_be64_or0(&tb[NFTA_QUOTA_CONSUMED]);
+		e->u.quota.flags = nlattr_be32_or0(&tb[NFTA_QUOTA_FLAGS]);
+		return 0;
 	case NFT_EXPR_NUMGEN:
 		e->u.numgen.dreg = nlattr_be32_or0(&tb[NFTA_NG_DREG]);
 		e->u.numgen.modulus = nlattr_be32_or0(&tb[NFTA_NG_MODULUS]);
@@ -204,7 +209,7 @@ static enum nft_expr_kind expr_kind(const char *name)
 		{ "limit", NFT_EXPR_LIMIT }, { "log", NFT_EXPR_LOG }, { "lookup", NFT_EXPR_LOOKUP },
 		{ "numgen", NFT_EXPR_NUMGEN }, { "ct", NFT_EXPR_CT }, { "fib", NFT_EXPR_FIB }, { "nat", NFT_EXPR_NAT },
 		{ "masq", NFT_EXPR_MASQ }, { "redir", NFT_EXPR_REDIR }, { "reject", NFT_EXPR_REJECT },
-		{ "dynset", NFT_EXPR_DYNSET },
+		{ "dynset", NFT_EXPR_DYNSET }, { "quota", NFT_EXPR_QUOTA },
 	};
 	size_t i;
 

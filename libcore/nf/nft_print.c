@@ -387,10 +387,38 @@ static bool stmt_limit(struct render *rd, const struct nft_expr *e)
 
 	if (!out)
 		return false;
-	strbuf_printf(out, "limit rate %s%" PRIu64 "/%s", (e->u.limit.flags & NFT_LIMIT_F_INV) ? "over " : "",
-		     e->u.limit.rate, unit);
+	strbuf_printf(out, "limit rate %s", (e->u.limit.flags & NFT_LIMIT_F_INV) ? "over " : "");
+	if (e->u.limit.type == NFT_LIMIT_PKT_BYTES) {
+		uint64_t count;
+		const char *data_unit = nft_rd_data_unit(e->u.limit.rate, &count);
+
+		strbuf_printf(out, "%" PRIu64 " %s/%s", count, data_unit, unit);
+		if (e->u.limit.burst) {
+			data_unit = nft_rd_data_unit(e->u.limit.burst, &count);
+			strbuf_printf(out, " burst %" PRIu64 " %s", count, data_unit);
+		}
+		return true;
+	}
+	strbuf_printf(out, "%" PRIu64 "/%s", e->u.limit.rate, unit);
 	if (e->u.limit.burst && e->u.limit.burst != 5)
 		strbuf_printf(out, " burst %u packets", e->u.limit.burst);
+	return true;
+}
+
+static bool stmt_quota(struct render *rd, const struct nft_expr *e)
+{
+	struct strbuf *out = nft_rd_stmt(rd);
+	uint64_t count;
+	const char *data_unit = nft_rd_data_unit(e->u.quota.bytes, &count);
+
+	if (!out)
+		return false;
+	strbuf_printf(out, "quota %s%" PRIu64 " %s", (e->u.quota.flags & NFT_QUOTA_F_INV) ? "over " : "", count,
+		     data_unit);
+	if (!rd->ctx->stateless && e->u.quota.consumed) {
+		data_unit = nft_rd_data_unit(e->u.quota.consumed, &count);
+		strbuf_printf(out, " used %" PRIu64 " %s", count, data_unit);
+	}
 	return true;
 }
 
@@ -445,6 +473,7 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_REJECT: return stmt_reject(rd, e);
 	case NFT_EXPR_LOG: return stmt_log(rd, e);
 	case NFT_EXPR_LIMIT: return stmt_limit(rd, e);
+	case NFT_EXPR_QUOTA: return stmt_quota(rd, e);
 	case NFT_EXPR_DYNSET: return stmt_dynset(rd, e);
 	case NFT_EXPR_MATCH:
 	case NFT_EXPR_TARGET:

@@ -547,11 +547,17 @@ static bool expr_understood(const struct nft_expr *e)
 	case NFT_EXPR_MATCH:
 	case NFT_EXPR_TARGET: known = A(NFTA_MATCH_NAME) | A(NFTA_MATCH_REV) | A(NFTA_MATCH_INFO); break;
 	case NFT_EXPR_LIMIT:
-		if (e->u.limit.type != NFT_LIMIT_PKTS || (e->u.limit.flags & ~NFT_LIMIT_F_INV) ||
-		    !nft_rd_limit_unit(e->u.limit.unit))
+		if ((e->u.limit.type != NFT_LIMIT_PKTS && e->u.limit.type != NFT_LIMIT_PKT_BYTES) ||
+		    (e->u.limit.flags & ~NFT_LIMIT_F_INV) || !nft_rd_limit_unit(e->u.limit.unit))
 			return false;
 		known = A(NFTA_LIMIT_RATE) | A(NFTA_LIMIT_UNIT) | A(NFTA_LIMIT_BURST) | A(NFTA_LIMIT_TYPE) |
 			A(NFTA_LIMIT_FLAGS) | A(NFTA_LIMIT_PAD);
+		break;
+	case NFT_EXPR_QUOTA:
+		/* depleted is the kernel's state, which nft does not show. */
+		if (e->u.quota.flags & ~(uint32_t)(NFT_QUOTA_F_INV | NFT_QUOTA_F_DEPLETED))
+			return false;
+		known = A(NFTA_QUOTA_BYTES) | A(NFTA_QUOTA_FLAGS) | A(NFTA_QUOTA_PAD) | A(NFTA_QUOTA_CONSUMED);
 		break;
 	case NFT_EXPR_LOG:
 		if (e->u.log.flags || (e->u.log.has_level && e->u.log.level != 4 && !nft_rd_log_level(e)))
@@ -619,6 +625,18 @@ const char *nft_rd_limit_unit(uint64_t unit_secs)
 		if (units[i].secs == unit_secs)
 			return units[i].name;
 	return NULL;
+}
+
+const char *nft_rd_data_unit(uint64_t bytes, uint64_t *count)
+{
+	static const char *const units[] = { "bytes", "kbytes", "mbytes" };
+	size_t i;
+
+	/* The largest unit that divides the amount exactly, as nft shows it. */
+	for (i = 0; i + 1 < sizeof(units) / sizeof(units[0]) && bytes && bytes % 1024 == 0; i++)
+		bytes /= 1024;
+	*count = bytes;
+	return units[i];
 }
 
 const char *nft_rd_log_level(const struct nft_expr *e)

@@ -1,0 +1,35 @@
+#!/bin/bash
+# sonde nft list against nft 1.0.6 on the expressions decoded beyond the
+# basics (tests/func/data/nft_decode.nft, one table per group: byte limits
+# and quotas...): list ruleset, -s list ruleset and -j list ruleset (JSON
+# with keys sorted, metainfo's writer aside) equal to nft's, and no rule
+# left as "sonde: not rendered".
+. "$(dirname "$0")/../lib.sh"
+need_root
+need_cmd nft python3
+
+lab_ns dec
+lab_exec dec nft -f "$TESTS_DIR/func/data/nft_decode.nft" || fail "the decode ruleset loads"
+
+normal_json() { # stdin: keys sorted, metainfo's writer fields dropped
+	python3 -c 'import json,sys
+d = json.load(sys.stdin)
+for o in d["nftables"]:
+	o.get("metainfo", {}).pop("version", None); o.get("metainfo", {}).pop("release_name", None)
+print(json.dumps(d, sort_keys=True, indent=1))'
+}
+
+for args in "list ruleset" "-s list ruleset"; do
+	want=$(lab_exec dec nft $args)
+	lab_run dec "$SONDE" nft $args
+	ok_rc "$RC" 0 "nft $args: exit 0"
+	is "$OUT" "$want" "nft $args: byte for byte nft's"
+	is "$(grep -c 'sonde: not rendered' <<<"$OUT")" 0 "nft $args: every rule rendered"
+done
+for args in "-j list ruleset" "-j -s list ruleset"; do
+	want=$(lab_exec dec nft $args | normal_json)
+	lab_run dec "$SONDE" nft $args
+	ok_rc "$RC" 0 "nft $args: exit 0"
+	is "$(normal_json <<<"$OUT")" "$want" "nft $args: nft's JSON"
+done
+done_testing
