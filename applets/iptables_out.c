@@ -240,6 +240,7 @@ bool iptables_print_list(struct iptables_view *v, const struct xt_table *t, cons
 	bool found = false;
 	size_t i, j;
 
+	v->decode.nft_listing = t->backend == XT_BACKEND_NFT;
 	for (i = 0; i < t->chain_count; i++) {
 		const struct xt_chain *c = &t->chains[i];
 

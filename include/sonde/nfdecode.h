@@ -54,6 +54,9 @@ struct nfdecode_opts {
 	enum nfdecode_style style;
 	bool numeric;               /* -n: ports and ids as numbers */
 	uint16_t proto;             /* the rule's -p (port names depend on it) */
+	/* iptables-nft's -L, which writes nothing for an extension without a
+	 * print function where iptables-legacy writes its name. */
+	bool nft_listing;
 	/* The name of ipset number index, or NULL; may be NULL itself. */
 	const char *(*set_name)(void *arg, uint16_t index);
 	void *set_name_arg;
@@ -92,6 +95,8 @@ const char *nfdecode_match_alias(const struct nfdecode_ext *m);
 
 /* /etc/protocols names (parsed without NSS); NULL when unknown. */
 const char *nf_proto_name(unsigned proto);
+/* /etc/protocols' name alone (no fallback); NULL when it has none. */
+const char *nf_proto_file_name(unsigned proto);
 /* syslog's name of a log level ("emerg" .. "debug"), as iptables -L and
  * nft write it; NULL past 7. */
 const char *nf_log_level_name(unsigned level);

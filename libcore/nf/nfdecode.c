@@ -72,7 +72,8 @@ static int nfdecode_run(struct strbuf *out, const struct nfdecode_ext *ext, cons
 		out->len = mark;
 		if (out->data)
 			out->data[mark] = '\0';
-		unknown_ext(out, ext, o, "malformed");
+		/* -ENOTSUP: a valid blob iptables itself has no defined text for. */
+		unknown_ext(out, ext, o, rc == -ENOTSUP ? "no exact rendering of" : "malformed");
 	}
 	return rc;
 }

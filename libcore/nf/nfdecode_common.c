@@ -171,6 +171,13 @@ static void proto_names_load(void)
 	fclose(fp);
 }
 
+const char *nf_proto_file_name(unsigned proto)
+{
+	if (!proto_names_loaded)
+		proto_names_load();
+	return proto < 256 ? proto_names[proto] : NULL;
+}
+
 const char *nf_proto_name(unsigned proto)
 {
 	if (proto == 0)

@@ -12,7 +12,8 @@ struct nfdecode_entry {
 	int family;           /* 0 for both, else NFPROTO_IPV4 / NFPROTO_IPV6 */
 	size_t min_len;       /* bytes the decoder reads */
 	/* Appends the options (the dispatcher writes " -m NAME" / " -j NAME"
-	 * in save style).  Returns 0 or -EINVAL for an inconsistent blob. */
+	 * in save style).  Returns 0, -EINVAL for an inconsistent blob, or
+	 * -ENOTSUP for a valid one iptables itself prints no defined text for. */
 	int (*decode)(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 };
 
@@ -79,6 +80,26 @@ int nfdecode_tcpmss_target(struct strbuf *out, const struct nfdecode_ext *ext, c
 int nfdecode_connsecmark(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 int nfdecode_audit(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 int nfdecode_classify(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+/* A target without options or print function (TRACE): appends nothing. */
+int nfdecode_no_options(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
+/* The sctp and dccp matches (nfdecode_sctp.c). */
+int nfdecode_sctp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_dccp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
+/* The hashlimit and rateest matches, the RATEEST target (nfdecode_hashlimit.c). */
+int nfdecode_hashlimit(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_rateest(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_rateest_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
+/* The IPv6 extension-header matches (nfdecode_ip6ext.c). */
+int nfdecode_srh(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_rt(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_hbh(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_dst(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_mh(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ipv6header(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_eui64(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
 /* Copies the blob into an aligned struct, zero-filling what it lacks (the
  * dispatcher has checked min_len already). */

@@ -8,12 +8,14 @@
 #include <linux/netfilter/xt_connbytes.h>
 #include <linux/netfilter/xt_connlimit.h>
 #include <linux/netfilter/xt_cpu.h>
+#include <linux/netfilter/xt_dccp.h>
 #include <linux/netfilter/xt_connmark.h>
 #include <linux/netfilter/xt_dscp.h>
 #include <linux/netfilter/xt_ecn.h>
 #include <linux/netfilter/xt_esp.h>
 #include <linux/netfilter/xt_length.h>
 #include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/xt_hashlimit.h>
 #include <linux/netfilter/xt_iprange.h>
 #include <linux/netfilter/xt_mark.h>
 #include <linux/netfilter/xt_multiport.h>
@@ -21,7 +23,9 @@
 #include <linux/netfilter/xt_physdev.h>
 #include <linux/netfilter/xt_pkttype.h>
 #include <linux/netfilter/xt_quota.h>
+#include <linux/netfilter/xt_rateest.h>
 #include <linux/netfilter/xt_recent.h>
+#include <linux/netfilter/xt_sctp.h>
 #include <linux/netfilter/xt_socket.h>
 #include <linux/netfilter/xt_statistic.h>
 #include <linux/netfilter/xt_tcpmss.h>
@@ -31,6 +35,11 @@
 #include <linux/netfilter_ipv6/ip6_tables.h>
 #include <linux/netfilter_ipv6/ip6t_ah.h>
 #include <linux/netfilter_ipv6/ip6t_frag.h>
+#include <linux/netfilter_ipv6/ip6t_ipv6header.h>
+#include <linux/netfilter_ipv6/ip6t_mh.h>
+#include <linux/netfilter_ipv6/ip6t_opts.h>
+#include <linux/netfilter_ipv6/ip6t_rt.h>
+#include <linux/netfilter_ipv6/ip6t_srh.h>
 #include <stdio.h>
 
 #include "nfdecode_impl.h"
@@ -803,16 +812,25 @@ static const struct nfdecode_entry match_table[] = {
 	{ "conntrack", 2, 2, 0, sizeof(struct xt_conntrack_mtinfo2), decode_conntrack },
 	{ "conntrack", 3, 3, 0, sizeof(struct xt_conntrack_mtinfo3), decode_conntrack },
 	{ "cpu", 0, 0, 0, sizeof(struct xt_cpu_info), nfdecode_cpu },
+	{ "dccp", 0, 0, 0, sizeof(struct xt_dccp_info), nfdecode_dccp },
+	{ "dst", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_opts), nfdecode_dst },
+	{ "eui64", 0, 0, NFPROTO_IPV6, 0, nfdecode_eui64 },
 	{ "dscp", 0, 0, 0, sizeof(struct xt_dscp_info), nfdecode_dscp },
 	{ "ecn", 0, 0, 0, offsetof(struct xt_ecn_info, proto), nfdecode_ecn },
 	{ "esp", 0, 0, 0, sizeof(struct xt_esp), nfdecode_esp },
 	{ "frag", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_frag), nfdecode_frag },
+	{ "hashlimit", 1, 1, 0, offsetof(struct xt_hashlimit_mtinfo1, hinfo), nfdecode_hashlimit },
+	{ "hashlimit", 2, 2, 0, offsetof(struct xt_hashlimit_mtinfo2, hinfo), nfdecode_hashlimit },
+	{ "hashlimit", 3, 3, 0, offsetof(struct xt_hashlimit_mtinfo3, hinfo), nfdecode_hashlimit },
+	{ "hbh", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_opts), nfdecode_hbh },
 	{ "hl", 0, 0, NFPROTO_IPV6, 2, nfdecode_hl },
 	{ "icmp", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_icmp), decode_icmp },
 	{ "icmp6", 0, 0, NFPROTO_IPV6, sizeof(struct ipt_icmp), decode_icmp6 },
+	{ "ipv6header", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_ipv6header_info), nfdecode_ipv6header },
 	{ "iprange", 1, 1, 0, sizeof(struct xt_iprange_mtinfo), decode_iprange },
 	{ "length", 0, 0, 0, sizeof(struct xt_length_info), nfdecode_length },
 	{ "limit", 0, 0, 0, 8, nfdecode_limit },
+	{ "mh", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_mh), nfdecode_mh },
 	{ "mark", 1, 1, 0, sizeof(struct xt_mark_mtinfo1), decode_mark },
 	{ "multiport", 0, 0, 0, sizeof(struct xt_multiport), decode_multiport },
 	{ "multiport", 1, 1, 0, sizeof(struct xt_multiport_v1), decode_multiport },
@@ -820,11 +838,16 @@ static const struct nfdecode_entry match_table[] = {
 	{ "physdev", 0, 0, 0, sizeof(struct xt_physdev_info), decode_physdev },
 	{ "pkttype", 0, 0, 0, sizeof(struct xt_pkttype_info), nfdecode_pkttype },
 	{ "quota", 0, 0, 0, offsetof(struct xt_quota_info, master), nfdecode_quota },
+	{ "rateest", 0, 0, 0, offsetof(struct xt_rateest_match_info, est1), nfdecode_rateest },
 	{ "recent", 0, 0, 0, sizeof(struct xt_recent_mtinfo), decode_recent },
 	{ "recent", 1, 1, 0, sizeof(struct xt_recent_mtinfo_v1), decode_recent },
+	{ "rt", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_rt), nfdecode_rt },
+	{ "sctp", 0, 0, 0, sizeof(struct xt_sctp_info), nfdecode_sctp },
 	{ "set", 1, 4, 0, 4, nfdecode_set },
 	{ "socket", 0, 0, 0, 0, nfdecode_socket },
 	{ "socket", 1, 3, 0, sizeof(struct xt_socket_mtinfo1), nfdecode_socket },
+	{ "srh", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_srh), nfdecode_srh },
+	{ "srh", 1, 1, NFPROTO_IPV6, sizeof(struct ip6t_srh1), nfdecode_srh },
 	{ "state", 0, 0, 0, sizeof(unsigned int), decode_state },
 	{ "statistic", 0, 0, 0, offsetof(struct xt_statistic_info, master), decode_statistic },
 	{ "tcp", 0, 0, 0, sizeof(struct xt_tcp), decode_tcp },

@@ -9,6 +9,7 @@
 #include <linux/netfilter/xt_LOG.h>
 #include <linux/netfilter/xt_NFLOG.h>
 #include <linux/netfilter/xt_NFQUEUE.h>
+#include <linux/netfilter/xt_RATEEST.h>
 #include <linux/netfilter/xt_connmark.h>
 #include <linux/netfilter/xt_mark.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
@@ -337,11 +338,13 @@ static const struct nfdecode_entry target_table[] = {
 	{ "NFQUEUE", 0, 0, 0, sizeof(struct xt_NFQ_info), nfdecode_nfqueue },
 	{ "NFQUEUE", 1, 1, 0, sizeof(struct xt_NFQ_info_v1), nfdecode_nfqueue },
 	{ "NFQUEUE", 2, 3, 0, sizeof(struct xt_NFQ_info_v3), nfdecode_nfqueue },
+	{ "RATEEST", 0, 0, 0, offsetof(struct xt_rateest_target_info, est), nfdecode_rateest_target },
 	{ "REDIRECT", 0, 0, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_redirect },
 	{ "REJECT", 0, 0, 0, sizeof(uint32_t), decode_reject },
 	{ "SNAT", 0, 2, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_snat },
 	{ "TCPMSS", 0, 0, 0, sizeof(uint16_t), nfdecode_tcpmss_target },
 	{ "TOS", 1, 1, 0, sizeof(struct xt_tos_target_info), nfdecode_tos_target },
+	{ "TRACE", 0, 0, 0, 0, nfdecode_no_options },
 	{ "TTL", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_TTL_info), nfdecode_ttl_target },
 };
 

@@ -1,5 +1,6 @@
 /* Decoders of the small single-field targets: TCPMSS, CONNSECMARK, AUDIT
- * and CLASSIFY, in iptables 1.8.9's save and list forms. */
+ * and CLASSIFY, and TRACE without options, in iptables 1.8.9's save and
+ * list forms. */
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/xt_AUDIT.h>
@@ -57,5 +58,14 @@ int nfdecode_classify(struct strbuf *out, const struct nfdecode_ext *ext, const 
 	nfdecode_load(&info, sizeof(info), ext);
 	strbuf_printf(out, nfdecode_save(o) ? " --set-class %04x:%04x" : " CLASSIFY set %x:%x", info.priority >> 16,
 		     info.priority & 0xffffu);
+	return 0;
+}
+
+/* TRACE has no options and no print function: nothing in either form. */
+int nfdecode_no_options(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	(void)out;
+	(void)ext;
+	(void)o;
 	return 0;
 }

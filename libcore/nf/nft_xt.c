@@ -125,7 +125,9 @@ static int on_chain(const struct nft_chain *ch, void *arg)
 struct xlate {
 	int family;
 	struct xt_rule *r;
-	enum { LOAD_NONE, LOAD_META, LOAD_PAYLOAD } load;
+	enum { LOAD_NONE, LOAD_META, LOAD_PAYLOAD, LOAD_IMMEDIATE } load;
+	bool immediate_set;        /* the immediate value's first word is not 0 */
+	uint32_t immediate_reg;
 	uint32_t meta_key;
 	uint32_t base, offset, len;
 	bool masked;
@@ -252,6 +254,20 @@ static bool xlate_ports(struct xlate *x, const uint8_t *low_be, const uint8_t *h
 	return true;
 }
 
+/* --sport and --dport together: iptables-nft loads both ports as one
+ * 4-byte word and compares it once; a != there inverts both, as
+ * iptables-nft reads it back. */
+static bool xlate_both_ports(struct xlate *x, const struct nft_expr *cmp)
+{
+	bool invert = cmp->u.cmp.op == NFT_CMP_NEQ;
+
+	x->len = 2;
+	if (!xlate_ports(x, cmp->data.bytes, cmp->data.bytes, invert))
+		return false;
+	x->offset = 2;
+	return xlate_ports(x, cmp->data.bytes + 2, cmp->data.bytes + 2, invert);
+}
+
 static bool xlate_tcp_flags(struct xlate *x, const struct nft_expr *cmp)
 {
 	struct xt_tcp *tcp;
@@ -310,6 +326,8 @@ static bool xlate_cmp(struct xlate *x, const struct nft_expr *e)
 	if (x->base == NFT_PAYLOAD_TRANSPORT_HEADER) {
 		if (x->offset == 13)
 			return xlate_tcp_flags(x, e);
+		if (x->offset == 0 && x->len == 4 && e->data.len == 4)
+			return xlate_both_ports(x, e);
 		if (e->data.len != 2)
 			return false;
 		return xlate_ports(x, e->data.bytes, e->data.bytes, e->u.cmp.op == NFT_CMP_NEQ);
@@ -355,12 +373,31 @@ static bool xlate_log(struct xlate *x, const struct nft_expr *e)
 
 static bool xlate_immediate(struct xlate *x, const struct nft_expr *e)
 {
-	if (!e->data.is_verdict)
-		return false;
+	if (!e->data.is_verdict) {
+		/* A value for a meta set that follows (TRACE's nftrace 1). */
+		x->load = LOAD_IMMEDIATE;
+		x->immediate_reg = e->u.immediate.dreg;
+		x->immediate_set = false;
+		for (size_t i = 0; i < e->data.len && i < 4; i++)
+			x->immediate_set |= e->data.bytes[i] != 0;
+		return true;
+	}
 	x->r->verdict = verdict_of(e->data.verdict);
 	if ((x->r->verdict == XT_VERDICT_JUMP || x->r->verdict == XT_VERDICT_GOTO) && e->data.chain)
 		snprintf(x->r->jump, sizeof(x->r->jump), "%s", e->data.chain);
 	return x->r->verdict != XT_VERDICT_NONE;
+}
+
+/* -j TRACE is `meta nftrace set 1`: an immediate stored by meta, which
+ * iptables-nft reads back as TRACE when its first word is not 0; it
+ * refuses any other meta set. */
+static bool xlate_meta_set(struct xlate *x, const struct nft_expr *e)
+{
+	if (e->u.meta.key != NFT_META_NFTRACE || x->load != LOAD_IMMEDIATE || !x->immediate_set ||
+	    e->u.meta.sreg != x->immediate_reg)
+		return false;
+	x->r->verdict = XT_VERDICT_TARGET;
+	return xt_blob_set(&x->r->target, "TRACE", 0, NULL, 0) == 0;
 }
 
 static bool xlate_expr(struct xlate *x, const struct nft_expr *e)
@@ -368,7 +405,7 @@ static bool xlate_expr(struct xlate *x, const struct nft_expr *e)
 	switch (e->kind) {
 	case NFT_EXPR_META:
 		if (e->u.meta.is_set)
-			return false;
+			return xlate_meta_set(x, e);
 		x->load = LOAD_META;
 		x->meta_key = e->u.meta.key;
 		x->masked = false;

@@ -1,0 +1,34 @@
+#!/bin/bash
+# sonde iptables and ip6tables against iptables 1.8.9 on the extensions
+# decoded from their blobs beyond the common ones: sctp (chunk types and
+# flags), dccp, hashlimit (packet and byte rates, modes, masks, rate-match),
+# rateest and RATEEST, TRACE; IPv6's srh, rt, hbh, dst, mh, ipv6header and
+# eui64; and iptables-nft's one compare of both ports.  Both backends, every
+# view, byte for byte (iptables_ext_rules.v4 / .v6).
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/func/lab/iptables_lab.bash"
+need_cmd ip6tables-legacy ip6tables-nft ip6tables-legacy-restore ip6tables-nft-restore
+
+lab_ns ext
+for backend in legacy nft; do
+	lab_exec ext iptables-$backend-restore <"$TESTS_DIR/func/data/iptables_ext_rules.v4" ||
+		fail "$backend: the IPv4 ruleset loads"
+	lab_exec ext ip6tables-$backend-restore <"$TESTS_DIR/func/data/iptables_ext_rules.v6" ||
+		fail "$backend: the IPv6 ruleset loads"
+done
+
+for backend in legacy nft; do
+	for tool in iptables ip6tables; do
+		same_save ext $backend $tool
+		same_save ext $backend $tool -c
+		tables="filter raw"
+		[ $tool = ip6tables ] && tables=filter
+		for table in $tables; do
+			same_as ext $backend $tool -t $table -S
+			same_as ext $backend $tool -t $table -L -n -v
+			same_as ext $backend $tool -t $table -L
+			same_as ext $backend $tool -t $table -L -v -x --line-numbers
+		done
+	done
+done
+done_testing
