@@ -11,6 +11,7 @@
 
 #include "sonde/clock.h"
 #include "sonde/resolve.h"
+#include "resolve_impl.h"
 
 const char *resolve_conf_path(void)
 {
@@ -48,6 +49,11 @@ static int channel_open_with(ares_channel *channel, struct ares_options *extra, 
 static int channel_open(ares_channel *channel)
 {
 	return channel_open_with(channel, NULL, 0);
+}
+
+int resolve_channel_open(ares_channel *channel)
+{
+	return channel_open(channel);
 }
 
 /* Room for the sockets of every channel run together. */
@@ -232,7 +238,7 @@ static int refusal_from_probes(const struct resolve_probe *probes, size_t count)
 /* c-ares (1.18) ends a query with ECONNREFUSED both when no server listens
  * and when every server answered SERVFAIL, REFUSED or NOTIMP: ask the
  * channel's servers directly which it was. */
-static int refusal_explain(ares_channel channel, const char *name, int family, int64_t deadline_ms)
+int resolve_refusal_explain(ares_channel channel, const char *name, int family, int64_t deadline_ms)
 {
 	struct resolve_probe probes[RESOLVE_MAX_PROBES];
 	struct ares_addr_port_node *servers = NULL, *node;
@@ -288,7 +294,7 @@ static int lookup(const char *name, int family, int timeout_ms, uint16_t port, s
 	rc = channel_run(channel, deadline_ms);
 	/* (a hosts-file-only lookup asked no server: nothing to explain) */
 	if (rc == 0 && q.status == ARES_ECONNREFUSED && !(extra_mask & ARES_OPT_LOOKUPS))
-		q.status = -refusal_explain(channel, name, family, deadline_ms);
+		q.status = -resolve_refusal_explain(channel, name, family, deadline_ms);
 	ares_destroy(channel); /* cancels what is still pending */
 	if (rc < 0)
 		return rc;
@@ -314,8 +320,8 @@ static int localhost_lookup(const char *name, int family, uint16_t port, struct 
 	return 0;
 }
 
-int resolve_host(const char *name, int family, unsigned flags, int timeout_ms, uint16_t port,
-		 struct sonde_addr *addrs, size_t max_addrs, size_t *count)
+int resolve_name_first(const char *name, int family, unsigned flags, uint16_t port, struct sonde_addr *addrs,
+		       size_t max_addrs, size_t *count)
 {
 	bool numeric;
 	int rc;
@@ -335,6 +341,16 @@ int resolve_host(const char *name, int family, unsigned flags, int timeout_ms, u
 		return rc;
 	if (is_localhost_name(name))
 		return localhost_lookup(name, family, port, addrs, max_addrs, count);
+	return 1;
+}
+
+int resolve_host(const char *name, int family, unsigned flags, int timeout_ms, uint16_t port,
+		 struct sonde_addr *addrs, size_t max_addrs, size_t *count)
+{
+	int rc = resolve_name_first(name, family, flags, port, addrs, max_addrs, count);
+
+	if (rc <= 0)
+		return rc;
 	return lookup(name, family, timeout_ms, port, NULL, 0, addrs, max_addrs, count);
 }
 

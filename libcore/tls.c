@@ -66,32 +66,40 @@ static void check_name(struct tls_session *s)
 		s->name_matched = X509_check_host(leaf, s->verify_name, 0, 0, NULL) == 1;
 }
 
-static int handshake(struct tls_session *s, int64_t deadline, char *why, size_t why_size)
+/* One SSL_connect step: 0 done, 1 waiting for events (*events), <0 failed
+ * with why filled. */
+static int handshake_step(struct tls_session *s, short *events, char *why, size_t why_size)
 {
-	for (;;) {
-		struct pollfd pfd = { s->fd, 0, 0 };
-		int ssl_error, ready, rc, saved_errno;
+	int ssl_error, rc, saved_errno;
 
-		errno = 0;
-		rc = SSL_connect(s->ssl);
-		if (rc == 1)
-			return 0;
-		saved_errno = errno;
-		ssl_error = SSL_get_error(s->ssl, rc);
-		if (ssl_error == SSL_ERROR_WANT_READ)
-			pfd.events = POLLIN;
-		else if (ssl_error == SSL_ERROR_WANT_WRITE)
-			pfd.events = POLLOUT;
-		else {
-			errno = saved_errno;
-			handshake_failure(s, ssl_error, why, why_size);
-			return handshake_error_code(s, ssl_error, saved_errno);
-		}
+	errno = 0;
+	rc = SSL_connect(s->ssl);
+	if (rc == 1)
+		return 0;
+	saved_errno = errno;
+	ssl_error = SSL_get_error(s->ssl, rc);
+	if (ssl_error == SSL_ERROR_WANT_READ || ssl_error == SSL_ERROR_WANT_WRITE) {
+		*events = ssl_error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
 		/* The first wait is for the server's answer to the ClientHello,
 		 * now on the wire: read the anchors meanwhile (tls_setup.c).  If
 		 * they cannot be read, there is no point waiting. */
 		if (tls_session_load_trust(s) < 0)
 			return s->trust_error;
+		return 1;
+	}
+	errno = saved_errno;
+	handshake_failure(s, ssl_error, why, why_size);
+	return handshake_error_code(s, ssl_error, saved_errno);
+}
+
+static int handshake(struct tls_session *s, int64_t deadline, char *why, size_t why_size)
+{
+	for (;;) {
+		struct pollfd pfd = { s->fd, 0, 0 };
+		int ready, rc = handshake_step(s, &pfd.events, why, why_size);
+
+		if (rc <= 0)
+			return rc;
 		ready = poll(&pfd, 1, deadline ? deadline_poll_ms(deadline) : -1);
 		if (ready == 0 || (deadline && deadline_passed(deadline))) {
 			snprintf(why, why_size, "handshake timed out");
@@ -161,6 +169,27 @@ int tls_session_connect(int fd, const struct tls_client_config *config, struct t
 	check_name(s);
 	*session = s;
 	return 0;
+}
+
+int tls_session_begin(int fd, const struct tls_client_config *config, struct tls_session **session, char *why,
+		      size_t why_size)
+{
+	*session = NULL;
+	why[0] = '\0';
+	return tls_session_new(fd, config, session, why, why_size);
+}
+
+int tls_session_handshake_step(struct tls_session *s, short *events, char *why, size_t why_size)
+{
+	int rc = handshake_step(s, events, why, why_size);
+
+	if (rc == 0 && tls_session_load_trust(s) < 0) {
+		snprintf(why, why_size, "%s", s->trust_why);
+		return s->trust_error;
+	}
+	if (rc == 0)
+		check_name(s);
+	return rc;
 }
 
 /* SSL_read/SSL_write results in relay terms. */

@@ -4,8 +4,10 @@
 #ifndef SONDE_RESOLVE_H
 #define SONDE_RESOLVE_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sonde/addr.h"
 
@@ -39,6 +41,29 @@ enum resolve_error {
  *   servers are asked once more, directly, to find out which. */
 int resolve_host(const char *name, int family, unsigned flags, int timeout_ms, uint16_t port,
 		 struct sonde_addr *addrs, size_t max_addrs, size_t *count);
+/* The same lookups driven by the caller's poll loop (libcore/resolve_async.c),
+ * for an applet that waits on many things at once.  resolve_async_start
+ * begins the lookup of name's addresses as resolve_host makes it (qtype 0),
+ * or a query of type qtype (DNS_TYPE_*) through resolv.conf's search list
+ * and ndots as the libc's res_search makes it.  It returns 0 (or
+ * -ARES_ENOMEM); a numeric address or a bad name is done at once.  Each
+ * turn of the loop: resolve_async_pollfds fills fds (returns how many) and
+ * lowers *wait_ms (-1: none yet) to c-ares' next timer; after poll(),
+ * resolve_async_process with the same fds.  Once resolve_async_done,
+ * resolve_async_result returns 0 with the addresses (qtype 0) or the count
+ * of records of qtype in the answer, or a negative c-ares status
+ * (-ARES_ENOTFOUND for NXDOMAIN, -ARES_ENODATA for a name without such
+ * records, -ARES_ESERVFAIL...).  resolve_async_free cancels what is
+ * pending. */
+struct resolve_async;
+int resolve_async_start(const char *name, int family, uint16_t qtype, uint16_t port, struct resolve_async **out);
+size_t resolve_async_pollfds(struct resolve_async *ra, struct pollfd *fds, size_t max, int *wait_ms);
+void resolve_async_process(struct resolve_async *ra, const struct pollfd *fds, size_t count);
+bool resolve_async_done(const struct resolve_async *ra);
+int resolve_async_result(const struct resolve_async *ra, struct sonde_addr *addrs, size_t max_addrs,
+			 size_t *count);
+void resolve_async_free(struct resolve_async *ra);
+
 /* PTR name of addr into name; 0 or a negative c-ares status. */
 int resolve_reverse(const struct sonde_addr *addr, int timeout_ms, char *name, size_t size);
 /* The one wording of every lookup error, c-ares' and sonde's own, for every

@@ -72,6 +72,17 @@ struct tls_client_config {
 int tls_session_connect(int fd, const struct tls_client_config *config, struct tls_session **session,
 			char *why, size_t why_size);
 void tls_session_free(struct tls_session *session);
+/* The same handshake driven by the caller's own poll loop, for one that
+ * waits on many sockets at once: tls_session_begin sets the session up on
+ * fd (0 or -errno as above), then each tls_session_handshake_step advances
+ * it: 0 done (verified and name checked as with tls_session_connect, but
+ * without its wait for a TLS 1.3 client-certificate verdict), 1 waiting
+ * for *events (POLLIN or POLLOUT) on fd, or -errno as tls_session_connect
+ * returns it, with why filled.  The session is the caller's to free in
+ * every case; config's timeout_ms is not used (the caller keeps time). */
+int tls_session_begin(int fd, const struct tls_client_config *config, struct tls_session **session, char *why,
+		      size_t why_size);
+int tls_session_handshake_step(struct tls_session *session, short *events, char *why, size_t why_size);
 
 /* Relay-style I/O; the void * is the struct tls_session *. */
 ssize_t tls_session_recv(void *session, void *buf, size_t len);
