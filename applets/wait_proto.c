@@ -197,6 +197,17 @@ static bool mysql_greeting(const unsigned char *payload, size_t len, char *versi
 	return true;
 }
 
+/* An error message: text, no control characters. */
+static bool printable(const unsigned char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (text[i] < 0x20 || text[i] == 0x7f)
+			return false;
+	return true;
+}
+
 static int mysql_judge(const struct wait_attempt *at, bool closed, struct wait_verdict *v)
 {
 	const unsigned char *in = at->input;
@@ -216,16 +227,18 @@ static int mysql_judge(const struct wait_attempt *at, bool closed, struct wait_v
 		verdict(v, true, "MySQL protocol 10, server %s", text);
 		return 1;
 	}
-	if (in[4] == MYSQL_ERR_PACKET && len >= 3) {
+	if (in[4] == MYSQL_ERR_PACKET && len > 3 && printable(in + 4 + 3, len - 3)) {
 		size_t msg_len = len - 3;
 
 		if (msg_len >= sizeof(text))
 			msg_len = sizeof(text) - 1;
 		memcpy(text, in + 4 + 3, msg_len);
 		text[msg_len] = '\0';
-		snprintf(v->reason, sizeof(v->reason), "MySQL refuses this client: error %u: %s",
+		/* A running server refusing this client (host not allowed,
+		 * too many connections): up, as mysqladmin ping judges. */
+		snprintf(v->reason, sizeof(v->reason), "MySQL answers (it refused this client: error %u: %.120s)",
 			 (unsigned)le_n(in + 5, 2), text);
-		v->ready = false;
+		v->ready = true;
 		return 1;
 	}
 	verdict(v, false, "answers but is not MySQL%s", "");
