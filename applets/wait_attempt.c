@@ -330,6 +330,7 @@ void wait_attempt_start(const struct wait_config *cfg, struct wait_target *t, in
 	memset(at, 0, sizeof(*at));
 	at->fd = -1;
 	at->start_ms = now_ms;
+	at->start_ns = mono_ns();
 	at->deadline_ms = now_ms + WAIT_ATTEMPT_MS;
 	if (deadline_ms && deadline_ms < at->deadline_ms)
 		at->deadline_ms = deadline_ms;

@@ -62,6 +62,7 @@ enum wait_phase {
 struct wait_attempt {
 	enum wait_phase phase;
 	int64_t start_ms, deadline_ms;
+	int64_t start_ns;             /* for the attempt's time_ms */
 	struct resolve_async *resolver;
 	struct sonde_addr addrs[RESOLVE_MAX_ADDRS];
 	size_t addr_count, addr_next;
@@ -147,7 +148,7 @@ bool wait_run(const struct wait_config *cfg, struct sonde_out *out, struct wait_
 
 /* wait_out.c */
 void wait_out_attempt(struct sonde_out *out, const struct wait_target *t, const struct wait_verdict *v,
-		      int64_t elapsed_ms, double attempt_ms);
+		      int64_t elapsed_ms);
 void wait_out_summary(struct sonde_out *out, const struct wait_config *cfg, const struct wait_target *targets,
 		      size_t count, bool ready, int64_t elapsed_ms);
 void wait_progress(const struct wait_target *targets, size_t count, int64_t elapsed_ms);

@@ -40,7 +40,7 @@ static int64_t jittered(int64_t pause_ms)
 static void record(struct wait_run *run, struct wait_target *t, const struct wait_verdict *v, int64_t now_ms)
 {
 	t->attempts++;
-	wait_out_attempt(run->out, t, v, now_ms - run->start_ms, (double)(now_ms - t->at.start_ms));
+	wait_out_attempt(run->out, t, v, now_ms - run->start_ms);
 	wait_attempt_free(&t->at);
 	memcpy(t->reason, v->reason, sizeof(t->reason));
 	if (v->ready) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sonde/clock.h"
 #include "sonde/err.h"
 #include "wait_impl.h"
 
@@ -22,7 +23,7 @@ static void print_peer(struct sonde_out *out, const struct wait_target *t)
 }
 
 void wait_out_attempt(struct sonde_out *out, const struct wait_target *t, const struct wait_verdict *v,
-		      int64_t elapsed_ms, double attempt_ms)
+		      int64_t elapsed_ms)
 {
 	if (!out_is_json(out))
 		return;
@@ -35,7 +36,7 @@ void wait_out_attempt(struct sonde_out *out, const struct wait_target *t, const 
 	out_print_str(out, "reason", NULL, v->reason);
 	if (t->kind != WAIT_DNS)
 		print_peer(out, t);
-	out_print_double(out, "time_ms", NULL, attempt_ms);
+	out_print_double(out, "time_ms", NULL, ns_to_ms(mono_ns() - t->at.start_ns));
 	out_print_int(out, "elapsed_ms", NULL, elapsed_ms);
 	out_close_object(out);
 	fflush(out->fp);
