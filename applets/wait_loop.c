@@ -78,7 +78,8 @@ static void step_all(struct wait_run *run, const struct pollfd *fds, const size_
 			continue;
 		if (wait_attempt_step(run->cfg, t, fds + first[i], n[i], now_ms, &v) == 1) {
 			record(run, t, &v, now_ms);
-		} else if (now_ms >= t->at.deadline_ms) {
+		} else if (now_ms >= t->at.deadline_ms && !(run->deadline_ms && now_ms >= run->deadline_ms)) {
+			/* (an attempt the overall timeout cuts is end_all's) */
 			wait_attempt_timeout(t, &v);
 			record(run, t, &v, now_ms);
 		}
