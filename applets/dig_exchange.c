@@ -62,23 +62,6 @@ static bool questions_match(const struct dns_msg *msg, const uint8_t *query, siz
 	return true;
 }
 
-/* A question given twice (bind keeps one and calls the message malformed). */
-static bool repeated_question(const struct dns_msg *msg)
-{
-	size_t count, i, j;
-	const struct dns_rr *q = dns_section_rrs(msg, DNS_SECTION_QUESTION, &count);
-	char a[DNS_NAME_TEXT], b[DNS_NAME_TEXT];
-
-	for (i = 0; i < count; i++)
-		for (j = i + 1; j < count; j++)
-			if (q[i].type == q[j].type && q[i].rclass == q[j].rclass &&
-			    dns_read_name(msg->wire, msg->len, q[i].name_offset, a, sizeof(a)) >= 0 &&
-			    dns_read_name(msg->wire, msg->len, q[j].name_offset, b, sizeof(b)) >= 0 &&
-			    strcasecmp(a, b) == 0)
-				return true;
-	return false;
-}
-
 /* dig's recv_done() checks, in its order. */
 static enum verdict judge(const struct dig_run *run, bool report, bool tcp, const uint8_t *query, size_t query_len,
 			  const uint8_t *wire, size_t len)
@@ -105,6 +88,10 @@ static enum verdict judge(const struct dig_run *run, bool report, bool tcp, cons
 		dns_msg_free(&msg);
 		return TAKE; /* "Got bad packet", printed with the reply */
 	}
+	/* bind's best-effort parse kept going: a question asked twice, a
+	 * record of another class, a message cut short. */
+	if (msg.recovered)
+		warn(run, report, "Warning: Message parser reports malformed message packet.%s", "", 0, 0);
 	if (msg.opcode != 0) {
 		char buf[16];
 
@@ -116,9 +103,6 @@ static enum verdict judge(const struct dig_run *run, bool report, bool tcp, cons
 	} else if (msg.counts[DNS_SECTION_QUESTION] && !questions_match(&msg, query, query_len, got, sizeof(got))) {
 		warn(run, report, ";; Question section mismatch: got %s%.0u%.0u", got, 0, 0);
 		v = tcp ? FAIL : WAIT_ON;
-	} else if (repeated_question(&msg)) {
-		/* bind's parser drops a repeated question and says so. */
-		warn(run, report, "Warning: Message parser reports malformed message packet.%s", "", 0, 0);
 	}
 	dns_msg_free(&msg);
 	return v;

@@ -180,7 +180,7 @@ static void print_section(struct dig_run *run, const struct dig_lookup *lk, cons
 	size_t count, i;
 	const struct dns_rr *rrs = dns_section_rrs(msg, section, &count);
 
-	if (!count)
+	if (!count && !(section == DNS_SECTION_QUESTION && msg->bare_question_name))
 		return;
 	if (lk->opts.comments && !lk->opts.short_form)
 		printf(";; %s SECTION:\n", section_titles[section]);

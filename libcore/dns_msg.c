@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sonde/dns.h"
 
@@ -125,6 +126,11 @@ int dns_read_name(const uint8_t *wire, size_t len, size_t offset, char *text, si
 	const char *fault;
 
 	return read_name(wire, len, offset, text, size, &fault);
+}
+
+int dns_read_name_why(const uint8_t *wire, size_t len, size_t offset, char *text, size_t size, const char **fault)
+{
+	return read_name(wire, len, offset, text, size, fault);
 }
 
 /* One escaped character of a presentation label at *p; advances *p. */
@@ -334,39 +340,114 @@ static void read_opt(struct dns_msg *msg, const struct dns_rr *rr)
 	msg->rcode |= (unsigned)msg->edns.extended_rcode << 4;
 }
 
-static int parse_record(struct dns_msg *msg, size_t *pos, enum dns_section section, struct dns_rr *rr)
+/* How far parse_record got: bind's best-effort parse keeps the records
+ * before a cut and counts the bytes after *stop as extra. */
+enum record_outcome { RECORD_OK, RECORD_CUT, RECORD_BAD };
+
+/* One record (a question: name, type, class) at *pos.  RECORD_CUT when the
+ * message or the rdata ends too soon, *stop where bind's parser stood. */
+static enum record_outcome parse_record(struct dns_msg *msg, size_t *pos, enum dns_section section,
+					struct dns_rr *rr, size_t *stop)
 {
 	char name[DNS_NAME_TEXT];
 	int used = read_name(msg->wire, msg->len, *pos, name, sizeof(name), &msg->fault);
 
+	*stop = *pos;
 	if (used < 0)
-		return used;
+		return strcmp(msg->fault, DNS_FAULT_END) == 0 ? RECORD_CUT : RECORD_BAD;
 	msg->fault = DNS_FAULT_END;
 	memset(rr, 0, sizeof(*rr));
 	rr->name_offset = *pos;
 	*pos += (size_t)used;
+	*stop = *pos;
 	if (*pos + 4 > msg->len)
-		return -EBADMSG;
+		return RECORD_CUT;
 	rr->type = get16(msg->wire + *pos);
 	rr->rclass = get16(msg->wire + *pos + 2);
 	*pos += 4;
 	if (section == DNS_SECTION_QUESTION)
-		return 0;
+		return RECORD_OK;
 	if (*pos + 6 > msg->len)
-		return -EBADMSG;
+		return RECORD_CUT;
 	rr->ttl = get32(msg->wire + *pos);
 	rr->rdlength = get16(msg->wire + *pos + 4);
 	*pos += 6;
+	*stop = *pos;
 	if (*pos + rr->rdlength > msg->len)
-		return -EBADMSG;
+		return RECORD_CUT;
 	rr->rdata_offset = *pos;
 	*pos += rr->rdlength;
-	return 0;
+	return RECORD_OK;
+}
+
+/* Types whose class may differ from the question's (bind's getsection):
+ * TSIG, OPT (its class is a size), KEY and SIG(0), TKEY. */
+static bool class_may_differ(uint16_t type)
+{
+	return type == 250 || type == DNS_TYPE_OPT || type == 25 || type == 24 || type == 249;
+}
+
+/* bind's checks that it recovers from: a second question of another name
+ * or class, or one asked twice; a record of another class than the
+ * message's (the first question's, or without one the first record's). */
+static void check_classes(struct dns_msg *msg, enum dns_section section, const struct dns_rr *rr,
+			  uint16_t *msg_class, bool *class_set)
+{
+	if (section == DNS_SECTION_QUESTION && *class_set) {
+		const struct dns_rr *first = &msg->rrs[0];
+		char a[DNS_NAME_TEXT], b[DNS_NAME_TEXT];
+		size_t i;
+
+		if (rr->rclass != *msg_class ||
+		    dns_read_name(msg->wire, msg->len, first->name_offset, a, sizeof(a)) < 0 ||
+		    dns_read_name(msg->wire, msg->len, rr->name_offset, b, sizeof(b)) < 0 || strcasecmp(a, b) != 0)
+			msg->recovered = true;
+		for (i = 0; i < msg->rr_count[DNS_SECTION_QUESTION]; i++)
+			if (msg->rrs[i].type == rr->type && msg->rrs[i].rclass == rr->rclass)
+				msg->recovered = true;
+		return;
+	}
+	if (class_may_differ(rr->type))
+		return;
+	if (!*class_set) {
+		*msg_class = rr->rclass;
+		*class_set = true;
+	} else if (msg->opcode != DNS_OPCODE_UPDATE && *msg_class != DNS_CLASS_ANY && rr->rclass != *msg_class)
+		msg->recovered = true;
+}
+
+/* Checks the record's rdata and keeps the record.  RECORD_CUT and
+ * RECORD_BAD as parse_record. */
+static enum record_outcome keep_record(struct dns_msg *msg, size_t *cap, enum dns_section section,
+				       const struct dns_rr *rr, size_t *stop)
+{
+	if (section != DNS_SECTION_QUESTION && rr->type != DNS_TYPE_OPT) {
+		int rc = dns_rdata_check(msg, rr, &msg->fault);
+
+		if (rc == -ENODATA) {
+			*stop = rr->rdata_offset;
+			return RECORD_CUT;
+		}
+		if (rc < 0)
+			return RECORD_BAD;
+	}
+	if (section == DNS_SECTION_ADDITIONAL && rr->type == DNS_TYPE_OPT && !msg->edns.present) {
+		read_opt(msg, rr);
+		return RECORD_OK;
+	}
+	if (add_rr(msg, cap, rr) < 0) {
+		msg->fault = NULL;
+		return RECORD_BAD;
+	}
+	msg->rr_count[section]++;
+	return RECORD_OK;
 }
 
 int dns_parse(const uint8_t *wire, size_t len, struct dns_msg *msg)
 {
 	size_t pos = DNS_HEADER_LEN, cap = 0;
+	uint16_t msg_class = 0;
+	bool class_set = false;
 	int s;
 
 	memset(msg, 0, sizeof(*msg));
@@ -387,18 +468,23 @@ int dns_parse(const uint8_t *wire, size_t len, struct dns_msg *msg)
 
 		for (i = 0; i < msg->counts[s]; i++) {
 			struct dns_rr rr;
-			int rc = parse_record(msg, &pos, (enum dns_section)s, &rr);
+			size_t start = pos, stop;
+			enum record_outcome outcome = parse_record(msg, &pos, (enum dns_section)s, &rr, &stop);
 
-			if (rc < 0)
-				return rc;
-			if (s == DNS_SECTION_ADDITIONAL && rr.type == DNS_TYPE_OPT && !msg->edns.present) {
-				read_opt(msg, &rr);
-				continue;
+			if (outcome == RECORD_OK) {
+				check_classes(msg, (enum dns_section)s, &rr, &msg_class, &class_set);
+				outcome = keep_record(msg, &cap, (enum dns_section)s, &rr, &stop);
 			}
-			rc = add_rr(msg, &cap, &rr);
-			if (rc < 0)
-				return rc;
-			msg->rr_count[s]++;
+			if (outcome == RECORD_CUT) {
+				/* bind keeps what came before and stops here. */
+				msg->recovered = true;
+				msg->bare_question_name = s == DNS_SECTION_QUESTION && i == 0 && stop > start;
+				msg->parsed_len = stop;
+				msg->fault = NULL;
+				return 0;
+			}
+			if (outcome == RECORD_BAD)
+				return msg->fault ? -EBADMSG : -ENOMEM;
 		}
 		msg->parsed_len = pos;
 	}

@@ -30,7 +30,7 @@ static void present_unknown(struct dns_rdata *rd, const struct dns_rr *rr, const
 int dns_rdata_present(const struct dns_msg *msg, const struct dns_rr *rr, unsigned split_width,
 		      struct dns_rdata *out)
 {
-	struct rdata_reader r = { msg, rr->rdata_offset, rr->rdata_offset + rr->rdlength, false };
+	struct rdata_reader r = { msg, rr->rdata_offset, rr->rdata_offset + rr->rdlength, false, NULL };
 	bool known;
 
 	rdata_reset(out);
@@ -45,6 +45,24 @@ int dns_rdata_present(const struct dns_msg *msg, const struct dns_rr *rr, unsign
 	if (!out->text.data)
 		strbuf_add(&out->text, "", 0);
 	return out->text.failed || out->store.failed ? -ENOMEM : 0;
+}
+
+int dns_rdata_check(const struct dns_msg *msg, const struct dns_rr *rr, const char **fault)
+{
+	struct rdata_reader r = { msg, rr->rdata_offset, rr->rdata_offset + rr->rdlength, false, NULL };
+	struct dns_rdata scratch = { 0 };
+	bool known = rd_present_typed(&scratch, &r, rr->type, rr->rclass, 0);
+
+	dns_rdata_free(&scratch);
+	if (!known || (r.bad && !r.fault))
+		return 0;
+	/* dns_rdata_fromwire(): the decoder must use every byte. */
+	if (!r.bad && r.pos != r.end)
+		rd_fail(&r, DNS_FAULT_EXTRA);
+	if (!r.bad)
+		return 0;
+	*fault = r.fault;
+	return strcmp(r.fault, DNS_FAULT_END) == 0 ? -ENODATA : -EBADMSG;
 }
 
 void dns_rdata_free(struct dns_rdata *rd)

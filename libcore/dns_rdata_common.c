@@ -75,8 +75,10 @@ void rd_field_string(struct dns_rdata *rd, const char *key, const char *s)
 
 bool rd_need(struct rdata_reader *r, size_t n)
 {
-	if (r->bad || r->pos + n > r->end) {
-		r->bad = true;
+	if (r->bad)
+		return false;
+	if (r->pos + n > r->end) {
+		rd_fail(r, DNS_FAULT_END);
 		return false;
 	}
 	return true;
@@ -106,15 +108,17 @@ void rd_put_uint(struct dns_rdata *rd, struct rdata_reader *r, const char *key, 
 void rd_put_name(struct dns_rdata *rd, struct rdata_reader *r, const char *key)
 {
 	char name[DNS_NAME_TEXT];
+	const char *fault;
 	int used;
 
 	if (r->bad)
 		return;
 	/* Names may be compressed against the whole message, but must start
 	 * inside this rdata. */
-	used = dns_read_name(r->msg->wire, r->msg->len, r->pos, name, sizeof(name));
+	used = dns_read_name_why(r->msg->wire, r->msg->len, r->pos, name, sizeof(name), &fault);
 	if (used < 0 || r->pos + (size_t)used > r->end) {
-		r->bad = true;
+		/* A name running past the rdata is cut short for bind too. */
+		rd_fail(r, used < 0 ? fault : DNS_FAULT_END);
 		return;
 	}
 	r->pos += (size_t)used;

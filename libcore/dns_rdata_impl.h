@@ -7,12 +7,24 @@
 #include "sonde/dns.h"
 
 /* A cursor over one record's rdata; bad once a read ran past its end or
- * the data did not decode as its type (it is then shown as \#). */
+ * the data did not decode as its type (it is then shown as \#).  fault
+ * says why in bind's words where bind's decoder refuses the rdata too
+ * (DNS_FAULT_END when a read ran past the end); NULL where only sonde
+ * cannot present it. */
 struct rdata_reader {
 	const struct dns_msg *msg;
 	size_t pos, end;
 	bool bad;
+	const char *fault;
 };
+
+/* Marks r bad for a reason bind's decoder gives too. */
+static inline void rd_fail(struct rdata_reader *r, const char *fault)
+{
+	if (!r->bad)
+		r->fault = fault;
+	r->bad = true;
+}
 
 enum binary_encoding { ENC_HEX, ENC_BASE64 };
 

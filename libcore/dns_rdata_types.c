@@ -17,8 +17,9 @@ static void present_address(struct dns_rdata *rd, struct rdata_reader *r, int fa
 	size_t len = family == AF_INET ? 4 : 16;
 	char text[INET6_ADDRSTRLEN];
 
+	/* bind: short is cut short, long has bytes left over. */
 	if (r->end - r->pos != len) {
-		r->bad = true;
+		rd_fail(r, r->end - r->pos < len ? DNS_FAULT_END : DNS_FAULT_EXTRA);
 		return;
 	}
 	inet_ntop(family, r->msg->wire + r->pos, text, sizeof(text));
@@ -26,12 +27,51 @@ static void present_address(struct dns_rdata *rd, struct rdata_reader *r, int fa
 	rd_field_string(rd, "address", text);
 }
 
-/* The type bitmap of NSEC and NSEC3: windows of up to 32 bytes. */
-static void put_type_bitmap(struct dns_rdata *rd, struct rdata_reader *r)
+/* An A record of class CH: a Chaosnet address, the host's domain then its
+ * 16-bit address in octal (bind's ch/a_1.c). */
+static void present_chaos_address(struct dns_rdata *rd, struct rdata_reader *r)
+{
+	char octal[8];
+
+	rd_put_name(rd, r, "domain");
+	if (!rd_need(r, 2))
+		return;
+	snprintf(octal, sizeof(octal), "%o", (unsigned)rd_read_uint(r, 2));
+	rd_field_string(rd, "address", octal);
+}
+
+/* A type bitmap as bind checks it (typemap_test()): windows in rising
+ * order, each of 1 to 32 bytes inside the rdata, the last byte not zero;
+ * none at all only where allow_empty (NSEC3, CSYNC, not NSEC). */
+static bool type_bitmap_valid(const uint8_t *p, size_t len, bool allow_empty)
+{
+	size_t i = 0;
+	int last_window = -1;
+
+	while (i < len) {
+		unsigned window, bytes;
+
+		if (i + 2 > len)
+			return false;
+		window = p[i];
+		bytes = p[i + 1];
+		i += 2;
+		if ((int)window <= last_window || bytes < 1 || bytes > 32 || i + bytes > len || p[i + bytes - 1] == 0)
+			return false;
+		last_window = (int)window;
+		i += bytes;
+	}
+	return allow_empty || len > 0;
+}
+
+/* The type bitmap of NSEC, NSEC3 and CSYNC: windows of up to 32 bytes. */
+static void put_type_bitmap(struct dns_rdata *rd, struct rdata_reader *r, bool allow_empty)
 {
 	struct strbuf list = { 0 };
 	const uint8_t *wire = r->msg->wire;
 
+	if (!r->bad && !type_bitmap_valid(wire + r->pos, r->end - r->pos, allow_empty))
+		rd_fail(r, DNS_FAULT_FORMERR);
 	while (!r->bad && r->pos < r->end) {
 		unsigned window, len, i, bit;
 
@@ -128,7 +168,7 @@ static void present_nsec3(struct dns_rdata *rd, struct rdata_reader *r, bool wit
 		rd_field_string(rd, "next_hashed", hash.data ? hash.data : "");
 		strbuf_free(&hash);
 		r->pos += len;
-		put_type_bitmap(rd, r);
+		put_type_bitmap(rd, r, true);
 	}
 }
 
@@ -288,8 +328,31 @@ static void present_charstrs(struct dns_rdata *rd, struct rdata_reader *r, size_
 {
 	size_t n = put_charstrs(rd, r, "strings");
 
+	/* bind reads min strings (cut short without them), then at most max. */
 	if (n < min || n > max)
-		r->bad = true;
+		rd_fail(r, n < min ? DNS_FAULT_END : DNS_FAULT_EXTRA);
+}
+
+/* DS and its kin (CDS, TA, DLV): bind checks the digest's length for the
+ * digest types it knows (SHA-1, SHA-256, SHA-384). */
+static void present_ds(struct dns_rdata *rd, struct rdata_reader *r, unsigned split)
+{
+	static const size_t digest_len[5] = { 0, 20, 32, 0, 48 };
+	size_t have = r->end - r->pos, want;
+
+	if (have < 5) {
+		rd_fail(r, DNS_FAULT_END);
+		return;
+	}
+	want = r->msg->wire[r->pos + 3] < 5 ? digest_len[r->msg->wire[r->pos + 3]] : 0;
+	if (want && have != 4 + want) {
+		rd_fail(r, have < 4 + want ? DNS_FAULT_END : DNS_FAULT_EXTRA);
+		return;
+	}
+	rd_put_uint(rd, r, "key_tag", 2);
+	rd_put_uint(rd, r, "algorithm", 1);
+	rd_put_uint(rd, r, "digest_type", 1);
+	rd_put_rest_binary(rd, r, "digest", ENC_HEX, split);
 }
 
 /* The rest of the rdata as one quoted string (URI's target). */
@@ -676,13 +739,14 @@ static void present_csync(struct dns_rdata *rd, struct rdata_reader *r)
 {
 	rd_put_uint(rd, r, "serial", 4);
 	rd_put_uint(rd, r, "flags", 2);
-	put_type_bitmap(rd, r);
+	put_type_bitmap(rd, r, true);
 }
 
-/* Types defined for class IN only: in another class dig shows them as \#. */
+/* Types defined for class IN only: in another class dig shows them as \#
+ * (A has forms of its own in CH and HS). */
 static bool class_in_only(uint16_t type)
 {
-	static const uint16_t in_types[] = { 1, 11, 22, 23, 28, 31, 32, 33, 34, 35, 36, 38, 42, 49, 64, 65 };
+	static const uint16_t in_types[] = { 11, 22, 23, 28, 31, 32, 33, 34, 35, 36, 38, 42, 49, 64, 65 };
 	size_t i;
 
 	for (i = 0; i < sizeof(in_types) / sizeof(in_types[0]); i++)
@@ -732,10 +796,7 @@ static bool present_shared_layout(struct dns_rdata *rd, struct rdata_reader *r, 
 		rd_put_rest_binary(rd, r, "public_key", ENC_BASE64, split);
 		return true;
 	case 32768: case 32769: /* TA DLV: as DS */
-		rd_put_uint(rd, r, "key_tag", 2);
-		rd_put_uint(rd, r, "algorithm", 1);
-		rd_put_uint(rd, r, "digest_type", 1);
-		rd_put_rest_binary(rd, r, "digest", ENC_HEX, split);
+		present_ds(rd, r, split);
 		return true;
 	case 53: /* SMIMEA: as TLSA */
 		rd_put_uint(rd, r, "usage", 1);
@@ -809,7 +870,7 @@ static bool present_common(struct dns_rdata *rd, struct rdata_reader *r, uint16_
 		return true;
 	case DNS_TYPE_TXT:
 		if (r->pos == r->end)
-			r->bad = true;
+			rd_fail(r, DNS_FAULT_END); /* bind reads one string at least */
 		while (!r->bad && r->pos < r->end)
 			rd_put_charstr(rd, r, "strings", true);
 		return true;
@@ -829,10 +890,7 @@ static bool present_common(struct dns_rdata *rd, struct rdata_reader *r, uint16_
 		return true;
 	case DNS_TYPE_CAA: present_caa(rd, r); return true;
 	case DNS_TYPE_DS: case 59 /* CDS */:
-		rd_put_uint(rd, r, "key_tag", 2);
-		rd_put_uint(rd, r, "algorithm", 1);
-		rd_put_uint(rd, r, "digest_type", 1);
-		rd_put_rest_binary(rd, r, "digest", ENC_HEX, split);
+		present_ds(rd, r, split);
 		return true;
 	case DNS_TYPE_DNSKEY: case 60 /* CDNSKEY */:
 		rd_put_uint(rd, r, "flags", 2);
@@ -843,7 +901,7 @@ static bool present_common(struct dns_rdata *rd, struct rdata_reader *r, uint16_
 	case DNS_TYPE_RRSIG: present_rrsig(rd, r, split); return true;
 	case DNS_TYPE_NSEC:
 		rd_put_name(rd, r, "next");
-		put_type_bitmap(rd, r);
+		put_type_bitmap(rd, r, false);
 		return true;
 	case DNS_TYPE_NSEC3: present_nsec3(rd, r, true); return true;
 	case DNS_TYPE_NSEC3PARAM: present_nsec3(rd, r, false); return true;
@@ -863,6 +921,12 @@ bool rd_present_typed(struct dns_rdata *rd, struct rdata_reader *r, uint16_t typ
 		      unsigned split)
 {
 	if (class_in_only(type) && rclass != DNS_CLASS_IN)
+		return false;
+	if (type == DNS_TYPE_A && rclass == DNS_CLASS_CH) {
+		present_chaos_address(rd, r);
+		return true;
+	}
+	if (type == DNS_TYPE_A && rclass != DNS_CLASS_IN && rclass != DNS_CLASS_HS)
 		return false;
 	return present_common(rd, r, type, split);
 }

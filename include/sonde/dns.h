@@ -29,6 +29,8 @@ enum dns_type {
 	DNS_TYPE_ANY = 255, DNS_TYPE_CAA = 257,
 };
 
+enum dns_opcode { DNS_OPCODE_QUERY = 0, DNS_OPCODE_NOTIFY = 4, DNS_OPCODE_UPDATE = 5 };
+
 enum dns_class { DNS_CLASS_IN = 1, DNS_CLASS_CH = 3, DNS_CLASS_HS = 4, DNS_CLASS_ANY = 255 };
 
 enum dns_rcode {
@@ -140,12 +142,29 @@ struct dns_msg {
 	struct dns_edns edns;
 	size_t parsed_len;        /* bytes the records used */
 	const char *fault;        /* after -EBADMSG, why in bind's words ("bad compression pointer") */
+	/* bind's best-effort parse (dig's default) kept going past a fault it
+	 * can recover from: a message cut short (the records before the cut
+	 * are kept, parsed_len ends there), a record of another class than
+	 * the question's, a question asked twice.  dig then warns that the
+	 * message is malformed and prints what it holds. */
+	bool recovered;
+	/* The message ended after the first question's name, before its type
+	 * and class: bind holds the name without a question, and dig prints
+	 * the question section's title over nothing. */
+	bool bare_question_name;
 };
+/* bind's words for faults (isc_result_totext()). */
 #define DNS_FAULT_END "unexpected end of input"
+#define DNS_FAULT_EXTRA "extra input data"
+#define DNS_FAULT_FORMERR "FORMERR"
 
-/* Parses wire (which must outlive msg).  0, -EBADMSG (malformed: names that
- * loop or run out, records past the end) or -ENOMEM.  On -EBADMSG the
- * header and the records before the fault are kept. */
+/* Parses wire (which must outlive msg) as bind's best-effort parser does:
+ * each record's rdata is checked as its type's decoder reads it.  0 (with
+ * msg->recovered after a fault bind recovers from, such as a message or
+ * rdata cut short), -EBADMSG (a fault bind refuses the message for: names
+ * that loop, bad labels, rdata with bytes left over or a bad type bitmap;
+ * msg->fault says which) or -ENOMEM.  On -EBADMSG the header and the
+ * records before the fault are kept. */
 int dns_parse(const uint8_t *wire, size_t len, struct dns_msg *msg);
 void dns_msg_free(struct dns_msg *msg);
 /* The first record of section, and how many there are. */
@@ -155,6 +174,9 @@ const struct dns_rr *dns_section_rrs(const struct dns_msg *msg, enum dns_section
  * form, at least DNS_NAME_TEXT bytes).  Returns the wire bytes it used at
  * offset, or -EBADMSG. */
 int dns_read_name(const uint8_t *wire, size_t len, size_t offset, char *text, size_t size);
+/* The same, with *fault saying why a name is refused (DNS_FAULT_END, "bad
+ * compression pointer", "bad label type", "name too long"). */
+int dns_read_name_why(const uint8_t *wire, size_t len, size_t offset, char *text, size_t size, const char **fault);
 
 /* --- presentation ----------------------------------------------------- */
 
@@ -187,6 +209,11 @@ struct dns_rdata {
 int dns_rdata_present(const struct dns_msg *msg, const struct dns_rr *rr, unsigned split_width,
 		      struct dns_rdata *out);
 void dns_rdata_free(struct dns_rdata *rd);
+/* Whether rr's rdata decodes as bind's decoder for its type and class
+ * reads it: 0 (also for rdata sonde can only show as \#), -ENODATA (it
+ * stops short: bind's "unexpected end of input", which a best-effort
+ * parse recovers from) or -EBADMSG with *fault in bind's words. */
+int dns_rdata_check(const struct dns_msg *msg, const struct dns_rr *rr, const char **fault);
 static inline const char *dns_field_text(const struct dns_rdata *rd, const struct dns_field *f)
 {
 	return rd->store.data + f->text_offset;

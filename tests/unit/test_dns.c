@@ -47,6 +47,29 @@ static void check_rdata(uint16_t type, const uint8_t *rdata, uint16_t len, const
 	dns_msg_free(&msg);
 }
 
+/* A reply whose one answer bind's best-effort parser does not keep:
+ * cut short (recovered, parsing stops before its rdata) or refused
+ * (-EBADMSG, fault in bind's words). */
+static void check_refused(uint16_t type, uint16_t rclass, const uint8_t *rdata, uint16_t len, const char *want_fault,
+			  const char *name)
+{
+	uint8_t buf[1024];
+	size_t n = make_reply(buf, type, rdata, len), count;
+	struct dns_msg msg;
+	int rc;
+
+	buf[23] = (uint8_t)(rclass >> 8);
+	buf[24] = (uint8_t)rclass;
+	rc = dns_parse(buf, n, &msg);
+	dns_section_rrs(&msg, DNS_SECTION_ANSWER, &count);
+	if (!want_fault)
+		ok(rc == 0 && msg.recovered && count == 0 && msg.parsed_len == n - len,
+		   "%s: cut short, the parse recovers before it", name);
+	else
+		ok(rc == -EBADMSG && msg.fault && strcmp(msg.fault, want_fault) == 0, "%s: %s", name, want_fault);
+	dns_msg_free(&msg);
+}
+
 static void test_names(void)
 {
 	uint8_t wire[300];
@@ -118,15 +141,55 @@ static void test_presentation(void)
 	static const uint8_t svcb[] = { 0, 1, 0, 0, 1, 0, 6, 2, 'h', '2', 2, 'h', '3', 0, 3, 0, 2, 0x20, 0xfb };
 	static const uint8_t bad_a[] = { 1, 2, 3 };
 	static const uint8_t unknown[] = { 0x0a, 0x0b };
-	static const uint8_t ds[] = { 0x30, 0x39, 13, 2, 0xde, 0xad, 0xbe, 0xef };
+	static const uint8_t ds[] = { 0x30, 0x39, 13, 250, 0xde, 0xad, 0xbe, 0xef };
+	static const uint8_t long_a[] = { 1, 2, 3, 4, 5 };
+	static const uint8_t ds_sha256_short[] = { 0x30, 0x39, 13, 2, 0xde, 0xad, 0xbe, 0xef };
+	static const uint8_t ds_sha1_long[] = { 0x30, 0x39, 13, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+						11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21 };
+	static const uint8_t nsec_window0[] = { 1, 'n', 0, 0, 0 };
+	static const uint8_t nsec_zero_last[] = { 1, 'n', 0, 0, 2, 0x40, 0 };
 
 	check_rdata(DNS_TYPE_TXT, txt, sizeof(txt), "\"hi \\\"\\\\\" \"\\001\\255\" \"\"", "TXT escapes");
 	check_rdata(DNS_TYPE_MX, mx, sizeof(mx), "10 mail.a.", "MX with a compressed name");
 	check_rdata(DNS_TYPE_CAA, caa, sizeof(caa), "0 issue \"ca.t\"", "CAA");
 	check_rdata(DNS_TYPE_SVCB, svcb, sizeof(svcb), "1 . alpn=\"h2,h3\" port=8443", "SVCB");
-	check_rdata(DNS_TYPE_A, bad_a, sizeof(bad_a), "\\# 3 010203", "an A of 3 bytes falls back to RFC 3597");
+	check_refused(DNS_TYPE_A, DNS_CLASS_IN, bad_a, sizeof(bad_a), NULL, "an A of 3 bytes");
+	check_refused(DNS_TYPE_A, DNS_CLASS_IN, long_a, sizeof(long_a), DNS_FAULT_EXTRA, "an A of 5 bytes");
 	check_rdata(65400, unknown, sizeof(unknown), "\\# 2 0A0B", "unknown type");
-	check_rdata(DNS_TYPE_DS, ds, sizeof(ds), "12345 13 2 DEADBEEF", "DS");
+	check_rdata(DNS_TYPE_DS, ds, sizeof(ds), "12345 13 250 DEADBEEF", "DS of a digest type bind does not know");
+	check_refused(DNS_TYPE_DS, DNS_CLASS_IN, ds_sha256_short, sizeof(ds_sha256_short), NULL,
+		      "DS SHA-256 of 4 bytes");
+	check_refused(DNS_TYPE_DS, DNS_CLASS_IN, ds_sha1_long, sizeof(ds_sha1_long), DNS_FAULT_EXTRA,
+		      "DS SHA-1 of 21 bytes");
+	check_refused(DNS_TYPE_NSEC, DNS_CLASS_IN, nsec_window0, sizeof(nsec_window0), DNS_FAULT_FORMERR,
+		      "NSEC window of length 0");
+	check_refused(DNS_TYPE_NSEC, DNS_CLASS_IN, nsec_window0 + 2, 1, DNS_FAULT_FORMERR, "NSEC without a bitmap");
+	check_refused(DNS_TYPE_NSEC, DNS_CLASS_IN, nsec_zero_last, sizeof(nsec_zero_last), DNS_FAULT_FORMERR,
+		      "NSEC bitmap ending in a zero byte");
+}
+
+/* An A record of class CH is a Chaosnet address (a name and an octal
+ * number); in a message asking in class IN bind keeps it and says the
+ * message is malformed. */
+static void test_chaos_address(void)
+{
+	static const uint8_t chaos[] = { 5, 'c', 'h', 'a', 'o', 's', 0, 0x01, 0x7f };
+	uint8_t buf[256];
+	size_t n = make_reply(buf, DNS_TYPE_A, chaos, sizeof(chaos)), count;
+	struct dns_msg msg;
+	struct dns_rdata rd = { 0 };
+	const struct dns_rr *rr;
+
+	buf[24] = DNS_CLASS_CH;
+	ok(dns_parse(buf, n, &msg) == 0 && msg.recovered, "CH record in an IN message: kept, recovered");
+	rr = dns_section_rrs(&msg, DNS_SECTION_ANSWER, &count);
+	ok(count == 1 && dns_rdata_present(&msg, rr, 56, &rd) == 0 && strcmp(rd.text.data, "chaos. 577") == 0,
+	   "CH A presented as bind: name and octal address");
+	dns_rdata_free(&rd);
+	dns_msg_free(&msg);
+	buf[18] = DNS_CLASS_CH; /* the question too */
+	ok(dns_parse(buf, n, &msg) == 0 && !msg.recovered, "CH record in a CH message: no fault");
+	dns_msg_free(&msg);
 }
 
 /* Types dig presents that sonde showed as \# (bind 9.18's formats). */
@@ -153,7 +216,7 @@ static void test_presentation_more(void)
 	check_rdata(11, wks, sizeof(wks), "10.0.0.1 6 0 1 2 21 23", "WKS");
 	check_rdata(37, cert, sizeof(cert), "65534 65535 PRIVATEOID YWJj", "CERT");
 	check_rdata(106, l64, sizeof(l64), "10 14:4fff:ff20:ee64", "L64");
-	check_rdata(13, hinfo_one, sizeof(hinfo_one), "\\# 3 025043", "HINFO of one string: \\#");
+	check_refused(13, DNS_CLASS_IN, hinfo_one, sizeof(hinfo_one), NULL, "HINFO of one string");
 }
 
 static void test_line(void)
@@ -198,6 +261,7 @@ int main(void)
 	test_query();
 	test_presentation();
 	test_presentation_more();
+	test_chaos_address();
 	test_line();
 	return tap_exit();
 }
