@@ -92,6 +92,8 @@ void nfdecode_nft_nat_flag_list(struct strbuf *out, uint32_t flags);
 
 /* The name the user typed for a match ("state" for conntrack's alias). */
 const char *nfdecode_match_alias(const struct nfdecode_ext *m);
+/* The name iptables-save writes for a target ("NOTRACK" for CT's alias). */
+const char *nfdecode_target_alias(const struct nfdecode_ext *t);
 
 /* /etc/protocols names (parsed without NSS); NULL when unknown. */
 const char *nf_proto_name(unsigned proto);

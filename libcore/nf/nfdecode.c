@@ -56,7 +56,7 @@ static int nfdecode_run(struct strbuf *out, const struct nfdecode_ext *ext, cons
 
 	if (nfdecode_save(o)) {
 		strbuf_puts(out, is_target ? " -j " : " -m ");
-		strbuf_puts(out, is_target ? ext->name : nfdecode_match_alias(ext));
+		strbuf_puts(out, is_target ? nfdecode_target_alias(ext) : nfdecode_match_alias(ext));
 	}
 	mark = out->len;
 	if (!e) {

@@ -101,6 +101,41 @@ int nfdecode_mh(struct strbuf *out, const struct nfdecode_ext *ext, const struct
 int nfdecode_ipv6header(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 int nfdecode_eui64(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
+/* The string, policy, connlabel, cgroup, ipcomp and rpfilter matches
+ * (nfdecode_misc.c). */
+int nfdecode_string(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_policy(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_connlabel(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_cgroup(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ipcomp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_rpfilter(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
+/* The time, helper, mac, cluster, realm, u32, osf and bpf matches
+ * (nfdecode_small.c). */
+int nfdecode_u32(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_osf(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_bpf(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_time(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_helper(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_mac(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_cluster(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_realm(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
+/* The CT, HMARK, IDLETIMER, TPROXY, TEE, TCPOPTSTRIP, SYNPROXY, NETMAP,
+ * DNPT, SNPT, ECN and CHECKSUM targets (nfdecode_target3.c). */
+int nfdecode_ct(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_hmark(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_idletimer(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_tproxy(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_tee(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_tcpoptstrip(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_synproxy(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_netmap(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_dnpt(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_snpt(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_ecn_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+int nfdecode_checksum(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
 /* Copies the blob into an aligned struct, zero-filling what it lacks (the
  * dispatcher has checked min_len already). */
 static inline void nfdecode_load(void *info, size_t size, const struct nfdecode_ext *ext)

@@ -3,7 +3,21 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink_osf.h>
 #include <linux/netfilter/xt_addrtype.h>
+#include <linux/netfilter/xt_bpf.h>
+#include <linux/netfilter/xt_u32.h>
+#include <linux/netfilter/xt_time.h>
+#include <linux/netfilter/xt_realm.h>
+#include <linux/netfilter/xt_mac.h>
+#include <linux/netfilter/xt_helper.h>
+#include <linux/netfilter/xt_cluster.h>
+#include <linux/netfilter/xt_string.h>
+#include <linux/netfilter/xt_rpfilter.h>
+#include <linux/netfilter/xt_policy.h>
+#include <linux/netfilter/xt_ipcomp.h>
+#include <linux/netfilter/xt_connlabel.h>
+#include <linux/netfilter/xt_cgroup.h>
 #include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_connbytes.h>
 #include <linux/netfilter/xt_connlimit.h>
@@ -804,7 +818,14 @@ static const struct nfdecode_entry match_table[] = {
 	{ "ah", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_ah), nfdecode_ah6 },
 	{ "addrtype", 0, 0, 0, sizeof(struct xt_addrtype_info), decode_addrtype },
 	{ "addrtype", 1, 1, 0, sizeof(struct xt_addrtype_info_v1), decode_addrtype },
+	{ "bpf", 0, 0, 0, offsetof(struct xt_bpf_info, filter), nfdecode_bpf },
+	{ "bpf", 1, 1, 0, offsetof(struct xt_bpf_info_v1, filter), nfdecode_bpf },
+	{ "cgroup", 0, 0, 0, sizeof(struct xt_cgroup_info_v0), nfdecode_cgroup },
+	{ "cgroup", 1, 1, 0, offsetof(struct xt_cgroup_info_v1, priv), nfdecode_cgroup },
+	{ "cgroup", 2, 2, 0, offsetof(struct xt_cgroup_info_v2, priv), nfdecode_cgroup },
+	{ "cluster", 0, 0, 0, sizeof(struct xt_cluster_match_info), nfdecode_cluster },
 	{ "comment", 0, 0, 0, 1, decode_comment },
+	{ "connlabel", 0, 0, 0, sizeof(struct xt_connlabel_mtinfo), nfdecode_connlabel },
 	{ "connmark", 1, 1, 0, sizeof(struct xt_connmark_mtinfo1), decode_connmark },
 	{ "connbytes", 0, 0, 0, sizeof(struct xt_connbytes_info), nfdecode_connbytes },
 	{ "connlimit", 1, 1, 0, offsetof(struct xt_connlimit_info, data), nfdecode_connlimit },
@@ -823,25 +844,32 @@ static const struct nfdecode_entry match_table[] = {
 	{ "hashlimit", 2, 2, 0, offsetof(struct xt_hashlimit_mtinfo2, hinfo), nfdecode_hashlimit },
 	{ "hashlimit", 3, 3, 0, offsetof(struct xt_hashlimit_mtinfo3, hinfo), nfdecode_hashlimit },
 	{ "hbh", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_opts), nfdecode_hbh },
+	{ "helper", 0, 0, 0, sizeof(struct xt_helper_info), nfdecode_helper },
 	{ "hl", 0, 0, NFPROTO_IPV6, 2, nfdecode_hl },
 	{ "icmp", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_icmp), decode_icmp },
 	{ "icmp6", 0, 0, NFPROTO_IPV6, sizeof(struct ipt_icmp), decode_icmp6 },
 	{ "ipv6header", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_ipv6header_info), nfdecode_ipv6header },
+	{ "ipcomp", 0, 0, 0, sizeof(struct xt_ipcomp), nfdecode_ipcomp },
 	{ "iprange", 1, 1, 0, sizeof(struct xt_iprange_mtinfo), decode_iprange },
 	{ "length", 0, 0, 0, sizeof(struct xt_length_info), nfdecode_length },
 	{ "limit", 0, 0, 0, 8, nfdecode_limit },
 	{ "mh", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_mh), nfdecode_mh },
+	{ "mac", 0, 0, 0, sizeof(struct xt_mac_info), nfdecode_mac },
 	{ "mark", 1, 1, 0, sizeof(struct xt_mark_mtinfo1), decode_mark },
 	{ "multiport", 0, 0, 0, sizeof(struct xt_multiport), decode_multiport },
 	{ "multiport", 1, 1, 0, sizeof(struct xt_multiport_v1), decode_multiport },
+	{ "osf", 0, 0, 0, sizeof(struct nf_osf_info), nfdecode_osf },
 	{ "owner", 1, 1, 0, sizeof(struct xt_owner_match_info), decode_owner },
 	{ "physdev", 0, 0, 0, sizeof(struct xt_physdev_info), decode_physdev },
 	{ "pkttype", 0, 0, 0, sizeof(struct xt_pkttype_info), nfdecode_pkttype },
+	{ "policy", 0, 0, 0, sizeof(struct xt_policy_info), nfdecode_policy },
 	{ "quota", 0, 0, 0, offsetof(struct xt_quota_info, master), nfdecode_quota },
 	{ "rateest", 0, 0, 0, offsetof(struct xt_rateest_match_info, est1), nfdecode_rateest },
+	{ "realm", 0, 0, NFPROTO_IPV4, sizeof(struct xt_realm_info), nfdecode_realm },
 	{ "recent", 0, 0, 0, sizeof(struct xt_recent_mtinfo), decode_recent },
 	{ "recent", 1, 1, 0, sizeof(struct xt_recent_mtinfo_v1), decode_recent },
 	{ "rt", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_rt), nfdecode_rt },
+	{ "rpfilter", 0, 0, 0, sizeof(struct xt_rpfilter_info), nfdecode_rpfilter },
 	{ "sctp", 0, 0, 0, sizeof(struct xt_sctp_info), nfdecode_sctp },
 	{ "set", 1, 4, 0, 4, nfdecode_set },
 	{ "socket", 0, 0, 0, 0, nfdecode_socket },
@@ -850,10 +878,13 @@ static const struct nfdecode_entry match_table[] = {
 	{ "srh", 1, 1, NFPROTO_IPV6, sizeof(struct ip6t_srh1), nfdecode_srh },
 	{ "state", 0, 0, 0, sizeof(unsigned int), decode_state },
 	{ "statistic", 0, 0, 0, offsetof(struct xt_statistic_info, master), decode_statistic },
+	{ "string", 0, 1, 0, offsetof(struct xt_string_info, config), nfdecode_string },
 	{ "tcp", 0, 0, 0, sizeof(struct xt_tcp), decode_tcp },
 	{ "tcpmss", 0, 0, 0, sizeof(struct xt_tcpmss_match_info), nfdecode_tcpmss },
+	{ "time", 0, 0, 0, sizeof(struct xt_time_info), nfdecode_time },
 	{ "tos", 1, 1, 0, sizeof(struct xt_tos_match_info), nfdecode_tos },
 	{ "ttl", 0, 0, NFPROTO_IPV4, 2, nfdecode_ttl },
+	{ "u32", 0, 0, 0, sizeof(struct xt_u32), nfdecode_u32 },
 	{ "udp", 0, 0, 0, sizeof(struct xt_udp), decode_udp },
 };
 

@@ -5,6 +5,16 @@
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/xt_CHECKSUM.h>
+#include <linux/netfilter/xt_CT.h>
+#include <linux/netfilter/xt_HMARK.h>
+#include <linux/netfilter/xt_IDLETIMER.h>
+#include <linux/netfilter/xt_SYNPROXY.h>
+#include <linux/netfilter/xt_TCPOPTSTRIP.h>
+#include <linux/netfilter/xt_TEE.h>
+#include <linux/netfilter/xt_TPROXY.h>
+#include <linux/netfilter_ipv4/ipt_ECN.h>
+#include <linux/netfilter_ipv6/ip6t_NPT.h>
 #include <linux/netfilter/xt_DSCP.h>
 #include <linux/netfilter/xt_LOG.h>
 #include <linux/netfilter/xt_NFLOG.h>
@@ -324,16 +334,26 @@ static int decode_connmark_target(struct strbuf *out, const struct nfdecode_ext 
 
 static const struct nfdecode_entry target_table[] = {
 	{ "AUDIT", 0, 0, 0, sizeof(uint8_t), nfdecode_audit },
+	{ "CHECKSUM", 0, 0, 0, sizeof(struct xt_CHECKSUM_info), nfdecode_checksum },
 	{ "CLASSIFY", 0, 0, 0, sizeof(uint32_t), nfdecode_classify },
 	{ "CONNSECMARK", 0, 0, 0, sizeof(uint8_t), nfdecode_connsecmark },
 	{ "CONNMARK", 1, 1, 0, sizeof(struct xt_connmark_tginfo1), decode_connmark_target },
 	{ "CONNMARK", 2, 2, 0, sizeof(struct xt_connmark_tginfo2), decode_connmark_target },
+	{ "CT", 0, 0, 0, offsetof(struct xt_ct_target_info, ct), nfdecode_ct },
+	{ "CT", 1, 2, 0, offsetof(struct xt_ct_target_info_v1, ct), nfdecode_ct },
 	{ "DNAT", 0, 2, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_dnat },
+	{ "DNPT", 0, 0, NFPROTO_IPV6, offsetof(struct ip6t_npt_tginfo, adjustment), nfdecode_dnpt },
 	{ "DSCP", 0, 0, 0, sizeof(struct xt_DSCP_info), nfdecode_dscp_target },
+	{ "ECN", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_ECN_info), nfdecode_ecn_target },
+	{ "HMARK", 0, 0, 0, sizeof(struct xt_hmark_info), nfdecode_hmark },
 	{ "HL", 0, 0, NFPROTO_IPV6, sizeof(struct ip6t_HL_info), nfdecode_hl_target },
+	{ "IDLETIMER", 0, 0, 0, offsetof(struct idletimer_tg_info, timer), nfdecode_idletimer },
+	{ "IDLETIMER", 1, 1, 0, offsetof(struct idletimer_tg_info_v1, timer), nfdecode_idletimer },
 	{ "LOG", 0, 0, 0, sizeof(struct xt_log_info), decode_log },
 	{ "MARK", 2, 2, 0, sizeof(struct xt_mark_tginfo2), decode_mark_target },
 	{ "MASQUERADE", 0, 0, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_masquerade },
+	{ "NETMAP", 0, 0, NFPROTO_IPV4, sizeof(struct nf_nat_ipv4_multi_range_compat), nfdecode_netmap },
+	{ "NETMAP", 0, 0, NFPROTO_IPV6, sizeof(struct nf_nat_range), nfdecode_netmap },
 	{ "NFLOG", 0, 0, 0, sizeof(struct xt_nflog_info), decode_nflog },
 	{ "NFQUEUE", 0, 0, 0, sizeof(struct xt_NFQ_info), nfdecode_nfqueue },
 	{ "NFQUEUE", 1, 1, 0, sizeof(struct xt_NFQ_info_v1), nfdecode_nfqueue },
@@ -341,9 +361,15 @@ static const struct nfdecode_entry target_table[] = {
 	{ "RATEEST", 0, 0, 0, offsetof(struct xt_rateest_target_info, est), nfdecode_rateest_target },
 	{ "REDIRECT", 0, 0, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_redirect },
 	{ "REJECT", 0, 0, 0, sizeof(uint32_t), decode_reject },
+	{ "SNPT", 0, 0, NFPROTO_IPV6, offsetof(struct ip6t_npt_tginfo, adjustment), nfdecode_snpt },
+	{ "SYNPROXY", 0, 0, 0, sizeof(struct xt_synproxy_info), nfdecode_synproxy },
 	{ "SNAT", 0, 2, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_snat },
+	{ "TCPOPTSTRIP", 0, 0, 0, sizeof(struct xt_tcpoptstrip_target_info), nfdecode_tcpoptstrip },
+	{ "TEE", 1, 1, 0, offsetof(struct xt_tee_tginfo, priv), nfdecode_tee },
 	{ "TCPMSS", 0, 0, 0, sizeof(uint16_t), nfdecode_tcpmss_target },
 	{ "TOS", 1, 1, 0, sizeof(struct xt_tos_target_info), nfdecode_tos_target },
+	{ "TPROXY", 0, 0, NFPROTO_IPV4, sizeof(struct xt_tproxy_target_info), nfdecode_tproxy },
+	{ "TPROXY", 1, 1, 0, sizeof(struct xt_tproxy_target_info_v1), nfdecode_tproxy },
 	{ "TRACE", 0, 0, 0, 0, nfdecode_no_options },
 	{ "TTL", 0, 0, NFPROTO_IPV4, sizeof(struct ipt_TTL_info), nfdecode_ttl_target },
 };

@@ -3,8 +3,12 @@
 # decoded from their blobs beyond the common ones: sctp (chunk types and
 # flags), dccp, hashlimit (packet and byte rates, modes, masks, rate-match),
 # rateest and RATEEST, TRACE; IPv6's srh, rt, hbh, dst, mh, ipv6header and
-# eui64; and iptables-nft's one compare of both ports.  Both backends, every
-# view, byte for byte (iptables_ext_rules.v4 / .v6).
+# eui64; string, policy, connlabel, cgroup, ipcomp, rpfilter, time, helper,
+# mac, cluster, realm (named from rt_realms), u32, osf, bpf; CT and NOTRACK,
+# HMARK, IDLETIMER, TPROXY, TEE, TCPOPTSTRIP, SYNPROXY, NETMAP, ECN,
+# CHECKSUM, DNPT, SNPT; and iptables-nft's one compare of both ports.  Both
+# backends, both families, every table, byte for byte
+# (iptables_ext_rules.v4 / .v6).
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/func/lab/iptables_lab.bash"
 need_cmd ip6tables-legacy ip6tables-nft ip6tables-legacy-restore ip6tables-nft-restore
@@ -21,13 +25,10 @@ for backend in legacy nft; do
 	for tool in iptables ip6tables; do
 		same_save ext $backend $tool
 		same_save ext $backend $tool -c
-		tables="filter raw"
-		[ $tool = ip6tables ] && tables=filter
-		for table in $tables; do
+		for table in filter raw mangle nat; do
 			same_as ext $backend $tool -t $table -S
 			same_as ext $backend $tool -t $table -L -n -v
 			same_as ext $backend $tool -t $table -L
-			same_as ext $backend $tool -t $table -L -v -x --line-numbers
 		done
 	done
 done
