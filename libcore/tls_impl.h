@@ -47,6 +47,9 @@ bool tls_is_ip_literal(const char *host);
  * what it leaves out, and the provider filter.  private_keys: a private key
  * will be read (a client certificate's), so every decoder must stay. */
 void tls_library_init(bool private_keys);
+/* OpenSSL's allocations from a static block (tls_arena.c); call before
+ * anything else of OpenSSL's (later it changes nothing). */
+void tls_arena_init(void);
 /* Puts the TLS filter (ciphers, and decoders unless private_keys) in front
  * of OpenSSL's default provider, once (tls_provider.c);
  * tls_provider_filtered() says whether it is in use. */

@@ -590,6 +590,7 @@ void tls_library_init(bool private_keys)
 {
 	static pthread_once_t digests_once = PTHREAD_ONCE_INIT;
 
+	tls_arena_init();
 	OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_SSL_STRINGS |
 				 OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
 				 OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
