@@ -102,7 +102,7 @@ static const char *parse_body(void *config, const char *arg)
 static const struct sonde_opt wait_options[] = {
 	SONDE_OPT_FUNC("t", "timeout", "DUR", "give up after DUR (500ms, 10s, 2m; 0: never); default 30s",
 		       parse_timeout),
-	SONDE_OPT_FUNC("i", "interval", "DUR", "longest pause between two attempts on a target; default 1s",
+	SONDE_OPT_FUNC("i", "interval", "DUR", "longest pause between two attempts on a target; default 250ms",
 		       parse_interval),
 	SONDE_OPT_FLAG(NULL, "any", "ready when any target is (default: all)", struct wait_config, any),
 	SONDE_OPT_FUNC(NULL, "status", "LIST", "http(s): statuses that count as ready (200,301-302,2xx); default 2xx",

@@ -19,7 +19,7 @@
 #include "sonde/tls.h"
 
 #define WAIT_DEFAULT_TIMEOUT_MS 30000
-#define WAIT_DEFAULT_INTERVAL_MS 1000
+#define WAIT_DEFAULT_INTERVAL_MS 250
 /* The first pause after a failed attempt; pauses double up to --interval. */
 #define WAIT_FIRST_PAUSE_MS 50
 /* One attempt's own deadline (the overall timeout cuts it shorter). */
