@@ -1,0 +1,41 @@
+#!/bin/bash
+# sonde wait's protocol checks against servers in the states real ones pass
+# through (tests/func/lab/wait_fake.py): a PostgreSQL starting up (57P03) is
+# not ready, one asking for a password is; a Redis loading its dataset is
+# not ready; a MySQL with no connection left is a running server; a server
+# that accepts and stays silent is none of them.
+. "$(dirname "$0")/../lib.sh"
+need_root
+need_cmd python3 jq ss
+S=10.84.0.2
+lab_ns cli
+lab_ns srv
+lab_link cli 10.84.0.1/24 srv "$S/24"
+port=7000
+for mode in pg-starting pg-auth redis-loading mysql-toomany silent; do
+	port=$((port + 1))
+	lab_bg srv python3 "$TESTS_DIR/func/lab/wait_fake.py" "$S" "$port" "$mode"
+	lab_wait_listen srv "$port"
+done
+reason() { printf '%s\n' "$OUT" | jq -r 'select(.type=="attempt") | .reason' | tail -1; }
+
+lab_run cli "$SONDE" wait --json --timeout 1s "postgres://$S:7001"
+ok_rc "$RC" 4 "postgres starting up: not ready"
+is "$(reason)" "PostgreSQL does not accept connections yet: the database system is starting up" \
+	"postgres starting up: says so in PostgreSQL's words"
+lab_run cli "$SONDE" wait --json --timeout 2s "postgres://$S:7002"
+ok_rc "$RC" 0 "postgres asking for a password: ready"
+is "$(reason)" "PostgreSQL accepts connections" "postgres: an authentication request is enough"
+lab_run cli "$SONDE" wait --json --timeout 1s "redis://$S:7003"
+ok_rc "$RC" 4 "redis loading: not ready"
+is "$(reason)" "Redis is not ready: LOADING Redis is loading the dataset in memory" "redis loading: quoted"
+lab_run cli "$SONDE" wait --json --timeout 2s "mysql://$S:7004"
+ok_rc "$RC" 0 "mysql with too many connections: a running server"
+is "$(reason)" "MySQL answers (it refused this client: error 1040: Too many connections)" "mysql: the error quoted"
+lab_run cli "$SONDE" wait --timeout 1s "postgres://$S:7005" "mysql://$S:7005" "redis://$S:7005" "http://$S:7005/"
+ok_rc "$RC" 4 "silent server: nothing ready"
+for t in postgres mysql redis http; do
+	like "$ERR" "$t://10\.84\.0\.2:7005/?: connected, but no answer" "silent server: $t says connected, but no answer"
+done
+
+done_testing
