@@ -6,7 +6,7 @@
 # that accepts and stays silent is none of them.
 . "$(dirname "$0")/../lib.sh"
 need_root
-need_cmd python3 jq ss
+need_cmd python3 jq ss script
 S=10.84.0.2
 lab_ns cli
 lab_ns srv
@@ -37,5 +37,15 @@ ok_rc "$RC" 4 "silent server: nothing ready"
 for t in postgres mysql redis http; do
 	like "$ERR" "$t://10\.84\.0\.2:7005/?: connected, but no answer" "silent server: $t says connected, but no answer"
 done
+
+# The progress line: on a terminal's stderr only.
+lab_run cli script -qec "$SONDE wait --timeout 700ms tcp://$S:7999" /dev/null
+like "$OUT" "waiting [0-9.]+s: 0/1 ready; tcp://10\.84\.0\.2:7999: connection refused" "progress: on a terminal"
+lab_run cli "$SONDE" wait --timeout 700ms "tcp://$S:7999"
+unlike "$ERR" "waiting" "progress: not when stderr is a file"
+
+# --netns: the driver enters the namespace before wait runs.
+run "$SONDE" wait --netns "$(ns cli)" --timeout 2s "postgres://$S:7002"
+ok_rc "$RC" 0 "--netns: waits from inside the namespace"
 
 done_testing
