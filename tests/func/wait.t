@@ -67,7 +67,7 @@ like "$ERR" "cannot run /nonexistent/cmd: No such file or directory" "command: n
 
 wait_cli --any --timeout 5s "tcp://$S:8002" "tcp://$S:8001"
 ok_rc "$RC" 0 "--any: one ready target is enough"
-wait_cli --timeout 1s "tcp://$S:8002" "tcp://$S:8001" "tcp://$S:8003"
+wait_cli --timeout 600ms "tcp://$S:8002" "tcp://$S:8001" "tcp://$S:8003"
 ok_rc "$RC" 4 "all: one refused target holds the wait"
 like "$ERR" "8002: connection refused" "all: the refused target is listed"
 like "$ERR" "8003: no answer \(filtered\)" "all: the filtered target is listed"
@@ -104,17 +104,17 @@ wait_cli --json --timeout 10s "http://$S:8080/health"
 ok_rc "$RC" 0 "http: 503 three times, then 200: ready"
 is "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="attempt") | "\(.ready) \(.reason)"' | tr '\n' ,)" \
 	"false HTTP 503,false HTTP 503,false HTTP 503,true HTTP 200," "http --json: each attempt's status"
-wait_cli --timeout 1s "http://$S:8081/"
+wait_cli --timeout 600ms "http://$S:8081/"
 ok_rc "$RC" 4 "http: always 503 times out"
 like "$ERR" "http://10\.81\.0\.2:8081/: HTTP 503 \([0-9]+ attempts\)" "http: the timeout says HTTP 503"
 wait_cli --timeout 2s --status 500-503 "http://$S:8081/"
 ok_rc "$RC" 0 "http --status 500-503: 503 counts"
 wait_cli --timeout 2s --body '^status: ok' "http://$S:8080/"
 ok_rc "$RC" 0 "http --body: matching body"
-wait_cli --timeout 1s --body 'degraded' "http://$S:8080/"
+wait_cli --timeout 600ms --body 'degraded' "http://$S:8080/"
 ok_rc "$RC" 4 "http --body: other body times out"
 like "$ERR" "HTTP 200, but the body does not match --body" "http --body: says so"
-wait_cli --timeout 1s "redis://$S:8080"
+wait_cli --timeout 600ms "redis://$S:8080"
 like "$ERR" "redis://10\.81\.0\.2:8080: answers but is not Redis" "redis: an HTTP server is not Redis"
 
 # --- DNS: a name that appears later, through the search list ------------------------------------
@@ -135,12 +135,12 @@ ok_rc "$RC" 0 "dns: the name, through the search list, once it appears"
 like "$(printf '%s\n' "$OUT" | jq -r 'select(.type=="attempt") | .reason' | sort -u | tr '\n' ,)" \
 	"^NXDOMAIN,resolves \(1 address\),$" "dns --json: NXDOMAIN, then resolves"
 is "$(lab_exec cli getent hosts db)" "10.81.0.9       db.lab.test" "dns: getent finds it the same way"
-wait_cli --timeout 1s dns://db.lab.test/TXT
+wait_cli --timeout 600ms dns://db.lab.test/TXT
 ok_rc "$RC" 4 "dns: a name without the type times out"
 like "$ERR" "dns://db.lab.test/TXT: no such record \(NODATA\)" "dns: says NODATA"
 wait_cli --timeout 2s dns://db.lab.test/A
 ok_rc "$RC" 0 "dns: NAME/A"
-wait_cli --timeout 1s "tcp://db:8001"
+wait_cli --timeout 600ms "tcp://db:8001"
 ok_rc "$RC" 4 "dns: a host name resolves for tcp:// (10.81.0.9 is not on the link)"
 like "$ERR" "tcp://db:8001: (no answer \(filtered\)|host unreachable|network unreachable)" "dns: then the connect's reason"
 
@@ -149,11 +149,11 @@ wait_cli --timeout 2s "udp://$S:53"
 ok_rc "$RC" 0 "udp:53: a DNS server is ready"
 wait_cli --json --timeout 2s "udp://$S:53"
 is "$(printf '%s\n' "$OUT" | head -1 | jq -r .reason)" "DNS server answers (NXDOMAIN)" "udp:53 --json: its rcode"
-wait_cli --timeout 1s "udp://$S:54"
+wait_cli --timeout 600ms "udp://$S:54"
 ok_rc "$RC" 4 "udp: a closed port times out"
 like "$ERR" "udp://10\.81\.0\.2:54: connection refused" "udp: closed says refused (port unreachable)"
 ip netns exec "$(ns srv)" iptables -A INPUT -p udp --dport 55 -j DROP
-wait_cli --timeout 1s "udp://$S:55"
+wait_cli --timeout 600ms "udp://$S:55"
 like "$ERR" "udp://10\.81\.0\.2:55: no answer \(UDP: open or filtered, cannot tell\)" "udp: silence is not called ready"
 lab_bg srv socat "UDP-RECVFROM:7777,bind=$S,fork" SYSTEM:'echo pong'
 lab_wait_listen srv 7777 udp
@@ -174,15 +174,15 @@ wait_cli --timeout 3s --cafile "$CA" "tls://$S:8441"
 ok_rc "$RC" 0 "tls: a verified certificate is ready"
 wait_cli --timeout 3s --cafile "$CA" "https://$S:8441/"
 ok_rc "$RC" 0 "https: verified and 200"
-wait_cli --timeout 1s --cafile "$CA" "tls://$S:8442"
+wait_cli --timeout 600ms --cafile "$CA" "tls://$S:8442"
 ok_rc "$RC" 4 "tls: an expired certificate times out"
 like "$ERR" "tls://10\.81\.0\.2:8442: TLS certificate expired \([0-9]+ attempts\)" "tls: says TLS certificate expired"
 lab_run cli openssl s_client -connect "$S:8442" -CAfile "$CA" -verify_return_error </dev/null
 like "$OUT$ERR" "certificate has expired" "tls: openssl s_client agrees: expired"
-wait_cli --timeout 1s --cafile "$CA" --min-days 400 "tls://$S:8441"
+wait_cli --timeout 600ms --cafile "$CA" --min-days 400 "tls://$S:8441"
 ok_rc "$RC" 4 "tls --min-days 400: a 1-year certificate is not enough"
 like "$ERR" "TLS certificate expires in 36[45] days \(--min-days 400\)" "tls --min-days: says how many days"
-wait_cli --timeout 1s "tls://$S:8441"
+wait_cli --timeout 600ms "tls://$S:8441"
 like "$ERR" "tls://10\.81\.0\.2:8441: TLS certificate verify failed: unable to get local issuer certificate" \
 	"tls: an unknown CA is said"
 
