@@ -25,6 +25,10 @@ listener 8001
 wait_cli --timeout 5s "tcp://$S:8001"
 ok_rc "$RC" 0 "tcp: a listening port is ready"
 is "$OUT" "" "tcp: nothing on stdout (the command's)"
+lab_exec cli nc -z -w 1 "$S" 8001
+ok_rc "$?" 0 "tcp: nc -z agrees: open"
+lab_exec cli nc -z -w 1 "$S" 8002
+ok_rc "$?" 1 "tcp: nc -z agrees: 8002 is not"
 
 wait_cli --timeout 1s "tcp://$S:8002"
 ok_rc "$RC" 4 "tcp: a refused port times out with exit 4"
