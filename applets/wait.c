@@ -181,6 +181,8 @@ static int wait_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 
 	if (target_count < 1)
 		return sonde_usage_error("no target before the command");
+	if (target_count > WAIT_MAX_TARGETS)
+		return sonde_usage_error("%d targets: at most %d", target_count, WAIT_MAX_TARGETS);
 	targets = calloc((size_t)target_count, sizeof(*targets));
 	if (!targets) {
 		sonde_err("out of memory");

@@ -25,6 +25,7 @@
 /* One attempt's own deadline (the overall timeout cuts it shorter). */
 #define WAIT_ATTEMPT_MS 5000
 #define WAIT_MAX_STATUS_RANGES 16
+#define WAIT_MAX_TARGETS 64
 #define WAIT_REASON_LEN 200
 /* What an attempt reads: a protocol's first answer, or an HTTP body kept
  * for --body (the rest is read and dropped). */

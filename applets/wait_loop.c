@@ -3,6 +3,7 @@
  * less a random quarter so that many waiters do not knock in step), and the
  * loop ends when all targets (or any, with --any) are ready or the timeout
  * passes. */
+#include <ares.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,7 +11,8 @@
 #include "sonde/clock.h"
 #include "wait_impl.h"
 
-#define WAIT_MAX_POLLFDS 256
+/* Room for every target's descriptors: a lookup's c-ares sockets at most. */
+#define WAIT_MAX_POLLFDS (WAIT_MAX_TARGETS * ARES_GETSOCK_MAXNUM)
 /* How often the progress line is redrawn. */
 #define PROGRESS_EVERY_MS 250
 
@@ -115,7 +117,7 @@ static void end_all(struct wait_run *run, bool timed_out)
 static void turn(struct wait_run *run, int64_t now_ms, bool progress)
 {
 	struct pollfd fds[WAIT_MAX_POLLFDS];
-	size_t first[run->count], n[run->count], used = 0, i;
+	size_t first[WAIT_MAX_TARGETS], n[WAIT_MAX_TARGETS], used = 0, i;
 	int wait_ms = progress ? PROGRESS_EVERY_MS : -1;
 
 	for (i = 0; i < run->count; i++) {

@@ -90,6 +90,9 @@ for bad in "tcp://$S" "ftp://$S:21" "tcp://$S:99999" "dns:///A" "dns://x/NOPE" "
 	ok_rc "$RC" 2 "usage: $bad refused"
 done
 like "$ERR" "^sonde wait: 10\.81\.0\.2:80: not a target" "usage: says which target"
+wait_cli $(for i in $(seq 1 65); do echo "tcp://$S:$i"; done)
+ok_rc "$RC" 2 "usage: 65 targets are too many"
+like "$ERR" "65 targets: at most 64" "usage: says the limit"
 wait_cli --timeout 5x "tcp://$S:8001"
 ok_rc "$RC" 2 "usage: a bad duration"
 wait_cli --status 200 "tcp://$S:8001"
