@@ -72,12 +72,16 @@ static int run_lookup(struct dig_run *run, const struct dig_lookup *lk)
 	if (rc)
 		return rc;
 	snprintf(qname, sizeof(qname), "%s", lk->name);
-	if (lk->opts.search)
-		dig_search_name(run, lk, &servers, qname, sizeof(qname));
 	/* AXFR, and IXFR over TCP (its default), read every message. */
-	if (lk->qtype == DNS_TYPE_AXFR || (lk->qtype == DNS_TYPE_IXFR && lk->opts.tcp))
+	if (lk->qtype == DNS_TYPE_AXFR || (lk->qtype == DNS_TYPE_IXFR && lk->opts.tcp)) {
+		if (lk->opts.search)
+			dig_search_name(lk, qname, sizeof(qname));
 		return dig_xfr(run, lk, &servers, qname);
-	rc = dig_query(run, lk, qname, &servers, true, &reply);
+	}
+	if (lk->opts.search)
+		rc = dig_search_query(run, lk, &servers, qname, sizeof(qname), &reply);
+	else
+		rc = dig_query(run, lk, qname, &servers, true, &reply);
 	if (rc == DIG_EXIT_USAGE || rc == DIG_EXIT_INTERNAL)
 		return rc;
 	/* bind 9.18 exits 0 after a TCP reply it refused (its error is said

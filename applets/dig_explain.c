@@ -1,6 +1,6 @@
 /* dig --explain: the libc resolver's walk through the search list, one
  * candidate name at a time, as glibc performs it, with where musl would
- * walk differently.  Kubernetes pods (search a.svc.cluster.local
+ * walk differently; and +search, bind's dig's own walk.  Kubernetes pods (search a.svc.cluster.local
  * svc.cluster.local cluster.local, ndots:5) are the case it was made for. */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +20,10 @@ struct candidate {
 	unsigned answers;
 	double rtt_ms;
 	bool tcp;
+	/* dig's walk: asked with a search domain as origin (bind's l->origin,
+	 * set for an absolute name too), or as is with the search still to
+	 * come (l->need_search).  They decide how often dig prints the stats. */
+	bool dig_origin, dig_need_search;
 };
 
 struct walk {
@@ -75,6 +79,46 @@ static void plan_walk(struct walk *w, const char *name)
 		add_candidate(w, name, w->conf.search[i]);
 	if (!as_is_first)
 		add_candidate(w, name, NULL);
+}
+
+/* bind 9.18's dig (setup_lookup(), next_origin()): an absolute name, or
+ * one of ndots dots or more, is asked as is and alone; a shorter one with
+ * each search domain, then as is. */
+static void plan_dig_walk(struct walk *w, const char *name)
+{
+	int dots = count_dots(name); /* dig counts a final dot too */
+	size_t i;
+
+	if (dots >= w->ndots || !w->conf.search_count) {
+		add_candidate(w, name, NULL);
+		w->c[0].dig_need_search = dots >= w->ndots;
+		return;
+	}
+	for (i = 0; i < w->conf.search_count; i++) {
+		/* An absolute name ignores the origin and ends the walk. */
+		add_candidate(w, name, w->absolute ? NULL : w->conf.search[i]);
+		w->c[w->count - 1].dig_origin = true;
+		if (w->absolute)
+			return;
+	}
+	add_candidate(w, name, NULL);
+}
+
+/* bind's recv_done() prints the stats when the walk ends on an NXDOMAIN,
+ * and again for a NOERROR answer or a name asked without origin: from 0
+ * (a SERVFAIL with a search domain) to 2 times. */
+static void dig_walk_stats(const struct candidate *c, struct dig_reply *reply)
+{
+	int times = 0;
+
+	if (reply->parse_rc != 0)
+		return;
+	if (reply->msg.rcode == DNS_RCODE_NXDOMAIN && (c->dig_origin || c->dig_need_search))
+		times++;
+	if (reply->msg.rcode == DNS_RCODE_NOERROR || !c->dig_origin)
+		times++;
+	reply->stats_none = times == 0;
+	reply->stats_twice = times == 2;
 }
 
 /* Does glibc go on after this reply?  NXDOMAIN, no data and SERVFAIL: yes;
@@ -299,7 +343,8 @@ static void print_walk_json(struct sonde_out *out, const struct dig_lookup *lk, 
 	out_close_object(out);
 }
 
-static void walk_prepare(struct walk *w, const struct dig_lookup *lk)
+/* The walk of lk's name: glibc's (--explain) or dig's own (+search). */
+static void walk_prepare(struct walk *w, const struct dig_lookup *lk, bool as_dig)
 {
 	size_t len = strlen(lk->name);
 
@@ -308,21 +353,41 @@ static void walk_prepare(struct walk *w, const struct dig_lookup *lk)
 	w->ndots = lk->opts.ndots >= 0 ? lk->opts.ndots : w->conf.ndots;
 	w->absolute = len > 0 && lk->name[len - 1] == '.';
 	w->dots = count_dots(lk->name) - (w->absolute ? 1 : 0);
-	plan_walk(w, lk->name);
+	if (as_dig)
+		plan_dig_walk(w, lk->name);
+	else
+		plan_walk(w, lk->name);
 }
 
-void dig_search_name(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
-		     char *name, size_t size)
+/* +search on a transfer: the first name dig's walk asks for. */
+void dig_search_name(const struct dig_lookup *lk, char *name, size_t size)
 {
 	struct walk w;
-	size_t i, last = 0;
 
-	walk_prepare(&w, lk);
-	run_walk(run, lk, servers, &w);
-	for (i = 0; i < w.count; i++)
-		if (w.c[i].asked)
-			last = i;
-	snprintf(name, size, "%s", w.c[w.answered >= 0 ? (size_t)w.answered : last].name);
+	walk_prepare(&w, lk, true);
+	snprintf(name, size, "%s", w.c[0].name);
+}
+
+int dig_search_query(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
+		     char *name, size_t size, struct dig_reply *reply)
+{
+	struct walk w;
+	size_t i;
+	int rc = DIG_EXIT_NO_REPLY;
+
+	walk_prepare(&w, lk, true);
+	for (i = 0; i < w.count; i++) {
+		snprintf(name, size, "%s", w.c[i].name);
+		rc = dig_query(run, lk, name, servers, true, reply);
+		/* Only an NXDOMAIN goes on to the next name (bind's recv_done()). */
+		if (rc || i + 1 == w.count || reply->parse_rc != 0 || reply->msg.rcode != DNS_RCODE_NXDOMAIN) {
+			if (!rc)
+				dig_walk_stats(&w.c[i], reply);
+			return rc;
+		}
+		dig_reply_free(reply);
+	}
+	return rc;
 }
 
 /* The walk waits as the libc would: resolv.conf's timeout and attempts
@@ -350,7 +415,7 @@ int dig_explain(struct dig_run *run, const struct dig_lookup *lk)
 	rc = dig_servers_for(run, lk, &servers);
 	if (rc)
 		return rc;
-	walk_prepare(&w, lk);
+	walk_prepare(&w, lk, false);
 	libc_lookup(lk, &w, &libc_lk);
 	run_walk(run, &libc_lk, &servers, &w);
 	make_verdict(&w, verdict, sizeof(verdict));

@@ -105,6 +105,7 @@ struct dig_reply {
 	bool tcp;                    /* the reply came over TCP */
 	bool tcp_connect_failed;     /* status is the TCP connect's */
 	bool retried_tcp;            /* UDP was truncated, then TCP */
+	bool stats_none, stats_twice; /* +search: dig prints the stats not at all, or twice */
 	double rtt_ms;
 	struct sonde_addr server;    /* who answered (or was tried last) */
 	enum dig_cookie_state cookie;
@@ -182,9 +183,13 @@ void dig_json_reply(struct sonde_out *out, const struct dig_lookup *lk, const st
 
 /* dig_explain.c: the search-list walk of lk. Returns a dig exit code. */
 int dig_explain(struct dig_run *run, const struct dig_lookup *lk);
-/* +search: the name the search list resolves to (or the last one tried). */
-void dig_search_name(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
-		     char *name, size_t size);
+/* +search as bind 9.18's dig walks resolv.conf's search list: each name
+ * asked in turn (name holds the last) while the reply is NXDOMAIN; a NODATA
+ * or SERVFAIL answer ends the walk.  Returns dig_query's result and reply. */
+int dig_search_query(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
+		     char *name, size_t size, struct dig_reply *reply);
+/* +search on a transfer: the first name of that walk. */
+void dig_search_name(const struct dig_lookup *lk, char *name, size_t size);
 /* dig_trace.c: iterative resolution from the root hints. */
 int dig_trace(struct dig_run *run, const struct dig_lookup *lk);
 

@@ -170,8 +170,9 @@ static void print_header(const struct dig_lookup *lk, const struct dig_reply *re
 		printf("\n;; WARNING: EDNS query returned status %s - retry with '%s+noedns'\n",
 		       dns_rcode_name(msg->rcode, rcode_buf, sizeof(rcode_buf)), lk->opts.dnssec ? "+nodnssec " : "");
 	extra = reply->parse_rc == 0 && reply->len > msg->parsed_len ? reply->len - msg->parsed_len : 0;
+	/* "bytes" even for one: bind tests the count against 0 for the "s". */
 	if (extra)
-		printf(";; WARNING: Message has %zu extra byte%s at end\n", extra, extra == 1 ? "" : "s");
+		printf(";; WARNING: Message has %zu extra bytes at end\n", extra);
 }
 
 static void print_section(struct dig_run *run, const struct dig_lookup *lk, const struct dns_msg *msg,
@@ -271,7 +272,9 @@ void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const str
 			continue;
 		print_section(run, lk, &reply->msg, (enum dns_section)s);
 	}
-	if (o->stats && !o->short_form && !reply->xfr_more)
+	if (o->stats && !o->short_form && !reply->xfr_more && !reply->stats_none)
+		print_stats(servers, reply);
+	if (o->stats && !o->short_form && reply->stats_twice)
 		print_stats(servers, reply);
 	fflush(stdout);
 }
