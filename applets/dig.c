@@ -86,10 +86,10 @@ static int run_lookup(struct dig_run *run, const struct dig_lookup *lk)
 		return rc;
 	/* bind 9.18 exits 0 after a TCP reply it refused (its error is said
 	 * already), 9 after an end of file ("no servers could be reached"). */
-	if (rc && reply.tcp && !reply.tcp_connect_failed && reply.status == -EPROTO)
+	if (rc && reply.tcp && !reply.setup_failed && reply.status == -EPROTO)
 		return DIG_EXIT_OK;
 	if (rc) {
-		dig_print_no_reply(run, lk, &servers, reply.tcp && reply.tcp_connect_failed);
+		dig_print_no_reply(run, lk, &servers, reply.no_servers_said);
 		return rc;
 	}
 	dig_print_reply(run, lk, &servers, &reply);

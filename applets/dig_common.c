@@ -117,17 +117,21 @@ void dig_report_comm_error(struct dig_run *run, const char *qname, const struct 
 	if (reply->status == -EPROTO)
 		return;
 	server_hash_port(&reply->server, where, sizeof(where));
-	if (reply->tcp && reply->tcp_connect_failed) {
-		/* dig says this on both streams. */
-		const char *shown = dig_server_shown(servers, &reply->server, host, sizeof(host));
-		FILE *streams[2] = { main_stream, stderr };
-		int i;
-
-		for (i = main_stream == stderr ? 1 : 0; i < 2; i++)
-			fprintf(streams[i], ";; Connection to %s(%s) for %s failed: %s.\n", where, shown, qname,
-				comm_error_text(reply->status));
-	} else
+	if (reply->setup_failed)
+		fprintf(main_stream, reply->tcp ? ";; Connection to %s(%s) for %s failed: %s.\n"
+						: ";; UDP setup with %s(%s) for %s failed: %s.\n",
+			where, dig_server_shown(servers, &reply->server, host, sizeof(host)), qname,
+			comm_error_text(reply->status));
+	else
 		fprintf(main_stream, ";; communications error to %s: %s\n", where, comm_error_text(reply->status));
+}
+
+bool dig_setup_failure_ends_try(struct dig_run *run, bool tries_left, bool last_server)
+{
+	if (!tries_left && !last_server)
+		return false;
+	fprintf(out_is_json(run->ctx->out) ? stderr : stdout, ";; no servers could be reached\n");
+	return true;
 }
 
 int dig_build_query(const struct dig_run *run, const struct dig_lookup *lk, const char *qname, unsigned char *buf,
@@ -254,12 +258,19 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 	if (len < 0)
 		return dig_name_error(qname);
 	for (s = 0; s < servers->count; s++) {
-		int tries = lk->opts.tcp ? 1 : lk->opts.tries, t;
+		int t;
 
-		for (t = 0; t < tries; t++) {
+		for (t = 0; t < lk->opts.tries; t++) {
 			if (dig_exchange(run, report, query, (size_t)len, &servers->addrs[s], lk->opts.tcp, timeout_ms, reply) != 0) {
 				if (report)
 					dig_report_comm_error(run, qname, reply, servers);
+				/* A failed connect is tried again over UDP and TCP alike;
+				 * other TCP failures get one try. */
+				if (reply->setup_failed)
+					reply->no_servers_said = report && dig_setup_failure_ends_try(run, t + 1 < lk->opts.tries,
+												  s + 1 == servers->count);
+				else if (lk->opts.tcp)
+					break;
 				continue;
 			}
 			if (!reply->tcp && (reply->len > 2 && (reply->wire[2] & 0x02)) && !lk->opts.ignore_tc) {

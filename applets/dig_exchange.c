@@ -118,6 +118,7 @@ static int exchange_udp(const struct dig_run *run, bool report, const uint8_t *q
 	if (!buf)
 		return -ENOMEM;
 	rc = dns_udp_send_query(server, query, len, &fd);
+	reply->setup_failed = rc < 0; /* bind's "UDP setup ... failed" (no route, say) */
 	while (rc == 0) {
 		size_t got = 0;
 
@@ -145,7 +146,7 @@ static int exchange_tcp(const struct dig_run *run, bool report, const uint8_t *q
 	int fd = -1, rc = dns_tcp_send_query(server, query, len, timeout_ms, &fd);
 
 	if (rc < 0) {
-		reply->tcp_connect_failed = true;
+		reply->setup_failed = true;
 		return rc;
 	}
 	rc = dns_tcp_read_message(fd, timeout_ms, &wire, &got);
@@ -172,7 +173,7 @@ int dig_exchange(const struct dig_run *run, bool report, const uint8_t *query, s
 	reply->wire = NULL;
 	reply->len = 0;
 	reply->tcp = tcp;
-	reply->tcp_connect_failed = false;
+	reply->setup_failed = false;
 	reply->server = *server;
 	rc = tcp ? exchange_tcp(run, report, query, len, server, timeout_ms, reply)
 		 : exchange_udp(run, report, query, len, server, timeout_ms, reply);

@@ -103,7 +103,8 @@ struct dig_reply {
 	struct dns_msg msg;
 	int parse_rc;                /* dns_parse's result */
 	bool tcp;                    /* the reply came over TCP */
-	bool tcp_connect_failed;     /* status is the TCP connect's */
+	bool setup_failed;           /* status is the UDP or TCP connect's (nothing was sent) */
+	bool no_servers_said;        /* ";; no servers could be reached" is printed already */
 	bool retried_tcp;            /* UDP was truncated, then TCP */
 	bool stats_none, stats_twice; /* +search: dig prints the stats not at all, or twice */
 	double rtt_ms;
@@ -152,9 +153,15 @@ int dig_build_query(const struct dig_run *run, const struct dig_lookup *lk, cons
 		    size_t size);
 /* Judges the reply's COOKIE against the one sent (dig's warnings when report). */
 void dig_check_cookie(const struct dig_run *run, const struct dig_lookup *lk, bool report, struct dig_reply *reply);
-/* ";; communications error to ..." or, over TCP, ";; Connection to ... failed". */
+/* ";; communications error to ...", or when the connect failed ";; UDP
+ * setup with ... failed" / ";; Connection to ... failed". */
 void dig_report_comm_error(struct dig_run *run, const char *qname, const struct dig_reply *reply,
 			   const struct dig_servers *servers);
+/* After a failed connect bind's dig gives up this try of the lookup with
+ * ";; no servers could be reached" when it tries again (tries left) or has
+ * no other server (last_server); the next server takes over silently.
+ * Returns whether it was said. */
+bool dig_setup_failure_ends_try(struct dig_run *run, bool tries_left, bool last_server);
 static inline bool dig_is_xfr_type(uint16_t qtype)
 {
 	return qtype == DNS_TYPE_AXFR || qtype == DNS_TYPE_IXFR;
@@ -170,8 +177,10 @@ int dig_xfr(struct dig_run *run, const struct dig_lookup *lk, const struct dig_s
 void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers);
 void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
 		     const struct dig_reply *reply);
+/* ";; no servers could be reached" after the banner (text: nothing when
+ * said_already), or the JSON object of a lookup without a reply. */
 void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
-			bool tcp_connect_failed);
+			bool said_already);
 /* A reply that did not parse: ";; Got bad packet: WHY" and dig's hex dump. */
 void dig_print_bad_packet(const struct dig_reply *reply);
 /* One record line as dig prints it (or its rdata alone with +short). */

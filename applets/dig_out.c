@@ -280,7 +280,7 @@ void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const str
 }
 
 void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
-			bool tcp_connect_failed)
+			bool said_already)
 {
 	if (out_is_json(run->ctx->out)) {
 		struct dig_reply none;
@@ -293,13 +293,9 @@ void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const 
 		out_close_object(run->ctx->out);
 		return;
 	}
-	if (tcp_connect_failed) {
-		/* After a failed TCP connection dig skips the banner and says it twice. */
-		printf(";; no servers could be reached\n");
-		fflush(stdout);
-		fprintf(stderr, ";; no servers could be reached\n");
+	/* After failed connects dig said it already, without the banner. */
+	if (said_already)
 		return;
-	}
 	dig_print_banner(run, lk, servers);
 	printf(";; no servers could be reached\n");
 	fflush(stdout);

@@ -140,29 +140,34 @@ int dig_xfr(struct dig_run *run, const struct dig_lookup *lk, const struct dig_s
 {
 	unsigned char query[DNS_MAX_WIRE_NAME + 128 + DNS_COOKIE_MAX];
 	int len = dig_build_query(run, lk, qname, query, sizeof(query));
+	bool said = false;
 	size_t s;
 
 	if (len < 0)
 		return dig_name_error(qname);
-	for (s = 0; s < servers->count; s++) {
+	for (s = 0; s < servers->count * (size_t)lk->opts.tries; s++) {
 		struct dig_reply reply;
 		int64_t start_ns = mono_ns();
+		size_t server = s / (size_t)lk->opts.tries;
 		int fd = -1, rc;
 
 		memset(&reply, 0, sizeof(reply));
 		reply.tcp = true;
-		reply.server = servers->addrs[s];
-		rc = dns_tcp_send_query(&servers->addrs[s], query, (size_t)len, lk->opts.timeout_s * 1000, &fd);
+		reply.server = servers->addrs[server];
+		rc = dns_tcp_send_query(&servers->addrs[server], query, (size_t)len, lk->opts.timeout_s * 1000, &fd);
 		if (rc < 0) {
+			/* Each server tried as often as a query's connect. */
 			reply.status = rc;
-			reply.tcp_connect_failed = true;
+			reply.setup_failed = true;
 			dig_report_comm_error(run, qname, &reply, servers);
+			said = dig_setup_failure_ends_try(run, (s + 1) % (size_t)lk->opts.tries != 0,
+							  server + 1 == servers->count);
 			continue;
 		}
 		rc = xfr_read(run, lk, servers, qname, fd, &reply, start_ns);
 		close(fd);
 		return rc;
 	}
-	dig_print_no_reply(run, lk, servers, true);
+	dig_print_no_reply(run, lk, servers, said);
 	return DIG_EXIT_NO_REPLY;
 }

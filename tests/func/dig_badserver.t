@@ -3,7 +3,7 @@
 # without a question or with three, records bind refuses or cuts short, a wrong id, a wrong question or opcode
 # before the right reply, a short datagram, a UDP reply over 4096 bytes, and
 # TCP servers that close at once, send a message shorter than a header,
-# cut a message short or accept and say nothing.  Both digs run in the same namespace; their outputs
+# cut a message short or accept and say nothing; servers out of reach.  Both digs run in the same namespace; their outputs
 # and exit codes must match (banner version, id, time, date masked).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/lab/dig_same.bash"
@@ -53,6 +53,16 @@ dig_same "A of class CH in an IN reply" $S cha.test $T
 dig_same "A of class CH asked in CH" $S cha.test -c CH $T
 dig_same "a question without type and class" $S cutq.test $T
 dig_same "opcode UPDATE alone" $S updateonly.test $T
+# Servers that cannot be reached: the namespace has no route to 10.99.0.1
+# or fd99::1, and nothing listens on port 5999.  dig says why per try
+# ("UDP setup with ... failed: network unreachable.", "Connection to ...
+# failed: ..."), each followed by "no servers could be reached", on stdout.
+dig_same "UDP: network unreachable, tried twice" @10.99.0.1 unreachable.test +tries=2 +timeout=1
+dig_same "UDP: IPv6 network unreachable" @fd99::1 unreachable.test +tries=1 +timeout=1
+dig_same "UDP: unreachable first server, then the next" @10.99.0.1 $S unreachable.test $T
+dig_same "TCP: network unreachable" @10.99.0.1 unreachable.test +tcp +tries=2 +timeout=1
+dig_same "TCP: connection refused, tried twice" $S -p 5999 refused.test +tcp +tries=2 +timeout=1
+dig_same "AXFR: connection refused" $S -p 5999 refused.test AXFR +tries=2 +timeout=1
 dig_same "TCP: closed at once" $S tcpclose.test $T +tcp
 dig_same "TCP: a message shorter than a header" $S tcpshort.test $T +tcp
 dig_same "TCP: a message cut short" $S tcpcut.test $T +tcp
