@@ -258,6 +258,7 @@ int sonde_main(const struct sonde_applet_table *table, int argc, char **argv)
 	const struct sonde_applet *applet;
 
 	route_sigpipe();
+	applet_table_set_current(table);
 	applet = argc > 0 ? applet_find(table, base_name(argv[0])) : NULL;
 	if (applet)
 		return applet_run(applet, argc, argv);

@@ -1,7 +1,9 @@
 /* The applet table that applets/main.c hands to sonde_main(): lookup by
  * name, for the dispatcher and for --install alike.  Apart from the driver
  * (applet.c) so that --install (install.c), which the driver calls, can use
- * it without calling back into the driver. */
+ * it without calling back into the driver.  The driver also leaves the table
+ * here for an applet that runs other applets (check), which cannot name
+ * main.c's table without a loop of calls (main.c names every applet). */
 #include <string.h>
 
 #include "sonde/applet.h"
@@ -22,4 +24,17 @@ const struct sonde_applet *applet_find(const struct sonde_applet_table *table, c
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+/* The table sonde_main() was given; NULL before (in unit tests). */
+static const struct sonde_applet_table *current_table;
+
+void applet_table_set_current(const struct sonde_applet_table *table)
+{
+	current_table = table;
+}
+
+const struct sonde_applet *applet_find_current(const char *name)
+{
+	return current_table ? applet_find(current_table, name) : NULL;
 }

@@ -12,9 +12,7 @@ void out_init(struct sonde_out *out, FILE *fp, bool json)
 	out->json = json;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is invalid.
- * Rejects overlong forms, surrogates and code points above U+10FFFF. */
-static size_t utf8_sequence_len(const unsigned char *s, size_t avail)
+size_t utf8_sequence_len(const unsigned char *s, size_t avail)
 {
 	unsigned char c = s[0];
 	size_t need, i;

@@ -101,6 +101,11 @@ struct sonde_applet_table {
 
 /* Binary search of the table by exact name; NULL if absent. */
 const struct sonde_applet *applet_find(const struct sonde_applet_table *table, const char *name);
+/* The table this process runs from, as sonde_main() received it, for an
+ * applet that runs other applets (check); applet_find_current() is NULL
+ * when the name is not an applet, or before sonde_main(). */
+void applet_table_set_current(const struct sonde_applet_table *table);
+const struct sonde_applet *applet_find_current(const char *name);
 /* Parses argv for the applet, runs it, returns the exit code. */
 int applet_run(const struct sonde_applet *applet, int argc, char **argv);
 /* sonde --install [--force] [--hard] DIR [APPLET...] (libcore/install.c):

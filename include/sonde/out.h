@@ -76,6 +76,10 @@ void text_write_escaped(FILE *fp, const char *s);
 /* The same into a buffer; returns the length needed (like snprintf). */
 size_t text_escape(char *dst, size_t dst_size, const char *s);
 
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is invalid:
+ * overlong forms, surrogates and code points above U+10FFFF are.  The one
+ * UTF-8 check, for the JSON writer and other escapers (check's XML). */
+size_t utf8_sequence_len(const unsigned char *s, size_t avail);
 /* Writes s as a JSON string literal (quotes included) with correct escaping:
  * control characters as \u escapes, invalid UTF-8 bytes as U+FFFD. */
 void json_write_string(FILE *fp, const char *s);
