@@ -242,23 +242,31 @@ static bool name_first_use(struct file_reader *r, int line, const char *name, in
 }
 
 /* The command's first word names an applet ("sonde" before it is allowed,
- * as the line would be typed in a shell). */
-static bool command_applet_ok(struct file_reader *r, int line, struct words *w, int *first)
+ * as the line would be typed in a shell), and the applet's option table
+ * accepts the rest. */
+static bool command_ok(struct file_reader *r, int line, struct words *w, int *first)
 {
-	const char *applet;
+	const struct sonde_applet *applet;
+	char why[512];
+	int refused;
 
 	*first = w->count > 0 && strcmp(w->word[0], "sonde") == 0 ? 1 : 0;
 	if (w->count <= *first) {
 		line_error(r, line, *first ? "no applet after 'sonde'" : "no command after the check's name");
 		return false;
 	}
-	applet = w->word[*first];
-	if (strcmp(applet, "check") == 0) {
+	if (strcmp(w->word[*first], "check") == 0) {
 		line_error(r, line, "a check cannot run 'check' (one check file at a time)");
 		return false;
 	}
-	if (!applet_find_current(applet)) {
-		line_error(r, line, "'%s' is not a sonde applet (see sonde --list)", applet);
+	applet = applet_find_current(w->word[*first]);
+	if (!applet) {
+		line_error(r, line, "'%s' is not a sonde applet (see sonde --list)", w->word[*first]);
+		return false;
+	}
+	refused = check_args_refused(applet, w->word + *first, w->count - *first, why, sizeof(why));
+	if (refused > 0) {
+		line_error(r, line, "%s: %s", applet->name, why);
 		return false;
 	}
 	return true;
@@ -332,7 +340,7 @@ static int read_line(struct file_reader *r, int line, char *text)
 		rc = -ENOMEM;
 	} else if (w.error) {
 		line_error(r, line, "%s", w.error);
-	} else if (!command_applet_ok(r, line, &w, &first)) {
+	} else if (!command_ok(r, line, &w, &first)) {
 		/* reported */
 	} else if (r->list->count >= CHECK_MAX_CHECKS) {
 		line_error(r, line, "more than %d checks in one file", CHECK_MAX_CHECKS);

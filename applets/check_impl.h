@@ -1,8 +1,10 @@
 /* check's pieces: check.c (options, main), check_file.c (the check file:
- * lines, words, names), check_run.c (each check a process of its own, in
- * parallel, with a deadline and its output kept), check_out.c (the table,
- * TAP and JSON reports), check_junit.c (the JUnit XML file).  They share
- * the list of checks, which the file fills and the run completes. */
+ * lines, words, names), check_args.c (each command line read by its
+ * applet's option table before anything runs), check_run.c (each check a
+ * process of its own, in parallel, with a deadline and its output kept),
+ * check_out.c (the table, TAP and JSON reports), check_junit.c (the JUnit
+ * XML file), check_common.c (what the reports share).  They share the list
+ * of checks, which the file fills and the run completes. */
 #ifndef SONDE_CHECK_IMPL_H
 #define SONDE_CHECK_IMPL_H
 
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "sonde/applet.h"
 #include "sonde/out.h"
 #include "sonde/strbuf.h"
 
@@ -75,6 +78,11 @@ struct check_list {
  * Returns 0, or SONDE_EXIT_USAGE once every bad line is reported. */
 int check_file_read(FILE *fp, const char *name, struct check_list *list);
 void check_list_free(struct check_list *list);
+
+/* check_args.c: 1 when the applet's option table refuses argv (argv[0]
+ * the applet's name), with the applet's message in why; 0 when it accepts
+ * it (or -errno when it could not be asked: the run will tell). */
+int check_args_refused(const struct sonde_applet *applet, char **argv, int argc, char *why, size_t size);
 
 /* check_run.c: runs every check of list, cfg->jobs at a time, until all
  * ended or a SIGINT/SIGTERM stopped the run (list->stop_signal).  Returns

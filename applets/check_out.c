@@ -101,6 +101,8 @@ static void tap_tail(struct sonde_out *out, const char *label, const struct chec
 	end = cap->data + cap->len;
 	if (end[-1] == '\n')
 		end--;
+	if (end == cap->data)
+		return;
 	start = end;
 	while (start > cap->data && lines < CHECK_DIAG_LINES) {
 		start--;

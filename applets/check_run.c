@@ -436,6 +436,10 @@ int check_run_all(struct check_list *list, const struct check_config *cfg)
 		enforce_deadlines(&r);
 		reap_ended(&r);
 	}
+	/* A signal that came after the last check ended is this run's too:
+	 * unblocked unread, it would kill check before its report. */
+	if (rc == 0)
+		read_signals(&r);
 	list->run_ns = mono_ns() - begin_ns;
 	runner_teardown(&r);
 	return rc;

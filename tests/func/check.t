@@ -277,6 +277,8 @@ slow: ip link
 sub: dig "`hostname`"
 rec: check other.chk
 sonly: sonde
+opt: nc -z -w two 10.90.0.2 8080
+noop: ping -c 1
 EOF
 start=$(date +%s%N)
 lab_run cli "$SONDE" check --timeout 3s "$LAB_TMP/bad.chk"
@@ -296,9 +298,11 @@ $B:9: check name 'slow' is used twice (first on line 1)
 $B:10: '\$' or '\`' inside double quotes: expansions are not supported (use single quotes, or a backslash before it)
 $B:11: a check cannot run 'check' (one check file at a time)
 $B:12: no applet after 'sonde'
-sonde check: 10 bad lines in $LAB_TMP/bad.chk: no check was run" "bad file: each bad line reported with its number"
+$B:13: nc: -w: not a number: 'two'
+$B:14: ping: missing operand
+sonde check: 12 bad lines in $LAB_TMP/bad.chk: no check was run" "bad file: each bad line reported with its number"
 lab_run cli "$SONDE" check --json "$LAB_TMP/bad.chk"
-is "$OUT" '{"error":"10 bad lines in '"$LAB_TMP"'/bad.chk: no check was run","exit_code":2}' \
+is "$OUT" '{"error":"12 bad lines in '"$LAB_TMP"'/bad.chk: no check was run","exit_code":2}' \
 	"bad file with --json: the failure object"
 validate_json "bad file with --json: validates" "$OUT"
 run bash -c "printf '# only a comment\n\n' | '$SONDE' check -"
