@@ -147,6 +147,9 @@ ok_rc "$RC" 4 "dns: a name without the type times out"
 like "$ERR" "dns://db.lab.test/TXT: no such record \(NODATA\)" "dns: says NODATA"
 wait_cli --timeout 2s dns://db.lab.test/A
 ok_rc "$RC" 0 "dns: NAME/A"
+echo 'broken.lab.test SERVFAIL' >>"$LAB_TMP/names"
+wait_cli --timeout 600ms dns://broken.lab.test
+like "$ERR" "dns://broken\.lab\.test: nameserver answered SERVFAIL" "dns: SERVFAIL said as such (not 'no nameserver listens')"
 wait_cli --timeout 600ms "tcp://db:8001"
 ok_rc "$RC" 4 "dns: a host name resolves for tcp:// (10.81.0.9 is not on the link)"
 like "$ERR" "tcp://db:8001: (no answer \(filtered\)|host unreachable|network unreachable)" "dns: then the connect's reason"

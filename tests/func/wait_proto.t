@@ -10,7 +10,7 @@ need_cmd python3 jq ss script
 S=10.84.0.2
 lab_ns cli
 lab_ns srv
-lab_link cli 10.84.0.1/24 srv "$S/24"
+lab_link cli 10.84.0.1/24 srv "$S/24" fd84::1/64 fd84::2/64
 port=7000
 for mode in pg-starting pg-auth redis-loading mysql-toomany silent; do
 	port=$((port + 1))
@@ -37,6 +37,17 @@ ok_rc "$RC" 4 "silent server: nothing ready"
 for t in postgres mysql redis http; do
 	like "$ERR" "$t://10\.84\.0\.2:7005/?: connected, but no answer" "silent server: $t says connected, but no answer"
 done
+
+# IPv6, and a name from the hosts file (as the libc reads it: getent agrees).
+lab_bg srv socat "TCP6-LISTEN:7010,bind=[fd84::2],reuseaddr,fork" SYSTEM:true
+lab_wait_listen srv 7010
+lab_run cli "$SONDE" wait --timeout 2s "tcp://[fd84::2]:7010"
+ok_rc "$RC" 0 "ipv6: tcp://[fd84::2]:PORT"
+printf '10.84.0.2 fake.lab.test\n' >"/etc/netns/$(ns cli)/hosts"
+lab_run cli "$SONDE" wait --json --timeout 2s dns://fake.lab.test "postgres://fake.lab.test:7002"
+ok_rc "$RC" 0 "hosts file: dns:// resolves, and the name serves a target"
+like "$OUT" '"target":"postgres://fake.lab.test:7002".*"address":"10\.84\.0\.2"' "hosts file: the address connected to"
+is "$(lab_exec cli getent hosts fake.lab.test)" "10.84.0.2       fake.lab.test" "hosts file: getent agrees"
 
 # The progress line: on a terminal's stderr only.
 lab_run cli script -qec "$SONDE wait --timeout 700ms tcp://$S:7999" /dev/null

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A DNS server for wait's tests: answers A queries for the names listed in
-a file (one "NAME ADDRESS" a line, re-read at every query, so a test makes a
+a file (one "NAME ADDRESS" a line, or "NAME SERVFAIL" for a name whose
+zone is broken, re-read at every query, so a test makes a
 name appear by writing it), NODATA for other types of those names, and
 NXDOMAIN for the rest.  Usage: wait_dns.py ADDRESS NAMESFILE (port 53)."""
 import socket
@@ -36,6 +37,8 @@ def answer(msg, names):
     name, qtype, qsection = question(msg)
     if name not in names:
         return struct.pack("!HHHHHH", qid, 0x8183, 1, 0, 0, 0) + qsection
+    if names[name] == "SERVFAIL":
+        return struct.pack("!HHHHHH", qid, 0x8182, 1, 0, 0, 0) + qsection
     if qtype != 1:
         return struct.pack("!HHHHHH", qid, 0x8180, 1, 0, 0, 0) + qsection
     rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 5, 4) + socket.inet_aton(names[name])
