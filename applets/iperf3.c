@@ -1,0 +1,301 @@
+/* sonde iperf3: a client and a server speaking iperf3 3.12's control
+ * protocol, so that either end may be the real iperf3.  TCP tests with
+ * iperf3's interval and summary lines and its -J document; what iperf3
+ * offers and sonde does not is refused with a reason, never ignored. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "iperf3_impl.h"
+#include "sonde/applet.h"
+#include "sonde/caps.h"
+#include "sonde/err.h"
+
+struct iperf3_config {
+	bool server, one_off, ipv4, ipv6, json;
+	const char *client_host;
+	const char *bind_addr;
+	int port;
+	int duration_s;
+	bool duration_given;
+	uint64_t bytes;
+	int parallel;
+	bool reverse, bidir, nodelay, zerocopy;
+	int len, window, mss;
+	double interval_s;
+	const char *title;
+	const char *congestion;
+	int connect_timeout_ms;
+};
+
+/* iperf3's sizes: a number with K, M, G or T, each 1024 times the last. */
+static const char *read_size(const char *arg, double max, double *value)
+{
+	const char *end;
+	const char *reason = opt_read_double(arg, &end, value);
+	double scale = 1;
+
+	if (reason)
+		return reason;
+	switch (*end) {
+	case 'k': case 'K': scale = 1024.0; end++; break;
+	case 'm': case 'M': scale = 1024.0 * 1024; end++; break;
+	case 'g': case 'G': scale = 1024.0 * 1024 * 1024; end++; break;
+	case 't': case 'T': scale = 1024.0 * 1024 * 1024 * 1024; end++; break;
+	}
+	if (*end != '\0')
+		return "not a size (a number with K, M, G or T)";
+	*value *= scale;
+	if (*value < 1 || *value > max)
+		return "size out of range";
+	return NULL;
+}
+
+static const char *parse_bytes(void *config, const char *arg)
+{
+	struct iperf3_config *c = config;
+	double value;
+	const char *reason = read_size(arg, 1e18, &value);
+
+	if (!reason)
+		c->bytes = (uint64_t)value;
+	return reason;
+}
+
+static const char *parse_len(void *config, const char *arg)
+{
+	struct iperf3_config *c = config;
+	double value;
+	const char *reason = read_size(arg, IP3_MAX_BLOCK, &value);
+
+	if (!reason)
+		c->len = (int)value;
+	return reason;
+}
+
+static const char *parse_window(void *config, const char *arg)
+{
+	struct iperf3_config *c = config;
+	double value;
+	const char *reason = read_size(arg, 512.0 * 1024 * 1024, &value);
+
+	if (!reason)
+		c->window = (int)value;
+	return reason;
+}
+
+static const char *parse_duration(void *config, const char *arg)
+{
+	struct iperf3_config *c = config;
+	double value;
+	const char *reason = opt_read_number(arg, &value);
+
+	if (reason)
+		return reason;
+	if (value < 0 || value > 86400 || value != (int)value)
+		return "not a whole number of seconds from 0 to 86400";
+	c->duration_s = (int)value;
+	c->duration_given = true;
+	return NULL;
+}
+
+static const char *parse_interval(void *config, const char *arg)
+{
+	struct iperf3_config *c = config;
+	double value;
+	const char *reason = opt_read_number(arg, &value);
+
+	if (reason)
+		return reason;
+	if (value != 0 && (value < 0.1 || value > 60))
+		return "interval must be 0 or between 0.1 and 60 seconds";
+	c->interval_s = value;
+	return NULL;
+}
+
+/* Options iperf3 has that sonde refuses, each with its reason. */
+static const char *refuse_udp(void *config, const char *arg)
+{
+	(void)config, (void)arg;
+	return "UDP tests are not implemented in sonde iperf3 yet (TCP only)";
+}
+
+static const char *refuse_omit(void *config, const char *arg)
+{
+	(void)config, (void)arg;
+	return "-O (omitting the first seconds) is not implemented in sonde iperf3 yet";
+}
+
+static const char *refuse_daemon(void *config, const char *arg)
+{
+	(void)config, (void)arg;
+	return "sonde iperf3 does not run as a daemon: start it under a supervisor instead";
+}
+
+static const char *refuse_logfile(void *config, const char *arg)
+{
+	(void)config, (void)arg;
+	return "sonde iperf3 writes to standard output only: redirect it instead";
+}
+
+static const char *refuse_auth(void *config, const char *arg)
+{
+	(void)config, (void)arg;
+	return "iperf3's RSA authentication is not supported by sonde iperf3";
+}
+
+static const struct sonde_opt iperf3_options[] = {
+	SONDE_OPT_FLAG("s", "server", "run as a server", struct iperf3_config, server),
+	SONDE_OPT_STRING("c", "client", "HOST", "run as a client of the server at HOST", struct iperf3_config,
+			 client_host),
+	SONDE_OPT_INT("p", "port", "PORT", "server port (default 5201)", struct iperf3_config, port, 1, 65535),
+	SONDE_OPT_FLAG("1", "one-off", "server: handle one client, then exit", struct iperf3_config, one_off),
+	SONDE_OPT_STRING("B", "bind", "ADDR", "server: listen on this address only", struct iperf3_config,
+			 bind_addr),
+	SONDE_OPT_FUNC("t", "time", "SECS", "test for SECS seconds (default 10)", parse_duration),
+	SONDE_OPT_FUNC("n", "bytes", "BYTES[KMG]", "send BYTES instead of a timed test", parse_bytes),
+	SONDE_OPT_INT("P", "parallel", "N", "N parallel streams", struct iperf3_config, parallel, 1,
+		      IP3_MAX_STREAMS),
+	SONDE_OPT_FLAG("R", "reverse", "the server sends, the client receives", struct iperf3_config, reverse),
+	SONDE_OPT_FLAG(NULL, "bidir", "both send and receive at once", struct iperf3_config, bidir),
+	SONDE_OPT_FUNC("i", "interval", "SECS", "seconds between interval reports (0: none; default 1)",
+		       parse_interval),
+	SONDE_OPT_FUNC("l", "length", "LEN[KMG]", "block size to send (default 128K)", parse_len),
+	SONDE_OPT_FUNC("w", "window", "SIZE[KMG]", "socket buffer size", parse_window),
+	SONDE_OPT_INT("M", "set-mss", "MSS", "TCP maximum segment size", struct iperf3_config, mss, 88, 65535),
+	SONDE_OPT_FLAG("N", "no-delay", "disable Nagle's algorithm", struct iperf3_config, nodelay),
+	SONDE_OPT_STRING("C", "congestion", "ALGO", "TCP congestion control algorithm", struct iperf3_config,
+			 congestion),
+	SONDE_OPT_FLAG("Z", "zerocopy", "send with sendfile (zero copy)", struct iperf3_config, zerocopy),
+	SONDE_OPT_FLAG("4", "version4", "IPv4 only", struct iperf3_config, ipv4),
+	SONDE_OPT_FLAG("6", "version6", "IPv6 only", struct iperf3_config, ipv6),
+	SONDE_OPT_STRING("T", "title", "TITLE", "prefix every output line with TITLE", struct iperf3_config,
+			 title),
+	SONDE_OPT_INT(NULL, "connect-timeout", "MS", "give up connecting to the server after MS milliseconds",
+		      struct iperf3_config, connect_timeout_ms, 1, 3600000),
+	SONDE_OPT_FLAG("J", NULL, "iperf3's JSON document (same as --json)", struct iperf3_config, json),
+	SONDE_OPT_FUNC("u", "udp", NULL, "refused: UDP is not implemented yet", refuse_udp),
+	SONDE_OPT_FUNC("b", "bitrate", "RATE", "refused: pacing goes with UDP, not implemented yet", refuse_udp),
+	SONDE_OPT_FUNC("O", "omit", "SECS", "refused: not implemented yet", refuse_omit),
+	SONDE_OPT_FUNC("D", "daemon", NULL, "refused: no daemon mode", refuse_daemon),
+	SONDE_OPT_FUNC(NULL, "logfile", "FILE", "refused: output goes to standard output", refuse_logfile),
+	SONDE_OPT_FUNC(NULL, "username", "USER", "refused: no RSA authentication", refuse_auth),
+	SONDE_OPT_FUNC(NULL, "rsa-public-key-path", "FILE", "refused: no RSA authentication", refuse_auth),
+	SONDE_OPT_FUNC(NULL, "rsa-private-key-path", "FILE", "refused: no RSA authentication", refuse_auth),
+	SONDE_OPT_FUNC(NULL, "authorized-users-path", "FILE", "refused: no RSA authentication", refuse_auth),
+	SONDE_OPT_END,
+};
+
+static void iperf3_init(void *config)
+{
+	struct iperf3_config *c = config;
+
+	c->port = IP3_DEFAULT_PORT;
+	c->duration_s = 10;
+	c->parallel = 1;
+	c->len = IP3_TCP_DEFAULT_LEN;
+	c->interval_s = 1;
+}
+
+/* Conflicts iperf3 refuses too, and client options given to a server. */
+static const char *conflict(const struct iperf3_config *c)
+{
+	if (c->server == (c->client_host != NULL))
+		return "must either be a client (-c) or server (-s)";
+	if (c->ipv4 && c->ipv6)
+		return "-4 and -6 exclude each other";
+	if (c->reverse && c->bidir)
+		return "cannot be both reverse and bidirectional";
+	if (c->duration_given && c->bytes)
+		return "only one test end condition (-t, -n) may be specified";
+	if (c->server && (c->duration_given || c->bytes || c->reverse || c->bidir || c->parallel != 1 ||
+			  c->len != IP3_TCP_DEFAULT_LEN || c->window || c->mss || c->nodelay || c->congestion ||
+			  c->zerocopy || c->connect_timeout_ms))
+		return "that option is for the client (-c): the client sends the test's settings";
+	if (!c->server && (c->one_off || c->bind_addr))
+		return "-1 and -B are for the server (-s)";
+	return NULL;
+}
+
+static void settings_from_config(const struct iperf3_config *c, struct ip3_test *t)
+{
+	struct ip3_settings *s = &t->set;
+
+	s->duration_s = c->bytes ? 0 : c->duration_s;
+	s->bytes = c->bytes;
+	s->parallel = c->parallel;
+	s->reverse = c->reverse;
+	s->bidir = c->bidir;
+	s->len = c->len;
+	s->window = c->window;
+	s->mss = c->mss;
+	s->nodelay = c->nodelay;
+	s->zerocopy = c->zerocopy;
+	s->congestion = c->congestion;
+	s->title = (char *)c->title;
+	s->interval_s = c->interval_s;
+	t->port = (uint16_t)c->port;
+	t->json = c->json;
+	t->zerocopy_fd = -1;
+	t->listen_fd = -1;
+}
+
+static int iperf3_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
+{
+	struct iperf3_config *c = config;
+	struct ip3_test *t;
+	const char *reason;
+	int family = c->ipv4 ? AF_INET : c->ipv6 ? AF_INET6 : AF_UNSPEC;
+	int rc;
+
+	(void)argc, (void)argv;
+	if ((reason = conflict(c)))
+		return sonde_usage_error("%s", reason), 1;
+	if (!(t = calloc(1, sizeof(*t)))) {
+		sonde_err("out of memory");
+		return 1;
+	}
+	c->json = c->json || ctx->json;
+	settings_from_config(c, t);
+	t->out = ctx->out;
+	if (t->json)
+		out_set_pretty(ctx->out, true);
+	caps_limit_or_warn(0);
+	if (c->server)
+		rc = ip3_server_run(t, c->bind_addr, family, c->one_off);
+	else
+		rc = ip3_client_run(t, c->client_host, family, c->connect_timeout_ms);
+	if (t->json && !c->server)
+		ip3_out_json(t, rc ? t->error : NULL, rc);
+	else if (rc && t->error[0])
+		sonde_err("%s", t->error);
+	if (t->ctrl_fd > 0 && !c->server)
+		ip3_streams_close(t);
+	ip3_test_free(t);
+	free(t);
+	return rc;
+}
+
+const struct sonde_applet applet_iperf3 = {
+	.name = "iperf3",
+	.summary = "network throughput tests, interoperable with iperf3 3.12 (client and server, TCP)",
+	.usage = "-s [-1] [-p PORT] [-B ADDR] [-J]\n"
+		 "-c HOST [-p PORT] [-t SECS | -n BYTES] [-P N] [-R | --bidir] [-i SECS] [-l LEN] [-w SIZE]\n"
+		 "        [-M MSS] [-N] [-C ALGO] [-Z] [-4 | -6] [-T TITLE] [--connect-timeout MS] [-J]",
+	.help_extra = "Speaks iperf3 3.12's control protocol: either end may be the real iperf3.\n"
+		      "Prints iperf3's interval and summary lines; -J (or --json) prints iperf3's JSON\n"
+		      "document.  TCP only for now: -u, -b and -O are refused, as are -D, --logfile and\n"
+		      "RSA authentication.",
+	.options = iperf3_options,
+	.config_size = sizeof(struct iperf3_config),
+	.init = iperf3_init,
+	.min_args = 0,
+	.max_args = 0,
+	.usage_exit_code = 1,
+	.exit_codes = "0 the test ran to its end, 1 any failure (as iperf3: refused, busy server, "
+		      "bad option) (docs/iperf3.md).",
+	.caps = CAPS_BIT(CAP_NET_BIND_SERVICE),
+	.main = iperf3_main,
+};

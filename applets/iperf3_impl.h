@@ -1,0 +1,219 @@
+/* iperf3's private header: the test model the pieces share.  iperf3.c
+ * fills the settings from the command line; iperf3_client.c and
+ * iperf3_server.c run a test over iperf3 3.12's control protocol
+ * (iperf3_proto.c), moving data on the streams (iperf3_stream.c) and
+ * printing through iperf3_out.c. */
+#ifndef SONDE_IPERF3_IMPL_H
+#define SONDE_IPERF3_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sonde/addr.h"
+#include "sonde/out.h"
+#include "sonde/strbuf.h"
+
+#define IP3_DEFAULT_PORT 5201
+#define IP3_COOKIE_SIZE 37         /* 36 characters and a NUL, as sent */
+#define IP3_MAX_STREAMS 128        /* iperf3's own limit for -P */
+#define IP3_TCP_DEFAULT_LEN 131072 /* 128 KiB blocks */
+#define IP3_MAX_BLOCK 1048576      /* iperf3's MAX_TCP_BUFFER */
+#define IP3_MAX_JSON 65536         /* larger control messages are refused */
+#define IP3_VERSION "3.12"         /* the protocol generation sonde speaks */
+
+/* The control states, one signed byte each on the control connection. */
+enum ip3_state {
+	IP3_TEST_START = 1,
+	IP3_TEST_RUNNING = 2,
+	IP3_TEST_END = 4,
+	IP3_PARAM_EXCHANGE = 9,
+	IP3_CREATE_STREAMS = 10,
+	IP3_SERVER_TERMINATE = 11,
+	IP3_CLIENT_TERMINATE = 12,
+	IP3_EXCHANGE_RESULTS = 13,
+	IP3_DISPLAY_RESULTS = 14,
+	IP3_IPERF_START = 15,
+	IP3_IPERF_DONE = 16,
+	IP3_ACCESS_DENIED = -1,
+	IP3_SERVER_ERROR = -2,
+};
+
+/* Who sends on this side: iperf3's SENDER, RECEIVER and BIDIRECTIONAL. */
+enum ip3_mode { IP3_RECEIVER = 0, IP3_SENDER = 1, IP3_BIDIR = -1 };
+
+/* What the client asks for; the server learns it from the parameters. */
+struct ip3_settings {
+	double duration_s;       /* -t; 0 with -n */
+	uint64_t bytes;          /* -n; 0 for a timed test */
+	int parallel;            /* -P */
+	bool reverse, bidir;     /* -R, --bidir */
+	int len;                 /* -l, block size */
+	int window;              /* -w, socket buffer; 0: the kernel's */
+	int mss;                 /* -M; 0: the kernel's */
+	bool nodelay;            /* -N */
+	bool zerocopy;           /* -Z */
+	const char *congestion;  /* -C */
+	char *title;             /* -T */
+	double interval_s;       /* -i; 0: no interval reports */
+};
+
+/* One stream's figures over one reporting interval. */
+struct ip3_interval {
+	int64_t start_ns, end_ns;   /* from the test start */
+	uint64_t bytes;
+	int64_t retransmits;
+	uint64_t snd_cwnd, snd_wnd;
+	uint32_t rtt_us, rttvar_us, pmtu;
+	bool has_tcpinfo;
+};
+
+struct ip3_stream {
+	int fd;
+	int id;                     /* iperf3's numbering: 1, 3, 4, 5... */
+	bool sender;
+	struct sonde_addr local, remote;
+	uint64_t bytes;             /* sent or received, the whole test */
+	uint64_t interval_bytes;    /* since the last interval */
+	int64_t end_ns;             /* end of the last interval, from the test start */
+	int64_t prev_total_retrans; /* tcp_info's count at the last interval */
+	int64_t retransmits;
+	uint64_t max_snd_cwnd, max_snd_wnd;
+	uint32_t max_rtt_us, min_rtt_us;
+	uint64_t sum_rtt_us, count_rtt;
+	bool closed;                /* the peer ended the stream */
+	bool released;              /* fd closed here; its number stays for the reports */
+	/* from the peer's results */
+	uint64_t peer_bytes;
+	double peer_time_s;         /* its end_time - start_time; 0 when absent */
+	struct ip3_interval *intervals;
+	size_t interval_count, interval_cap;
+};
+
+/* A whole test, client or server side. */
+struct ip3_test {
+	char role;                  /* 'c' or 's', as iperf3 names them */
+	enum ip3_mode mode;
+	struct ip3_settings set;
+	bool json;                  /* -J */
+	bool json_error_written;
+	int ctrl_fd;
+	char cookie[IP3_COOKIE_SIZE];
+	struct ip3_stream streams[2 * IP3_MAX_STREAMS];
+	int stream_count;
+	int64_t start_mono_ns;      /* TEST_START */
+	int64_t next_tick_ns;       /* next interval report, from the test start */
+	bool done;
+	int sender_has_retransmits; /* iperf3's flag: 1, 0 or -1 (the peer's "none") */
+	int other_side_has_retransmits;
+	bool header_printed;
+	bool last_interval_printed;
+	double cpu_util[3], remote_cpu_util[3]; /* total, user, system, percent */
+	int64_t cpu_start_ns, cpu_start_user_us, cpu_start_sys_us;
+	char congestion_used[32], remote_congestion_used[32];
+	/* the text of the start for -J */
+	char host_text[256];
+	uint16_t port;
+	int tcp_mss_default;
+	int sndbuf_actual, rcvbuf_actual;
+	int64_t wall_start_s;
+	/* the data buffers all streams share */
+	char *send_buf, *recv_buf;
+	size_t recv_size;
+	int zerocopy_fd;            /* -Z: a memfd holding one block, for sendfile */
+	int listen_fd;              /* server: busy clients are turned away while testing */
+	char error[256];            /* what failed, for the diagnostic or -J's error */
+	struct sonde_out *out;
+};
+
+/* iperf3's error number for "not implemented", which the server sends with
+ * SERVER_ERROR when it refuses a parameter. */
+#define IP3_IEUNIMP 13
+
+/* iperf3_proto.c: the control connection. */
+int ip3_send_state(int fd, enum ip3_state state);
+/* The next state byte before deadline_ms (0: none): 0 and *state, -EPIPE
+ * when the peer closed, -ETIMEDOUT, -errno. */
+int ip3_recv_state(int fd, int64_t deadline_ms, int *state);
+int ip3_send_json(int fd, const char *text, size_t len);
+/* A length-prefixed JSON message into buf (NUL-terminated, malloc'ed). */
+int ip3_recv_json(int fd, int64_t deadline_ms, char **buf);
+void ip3_make_cookie(char cookie[IP3_COOKIE_SIZE]);
+void ip3_params_build(const struct ip3_test *t, struct strbuf *b);
+/* Parses the client's parameters into t (server side); returns NULL or
+ * the reason the test cannot run. */
+const char *ip3_params_parse(struct ip3_test *t, const char *json);
+void ip3_results_build(const struct ip3_test *t, struct strbuf *b);
+/* The peer's results into the streams; NULL or what was wrong. */
+const char *ip3_results_parse(struct ip3_test *t, const char *json);
+
+/* iperf3_json.c: the small JSON reader for the peer's messages. */
+enum ip3_json_kind { IP3_J_NONE, IP3_J_NUMBER, IP3_J_STRING, IP3_J_BOOL, IP3_J_NULL,
+		     IP3_J_OBJECT, IP3_J_ARRAY };
+struct ip3_json_value {
+	enum ip3_json_kind kind;
+	double number;
+	bool boolean;
+	const char *start;          /* the value's first byte in the text */
+	size_t len;                 /* its length in the text */
+};
+/* Member key of the object text at obj (starting with '{'): 0 and *value,
+ * -ENOENT, or -EINVAL for malformed JSON. */
+int ip3_json_get(const char *obj, size_t obj_len, const char *key, struct ip3_json_value *value);
+/* The index-th element of the array at arr: 0, -ENOENT past its end, -EINVAL. */
+int ip3_json_index(const char *arr, size_t arr_len, size_t index, struct ip3_json_value *value);
+/* A whole text checked as one JSON value: 0 or -EINVAL. */
+int ip3_json_check(const char *text, size_t len);
+/* A string value unescaped into buf (\uXXXX to UTF-8); false when it does not fit. */
+bool ip3_json_string(const struct ip3_json_value *v, char *buf, size_t size);
+void ip3_json_add_string(struct strbuf *b, const char *s);
+
+/* iperf3_stream.c: the data connections. */
+/* Socket options every stream gets before connect or after accept. */
+int ip3_stream_setopts(const struct ip3_test *t, int fd);
+void ip3_addr_unmap(struct sonde_addr *addr);
+void ip3_stream_init(struct ip3_test *t, struct ip3_stream *s, int fd, bool sender);
+/* Moves data on the ready streams; 0 or -errno. */
+int ip3_stream_io(struct ip3_test *t, struct ip3_stream *s, short revents);
+int ip3_stream_buffers(struct ip3_test *t);
+/* iperf3's stats callback: closes the current interval of each stream. */
+void ip3_stats_close_interval(struct ip3_test *t);
+/* Total bytes sent and received by this side's streams. */
+uint64_t ip3_bytes_sent(const struct ip3_test *t);
+uint64_t ip3_bytes_received(const struct ip3_test *t);
+void ip3_cpu_start(struct ip3_test *t);
+void ip3_cpu_stop(struct ip3_test *t);
+void ip3_congestion_used(struct ip3_test *t);
+int ip3_mss_of(int fd);
+
+/* iperf3_run.c: the data phase both sides share. */
+/* Moves data and reports intervals until the control connection says the
+ * test is over (returns the state read, >0), or the client's end comes
+ * (returns 0), or an error (-errno). */
+int ip3_run_data(struct ip3_test *t);
+
+/* iperf3_out.c: iperf3's text and -J. */
+void ip3_out_line(struct ip3_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ip3_out_connected(struct ip3_test *t, const struct ip3_stream *s);
+void ip3_out_intermediate(struct ip3_test *t);
+void ip3_out_results(struct ip3_test *t);
+/* iperf3's number with a unit: "1.19 GBytes", "5.10 Gbits". */
+void ip3_unit_format(char *buf, size_t size, double value, char format);
+/* The -J document: start, intervals, end; error when not NULL. */
+void ip3_out_json(struct ip3_test *t, const char *error, int exit_code);
+
+/* iperf3_common.c */
+void ip3_test_start(struct ip3_test *t);
+void ip3_test_end(struct ip3_test *t);
+int ip3_exchange_results(struct ip3_test *t);
+void ip3_streams_close(struct ip3_test *t);
+void ip3_test_free(struct ip3_test *t);
+
+/* Records what failed in t->error ("what: why" when err != 0); returns 1,
+ * iperf3's exit status for every failure. */
+int ip3_fail(struct ip3_test *t, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+int ip3_client_run(struct ip3_test *t, const char *host, int family, int connect_timeout_ms);
+int ip3_server_run(struct ip3_test *t, const char *bind_addr, int family, bool one_off);
+
+#endif

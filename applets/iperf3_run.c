@@ -1,0 +1,149 @@
+/* The data phase both sides run: one poll loop over the control
+ * connection and the streams, closing an interval at each -i tick.  The
+ * sender never blocks (non-blocking sockets, bounded rounds per stream),
+ * so the ticks stay on time. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "iperf3_impl.h"
+#include "sonde/clock.h"
+
+/* After the client's end, how long the peer may take to answer. */
+#define END_WAIT_NS (60LL * 1000000000LL)
+
+static int64_t interval_ns(const struct ip3_test *t)
+{
+	return (int64_t)(t->set.interval_s * 1e9 + 0.5);
+}
+
+static bool client_end_reached(const struct ip3_test *t, int64_t now_ns)
+{
+	const struct ip3_settings *s = &t->set;
+
+	if (t->role != 'c')
+		return false;
+	if (s->bytes)
+		return ip3_bytes_sent(t) >= s->bytes || ip3_bytes_received(t) >= s->bytes;
+	return now_ns >= (int64_t)(s->duration_s * 1e9);
+}
+
+/* The poll timeout: the next tick, or the client's end, whichever first. */
+static int poll_timeout_ms(const struct ip3_test *t, int64_t now_ns, int64_t done_at_ns)
+{
+	int64_t wake_ns = -1;
+
+	if (t->done)
+		wake_ns = done_at_ns + END_WAIT_NS;
+	else {
+		if (interval_ns(t) > 0)
+			wake_ns = t->next_tick_ns;
+		if (t->role == 'c' && !t->set.bytes) {
+			int64_t end_ns = (int64_t)(t->set.duration_s * 1e9);
+
+			if (wake_ns < 0 || end_ns < wake_ns)
+				wake_ns = end_ns;
+		}
+	}
+	if (wake_ns < 0)
+		return 1000;
+	if (wake_ns <= now_ns)
+		return 0;
+	return (int)((wake_ns - now_ns + 999999) / 1000000);
+}
+
+/* Whether stream s wants to be polled, and for what. */
+static short stream_events(const struct ip3_test *t, const struct ip3_stream *s)
+{
+	if (s->closed || s->released)
+		return 0;
+	if (s->sender)
+		return t->done || (t->set.bytes && ip3_bytes_sent(t) >= t->set.bytes) ? 0 : POLLOUT;
+	return POLLIN;
+}
+
+/* A client arriving during a test: iperf3 answers ACCESS_DENIED without
+ * reading anything from it. */
+static void turn_away(int listen_fd)
+{
+	signed char denied = IP3_ACCESS_DENIED;
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	if (send(fd, &denied, 1, MSG_NOSIGNAL) < 0)
+		denied = 0; /* that client is gone: nothing to tell it */
+	close(fd);
+}
+
+static int poll_once(struct ip3_test *t, struct pollfd *fds, int timeout_ms, bool *ctrl_ready)
+{
+	int n = 0, i, rc;
+
+	fds[n++] = (struct pollfd){ .fd = t->ctrl_fd, .events = POLLIN };
+	for (i = 0; i < t->stream_count; i++)
+		fds[n++] = (struct pollfd){ .fd = t->streams[i].fd, .events = stream_events(t, &t->streams[i]) };
+	fds[n++] = (struct pollfd){ .fd = t->role == 's' ? t->listen_fd : -1, .events = POLLIN };
+	rc = poll(fds, (nfds_t)n, timeout_ms);
+	if (rc < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (fds[n - 1].revents & POLLIN)
+		turn_away(t->listen_fd);
+	*ctrl_ready = fds[0].revents != 0;
+	for (i = 0; i < t->stream_count; i++) {
+		if (!fds[i + 1].revents || !fds[i + 1].events)
+			continue;
+		if ((rc = ip3_stream_io(t, &t->streams[i], fds[i + 1].revents)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void tick(struct ip3_test *t, int64_t now_ns)
+{
+	int64_t step = interval_ns(t);
+
+	if (t->done || step <= 0 || now_ns < t->next_tick_ns)
+		return;
+	ip3_stats_close_interval(t);
+	ip3_out_intermediate(t);
+	while (t->next_tick_ns <= now_ns)
+		t->next_tick_ns += step;
+}
+
+int ip3_run_data(struct ip3_test *t)
+{
+	struct pollfd *fds = calloc((size_t)t->stream_count + 2, sizeof(*fds));
+	int64_t done_at_ns = mono_ns() - t->start_mono_ns;
+	int rc = 0;
+
+	if (!fds)
+		return -ENOMEM;
+	if (!t->done)
+		t->next_tick_ns = t->next_tick_ns ? t->next_tick_ns : interval_ns(t);
+	for (;;) {
+		int64_t now_ns = mono_ns() - t->start_mono_ns;
+		bool ctrl_ready = false;
+
+		if (t->done && now_ns > done_at_ns + END_WAIT_NS) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		if ((rc = poll_once(t, fds, poll_timeout_ms(t, now_ns, done_at_ns), &ctrl_ready)) < 0)
+			break;
+		if (ctrl_ready) {
+			rc = 1;
+			break;
+		}
+		now_ns = mono_ns() - t->start_mono_ns;
+		tick(t, now_ns);
+		if (!t->done && client_end_reached(t, now_ns)) {
+			rc = 0;
+			break;
+		}
+	}
+	free(fds);
+	return rc;
+}

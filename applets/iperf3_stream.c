@@ -1,0 +1,297 @@
+/* iperf3's data streams: socket options, the send and receive loops, and
+ * the per-interval accounting iperf3 does (bytes, and for TCP senders the
+ * kernel's tcp_info: retransmits, congestion window, RTT). */
+
+#include <errno.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "iperf3_impl.h"
+#include "sonde/clock.h"
+#include "sonde/sock.h"
+
+/* Writes per readiness, so that one fast stream does not starve the others
+ * nor the interval reports (iperf3 sends up to ten blocks a round too). */
+#define SEND_ROUNDS 16
+
+int ip3_stream_setopts(const struct ip3_test *t, int fd)
+{
+	const struct ip3_settings *s = &t->set;
+	int one = 1;
+
+	if (s->nodelay && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
+		return -errno;
+	if (s->mss && setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &s->mss, sizeof(s->mss)) < 0)
+		return -errno;
+	if (s->window) {
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &s->window, sizeof(s->window)) < 0 ||
+		    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &s->window, sizeof(s->window)) < 0)
+			return -errno;
+	}
+	if (s->congestion &&
+	    setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, s->congestion, (socklen_t)strlen(s->congestion)) < 0)
+		return -errno;
+	return 0;
+}
+
+int ip3_mss_of(int fd)
+{
+	int mss = 0;
+	socklen_t len = sizeof(mss);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, &len) < 0)
+		return 0;
+	return mss;
+}
+
+/* iperf3 numbers streams 1, 3, 4, 5...: the second one gets 3. */
+static int next_stream_id(const struct ip3_test *t)
+{
+	return t->stream_count == 0 ? 1 : t->stream_count + 2;
+}
+
+/* A dual-stack server sees IPv4 peers as ::ffff:a.b.c.d; iperf3 prints
+ * them as plain IPv4. */
+void ip3_addr_unmap(struct sonde_addr *addr)
+{
+	struct sockaddr_in in4;
+
+	if (addr_family(addr) != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&addr->u.in6.sin6_addr))
+		return;
+	memset(&in4, 0, sizeof(in4));
+	in4.sin_family = AF_INET;
+	in4.sin_port = addr->u.in6.sin6_port;
+	memcpy(&in4.sin_addr, &addr->u.in6.sin6_addr.s6_addr[12], 4);
+	memset(&addr->u, 0, sizeof(addr->u));
+	addr->u.in4 = in4;
+	addr->len = sizeof(in4);
+}
+
+void ip3_stream_init(struct ip3_test *t, struct ip3_stream *s, int fd, bool sender)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->id = next_stream_id(t);
+	s->sender = sender;
+	sock_local_addr(fd, &s->local);
+	sock_peer_addr(fd, &s->remote);
+	ip3_addr_unmap(&s->local);
+	ip3_addr_unmap(&s->remote);
+}
+
+int ip3_stream_buffers(struct ip3_test *t)
+{
+	size_t len = (size_t)t->set.len;
+
+	t->zerocopy_fd = -1;
+	t->recv_size = len > 131072 ? len : 131072;
+	t->send_buf = malloc(len);
+	t->recv_buf = malloc(t->recv_size);
+	if (!t->send_buf || !t->recv_buf)
+		return -ENOMEM;
+	/* iperf3 sends random bytes, which compression along the path cannot shrink */
+	if (getrandom(t->send_buf, len, 0) < 0)
+		memset(t->send_buf, 0x5a, len);
+	if (t->set.zerocopy) {
+		t->zerocopy_fd = memfd_create("sonde-iperf3", MFD_CLOEXEC);
+		if (t->zerocopy_fd < 0)
+			return -errno;
+		if (write(t->zerocopy_fd, t->send_buf, len) != (ssize_t)len)
+			return -EIO;
+	}
+	return 0;
+}
+
+static ssize_t send_block(struct ip3_test *t, int fd)
+{
+	if (t->zerocopy_fd >= 0) {
+		off_t offset = 0;
+
+		return sendfile(fd, t->zerocopy_fd, &offset, (size_t)t->set.len);
+	}
+	return send(fd, t->send_buf, (size_t)t->set.len, MSG_NOSIGNAL);
+}
+
+static bool byte_goal_reached(const struct ip3_test *t)
+{
+	return t->set.bytes && ip3_bytes_sent(t) >= t->set.bytes;
+}
+
+static int stream_send(struct ip3_test *t, struct ip3_stream *s)
+{
+	int round;
+
+	for (round = 0; round < SEND_ROUNDS && !byte_goal_reached(t); round++) {
+		ssize_t n = send_block(t, s->fd);
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+		s->bytes += (uint64_t)n;
+		s->interval_bytes += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int stream_recv(struct ip3_test *t, struct ip3_stream *s)
+{
+	ssize_t n = recv(s->fd, t->recv_buf, t->recv_size, 0);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (n == 0) {
+		s->closed = true;
+		return 0;
+	}
+	s->bytes += (uint64_t)n;
+	s->interval_bytes += (uint64_t)n;
+	return 0;
+}
+
+int ip3_stream_io(struct ip3_test *t, struct ip3_stream *s, short revents)
+{
+	if (s->sender) {
+		if (revents & (POLLOUT | POLLERR | POLLHUP))
+			return stream_send(t, s);
+		return 0;
+	}
+	if (revents & (POLLIN | POLLERR | POLLHUP))
+		return stream_recv(t, s);
+	return 0;
+}
+
+uint64_t ip3_bytes_sent(const struct ip3_test *t)
+{
+	uint64_t total = 0;
+	int i;
+
+	for (i = 0; i < t->stream_count; i++)
+		if (t->streams[i].sender)
+			total += t->streams[i].bytes;
+	return total;
+}
+
+uint64_t ip3_bytes_received(const struct ip3_test *t)
+{
+	uint64_t total = 0;
+	int i;
+
+	for (i = 0; i < t->stream_count; i++)
+		if (!t->streams[i].sender)
+			total += t->streams[i].bytes;
+	return total;
+}
+
+static void add_tcpinfo(struct ip3_stream *s, struct ip3_interval *iv)
+{
+	struct tcp_info info;
+	socklen_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0)
+		return;
+	iv->has_tcpinfo = true;
+	iv->retransmits = (int64_t)info.tcpi_total_retrans - s->prev_total_retrans;
+	s->retransmits += iv->retransmits;
+	s->prev_total_retrans = info.tcpi_total_retrans;
+	iv->snd_cwnd = (uint64_t)info.tcpi_snd_cwnd * info.tcpi_snd_mss;
+	iv->snd_wnd = info.tcpi_snd_wnd;
+	iv->rtt_us = info.tcpi_rtt;
+	iv->rttvar_us = info.tcpi_rttvar;
+	iv->pmtu = info.tcpi_pmtu;
+	if (iv->snd_cwnd > s->max_snd_cwnd)
+		s->max_snd_cwnd = iv->snd_cwnd;
+	if (iv->snd_wnd > s->max_snd_wnd)
+		s->max_snd_wnd = iv->snd_wnd;
+	if (iv->rtt_us > s->max_rtt_us)
+		s->max_rtt_us = iv->rtt_us;
+	if (s->min_rtt_us == 0 || iv->rtt_us < s->min_rtt_us)
+		s->min_rtt_us = iv->rtt_us;
+	s->sum_rtt_us += iv->rtt_us;
+	s->count_rtt++;
+}
+
+static int append_interval(struct ip3_stream *s, const struct ip3_interval *iv)
+{
+	if (s->interval_count == s->interval_cap) {
+		size_t cap = s->interval_cap ? 2 * s->interval_cap : 16;
+		struct ip3_interval *grown = realloc(s->intervals, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		s->intervals = grown;
+		s->interval_cap = cap;
+	}
+	s->intervals[s->interval_count++] = *iv;
+	return 0;
+}
+
+void ip3_stats_close_interval(struct ip3_test *t)
+{
+	int64_t now_ns = mono_ns() - t->start_mono_ns;
+	int i;
+
+	for (i = 0; i < t->stream_count; i++) {
+		struct ip3_stream *s = &t->streams[i];
+		struct ip3_interval iv;
+
+		memset(&iv, 0, sizeof(iv));
+		iv.start_ns = s->end_ns;
+		iv.end_ns = now_ns;
+		s->end_ns = now_ns;
+		iv.bytes = s->interval_bytes;
+		s->interval_bytes = 0;
+		if (t->sender_has_retransmits == 1)
+			add_tcpinfo(s, &iv);
+		append_interval(s, &iv);
+	}
+}
+
+static void rusage_us(int64_t *user_us, int64_t *sys_us)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	*user_us = (int64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
+	*sys_us = (int64_t)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+}
+
+void ip3_cpu_start(struct ip3_test *t)
+{
+	t->cpu_start_ns = mono_ns();
+	rusage_us(&t->cpu_start_user_us, &t->cpu_start_sys_us);
+}
+
+/* iperf3's figures: CPU time over wall time since the test start, percent. */
+void ip3_cpu_stop(struct ip3_test *t)
+{
+	int64_t user_us, sys_us;
+	double wall_us = (double)(mono_ns() - t->cpu_start_ns) / 1e3;
+
+	rusage_us(&user_us, &sys_us);
+	if (wall_us <= 0)
+		return;
+	t->cpu_util[1] = 100.0 * (double)(user_us - t->cpu_start_user_us) / wall_us;
+	t->cpu_util[2] = 100.0 * (double)(sys_us - t->cpu_start_sys_us) / wall_us;
+	t->cpu_util[0] = t->cpu_util[1] + t->cpu_util[2];
+}
+
+void ip3_congestion_used(struct ip3_test *t)
+{
+	char name[32];
+	socklen_t len = sizeof(name) - 1;
+
+	if (t->stream_count == 0)
+		return;
+	memset(name, 0, sizeof(name));
+	if (getsockopt(t->streams[0].fd, IPPROTO_TCP, TCP_CONGESTION, name, &len) == 0)
+		memcpy(t->congestion_used, name, sizeof(t->congestion_used));
+}
