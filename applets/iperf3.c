@@ -260,8 +260,12 @@ static int iperf3_main(struct sonde_ctx *ctx, void *config, int argc, char **arg
 	c->json = c->json || ctx->json;
 	settings_from_config(c, t);
 	t->out = ctx->out;
-	if (t->json)
+	if (t->json) {
+		/* -J is iperf3's spelling of --json */
+		if (!out_is_json(ctx->out))
+			out_init(ctx->out, ctx->out->fp, true);
 		out_set_pretty(ctx->out, true);
+	}
 	caps_limit_or_warn(0);
 	if (c->server)
 		rc = ip3_server_run(t, c->bind_addr, family, c->one_off);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iperf3_impl.h"
@@ -79,7 +80,14 @@ static int send_params(struct ip3_test *t)
 	ip3_params_build(t, &b);
 	rc = b.failed ? -ENOMEM : ip3_send_json(t->ctrl_fd, b.data, b.len);
 	strbuf_free(&b);
-	return rc < 0 ? ip3_fail(t, rc, "unable to send parameter settings to server") : 0;
+	if (rc < 0)
+		return ip3_fail(t, rc, "unable to send parameter settings to server");
+	/* iperf3 says it is connected only once the server took the parameters */
+	ip3_out_line(t, "Connecting to host %s, port %u\n", t->host_text, t->port);
+	if (t->set.reverse)
+		ip3_out_line(t, "Reverse mode, remote host %s is sending\n", t->host_text);
+	fflush(stdout);
+	return 0;
 }
 
 /* The server's SERVER_ERROR: iperf3's error number and errno follow. */
@@ -208,11 +216,8 @@ int ip3_client_run(struct ip3_test *t, const char *host, int family, int connect
 		return ip3_fail(t, rc, "unable to allocate the data buffers");
 	if ((rc = connect_control(t, host, family, connect_timeout_ms, &server)))
 		return rc;
-	ip3_out_line(t, "Connecting to host %s, port %u\n", host, t->port);
-	if (t->set.reverse)
-		ip3_out_line(t, "Reverse mode, remote host %s is sending\n", host);
-	fflush(stdout);
 	ip3_make_cookie(t->cookie);
+	t->wall_start_s = (int64_t)time(NULL);
 	rc = sock_send_all(t->ctrl_fd, t->cookie, IP3_COOKIE_SIZE, deadline_after_ms(STATE_WAIT_MS));
 	if (rc < 0)
 		return ip3_fail(t, rc, "unable to send cookie to server");

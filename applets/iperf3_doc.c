@@ -37,27 +37,31 @@ static void json_connected(struct ip3_test *t)
 	out_close_array(out);
 }
 
+static void json_timestamp(struct ip3_test *t)
+{
+	time_t when_s = (time_t)t->wall_start_s;
+	char when[64];
+	struct tm tm;
+
+	gmtime_r(&when_s, &tm);
+	strftime(when, sizeof(when), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	out_print_str(t->out, "time", NULL, when);
+	out_print_int(t->out, "timesecs", NULL, t->wall_start_s);
+}
+
 static void json_system(struct ip3_test *t)
 {
 	struct sonde_out *out = t->out;
 	struct utsname u;
-	char text[512], when[64];
-	time_t now = (time_t)t->wall_start_s;
-	struct tm tm;
+	char text[512];
 
-	snprintf(text, sizeof(text), "sonde %s (iperf3 %s protocol)", sonde_version_string(), IP3_VERSION);
+	snprintf(text, sizeof(text), "sonde %s (iperf3 %s protocol)", SONDE_VERSION, IP3_VERSION);
 	out_print_str(out, "version", NULL, text);
 	if (uname(&u) == 0) {
 		snprintf(text, sizeof(text), "%s %s %s %s %s", u.sysname, u.nodename, u.release, u.version,
 			 u.machine);
 		out_print_str(out, "system_info", NULL, text);
 	}
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	out_open_object(out, "timestamp");
-	out_print_str(out, "time", NULL, when);
-	out_print_int(out, "timesecs", NULL, t->wall_start_s);
-	out_close_object(out);
 }
 
 static void json_start(struct ip3_test *t)
@@ -68,6 +72,14 @@ static void json_start(struct ip3_test *t)
 	out_open_object(out, "start");
 	json_connected(t);
 	json_system(t);
+	if (!t->cookie[0]) {
+		/* as iperf3: nothing more is known before the control connection */
+		out_close_object(out);
+		return;
+	}
+	out_open_object(out, "timestamp");
+	json_timestamp(t);
+	out_close_object(out);
 	out_open_object(out, t->role == 'c' ? "connecting_to" : "accepted_connection");
 	out_print_str(out, "host", NULL, t->host_text);
 	out_print_uint(out, "port", NULL, t->port);
