@@ -129,8 +129,8 @@ static void display_results(struct ip3_test *t)
 	ip3_out_intermediate(t);
 	ip3_out_results(t);
 	ip3_send_state(t->ctrl_fd, IP3_IPERF_DONE);
-	if (!t->json)
-		ip3_out_line(t, "\niperf Done.\n");
+	ip3_out_line(t, "\n");
+	ip3_out_line(t, "iperf Done.\n");
 }
 
 /* One state from the server; returns 0 to go on, -1 when the test is

@@ -81,6 +81,7 @@ struct ip3_stream {
 	uint64_t max_snd_cwnd, max_snd_wnd;
 	uint32_t max_rtt_us, min_rtt_us;
 	uint64_t sum_rtt_us, count_rtt;
+	size_t pending;             /* bytes of the current block still to send */
 	bool closed;                /* the peer ended the stream */
 	bool released;              /* fd closed here; its number stays for the reports */
 	/* from the peer's results */

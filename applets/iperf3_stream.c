@@ -111,14 +111,22 @@ int ip3_stream_buffers(struct ip3_test *t)
 	return 0;
 }
 
-static ssize_t send_block(struct ip3_test *t, int fd)
+/* One block, or what is left of it after a partial send: a block always
+ * goes whole, so -n stops on a block boundary as iperf3's does. */
+static ssize_t send_block(struct ip3_test *t, struct ip3_stream *s)
 {
-	if (t->zerocopy_fd >= 0) {
-		off_t offset = 0;
+	size_t len = (size_t)t->set.len;
+	size_t size = s->pending ? s->pending : len;
+	off_t offset = (off_t)(len - size);
+	ssize_t n;
 
-		return sendfile(fd, t->zerocopy_fd, &offset, (size_t)t->set.len);
-	}
-	return send(fd, t->send_buf, (size_t)t->set.len, MSG_NOSIGNAL);
+	if (t->zerocopy_fd >= 0)
+		n = sendfile(s->fd, t->zerocopy_fd, &offset, size);
+	else
+		n = send(s->fd, t->send_buf + offset, size, MSG_NOSIGNAL);
+	if (n > 0)
+		s->pending = size - (size_t)n;
+	return n;
 }
 
 static bool byte_goal_reached(const struct ip3_test *t)
@@ -131,7 +139,7 @@ static int stream_send(struct ip3_test *t, struct ip3_stream *s)
 	int round;
 
 	for (round = 0; round < SEND_ROUNDS && !byte_goal_reached(t); round++) {
-		ssize_t n = send_block(t, s->fd);
+		ssize_t n = send_block(t, s);
 
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;

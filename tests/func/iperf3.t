@@ -1,0 +1,92 @@
+#!/bin/bash
+# iperf3 interoperation, both directions: sonde's client against the real
+# iperf3 3.12 server, the real client against sonde's server; each run's
+# lines compared with what iperf3 itself prints for the same run shape
+# (figures masked, layout kept), and the byte accounting checked.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/func/lab/iperf3_lab.bash"
+need_root
+need_cmd iperf3 python3
+
+iperf3_lab
+iperf3_server real iperf3 -s -p 5201
+iperf3_server sonde "$SONDE" iperf3 -s -p 5202
+lab_wait_listen srv 5201
+lab_wait_listen srv 5202
+
+# same_run NAME PORT ARGS...: `iperf3 -c ARGS` and `sonde iperf3 -c ARGS`
+# print the same masked lines, both against the server on PORT.
+same_run() {
+	local name=$1 port=$2 want
+	shift 2
+	want=$(lab_exec cli iperf3 -c "${HOST:-10.77.0.2}" -p "$port" "$@" 2>&1 | iperf3_mask)
+	lab_run cli "$SONDE" iperf3 -c "${HOST:-10.77.0.2}" -p "$port" "$@"
+	ok_rc "$RC" 0 "$name: exit 0"
+	is "$(printf '%s\n' "$OUT" | iperf3_mask)" "$want" "$name: iperf3's lines"
+}
+
+# --- sonde client, real iperf3 server ------------------------------------------
+same_run "client TCP" 5201 -t 1
+same_run "client -R -P 2" 5201 -t 1 -R -P 2
+same_run "client --bidir" 5201 -t 1 --bidir
+same_run "client -n 20M -i 0.5" 5201 -n 20M -i 0.5
+same_run "client -T title -l 64K -N -w 1M" 5201 -t 1 -T lab -l 64K -N -w 1M
+same_run "client -C reno -M 1200 -Z" 5201 -t 1 -C reno -M 1200 -Z
+HOST=fd77::2 same_run "client -6" 5201 -t 1 -6
+
+# The byte goal, and the server's view of the bytes: -J's received bytes
+# are what the real server counted.
+lab_run cli "$SONDE" iperf3 -c 10.77.0.2 -n 20M -J
+ok_rc "$RC" 0 "-n 20M -J: exit 0"
+printf '%s\n' "$OUT" >"$LAB_TMP/n.json"
+sent=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["end"]["sum_sent"]["bytes"])' "$LAB_TMP/n.json")
+received=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["end"]["sum_received"]["bytes"])' "$LAB_TMP/n.json")
+is "$sent" 20971520 "-n 20M: 20 MiB sent, whole blocks as iperf3 sends them"
+# The receiver's count is the server's (iperf3 stops reading at TEST_END,
+# so it may be less than was sent, for iperf3's own client too).
+sleep 0.3
+like "$(grep receiver "$LAB_TMP/real.log" | tail -1)" " $(iperf3_bytes_text "$received") .*receiver" \
+	"-n 20M: -J's received bytes ($received) are what iperf3's server printed"
+
+# --- real iperf3 client, sonde server -------------------------------------------
+same_client() {
+	local name=$1 want
+	shift
+	want=$(lab_exec cli iperf3 -c 10.77.0.2 -p 5201 "$@" 2>&1 | iperf3_mask)
+	lab_run cli iperf3 -c 10.77.0.2 -p 5202 "$@"
+	ok_rc "$RC" 0 "$name: iperf3 client exits 0"
+	is "$(printf '%s\n' "$OUT" | iperf3_mask)" "$want" "$name: iperf3 client prints as with iperf3's server"
+}
+same_client "server TCP" -t 1
+same_client "server -R -P 4" -t 1 -R -P 4
+same_client "server --bidir" -t 1 --bidir
+same_client "server -n 10M" -n 10M
+
+# The server's own lines: the summary block as iperf3's server prints it
+# for the same client run (intervals vary with when TEST_END arrives).
+# (iperf3 buffers its output in a file: the next test's banner is left out)
+summary() { sed -n '/^- - -/,$p' | sed '/^------/,$d' | iperf3_mask; }
+: >"$LAB_TMP/real.log"
+: >"$LAB_TMP/sonde.log"
+lab_exec cli iperf3 -c 10.77.0.2 -p 5201 -t 1 -P 2 >/dev/null
+lab_exec cli iperf3 -c 10.77.0.2 -p 5202 -t 1 -P 2 >/dev/null
+sleep 0.3
+is "$(summary <"$LAB_TMP/sonde.log")" "$(summary <"$LAB_TMP/real.log")" "server -P 2: summary lines as iperf3's server"
+like "$(cat "$LAB_TMP/sonde.log")" "^Accepted connection from 10\.77\.0\.1, port [0-9]+$" \
+	"server: the client's IPv4 address as iperf3 prints it"
+: >"$LAB_TMP/real.log"
+: >"$LAB_TMP/sonde.log"
+lab_exec cli iperf3 -c 10.77.0.2 -p 5201 -t 1 -R >/dev/null
+lab_exec cli iperf3 -c 10.77.0.2 -p 5202 -t 1 -R >/dev/null
+sleep 0.3
+is "$(summary <"$LAB_TMP/sonde.log")" "$(summary <"$LAB_TMP/real.log")" "server -R: summary lines as iperf3's server"
+
+# -1: one test, then exit 0.
+iperf3_server once "$SONDE" iperf3 -s -1 -p 5203 -B 10.77.0.2
+lab_wait_listen srv 5203
+lab_exec cli iperf3 -c 10.77.0.2 -p 5203 -t 1 >/dev/null
+for i in $(seq 1 50); do kill -0 "$LAST_BG_PID" 2>/dev/null || break; sleep 0.1; done
+wait "$LAST_BG_PID"
+ok_rc "$?" 0 "-s -1: exits 0 after one test"
+
+done_testing
