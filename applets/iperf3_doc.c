@@ -352,5 +352,4 @@ void ip3_out_json(struct ip3_test *t, const char *error, int exit_code)
 	if (error)
 		out_print_error(out, error, exit_code);
 	out_close_object(out);
-	t->json_error_written = error != NULL;
 }

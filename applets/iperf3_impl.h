@@ -97,7 +97,7 @@ struct ip3_test {
 	enum ip3_mode mode;
 	struct ip3_settings set;
 	bool json;                  /* -J */
-	bool json_error_written;
+	bool json_written;          /* the server's document is out */
 	int ctrl_fd;
 	char cookie[IP3_COOKIE_SIZE];
 	struct ip3_stream streams[2 * IP3_MAX_STREAMS];

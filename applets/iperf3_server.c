@@ -120,6 +120,12 @@ static int end_test(struct ip3_test *t)
 	ip3_streams_close(t);
 	ip3_out_intermediate(t);
 	ip3_out_results(t);
+	/* iperf3's server reports before the exchange: the client's figures
+	 * (its sender bytes, its congestion control) are not in its document */
+	if (t->json) {
+		ip3_out_json(t, NULL, 0);
+		t->json_written = true;
+	}
 	if ((rc = ip3_send_state(t->ctrl_fd, IP3_EXCHANGE_RESULTS)) < 0)
 		return ip3_fail(t, rc, "unable to send control message");
 	if ((rc = ip3_exchange_results(t)))
@@ -204,7 +210,7 @@ static int one_test(struct ip3_test *t, int listen_fd, int test_number, uint16_t
 	if ((rc = accept_one(listen_fd, -1, &t->ctrl_fd)) < 0)
 		return ip3_fail(t, rc, "unable to accept connection from client");
 	rc = serve_client(t);
-	if (t->json)
+	if (t->json && !t->json_written)
 		ip3_out_json(t, rc ? t->error : NULL, rc);
 	else if (rc)
 		sonde_err("%s", t->error);

@@ -1,0 +1,70 @@
+#!/bin/bash
+# iperf3 -J: sonde's document has the keys and nesting of iperf3 3.12's for
+# the same run shape (client against the real server, and each server with
+# the real client), and its figures add up as iperf3's do.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/func/lab/iperf3_lab.bash"
+need_root
+need_cmd iperf3 python3
+
+iperf3_lab
+iperf3_server real iperf3 -s -p 5201
+lab_wait_listen srv 5201
+
+# same_keys NAME ARGS...: the client's -J documents, iperf3's and sonde's.
+same_keys() {
+	local name=$1
+	shift
+	lab_exec cli iperf3 -c 10.77.0.2 "$@" -J >"$LAB_TMP/want.json"
+	lab_run cli "$SONDE" iperf3 -c 10.77.0.2 "$@" -J
+	ok_rc "$RC" 0 "$name: exit 0"
+	printf '%s\n' "$OUT" >"$LAB_TMP/got.json"
+	is "$(json_keys "$LAB_TMP/got.json")" "$(json_keys "$LAB_TMP/want.json")" "$name: iperf3's keys"
+}
+same_keys "-J" -t 1
+same_keys "-J -R -P 2" -t 1 -R -P 2
+same_keys "-J --bidir" -t 1 --bidir
+same_keys "-J -n 8M -P 2 -T t" -n 8M -P 2 -T t
+
+# The figures of the last document add up: each interval's sum is its
+# streams' total, the end's sums are the streams' totals.
+check=$(python3 - "$LAB_TMP/got.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = []
+for iv in d["intervals"]:
+    if iv["sum"]["bytes"] != sum(s["bytes"] for s in iv["streams"]):
+        bad.append("interval sum")
+end = d["end"]
+if end["sum_sent"]["bytes"] != sum(s["sender"]["bytes"] for s in end["streams"]):
+    bad.append("sum_sent")
+if end["sum_received"]["bytes"] != sum(s["receiver"]["bytes"] for s in end["streams"]):
+    bad.append("sum_received")
+if end["sum_sent"]["bytes"] != 8 * 1048576:
+    bad.append("-n 8M sent %d" % end["sum_sent"]["bytes"])
+if sum(sum(s["bytes"] for s in iv["streams"]) for iv in d["intervals"]) > end["sum_sent"]["bytes"]:
+    bad.append("intervals above the total")
+print(" ".join(bad) or "ok")
+PY
+)
+is "$check" ok "-J: intervals and sums add up, -n 8M sends 8 MiB"
+like "$(cat "$LAB_TMP/got.json")" '"title": "t"' "-J -T: the title member"
+
+# The servers' documents (-s -1 -J) for the same client run.
+server_keys() { # NAME ARGS...
+	local name=$1
+	shift
+	iperf3_server realj iperf3 -s -1 -J -p 5211
+	iperf3_server sondej "$SONDE" iperf3 -s -1 -J -p 5212
+	lab_wait_listen srv 5211
+	lab_wait_listen srv 5212
+	lab_exec cli iperf3 -c 10.77.0.2 -p 5211 "$@" >/dev/null
+	lab_exec cli iperf3 -c 10.77.0.2 -p 5212 "$@" >/dev/null
+	sleep 0.5
+	is "$(json_keys "$LAB_TMP/sondej.log")" "$(json_keys "$LAB_TMP/realj.log")" "$name: iperf3's keys"
+	rm -f "$LAB_TMP/realj.log" "$LAB_TMP/sondej.log"
+}
+server_keys "server -J" -t 1
+server_keys "server -J -R -P 2" -t 1 -R -P 2
+
+done_testing
