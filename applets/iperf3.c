@@ -298,8 +298,8 @@ const struct sonde_applet applet_iperf3 = {
 	.min_args = 0,
 	.max_args = 0,
 	.usage_exit_code = 1,
-	.exit_codes = "0 the test ran to its end, 1 any failure (as iperf3: refused, busy server, "
-		      "bad option) (docs/iperf3.md).",
+	.exit_codes = "0 the test ran to its end, 1 usage error or any failure, as iperf3 exits "
+		      "(refused, busy server, not an iperf3 server) (docs/iperf3.md).",
 	.caps = CAPS_BIT(CAP_NET_BIND_SERVICE),
 	.main = iperf3_main,
 };
