@@ -64,9 +64,22 @@ iperf3_server real iperf3 -s -p 5201
 iperf3_server sonde "$SONDE" iperf3 -s -p 5202
 lab_wait_listen srv 5201
 lab_wait_listen srv 5202
-lab_bg cli iperf3 -c 10.77.0.2 -p 5201 -t 3
-lab_bg cli iperf3 -c 10.77.0.2 -p 5202 -t 3
-sleep 1
+# until_testing PORT: the server on PORT runs a test (its control and data
+# connections established), so that the next client finds it busy.
+until_testing() {
+	local i
+	for i in $(seq 1 100); do
+		[ "$(ip netns exec "$(ns srv)" ss -tnH state established "( sport = :$1 )" | wc -l)" -ge 2 ] && return
+		sleep 0.1
+	done
+	diag "no test started on port $1"
+}
+lab_bg cli iperf3 -c 10.77.0.2 -p 5201 -t 4
+busy_real=$LAST_BG_PID
+lab_bg cli iperf3 -c 10.77.0.2 -p 5202 -t 4
+busy_sonde=$LAST_BG_PID
+until_testing 5201
+until_testing 5202
 lab_run cli "$SONDE" iperf3 -c 10.77.0.2 -p 5201 -t 1
 ok_rc "$RC" 1 "busy iperf3 server: exit 1"
 is "$ERR" "sonde iperf3: the server is busy running a test. try again later" "busy iperf3 server: iperf3's words"
@@ -74,7 +87,7 @@ lab_run cli iperf3 -c 10.77.0.2 -p 5202 -t 1
 ok_rc "$RC" 1 "busy sonde server: iperf3's client exits 1"
 is "$ERR" "iperf3: error - the server is busy running a test. try again later" \
 	"busy sonde server: iperf3's client reads ACCESS_DENIED"
-sleep 2.5
+wait "$busy_real" "$busy_sonde"
 
 # A server that is not iperf3 (an SSH-like banner).
 lab_bg srv socat TCP-LISTEN:5998,reuseaddr,fork SYSTEM:'echo SSH-2.0-OpenSSH_9.2'
