@@ -3,6 +3,7 @@
  * iperf3's interval and summary lines and its -J document; what iperf3
  * offers and sonde does not is refused with a reason, never ignored. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,8 +95,10 @@ static const char *parse_duration(void *config, const char *arg)
 
 	if (reason)
 		return reason;
-	if (value < 0 || value > 86400 || value != (int)value)
-		return "not a whole number of seconds from 0 to 86400";
+	if (value == 0)
+		return "0 (a test without end) is not supported by sonde iperf3: give a duration";
+	if (value < 1 || value > 86400 || value != (int)value)
+		return "not a whole number of seconds from 1 to 86400";
 	c->duration_s = (int)value;
 	c->duration_given = true;
 	return NULL;
@@ -267,6 +270,9 @@ static int iperf3_main(struct sonde_ctx *ctx, void *config, int argc, char **arg
 		out_set_pretty(ctx->out, true);
 	}
 	caps_limit_or_warn(0);
+	/* a peer gone mid-test is an error to report, not a silent death (sendfile
+	 * has no MSG_NOSIGNAL) */
+	signal(SIGPIPE, SIG_IGN);
 	if (c->server)
 		rc = ip3_server_run(t, c->bind_addr, family, c->one_off);
 	else

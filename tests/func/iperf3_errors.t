@@ -35,6 +35,7 @@ refused "--rsa-public-key-path" "--rsa-public-key-path: iperf3's RSA authenticat
 refused "-R with --bidir" "cannot be both reverse and bidirectional" -c 10.77.0.2 -R --bidir
 refused "-t with -n" "only one test end condition" -c 10.77.0.2 -t 1 -n 1M
 refused "-P 129" "-P" -c 10.77.0.2 -P 129
+refused "-t 0" "-t: 0 \(a test without end\) is not supported" -c 10.77.0.2 -t 0
 refused "-i 0.05" "-i: interval must be 0 or between 0.1 and 60 seconds" -c 10.77.0.2 -i 0.05
 refused "-n 1Q" "-n: not a size" -c 10.77.0.2 -n 1Q
 refused "-t on a server" "that option is for the client" -s -t 5

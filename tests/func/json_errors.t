@@ -78,6 +78,7 @@ http|as_root|--json http://10.97.0.2:9/|7|doc
 ifconfig|as_root|--json nosuch0|1|doc
 ip|as_root|--json link show dev nosuch0|1|doc
 ip|as_root|-j route get 10.200.0.1|1|doc
+iperf3|as_root|--json -c 10.97.0.2 -p 9 -t 1|1|doc
 ip6tables|nobody|--json -L|3|doc
 ip6tables-save|nobody|--json|3|doc
 iptables|nobody|--json -L|3|doc
@@ -115,7 +116,8 @@ while IFS='|' read -r applet how args want kind; do
 done <<<"$CASES"
 
 # Every applet, the ones to come included: a --netns that does not exist is
-# a failure after the options were accepted (exit 2; dig keeps bind's 1).
+# a failure after the options were accepted (exit 2; dig and iperf3 keep
+# their tools' 1).
 for applet in $("$SONDE" --list | awk '{ print $1 }'); do
 	args=$(printf '%s\n' "$CASES" | awk -F'|' -v a="$applet" '$1 == a { print $3; exit }')
 	if [ -z "$args" ]; then
@@ -124,7 +126,7 @@ for applet in $("$SONDE" --list | awk '{ print $1 }'); do
 	fi
 	kind=$(printf '%s\n' "$CASES" | awk -F'|' -v a="$applet" '$1 == a { print $5; exit }')
 	want=2
-	[ "$applet" = dig ] && want=1
+	case $applet in dig | iperf3) want=1 ;; esac # bind's and iperf3's usage code
 	# shellcheck disable=SC2086
 	as_root "$applet" --netns "sonde-json-errors-nosuch" $args
 	check_failure "$applet --netns (none such)" "$want" "$kind"

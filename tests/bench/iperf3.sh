@@ -1,0 +1,69 @@
+#!/bin/bash
+# Throughput and CPU cost of sonde iperf3 against iperf3 3.12 on one veth
+# path between two lab namespaces: sonde's client and server, then
+# iperf3's, alternating, for one stream and for -P 4.  Each run reads the
+# received rate from the client's -J document and the CPU time (user +
+# system) of both ends from getrusage; prints the medians and the CPU
+# seconds per GB moved.  Not part of `make test`; needs root.
+#
+#   tests/bench/iperf3.sh [SECS] [RUNS]      (default 5 s, 3 runs)
+SECS=${1:-5}
+RUNS=${2:-3}
+. "$(dirname "$0")/lab.sh"
+bench_need_root
+bench_need iperf3 python3
+lab_ns cli
+lab_ns srv
+lab_link cli 10.78.0.1/24 srv 10.78.0.2/24
+
+# cpu_of OUT CMD...: runs CMD, writes its CPU seconds (user + system,
+# children included) to OUT; stdout and stderr are CMD's.
+cpu_of() {
+	python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[2:])
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%.3f\n" % (r.ru_utime + r.ru_stime))' "$@"
+}
+
+# one_run TOOL PORT ARGS...: "GBITS CPU_S_PER_GB" for one test of TOOL
+# (the sonde binary or iperf3) as both client and server.
+one_run() {
+	local tool=$1 port=$2 server
+	local -a cmd=(iperf3)
+	shift 2
+	[ "$tool" = sonde ] && cmd=("$SONDE" iperf3)
+	cpu_of "$LAB_TMP/server.cpu" ip netns exec "$(ns srv)" "${cmd[@]}" -s -1 -p "$port" >/dev/null 2>&1 &
+	server=$!
+	lab_wait_listen srv "$port" >&2
+	cpu_of "$LAB_TMP/client.cpu" ip netns exec "$(ns cli)" "${cmd[@]}" -c 10.78.0.2 -p "$port" -t "$SECS" \
+		-J "$@" >"$LAB_TMP/client.json"
+	wait "$server"
+	python3 - "$LAB_TMP/client.json" "$LAB_TMP/client.cpu" "$LAB_TMP/server.cpu" <<'PY'
+import json, sys
+end = json.load(open(sys.argv[1]))["end"]["sum_received"]
+cpu = float(open(sys.argv[2]).read()) + float(open(sys.argv[3]).read())
+print("%.2f %.2f" % (end["bits_per_second"] / 1e9, cpu / (end["bytes"] / 1e9)))
+PY
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+port=47300
+for shape in "1" "4"; do
+	sonde_rate=() sonde_cpu=() iperf_rate=() iperf_cpu=()
+	for run in $(seq 1 "$RUNS"); do
+		port=$((port + 2))
+		read -r rate cpu < <(one_run sonde "$port" -P "$shape")
+		sonde_rate+=("$rate") sonde_cpu+=("$cpu")
+		read -r rate cpu < <(one_run iperf3 $((port + 1)) -P "$shape")
+		iperf_rate+=("$rate") iperf_cpu+=("$cpu")
+		echo "-P $shape run $run: sonde ${sonde_rate[-1]} Gbit/s ${sonde_cpu[-1]} CPU s/GB," \
+			"iperf3 ${iperf_rate[-1]} Gbit/s ${iperf_cpu[-1]} CPU s/GB" >&2
+	done
+	echo "iperf3 -t $SECS -P $shape over a veth, median of $RUNS runs (client + server CPU):"
+	echo "  sonde iperf3  $(printf '%s\n' "${sonde_rate[@]}" | median) Gbit/s" \
+		" $(printf '%s\n' "${sonde_cpu[@]}" | median) CPU s per GB"
+	echo "  iperf3 3.12   $(printf '%s\n' "${iperf_rate[@]}" | median) Gbit/s" \
+		" $(printf '%s\n' "${iperf_cpu[@]}" | median) CPU s per GB"
+done
