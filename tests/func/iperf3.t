@@ -36,6 +36,7 @@ HOST=fd77::2 same_run "client -6" 5201 -t 1 -6
 
 # The byte goal, and the server's view of the bytes: -J's received bytes
 # are what the real server counted.
+: >"$LAB_TMP/real.log"
 lab_run cli "$SONDE" iperf3 -c 10.77.0.2 -n 20M -J
 ok_rc "$RC" 0 "-n 20M -J: exit 0"
 printf '%s\n' "$OUT" >"$LAB_TMP/n.json"
@@ -44,7 +45,7 @@ received=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["end"
 is "$sent" 20971520 "-n 20M: 20 MiB sent, whole blocks as iperf3 sends them"
 # The receiver's count is the server's (iperf3 stops reading at TEST_END,
 # so it may be less than was sent, for iperf3's own client too).
-sleep 0.3
+wait_for_log "$LAB_TMP/real.log" "receiver$"
 like "$(grep receiver "$LAB_TMP/real.log" | tail -1)" " $(iperf3_bytes_text "$received") .*receiver" \
 	"-n 20M: -J's received bytes ($received) are what iperf3's server printed"
 
@@ -70,7 +71,8 @@ summary() { sed -n '/^- - -/,$p' | sed '/^------/,$d' | iperf3_mask; }
 : >"$LAB_TMP/sonde.log"
 lab_exec cli iperf3 -c 10.77.0.2 -p 5201 -t 1 -P 2 >/dev/null
 lab_exec cli iperf3 -c 10.77.0.2 -p 5202 -t 1 -P 2 >/dev/null
-sleep 0.3
+wait_for_log "$LAB_TMP/real.log" "^\[SUM\].*receiver$"
+wait_for_log "$LAB_TMP/sonde.log" "^\[SUM\].*receiver$"
 is "$(summary <"$LAB_TMP/sonde.log")" "$(summary <"$LAB_TMP/real.log")" "server -P 2: summary lines as iperf3's server"
 like "$(cat "$LAB_TMP/sonde.log")" "^Accepted connection from 10\.77\.0\.1, port [0-9]+$" \
 	"server: the client's IPv4 address as iperf3 prints it"
@@ -78,7 +80,8 @@ like "$(cat "$LAB_TMP/sonde.log")" "^Accepted connection from 10\.77\.0\.1, port
 : >"$LAB_TMP/sonde.log"
 lab_exec cli iperf3 -c 10.77.0.2 -p 5201 -t 1 -R >/dev/null
 lab_exec cli iperf3 -c 10.77.0.2 -p 5202 -t 1 -R >/dev/null
-sleep 0.3
+wait_for_log "$LAB_TMP/real.log" "sender$"
+wait_for_log "$LAB_TMP/sonde.log" "sender$"
 is "$(summary <"$LAB_TMP/sonde.log")" "$(summary <"$LAB_TMP/real.log")" "server -R: summary lines as iperf3's server"
 
 # -1: one test, then exit 0.

@@ -110,7 +110,7 @@ s.sendall(b"a" * 36 + b"\0")
 assert s.recv(1) == bytes([9])
 s.sendall(struct.pack(">I", 5) + b"{oops")
 s.recv(16)'
-sleep 0.5
+wait_for_log "$LAB_TMP/sonde.log" "unable to receive parameters"
 like "$(cat "$LAB_TMP/sonde.log")" "unable to receive cookie at server" "bad client: a short cookie is reported"
 like "$(cat "$LAB_TMP/sonde.log")" "unable to receive parameters from client: Bad message" \
 	"bad client: parameters that are not JSON are reported"

@@ -54,13 +54,17 @@ like "$(cat "$LAB_TMP/got.json")" '"title": "t"' "-J -T: the title member"
 server_keys() { # NAME ARGS...
 	local name=$1
 	shift
+	local real_pid sonde_pid
 	iperf3_server realj iperf3 -s -1 -J -p 5211
+	real_pid=$LAST_BG_PID
 	iperf3_server sondej "$SONDE" iperf3 -s -1 -J -p 5212
+	sonde_pid=$LAST_BG_PID
 	lab_wait_listen srv 5211
 	lab_wait_listen srv 5212
 	lab_exec cli iperf3 -c 10.77.0.2 -p 5211 "$@" >/dev/null
 	lab_exec cli iperf3 -c 10.77.0.2 -p 5212 "$@" >/dev/null
-	sleep 0.5
+	# -1: each server exits once its document is out
+	wait "$real_pid" "$sonde_pid"
 	is "$(json_keys "$LAB_TMP/sondej.log")" "$(json_keys "$LAB_TMP/realj.log")" "$name: iperf3's keys"
 	rm -f "$LAB_TMP/realj.log" "$LAB_TMP/sondej.log"
 }

@@ -59,3 +59,12 @@ fmt = "%4.2f %s" if value < 9.995 else "%4.1f %s" if value < 99.95 else "%4.0f %
 print(fmt % (value, units[unit]))
 PY
 }
+
+wait_for_log() { # FILE REGEX: until a line of FILE matches (a server's summary is out), 10 s at most
+	local i
+	for i in $(seq 1 100); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	diag "nothing in $1 matches $2"
+}
