@@ -212,6 +212,15 @@ ok_rc "$RC" 2 "--junit to a path that cannot be written: exit 2"
 like "$ERR" "^sonde check: --junit: cannot write /nonexistent/dir/x.xml: No such file" "--junit: said before running"
 is "$OUT" "" "--junit: nothing run"
 
+# --- with wait: the readiness checks of a CI job --------------------------------
+printf 'up: wait --timeout 5s tcp://10.90.0.2:8080\ndown: wait --timeout 1s tcp://10.90.0.2:8081\n' >"$LAB_TMP/wait.chk"
+lab_run cli "$SONDE" check "$LAB_TMP/wait.chk"
+ok_rc "$RC" 1 "wait checks: one not ready fails the run"
+like "$OUT" "^up +PASS" "wait checks: a listening port is ready"
+like "$OUT" "^down +FAIL +[0-9.]+s +exit 4: sonde wait: timed out after 1" "wait checks: wait's timeout (exit 4) and its last line"
+lab_run cli "$SONDE" check --tap "$LAB_TMP/wait.chk"
+like "$OUT" "^#     .*10\.90\.0\.2:8081.*refused" "wait checks, --tap: wait's reason among the last lines of stderr"
+
 # --- deadlines, --jobs -----------------------------------------------------------
 printf 'hang: nc -l 10.90.0.1 9000\nweb: nc -z -w 2 10.90.0.2 8080\n' >"$LAB_TMP/hang.chk"
 start=$(date +%s%N)
