@@ -253,6 +253,20 @@ elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 if [ "$elapsed_ms" -ge 3900 ]; then pass "-j 1: four 1s deadlines one after another in ${elapsed_ms} ms"; else
 	fail "-j 1: four 1s deadlines one after another in ${elapsed_ms} ms (want >= 3900)"; fi
 
+# --- a check killed by a signal ----------------------------------------------------
+printf 'victim: nc -l 10.90.0.1 9400\n' >"$LAB_TMP/victim.chk"
+ip netns exec "$(ns cli)" timeout 30 "$SONDE" check --json --timeout 20s "$LAB_TMP/victim.chk" \
+	>"$LAB_TMP/victim.json" 2>/dev/null &
+victim_check=$!
+lab_wait_listen cli 9400
+victim=$(ip netns exec "$(ns cli)" ss -ltnpH "sport = :9400" | grep -o 'pid=[0-9]*' | head -1)
+kill -KILL "${victim#pid=}"
+wait "$victim_check"
+ok_rc "$?" 1 "a check killed by a signal fails the run"
+validate_json "a killed check: --json validates" "$(cat "$LAB_TMP/victim.json")"
+is "$(jq_check result victim) $(jq_check signal victim) $(jq_check exit_status victim) $(jq_check reason victim)" \
+	'"fail" "SIGKILL" null "killed by SIGKILL"' "a killed check: fail, the signal named, no exit status"
+
 # --- output: the last 64 KiB kept -----------------------------------------------
 printf 'recv: nc -l 10.90.0.1 9100\n' >"$LAB_TMP/recv.chk"
 seq -f 'line %06g' 1 20000 >"$LAB_TMP/big.txt"   # 240000 bytes
