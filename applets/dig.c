@@ -180,7 +180,8 @@ const struct sonde_applet applet_dig = {
 	.help_extra = "+options (+no... to turn off): +short +tcp +[no]recurse +dnssec +[no]all +[no]answer\n"
 		      "+[no]question +[no]authority +[no]additional +[no]comments +[no]stats +[no]cmd\n"
 		      "+timeout=SECS +tries=N +retry=N +bufsize=N +[no]edns[=V] +nsid +search +ndots=N\n"
-		      "+[no]ignore +[no]adflag +[no]cdflag +split=W +trace (with --root-hints FILE) +explain",
+		      "+[no]ignore +[no]adflag +[no]cdflag +split=W +trace (with --root-hints FILE) +explain\n"
+		      "+subnet=ADDR[/LEN] +qr",
 	.options = dig_options,
 	.config_size = sizeof(struct dig_config),
 	.min_args = 0,

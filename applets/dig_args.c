@@ -15,7 +15,7 @@
 
 /* --- +options --------------------------------------------------------------- */
 
-enum plus_kind { PLUS_BOOL, PLUS_INT, PLUS_ALL, PLUS_EDNS, PLUS_RETRY, PLUS_SPLIT, PLUS_COOKIE };
+enum plus_kind { PLUS_BOOL, PLUS_INT, PLUS_ALL, PLUS_EDNS, PLUS_RETRY, PLUS_SPLIT, PLUS_COOKIE, PLUS_SUBNET };
 
 struct plus_def {
 	const char *name;
@@ -46,6 +46,7 @@ static const struct plus_def plus_defs[] = {
 	PLUS_B("ignore", 3, ignore_tc),
 	PLUS_I("ndots", 3, ndots, 65535, "ndots"),
 	PLUS_B("nsid", 3, nsid),
+	PLUS_B("qr", 2, qr),
 	PLUS_B("question", 4, show_question),
 	PLUS_B("rdflag", 3, recurse),
 	PLUS_B("recurse", 3, recurse),
@@ -54,6 +55,7 @@ static const struct plus_def plus_defs[] = {
 	PLUS_B("short", 3, short_form),
 	{ "split", 3, PLUS_SPLIT, offsetof(struct dig_opts, split), 1023, "split" },
 	PLUS_B("stats", 4, stats),
+	{ "subnet", 3, PLUS_SUBNET, 0, 0, "subnet" },
 	PLUS_B("tcp", 3, tcp),
 	PLUS_I("timeout", 4, timeout_s, 65535, "timeout"),
 	PLUS_B("trace", 4, trace),
@@ -156,6 +158,35 @@ static int cookie_apply(const char *arg, bool on, const char *eq, struct dig_opt
 	return 0;
 }
 
+/* +subnet=ADDR[/LEN] (or 0): an EDNS client subnet option, which turns
+ * EDNS on; dig ends the run with 1 on a value it cannot read. */
+static int subnet_apply(const char *arg, bool on, const char *eq, struct dig_opts *o)
+{
+	int len;
+
+	o->ecs_len = 0;
+	if (!on)
+		return 0;
+	if (!eq) {
+		sonde_err("%s: needs a value (ADDR/LEN)", arg);
+		return DIG_EXIT_USAGE;
+	}
+	len = dns_ecs_parse(eq + 1, o->ecs, sizeof(o->ecs));
+	/* dig's fatal() lines (the second one's format ends in a newline). */
+	if (len == -EINVAL)
+		sonde_err("invalid address '%s'", eq + 1);
+	else if (len < 0) {
+		sonde_err("invalid prefix length in '%s': %s", eq + 1,
+			  len == -ERANGE ? "out of range" : "not a valid number");
+		fputc('\n', stderr);
+	}
+	if (len < 0)
+		return DIG_EXIT_USAGE;
+	o->ecs_len = (uint8_t)len;
+	o->edns = true;
+	return 0;
+}
+
 /* One +option into o (and into dig's globals: +short and +[no]cmd hold for
  * every lookup of the command line or batch line).  0, or a dig exit code
  * after a message: 1 an unknown option, 10 a value dig cannot read. */
@@ -221,6 +252,8 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 		return 0;
 	case PLUS_COOKIE:
 		return cookie_apply(arg, on, eq, o) < 0 ? DIG_EXIT_USAGE : 0;
+	case PLUS_SUBNET:
+		return subnet_apply(arg, on, eq, o);
 	case PLUS_RETRY:
 		if (!on || !eq)
 			break;

@@ -67,20 +67,6 @@ int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig
 	return 0;
 }
 
-/* The name dig shows for a server: the @name it came from, else its address. */
-const char *dig_server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
-			     size_t size)
-{
-	size_t i;
-
-	for (i = 0; servers && i < servers->count; i++)
-		if (servers->shown_for[i] && addr_equal(&servers->addrs[i], addr))
-			return servers->shown_for[i];
-	if (servers && servers->shown_name[0] && !servers->given)
-		return servers->shown_name;
-	return addr_ntop(addr, buf, size);
-}
-
 /* --- one query ---------------------------------------------------------------- */
 
 /* bind's words for what went wrong (isc_result_totext()). */
@@ -147,6 +133,10 @@ int dig_build_query(const struct dig_run *run, const struct dig_lookup *lk, cons
 	/* DO and NSID ride on EDNS: asking for them turns it on, as in dig. */
 	if (spec.dnssec_ok || spec.nsid)
 		spec.edns = true;
+	if (lk->opts.ecs_len) {
+		spec.ecs = lk->opts.ecs;
+		spec.ecs_len = lk->opts.ecs_len;
+	}
 	spec.ixfr = lk->qtype == DNS_TYPE_IXFR && lk->ixfr_serial_set;
 	spec.ixfr_serial = lk->ixfr_serial;
 	if (spec.edns && lk->opts.cookie) {
@@ -261,6 +251,8 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 		int t;
 
 		for (t = 0; t < lk->opts.tries; t++) {
+			if (report && lk->opts.qr)
+				dig_print_query(run, lk, servers, query, (size_t)len);
 			if (dig_exchange(run, report, query, (size_t)len, &servers->addrs[s], lk->opts.tcp, timeout_ms, reply) != 0) {
 				if (report)
 					dig_report_comm_error(run, qname, reply, servers);
@@ -278,6 +270,8 @@ int dig_query(struct dig_run *run, const struct dig_lookup *lk, const char *qnam
 				if (report && !out_is_json(run->ctx->out) && lk->opts.comments && !lk->opts.short_form)
 					printf(";; Truncated, retrying in TCP mode.\n");
 				dig_reply_free(reply);
+				if (report && lk->opts.qr)
+					dig_print_query(run, lk, servers, query, (size_t)len);
 				if (dig_exchange(run, report, query, (size_t)len, &servers->addrs[s], true, timeout_ms, reply) != 0) {
 					if (report)
 						dig_report_comm_error(run, qname, reply, servers);

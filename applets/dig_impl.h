@@ -33,6 +33,9 @@ struct dig_opts {
 	bool timeout_set, tries_set; /* +timeout, +tries/+retry given: --explain keeps them */
 	uint8_t cookie_len;          /* +cookie=HEX: these bytes; 0: the run's client cookie */
 	uint8_t cookie_bytes[DNS_COOKIE_MAX];
+	bool qr;                     /* +qr: print each query as sent */
+	uint8_t ecs_len;             /* +subnet: the client subnet option's data; 0: none */
+	uint8_t ecs[DNS_ECS_MAX];
 };
 
 #define DIG_MAX_SERVERS 8
@@ -137,9 +140,6 @@ void dig_opts_init(struct dig_opts *o);
 /* dig_common.c: the servers of lk (its @server, or resolv.conf's). 0 or a
  * dig exit code. */
 int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig_servers *servers);
-/* The name dig shows for a server: the @name it came from, else its address. */
-const char *dig_server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
-			     size_t size);
 /* Sends the query for qname to servers, tries and TCP fallback as
  * lk->opts say.  Communication errors are reported on stdout as dig does
  * when report is set.  Returns 0 with a reply, or DIG_EXIT_NO_REPLY. */
@@ -173,12 +173,19 @@ int dig_exchange(const struct dig_run *run, bool report, const uint8_t *query, s
 /* dig_xfr.c: AXFR or IXFR over TCP, every message printed.  A dig exit code. */
 int dig_xfr(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers, const char *qname);
 
-/* dig_out.c */
+/* dig_out.c (under dig_common.c) */
+/* The name dig shows for a server: the @name it came from, else its address. */
+const char *dig_server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
+			     size_t size);
 void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers);
 void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
 		     const struct dig_reply *reply);
 /* ";; no servers could be reached" after the banner (text: nothing when
  * said_already), or the JSON object of a lookup without a reply. */
+/* +qr: the query about to be sent, as dig prints it (";; Sending:" ...
+ * ";; QUERY SIZE: N"). */
+void dig_print_query(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
+		     const uint8_t *query, size_t len);
 void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
 			bool said_already);
 /* A reply that did not parse: ";; Got bad packet: WHY" and dig's hex dump. */

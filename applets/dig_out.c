@@ -43,6 +43,20 @@ void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const st
 	printf(";; global options:%s +cmd\n", lk->opts.short_form ? " +short" : "");
 }
 
+/* The name dig shows for a server: the @name it came from, else its address. */
+const char *dig_server_shown(const struct dig_servers *servers, const struct sonde_addr *addr, char *buf,
+			     size_t size)
+{
+	size_t i;
+
+	for (i = 0; servers && i < servers->count; i++)
+		if (servers->shown_for[i] && addr_equal(&servers->addrs[i], addr))
+			return servers->shown_for[i];
+	if (servers && servers->shown_name[0] && !servers->given)
+		return servers->shown_name;
+	return addr_ntop(addr, buf, size);
+}
+
 /* --- text ----------------------------------------------------------------- */
 
 void dig_print_rr(struct sonde_out *out, const struct dns_msg *msg, const struct dns_rr *rr,
@@ -95,6 +109,15 @@ static void print_edns_option(const struct dns_edns_opt *o, enum dig_cookie_stat
 		if (o->len > 2)
 			printf(": (%.*s)", (int)(o->len - 2), (const char *)o->data + 2);
 		printf("\n");
+	} else if (o->code == DNS_EDNS_ECS) {
+		char subnet[INET6_ADDRSTRLEN + 16];
+
+		printf("; CLIENT-SUBNET: ");
+		if (dns_ecs_format(o->data, o->len, subnet, sizeof(subnet)) == 0)
+			printf("%s", subnet);
+		else
+			print_option_bytes(o);
+		printf("\n");
 	} else if (o->code == DNS_EDNS_COOKIE) {
 		size_t i;
 
@@ -143,13 +166,12 @@ static bool name_is_under_local(const struct dns_msg *msg)
 	return strcasecmp(name, "local.") == 0 || (len > 7 && strcasecmp(name + len - 7, ".local.") == 0);
 }
 
-static void print_header(const struct dig_lookup *lk, const struct dig_reply *reply)
+/* The header lines a query and a reply share. */
+static void print_header_lines(const struct dns_msg *msg)
 {
-	const struct dns_msg *msg = &reply->msg;
 	char rcode_buf[16];
-	size_t i, extra;
+	size_t i;
 
-	printf(";; Got answer:\n");
 	if (name_is_under_local(msg))
 		printf(";; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what "
 		       "happens when an mDNS query is leaked to DNS\n");
@@ -163,6 +185,16 @@ static void print_header(const struct dig_lookup *lk, const struct dig_reply *re
 		printf("; MBZ: 0x4");
 	printf("; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n", msg->counts[0], msg->counts[1],
 	       msg->counts[2], msg->counts[3]);
+}
+
+static void print_header(const struct dig_lookup *lk, const struct dig_reply *reply)
+{
+	const struct dns_msg *msg = &reply->msg;
+	char rcode_buf[16];
+	size_t extra;
+
+	printf(";; Got answer:\n");
+	print_header_lines(msg);
 	if ((msg->flags & DNS_FLAG_RD) && !(msg->flags & DNS_FLAG_RA))
 		printf(";; WARNING: recursion requested but not available\n");
 	if (lk->opts.edns && !msg->edns.present &&
@@ -240,11 +272,51 @@ void dig_print_bad_packet(const struct dig_reply *reply)
 	}
 }
 
+static void print_sections(struct dig_run *run, const struct dig_lookup *lk, const struct dns_msg *msg)
+{
+	const struct dig_opts *o = &lk->opts;
+	int s;
+
+	for (s = 0; s < DNS_SECTION_COUNT; s++) {
+		bool shown[DNS_SECTION_COUNT] = { o->show_question, o->show_answer, o->show_authority,
+						  o->show_additional };
+
+		if (!shown[s] || (o->short_form && s != DNS_SECTION_ANSWER))
+			continue;
+		print_section(run, lk, msg, (enum dns_section)s);
+	}
+}
+
+void dig_print_query(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
+		     const uint8_t *query, size_t len)
+{
+	const struct dig_opts *o = &lk->opts;
+	struct dns_msg msg;
+
+	/* +short shows no query; the JSON document holds replies only. */
+	if (out_is_json(run->ctx->out) || o->short_form)
+		return;
+	if (dns_parse(query, len, &msg) == 0) {
+		if (o->cmd)
+			dig_print_banner(run, lk, servers);
+		if (o->comments) {
+			printf(";; Sending:\n");
+			print_header_lines(&msg);
+			printf("\n");
+			print_opt_pseudosection(&msg, DIG_COOKIE_NONE);
+		}
+		print_sections(run, lk, &msg);
+		if (o->stats)
+			printf(";; QUERY SIZE: %zu\n\n", len);
+		fflush(stdout);
+	}
+	dns_msg_free(&msg);
+}
+
 void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const struct dig_servers *servers,
 		     const struct dig_reply *reply)
 {
 	const struct dig_opts *o = &lk->opts;
-	int s;
 
 	if (out_is_json(run->ctx->out)) {
 		out_open_object(run->ctx->out, NULL);
@@ -264,14 +336,7 @@ void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const str
 		printf("\n");
 		print_opt_pseudosection(&reply->msg, reply->cookie);
 	}
-	for (s = 0; s < DNS_SECTION_COUNT; s++) {
-		bool shown[DNS_SECTION_COUNT] = { o->show_question, o->show_answer, o->show_authority,
-						  o->show_additional };
-
-		if (!shown[s] || (o->short_form && s != DNS_SECTION_ANSWER))
-			continue;
-		print_section(run, lk, &reply->msg, (enum dns_section)s);
-	}
+	print_sections(run, lk, &reply->msg);
 	if (o->stats && !o->short_form && !reply->xfr_more && !reply->stats_none)
 		print_stats(servers, reply);
 	if (o->stats && !o->short_form && reply->stats_twice)

@@ -86,7 +86,8 @@ int dns_build_query(const struct dns_query_spec *spec, uint8_t *buf, size_t size
 	if (!spec->edns)
 		return (int)used;
 
-	size_t options_len = (spec->nsid ? 4 : 0) + (spec->cookie_len ? 4 + (size_t)spec->cookie_len : 0);
+	size_t options_len = (spec->nsid ? 4 : 0) + (spec->cookie_len ? 4 + (size_t)spec->cookie_len : 0) +
+			     (spec->ecs ? 4 + (size_t)spec->ecs_len : 0);
 
 	if (spec->cookie_len > DNS_COOKIE_MAX || used + OPT_RR_LEN + options_len > size)
 		return -ENOSPC;
@@ -103,6 +104,13 @@ int dns_build_query(const struct dns_query_spec *spec, uint8_t *buf, size_t size
 		put16(buf + used, DNS_EDNS_NSID);
 		put16(buf + used + 2, 0);
 		used += 4;
+	}
+	/* dig's order: NSID, client subnet, COOKIE. */
+	if (spec->ecs) {
+		put16(buf + used, DNS_EDNS_ECS);
+		put16(buf + used + 2, spec->ecs_len);
+		memcpy(buf + used + 4, spec->ecs, spec->ecs_len);
+		used += 4 + spec->ecs_len;
 	}
 	if (spec->cookie_len) {
 		put16(buf + used, DNS_EDNS_COOKIE);

@@ -47,7 +47,20 @@ enum dns_flag {
 enum dns_section { DNS_SECTION_QUESTION, DNS_SECTION_ANSWER, DNS_SECTION_AUTHORITY,
 		   DNS_SECTION_ADDITIONAL, DNS_SECTION_COUNT };
 
-enum dns_edns_option { DNS_EDNS_NSID = 3, DNS_EDNS_COOKIE = 10, DNS_EDNS_EDE = 15 };
+enum dns_edns_option { DNS_EDNS_NSID = 3, DNS_EDNS_ECS = 8, DNS_EDNS_COOKIE = 10, DNS_EDNS_EDE = 15 };
+
+/* RFC 7871's option: family, source and scope prefix lengths, the address
+ * cut to whole bytes of the source prefix. */
+#define DNS_ECS_MAX 20
+/* "192.0.2.0/24", "2001:db8::/48", an address alone (its full length),
+ * "10/8" (bind fills in the missing ".0"s) or "0" (no address), as dig's
+ * +subnet reads it, into option data; a longer prefix is cut to the
+ * family's.  Its length, or -EINVAL (a bad address), -EDOM (a prefix
+ * length that is not a number) or -ERANGE (one over 32 bits). */
+int dns_ecs_parse(const char *text, uint8_t *data, size_t size);
+/* The option as dig prints it: "192.0.2.0/24/0" (address/source/scope);
+ * -EINVAL when it is malformed (dig then shows its bytes). */
+int dns_ecs_format(const uint8_t *data, size_t len, char *buf, size_t size);
 
 /* --- names, types, classes in text ----------------------------------- */
 
@@ -84,6 +97,8 @@ struct dns_query_spec {
 	uint16_t udp_size;        /* EDNS buffer size */
 	bool dnssec_ok;           /* the DO bit */
 	bool nsid;                /* ask for the server's NSID */
+	const uint8_t *ecs;       /* an EDNS client subnet option's data (dns_ecs_parse()), or NULL */
+	uint8_t ecs_len;
 	const uint8_t *cookie;    /* a COOKIE option's bytes (client cookie, then any server cookie) */
 	uint8_t cookie_len;       /* 0: none; at most DNS_COOKIE_MAX */
 	bool ixfr;                /* an IXFR: the authority section carries an SOA with ixfr_serial */

@@ -20,7 +20,7 @@ lab_wait_listen dns 53
 mask() {
 	sed -E -e 's/^; <<>> .* <<>>( |$)/; <<>> VERSION <<>>\1/' -e '/^;; Query time: /d' -e '/^;; WHEN: /d' \
 		-e 's/(->>HEADER<<- opcode: [A-Z0-9]+, status: [A-Z0-9]+), id: [0-9]+/\1, id: ID/' \
-		-e 's/(ID mismatch: expected ID )[0-9]+, got [0-9]+/\1X, got Y/' \
+		-e 's/(ID mismatch: expected ID )[0-9]+, got [0-9]+/\1X, got Y/' -e 's/^; COOKIE: [0-9a-f]+/; COOKIE: HEX/' \
 		-e '/^[0-9]+ bytes$/{n;s/^[0-9a-f]{2} [0-9a-f]{2} (.{42}         )..(.*)$/XX XX \1..\2/;}'
 }
 
@@ -63,6 +63,20 @@ dig_same "UDP: unreachable first server, then the next" @10.99.0.1 $S unreachabl
 dig_same "TCP: network unreachable" @10.99.0.1 unreachable.test +tcp +tries=2 +timeout=1
 dig_same "TCP: connection refused, tried twice" $S -p 5999 refused.test +tcp +tries=2 +timeout=1
 dig_same "AXFR: connection refused" $S -p 5999 refused.test AXFR +tries=2 +timeout=1
+# +qr prints each query as sent; +subnet sends a client subnet option,
+# which the server here sends back (dig prints it as CLIENT-SUBNET).
+dig_same "+qr" $S x.test +qr $T
+dig_same "+qr over TCP" $S x.test +qr +tcp $T
+dig_same "+qr, each try of a silent server" $S silent.test +qr +tries=2 +timeout=1
+dig_same "+qr +nocomments +nostats" $S x.test +qr +nocomments +nostats $T
+dig_same "+qr +short" $S x.test +qr +short $T
+dig_same "+subnet IPv4, +qr" $S echoopt.test +subnet=192.0.2.77/20 +qr $T
+dig_same "+subnet IPv6" $S echoopt.test +subnet=2001:db8::/48 $T
+dig_same "+subnet 10/8" $S echoopt.test +subnet=10/8 $T
+dig_same "+subnet of an address alone" $S echoopt.test +subnet=192.0.2.77 $T
+dig_same "+subnet=0" $S echoopt.test +subnet=0 $T
+dig_same "+subnet, a bad address" $S echoopt.test +subnet=bogus $T
+dig_same "+subnet, a bad prefix length" $S echoopt.test +subnet=1.2.3.4/x $T
 dig_same "TCP: closed at once" $S tcpclose.test $T +tcp
 dig_same "TCP: a message shorter than a header" $S tcpshort.test $T +tcp
 dig_same "TCP: a message cut short" $S tcpcut.test $T +tcp

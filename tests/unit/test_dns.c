@@ -252,6 +252,31 @@ static void test_time32(void)
 	ok(dns_time32_nearest(0xFFFFFFF0u, 10) == -16, "just after 1970, a large value is before it");
 }
 
+/* +subnet's option as bind's dig builds it, and as dig prints it back. */
+static void test_ecs(void)
+{
+	uint8_t data[DNS_ECS_MAX];
+	char text[64];
+	static const uint8_t v4_20[] = { 0, 1, 20, 0, 192, 0, 0 };
+	static const uint8_t v6_48[] = { 0, 2, 48, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 0 };
+	static const uint8_t ten[] = { 0, 1, 8, 0, 10 };
+
+	is_int(dns_ecs_parse("192.0.2.77/20", data, sizeof(data)), 7, "IPv4 /20: three address bytes");
+	ok(memcmp(data, v4_20, sizeof(v4_20)) == 0, "IPv4 /20: the bits past the prefix cleared");
+	is_int(dns_ecs_parse("2001:db8::/48", data, sizeof(data)), 10, "IPv6 /48");
+	ok(memcmp(data, v6_48, sizeof(v6_48)) == 0, "IPv6 /48: family 2");
+	is_int(dns_ecs_parse("10/8", data, sizeof(data)), 5, "10/8 read as 10.0.0.0/8");
+	ok(memcmp(data, ten, sizeof(ten)) == 0, "10/8's bytes");
+	is_int(dns_ecs_parse("192.0.2.1", data, sizeof(data)), 8, "an address alone: /32");
+	is_int(dns_ecs_parse("0", data, sizeof(data)), 4, "0: no address");
+	is_int(dns_ecs_parse("bogus", data, sizeof(data)), -EINVAL, "a bad address");
+	is_int(dns_ecs_parse("1.2.3.4/x", data, sizeof(data)), -EDOM, "a prefix length that is no number");
+	is_int(dns_ecs_parse("1.2.3.4/99999999999", data, sizeof(data)), -ERANGE, "a prefix length over 32 bits");
+	is_int(dns_ecs_format(v4_20, sizeof(v4_20), text, sizeof(text)), 0, "formats");
+	is_str(text, "192.0.0.0/20/0", "as dig prints it: address/source/scope");
+	is_int(dns_ecs_format(v4_20, 5, text, sizeof(text)), -EINVAL, "address bytes missing: malformed");
+}
+
 int main(void)
 {
 	test_time32();
@@ -262,6 +287,7 @@ int main(void)
 	test_presentation();
 	test_presentation_more();
 	test_chaos_address();
+	test_ecs();
 	test_line();
 	return tap_exit();
 }

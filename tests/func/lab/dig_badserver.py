@@ -71,6 +71,12 @@ def udp_replies(q):
     if mode == "cutq":
         # The question's name without its type and class.
         return [qid + struct.pack(">HHHHH", 0x8400, 1, 0, 0, 0) + question[:-4]]
+    if mode == "echoopt":
+        # The query's OPT record back (its client subnet, scope 0).
+        opt = q[12 + len(question):]
+        return [qid + struct.pack(">HHHHH", 0x8400, 1, 1, 0, 1) + question + A_RR + opt]
+    if mode == "silent":
+        return []
     if mode == "updateonly":
         return [answer(qid, question, flags=0x8400 | (5 << 11))]
     if mode == "big":
