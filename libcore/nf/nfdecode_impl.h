@@ -83,6 +83,9 @@ int nfdecode_classify(struct strbuf *out, const struct nfdecode_ext *ext, const 
 /* A target without options or print function (TRACE): appends nothing. */
 int nfdecode_no_options(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 
+/* The SET target (nfdecode_rate.c, beside the set match). */
+int nfdecode_set_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
+
 /* The sctp and dccp matches (nfdecode_sctp.c). */
 int nfdecode_sctp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);
 int nfdecode_dccp(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o);

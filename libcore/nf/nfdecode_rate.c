@@ -1,5 +1,6 @@
-/* The limit and set matches: the two whose text depends on more than the
- * blob (limit's rate arithmetic, set's names kept by ipset). */
+/* The limit and set matches and the SET target: those whose text depends
+ * on more than the blob (limit's rate arithmetic, set names kept by
+ * ipset). */
 #include <errno.h>
 #include <linux/netfilter/ipset/ip_set.h>
 #include <linux/netfilter/xt_limit.h>
@@ -111,5 +112,71 @@ int nfdecode_set(struct strbuf *out, const struct nfdecode_ext *ext, const struc
 		strbuf_printf(out, " ! %supdate-subcounters", p);
 	set_counter(out, packets_op, packets, "packets", p);
 	set_counter(out, bytes_op, bytes, "bytes", p);
+	return 0;
+}
+
+/* One set of the SET target: " PREFIX NAME src,dst"; nothing for a set
+ * not given.  A set ipset no longer knows stops iptables: -ENOTSUP. */
+static int set_target_ref(struct strbuf *out, const char *prefix, const struct xt_set_info *info,
+			  const struct nfdecode_opts *o)
+{
+	const char *name;
+	unsigned i;
+
+	if (info->index == IPSET_INVALID_ID)
+		return 0;
+	name = o->set_name ? o->set_name(o->set_name_arg, info->index) : NULL;
+	if (!name)
+		return -ENOTSUP;
+	if (info->dim > IPSET_DIM_MAX)
+		return -EINVAL;
+	strbuf_printf(out, " %s %s", prefix, name);
+	for (i = 1; i <= info->dim; i++)
+		strbuf_printf(out, "%s%s", i == 1 ? " " : ",", (info->flags & (1u << i)) ? "src" : "dst");
+	return 0;
+}
+
+int nfdecode_set_target(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
+{
+	struct xt_set_info_target_v3 info;
+	const char *p = nfdecode_save(o) ? "--" : "";
+	char label[16];
+	int rc;
+
+	nfdecode_load(&info, sizeof(info), ext);
+	if (ext->revision < 3) {
+		memset(&info.map_set, 0, sizeof(info.map_set));
+		info.map_set.index = IPSET_INVALID_ID;
+	}
+	if (ext->revision == 2) {
+		struct xt_set_info_target_v2 v2;
+
+		nfdecode_load(&v2, sizeof(v2), ext);
+		info.flags = v2.flags;
+		info.timeout = v2.timeout;
+	}
+	snprintf(label, sizeof(label), "%sadd-set", p);
+	if ((rc = set_target_ref(out, label, &info.add_set, o)) < 0)
+		return rc;
+	if (ext->revision >= 2) {
+		if (info.flags & IPSET_FLAG_EXIST)
+			strbuf_printf(out, " %sexist", p);
+		if (info.timeout != UINT32_MAX)
+			strbuf_printf(out, " %stimeout %u", p, info.timeout);
+	}
+	snprintf(label, sizeof(label), "%sdel-set", p);
+	if ((rc = set_target_ref(out, label, &info.del_set, o)) < 0)
+		return rc;
+	if (ext->revision < 3)
+		return 0;
+	snprintf(label, sizeof(label), "%smap-set", p);
+	if ((rc = set_target_ref(out, label, &info.map_set, o)) < 0)
+		return rc;
+	if (info.flags & IPSET_FLAG_MAP_SKBMARK)
+		strbuf_printf(out, " %smap-mark", p);
+	if (info.flags & IPSET_FLAG_MAP_SKBPRIO)
+		strbuf_printf(out, " %smap-prio", p);
+	if (info.flags & IPSET_FLAG_MAP_SKBQUEUE)
+		strbuf_printf(out, " %smap-queue", p);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <linux/netfilter/xt_RATEEST.h>
 #include <linux/netfilter/xt_connmark.h>
 #include <linux/netfilter/xt_mark.h>
+#include <linux/netfilter/xt_set.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
 #include <linux/netfilter_ipv4/ipt_TTL.h>
 #include <linux/netfilter_ipv6/ip6t_HL.h>
@@ -363,6 +364,9 @@ static const struct nfdecode_entry target_table[] = {
 	{ "REJECT", 0, 0, 0, sizeof(uint32_t), decode_reject },
 	{ "SNPT", 0, 0, NFPROTO_IPV6, offsetof(struct ip6t_npt_tginfo, adjustment), nfdecode_snpt },
 	{ "SYNPROXY", 0, 0, 0, sizeof(struct xt_synproxy_info), nfdecode_synproxy },
+	{ "SET", 1, 1, 0, sizeof(struct xt_set_info_target_v1), nfdecode_set_target },
+	{ "SET", 2, 2, 0, sizeof(struct xt_set_info_target_v2), nfdecode_set_target },
+	{ "SET", 3, 3, 0, sizeof(struct xt_set_info_target_v3), nfdecode_set_target },
 	{ "SNAT", 0, 2, 0, sizeof(struct nf_nat_ipv4_multi_range_compat), decode_snat },
 	{ "TCPOPTSTRIP", 0, 0, 0, sizeof(struct xt_tcpoptstrip_target_info), nfdecode_tcpoptstrip },
 	{ "TEE", 1, 1, 0, offsetof(struct xt_tee_tginfo, priv), nfdecode_tee },

@@ -6,14 +6,18 @@
 # eui64; string, policy, connlabel, cgroup, ipcomp, rpfilter, time, helper,
 # mac, cluster, realm (named from rt_realms), u32, osf, bpf; CT and NOTRACK,
 # HMARK, IDLETIMER, TPROXY, TEE, TCPOPTSTRIP, SYNPROXY, NETMAP, ECN,
-# CHECKSUM, DNPT, SNPT; and iptables-nft's one compare of both ports.  Both
+# CHECKSUM, DNPT, SNPT, SET; and iptables-nft's one compare of both ports.  Both
 # backends, both families, every table, byte for byte
 # (iptables_ext_rules.v4 / .v6).
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/func/lab/iptables_lab.bash"
-need_cmd ip6tables-legacy ip6tables-nft ip6tables-legacy-restore ip6tables-nft-restore
+need_cmd ip6tables-legacy ip6tables-nft ip6tables-legacy-restore ip6tables-nft-restore ipset
 
 lab_ns ext
+# The sets the SET target and set match name.
+lab_exec ext ipset create ext_seen hash:ip timeout 100
+lab_exec ext ipset create ext_pairs hash:net,port
+lab_exec ext ipset create ext_info hash:ip skbinfo
 for backend in legacy nft; do
 	lab_exec ext iptables-$backend-restore <"$TESTS_DIR/func/data/iptables_ext_rules.v4" ||
 		fail "$backend: the IPv4 ruleset loads"
