@@ -299,10 +299,37 @@ static bool xlate_cmp_meta(struct xlate *x, const struct nft_expr *e)
 	}
 }
 
+/* A port range from 0 is one ordered compare (`--dport :1023` is <=
+ * 1023, `! --dport :1023` is > 1023); iptables-nft reads an ordered
+ * compare back as the range it bounds, not inverted. */
+static bool xlate_port_bound(struct xlate *x, const struct nft_expr *cmp)
+{
+	uint16_t port_be, range[2] = { 0, 0xffff };
+	uint8_t low[2], high[2];
+	unsigned port;
+
+	if (x->load != LOAD_PAYLOAD || x->base != NFT_PAYLOAD_TRANSPORT_HEADER || cmp->data.len != 2)
+		return false;
+	memcpy(&port_be, cmp->data.bytes, 2);
+	port = ntohs(port_be);
+	switch (cmp->u.cmp.op) {
+	case NFT_CMP_LT: range[1] = (uint16_t)(port > 2 ? port - 1 : 1); break;
+	case NFT_CMP_LTE: range[1] = (uint16_t)port; break;
+	case NFT_CMP_GT: range[0] = (uint16_t)(port < 0xffff ? port + 1 : 0xffff); break;
+	case NFT_CMP_GTE: range[0] = (uint16_t)port; break;
+	default: return false;
+	}
+	range[0] = htons(range[0]);
+	range[1] = htons(range[1]);
+	memcpy(low, &range[0], 2);
+	memcpy(high, &range[1], 2);
+	return xlate_ports(x, low, high, false);
+}
+
 static bool xlate_cmp(struct xlate *x, const struct nft_expr *e)
 {
 	if (e->u.cmp.op != NFT_CMP_EQ && e->u.cmp.op != NFT_CMP_NEQ)
-		return false;
+		return xlate_port_bound(x, e);
 	if (x->load == LOAD_META)
 		return xlate_cmp_meta(x, e);
 	if (x->load != LOAD_PAYLOAD)

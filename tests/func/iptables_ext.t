@@ -6,7 +6,8 @@
 # eui64; string, policy, connlabel, cgroup, ipcomp, rpfilter, time, helper,
 # mac, cluster, realm (named from rt_realms), u32, osf, bpf; CT and NOTRACK,
 # HMARK, IDLETIMER, TPROXY, TEE, TCPOPTSTRIP, SYNPROXY, NETMAP, ECN,
-# CHECKSUM, DNPT, SNPT, SET; and iptables-nft's one compare of both ports.  Both
+# CHECKSUM, DNPT, SNPT, SET; and iptables-nft's one compare of both ports
+# and its ordered compares for port ranges from 0.  Both
 # backends, both families, every table, byte for byte
 # (iptables_ext_rules.v4 / .v6).
 . "$(dirname "$0")/../lib.sh"
