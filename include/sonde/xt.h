@@ -48,6 +48,11 @@ struct xt_blob {
 struct xt_rule {
 	uint8_t src[16], src_mask[16], dst[16], dst_mask[16];
 	char in_iface[XT_IFNAME_LEN + 1], out_iface[XT_IFNAME_LEN + 1]; /* "eth+" for a wildcard */
+	/* Legacy x_tables' interface masks, which iptables-save writes the
+	 * names by ("-i +" has an empty mask: no -i at all); has_iface_masks
+	 * false (iptables-nft) writes the names as they are. */
+	uint8_t in_iface_mask[XT_IFNAME_LEN], out_iface_mask[XT_IFNAME_LEN];
+	bool has_iface_masks;
 	uint16_t proto;          /* 0 = any */
 	bool fragment;           /* -f (IPv4) */
 	uint8_t invflags;        /* XT_RULE_INV_* */

@@ -284,7 +284,8 @@ static int decode_icmp_any(struct strbuf *out, const struct nfdecode_ext *ext, c
 		strbuf_printf(out, " %s %s%s", v6 ? "ipv6-icmp" : "icmp", inv ? "!" : "", name);
 		return 0;
 	}
-	strbuf_printf(out, " %s %s%u", v6 ? "ipv6-icmptype" : "icmptype", inv ? "!" : "", info.type);
+	/* iptables writes " icmp", then " !" or nothing, then "type N". */
+	strbuf_printf(out, " %s%stype %u", v6 ? "ipv6-icmp" : "icmp", inv ? " !" : "", info.type);
 	if (info.code[0] == info.code[1])
 		strbuf_printf(out, " code %u", info.code[0]);
 	else if (info.code[0] != 0 || info.code[1] != 0xff)
@@ -648,7 +649,9 @@ static int decode_statistic(struct strbuf *out, const struct nfdecode_ext *ext, 
 		return 0;
 	case XT_STATISTIC_MODE_NTH:
 		strbuf_printf(out, " %smode nth%s %severy %u", p, inv, p, info.u.nth.every + 1);
-		if (info.u.nth.packet || info.u.nth.count)
+		/* The save form always names the packet, the list form only
+		 * when it is not 0. */
+		if (info.u.nth.packet || nfdecode_save(o))
 			strbuf_printf(out, " %spacket %u", p, info.u.nth.packet);
 		return 0;
 	default:

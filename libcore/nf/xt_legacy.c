@@ -220,6 +220,8 @@ static void ip_part(int family, const struct entry_view *v, struct xt_rule *r)
 		memcpy(r->dst_mask, &ip.dmsk, 16);
 		memcpy(r->in_iface, ip.iniface, XT_IFNAME_LEN);
 		memcpy(r->out_iface, ip.outiface, XT_IFNAME_LEN);
+		memcpy(r->in_iface_mask, ip.iniface_mask, XT_IFNAME_LEN);
+		memcpy(r->out_iface_mask, ip.outiface_mask, XT_IFNAME_LEN);
 		r->proto = (ip.flags & IP6T_F_PROTO) ? ip.proto : 0;
 		r->invflags = ip.invflags;
 	} else {
@@ -232,11 +234,14 @@ static void ip_part(int family, const struct entry_view *v, struct xt_rule *r)
 		memcpy(r->dst_mask, &ip.dmsk, 4);
 		memcpy(r->in_iface, ip.iniface, XT_IFNAME_LEN);
 		memcpy(r->out_iface, ip.outiface, XT_IFNAME_LEN);
+		memcpy(r->in_iface_mask, ip.iniface_mask, XT_IFNAME_LEN);
+		memcpy(r->out_iface_mask, ip.outiface_mask, XT_IFNAME_LEN);
 		r->proto = ip.proto;
 		r->fragment = ip.flags & IPT_F_FRAG;
 		r->invflags = ip.invflags;
 	}
 	r->in_iface[XT_IFNAME_LEN] = r->out_iface[XT_IFNAME_LEN] = '\0';
+	r->has_iface_masks = true;
 }
 
 static bool is_goto(int family, const struct entry_view *v)

@@ -58,15 +58,41 @@ static void spec_addr(struct strbuf *line, int family, char letter, const uint8_
 	}
 }
 
+/* " -i eth0", " -i eth+".  With legacy's mask, as iptables-save writes
+ * it: the name's bytes under the mask, "+" where the mask stops early,
+ * nothing at all for an empty mask ("-i +"). */
+static void spec_iface(struct strbuf *line, char letter, const char *name, const uint8_t *mask, bool inverted)
+{
+	size_t i;
+
+	if (mask ? mask[0] == 0 : name[0] == '\0')
+		return;
+	strbuf_puts(line, inverted ? " ! -" : " -");
+	strbuf_add(line, &letter, 1);
+	strbuf_add(line, " ", 1);
+	if (!mask) {
+		strbuf_puts(line, name);
+		return;
+	}
+	for (i = 0; i < XT_IFNAME_LEN; i++) {
+		if (mask[i] == 0) {
+			if (name[i - 1] != '\0')
+				strbuf_add(line, "+", 1);
+			return;
+		}
+		if (name[i] != '\0')
+			strbuf_add(line, &name[i], 1);
+	}
+}
+
 /* -s, -d, -i, -o, -p and -f: what x_tables matches without an extension. */
 static void spec_basics(struct strbuf *line, int family, const struct xt_rule *r)
 {
 	spec_addr(line, family, 's', r->src, r->src_mask, r->invflags & XT_RULE_INV_SRC);
 	spec_addr(line, family, 'd', r->dst, r->dst_mask, r->invflags & XT_RULE_INV_DST);
-	if (r->in_iface[0])
-		strbuf_printf(line, "%s -i %s", (r->invflags & XT_RULE_INV_IN) ? " !" : "", r->in_iface);
-	if (r->out_iface[0])
-		strbuf_printf(line, "%s -o %s", (r->invflags & XT_RULE_INV_OUT) ? " !" : "", r->out_iface);
+	spec_iface(line, 'i', r->in_iface, r->has_iface_masks ? r->in_iface_mask : NULL, r->invflags & XT_RULE_INV_IN);
+	spec_iface(line, 'o', r->out_iface, r->has_iface_masks ? r->out_iface_mask : NULL,
+		   r->invflags & XT_RULE_INV_OUT);
 	if (r->proto) {
 		const char *name = nf_proto_name(r->proto);
 

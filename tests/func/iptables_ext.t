@@ -7,7 +7,9 @@
 # mac, cluster, realm (named from rt_realms), u32, osf, bpf; CT and NOTRACK,
 # HMARK, IDLETIMER, TPROXY, TEE, TCPOPTSTRIP, SYNPROXY, NETMAP, ECN,
 # CHECKSUM, DNPT, SNPT, SET; and iptables-nft's one compare of both ports
-# and its ordered compares for port ranges from 0.  Both
+# and its ordered compares for port ranges from 0; legacy's "-i +" (an
+# empty interface mask), an inverted unnamed icmp type, statistic's nth
+# with packet 0.  Both
 # backends, both families, every table, byte for byte
 # (iptables_ext_rules.v4 / .v6).
 . "$(dirname "$0")/../lib.sh"
