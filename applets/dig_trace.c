@@ -81,14 +81,13 @@ static void rr_target(const struct dns_msg *msg, const struct dns_rr *rr, char *
 }
 
 /* The NS records of section (a referral's authority, or the answer to
- * ". NS"), with the addresses the additional section gives for them
- * (glue); names without glue are looked up through the resolver. */
+ * ". NS"), each name looked up through the resolver: bind's dig
+ * (followup_lookup()) never uses the glue of the additional section. */
 static int collect_servers(struct dig_run *run, const struct dns_msg *msg, enum dns_section section,
 			   struct nameserver_set *set)
 {
-	size_t ns_count, extra_count, i, j;
+	size_t ns_count, i;
 	const struct dns_rr *ns = dns_section_rrs(msg, section, &ns_count);
-	const struct dns_rr *extra = dns_section_rrs(msg, DNS_SECTION_ADDITIONAL, &extra_count);
 
 	memset(set, 0, sizeof(*set));
 	for (i = 0; i < ns_count && set->name_count < TRACE_MAX_NS; i++) {
@@ -98,22 +97,7 @@ static int collect_servers(struct dig_run *run, const struct dns_msg *msg, enum 
 		rr_target(msg, &ns[i], set->names[set->name_count++], DNS_NAME_TEXT);
 	}
 	for (i = 0; i < set->name_count; i++) {
-		size_t before = set->servers.count;
-
-		for (j = 0; j < extra_count; j++) {
-			char owner[DNS_NAME_TEXT];
-			struct dns_rdata rd = { 0 };
-
-			if (extra[j].type != DNS_TYPE_A && extra[j].type != DNS_TYPE_AAAA)
-				continue;
-			rr_owner(msg, &extra[j], owner, sizeof(owner));
-			if (strcasecmp(owner, set->names[i]) != 0)
-				continue;
-			if (dns_rdata_present(msg, &extra[j], 0, &rd) == 0)
-				add_address(set, i, rd.text.data, run->port);
-			dns_rdata_free(&rd);
-		}
-		if (set->servers.count == before && set->servers.count < DIG_MAX_SERVERS) {
+		if (set->servers.count < DIG_MAX_SERVERS) {
 			size_t found = 0, k;
 			int rc = resolve_host(set->names[i], AF_UNSPEC, 0, 5000, run->port,
 					      &set->servers.addrs[set->servers.count],

@@ -2,7 +2,8 @@
 # sonde dig +trace against bind9's dig on a lab server written here that
 # misbehaves mid-trace: a referral that never gets closer (dig's "BAD
 # (HORIZONTAL) REFERRAL" and "too many lookups", exit 1) and a reply with a
-# bad compression pointer (dig's "Got bad packet" dump, exit 0).  The server
+# bad compression pointer (dig's "Got bad packet" dump, exit 0), a referral
+# whose glue points elsewhere (dig looks the name up instead).  The server
 # is the root (". NS ns.lab."), the resolver that gives ns.lab's address
 # and the referring server.  Output, stderr and exit codes must match.
 source "$(dirname "$0")/../lib.sh"
@@ -36,6 +37,11 @@ while True:
             r = hdr(1, 0) + question + rr(b"\xc0\x0c", 1, socket.inet_aton(ADDR))
         else:
             r = hdr(0, 0) + question
+    elif labels and labels[0] == "glue":
+        # A referral whose glue names an address nothing answers on: dig
+        # asks the resolver for ns.lab (this server), never the glue.
+        r = q[:2] + struct.pack(">HHHHH", 0x8400, 1, 0, 1, 1) + question + rr(name(["test"]), 2, ns_lab) + \
+            rr(ns_lab, 1, socket.inet_aton("10.53.0.99"))
     elif labels and labels[0] == "bad":
         r = hdr(1, 0) + question + b"\xc0\xff" + struct.pack(">HHIH", 1, 1, 300, 4) + b"\1\2\3\4"
     else:
@@ -54,6 +60,7 @@ same() { dig_same "$*" "$@"; }
 
 same +trace @$BAD loop.test
 same +trace +short @$BAD loop.test
+same +trace +tries=1 +timeout=1 @$BAD glue.test
 same +trace @$BAD bad.test
 same +trace +short @$BAD bad.test
 done_testing
