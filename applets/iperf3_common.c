@@ -93,6 +93,9 @@ void ip3_test_free(struct ip3_test *t)
 	free(t->send_buf);
 	free(t->recv_buf);
 	t->send_buf = t->recv_buf = NULL;
+	free(t->peer_congestion);
+	free(t->peer_title);
+	t->peer_congestion = t->peer_title = NULL;
 	if (t->zerocopy_fd >= 0)
 		close(t->zerocopy_fd);
 	t->zerocopy_fd = -1;

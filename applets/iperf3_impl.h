@@ -124,6 +124,7 @@ struct ip3_test {
 	int zerocopy_fd;            /* -Z: a memfd holding one block, for sendfile */
 	int listen_fd;              /* server: busy clients are turned away while testing */
 	char error[256];            /* what failed, for the diagnostic or -J's error */
+	char *peer_congestion, *peer_title; /* server: the client's -C and -T, owned here */
 	struct sonde_out *out;
 };
 

@@ -184,9 +184,9 @@ const char *ip3_params_parse(struct ip3_test *t, const char *json)
 	if (s->len < 1 || s->len > IP3_MAX_BLOCK)
 		return "the client asked for a block size out of range";
 	if (ip3_json_get(json, strlen(json), "congestion", &v) == 0 && ip3_json_string(&v, text, sizeof(text)))
-		s->congestion = strdup(text);
+		s->congestion = t->peer_congestion = strdup(text);
 	if (ip3_json_get(json, strlen(json), "title", &v) == 0 && ip3_json_string(&v, text, sizeof(text)))
-		s->title = strdup(text);
+		s->title = t->peer_title = strdup(text);
 	t->mode = s->bidir ? IP3_BIDIR : s->reverse ? IP3_SENDER : IP3_RECEIVER;
 	/* iperf3's server claims retransmits when it sends TCP with tcp_info */
 	t->sender_has_retransmits = t->mode != IP3_RECEIVER ? 1 : 0;

@@ -259,6 +259,9 @@ void ip3_stats_close_interval(struct ip3_test *t)
 		s->interval_bytes = 0;
 		if (t->sender_has_retransmits == 1)
 			add_tcpinfo(s, &iv);
+		/* the lines need the last interval only; -J's document needs them all */
+		if (!t->json)
+			s->interval_count = 0;
 		append_interval(s, &iv);
 	}
 }

@@ -62,6 +62,7 @@ same_client "server TCP" -t 1
 same_client "server -R -P 4" -t 1 -R -P 4
 same_client "server --bidir" -t 1 --bidir
 same_client "server -n 10M" -n 10M
+same_client "server -T -C reno -l 32K -N" -t 1 -T lab -C reno -l 32K -N
 
 # The server's own lines: the summary block as iperf3's server prints it
 # for the same client run (intervals vary with when TEST_END arrives).

@@ -75,9 +75,9 @@ until_testing() {
 	done
 	diag "no test started on port $1"
 }
-lab_bg cli iperf3 -c 10.77.0.2 -p 5201 -t 4
+lab_bg cli iperf3 -c 10.77.0.2 -p 5201 -t 20
 busy_real=$LAST_BG_PID
-lab_bg cli iperf3 -c 10.77.0.2 -p 5202 -t 4
+lab_bg cli iperf3 -c 10.77.0.2 -p 5202 -t 20
 busy_sonde=$LAST_BG_PID
 until_testing 5201
 until_testing 5202
@@ -88,7 +88,9 @@ lab_run cli iperf3 -c 10.77.0.2 -p 5202 -t 1
 ok_rc "$RC" 1 "busy sonde server: iperf3's client exits 1"
 is "$ERR" "iperf3: error - the server is busy running a test. try again later" \
 	"busy sonde server: iperf3's client reads ACCESS_DENIED"
-wait "$busy_real" "$busy_sonde"
+# the clients that held the servers stop; the servers go on to the next test
+kill "$busy_real" "$busy_sonde"
+wait "$busy_real" "$busy_sonde" 2>/dev/null
 
 # A server that is not iperf3 (an SSH-like banner).
 lab_bg srv socat TCP-LISTEN:5998,reuseaddr,fork SYSTEM:'echo SSH-2.0-OpenSSH_9.2'
