@@ -231,7 +231,7 @@ const struct sonde_applet applet_wait = {
 		      "126/127 COMMAND could not be run (docs/wait.md).",
 	.min_args = 1,
 	.max_args = -1,
-	.flags = APPLET_JSON_STREAM,
-	.caps = 0, /* connects only: no capability */
+	.flags = APPLET_JSON_STREAM | APPLET_EXECS_COMMAND,
+	.caps = 0, /* connects only: no capability (COMMAND gets its own) */
 	.main = wait_main,
 };

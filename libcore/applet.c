@@ -108,7 +108,10 @@ int applet_run(const struct sonde_applet *applet, int argc, char **argv)
 		goto failed;
 	/* Capabilities this applet never uses go before it runs (a binary
 	 * given cap_net_raw,cap_net_admin+ep must not lend them to dig). */
-	caps_limit_or_warn(applet->caps);
+	if (applet->flags & APPLET_EXECS_COMMAND)
+		caps_drop_before_exec_or_warn();
+	else
+		caps_limit_or_warn(applet->caps);
 
 	ctx.applet = applet;
 	ctx.out = &out;

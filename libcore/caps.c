@@ -158,7 +158,9 @@ int caps_fail(int rc, const struct caps_need *need, const char *what_fmt, ...)
 	return SONDE_EXIT_PRIVILEGE;
 }
 
-int caps_drop_all(void)
+/* Every capability gone and a setuid identity given up; with
+ * no_new_privs, exec cannot grant any back either. */
+static int drop_all(bool no_new_privs)
 {
 	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
@@ -174,8 +176,19 @@ int caps_drop_all(void)
 	if (syscall(SYS_capset, &header, data) < 0)
 		return -errno;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (no_new_privs)
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	return 0;
+}
+
+int caps_drop_all(void)
+{
+	return drop_all(true);
+}
+
+int caps_drop_all_before_exec(void)
+{
+	return drop_all(false);
 }
 
 int caps_limit(uint64_t keep)
@@ -239,6 +252,14 @@ bool caps_ping_socket_allowed(void)
 void caps_limit_or_warn(uint64_t keep)
 {
 	int rc = caps_limit(keep);
+
+	if (rc < 0)
+		sonde_errno(rc, "cannot drop the capabilities left unused");
+}
+
+void caps_drop_before_exec_or_warn(void)
+{
+	int rc = caps_drop_all_before_exec();
 
 	if (rc < 0)
 		sonde_errno(rc, "cannot drop the capabilities left unused");

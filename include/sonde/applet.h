@@ -70,6 +70,12 @@ enum sonde_applet_flags {
 	/* --json writes NDJSON records with a "type": a failure, even before
 	 * main (--netns), is a last record {"type":"error",...} (docs/json.md). */
 	APPLET_JSON_STREAM = 1 << 2,
+	/* main may exec the user's command when done (wait): the driver drops
+	 * every capability (caps must be 0) and a setuid identity, but leaves
+	 * exec free to grant what it grants any command run by this user (no
+	 * PR_SET_NO_NEW_PRIVS), so `sudo sonde wait ... -- CMD` runs CMD as
+	 * root would. */
+	APPLET_EXECS_COMMAND = 1 << 3,
 };
 
 struct sonde_applet {

@@ -47,6 +47,11 @@ __attribute__((format(printf, 3, 4))) int caps_fail(int rc, const struct caps_ne
  * setuid, the saved and effective uid: call right after the privileged
  * sockets are open.  Returns 0 or -errno. */
 int caps_drop_all(void);
+/* The same without PR_SET_NO_NEW_PRIVS, for an applet that runs the
+ * user's command when it is done (wait): the command gets what its own
+ * exec grants (root's capabilities to a root caller), never what sonde
+ * borrowed from file capabilities or a setuid bit. */
+int caps_drop_all_before_exec(void);
 /* Keeps only the capabilities in keep (CAPS_BIT masks) in the permitted and
  * effective sets, and none inheritable or ambient: what is dropped cannot
  * come back.  keep 0 is caps_drop_all().  Without capabilities it changes
@@ -55,6 +60,8 @@ int caps_limit(uint64_t keep);
 /* caps_limit(), saying on stderr when it fails: the run goes on holding more
  * privilege than it needs, and the user should know. */
 void caps_limit_or_warn(uint64_t keep);
+/* caps_drop_all_before_exec(), saying on stderr when it fails. */
+void caps_drop_before_exec_or_warn(void);
 /* net.ipv4.ping_group_range: 0 and the range, or -errno. */
 int caps_ping_group_range(gid_t *low, gid_t *high);
 /* Does ping_group_range let this process open ICMP datagram sockets? */

@@ -6,7 +6,7 @@
 # that accepts and stays silent is none of them.
 . "$(dirname "$0")/../lib.sh"
 need_root
-need_cmd python3 jq ss script
+need_cmd python3 jq ss script runuser
 S=10.84.0.2
 lab_ns cli
 lab_ns srv
@@ -58,5 +58,23 @@ unlike "$ERR" "waiting" "progress: not when stderr is a file"
 # --netns: the driver enters the namespace before wait runs.
 run "$SONDE" wait --netns "$(ns cli)" --timeout 2s "postgres://$S:7002"
 ok_rc "$RC" 0 "--netns: waits from inside the namespace"
+
+# COMMAND gets what any command run by this user gets (root's capabilities
+# here), while wait itself holds none; a setuid sonde lends its identity
+# to nobody.
+caps_of() { grep -E '^(CapEff|NoNewPrivs)' "$1"; }
+lab_run cli "$SONDE" wait dns://localhost -- grep -E '^(CapEff|NoNewPrivs)' /proc/self/status
+is "$OUT" "$(lab_exec cli grep -E '^(CapEff|NoNewPrivs)' /proc/self/status)" \
+	"command: the same capabilities as when the shell runs it"
+lab_bg cli "$SONDE" wait --timeout 3s "tcp://$S:7999"
+sleep 0.5
+like "$(caps_of "/proc/$LAST_BG_PID/status")" "CapEff:[[:space:]]+0+$" "wait itself: no capability while it waits"
+mkdir -p "$LAB_TMP/suid"
+chmod 755 "$LAB_TMP" "$LAB_TMP/suid"
+cp "$SONDE_BIN" "$LAB_TMP/suid/sonde"
+chmod 4755 "$LAB_TMP/suid/sonde"
+run runuser -u nobody -- "$LAB_TMP/suid/sonde" wait dns://localhost -- sh -c 'id -u; grep ^CapPrm /proc/self/status'
+like "$OUT" "^65534" "setuid sonde: the command runs as the real user"
+like "$OUT" "CapPrm:[[:space:]]+0+$" "setuid sonde: with no capability"
 
 done_testing
