@@ -20,11 +20,16 @@
 
 int nlraw_conn_open(struct nlraw_conn *conn)
 {
+	return nlraw_conn_open_protocol(conn, NETLINK_ROUTE);
+}
+
+int nlraw_conn_open_protocol(struct nlraw_conn *conn, int protocol)
+{
 	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
 	int rcvbuf = 1024 * 1024, one = 1;
 
 	memset(conn, 0, sizeof(*conn));
-	conn->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	conn->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
 	if (conn->fd < 0)
 		return errno == EPROTONOSUPPORT ? -EAFNOSUPPORT : -errno;
 	/* A bigger buffer lets the kernel run ahead of a slow reader; extended

@@ -1,5 +1,6 @@
-/* Shared between libcore/netlink*.c only: attribute parsing and the raw
- * rtnetlink socket.  Applets use sonde/netlink.h. */
+/* Shared between libcore/netlink*.c and the raw nfnetlink readers of
+ * libcore/nf/ (ipset_nl.c): attribute parsing and the raw netlink socket.
+ * Applets use sonde/netlink.h. */
 #ifndef SONDE_NETLINK_IMPL_H
 #define SONDE_NETLINK_IMPL_H
 
@@ -26,6 +27,8 @@ struct nlraw_conn {
 };
 
 int nlraw_conn_open(struct nlraw_conn *conn);
+/* The same socket for another netlink protocol (NETLINK_NETFILTER...). */
+int nlraw_conn_open_protocol(struct nlraw_conn *conn, int protocol);
 void nlraw_conn_close(struct nlraw_conn *conn);
 /* Sends req (a complete message; its seq is set here). */
 int nlraw_conn_send(struct nlraw_conn *conn, struct nlmsghdr *req);
