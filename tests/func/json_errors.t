@@ -81,6 +81,7 @@ ip|as_root|-j route get 10.200.0.1|1|doc
 iperf3|as_root|--json -c 10.97.0.2 -p 9 -t 1|1|doc
 ip6tables|nobody|--json -L|3|doc
 ip6tables-save|nobody|--json|3|doc
+ipset|nobody|--json list|3|doc
 iptables|nobody|--json -L|3|doc
 iptables-save|nobody|--json|3|doc
 ipvsadm|nobody|--json -Ln|3|doc

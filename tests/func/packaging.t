@@ -267,6 +267,7 @@ ifconfig|0|ifconfig -a
 ip|0|ip addr
 ip6tables|0|ip6tables -L -n
 ip6tables-save|0|ip6tables-save
+ipset|0|ipset list
 iptables|0|iptables -L -n
 iptables-save|0|iptables-save
 ipvsadm|0 1|ipvsadm -L -n

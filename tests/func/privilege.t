@@ -35,7 +35,7 @@ check_explained() {
 	like "$ERR" "in Kubernetes: .*NET_" "$1: says how in Kubernetes"
 }
 
-for applet in "iptables -L" "ip6tables -L" "iptables-save" "nft list ruleset" "ipvsadm -Ln" \
+for applet in "iptables -L" "ip6tables -L" "iptables-save" "nft list ruleset" "ipvsadm -Ln" "ipset list" \
 	"path 10.98.0.1 10.98.0.2" "svc 10.96.0.1:80" "conntrack -L"; do
 	nobody $applet
 	check_explained "$applet without CAP_NET_ADMIN" 3 CAP_NET_ADMIN
