@@ -1,5 +1,5 @@
 /* Names for rtnetlink numbers, as iproute2 prints them: built-in tables,
- * extended by /etc/iproute2/{rt_tables,rt_protos,group} (and their .d
+ * extended by /etc/iproute2/{rt_tables,rt_protos,group,rt_realms} (and their .d
  * directories) when the files exist, so user-named tables read the same as
  * in `ip`.  An empty container has no such files and gets the defaults. */
 #include <dirent.h>
@@ -158,6 +158,8 @@ static struct name_map table_map = { "rt_tables", builtin_tables,
 static struct name_map protocol_map = { "rt_protos", builtin_protocols,
 					sizeof(builtin_protocols) / sizeof(builtin_protocols[0]), NULL, 0, 0, false };
 static struct name_map group_map = { "group", builtin_groups, 1, NULL, 0, 0, false };
+/* No built-in realm names: nft names realms from the file alone. */
+static struct name_map realm_map = { "rt_realms", NULL, 0, NULL, 0, 0, false };
 
 const char *netlink_table_name(uint32_t table, char *buf, size_t size)
 {
@@ -209,6 +211,11 @@ const char *netlink_group_name(uint32_t group, char *buf, size_t size)
 		return name;
 	snprintf(buf, size, "%u", group);
 	return buf;
+}
+
+const char *netlink_realm_name(uint32_t realm)
+{
+	return map_name(&realm_map, realm);
 }
 
 const char *netlink_operstate_name(uint8_t operstate)

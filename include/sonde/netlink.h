@@ -354,6 +354,8 @@ int netlink_table_parse(const char *text, uint32_t *table);
 int netlink_protocol_parse(const char *text, uint8_t *protocol);
 /* "default" or the group's name from /etc/iproute2/group, or the number. */
 const char *netlink_group_name(uint32_t group, char *buf, size_t size);
+/* A route realm's name from /etc/iproute2/rt_realms, or NULL. */
+const char *netlink_realm_name(uint32_t realm);
 /* "02:42:ac:11:00:02"; "" for an empty address. */
 const char *netlink_mac_format(const uint8_t *mac, size_t len, char *buf, size_t size);
 /* Link flags as `ip link` lists them: "UP,BROADCAST,RUNNING,MULTICAST,LOWER_UP". */

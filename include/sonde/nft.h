@@ -28,6 +28,7 @@ enum nft_expr_kind {
 	NFT_EXPR_COUNTER, NFT_EXPR_IMMEDIATE, NFT_EXPR_MATCH, NFT_EXPR_TARGET, NFT_EXPR_LIMIT,
 	NFT_EXPR_LOG, NFT_EXPR_LOOKUP, NFT_EXPR_NUMGEN, NFT_EXPR_CT, NFT_EXPR_FIB, NFT_EXPR_NAT,
 	NFT_EXPR_MASQ, NFT_EXPR_REDIR, NFT_EXPR_REJECT, NFT_EXPR_DYNSET, NFT_EXPR_QUOTA,
+	NFT_EXPR_BYTEORDER,
 };
 
 struct nft_data {
@@ -53,6 +54,7 @@ struct nft_expr {
 		struct { uint32_t revision; } xt;                  /* blob in blob/blob_len */
 		struct { uint64_t rate, unit; uint32_t burst, type, flags; } limit;
 		struct { uint64_t bytes, consumed; uint32_t flags; } quota;
+		struct { uint32_t sreg, dreg, op, len, size; } byteorder;
 		struct { uint32_t group, snaplen, qthreshold, level, flags; bool has_group, has_snaplen, has_level; } log;
 		struct { uint32_t sreg, dreg, flags; bool has_dreg; } lookup; /* set name in text */
 		struct { uint32_t dreg, modulus, type, offset; } numgen;
@@ -114,6 +116,8 @@ struct nft_set_elem {
 	char *comment;
 };
 
+enum { NFT_BYTEORDER_HOST = 1, NFT_BYTEORDER_BIG = 2 };
+
 struct nft_set {
 	int family;
 	char table[NFT_NAME_LEN];
@@ -121,6 +125,12 @@ struct nft_set {
 	uint32_t flags;          /* NFT_SET_ANONYMOUS, _INTERVAL, _MAP, _TIMEOUT, _CONCAT... */
 	uint64_t handle;
 	uint32_t key_type, key_len, data_type, data_len, policy;
+	/* nft's record of the byte order of keys and data (its set userdata):
+	 * NFT_BYTEORDER_HOST, _BIG, or 0 when absent. */
+	uint32_t key_byteorder, data_byteorder;
+	/* Bit i: the rule looking this (anonymous) concatenation up put its
+	 * field i, a host-order one, in network order. */
+	uint32_t be_fields;
 	bool has_policy, has_size;
 	uint32_t size;
 	uint64_t timeout_ms, gc_interval_ms;

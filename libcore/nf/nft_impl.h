@@ -20,12 +20,34 @@ enum {
 	NFT_TYPE_INET_SERVICE = 13, NFT_TYPE_TCP_FLAG = 15, NFT_TYPE_MARK = 19, NFT_TYPE_IFINDEX = 20, NFT_TYPE_UID = 24,
 	NFT_TYPE_GID = 25, NFT_TYPE_CT_STATE = 26, NFT_TYPE_CT_STATUS = 28, NFT_TYPE_FIB_ADDR = 38,
 	NFT_TYPE_PKTTYPE = 31, NFT_TYPE_IFNAME = 41,
+	NFT_TYPE_ETHERTYPE = 10, NFT_TYPE_TIME = 18, NFT_TYPE_ARPHRD = 21, NFT_TYPE_REALM = 22,
+	NFT_TYPE_CLASSID = 23, NFT_TYPE_CT_DIR = 27, NFT_TYPE_DEVGROUP = 35, NFT_TYPE_BOOLEAN = 39,
+	NFT_TYPE_TIME_DATE = 43, NFT_TYPE_TIME_HOUR = 44, NFT_TYPE_TIME_DAY = 45,
 	/* Not nft's: the value of a raw payload load ("@nh,64,8 0x6"). */
 	NFT_TYPE_RAW = 1000,
 	/* Not nft's: a four-byte header field (tcp sequence), an integer to
 	 * nft but in network order where a four-byte integer is in host order. */
 	NFT_TYPE_BE_INTEGER = 1001,
+	/* Not nft's: a duration printed in seconds, as nft writes a range's ends. */
+	NFT_TYPE_TIME_SECS = 1003,
+	/* Not nft's: a two-byte integer in host order (ct zone), where a
+	 * two-byte integer is otherwise a header field in network order. */
+	NFT_TYPE_HOST_INTEGER = 1002,
 };
+
+/* A meta or ct key in nft's words (nft_keys.c). */
+struct nft_key_desc {
+	const char *name;        /* "length", "ip saddr"... */
+	uint32_t type;           /* its values' datatype */
+	uint8_t len;             /* bytes the kernel loads */
+	bool host_order;         /* loaded in host byte order */
+	bool known;
+};
+const struct nft_key_desc *nft_meta_key(uint32_t key);
+/* iif, oif, iifname... are written without "meta ". */
+bool nft_meta_key_unqualified(uint32_t key);
+/* ct saddr / daddr only in an ip or ip6 table (family). */
+const struct nft_key_desc *nft_ct_key(uint32_t key, int family);
 
 struct strbuf;
 const char *nft_type_name(uint32_t id);
@@ -38,6 +60,13 @@ void nft_print_ct_status(struct strbuf *out, uint32_t value);
 void nft_print_tcp_flags(struct strbuf *out, uint32_t value);
 void nft_print_duration(struct strbuf *out, const char *label, uint64_t ms);
 void nft_print_fib_type(struct strbuf *out, uint32_t value);
+/* A value of one of nft's symbolic types (nft_types.c): ether types,
+ * interface types, tc handles, device groups, realms, durations in ms,
+ * dates in ns, hours, days, ct directions, booleans.  False for a type
+ * not among them. */
+bool nft_print_symbolic(struct strbuf *out, uint32_t type, uint64_t value);
+/* Whether a datatype's values are in host byte order. */
+bool nft_type_host_order(uint32_t type);
 /* A set's flags as nft lists them (a default timeout hides "timeout"). */
 uint32_t nft_set_shown_flags(const struct nft_set *s);
 
@@ -129,6 +158,8 @@ struct reg_src {
 	const struct nft_expr *e;            /* numgen, fib */
 	struct nft_data value;               /* immediate */
 	bool masked;                         /* a bitwise went over it */
+	bool big_endian;                     /* a byteorder put the host-order value in network order */
+	uint8_t swap_size;                   /* ... in elements of this many bytes */
 	uint8_t mask[16], xor_[16];
 };
 
@@ -150,9 +181,13 @@ struct render {
 	int nfproto_stmt;                    /* the `meta nfproto X` an inet table's ip match folds */
 	uint8_t nfproto;
 	bool nfproto_pinned;                 /* a statement came after it: nft keeps it */
+	int ethertype_stmt;                  /* a bridge or netdev table's `meta protocol ip` guard */
+	uint16_t ethertype;
 	int gte_stmt;                        /* `x >= low`, which `x <= high` makes a range */
 	size_t gte_op_at;                    /* where its ">= " is */
-	uint32_t gte_type;                   /* its datatype (JSON) */
+	uint32_t gte_type;                   /* its datatype */
+	struct nft_data gte_low;             /* its value, in the datatype's byte order */
+	struct reg_src gte_src;              /* the field it compared */
 	struct strbuf untranslated;
 };
 
@@ -180,6 +215,19 @@ struct nft_set *nft_rd_find_set(struct render *rd, const char *name);
 void nft_rd_fold_l4proto(struct render *rd);
 /* A statement (counter...) between a guard and its field keeps the guard. */
 void nft_rd_pin_guards(struct render *rd);
+/* e itself, or a copy in *copy whose values (data, data2) are in the byte
+ * order type reads them in, when a byteorder put s in network order. */
+const struct nft_expr *nft_rd_host_values(const struct reg_src *s, uint32_t type, const struct nft_expr *e,
+					  struct nft_expr *copy);
+/* The datatype a range's ends print as: nft writes them numerically (a
+ * protocol number, a duration in seconds). */
+uint32_t nft_range_type(uint32_t type);
+/* Whether a `<=` on s closes the range the `>=` before it opened. */
+bool nft_rd_closes_range(const struct render *rd, const struct reg_src *s);
+/* Whether values of type (len bytes) are read in host byte order. */
+bool nft_type_reads_host(uint32_t type, size_t len);
+/* Reverses each size-byte element of bytes (host <-> network order). */
+void nft_swap_elements(uint8_t *bytes, size_t len, size_t size);
 /* Whether a compare over a masked register is one sonde writes as nft does. */
 bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp);
 /* Drops the protocol guard a reject implies (tcp reset: meta l4proto tcp;
@@ -191,6 +239,9 @@ bool nft_rd_flag_set_known(const struct nft_set *set);
  * nft writes with flag names. */
 bool nft_rd_is_flags(uint32_t type);
 bool nft_rd_all_zero(const uint8_t *bytes, size_t len);
+/* An anonymous set looked up by a key nft converted to network order
+ * holds its elements that way (nft reads their order from the rule). */
+void nft_rd_note_key_order(struct render *rd, struct nft_set *set, uint32_t sreg);
 size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t sreg, const struct reg_src **srcs,
 			  size_t max);
 /* The length of a prefix mask, or -1 when mask is not one. */

@@ -79,8 +79,23 @@ void nft_json_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, siz
 	struct strbuf text = { 0 };
 	char *word;
 
+	if (type == NFT_TYPE_BOOLEAN && len == 1) {
+		strbuf_puts(out, bytes[0] ? "true" : "false");
+		return;
+	}
+	if ((type == NFT_TYPE_TIME || type == NFT_TYPE_TIME_SECS) && len == 4) {
+		/* nft -j writes a duration in whole seconds. */
+		strbuf_printf(out, "%" PRIu32, nft_host_u32(bytes) / 1000);
+		return;
+	}
 	nft_rd_value(&text, type, bytes, len);
 	word = text.data ? text.data : "";
+	/* The listing quotes some words ("eth0", "default", a date); JSON
+	 * has its own quotes. */
+	if (text.len >= 2 && word[0] == '"' && word[text.len - 1] == '"' && type != NFT_TYPE_IFNAME) {
+		word[text.len - 1] = '\0';
+		word++;
+	}
 	switch (type) {
 	case NFT_TYPE_CT_STATE:
 	case NFT_TYPE_CT_STATUS:
@@ -187,7 +202,7 @@ static void json_key(struct strbuf *out, const struct nft_set *s, const uint8_t 
 		    nft_range_prefix(bytes + f->offset, high + f->offset, f->size, &prefix))
 			json_prefix(out, f->type, bytes + f->offset, f->size, prefix);
 		else if (high && memcmp(bytes + f->offset, high + f->offset, f->size) != 0)
-			json_range(out, f->type == NFT_TYPE_INET_PROTOCOL ? NFT_TYPE_INTEGER : f->type,
+			json_range(out, nft_range_type(f->type),
 				   bytes + f->offset, high + f->offset, f->size);
 		else
 			nft_json_value(out, f->type, bytes + f->offset, f->size);
@@ -209,7 +224,7 @@ static void json_interval(struct strbuf *out, const struct nft_set *s, const uin
 	else if (nft_range_prefix(low, high, len, &prefix) && (type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR))
 		json_prefix(out, type, low, len, prefix);
 	else
-		json_range(out, type == NFT_TYPE_INET_PROTOCOL ? NFT_TYPE_INTEGER : type, low, high, len);
+		json_range(out, nft_range_type(type), low, high, len);
 }
 
 struct json_elements {

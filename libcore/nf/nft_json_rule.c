@@ -232,33 +232,32 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 	uint32_t type;
 	size_t left_at;
 	struct strbuf *out;
+	struct nft_expr host_copy;
 
 	/* nft writes a range as `>= low` then `<= high` on the same field. */
-	if (e->u.cmp.op == NFT_CMP_LTE && rd->gte_stmt >= 0 && rd->gte_stmt == (int)rd->count - 1) {
+	s = nft_rd_reg(rd, e->u.cmp.sreg);
+	if (e->u.cmp.op == NFT_CMP_LTE && rd->gte_stmt == (int)rd->count - 1 && s && nft_rd_closes_range(rd, s)) {
 		struct strbuf *low = &rd->stmts[rd->gte_stmt].text;
-		struct strbuf value = { 0 };
+		uint32_t range_type = nft_range_type(rd->gte_type);
 
-		if (rd->gte_type == NFT_TYPE_INET_PROTOCOL)
-			return false;   /* its low end was written as a name */
-
+		e = nft_rd_host_values(s, rd->gte_type, e, &host_copy);
 		/* {"match": {"op": ">=", "left": L, "right": V}} becomes
-		 * {"match": {"op": "==", "left": L, "right": {"range": [V, HIGH]}}}. */
-		strbuf_add(&value, low->data + rd->gte_op_at, low->len - rd->gte_op_at - 2);
+		 * {"match": {"op": "==", "left": L, "right": {"range": [LOW, HIGH]}}}. */
 		low->len = rd->gte_op_at;
 		low->data[low->len] = '\0';
 		strbuf_puts(low, "{\"range\": [");
-		strbuf_add(low, value.data, value.len);
+		nft_json_value(low, range_type, rd->gte_low.bytes, rd->gte_low.len);
 		strbuf_puts(low, ", ");
-		nft_json_value(low, rd->gte_type, e->data.bytes, e->data.len);
+		nft_json_value(low, range_type, e->data.bytes, e->data.len);
 		strbuf_puts(low, "]}}}");
 		memcpy(low->data + MATCH_OP_AT, "==", 2);
-		strbuf_free(&value);
 		rd->gte_stmt = -1;
 		return true;
 	}
 	out = match_open(rd, json_op(e->u.cmp.op), e->u.cmp.sreg, &s, &type);
-	if (!out)
+	if (!out || (s->masked && s->big_endian))
 		return false;
+	e = nft_rd_host_values(s, type, e, &host_copy);
 	left_at = strstr(out->data, "\"left\": ") - out->data + 8;
 	if (s->masked) {
 		/* Only the shapes masked_rhs writes as nft -j does. */
@@ -272,6 +271,9 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 		rd->gte_stmt = (int)rd->count - 1;
 		rd->gte_op_at = out->len;
 		rd->gte_type = type;
+		rd->gte_src = *s;
+		rd->gte_low = e->data;
+		rd->gte_low.chain = NULL;
 	}
 	if ((type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && e->data.len < (type == NFT_TYPE_IPADDR ? 4u : 16u)) {
 		/* A prefix compared on its leading bytes only (payload or ct). */
@@ -294,12 +296,13 @@ static bool json_range_match(struct render *rd, const struct nft_expr *e)
 	const struct reg_src *s;
 	uint32_t type;
 	struct strbuf *out = match_open(rd, e->u.range.op == NFT_RANGE_NEQ ? "!=" : "==", e->u.range.sreg, &s, &type);
+	struct nft_expr host_copy;
 
-	if (!out)
+	if (!out || s->masked)
 		return false;
-	/* nft names a protocol alone, never a range's ends. */
-	if (type == NFT_TYPE_INET_PROTOCOL)
-		type = NFT_TYPE_INTEGER;
+	e = nft_rd_host_values(s, type, e, &host_copy);
+	/* nft writes a range's ends numerically. */
+	type = nft_range_type(type);
 	strbuf_puts(out, ", \"right\": {\"range\": [");
 	nft_json_value(out, type, e->data.bytes, e->data.len);
 	strbuf_puts(out, ", ");
@@ -363,6 +366,7 @@ static bool json_lookup(struct render *rd, const struct nft_expr *e)
 		return false;
 	if (e->u.lookup.has_dreg && e->u.lookup.dreg != NFT_REG_VERDICT)
 		return false;
+	nft_rd_note_key_order(rd, set, e->u.lookup.sreg);
 	if (e->u.lookup.has_dreg) {
 		strbuf_puts(out, "{\"vmap\": {\"key\": ");
 		if (!lookup_key(rd, set, e->u.lookup.sreg, out))
@@ -416,7 +420,8 @@ static bool mangle_value(struct render *rd, const struct reg_src *s, uint32_t ty
 static bool json_mangle(struct render *rd, const struct nft_expr *e, bool ct)
 {
 	const struct reg_src *s = nft_rd_reg(rd, ct ? e->u.ct.sreg : e->u.meta.sreg);
-	struct reg_src key = { .kind = ct ? SRC_CT : SRC_META, .key = ct ? e->u.ct.key : e->u.meta.key };
+	struct reg_src key = { .kind = ct ? SRC_CT : SRC_META, .key = ct ? e->u.ct.key : e->u.meta.key,
+			       .dir = ct ? e->u.ct.dir : 0, .has_dir = ct && e->u.ct.has_dir };
 	struct strbuf *out;
 	uint32_t type;
 	bool fold;

@@ -129,6 +129,13 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		return 0;
 	case NFT_EXPR_LOG:
 		return expr_log(e, tb);
+	case NFT_EXPR_BYTEORDER:
+		e->u.byteorder.sreg = nlattr_be32_or0(&tb[NFTA_BYTEORDER_SREG]);
+		e->u.byteorder.dreg = nlattr_be32_or0(&tb[NFTA_BYTEORDER_DREG]);
+		e->u.byteorder.op = nlattr_be32_or0(&tb[NFTA_BYTEORDER_OP]);
+		e->u.byteorder.len = nlattr_be32_or0(&tb[NFTA_BYTEORDER_LEN]);
+		e->u.byteorder.size = nlattr_be32_or0(&tb[NFTA_BYTEORDER_SIZE]);
+		return 0;
 	case NFT_EXPR_QUOTA:
 		e->u.quota.bytes = nlattr_be64_or0(&tb[NFTA_QUOTA_BYTES]);
 		e->u.quota.consumed = nlattr_be64_or0(&tb[NFTA_QUOTA_CONSUMED]);
@@ -210,6 +217,7 @@ static enum nft_expr_kind expr_kind(const char *name)
 		{ "numgen", NFT_EXPR_NUMGEN }, { "ct", NFT_EXPR_CT }, { "fib", NFT_EXPR_FIB }, { "nat", NFT_EXPR_NAT },
 		{ "masq", NFT_EXPR_MASQ }, { "redir", NFT_EXPR_REDIR }, { "reject", NFT_EXPR_REJECT },
 		{ "dynset", NFT_EXPR_DYNSET }, { "quota", NFT_EXPR_QUOTA },
+		{ "byteorder", NFT_EXPR_BYTEORDER },
 	};
 	size_t i;
 
@@ -410,6 +418,30 @@ static int set_desc(const struct nlattr_ref *a, struct nft_set *s)
 	return nlattr_each(&desc[NFTA_SET_DESC_CONCAT], set_field, s);
 }
 
+/* nft's set userdata records the byte order of keys (type 0) and data
+ * (type 1) as four-byte host-order numbers. */
+static void set_byteorders(const struct nlattr_ref *a, struct nft_set *s)
+{
+	const uint8_t *p = a->data;
+	size_t left = a->len;
+
+	while (left >= 2 && (size_t)p[1] + 2 <= left) {
+		uint8_t type = p[0], len = p[1];
+
+		if ((type == 0 || type == 1) && len == 4) {
+			uint32_t order;
+
+			memcpy(&order, p + 2, 4);
+			if (type == 0)
+				s->key_byteorder = order;
+			else
+				s->data_byteorder = order;
+		}
+		p += 2 + len;
+		left -= 2 + len;
+	}
+}
+
 int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s)
 {
 	struct nlattr_ref tb[NFTA_SET_MAX + 1];
@@ -432,6 +464,8 @@ int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s)
 	s->gc_interval_ms = nlattr_be32_or0(&tb[NFTA_SET_GC_INTERVAL]);
 	if (tb[NFTA_SET_DESC].present && set_desc(&tb[NFTA_SET_DESC], s) < 0)
 		return -EINVAL;
+	if (tb[NFTA_SET_USERDATA].present)
+		set_byteorders(&tb[NFTA_SET_USERDATA], s);
 	if (tb[NFTA_SET_USERDATA].present && userdata_comment(&tb[NFTA_SET_USERDATA], &s->comment, 7) < 0) {
 		nft_set_free(s);
 		return -EINVAL;

@@ -95,9 +95,11 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 	const struct reg_src *s;
 	uint32_t type;
 	struct strbuf *out = stmt_lhs(rd, e->u.cmp.sreg, &s, &type);
+	struct nft_expr host_copy;
 
-	if (!out)
+	if (!out || (s->masked && s->big_endian))
 		return false;
+	e = nft_rd_host_values(s, type, e, &host_copy);
 	strbuf_puts(out, " ");
 	if (s->masked) {
 		size_t full = type == NFT_TYPE_IP6ADDR ? 16 : 4;
@@ -122,23 +124,25 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 		return true;
 	}
 	/* nft writes a range as `>= low` then `<= high` on the same field. */
-	if (e->u.cmp.op == NFT_CMP_LTE && rd->gte_stmt >= 0 && rd->gte_stmt == (int)rd->count - 2) {
+	if (e->u.cmp.op == NFT_CMP_LTE && rd->gte_stmt == (int)rd->count - 2 && nft_rd_closes_range(rd, s)) {
 		struct strbuf *low = &rd->stmts[rd->gte_stmt].text;
 
 		rd->count--;
 		strbuf_free(out);
-		/* "x >= low" becomes "x low-high". */
-		if (type == NFT_TYPE_INET_PROTOCOL)
-			return false;   /* its low end was written as a name */
-		memmove(low->data + rd->gte_op_at, low->data + rd->gte_op_at + 3, low->len - rd->gte_op_at - 3 + 1);
-		low->len -= 3;
+		/* "x >= low" becomes "x low-high", both ends numeric. */
+		low->len = rd->gte_op_at;
+		low->data[low->len] = '\0';
+		nft_rd_value(low, nft_range_type(type), rd->gte_low.bytes, rd->gte_low.len);
 		strbuf_puts(low, "-");
-		nft_rd_value(low, type, e->data.bytes, e->data.len);
+		nft_rd_value(low, nft_range_type(type), e->data.bytes, e->data.len);
 		rd->gte_stmt = -1;
 		return true;
 	}
 	if (e->u.cmp.op == NFT_CMP_GTE) {
 		rd->gte_stmt = (int)rd->count - 1;
+		rd->gte_src = *s;
+		rd->gte_low = e->data;
+		rd->gte_low.chain = NULL;
 		rd->gte_op_at = out->len;
 		strbuf_puts(out, ">= ");
 		nft_rd_value(out, type, e->data.bytes, e->data.len);
@@ -164,13 +168,14 @@ static bool stmt_range(struct render *rd, const struct nft_expr *e)
 	const struct reg_src *s;
 	uint32_t type;
 	struct strbuf *out = stmt_lhs(rd, e->u.range.sreg, &s, &type);
+	struct nft_expr host_copy;
 
-	if (!out)
+	if (!out || s->masked)
 		return false;
+	e = nft_rd_host_values(s, type, e, &host_copy);
 	strbuf_printf(out, " %s", e->u.range.op == NFT_RANGE_NEQ ? "!= " : "");
-	/* nft names a protocol alone, never a range's ends. */
-	if (type == NFT_TYPE_INET_PROTOCOL)
-		type = NFT_TYPE_INTEGER;
+	/* nft writes a range's ends numerically. */
+	type = nft_range_type(type);
 	nft_rd_value(out, type, e->data.bytes, e->data.len);
 	strbuf_puts(out, "-");
 	nft_rd_value(out, type, e->data2.bytes, e->data2.len);
@@ -209,6 +214,7 @@ static bool stmt_lookup(struct render *rd, const struct nft_expr *e)
 		return false;
 	if (e->u.lookup.has_dreg && e->u.lookup.dreg != NFT_REG_VERDICT)
 		return false;
+	nft_rd_note_key_order(rd, set, e->u.lookup.sreg);
 	if (e->u.lookup.has_dreg)
 		strbuf_puts(out, " vmap");
 	else if (e->u.lookup.flags & NFT_LOOKUP_F_INV)
@@ -252,7 +258,8 @@ static bool set_value(struct render *rd, const struct reg_src *s, uint32_t type,
 static bool stmt_meta_set(struct render *rd, const struct nft_expr *e, bool ct)
 {
 	const struct reg_src *s = nft_rd_reg(rd, ct ? e->u.ct.sreg : e->u.meta.sreg);
-	struct reg_src lhs = { .kind = ct ? SRC_CT : SRC_META, .key = ct ? e->u.ct.key : e->u.meta.key };
+	struct reg_src lhs = { .kind = ct ? SRC_CT : SRC_META, .key = ct ? e->u.ct.key : e->u.meta.key,
+			       .dir = ct ? e->u.ct.dir : 0, .has_dir = ct && e->u.ct.has_dir };
 	struct strbuf *out;
 	uint32_t type;
 	bool fold;

@@ -24,8 +24,24 @@ static const struct { uint32_t id; const char *name; uint32_t size; bool host_or
 	{ NFT_TYPE_INET_SERVICE, "inet_service", 2, false }, { NFT_TYPE_MARK, "mark", 4, true },
 	{ NFT_TYPE_IFINDEX, "iface_index", 4, true }, { NFT_TYPE_CT_STATE, "ct_state", 4, true },
 	{ NFT_TYPE_TCP_FLAG, "tcp_flag", 1, false }, { NFT_TYPE_IFNAME, "ifname", 16, true }, { NFT_TYPE_UID, "uid", 4, true }, { NFT_TYPE_GID, "gid", 4, true },
-	{ NFT_TYPE_PKTTYPE, "pkt_type", 1, true },
+	{ NFT_TYPE_PKTTYPE, "pkt_type", 1, true }, { NFT_TYPE_ETHERTYPE, "ether_type", 2, false },
+	{ NFT_TYPE_TIME, "time", 4, true }, { NFT_TYPE_ARPHRD, "iface_type", 2, true },
+	{ NFT_TYPE_REALM, "realm", 4, true }, { NFT_TYPE_CLASSID, "classid", 4, true },
+	{ NFT_TYPE_CT_DIR, "ct_dir", 1, true }, { NFT_TYPE_DEVGROUP, "devgroup", 4, true },
+	{ NFT_TYPE_BOOLEAN, "boolean", 1, true }, { NFT_TYPE_TIME_DATE, "time", 8, true },
+	{ NFT_TYPE_TIME_HOUR, "hour", 4, true }, { NFT_TYPE_TIME_DAY, "day", 1, true },
+	{ NFT_TYPE_HOST_INTEGER, "integer", 2, true }, { NFT_TYPE_TIME_SECS, "time", 4, true }, { NFT_TYPE_BE_INTEGER, "integer", 4, false },
 };
+
+bool nft_type_host_order(uint32_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].id == type)
+			return types[i].host_order;
+	return false;
+}
 
 const char *nft_type_name(uint32_t id)
 {
@@ -136,6 +152,30 @@ void nft_print_fib_type(struct strbuf *out, uint32_t v)
 		strbuf_printf(out, "%u", v);
 }
 
+/* A value as a number: host-order types from the host's bytes (an
+ * eight-byte one whole, a two-byte one too), the rest big-endian. */
+static uint64_t value_number(uint32_t type, const uint8_t *bytes, size_t len)
+{
+	uint64_t number = 0;
+	uint32_t u32;
+	uint16_t u16;
+	size_t i;
+
+	if (len == 8 && (type == NFT_TYPE_INTEGER || nft_type_host_order(type))) {
+		memcpy(&number, bytes, 8);
+	} else if (len == 4 && (type == NFT_TYPE_INTEGER || nft_type_host_order(type))) {
+		memcpy(&u32, bytes, 4);
+		number = u32;
+	} else if (len == 2 && nft_type_host_order(type) && type_size(type) == 2) {
+		memcpy(&u16, bytes, 2);
+		number = u16;
+	} else {
+		for (i = 0; i < len && i < 8; i++)
+			number = number << 8 | bytes[i];
+	}
+	return number;
+}
+
 /* One value of a datatype, from its bytes (network order unless the type
  * is a host-order one). */
 void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
@@ -149,6 +189,8 @@ void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, si
 		host = (uint32_t)bytes[0] << 8 | bytes[1];
 	else if (len == 1)
 		host = bytes[0];
+	if (nft_print_symbolic(out, type, value_number(type, bytes, len)))
+		return;
 	switch (type) {
 	case NFT_TYPE_IPADDR:
 		if (len >= 4)
@@ -216,10 +258,8 @@ void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, si
 		strbuf_puts(out, host == NFPROTO_IPV4 ? "ipv4" : host == NFPROTO_IPV6 ? "ipv6" : "unknown");
 		return;
 	default:
-		if (len == 4 || len == 1)
-			strbuf_printf(out, "%u", host);
-		else if (len == 2)
-			strbuf_printf(out, "%u", host);
+		if (len == 8 || len == 4 || len == 2 || len == 1)
+			strbuf_printf(out, "%" PRIu64, value_number(type, bytes, len));
 		else
 			strbuf_printf(out, "0x%02x", len ? bytes[0] : 0);
 		return;
@@ -285,7 +325,7 @@ static void print_key(struct strbuf *out, const struct nft_set *s, const uint8_t
 			strbuf_printf(out, "/%zu", prefix);
 		} else {
 			strbuf_puts(out, "-");
-			nft_print_value(out, f->type == NFT_TYPE_INET_PROTOCOL ? NFT_TYPE_INTEGER : f->type,
+			nft_print_value(out, nft_range_type(f->type),
 					high + f->offset, f->size);
 		}
 	}
@@ -333,6 +373,9 @@ static bool host_order_key(const struct nft_set *s)
 
 	if (n != 1)
 		return true;
+	/* nft's own record of the keys' byte order, when it left one. */
+	if (s->key_byteorder == NFT_BYTEORDER_BIG || s->key_byteorder == NFT_BYTEORDER_HOST)
+		return s->key_byteorder == NFT_BYTEORDER_HOST;
 	/* A two-byte integer is a header field (udp checksum), which nft keeps
 	 * in network order; four-byte ones are meta and ct numbers. */
 	if (parts[0] == NFT_TYPE_INTEGER && s->key_len == 2)
@@ -398,8 +441,8 @@ static void print_range(struct strbuf *out, const struct nft_set *s, const uint8
 
 	nft_type_components(s->key_type, &part, 1);
 	/* nft names a protocol alone, never a range's ends. */
-	if (part == NFT_TYPE_INET_PROTOCOL && memcmp(low, high, len) != 0)
-		part = NFT_TYPE_INTEGER;
+	if (memcmp(low, high, len) != 0)
+		part = nft_range_type(part);
 	nft_print_value(out, part, low, len);
 	if (memcmp(low, high, len) == 0)
 		return;
@@ -443,9 +486,58 @@ static void print_element_tail(struct strbuf *out, const struct nft_set *s, cons
 	}
 }
 
+/* A key nft converted to network order (an interval set of marks,
+ * lengths, uids...) whose datatype reads host order: its bytes are swapped
+ * back before they are shown. */
+static bool key_swapped(const struct nft_set *s)
+{
+	uint32_t parts[8];
+
+	return s->key_byteorder == NFT_BYTEORDER_BIG && nft_type_components(s->key_type, parts, 8) == 1 &&
+	       (s->key_len == 2 || s->key_len == 4 || s->key_len == 8) && nft_type_reads_host(parts[0], s->key_len);
+}
+
+/* A key's bytes in the order its datatypes read them: the whole key, or
+ * the concatenation's fields the rule converted. */
+static void swap_key(const struct nft_set *s, uint8_t *bytes, size_t len)
+{
+	struct nft_key_field fields[8];
+	size_t n, i;
+
+	if (key_swapped(s)) {
+		nft_swap_elements(bytes, len, s->key_len);
+		return;
+	}
+	n = nft_key_fields(s, len, fields, 8);
+	for (i = 0; i < n; i++)
+		if ((s->be_fields >> i & 1) && fields[i].offset + fields[i].size <= len)
+			nft_swap_elements(bytes + fields[i].offset, fields[i].size, fields[i].size);
+}
+
+static void walk_one(struct nft_set *s, const struct nft_set_elem *e, const uint8_t *high, bool swap, nft_elem_fn fn,
+		     void *arg)
+{
+	struct nft_set_elem copy;
+	uint8_t high_copy[NFT_DATA_LEN];
+
+	if (!swap) {
+		fn(s, e, high, arg);
+		return;
+	}
+	copy = *e;
+	swap_key(s, copy.key.bytes, copy.key.len);
+	swap_key(s, copy.key_end.bytes, copy.key_end.len);
+	if (high) {
+		memcpy(high_copy, high, e->key.len);
+		swap_key(s, high_copy, e->key.len);
+	}
+	fn(s, &copy, high ? high_copy : NULL, arg);
+}
+
 void nft_walk_elements(struct nft_set *s, nft_elem_fn fn, void *arg)
 {
 	bool interval = (s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT);
+	bool swap = key_swapped(s) || s->be_fields;
 	size_t i;
 
 	sort_from_last_byte = host_order_key(s);
@@ -464,11 +556,11 @@ void nft_walk_elements(struct nft_set *s, nft_elem_fn fn, void *arg)
 				end_minus_one(high, end->key.bytes, e->key.len);
 			else
 				memset(high, 0xff, e->key.len);
-			fn(s, e, high, arg);
+			walk_one(s, e, high, swap, fn, arg);
 		} else {
 			bool ranged = e->key_end.len && memcmp(e->key_end.bytes, e->key.bytes, e->key.len) != 0;
 
-			fn(s, e, ranged ? e->key_end.bytes : NULL, arg);
+			walk_one(s, e, ranged ? e->key_end.bytes : NULL, swap, fn, arg);
 		}
 	}
 }

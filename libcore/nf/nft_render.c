@@ -200,44 +200,25 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 
 static bool meta_name(const struct reg_src *s, struct strbuf *out, uint32_t *type)
 {
-	*type = NFT_TYPE_INTEGER;
-	switch (s->key) {
-	case NFT_META_L4PROTO: strbuf_puts(out, "meta l4proto"); *type = NFT_TYPE_INET_PROTOCOL; return true;
-	case NFT_META_NFPROTO: strbuf_puts(out, "meta nfproto"); *type = NFT_TYPE_NFPROTO; return true;
-	case NFT_META_MARK: strbuf_puts(out, "meta mark"); *type = NFT_TYPE_MARK; return true;
-	case NFT_META_IIFNAME: strbuf_puts(out, "iifname"); *type = NFT_TYPE_IFNAME; return true;
-	case NFT_META_OIFNAME: strbuf_puts(out, "oifname"); *type = NFT_TYPE_IFNAME; return true;
-	case NFT_META_IIF: strbuf_puts(out, "iif"); *type = NFT_TYPE_IFINDEX; return true;
-	case NFT_META_OIF: strbuf_puts(out, "oif"); *type = NFT_TYPE_IFINDEX; return true;
-	case NFT_META_SKUID: strbuf_puts(out, "meta skuid"); *type = NFT_TYPE_UID; return true;
-	case NFT_META_SKGID: strbuf_puts(out, "meta skgid"); *type = NFT_TYPE_GID; return true;
-	/* Plain counts in host order, which is how a 4-byte integer prints. */
-	case NFT_META_LEN: strbuf_puts(out, "meta length"); return true;
-	case NFT_META_CPU: strbuf_puts(out, "meta cpu"); return true;
-	case NFT_META_PKTTYPE: strbuf_puts(out, "meta pkttype"); *type = NFT_TYPE_PKTTYPE; return true;
-	/* Others (and meta random, compared in host byte order) are not named
-	 * here: their values would come out in the wrong words. */
-	default: return false;
-	}
+	const struct nft_key_desc *k = nft_meta_key(s->key);
+
+	if (!k)
+		return false;
+	strbuf_printf(out, "%s%s", nft_meta_key_unqualified(s->key) ? "" : "meta ", k->name);
+	*type = k->type;
+	return true;
 }
 
-static bool ct_name(const struct reg_src *s, struct strbuf *out, uint32_t *type)
+static bool ct_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type)
 {
 	const char *dir = !s->has_dir ? "" : s->dir == 0 ? "original " : "reply ";
+	const struct nft_key_desc *k = nft_ct_key(s->key, rd->ctx->family);
 
-	*type = NFT_TYPE_INTEGER;
-	switch (s->key) {
-	case NFT_CT_STATE: strbuf_puts(out, "ct state"); *type = NFT_TYPE_CT_STATE; return true;
-	case NFT_CT_STATUS: strbuf_puts(out, "ct status"); *type = NFT_TYPE_CT_STATUS; return true;
-	case NFT_CT_MARK: strbuf_puts(out, "ct mark"); *type = NFT_TYPE_MARK; return true;
-	case NFT_CT_SRC_IP: strbuf_printf(out, "ct %sip saddr", dir); *type = NFT_TYPE_IPADDR; return true;
-	case NFT_CT_DST_IP: strbuf_printf(out, "ct %sip daddr", dir); *type = NFT_TYPE_IPADDR; return true;
-	case NFT_CT_PROTO_SRC: strbuf_printf(out, "ct %sproto-src", dir); *type = NFT_TYPE_INET_SERVICE; return true;
-	case NFT_CT_PROTO_DST: strbuf_printf(out, "ct %sproto-dst", dir); *type = NFT_TYPE_INET_SERVICE; return true;
-	case NFT_CT_PROTOCOL: strbuf_printf(out, "ct %sprotocol", dir); *type = NFT_TYPE_INET_PROTOCOL; return true;
-	/* ct direction's values have names sonde does not print. */
-	default: return false;
-	}
+	if (!k)
+		return false;
+	strbuf_printf(out, "ct %s%s", dir, k->name);
+	*type = k->type;
+	return true;
 }
 
 static bool fib_name(const struct nft_expr *e, struct strbuf *out, uint32_t *type)
@@ -269,7 +250,7 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct strbuf *
 	switch (s->kind) {
 	case SRC_PAYLOAD: return payload_name(rd, s, out, type, fold);
 	case SRC_META: return meta_name(s, out, type);
-	case SRC_CT: return ct_name(s, out, type);
+	case SRC_CT: return ct_name(rd, s, out, type);
 	case SRC_FIB: return fib_name(s->e, out, type);
 	case SRC_NUMGEN:
 		strbuf_printf(out, "numgen %s mod %u", s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc",
@@ -389,11 +370,77 @@ static bool load(struct render *rd, const struct nft_expr *e, uint32_t dreg, enu
 	return true;
 }
 
+static bool byteorder(struct render *rd, const struct nft_expr *e)
+{
+	struct reg_src *from = nft_rd_reg(rd, e->u.byteorder.sreg), *to = nft_rd_reg(rd, e->u.byteorder.dreg);
+	uint32_t size = e->u.byteorder.size;
+
+	/* nft converts a host-order key to network order before a range or
+	 * an interval set, and back; only the first is read here. */
+	if (!from || !to || from->kind == SRC_NONE || from->big_endian || e->u.byteorder.op != NFT_BYTEORDER_HTON ||
+	    (size != 2 && size != 4 && size != 8))
+		return false;
+	if (to != from)
+		*to = *from;
+	to->big_endian = true;
+	to->swap_size = (uint8_t)size;
+	return true;
+}
+
+uint32_t nft_range_type(uint32_t type)
+{
+	switch (type) {
+	case NFT_TYPE_INET_PROTOCOL: return NFT_TYPE_INTEGER;
+	case NFT_TYPE_TIME: return NFT_TYPE_TIME_SECS;
+	default: return type;
+	}
+}
+
+bool nft_rd_closes_range(const struct render *rd, const struct reg_src *s)
+{
+	const struct reg_src *g = &rd->gte_src;
+
+	return rd->gte_stmt >= 0 && g->kind == s->kind && g->base == s->base && g->offset == s->offset &&
+	       g->len == s->len && g->key == s->key && g->dir == s->dir && g->has_dir == s->has_dir &&
+	       g->e == s->e && g->masked == s->masked && !s->masked;
+}
+
+bool nft_type_reads_host(uint32_t type, size_t len)
+{
+	if (type == NFT_TYPE_INTEGER)
+		return len != 2;
+	return nft_type_host_order(type);
+}
+
+void nft_swap_elements(uint8_t *bytes, size_t len, size_t size)
+{
+	size_t at, i;
+
+	for (at = 0; size && at + size <= len; at += size)
+		for (i = 0; i < size / 2; i++) {
+			uint8_t b = bytes[at + i];
+
+			bytes[at + i] = bytes[at + size - 1 - i];
+			bytes[at + size - 1 - i] = b;
+		}
+}
+
+const struct nft_expr *nft_rd_host_values(const struct reg_src *s, uint32_t type, const struct nft_expr *e,
+					  struct nft_expr *copy)
+{
+	if (!s || !s->big_endian || !nft_type_reads_host(type, s->swap_size))
+		return e;
+	*copy = *e;
+	nft_swap_elements(copy->data.bytes, copy->data.len, s->swap_size);
+	nft_swap_elements(copy->data2.bytes, copy->data2.len, s->swap_size);
+	return copy;
+}
+
 static bool bitwise(struct render *rd, const struct nft_expr *e)
 {
 	struct reg_src *from = nft_rd_reg(rd, e->u.bitwise.sreg), *to = nft_rd_reg(rd, e->u.bitwise.dreg);
 
-	if (!from || !to || e->data.len > 16)
+	if (!from || !to || e->data.len > 16 || from->big_endian)
 		return false;
 	if (to != from)
 		*to = *from;
@@ -424,6 +471,7 @@ int nft_rd_track(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_NUMGEN: ok = load(rd, e, e->u.numgen.dreg, SRC_NUMGEN); break;
 	case NFT_EXPR_FIB: ok = load(rd, e, e->u.fib.dreg, SRC_FIB); break;
 	case NFT_EXPR_BITWISE: ok = bitwise(rd, e); break;
+	case NFT_EXPR_BYTEORDER: ok = byteorder(rd, e); break;
 	case NFT_EXPR_IMMEDIATE:
 		if (e->u.immediate.dreg == NFT_REG_VERDICT)
 			return 0;
@@ -459,6 +507,22 @@ size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t
 	return n;
 }
 
+void nft_rd_note_key_order(struct render *rd, struct nft_set *set, uint32_t sreg)
+{
+	const struct reg_src *srcs[8];
+	size_t n = nft_rd_key_sources(rd, set, sreg, srcs, 8), i;
+
+	if (!(set->flags & NFT_SET_ANONYMOUS))
+		return;
+	if (n == 1 && srcs[0]->big_endian) {
+		set->key_byteorder = NFT_BYTEORDER_BIG;
+		return;
+	}
+	for (i = 0; n > 1 && i < n; i++)
+		if (srcs[i]->big_endian)
+			set->be_fields |= 1u << i;
+}
+
 struct render *nft_rd_new(const struct nft_print_ctx *ctx)
 {
 	struct render *rd = calloc(1, sizeof(*rd));
@@ -469,6 +533,7 @@ struct render *nft_rd_new(const struct nft_print_ctx *ctx)
 	rd->l4proto_stmt = -1;
 	rd->nfproto_stmt = -1;
 	rd->gte_stmt = -1;
+	rd->ethertype_stmt = -1;
 	return rd;
 }
 
@@ -499,6 +564,9 @@ const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, con
 
 	if (fam == NFPROTO_INET && rd->nfproto_stmt >= 0)
 		fam = rd->nfproto;
+	/* A bridge or netdev table's reject answers the protocol its guard named. */
+	if ((fam == NFPROTO_BRIDGE || fam == NFPROTO_NETDEV) && rd->ethertype_stmt >= 0)
+		fam = rd->ethertype == 0x86dd ? NFPROTO_IPV6 : rd->ethertype == 0x0800 ? NFPROTO_IPV4 : fam;
 	if (e->u.reject.type == NFT_REJECT_ICMPX_UNREACH) {
 		*code_name = code < 4 ? icmpx[code] : NULL;
 		*is_default = code == NFT_REJECT_ICMPX_PORT_UNREACH;
@@ -552,6 +620,10 @@ static bool expr_understood(const struct nft_expr *e)
 			return false;
 		known = A(NFTA_LIMIT_RATE) | A(NFTA_LIMIT_UNIT) | A(NFTA_LIMIT_BURST) | A(NFTA_LIMIT_TYPE) |
 			A(NFTA_LIMIT_FLAGS) | A(NFTA_LIMIT_PAD);
+		break;
+	case NFT_EXPR_BYTEORDER:
+		known = A(NFTA_BYTEORDER_SREG) | A(NFTA_BYTEORDER_DREG) | A(NFTA_BYTEORDER_OP) | A(NFTA_BYTEORDER_LEN) |
+			A(NFTA_BYTEORDER_SIZE);
 		break;
 	case NFT_EXPR_QUOTA:
 		/* depleted is the kernel's state, which nft does not show. */
@@ -662,6 +734,11 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 		rd->proto_compared = true;
 	if (s->kind != SRC_META || cmp->u.cmp.op != NFT_CMP_EQ || cmp->data.len < 1)
 		return;
+	if (s->key == NFT_META_PROTOCOL && cmp->data.len == 2 &&
+	    (rd->ctx->family == NFPROTO_BRIDGE || rd->ctx->family == NFPROTO_NETDEV)) {
+		rd->ethertype_stmt = (int)rd->count - 1;
+		rd->ethertype = (uint16_t)(cmp->data.bytes[0] << 8 | cmp->data.bytes[1]);
+	}
 	if (s->key == NFT_META_L4PROTO) {
 		rd->l4proto_stmt = (int)rd->count - 1;
 		rd->l4proto = cmp->data.bytes[0];
@@ -737,6 +814,9 @@ void nft_rd_reject_guards(struct render *rd, const struct nft_expr *e)
 		rd->stmts[rd->l4proto_stmt].dropped = true;
 	if (e->u.reject.type == NFT_REJECT_ICMP_UNREACH && rd->ctx->family == NFPROTO_INET && rd->nfproto_stmt >= 0)
 		rd->stmts[rd->nfproto_stmt].dropped = true;
+	if (e->u.reject.type == NFT_REJECT_ICMP_UNREACH && rd->ethertype_stmt >= 0 &&
+	    (rd->ethertype == 0x0800 || rd->ethertype == 0x86dd))
+		rd->stmts[rd->ethertype_stmt].dropped = true;
 }
 
 void nft_rd_fold_l4proto(struct render *rd)

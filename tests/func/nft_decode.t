@@ -1,7 +1,9 @@
 #!/bin/bash
 # sonde nft list against nft 1.0.6 on the expressions decoded beyond the
 # basics (tests/func/data/nft_decode.nft, one table per group: byte limits
-# and quotas...): list ruleset, -s list ruleset and -j list ruleset (JSON
+# and quotas; meta and ct keys with their symbolic values, byteorder-
+# converted ranges and sets, ranges from >= and <=; reject guards in a
+# netdev table): list ruleset, -s list ruleset and -j list ruleset (JSON
 # with keys sorted, metainfo's writer aside) equal to nft's, and no rule
 # left as "sonde: not rendered".
 . "$(dirname "$0")/../lib.sh"

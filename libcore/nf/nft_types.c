@@ -1,0 +1,142 @@
+/* nft 1.0.6's symbolic datatypes: the words nft prints for the values of
+ * meta and ct keys beyond plain numbers (ether types, interface types, tc
+ * handles, device groups, realms, durations, dates, hours of the day, days
+ * of the week, conntrack directions, booleans).  One table of words, read
+ * by the listing and by the JSON writer alike. */
+#include <inttypes.h>
+#include <linux/pkt_sched.h>
+#include <net/if_arp.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "nft_impl.h"
+#include "sonde/netlink.h"
+
+struct symbol {
+	uint64_t value;
+	const char *name;
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *symbol_name(const struct symbol *table, size_t n, uint64_t value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (table[i].value == value)
+			return table[i].name;
+	return NULL;
+}
+
+static const struct symbol ethertypes[] = {
+	{ 0x0800, "ip" }, { 0x0806, "arp" }, { 0x86dd, "ip6" }, { 0x8100, "8021q" }, { 0x88a8, "8021ad" },
+};
+
+static const struct symbol iface_types[] = {
+	{ ARPHRD_ETHER, "ether" }, { ARPHRD_PPP, "ppp" }, { ARPHRD_TUNNEL, "ipip" }, { ARPHRD_TUNNEL6, "ipip6" },
+	{ ARPHRD_LOOPBACK, "loopback" }, { ARPHRD_SIT, "sit" }, { ARPHRD_IPGRE, "ipgre" },
+};
+
+static const struct symbol days[] = {
+	{ 0, "Sunday" }, { 1, "Monday" }, { 2, "Tuesday" }, { 3, "Wednesday" }, { 4, "Thursday" },
+	{ 5, "Friday" }, { 6, "Saturday" },
+};
+
+static const struct symbol ct_directions[] = { { 0, "original" }, { 1, "reply" } };
+
+static const struct symbol booleans[] = { { 0, "missing" }, { 1, "exists" } };
+
+/* A tc class handle: "root", "none" or major:minor in hex. */
+static void print_classid(struct strbuf *out, uint32_t handle)
+{
+	if (handle == TC_H_ROOT)
+		strbuf_puts(out, "root");
+	else if (handle == TC_H_UNSPEC)
+		strbuf_puts(out, "none");
+	else
+		strbuf_printf(out, "%x:%x", TC_H_MAJ(handle) >> 16, TC_H_MIN(handle));
+}
+
+/* nft shows dates and hours in local time, as this process's zone sees them. */
+static long utc_offset_secs(time_t at)
+{
+	struct tm local;
+
+	return localtime_r(&at, &local) ? local.tm_gmtoff : 0;
+}
+
+static void print_date(struct strbuf *out, uint64_t ns)
+{
+	time_t secs = (time_t)(ns / 1000000000u);
+	struct tm tm;
+	char text[32];
+
+	secs += utc_offset_secs(secs);
+	if (gmtime_r(&secs, &tm) && strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &tm))
+		strbuf_printf(out, "\"%s\"", text);
+	else
+		strbuf_printf(out, "%" PRIu64, ns);
+}
+
+static void print_hour(struct strbuf *out, uint32_t secs)
+{
+	uint32_t seconds_per_day = 86400;
+
+	secs = (uint32_t)((secs + utc_offset_secs(time(NULL)) + seconds_per_day) % seconds_per_day);
+	strbuf_printf(out, "\"%02u:%02u", secs / 3600, secs / 60 % 60);
+	if (secs % 60)
+		strbuf_printf(out, ":%02u", secs % 60);
+	strbuf_puts(out, "\"");
+}
+
+/* A name from /etc/iproute2 (devgroup, realm): quoted, else the number. */
+static void print_rt_name(struct strbuf *out, const char *name, uint64_t value)
+{
+	if (name)
+		strbuf_printf(out, "\"%s\"", name);
+	else
+		strbuf_printf(out, "%" PRIu64, value);
+}
+
+bool nft_print_symbolic(struct strbuf *out, uint32_t type, uint64_t value)
+{
+	const char *name = NULL;
+	char buf[32];
+
+	switch (type) {
+	case NFT_TYPE_ETHERTYPE:
+		if ((name = symbol_name(ethertypes, COUNT(ethertypes), value)))
+			break;
+		strbuf_printf(out, "0x%04" PRIx64, value);
+		return true;
+	case NFT_TYPE_ARPHRD: name = symbol_name(iface_types, COUNT(iface_types), value); break;
+	case NFT_TYPE_TIME_DAY: name = symbol_name(days, COUNT(days), value); break;
+	case NFT_TYPE_CT_DIR: name = symbol_name(ct_directions, COUNT(ct_directions), value); break;
+	case NFT_TYPE_BOOLEAN: name = symbol_name(booleans, COUNT(booleans), value); break;
+	case NFT_TYPE_CLASSID: print_classid(out, (uint32_t)value); return true;
+	case NFT_TYPE_TIME:
+		/* nft 1.0.6 prints nothing at all for a duration of 0. */
+		nft_print_duration(out, "", value);
+		return true;
+	case NFT_TYPE_TIME_SECS: strbuf_printf(out, "%" PRIu64 "s", value / 1000); return true;
+	case NFT_TYPE_TIME_DATE: print_date(out, value); return true;
+	case NFT_TYPE_TIME_HOUR: print_hour(out, (uint32_t)value); return true;
+	case NFT_TYPE_DEVGROUP: {
+		const char *group = netlink_group_name((uint32_t)value, buf, sizeof(buf));
+
+		print_rt_name(out, group == buf ? NULL : group, value);
+		return true;
+	}
+	case NFT_TYPE_REALM: print_rt_name(out, netlink_realm_name((uint32_t)value), value); return true;
+	default: return false;
+	}
+	if (!name)
+		strbuf_printf(out, "%" PRIu64, value);
+	else if (type == NFT_TYPE_TIME_DAY)
+		strbuf_printf(out, "\"%s\"", name);
+	else
+		strbuf_puts(out, name);
+	return true;
+}
