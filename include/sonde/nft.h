@@ -28,7 +28,7 @@ enum nft_expr_kind {
 	NFT_EXPR_COUNTER, NFT_EXPR_IMMEDIATE, NFT_EXPR_MATCH, NFT_EXPR_TARGET, NFT_EXPR_LIMIT,
 	NFT_EXPR_LOG, NFT_EXPR_LOOKUP, NFT_EXPR_NUMGEN, NFT_EXPR_CT, NFT_EXPR_FIB, NFT_EXPR_NAT,
 	NFT_EXPR_MASQ, NFT_EXPR_REDIR, NFT_EXPR_REJECT, NFT_EXPR_DYNSET, NFT_EXPR_QUOTA,
-	NFT_EXPR_BYTEORDER,
+	NFT_EXPR_BYTEORDER, NFT_EXPR_EXTHDR,
 };
 
 struct nft_data {
@@ -55,6 +55,7 @@ struct nft_expr {
 		struct { uint64_t rate, unit; uint32_t burst, type, flags; } limit;
 		struct { uint64_t bytes, consumed; uint32_t flags; } quota;
 		struct { uint32_t sreg, dreg, op, len, size; } byteorder;
+		struct { uint32_t dreg, sreg, offset, len, flags, op; uint8_t type; } exthdr;
 		struct { uint32_t group, snaplen, qthreshold, level, flags; bool has_group, has_snaplen, has_level; } log;
 		struct { uint32_t sreg, dreg, flags; bool has_dreg; } lookup; /* set name in text */
 		struct { uint32_t dreg, modulus, type, offset; } numgen;

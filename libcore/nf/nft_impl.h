@@ -22,7 +22,7 @@ enum {
 	NFT_TYPE_PKTTYPE = 31, NFT_TYPE_IFNAME = 41,
 	NFT_TYPE_ETHERTYPE = 10, NFT_TYPE_TIME = 18, NFT_TYPE_ARPHRD = 21, NFT_TYPE_REALM = 22,
 	NFT_TYPE_CLASSID = 23, NFT_TYPE_CT_DIR = 27, NFT_TYPE_DEVGROUP = 35, NFT_TYPE_BOOLEAN = 39,
-	NFT_TYPE_TIME_DATE = 43, NFT_TYPE_TIME_HOUR = 44, NFT_TYPE_TIME_DAY = 45,
+	NFT_TYPE_TIME_DATE = 43, NFT_TYPE_TIME_HOUR = 44, NFT_TYPE_TIME_DAY = 45, NFT_TYPE_MH_TYPE = 17,
 	/* Not nft's: the value of a raw payload load ("@nh,64,8 0x6"). */
 	NFT_TYPE_RAW = 1000,
 	/* Not nft's: a four-byte header field (tcp sequence), an integer to
@@ -146,7 +146,7 @@ int nft_fetch_rules(struct nft_link *l, int (*deliver)(struct nft_link *l, struc
 #define REG32_COUNT 24
 #define MAX_STATEMENTS 32
 
-enum src_kind { SRC_NONE, SRC_PAYLOAD, SRC_META, SRC_CT, SRC_NUMGEN, SRC_FIB, SRC_IMMEDIATE };
+enum src_kind { SRC_NONE, SRC_PAYLOAD, SRC_META, SRC_CT, SRC_NUMGEN, SRC_FIB, SRC_IMMEDIATE, SRC_EXTHDR };
 
 /* What a register holds. */
 struct reg_src {
@@ -189,7 +189,31 @@ struct render {
 	struct nft_data gte_low;             /* its value, in the datatype's byte order */
 	struct reg_src gte_src;              /* the field it compared */
 	struct strbuf untranslated;
+	/* Set by nft_rd_src_name: the field it named is narrower than the
+	 * bytes loaded, and the mask over them was its own; compared values
+	 * are read shifted right by field_shift, in field_bytes bytes. */
+	bool field_mask_consumed;
+	unsigned field_shift, field_bytes;
 };
+
+/* An exthdr load in nft's words (nft_exthdr.c): the listing's text, and
+ * for JSON the object's key ("exthdr", "tcp option", "sctp chunk") with the
+ * header's and field's names, or the raw kind, offset and length. */
+struct nft_field_desc {
+	char text[96];
+	char name_buf[24];
+	const char *json_key, *name, *field;
+	bool raw;
+	unsigned raw_kind, raw_offset_bits, raw_len_bits;
+	uint32_t type;
+	unsigned shift, len_bits;
+};
+bool nft_exthdr_describe(const struct reg_src *s, struct nft_field_desc *d);
+/* `reset tcp option NAME` (a TCP option exthdr with neither register). */
+bool nft_exthdr_reset_name(const struct nft_expr *e, struct strbuf *out, bool json);
+/* e itself, or a copy in *copy whose values are the field's (shifted
+ * right, narrowed) when the register's mask was the field's own. */
+const struct nft_expr *nft_rd_field_values(const struct render *rd, const struct nft_expr *e, struct nft_expr *copy);
 
 
 int nft_reg_index(uint32_t reg);

@@ -100,6 +100,25 @@ static void json_fib(struct strbuf *out, const struct nft_expr *e, uint32_t *typ
 	strbuf_puts(out, "]}}");
 }
 
+/* {"tcp option": {"name": "maxseg", "field": "size"}}, {"exthdr": {"name":
+ * "hbh"}}, {"tcp option": {"base": 255, "len": 8, "offset": 8}}. */
+static void json_exthdr(struct strbuf *out, const struct reg_src *s)
+{
+	struct nft_field_desc d;
+
+	if (!nft_exthdr_describe(s, &d))
+		return;
+	strbuf_printf(out, "{\"%s\": {", d.json_key);
+	if (d.raw)
+		strbuf_printf(out, "\"base\": %u, \"len\": %u, \"offset\": %u", d.raw_kind, d.raw_len_bits,
+			     d.raw_offset_bits);
+	else
+		strbuf_printf(out, "\"name\": \"%s\"", d.name);
+	if (!d.raw && d.field)
+		strbuf_printf(out, ", \"field\": \"%s\"", d.field);
+	strbuf_puts(out, "}}");
+}
+
 /* What a register holds, as a JSON expression; the names are nft's words
  * of the listing, which the JSON schema keeps ("ip" "saddr", "l4proto"). */
 static bool json_src(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type, bool *fold)
@@ -115,6 +134,15 @@ static bool json_src(struct render *rd, const struct reg_src *s, struct strbuf *
 			return false;
 		json_fib(out, s->e, type);
 		return true;
+	}
+	if (s->kind == SRC_EXTHDR) {
+		struct strbuf text = { 0 };
+		bool ok = nft_rd_src_name(rd, s, &text, type, fold);
+
+		strbuf_free(&text);
+		if (ok)
+			json_exthdr(out, s);
+		return ok;
 	}
 	if (s->kind == SRC_NUMGEN) {
 		strbuf_printf(out, "{\"numgen\": {\"mode\": \"%s\", \"mod\": %u, \"offset\": %u}}",
@@ -232,7 +260,7 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 	uint32_t type;
 	size_t left_at;
 	struct strbuf *out;
-	struct nft_expr host_copy;
+	struct nft_expr host_copy, field_copy;
 
 	/* nft writes a range as `>= low` then `<= high` on the same field. */
 	s = nft_rd_reg(rd, e->u.cmp.sreg);
@@ -240,7 +268,9 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 		struct strbuf *low = &rd->stmts[rd->gte_stmt].text;
 		uint32_t range_type = nft_range_type(rd->gte_type);
 
+		/* The field naming of the >= still holds (same field, same mask). */
 		e = nft_rd_host_values(s, rd->gte_type, e, &host_copy);
+		e = nft_rd_field_values(rd, e, &field_copy);
 		/* {"match": {"op": ">=", "left": L, "right": V}} becomes
 		 * {"match": {"op": "==", "left": L, "right": {"range": [LOW, HIGH]}}}. */
 		low->len = rd->gte_op_at;
@@ -258,8 +288,9 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 	if (!out || (s->masked && s->big_endian))
 		return false;
 	e = nft_rd_host_values(s, type, e, &host_copy);
+	e = nft_rd_field_values(rd, e, &field_copy);
 	left_at = strstr(out->data, "\"left\": ") - out->data + 8;
-	if (s->masked) {
+	if (s->masked && !rd->field_mask_consumed) {
 		/* Only the shapes masked_rhs writes as nft -j does. */
 		if (!nft_rd_masked_cmp_known(s, type, e))
 			return false;
@@ -296,11 +327,12 @@ static bool json_range_match(struct render *rd, const struct nft_expr *e)
 	const struct reg_src *s;
 	uint32_t type;
 	struct strbuf *out = match_open(rd, e->u.range.op == NFT_RANGE_NEQ ? "!=" : "==", e->u.range.sreg, &s, &type);
-	struct nft_expr host_copy;
+	struct nft_expr host_copy, field_copy;
 
-	if (!out || s->masked)
+	if (!out || (s->masked && !rd->field_mask_consumed))
 		return false;
 	e = nft_rd_host_values(s, type, e, &host_copy);
+	e = nft_rd_field_values(rd, e, &field_copy);
 	/* nft writes a range's ends numerically. */
 	type = nft_range_type(type);
 	strbuf_puts(out, ", \"right\": {\"range\": [");
@@ -325,7 +357,8 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 
 		if (i)
 			strbuf_puts(out, ", ");
-		if (!json_src(rd, srcs[i], out, &type, &fold))
+		/* A masked key (a field narrower than its bytes) is not written here. */
+		if (srcs[i]->masked || !json_src(rd, srcs[i], out, &type, &fold))
 			return false;
 		/* The set's elements are four-byte integers, which print in host order. */
 		if (type == NFT_TYPE_BE_INTEGER)
@@ -655,6 +688,31 @@ static bool json_dynset(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
+/* {"mangle": {"key": {"tcp option": ...}, "value": 1360}}, {"reset": ...}. */
+static bool json_exthdr_stmt(struct render *rd, const struct nft_expr *e)
+{
+	struct reg_src field = { .kind = SRC_EXTHDR, .e = e };
+	const struct reg_src *value = e->u.exthdr.sreg ? nft_rd_reg(rd, e->u.exthdr.sreg) : NULL;
+	struct strbuf *out = nft_rd_stmt(rd), text = { 0 };
+	uint32_t type;
+	bool fold, ok;
+
+	if (!out)
+		return false;
+	if (!e->u.exthdr.sreg)
+		return nft_exthdr_reset_name(e, out, true);
+	ok = value && value->kind == SRC_IMMEDIATE && nft_rd_src_name(rd, &field, &text, &type, &fold);
+	strbuf_free(&text);
+	if (!ok)
+		return false;
+	strbuf_puts(out, "{\"mangle\": {\"key\": ");
+	json_exthdr(out, &field);
+	strbuf_puts(out, ", \"value\": ");
+	nft_json_value(out, type, value->value.bytes, value->value.len);
+	strbuf_puts(out, "}}");
+	return true;
+}
+
 static bool json_simple(struct render *rd, const struct nft_expr *e)
 {
 	struct strbuf *out = nft_rd_stmt(rd);
@@ -702,6 +760,7 @@ static bool json_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_LOG: return json_log(rd, e);
 	case NFT_EXPR_LIMIT: return json_limit(rd, e);
 	case NFT_EXPR_QUOTA: return json_quota(rd, e);
+	case NFT_EXPR_EXTHDR: return json_exthdr_stmt(rd, e);
 	case NFT_EXPR_DYNSET: return json_dynset(rd, e);
 	case NFT_EXPR_IMMEDIATE: case NFT_EXPR_COUNTER: case NFT_EXPR_MATCH: case NFT_EXPR_TARGET:
 		return json_simple(rd, e);

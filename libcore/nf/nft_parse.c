@@ -129,6 +129,15 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		return 0;
 	case NFT_EXPR_LOG:
 		return expr_log(e, tb);
+	case NFT_EXPR_EXTHDR:
+		e->u.exthdr.dreg = nlattr_be32_or0(&tb[NFTA_EXTHDR_DREG]);
+		e->u.exthdr.sreg = nlattr_be32_or0(&tb[NFTA_EXTHDR_SREG]);
+		e->u.exthdr.type = tb[NFTA_EXTHDR_TYPE].present && tb[NFTA_EXTHDR_TYPE].len ? tb[NFTA_EXTHDR_TYPE].data[0] : 0;
+		e->u.exthdr.offset = nlattr_be32_or0(&tb[NFTA_EXTHDR_OFFSET]);
+		e->u.exthdr.len = nlattr_be32_or0(&tb[NFTA_EXTHDR_LEN]);
+		e->u.exthdr.flags = nlattr_be32_or0(&tb[NFTA_EXTHDR_FLAGS]);
+		e->u.exthdr.op = nlattr_be32_or0(&tb[NFTA_EXTHDR_OP]);
+		return 0;
 	case NFT_EXPR_BYTEORDER:
 		e->u.byteorder.sreg = nlattr_be32_or0(&tb[NFTA_BYTEORDER_SREG]);
 		e->u.byteorder.dreg = nlattr_be32_or0(&tb[NFTA_BYTEORDER_DREG]);
@@ -217,7 +226,7 @@ static enum nft_expr_kind expr_kind(const char *name)
 		{ "numgen", NFT_EXPR_NUMGEN }, { "ct", NFT_EXPR_CT }, { "fib", NFT_EXPR_FIB }, { "nat", NFT_EXPR_NAT },
 		{ "masq", NFT_EXPR_MASQ }, { "redir", NFT_EXPR_REDIR }, { "reject", NFT_EXPR_REJECT },
 		{ "dynset", NFT_EXPR_DYNSET }, { "quota", NFT_EXPR_QUOTA },
-		{ "byteorder", NFT_EXPR_BYTEORDER },
+		{ "byteorder", NFT_EXPR_BYTEORDER }, { "exthdr", NFT_EXPR_EXTHDR },
 	};
 	size_t i;
 

@@ -95,13 +95,16 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 	const struct reg_src *s;
 	uint32_t type;
 	struct strbuf *out = stmt_lhs(rd, e->u.cmp.sreg, &s, &type);
-	struct nft_expr host_copy;
+	struct nft_expr host_copy, field_copy;
+	bool masked;
 
 	if (!out || (s->masked && s->big_endian))
 		return false;
 	e = nft_rd_host_values(s, type, e, &host_copy);
+	e = nft_rd_field_values(rd, e, &field_copy);
+	masked = s->masked && !rd->field_mask_consumed;
 	strbuf_puts(out, " ");
-	if (s->masked) {
+	if (masked) {
 		size_t full = type == NFT_TYPE_IP6ADDR ? 16 : 4;
 		int bits = nft_prefix_len(s->mask, e->data.len);
 
@@ -168,11 +171,12 @@ static bool stmt_range(struct render *rd, const struct nft_expr *e)
 	const struct reg_src *s;
 	uint32_t type;
 	struct strbuf *out = stmt_lhs(rd, e->u.range.sreg, &s, &type);
-	struct nft_expr host_copy;
+	struct nft_expr host_copy, field_copy;
 
-	if (!out || s->masked)
+	if (!out || (s->masked && !rd->field_mask_consumed))
 		return false;
 	e = nft_rd_host_values(s, type, e, &host_copy);
+	e = nft_rd_field_values(rd, e, &field_copy);
 	strbuf_printf(out, " %s", e->u.range.op == NFT_RANGE_NEQ ? "!= " : "");
 	/* nft writes a range's ends numerically. */
 	type = nft_range_type(type);
@@ -194,7 +198,8 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 
 		if (i)
 			strbuf_puts(out, " . ");
-		if (!nft_rd_src_name(rd, srcs[i], out, &type, &fold))
+		/* A masked key (a field narrower than its bytes) is not written here. */
+		if (srcs[i]->masked || !nft_rd_src_name(rd, srcs[i], out, &type, &fold))
 			return false;
 		/* The set's elements are four-byte integers, which print in host order. */
 		if (type == NFT_TYPE_BE_INTEGER)
@@ -446,6 +451,26 @@ static bool stmt_dynset(struct render *rd, const struct nft_expr *e)
 }
 
 
+/* `tcp option maxseg size set 1360`, `reset tcp option mptcp`. */
+static bool stmt_exthdr(struct render *rd, const struct nft_expr *e)
+{
+	struct reg_src field = { .kind = SRC_EXTHDR, .e = e };
+	const struct reg_src *value = e->u.exthdr.sreg ? nft_rd_reg(rd, e->u.exthdr.sreg) : NULL;
+	struct strbuf *out = nft_rd_stmt(rd);
+	uint32_t type;
+	bool fold;
+
+	if (!out)
+		return false;
+	if (!e->u.exthdr.sreg)
+		return nft_exthdr_reset_name(e, out, false);
+	if (!value || value->kind != SRC_IMMEDIATE || !nft_rd_src_name(rd, &field, out, &type, &fold))
+		return false;
+	strbuf_puts(out, " set ");
+	nft_rd_value(out, type, value->value.bytes, value->value.len);
+	return true;
+}
+
 static bool render_expr(struct render *rd, const struct nft_expr *e)
 {
 	struct strbuf *out;
@@ -481,6 +506,7 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_LOG: return stmt_log(rd, e);
 	case NFT_EXPR_LIMIT: return stmt_limit(rd, e);
 	case NFT_EXPR_QUOTA: return stmt_quota(rd, e);
+	case NFT_EXPR_EXTHDR: return stmt_exthdr(rd, e);
 	case NFT_EXPR_DYNSET: return stmt_dynset(rd, e);
 	case NFT_EXPR_MATCH:
 	case NFT_EXPR_TARGET:

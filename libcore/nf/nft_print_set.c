@@ -30,7 +30,7 @@ static const struct { uint32_t id; const char *name; uint32_t size; bool host_or
 	{ NFT_TYPE_CT_DIR, "ct_dir", 1, true }, { NFT_TYPE_DEVGROUP, "devgroup", 4, true },
 	{ NFT_TYPE_BOOLEAN, "boolean", 1, true }, { NFT_TYPE_TIME_DATE, "time", 8, true },
 	{ NFT_TYPE_TIME_HOUR, "hour", 4, true }, { NFT_TYPE_TIME_DAY, "day", 1, true },
-	{ NFT_TYPE_HOST_INTEGER, "integer", 2, true }, { NFT_TYPE_TIME_SECS, "time", 4, true }, { NFT_TYPE_BE_INTEGER, "integer", 4, false },
+	{ NFT_TYPE_MH_TYPE, "mh_type", 1, false }, { NFT_TYPE_HOST_INTEGER, "integer", 2, true }, { NFT_TYPE_TIME_SECS, "time", 4, true }, { NFT_TYPE_BE_INTEGER, "integer", 4, false },
 };
 
 bool nft_type_host_order(uint32_t type)
@@ -201,8 +201,9 @@ void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, si
 			nfbuf_ipv6(out, bytes);
 		return;
 	case NFT_TYPE_INET_PROTOCOL:
-		name = len ? nf_proto_name(bytes[0]) : NULL;
-		if (name && bytes[0])
+		/* nft names protocol 0 as /etc/protocols does ("ip"). */
+		name = !len ? NULL : bytes[0] ? nf_proto_name(bytes[0]) : nf_proto_file_name(0);
+		if (name)
 			strbuf_puts(out, name);
 		else
 			strbuf_printf(out, "%u", len ? bytes[0] : 0);

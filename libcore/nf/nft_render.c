@@ -243,11 +243,59 @@ static bool fib_name(const struct nft_expr *e, struct strbuf *out, uint32_t *typ
 	return true;
 }
 
+static bool exthdr_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type)
+{
+	struct nft_field_desc d;
+
+	if (!nft_exthdr_describe(s, &d))
+		return false;
+	/* An IPv6 extension header implies the family its guard named. */
+	if (s->e->u.exthdr.op == NFT_EXTHDR_OP_IPV6 && rd->nfproto_stmt >= 0 && rd->nfproto == NFPROTO_IPV6 &&
+	    !rd->nfproto_pinned)
+		rd->stmts[rd->nfproto_stmt].dropped = true;
+	if (s->e->u.exthdr.op == NFT_EXTHDR_OP_IPV6 && rd->ethertype_stmt >= 0 && rd->ethertype == 0x86dd)
+		rd->stmts[rd->ethertype_stmt].dropped = true;
+	strbuf_puts(out, d.text);
+	*type = d.type == NFT_TYPE_INTEGER && d.len_bits == 32 ? NFT_TYPE_BE_INTEGER : d.type;
+	rd->field_mask_consumed = s->masked;
+	rd->field_shift = d.shift;
+	rd->field_bytes = (d.len_bits + 7) / 8;
+	return true;
+}
+
+const struct nft_expr *nft_rd_field_values(const struct render *rd, const struct nft_expr *e, struct nft_expr *copy)
+{
+	struct nft_data *values[2];
+	size_t i, b;
+
+	if (!rd->field_mask_consumed)
+		return e;
+	*copy = *e;
+	values[0] = &copy->data;
+	values[1] = &copy->data2;
+	for (i = 0; i < 2; i++) {
+		unsigned long long number = 0;
+
+		if (!values[i]->len || values[i]->len > 8)
+			continue;
+		for (b = 0; b < values[i]->len; b++)
+			number = number << 8 | values[i]->bytes[b];
+		number >>= rd->field_shift;
+		values[i]->len = rd->field_bytes;
+		for (b = rd->field_bytes; b-- > 0; number >>= 8)
+			values[i]->bytes[b] = (uint8_t)number;
+	}
+	return copy;
+}
+
 /* The left-hand side of whatever reads register reg. */
 bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type, bool *fold)
 {
 	*fold = false;
+	rd->field_mask_consumed = false;
+	rd->field_shift = 0;
 	switch (s->kind) {
+	case SRC_EXTHDR: return exthdr_name(rd, s, out, type);
 	case SRC_PAYLOAD: return payload_name(rd, s, out, type, fold);
 	case SRC_META: return meta_name(s, out, type);
 	case SRC_CT: return ct_name(rd, s, out, type);
@@ -402,7 +450,7 @@ bool nft_rd_closes_range(const struct render *rd, const struct reg_src *s)
 
 	return rd->gte_stmt >= 0 && g->kind == s->kind && g->base == s->base && g->offset == s->offset &&
 	       g->len == s->len && g->key == s->key && g->dir == s->dir && g->has_dir == s->has_dir &&
-	       g->e == s->e && g->masked == s->masked && !s->masked;
+	       g->e == s->e && g->masked == s->masked && memcmp(g->mask, s->mask, sizeof(g->mask)) == 0;
 }
 
 bool nft_type_reads_host(uint32_t type, size_t len)
@@ -470,6 +518,11 @@ int nft_rd_track(struct render *rd, const struct nft_expr *e)
 		break;
 	case NFT_EXPR_NUMGEN: ok = load(rd, e, e->u.numgen.dreg, SRC_NUMGEN); break;
 	case NFT_EXPR_FIB: ok = load(rd, e, e->u.fib.dreg, SRC_FIB); break;
+	case NFT_EXPR_EXTHDR:
+		if (!e->u.exthdr.dreg)
+			return 0;   /* a write or a reset: a statement */
+		ok = load(rd, e, e->u.exthdr.dreg, SRC_EXTHDR);
+		break;
 	case NFT_EXPR_BITWISE: ok = bitwise(rd, e); break;
 	case NFT_EXPR_BYTEORDER: ok = byteorder(rd, e); break;
 	case NFT_EXPR_IMMEDIATE:
@@ -620,6 +673,10 @@ static bool expr_understood(const struct nft_expr *e)
 			return false;
 		known = A(NFTA_LIMIT_RATE) | A(NFTA_LIMIT_UNIT) | A(NFTA_LIMIT_BURST) | A(NFTA_LIMIT_TYPE) |
 			A(NFTA_LIMIT_FLAGS) | A(NFTA_LIMIT_PAD);
+		break;
+	case NFT_EXPR_EXTHDR:
+		known = A(NFTA_EXTHDR_DREG) | A(NFTA_EXTHDR_TYPE) | A(NFTA_EXTHDR_OFFSET) | A(NFTA_EXTHDR_LEN) |
+			A(NFTA_EXTHDR_FLAGS) | A(NFTA_EXTHDR_OP) | A(NFTA_EXTHDR_SREG);
 		break;
 	case NFT_EXPR_BYTEORDER:
 		known = A(NFTA_BYTEORDER_SREG) | A(NFTA_BYTEORDER_DREG) | A(NFTA_BYTEORDER_OP) | A(NFTA_BYTEORDER_LEN) |

@@ -44,6 +44,13 @@ static const struct symbol days[] = {
 	{ 5, "Friday" }, { 6, "Saturday" },
 };
 
+static const struct symbol mh_types[] = {
+	{ 0, "binding-refresh-request" }, { 1, "home-test-init" }, { 2, "careof-test-init" }, { 3, "home-test" },
+	{ 4, "careof-test" }, { 5, "binding-update" }, { 6, "binding-acknowledgement" }, { 7, "binding-error" },
+	{ 8, "fast-binding-update" }, { 9, "fast-binding-acknowledgement" }, { 10, "fast-binding-advertisement" },
+	{ 11, "experimental-mobility-header" }, { 12, "home-agent-switch-message" },
+};
+
 static const struct symbol ct_directions[] = { { 0, "original" }, { 1, "reply" } };
 
 static const struct symbol booleans[] = { { 0, "missing" }, { 1, "exists" } };
@@ -113,6 +120,7 @@ bool nft_print_symbolic(struct strbuf *out, uint32_t type, uint64_t value)
 		return true;
 	case NFT_TYPE_ARPHRD: name = symbol_name(iface_types, COUNT(iface_types), value); break;
 	case NFT_TYPE_TIME_DAY: name = symbol_name(days, COUNT(days), value); break;
+	case NFT_TYPE_MH_TYPE: name = symbol_name(mh_types, COUNT(mh_types), value); break;
 	case NFT_TYPE_CT_DIR: name = symbol_name(ct_directions, COUNT(ct_directions), value); break;
 	case NFT_TYPE_BOOLEAN: name = symbol_name(booleans, COUNT(booleans), value); break;
 	case NFT_TYPE_CLASSID: print_classid(out, (uint32_t)value); return true;
