@@ -46,7 +46,7 @@ struct nft_expr {
 	union {
 		struct { uint32_t key, dreg, sreg; bool is_set; } meta;
 		struct { uint32_t sreg, op; } cmp;                 /* value in data */
-		struct { uint32_t dreg, base, offset, len; } payload;
+		struct { uint32_t dreg, base, offset, len, sreg; } payload; /* sreg: a write */
 		struct { uint32_t sreg, dreg, len, op; } bitwise;  /* mask in data, xor in data2 */
 		struct { uint32_t sreg, op; } range;               /* from in data, to in data2 */
 		struct { uint64_t packets, bytes; } counter;

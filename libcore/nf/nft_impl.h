@@ -183,6 +183,8 @@ struct render {
 	bool nfproto_pinned;                 /* a statement came after it: nft keeps it */
 	int ethertype_stmt;                  /* a bridge or netdev table's `meta protocol ip` guard */
 	uint16_t ethertype;
+	bool ethertype_pinned;               /* a statement came after it: nft keeps it */
+	int iiftype_stmt;                    /* `meta iiftype ether`, the guard of an ether field */
 	int gte_stmt;                        /* `x >= low`, which `x <= high` makes a range */
 	size_t gte_op_at;                    /* where its ">= " is */
 	uint32_t gte_type;                   /* its datatype */
@@ -271,6 +273,7 @@ size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t
 /* The length of a prefix mask, or -1 when mask is not one. */
 int nft_prefix_len(const uint8_t *mask, size_t len);
 uint32_t nft_host_u32(const uint8_t *b);
+uint16_t nft_host_u16(const uint8_t *b);
 /* nft's words: a limit's unit ("minute"), a log level other than the
  * default (NULL for it); nat flags are nfdecode_nft_nat_flags(), shared
  * with the translations of iptables-nft's NAT targets. */

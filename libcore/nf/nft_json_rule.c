@@ -361,7 +361,7 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 		if (srcs[i]->masked || !json_src(rd, srcs[i], out, &type, &fold))
 			return false;
 		/* The set's elements are four-byte integers, which print in host order. */
-		if (type == NFT_TYPE_BE_INTEGER)
+		if (type == NFT_TYPE_BE_INTEGER && (n > 1 || set->key_byteorder != NFT_BYTEORDER_BIG))
 			return false;
 		if (fold)
 			nft_rd_fold_l4proto(rd);
@@ -688,6 +688,29 @@ static bool json_dynset(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
+/* {"mangle": {"key": {"payload": {"protocol": "ip", "field": "ttl"}}, "value": 23}}. */
+static bool json_payload_set(struct render *rd, const struct nft_expr *e)
+{
+	struct reg_src field = { .kind = SRC_PAYLOAD, .e = e, .base = e->u.payload.base, .offset = e->u.payload.offset,
+				 .len = e->u.payload.len };
+	const struct reg_src *value = nft_rd_reg(rd, e->u.payload.sreg);
+	struct strbuf *out = nft_rd_stmt(rd);
+	uint32_t type;
+	bool fold;
+
+	if (!out || !value || value->kind != SRC_IMMEDIATE || value->value.len != e->u.payload.len)
+		return false;
+	strbuf_puts(out, "{\"mangle\": {\"key\": ");
+	if (!json_src(rd, &field, out, &type, &fold) || type == NFT_TYPE_RAW)
+		return false;
+	if (fold)
+		nft_rd_fold_l4proto(rd);
+	strbuf_puts(out, ", \"value\": ");
+	nft_json_value(out, type, value->value.bytes, value->value.len);
+	strbuf_puts(out, "}}");
+	return true;
+}
+
 /* {"mangle": {"key": {"tcp option": ...}, "value": 1360}}, {"reset": ...}. */
 static bool json_exthdr_stmt(struct render *rd, const struct nft_expr *e)
 {
@@ -761,6 +784,7 @@ static bool json_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_LIMIT: return json_limit(rd, e);
 	case NFT_EXPR_QUOTA: return json_quota(rd, e);
 	case NFT_EXPR_EXTHDR: return json_exthdr_stmt(rd, e);
+	case NFT_EXPR_PAYLOAD: return json_payload_set(rd, e);
 	case NFT_EXPR_DYNSET: return json_dynset(rd, e);
 	case NFT_EXPR_IMMEDIATE: case NFT_EXPR_COUNTER: case NFT_EXPR_MATCH: case NFT_EXPR_TARGET:
 		return json_simple(rd, e);

@@ -95,6 +95,7 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		e->u.payload.base = nlattr_be32_or0(&tb[NFTA_PAYLOAD_BASE]);
 		e->u.payload.offset = nlattr_be32_or0(&tb[NFTA_PAYLOAD_OFFSET]);
 		e->u.payload.len = nlattr_be32_or0(&tb[NFTA_PAYLOAD_LEN]);
+		e->u.payload.sreg = nlattr_be32_or0(&tb[NFTA_PAYLOAD_SREG]);
 		return 0;
 	case NFT_EXPR_BITWISE:
 		e->u.bitwise.sreg = nlattr_be32_or0(&tb[NFTA_BITWISE_SREG]);

@@ -202,7 +202,7 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 		if (srcs[i]->masked || !nft_rd_src_name(rd, srcs[i], out, &type, &fold))
 			return false;
 		/* The set's elements are four-byte integers, which print in host order. */
-		if (type == NFT_TYPE_BE_INTEGER)
+		if (type == NFT_TYPE_BE_INTEGER && (n > 1 || set->key_byteorder != NFT_BYTEORDER_BIG))
 			return false;
 		if (fold)
 			nft_rd_fold_l4proto(rd);
@@ -451,6 +451,28 @@ static bool stmt_dynset(struct render *rd, const struct nft_expr *e)
 }
 
 
+/* `ip ttl set 23`, `udp checksum set 0`: a whole field written with an
+ * immediate value (a field narrower than its bytes is a read, mask and
+ * write, not followed here). */
+static bool stmt_payload_set(struct render *rd, const struct nft_expr *e)
+{
+	struct reg_src field = { .kind = SRC_PAYLOAD, .e = e, .base = e->u.payload.base, .offset = e->u.payload.offset,
+				 .len = e->u.payload.len };
+	const struct reg_src *value = nft_rd_reg(rd, e->u.payload.sreg);
+	struct strbuf *out = nft_rd_stmt(rd);
+	uint32_t type;
+	bool fold;
+
+	if (!out || !value || value->kind != SRC_IMMEDIATE || value->value.len != e->u.payload.len ||
+	    !nft_rd_src_name(rd, &field, out, &type, &fold) || type == NFT_TYPE_RAW)
+		return false;
+	if (fold)
+		nft_rd_fold_l4proto(rd);
+	strbuf_puts(out, " set ");
+	nft_rd_value(out, type, value->value.bytes, value->value.len);
+	return true;
+}
+
 /* `tcp option maxseg size set 1360`, `reset tcp option mptcp`. */
 static bool stmt_exthdr(struct render *rd, const struct nft_expr *e)
 {
@@ -507,6 +529,7 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_LIMIT: return stmt_limit(rd, e);
 	case NFT_EXPR_QUOTA: return stmt_quota(rd, e);
 	case NFT_EXPR_EXTHDR: return stmt_exthdr(rd, e);
+	case NFT_EXPR_PAYLOAD: return stmt_payload_set(rd, e);
 	case NFT_EXPR_DYNSET: return stmt_dynset(rd, e);
 	case NFT_EXPR_MATCH:
 	case NFT_EXPR_TARGET:

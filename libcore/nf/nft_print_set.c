@@ -214,6 +214,10 @@ void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, si
 	case NFT_TYPE_MARK:
 		strbuf_printf(out, "0x%08x", host);
 		return;
+	case NFT_TYPE_ETHERADDR:
+		for (size_t i = 0; i < len; i++)
+			strbuf_printf(out, "%s%02x", i ? ":" : "", bytes[i]);
+		return;
 	case NFT_TYPE_TCP_FLAG:
 		nft_print_tcp_flags(out, host);
 		return;

@@ -105,6 +105,31 @@ static const char *plain_field_name(const struct plain_field *table, size_t n, i
 	return NULL;
 }
 
+/* An Ethernet header field: in a bridge or netdev table, or after the
+ * `meta iiftype ether` guard nft puts before one elsewhere (folded). */
+static bool ether_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type)
+{
+	static const struct { uint8_t offset, len; const char *name; uint32_t type; } fields[] = {
+		{ 0, 6, "ether daddr", NFT_TYPE_ETHERADDR }, { 6, 6, "ether saddr", NFT_TYPE_ETHERADDR },
+		{ 12, 2, "ether type", NFT_TYPE_ETHERTYPE },
+	};
+	int fam = rd->ctx->family;
+	size_t i;
+
+	if (fam != NFPROTO_BRIDGE && fam != NFPROTO_NETDEV && rd->iiftype_stmt < 0)
+		return false;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (fields[i].offset != s->offset || fields[i].len != s->len)
+			continue;
+		if (rd->iiftype_stmt >= 0)
+			rd->stmts[rd->iiftype_stmt].dropped = true;
+		strbuf_puts(out, fields[i].name);
+		*type = fields[i].type;
+		return true;
+	}
+	return false;
+}
+
 /* The name of a payload field and its datatype; fold is set when the
  * field belongs to the protocol a preceding `meta l4proto` named.  False
  * for a field sonde cannot name as nft does: nft names most raw offsets
@@ -125,6 +150,17 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 		if (!rd->nfproto_pinned)
 			rd->stmts[rd->nfproto_stmt].dropped = true;
 	}
+	/* In a bridge or netdev table, the network header is the one meta
+	 * protocol named. */
+	if ((fam == NFPROTO_BRIDGE || fam == NFPROTO_NETDEV) && s->base == NFT_PAYLOAD_NETWORK_HEADER &&
+	    rd->ethertype_stmt >= 0 && (rd->ethertype == 0x0800 || rd->ethertype == 0x86dd)) {
+		fam = rd->ethertype == 0x0800 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		v6 = fam == NFPROTO_IPV6;
+		if (!rd->ethertype_pinned)
+			rd->stmts[rd->ethertype_stmt].dropped = true;
+	}
+	if (s->base == NFT_PAYLOAD_LL_HEADER)
+		return ether_name(rd, s, out, type);
 	if (s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_IPV4) {
 		if ((s->offset == 12 || s->offset == 16) && s->len <= 4) {
 			strbuf_puts(out, s->offset == 12 ? "ip saddr" : "ip daddr");
@@ -357,6 +393,14 @@ int nft_prefix_len(const uint8_t *mask, size_t len)
 	return (int)bit;
 }
 
+uint16_t nft_host_u16(const uint8_t *b)
+{
+	uint16_t v;
+
+	memcpy(&v, b, 2);
+	return v;
+}
+
 uint32_t nft_host_u32(const uint8_t *b)
 {
 	uint32_t v;
@@ -505,7 +549,11 @@ int nft_rd_track(struct render *rd, const struct nft_expr *e)
 	bool ok;
 
 	switch (e->kind) {
-	case NFT_EXPR_PAYLOAD: ok = load(rd, e, e->u.payload.dreg, SRC_PAYLOAD); break;
+	case NFT_EXPR_PAYLOAD:
+		if (!e->u.payload.dreg)
+			return 0;   /* a write: a statement */
+		ok = load(rd, e, e->u.payload.dreg, SRC_PAYLOAD);
+		break;
 	case NFT_EXPR_META:
 		if (e->u.meta.is_set)
 			return 0;
@@ -587,6 +635,7 @@ struct render *nft_rd_new(const struct nft_print_ctx *ctx)
 	rd->nfproto_stmt = -1;
 	rd->gte_stmt = -1;
 	rd->ethertype_stmt = -1;
+	rd->iiftype_stmt = -1;
 	return rd;
 }
 
@@ -653,6 +702,10 @@ static bool expr_understood(const struct nft_expr *e)
 	case NFT_EXPR_CMP: known = A(NFTA_CMP_SREG) | A(NFTA_CMP_OP) | A(NFTA_CMP_DATA); break;
 	case NFT_EXPR_PAYLOAD:
 		known = A(NFTA_PAYLOAD_DREG) | A(NFTA_PAYLOAD_BASE) | A(NFTA_PAYLOAD_OFFSET) | A(NFTA_PAYLOAD_LEN);
+		/* A write: nft lists it without the checksum it keeps up to date. */
+		if (!e->u.payload.dreg)
+			known |= A(NFTA_PAYLOAD_SREG) | A(NFTA_PAYLOAD_CSUM_TYPE) | A(NFTA_PAYLOAD_CSUM_OFFSET) |
+				 A(NFTA_PAYLOAD_CSUM_FLAGS);
 		break;
 	case NFT_EXPR_BITWISE:
 		if (e->u.bitwise.op != NFT_BITWISE_BOOL)
@@ -795,7 +848,10 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 	    (rd->ctx->family == NFPROTO_BRIDGE || rd->ctx->family == NFPROTO_NETDEV)) {
 		rd->ethertype_stmt = (int)rd->count - 1;
 		rd->ethertype = (uint16_t)(cmp->data.bytes[0] << 8 | cmp->data.bytes[1]);
+		rd->ethertype_pinned = false;
 	}
+	if (s->key == NFT_META_IIFTYPE && cmp->data.len == 2 && nft_host_u16(cmp->data.bytes) == 1 /* ether */)
+		rd->iiftype_stmt = (int)rd->count - 1;
 	if (s->key == NFT_META_L4PROTO) {
 		rd->l4proto_stmt = (int)rd->count - 1;
 		rd->l4proto = cmp->data.bytes[0];
@@ -815,6 +871,8 @@ void nft_rd_pin_guards(struct render *rd)
 		rd->nfproto_pinned = true;
 	if (rd->l4proto_stmt >= 0)
 		rd->l4proto_pinned = true;
+	if (rd->ethertype_stmt >= 0)
+		rd->ethertype_pinned = true;
 }
 
 bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp)
