@@ -137,10 +137,7 @@ static const struct field *find_field(const struct header *h, unsigned offset_bi
 	return NULL;
 }
 
-/* The bits a mask over len loaded bytes selects: one run of ones, as
- * (first bit from the load's start, count, bits below it).  False for a
- * mask of another shape. */
-static bool mask_run(const uint8_t *mask, size_t len, unsigned *first, unsigned *count, unsigned *shift)
+bool nft_mask_run(const uint8_t *mask, size_t len, unsigned *first, unsigned *count, unsigned *shift)
 {
 	unsigned total = (unsigned)len * 8, bit, start = total, end = total;
 
@@ -173,7 +170,7 @@ static bool field_bits(const struct reg_src *s, unsigned *offset_bits, unsigned 
 	if (!s->masked)
 		return true;
 	if (s->e->u.exthdr.len > sizeof(s->mask) || !nft_rd_all_zero(s->xor_, s->e->u.exthdr.len) ||
-	    !mask_run(s->mask, s->e->u.exthdr.len, &first, &count, shift))
+	    !nft_mask_run(s->mask, s->e->u.exthdr.len, &first, &count, shift))
 		return false;
 	*offset_bits += first;
 	*len_bits = count;

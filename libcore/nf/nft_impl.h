@@ -23,6 +23,8 @@ enum {
 	NFT_TYPE_ETHERTYPE = 10, NFT_TYPE_TIME = 18, NFT_TYPE_ARPHRD = 21, NFT_TYPE_REALM = 22,
 	NFT_TYPE_CLASSID = 23, NFT_TYPE_CT_DIR = 27, NFT_TYPE_DEVGROUP = 35, NFT_TYPE_BOOLEAN = 39,
 	NFT_TYPE_TIME_DATE = 43, NFT_TYPE_TIME_HOUR = 44, NFT_TYPE_TIME_DAY = 45, NFT_TYPE_MH_TYPE = 17,
+	NFT_TYPE_ARPOP = 11, NFT_TYPE_ICMP_TYPE = 14, NFT_TYPE_DCCP_PKTTYPE = 16, NFT_TYPE_ICMP6_TYPE = 29,
+	NFT_TYPE_ICMP_CODE = 32, NFT_TYPE_ICMPV6_CODE = 33, NFT_TYPE_DSCP = 36, NFT_TYPE_ECN = 37, NFT_TYPE_IGMP_TYPE = 42,
 	/* Not nft's: the value of a raw payload load ("@nh,64,8 0x6"). */
 	NFT_TYPE_RAW = 1000,
 	/* Not nft's: a four-byte header field (tcp sequence), an integer to
@@ -211,6 +213,15 @@ struct nft_field_desc {
 	unsigned shift, len_bits;
 };
 bool nft_exthdr_describe(const struct reg_src *s, struct nft_field_desc *d);
+/* The bits a mask over len loaded bytes selects: one run of ones, as
+ * (first bit from the load's start, count, bits below it).  False for a
+ * mask of another shape. */
+bool nft_mask_run(const uint8_t *mask, size_t len, unsigned *first, unsigned *count, unsigned *shift);
+/* A header field nft names by the protocol its guards established
+ * (nft_payload.c): proto is the network header's NFPROTO_* for base
+ * network, the IP protocol number for base transport.  Fields narrower
+ * than the bytes loaded are found from the register's mask. */
+bool nft_payload_field(uint32_t base, unsigned proto, const struct reg_src *s, struct nft_field_desc *d);
 /* `reset tcp option NAME` (a TCP option exthdr with neither register). */
 bool nft_exthdr_reset_name(const struct nft_expr *e, struct strbuf *out, bool json);
 /* e itself, or a copy in *copy whose values are the field's (shifted
@@ -248,6 +259,9 @@ const struct nft_expr *nft_rd_host_values(const struct reg_src *s, uint32_t type
 /* The datatype a range's ends print as: nft writes them numerically (a
  * protocol number, a duration in seconds). */
 uint32_t nft_range_type(uint32_t type);
+/* nft -j keeps a range's symbols but for protocols (numbers) and
+ * durations (seconds, as any duration there). */
+uint32_t nft_json_range_type(uint32_t type);
 /* Whether a `<=` on s closes the range the `>=` before it opened. */
 bool nft_rd_closes_range(const struct render *rd, const struct reg_src *s);
 /* Whether values of type (len bytes) are read in host byte order. */

@@ -202,7 +202,7 @@ static void json_key(struct strbuf *out, const struct nft_set *s, const uint8_t 
 		    nft_range_prefix(bytes + f->offset, high + f->offset, f->size, &prefix))
 			json_prefix(out, f->type, bytes + f->offset, f->size, prefix);
 		else if (high && memcmp(bytes + f->offset, high + f->offset, f->size) != 0)
-			json_range(out, nft_range_type(f->type),
+			json_range(out, nft_json_range_type(f->type),
 				   bytes + f->offset, high + f->offset, f->size);
 		else
 			nft_json_value(out, f->type, bytes + f->offset, f->size);
@@ -224,7 +224,7 @@ static void json_interval(struct strbuf *out, const struct nft_set *s, const uin
 	else if (nft_range_prefix(low, high, len, &prefix) && (type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR))
 		json_prefix(out, type, low, len, prefix);
 	else
-		json_range(out, nft_range_type(type), low, high, len);
+		json_range(out, nft_json_range_type(type), low, high, len);
 }
 
 struct json_elements {

@@ -266,7 +266,10 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 	s = nft_rd_reg(rd, e->u.cmp.sreg);
 	if (e->u.cmp.op == NFT_CMP_LTE && rd->gte_stmt == (int)rd->count - 1 && s && nft_rd_closes_range(rd, s)) {
 		struct strbuf *low = &rd->stmts[rd->gte_stmt].text;
-		uint32_t range_type = nft_range_type(rd->gte_type);
+		uint32_t range_type = nft_json_range_type(rd->gte_type);
+
+		if (rd->gte_type == NFT_TYPE_DSCP)
+			return false;   /* how nft numbers a dscp range is not known here */
 
 		/* The field naming of the >= still holds (same field, same mask). */
 		e = nft_rd_host_values(s, rd->gte_type, e, &host_copy);
@@ -329,12 +332,12 @@ static bool json_range_match(struct render *rd, const struct nft_expr *e)
 	struct strbuf *out = match_open(rd, e->u.range.op == NFT_RANGE_NEQ ? "!=" : "==", e->u.range.sreg, &s, &type);
 	struct nft_expr host_copy, field_copy;
 
-	if (!out || (s->masked && !rd->field_mask_consumed))
+	if (!out || (s->masked && !rd->field_mask_consumed) || type == NFT_TYPE_DSCP)
 		return false;
 	e = nft_rd_host_values(s, type, e, &host_copy);
 	e = nft_rd_field_values(rd, e, &field_copy);
 	/* nft writes a range's ends numerically. */
-	type = nft_range_type(type);
+	type = nft_json_range_type(type);
 	strbuf_puts(out, ", \"right\": {\"range\": [");
 	nft_json_value(out, type, e->data.bytes, e->data.len);
 	strbuf_puts(out, ", ");

@@ -130,6 +130,8 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 	if (e->u.cmp.op == NFT_CMP_LTE && rd->gte_stmt == (int)rd->count - 2 && nft_rd_closes_range(rd, s)) {
 		struct strbuf *low = &rd->stmts[rd->gte_stmt].text;
 
+		if (type == NFT_TYPE_DSCP)
+			return false;   /* how nft numbers a dscp range is not known here */
 		rd->count--;
 		strbuf_free(out);
 		/* "x >= low" becomes "x low-high", both ends numeric. */
@@ -173,7 +175,7 @@ static bool stmt_range(struct render *rd, const struct nft_expr *e)
 	struct strbuf *out = stmt_lhs(rd, e->u.range.sreg, &s, &type);
 	struct nft_expr host_copy, field_copy;
 
-	if (!out || (s->masked && !rd->field_mask_consumed))
+	if (!out || (s->masked && !rd->field_mask_consumed) || type == NFT_TYPE_DSCP)
 		return false;
 	e = nft_rd_host_values(s, type, e, &host_copy);
 	e = nft_rd_field_values(rd, e, &field_copy);

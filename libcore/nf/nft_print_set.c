@@ -30,7 +30,11 @@ static const struct { uint32_t id; const char *name; uint32_t size; bool host_or
 	{ NFT_TYPE_CT_DIR, "ct_dir", 1, true }, { NFT_TYPE_DEVGROUP, "devgroup", 4, true },
 	{ NFT_TYPE_BOOLEAN, "boolean", 1, true }, { NFT_TYPE_TIME_DATE, "time", 8, true },
 	{ NFT_TYPE_TIME_HOUR, "hour", 4, true }, { NFT_TYPE_TIME_DAY, "day", 1, true },
-	{ NFT_TYPE_MH_TYPE, "mh_type", 1, false }, { NFT_TYPE_HOST_INTEGER, "integer", 2, true }, { NFT_TYPE_TIME_SECS, "time", 4, true }, { NFT_TYPE_BE_INTEGER, "integer", 4, false },
+	{ NFT_TYPE_MH_TYPE, "mh_type", 1, false }, { NFT_TYPE_ARPOP, "arp_op", 2, false },
+	{ NFT_TYPE_ICMP_TYPE, "icmp_type", 1, false }, { NFT_TYPE_DCCP_PKTTYPE, "dccp_pkttype", 1, false },
+	{ NFT_TYPE_ICMP6_TYPE, "icmpv6_type", 1, false }, { NFT_TYPE_ICMP_CODE, "icmp_code", 1, false },
+	{ NFT_TYPE_ICMPV6_CODE, "icmpv6_code", 1, false }, { NFT_TYPE_DSCP, "dscp", 1, false },
+	{ NFT_TYPE_ECN, "ecn", 1, false }, { NFT_TYPE_IGMP_TYPE, "igmp_type", 1, false }, { NFT_TYPE_HOST_INTEGER, "integer", 2, true }, { NFT_TYPE_TIME_SECS, "time", 4, true }, { NFT_TYPE_BE_INTEGER, "integer", 4, false },
 };
 
 bool nft_type_host_order(uint32_t type)
@@ -263,7 +267,7 @@ void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, si
 		strbuf_puts(out, host == NFPROTO_IPV4 ? "ipv4" : host == NFPROTO_IPV6 ? "ipv6" : "unknown");
 		return;
 	default:
-		if (len == 8 || len == 4 || len == 2 || len == 1)
+		if (len >= 1 && len <= 8)
 			strbuf_printf(out, "%" PRIu64, value_number(type, bytes, len));
 		else
 			strbuf_printf(out, "0x%02x", len ? bytes[0] : 0);

@@ -130,6 +130,31 @@ static bool ether_name(struct render *rd, const struct reg_src *s, struct strbuf
 	return false;
 }
 
+/* A field of nft_payload.c's tables, in the network header of family fam
+ * or the transport header a `meta l4proto` guard named. */
+static bool table_field(struct render *rd, int fam, const struct reg_src *s, struct strbuf *out, uint32_t *type,
+			bool *fold)
+{
+	struct nft_field_desc d;
+	unsigned proto;
+
+	if (s->base == NFT_PAYLOAD_NETWORK_HEADER)
+		proto = (unsigned)fam;
+	else if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt >= 0)
+		proto = rd->l4proto;
+	else
+		return false;
+	if (!nft_payload_field(s->base, proto, s, &d))
+		return false;
+	*fold = s->base == NFT_PAYLOAD_TRANSPORT_HEADER;
+	strbuf_puts(out, d.text);
+	*type = d.type == NFT_TYPE_INTEGER && d.len_bits == 32 ? NFT_TYPE_BE_INTEGER : d.type;
+	rd->field_mask_consumed = s->masked;
+	rd->field_shift = d.shift;
+	rd->field_bytes = (d.len_bits + 7) / 8;
+	return true;
+}
+
 /* The name of a payload field and its datatype; fold is set when the
  * field belongs to the protocol a preceding `meta l4proto` named.  False
  * for a field sonde cannot name as nft does: nft names most raw offsets
@@ -153,14 +178,16 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 	/* In a bridge or netdev table, the network header is the one meta
 	 * protocol named. */
 	if ((fam == NFPROTO_BRIDGE || fam == NFPROTO_NETDEV) && s->base == NFT_PAYLOAD_NETWORK_HEADER &&
-	    rd->ethertype_stmt >= 0 && (rd->ethertype == 0x0800 || rd->ethertype == 0x86dd)) {
-		fam = rd->ethertype == 0x0800 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	    rd->ethertype_stmt >= 0 && (rd->ethertype == 0x0800 || rd->ethertype == 0x86dd || rd->ethertype == 0x0806)) {
+		fam = rd->ethertype == 0x0800 ? NFPROTO_IPV4 : rd->ethertype == 0x86dd ? NFPROTO_IPV6 : NFPROTO_ARP;
 		v6 = fam == NFPROTO_IPV6;
 		if (!rd->ethertype_pinned)
 			rd->stmts[rd->ethertype_stmt].dropped = true;
 	}
 	if (s->base == NFT_PAYLOAD_LL_HEADER)
 		return ether_name(rd, s, out, type);
+	if (s->masked)
+		return table_field(rd, fam, s, out, type, fold);
 	if (s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_IPV4) {
 		if ((s->offset == 12 || s->offset == 16) && s->len <= 4) {
 			strbuf_puts(out, s->offset == 12 ? "ip saddr" : "ip daddr");
@@ -221,6 +248,8 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 		*type = NFT_TYPE_INET_SERVICE;
 		return true;
 	}
+	if (table_field(rd, fam, s, out, type, fold))
+		return true;
 	/* nft prints a raw load itself where no dependency names the header:
 	 * the network header of an inet table before any meta nfproto; the
 	 * transport header before any protocol match. */
@@ -482,10 +511,19 @@ static bool byteorder(struct render *rd, const struct nft_expr *e)
 uint32_t nft_range_type(uint32_t type)
 {
 	switch (type) {
-	case NFT_TYPE_INET_PROTOCOL: return NFT_TYPE_INTEGER;
+	/* Symbols are written as their numbers. */
+	case NFT_TYPE_INET_PROTOCOL: case NFT_TYPE_ARPOP: case NFT_TYPE_ICMP_TYPE: case NFT_TYPE_ICMP6_TYPE:
+	case NFT_TYPE_ICMP_CODE: case NFT_TYPE_ICMPV6_CODE: case NFT_TYPE_IGMP_TYPE: case NFT_TYPE_DCCP_PKTTYPE:
+	case NFT_TYPE_ECN: case NFT_TYPE_MH_TYPE:
+		return NFT_TYPE_INTEGER;
 	case NFT_TYPE_TIME: return NFT_TYPE_TIME_SECS;
 	default: return type;
 	}
+}
+
+uint32_t nft_json_range_type(uint32_t type)
+{
+	return type == NFT_TYPE_INET_PROTOCOL ? NFT_TYPE_INTEGER : type == NFT_TYPE_TIME ? NFT_TYPE_TIME_SECS : type;
 }
 
 bool nft_rd_closes_range(const struct render *rd, const struct reg_src *s)
@@ -842,6 +880,15 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 {
 	if (s->kind == SRC_PAYLOAD && s->base == NFT_PAYLOAD_NETWORK_HEADER)
 		rd->proto_compared = true;
+	/* `ether type ip`, a bridge or netdev table's guard like meta protocol. */
+	if (s->kind == SRC_PAYLOAD && s->base == NFT_PAYLOAD_LL_HEADER && s->offset == 12 && s->len == 2 && !s->masked &&
+	    cmp->u.cmp.op == NFT_CMP_EQ && cmp->data.len == 2 &&
+	    (rd->ctx->family == NFPROTO_BRIDGE || rd->ctx->family == NFPROTO_NETDEV)) {
+		rd->ethertype_stmt = (int)rd->count - 1;
+		rd->ethertype = (uint16_t)(cmp->data.bytes[0] << 8 | cmp->data.bytes[1]);
+		rd->ethertype_pinned = false;
+		return;
+	}
 	if (s->kind != SRC_META || cmp->u.cmp.op != NFT_CMP_EQ || cmp->data.len < 1)
 		return;
 	if (s->key == NFT_META_PROTOCOL && cmp->data.len == 2 &&
@@ -936,8 +983,18 @@ void nft_rd_reject_guards(struct render *rd, const struct nft_expr *e)
 
 void nft_rd_fold_l4proto(struct render *rd)
 {
-	if (rd->l4proto_stmt >= 0 && !rd->l4proto_pinned)
-		rd->stmts[rd->l4proto_stmt].dropped = true;
+	if (rd->l4proto_stmt < 0 || rd->l4proto_pinned)
+		return;
+	rd->stmts[rd->l4proto_stmt].dropped = true;
+	/* icmp implies ipv4 and icmpv6 ipv6: an inet table's nfproto guard goes too. */
+	if (rd->nfproto_stmt >= 0 && rd->nfproto_stmt < rd->l4proto_stmt && !rd->nfproto_pinned &&
+	    ((rd->l4proto == 1 && rd->nfproto == NFPROTO_IPV4) || (rd->l4proto == 58 && rd->nfproto == NFPROTO_IPV6)))
+		rd->stmts[rd->nfproto_stmt].dropped = true;
+	/* ... and a bridge or netdev table's ether type or meta protocol guard
+	 * (nft keeps it before tcp or udp, which imply no family). */
+	if (rd->ethertype_stmt >= 0 && rd->ethertype_stmt < rd->l4proto_stmt && !rd->ethertype_pinned &&
+	    ((rd->l4proto == 1 && rd->ethertype == 0x0800) || (rd->l4proto == 58 && rd->ethertype == 0x86dd)))
+		rd->stmts[rd->ethertype_stmt].dropped = true;
 }
 
 bool nft_rd_is_flags(uint32_t type)

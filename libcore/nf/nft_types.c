@@ -51,6 +51,56 @@ static const struct symbol mh_types[] = {
 	{ 11, "experimental-mobility-header" }, { 12, "home-agent-switch-message" },
 };
 
+static const struct symbol icmp_types[] = {
+	{ 0, "echo-reply" }, { 3, "destination-unreachable" }, { 4, "source-quench" }, { 5, "redirect" },
+	{ 8, "echo-request" }, { 9, "router-advertisement" }, { 10, "router-solicitation" }, { 11, "time-exceeded" },
+	{ 12, "parameter-problem" }, { 13, "timestamp-request" }, { 14, "timestamp-reply" }, { 15, "info-request" },
+	{ 16, "info-reply" }, { 17, "address-mask-request" }, { 18, "address-mask-reply" },
+};
+
+static const struct symbol icmp6_types[] = {
+	{ 1, "destination-unreachable" }, { 2, "packet-too-big" }, { 3, "time-exceeded" }, { 4, "parameter-problem" },
+	{ 128, "echo-request" }, { 129, "echo-reply" }, { 130, "mld-listener-query" }, { 131, "mld-listener-report" },
+	{ 132, "mld-listener-done" }, { 133, "nd-router-solicit" }, { 134, "nd-router-advert" },
+	{ 135, "nd-neighbor-solicit" }, { 136, "nd-neighbor-advert" }, { 137, "nd-redirect" },
+	{ 138, "router-renumbering" }, { 141, "ind-neighbor-solicit" }, { 142, "ind-neighbor-advert" },
+	{ 143, "mld2-listener-report" },
+};
+
+static const struct symbol icmp_codes[] = {
+	{ 0, "net-unreachable" }, { 1, "host-unreachable" }, { 2, "prot-unreachable" }, { 3, "port-unreachable" },
+	{ 4, "frag-needed" }, { 9, "net-prohibited" }, { 10, "host-prohibited" }, { 13, "admin-prohibited" },
+};
+
+static const struct symbol icmpv6_codes[] = {
+	{ 0, "no-route" }, { 1, "admin-prohibited" }, { 3, "addr-unreachable" }, { 4, "port-unreachable" },
+	{ 5, "policy-fail" }, { 6, "reject-route" },
+};
+
+static const struct symbol igmp_types[] = {
+	{ 0x11, "membership-query" }, { 0x12, "membership-report-v1" }, { 0x16, "membership-report-v2" },
+	{ 0x22, "membership-report-v3" }, { 0x17, "leave-group" },
+};
+
+static const struct symbol arp_ops[] = {
+	{ 1, "request" }, { 2, "reply" }, { 3, "rrequest" }, { 4, "rreply" }, { 8, "inrequest" }, { 9, "inreply" },
+	{ 10, "nak" },
+};
+
+static const struct symbol dccp_types[] = {
+	{ 0, "request" }, { 1, "response" }, { 2, "data" }, { 3, "ack" }, { 4, "dataack" }, { 5, "closereq" },
+	{ 6, "close" }, { 7, "reset" }, { 8, "sync" }, { 9, "syncack" },
+};
+
+static const struct symbol ecns[] = { { 0, "not-ect" }, { 1, "ect1" }, { 2, "ect0" }, { 3, "ce" } };
+
+static const struct symbol dscps[] = {
+	{ 0x00, "cs0" }, { 0x08, "cs1" }, { 0x10, "cs2" }, { 0x18, "cs3" }, { 0x20, "cs4" }, { 0x28, "cs5" },
+	{ 0x30, "cs6" }, { 0x38, "cs7" }, { 0x0a, "af11" }, { 0x0c, "af12" }, { 0x0e, "af13" }, { 0x12, "af21" },
+	{ 0x14, "af22" }, { 0x16, "af23" }, { 0x1a, "af31" }, { 0x1c, "af32" }, { 0x1e, "af33" }, { 0x22, "af41" },
+	{ 0x24, "af42" }, { 0x26, "af43" }, { 0x2e, "ef" },
+};
+
 static const struct symbol ct_directions[] = { { 0, "original" }, { 1, "reply" } };
 
 static const struct symbol booleans[] = { { 0, "missing" }, { 1, "exists" } };
@@ -120,6 +170,19 @@ bool nft_print_symbolic(struct strbuf *out, uint32_t type, uint64_t value)
 		return true;
 	case NFT_TYPE_ARPHRD: name = symbol_name(iface_types, COUNT(iface_types), value); break;
 	case NFT_TYPE_TIME_DAY: name = symbol_name(days, COUNT(days), value); break;
+	case NFT_TYPE_ICMP_TYPE: name = symbol_name(icmp_types, COUNT(icmp_types), value); break;
+	case NFT_TYPE_ICMP6_TYPE: name = symbol_name(icmp6_types, COUNT(icmp6_types), value); break;
+	case NFT_TYPE_ICMP_CODE: name = symbol_name(icmp_codes, COUNT(icmp_codes), value); break;
+	case NFT_TYPE_ICMPV6_CODE: name = symbol_name(icmpv6_codes, COUNT(icmpv6_codes), value); break;
+	case NFT_TYPE_IGMP_TYPE: name = symbol_name(igmp_types, COUNT(igmp_types), value); break;
+	case NFT_TYPE_ARPOP: name = symbol_name(arp_ops, COUNT(arp_ops), value); break;
+	case NFT_TYPE_DCCP_PKTTYPE: name = symbol_name(dccp_types, COUNT(dccp_types), value); break;
+	case NFT_TYPE_ECN: name = symbol_name(ecns, COUNT(ecns), value); break;
+	case NFT_TYPE_DSCP:
+		if ((name = symbol_name(dscps, COUNT(dscps), value)))
+			break;
+		strbuf_printf(out, "0x%02" PRIx64, value);
+		return true;
 	case NFT_TYPE_MH_TYPE: name = symbol_name(mh_types, COUNT(mh_types), value); break;
 	case NFT_TYPE_CT_DIR: name = symbol_name(ct_directions, COUNT(ct_directions), value); break;
 	case NFT_TYPE_BOOLEAN: name = symbol_name(booleans, COUNT(booleans), value); break;

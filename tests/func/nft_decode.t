@@ -5,7 +5,8 @@
 # converted ranges and sets, ranges from >= and <=; reject guards in a
 # netdev table; IPv6 extension headers, TCP options and SCTP chunks, with
 # fields narrower than a byte; ether and ip fields in a bridge table;
-# payload writes): list ruleset, -s list ruleset and -j list ruleset (JSON
+# payload writes; narrow header fields and the ARP, ICMP, ICMPv6, IGMP
+# fields, with the guards nft folds into them): list ruleset, -s list ruleset and -j list ruleset (JSON
 # with keys sorted, metainfo's writer aside) equal to nft's, and no rule
 # left as "sonde: not rendered".
 . "$(dirname "$0")/../lib.sh"
