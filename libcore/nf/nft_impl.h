@@ -222,6 +222,8 @@ bool nft_mask_run(const uint8_t *mask, size_t len, unsigned *first, unsigned *co
  * network, the IP protocol number for base transport.  Fields narrower
  * than the bytes loaded are found from the register's mask. */
 bool nft_payload_field(uint32_t base, unsigned proto, const struct reg_src *s, struct nft_field_desc *d);
+/* proto for the link layer header's VLAN tag (an ether type guard of 8021q or 8021ad). */
+#define NFT_PROTO_VLAN 0x8100
 /* `reset tcp option NAME` (a TCP option exthdr with neither register). */
 bool nft_exthdr_reset_name(const struct nft_expr *e, struct strbuf *out, bool json);
 /* e itself, or a copy in *copy whose values are the field's (shifted

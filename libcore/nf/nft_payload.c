@@ -51,6 +51,12 @@ static const struct field comp_fields[] = {
 	{ "comp", "nexthdr", 0, 8, NFT_TYPE_INET_PROTOCOL }, { "comp", "cpi", 16, 16, I },
 };
 
+/* A VLAN tag after the Ethernet header (link layer offset 14). */
+static const struct field vlan_fields[] = {
+	{ "vlan", "pcp", 112, 3, I }, { "vlan", "dei", 115, 1, I }, { "vlan", "id", 116, 12, I },
+	{ "vlan", "type", 128, 16, NFT_TYPE_ETHERTYPE },
+};
+
 #undef I
 
 #define TABLE(a) a, sizeof(a) / sizeof((a)[0])
@@ -67,6 +73,7 @@ static const struct field *table_for(uint32_t base, unsigned proto, size_t *n)
 		{ NFT_PAYLOAD_TRANSPORT_HEADER, IPPROTO_TCP, TABLE(tcp_fields) },
 		{ NFT_PAYLOAD_TRANSPORT_HEADER, IPPROTO_DCCP, TABLE(dccp_fields) },
 		{ NFT_PAYLOAD_TRANSPORT_HEADER, IPPROTO_COMP, TABLE(comp_fields) },
+		{ NFT_PAYLOAD_LL_HEADER, NFT_PROTO_VLAN, TABLE(vlan_fields) },
 	};
 	size_t i;
 

@@ -114,10 +114,26 @@ static bool ether_name(struct render *rd, const struct reg_src *s, struct strbuf
 		{ 12, 2, "ether type", NFT_TYPE_ETHERTYPE },
 	};
 	int fam = rd->ctx->family;
+	struct nft_field_desc d;
 	size_t i;
 
 	if (fam != NFPROTO_BRIDGE && fam != NFPROTO_NETDEV && rd->iiftype_stmt < 0)
 		return false;
+	/* The VLAN tag an `ether type 8021q` guard announced (folded). */
+	if (s->offset >= 14 && rd->ethertype_stmt >= 0 && (rd->ethertype == 0x8100 || rd->ethertype == 0x88a8) &&
+	    nft_payload_field(NFT_PAYLOAD_LL_HEADER, NFT_PROTO_VLAN, s, &d)) {
+		/* nft keeps the guard before `vlan type`, a protocol field itself. */
+		if (!rd->ethertype_pinned && strcmp(d.field, "type") != 0)
+			rd->stmts[rd->ethertype_stmt].dropped = true;
+		if (rd->iiftype_stmt >= 0)
+			rd->stmts[rd->iiftype_stmt].dropped = true;
+		strbuf_puts(out, d.text);
+		*type = d.type;
+		rd->field_mask_consumed = s->masked;
+		rd->field_shift = d.shift;
+		rd->field_bytes = (d.len_bits + 7) / 8;
+		return true;
+	}
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		if (fields[i].offset != s->offset || fields[i].len != s->len)
 			continue;
@@ -186,8 +202,9 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 	}
 	if (s->base == NFT_PAYLOAD_LL_HEADER)
 		return ether_name(rd, s, out, type);
-	if (s->masked)
-		return table_field(rd, fam, s, out, type, fold);
+	/* A narrow field's mask is its own; other masks are the compare's. */
+	if (s->masked && table_field(rd, fam, s, out, type, fold))
+		return true;
 	if (s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_IPV4) {
 		if ((s->offset == 12 || s->offset == 16) && s->len <= 4) {
 			strbuf_puts(out, s->offset == 12 ? "ip saddr" : "ip daddr");
@@ -882,8 +899,7 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 		rd->proto_compared = true;
 	/* `ether type ip`, a bridge or netdev table's guard like meta protocol. */
 	if (s->kind == SRC_PAYLOAD && s->base == NFT_PAYLOAD_LL_HEADER && s->offset == 12 && s->len == 2 && !s->masked &&
-	    cmp->u.cmp.op == NFT_CMP_EQ && cmp->data.len == 2 &&
-	    (rd->ctx->family == NFPROTO_BRIDGE || rd->ctx->family == NFPROTO_NETDEV)) {
+	    cmp->u.cmp.op == NFT_CMP_EQ && cmp->data.len == 2) {
 		rd->ethertype_stmt = (int)rd->count - 1;
 		rd->ethertype = (uint16_t)(cmp->data.bytes[0] << 8 | cmp->data.bytes[1]);
 		rd->ethertype_pinned = false;
