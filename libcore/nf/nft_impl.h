@@ -271,6 +271,9 @@ bool nft_type_reads_host(uint32_t type, size_t len);
 /* Reverses each size-byte element of bytes (host <-> network order). */
 void nft_swap_elements(uint8_t *bytes, size_t len, size_t size);
 /* Whether a compare over a masked register is one sonde writes as nft does. */
+/* A mark or'ed with a constant before its compare (`meta mark | 0x3 ==
+ * 0x1`): the kernel's (x & ~c) ^ c; *or_bits is c. */
+bool nft_rd_or_form(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp, uint32_t *or_bits);
 bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp);
 /* Drops the protocol guard a reject implies (tcp reset: meta l4proto tcp;
  * icmp in an inet table: meta nfproto). */

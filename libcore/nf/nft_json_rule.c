@@ -261,6 +261,7 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 	size_t left_at;
 	struct strbuf *out;
 	struct nft_expr host_copy, field_copy;
+	uint32_t or_bits;
 
 	/* nft writes a range as `>= low` then `<= high` on the same field. */
 	s = nft_rd_reg(rd, e->u.cmp.sreg);
@@ -293,6 +294,19 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 	e = nft_rd_host_values(s, type, e, &host_copy);
 	e = nft_rd_field_values(rd, e, &field_copy);
 	left_at = strstr(out->data, "\"left\": ") - out->data + 8;
+	if (s->masked && !rd->field_mask_consumed && nft_rd_or_form(s, type, e, &or_bits)) {
+		/* "left": LHS becomes "left": {"|": [LHS, bits]}. */
+		struct strbuf lhs = { 0 };
+
+		strbuf_add(&lhs, out->data + left_at, out->len - left_at);
+		out->len = left_at;
+		out->data[left_at] = '\0';
+		strbuf_printf(out, "{\"|\": [%s, %" PRIu32 "]}, \"right\": ", lhs.data ? lhs.data : "", or_bits);
+		nft_json_value(out, type, e->data.bytes, e->data.len);
+		strbuf_puts(out, "}}");
+		strbuf_free(&lhs);
+		return true;
+	}
 	if (s->masked && !rd->field_mask_consumed) {
 		/* Only the shapes masked_rhs writes as nft -j does. */
 		if (!nft_rd_masked_cmp_known(s, type, e))

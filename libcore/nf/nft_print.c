@@ -107,7 +107,13 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 	if (masked) {
 		size_t full = type == NFT_TYPE_IP6ADDR ? 16 : 4;
 		int bits = nft_prefix_len(s->mask, e->data.len);
+		uint32_t or_bits;
 
+		if (nft_rd_or_form(s, type, e, &or_bits)) {
+			strbuf_printf(out, "| 0x%08x %s", or_bits, cmp_op(e->u.cmp.op, true));
+			nft_rd_value(out, type, e->data.bytes, e->data.len);
+			return true;
+		}
 		if (!nft_rd_masked_cmp_known(s, type, e))
 			return false;
 		if ((type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && bits >= 0 && e->data.len == full) {

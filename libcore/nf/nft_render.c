@@ -938,6 +938,17 @@ void nft_rd_pin_guards(struct render *rd)
 		rd->ethertype_pinned = true;
 }
 
+bool nft_rd_or_form(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp, uint32_t *or_bits)
+{
+	uint32_t mask = nft_host_u32(s->mask), xor_ = nft_host_u32(s->xor_);
+
+	if (type != NFT_TYPE_MARK || cmp->data.len != 4 || s->big_endian || (s->kind != SRC_META && s->kind != SRC_CT) ||
+	    !xor_ || mask != ~xor_)
+		return false;
+	*or_bits = xor_;
+	return true;
+}
+
 bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp)
 {
 	int bits = nft_prefix_len(s->mask, cmp->data.len);
