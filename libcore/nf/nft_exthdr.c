@@ -137,28 +137,6 @@ static const struct field *find_field(const struct header *h, unsigned offset_bi
 	return NULL;
 }
 
-bool nft_mask_run(const uint8_t *mask, size_t len, unsigned *first, unsigned *count, unsigned *shift)
-{
-	unsigned total = (unsigned)len * 8, bit, start = total, end = total;
-
-	for (bit = 0; bit < total; bit++) {
-		bool set = mask[bit / 8] >> (7 - bit % 8) & 1;
-
-		if (set && start == total)
-			start = bit;
-		else if (!set && start != total && end == total)
-			end = bit;
-		else if (set && end != total)
-			return false;
-	}
-	if (start == total)
-		return false;
-	*first = start;
-	*count = end - start;
-	*shift = total - end;
-	return true;
-}
-
 /* The field a load covers: the whole load, or the bits its mask keeps. */
 static bool field_bits(const struct reg_src *s, unsigned *offset_bits, unsigned *len_bits, unsigned *shift)
 {

@@ -47,6 +47,13 @@ bool nft_type_host_order(uint32_t type)
 	return false;
 }
 
+bool nft_type_reads_host(uint32_t type, size_t len)
+{
+	if (type == NFT_TYPE_INTEGER)
+		return len != 2;
+	return nft_type_host_order(type);
+}
+
 const char *nft_type_name(uint32_t id)
 {
 	size_t i;
@@ -603,24 +610,6 @@ void nft_print_elements(struct strbuf *out, struct nft_set *s)
 	strbuf_puts(out, "{ ");
 	nft_walk_elements(s, print_element, &te);
 	strbuf_puts(out, " }");
-}
-
-void nft_print_duration(struct strbuf *out, const char *label, uint64_t ms)
-{
-	static const struct { uint64_t ms; char unit; } units[] = {
-		{ 86400000, 'd' }, { 3600000, 'h' }, { 60000, 'm' }, { 1000, 's' },
-	};
-	size_t i;
-
-	strbuf_puts(out, label);
-	for (i = 0; i < 4; i++) {
-		if (ms >= units[i].ms) {
-			strbuf_printf(out, "%" PRIu64 "%c", ms / units[i].ms, units[i].unit);
-			ms %= units[i].ms;
-		}
-	}
-	if (ms)
-		strbuf_printf(out, "%" PRIu64 "ms", ms);
 }
 
 uint32_t nft_set_shown_flags(const struct nft_set *s)

@@ -525,24 +525,6 @@ static bool byteorder(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
-uint32_t nft_range_type(uint32_t type)
-{
-	switch (type) {
-	/* Symbols are written as their numbers. */
-	case NFT_TYPE_INET_PROTOCOL: case NFT_TYPE_ARPOP: case NFT_TYPE_ICMP_TYPE: case NFT_TYPE_ICMP6_TYPE:
-	case NFT_TYPE_ICMP_CODE: case NFT_TYPE_ICMPV6_CODE: case NFT_TYPE_IGMP_TYPE: case NFT_TYPE_DCCP_PKTTYPE:
-	case NFT_TYPE_ECN: case NFT_TYPE_MH_TYPE:
-		return NFT_TYPE_INTEGER;
-	case NFT_TYPE_TIME: return NFT_TYPE_TIME_SECS;
-	default: return type;
-	}
-}
-
-uint32_t nft_json_range_type(uint32_t type)
-{
-	return type == NFT_TYPE_INET_PROTOCOL ? NFT_TYPE_INTEGER : type == NFT_TYPE_TIME ? NFT_TYPE_TIME_SECS : type;
-}
-
 bool nft_rd_closes_range(const struct render *rd, const struct reg_src *s)
 {
 	const struct reg_src *g = &rd->gte_src;
@@ -550,26 +532,6 @@ bool nft_rd_closes_range(const struct render *rd, const struct reg_src *s)
 	return rd->gte_stmt >= 0 && g->kind == s->kind && g->base == s->base && g->offset == s->offset &&
 	       g->len == s->len && g->key == s->key && g->dir == s->dir && g->has_dir == s->has_dir &&
 	       g->e == s->e && g->masked == s->masked && memcmp(g->mask, s->mask, sizeof(g->mask)) == 0;
-}
-
-bool nft_type_reads_host(uint32_t type, size_t len)
-{
-	if (type == NFT_TYPE_INTEGER)
-		return len != 2;
-	return nft_type_host_order(type);
-}
-
-void nft_swap_elements(uint8_t *bytes, size_t len, size_t size)
-{
-	size_t at, i;
-
-	for (at = 0; size && at + size <= len; at += size)
-		for (i = 0; i < size / 2; i++) {
-			uint8_t b = bytes[at + i];
-
-			bytes[at + i] = bytes[at + size - 1 - i];
-			bytes[at + size - 1 - i] = b;
-		}
 }
 
 const struct nft_expr *nft_rd_host_values(const struct reg_src *s, uint32_t type, const struct nft_expr *e,
@@ -1029,10 +991,3 @@ bool nft_rd_is_flags(uint32_t type)
 	return type == NFT_TYPE_CT_STATE || type == NFT_TYPE_CT_STATUS || type == NFT_TYPE_TCP_FLAG;
 }
 
-bool nft_rd_all_zero(const uint8_t *bytes, size_t len)
-{
-	while (len--)
-		if (bytes[len])
-			return false;
-	return true;
-}

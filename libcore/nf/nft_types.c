@@ -2,7 +2,9 @@
  * meta and ct keys beyond plain numbers (ether types, interface types, tc
  * handles, device groups, realms, durations, dates, hours of the day, days
  * of the week, conntrack directions, booleans).  One table of words, read
- * by the listing and by the JSON writer alike. */
+ * by the listing and by the JSON writer alike; with the small helpers both
+ * use beneath everything else of nft's (durations, byte swaps, masks, the
+ * datatypes a range's ends print as), so that nothing here calls back up. */
 #include <inttypes.h>
 #include <linux/pkt_sched.h>
 #include <net/if_arp.h>
@@ -209,5 +211,86 @@ bool nft_print_symbolic(struct strbuf *out, uint32_t type, uint64_t value)
 		strbuf_printf(out, "\"%s\"", name);
 	else
 		strbuf_puts(out, name);
+	return true;
+}
+
+/* --- helpers the printers above and the renderers share ------------------- */
+
+void nft_print_duration(struct strbuf *out, const char *label, uint64_t ms)
+{
+	static const struct { uint64_t ms; char unit; } units[] = {
+		{ 86400000, 'd' }, { 3600000, 'h' }, { 60000, 'm' }, { 1000, 's' },
+	};
+	size_t i;
+
+	strbuf_puts(out, label);
+	for (i = 0; i < 4; i++) {
+		if (ms >= units[i].ms) {
+			strbuf_printf(out, "%" PRIu64 "%c", ms / units[i].ms, units[i].unit);
+			ms %= units[i].ms;
+		}
+	}
+	if (ms)
+		strbuf_printf(out, "%" PRIu64 "ms", ms);
+}
+
+uint32_t nft_range_type(uint32_t type)
+{
+	switch (type) {
+	/* Symbols are written as their numbers. */
+	case NFT_TYPE_INET_PROTOCOL: case NFT_TYPE_ARPOP: case NFT_TYPE_ICMP_TYPE: case NFT_TYPE_ICMP6_TYPE:
+	case NFT_TYPE_ICMP_CODE: case NFT_TYPE_ICMPV6_CODE: case NFT_TYPE_IGMP_TYPE: case NFT_TYPE_DCCP_PKTTYPE:
+	case NFT_TYPE_ECN: case NFT_TYPE_MH_TYPE:
+		return NFT_TYPE_INTEGER;
+	case NFT_TYPE_TIME: return NFT_TYPE_TIME_SECS;
+	default: return type;
+	}
+}
+
+uint32_t nft_json_range_type(uint32_t type)
+{
+	return type == NFT_TYPE_INET_PROTOCOL ? NFT_TYPE_INTEGER : type == NFT_TYPE_TIME ? NFT_TYPE_TIME_SECS : type;
+}
+
+void nft_swap_elements(uint8_t *bytes, size_t len, size_t size)
+{
+	size_t at, i;
+
+	for (at = 0; size && at + size <= len; at += size)
+		for (i = 0; i < size / 2; i++) {
+			uint8_t b = bytes[at + i];
+
+			bytes[at + i] = bytes[at + size - 1 - i];
+			bytes[at + size - 1 - i] = b;
+		}
+}
+
+bool nft_rd_all_zero(const uint8_t *bytes, size_t len)
+{
+	while (len--)
+		if (bytes[len])
+			return false;
+	return true;
+}
+
+bool nft_mask_run(const uint8_t *mask, size_t len, unsigned *first, unsigned *count, unsigned *shift)
+{
+	unsigned total = (unsigned)len * 8, bit, start = total, end = total;
+
+	for (bit = 0; bit < total; bit++) {
+		bool set = mask[bit / 8] >> (7 - bit % 8) & 1;
+
+		if (set && start == total)
+			start = bit;
+		else if (!set && start != total && end == total)
+			end = bit;
+		else if (set && end != total)
+			return false;
+	}
+	if (start == total)
+		return false;
+	*first = start;
+	*count = end - start;
+	*shift = total - end;
 	return true;
 }
