@@ -66,12 +66,22 @@ ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SAN_FLAGS) $(SIZE_FLAGS) -Iinclude 
               -D_GNU_SOURCE -DSONDE_VERSION='"$(VERSION)"' -MMD -MP -ffunction-sections -fdata-sections
 
 # Every name lookup in the binary goes through c-ares, including lookups that the
-# dependencies make themselves (c-ares looks up service names):
+# dependencies make themselves (c-ares looks up service names, libpcap's filter
+# compiler host names):
 # the linker routes their calls to libcore/nss_free.c instead of glibc NSS.
 WRAP_NSS   := -Wl,--wrap=getaddrinfo -Wl,--wrap=freeaddrinfo -Wl,--wrap=gethostbyname \
               -Wl,--wrap=getservbyname -Wl,--wrap=getservbyport -Wl,--wrap=getservbyname_r \
               -Wl,--wrap=getservbyport_r -Wl,--wrap=getnameinfo
-LIBS       := -lnl-nf-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto -pthread
+LIBS       := -lnl-nf-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto -lpcap -pthread
+# The static link leaves libpcap's D-Bus, USB, Bluetooth and netfilter capture
+# sources (and with them libdbus) out: libcore/pcap_sources.c stands in for
+# them, and must come before the libraries so the linker never takes those
+# members of libpcap.a.  The dynamic (ASan) link uses the shared libpcap as it is.
+ifeq ($(SANITIZE),1)
+LINK_FIRST :=
+else
+LINK_FIRST  = $(BUILD)/libcore/pcap_sources.o
+endif
 LDFLAGS    ?=
 ALL_LDFLAGS:= $(LINK_MODE) $(SAN_FLAGS) -Wl,--gc-sections $(WRAP_NSS) $(LDFLAGS)
 
@@ -105,6 +115,17 @@ CHECK_T  := $(filter $(FUNC_T) $(CONFORMANCE_T),$(SLOW_T)) tests/unit.t \
 .PHONY: all run test check unit func fuzz bench install install-links clean deps test-deps help conformance print-core-src
 all: $(BUILD)/sonde $(UNIT_BIN)
 
+# Compiled for size (-Os, about a quarter smaller than -O2), which keeps the
+# stripped binary within its 6,000,000 bytes with libpcap linked for
+# tcpdump: the applets (option handling and output) and libcore/nf/ (rule
+# and conntrack decoders and printers), where no loop is hot.  The rest of
+# libcore (probe engine, packet and DNS parsers) stays -O2.  -Os inlines
+# differently, and gcc then flags snprintf calls whose truncation is
+# intended (a name cut to its field): that warning is off for them.
+SIZE_OPT ?= -Os -Wno-format-truncation
+$(BUILD)/applets/%.o: ALL_CFLAGS += $(SIZE_OPT)
+$(BUILD)/libcore/nf/%.o: ALL_CFLAGS += $(SIZE_OPT)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -119,14 +140,14 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 # fail.  The linker warns when one is pulled; such a warning fails the build.
 $(BUILD)/sonde: $(APPLET_OBJ) $(BUILD)/libcore.a
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(APPLET_OBJ) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $(BUILD)/link.log || { cat $(BUILD)/link.log; exit 1; }
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(APPLET_OBJ) $(LINK_FIRST) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $(BUILD)/link.log || { cat $(BUILD)/link.log; exit 1; }
 	@if grep -E "Using '(getaddrinfo|gethostbyname[a-z0-9_]*|getservby[a-z_]*|getnameinfo)'" $(BUILD)/link.log; then \
 	  echo "error: an NSS name lookup was linked in (see above); route it through c-ares" >&2; rm -f $@; exit 1; fi
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcore.a tests/unit/tap.h
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(ALL_LDFLAGS) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $@.link.log || { cat $@.link.log; exit 1; }
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(ALL_LDFLAGS) $(LINK_FIRST) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $@.link.log || { cat $@.link.log; exit 1; }
 
 deps:
 	@sh packaging/install-deps.sh build
@@ -259,7 +280,7 @@ DIST_URL   ?= file://$(CURDIR)/$(DIST_DIR)
 dist: $(DEB_FILE)
 	@echo "  DIST    $(DIST_DIR)"
 	$(Q)rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR) && cp $(DEB_FILE) $(DIST_DIR)/
-	$(Q)CC="$(CC)" LINK_FLAGS="$(ALL_LDFLAGS)" LIBS="$(LIBS)" APPLET_OBJS="$(APPLET_OBJ)" \
+	$(Q)CC="$(CC)" LINK_FLAGS="$(ALL_LDFLAGS)" LINK_FIRST="$(LINK_FIRST)" LIBS="$(LIBS)" APPLET_OBJS="$(APPLET_OBJ)" \
 	  sh packaging/mkdist.sh $(BUILD) $(DOC_DIR) $(VERSION) $(DEB_ARCH) $(DIST_DIR) $(DIST_URL) >/dev/null
 
 # Container images FROM scratch (podman or buildah): build/sonde-image-ARCH.tar

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <netlink/version.h>
 #include <openssl/crypto.h>
+#include <pcap/pcap.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -23,8 +24,13 @@ const char *sonde_version_string(void)
 	static char text[256];
 
 	if (!text[0]) {
-		snprintf(text, sizeof(text), "sonde %s (%s, c-ares %s, libnl %s)", SONDE_VERSION,
-			 OpenSSL_version(OPENSSL_VERSION), ares_version(NULL), LIBNL_VERSION);
+		/* pcap_lib_version() reads "libpcap version 1.10.3 (...)". */
+		const char *pcap = pcap_lib_version();
+		const char *pcap_num = strstr(pcap, "version ");
+
+		snprintf(text, sizeof(text), "sonde %s (%s, c-ares %s, libnl %s, libpcap %.*s)", SONDE_VERSION,
+			 OpenSSL_version(OPENSSL_VERSION), ares_version(NULL), LIBNL_VERSION,
+			 pcap_num ? (int)strcspn(pcap_num + 8, " ") : 0, pcap_num ? pcap_num + 8 : "");
 	}
 	return text;
 }

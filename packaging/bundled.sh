@@ -14,6 +14,7 @@ arch=${1:-$(dpkg --print-architecture)}
 components="openssl libssl-dev Apache-2.0
 c-ares libc-ares-dev MIT
 libnl libnl-3-dev LGPL-2.1-only
+libpcap libpcap0.8-dev BSD-3-Clause
 glibc libc6-dev LGPL-2.1-or-later
 libgcc libgcc-12-dev GPL-3.0-or-later WITH GCC-exception-3.1"
 

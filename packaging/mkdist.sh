@@ -11,7 +11,7 @@
 #   sonde.yaml                              krew manifest (archives at URL)
 #   SHA256SUMS
 # Usage: mkdist.sh BUILD DOC_DIR VERSION DEB_ARCH OUT_DIR URL
-# The environment gives the link: CC, LINK_FLAGS, LIBS.
+# The environment gives the link: CC, LINK_FLAGS, LINK_FIRST, LIBS.
 set -eu
 
 build=$1 doc_dir=$2 version=$3 arch=$4 out_dir=$5 url=$6
@@ -55,6 +55,12 @@ mkdir -p "$stage/applets"
 # shellcheck disable=SC2086
 cp ${APPLET_OBJS:?the Makefile passes the applet objects} "$stage/applets/"
 cp "$build/libcore.a" "$stage/"
+# LINK_FIRST: objects linked ahead of the libraries (libcore/pcap_sources.o).
+first=""
+for obj in ${LINK_FIRST:-}; do
+	cp "$obj" "$stage/"
+	first="$first $(basename "$obj")"
+done
 cat > "$stage/relink.sh" <<EOF
 #!/bin/sh
 # Relinks sonde $version ($arch) from its object files, as make links it.
@@ -63,7 +69,7 @@ cat > "$stage/relink.sh" <<EOF
 #   LIBDIR=/path/to/your/libs sh relink.sh     -> ./sonde
 set -eu
 cd "\$(dirname "\$0")"
-\${CC:-${CC:-gcc}} $LINK_FLAGS \${LIBDIR:+-L"\$LIBDIR"} -o sonde applets/*.o \\
+\${CC:-${CC:-gcc}} $LINK_FLAGS \${LIBDIR:+-L"\$LIBDIR"} -o sonde applets/*.o$first \\
 	-Wl,--start-group libcore.a $LIBS -Wl,--end-group
 EOF
 cat > "$stage/README" <<EOF

@@ -31,7 +31,9 @@ echo "$bundled" | awk '{ lic = $7; for (i = 8; i <= NF; i++) lic = lic " " $i;
 
 cat <<MID
 
-libgcc is under the GCC Runtime Library Exception,
+libpcap is linked without its D-Bus, USB, Bluetooth and netfilter capture
+sources (libcore/pcap_sources.c stands in for them, as in a libpcap built
+without them), so libdbus is not part of the binary.  libgcc is under the GCC Runtime Library Exception,
 which sets no conditions on the binary.
 
 Relinking against a modified LGPL library (libnl, glibc)

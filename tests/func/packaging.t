@@ -8,20 +8,23 @@ TOP=$(cd "$TESTS_DIR/.." && pwd)
 
 # --- the installed binary ----------------------------------------------------
 # make install strips; the stripped static binary stays within 6,000,000
-# bytes.  Linked-but-unused libraries are what pushed it over: libpcap (only
-# its version string was used) with the libdbus it pulls in, and libnl-route.
+# bytes.  Linked-but-unused libraries are what pushed it over: libpcap's
+# D-Bus, USB, Bluetooth and netfilter capture sources (with libdbus), and
+# libnl-route.
 if is_sanitized; then
 	skip "stripped binary within 6,000,000 bytes" "the sanitizer build is dynamic and instrumented"
-	skip "libpcap and libdbus are not linked" "the sanitizer build is dynamic"
+	skip "libdbus and libpcap's USB and Bluetooth sources are not linked" "the sanitizer build is dynamic"
 else
 	strip -o "$LAB_TMP/sonde" "$SONDE_BIN"
 	size=$(stat -c %s "$LAB_TMP/sonde")
 	diag "stripped size: $size bytes"
 	[ "$size" -le 6000000 ] && pass "stripped binary within 6,000,000 bytes" ||
 		fail "stripped binary within 6,000,000 bytes" "it is $size bytes"
-	# libpcap's and libdbus's own strings are absent.
-	unlike "$(grep -aoE 'libpcap version|org\.freedesktop\.DBus|dbus-system' "$LAB_TMP/sonde" | sort -u)" . \
-		"libpcap and libdbus are not linked"
+	# libdbus's own strings, and the device names of libpcap's D-Bus, USB
+	# and Bluetooth sources, are absent; libpcap itself is there.
+	unlike "$(grep -aoE 'org\.freedesktop\.DBus|dbus-system|/dev/usbmon|Bluetooth adapter' "$LAB_TMP/sonde" | sort -u)" . \
+		"libdbus and libpcap's USB and Bluetooth sources are not linked"
+	like "$(grep -aoE 'libpcap version' "$LAB_TMP/sonde" | sort -u)" . "libpcap is linked"
 fi
 
 # --- licences ----------------------------------------------------------------
@@ -29,7 +32,7 @@ like "$(head -3 "$TOP/LICENSE")" "^Copyright \(c\) [0-9]+ the sonde authors$" "L
 like "$(head -1 "$TOP/LICENSE")" "^MIT License$" "LICENSE names MIT"
 # THIRD_PARTY_LICENSES names the library versions the binary reports.
 run "$SONDE" --version
-for lib in openssl:OpenSSL c-ares:c-ares libnl:libnl; do
+for lib in openssl:OpenSSL c-ares:c-ares libnl:libnl libpcap:libpcap; do
 	name=${lib%%:*}
 	in_binary=$(printf '%s\n' "$OUT" | grep -oE "${lib#*:} [0-9][0-9.]*[0-9]" | awk '{print $2}')
 	listed=$(awk -v n="$name" '$1 == n && $3 == "Debian" { print $2 }' "$TOP/THIRD_PARTY_LICENSES")
@@ -354,11 +357,11 @@ print(d["bomFormat"], d["specVersion"], c["name"], c["version"], c["hashes"][0][
 	   "CycloneDX 1.5 sonde $("$rel/sonde" --version | awk '{print $2}') $(sha256sum "$rel/sonde" | cut -d' ' -f1)" \
 	   "SBOM: CycloneDX naming sonde's version and the binary's hash"
 	version_line=$("$rel/sonde" --version)
-	from_binary=$(for lib in openssl:OpenSSL c-ares:c-ares libnl:libnl; do
+	from_binary=$(for lib in openssl:OpenSSL c-ares:c-ares libnl:libnl libpcap:libpcap; do
 		echo "${lib%%:*} $(printf '%s\n' "$version_line" | grep -oE "${lib#*:} [0-9][0-9.]*[0-9]" | awk '{print $2}')"; done)
 	is "$(python3 -c 'import json,sys
 for c in json.load(open(sys.argv[1]))["components"]:
-    if c["name"] in ("openssl", "c-ares", "libnl"): print(c["name"], c["version"])' "$sbom")" \
+    if c["name"] in ("openssl", "c-ares", "libnl", "libpcap"): print(c["name"], c["version"])' "$sbom")" \
 	   "$from_binary" "SBOM: each library's version is the one sonde --version reports"
 	is "$(sed -n 's/^ *sha256: //p' "$dist/sonde.yaml" | sort -u)" \
 	   "$(sha256sum "$dist/kubectl-sonde-$VERSION.tar.gz" | cut -d' ' -f1)" "krew manifest: the plugin archive's sha256"

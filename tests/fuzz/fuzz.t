@@ -36,7 +36,7 @@ if build_core 2>"$OUTDIR/core.build.log"; then pass "libcore builds for fuzzing"
 fuzz_one() {
 	local name=$1 target=${1#fuzz_} bin=$OUTDIR/$1 corpus=$LAB_TMP/corpus-${1#fuzz_}
 	if ! clang $FUZZ_CFLAGS -fsanitize=fuzzer "$TESTS_DIR/fuzz/$name.c" -o "$bin" "$OUTDIR/libcore-fuzz.a" \
-		-lnl-nf-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto 2>"$OUTDIR/$name.build.log"; then
+		-lnl-nf-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto -lpcap 2>"$OUTDIR/$name.build.log"; then
 		echo unbuilt >"$OUTDIR/$name.verdict"
 		return
 	fi
