@@ -32,6 +32,8 @@ int pkt_parse_ipv4(const uint8_t *buf, size_t len, bool quoted, struct pkt_ip *i
 	end = ip->total_len < len ? ip->total_len : len;
 	frag = get16(buf + 6);
 	ip->more_fragments = (frag & 0x1fff) != 0;
+	ip->frag_field = frag;
+	ip->header_len = header_len;
 	ip->ttl = buf[8];
 	ip->proto = buf[9];
 	memcpy(ip->src, buf + 12, 4);
@@ -102,10 +104,12 @@ int pkt_parse_ipv6(const uint8_t *buf, size_t len, bool quoted, struct pkt_ip *i
 			break;
 		if (i == IPV6_MAX_EXT_HEADERS)
 			return -EBADMSG;
+		ip->ext_types[ip->ext_count++] = nh;
 		nh = buf[off];
 		off += (size_t)ext;
 	}
 	ip->proto = nh;
+	ip->header_len = off;
 	ip->payload = buf + off;
 	ip->payload_len = end - off;
 	return 0;

@@ -64,6 +64,10 @@ struct pkt_ip {
 	uint8_t ttl;             /* TTL or hop limit */
 	uint16_t total_len;      /* as the header claims, header included */
 	bool more_fragments;     /* or a non-first fragment: no transport header */
+	uint16_t frag_field;     /* IPv4: flags and fragment offset as sent */
+	size_t header_len;       /* IPv4: with options; IPv6: with extension headers */
+	uint8_t ext_count;       /* IPv6: the extension headers skipped, in order */
+	uint8_t ext_types[8];
 	const uint8_t *payload;  /* transport header onwards, as far as present */
 	size_t payload_len;
 };

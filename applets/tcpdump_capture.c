@@ -1,0 +1,297 @@
+/* tcpdump's capture side on libpcap: -D, opening an interface or a file,
+ * the filter compiled by pcap_compile (and -d's listing of it), -w, the
+ * packet loop, and the three count lines at the end. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "sonde/caps.h"
+#include "sonde/err.h"
+#include "sonde/exitcode.h"
+#include "tcpdump_impl.h"
+
+#define DEFAULT_SNAPLEN 262144
+
+static pcap_t *active_pcap;
+
+/* From the signal handler: the loop returns after the packet at hand. */
+void tcpdump_stop(void)
+{
+	if (active_pcap)
+		pcap_breakloop(active_pcap);
+}
+
+/* --- -D ---------------------------------------------------------------------- */
+
+static const char *connection_status(bpf_u_int32 flags)
+{
+	switch (flags & PCAP_IF_CONNECTION_STATUS) {
+	case PCAP_IF_CONNECTION_STATUS_UNKNOWN:
+		return flags & PCAP_IF_WIRELESS ? ", Association status unknown" : ", Connection status unknown";
+	case PCAP_IF_CONNECTION_STATUS_CONNECTED:
+		return flags & PCAP_IF_WIRELESS ? ", Associated" : ", Connected";
+	case PCAP_IF_CONNECTION_STATUS_DISCONNECTED:
+		return flags & PCAP_IF_WIRELESS ? ", Not associated" : ", Disconnected";
+	default:
+		return "";
+	}
+}
+
+static void print_device_flags(bpf_u_int32 flags)
+{
+	static const struct {
+		bpf_u_int32 bit;
+		const char *name;
+	} names[] = { { PCAP_IF_UP, "Up" }, { PCAP_IF_RUNNING, "Running" }, { PCAP_IF_LOOPBACK, "Loopback" },
+		      { PCAP_IF_WIRELESS, "Wireless" } };
+	bool any = false;
+	size_t i;
+
+	printf(" [");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit) {
+			printf("%s%s", any ? ", " : "", names[i].name);
+			any = true;
+		}
+	printf("%s%s]", any ? "" : "none", connection_status(flags));
+}
+
+int tcpdump_list_interfaces(void)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *devs, *dev;
+	int i = 0;
+
+	if (pcap_findalldevs(&devs, errbuf) < 0) {
+		sonde_err("cannot list interfaces: %s", errbuf);
+		return SONDE_EXIT_NEGATIVE;
+	}
+	for (dev = devs; dev; dev = dev->next) {
+		printf("%d.%s", ++i, dev->name);
+		if (dev->description)
+			printf(" (%s)", dev->description);
+		if (dev->flags)
+			print_device_flags(dev->flags);
+		putchar('\n');
+	}
+	pcap_freealldevs(devs);
+	return SONDE_EXIT_OK;
+}
+
+/* --- opening ----------------------------------------------------------------- */
+
+static const struct caps_need capture_need = {
+	.cap = CAP_NET_RAW,
+	.needed_for = "capturing packets",
+	.instead = "-r FILE reads a capture without privilege",
+};
+
+/* pcap_activate's failure as an exit code, the privilege explained. */
+static int activate_failed(pcap_t *p, int status, const char *device)
+{
+	const char *why = pcap_geterr(p);
+
+	if (status == PCAP_ERROR_PERM_DENIED)
+		return caps_fail(-EPERM, &capture_need, "cannot capture on %s", device);
+	if (status == PCAP_ERROR_NO_SUCH_DEVICE)
+		sonde_err("%s: no such device", device);
+	else
+		sonde_err("cannot capture on %s: %s", device, why && *why ? why : pcap_statustostr(status));
+	return SONDE_EXIT_NEGATIVE;
+}
+
+static pcap_direction_t direction(const char *text)
+{
+	if (strcmp(text, "in") == 0)
+		return PCAP_D_IN;
+	if (strcmp(text, "out") == 0)
+		return PCAP_D_OUT;
+	return PCAP_D_INOUT;
+}
+
+static int open_live(struct tcpdump_run *run, const char *device)
+{
+	const struct tcpdump_config *cfg = run->cfg;
+	char errbuf[PCAP_ERRBUF_SIZE];
+	int status;
+
+	if (!(run->pcap = pcap_create(device, errbuf))) {
+		sonde_err("cannot capture on %s: %s", device, errbuf);
+		return SONDE_EXIT_NEGATIVE;
+	}
+	pcap_set_snaplen(run->pcap, cfg->snaplen ? cfg->snaplen : DEFAULT_SNAPLEN);
+	pcap_set_promisc(run->pcap, !cfg->no_promisc);
+	pcap_set_timeout(run->pcap, 1000);
+	if (cfg->immediate)
+		pcap_set_immediate_mode(run->pcap, 1);
+	if (cfg->buffer_kib)
+		pcap_set_buffer_size(run->pcap, cfg->buffer_kib * 1024);
+	status = pcap_activate(run->pcap);
+	if (status < 0)
+		return activate_failed(run->pcap, status, device);
+	if (status > 0)
+		sonde_err("%s: %s", device, pcap_geterr(run->pcap));
+	if (cfg->direction && pcap_setdirection(run->pcap, direction(cfg->direction)) < 0) {
+		sonde_err("-Q %s: %s", cfg->direction, pcap_geterr(run->pcap));
+		return SONDE_EXIT_NEGATIVE;
+	}
+	return 0;
+}
+
+/* The interface tcpdump picks without -i: the first that libpcap lists. */
+static int default_device(char *name, size_t size)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *devs;
+
+	if (pcap_findalldevs(&devs, errbuf) < 0 || !devs) {
+		sonde_err("no interface to capture on%s%s", devs ? ": " : "", devs ? "" : errbuf);
+		return SONDE_EXIT_NEGATIVE;
+	}
+	snprintf(name, size, "%s", devs->name);
+	pcap_freealldevs(devs);
+	return 0;
+}
+
+static int set_filter(struct tcpdump_run *run, const char *filter_text, const char *device)
+{
+	bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct bpf_program prog;
+	u_int i;
+
+	if (device && pcap_lookupnet(device, &net, &mask, errbuf) < 0)
+		mask = PCAP_NETMASK_UNKNOWN;
+	if (pcap_compile(run->pcap, &prog, filter_text ? filter_text : "", 1, mask) < 0) {
+		sonde_err("%s", pcap_geterr(run->pcap));
+		return SONDE_EXIT_USAGE;
+	}
+	if (run->cfg->dump_filter) {
+		for (i = 0; i < prog.bf_len; i++)
+			puts(bpf_image(&prog.bf_insns[i], (int)i));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	if (pcap_setfilter(run->pcap, &prog) < 0) {
+		sonde_err("cannot attach the filter: %s", pcap_geterr(run->pcap));
+		pcap_freecode(&prog);
+		return SONDE_EXIT_NEGATIVE;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static void say_source(struct tcpdump_run *run, const char *device)
+{
+	int dlt = pcap_datalink(run->pcap);
+	const char *name = pcap_datalink_val_to_name(dlt), *description = pcap_datalink_val_to_description(dlt);
+
+	if (device)
+		fprintf(stderr, "listening on %s, link-type %s (%s), snapshot length %d bytes\n", device,
+			name ? name : "?", description ? description : "?", pcap_snapshot(run->pcap));
+	else
+		fprintf(stderr, "reading from file %s, link-type %s (%s), snapshot length %d\n", run->cfg->read_file,
+			name ? name : "?", description ? description : "?", pcap_snapshot(run->pcap));
+}
+
+/* Returns 0, -1 when -d printed the program (nothing to capture), or an
+ * exit code. */
+int tcpdump_open(struct tcpdump_run *run, const char *filter_text)
+{
+	const struct tcpdump_config *cfg = run->cfg;
+	char errbuf[PCAP_ERRBUF_SIZE], device[256];
+	const char *live = NULL;
+	int rc;
+
+	if (cfg->read_file) {
+		if (!(run->pcap = pcap_open_offline(cfg->read_file, errbuf))) {
+			sonde_err("%s", errbuf);
+			return SONDE_EXIT_NEGATIVE;
+		}
+	} else {
+		if (cfg->interface)
+			snprintf(device, sizeof(device), "%s", cfg->interface);
+		else if ((rc = default_device(device, sizeof(device))) != 0)
+			return rc;
+		live = device;
+		if ((rc = open_live(run, live)) != 0)
+			return rc;
+		/* The capture socket is open: no privilege is needed after this. */
+		caps_limit_or_warn(0);
+	}
+	run->linktype = pcap_datalink(run->pcap);
+	if ((rc = set_filter(run, filter_text, live)) != 0)
+		return rc;
+	if (cfg->write_file && !(run->dumper = pcap_dump_open(run->pcap, cfg->write_file))) {
+		sonde_err("%s", pcap_geterr(run->pcap));
+		return SONDE_EXIT_NEGATIVE;
+	}
+	if (!run->dumper && !pktprint_linktype_known(run->linktype))
+		sonde_err("link type %s is not decoded: each packet is marked", pcap_datalink_val_to_name(run->linktype));
+	say_source(run, live);
+	return 0;
+}
+
+/* --- the loop ------------------------------------------------------------------ */
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct tcpdump_run *run = (struct tcpdump_run *)user;
+
+	run->captured++;
+	if (run->dumper) {
+		pcap_dump((u_char *)run->dumper, h, bytes);
+		if (run->cfg->packet_buffered)
+			pcap_dump_flush(run->dumper);
+	} else {
+		tcpdump_out_packet(run, h, bytes);
+		if (run->error)
+			pcap_breakloop(run->pcap);
+	}
+	if (run->cfg->count && run->captured >= (unsigned long long)run->cfg->count)
+		pcap_breakloop(run->pcap);
+}
+
+int tcpdump_loop(struct tcpdump_run *run)
+{
+	int rc;
+
+	active_pcap = run->pcap;
+	rc = pcap_loop(run->pcap, -1, on_packet, (u_char *)run);
+	active_pcap = NULL;
+	if (run->dumper)
+		pcap_dump_flush(run->dumper);
+	fflush(stdout);
+	if (run->error) {
+		sonde_errno(-run->error, "cannot print a packet");
+		return SONDE_EXIT_NEGATIVE;
+	}
+	if (rc == PCAP_ERROR) {
+		sonde_err("%s", pcap_geterr(run->pcap));
+		return SONDE_EXIT_NEGATIVE;
+	}
+	return SONDE_EXIT_OK;
+}
+
+static const char *plural(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* tcpdump's three lines, for a live capture only. */
+void tcpdump_print_counts(struct tcpdump_run *run)
+{
+	struct pcap_stat stats;
+
+	if (run->cfg->read_file)
+		return;
+	fprintf(stderr, "%llu packet%s captured\n", run->captured, plural(run->captured));
+	if (pcap_stats(run->pcap, &stats) < 0) {
+		sonde_err("pcap_stats: %s", pcap_geterr(run->pcap));
+		return;
+	}
+	fprintf(stderr, "%u packet%s received by filter\n", stats.ps_recv, plural(stats.ps_recv));
+	fprintf(stderr, "%u packet%s dropped by kernel\n", stats.ps_drop, plural(stats.ps_drop));
+	if (stats.ps_ifdrop)
+		fprintf(stderr, "%u packet%s dropped by interface\n", stats.ps_ifdrop, plural(stats.ps_ifdrop));
+}

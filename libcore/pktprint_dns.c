@@ -1,0 +1,216 @@
+/* tcpdump's one-line DNS summary (without -v): the id with flag marks, the
+ * question of a query, the counts and answers of a response, the length.
+ * Messages are parsed by dns_msg.c; what tcpdump would print in a way this
+ * file does not (a record type it names and this file does not, a name
+ * with characters it escapes its own way) is marked. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "pktprint_impl.h"
+#include "sonde/dns.h"
+
+#define DNS_HEADER_LEN 12
+#define DNS_FLAG_QR 0x8000
+#define DNS_FLAG_AA 0x0400
+#define DNS_FLAG_TC 0x0200
+#define DNS_FLAG_RD 0x0100
+#define DNS_FLAG_RA 0x0080
+#define DNS_FLAG_CD 0x0010
+/* In a query, the bits tcpdump shows as " [b2&3=0x...]" when set: AA, TC,
+ * RA, Z and the rcode. */
+#define DNS_QUERY_ODD_BITS 0x06cf
+#define DNS_CLASS_IN 1
+#define MDNS_CLASS_TOP_BIT 0x8000
+#define DNS_TYPE_A 1
+#define DNS_TYPE_NS 2
+#define DNS_TYPE_CNAME 5
+#define DNS_TYPE_PTR 12
+#define DNS_TYPE_MX 15
+#define DNS_TYPE_AAAA 28
+#define DNS_TYPE_SRV 33
+
+/* The record types tcpdump 4.99.3 names by the numbers 1 to 48 and 249 to
+ * 255 (its own spellings: "NSAP_PTR", "A6"...); the others are marked. */
+static const char *const dns_types_low[] = {
+	[1] = "A", "NS", "MD", "MF", "CNAME", "SOA", "MB", "MG", "MR", "NULL", "WKS", "PTR", "HINFO", "MINFO",
+	"MX", "TXT", "RP", "AFSDB", "X25", "ISDN", "RT", "NSAP", "NSAP_PTR", "SIG", "KEY", "PX", "GPOS",
+	"AAAA", "LOC", "NXT", "EID", "NIMLOC", "SRV", "ATMA", "NAPTR", "KX", "CERT", "A6", "DNAME", "SINK",
+	"OPT", "APL", "DS", "SSHFP", "IPSECKEY", "RRSIG", "NSEC", "DNSKEY",
+};
+static const char *const dns_types_high[] = { "TKEY", "TSIG", "IXFR", "AXFR", "MAILB", "MAILA", "ANY" };
+#define DNS_TYPES_HIGH_FIRST 249
+
+static const char *dns_type_text(uint16_t type)
+{
+	if (type < sizeof(dns_types_low) / sizeof(dns_types_low[0]))
+		return dns_types_low[type];
+	if (type >= DNS_TYPES_HIGH_FIRST && type < DNS_TYPES_HIGH_FIRST + 7)
+		return dns_types_high[type - DNS_TYPES_HIGH_FIRST];
+	return NULL;
+}
+
+static const char *dns_rcode_text(unsigned rcode)
+{
+	static const char *const names[] = { "", " FormErr", " ServFail", " NXDomain", " NotImp", " Refused",
+					     " YXDomain", " YXRRSet", " NXRRSet", " NotAuth", " NotZone" };
+
+	return rcode < sizeof(names) / sizeof(names[0]) ? names[rcode] : "";
+}
+
+/* A name as tcpdump prints it: labels and dots, the root as ".".  Names
+ * that dns.h's presentation escapes are marked (tcpdump escapes otherwise). */
+static bool print_name(struct pp_frame *f, const struct dns_msg *msg, size_t offset)
+{
+	char text[DNS_NAME_TEXT];
+
+	if (dns_read_name(msg->wire, msg->len, offset, text, sizeof(text)) < 0 || strchr(text, '\\'))
+		return false;
+	strbuf_puts(f->line, text);
+	return true;
+}
+
+static bool print_question(struct pp_frame *f, const struct dns_msg *msg, const struct dns_rr *q, bool mdns)
+{
+	const char *type = dns_type_text(q->type);
+	uint16_t qclass = mdns ? q->rclass & ~MDNS_CLASS_TOP_BIT : q->rclass;
+
+	if (!type || qclass != DNS_CLASS_IN)
+		return false;
+	strbuf_printf(f->line, " %s", type);
+	if (mdns)
+		strbuf_puts(f->line, q->rclass & MDNS_CLASS_TOP_BIT ? " (QU)" : " (QM)");
+	strbuf_puts(f->line, "? ");
+	return print_name(f, msg, q->name_offset);
+}
+
+static bool print_answer(struct pp_frame *f, const struct dns_msg *msg, const struct dns_rr *rr)
+{
+	const uint8_t *rdata = msg->wire + rr->rdata_offset;
+	char addr[INET6_ADDRSTRLEN];
+
+	if (rr->rclass != DNS_CLASS_IN || !dns_type_text(rr->type))
+		return false;
+	strbuf_printf(f->line, " %s", dns_type_text(rr->type));
+	switch (rr->type) {
+	case DNS_TYPE_A:
+		if (rr->rdlength != 4)
+			return false;
+		strbuf_printf(f->line, " %s", inet_ntop(AF_INET, rdata, addr, sizeof(addr)));
+		return true;
+	case DNS_TYPE_AAAA:
+		if (rr->rdlength != 16)
+			return false;
+		strbuf_putc(f->line, ' ');
+		pp_addr(f, AF_INET6, rdata);
+		return true;
+	case DNS_TYPE_NS:
+	case DNS_TYPE_CNAME:
+	case DNS_TYPE_PTR:
+		strbuf_putc(f->line, ' ');
+		return print_name(f, msg, rr->rdata_offset);
+	case DNS_TYPE_MX:
+		if (rr->rdlength < 3)
+			return false;
+		strbuf_putc(f->line, ' ');
+		if (!print_name(f, msg, rr->rdata_offset + 2))
+			return false;
+		strbuf_printf(f->line, " %u", get16(rdata));
+		return true;
+	case DNS_TYPE_SRV:
+		if (rr->rdlength < 7)
+			return false;
+		strbuf_putc(f->line, ' ');
+		if (!print_name(f, msg, rr->rdata_offset + 6))
+			return false;
+		strbuf_printf(f->line, ":%u %u %u", get16(rdata + 4), get16(rdata), get16(rdata + 2));
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool print_query(struct pp_frame *f, const struct dns_msg *msg, bool mdns)
+{
+	const struct dns_rr *q;
+	size_t count, i;
+
+	strbuf_printf(f->line, "%u%s%s", msg->id, msg->flags & DNS_FLAG_RD ? "+" : "",
+		      msg->flags & DNS_FLAG_CD ? "%" : "");
+	if (msg->flags & DNS_QUERY_ODD_BITS)
+		strbuf_printf(f->line, " [b2&3=0x%x]", msg->flags);
+	/* Opcodes other than QUERY change the layout (IQUERY) or are rare
+	 * enough that their names are not checked against tcpdump. */
+	if (msg->opcode != 0)
+		return false;
+	if (msg->counts[DNS_SECTION_ANSWER])
+		strbuf_printf(f->line, " [%ua]", msg->counts[DNS_SECTION_ANSWER]);
+	if (msg->counts[DNS_SECTION_QUESTION] != 1)
+		strbuf_printf(f->line, " [%uq]", msg->counts[DNS_SECTION_QUESTION]);
+	if (msg->counts[DNS_SECTION_AUTHORITY])
+		strbuf_printf(f->line, " [%un]", msg->counts[DNS_SECTION_AUTHORITY]);
+	if (msg->counts[DNS_SECTION_ADDITIONAL])
+		strbuf_printf(f->line, " [%uau]", msg->counts[DNS_SECTION_ADDITIONAL]);
+	q = dns_section_rrs(msg, DNS_SECTION_QUESTION, &count);
+	if (count != msg->counts[DNS_SECTION_QUESTION])
+		return false;
+	for (i = 0; i < count; i++)
+		if (!print_question(f, msg, &q[i], mdns))
+			return false;
+	return true;
+}
+
+static bool print_response(struct pp_frame *f, const struct dns_msg *msg, bool mdns)
+{
+	const struct dns_rr *an;
+	size_t count, i;
+
+	/* tcpdump's names for rcodes 11 to 15 are not checked: marked. */
+	if (msg->opcode != 0 || (msg->flags & 0xf) > 10)
+		return false;
+	strbuf_printf(f->line, "%u%s%s%s%s", msg->id, dns_rcode_text(msg->flags & 0xf),
+		      msg->flags & DNS_FLAG_AA ? "*" : "", msg->flags & DNS_FLAG_RA ? "" : "-",
+		      msg->flags & DNS_FLAG_TC ? "|" : "");
+	if (msg->counts[DNS_SECTION_QUESTION] != 1)
+		strbuf_printf(f->line, " [%uq]", msg->counts[DNS_SECTION_QUESTION]);
+	strbuf_printf(f->line, " %u/%u/%u", msg->counts[DNS_SECTION_ANSWER], msg->counts[DNS_SECTION_AUTHORITY],
+		      msg->counts[DNS_SECTION_ADDITIONAL]);
+	an = dns_section_rrs(msg, DNS_SECTION_ANSWER, &count);
+	if (count != msg->counts[DNS_SECTION_ANSWER] || (mdns && count))
+		return false;
+	for (i = 0; i < count; i++) {
+		if (i)
+			strbuf_putc(f->line, ',');
+		if (!print_answer(f, msg, &an[i]))
+			return false;
+	}
+	return true;
+}
+
+void pp_dns(struct pp_frame *f, const uint8_t *wire, size_t caplen, size_t len, bool mdns)
+{
+	struct dns_msg msg;
+	size_t start = f->line->len;
+	bool printed;
+
+	if (len < DNS_HEADER_LEN) {
+		strbuf_printf(f->line, "domain [length %zu < %d] (invalid)", len, DNS_HEADER_LEN);
+		return;
+	}
+	if (caplen < len || dns_parse(wire, len, &msg) < 0) {
+		pp_mark(f, "DNS message of %zu bytes", len);
+		return;
+	}
+	printed = msg.flags & DNS_FLAG_QR ? print_response(f, &msg, mdns) : print_query(f, &msg, mdns);
+	dns_msg_free(&msg);
+	if (!printed) {
+		/* Nothing half-printed stays: the marker replaces it. */
+		f->line->len = start;
+		if (f->line->data)
+			f->line->data[start] = '\0';
+		pp_mark(f, "DNS message of %zu bytes", len);
+		return;
+	}
+	strbuf_printf(f->line, " (%zu)", len);
+}
