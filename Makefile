@@ -71,7 +71,9 @@ ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SAN_FLAGS) $(SIZE_FLAGS) -Iinclude 
 # the linker routes their calls to libcore/nss_free.c instead of glibc NSS.
 WRAP_NSS   := -Wl,--wrap=getaddrinfo -Wl,--wrap=freeaddrinfo -Wl,--wrap=gethostbyname \
               -Wl,--wrap=getservbyname -Wl,--wrap=getservbyport -Wl,--wrap=getservbyname_r \
-              -Wl,--wrap=getservbyport_r -Wl,--wrap=getnameinfo
+              -Wl,--wrap=getservbyport_r -Wl,--wrap=getnameinfo -Wl,--wrap=getprotobyname \
+              -Wl,--wrap=getprotobyname_r -Wl,--wrap=getprotobynumber -Wl,--wrap=getnetbyname_r \
+              -Wl,--wrap=ether_hostton
 LIBS       := -lnl-nf-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto -lpcap -pthread
 # The static link leaves libpcap's D-Bus, USB, Bluetooth and netfilter capture
 # sources (and with them libdbus) out: libcore/pcap_sources.c stands in for
@@ -141,7 +143,7 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 $(BUILD)/sonde: $(APPLET_OBJ) $(BUILD)/libcore.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(APPLET_OBJ) $(LINK_FIRST) -Wl,--start-group $(BUILD)/libcore.a $(LIBS) -Wl,--end-group 2> $(BUILD)/link.log || { cat $(BUILD)/link.log; exit 1; }
-	@if grep -E "Using '(getaddrinfo|gethostbyname[a-z0-9_]*|getservby[a-z_]*|getnameinfo)'" $(BUILD)/link.log; then \
+	@if grep -E "Using '(getaddrinfo|gethostbyname[a-z0-9_]*|getservby[a-z_]*|getnameinfo|getprotoby[a-z_]*|getnetby[a-z_]*)'" $(BUILD)/link.log; then \
 	  echo "error: an NSS name lookup was linked in (see above); route it through c-ares" >&2; rm -f $@; exit 1; fi
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcore.a tests/unit/tap.h

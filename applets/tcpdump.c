@@ -175,9 +175,11 @@ static int tcpdump_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 	strbuf_free(&filter);
 	if (rc == 0) {
 		rc = tcpdump_loop(&run);
+		/* tcpdump ends a printed capture that a signal stopped with an
+		 * empty line. */
+		if (tcpdump_interrupted && !cfg->write_file && !cfg->read_file)
+			putchar('\n');
 		tcpdump_print_counts(&run);
-		if (rc == 0 && tcpdump_interrupted)
-			rc = SONDE_EXIT_OK;
 	} else if (rc < 0) {
 		rc = SONDE_EXIT_OK;
 	}

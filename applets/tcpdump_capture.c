@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sonde/caps.h"
 #include "sonde/err.h"
@@ -122,7 +123,9 @@ static int open_live(struct tcpdump_run *run, const char *device)
 	pcap_set_snaplen(run->pcap, cfg->snaplen ? cfg->snaplen : DEFAULT_SNAPLEN);
 	pcap_set_promisc(run->pcap, !cfg->no_promisc);
 	pcap_set_timeout(run->pcap, 1000);
-	if (cfg->immediate)
+	/* As tcpdump: packets printed on a terminal or line by line (-l) are
+	 * delivered one by one, not a kernel buffer's block at a time. */
+	if (cfg->immediate || (!cfg->write_file && (cfg->line_buffered || isatty(STDOUT_FILENO))))
 		pcap_set_immediate_mode(run->pcap, 1);
 	if (cfg->buffer_kib)
 		pcap_set_buffer_size(run->pcap, cfg->buffer_kib * 1024);

@@ -3,9 +3,14 @@
  * A static glibc binary that calls getaddrinfo() and friends needs NSS
  * modules loaded at run time, which an empty container does not have.
  * sonde's own code resolves through libcore/resolve.c; c-ares (service
- * names), and libpcap's filter compiler (host names) when it is linked, call
- * the libc functions directly.  The Makefile links with --wrap for each of them, so
- * their calls land here and are answered by c-ares and libcore/services.c. */
+ * names), libnl (protocol names) and libpcap's filter compiler (host,
+ * protocol and network names, /etc/ethers) call the libc functions directly.
+ * The Makefile links with --wrap for each of them, so their calls land here
+ * and are answered by c-ares, libcore/services.c and /etc/protocols as
+ * libcore/nf reads it.  Leaving NSS out this way also keeps glibc's NSS
+ * machinery (its files and dns modules, 86 KB) out of the static binary.
+ * Network names (/etc/networks) and /etc/ethers are not looked up: libpcap
+ * then says it does not know the name. */
 #include <ares.h>
 #include <errno.h>
 #include <netdb.h>
@@ -13,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sonde/nfdecode.h"
 #include "sonde/resolve.h"
 #include "sonde/services.h"
 
@@ -30,6 +36,14 @@ int __wrap_getservbyport_r(int port, const char *proto, struct servent *result, 
 			   struct servent **out);
 int __wrap_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, char *serv,
 		       socklen_t servlen, int flags);
+struct protoent *__wrap_getprotobyname(const char *name);
+struct protoent *__wrap_getprotobynumber(int proto);
+int __wrap_getprotobyname_r(const char *name, struct protoent *result, char *buf, size_t buflen,
+			    struct protoent **out);
+int __wrap_getnetbyname_r(const char *name, struct netent *result, char *buf, size_t buflen, struct netent **out,
+			  int *h_errnop);
+struct ether_addr;
+int __wrap_ether_hostton(const char *hostname, struct ether_addr *addr);
 
 static int service_to_port(const char *service, int socktype, uint16_t *port)
 {
@@ -268,4 +282,69 @@ int __wrap_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, s
 			snprintf(serv, servlen, "%u", addr_port(&addr));
 	}
 	return 0;
+}
+
+/* --- protocols, networks, ethers ------------------------------------------- */
+
+/* A protoent without aliases, its name and alias list in buf. */
+static int protoent_fill(struct protoent *p, char *buf, size_t buflen, const char *name, int number)
+{
+	size_t name_len = strlen(name) + 1;
+	char **aliases = (char **)(void *)buf;
+
+	if (buflen < sizeof(char *) + name_len)
+		return ERANGE;
+	aliases[0] = NULL;
+	memcpy(buf + sizeof(char *), name, name_len);
+	p->p_name = buf + sizeof(char *);
+	p->p_aliases = aliases;
+	p->p_proto = number;
+	return 0;
+}
+
+int __wrap_getprotobyname_r(const char *name, struct protoent *result, char *buf, size_t buflen,
+			    struct protoent **out)
+{
+	int number = nf_proto_number(name);
+	const char *official = number < 0 ? NULL : nf_proto_file_name((unsigned)number);
+	int rc;
+
+	*out = NULL;
+	if (!official)
+		return ENOENT;
+	if ((rc = protoent_fill(result, buf, buflen, official, number)) != 0)
+		return rc;
+	*out = result;
+	return 0;
+}
+
+struct protoent *__wrap_getprotobyname(const char *name)
+{
+	static struct protoent entry;
+	static char buf[128];
+	struct protoent *out;
+
+	return __wrap_getprotobyname_r(name, &entry, buf, sizeof(buf), &out) == 0 ? out : NULL;
+}
+
+struct protoent *__wrap_getprotobynumber(int proto)
+{
+	static struct protoent entry;
+	static char buf[128];
+	const char *name = proto >= 0 && proto <= 255 ? nf_proto_file_name((unsigned)proto) : NULL;
+
+	return name && protoent_fill(&entry, buf, sizeof(buf), name, proto) == 0 ? &entry : NULL;
+}
+
+int __wrap_getnetbyname_r(const char *name, struct netent *result, char *buf, size_t buflen, struct netent **out,
+			  int *h_errnop)
+{
+	*out = NULL;
+	*h_errnop = HOST_NOT_FOUND;
+	return ENOENT;
+}
+
+int __wrap_ether_hostton(const char *hostname, struct ether_addr *addr)
+{
+	return -1;
 }

@@ -27,28 +27,38 @@
 #define DNS_TYPE_NS 2
 #define DNS_TYPE_CNAME 5
 #define DNS_TYPE_PTR 12
+#define DNS_TYPE_SOA 6
 #define DNS_TYPE_MX 15
+#define DNS_TYPE_TXT 16
 #define DNS_TYPE_AAAA 28
 #define DNS_TYPE_SRV 33
 
-/* The record types tcpdump 4.99.3 names by the numbers 1 to 48 and 249 to
- * 255 (its own spellings: "NSAP_PTR", "A6"...); the others are marked. */
+/* The record types tcpdump 4.99.3 names (observed by asking it every type
+ * up to 1024 and around 32768 and 65535): 1 to 48, 99 to 104 and 249 to
+ * 256; it writes the others "Type65". */
 static const char *const dns_types_low[] = {
 	[1] = "A", "NS", "MD", "MF", "CNAME", "SOA", "MB", "MG", "MR", "NULL", "WKS", "PTR", "HINFO", "MINFO",
 	"MX", "TXT", "RP", "AFSDB", "X25", "ISDN", "RT", "NSAP", "NSAP_PTR", "SIG", "KEY", "PX", "GPOS",
 	"AAAA", "LOC", "NXT", "EID", "NIMLOC", "SRV", "ATMA", "NAPTR", "KX", "CERT", "A6", "DNAME", "SINK",
 	"OPT", "APL", "DS", "SSHFP", "IPSECKEY", "RRSIG", "NSEC", "DNSKEY",
 };
-static const char *const dns_types_high[] = { "TKEY", "TSIG", "IXFR", "AXFR", "MAILB", "MAILA", "ANY" };
-#define DNS_TYPES_HIGH_FIRST 249
+static const char *const dns_types_99[] = { "SPF", "UINFO", "UID", "GID", "UNSPEC", "UNSPECA" };
+static const char *const dns_types_249[] = { "TKEY", "TSIG", "IXFR", "AXFR", "MAILB", "MAILA", "ANY", "URI" };
 
-static const char *dns_type_text(uint16_t type)
+static void print_type(struct pp_frame *f, uint16_t type)
 {
+	const char *name = NULL;
+
 	if (type < sizeof(dns_types_low) / sizeof(dns_types_low[0]))
-		return dns_types_low[type];
-	if (type >= DNS_TYPES_HIGH_FIRST && type < DNS_TYPES_HIGH_FIRST + 7)
-		return dns_types_high[type - DNS_TYPES_HIGH_FIRST];
-	return NULL;
+		name = dns_types_low[type];
+	else if (type >= 99 && type < 99 + sizeof(dns_types_99) / sizeof(dns_types_99[0]))
+		name = dns_types_99[type - 99];
+	else if (type >= 249 && type < 249 + sizeof(dns_types_249) / sizeof(dns_types_249[0]))
+		name = dns_types_249[type - 249];
+	if (name)
+		strbuf_printf(f->line, " %s", name);
+	else
+		strbuf_printf(f->line, " Type%u", type);
 }
 
 static const char *dns_rcode_text(unsigned rcode)
@@ -73,16 +83,36 @@ static bool print_name(struct pp_frame *f, const struct dns_msg *msg, size_t off
 
 static bool print_question(struct pp_frame *f, const struct dns_msg *msg, const struct dns_rr *q, bool mdns)
 {
-	const char *type = dns_type_text(q->type);
 	uint16_t qclass = mdns ? q->rclass & ~MDNS_CLASS_TOP_BIT : q->rclass;
 
-	if (!type || qclass != DNS_CLASS_IN)
+	if (qclass != DNS_CLASS_IN)
 		return false;
-	strbuf_printf(f->line, " %s", type);
+	print_type(f, q->type);
 	if (mdns)
 		strbuf_puts(f->line, q->rclass & MDNS_CLASS_TOP_BIT ? " (QU)" : " (QM)");
 	strbuf_puts(f->line, "? ");
 	return print_name(f, msg, q->name_offset);
+}
+
+/* TXT's strings, each " \"...\"", when every byte is printable ASCII
+ * other than the quote and the backslash (tcpdump's escaping of the others
+ * is not checked). */
+static bool print_txt(struct pp_frame *f, const uint8_t *rdata, size_t len)
+{
+	size_t off = 0, i;
+
+	while (off < len) {
+		size_t n = rdata[off++];
+
+		if (off + n > len)
+			return false;
+		for (i = 0; i < n; i++)
+			if (rdata[off + i] < 0x20 || rdata[off + i] > 0x7e || rdata[off + i] == '"' || rdata[off + i] == '\\')
+				return false;
+		strbuf_printf(f->line, " \"%.*s\"", (int)n, (const char *)rdata + off);
+		off += n;
+	}
+	return true;
 }
 
 static bool print_answer(struct pp_frame *f, const struct dns_msg *msg, const struct dns_rr *rr)
@@ -90,10 +120,15 @@ static bool print_answer(struct pp_frame *f, const struct dns_msg *msg, const st
 	const uint8_t *rdata = msg->wire + rr->rdata_offset;
 	char addr[INET6_ADDRSTRLEN];
 
-	if (rr->rclass != DNS_CLASS_IN || !dns_type_text(rr->type))
+	if (rr->rclass != DNS_CLASS_IN)
 		return false;
-	strbuf_printf(f->line, " %s", dns_type_text(rr->type));
+	print_type(f, rr->type);
 	switch (rr->type) {
+	case DNS_TYPE_SOA:
+		/* Without -v tcpdump names the type only. */
+		return true;
+	case DNS_TYPE_TXT:
+		return print_txt(f, rdata, rr->rdlength);
 	case DNS_TYPE_A:
 		if (rr->rdlength != 4)
 			return false;
@@ -198,7 +233,13 @@ void pp_dns(struct pp_frame *f, const uint8_t *wire, size_t caplen, size_t len, 
 		strbuf_printf(f->line, "domain [length %zu < %d] (invalid)", len, DNS_HEADER_LEN);
 		return;
 	}
-	if (caplen < len || dns_parse(wire, len, &msg) < 0) {
+	if (caplen < len) {
+		pp_mark(f, "DNS message of %zu bytes", len);
+		return;
+	}
+	/* A malformed message keeps the records before the fault: freed too. */
+	if (dns_parse(wire, len, &msg) < 0) {
+		dns_msg_free(&msg);
 		pp_mark(f, "DNS message of %zu bytes", len);
 		return;
 	}

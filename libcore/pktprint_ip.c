@@ -172,6 +172,12 @@ static bool icmp6_body(struct pp_frame *f, const struct pkt_icmp *msg, const uin
 	case PKT_ICMP6_UNREACH:
 		strbuf_puts(f->line, "destination unreachable");
 		return icmp6_unreachable(f, msg);
+	case PKT_ICMP6_TIME_EXCEEDED:
+		if (msg->code != 0)
+			return false;
+		strbuf_puts(f->line, "time exceeded in-transit for ");
+		pp_addr(f, AF_INET6, msg->quoted_ip.dst);
+		return true;
 	case PKT_ICMP6_PACKET_TOO_BIG:
 		strbuf_printf(f->line, "packet too big, mtu %u", msg->mtu);
 		return true;
@@ -514,7 +520,7 @@ static void print_udp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t
 	/* DNS when a DNS port is the only one tcpdump would decode. */
 	dns_port = ports[0] == DNS_PORT || ports[0] == MDNS_PORT ? ports[0] : ports[1];
 	if ((dns_port == DNS_PORT || dns_port == MDNS_PORT) &&
-	    !udp_port_decoded(ports[0] == dns_port ? ports[1] : ports[0])) {
+	    (ports[0] == ports[1] || !udp_port_decoded(ports[0] == dns_port ? ports[1] : ports[0]))) {
 		pp_dns(f, p + PKT_UDP_HDR_LEN, caplen - PKT_UDP_HDR_LEN, payload_len, dns_port == MDNS_PORT);
 		return;
 	}

@@ -178,6 +178,29 @@ const char *nf_proto_file_name(unsigned proto)
 	return proto < 256 ? proto_names[proto] : NULL;
 }
 
+int nf_proto_number(const char *name)
+{
+	FILE *fp = fopen("/etc/protocols", "re");
+	char line[256];
+	int found = -1;
+
+	if (!fp)
+		return -1;
+	while (found < 0 && fgets(line, sizeof(line), fp)) {
+		char *save = NULL, *word = strtok_r(line, " \t\n", &save), *number = strtok_r(NULL, " \t\n", &save);
+		bool match = word && word[0] != '#' && strcmp(word, name) == 0;
+
+		if (!word || word[0] == '#' || !number)
+			continue;
+		while (!match && (word = strtok_r(NULL, " \t\n", &save)) && word[0] != '#')
+			match = strcmp(word, name) == 0;
+		if (match && strtoul(number, NULL, 10) <= 255)
+			found = (int)strtoul(number, NULL, 10);
+	}
+	fclose(fp);
+	return found;
+}
+
 const char *nf_proto_name(unsigned proto)
 {
 	if (proto == 0)
