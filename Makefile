@@ -117,16 +117,15 @@ CHECK_T  := $(filter $(FUNC_T) $(CONFORMANCE_T),$(SLOW_T)) tests/unit.t \
 .PHONY: all run test check unit func fuzz bench install install-links clean deps test-deps help conformance print-core-src
 all: $(BUILD)/sonde $(UNIT_BIN)
 
-# Compiled for size (-Os, about a quarter smaller than -O2), which keeps the
-# stripped binary within its 6,000,000 bytes with libpcap linked for
-# tcpdump: the applets (option handling and output) and libcore/nf/ (rule
-# and conntrack decoders and printers), where no loop is hot.  The rest of
-# libcore (probe engine, packet and DNS parsers) stays -O2.  -Os inlines
+# sonde's own code is compiled for size (-Os, about a quarter smaller than
+# -O2), which keeps the stripped binary within its 6,000,000 bytes with
+# libpcap linked for tcpdump: its loops wait on the network (a scan is paced
+# by its rate, a capture by the kernel), not on the CPU.  -Os inlines
 # differently, and gcc then flags snprintf calls whose truncation is
 # intended (a name cut to its field): that warning is off for them.
 SIZE_OPT ?= -Os -Wno-format-truncation
 $(BUILD)/applets/%.o: ALL_CFLAGS += $(SIZE_OPT)
-$(BUILD)/libcore/nf/%.o: ALL_CFLAGS += $(SIZE_OPT)
+$(BUILD)/libcore/%.o: ALL_CFLAGS += $(SIZE_OPT)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -6,8 +6,8 @@
  * names), libnl (protocol names) and libpcap's filter compiler (host,
  * protocol and network names, /etc/ethers) call the libc functions directly.
  * The Makefile links with --wrap for each of them, so their calls land here
- * and are answered by c-ares, libcore/services.c and /etc/protocols as
- * libcore/nf reads it.  Leaving NSS out this way also keeps glibc's NSS
+ * and are answered by c-ares and libcore/services.c (/etc/services,
+ * /etc/protocols).  Leaving NSS out this way also keeps glibc's NSS
  * machinery (its files and dns modules, 86 KB) out of the static binary.
  * Network names (/etc/networks) and /etc/ethers are not looked up: libpcap
  * then says it does not know the name. */
@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sonde/nfdecode.h"
 #include "sonde/resolve.h"
 #include "sonde/services.h"
 
@@ -305,8 +304,8 @@ static int protoent_fill(struct protoent *p, char *buf, size_t buflen, const cha
 int __wrap_getprotobyname_r(const char *name, struct protoent *result, char *buf, size_t buflen,
 			    struct protoent **out)
 {
-	int number = nf_proto_number(name);
-	const char *official = number < 0 ? NULL : nf_proto_file_name((unsigned)number);
+	int number = protocols_number(name);
+	const char *official = number < 0 ? NULL : protocols_name((unsigned)number);
 	int rc;
 
 	*out = NULL;
@@ -331,7 +330,7 @@ struct protoent *__wrap_getprotobynumber(int proto)
 {
 	static struct protoent entry;
 	static char buf[128];
-	const char *name = proto >= 0 && proto <= 255 ? nf_proto_file_name((unsigned)proto) : NULL;
+	const char *name = proto >= 0 && proto <= 255 ? protocols_name((unsigned)proto) : NULL;
 
 	return name && protoent_fill(&entry, buf, sizeof(buf), name, proto) == 0 ? &entry : NULL;
 }

@@ -248,3 +248,61 @@ int services_port(const char *name, const char *proto, uint16_t *port)
 		}
 	return -ENOENT;
 }
+
+/* --- /etc/protocols ------------------------------------------------------ */
+
+#define PROTOCOLS_PATH "/etc/protocols"
+
+static char *protocol_names[256];
+static bool protocol_names_loaded;
+
+static void protocols_load(void)
+{
+	FILE *fp = fopen(PROTOCOLS_PATH, "re");
+	char line[256];
+
+	protocol_names_loaded = true;
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		char name[64];
+		unsigned number;
+
+		if (line[0] == '#' || sscanf(line, "%63s %u", name, &number) != 2 || number > 255)
+			continue;
+		if (!protocol_names[number])
+			protocol_names[number] = strdup(name);
+	}
+	fclose(fp);
+}
+
+const char *protocols_name(unsigned proto)
+{
+	if (!protocol_names_loaded)
+		protocols_load();
+	return proto < 256 ? protocol_names[proto] : NULL;
+}
+
+int protocols_number(const char *name)
+{
+	FILE *fp = fopen(PROTOCOLS_PATH, "re");
+	char line[256];
+	int found = -1;
+
+	if (!fp)
+		return -1;
+	while (found < 0 && fgets(line, sizeof(line), fp)) {
+		char *save = NULL, *word = strtok_r(line, " \t\n", &save), *number = strtok_r(NULL, " \t\n", &save);
+		bool match;
+
+		if (!word || word[0] == '#' || !number)
+			continue;
+		match = strcmp(word, name) == 0;
+		while (!match && (word = strtok_r(NULL, " \t\n", &save)) && word[0] != '#')
+			match = strcmp(word, name) == 0;
+		if (match && strtoul(number, NULL, 10) <= 255)
+			found = (int)strtoul(number, NULL, 10);
+	}
+	fclose(fp);
+	return found;
+}

@@ -99,8 +99,6 @@ const char *nfdecode_target_alias(const struct nfdecode_ext *t);
 const char *nf_proto_name(unsigned proto);
 /* /etc/protocols' name alone (no fallback); NULL when it has none. */
 const char *nf_proto_file_name(unsigned proto);
-/* The number of a protocol name or alias in /etc/protocols, or -1. */
-int nf_proto_number(const char *name);
 /* syslog's name of a log level ("emerg" .. "debug"), as iptables -L and
  * nft write it; NULL past 7. */
 const char *nf_log_level_name(unsigned level);

@@ -14,4 +14,11 @@ const char *services_name(uint16_t port, const char *proto);
 /* 0 and the port, or -ENOENT. */
 int services_port(const char *name, const char *proto, uint16_t *port);
 
+/* /etc/protocols, parsed without NSS (read once): the first name of an IP
+ * protocol number, NULL when the file has none or is absent (a container:
+ * callers fall back to a table of their own). */
+const char *protocols_name(unsigned proto);
+/* The number of a protocol name or alias there, or -1. */
+int protocols_number(const char *name);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nfdecode_impl.h"
+#include "sonde/services.h"
 
 /* --- text in iptables' forms ---------------------------------------------- */
 
@@ -146,69 +147,17 @@ const char *nf_proto_chain_name(unsigned proto)
 	}
 }
 
-/* /etc/protocols, read once; a container without it falls back to the
- * chain table above (which is what iptables shows there too). */
-static char *proto_names[256];
-static bool proto_names_loaded;
-
-static void proto_names_load(void)
-{
-	FILE *fp = fopen("/etc/protocols", "re");
-	char line[256];
-
-	proto_names_loaded = true;
-	if (!fp)
-		return;
-	while (fgets(line, sizeof(line), fp)) {
-		char name[64];
-		unsigned number;
-
-		if (line[0] == '#' || sscanf(line, "%63s %u", name, &number) != 2 || number > 255)
-			continue;
-		if (!proto_names[number])
-			proto_names[number] = strdup(name);
-	}
-	fclose(fp);
-}
-
 const char *nf_proto_file_name(unsigned proto)
 {
-	if (!proto_names_loaded)
-		proto_names_load();
-	return proto < 256 ? proto_names[proto] : NULL;
-}
-
-int nf_proto_number(const char *name)
-{
-	FILE *fp = fopen("/etc/protocols", "re");
-	char line[256];
-	int found = -1;
-
-	if (!fp)
-		return -1;
-	while (found < 0 && fgets(line, sizeof(line), fp)) {
-		char *save = NULL, *word = strtok_r(line, " \t\n", &save), *number = strtok_r(NULL, " \t\n", &save);
-		bool match = word && word[0] != '#' && strcmp(word, name) == 0;
-
-		if (!word || word[0] == '#' || !number)
-			continue;
-		while (!match && (word = strtok_r(NULL, " \t\n", &save)) && word[0] != '#')
-			match = strcmp(word, name) == 0;
-		if (match && strtoul(number, NULL, 10) <= 255)
-			found = (int)strtoul(number, NULL, 10);
-	}
-	fclose(fp);
-	return found;
+	return protocols_name(proto);
 }
 
 const char *nf_proto_name(unsigned proto)
 {
 	if (proto == 0)
 		return "all";
-	if (!proto_names_loaded)
-		proto_names_load();
-	if (proto < 256 && proto_names[proto])
-		return proto_names[proto];
+	if (protocols_name(proto))
+		return protocols_name(proto);
 	return nf_proto_chain_name(proto);
 }
 

@@ -1,0 +1,68 @@
+/* The helpers every layer of the tcpdump-style printer writes with: the
+ * marker for what is not decoded, addresses, ports and MAC addresses as
+ * tcpdump prints them with and without -n. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "pktprint_impl.h"
+#include "sonde/services.h"
+
+void pp_mark(struct pp_frame *f, const char *what_fmt, ...)
+{
+	va_list ap;
+
+	strbuf_puts(f->line, PKTPRINT_MARK);
+	va_start(ap, what_fmt);
+	strbuf_vprintf(f->line, what_fmt, ap);
+	va_end(ap);
+	strbuf_putc(f->line, ']');
+}
+
+void pp_addr(struct pp_frame *f, int family, const uint8_t *addr)
+{
+	char text[INET6_ADDRSTRLEN];
+	const char *name = NULL;
+
+	if (!f->pp->numeric && f->pp->addr_name)
+		name = f->pp->addr_name(f->pp->name_ctx, family, addr);
+	if (!name)
+		name = inet_ntop(family, addr, text, sizeof(text));
+	strbuf_puts(f->line, name ? name : "?");
+}
+
+void pp_port(struct pp_frame *f, uint16_t port, bool tcp)
+{
+	/* tcpdump 4.99's -n already prints ports as numbers (-nn is the same). */
+	const char *name = f->pp->numeric ? NULL : services_name(port, tcp ? "tcp" : "udp");
+
+	if (name)
+		strbuf_puts(f->line, name);
+	else
+		strbuf_printf(f->line, "%u", port);
+}
+
+/* Without -n tcpdump writes "Broadcast", or the address with its OUI's
+ * name from a table of a few vendors that use SNAP: none of them is
+ * locally administered, so such an address is "(oui Unknown)"; for the
+ * others the name is not known here and the line is marked. */
+bool pp_mac(struct pp_frame *f, const uint8_t *mac)
+{
+	static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	if (!f->pp->numeric && memcmp(mac, broadcast, sizeof(broadcast)) == 0) {
+		strbuf_puts(f->line, "Broadcast");
+		return true;
+	}
+	strbuf_printf(f->line, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	if (f->pp->numeric)
+		return true;
+	if (mac[0] & 0x02) {
+		strbuf_puts(f->line, " (oui Unknown)");
+		return true;
+	}
+	strbuf_putc(f->line, ' ');
+	pp_mark(f, "OUI name of %02x:%02x:%02x", mac[0], mac[1], mac[2]);
+	return false;
+}
