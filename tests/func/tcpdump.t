@@ -156,7 +156,7 @@ for proto in udp tcp; do
 	lab_exec a tcpdump -nn -tt -r "$LAB_TMP/$proto-ports.pcap" >"$LAB_TMP/ports.want" 2>/dev/null
 	lab_exec a "$SONDE" tcpdump -nn -tt -r "$LAB_TMP/$proto-ports.pcap" >"$LAB_TMP/ports.got" 2>/dev/null
 	same_or_marked_files "$proto to and from every port: tcpdump's line or marked" "$LAB_TMP/ports.want" \
-		"$LAB_TMP/ports.got" '^[0-9]+\.000000 '
+		"$LAB_TMP/ports.got" '^[0-9]+[.]000000 '
 	rm -f "$LAB_TMP/$proto-ports.pcap" "$LAB_TMP/ports.want" "$LAB_TMP/ports.got"
 done
 
