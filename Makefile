@@ -84,8 +84,17 @@ LINK_FIRST :=
 else
 LINK_FIRST  = $(BUILD)/libcore/pcap_sources.o
 endif
+# The static link drops the bundled libraries' unwind tables (.eh_frame of
+# libc, OpenSSL, c-ares, libnl, libpcap: 550 KB of the stripped binary).
+# Nothing unwinds through them: sonde is C, never calls pthread_cancel or
+# pthread_exit (glibc's only unwinders) nor backtrace(); the cost is that a
+# debugger's backtrace stops at a library frame.  This keeps the binary within
+# its 6,000,000 bytes with libpcap's filter compiler linked for tcpdump.
+ifneq ($(SANITIZE),1)
+STATIC_LD  := -Wl,-T,$(CURDIR)/packaging/static.ld
+endif
 LDFLAGS    ?=
-ALL_LDFLAGS:= $(LINK_MODE) $(SAN_FLAGS) -Wl,--gc-sections $(WRAP_NSS) $(LDFLAGS)
+ALL_LDFLAGS:= $(LINK_MODE) $(SAN_FLAGS) -Wl,--gc-sections $(STATIC_LD) $(WRAP_NSS) $(LDFLAGS)
 
 # V=1 shows the full commands.
 ifeq ($(V),1)
@@ -116,16 +125,6 @@ CHECK_T  := $(filter $(FUNC_T) $(CONFORMANCE_T),$(SLOW_T)) tests/unit.t \
 
 .PHONY: all run test check unit func fuzz bench install install-links clean deps test-deps help conformance print-core-src
 all: $(BUILD)/sonde $(UNIT_BIN)
-
-# sonde's own code is compiled for size (-Os, about a quarter smaller than
-# -O2), which keeps the stripped binary within its 6,000,000 bytes with
-# libpcap linked for tcpdump: its loops wait on the network (a scan is paced
-# by its rate, a capture by the kernel), not on the CPU.  -Os inlines
-# differently, and gcc then flags snprintf calls whose truncation is
-# intended (a name cut to its field): that warning is off for them.
-SIZE_OPT ?= -Os -Wno-format-truncation
-$(BUILD)/applets/%.o: ALL_CFLAGS += $(SIZE_OPT)
-$(BUILD)/libcore/%.o: ALL_CFLAGS += $(SIZE_OPT)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
