@@ -69,6 +69,7 @@ no_netlink() { lab_run a python3 "$TESTS_DIR/func/lab/deny_netlink.py" 0,4 "$SON
 # (doctor fails only in the --netns case below: a failed check is an answer)
 CASES='arp|as_root|--json -i nosuch0|2|doc
 brctl|as_root|--json show nosuchbr|1|doc
+check|as_root|--json /nonexistent.checks|2|doc
 conntrack|nobody|--json -L|3|doc
 conntrack|nobody|--json -E|3|stream
 dig|as_root|--json @10.97.0.2 +time=1 +tries=1 example.com|9|doc
@@ -98,10 +99,12 @@ route|no_netlink|--json -n|3|doc
 scan|nobody|--json -n -sS -p 80 10.97.0.2|3|doc
 ss|no_netlink|--json -t|3|doc
 svc|nobody|--json 10.96.0.1:80|3|doc
+tcpdump|as_root|--json -r /nonexistent.pcap|2|doc
 tls|as_root|--json 10.97.0.2:443|5|doc
 tls|as_root|--json --scan 10.97.0.2:443|5|doc
 traceroute|nobody|--json -n -I 10.97.0.2|3|stream
-traceroute|as_root|--json -n -s 10.99.9.9 10.97.0.2|1|stream'
+traceroute|as_root|--json -n -s 10.99.9.9 10.97.0.2|1|stream
+wait|as_root|--json --timeout 1s tcp://10.97.0.2:9|4|stream'
 
 no_netlink true
 seccomp_ok=$([ "$RC" = 77 ] && echo no || echo yes)

@@ -262,6 +262,7 @@ else
 	# shell, one container for all)
 	checks="arp|0|arp -n
 brctl|0|brctl show
+check|0|check /tmp/sonde.checks
 conntrack|0|conntrack -L
 dig|9|dig +tries=1 +timeout=1 @10.191.0.2 test.
 doctor|0 1|doctor --timeout 1
@@ -270,6 +271,7 @@ ifconfig|0|ifconfig -a
 ip|0|ip addr
 ip6tables|0|ip6tables -L -n
 ip6tables-save|0|ip6tables-save
+iperf3|1|iperf3 -c 10.191.0.2 -p 9 -t 1
 ipset|0|ipset list
 iptables|0|iptables -L -n
 iptables-save|0|iptables-save
@@ -285,11 +287,15 @@ route|0|route -n
 scan|0|scan -sS -p 8080 10.191.0.2
 ss|0|ss -ltn
 svc|1|svc 10.96.0.1:80
+tcpdump|0|tcpdump -D
 tls|6|tls 10.191.0.2:8080
-traceroute|0|traceroute -n -m 2 -q 1 -w 2 10.191.0.2"
+traceroute|0|traceroute -n -m 2 -q 1 -w 2 10.191.0.2
+wait|0|wait --timeout 10s tcp://10.191.0.2:8080"
 	is "$(printf '%s\n' "$checks" | cut -d'|' -f1)" "$(printf '%s\n' $applets)" "the image checks cover every applet"
 	# /bin/NAME: busybox's shell would run its own ping or nc for a bare name.
-	script=$(printf '%s\n' "$checks" | while IFS='|' read -r name want cmd; do
+	# check's file: one check that needs no capability.
+	script=$(echo "echo 'web: nc -z -w 2 10.191.0.2 8080' > /tmp/sonde.checks"
+		printf '%s\n' "$checks" | while IFS='|' read -r name want cmd; do
 		printf '/bin/%s >/dev/null 2>/tmp/err; echo "%s|%s|$?|$(tr "\\n" " " </tmp/err)"\n' "$cmd" "$name" "$want"
 	done)
 	sweep() { # podman options...
