@@ -1,4 +1,7 @@
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <netlink/errno.h>
 
 #include "sonde/nlreply.h"
@@ -31,4 +34,36 @@ int nlreply_classify(const struct nlmsghdr *h, uint32_t seq)
 		return -EIO;
 	err = NLMSG_DATA(h);
 	return err->error < 0 ? err->error : NLREPLY_END;
+}
+
+int nlreply_replay_file(const char *path, size_t max_bytes, int (*parse)(const void *msg, size_t len, void *arg),
+			void *arg)
+{
+	FILE *fp = fopen(path, "rb");
+	uint8_t *data;
+	size_t len = 0, off = 0;
+	int rc = 0;
+
+	if (!fp)
+		return -errno;
+	data = malloc(max_bytes);
+	if (data)
+		len = fread(data, 1, max_bytes, fp);
+	fclose(fp);
+	if (!data)
+		return -ENOMEM;
+	while (rc == 0 && len - off >= NLMSG_HDRLEN) {
+		struct nlmsghdr h;
+
+		memcpy(&h, data + off, sizeof(h));
+		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len - off)
+			rc = -EINVAL;
+		else
+			rc = parse(data + off, h.nlmsg_len, arg);
+		off += NLMSG_ALIGN(h.nlmsg_len);
+		if (off > len)
+			break;
+	}
+	free(data);
+	return rc;
 }

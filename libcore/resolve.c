@@ -56,6 +56,36 @@ int resolve_channel_open(ares_channel *channel)
 	return channel_open(channel);
 }
 
+size_t resolve_channel_pollfds(ares_channel channel, struct pollfd *fds, size_t max, int *wait_ms)
+{
+	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+	struct timeval tv, *tvp;
+	int bitmask = ares_getsock(channel, socks, ARES_GETSOCK_MAXNUM);
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
+		short events = 0;
+
+		/* c-ares' own macros shift a signed 1 into the sign bit for the
+		 * last socket: test the bits unsigned instead. */
+		if ((unsigned)bitmask & (1u << i))
+			events |= POLLIN;
+		if ((unsigned)bitmask & (1u << (i + ARES_GETSOCK_MAXNUM)))
+			events |= POLLOUT;
+		if (events) {
+			fds[n].fd = socks[i];
+			fds[n].events = events;
+			fds[n].revents = 0;
+			n++;
+		}
+	}
+	tvp = ares_timeout(channel, NULL, &tv);
+	if (tvp && (*wait_ms < 0 || tvp->tv_sec * 1000 + tvp->tv_usec / 1000 < *wait_ms))
+		*wait_ms = (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000);
+	return n;
+}
+
 /* Room for the sockets of every channel run together. */
 #define RUN_MAX_CHANNELS 16
 
@@ -72,30 +102,12 @@ static int channels_run(ares_channel *channels, size_t channel_count, int64_t de
 		size_t c;
 
 		for (c = 0; c < channel_count; c++) {
-			ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-			struct timeval tv, *tvp;
-			int bitmask = ares_getsock(channels[c], socks, ARES_GETSOCK_MAXNUM);
+			size_t added = resolve_channel_pollfds(channels[c], fds + nfds,
+							       RUN_MAX_CHANNELS * ARES_GETSOCK_MAXNUM - (size_t)nfds,
+							       &wait_ms);
 
-			for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-				short events = 0;
-
-				/* c-ares' own macros shift a signed 1 into the sign bit for
-				 * the last socket: test the bits unsigned instead. */
-				if ((unsigned)bitmask & (1u << i))
-					events |= POLLIN;
-				if ((unsigned)bitmask & (1u << (i + ARES_GETSOCK_MAXNUM)))
-					events |= POLLOUT;
-				if (events) {
-					fds[nfds].fd = socks[i];
-					fds[nfds].events = events;
-					fds[nfds].revents = 0;
-					owner[nfds] = c;
-					nfds++;
-				}
-			}
-			tvp = ares_timeout(channels[c], NULL, &tv);
-			if (tvp && tvp->tv_sec * 1000 + tvp->tv_usec / 1000 < wait_ms)
-				wait_ms = (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000);
+			while (added--)
+				owner[nfds++] = c;
 		}
 		if (nfds == 0)
 			return 0;

@@ -137,33 +137,9 @@ int resolve_async_start(const char *name, int family, uint16_t qtype, uint16_t p
 
 size_t resolve_async_pollfds(struct resolve_async *ra, struct pollfd *fds, size_t max, int *wait_ms)
 {
-	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-	struct timeval tv, *tvp;
-	size_t n = 0;
-	int bitmask, i;
-
 	if (ra->done || !ra->channel_open)
 		return 0;
-	bitmask = ares_getsock(ra->channel, socks, ARES_GETSOCK_MAXNUM);
-	for (i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
-		short events = 0;
-
-		/* c-ares' own macros shift a signed 1 into the sign bit. */
-		if ((unsigned)bitmask & (1u << i))
-			events |= POLLIN;
-		if ((unsigned)bitmask & (1u << (i + ARES_GETSOCK_MAXNUM)))
-			events |= POLLOUT;
-		if (events) {
-			fds[n].fd = socks[i];
-			fds[n].events = events;
-			fds[n].revents = 0;
-			n++;
-		}
-	}
-	tvp = ares_timeout(ra->channel, NULL, &tv);
-	if (tvp && (*wait_ms < 0 || tvp->tv_sec * 1000 + tvp->tv_usec / 1000 < *wait_ms))
-		*wait_ms = (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000);
-	return n;
+	return resolve_channel_pollfds(ra->channel, fds, max, wait_ms);
 }
 
 void resolve_async_process(struct resolve_async *ra, const struct pollfd *fds, size_t count)

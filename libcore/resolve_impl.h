@@ -5,6 +5,8 @@
 #define SONDE_RESOLVE_IMPL_H
 
 #include <ares.h>
+#include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sonde/resolve.h"
@@ -12,6 +14,10 @@
 /* A channel configured from resolv.conf ($SONDE_RESOLV_CONF): 0 or a
  * negative c-ares status. */
 int resolve_channel_open(ares_channel *channel);
+/* The sockets channel waits on, as at most max pollfds (their count
+ * returned), and *wait_ms lowered to its next time-out (a negative *wait_ms
+ * is no limit yet). */
+size_t resolve_channel_pollfds(ares_channel channel, struct pollfd *fds, size_t max, int *wait_ms);
 /* What resolve_host does before asking a nameserver: a numeric address or a
  * localhost name answered at once (0, addrs filled), a name refused
  * (<0), or 1: a lookup is needed. */

@@ -6,6 +6,7 @@
 #define SONDE_NLREPLY_H
 
 #include <linux/netlink.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* -errno behind a negative libnl error code (-NLE_PERM -> -EPERM...);
@@ -21,5 +22,13 @@ enum nlreply_kind {
 /* What h is within the reply to request seq: an nlreply_kind, or -errno for
  * an error the kernel sent (-EIO when the error message is truncated). */
 int nlreply_classify(const struct nlmsghdr *h, uint32_t seq);
+
+/* A recorded dump (the SONDE_*_REPLAY files tests give in place of the
+ * kernel): the netlink messages in the first max_bytes of the file at path,
+ * each handed to parse(msg, its length, arg) in order until one returns
+ * non-zero (that value is returned).  -EINVAL for a message whose length
+ * runs past the file, -errno when the file cannot be read. */
+int nlreply_replay_file(const char *path, size_t max_bytes, int (*parse)(const void *msg, size_t len, void *arg),
+			void *arg);
 
 #endif

@@ -12,6 +12,7 @@
 #include "../netlink_impl.h"
 #include "sonde/ipset.h"
 #include "sonde/nlattr.h"
+#include "sonde/nlreply.h"
 
 #define IPSET_MAX_REPLAY_BYTES (64u << 20)
 #define IPSET_ATTR_TB_MAX 31 /* above IPSET_ATTR_ADT_MAX and _CREATE_MAX */
@@ -256,35 +257,14 @@ static int dump_kernel(const char *name, uint8_t protocol, struct ipset_list *li
 	return rc;
 }
 
+static int replay_msg(const void *msg, size_t len, void *arg)
+{
+	return ipset_parse_msg(msg, len, arg);
+}
+
 static int read_replay(const char *path, struct ipset_list *list)
 {
-	FILE *fp = fopen(path, "rb");
-	uint8_t *data;
-	size_t len = 0, off = 0;
-	int rc = 0;
-
-	if (!fp)
-		return -errno;
-	data = malloc(IPSET_MAX_REPLAY_BYTES);
-	if (data)
-		len = fread(data, 1, IPSET_MAX_REPLAY_BYTES, fp);
-	fclose(fp);
-	if (!data)
-		return -ENOMEM;
-	while (rc == 0 && len - off >= NLMSG_HDRLEN) {
-		struct nlmsghdr h;
-
-		memcpy(&h, data + off, sizeof(h));
-		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len - off)
-			rc = -EINVAL;
-		else
-			rc = ipset_parse_msg(data + off, h.nlmsg_len, list);
-		off += NLMSG_ALIGN(h.nlmsg_len);
-		if (off > len)
-			break;
-	}
-	free(data);
-	return rc;
+	return nlreply_replay_file(path, IPSET_MAX_REPLAY_BYTES, replay_msg, list);
 }
 
 /* A replayed dump holds every set: keep the named one alone. */

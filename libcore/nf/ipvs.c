@@ -300,35 +300,14 @@ static int read_kernel(struct ipvs_table *t)
 	return rc;
 }
 
+static int replay_msg(const void *msg, size_t len, void *arg)
+{
+	return ipvs_parse_msg(msg, len, arg);
+}
+
 static int read_replay(const char *path, struct ipvs_table *t)
 {
-	FILE *fp = fopen(path, "rb");
-	uint8_t *data = NULL;
-	size_t len = 0, off = 0;
-	int rc = 0;
-
-	if (!fp)
-		return -errno;
-	data = malloc(IPVS_MAX_REPLAY_BYTES);
-	if (data)
-		len = fread(data, 1, IPVS_MAX_REPLAY_BYTES, fp);
-	fclose(fp);
-	if (!data)
-		return -ENOMEM;
-	while (rc == 0 && len - off >= NLMSG_HDRLEN) {
-		struct nlmsghdr h;
-
-		memcpy(&h, data + off, sizeof(h));
-		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len - off)
-			rc = -EINVAL;
-		else
-			rc = ipvs_parse_msg(data + off, h.nlmsg_len, t);
-		off += NLMSG_ALIGN(h.nlmsg_len);
-		if (off > len)
-			break;
-	}
-	free(data);
-	return rc;
+	return nlreply_replay_file(path, IPVS_MAX_REPLAY_BYTES, replay_msg, t);
 }
 
 int ipvs_read(struct ipvs_table *t)
