@@ -335,35 +335,42 @@ int nfdecode_tcpoptstrip(struct strbuf *out, const struct nfdecode_ext *ext, con
 	return 0;
 }
 
+/* SYNPROXY's options in iptables' order; wscale and mss carry a value. */
+static void synproxy_options(struct strbuf *out, const struct xt_synproxy_info *info, bool save)
+{
+	static const struct {
+		uint8_t flag;
+		const char *name;
+	} options[] = {
+		{ XT_SYNPROXY_OPT_SACK_PERM, "sack-perm" }, { XT_SYNPROXY_OPT_TIMESTAMP, "timestamp" },
+		{ XT_SYNPROXY_OPT_WSCALE, "wscale" },       { XT_SYNPROXY_OPT_MSS, "mss" },
+		{ XT_SYNPROXY_OPT_ECN, "ecn" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+		if (!(info->options & options[i].flag))
+			continue;
+		/* Saved: " --name [value]"; listed: "name [value] ". */
+		strbuf_printf(out, save ? " --%s" : "%s", options[i].name);
+		if (options[i].flag == XT_SYNPROXY_OPT_WSCALE)
+			strbuf_printf(out, " %u", info->wscale);
+		else if (options[i].flag == XT_SYNPROXY_OPT_MSS)
+			strbuf_printf(out, " %u", info->mss);
+		if (!save)
+			strbuf_putc(out, ' ');
+	}
+}
+
 int nfdecode_synproxy(struct strbuf *out, const struct nfdecode_ext *ext, const struct nfdecode_opts *o)
 {
 	struct xt_synproxy_info info;
+	bool save = nfdecode_save(o);
 
 	nfdecode_load(&info, sizeof(info), ext);
-	if (nfdecode_save(o)) {
-		if (info.options & XT_SYNPROXY_OPT_SACK_PERM)
-			strbuf_puts(out, " --sack-perm");
-		if (info.options & XT_SYNPROXY_OPT_TIMESTAMP)
-			strbuf_puts(out, " --timestamp");
-		if (info.options & XT_SYNPROXY_OPT_WSCALE)
-			strbuf_printf(out, " --wscale %u", info.wscale);
-		if (info.options & XT_SYNPROXY_OPT_MSS)
-			strbuf_printf(out, " --mss %u", info.mss);
-		if (info.options & XT_SYNPROXY_OPT_ECN)
-			strbuf_puts(out, " --ecn");
-		return 0;
-	}
-	strbuf_puts(out, " SYNPROXY ");
-	if (info.options & XT_SYNPROXY_OPT_SACK_PERM)
-		strbuf_puts(out, "sack-perm ");
-	if (info.options & XT_SYNPROXY_OPT_TIMESTAMP)
-		strbuf_puts(out, "timestamp ");
-	if (info.options & XT_SYNPROXY_OPT_WSCALE)
-		strbuf_printf(out, "wscale %u ", info.wscale);
-	if (info.options & XT_SYNPROXY_OPT_MSS)
-		strbuf_printf(out, "mss %u ", info.mss);
-	if (info.options & XT_SYNPROXY_OPT_ECN)
-		strbuf_puts(out, "ecn ");
+	if (!save)
+		strbuf_puts(out, " SYNPROXY ");
+	synproxy_options(out, &info, save);
 	return 0;
 }
 
