@@ -122,6 +122,7 @@ struct ip3_test {
 	char *send_buf, *recv_buf;
 	size_t recv_size;
 	int zerocopy_fd;            /* -Z: a memfd holding one block, for sendfile */
+	uint64_t bytes_started;     /* -n: bytes of the blocks begun by all streams */
 	int listen_fd;              /* server: busy clients are turned away while testing */
 	char error[256];            /* what failed, for the diagnostic or -J's error */
 	char *peer_congestion, *peer_title; /* server: the client's -C and -T, owned here */

@@ -129,16 +129,28 @@ static ssize_t send_block(struct ip3_test *t, struct ip3_stream *s)
 	return n;
 }
 
-static bool byte_goal_reached(const struct ip3_test *t)
+/* Whether s may send: a block already begun always goes whole; a new one
+ * begins only while the blocks begun by all streams are short of -n's goal,
+ * so that several streams together send exactly the goal when it is a
+ * multiple of the block (a partial send on a full socket buffer would
+ * otherwise let another stream's block pass the goal). */
+static bool may_send(struct ip3_test *t, struct ip3_stream *s)
 {
-	return t->set.bytes && ip3_bytes_sent(t) >= t->set.bytes;
+	if (s->pending || !t->set.bytes)
+		return true;
+	if (t->bytes_started >= t->set.bytes)
+		return false;
+	/* Begun: the whole block is pending until it is sent. */
+	t->bytes_started += (uint64_t)t->set.len;
+	s->pending = (size_t)t->set.len;
+	return true;
 }
 
 static int stream_send(struct ip3_test *t, struct ip3_stream *s)
 {
 	int round;
 
-	for (round = 0; round < SEND_ROUNDS && !byte_goal_reached(t); round++) {
+	for (round = 0; round < SEND_ROUNDS && may_send(t, s); round++) {
 		ssize_t n = send_block(t, s);
 
 		if (n < 0)

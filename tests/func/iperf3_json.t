@@ -26,9 +26,10 @@ same_keys "-J -R -P 2" -t 1 -R -P 2
 same_keys "-J --bidir" -t 1 --bidir
 same_keys "-J -n 8M -P 2 -T t" -n 8M -P 2 -T t
 
-# The figures of the last document add up: each interval's sum is its
-# streams' total, the end's sums are the streams' totals.
-check=$(python3 - "$LAB_TMP/got.json" <<'PY'
+# sums_add_up FILE: each interval's sum is its streams' total, the end's
+# sums are the streams' totals, and -n 8M sent exactly 8 MiB.
+sums_add_up() {
+	python3 - "$1" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 bad = []
@@ -46,9 +47,14 @@ if sum(sum(s["bytes"] for s in iv["streams"]) for iv in d["intervals"]) > end["s
     bad.append("intervals above the total")
 print(" ".join(bad) or "ok")
 PY
-)
-is "$check" ok "-J: intervals and sums add up, -n 8M sends 8 MiB"
+}
+is "$(sums_add_up "$LAB_TMP/got.json")" ok "-J: intervals and sums add up, -n 8M sends 8 MiB"
 like "$(cat "$LAB_TMP/got.json")" '"title": "t"' "-J -T: the title member"
+# A small send buffer makes sends partial: a block begun by one stream still
+# goes whole, and no other stream's block passes the goal.
+lab_run cli "$SONDE" iperf3 -c 10.77.0.2 -n 8M -P 2 -w 8K -J
+printf '%s\n' "$OUT" >"$LAB_TMP/small.json"
+is "$(sums_add_up "$LAB_TMP/small.json")" ok "-J -w 8K: partial sends, -n 8M still sends 8 MiB"
 
 # The servers' documents (-s -1 -J) for the same client run.
 server_keys() { # NAME ARGS...
