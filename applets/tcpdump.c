@@ -62,9 +62,11 @@ static const struct sonde_opt tcpdump_options[] = {
 			struct tcpdump_config, hex_ascii),
 	SONDE_OPT_COUNT("x", NULL, "print each packet in hex (-xx: with its link header)", struct tcpdump_config, hex),
 	SONDE_OPT_FUNC("v", NULL, NULL, "(tcpdump's verbose decode; refused: not implemented yet)", no_verbose),
-	TCPDUMP_REFUSED("C", NULL, "MB"),
+	SONDE_OPT_INT("C", NULL, "MB", "-w: a new file (FILE1, FILE2...) once one is past MB million bytes",
+		      struct tcpdump_config, file_mb, 1, 1000000),
 	TCPDUMP_REFUSED("E", NULL, "SPEC"),
-	TCPDUMP_REFUSED("G", NULL, "SECS"),
+	SONDE_OPT_INT("G", NULL, "SECS", "-w: a new file every SECS seconds, FILE a strftime pattern",
+		      struct tcpdump_config, rotate_secs, 1, 2147483647),
 	TCPDUMP_REFUSED("H", NULL, NULL),
 	TCPDUMP_REFUSED("I", "monitor-mode", NULL),
 	TCPDUMP_REFUSED("j", "time-stamp-type", "TYPE"),
@@ -77,7 +79,8 @@ static const struct sonde_opt tcpdump_options[] = {
 	TCPDUMP_REFUSED("S", "absolute-tcp-sequence-numbers", NULL),
 	TCPDUMP_REFUSED("T", NULL, "TYPE"),
 	TCPDUMP_REFUSED("u", NULL, NULL),
-	TCPDUMP_REFUSED("W", NULL, "COUNT"),
+	SONDE_OPT_INT("W", NULL, "COUNT", "-C: a ring of COUNT files; -G: stop after COUNT files",
+		      struct tcpdump_config, file_count, 1, 1000000),
 	TCPDUMP_REFUSED("y", "linktype", "TYPE"),
 	TCPDUMP_REFUSED("z", NULL, "COMMAND"),
 	TCPDUMP_REFUSED("Z", "relinquish-privileges", "USER"),
@@ -112,6 +115,10 @@ static int check_options(const struct sonde_ctx *ctx, const struct tcpdump_confi
 		return sonde_usage_error("-t: at most five (-ttttt)");
 	if (cfg->read_file && (cfg->interface || cfg->direction || cfg->no_promisc || cfg->buffer_kib || cfg->immediate))
 		return sonde_usage_error("-r reads a file: -i, -Q, -p, -B and --immediate-mode apply to a live capture");
+	if ((cfg->file_mb || cfg->rotate_secs) && (!cfg->write_file || strcmp(cfg->write_file, "-") == 0))
+		return sonde_usage_error("-C and -G rotate the files of -w FILE (not standard output)");
+	if (cfg->file_count && !cfg->file_mb && !cfg->rotate_secs)
+		return sonde_usage_error("-W counts the files of -C or -G");
 	if (cfg->filter_file && argc > 0)
 		return sonde_usage_error("-F gives the filter: no filter words may follow it");
 	if (cfg->direction && strcmp(cfg->direction, "in") != 0 && strcmp(cfg->direction, "out") != 0 &&

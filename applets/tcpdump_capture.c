@@ -1,6 +1,6 @@
 /* tcpdump's capture side on libpcap: -D, opening an interface or a file,
- * the filter compiled by pcap_compile (and -d's listing of it), -w, the
- * packet loop, and the three count lines at the end. */
+ * the filter compiled by pcap_compile (and -d's listing of it), the
+ * packet loop (-w's files are tcpdump_files.c's), and the three count lines at the end. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -225,10 +225,8 @@ int tcpdump_open(struct tcpdump_run *run, const char *filter_text)
 	run->linktype = pcap_datalink(run->pcap);
 	if ((rc = set_filter(run, filter_text, live)) != 0)
 		return rc;
-	if (cfg->write_file && !(run->dumper = pcap_dump_open(run->pcap, cfg->write_file))) {
-		sonde_err("%s", pcap_geterr(run->pcap));
-		return SONDE_EXIT_NEGATIVE;
-	}
+	if (cfg->write_file && (rc = tcpdump_files_open(run)) != 0)
+		return rc;
 	if (!run->dumper && !pktprint_linktype_known(run->linktype))
 		sonde_err("link type %s is not decoded: each packet is marked", pcap_datalink_val_to_name(run->linktype));
 	say_source(run, live);
@@ -242,10 +240,14 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	struct tcpdump_run *run = (struct tcpdump_run *)user;
 
 	run->captured++;
-	if (run->dumper) {
-		pcap_dump((u_char *)run->dumper, h, bytes);
-		if (run->cfg->packet_buffered)
-			pcap_dump_flush(run->dumper);
+	if (run->cfg->write_file) {
+		int rc = tcpdump_files_dump(run, h, bytes);
+
+		if (rc != 0) {
+			run->stop_rc = rc == 1 ? SONDE_EXIT_OK : rc;
+			pcap_breakloop(run->pcap);
+			return;
+		}
 	} else {
 		tcpdump_out_packet(run, h, bytes);
 		if (run->error)
@@ -273,7 +275,7 @@ int tcpdump_loop(struct tcpdump_run *run)
 		sonde_err("%s", pcap_geterr(run->pcap));
 		return SONDE_EXIT_NEGATIVE;
 	}
-	return SONDE_EXIT_OK;
+	return run->stop_rc;
 }
 
 static const char *plural(unsigned long long n)
