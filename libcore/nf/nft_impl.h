@@ -15,7 +15,7 @@ void nft_expr_free(struct nft_expr *e);
 
 /* nft's datatype numbers (they are nft's, not the kernel's). */
 enum {
-	NFT_TYPE_VERDICT = 1, NFT_TYPE_NFPROTO = 2, NFT_TYPE_INTEGER = 4, NFT_TYPE_STRING = 5,
+	NFT_TYPE_VERDICT = 1, NFT_TYPE_NFPROTO = 2, NFT_TYPE_BITMASK = 3, NFT_TYPE_INTEGER = 4, NFT_TYPE_STRING = 5,
 	NFT_TYPE_IPADDR = 7, NFT_TYPE_IP6ADDR = 8, NFT_TYPE_ETHERADDR = 9, NFT_TYPE_INET_PROTOCOL = 12,
 	NFT_TYPE_INET_SERVICE = 13, NFT_TYPE_TCP_FLAG = 15, NFT_TYPE_MARK = 19, NFT_TYPE_IFINDEX = 20, NFT_TYPE_UID = 24,
 	NFT_TYPE_GID = 25, NFT_TYPE_CT_STATE = 26, NFT_TYPE_CT_STATUS = 28, NFT_TYPE_FIB_ADDR = 38,
@@ -187,6 +187,8 @@ struct render {
 	uint16_t ethertype;
 	bool ethertype_pinned;               /* a statement came after it: nft keeps it */
 	int iiftype_stmt;                    /* `meta iiftype ether`, the guard of an ether field */
+	int icmp_type_stmt;                  /* the last `icmp type X` (or icmpv6) compared equal */
+	int icmp_type;                       /* its X, -1 without one */
 	int gte_stmt;                        /* `x >= low`, which `x <= high` makes a range */
 	size_t gte_op_at;                    /* where its ">= " is */
 	uint32_t gte_type;                   /* its datatype */
@@ -211,6 +213,9 @@ struct nft_field_desc {
 	unsigned raw_kind, raw_offset_bits, raw_len_bits;
 	uint32_t type;
 	unsigned shift, len_bits;
+	/* The ICMP type a payload field implies (icmp mtu: destination-
+	 * unreachable), whose compare before it nft drops; 0 for none. */
+	uint8_t implied_icmp_type;
 };
 bool nft_exthdr_describe(const struct reg_src *s, struct nft_field_desc *d);
 /* The bits a mask over len loaded bytes selects: one run of ones, as
@@ -220,8 +225,10 @@ bool nft_mask_run(const uint8_t *mask, size_t len, unsigned *first, unsigned *co
 /* A header field nft names by the protocol its guards established
  * (nft_payload.c): proto is the network header's NFPROTO_* for base
  * network, the IP protocol number for base transport.  Fields narrower
- * than the bytes loaded are found from the register's mask. */
-bool nft_payload_field(uint32_t base, unsigned proto, const struct reg_src *s, struct nft_field_desc *d);
+ * than the bytes loaded are found from the register's mask; icmp_type is
+ * the rule's last compared ICMP type (-1: none), which some fields need. */
+bool nft_payload_field(uint32_t base, unsigned proto, int icmp_type, const struct reg_src *s,
+		       struct nft_field_desc *d);
 /* proto for the link layer header's VLAN tag (an ether type guard of 8021q or 8021ad). */
 #define NFT_PROTO_VLAN 0x8100
 /* `reset tcp option NAME` (a TCP option exthdr with neither register). */

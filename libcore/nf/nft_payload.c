@@ -2,7 +2,7 @@
  * knows: fields narrower than a byte (ip dscp and ecn, ip6 flowlabel, tcp
  * doff, dccp type), found from the mask over the bytes loaded, and the
  * fields of ARP, ICMP, ICMPv6, IGMP and IPComp headers, each by the
- * protocol the rule's guards established. */
+ * protocol the rule's guards established (and ICMP's by the type). */
 #include <netinet/in.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -11,52 +11,85 @@
 
 #include "nft_impl.h"
 
+/* The ICMP types a field exists under (nft's dependencies of id,
+ * sequence, gateway, mtu...): the field is named only when the rule's
+ * last `icmp type X` compare is one of them (or absent), and that compare
+ * is dropped from the listing when it is the type the field implies. */
+enum icmp_dep { DEP_NONE, DEP_ECHO, DEP_ECHO6, DEP_MTU, DEP_ADDRESS, DEP_MTU6, DEP_MGMQ, DEP_PPTR };
+
+struct icmp_dep_types {
+	uint8_t types[3];
+	uint8_t count;
+	uint8_t implied;             /* dropped before the field (0: never, echo) */
+};
+
+static const struct icmp_dep_types icmp_deps[] = {
+	[DEP_ECHO] = { { 0, 8 }, 2, 0 },           [DEP_ECHO6] = { { 128, 129 }, 2, 0 },
+	[DEP_MTU] = { { 3 }, 1, 3 },               [DEP_ADDRESS] = { { 5 }, 1, 5 },
+	[DEP_MTU6] = { { 2 }, 1, 2 },              [DEP_MGMQ] = { { 130, 131, 132 }, 3, 130 },
+	[DEP_PPTR] = { { 4 }, 1, 4 },
+};
+
 struct field {
 	const char *protocol, *name;
 	uint16_t offset_bits, len_bits;
 	uint32_t type;
+	enum icmp_dep dep;
 };
 
 #define I NFT_TYPE_INTEGER
+/* A field every ICMP type has, or one of another header. */
+#define F(protocol, name, offset_bits, len_bits, type) { protocol, name, offset_bits, len_bits, type, DEP_NONE }
 
 static const struct field ipv4_fields[] = {
-	{ "ip", "version", 0, 4, I }, { "ip", "hdrlength", 4, 4, I }, { "ip", "dscp", 8, 6, NFT_TYPE_DSCP },
-	{ "ip", "ecn", 14, 2, NFT_TYPE_ECN },
+	F("ip", "version", 0, 4, I), F("ip", "hdrlength", 4, 4, I), F("ip", "dscp", 8, 6, NFT_TYPE_DSCP),
+	F("ip", "ecn", 14, 2, NFT_TYPE_ECN),
 };
 static const struct field ipv6_fields[] = {
-	{ "ip6", "version", 0, 4, I }, { "ip6", "dscp", 4, 6, NFT_TYPE_DSCP }, { "ip6", "ecn", 10, 2, NFT_TYPE_ECN },
-	{ "ip6", "flowlabel", 12, 20, I },
+	F("ip6", "version", 0, 4, I), F("ip6", "dscp", 4, 6, NFT_TYPE_DSCP), F("ip6", "ecn", 10, 2, NFT_TYPE_ECN),
+	F("ip6", "flowlabel", 12, 20, I),
 };
 static const struct field arp_fields[] = {
-	{ "arp", "htype", 0, 16, I }, { "arp", "ptype", 16, 16, NFT_TYPE_ETHERTYPE }, { "arp", "hlen", 32, 8, I },
-	{ "arp", "plen", 40, 8, I }, { "arp", "operation", 48, 16, NFT_TYPE_ARPOP },
-	{ "arp", "saddr ether", 64, 48, NFT_TYPE_ETHERADDR }, { "arp", "saddr ip", 112, 32, NFT_TYPE_IPADDR },
-	{ "arp", "daddr ether", 144, 48, NFT_TYPE_ETHERADDR }, { "arp", "daddr ip", 192, 32, NFT_TYPE_IPADDR },
+	F("arp", "htype", 0, 16, I), F("arp", "ptype", 16, 16, NFT_TYPE_ETHERTYPE), F("arp", "hlen", 32, 8, I),
+	F("arp", "plen", 40, 8, I), F("arp", "operation", 48, 16, NFT_TYPE_ARPOP),
+	F("arp", "saddr ether", 64, 48, NFT_TYPE_ETHERADDR), F("arp", "saddr ip", 112, 32, NFT_TYPE_IPADDR),
+	F("arp", "daddr ether", 144, 48, NFT_TYPE_ETHERADDR), F("arp", "daddr ip", 192, 32, NFT_TYPE_IPADDR),
 };
+/* In nft's order: the first whose offset, length and type fit is the one. */
 static const struct field icmp_fields[] = {
-	{ "icmp", "type", 0, 8, NFT_TYPE_ICMP_TYPE }, { "icmp", "code", 8, 8, NFT_TYPE_ICMP_CODE },
-	{ "icmp", "checksum", 16, 16, I },
+	F("icmp", "type", 0, 8, NFT_TYPE_ICMP_TYPE), F("icmp", "code", 8, 8, NFT_TYPE_ICMP_CODE),
+	F("icmp", "checksum", 16, 16, I),	     { "icmp", "id", 32, 16, I, DEP_ECHO },
+	{ "icmp", "sequence", 48, 16, I, DEP_ECHO },	     { "icmp", "gateway", 32, 32, I, DEP_ADDRESS },
+	{ "icmp", "mtu", 48, 16, I, DEP_MTU },
 };
 static const struct field icmpv6_fields[] = {
-	{ "icmpv6", "type", 0, 8, NFT_TYPE_ICMP6_TYPE }, { "icmpv6", "code", 8, 8, NFT_TYPE_ICMPV6_CODE },
-	{ "icmpv6", "checksum", 16, 16, I },
+	F("icmpv6", "type", 0, 8, NFT_TYPE_ICMP6_TYPE),
+	F("icmpv6", "code", 8, 8, NFT_TYPE_ICMPV6_CODE),
+	F("icmpv6", "checksum", 16, 16, I),
+	{ "icmpv6", "parameter-problem", 32, 32, I, DEP_PPTR },
+	{ "icmpv6", "mtu", 32, 32, I, DEP_MTU6 },
+	{ "icmpv6", "id", 32, 16, I, DEP_ECHO6 },
+	{ "icmpv6", "sequence", 48, 16, I, DEP_ECHO6 },
+	{ "icmpv6", "max-delay", 32, 16, I, DEP_MGMQ },
 };
 static const struct field igmp_fields[] = {
-	{ "igmp", "type", 0, 8, NFT_TYPE_IGMP_TYPE }, { "igmp", "mrt", 8, 8, I }, { "igmp", "checksum", 16, 16, I },
-	{ "igmp", "group", 32, 32, NFT_TYPE_IPADDR },
+	F("igmp", "type", 0, 8, NFT_TYPE_IGMP_TYPE), F("igmp", "mrt", 8, 8, I), F("igmp", "checksum", 16, 16, I),
+	F("igmp", "group", 32, 32, NFT_TYPE_IPADDR),
 };
-static const struct field tcp_fields[] = { { "tcp", "doff", 96, 4, I } };
-static const struct field dccp_fields[] = { { "dccp", "type", 67, 4, NFT_TYPE_DCCP_PKTTYPE } };
+static const struct field tcp_fields[] = { F("tcp", "doff", 96, 4, I) };
+static const struct field dccp_fields[] = { F("dccp", "type", 67, 4, NFT_TYPE_DCCP_PKTTYPE) };
 static const struct field comp_fields[] = {
-	{ "comp", "nexthdr", 0, 8, NFT_TYPE_INET_PROTOCOL }, { "comp", "cpi", 16, 16, I },
+	F("comp", "nexthdr", 0, 8, NFT_TYPE_INET_PROTOCOL), F("comp", "flags", 8, 8, NFT_TYPE_BITMASK),
+	F("comp", "cpi", 16, 16, I),
 };
 
 /* A VLAN tag after the Ethernet header (link layer offset 14). */
 static const struct field vlan_fields[] = {
-	{ "vlan", "pcp", 112, 3, I }, { "vlan", "dei", 115, 1, I }, { "vlan", "id", 116, 12, I },
-	{ "vlan", "type", 128, 16, NFT_TYPE_ETHERTYPE },
+	F("vlan", "pcp", 112, 3, I), F("vlan", "dei", 115, 1, I), F("vlan", "id", 116, 12, I),
+	F("vlan", "type", 128, 16, NFT_TYPE_ETHERTYPE),
 };
 
+#undef F
 #undef I
 
 #define TABLE(a) a, sizeof(a) / sizeof((a)[0])
@@ -86,7 +119,23 @@ static const struct field *table_for(uint32_t base, unsigned proto, size_t *n)
 	return NULL;
 }
 
-bool nft_payload_field(uint32_t base, unsigned proto, const struct reg_src *s, struct nft_field_desc *d)
+/* Whether a field exists under the ICMP type last compared (nft keeps no
+ * type 0, echo-reply, as one: every field fits it). */
+static bool icmp_type_fits(enum icmp_dep dep, int icmp_type)
+{
+	const struct icmp_dep_types *t = &icmp_deps[dep];
+	size_t i;
+
+	if (dep == DEP_NONE || icmp_type <= 0)
+		return true;
+	for (i = 0; i < t->count; i++)
+		if (t->types[i] == icmp_type)
+			return true;
+	return false;
+}
+
+bool nft_payload_field(uint32_t base, unsigned proto, int icmp_type, const struct reg_src *s,
+		       struct nft_field_desc *d)
 {
 	size_t n, i;
 	const struct field *fields = table_for(base, proto, &n);
@@ -101,7 +150,14 @@ bool nft_payload_field(uint32_t base, unsigned proto, const struct reg_src *s, s
 		len_bits = count;
 	}
 	for (i = 0; i < n; i++) {
-		if (fields[i].offset_bits != offset_bits || fields[i].len_bits != len_bits)
+		if (fields[i].offset_bits != offset_bits || !icmp_type_fits(fields[i].dep, icmp_type))
+			continue;
+		/* nft reads a load from the first field at its offset: a longer
+		 * load is several fields compared at once (icmp id and sequence,
+		 * not gateway), which is not this one. */
+		if (!s->masked && fields[i].len_bits % 8 == 0 && fields[i].len_bits < len_bits)
+			return false;
+		if (fields[i].len_bits != len_bits)
 			continue;
 		/* A masked whole-byte field is a compare under a mask, not this. */
 		if (s->masked && len_bits % 8 == 0 && offset_bits == s->offset * 8u && len_bits == s->len * 8u)
@@ -111,6 +167,7 @@ bool nft_payload_field(uint32_t base, unsigned proto, const struct reg_src *s, s
 		d->field = fields[i].name;
 		d->type = fields[i].type;
 		d->len_bits = len_bits;
+		d->implied_icmp_type = icmp_deps[fields[i].dep].implied;
 		snprintf(d->text, sizeof(d->text), "%s %s", fields[i].protocol, fields[i].name);
 		return true;
 	}

@@ -225,6 +225,9 @@ void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, si
 	case NFT_TYPE_MARK:
 		strbuf_printf(out, "0x%08x", host);
 		return;
+	case NFT_TYPE_BITMASK:
+		strbuf_printf(out, "0x%" PRIx64, value_number(type, bytes, len));
+		return;
 	case NFT_TYPE_ETHERADDR:
 		for (size_t i = 0; i < len; i++)
 			strbuf_printf(out, "%s%02x", i ? ":" : "", bytes[i]);

@@ -121,7 +121,7 @@ static bool ether_name(struct render *rd, const struct reg_src *s, struct strbuf
 		return false;
 	/* The VLAN tag an `ether type 8021q` guard announced (folded). */
 	if (s->offset >= 14 && rd->ethertype_stmt >= 0 && (rd->ethertype == 0x8100 || rd->ethertype == 0x88a8) &&
-	    nft_payload_field(NFT_PAYLOAD_LL_HEADER, NFT_PROTO_VLAN, s, &d)) {
+	    nft_payload_field(NFT_PAYLOAD_LL_HEADER, NFT_PROTO_VLAN, -1, s, &d)) {
 		/* nft keeps the guard before `vlan type`, a protocol field itself. */
 		if (!rd->ethertype_pinned && strcmp(d.field, "type") != 0)
 			rd->stmts[rd->ethertype_stmt].dropped = true;
@@ -160,9 +160,11 @@ static bool table_field(struct render *rd, int fam, const struct reg_src *s, str
 		proto = rd->l4proto;
 	else
 		return false;
-	if (!nft_payload_field(s->base, proto, s, &d))
+	if (!nft_payload_field(s->base, proto, rd->icmp_type, s, &d))
 		return false;
 	*fold = s->base == NFT_PAYLOAD_TRANSPORT_HEADER;
+	if (d.implied_icmp_type && rd->icmp_type == d.implied_icmp_type)
+		rd->stmts[rd->icmp_type_stmt].dropped = true;
 	strbuf_puts(out, d.text);
 	*type = d.type == NFT_TYPE_INTEGER && d.len_bits == 32 ? NFT_TYPE_BE_INTEGER : d.type;
 	rd->field_mask_consumed = s->masked;
@@ -254,6 +256,10 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 		*type = NFT_TYPE_TCP_FLAG;
 		return true;
 	}
+	/* ICMP and IGMP fields where TCP and UDP have their ports. */
+	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt >= 0 && !l4_name(rd->l4proto) &&
+	    table_field(rd, fam, s, out, type, fold))
+		return true;
 	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 2 && (s->offset == 0 || s->offset == 2)) {
 		const char *proto = rd->l4proto_stmt >= 0 ? l4_name(rd->l4proto) : NULL;
 
@@ -653,6 +659,8 @@ struct render *nft_rd_new(const struct nft_print_ctx *ctx)
 	rd->gte_stmt = -1;
 	rd->ethertype_stmt = -1;
 	rd->iiftype_stmt = -1;
+	rd->icmp_type_stmt = -1;
+	rd->icmp_type = -1;
 	return rd;
 }
 
@@ -803,8 +811,14 @@ void nft_rd_expr(struct render *rd, const struct nft_expr *e,
 {
 	size_t first = rd->count, i;
 
-	if (expr_understood(e) && render(rd, e))
+	if (expr_understood(e) && render(rd, e)) {
+		/* nft folds a guard into its field only across matches: a
+		 * statement in between (counter, meta mark set...) keeps it. */
+		if (rd->count > first && e->kind != NFT_EXPR_CMP && e->kind != NFT_EXPR_RANGE &&
+		    e->kind != NFT_EXPR_LOOKUP)
+			nft_rd_pin_guards(rd);
 		return;
+	}
 	/* A statement begun and not finished would print half of itself. */
 	for (i = first; i < rd->count; i++)
 		rd->stmts[i].dropped = true;
@@ -855,6 +869,22 @@ const char *nft_rd_dynset_op(const struct nft_expr *e)
 	}
 }
 
+/* Whether s is `ip protocol` (or, outside an ip6 table, `ip6 nexthdr`),
+ * in the network header the family or its guard established. */
+static bool ip_protocol_field(const struct render *rd, const struct reg_src *s)
+{
+	int fam = rd->ctx->family;
+
+	if (fam == NFPROTO_INET)
+		fam = rd->nfproto_stmt >= 0 ? rd->nfproto : -1;
+	else if (fam == NFPROTO_BRIDGE || fam == NFPROTO_NETDEV)
+		fam = rd->ethertype_stmt < 0 ? -1 : rd->ethertype == 0x0800 ? NFPROTO_IPV4 :
+			rd->ethertype == 0x86dd ? NFPROTO_IPV6 : -1;
+	else if (fam == NFPROTO_IPV6)
+		return false;   /* whether nft folds it there is not known here */
+	return (fam == NFPROTO_IPV4 && s->offset == 9) || (fam == NFPROTO_IPV6 && s->offset == 6);
+}
+
 void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct nft_expr *cmp)
 {
 	if (s->kind == SRC_PAYLOAD && s->base == NFT_PAYLOAD_NETWORK_HEADER)
@@ -865,6 +895,24 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 		rd->ethertype_stmt = (int)rd->count - 1;
 		rd->ethertype = (uint16_t)(cmp->data.bytes[0] << 8 | cmp->data.bytes[1]);
 		rd->ethertype_pinned = false;
+		return;
+	}
+	/* `ip protocol X`: the transport header is X's.  In an ip table nft
+	 * folds it into the transport field as it does `meta l4proto`;
+	 * elsewhere it keeps it (it is no guard of its own there). */
+	if (s->kind == SRC_PAYLOAD && s->base == NFT_PAYLOAD_NETWORK_HEADER && s->len == 1 && !s->masked &&
+	    cmp->u.cmp.op == NFT_CMP_EQ && cmp->data.len == 1 && ip_protocol_field(rd, s)) {
+		rd->l4proto_stmt = (int)rd->count - 1;
+		rd->l4proto = cmp->data.bytes[0];
+		rd->l4proto_pinned = rd->ctx->family != NFPROTO_IPV4;
+		return;
+	}
+	/* `icmp type X`: the type later ICMP fields are read under. */
+	if (s->kind == SRC_PAYLOAD && s->base == NFT_PAYLOAD_TRANSPORT_HEADER && s->offset == 0 && s->len == 1 &&
+	    !s->masked && rd->l4proto_stmt >= 0 && (rd->l4proto == IPPROTO_ICMP || rd->l4proto == IPPROTO_ICMPV6) &&
+	    cmp->u.cmp.op == NFT_CMP_EQ && cmp->data.len == 1) {
+		rd->icmp_type_stmt = (int)rd->count - 1;
+		rd->icmp_type = cmp->data.bytes[0];
 		return;
 	}
 	if (s->kind != SRC_META || cmp->u.cmp.op != NFT_CMP_EQ || cmp->data.len < 1)

@@ -6,7 +6,8 @@
 # netdev table; IPv6 extension headers, TCP options and SCTP chunks, with
 # fields narrower than a byte; ether and ip fields in a bridge table;
 # payload writes; narrow header fields and the ARP, ICMP, ICMPv6, IGMP
-# fields, with the guards nft folds into them; VLAN tags; tcp flags): list ruleset, -s list ruleset and -j list ruleset (JSON
+# fields, with the guards nft folds into them, ICMP fields by the type
+# compared before them, ip protocol as a guard; VLAN tags; tcp flags): list ruleset, -s list ruleset and -j list ruleset (JSON
 # with keys sorted, metainfo's writer aside) equal to nft's, and no rule
 # left as "sonde: not rendered".
 . "$(dirname "$0")/../lib.sh"
