@@ -53,6 +53,8 @@ struct svc_trace {
 	uint32_t affinity_timeout_s;
 	bool no_endpoints;
 	char reject[SVC_TEXT_LEN];       /* what happens without endpoints */
+	char set_entry[SVC_TEXT_LEN];    /* IPVS: "KUBE-CLUSTER-IP 10.96.0.10,tcp:53", or "" */
+	char set_state[SVC_TEXT_LEN];    /* IPVS: whether that entry is in the set, and what follows */
 	struct svc_endpoint *endpoints;
 	size_t endpoint_count;
 };

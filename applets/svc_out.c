@@ -39,6 +39,10 @@ void svc_print_trace(struct sonde_out *out, const struct svc_trace *t)
 	out_print_str(out, "entry", "  via %s\n", t->entry);
 	if (t->masquerade[0])
 		out_print_str(out, "masquerade", "  masquerade: %s\n", t->masquerade);
+	if (t->set_entry[0]) {
+		out_print_str(out, "ipset_entry", "  ipset %s: ", t->set_entry);
+		out_print_str(out, "ipset_state", "%s\n", t->set_state);
+	}
 	out_print_bool(out, "affinity", NULL, t->affinity);
 	if (t->affinity) {
 		out_print_uint(out, "affinity_timeout_s", "  session affinity: ClientIP, %" PRIu64 " s\n",

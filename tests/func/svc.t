@@ -59,6 +59,22 @@ like "$OUT" "^ipvs: 10\.96\.0\.10:9153/tcp" "ipvs: the virtual server"
 like "$OUT" "10\.244\.0\.2:9153 +100\.00%  weight 3" "ipvs: probability from the weights"
 like "$OUT" "10\.244\.1\.3:9153 +0\.00%  weight 0" "ipvs: a server with weight 0 gets nothing"
 like "$OUT" "session affinity: ClientIP, 10800 s" "ipvs: persistence as affinity"
+# kube-proxy's KUBE-CLUSTER-IP ipset (issue 21): absent, holding another
+# service only, then holding this one.
+like "$OUT" "^  ipset KUBE-CLUSTER-IP 10\.96\.0\.10,tcp:9153: no such set" "ipvs: a missing KUBE-CLUSTER-IP is said"
+if lab_exec ipvs ipset create KUBE-CLUSTER-IP hash:ip,port 2>"$LAB_TMP/ipset.err"; then
+	lab_exec ipvs ipset add KUBE-CLUSTER-IP 10.96.0.10,udp:9153
+	lab_exec ipvs ipset add KUBE-CLUSTER-IP 10.96.0.11,tcp:9153
+	SONDE_IPVS_REPLAY="$LAB_TMP/ipvs.bin" lab_run ipvs "$SONDE" svc 10.96.0.10:9153
+	like "$OUT" "^  ipset KUBE-CLUSTER-IP 10\.96\.0\.10,tcp:9153: not a member" \
+		"ipvs: other protocol or address in the set is not this service"
+	lab_exec ipvs ipset add KUBE-CLUSTER-IP 10.96.0.10,tcp:9153
+	SONDE_IPVS_REPLAY="$LAB_TMP/ipvs.bin" lab_run ipvs "$SONDE" svc --json 10.96.0.10:9153
+	like "$OUT" '"ipset_state": ?"member"' "ipvs: the member is found (--json)"
+else
+	skip "ipset membership: not a member" "this kernel has no ipset: $(cat "$LAB_TMP/ipset.err")"
+	skip "ipset membership: member" "this kernel has no ipset"
+fi
 
 # --conntrack: a connection through the DNAT in the lab shows its endpoint.
 lab_ns client
