@@ -85,7 +85,8 @@ kill -INT "$(pgrep -P "$BG_PID" -x sonde)" 2>/dev/null
 wait "$BG_PID"
 
 # --- traceroute -I: the raw socket, then nothing ----------------------------------
-as_nobody_bg "$LAB_TMP/tr.out" traceroute -I -n -q 1 -w 1 -m 3 10.97.0.3
+# -w 3: the run lasts about 3 s, long enough for /proc to be read under load
+as_nobody_bg "$LAB_TMP/tr.out" traceroute -I -n -q 1 -w 3 -m 3 10.97.0.3
 wait_for "$LAB_TMP/tr.out" "^traceroute to" || diag "no header: $(cat "$LAB_TMP/tr.out")"
 is "$(caps_of "$BG_PID")" "$NONE" "traceroute -I as uid 65534: CapPrm and CapEff empty while probing"
 wait "$BG_PID"
