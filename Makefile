@@ -160,9 +160,13 @@ run: deps
 	@# A FAILed check is a finding about this machine, not a failed build.
 	-./$(BUILD)/sonde doctor
 
-# `make test`: the whole suite, as CI runs it.
+# `make test`: the whole suite, as CI runs it.  The builds use every core
+# (the tests then run TEST_JOBS at a time).
+BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: test-deps
+	@$(MAKE) --no-print-directory -j$(BUILD_JOBS) all
 	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory -j$(BUILD_JOBS) all SANITIZE=1
 	@$(MAKE) --no-print-directory check SANITIZE=1
 	@$(MAKE) --no-print-directory fuzz
 
