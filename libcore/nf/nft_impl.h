@@ -231,6 +231,12 @@ bool nft_payload_field(uint32_t base, unsigned proto, int icmp_type, const struc
 		       struct nft_field_desc *d);
 /* proto for the link layer header's VLAN tag (an ether type guard of 8021q or 8021ad). */
 #define NFT_PROTO_VLAN 0x8100
+/* An equality over a load of several adjacent header fields, which nft
+ * lists as one match per field (`tcp sport 1024 tcp dport 22`): each
+ * field's compare through render_cmp.  1 when done, 0 when a field could
+ * not be, -1 when e is no such compare. */
+int nft_rd_split_cmp(struct render *rd, const struct nft_expr *e,
+		     bool (*render_cmp)(struct render *rd, const struct nft_expr *e));
 /* `reset tcp option NAME` (a TCP option exthdr with neither register). */
 bool nft_exthdr_reset_name(const struct nft_expr *e, struct strbuf *out, bool json);
 /* e itself, or a copy in *copy whose values are the field's (shifted

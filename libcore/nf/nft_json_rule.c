@@ -790,7 +790,11 @@ static bool json_expr(struct render *rd, const struct nft_expr *e)
 	switch (e->kind) {
 	case NFT_EXPR_META: return json_mangle(rd, e, false);
 	case NFT_EXPR_CT: return json_mangle(rd, e, true);
-	case NFT_EXPR_CMP: return json_cmp(rd, e);
+	case NFT_EXPR_CMP: {
+		int split = nft_rd_split_cmp(rd, e, json_cmp);
+
+		return split >= 0 ? split > 0 : json_cmp(rd, e);
+	}
 	case NFT_EXPR_RANGE: return json_range_match(rd, e);
 	case NFT_EXPR_LOOKUP: return json_lookup(rd, e);
 	case NFT_EXPR_NAT: return json_nat(rd, e);

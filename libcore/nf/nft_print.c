@@ -49,6 +49,15 @@ static void flags_compare(struct strbuf *out, uint32_t type, bool not_equal, con
 	nft_rd_value(out, type, mask, len);
 }
 
+/* `tcp flags & syn == syn`: one flag, tested whole (nft writes several
+ * as "fin,syn / fin,syn"). */
+static bool one_flag_test(const struct reg_src *s, const struct nft_expr *cmp)
+{
+	uint8_t v = cmp->data.bytes[0];
+
+	return cmp->data.len == 1 && v == s->mask[0] && v && !(v & (v - 1));
+}
+
 /* An x_tables blob iptables-nft left in the rule: nft prints its
  * extension's translation where there is one, else `xt match NAME`. */
 static bool stmt_xt(struct render *rd, const struct nft_expr *e)
@@ -122,7 +131,8 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 			strbuf_printf(out, "/%d", bits);
 			return true;
 		}
-		if (nft_rd_is_flags(type) && (e->u.cmp.op == NFT_CMP_EQ || e->u.cmp.op == NFT_CMP_NEQ)) {
+		if (nft_rd_is_flags(type) && (e->u.cmp.op == NFT_CMP_EQ || e->u.cmp.op == NFT_CMP_NEQ) &&
+		    !one_flag_test(s, e)) {
 			flags_compare(out, type, e->u.cmp.op == NFT_CMP_NEQ, s->mask, e->data.bytes, e->data.len);
 			return true;
 		}
@@ -511,7 +521,11 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 	switch (e->kind) {
 	case NFT_EXPR_META: return stmt_meta_set(rd, e, false);
 	case NFT_EXPR_CT: return stmt_meta_set(rd, e, true);
-	case NFT_EXPR_CMP: return stmt_cmp(rd, e);
+	case NFT_EXPR_CMP: {
+		int split = nft_rd_split_cmp(rd, e, stmt_cmp);
+
+		return split >= 0 ? split > 0 : stmt_cmp(rd, e);
+	}
 	case NFT_EXPR_RANGE: return stmt_range(rd, e);
 	case NFT_EXPR_LOOKUP: return stmt_lookup(rd, e);
 	case NFT_EXPR_IMMEDIATE:

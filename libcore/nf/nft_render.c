@@ -194,8 +194,10 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 			rd->stmts[rd->nfproto_stmt].dropped = true;
 	}
 	/* In a bridge or netdev table, the network header is the one meta
-	 * protocol named. */
-	if ((fam == NFPROTO_BRIDGE || fam == NFPROTO_NETDEV) && s->base == NFT_PAYLOAD_NETWORK_HEADER &&
+	 * protocol named (or ether type, as in an inet table after `meta
+	 * iiftype ether`). */
+	if ((fam == NFPROTO_BRIDGE || fam == NFPROTO_NETDEV || (fam == NFPROTO_INET && rd->iiftype_stmt >= 0)) &&
+	    s->base == NFT_PAYLOAD_NETWORK_HEADER &&
 	    rd->ethertype_stmt >= 0 && (rd->ethertype == 0x0800 || rd->ethertype == 0x86dd || rd->ethertype == 0x0806)) {
 		fam = rd->ethertype == 0x0800 ? NFPROTO_IPV4 : rd->ethertype == 0x86dd ? NFPROTO_IPV6 : NFPROTO_ARP;
 		v6 = fam == NFPROTO_IPV6;
@@ -276,7 +278,8 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 	/* nft prints a raw load itself where no dependency names the header:
 	 * the network header of an inet table before any meta nfproto; the
 	 * transport header before any protocol match. */
-	if ((s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_INET && rd->nfproto_stmt < 0 && !rd->proto_compared) ||
+	if ((s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_INET && rd->nfproto_stmt < 0 && !rd->proto_compared &&
+	     rd->ethertype_stmt < 0) ||
 	    (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt < 0 && !rd->proto_compared)) {
 		*type = NFT_TYPE_RAW;
 		strbuf_printf(out, "@%s,%u,%u", s->base == NFT_PAYLOAD_NETWORK_HEADER ? "nh" : "th", s->offset * 8,
@@ -978,11 +981,12 @@ bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struc
 	} else if (!addr && !nft_rd_is_flags(type) && bits >= 0) {
 		return false;
 	}
-	/* nft writes a flag test whose value is its whole mask as
-	 * "flags & mask == value", a form not written here. */
+	/* A flag test whose value is its whole mask: nft writes tcp flags'
+	 * as "& syn == syn" (one flag) or "fin,syn / fin,syn"; other flag
+	 * types' and a mask of every flag are not written here. */
 	if (nft_rd_is_flags(type) && !nft_rd_all_zero(cmp->data.bytes, cmp->data.len) &&
 	    memcmp(cmp->data.bytes, s->mask, cmp->data.len < 16 ? cmp->data.len : 16) == 0)
-		return false;
+		return type == NFT_TYPE_TCP_FLAG && cmp->data.len == 1 && s->mask[0] != 0xff;
 	return true;
 }
 

@@ -7,7 +7,8 @@
 # fields narrower than a byte; ether and ip fields in a bridge table;
 # payload writes; narrow header fields and the ARP, ICMP, ICMPv6, IGMP
 # fields, with the guards nft folds into them, ICMP fields by the type
-# compared before them, ip protocol as a guard; VLAN tags; tcp flags): list ruleset, -s list ruleset and -j list ruleset (JSON
+# compared before them, ip protocol as a guard; VLAN tags; tcp flags;
+# compares nft merged over adjacent fields, split back): list ruleset, -s list ruleset and -j list ruleset (JSON
 # with keys sorted, metainfo's writer aside) equal to nft's, and no rule
 # left as "sonde: not rendered".
 . "$(dirname "$0")/../lib.sh"
