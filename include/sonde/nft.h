@@ -140,6 +140,9 @@ struct nft_set {
 	size_t field_count;
 	struct nft_set_elem *elems;
 	size_t elem_count;
+	/* The keys were read from a narrow field's place in its load into the
+	 * field's own value (an anonymous set of `ip dscp`, see nft_render). */
+	bool keys_in_field_units;
 };
 
 /* A stateful object (counter, quota, limit, ct helper...), by name only:

@@ -242,6 +242,10 @@ bool nft_exthdr_reset_name(const struct nft_expr *e, struct strbuf *out, bool js
 /* e itself, or a copy in *copy whose values are the field's (shifted
  * right, narrowed) when the register's mask was the field's own. */
 const struct nft_expr *nft_rd_field_values(const struct render *rd, const struct nft_expr *e, struct nft_expr *copy);
+/* The same for the keys of the anonymous set a narrow field is looked up
+ * in (nft stores them in the field's place within the load): converted
+ * once, in place.  False for a set that cannot be (named, concatenated). */
+bool nft_rd_field_set(const struct render *rd, struct nft_set *set);
 
 
 int nft_reg_index(uint32_t reg);

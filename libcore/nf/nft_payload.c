@@ -235,3 +235,51 @@ int nft_rd_split_cmp(struct render *rd, const struct nft_expr *e,
 	*r = whole;
 	return ok && at == whole.len;
 }
+
+/* --- values of a field narrower than its load ------------------------------- */
+
+/* A value read as the field's own: shifted right, in the field's bytes. */
+static void field_value(const struct render *rd, struct nft_data *d)
+{
+	unsigned long long number = 0;
+	size_t b;
+
+	if (!d->len || d->len > 8)
+		return;
+	for (b = 0; b < d->len; b++)
+		number = number << 8 | d->bytes[b];
+	number >>= rd->field_shift;
+	d->len = rd->field_bytes;
+	for (b = rd->field_bytes; b-- > 0; number >>= 8)
+		d->bytes[b] = (uint8_t)number;
+}
+
+const struct nft_expr *nft_rd_field_values(const struct render *rd, const struct nft_expr *e, struct nft_expr *copy)
+{
+	if (!rd->field_mask_consumed)
+		return e;
+	*copy = *e;
+	field_value(rd, &copy->data);
+	field_value(rd, &copy->data2);
+	return copy;
+}
+
+bool nft_rd_field_set(const struct render *rd, struct nft_set *set)
+{
+	size_t i;
+
+	/* An interval set's ends are not read back here (nft numbers them in
+	 * the field's units, the walk over them in the load's). */
+	if (!rd->field_mask_consumed || !(set->flags & NFT_SET_ANONYMOUS) || (set->flags & NFT_SET_INTERVAL) ||
+	    set->field_count > 1 || !set->key_len || set->key_len > 8)
+		return false;
+	if (set->keys_in_field_units)
+		return set->key_len == rd->field_bytes;
+	for (i = 0; i < set->elem_count; i++) {
+		field_value(rd, &set->elems[i].key);
+		field_value(rd, &set->elems[i].key_end);
+	}
+	set->key_len = rd->field_bytes;
+	set->keys_in_field_units = true;
+	return true;
+}

@@ -205,7 +205,7 @@ static bool stmt_range(struct render *rd, const struct nft_expr *e)
 }
 
 /* The key of a lookup: one register, or a concatenation over several. */
-static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sreg, struct strbuf *out)
+static bool lookup_key(struct render *rd, struct nft_set *set, uint32_t sreg, struct strbuf *out)
 {
 	const struct reg_src *srcs[8];
 	size_t n = nft_rd_key_sources(rd, set, sreg, srcs, 8), i;
@@ -216,8 +216,11 @@ static bool lookup_key(struct render *rd, const struct nft_set *set, uint32_t sr
 
 		if (i)
 			strbuf_puts(out, " . ");
-		/* A masked key (a field narrower than its bytes) is not written here. */
-		if (srcs[i]->masked || !nft_rd_src_name(rd, srcs[i], out, &type, &fold))
+		/* A masked key is a field narrower than its bytes, looked up alone
+		 * in an anonymous set (whose keys are then read as the field's). */
+		if ((srcs[i]->masked && n > 1) || !nft_rd_src_name(rd, srcs[i], out, &type, &fold))
+			return false;
+		if (srcs[i]->masked && !nft_rd_field_set(rd, set))
 			return false;
 		/* The set's elements are four-byte integers, which print in host order. */
 		if (type == NFT_TYPE_BE_INTEGER && (n > 1 || set->key_byteorder != NFT_BYTEORDER_BIG))

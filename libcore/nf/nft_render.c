@@ -354,30 +354,6 @@ static bool exthdr_name(struct render *rd, const struct reg_src *s, struct strbu
 	return true;
 }
 
-const struct nft_expr *nft_rd_field_values(const struct render *rd, const struct nft_expr *e, struct nft_expr *copy)
-{
-	struct nft_data *values[2];
-	size_t i, b;
-
-	if (!rd->field_mask_consumed)
-		return e;
-	*copy = *e;
-	values[0] = &copy->data;
-	values[1] = &copy->data2;
-	for (i = 0; i < 2; i++) {
-		unsigned long long number = 0;
-
-		if (!values[i]->len || values[i]->len > 8)
-			continue;
-		for (b = 0; b < values[i]->len; b++)
-			number = number << 8 | values[i]->bytes[b];
-		number >>= rd->field_shift;
-		values[i]->len = rd->field_bytes;
-		for (b = rd->field_bytes; b-- > 0; number >>= 8)
-			values[i]->bytes[b] = (uint8_t)number;
-	}
-	return copy;
-}
 
 /* The left-hand side of whatever reads register reg. */
 bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type, bool *fold)
