@@ -11,9 +11,11 @@ ping_lab_up
 # compare NAME ARGS...: hop lines (times masked) of both tools.  The routers'
 # ICMP rate limits can drop a reply to either tool (more so when tests run
 # two at a time): same_as_classic reads both again once when they differ.
+# -w 2: the silent hop costs each tool its whole wait, 5 s by default (the
+# lab's replies take well under a millisecond).
 compare() {
 	local name=$1; shift
-	same_as_classic -f normalize_traceroute "$name: same hops as the classic traceroute" c traceroute "$@"
+	same_as_classic -f normalize_traceroute "$name: same hops as the classic traceroute" c traceroute -w 2 "$@"
 }
 # The hop lines without the header (traceroute -T names its own method there).
 normalize_hops() { normalize_traceroute | tail -n +2; }
