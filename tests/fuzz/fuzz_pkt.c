@@ -1,5 +1,6 @@
 /* libFuzzer target for the packet parsers: any bytes, read as an IPv4
- * packet, an IPv6 packet, an ICMP or ICMPv6 message or a transport header,
+ * packet, an IPv6 packet, an ICMP or ICMPv6 message, a transport header or
+ * a captured frame of each link type (pktframe.h),
  * must parse or be refused without reading past the end, and what parses
  * must describe bytes inside the input. */
 #include <stdint.h>
@@ -8,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "sonde/pkt.h"
+#include "sonde/pktframe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -15,6 +17,26 @@ static void check_ip(const struct pkt_ip *ip, const uint8_t *buf, size_t size)
 {
 	if (ip->payload < buf || ip->payload + ip->payload_len > buf + size)
 		abort();
+}
+
+/* The frame taken apart under each link type: what it points at lies
+ * inside the frame. */
+static void check_frame(const uint8_t *buf, size_t size)
+{
+	static const int linktypes[] = { PKT_LINK_ETHERNET, PKT_LINK_SLL, PKT_LINK_SLL2 };
+	struct pkt_frame f;
+	size_t i;
+
+	for (i = 0; i < sizeof(linktypes) / sizeof(linktypes[0]); i++) {
+		/* The wire length as captured, and longer (a snapshot cut it). */
+		pkt_frame_parse(linktypes[i], buf, size, size + (size & 2) * 100, &f);
+		if (f.link_len > size)
+			abort();
+		if (f.depth >= PKT_FRAME_IP)
+			check_ip(&f.ip, buf, size);
+		if (f.depth == PKT_FRAME_TRANSPORT && (f.payload < buf || f.payload + f.payload_len > buf + size))
+			abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -46,6 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	pkt_parse_transport(PKT_PROTO_TCP, buf, size, &t);
+	check_frame(buf, size);
 	pkt_checksum(buf, size);
 	free(buf);
 	return 0;
