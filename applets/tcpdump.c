@@ -32,6 +32,12 @@ static const struct sonde_opt tcpdump_options[] = {
 	SONDE_OPT_COUNT("A", NULL, "print each packet (less its link header) in ASCII", struct tcpdump_config, ascii),
 	SONDE_OPT_INT("B", NULL, "KIB", "capture buffer size in KiB", struct tcpdump_config, buffer_kib, 1, 2097151),
 	SONDE_OPT_INT("c", NULL, "COUNT", "stop after COUNT packets", struct tcpdump_config, count, 1, 2147483647),
+	SONDE_OPT_FLAG(NULL, "dns", "DNS transactions instead of packets: each query with its answer and latency",
+		       struct tcpdump_config, dns),
+	SONDE_OPT_INT(NULL, "dns-timeout", "SECS", "--dns: report a query unanswered after SECS (default 5)",
+		      struct tcpdump_config, dns_timeout_s, 1, 3600),
+	SONDE_OPT_FLAG(NULL, "flows", "a table of connections instead of packets, largest first", struct tcpdump_config,
+		       flows),
 	SONDE_OPT_FLAG("D", "list-interfaces", "list the interfaces to capture on", struct tcpdump_config,
 		       list_interfaces),
 	SONDE_OPT_COUNT("d", NULL, "print the compiled filter program and exit", struct tcpdump_config, dump_filter),
@@ -103,8 +109,15 @@ static void on_signal(int sig)
 
 static int check_options(const struct sonde_ctx *ctx, const struct tcpdump_config *cfg, int argc)
 {
-	if (ctx->json)
-		return sonde_usage_error("--json is not implemented yet for tcpdump (docs/tcpdump.md)");
+	if (cfg->dns && cfg->flows)
+		return sonde_usage_error("--dns and --flows: one at a time");
+	if ((cfg->dns || cfg->flows || ctx->json) && cfg->write_file)
+		return sonde_usage_error("-w writes the packets: --dns, --flows and --json print what is read");
+	if ((cfg->dns || cfg->flows || ctx->json) &&
+	    (cfg->hex || cfg->hex_ascii || cfg->ascii || cfg->link_header || cfg->quiet))
+		return sonde_usage_error("-x, -X, -A, -e and -q shape tcpdump's lines, not --dns, --flows or --json");
+	if ((cfg->flows || ctx->json) && cfg->timestamps)
+		return sonde_usage_error("-t...: --flows and --json write times of their own");
 	if (cfg->dump_filter > 1)
 		return sonde_usage_error("-dd and -ddd are not implemented yet: -d lists the program");
 	if (cfg->link_header && cfg->quiet)
@@ -158,6 +171,41 @@ static int filter_text(const struct tcpdump_config *cfg, int argc, char **argv, 
 	return 0;
 }
 
+/* Who gets each packet: tcpdump's lines, JSON objects, DNS transactions
+ * or the flow table. */
+static int choose_mode(const struct sonde_ctx *ctx, struct tcpdump_run *run)
+{
+	const struct tcpdump_config *cfg = run->cfg;
+	int rc = 0;
+
+	if (cfg->dns) {
+		run->on_packet = tcpdump_dns_packet;
+		run->on_tick = tcpdump_dns_tick;
+		rc = tcpdump_dns_start(run);
+	} else if (cfg->flows) {
+		run->on_packet = tcpdump_flows_packet;
+		rc = tcpdump_flows_start(run);
+	} else {
+		run->on_packet = ctx->json ? tcpdump_json_packet : tcpdump_out_packet;
+	}
+	if (rc < 0) {
+		sonde_errno(-rc, "cannot start");
+		return SONDE_EXIT_NEGATIVE;
+	}
+	return 0;
+}
+
+static void finish_mode(const struct sonde_ctx *ctx, struct tcpdump_run *run)
+{
+	if (run->dns)
+		tcpdump_dns_finish(run);
+	else if (run->flows)
+		tcpdump_flows_finish(run);
+	else if (ctx->json)
+		tcpdump_json_summary(run);
+	fflush(stdout);
+}
+
 static int tcpdump_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 {
 	const struct tcpdump_config *cfg = config;
@@ -175,7 +223,12 @@ static int tcpdump_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 	run.printer.link_header = cfg->link_header;
 	run.printer.quiet = cfg->quiet;
 	run.clock.mode = cfg->timestamps;
+	run.out = ctx->out;
 	tcpdump_out_names_init(&run);
+	if ((rc = choose_mode(ctx, &run)) != 0) {
+		strbuf_free(&filter);
+		return rc;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rc = tcpdump_open(&run, filter.len ? filter.data : NULL);
@@ -184,8 +237,9 @@ static int tcpdump_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 		rc = tcpdump_loop(&run);
 		/* tcpdump ends a printed capture that a signal stopped with an
 		 * empty line. */
-		if (tcpdump_interrupted && !cfg->write_file && !cfg->read_file)
+		if (tcpdump_interrupted && !cfg->write_file && !cfg->read_file && run.on_packet == tcpdump_out_packet)
 			putchar('\n');
+		finish_mode(ctx, &run);
 		tcpdump_print_counts(&run);
 	} else if (rc < 0) {
 		rc = SONDE_EXIT_OK;
@@ -199,11 +253,24 @@ static int tcpdump_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 	return rc;
 }
 
+#define DEFAULT_DNS_TIMEOUT_S 5
+
+/* A resolver retries after 5 s (glibc's and musl's default timeout): a
+ * query unanswered that long was lost. */
+static void tcpdump_init(void *config)
+{
+	struct tcpdump_config *cfg = config;
+
+	cfg->dns_timeout_s = DEFAULT_DNS_TIMEOUT_S;
+}
+
 #define TCPDUMP_HELP                                                                                               \
 	"Prints tcpdump 4.99.3's lines for Ethernet and Linux cooked captures: ARP, IPv4, IPv6, ICMP, ICMPv6,\n"      \
 	"TCP, UDP and DNS summaries; what it does not decode is marked [sonde: not decoded: ...], never\n"           \
 	"guessed.  Capturing needs CAP_NET_RAW; -r FILE needs no privilege.  docs/tcpdump.md lists what is\n"         \
-	"decoded and which tcpdump options are not implemented yet."
+	"decoded and which tcpdump options are not implemented yet.\n"                                              \
+	"Beyond tcpdump: --dns pairs each DNS query with its answer (latency, rcode, unanswered queries,\n"          \
+	"a summary); --flows prints a table of connections; --json writes one object per packet."
 
 const struct sonde_applet applet_tcpdump = {
 	.name = "tcpdump",
@@ -212,10 +279,12 @@ const struct sonde_applet applet_tcpdump = {
 	.help_extra = TCPDUMP_HELP,
 	.options = tcpdump_options,
 	.config_size = sizeof(struct tcpdump_config),
+	.init = tcpdump_init,
 	.min_args = 0,
 	.max_args = -1,
 	.exit_codes = "0 done (-c reached, end of file, interrupted), 1 capture or file error, 2 usage or filter error, "
 		      "3 privilege missing.",
 	.caps = CAPS_BIT(CAP_NET_RAW),
+	.flags = APPLET_JSON_STREAM,
 	.main = tcpdump_main,
 };

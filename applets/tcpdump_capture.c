@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "sonde/caps.h"
@@ -217,6 +218,7 @@ int tcpdump_open(struct tcpdump_run *run, const char *filter_text)
 		else if ((rc = default_device(device, sizeof(device))) != 0)
 			return rc;
 		live = device;
+		snprintf(run->live_device, sizeof(run->live_device), "%s", live);
 		if ((rc = open_live(run, live)) != 0)
 			return rc;
 		/* The capture socket is open: no privilege is needed after this. */
@@ -249,7 +251,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 			return;
 		}
 	} else {
-		tcpdump_out_packet(run, h, bytes);
+		run->on_packet(run, h, bytes);
 		if (run->error)
 			pcap_breakloop(run->pcap);
 	}
@@ -257,12 +259,26 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		pcap_breakloop(run->pcap);
 }
 
+/* A live capture whose mode needs the clock while no packet comes: the
+ * read timeout (1 s) returns to here. */
+static int loop_ticking(struct tcpdump_run *run)
+{
+	struct timeval now;
+	int rc;
+
+	while ((rc = pcap_dispatch(run->pcap, -1, on_packet, (u_char *)run)) >= 0) {
+		gettimeofday(&now, NULL);
+		run->on_tick(run, &now);
+	}
+	return rc;
+}
+
 int tcpdump_loop(struct tcpdump_run *run)
 {
 	int rc;
 
 	active_pcap = run->pcap;
-	rc = pcap_loop(run->pcap, -1, on_packet, (u_char *)run);
+	rc = run->on_tick && !run->cfg->read_file ? loop_ticking(run) : pcap_loop(run->pcap, -1, on_packet, (u_char *)run);
 	active_pcap = NULL;
 	if (run->dumper)
 		pcap_dump_flush(run->dumper);

@@ -1,4 +1,7 @@
-/* What the pieces of tcpdump share: the config, the run state. */
+/* What the pieces of tcpdump share: the config, the run state.  Each
+ * packet goes to the mode's handler: tcpdump's lines (tcpdump_out.c), JSON
+ * objects (tcpdump_json.c), DNS transactions (tcpdump_dns.c) or the flow
+ * table (tcpdump_flows.c). */
 #ifndef SONDE_TCPDUMP_IMPL_H
 #define SONDE_TCPDUMP_IMPL_H
 
@@ -7,12 +10,17 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "sonde/dns.h"
+#include "sonde/out.h"
+#include "sonde/pktframe.h"
 #include "sonde/pktprint.h"
 #include "sonde/strbuf.h"
 
 struct tcpdump_config {
 	const char *interface, *read_file, *write_file, *filter_file, *direction;
 	bool list_interfaces, no_promisc, line_buffered, packet_buffered, immediate, link_header;
+	bool dns, flows;          /* --dns, --flows: transactions or connections instead of packets */
+	int dns_timeout_s;        /* --dns-timeout: a query unanswered this long is reported */
 	int dump_filter;          /* -d count */
 	int count;                /* -c, 0 = no limit */
 	int snaplen;              /* -s, 0 = 262144 */
@@ -37,8 +45,21 @@ struct tcpdump_clock {
 	struct timeval first, prev;
 };
 
+struct tcpdump_run;
+struct tcpdump_dns;
+struct tcpdump_flows;
+typedef void (*tcpdump_packet_fn)(struct tcpdump_run *run, const struct pcap_pkthdr *h, const uint8_t *bytes);
+/* A live capture's clock while no packet comes (--dns's timeouts). */
+typedef void (*tcpdump_tick_fn)(struct tcpdump_run *run, const struct timeval *now);
+
 struct tcpdump_run {
 	const struct tcpdump_config *cfg;
+	struct sonde_out *out;
+	char live_device[256];    /* the interface of a live capture, "" reading a file */
+	tcpdump_packet_fn on_packet;
+	tcpdump_tick_fn on_tick;  /* NULL: none needed */
+	struct tcpdump_dns *dns;
+	struct tcpdump_flows *flows;
 	pcap_t *pcap;
 	pcap_dumper_t *dumper;    /* -w */
 	struct tcpdump_files files;
@@ -67,5 +88,43 @@ int tcpdump_files_dump(struct tcpdump_run *run, const struct pcap_pkthdr *h, con
 /* tcpdump_out.c: one packet's lines on stdout. */
 void tcpdump_out_packet(struct tcpdump_run *run, const struct pcap_pkthdr *h, const uint8_t *bytes);
 void tcpdump_out_names_init(struct tcpdump_run *run);
+/* The timestamp as -t... asks, with its trailing space. */
+void tcpdump_out_timestamp(struct tcpdump_clock *clock, struct strbuf *line, const struct timeval *ts);
+
+/* tcpdump_json.c: one JSON object per packet, and the summary object. */
+void tcpdump_json_packet(struct tcpdump_run *run, const struct pcap_pkthdr *h, const uint8_t *bytes);
+void tcpdump_json_summary(struct tcpdump_run *run);
+/* tcpdump_common.c, for the JSON and table writers: an address as text,
+ * a time in s, a frame's interface and direction. */
+const char *tcpdump_addr_text(int family, const uint8_t *addr, char *buf, size_t size);
+double tcpdump_time_s(const struct timeval *ts);
+const char *tcpdump_frame_ifname(const struct tcpdump_run *run, const struct pkt_frame *f, char *buf);
+const char *tcpdump_direction_name(enum pkt_direction direction);
+
+/* What --dns and --json read of a DNS message. */
+struct tcpdump_dns_msg {
+	uint16_t id;
+	bool response, tcp;
+	unsigned rcode;
+	bool has_question;
+	uint16_t qtype;
+	char name[DNS_NAME_TEXT];  /* the question's, "." form */
+	unsigned answers;          /* as the header counts them */
+};
+/* The DNS message in a frame to or from port 53 (UDP, or TCP when one
+ * segment holds the whole message after its length): 1, 0 when there is
+ * none, -1 when port 53 carries what is not a whole DNS message. */
+int tcpdump_dns_decode(const struct pkt_frame *f, struct tcpdump_dns_msg *m);
+
+/* tcpdump_dns.c: --dns. */
+int tcpdump_dns_start(struct tcpdump_run *run);
+void tcpdump_dns_packet(struct tcpdump_run *run, const struct pcap_pkthdr *h, const uint8_t *bytes);
+void tcpdump_dns_tick(struct tcpdump_run *run, const struct timeval *now);
+void tcpdump_dns_finish(struct tcpdump_run *run);
+
+/* tcpdump_flows.c: --flows. */
+int tcpdump_flows_start(struct tcpdump_run *run);
+void tcpdump_flows_packet(struct tcpdump_run *run, const struct pcap_pkthdr *h, const uint8_t *bytes);
+void tcpdump_flows_finish(struct tcpdump_run *run);
 
 #endif

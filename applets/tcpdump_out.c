@@ -97,7 +97,7 @@ static void print_hms_delta(struct strbuf *line, const struct timeval *now, cons
 		      usec / 60000000LL % 60, usec / 1000000 % 60, usec % 1000000);
 }
 
-static void print_timestamp(struct tcpdump_clock *clock, struct strbuf *line, const struct timeval *ts)
+void tcpdump_out_timestamp(struct tcpdump_clock *clock, struct strbuf *line, const struct timeval *ts)
 {
 	time_t secs = ts->tv_sec;
 	struct tm tm;
@@ -214,7 +214,7 @@ void tcpdump_out_packet(struct tcpdump_run *run, const struct pcap_pkthdr *h, co
 	size_t link_len = 0;
 
 	strbuf_reset(&run->line);
-	print_timestamp(&run->clock, &run->line, &h->ts);
+	tcpdump_out_timestamp(&run->clock, &run->line, &h->ts);
 	if (pktprint_frame(&run->printer, run->linktype, bytes, h->caplen, h->len, &run->line, &link_len) < 0) {
 		run->error = -ENOMEM;
 		return;

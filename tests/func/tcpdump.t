@@ -232,9 +232,9 @@ for opt in "-v" "-S" "-y EN10MB" "-z gzip" "-Z nobody" "-dd" "-e -q"; do
 	ok_rc "$RC" 2 "$opt is refused, not ignored"
 	like "$ERR" "not implemented yet" "... with the reason"
 done
-lab_run a "$SONDE" tcpdump --json -r "$LAB_TMP/eth.pcap"
-ok_rc "$RC" 2 "--json is refused for now"
-like "$OUT" '"error":"--json is not implemented yet' "... with a JSON error record"
+lab_run a "$SONDE" tcpdump --json -w "$LAB_TMP/x.pcap" -r "$LAB_TMP/eth.pcap"
+ok_rc "$RC" 2 "--json with -w is refused"
+like "$OUT" '"error":"-w writes the packets' "... with a JSON error record"
 lab_run a "$SONDE" tcpdump -r "$LAB_TMP/eth.pcap" -i veth0
 ok_rc "$RC" 2 "-r with -i: usage error"
 done_testing
