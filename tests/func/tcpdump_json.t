@@ -57,9 +57,11 @@ for p, line in zip(packets, lines):
     time, rest = line.split(" ", 1)
     if "%.6f" % p["time_s"] != time:
         problems.append("time %s: %s" % (p["time_s"], line))
-    m = re.match(r"(\S+)\s+(In|Out)\s+(.*)", rest)
+    # tcpdump's packet types: In, and B, M, P (broadcast, multicast, to
+    # another host) are incoming too; Out.
+    m = re.match(r"(\S+)\s+(In|Out|B|M|P)\s+(.*)", rest)
     if m:
-        if p["ifname"] != m[1] or p["direction"] != m[2].lower():
+        if p["ifname"] != m[1] or p["direction"] != ("out" if m[2] == "Out" else "in"):
             problems.append("interface %s %s: %s" % (p["ifname"], p["direction"], line))
         rest = m[3]
     ip = p.get("ipv4") or p.get("ipv6")
