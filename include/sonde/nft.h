@@ -28,7 +28,7 @@ enum nft_expr_kind {
 	NFT_EXPR_COUNTER, NFT_EXPR_IMMEDIATE, NFT_EXPR_MATCH, NFT_EXPR_TARGET, NFT_EXPR_LIMIT,
 	NFT_EXPR_LOG, NFT_EXPR_LOOKUP, NFT_EXPR_NUMGEN, NFT_EXPR_CT, NFT_EXPR_FIB, NFT_EXPR_NAT,
 	NFT_EXPR_MASQ, NFT_EXPR_REDIR, NFT_EXPR_REJECT, NFT_EXPR_DYNSET, NFT_EXPR_QUOTA,
-	NFT_EXPR_BYTEORDER, NFT_EXPR_EXTHDR,
+	NFT_EXPR_BYTEORDER, NFT_EXPR_EXTHDR, NFT_EXPR_SOCKET, NFT_EXPR_RT, NFT_EXPR_XFRM,
 };
 
 struct nft_data {
@@ -61,6 +61,7 @@ struct nft_expr {
 		struct { uint32_t dreg, modulus, type, offset; } numgen;
 		struct { uint32_t dreg, key, sreg; uint8_t dir; bool has_dir, is_set; } ct;
 		struct { uint32_t dreg, result, flags; } fib;
+		struct { uint32_t dreg, key, level, spnum; uint8_t dir; } keyed; /* socket, rt, xfrm */
 		struct { uint32_t type, family, addr_min, addr_max, proto_min, proto_max, flags; } nat;
 		struct { uint32_t flags, proto_min, proto_max; } masq; /* masq and redir */
 		struct { uint32_t type; uint8_t code; } reject;

@@ -51,6 +51,20 @@ bool nft_meta_key_unqualified(uint32_t key);
 /* ct saddr / daddr only in an ip or ip6 table (family). */
 const struct nft_key_desc *nft_ct_key(uint32_t key, int family);
 
+/* A socket, rt or ipsec (xfrm) load in nft's words (nft_keys.c): the
+ * listing's text ("socket mark", "rt ip nexthop", "ipsec in spnum 1 ip
+ * saddr") and, for JSON, the object ({"socket": {"key": "mark"}}).  False
+ * for a key not named here. */
+struct nft_keyed_desc {
+	char text[48];
+	const char *json_key, *key;
+	const char *family;      /* "ip", "ip6" or NULL */
+	const char *dir;         /* ipsec's "in" or "out", else NULL */
+	uint32_t spnum;
+	uint32_t type;
+};
+bool nft_keyed_describe(const struct nft_expr *e, struct nft_keyed_desc *d);
+
 struct strbuf;
 const char *nft_type_name(uint32_t id);
 size_t nft_type_components(uint32_t type, uint32_t *out, size_t max);
@@ -148,7 +162,7 @@ int nft_fetch_rules(struct nft_link *l, int (*deliver)(struct nft_link *l, struc
 #define REG32_COUNT 24
 #define MAX_STATEMENTS 32
 
-enum src_kind { SRC_NONE, SRC_PAYLOAD, SRC_META, SRC_CT, SRC_NUMGEN, SRC_FIB, SRC_IMMEDIATE, SRC_EXTHDR };
+enum src_kind { SRC_NONE, SRC_PAYLOAD, SRC_META, SRC_CT, SRC_NUMGEN, SRC_FIB, SRC_IMMEDIATE, SRC_EXTHDR, SRC_KEYED };
 
 /* What a register holds. */
 struct reg_src {

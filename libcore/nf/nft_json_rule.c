@@ -144,6 +144,20 @@ static bool json_src(struct render *rd, const struct reg_src *s, struct strbuf *
 			json_exthdr(out, s);
 		return ok;
 	}
+	if (s->kind == SRC_KEYED) {
+		struct nft_keyed_desc d;
+
+		if (!nft_keyed_describe(s->e, &d))
+			return false;
+		strbuf_printf(out, "{\"%s\": {\"key\": \"%s\"", d.json_key, d.key);
+		if (d.family)
+			strbuf_printf(out, ", \"family\": \"%s\"", d.family);
+		if (d.dir)
+			strbuf_printf(out, ", \"dir\": \"%s\", \"spnum\": %u", d.dir, d.spnum);
+		strbuf_puts(out, "}}");
+		*type = d.type;
+		return true;
+	}
 	if (s->kind == SRC_NUMGEN) {
 		strbuf_printf(out, "{\"numgen\": {\"mode\": \"%s\", \"mod\": %u, \"offset\": %u}}",
 			     s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc", s->e->u.numgen.modulus,

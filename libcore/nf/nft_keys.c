@@ -2,10 +2,13 @@
  * datatype for its values and the byte order the kernel loads it in (a
  * value compared after a byteorder conversion is read back through it).
  * Keys missing here (ct labels and events, meta secmark...) have no
- * rendering: their expressions stay visibly not rendered. */
+ * rendering: their expressions stay visibly not rendered.  The socket, rt
+ * and ipsec keys likewise. */
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "nft_impl.h"
 
@@ -105,4 +108,74 @@ const struct nft_key_desc *nft_ct_key(uint32_t key, int family)
 		return NULL;
 	}
 	return lookup(ct_keys, sizeof(ct_keys) / sizeof(ct_keys[0]), key);
+}
+
+/* --- socket, rt and ipsec ------------------------------------------------------ */
+
+struct keyed_key {
+	const char *key, *family;
+	uint32_t type;
+	uint8_t len;             /* bytes the kernel loads */
+};
+
+static const struct keyed_key socket_keys[] = {
+	[NFT_SOCKET_TRANSPARENT] = { "transparent", NULL, NFT_TYPE_INTEGER, 1 },
+	[NFT_SOCKET_MARK] = { "mark", NULL, NFT_TYPE_MARK, 4 },
+	[NFT_SOCKET_WILDCARD] = { "wildcard", NULL, NFT_TYPE_INTEGER, 1 },
+};
+static const struct keyed_key rt_keys[] = {
+	[NFT_RT_CLASSID] = { "classid", NULL, NFT_TYPE_REALM, 4 },
+	[NFT_RT_NEXTHOP4] = { "nexthop", "ip", NFT_TYPE_IPADDR, 4 },
+	[NFT_RT_NEXTHOP6] = { "nexthop", "ip6", NFT_TYPE_IP6ADDR, 16 },
+	[NFT_RT_TCPMSS] = { "mtu", NULL, NFT_TYPE_INTEGER, 2 },
+	[NFT_RT_XFRM] = { "ipsec", NULL, NFT_TYPE_BOOLEAN, 1 },
+};
+static const struct keyed_key xfrm_keys[] = {
+	[NFT_XFRM_KEY_DADDR_IP4] = { "daddr", "ip", NFT_TYPE_IPADDR, 4 },
+	[NFT_XFRM_KEY_SADDR_IP4] = { "saddr", "ip", NFT_TYPE_IPADDR, 4 },
+	[NFT_XFRM_KEY_DADDR_IP6] = { "daddr", "ip6", NFT_TYPE_IP6ADDR, 16 },
+	[NFT_XFRM_KEY_SADDR_IP6] = { "saddr", "ip6", NFT_TYPE_IP6ADDR, 16 },
+	[NFT_XFRM_KEY_REQID] = { "reqid", NULL, NFT_TYPE_INTEGER, 4 },
+	[NFT_XFRM_KEY_SPI] = { "spi", NULL, NFT_TYPE_BE_INTEGER, 4 },
+};
+
+static const struct keyed_key *keyed_key(const struct nft_expr *e)
+{
+	const struct keyed_key *table;
+	size_t n;
+
+	switch (e->kind) {
+	case NFT_EXPR_SOCKET: table = socket_keys; n = sizeof(socket_keys) / sizeof(socket_keys[0]); break;
+	case NFT_EXPR_RT: table = rt_keys; n = sizeof(rt_keys) / sizeof(rt_keys[0]); break;
+	case NFT_EXPR_XFRM: table = xfrm_keys; n = sizeof(xfrm_keys) / sizeof(xfrm_keys[0]); break;
+	default: return NULL;
+	}
+	return e->u.keyed.key < n && table[e->u.keyed.key].key ? &table[e->u.keyed.key] : NULL;
+}
+
+bool nft_keyed_describe(const struct nft_expr *e, struct nft_keyed_desc *d)
+{
+	const struct keyed_key *k = keyed_key(e);
+	const char *family;
+
+	memset(d, 0, sizeof(*d));
+	if (!k || (e->kind == NFT_EXPR_XFRM && e->u.keyed.dir > 1))
+		return false;
+	d->json_key = e->kind == NFT_EXPR_SOCKET ? "socket" : e->kind == NFT_EXPR_RT ? "rt" : "ipsec";
+	d->key = k->key;
+	d->family = k->family;
+	d->type = k->type;
+	family = k->family ? k->family : "";
+	if (e->kind != NFT_EXPR_XFRM) {
+		snprintf(d->text, sizeof(d->text), "%s %s%s%s", d->json_key, family, *family ? " " : "", k->key);
+		return true;
+	}
+	d->dir = e->u.keyed.dir ? "out" : "in";
+	d->spnum = e->u.keyed.spnum;
+	if (d->spnum)
+		snprintf(d->text, sizeof(d->text), "ipsec %s spnum %u %s%s%s", d->dir, d->spnum, family,
+			 *family ? " " : "", k->key);
+	else
+		snprintf(d->text, sizeof(d->text), "ipsec %s %s%s%s", d->dir, family, *family ? " " : "", k->key);
+	return true;
 }

@@ -170,6 +170,21 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		e->u.fib.result = nlattr_be32_or0(&tb[NFTA_FIB_RESULT]);
 		e->u.fib.flags = nlattr_be32_or0(&tb[NFTA_FIB_FLAGS]);
 		return 0;
+	case NFT_EXPR_SOCKET:
+		e->u.keyed.dreg = nlattr_be32_or0(&tb[NFTA_SOCKET_DREG]);
+		e->u.keyed.key = nlattr_be32_or0(&tb[NFTA_SOCKET_KEY]);
+		e->u.keyed.level = nlattr_be32_or0(&tb[NFTA_SOCKET_LEVEL]);
+		return 0;
+	case NFT_EXPR_RT:
+		e->u.keyed.dreg = nlattr_be32_or0(&tb[NFTA_RT_DREG]);
+		e->u.keyed.key = nlattr_be32_or0(&tb[NFTA_RT_KEY]);
+		return 0;
+	case NFT_EXPR_XFRM:
+		e->u.keyed.dreg = nlattr_be32_or0(&tb[NFTA_XFRM_DREG]);
+		e->u.keyed.key = nlattr_be32_or0(&tb[NFTA_XFRM_KEY]);
+		e->u.keyed.spnum = nlattr_be32_or0(&tb[NFTA_XFRM_SPNUM]);
+		e->u.keyed.dir = tb[NFTA_XFRM_DIR].present && tb[NFTA_XFRM_DIR].len ? tb[NFTA_XFRM_DIR].data[0] : 0;
+		return 0;
 	case NFT_EXPR_NAT:
 		e->u.nat.type = nlattr_be32_or0(&tb[NFTA_NAT_TYPE]);
 		e->u.nat.family = nlattr_be32_or0(&tb[NFTA_NAT_FAMILY]);
@@ -227,7 +242,8 @@ static enum nft_expr_kind expr_kind(const char *name)
 		{ "numgen", NFT_EXPR_NUMGEN }, { "ct", NFT_EXPR_CT }, { "fib", NFT_EXPR_FIB }, { "nat", NFT_EXPR_NAT },
 		{ "masq", NFT_EXPR_MASQ }, { "redir", NFT_EXPR_REDIR }, { "reject", NFT_EXPR_REJECT },
 		{ "dynset", NFT_EXPR_DYNSET }, { "quota", NFT_EXPR_QUOTA },
-		{ "byteorder", NFT_EXPR_BYTEORDER }, { "exthdr", NFT_EXPR_EXTHDR },
+		{ "byteorder", NFT_EXPR_BYTEORDER }, { "exthdr", NFT_EXPR_EXTHDR }, { "socket", NFT_EXPR_SOCKET },
+		{ "rt", NFT_EXPR_RT }, { "xfrm", NFT_EXPR_XFRM },
 	};
 	size_t i;
 

@@ -367,6 +367,15 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct strbuf *
 	case SRC_META: return meta_name(s, out, type);
 	case SRC_CT: return ct_name(rd, s, out, type);
 	case SRC_FIB: return fib_name(s->e, out, type);
+	case SRC_KEYED: {
+		struct nft_keyed_desc d;
+
+		if (!nft_keyed_describe(s->e, &d))
+			return false;
+		strbuf_puts(out, d.text);
+		*type = d.type;
+		return true;
+	}
 	case SRC_NUMGEN:
 		strbuf_printf(out, "numgen %s mod %u", s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc",
 			     s->e->u.numgen.modulus);
@@ -568,6 +577,11 @@ int nft_rd_track(struct render *rd, const struct nft_expr *e)
 		break;
 	case NFT_EXPR_NUMGEN: ok = load(rd, e, e->u.numgen.dreg, SRC_NUMGEN); break;
 	case NFT_EXPR_FIB: ok = load(rd, e, e->u.fib.dreg, SRC_FIB); break;
+	case NFT_EXPR_SOCKET:
+	case NFT_EXPR_RT:
+	case NFT_EXPR_XFRM:
+		ok = load(rd, e, e->u.keyed.dreg, SRC_KEYED);
+		break;
 	case NFT_EXPR_EXTHDR:
 		if (!e->u.exthdr.dreg)
 			return 0;   /* a write or a reset: a statement */
@@ -756,6 +770,10 @@ static bool expr_understood(const struct nft_expr *e)
 		break;
 	case NFT_EXPR_CT: known = A(NFTA_CT_DREG) | A(NFTA_CT_KEY) | A(NFTA_CT_DIRECTION) | A(NFTA_CT_SREG); break;
 	case NFT_EXPR_FIB: known = A(NFTA_FIB_DREG) | A(NFTA_FIB_RESULT) | A(NFTA_FIB_FLAGS); break;
+	/* A socket's cgroup level goes with its cgroupv2 key, not named here. */
+	case NFT_EXPR_SOCKET: known = A(NFTA_SOCKET_KEY) | A(NFTA_SOCKET_DREG); break;
+	case NFT_EXPR_RT: known = A(NFTA_RT_DREG) | A(NFTA_RT_KEY); break;
+	case NFT_EXPR_XFRM: known = A(NFTA_XFRM_DREG) | A(NFTA_XFRM_KEY) | A(NFTA_XFRM_DIR) | A(NFTA_XFRM_SPNUM); break;
 	case NFT_EXPR_NAT:
 		known = A(NFTA_NAT_TYPE) | A(NFTA_NAT_FAMILY) | A(NFTA_NAT_REG_ADDR_MIN) | A(NFTA_NAT_REG_ADDR_MAX) |
 			A(NFTA_NAT_REG_PROTO_MIN) | A(NFTA_NAT_REG_PROTO_MAX) | A(NFTA_NAT_FLAGS);
@@ -801,6 +819,9 @@ void nft_rd_expr(struct render *rd, const struct nft_expr *e,
 	/* A statement begun and not finished would print half of itself. */
 	for (i = first; i < rd->count; i++)
 		rd->stmts[i].dropped = true;
+	/* What it loaded is not known: no later compare reads an older load. */
+	for (i = 0; i < REG32_COUNT; i++)
+		rd->regs[i].kind = SRC_NONE;
 	strbuf_printf(&rd->untranslated, "%s%s", rd->untranslated.len ? ", " : "", e->name);
 }
 
