@@ -332,6 +332,13 @@ const char *nft_rd_limit_unit(uint64_t unit_secs);
  * "mbytes" (a byte limit's rate and burst, a quota). */
 const char *nft_rd_data_unit(uint64_t bytes, uint64_t *count);
 const char *nft_rd_log_level(const struct nft_expr *e);
+/* A log statement's flags (NF_LOG_*): whether nft names them all; their
+ * words in nft's order ("all", or "tcp sequence", "ip options", "skuid"...)
+ * as nft -j lists them; " flags tcp sequence,options flags skuid" as the
+ * listing writes them. */
+bool nft_rd_log_flags_known(uint32_t flags);
+size_t nft_rd_log_flag_words(uint32_t flags, const char **words, size_t max);
+void nft_rd_log_flags_text(struct strbuf *out, uint32_t flags);
 /* After the compare cmp of s, the statement just written: a `meta l4proto
  * tcp` may be the guard a later `tcp dport` folds, a `meta nfproto ipv4`
  * the one an inet table's `ip saddr` folds. */

@@ -622,6 +622,18 @@ static bool json_reject(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
+/* "flags": one word as a string, several as an array. */
+static void json_log_flags(struct strbuf *out, const char *sep, uint32_t flags)
+{
+	const char *words[8];
+	size_t n = nft_rd_log_flag_words(flags, words, 8), i;
+
+	strbuf_printf(out, "%s\"flags\": %s", sep, n > 1 ? "[" : "");
+	for (i = 0; i < n; i++)
+		strbuf_printf(out, "%s\"%s\"", i ? ", " : "", words[i]);
+	strbuf_puts(out, n > 1 ? "]" : "");
+}
+
 static bool json_log(struct render *rd, const struct nft_expr *e)
 {
 	struct strbuf *out = nft_rd_stmt(rd);
@@ -649,6 +661,10 @@ static bool json_log(struct render *rd, const struct nft_expr *e)
 	}
 	if (level) {
 		strbuf_printf(out, "%s\"level\": \"%s\"", sep, level);
+		sep = ", ";
+	}
+	if (e->u.log.flags) {
+		json_log_flags(out, sep, e->u.log.flags);
 		sep = ", ";
 	}
 	if (!*sep) {

@@ -410,6 +410,7 @@ static bool stmt_log(struct render *rd, const struct nft_expr *e)
 		strbuf_printf(out, " queue-threshold %u", e->u.log.qthreshold);
 	if (level)
 		strbuf_printf(out, " level %s", level);
+	nft_rd_log_flags_text(out, e->u.log.flags);
 	return true;
 }
 

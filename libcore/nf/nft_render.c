@@ -760,7 +760,8 @@ static bool expr_understood(const struct nft_expr *e)
 		known = A(NFTA_QUOTA_BYTES) | A(NFTA_QUOTA_FLAGS) | A(NFTA_QUOTA_PAD) | A(NFTA_QUOTA_CONSUMED);
 		break;
 	case NFT_EXPR_LOG:
-		if (e->u.log.flags || (e->u.log.has_level && e->u.log.level != 4 && !nft_rd_log_level(e)))
+		if (!nft_rd_log_flags_known(e->u.log.flags) ||
+		    (e->u.log.has_level && e->u.log.level != 4 && !nft_rd_log_level(e)))
 			return false;
 		known = A(NFTA_LOG_GROUP) | A(NFTA_LOG_PREFIX) | A(NFTA_LOG_SNAPLEN) | A(NFTA_LOG_QTHRESHOLD) |
 			A(NFTA_LOG_LEVEL) | A(NFTA_LOG_FLAGS);
@@ -823,50 +824,6 @@ void nft_rd_expr(struct render *rd, const struct nft_expr *e,
 	for (i = 0; i < REG32_COUNT; i++)
 		rd->regs[i].kind = SRC_NONE;
 	strbuf_printf(&rd->untranslated, "%s%s", rd->untranslated.len ? ", " : "", e->name);
-}
-
-/* --- words both renderings use ------------------------------------------------ */
-
-const char *nft_rd_limit_unit(uint64_t unit_secs)
-{
-	static const struct { uint64_t secs; const char *name; } units[] = {
-		{ 1, "second" }, { 60, "minute" }, { 3600, "hour" }, { 86400, "day" }, { 604800, "week" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (units[i].secs == unit_secs)
-			return units[i].name;
-	return NULL;
-}
-
-const char *nft_rd_data_unit(uint64_t bytes, uint64_t *count)
-{
-	static const char *const units[] = { "bytes", "kbytes", "mbytes" };
-	size_t i;
-
-	/* The largest unit that divides the amount exactly, as nft shows it. */
-	for (i = 0; i + 1 < sizeof(units) / sizeof(units[0]) && bytes && bytes % 1024 == 0; i++)
-		bytes /= 1024;
-	*count = bytes;
-	return units[i];
-}
-
-const char *nft_rd_log_level(const struct nft_expr *e)
-{
-	/* warn is what a log statement without a level logs at. */
-	if (!e->u.log.has_level || e->u.log.level == 4)
-		return NULL;
-	return nf_log_level_name(e->u.log.level);
-}
-
-const char *nft_rd_dynset_op(const struct nft_expr *e)
-{
-	switch (e->u.dynset.op) {
-	case NFT_DYNSET_OP_ADD: return "add";
-	case NFT_DYNSET_OP_DELETE: return "delete";
-	default: return "update";
-	}
 }
 
 /* Whether s is `ip protocol` (or, outside an ip6 table, `ip6 nexthdr`),
