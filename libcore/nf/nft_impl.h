@@ -347,6 +347,10 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 const char *nft_rd_dynset_op(const struct nft_expr *e);
 const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, const char **code_name, bool *is_default);
 
+/* tproxy, dup, fwd, synproxy, notrack and ct count as one statement, in
+ * the listing's words or nft -j's (nft_divert.c). */
+bool nft_rd_divert(struct render *rd, const struct nft_expr *e, bool json);
+
 /* JSON pieces (nft_json.c) for the rule writer. */
 void nft_json_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
 void nft_json_verdict(struct strbuf *out, const struct nft_data *d);

@@ -831,6 +831,13 @@ static bool json_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_RANGE: return json_range_match(rd, e);
 	case NFT_EXPR_LOOKUP: return json_lookup(rd, e);
 	case NFT_EXPR_NAT: return json_nat(rd, e);
+	case NFT_EXPR_TPROXY:
+	case NFT_EXPR_DUP:
+	case NFT_EXPR_FWD:
+	case NFT_EXPR_SYNPROXY:
+	case NFT_EXPR_NOTRACK:
+	case NFT_EXPR_CONNLIMIT:
+		return nft_rd_divert(rd, e, true);
 	case NFT_EXPR_MASQ: return json_masq(rd, e, "masquerade");
 	case NFT_EXPR_REDIR: return json_masq(rd, e, "redirect");
 	case NFT_EXPR_REJECT: return json_reject(rd, e);

@@ -185,6 +185,32 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		e->u.keyed.spnum = nlattr_be32_or0(&tb[NFTA_XFRM_SPNUM]);
 		e->u.keyed.dir = tb[NFTA_XFRM_DIR].present && tb[NFTA_XFRM_DIR].len ? tb[NFTA_XFRM_DIR].data[0] : 0;
 		return 0;
+	case NFT_EXPR_TPROXY:
+		e->u.divert.family = nlattr_be32_or0(&tb[NFTA_TPROXY_FAMILY]);
+		e->u.divert.sreg_addr = nlattr_be32_or0(&tb[NFTA_TPROXY_REG_ADDR]);
+		e->u.divert.sreg_port = nlattr_be32_or0(&tb[NFTA_TPROXY_REG_PORT]);
+		return 0;
+	case NFT_EXPR_DUP:
+		e->u.divert.sreg_addr = nlattr_be32_or0(&tb[NFTA_DUP_SREG_ADDR]);
+		e->u.divert.sreg_dev = nlattr_be32_or0(&tb[NFTA_DUP_SREG_DEV]);
+		return 0;
+	case NFT_EXPR_FWD:
+		e->u.divert.sreg_dev = nlattr_be32_or0(&tb[NFTA_FWD_SREG_DEV]);
+		e->u.divert.sreg_addr = nlattr_be32_or0(&tb[NFTA_FWD_SREG_ADDR]);
+		e->u.divert.family = nlattr_be32_or0(&tb[NFTA_FWD_NFPROTO]);
+		return 0;
+	case NFT_EXPR_SYNPROXY: {
+		uint8_t wscale = 0;
+
+		e->u.synproxy.mss = nlattr_be16_or0(&tb[NFTA_SYNPROXY_MSS]);
+		e->u.synproxy.wscale = nlattr_u8(&tb[NFTA_SYNPROXY_WSCALE], &wscale) ? wscale : 0;
+		e->u.synproxy.flags = nlattr_be32_or0(&tb[NFTA_SYNPROXY_FLAGS]);
+		return 0;
+	}
+	case NFT_EXPR_CONNLIMIT:
+		e->u.connlimit.count = nlattr_be32_or0(&tb[NFTA_CONNLIMIT_COUNT]);
+		e->u.connlimit.flags = nlattr_be32_or0(&tb[NFTA_CONNLIMIT_FLAGS]);
+		return 0;
 	case NFT_EXPR_NAT:
 		e->u.nat.type = nlattr_be32_or0(&tb[NFTA_NAT_TYPE]);
 		e->u.nat.family = nlattr_be32_or0(&tb[NFTA_NAT_FAMILY]);
@@ -243,7 +269,9 @@ static enum nft_expr_kind expr_kind(const char *name)
 		{ "masq", NFT_EXPR_MASQ }, { "redir", NFT_EXPR_REDIR }, { "reject", NFT_EXPR_REJECT },
 		{ "dynset", NFT_EXPR_DYNSET }, { "quota", NFT_EXPR_QUOTA },
 		{ "byteorder", NFT_EXPR_BYTEORDER }, { "exthdr", NFT_EXPR_EXTHDR }, { "socket", NFT_EXPR_SOCKET },
-		{ "rt", NFT_EXPR_RT }, { "xfrm", NFT_EXPR_XFRM },
+		{ "rt", NFT_EXPR_RT }, { "xfrm", NFT_EXPR_XFRM }, { "tproxy", NFT_EXPR_TPROXY }, { "dup", NFT_EXPR_DUP },
+		{ "fwd", NFT_EXPR_FWD }, { "synproxy", NFT_EXPR_SYNPROXY }, { "notrack", NFT_EXPR_NOTRACK },
+		{ "connlimit", NFT_EXPR_CONNLIMIT },
 	};
 	size_t i;
 

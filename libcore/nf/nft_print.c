@@ -548,6 +548,13 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 				     e->u.counter.bytes);
 		return true;
 	case NFT_EXPR_NAT: return stmt_nat(rd, e);
+	case NFT_EXPR_TPROXY:
+	case NFT_EXPR_DUP:
+	case NFT_EXPR_FWD:
+	case NFT_EXPR_SYNPROXY:
+	case NFT_EXPR_NOTRACK:
+	case NFT_EXPR_CONNLIMIT:
+		return nft_rd_divert(rd, e, false);
 	case NFT_EXPR_MASQ: return stmt_masq(rd, e, "masquerade");
 	case NFT_EXPR_REDIR: return stmt_masq(rd, e, "redirect");
 	case NFT_EXPR_REJECT: return stmt_reject(rd, e);

@@ -771,6 +771,16 @@ static bool expr_understood(const struct nft_expr *e)
 		break;
 	case NFT_EXPR_CT: known = A(NFTA_CT_DREG) | A(NFTA_CT_KEY) | A(NFTA_CT_DIRECTION) | A(NFTA_CT_SREG); break;
 	case NFT_EXPR_FIB: known = A(NFTA_FIB_DREG) | A(NFTA_FIB_RESULT) | A(NFTA_FIB_FLAGS); break;
+	case NFT_EXPR_TPROXY: known = A(NFTA_TPROXY_FAMILY) | A(NFTA_TPROXY_REG_ADDR) | A(NFTA_TPROXY_REG_PORT); break;
+	case NFT_EXPR_DUP: known = A(NFTA_DUP_SREG_ADDR) | A(NFTA_DUP_SREG_DEV); break;
+	case NFT_EXPR_FWD: known = A(NFTA_FWD_SREG_DEV) | A(NFTA_FWD_SREG_ADDR) | A(NFTA_FWD_NFPROTO); break;
+	case NFT_EXPR_SYNPROXY: known = A(NFTA_SYNPROXY_MSS) | A(NFTA_SYNPROXY_WSCALE) | A(NFTA_SYNPROXY_FLAGS); break;
+	case NFT_EXPR_NOTRACK: known = 0; break;
+	case NFT_EXPR_CONNLIMIT:
+		if (e->u.connlimit.flags & ~(uint32_t)NFT_CONNLIMIT_F_INV)
+			return false;
+		known = A(NFTA_CONNLIMIT_COUNT) | A(NFTA_CONNLIMIT_FLAGS);
+		break;
 	/* A socket's cgroup level goes with its cgroupv2 key, not named here. */
 	case NFT_EXPR_SOCKET: known = A(NFTA_SOCKET_KEY) | A(NFTA_SOCKET_DREG); break;
 	case NFT_EXPR_RT: known = A(NFTA_RT_DREG) | A(NFTA_RT_KEY); break;

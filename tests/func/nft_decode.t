@@ -9,7 +9,8 @@
 # fields, with the guards nft folds into them, ICMP fields by the type
 # compared before them, ip protocol as a guard; VLAN tags; tcp flags;
 # compares nft merged over adjacent fields, split back; narrow fields
-# looked up in anonymous sets; socket, rt and ipsec keys): list ruleset, -s list ruleset and -j list ruleset (JSON
+# looked up in anonymous sets; socket, rt and ipsec keys; log flags;
+# tproxy, dup, fwd, synproxy, notrack, ct count): list ruleset, -s list ruleset and -j list ruleset (JSON
 # with keys sorted, metainfo's writer aside) equal to nft's, and no rule
 # left as "sonde: not rendered".
 . "$(dirname "$0")/../lib.sh"
