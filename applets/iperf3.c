@@ -29,6 +29,7 @@ struct iperf3_config {
 	const char *title;
 	const char *congestion;
 	int connect_timeout_ms;
+	int omit_s;
 };
 
 /* iperf3's sizes: a number with K, M, G or T, each 1024 times the last. */
@@ -125,10 +126,19 @@ static const char *refuse_udp(void *config, const char *arg)
 	return "UDP tests are not implemented in sonde iperf3 yet (TCP only)";
 }
 
-static const char *refuse_omit(void *config, const char *arg)
+/* iperf3 3.12 takes whole seconds, at most a minute. */
+static const char *parse_omit(void *config, const char *arg)
 {
-	(void)config, (void)arg;
-	return "-O (omitting the first seconds) is not implemented in sonde iperf3 yet";
+	struct iperf3_config *c = config;
+	double value;
+	const char *reason = opt_read_number(arg, &value);
+
+	if (reason)
+		return reason;
+	if (value < 0 || value > 60 || value != (int)value)
+		return "bogus value for --omit: a whole number of seconds from 0 to 60";
+	c->omit_s = (int)value;
+	return NULL;
 }
 
 static const char *refuse_daemon(void *config, const char *arg)
@@ -181,7 +191,8 @@ static const struct sonde_opt iperf3_options[] = {
 	SONDE_OPT_FLAG("J", NULL, "iperf3's JSON document (same as --json)", struct iperf3_config, json),
 	SONDE_OPT_FUNC("u", "udp", NULL, "refused: UDP is not implemented yet", refuse_udp),
 	SONDE_OPT_FUNC("b", "bitrate", "RATE", "refused: pacing goes with UDP, not implemented yet", refuse_udp),
-	SONDE_OPT_FUNC("O", "omit", "SECS", "refused: not implemented yet", refuse_omit),
+	SONDE_OPT_FUNC("O", "omit", "SECS", "leave the first SECS seconds out of the results (TCP slow start)",
+		       parse_omit),
 	SONDE_OPT_FUNC("D", "daemon", NULL, "refused: no daemon mode", refuse_daemon),
 	SONDE_OPT_FUNC(NULL, "logfile", "FILE", "refused: output goes to standard output", refuse_logfile),
 	SONDE_OPT_FUNC(NULL, "username", "USER", "refused: no RSA authentication", refuse_auth),
@@ -215,7 +226,7 @@ static const char *conflict(const struct iperf3_config *c)
 		return "only one test end condition (-t, -n) may be specified";
 	if (c->server && (c->duration_given || c->bytes || c->reverse || c->bidir || c->parallel != 1 ||
 			  c->len != IP3_TCP_DEFAULT_LEN || c->window || c->mss || c->nodelay || c->congestion ||
-			  c->zerocopy || c->connect_timeout_ms))
+			  c->zerocopy || c->connect_timeout_ms || c->omit_s))
 		return "that option is for the client (-c): the client sends the test's settings";
 	if (!c->server && (c->one_off || c->bind_addr))
 		return "-1 and -B are for the server (-s)";
@@ -239,6 +250,7 @@ static void settings_from_config(const struct iperf3_config *c, struct ip3_test 
 	s->congestion = c->congestion;
 	s->title = (char *)c->title;
 	s->interval_s = c->interval_s;
+	s->omit_s = c->omit_s;
 	t->port = (uint16_t)c->port;
 	t->json = c->json;
 	t->zerocopy_fd = -1;
@@ -292,11 +304,11 @@ const struct sonde_applet applet_iperf3 = {
 	.name = "iperf3",
 	.summary = "network throughput tests, interoperable with iperf3 3.12 (client and server, TCP)",
 	.usage = "-s [-1] [-p PORT] [-B ADDR] [-J]\n"
-		 "-c HOST [-p PORT] [-t SECS | -n BYTES] [-P N] [-R | --bidir] [-i SECS] [-l LEN] [-w SIZE]\n"
+		 "-c HOST [-p PORT] [-t SECS | -n BYTES] [-O SECS] [-P N] [-R | --bidir] [-i SECS] [-l LEN] [-w SIZE]\n"
 		 "        [-M MSS] [-N] [-C ALGO] [-Z] [-4 | -6] [-T TITLE] [--connect-timeout MS] [-J]",
 	.help_extra = "Speaks iperf3 3.12's control protocol: either end may be the real iperf3.\n"
 		      "Prints iperf3's interval and summary lines; -J (or --json) prints iperf3's JSON\n"
-		      "document.  TCP only for now: -u, -b and -O are refused, as are -D, --logfile and\n"
+		      "document.  TCP only for now: -u and -b are refused, as are -D, --logfile and\n"
 		      "RSA authentication.",
 	.options = iperf3_options,
 	.config_size = sizeof(struct iperf3_config),

@@ -31,6 +31,7 @@ void ip3_test_start(struct ip3_test *t)
 	t->start_mono_ns = mono_ns();
 	t->wall_start_s = (int64_t)time(NULL);
 	t->next_tick_ns = 0;
+	t->omitting = t->set.omit_s > 0;
 	ip3_cpu_start(t);
 	ip3_congestion_used(t);
 }

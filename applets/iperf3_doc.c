@@ -95,7 +95,7 @@ static void json_start(struct ip3_test *t)
 	out_print_str(out, "protocol", NULL, "TCP");
 	out_print_int(out, "num_streams", NULL, s->parallel);
 	out_print_int(out, "blksize", NULL, s->len);
-	out_print_int(out, "omit", NULL, 0);
+	out_print_int(out, "omit", NULL, s->omit_s);
 	out_print_int(out, "duration", NULL, (int64_t)s->duration_s);
 	out_print_uint(out, "bytes", NULL, s->bytes);
 	out_print_int(out, "blocks", NULL, 0);
@@ -113,7 +113,7 @@ static void json_interval_stream(struct ip3_test *t, const struct ip3_stream *s,
 
 	out_open_object(out, NULL);
 	out_print_int(out, "socket", NULL, s->fd);
-	out_print_double(out, "start", NULL, secs(iv->start_ns));
+	out_print_double(out, "start", NULL, ip3_interval_start_s(iv));
 	out_print_double(out, "end", NULL, secs(iv->end_ns));
 	out_print_double(out, "seconds", NULL, duration);
 	out_print_uint(out, "bytes", NULL, iv->bytes);
@@ -126,7 +126,7 @@ static void json_interval_stream(struct ip3_test *t, const struct ip3_stream *s,
 		out_print_uint(out, "rttvar", NULL, iv->rttvar_us);
 		out_print_uint(out, "pmtu", NULL, iv->pmtu);
 	}
-	out_print_bool(out, "omitted", NULL, false);
+	out_print_bool(out, "omitted", NULL, iv->omitted);
 	out_print_bool(out, "sender", NULL, s->sender);
 	out_close_object(out);
 }
@@ -169,14 +169,14 @@ static void json_interval(struct ip3_test *t, size_t index)
 				retr += t->streams[i].intervals[index].retransmits;
 			}
 		out_open_object(out, sum_key(t, sender, "sum", "sum_bidir_reverse"));
-		out_print_double(out, "start", NULL, secs(first->start_ns));
+		out_print_double(out, "start", NULL, ip3_interval_start_s(first));
 		out_print_double(out, "end", NULL, secs(first->end_ns));
 		out_print_double(out, "seconds", NULL, duration);
 		out_print_uint(out, "bytes", NULL, bytes);
 		out_print_double(out, "bits_per_second", NULL, duration > 0 ? (double)bytes * 8 / duration : 0);
 		if (with_retr)
 			out_print_int(out, "retransmits", NULL, retr);
-		out_print_bool(out, "omitted", NULL, false);
+		out_print_bool(out, "omitted", NULL, first->omitted);
 		out_print_bool(out, "sender", NULL, sender);
 		out_close_object(out);
 	}

@@ -56,6 +56,7 @@ struct ip3_settings {
 	const char *congestion;  /* -C */
 	char *title;             /* -T */
 	double interval_s;       /* -i; 0: no interval reports */
+	int omit_s;              /* -O: seconds at the start left out of the results */
 };
 
 /* One stream's figures over one reporting interval. */
@@ -66,6 +67,7 @@ struct ip3_interval {
 	uint64_t snd_cwnd, snd_wnd;
 	uint32_t rtt_us, rttvar_us, pmtu;
 	bool has_tcpinfo;
+	bool omitted;               /* within -O's first seconds */
 };
 
 struct ip3_stream {
@@ -104,6 +106,7 @@ struct ip3_test {
 	int stream_count;
 	int64_t start_mono_ns;      /* TEST_START */
 	int64_t next_tick_ns;       /* next interval report, from the test start */
+	bool omitting;              /* -O's first seconds are running */
 	bool done;
 	int sender_has_retransmits; /* iperf3's flag: 1, 0 or -1 (the peer's "none") */
 	int other_side_has_retransmits;
@@ -181,6 +184,9 @@ int ip3_stream_io(struct ip3_test *t, struct ip3_stream *s, short revents);
 int ip3_stream_buffers(struct ip3_test *t);
 /* iperf3's stats callback: closes the current interval of each stream. */
 void ip3_stats_close_interval(struct ip3_test *t);
+/* The end of -O's first seconds: the figures start over from here, as
+ * iperf3's reset of its stats does. */
+void ip3_stats_reset(struct ip3_test *t);
 /* Total bytes sent and received by this side's streams. */
 uint64_t ip3_bytes_sent(const struct ip3_test *t);
 uint64_t ip3_bytes_received(const struct ip3_test *t);
@@ -200,6 +206,9 @@ void ip3_out_line(struct ip3_test *t, const char *fmt, ...) __attribute__((forma
 void ip3_out_connected(struct ip3_test *t, const struct ip3_stream *s);
 void ip3_out_intermediate(struct ip3_test *t);
 void ip3_out_results(struct ip3_test *t);
+/* An interval's start as iperf3 prints it: its distance from the test's
+ * start (the first interval after -O may begin before the reset). */
+double ip3_interval_start_s(const struct ip3_interval *iv);
 /* iperf3's number with a unit: "1.19 GBytes", "5.10 Gbits". */
 void ip3_unit_format(char *buf, size_t size, double value, char format);
 /* The -J document: start, intervals, end; error when not NULL. */

@@ -4,6 +4,7 @@
  * Which header and which columns appear follows iperf3's flags
  * (sender_has_retransmits changes once the peer's results arrive). */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,16 @@ static double secs(int64_t ns)
 	return (double)ns / 1e9;
 }
 
+double ip3_interval_start_s(const struct ip3_interval *iv)
+{
+	return fabs(secs(iv->start_ns));
+}
+
+static const char *omitted_mark(const struct ip3_interval *iv)
+{
+	return iv->omitted ? "(omitted)" : "";
+}
+
 static void print_interval_header(struct ip3_test *t)
 {
 	bool bidir = t->mode == IP3_BIDIR;
@@ -142,10 +153,11 @@ static void print_stream_interval(struct ip3_test *t, const struct ip3_stream *s
 	if (t->sender_has_retransmits == 1 && s->sender) {
 		ip3_unit_format(cwnd, sizeof(cwnd), (double)iv->snd_cwnd, 'A');
 		ip3_out_line(t, "[%3d]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %3u   %ss       %s\n", s->fd, tag,
-			     secs(iv->start_ns), secs(iv->end_ns), bytes, rate, (unsigned)iv->retransmits, cwnd, "");
+			     ip3_interval_start_s(iv), secs(iv->end_ns), bytes, rate, (unsigned)iv->retransmits, cwnd,
+			     omitted_mark(iv));
 	} else {
 		ip3_out_line(t, "[%3d]%s %6.2f-%-6.2f sec  %ss  %ss/sec                  %s\n", s->fd, tag,
-			     secs(iv->start_ns), secs(iv->end_ns), bytes, rate, "");
+			     ip3_interval_start_s(iv), secs(iv->end_ns), bytes, rate, omitted_mark(iv));
 	}
 }
 
@@ -160,10 +172,11 @@ static void print_interval_sum(struct ip3_test *t, bool sender, uint64_t bytes, 
 	ip3_unit_format(rate, sizeof(rate), duration > 0 ? (double)bytes / duration : 0, 'a');
 	if (t->sender_has_retransmits == 1 && sender)
 		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %3d             %s\n", tag,
-			     secs(iv->start_ns), secs(iv->end_ns), ubytes, rate, (int)retransmits, "");
+			     ip3_interval_start_s(iv), secs(iv->end_ns), ubytes, rate, (int)retransmits,
+			     omitted_mark(iv));
 	else
 		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec                  %s\n", tag,
-			     secs(iv->start_ns), secs(iv->end_ns), ubytes, rate, "");
+			     ip3_interval_start_s(iv), secs(iv->end_ns), ubytes, rate, omitted_mark(iv));
 }
 
 void ip3_out_intermediate(struct ip3_test *t)

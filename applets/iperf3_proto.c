@@ -90,8 +90,8 @@ void ip3_params_build(const struct ip3_test *t, struct strbuf *b)
 {
 	const struct ip3_settings *s = &t->set;
 
-	strbuf_printf(b, "{\"tcp\":true,\"omit\":0,\"time\":%d,\"num\":%" PRIu64 ",\"blockcount\":0",
-		      (int)s->duration_s, s->bytes);
+	strbuf_printf(b, "{\"tcp\":true,\"omit\":%d,\"time\":%d,\"num\":%" PRIu64 ",\"blockcount\":0",
+		      s->omit_s, (int)s->duration_s, s->bytes);
 	if (s->mss)
 		strbuf_printf(b, ",\"MSS\":%d", s->mss);
 	if (s->nodelay)
@@ -150,8 +150,6 @@ static const char *params_refused(const char *json)
 	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
 		if (get_flag(json, unsupported[i]))
 			return "the client asked for an option sonde's server does not support";
-	if (get_number(json, "omit", &value) && value != 0)
-		return "the client asked for -O, which sonde's server does not support";
 	if (get_number(json, "blockcount", &value) && value != 0)
 		return "the client asked for -k, which sonde's server does not support";
 	if (get_number(json, "bandwidth", &value) && value != 0)
@@ -170,6 +168,9 @@ const char *ip3_params_parse(struct ip3_test *t, const char *json)
 	if ((reason = params_refused(json)))
 		return reason;
 	s->duration_s = get_number(json, "time", &value) ? value : 10;
+	s->omit_s = get_number(json, "omit", &value) ? (int)value : 0;
+	if (s->omit_s < 0 || s->omit_s > 60)
+		return "the client asked for -O out of range (0 to 60 s)";
 	s->bytes = get_number(json, "num", &value) && value > 0 ? (uint64_t)value : 0;
 	s->parallel = get_number(json, "parallel", &value) ? (int)value : 1;
 	if (s->parallel < 1 || s->parallel > IP3_MAX_STREAMS)

@@ -23,14 +23,20 @@ static bool client_end_reached(const struct ip3_test *t, int64_t now_ns)
 {
 	const struct ip3_settings *s = &t->set;
 
-	if (t->role != 'c')
+	if (t->role != 'c' || t->omitting)
 		return false;
 	if (s->bytes)
 		return ip3_bytes_sent(t) >= s->bytes || ip3_bytes_received(t) >= s->bytes;
 	return now_ns >= (int64_t)(s->duration_s * 1e9);
 }
 
-/* The poll timeout: the next tick, or the client's end, whichever first. */
+static int64_t omit_end_ns(const struct ip3_test *t)
+{
+	return (int64_t)t->set.omit_s * 1000000000LL;
+}
+
+/* The poll timeout: the next tick, the end of -O's seconds, or the
+ * client's end, whichever first. */
 static int poll_timeout_ms(const struct ip3_test *t, int64_t now_ns, int64_t done_at_ns)
 {
 	int64_t wake_ns = -1;
@@ -40,6 +46,8 @@ static int poll_timeout_ms(const struct ip3_test *t, int64_t now_ns, int64_t don
 	else {
 		if (interval_ns(t) > 0)
 			wake_ns = t->next_tick_ns;
+		if (t->omitting && (wake_ns < 0 || omit_end_ns(t) < wake_ns))
+			wake_ns = omit_end_ns(t);
 		if (t->role == 'c' && !t->set.bytes) {
 			int64_t end_ns = (int64_t)(t->set.duration_s * 1e9);
 
@@ -121,6 +129,19 @@ static void tick(struct ip3_test *t, int64_t now_ns)
 		t->next_tick_ns += step;
 }
 
+/* -O's seconds are over: an interval due at the same moment is reported
+ * first (iperf3's stats timer was set before its omit timer), then the
+ * figures start over and the next report is an interval away. */
+static bool end_omitting(struct ip3_test *t, int64_t now_ns)
+{
+	if (!t->omitting || t->done || now_ns < omit_end_ns(t))
+		return false;
+	tick(t, now_ns);
+	ip3_stats_reset(t);
+	t->next_tick_ns = interval_ns(t);
+	return true;
+}
+
 int ip3_run_data(struct ip3_test *t)
 {
 	struct pollfd *fds = calloc((size_t)t->stream_count + 2, sizeof(*fds));
@@ -151,6 +172,8 @@ int ip3_run_data(struct ip3_test *t)
 			rc = 0;
 			break;
 		}
+		if (end_omitting(t, now_ns))
+			continue; /* the clock starts over */
 		tick(t, now_ns);
 	}
 	free(fds);

@@ -268,6 +268,7 @@ void ip3_stats_close_interval(struct ip3_test *t)
 		iv.end_ns = now_ns;
 		s->end_ns = now_ns;
 		iv.bytes = s->interval_bytes;
+		iv.omitted = t->omitting;
 		s->interval_bytes = 0;
 		if (t->sender_has_retransmits == 1)
 			add_tcpinfo(s, &iv);
@@ -276,6 +277,36 @@ void ip3_stats_close_interval(struct ip3_test *t)
 			s->interval_count = 0;
 		append_interval(s, &iv);
 	}
+}
+
+/* What iperf3's reset after -O keeps: the streams' maxima of cwnd and RTT,
+ * and the interval records already made.  The interval running goes on
+ * from the last one's end, which now lies before the new start. */
+void ip3_stats_reset(struct ip3_test *t)
+{
+	int64_t now_ns = mono_ns() - t->start_mono_ns;
+	uint64_t pending = 0;
+	int i;
+
+	for (i = 0; i < t->stream_count; i++) {
+		struct ip3_stream *s = &t->streams[i];
+		struct tcp_info info;
+		socklen_t len = sizeof(info);
+
+		s->bytes = 0;
+		s->interval_bytes = 0;
+		s->retransmits = 0;
+		/* no interval closed yet: the next one starts at the reset */
+		s->end_ns = s->interval_count ? s->end_ns - now_ns : 0;
+		pending += s->pending;
+		if (t->sender_has_retransmits == 1 &&
+		    getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0)
+			s->prev_total_retrans = info.tcpi_total_retrans;
+	}
+	/* -n counts from here: the blocks begun are what is already promised */
+	t->bytes_started = pending;
+	t->start_mono_ns += now_ns;
+	t->omitting = false;
 }
 
 static void rusage_us(int64_t *user_us, int64_t *sys_us)

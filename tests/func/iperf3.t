@@ -40,6 +40,10 @@ same_run "client -n 20M -i 0.5" 5201 -n 20M -i 0.5
 same_run "client -T title -l 64K -N -w 1M" 5201 -t 1 -T lab -l 64K -N -w 1M
 same_run "client -C reno -M 1200 -Z" 5201 -t 1 -C reno -M 1200 -Z
 HOST=fd77::2 same_run "client -6" 5201 -t 1 -6
+# -O: the omitted second's intervals marked, then the figures start over.
+same_run "client -O 1" 5201 -t 1 -O 1
+same_run "client -O 1 -P 2 -i 0.5" 5201 -t 1 -O 1 -P 2 -i 0.5
+same_run "client -O 1 -R" 5201 -t 1 -O 1 -R
 
 # The byte goal, and the server's view of the bytes: -J's received bytes
 # are what the real server counted.
@@ -74,6 +78,24 @@ same_client "server -R -P 4" -t 1 -R -P 4
 same_client "server --bidir" -t 1 --bidir
 same_client "server -n 10M" -n 10M
 same_client "server -T -C reno -l 32K -N" -t 1 -T lab -C reno -l 32K -N
+same_client "server -O 1 -R" -t 1 -O 1 -R
+
+# -O in -J: the omitted intervals flagged as iperf3 flags them, and the
+# results count only what came after them.
+omit_shape() { # FILE: "omitted flags per interval; sent bytes == the kept intervals' sum"
+	python3 - "$1" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+flags = " ".join("o" if i["sum"]["omitted"] else "k" for i in doc["intervals"])
+kept = sum(i["sum"]["bytes"] for i in doc["intervals"] if not i["sum"]["omitted"])
+print(flags, doc["start"]["test_start"]["omit"], kept == doc["end"]["sum_sent"]["bytes"])
+PY
+}
+lab_exec cli iperf3 -c 10.77.0.2 -p 5201 -t 2 -O 1 -J >"$LAB_TMP/omit-real.json"
+lab_run cli "$SONDE" iperf3 -c 10.77.0.2 -p 5201 -t 2 -O 1 -J
+printf '%s\n' "$OUT" >"$LAB_TMP/omit-sonde.json"
+is "$(omit_shape "$LAB_TMP/omit-sonde.json")" "o k k 1 True" "-O 1 -t 2 -J: one omitted interval, two kept, results from the kept ones"
+is "$(omit_shape "$LAB_TMP/omit-sonde.json")" "$(omit_shape "$LAB_TMP/omit-real.json")" "-O 1 -t 2 -J: as iperf3's document"
 
 # The server's own lines: the summary block as iperf3's server prints it
 # for the same client run (intervals vary with when TEST_END arrives).

@@ -27,7 +27,9 @@ refused "neither -s nor -c" "must either be a client \(-c\) or server \(-s\)"
 refused "both -s and -c" "must either be a client" -s -c 10.77.0.2
 refused "-u" "-u: UDP tests are not implemented" -c 10.77.0.2 -u
 refused "-b" "-b: UDP tests are not implemented" -c 10.77.0.2 -b 10M
-refused "-O" "-O: -O \(omitting the first seconds\) is not implemented" -c 10.77.0.2 -O 1
+refused "-O 61" "-O: bogus value for --omit" -c 10.77.0.2 -O 61
+refused "-O 1.5" "-O: bogus value for --omit" -c 10.77.0.2 -O 1.5
+refused "-O on a server" "that option is for the client" -s -O 1
 refused "-D" "-D: sonde iperf3 does not run as a daemon" -s -D
 refused "--logfile" "--logfile: sonde iperf3 writes to standard output only" -s --logfile /tmp/x
 refused "--username" "--username: iperf3's RSA authentication is not supported" -c 10.77.0.2 --username u
