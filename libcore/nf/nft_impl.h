@@ -19,7 +19,7 @@ enum {
 	NFT_TYPE_IPADDR = 7, NFT_TYPE_IP6ADDR = 8, NFT_TYPE_ETHERADDR = 9, NFT_TYPE_INET_PROTOCOL = 12,
 	NFT_TYPE_INET_SERVICE = 13, NFT_TYPE_TCP_FLAG = 15, NFT_TYPE_MARK = 19, NFT_TYPE_IFINDEX = 20, NFT_TYPE_UID = 24,
 	NFT_TYPE_GID = 25, NFT_TYPE_CT_STATE = 26, NFT_TYPE_CT_STATUS = 28, NFT_TYPE_FIB_ADDR = 38,
-	NFT_TYPE_PKTTYPE = 31, NFT_TYPE_IFNAME = 41,
+	NFT_TYPE_PKTTYPE = 31, NFT_TYPE_IFNAME = 41, NFT_TYPE_CT_EVENT = 40,
 	NFT_TYPE_ETHERTYPE = 10, NFT_TYPE_TIME = 18, NFT_TYPE_ARPHRD = 21, NFT_TYPE_REALM = 22,
 	NFT_TYPE_CLASSID = 23, NFT_TYPE_CT_DIR = 27, NFT_TYPE_DEVGROUP = 35, NFT_TYPE_BOOLEAN = 39,
 	NFT_TYPE_TIME_DATE = 43, NFT_TYPE_TIME_HOUR = 44, NFT_TYPE_TIME_DAY = 45, NFT_TYPE_MH_TYPE = 17,
@@ -35,6 +35,8 @@ enum {
 	/* Not nft's: a two-byte integer in host order (ct zone), where a
 	 * two-byte integer is otherwise a header field in network order. */
 	NFT_TYPE_HOST_INTEGER = 1002,
+	/* Not nft's: a number nft -j writes as a string (a fib oif result). */
+	NFT_TYPE_NUMBER_STRING = 1004,
 };
 
 /* A meta or ct key in nft's words (nft_keys.c). */

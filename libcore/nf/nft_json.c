@@ -102,6 +102,13 @@ void nft_json_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, siz
 	case NFT_TYPE_TCP_FLAG:
 		json_flag_names(out, word);
 		break;
+	case NFT_TYPE_CT_EVENT:
+		/* No event at all is the number 0 ("0x0" in the listing). */
+		if (strncmp(word, "0x", 2) == 0)
+			strbuf_printf(out, "%llu", strtoull(word, NULL, 16));
+		else
+			json_flag_names(out, word);
+		break;
 	case NFT_TYPE_IFNAME:
 	case NFT_TYPE_IFINDEX:
 		/* The listing quotes interface names; JSON has its own quotes. */
@@ -112,6 +119,7 @@ void nft_json_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, siz
 		nft_json_string(out, word);
 		break;
 	case NFT_TYPE_IPADDR: case NFT_TYPE_IP6ADDR: case NFT_TYPE_ETHERADDR: case NFT_TYPE_STRING:
+	case NFT_TYPE_NUMBER_STRING:
 	case NFT_TYPE_NFPROTO: case NFT_TYPE_FIB_ADDR:
 		nft_json_string(out, word);
 		break;

@@ -79,7 +79,7 @@ static void json_fib(struct strbuf *out, const struct nft_expr *e, uint32_t *typ
 	case NFT_FIB_RESULT_OIF:
 		/* nft 1.0.6 writes an oif result as a string ("0"). */
 		strbuf_puts(out, "{\"fib\": {\"result\": \"oif\"");
-		*type = NFT_TYPE_STRING;
+		*type = NFT_TYPE_NUMBER_STRING;
 		break;
 	case NFT_FIB_RESULT_OIFNAME:
 		strbuf_puts(out, "{\"fib\": {\"result\": \"oifname\"");

@@ -1,7 +1,7 @@
 /* The meta and ct keys as nft 1.0.6 names them: each key's word, nft's
  * datatype for its values and the byte order the kernel loads it in (a
  * value compared after a byteorder conversion is read back through it).
- * Keys missing here (ct labels and events, meta secmark...) have no
+ * Keys missing here (ct labels, meta secmark...) have no
  * rendering: their expressions stay visibly not rendered.  The socket, rt
  * and ipsec keys likewise. */
 #include <linux/netfilter.h>
@@ -71,6 +71,8 @@ static const struct nft_key_desc ct_keys[] = {
 	KEY(NFT_CT_SRC_IP6, "ip6 saddr", NFT_TYPE_IP6ADDR, 16, false),
 	KEY(NFT_CT_DST_IP6, "ip6 daddr", NFT_TYPE_IP6ADDR, 16, false),
 	KEY(NFT_CT_ID, "id", NFT_TYPE_BE_INTEGER, 4, false),
+	KEY(NFT_CT_HELPER, "helper", NFT_TYPE_STRING, 16, true),
+	KEY(NFT_CT_EVENTMASK, "event", NFT_TYPE_CT_EVENT, 4, true),
 };
 
 #undef KEY

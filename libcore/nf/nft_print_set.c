@@ -23,6 +23,7 @@ static const struct { uint32_t id; const char *name; uint32_t size; bool host_or
 	{ NFT_TYPE_ETHERADDR, "ether_addr", 6, false }, { NFT_TYPE_INET_PROTOCOL, "inet_proto", 1, false },
 	{ NFT_TYPE_INET_SERVICE, "inet_service", 2, false }, { NFT_TYPE_MARK, "mark", 4, true },
 	{ NFT_TYPE_IFINDEX, "iface_index", 4, true }, { NFT_TYPE_CT_STATE, "ct_state", 4, true },
+	{ NFT_TYPE_CT_EVENT, "ct_event", 4, true },
 	{ NFT_TYPE_TCP_FLAG, "tcp_flag", 1, false }, { NFT_TYPE_IFNAME, "ifname", 16, true }, { NFT_TYPE_UID, "uid", 4, true }, { NFT_TYPE_GID, "gid", 4, true },
 	{ NFT_TYPE_PKTTYPE, "pkt_type", 1, true }, { NFT_TYPE_ETHERTYPE, "ether_type", 2, false },
 	{ NFT_TYPE_TIME, "time", 4, true }, { NFT_TYPE_ARPHRD, "iface_type", 2, true },
@@ -143,6 +144,15 @@ void nft_print_tcp_flags(struct strbuf *out, uint32_t value)
 	print_flags(out, value, bits, names, 8);
 }
 
+static void print_ct_events(struct strbuf *out, uint32_t value)
+{
+	static const uint32_t bits[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 };
+	static const char *const names[] = { "new", "related", "destroy", "reply", "assured", "protoinfo",
+					     "helper", "mark", "seqadj", "secmark", "label" };
+
+	print_flags(out, value, bits, names, 11);
+}
+
 void nft_print_ct_status(struct strbuf *out, uint32_t value)
 {
 	static const uint32_t bits[] = { 1, 2, 4, 8, 16, 32, 512 };
@@ -240,6 +250,12 @@ void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, si
 		return;
 	case NFT_TYPE_CT_STATUS:
 		nft_print_ct_status(out, host);
+		return;
+	case NFT_TYPE_CT_EVENT:
+		print_ct_events(out, host);
+		return;
+	case NFT_TYPE_STRING:
+		strbuf_printf(out, "\"%.*s\"", (int)strnlen((const char *)bytes, len), (const char *)bytes);
 		return;
 	case NFT_TYPE_FIB_ADDR:
 		nft_print_fib_type(out, host);
