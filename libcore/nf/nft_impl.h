@@ -262,6 +262,13 @@ const struct nft_expr *nft_rd_field_values(const struct render *rd, const struct
  * in (nft stores them in the field's place within the load): converted
  * once, in place.  False for a set that cannot be (named, concatenated). */
 bool nft_rd_field_set(const struct render *rd, struct nft_set *set);
+/* A payload write of a field narrower than the bytes written (nft loads
+ * them, keeps the other bits under a mask, sets the field's with an xor):
+ * from the register written (value), the field to name (masked by its own
+ * bits when narrower than a byte) and its new value as a compare's data,
+ * to be read through nft_rd_field_values once the field is named. */
+bool nft_rd_rmw_field(const struct nft_expr *write, const struct reg_src *value, struct reg_src *field,
+		      struct nft_expr *new_value);
 
 
 int nft_reg_index(uint32_t reg);

@@ -745,18 +745,22 @@ static bool json_payload_set(struct render *rd, const struct nft_expr *e)
 				 .len = e->u.payload.len };
 	const struct reg_src *value = nft_rd_reg(rd, e->u.payload.sreg);
 	struct strbuf *out = nft_rd_stmt(rd);
+	struct nft_expr rmw_value, copy;
+	const struct nft_data *shown;
 	uint32_t type;
-	bool fold;
+	bool fold, rmw = nft_rd_rmw_field(e, value, &field, &rmw_value);
 
-	if (!out || !value || value->kind != SRC_IMMEDIATE || value->value.len != e->u.payload.len)
+	if (!out || !value || (!rmw && (value->kind != SRC_IMMEDIATE || value->value.len != e->u.payload.len)))
 		return false;
 	strbuf_puts(out, "{\"mangle\": {\"key\": ");
-	if (!json_src(rd, &field, out, &type, &fold) || type == NFT_TYPE_RAW)
+	if (!json_src(rd, &field, out, &type, &fold) || type == NFT_TYPE_RAW ||
+	    (field.masked && !rd->field_mask_consumed))
 		return false;
 	if (fold)
 		nft_rd_fold_l4proto(rd);
 	strbuf_puts(out, ", \"value\": ");
-	nft_json_value(out, type, value->value.bytes, value->value.len);
+	shown = rmw ? &nft_rd_field_values(rd, &rmw_value, &copy)->data : &value->value;
+	nft_json_value(out, type, shown->bytes, shown->len);
 	strbuf_puts(out, "}}");
 	return true;
 }

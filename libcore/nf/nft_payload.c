@@ -283,3 +283,43 @@ bool nft_rd_field_set(const struct render *rd, struct nft_set *set)
 	set->keys_in_field_units = true;
 	return true;
 }
+
+/* --- writes of a field narrower than its bytes ------------------------------ */
+
+bool nft_rd_rmw_field(const struct nft_expr *write, const struct reg_src *value, struct reg_src *field,
+		      struct nft_expr *new_value)
+{
+	uint8_t field_mask[16];
+	unsigned first, count, shift;
+	size_t len = value ? value->len : 0, i;
+
+	if (!value || value->kind != SRC_PAYLOAD || !value->masked || value->big_endian ||
+	    value->base != write->u.payload.base || value->offset != write->u.payload.offset ||
+	    len != write->u.payload.len || !len || len > sizeof(field_mask))
+		return false;
+	/* The bits the mask clears are the field's; the xor sets them and no other. */
+	for (i = 0; i < len; i++) {
+		field_mask[i] = (uint8_t)~value->mask[i];
+		if (value->xor_[i] & value->mask[i])
+			return false;
+	}
+	if (!nft_mask_run(field_mask, len, &first, &count, &shift))
+		return false;
+	*field = *value;
+	memset(new_value, 0, sizeof(*new_value));
+	new_value->kind = NFT_EXPR_CMP;
+	if (first % 8 == 0 && count % 8 == 0) {
+		/* Whole bytes (ip ttl beside ip protocol): the field alone. */
+		field->masked = false;
+		field->offset += first / 8;
+		field->len = count / 8;
+		memcpy(new_value->data.bytes, value->xor_ + first / 8, count / 8);
+		new_value->data.len = count / 8;
+		return true;
+	}
+	memcpy(field->mask, field_mask, len);
+	memset(field->xor_, 0, sizeof(field->xor_));
+	memcpy(new_value->data.bytes, value->xor_, len);
+	new_value->data.len = (uint32_t)len;
+	return true;
+}

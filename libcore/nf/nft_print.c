@@ -482,16 +482,24 @@ static bool stmt_payload_set(struct render *rd, const struct nft_expr *e)
 				 .len = e->u.payload.len };
 	const struct reg_src *value = nft_rd_reg(rd, e->u.payload.sreg);
 	struct strbuf *out = nft_rd_stmt(rd);
+	struct nft_expr rmw_value, copy;
+	const struct nft_expr *shown;
 	uint32_t type;
-	bool fold;
+	bool fold, rmw = nft_rd_rmw_field(e, value, &field, &rmw_value);
 
-	if (!out || !value || value->kind != SRC_IMMEDIATE || value->value.len != e->u.payload.len ||
-	    !nft_rd_src_name(rd, &field, out, &type, &fold) || type == NFT_TYPE_RAW)
+	if (!out || !value || (!rmw && (value->kind != SRC_IMMEDIATE || value->value.len != e->u.payload.len)) ||
+	    !nft_rd_src_name(rd, &field, out, &type, &fold) || type == NFT_TYPE_RAW ||
+	    (field.masked && !rd->field_mask_consumed))
 		return false;
 	if (fold)
 		nft_rd_fold_l4proto(rd);
 	strbuf_puts(out, " set ");
-	nft_rd_value(out, type, value->value.bytes, value->value.len);
+	if (!rmw) {
+		nft_rd_value(out, type, value->value.bytes, value->value.len);
+		return true;
+	}
+	shown = nft_rd_field_values(rd, &rmw_value, &copy);
+	nft_rd_value(out, type, shown->data.bytes, shown->data.len);
 	return true;
 }
 

@@ -10,7 +10,8 @@
 # compared before them, ip protocol as a guard; VLAN tags; tcp flags;
 # compares nft merged over adjacent fields, split back; narrow fields
 # looked up in anonymous sets; socket, rt and ipsec keys; log flags;
-# tproxy, dup, fwd, synproxy, notrack, ct count; ct helper, ct event set): list ruleset, -s list ruleset and -j list ruleset (JSON
+# tproxy, dup, fwd, synproxy, notrack, ct count; ct helper, ct event set;
+# writes of fields narrower than the bytes written): list ruleset, -s list ruleset and -j list ruleset (JSON
 # with keys sorted, metainfo's writer aside) equal to nft's, and no rule
 # left as "sonde: not rendered".
 . "$(dirname "$0")/../lib.sh"
