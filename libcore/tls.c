@@ -308,6 +308,11 @@ bool tls_session_resumed(const struct tls_session *s)
 	return SSL_session_reused(s->ssl) == 1;
 }
 
+SSL *tls_session_ssl(const struct tls_session *s)
+{
+	return s->ssl;
+}
+
 bool tls_session_verified(const struct tls_session *s)
 {
 	return s->verify && !s->no_trust_store && s->first_verify_error == X509_V_OK &&

@@ -34,6 +34,10 @@ struct tls_session {
 	int trust_error;         /* -errno of a load that failed, with trust_why */
 	char trust_why[400];
 	char group[64];          /* cache for tls_session_group() */
+	/* The config's observers (tls.h). */
+	void (*verify_observer)(void *arg, int preverify_ok, int verdict, X509_STORE_CTX *store);
+	void (*session_observer)(void *arg, SSL *ssl, struct ssl_session_st *session);
+	void *observer_arg;
 };
 
 /* Allocates the session and configures it from config (tls_setup.c). */

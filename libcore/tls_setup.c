@@ -422,6 +422,7 @@ static int setup_trust(struct tls_session *s, const struct tls_client_config *c,
 static int verify_callback(int preverify_ok, X509_STORE_CTX *store)
 {
 	struct tls_session *s = session_of(store);
+	int verdict;
 
 	if (!s)
 		return preverify_ok;
@@ -429,7 +430,20 @@ static int verify_callback(int preverify_ok, X509_STORE_CTX *store)
 		s->first_verify_error = X509_STORE_CTX_get_error(store);
 		s->first_verify_depth = X509_STORE_CTX_get_error_depth(store);
 	}
-	return s->config_report_only ? 1 : preverify_ok;
+	verdict = s->config_report_only ? 1 : preverify_ok;
+	if (s->verify_observer)
+		s->verify_observer(s->observer_arg, preverify_ok, verdict, store);
+	return verdict;
+}
+
+/* OpenSSL hands each new session to this callback; 0: it keeps its own. */
+static int session_issued(SSL *ssl, SSL_SESSION *session)
+{
+	struct tls_session *s = SSL_get_app_data(ssl);
+
+	if (s && s->session_observer)
+		s->session_observer(s->observer_arg, ssl, session);
+	return 0;
 }
 
 /* The name verified: the one asked for, else the SNI, else the host. */
@@ -453,13 +467,15 @@ static int setup_verification(struct tls_session *s, const struct tls_client_con
 		SSL_set_verify(s->ssl, SSL_VERIFY_NONE, NULL);
 		return 0;
 	}
+	if (c->no_name_check)
+		name = NULL;
 	snprintf(s->verify_name, sizeof(s->verify_name), "%s", name ? name : "");
 	SSL_set_verify(s->ssl, c->report_only ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, verify_callback);
 	if (c->verify_at)
 		X509_VERIFY_PARAM_set_time(param, (time_t)c->verify_at);
 	/* Strict sessions let OpenSSL fail the handshake on a wrong name too;
 	 * report_only sessions check the name apart (tls.c). */
-	if (!c->report_only && name && name[0]) {
+	if ((!c->report_only || c->name_in_chain_check) && name && name[0]) {
 		if (tls_is_ip_literal(name))
 			ok = X509_VERIFY_PARAM_set1_ip_asc(param, name);
 		else
@@ -509,6 +525,10 @@ static int setup_ssl(struct tls_session *s, const struct tls_client_config *c, c
 	}
 	if (c->want_ocsp)
 		SSL_set_tlsext_status_type(s->ssl, TLSEXT_STATUSTYPE_ocsp);
+	if (c->session_observer) {
+		SSL_CTX_set_session_cache_mode(s->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+		SSL_CTX_sess_set_new_cb(s->ctx, session_issued);
+	}
 	rc = setup_verification(s, c, why, why_size);
 	if (rc == 0 && SSL_set_fd(s->ssl, s->fd) != 1) {
 		tls_openssl_reason(why, why_size, "cannot attach the socket");
@@ -638,6 +658,9 @@ int tls_session_new(int fd, const struct tls_client_config *c, struct tls_sessio
 	s->config_report_only = c->report_only;
 	s->want_ocsp = c->want_ocsp;
 	s->first_verify_error = X509_V_OK;
+	s->verify_observer = c->verify_observer;
+	s->session_observer = c->session_observer;
+	s->observer_arg = c->observer_arg;
 	s->ctx = new_context();
 	if (!s->ctx) {
 		tls_openssl_reason(why, why_size, "cannot create a TLS context");

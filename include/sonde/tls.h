@@ -21,6 +21,7 @@
 #include "sonde/x509.h"
 
 struct tls_session;
+struct ssl_session_st; /* OpenSSL's SSL_SESSION */
 
 /* Protocol versions as tenths: 10 = TLS 1.0 ... 13 = TLS 1.3; 0 = default. */
 #define TLS_VERSION_DEFAULT_MIN 12
@@ -57,6 +58,17 @@ struct tls_client_config {
 	const char *cert_file, *key_file; /* client certificate (PEM); key defaults to cert_file */
 	int64_t verify_at;        /* epoch seconds to verify at; 0: now */
 	bool want_ocsp;           /* ask for a stapled OCSP response */
+	/* openssl s_client's checks and reports (the openssl applet): */
+	bool no_name_check;       /* verify the chain only, as s_client without -verify_hostname */
+	bool name_in_chain_check; /* report_only too: a wrong name is X509_V_ERR_HOSTNAME_MISMATCH
+				   * in the chain check (s_client -verify_hostname) */
+	/* Told each step of the chain check: OpenSSL's verdict (preverify_ok)
+	 * and the one the session returns (1 when report_only). */
+	void (*verify_observer)(void *arg, int preverify_ok, int verdict, X509_STORE_CTX *store);
+	/* Told each session the server issues (a TLS 1.3 ticket, or the
+	 * TLS 1.2 session); the session stays OpenSSL's. */
+	void (*session_observer)(void *arg, SSL *ssl, struct ssl_session_st *session);
+	void *observer_arg;
 };
 
 /* Handshakes on fd.  Returns 0 and the session, or -errno with a one-line
@@ -103,6 +115,9 @@ const char *tls_session_group(const struct tls_session *session);
 /* The server asked for a client certificate and none was configured. */
 bool tls_session_cert_requested(const struct tls_session *session);
 bool tls_session_resumed(const struct tls_session *session);
+/* The OpenSSL connection itself, for a printer that must say what
+ * OpenSSL's own tools say about it (the openssl applet): not to be freed. */
+SSL *tls_session_ssl(const struct tls_session *session);
 /* Verified and the name matched. */
 bool tls_session_verified(const struct tls_session *session);
 /* The peer certificate's subject and issuer, one line each ("CN = example"). */

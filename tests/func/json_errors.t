@@ -91,6 +91,7 @@ netstat|no_netlink|--json -t|3|doc
 nft|nobody|--json list ruleset|3|doc
 nft|nobody|-j list ruleset|3|doc
 nmap|nobody|--json -sS -p 80 10.97.0.2|3|doc
+openssl|as_root|--json x509 -in /nonexistent|1|doc
 path|nobody|--json 10.97.0.1 10.97.0.2|3|doc
 ping|as_root|--json -c 1 10.200.0.1|2|stream
 ping|nobody|--json -c 1 10.97.0.2|2|stream

@@ -280,6 +280,7 @@ nc|0|nc -z -w 2 10.191.0.2 8080
 netstat|0|netstat -ltn
 nft|0|nft list ruleset
 nmap|0|nmap -sT -p 8080 10.191.0.2
+openssl|0|openssl version
 path|0|path 10.191.0.1 10.191.0.2 tcp/8080
 ping|0|ping -c 1 -W 2 10.191.0.2
 ping6|0|ping6 -c 1 -W 2 ::1
