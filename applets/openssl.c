@@ -316,7 +316,7 @@ const struct sonde_applet applet_openssl = {
 	.min_args = 1,
 	.max_args = -1,
 	.usage_exit_code = OPENSSL_EXIT_FAIL,
-	.exit_codes = "0 success, 1 failure of any kind (as openssl): a bad option, an unreadable certificate, "
+	.exit_codes = "0 success; 1 for every failure, as openssl: 1 usage error, an unreadable certificate, "
 		      "a connection or handshake that failed, -checkend's certificate that will expire.",
 	.flags = APPLET_ARGS_IN_ORDER,
 	.caps = 0,

@@ -1,9 +1,9 @@
 /* sonde openssl, shared between its files: openssl.c (the subcommands'
  * option tables, the descriptor, main), openssl_x509.c (x509),
  * openssl_s_client.c (s_client's connection and its stdin/stdout loop),
- * openssl_print.c (what s_client prints about the connection) and
+ * openssl_out.c (what s_client prints about the connection) and
  * openssl_common.c (-nameopt and the name printer both use).  Calls run
- * openssl.c -> openssl_x509.c, openssl_s_client.c -> openssl_print.c ->
+ * openssl.c -> openssl_x509.c, openssl_s_client.c -> openssl_out.c ->
  * openssl_common.c -> libcore. */
 #ifndef SONDE_OPENSSL_IMPL_H
 #define SONDE_OPENSSL_IMPL_H
@@ -67,7 +67,7 @@ int openssl_x509_run(struct openssl_x509_config *cfg);
 /* openssl_s_client.c */
 int openssl_s_client_run(struct openssl_s_client_config *cfg);
 
-/* openssl_print.c: s_client's printing, from the live connection. */
+/* openssl_out.c: s_client's printing, from the live connection. */
 struct s_client_print {
 	BIO *out, *err;
 	unsigned long nameopt;
