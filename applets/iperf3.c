@@ -30,6 +30,8 @@ struct iperf3_config {
 	const char *congestion;
 	int connect_timeout_ms;
 	int omit_s;
+	uint64_t rate_bps;
+	int burst;
 };
 
 /* iperf3's sizes: a number with K, M, G or T, each 1024 times the last. */
@@ -119,6 +121,41 @@ static const char *parse_interval(void *config, const char *arg)
 	return NULL;
 }
 
+/* iperf3's -b: bits per second with K, M, G or T (each 1000 times the
+ * last), then an optional /BURST of blocks sent at once. */
+static const char *parse_bitrate(void *config, const char *arg)
+{
+	struct iperf3_config *c = config;
+	const char *slash = strchr(arg, '/'), *end;
+	char rate_text[64];
+	double rate, scale = 1;
+	const char *reason;
+
+	if (slash) {
+		long burst;
+		char *burst_end;
+
+		errno = 0;
+		burst = strtol(slash + 1, &burst_end, 10);
+		if (errno || *burst_end || burst < 1 || burst > IP3_MAX_BURST)
+			return "invalid burst count (1 to 1000)";
+		c->burst = (int)burst;
+	}
+	snprintf(rate_text, sizeof(rate_text), "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
+	if ((reason = opt_read_double(rate_text, &end, &rate)))
+		return reason;
+	switch (*end) {
+	case 'k': case 'K': scale = 1e3; end++; break;
+	case 'm': case 'M': scale = 1e6; end++; break;
+	case 'g': case 'G': scale = 1e9; end++; break;
+	case 't': case 'T': scale = 1e12; end++; break;
+	}
+	if (*end != '\0' || rate < 0 || rate * scale >= 1e15)
+		return "not a bitrate (bits per second, with K, M, G or T)";
+	c->rate_bps = (uint64_t)(rate * scale);
+	return NULL;
+}
+
 /* Options iperf3 has that sonde refuses, each with its reason. */
 static const char *refuse_udp(void *config, const char *arg)
 {
@@ -190,7 +227,10 @@ static const struct sonde_opt iperf3_options[] = {
 		      struct iperf3_config, connect_timeout_ms, 1, 3600000),
 	SONDE_OPT_FLAG("J", NULL, "iperf3's JSON document (same as --json)", struct iperf3_config, json),
 	SONDE_OPT_FUNC("u", "udp", NULL, "refused: UDP is not implemented yet", refuse_udp),
-	SONDE_OPT_FUNC("b", "bitrate", "RATE", "refused: pacing goes with UDP, not implemented yet", refuse_udp),
+	SONDE_OPT_FUNC("b", "bitrate", "RATE[KMGT][/BURST]",
+		       "each stream's target bitrate in bits/s (0: unlimited, the default for TCP); /BURST: "
+		       "blocks sent at once",
+		       parse_bitrate),
 	SONDE_OPT_FUNC("O", "omit", "SECS", "leave the first SECS seconds out of the results (TCP slow start)",
 		       parse_omit),
 	SONDE_OPT_FUNC("D", "daemon", NULL, "refused: no daemon mode", refuse_daemon),
@@ -226,7 +266,7 @@ static const char *conflict(const struct iperf3_config *c)
 		return "only one test end condition (-t, -n) may be specified";
 	if (c->server && (c->duration_given || c->bytes || c->reverse || c->bidir || c->parallel != 1 ||
 			  c->len != IP3_TCP_DEFAULT_LEN || c->window || c->mss || c->nodelay || c->congestion ||
-			  c->zerocopy || c->connect_timeout_ms || c->omit_s))
+			  c->zerocopy || c->connect_timeout_ms || c->omit_s || c->rate_bps || c->burst))
 		return "that option is for the client (-c): the client sends the test's settings";
 	if (!c->server && (c->one_off || c->bind_addr))
 		return "-1 and -B are for the server (-s)";
@@ -251,6 +291,8 @@ static void settings_from_config(const struct iperf3_config *c, struct ip3_test 
 	s->title = (char *)c->title;
 	s->interval_s = c->interval_s;
 	s->omit_s = c->omit_s;
+	s->rate_bps = c->rate_bps;
+	s->burst = c->burst;
 	t->port = (uint16_t)c->port;
 	t->json = c->json;
 	t->zerocopy_fd = -1;
@@ -304,11 +346,11 @@ const struct sonde_applet applet_iperf3 = {
 	.name = "iperf3",
 	.summary = "network throughput tests, interoperable with iperf3 3.12 (client and server, TCP)",
 	.usage = "-s [-1] [-p PORT] [-B ADDR] [-J]\n"
-		 "-c HOST [-p PORT] [-t SECS | -n BYTES] [-O SECS] [-P N] [-R | --bidir] [-i SECS] [-l LEN] [-w SIZE]\n"
+		 "-c HOST [-p PORT] [-t SECS | -n BYTES] [-O SECS] [-b RATE] [-P N] [-R | --bidir] [-i SECS] [-l LEN] [-w SIZE]\n"
 		 "        [-M MSS] [-N] [-C ALGO] [-Z] [-4 | -6] [-T TITLE] [--connect-timeout MS] [-J]",
 	.help_extra = "Speaks iperf3 3.12's control protocol: either end may be the real iperf3.\n"
 		      "Prints iperf3's interval and summary lines; -J (or --json) prints iperf3's JSON\n"
-		      "document.  TCP only for now: -u and -b are refused, as are -D, --logfile and\n"
+		      "document.  TCP only for now: -u is refused, as are -D, --logfile and\n"
 		      "RSA authentication.",
 	.options = iperf3_options,
 	.config_size = sizeof(struct iperf3_config),

@@ -29,6 +29,7 @@ int ip3_fail(struct ip3_test *t, int err, const char *fmt, ...)
 void ip3_test_start(struct ip3_test *t)
 {
 	t->start_mono_ns = mono_ns();
+	t->pace_start_ns = t->start_mono_ns;
 	t->wall_start_s = (int64_t)time(NULL);
 	t->next_tick_ns = 0;
 	t->omitting = t->set.omit_s > 0;

@@ -87,7 +87,7 @@ static void json_start(struct ip3_test *t)
 	if (t->cookie[0])
 		out_print_str(out, "cookie", NULL, t->cookie);
 	out_print_int(out, s->mss ? "tcp_mss" : "tcp_mss_default", NULL, s->mss ? s->mss : t->tcp_mss_default);
-	out_print_int(out, "target_bitrate", NULL, 0);
+	out_print_uint(out, "target_bitrate", NULL, s->rate_bps);
 	out_print_int(out, "sock_bufsize", NULL, s->window);
 	out_print_int(out, "sndbuf_actual", NULL, t->sndbuf_actual);
 	out_print_int(out, "rcvbuf_actual", NULL, t->rcvbuf_actual);
@@ -101,7 +101,7 @@ static void json_start(struct ip3_test *t)
 	out_print_int(out, "blocks", NULL, 0);
 	out_print_int(out, "reverse", NULL, s->reverse);
 	out_print_int(out, "tos", NULL, 0);
-	out_print_int(out, "target_bitrate", NULL, 0);
+	out_print_uint(out, "target_bitrate", NULL, s->rate_bps);
 	out_close_object(out);
 	out_close_object(out);
 }

@@ -19,6 +19,7 @@
 #define IP3_MAX_STREAMS 128        /* iperf3's own limit for -P */
 #define IP3_TCP_DEFAULT_LEN 131072 /* 128 KiB blocks */
 #define IP3_MAX_BLOCK 1048576      /* iperf3's MAX_TCP_BUFFER */
+#define IP3_MAX_BURST 1000       /* iperf3's MAX_BURST for -b RATE/BURST */
 #define IP3_MAX_JSON 65536         /* larger control messages are refused */
 #define IP3_VERSION "3.12"         /* the protocol generation sonde speaks */
 
@@ -57,6 +58,8 @@ struct ip3_settings {
 	char *title;             /* -T */
 	double interval_s;       /* -i; 0: no interval reports */
 	int omit_s;              /* -O: seconds at the start left out of the results */
+	uint64_t rate_bps;       /* -b: each stream's target bitrate; 0: unlimited */
+	int burst;               /* -b RATE/BURST: blocks sent at once when on time; 0: one */
 };
 
 /* One stream's figures over one reporting interval. */
@@ -84,6 +87,7 @@ struct ip3_stream {
 	uint32_t max_rtt_us, min_rtt_us;
 	uint64_t sum_rtt_us, count_rtt;
 	size_t pending;             /* bytes of the current block still to send */
+	uint64_t paced_bytes;       /* sent since TEST_START, -O's seconds included (-b) */
 	bool closed;                /* the peer ended the stream */
 	bool released;              /* fd closed here; its number stays for the reports */
 	/* from the peer's results */
@@ -104,7 +108,8 @@ struct ip3_test {
 	char cookie[IP3_COOKIE_SIZE];
 	struct ip3_stream streams[2 * IP3_MAX_STREAMS];
 	int stream_count;
-	int64_t start_mono_ns;      /* TEST_START */
+	int64_t start_mono_ns;      /* TEST_START, or the end of -O's seconds */
+	int64_t pace_start_ns;      /* TEST_START, for -b's bitrate */
 	int64_t next_tick_ns;       /* next interval report, from the test start */
 	bool omitting;              /* -O's first seconds are running */
 	bool done;
@@ -179,6 +184,9 @@ void ip3_json_add_string(struct strbuf *b, const char *s);
 int ip3_stream_setopts(const struct ip3_test *t, int fd);
 void ip3_addr_unmap(struct sonde_addr *addr);
 void ip3_stream_init(struct ip3_test *t, struct ip3_stream *s, int fd, bool sender);
+/* -b: how long stream s must wait before its next block keeps it at the
+ * target bitrate (0: it may send now). */
+int64_t ip3_pace_wait_ns(const struct ip3_test *t, const struct ip3_stream *s);
 /* Moves data on the ready streams; 0 or -errno. */
 int ip3_stream_io(struct ip3_test *t, struct ip3_stream *s, short revents);
 int ip3_stream_buffers(struct ip3_test *t);

@@ -103,7 +103,12 @@ void ip3_params_build(const struct ip3_test *t, struct strbuf *b)
 		strbuf_puts(b, ",\"bidirectional\":true");
 	if (s->window)
 		strbuf_printf(b, ",\"window\":%d", s->window);
-	strbuf_printf(b, ",\"len\":%d,\"pacing_timer\":1000", s->len);
+	strbuf_printf(b, ",\"len\":%d", s->len);
+	if (s->rate_bps)
+		strbuf_printf(b, ",\"bandwidth\":%" PRIu64, s->rate_bps);
+	strbuf_puts(b, ",\"pacing_timer\":1000");
+	if (s->burst)
+		strbuf_printf(b, ",\"burst\":%d", s->burst);
 	if (s->title) {
 		strbuf_puts(b, ",\"title\":");
 		ip3_json_add_string(b, s->title);
@@ -152,8 +157,6 @@ static const char *params_refused(const char *json)
 			return "the client asked for an option sonde's server does not support";
 	if (get_number(json, "blockcount", &value) && value != 0)
 		return "the client asked for -k, which sonde's server does not support";
-	if (get_number(json, "bandwidth", &value) && value != 0)
-		return "the client asked for -b, which sonde's server does not support for TCP";
 	return NULL;
 }
 
@@ -169,6 +172,10 @@ const char *ip3_params_parse(struct ip3_test *t, const char *json)
 		return reason;
 	s->duration_s = get_number(json, "time", &value) ? value : 10;
 	s->omit_s = get_number(json, "omit", &value) ? (int)value : 0;
+	s->rate_bps = get_number(json, "bandwidth", &value) && value > 0 && value < 1e15 ? (uint64_t)value : 0;
+	s->burst = get_number(json, "burst", &value) ? (int)value : 0;
+	if (s->burst < 0 || s->burst > IP3_MAX_BURST)
+		return "the client asked for a burst out of range";
 	if (s->omit_s < 0 || s->omit_s > 60)
 		return "the client asked for -O out of range (0 to 60 s)";
 	s->bytes = get_number(json, "num", &value) && value > 0 ? (uint64_t)value : 0;

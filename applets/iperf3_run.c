@@ -30,6 +30,25 @@ static bool client_end_reached(const struct ip3_test *t, int64_t now_ns)
 	return now_ns >= (int64_t)(s->duration_s * 1e9);
 }
 
+/* -b: the soonest a held-back sender may send again. */
+static int64_t next_paced_send_ns(const struct ip3_test *t)
+{
+	int64_t soonest_ns = 1000000000LL;
+	int i;
+
+	for (i = 0; i < t->stream_count; i++) {
+		const struct ip3_stream *s = &t->streams[i];
+		int64_t wait_ns;
+
+		if (!s->sender || s->closed || s->released)
+			continue;
+		wait_ns = ip3_pace_wait_ns(t, s);
+		if (wait_ns < soonest_ns)
+			soonest_ns = wait_ns;
+	}
+	return soonest_ns;
+}
+
 static int64_t omit_end_ns(const struct ip3_test *t)
 {
 	return (int64_t)t->set.omit_s * 1000000000LL;
@@ -48,6 +67,12 @@ static int poll_timeout_ms(const struct ip3_test *t, int64_t now_ns, int64_t don
 			wake_ns = t->next_tick_ns;
 		if (t->omitting && (wake_ns < 0 || omit_end_ns(t) < wake_ns))
 			wake_ns = omit_end_ns(t);
+		if (t->set.rate_bps) {
+			int64_t pace_ns = now_ns + next_paced_send_ns(t);
+
+			if (wake_ns < 0 || pace_ns < wake_ns)
+				wake_ns = pace_ns;
+		}
 		if (t->role == 'c' && !t->set.bytes) {
 			int64_t end_ns = (int64_t)(t->set.duration_s * 1e9);
 
@@ -73,7 +98,9 @@ static short stream_events(const struct ip3_test *t, const struct ip3_stream *s)
 	if (s->closed || s->released)
 		return 0;
 	if (s->sender)
-		return t->done || (t->set.bytes && ip3_bytes_sent(t) >= t->set.bytes) ? 0 : POLLOUT;
+		return t->done || (t->set.bytes && ip3_bytes_sent(t) >= t->set.bytes) || ip3_pace_wait_ns(t, s) > 0
+			       ? 0
+			       : POLLOUT;
 	return POLLIN;
 }
 

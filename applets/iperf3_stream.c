@@ -146,17 +146,36 @@ static bool may_send(struct ip3_test *t, struct ip3_stream *s)
 	return true;
 }
 
+/* iperf3's throttle: a stream is on time while its bits sent since the
+ * test's start are fewer than the target bitrate times the time gone. */
+int64_t ip3_pace_wait_ns(const struct ip3_test *t, const struct ip3_stream *s)
+{
+	double due_s, elapsed_s;
+
+	if (!t->set.rate_bps)
+		return 0;
+	due_s = (double)s->paced_bytes * 8.0 / (double)t->set.rate_bps;
+	elapsed_s = (double)(mono_ns() - t->pace_start_ns) / 1e9;
+	return elapsed_s > due_s ? 0 : (int64_t)((due_s - elapsed_s) * 1e9) + 1;
+}
+
+/* Blocks per readiness: unpaced, up to SEND_ROUNDS; paced, one at a time
+ * with the throttle checked before each, or -b's burst at once. */
 static int stream_send(struct ip3_test *t, struct ip3_stream *s)
 {
+	int rounds = t->set.burst ? t->set.burst : t->set.rate_bps ? 1 : SEND_ROUNDS;
 	int round;
 
-	for (round = 0; round < SEND_ROUNDS && may_send(t, s); round++) {
+	if (ip3_pace_wait_ns(t, s) > 0)
+		return 0;
+	for (round = 0; round < rounds && may_send(t, s); round++) {
 		ssize_t n = send_block(t, s);
 
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		s->bytes += (uint64_t)n;
 		s->interval_bytes += (uint64_t)n;
+		s->paced_bytes += (uint64_t)n;
 	}
 	return 0;
 }

@@ -44,6 +44,23 @@ HOST=fd77::2 same_run "client -6" 5201 -t 1 -6
 same_run "client -O 1" 5201 -t 1 -O 1
 same_run "client -O 1 -P 2 -i 0.5" 5201 -t 1 -O 1 -P 2 -i 0.5
 same_run "client -O 1 -R" 5201 -t 1 -O 1 -R
+# -b: paced as iperf3 paces, the bitrate held (never above it; a loaded
+# machine may fall short, by little at this rate).
+same_run "client -b 40M" 5201 -t 1 -b 40M
+in_range() { # NAME VALUE LOW HIGH
+	if [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; then pass "$1"; else fail "$1" "$2 not within $3..$4"; fi
+}
+rate_of() { # FILE KEY: end.KEY.bits_per_second in Mbit/s, whole
+	python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"][sys.argv[2]]["bits_per_second"] / 1e6))' "$1" "$2"
+}
+lab_run cli "$SONDE" iperf3 -c 10.77.0.2 -p 5201 -t 2 -b 40M -P 2 -J
+printf '%s\n' "$OUT" >"$LAB_TMP/rate.json"
+in_range "-b 40M -P 2: the two streams together at 80 Mbit/s" "$(rate_of "$LAB_TMP/rate.json" sum_sent)" 70 84
+lab_run cli "$SONDE" iperf3 -c 10.77.0.2 -p 5201 -t 2 -b 40M/8 -J
+printf '%s\n' "$OUT" >"$LAB_TMP/burst.json"
+in_range "-b 40M/8: bursts of 8 blocks, the same bitrate" "$(rate_of "$LAB_TMP/burst.json" sum_sent)" 35 42
+is "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["start"]["test_start"]["target_bitrate"])' "$LAB_TMP/rate.json")" \
+	40000000 "-b 40M -J: test_start's target_bitrate as iperf3 writes it"
 
 # The byte goal, and the server's view of the bytes: -J's received bytes
 # are what the real server counted.
@@ -79,6 +96,9 @@ same_client "server --bidir" -t 1 --bidir
 same_client "server -n 10M" -n 10M
 same_client "server -T -C reno -l 32K -N" -t 1 -T lab -C reno -l 32K -N
 same_client "server -O 1 -R" -t 1 -O 1 -R
+lab_exec cli iperf3 -c 10.77.0.2 -p 5202 -t 2 -b 40M -R -J >"$LAB_TMP/server-rate.json"
+in_range "server -b 40M -R: sonde's server sends at the client's bitrate" \
+	"$(rate_of "$LAB_TMP/server-rate.json" sum_received)" 35 42
 
 # -O in -J: the omitted intervals flagged as iperf3 flags them, and the
 # results count only what came after them.

@@ -26,7 +26,9 @@ refused() { # NAME WANT_ERR_REGEX ARGS...
 refused "neither -s nor -c" "must either be a client \(-c\) or server \(-s\)"
 refused "both -s and -c" "must either be a client" -s -c 10.77.0.2
 refused "-u" "-u: UDP tests are not implemented" -c 10.77.0.2 -u
-refused "-b" "-b: UDP tests are not implemented" -c 10.77.0.2 -b 10M
+refused "-b 10Q" "-b: not a bitrate" -c 10.77.0.2 -b 10Q
+refused "-b 10M/0" "-b: invalid burst count" -c 10.77.0.2 -b 10M/0
+refused "-b on a server" "that option is for the client" -s -b 10M
 refused "-O 61" "-O: bogus value for --omit" -c 10.77.0.2 -O 61
 refused "-O 1.5" "-O: bogus value for --omit" -c 10.77.0.2 -O 1.5
 refused "-O on a server" "that option is for the client" -s -O 1
