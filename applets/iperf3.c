@@ -34,24 +34,31 @@ struct iperf3_config {
 	int burst;
 };
 
-/* iperf3's sizes: a number with K, M, G or T, each 1024 times the last. */
-static const char *read_size(const char *arg, double max, double *value)
+/* iperf3's numbers with a unit letter: K, M, G or T, each `step` times
+ * the last (1024 for sizes, 1000 for bitrates).  false when text is not
+ * one such number. */
+static bool read_scaled(const char *text, double step, double *value)
 {
-	const char *end;
-	const char *reason = opt_read_double(arg, &end, value);
+	static const char units[] = "kmgt";
+	const char *end, *unit;
 	double scale = 1;
 
-	if (reason)
-		return reason;
-	switch (*end) {
-	case 'k': case 'K': scale = 1024.0; end++; break;
-	case 'm': case 'M': scale = 1024.0 * 1024; end++; break;
-	case 'g': case 'G': scale = 1024.0 * 1024 * 1024; end++; break;
-	case 't': case 'T': scale = 1024.0 * 1024 * 1024 * 1024; end++; break;
+	if (opt_read_double(text, &end, value))
+		return false;
+	if (*end && (unit = strchr(units, *end | 0x20))) {
+		for (size_t power = 0; power <= (size_t)(unit - units); power++)
+			scale *= step;
+		end++;
 	}
-	if (*end != '\0')
-		return "not a size (a number with K, M, G or T)";
 	*value *= scale;
+	return *end == '\0';
+}
+
+/* iperf3's sizes: powers of 1024. */
+static const char *read_size(const char *arg, double max, double *value)
+{
+	if (!read_scaled(arg, 1024.0, value))
+		return "not a size (a number with K, M, G or T)";
 	if (*value < 1 || *value > max)
 		return "size out of range";
 	return NULL;
@@ -126,10 +133,9 @@ static const char *parse_interval(void *config, const char *arg)
 static const char *parse_bitrate(void *config, const char *arg)
 {
 	struct iperf3_config *c = config;
-	const char *slash = strchr(arg, '/'), *end;
+	const char *slash = strchr(arg, '/');
 	char rate_text[64];
-	double rate, scale = 1;
-	const char *reason;
+	double rate_bps;
 
 	if (slash) {
 		long burst;
@@ -142,17 +148,9 @@ static const char *parse_bitrate(void *config, const char *arg)
 		c->burst = (int)burst;
 	}
 	snprintf(rate_text, sizeof(rate_text), "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
-	if ((reason = opt_read_double(rate_text, &end, &rate)))
-		return reason;
-	switch (*end) {
-	case 'k': case 'K': scale = 1e3; end++; break;
-	case 'm': case 'M': scale = 1e6; end++; break;
-	case 'g': case 'G': scale = 1e9; end++; break;
-	case 't': case 'T': scale = 1e12; end++; break;
-	}
-	if (*end != '\0' || rate < 0 || rate * scale >= 1e15)
+	if (!read_scaled(rate_text, 1000.0, &rate_bps) || rate_bps < 0 || rate_bps >= 1e15)
 		return "not a bitrate (bits per second, with K, M, G or T)";
-	c->rate_bps = (uint64_t)(rate * scale);
+	c->rate_bps = (uint64_t)rate_bps;
 	return NULL;
 }
 
