@@ -202,6 +202,8 @@ struct render {
 	int ethertype_stmt;                  /* a bridge or netdev table's `meta protocol ip` guard */
 	uint16_t ethertype;
 	bool ethertype_pinned;               /* a statement came after it: nft keeps it */
+	uint8_t ethertype_at;                /* its field in the link layer header: 12 (ether type), 16 or
+					      * 20 (a VLAN tag's type); 0 for meta protocol */
 	int iiftype_stmt;                    /* `meta iiftype ether`, the guard of an ether field */
 	int icmp_type_stmt;                  /* the last `icmp type X` (or icmpv6) compared equal */
 	int icmp_type;                       /* its X, -1 without one */
@@ -320,6 +322,9 @@ bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struc
 void nft_rd_reject_guards(struct render *rd, const struct nft_expr *e);
 /* False for a flag-typed set holding combinations of flags. */
 bool nft_rd_flag_set_known(const struct nft_set *set);
+/* `tcp flags & (fin | ... | cwr) == fin | ... | cwr`, which nft lists as
+ * `tcp flags == 0xff` (the mask of every flag dropped). */
+bool nft_rd_all_tcp_flags(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp);
 /* Flag datatypes (ct state, ct status, tcp flags), whose masked compares
  * nft writes with flag names. */
 bool nft_rd_is_flags(uint32_t type);

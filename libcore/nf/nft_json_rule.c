@@ -321,6 +321,10 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 		strbuf_free(&lhs);
 		return true;
 	}
+	if (nft_rd_all_tcp_flags(s, type, e)) {
+		strbuf_puts(out, ", \"right\": 255}}");
+		return true;
+	}
 	if (s->masked && !rd->field_mask_consumed) {
 		/* Only the shapes masked_rhs writes as nft -j does. */
 		if (!nft_rd_masked_cmp_known(s, type, e))

@@ -118,6 +118,10 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 		int bits = nft_prefix_len(s->mask, e->data.len);
 		uint32_t or_bits;
 
+		if (nft_rd_all_tcp_flags(s, type, e)) {
+			strbuf_printf(out, "%s0xff", cmp_op(e->u.cmp.op, true));
+			return true;
+		}
 		if (nft_rd_or_form(s, type, e, &or_bits)) {
 			strbuf_printf(out, "| 0x%08x %s", or_bits, cmp_op(e->u.cmp.op, true));
 			nft_rd_value(out, type, e->data.bytes, e->data.len);

@@ -105,6 +105,15 @@ static const char *plain_field_name(const struct plain_field *table, size_t n, i
 	return NULL;
 }
 
+/* A field of the VLAN tag the ether type guard at rd->ethertype_at announced. */
+static bool vlan_field(const struct render *rd, const struct reg_src *s, struct nft_field_desc *d)
+{
+	struct reg_src tag = *s;
+
+	tag.offset -= rd->ethertype_at - 12u;
+	return nft_payload_field(NFT_PAYLOAD_LL_HEADER, NFT_PROTO_VLAN, -1, &tag, d);
+}
+
 /* An Ethernet header field: in a bridge or netdev table, or after the
  * `meta iiftype ether` guard nft puts before one elsewhere (folded). */
 static bool ether_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type)
@@ -119,11 +128,15 @@ static bool ether_name(struct render *rd, const struct reg_src *s, struct strbuf
 
 	if (fam != NFPROTO_BRIDGE && fam != NFPROTO_NETDEV && rd->iiftype_stmt < 0)
 		return false;
-	/* The VLAN tag an `ether type 8021q` guard announced (folded). */
-	if (s->offset >= 14 && rd->ethertype_stmt >= 0 && (rd->ethertype == 0x8100 || rd->ethertype == 0x88a8) &&
-	    nft_payload_field(NFT_PAYLOAD_LL_HEADER, NFT_PROTO_VLAN, -1, s, &d)) {
-		/* nft keeps the guard before `vlan type`, a protocol field itself. */
-		if (!rd->ethertype_pinned && strcmp(d.field, "type") != 0)
+	/* The VLAN tag an `ether type 8021q` guard announced, or the inner
+	 * one after the outer tag's `vlan type 8021q` (four bytes on). */
+	if ((rd->ethertype_at == 12 || rd->ethertype_at == 16) && s->offset >= rd->ethertype_at + 2u &&
+	    rd->ethertype_stmt >= 0 && (rd->ethertype == 0x8100 || rd->ethertype == 0x88a8) &&
+	    vlan_field(rd, s, &d)) {
+		/* nft folds only its own guard, `ether type 8021q`, and keeps it
+		 * before `vlan type`, a protocol field itself. */
+		if (!rd->ethertype_pinned && strcmp(d.field, "type") != 0 && rd->ethertype_at == 12 &&
+		    rd->ethertype == 0x8100)
 			rd->stmts[rd->ethertype_stmt].dropped = true;
 		if (rd->iiftype_stmt >= 0)
 			rd->stmts[rd->iiftype_stmt].dropped = true;
@@ -856,9 +869,13 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 {
 	if (s->kind == SRC_PAYLOAD && s->base == NFT_PAYLOAD_NETWORK_HEADER)
 		rd->proto_compared = true;
-	/* `ether type ip`, a bridge or netdev table's guard like meta protocol. */
-	if (s->kind == SRC_PAYLOAD && s->base == NFT_PAYLOAD_LL_HEADER && s->offset == 12 && s->len == 2 && !s->masked &&
+	/* `ether type ip`, a bridge or netdev table's guard like meta protocol;
+	 * and a VLAN tag's `vlan type`, the guard of what follows the tag. */
+	if (s->kind == SRC_PAYLOAD && s->base == NFT_PAYLOAD_LL_HEADER && s->len == 2 && !s->masked &&
+	    (s->offset == 12 || (rd->ethertype_at >= 12 && s->offset == rd->ethertype_at + 4u &&
+				 (rd->ethertype == 0x8100 || rd->ethertype == 0x88a8))) &&
 	    cmp->u.cmp.op == NFT_CMP_EQ && cmp->data.len == 2) {
+		rd->ethertype_at = (uint8_t)s->offset;
 		rd->ethertype_stmt = (int)rd->count - 1;
 		rd->ethertype = (uint16_t)(cmp->data.bytes[0] << 8 | cmp->data.bytes[1]);
 		rd->ethertype_pinned = false;
@@ -886,6 +903,7 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 		return;
 	if (s->key == NFT_META_PROTOCOL && cmp->data.len == 2 &&
 	    (rd->ctx->family == NFPROTO_BRIDGE || rd->ctx->family == NFPROTO_NETDEV)) {
+		rd->ethertype_at = 0;
 		rd->ethertype_stmt = (int)rd->count - 1;
 		rd->ethertype = (uint16_t)(cmp->data.bytes[0] << 8 | cmp->data.bytes[1]);
 		rd->ethertype_pinned = false;
@@ -952,6 +970,12 @@ bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struc
 	    memcmp(cmp->data.bytes, s->mask, cmp->data.len < 16 ? cmp->data.len : 16) == 0)
 		return type == NFT_TYPE_TCP_FLAG && cmp->data.len == 1 && s->mask[0] != 0xff;
 	return true;
+}
+
+bool nft_rd_all_tcp_flags(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp)
+{
+	return type == NFT_TYPE_TCP_FLAG && s->masked && cmp->data.len == 1 && s->mask[0] == 0xff && !s->xor_[0] &&
+	       cmp->data.bytes[0] == 0xff && (cmp->u.cmp.op == NFT_CMP_EQ || cmp->u.cmp.op == NFT_CMP_NEQ);
 }
 
 bool nft_rd_flag_set_known(const struct nft_set *set)
