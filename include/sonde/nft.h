@@ -30,6 +30,7 @@ enum nft_expr_kind {
 	NFT_EXPR_MASQ, NFT_EXPR_REDIR, NFT_EXPR_REJECT, NFT_EXPR_DYNSET, NFT_EXPR_QUOTA,
 	NFT_EXPR_BYTEORDER, NFT_EXPR_EXTHDR, NFT_EXPR_SOCKET, NFT_EXPR_RT, NFT_EXPR_XFRM,
 	NFT_EXPR_TPROXY, NFT_EXPR_DUP, NFT_EXPR_FWD, NFT_EXPR_SYNPROXY, NFT_EXPR_NOTRACK, NFT_EXPR_CONNLIMIT,
+	NFT_EXPR_OSF,
 };
 
 struct nft_data {
@@ -62,7 +63,8 @@ struct nft_expr {
 		struct { uint32_t dreg, modulus, type, offset; } numgen;
 		struct { uint32_t dreg, key, sreg; uint8_t dir; bool has_dir, is_set; } ct;
 		struct { uint32_t dreg, result, flags; } fib;
-		struct { uint32_t dreg, key, level, spnum; uint8_t dir; } keyed; /* socket, rt, xfrm */
+		/* socket, rt, xfrm; osf (its flags in key, its ttl in dir) */
+		struct { uint32_t dreg, key, level, spnum; uint8_t dir; } keyed;
 		struct { uint32_t family, sreg_addr, sreg_port, sreg_dev; } divert; /* tproxy, dup, fwd */
 		struct { uint32_t mss, wscale, flags; } synproxy;
 		struct { uint32_t count, flags; } connlimit;

@@ -53,7 +53,7 @@ bool nft_meta_key_unqualified(uint32_t key);
 /* ct saddr / daddr only in an ip or ip6 table (family). */
 const struct nft_key_desc *nft_ct_key(uint32_t key, int family);
 
-/* A socket, rt or ipsec (xfrm) load in nft's words (nft_keys.c): the
+/* A socket, rt, ipsec (xfrm) or osf load in nft's words (nft_keys.c): the
  * listing's text ("socket mark", "rt ip nexthop", "ipsec in spnum 1 ip
  * saddr") and, for JSON, the object ({"socket": {"key": "mark"}}).  False
  * for a key not named here. */
@@ -62,6 +62,7 @@ struct nft_keyed_desc {
 	const char *json_key, *key;
 	const char *family;      /* "ip", "ip6" or NULL */
 	const char *dir;         /* ipsec's "in" or "out", else NULL */
+	const char *ttl;         /* osf's ttl option ("loose", "skip"), else NULL */
 	uint32_t spnum;
 	uint32_t type;
 };

@@ -154,6 +154,8 @@ static bool json_src(struct render *rd, const struct reg_src *s, struct strbuf *
 			strbuf_printf(out, ", \"family\": \"%s\"", d.family);
 		if (d.dir)
 			strbuf_printf(out, ", \"dir\": \"%s\", \"spnum\": %u", d.dir, d.spnum);
+		if (d.ttl)
+			strbuf_printf(out, ", \"ttl\": \"%s\"", d.ttl);
 		strbuf_puts(out, "}}");
 		*type = d.type;
 		return true;

@@ -2,8 +2,8 @@
  * datatype for its values and the byte order the kernel loads it in (a
  * value compared after a byteorder conversion is read back through it).
  * Keys missing here (ct labels, meta secmark...) have no
- * rendering: their expressions stay visibly not rendered.  The socket, rt
- * and ipsec keys likewise. */
+ * rendering: their expressions stay visibly not rendered.  The socket, rt,
+ * ipsec and osf keys likewise. */
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stddef.h>
@@ -155,12 +155,29 @@ static const struct keyed_key *keyed_key(const struct nft_expr *e)
 	return e->u.keyed.key < n && table[e->u.keyed.key].key ? &table[e->u.keyed.key] : NULL;
 }
 
+/* osf [ttl loose|skip] name|version: the ttl option in JSON's ttl member. */
+static bool osf_describe(const struct nft_expr *e, struct nft_keyed_desc *d)
+{
+	static const char *const ttl[] = { NULL, "loose", "skip" };
+
+	if (e->u.keyed.dir > 2 || (e->u.keyed.key & ~(uint32_t)NFT_OSF_F_VERSION))
+		return false;
+	d->json_key = "osf";
+	d->key = e->u.keyed.key ? "version" : "name";
+	d->ttl = ttl[e->u.keyed.dir];
+	d->type = NFT_TYPE_STRING;
+	snprintf(d->text, sizeof(d->text), "osf%s%s %s", d->ttl ? " ttl " : "", d->ttl ? d->ttl : "", d->key);
+	return true;
+}
+
 bool nft_keyed_describe(const struct nft_expr *e, struct nft_keyed_desc *d)
 {
 	const struct keyed_key *k = keyed_key(e);
 	const char *family;
 
 	memset(d, 0, sizeof(*d));
+	if (e->kind == NFT_EXPR_OSF)
+		return osf_describe(e, d);
 	if (!k || (e->kind == NFT_EXPR_XFRM && e->u.keyed.dir > 1))
 		return false;
 	d->json_key = e->kind == NFT_EXPR_SOCKET ? "socket" : e->kind == NFT_EXPR_RT ? "rt" : "ipsec";

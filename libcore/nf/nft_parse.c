@@ -185,6 +185,11 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		e->u.keyed.spnum = nlattr_be32_or0(&tb[NFTA_XFRM_SPNUM]);
 		e->u.keyed.dir = tb[NFTA_XFRM_DIR].present && tb[NFTA_XFRM_DIR].len ? tb[NFTA_XFRM_DIR].data[0] : 0;
 		return 0;
+	case NFT_EXPR_OSF:
+		e->u.keyed.dreg = nlattr_be32_or0(&tb[NFTA_OSF_DREG]);
+		e->u.keyed.key = nlattr_be32_or0(&tb[NFTA_OSF_FLAGS]);
+		e->u.keyed.dir = tb[NFTA_OSF_TTL].present && tb[NFTA_OSF_TTL].len ? tb[NFTA_OSF_TTL].data[0] : 0;
+		return 0;
 	case NFT_EXPR_TPROXY:
 		e->u.divert.family = nlattr_be32_or0(&tb[NFTA_TPROXY_FAMILY]);
 		e->u.divert.sreg_addr = nlattr_be32_or0(&tb[NFTA_TPROXY_REG_ADDR]);
@@ -271,7 +276,7 @@ static enum nft_expr_kind expr_kind(const char *name)
 		{ "byteorder", NFT_EXPR_BYTEORDER }, { "exthdr", NFT_EXPR_EXTHDR }, { "socket", NFT_EXPR_SOCKET },
 		{ "rt", NFT_EXPR_RT }, { "xfrm", NFT_EXPR_XFRM }, { "tproxy", NFT_EXPR_TPROXY }, { "dup", NFT_EXPR_DUP },
 		{ "fwd", NFT_EXPR_FWD }, { "synproxy", NFT_EXPR_SYNPROXY }, { "notrack", NFT_EXPR_NOTRACK },
-		{ "connlimit", NFT_EXPR_CONNLIMIT },
+		{ "connlimit", NFT_EXPR_CONNLIMIT }, { "osf", NFT_EXPR_OSF },
 	};
 	size_t i;
 

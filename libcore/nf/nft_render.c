@@ -593,6 +593,7 @@ int nft_rd_track(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_SOCKET:
 	case NFT_EXPR_RT:
 	case NFT_EXPR_XFRM:
+	case NFT_EXPR_OSF:
 		ok = load(rd, e, e->u.keyed.dreg, SRC_KEYED);
 		break;
 	case NFT_EXPR_EXTHDR:
@@ -797,6 +798,7 @@ static bool expr_understood(const struct nft_expr *e)
 	/* A socket's cgroup level goes with its cgroupv2 key, not named here. */
 	case NFT_EXPR_SOCKET: known = A(NFTA_SOCKET_KEY) | A(NFTA_SOCKET_DREG); break;
 	case NFT_EXPR_RT: known = A(NFTA_RT_DREG) | A(NFTA_RT_KEY); break;
+	case NFT_EXPR_OSF: known = A(NFTA_OSF_DREG) | A(NFTA_OSF_TTL) | A(NFTA_OSF_FLAGS); break;
 	case NFT_EXPR_XFRM: known = A(NFTA_XFRM_DREG) | A(NFTA_XFRM_KEY) | A(NFTA_XFRM_DIR) | A(NFTA_XFRM_SPNUM); break;
 	case NFT_EXPR_NAT:
 		known = A(NFTA_NAT_TYPE) | A(NFTA_NAT_FAMILY) | A(NFTA_NAT_REG_ADDR_MIN) | A(NFTA_NAT_REG_ADDR_MAX) |

@@ -12,7 +12,8 @@
 # looked up in anonymous sets; socket, rt and ipsec keys; log flags;
 # tproxy, dup, fwd, synproxy, notrack, ct count; ct helper, ct event set;
 # writes of fields narrower than the bytes written; VLAN type as the
-# guard of the network header and of an inner tag; every tcp flag tested): list ruleset, -s list ruleset and -j list ruleset (JSON
+# guard of the network header and of an inner tag; every tcp flag tested;
+# osf): list ruleset, -s list ruleset and -j list ruleset (JSON
 # with keys sorted, metainfo's writer aside) equal to nft's, and no rule
 # left as "sonde: not rendered".
 . "$(dirname "$0")/../lib.sh"
