@@ -12,6 +12,7 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/netlink.h"
+#include "sonde/version.h"
 
 struct arp_config {
 	bool numeric;
@@ -125,6 +126,12 @@ static int arp_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	return SONDE_EXIT_OK;
 }
 
+static const struct sonde_imitation arp_imitation = {
+	.version_letters = "V",
+	.classic_line = "net-tools 2.10",
+	.imitated = "arp from net-tools 2.10",
+};
+
 const struct sonde_applet applet_arp = {
 	.name = "arp",
 	.summary = "show the ARP table in net-tools' arp layout (read-only)",
@@ -135,4 +142,5 @@ const struct sonde_applet applet_arp = {
 	.max_args = -1,
 	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = arp_main,
+	.imitates = &arp_imitation,
 };

@@ -10,6 +10,7 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/netlink.h"
+#include "sonde/version.h"
 
 static int compare_names(const void *a, const void *b)
 {
@@ -98,6 +99,12 @@ static int brctl_main(struct sonde_ctx *ctx, void *config, int argc, char **argv
 	return rc;
 }
 
+static const struct sonde_imitation brctl_imitation = {
+	.version_letters = "V",
+	.classic_line = "bridge-utils, 1.7",
+	.imitated = "brctl from bridge-utils 1.7",
+};
+
 const struct sonde_applet applet_brctl = {
 	.name = "brctl",
 	.summary = "show bridges, their ids, STP state and ports (bridge-utils' brctl show, read-only)",
@@ -108,4 +115,5 @@ const struct sonde_applet applet_brctl = {
 	.max_args = 2,
 	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = brctl_main,
+	.imitates = &brctl_imitation,
 };

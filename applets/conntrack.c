@@ -12,6 +12,7 @@
 #include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
+#include "sonde/version.h"
 
 /* --- option parsers ------------------------------------------------------ */
 
@@ -684,6 +685,12 @@ static int ct_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	return rc;
 }
 
+static const struct sonde_imitation conntrack_imitation = {
+	.version_letters = "V",
+	.classic_line = "conntrack v1.4.7 (conntrack-tools)",
+	.imitated = "conntrack from conntrack-tools 1.4.7",
+};
+
 const struct sonde_applet applet_conntrack = {
 	.name = "conntrack",
 	.summary = "connection tracking: list, count, statistics, events, get, delete (conntrack-tools output)",
@@ -707,4 +714,5 @@ const struct sonde_applet applet_conntrack = {
 		      "CAP_NET_ADMIN (docs/conntrack.md).",
 	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = ct_main,
+	.imitates = &conntrack_imitation,
 };

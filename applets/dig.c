@@ -15,6 +15,7 @@
 #include "sonde/err.h"
 #include "sonde/resolvconf.h"
 #include "sonde/resolve.h"
+#include "sonde/version.h"
 
 #define DNS_PORT 53
 
@@ -172,6 +173,13 @@ static int dig_main(struct sonde_ctx *ctx, void *config_ptr, int argc, char **ar
 	return rc;
 }
 
+static const struct sonde_imitation dig_imitation = {
+	.version_letters = "v",
+	.classic_line = "DiG 9.18.49",
+	.imitated = "dig from BIND 9.18.49",
+	.to_stderr = true,
+};
+
 const struct sonde_applet applet_dig = {
 	.name = "dig",
 	.summary = "DNS lookups with bind9 dig's command line and output; --explain walks the search list",
@@ -192,4 +200,5 @@ const struct sonde_applet applet_dig = {
 	.flags = APPLET_PLUS_ARGS,
 	.caps = 0, /* no privileged socket: every capability goes before main */
 	.main = dig_main,
+	.imitates = &dig_imitation,
 };

@@ -11,6 +11,7 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/ifconfig_classic.h"
+#include "sonde/version.h"
 
 struct ifconfig_config {
 	bool all;
@@ -77,6 +78,12 @@ done:
 	return rc;
 }
 
+static const struct sonde_imitation ifconfig_imitation = {
+	.version_letters = "V",
+	.classic_line = "net-tools 2.10",
+	.imitated = "ifconfig from net-tools 2.10",
+};
+
 const struct sonde_applet applet_ifconfig = {
 	.name = "ifconfig",
 	.summary = "show network interfaces in net-tools' ifconfig layout (read-only)",
@@ -87,4 +94,5 @@ const struct sonde_applet applet_ifconfig = {
 	.max_args = -1,
 	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = ifconfig_main,
+	.imitates = &ifconfig_imitation,
 };

@@ -13,6 +13,7 @@
 #include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
+#include "sonde/version.h"
 
 static const struct sonde_opt ip_options[] = {
 	SONDE_OPT_FLAG("4", NULL, "IPv4 only", struct ip_config, ipv4),
@@ -100,6 +101,12 @@ static int ip_main(struct sonde_ctx *sctx, void *config, int argc, char **argv)
 	return rc;
 }
 
+static const struct sonde_imitation ip_imitation = {
+	.version_letters = "V",
+	.classic_line = "ip utility, iproute2-6.1.0",
+	.imitated = "ip from iproute2 6.1.0",
+};
+
 const struct sonde_applet applet_ip = {
 	.name = "ip",
 	.summary = "show routes, rules, addresses, links and neighbours (iproute2's output, read-only)",
@@ -113,4 +120,5 @@ const struct sonde_applet applet_ip = {
 	.flags = APPLET_ARGS_IN_ORDER,
 	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = ip_main,
+	.imitates = &ip_imitation,
 };

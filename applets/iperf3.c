@@ -13,6 +13,7 @@
 #include "sonde/applet.h"
 #include "sonde/caps.h"
 #include "sonde/err.h"
+#include "sonde/version.h"
 
 struct iperf3_config {
 	bool server, one_off, ipv4, ipv6, json;
@@ -340,6 +341,12 @@ static int iperf3_main(struct sonde_ctx *ctx, void *config, int argc, char **arg
 	return rc;
 }
 
+static const struct sonde_imitation iperf3_imitation = {
+	.version_letters = "v",
+	.classic_line = "iperf 3.12 (cJSON 1.7.15)",
+	.imitated = "iperf3 3.12",
+};
+
 const struct sonde_applet applet_iperf3 = {
 	.name = "iperf3",
 	.summary = "network throughput tests, interoperable with iperf3 3.12 (client and server, TCP)",
@@ -360,4 +367,5 @@ const struct sonde_applet applet_iperf3 = {
 		      "(refused, busy server, not an iperf3 server) (docs/iperf3.md).",
 	.caps = CAPS_BIT(CAP_NET_BIND_SERVICE),
 	.main = iperf3_main,
+	.imitates = &iperf3_imitation,
 };

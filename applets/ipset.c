@@ -11,6 +11,7 @@
 #include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
+#include "sonde/version.h"
 
 struct ipset_config {
 	bool names, terse;
@@ -108,6 +109,12 @@ static int report_read_error(struct sonde_ctx *ctx, int rc)
 	return caps_fail(rc, &read_sets, "cannot read the sets");
 }
 
+static const struct sonde_imitation ipset_imitation = {
+	.version_letters = "v",
+	.classic_line = "ipset v7.17, protocol version: 7",
+	.imitated = "ipset 7.17",
+};
+
 static int ipset_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 {
 	struct ipset_config *cfg = config;
@@ -116,10 +123,13 @@ static int ipset_main(struct sonde_ctx *ctx, void *config, int argc, char **argv
 	enum ipset_view view = IPSET_VIEW_LIST;
 	int rc;
 
+	/* ipset's version command, as -v and --version. */
+	if (argc == 1 && strcmp(argv[0], "version") == 0)
+		return version_print("ipset", &ipset_imitation) < 0 ? SONDE_EXIT_NEGATIVE : SONDE_EXIT_OK;
 	if (argc == 0 || (strcmp(argv[0], "list") != 0 && strcmp(argv[0], "save") != 0)) {
 		if (argc > 0 && is_write_command(argv[0]))
 			return sonde_usage_error("sonde is read-only and never changes ipsets (use ipset itself to change them)");
-		return sonde_usage_error("%s%s: sonde's ipset knows `list` and `save`", argc ? "'" : "no command",
+		return sonde_usage_error("%s%s: sonde's ipset knows `list`, `save` and `version`", argc ? "'" : "no command",
 					 argc ? argv[0] : "");
 	}
 	rc = parse_words(cfg, argc - 1, argv + 1, &set_name);
@@ -159,4 +169,5 @@ const struct sonde_applet applet_ipset = {
 	.flags = APPLET_ARGS_IN_ORDER,
 	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = ipset_main,
+	.imitates = &ipset_imitation,
 };

@@ -13,6 +13,7 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/nft.h"
+#include "sonde/version.h"
 
 #define OUTPUT_BUFFER_SIZE (256 * 1024)
 
@@ -355,6 +356,12 @@ static void ip6tables_init(void *config)
 	"writes), so the answer does not depend on which iptables binary is installed. Output is byte for " \
 	"byte iptables 1.8.9's. Options that change rules (-A, -D, -I, -F, -P, -N, -X, -Z...) are refused."
 
+static const struct sonde_imitation iptables_imitation = {
+	.version_letters = "V",
+	.classic_line = "iptables v1.8.9 (nf_tables)",
+	.imitated = "iptables 1.8.9",
+};
+
 const struct sonde_applet applet_iptables = {
 	.name = "iptables",
 	.summary = "IPv4 packet filter rules, read-only, from both backends",
@@ -366,6 +373,13 @@ const struct sonde_applet applet_iptables = {
 	.max_args = 1,
 	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = iptables_main,
+	.imitates = &iptables_imitation,
+};
+
+static const struct sonde_imitation ip6tables_imitation = {
+	.version_letters = "V",
+	.classic_line = "ip6tables v1.8.9 (nf_tables)",
+	.imitated = "ip6tables from iptables 1.8.9",
 };
 
 const struct sonde_applet applet_ip6tables = {
@@ -380,6 +394,7 @@ const struct sonde_applet applet_ip6tables = {
 	.max_args = 1,
 	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = iptables_main,
+	.imitates = &ip6tables_imitation,
 };
 
 static void iptables_save_init(void *config)
@@ -397,6 +412,12 @@ static void ip6tables_save_init(void *config)
 	"The same as 'sonde iptables --save': every table (or -t TABLE) in iptables-save's format, read " \
 	"from the kernel's legacy and nf_tables backends alike."
 
+static const struct sonde_imitation iptables_save_imitation = {
+	.version_letters = "V",
+	.classic_line = "iptables-save v1.8.9 (nf_tables)",
+	.imitated = "iptables-save from iptables 1.8.9",
+};
+
 const struct sonde_applet applet_iptables_save = {
 	.name = "iptables-save",
 	.summary = "IPv4 rules in iptables-save's format, read-only, from both backends",
@@ -409,6 +430,13 @@ const struct sonde_applet applet_iptables_save = {
 	.max_args = 0,
 	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = iptables_main,
+	.imitates = &iptables_save_imitation,
+};
+
+static const struct sonde_imitation ip6tables_save_imitation = {
+	.version_letters = "V",
+	.classic_line = "ip6tables-save v1.8.9 (nf_tables)",
+	.imitated = "ip6tables-save from iptables 1.8.9",
 };
 
 const struct sonde_applet applet_ip6tables_save = {
@@ -423,4 +451,5 @@ const struct sonde_applet applet_ip6tables_save = {
 	.max_args = 0,
 	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = iptables_main,
+	.imitates = &ip6tables_save_imitation,
 };

@@ -14,6 +14,7 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/ipvs.h"
+#include "sonde/version.h"
 
 struct ipvsadm_config {
 	bool list, numeric, stats, rate, exact;
@@ -188,6 +189,12 @@ static int ipvsadm_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 	return SONDE_EXIT_OK;
 }
 
+static const struct sonde_imitation ipvsadm_imitation = {
+	.version_letters = "v",
+	.classic_line = "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)",
+	.imitated = "ipvsadm 1.31",
+};
+
 const struct sonde_applet applet_ipvsadm = {
 	.name = "ipvsadm",
 	.summary = "IPVS virtual services and real servers, read-only",
@@ -201,4 +208,5 @@ const struct sonde_applet applet_ipvsadm = {
 	.max_args = 0,
 	.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),
 	.main = ipvsadm_main,
+	.imitates = &ipvsadm_imitation,
 };

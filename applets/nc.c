@@ -12,6 +12,7 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/ports.h"
+#include "sonde/version.h"
 
 static const char *parse_source_port(void *config, const char *arg)
 {
@@ -201,6 +202,12 @@ static int nc_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	return nc_connect(cfg, argv[0], port);
 }
 
+static const struct sonde_imitation nc_imitation = {
+	.version_letters = NULL,
+	.classic_line = "OpenBSD netcat (Debian patchlevel 1.219-1)",
+	.imitated = "nc from netcat-openbsd 1.219",
+};
+
 const struct sonde_applet applet_nc = {
 	.name = "nc",
 	.summary = "netcat: connect, listen, check ports, relay bytes (TCP, UDP, unix, TLS client)",
@@ -224,4 +231,5 @@ const struct sonde_applet applet_nc = {
 	/* ports below 1024; unix sockets in directories root does not own */
 	.caps = CAPS_BIT(CAP_NET_BIND_SERVICE) | CAPS_BIT(CAP_DAC_OVERRIDE),
 	.main = nc_main,
+	.imitates = &nc_imitation,
 };

@@ -13,6 +13,7 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/out.h"
+#include "sonde/version.h"
 
 static const struct sonde_opt netstat_options[] = {
 	SONDE_OPT_FLAG("4", "inet", "IPv4 sockets only", struct netstat_config, ipv4),
@@ -140,6 +141,12 @@ static int netstat_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 	return SONDE_EXIT_OK;
 }
 
+static const struct sonde_imitation netstat_imitation = {
+	.version_letters = "V",
+	.classic_line = "net-tools 2.10",
+	.imitated = "netstat from net-tools 2.10",
+};
+
 const struct sonde_applet applet_netstat = {
 	.name = "netstat",
 	.summary = "socket tables like net-tools' netstat (from sock_diag netlink)",
@@ -150,4 +157,5 @@ const struct sonde_applet applet_netstat = {
 	.max_args = 0,
 	.caps = CAPS_BIT(CAP_SYS_PTRACE) | CAPS_BIT(CAP_DAC_READ_SEARCH),
 	.main = netstat_main,
+	.imitates = &netstat_imitation,
 };

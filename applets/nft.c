@@ -16,6 +16,7 @@
 #include "sonde/exitcode.h"
 #include "sonde/nfdecode.h"
 #include "sonde/nft.h"
+#include "sonde/version.h"
 
 #define OUTPUT_BUFFER_SIZE (256 * 1024)
 
@@ -540,6 +541,12 @@ static int nft_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	return rc;
 }
 
+static const struct sonde_imitation nft_imitation = {
+	.version_letters = "vV",
+	.classic_line = "nftables v1.0.6 (Lester Gooch #5)",
+	.imitated = "nft from nftables 1.0.6",
+};
+
 const struct sonde_applet applet_nft = {
 	.name = "nft",
 	.summary = "nf_tables rulesets, read-only, in nft's syntax",
@@ -554,4 +561,5 @@ const struct sonde_applet applet_nft = {
 	.flags = APPLET_ARGS_IN_ORDER,
 	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = nft_main,
+	.imitates = &nft_imitation,
 };

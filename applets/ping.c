@@ -15,6 +15,7 @@
 #include "sonde/exitcode.h"
 #include "sonde/resolve.h"
 #include "sonde/services.h"
+#include "sonde/version.h"
 
 /* iputils' exit codes: 0 a reply came, 1 none did, 2 anything else. */
 #define PING_EXIT_ERROR 2
@@ -523,6 +524,12 @@ done:
 	"without either ping fails and says how to fix it.  --tcp needs no privilege (connect), and uses a\n" \
 	"raw SYN with CAP_NET_RAW."
 
+static const struct sonde_imitation ping_imitation = {
+	.version_letters = "V",
+	.classic_line = "ping from iputils 20221126",
+	.imitated = "ping from iputils 20221126",
+};
+
 const struct sonde_applet applet_ping = {
 	.name = "ping",
 	.summary = "send ICMP echo requests (or time TCP handshakes) and report round-trip times",
@@ -537,6 +544,13 @@ const struct sonde_applet applet_ping = {
 	.flags = APPLET_JSON_STREAM,
 	.caps = CAPS_BIT(CAP_NET_RAW),
 	.main = ping_main,
+	.imitates = &ping_imitation,
+};
+
+static const struct sonde_imitation ping6_imitation = {
+	.version_letters = "V",
+	.classic_line = "ping from iputils 20221126",
+	.imitated = "ping6 from iputils 20221126",
 };
 
 const struct sonde_applet applet_ping6 = {
@@ -553,4 +567,5 @@ const struct sonde_applet applet_ping6 = {
 	.flags = APPLET_JSON_STREAM,
 	.caps = CAPS_BIT(CAP_NET_RAW),
 	.main = ping_main,
+	.imitates = &ping6_imitation,
 };

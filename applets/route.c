@@ -8,6 +8,7 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/route_classic.h"
+#include "sonde/version.h"
 
 struct route_config {
 	bool numeric;
@@ -56,6 +57,12 @@ static int route_main(struct sonde_ctx *ctx, void *config, int argc, char **argv
 	return SONDE_EXIT_OK;
 }
 
+static const struct sonde_imitation route_imitation = {
+	.version_letters = "V",
+	.classic_line = "net-tools 2.10",
+	.imitated = "route from net-tools 2.10",
+};
+
 const struct sonde_applet applet_route = {
 	.name = "route",
 	.summary = "show the kernel routing table in net-tools' route layout (read-only)",
@@ -66,4 +73,5 @@ const struct sonde_applet applet_route = {
 	.max_args = -1,
 	.caps = CAPS_BIT(CAP_NET_ADMIN),
 	.main = route_main,
+	.imitates = &route_imitation,
 };

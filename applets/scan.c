@@ -18,6 +18,7 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/resolve.h"
+#include "sonde/version.h"
 
 #define DEFAULT_TOP_PORTS 1000
 #define FAST_TOP_PORTS 100
@@ -664,7 +665,7 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 
 /* scan and its nmap link name: one descriptor but for the name and the
  * preset. */
-#define SCAN_APPLET(NAME, SUMMARY, INIT)                                                                    \
+#define SCAN_APPLET(NAME, SUMMARY, INIT, IMITATES)                                                                \
 	{                                                                                                   \
 		.name = NAME, .summary = SUMMARY, .usage = "[OPTIONS] TARGET...", .help_extra = SCAN_HELP,     \
 		.options = scan_options, .config_size = sizeof(struct scan_config), .init = INIT,              \
@@ -672,13 +673,19 @@ static int scan_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		.exit_codes = "0 a host is up, 1 no host up or the scan failed, 2 usage error, "              \
 			      "3 missing privilege, 130 interrupted (the report covers what was scanned).",                                                          \
 		.caps = CAPS_BIT(CAP_NET_RAW) | CAPS_BIT(CAP_NET_ADMIN),                                       \
-		.main = scan_main,                                                                             \
+		.main = scan_main, .imitates = IMITATES,                                                       \
 	}
 
 const struct sonde_applet applet_scan = SCAN_APPLET("scan", "scan TCP and UDP ports and discover hosts, nmap-style",
-							 scan_init);
+							 scan_init, NULL);
 
 /* The nmap link name: the same options with nmap's meaning, and nmap's
  * words in the lines scripts parse ("Nmap scan report for", "Nmap done"). */
-const struct sonde_applet applet_nmap =
-	SCAN_APPLET("nmap", "scan, called by nmap's name: nmap's options and report lines", nmap_init);
+static const struct sonde_imitation nmap_imitation = {
+	.version_letters = "V",
+	.classic_line = "Nmap version 7.93 ( https://nmap.org )",
+	.imitated = "nmap 7.93's report lines",
+};
+
+const struct sonde_applet applet_nmap = SCAN_APPLET(
+	"nmap", "scan, called by nmap's name: nmap's options and report lines", nmap_init, &nmap_imitation);

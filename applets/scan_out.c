@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "scan_impl.h"
+#include "sonde/version.h"
 #include "sonde/clock.h"
 #include "sonde/services.h"
 
@@ -50,19 +51,6 @@ static const char *service_of(const struct scan_port *p)
 static const char *report_word(const struct scan_run *run)
 {
 	return run->as_nmap ? "Nmap scan" : "Scan";
-}
-
-/* "sonde 0.1.0", without the library versions. */
-static const char *short_version(void)
-{
-	static char text[64];
-	const char *full = sonde_version_string();
-	size_t len = strcspn(full, "(");
-
-	while (len > 0 && full[len - 1] == ' ')
-		len--;
-	snprintf(text, sizeof(text), "%.*s", (int)len, full);
-	return text;
 }
 
 static double elapsed_secs(const struct scan_run *run)
@@ -139,11 +127,11 @@ void scan_out_start(struct scan_run *run)
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M %Z", &tm);
 	if (!out_is_json(run->out) && !run->quiet_text)
-		out_text(run->out, "Starting %s scan at %s\n", short_version(), when);
+		out_text(run->out, "Starting %s scan at %s\n", sonde_version_short(), when);
 	else {
 		out_open_object(run->out, NULL);
 		out_print_str(run->out, "scanner", NULL, "sonde");
-		out_print_str(run->out, "version", NULL, short_version());
+		out_print_str(run->out, "version", NULL, sonde_version_short());
 		out_print_str(run->out, "args", NULL, run->command_line);
 		out_print_str(run->out, "scan_type", NULL,
 			      run->cfg->ping_only ? "ping" : run->cfg->syn ? "syn" : run->cfg->connect ? "connect" : "udp");
@@ -153,7 +141,7 @@ void scan_out_start(struct scan_run *run)
 		char stamp[64];
 
 		strftime(stamp, sizeof(stamp), "%a %b %e %H:%M:%S %Y", &tm);
-		fprintf(run->grepable, "# %s scan initiated %s as: %s\n", short_version(), stamp,
+		fprintf(run->grepable, "# %s scan initiated %s as: %s\n", sonde_version_short(), stamp,
 			run->command_line);
 	}
 }
@@ -455,7 +443,7 @@ static void xml_start(struct scan_run *run)
 	xml_attr(fp, "scanner", "sonde");
 	xml_attr(fp, "args", run->command_line);
 	xml_attr(fp, "start", start);
-	xml_attr(fp, "version", short_version());
+	xml_attr(fp, "version", sonde_version_short());
 	xml_attr(fp, "xmloutputversion", "1.05");
 	fprintf(fp, ">\n");
 	if (!run->cfg->ping_only) {

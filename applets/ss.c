@@ -10,6 +10,7 @@
 #include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
+#include "sonde/version.h"
 #include "ss_impl.h"
 
 #define B(s) SOCKDIAG_STATE_BIT(SOCKDIAG_##s)
@@ -445,6 +446,12 @@ static int ss_main(struct sonde_ctx *sctx, void *config, int argc, char **argv)
 	return rc;
 }
 
+static const struct sonde_imitation ss_imitation = {
+	.version_letters = "V",
+	.classic_line = "ss utility, iproute2-6.1.0",
+	.imitated = "ss from iproute2 6.1.0",
+};
+
 const struct sonde_applet applet_ss = {
 	.name = "ss",
 	.summary = "list sockets like iproute2's ss (sock_diag netlink, in-kernel filters)",
@@ -459,4 +466,5 @@ const struct sonde_applet applet_ss = {
 	.max_args = -1,
 	.caps = CAPS_BIT(CAP_NET_ADMIN) | CAPS_BIT(CAP_SYS_PTRACE) | CAPS_BIT(CAP_DAC_READ_SEARCH),
 	.main = ss_main,
+	.imitates = &ss_imitation,
 };

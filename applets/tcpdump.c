@@ -3,6 +3,8 @@
  * line is libcore/pktprint.c's, printed by tcpdump_out.c.  tcpdump options
  * that are not implemented yet are refused with the reason, never ignored. */
 #include <errno.h>
+#include <openssl/crypto.h>
+#include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
+#include "sonde/version.h"
 #include "tcpdump_impl.h"
 
 #define MAX_FILTER_FILE_BYTES (1 << 20)
@@ -272,6 +275,20 @@ static void tcpdump_init(void *config)
 	"Beyond tcpdump: --dns pairs each DNS query with its answer (latency, rcode, unanswered queries,\n"          \
 	"a summary); --flows prints a table of connections; --json writes one object per packet."
 
+/* tcpdump --version's second and third lines name the libraries it runs
+ * on: here the libpcap and OpenSSL linked into sonde. */
+static void tcpdump_print_library_versions(FILE *fp)
+{
+	fprintf(fp, "%s\n%s\n", pcap_lib_version(), OpenSSL_version(OPENSSL_VERSION));
+}
+
+static const struct sonde_imitation tcpdump_imitation = {
+	.version_letters = NULL,
+	.classic_line = "tcpdump version 4.99.3",
+	.imitated = "tcpdump 4.99.3",
+	.print_more = tcpdump_print_library_versions,
+};
+
 const struct sonde_applet applet_tcpdump = {
 	.name = "tcpdump",
 	.summary = "capture packets (libpcap) and print them as tcpdump does",
@@ -287,4 +304,5 @@ const struct sonde_applet applet_tcpdump = {
 	.caps = CAPS_BIT(CAP_NET_RAW),
 	.flags = APPLET_JSON_STREAM,
 	.main = tcpdump_main,
+	.imitates = &tcpdump_imitation,
 };

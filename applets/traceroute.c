@@ -16,6 +16,7 @@
 #include "sonde/exitcode.h"
 #include "sonde/pkt.h"
 #include "sonde/resolve.h"
+#include "sonde/version.h"
 #include "traceroute_impl.h"
 
 #define TR_UDP_BASE_PORT 33434
@@ -675,6 +676,13 @@ done:
 	return rc;
 }
 
+static const struct sonde_imitation traceroute_imitation = {
+	.version_letters = "V",
+	.classic_line = "Modern traceroute for Linux, version 2.1.2",
+	.imitated = "traceroute 2.1.2 (Dmitry Butskoy's)",
+	.to_stderr = true,
+};
+
 const struct sonde_applet applet_traceroute = {
 	.name = "traceroute",
 	.summary = "print the route packets take to a host, hop by hop (UDP, ICMP or TCP probes)",
@@ -691,4 +699,5 @@ const struct sonde_applet applet_traceroute = {
 	.flags = APPLET_JSON_STREAM,
 	.caps = CAPS_BIT(CAP_NET_RAW),
 	.main = traceroute_main,
+	.imitates = &traceroute_imitation,
 };

@@ -1,11 +1,7 @@
 /* The multi-call driver: argv[0] dispatch, the common options, and the run of
  * one applet (config defaults, option parsing, --netns, main). */
-#include <ares.h>
 #include <errno.h>
 #include <limits.h>
-#include <netlink/version.h>
-#include <openssl/crypto.h>
-#include <pcap/pcap.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -18,22 +14,7 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/netns.h"
-
-const char *sonde_version_string(void)
-{
-	static char text[256];
-
-	if (!text[0]) {
-		/* pcap_lib_version() reads "libpcap version 1.10.3 (...)". */
-		const char *pcap = pcap_lib_version();
-		const char *pcap_num = strstr(pcap, "version ");
-
-		snprintf(text, sizeof(text), "sonde %s (%s, c-ares %s, libnl %s, libpcap %.*s)", SONDE_VERSION,
-			 OpenSSL_version(OPENSSL_VERSION), ares_version(NULL), LIBNL_VERSION,
-			 pcap_num ? (int)strcspn(pcap_num + 8, " ") : 0, pcap_num ? pcap_num + 8 : "");
-	}
-	return text;
-}
+#include "sonde/version.h"
 
 static const struct caps_need enter_other_netns = {
 	CAP_SYS_ADMIN, "entering another network namespace",
@@ -93,7 +74,8 @@ int applet_run(const struct sonde_applet *applet, int argc, char **argv)
 		goto done;
 	}
 	if (common.version) {
-		printf("%s\n", sonde_version_string());
+		/* The classic tool's version line first: scripts parse it. */
+		version_print(applet->name, applet->imitates);
 		goto done;
 	}
 	if (operand_count < applet->min_args) {

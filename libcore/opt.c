@@ -13,6 +13,7 @@
 #include "sonde/applet.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
+#include "sonde/version.h"
 
 enum common_opt { COMMON_HELP = 1, COMMON_VERSION, COMMON_JSON, COMMON_NETNS };
 
@@ -301,6 +302,33 @@ static int parse_long_option(struct parse_state *st, const char *word)
 	return opt_apply(opt, st->config, arg, shown);
 }
 
+/* The classic tool's own spelling of --version (ip -V, nft -v). */
+static bool is_version_letter(const struct sonde_applet *applet, char letter)
+{
+	const char *letters = applet->imitates ? applet->imitates->version_letters : NULL;
+
+	return letters && letter && strchr(letters, letter);
+}
+
+/* "V" for --version's line in --help and --describe: the first letter the
+ * classic tool takes, or NULL. */
+static const char *version_short_name(const struct sonde_applet *applet, char buf[2])
+{
+	const char *letters = applet->imitates ? applet->imitates->version_letters : NULL;
+
+	if (!letters || !letters[0])
+		return NULL;
+	buf[0] = letters[0];
+	buf[1] = '\0';
+	return buf;
+}
+
+/* The short name a common option shows for this applet. */
+static const char *common_short_name(const struct sonde_applet *applet, const struct common_def *c, char buf[2])
+{
+	return c->id == COMMON_VERSION ? version_short_name(applet, buf) : c->short_name;
+}
+
 static int parse_short_cluster(struct parse_state *st, const char *word)
 {
 	size_t pos = 1;
@@ -313,6 +341,11 @@ static int parse_short_cluster(struct parse_state *st, const char *word)
 		if (!opt) {
 			if (word[pos] == 'h') {
 				st->common->help = true;
+				pos++;
+				continue;
+			}
+			if (is_version_letter(st->applet, word[pos])) {
+				st->common->version = true;
 				pos++;
 				continue;
 			}
@@ -419,6 +452,7 @@ void applet_print_help(const struct sonde_applet *applet, FILE *fp)
 	char exit_codes[256];
 	const char *line = applet->usage ? applet->usage : "";
 	bool first = true;
+	char letter[2];
 	size_t i;
 
 	while (first || *line) {
@@ -443,7 +477,7 @@ void applet_print_help(const struct sonde_applet *applet, FILE *fp)
 	}
 	fprintf(fp, "\nCommon options:\n");
 	for (i = 0; i < COMMON_COUNT; i++)
-		print_opt_line(fp, common_opts[i].short_name, common_opts[i].long_name,
+		print_opt_line(fp, common_short_name(applet, &common_opts[i], letter), common_opts[i].long_name,
 			       common_opts[i].arg_name, false, common_opts[i].help, "");
 	if (applet->help_extra)
 		fprintf(fp, "\n%s\n", applet->help_extra);
@@ -490,7 +524,7 @@ static void describe_usage(const struct sonde_applet *applet, struct sonde_out *
 void opt_describe(const struct sonde_applet *applet, struct sonde_out *out)
 {
 	const struct sonde_opt *o;
-	char exit_codes[256];
+	char exit_codes[256], letter[2];
 	size_t i;
 
 	out_open_object(out, NULL);
@@ -510,7 +544,8 @@ void opt_describe(const struct sonde_applet *applet, struct sonde_out *out)
 	out_close_array(out);
 	out_open_array(out, "common_options");
 	for (i = 0; i < COMMON_COUNT; i++) {
-		describe_option(out, common_opts[i].short_name, common_opts[i].long_name, common_opts[i].arg_name,
+		describe_option(out, common_short_name(applet, &common_opts[i], letter), common_opts[i].long_name,
+				common_opts[i].arg_name,
 				false, common_opts[i].help, common_opts[i].arg_name ? "string" : "flag");
 		out_close_object(out);
 	}

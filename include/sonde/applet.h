@@ -12,6 +12,8 @@
 
 #include "sonde/out.h"
 
+struct sonde_imitation;
+
 enum sonde_opt_type {
 	OPT_FLAG,    /* bool field set to true */
 	OPT_COUNT,   /* int field incremented at each use (-v -v) */
@@ -95,6 +97,9 @@ struct sonde_applet {
 	 * with caps_limit() once its privileged sockets are open. */
 	uint64_t caps;
 	int (*main)(struct sonde_ctx *ctx, void *config, int argc, char **argv);
+	/* The classic tool imitated, for its version option (-V, -v,
+	 * --version: include/sonde/version.h); NULL for sonde's own applets. */
+	const struct sonde_imitation *imitates;
 };
 
 /* The applets, sorted by name: applets/main.c builds the table from
@@ -147,6 +152,5 @@ const char *opt_read_number(const char *text, double *value);
 /* A duration: a number with an optional unit, ms, s (the default), m or h,
  * at least 0 and at most max_ms. */
 const char *opt_read_duration_ms(const char *text, int64_t max_ms, int64_t *ms);
-const char *sonde_version_string(void);
 
 #endif
