@@ -16,6 +16,7 @@
 #define TRACE_MAX_REFERRALS 32
 #define TRACE_MAX_NS 16
 #define TRACE_NO_ROOTS (-1) /* find_roots: a reply without root servers */
+#define TRACE_NO_ADDRESSES (-1001) /* collect_servers: no nameserver name resolved (not an -errno) */
 
 struct nameserver_set {
 	char names[TRACE_MAX_NS][DNS_NAME_TEXT];
@@ -68,6 +69,16 @@ static int read_root_hints(const char *path, uint16_t port, struct nameserver_se
 	return set->servers.count ? 0 : -ENOENT;
 }
 
+/* A name as bind's dns_name_format() shows it: no final dot (but "."). */
+static const char *name_without_dot(const char *name)
+{
+	static char text[DNS_NAME_TEXT];
+	size_t len = strlen(name);
+
+	snprintf(text, sizeof(text), "%.*s", (int)(len > 1 && name[len - 1] == '.' ? len - 1 : len), name);
+	return text;
+}
+
 static void rr_owner(const struct dns_msg *msg, const struct dns_rr *rr, char *name, size_t size)
 {
 	if (dns_read_name(msg->wire, msg->len, rr->name_offset, name, size) < 0)
@@ -82,10 +93,14 @@ static void rr_target(const struct dns_msg *msg, const struct dns_rr *rr, char *
 
 /* The NS records of section (a referral's authority, or the answer to
  * ". NS"), each name looked up through the resolver: bind's dig
- * (followup_lookup()) never uses the glue of the additional section. */
+ * (followup_lookup()) never uses the glue of the additional section.  A
+ * name without addresses is reported on stdout among the step's lines, as
+ * dig does; when no name has any, dig gives up: its message on stderr,
+ * exit 1 (TRACE_NO_ADDRESSES). */
 static int collect_servers(struct dig_run *run, const struct dns_msg *msg, enum dns_section section,
 			   struct nameserver_set *set)
 {
+	const char *first_failed = NULL;
 	size_t ns_count, i;
 	const struct dns_rr *ns = dns_section_rrs(msg, section, &ns_count);
 
@@ -103,12 +118,23 @@ static int collect_servers(struct dig_run *run, const struct dns_msg *msg, enum 
 					      &set->servers.addrs[set->servers.count],
 					      DIG_MAX_SERVERS - set->servers.count, &found);
 
-			if (rc < 0)
-				sonde_err("couldn't get address for '%s': %s", set->names[i], resolve_strerror(rc));
+			if (rc < 0) {
+				if (!out_is_json(run->ctx->out))
+					printf("couldn't get address for '%s': %s\n", name_without_dot(set->names[i]),
+					       dig_address_failure(rc));
+				if (!first_failed)
+					first_failed = set->names[i];
+			}
 			for (k = 0; k < found; k++)
 				set->owner[set->servers.count + k] = i;
 			set->servers.count += found;
 		}
+	}
+	if (set->servers.count == 0 && first_failed) {
+		fflush(stdout);
+		/* bind's words: its loop over the NS records has run out. */
+		sonde_err("couldn't get address for '%s': no more", name_without_dot(first_failed));
+		return TRACE_NO_ADDRESSES;
 	}
 	return set->servers.count ? 0 : -ENOENT;
 }
@@ -223,13 +249,6 @@ static void print_received(struct dig_run *run, const struct dig_lookup *lk, con
 	fflush(stdout);
 }
 
-static void print_step(struct dig_run *run, const struct dig_lookup *lk, const struct dig_reply *reply,
-		       const char *from_name, const char *short_server)
-{
-	print_records(run, lk, reply, from_name, short_server);
-	print_received(run, lk, reply, from_name);
-}
-
 static void print_hints(struct dig_run *run, const struct nameserver_set *set, const char *path)
 {
 	size_t i;
@@ -276,18 +295,23 @@ static int find_roots(struct dig_run *run, const struct dig_lookup *lk, struct n
 	if (dig_query(run, &root, ".", &resolvers, true, &reply) != 0)
 		return DIG_EXIT_NO_REPLY;
 	from = dig_server_shown(&resolvers, &reply.server, shown, sizeof(shown));
-	print_step(run, &root, &reply, from, from);
+	print_records(run, &root, &reply, from, from);
 	/* The root NS records are the answer here, not a referral; without
-	 * any, dig stops there having had its reply (exit 0). */
-	collect_servers(run, &reply.msg, DNS_SECTION_ANSWER, set);
+	 * any, dig stops there having had its reply (exit 0).  Their lookups
+	 * come before the step's "Received" line, as in dig. */
+	rc = collect_servers(run, &reply.msg, DNS_SECTION_ANSWER, set);
+	if (rc != TRACE_NO_ADDRESSES)
+		print_received(run, &root, &reply, from);
 	dig_reply_free(&reply);
+	if (rc == TRACE_NO_ADDRESSES)
+		return DIG_EXIT_USAGE;
 	return set->servers.count ? 0 : TRACE_NO_ROOTS;
 }
 
 int dig_trace(struct dig_run *run, const struct dig_lookup *lk)
 {
 	struct dig_lookup step = *lk;
-	struct nameserver_set set;
+	struct nameserver_set set, next_set, *next = &next_set;
 	int rc, i;
 
 	rc = find_roots(run, lk, &set);
@@ -326,11 +350,16 @@ int dig_trace(struct dig_run *run, const struct dig_lookup *lk)
 				return DIG_EXIT_USAGE;
 			}
 		}
-		print_received(run, &step, &reply, from);
-		if (!referral || collect_servers(run, &reply.msg, DNS_SECTION_AUTHORITY, &set) < 0) {
-			dig_reply_free(&reply);
-			return DIG_EXIT_OK;
-		}
+		/* The next servers' lookups come before the step's "Received"
+		 * line, as in dig. */
+		rc = referral ? collect_servers(run, &reply.msg, DNS_SECTION_AUTHORITY, next) : -ENOENT;
+		if (rc != TRACE_NO_ADDRESSES)
+			print_received(run, &step, &reply, from);
 		dig_reply_free(&reply);
+		if (rc == TRACE_NO_ADDRESSES)
+			return DIG_EXIT_USAGE;
+		if (rc < 0)
+			return DIG_EXIT_OK;
+		memcpy(&set, next, sizeof(set));
 	}
 }

@@ -52,6 +52,25 @@ same_trace -4 +trace @$ROOT_V4 nosuch.example.test
 # The resolver (resolv.conf) has no root NS: dig prints its reply, exit 0.
 same_trace -4 +trace www.example.test
 
+# A referral to nameservers whose names do not resolve: dig says so on
+# stdout among the step's lines; when none resolves it gives up with its
+# message on stderr and exit 1 (streams compared apart).
+same_trace_streams() {
+	local theirs_out theirs_err theirs_rc
+	theirs_out=$(lab_exec dns dig "$@" 2>"$LAB_TMP/theirs_err")
+	theirs_rc=$?
+	theirs_err=$(cat "$LAB_TMP/theirs_err")
+	lab_run dns "$SONDE" dig "$@"
+	ok_rc "$RC" "$theirs_rc" "+trace $*: exit $theirs_rc as dig"
+	is "$(printf '%s\n' "$OUT" | trace_mask)" "$(printf '%s\n' "$theirs_out" | trace_mask)" "+trace $*: dig's stdout"
+	is "${ERR//sonde dig: /dig: }" "$theirs_err" "+trace $*: dig's stderr"
+}
+same_trace_streams -4 +trace @$ROOT_V4 www.lame
+same_trace_streams -4 +trace @$ROOT_V4 www.halflame
+# The @server's own name failing: bind's words (REFUSED is "failure").
+same_trace_streams @nosuch.invalid www.example.test
+same_trace_streams @ns.nowhere.example.test www.example.test
+
 printf '; nothing\n' >"$LAB_TMP/empty-hints"
 run "$SONDE" dig +trace --root-hints "$LAB_TMP/empty-hints" www.example.test
 ok_rc "$RC" 1 "+trace with hints without addresses: usage, exit 1"

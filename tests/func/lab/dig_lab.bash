@@ -101,6 +101,11 @@ a.root.test.   A   $ROOT_V4
 test.          NS  ns1.example.test.
 example.test.  NS  ns1.example.test.
 ns1.example.test. A $DNS_V4
+; a delegation to a nameserver whose name does not resolve (dig_trace.t)
+lame.          NS  ns.nowhere.example.test.
+; one whose first name does not resolve and second does
+halflame.      NS  ns.nowhere.example.test.
+halflame.      NS  ns1.example.test.
 ZONE
 }
 
