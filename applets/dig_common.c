@@ -80,21 +80,6 @@ int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig
 
 /* --- one query ---------------------------------------------------------------- */
 
-/* bind's words for what went wrong (isc_result_totext()). */
-static const char *comm_error_text(int status)
-{
-	switch (-status) {
-	case ETIMEDOUT: return "timed out";
-	case ECONNREFUSED: return "connection refused";
-	case EPIPE: return "end of file";
-	case ECONNRESET: return "connection reset";
-	case ENETUNREACH: return "network unreachable";
-	case EHOSTUNREACH: return "host unreachable";
-	case EADDRNOTAVAIL: return "address not available";
-	default: return strerror(-status);
-	}
-}
-
 /* "10.0.0.1#53", "fd00::1#53" as dig names servers. */
 static void server_hash_port(const struct sonde_addr *a, char *buf, size_t size)
 {
@@ -118,9 +103,9 @@ void dig_report_comm_error(struct dig_run *run, const char *qname, const struct 
 		fprintf(main_stream, reply->tcp ? ";; Connection to %s(%s) for %s failed: %s.\n"
 						: ";; UDP setup with %s(%s) for %s failed: %s.\n",
 			where, dig_server_shown(servers, &reply->server, host, sizeof(host)), qname,
-			comm_error_text(reply->status));
+			dns_comm_error_text(reply->status));
 	else
-		fprintf(main_stream, ";; communications error to %s: %s\n", where, comm_error_text(reply->status));
+		fprintf(main_stream, ";; communications error to %s: %s\n", where, dns_comm_error_text(reply->status));
 }
 
 bool dig_setup_failure_ends_try(struct dig_run *run, bool tries_left, bool last_server)

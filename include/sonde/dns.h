@@ -8,10 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "sonde/addr.h"
 #include "sonde/strbuf.h"
-
-struct sonde_addr;
 
 #define DNS_HEADER_LEN 12
 #define DNS_MAX_WIRE_NAME 255
@@ -126,6 +126,28 @@ int dns_udp_send_query(const struct sonde_addr *server, const uint8_t *query, si
 /* The next datagram (up to size bytes) before deadline_ms (mono_ms()):
  * 0, -ETIMEDOUT, -ECONNREFUSED (an ICMP error came back) or -errno. */
 int dns_udp_read_datagram(int fd, int64_t deadline_ms, uint8_t *buf, size_t size, size_t *len);
+
+/* --- one try of a query, as bind's dighost makes it (dns_exchange.c) --- */
+
+struct dns_exchange {
+	int status;               /* 0: wire holds a reply; else -errno (-EPIPE: end of file,
+				   * -EPROTO: a reply dighost refuses, reported already) */
+	uint8_t *wire;            /* malloc'ed */
+	size_t len;
+	bool tcp;                 /* over TCP */
+	bool setup_failed;        /* status is the UDP or TCP connect's (nothing was sent) */
+	double rtt_ms;
+	struct sonde_addr server; /* who was asked */
+};
+/* Sends query to server over UDP (reading past datagrams dighost ignores:
+ * wrong id, short, another opcode or question) or TCP, and waits up to
+ * timeout_ms for the reply.  dighost's warnings (";; Warning: ID
+ * mismatch...") go to notes, or nowhere if NULL.  Returns reply->status. */
+int dns_exchange(FILE *notes, const uint8_t *query, size_t len, const struct sonde_addr *server, bool tcp,
+		 int timeout_ms, struct dns_exchange *reply);
+/* bind's words for an exchange's failure: "timed out", "connection
+ * refused", "end of file"... */
+const char *dns_comm_error_text(int status);
 
 /* --- parsing messages ------------------------------------------------- */
 
