@@ -14,6 +14,7 @@
 #include "openssl_impl.h"
 #include "sonde/caps.h"
 #include "sonde/err.h"
+#include "sonde/version.h"
 
 /* --- x509 ------------------------------------------------------------------------ */
 
