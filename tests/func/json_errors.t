@@ -121,7 +121,7 @@ while IFS='|' read -r applet how args want kind; do
 done <<<"$CASES"
 
 # Every applet, the ones to come included: a --netns that does not exist is
-# a failure after the options were accepted (exit 2; dig, iperf3 and openssl keep
+# a failure after the options were accepted (exit 2; dig, iperf3, openssl and telnet keep
 # their tools' 1).
 for applet in $("$SONDE" --list | awk '{ print $1 }'); do
 	args=$(printf '%s\n' "$CASES" | awk -F'|' -v a="$applet" '$1 == a { print $3; exit }')
@@ -131,7 +131,7 @@ for applet in $("$SONDE" --list | awk '{ print $1 }'); do
 	fi
 	kind=$(printf '%s\n' "$CASES" | awk -F'|' -v a="$applet" '$1 == a { print $5; exit }')
 	want=2
-	case $applet in dig | iperf3 | openssl) want=1 ;; esac # bind's, iperf3's and openssl's usage code
+	case $applet in dig | iperf3 | openssl | telnet) want=1 ;; esac # their tools' usage code
 	# shellcheck disable=SC2086
 	as_root "$applet" --netns "sonde-json-errors-nosuch" $args
 	check_failure "$applet --netns (none such)" "$want" "$kind"

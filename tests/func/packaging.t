@@ -289,6 +289,7 @@ scan|0|scan -sS -p 8080 10.191.0.2
 ss|0|ss -ltn
 svc|1|svc 10.96.0.1:80
 tcpdump|0|tcpdump -D
+telnet|0|telnet 10.191.0.2 8080
 tls|6|tls 10.191.0.2:8080
 traceroute|0|traceroute -n -m 2 -q 1 -w 2 10.191.0.2
 wait|0|wait --timeout 10s tcp://10.191.0.2:8080"
