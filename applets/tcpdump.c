@@ -228,14 +228,13 @@ static int tcpdump_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 	run.clock.mode = cfg->timestamps;
 	run.out = ctx->out;
 	tcpdump_out_names_init(&run);
-	if ((rc = choose_mode(ctx, &run)) != 0) {
-		strbuf_free(&filter);
-		return rc;
-	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rc = tcpdump_open(&run, filter.len ? filter.data : NULL);
 	strbuf_free(&filter);
+	/* The mode's state once the capture is open: nothing to free before. */
+	if (rc == 0)
+		rc = choose_mode(ctx, &run);
 	if (rc == 0) {
 		rc = tcpdump_loop(&run);
 		/* tcpdump ends a printed capture that a signal stopped with an
