@@ -5,6 +5,7 @@
  * parser with openssl's single-dash spelling; openssl's exit codes (1 for
  * every failure, bad options included). */
 #include <openssl/crypto.h>
+#include <openssl/opensslv.h>
 #include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,13 +212,16 @@ static const struct sonde_applet s_client_command = {
 
 /* --- the command ------------------------------------------------------------------- */
 
-/* sonde's own version, and what it stands in for: a script that parses
- * `openssl version` learns it is not OpenSSL's tool. */
+/* `openssl version`: OpenSSL's line (the library sonde links, whose
+ * printers it uses), then sonde's line saying what answers. */
+static const struct sonde_imitation openssl_imitation = {
+	.classic_line = OPENSSL_VERSION_TEXT " (Library: " OPENSSL_VERSION_TEXT ")",
+	.imitated = "openssl's s_client, x509 and version from OpenSSL 3.0",
+};
+
 static int print_version(void)
 {
-	printf("%s: openssl (OpenSSL 3.0's s_client, x509 and version subcommands) on %s\n",
-	       sonde_version_string(), OpenSSL_version(OPENSSL_VERSION));
-	return OPENSSL_EXIT_OK;
+	return version_print("openssl", &openssl_imitation) < 0 ? OPENSSL_EXIT_FAIL : OPENSSL_EXIT_OK;
 }
 
 /* The subcommand's words through its own option table.  Returns 0 with
@@ -321,5 +325,6 @@ const struct sonde_applet applet_openssl = {
 		      "a connection or handshake that failed, -checkend's certificate that will expire.",
 	.flags = APPLET_ARGS_IN_ORDER,
 	.caps = 0,
+	.imitates = &openssl_imitation,
 	.main = openssl_main,
 };

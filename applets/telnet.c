@@ -18,6 +18,7 @@
 #include "sonde/resolve.h"
 #include "sonde/services.h"
 #include "sonde/sock.h"
+#include "sonde/version.h"
 
 #define TELNET_PORT 23
 #define TELNET_MAX_ADDRS 16
@@ -315,6 +316,12 @@ static int telnet_main(struct sonde_ctx *ctx, void *config, int argc, char **arg
 	return rc;
 }
 
+static const struct sonde_imitation telnet_imitation = {
+	.version_letters = "V",
+	.classic_line = "telnet (GNU inetutils) 2.4",
+	.imitated = "telnet from GNU inetutils 2.4 (Debian 12's telnet)",
+};
+
 const struct sonde_applet applet_telnet = {
 	.name = "telnet",
 	.summary = "a telnet client for text protocols, as Debian's telnet",
@@ -327,5 +334,6 @@ const struct sonde_applet applet_telnet = {
 	.usage_exit_code = TELNET_EXIT_FAIL,
 	.exit_codes = "0 the session ended (by the server, quit or the end of stdin); 1 usage error, a name that "
 		      "does not resolve, a connection refused or unreachable.",
+	.imitates = &telnet_imitation,
 	.main = telnet_main,
 };

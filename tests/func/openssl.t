@@ -213,7 +213,8 @@ is "$OUT" "serial=1001" "x509 reads DER from stdin"
 
 # --- version and refusals ------------------------------------------------------------
 run "$SONDE" openssl version
-like "$OUT" "^sonde [^ ]+.*openssl" "version: sonde's version and the tool it imitates"
+is "$(head -1 <<<"$OUT")" "$(openssl version)" "version: OpenSSL's line first (the same library), for scripts"
+like "$OUT" "^sonde [^ ]+.*applet openssl, imitating openssl" "version: then sonde's version and what it imitates"
 ok_rc "$RC" 0 "version: exit 0"
 run "$SONDE" openssl req -new
 ok_rc "$RC" 1 "a subcommand sonde lacks: exit 1 as openssl's unknown command"

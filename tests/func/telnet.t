@@ -93,6 +93,9 @@ same_pty "^] and back" '^]|\r|back\r' 2525
 
 run "$SONDE" telnet
 ok_rc "$RC" 1 "telnet without a host: exit 1"
+run "$SONDE" telnet -V
+is "$(head -1 <<<"$OUT")" "$(telnet -V | head -1)" "telnet -V: telnet's version line first"
+like "$OUT" "^sonde [^ ]+.*applet telnet, imitating telnet" "telnet -V: then sonde's"
 run "$SONDE" telnet --json 10.85.0.2
 ok_rc "$RC" 1 "telnet --json: refused, exit 1"
 
