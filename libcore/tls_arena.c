@@ -13,6 +13,7 @@
  * The block is in .bss: the part a probe uses is mapped at once, the rest
  * only if touched. */
 #include <openssl/crypto.h>
+#include <pthread.h>
 #include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -144,11 +145,20 @@ static void *arena_realloc(void *p, size_t size, const char *file, int line)
 	return moved;
 }
 
-void tls_arena_init(void)
+static void arena_install(void)
 {
 	/* Refused (and harmless) once OpenSSL has allocated anything: then
 	 * glibc's malloc stays OpenSSL's for the whole run. */
 	if (CRYPTO_set_mem_functions(arena_malloc, arena_realloc, arena_free) != 1)
 		return;
 	madvise(arena, ARENA_PREFAULT_BYTES, MADV_POPULATE_WRITE);
+}
+
+/* Once: OpenSSL accepts new functions again as long as they are its own
+ * (it notes no allocation of its own), and the pages are mapped already. */
+void tls_arena_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, arena_install);
 }

@@ -8,6 +8,7 @@
  * as plain OpenSSL has them. */
 #include <arpa/inet.h>
 #include <openssl/decoder.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
@@ -285,8 +286,46 @@ static void test_not_pem(void)
 
 /* --- the cipher filter ------------------------------------------------------------------ */
 
-/* The suites libssl would offer: its default list and, as tls --scan asks,
- * every suite at security level 0 (and every TLS 1.3 suite). */
+/* The ClientHello's extensions, by type, with the groups (10) and the
+ * signature schemes (13) in full: what the client offers. */
+static size_t hello_extensions(SSL_CTX *ctx, char *out, size_t size)
+{
+	SSL *ssl = SSL_new(ctx);
+	BIO *from_server = BIO_new(BIO_s_mem()), *to_server = BIO_new(BIO_s_mem());
+	const unsigned char *p = NULL, *end;
+	size_t used = (size_t)snprintf(out, size, "hello:");
+	long len;
+
+	if (!ssl || !from_server || !to_server)
+		return used;
+	SSL_set_bio(ssl, from_server, to_server);
+	SSL_set_connect_state(ssl);
+	SSL_do_handshake(ssl); /* the ClientHello goes out, then it waits */
+	len = BIO_get_mem_data(to_server, (char **)&p);
+	end = p + (len > 0 ? len : 0);
+	/* Record and handshake headers, version, random; then the session id,
+	 * suites and compression methods, each after its length. */
+	p += 5 + 4 + 2 + 32;
+	if (p < end)
+		p += 1 + p[0];
+	if (p + 2 <= end)
+		p += 2 + (p[0] << 8 | p[1]);
+	if (p < end)
+		p += 1 + p[0];
+	for (p += 2; p + 4 <= end && used < size; p += 4 + (p[2] << 8 | p[3])) {
+		int type = p[0] << 8 | p[1], ext_len = p[2] << 8 | p[3], i;
+
+		used += (size_t)snprintf(out + used, size - used, " %d", type);
+		for (i = 0; (type == 10 || type == 13) && i < ext_len && p + 4 + i < end && used < size; i++)
+			used += (size_t)snprintf(out + used, size - used, "%s%02x", i ? "" : "=", p[4 + i]);
+	}
+	SSL_free(ssl);
+	return used < size ? used : size;
+}
+
+/* What libssl offers: the ClientHello's extensions, its default suites
+ * and, as tls --scan asks, every suite at security level 0 (and every
+ * TLS 1.3 suite). */
 static void cipher_lists(char *out, size_t size)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -294,6 +333,9 @@ static void cipher_lists(char *out, size_t size)
 	int pass, i;
 
 	out[0] = '\0';
+	if (ctx)
+		used += hello_extensions(ctx, out, size);
+	used += (size_t)snprintf(out + used, used < size ? size - used : 0, " | ");
 	for (pass = 0; ctx && pass < 2; pass++) {
 		STACK_OF(SSL_CIPHER) *list;
 
@@ -408,7 +450,16 @@ int main(void)
 	   "without private keys to read, under half the decoders are built (%d)", decoder_count());
 	cipher_lists(filtered, sizeof(filtered));
 	ok(strlen(plain) > 200, "libssl lists suites (%zu bytes)", strlen(plain));
-	is_str(filtered, plain, "the set-up leaves libssl's suites as they were (default list, and ALL at level 0)");
+	is_str(filtered, plain, "the set-up leaves libssl's ClientHello and suites as they were (default list, "
+	       "and ALL at level 0)");
+	/* x25519, secp256r1, x448, secp521r1, secp384r1, ffdhe2048-8192 */
+	ok(strstr(filtered, " 10=0014001d0017001e0019001801000101010201030104 "),
+	   "the ClientHello offers libssl's ten default groups");
+	/* What TLS never uses is not built: a MAC, a KDF, a key type. */
+	ok(!EVP_MAC_fetch(NULL, "CMAC", NULL), "the filter offers no CMAC");
+	ok(!EVP_KDF_fetch(NULL, "PBKDF2", NULL), "the filter offers no PBKDF2");
+	ok(!EVP_KEYMGMT_fetch(NULL, "SIPHASH", NULL), "the filter offers no SipHash key type");
+	ERR_clear_error();
 
 	if (!mkdtemp(dir) || make_certificates() != 0) {
 		ok(0, "openssl made the test certificates in %s", dir);
