@@ -13,6 +13,7 @@
 #include "sonde/caps.h"
 #include "sonde/clock.h"
 #include "sonde/err.h"
+#include "sonde/image.h"
 #include "sonde/services.h"
 #include "tls_impl.h"
 
@@ -374,6 +375,9 @@ static int tls_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 
 	if (rc)
 		return rc;
+	/* A handshake runs much of the binary's code: mapped in one call, not
+	 * a page fault at a time (include/sonde/image.h). */
+	image_populate();
 	rc = parse_target(cfg, cfg->connect ? cfg->connect : argv[0], &target);
 	if (rc)
 		return rc;

@@ -10,11 +10,11 @@
  * (the many short-lived buffers); the rest of the block is not reused.  Once
  * the block is spent (a long --scan, a long relay) every allocation is
  * glibc's again, so a long run holds at most ARENA_BYTES more than it would.
- * The block is in .bss: the part a probe uses is mapped at once, the rest
- * only if touched. */
+ * The block is mapped apart from the program's .bss (which image_populate
+ * maps whole): the part a probe uses is mapped at once, the rest only if
+ * touched. */
 #include <openssl/crypto.h>
 #include <pthread.h>
-#include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,15 +41,15 @@ struct piece_head {
 	size_t pad;
 };
 
-/* Page-aligned for madvise. */
-static alignas(4096) unsigned char arena[ARENA_BYTES];
+/* Mapped by tls_arena_init; NULL until then (and if the mapping failed). */
+static unsigned char *arena;
 /* Bytes handed out; updated atomically, as OpenSSL may be called from
  * several threads. */
 static size_t arena_used;
 
 static bool in_arena(const void *p)
 {
-	return (const unsigned char *)p >= arena && (const unsigned char *)p < arena + ARENA_BYTES;
+	return arena && (const unsigned char *)p >= arena && (const unsigned char *)p < arena + ARENA_BYTES;
 }
 
 static size_t piece_span(size_t size)
@@ -62,6 +62,8 @@ static void *arena_take(size_t size)
 	size_t span = piece_span(size), start = __atomic_load_n(&arena_used, __ATOMIC_RELAXED);
 	struct piece_head *head;
 
+	if (!arena)
+		return NULL;
 	do {
 		if (size > ARENA_BYTES || span > ARENA_BYTES - start)
 			return NULL;
@@ -147,15 +149,22 @@ static void *arena_realloc(void *p, size_t size, const char *file, int line)
 
 static void arena_install(void)
 {
+	void *block = mmap(NULL, ARENA_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (block == MAP_FAILED)
+		return;
 	/* Refused (and harmless) once OpenSSL has allocated anything: then
 	 * glibc's malloc stays OpenSSL's for the whole run. */
-	if (CRYPTO_set_mem_functions(arena_malloc, arena_realloc, arena_free) != 1)
+	if (CRYPTO_set_mem_functions(arena_malloc, arena_realloc, arena_free) != 1) {
+		munmap(block, ARENA_BYTES);
 		return;
-	madvise(arena, ARENA_PREFAULT_BYTES, MADV_POPULATE_WRITE);
+	}
+	madvise(block, ARENA_PREFAULT_BYTES, MADV_POPULATE_WRITE);
+	__atomic_store_n(&arena, block, __ATOMIC_RELEASE);
 }
 
-/* Once: OpenSSL accepts new functions again as long as they are its own
- * (it notes no allocation of its own), and the pages are mapped already. */
+/* Once: OpenSSL would take the functions again (it notes only allocations
+ * of its own malloc), mapping a second block. */
 void tls_arena_init(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
