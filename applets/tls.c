@@ -13,7 +13,6 @@
 #include "sonde/caps.h"
 #include "sonde/clock.h"
 #include "sonde/err.h"
-#include "sonde/image.h"
 #include "sonde/services.h"
 #include "tls_impl.h"
 
@@ -375,9 +374,6 @@ static int tls_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 
 	if (rc)
 		return rc;
-	/* A handshake runs much of the binary's code: mapped in one call, not
-	 * a page fault at a time (include/sonde/image.h). */
-	image_populate();
 	rc = parse_target(cfg, cfg->connect ? cfg->connect : argv[0], &target);
 	if (rc)
 		return rc;
@@ -405,6 +401,7 @@ const struct sonde_applet applet_tls = {
 		      "yet valid, 10 expiring within --min-days (docs/tls.md).",
 	.min_args = 0,
 	.max_args = 1,
+	.flags = APPLET_POPULATE_IMAGE, /* a handshake runs much of the binary's code */
 	.caps = 0, /* no privileged socket: every capability goes before main */
 	.main = tls_main,
 };

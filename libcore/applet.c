@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sonde/applet.h"
+#include "sonde/image.h"
 #include "sonde/caps.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
@@ -242,6 +243,19 @@ static void route_sigpipe(void)
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGPIPE, &sa, NULL);
+}
+
+void applet_preinit(const struct sonde_applet_table *table, int argc, char **argv)
+{
+	const struct sonde_applet *applet = argc > 0 ? applet_find(table, base_name(argv[0])) : NULL;
+
+	/* `sonde APPLET ...`; common options before the applet name (sonde
+	 * --netns X tls) are not looked through: that run maps pages as they
+	 * are touched, as any other. */
+	if (!applet && argc > 1)
+		applet = applet_find(table, argv[1]);
+	if (applet && (applet->flags & APPLET_POPULATE_IMAGE))
+		image_populate();
 }
 
 int sonde_main(const struct sonde_applet_table *table, int argc, char **argv)

@@ -78,6 +78,10 @@ enum sonde_applet_flags {
 	 * PR_SET_NO_NEW_PRIVS), so `sudo sonde wait ... -- CMD` runs CMD as
 	 * root would. */
 	APPLET_EXECS_COMMAND = 1 << 3,
+	/* The program image is mapped whole before the libraries'
+	 * constructors run (applet_preinit, include/sonde/image.h): for an
+	 * applet that runs much of the binary's code at once (tls). */
+	APPLET_POPULATE_IMAGE = 1 << 4,
 };
 
 struct sonde_applet {
@@ -122,6 +126,10 @@ int applet_run(const struct sonde_applet *applet, int argc, char **argv);
 /* sonde --install [--force] [--hard] DIR [APPLET...] (libcore/install.c):
  * argv holds what follows --install.  Returns the exit code. */
 int applet_install(const struct sonde_applet_table *table, const char *argv0, int argc, char **argv);
+/* Called from the executable's .preinit_array, before any constructor:
+ * the applet argv names (as sonde_main would find it), if it has
+ * APPLET_POPULATE_IMAGE, gets the program image mapped. */
+void applet_preinit(const struct sonde_applet_table *table, int argc, char **argv);
 /* The whole multi-call entry: argv[0] dispatch, --list, --install, --version. */
 int sonde_main(const struct sonde_applet_table *table, int argc, char **argv);
 
