@@ -297,4 +297,15 @@ like "$ERR" "verification is impossible: no system store \(neither /nonexistent 
 	"no CA store: says verification is impossible"
 like "$OUT" "Protocol:      TLSv1.3" "no CA store: the rest is still reported"
 
+# --- the program image mapped at once (APPLET_POPULATE_IMAGE), for tls only ------------------------
+if command -v strace >/dev/null; then
+	run strace -f -e trace=madvise "$SONDE" tls --help
+	like "$ERR" "MADV_POPULATE_READ" "tls maps the program image in a few calls before it starts"
+	run strace -f -e trace=madvise "$SONDE" ping --help
+	unlike "$ERR" "MADV_POPULATE" "an applet without the flag does not"
+else
+	skip "tls maps the program image in a few calls before it starts" "no strace"
+	skip "an applet without the flag does not" "no strace"
+fi
+
 done_testing
