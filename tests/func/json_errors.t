@@ -101,6 +101,7 @@ scan|nobody|--json -n -sS -p 80 10.97.0.2|3|doc
 ss|no_netlink|--json -t|3|doc
 svc|nobody|--json 10.96.0.1:80|3|doc
 tcpdump|as_root|--json -r /nonexistent.pcap|1|stream
+telnet|as_root|--json 10.97.0.2 9|1|doc
 tls|as_root|--json 10.97.0.2:443|5|doc
 tls|as_root|--json --scan 10.97.0.2:443|5|doc
 traceroute|nobody|--json -n -I 10.97.0.2|3|stream
