@@ -24,11 +24,6 @@ static const char *not_yet(void *config, const char *arg)
 	return "not implemented yet in sonde tcpdump (docs/tcpdump.md)";
 }
 
-static const char *no_verbose(void *config, const char *arg)
-{
-	return "not implemented yet: sonde tcpdump prints tcpdump's lines without -v (docs/tcpdump.md)";
-}
-
 #define TCPDUMP_REFUSED(S, L, ARG) SONDE_OPT_FUNC(S, L, ARG, "(tcpdump's; refused: not implemented yet)", not_yet)
 
 static const struct sonde_opt tcpdump_options[] = {
@@ -70,7 +65,8 @@ static const struct sonde_opt tcpdump_options[] = {
 	SONDE_OPT_COUNT("X", NULL, "print each packet in hex and ASCII (-XX: with its link header)",
 			struct tcpdump_config, hex_ascii),
 	SONDE_OPT_COUNT("x", NULL, "print each packet in hex (-xx: with its link header)", struct tcpdump_config, hex),
-	SONDE_OPT_FUNC("v", NULL, NULL, "(tcpdump's verbose decode; refused: not implemented yet)", no_verbose),
+	SONDE_OPT_COUNT("v", NULL, "verbose: IP header fields, checksums, more of each protocol (-vv: more)",
+			struct tcpdump_config, verbose),
 	SONDE_OPT_INT("C", NULL, "MB", "-w: a new file (FILE1, FILE2...) once one is past MB million bytes",
 		      struct tcpdump_config, file_mb, 1, 1000000),
 	TCPDUMP_REFUSED("E", NULL, "SPEC"),
@@ -125,6 +121,10 @@ static int check_options(const struct sonde_ctx *ctx, const struct tcpdump_confi
 		return sonde_usage_error("-dd and -ddd are not implemented yet: -d lists the program");
 	if (cfg->link_header && cfg->quiet)
 		return sonde_usage_error("-e with -q is not implemented yet");
+	if (cfg->verbose > 2)
+		return sonde_usage_error("-vvv is not implemented yet: -v and -vv are");
+	if (cfg->verbose && cfg->write_file && !cfg->read_file)
+		return sonde_usage_error("-v with -w is not implemented yet (tcpdump's count of packets each second)");
 	if (cfg->quiet > 1)
 		return sonde_usage_error("-qq is not implemented yet");
 	if (cfg->timestamps > 5)
@@ -225,6 +225,7 @@ static int tcpdump_main(struct sonde_ctx *ctx, void *config, int argc, char **ar
 	run.printer.numeric = cfg->numeric;
 	run.printer.link_header = cfg->link_header;
 	run.printer.quiet = cfg->quiet;
+	run.printer.verbose = cfg->verbose;
 	run.clock.mode = cfg->timestamps;
 	run.out = ctx->out;
 	tcpdump_out_names_init(&run);

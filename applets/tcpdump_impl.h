@@ -25,7 +25,7 @@ struct tcpdump_config {
 	int count;                /* -c, 0 = no limit */
 	int snaplen;              /* -s, 0 = 262144 */
 	int buffer_kib;           /* -B, 0 = libpcap's default */
-	int numeric, timestamps, hex, hex_ascii, ascii, quiet;
+	int numeric, timestamps, hex, hex_ascii, ascii, quiet, verbose;
 	int file_mb;              /* -C: a new -w file past this many millions of bytes */
 	int file_count;           /* -W: the ring's files (-C), or the files written (-G) */
 	int rotate_secs;          /* -G: a new -w file, strftime-named, after this many seconds */

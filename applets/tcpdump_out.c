@@ -169,7 +169,8 @@ static void dump_hex_ascii(struct strbuf *line, const uint8_t *p, size_t len)
 }
 
 /* -A: the bytes as text; other than tab, space and newline, what is not
- * printable is a dot, and a CR before a LF or at the end is left out. */
+ * printable is a dot, and a CR is left out before a LF or among the last
+ * two bytes (as tcpdump's test of the length left has it). */
 static void dump_ascii(struct strbuf *line, const uint8_t *p, size_t len)
 {
 	size_t i;
@@ -177,7 +178,7 @@ static void dump_ascii(struct strbuf *line, const uint8_t *p, size_t len)
 	strbuf_putc(line, '\n');
 	for (i = 0; i < len; i++) {
 		if (p[i] == '\r') {
-			if (i + 1 < len && p[i + 1] != '\n')
+			if (i + 2 < len && p[i + 1] != '\n')
 				strbuf_putc(line, '.');
 		} else if (is_graph(p[i]) || p[i] == '\t' || p[i] == ' ' || p[i] == '\n') {
 			strbuf_putc(line, (char)p[i]);

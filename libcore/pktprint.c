@@ -28,6 +28,14 @@ static const char *ethertype_name(uint16_t type)
 		return "ARP";
 	case PP_ETHERTYPE_IPV6:
 		return "IPv6";
+	case PP_ETHERTYPE_8021Q:
+		return "802.1Q";
+	case PP_ETHERTYPE_QINQ:
+		return "802.1Q-QinQ";
+	case 0x9100:
+		return "802.1Q-9100";
+	case 0x9200:
+		return "802.1Q-9200";
 	default:
 		return NULL;
 	}
@@ -58,6 +66,9 @@ static void pp_arp(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t l
 		return;
 	}
 	op = get16(p + 6);
+	/* -v names the hardware and protocol types first. */
+	if (f->pp->verbose)
+		strbuf_puts(f->line, "Ethernet (len 6), IPv4 (len 4), ");
 	if (op == ARP_OP_REQUEST) {
 		strbuf_puts(f->line, "Request who-has ");
 		pp_addr(f, AF_INET, p + 24);
@@ -103,9 +114,10 @@ void pp_ethertype(struct pp_frame *f, uint16_t type, const uint8_t *p, size_t ca
 	}
 }
 
-/* -e's "ethertype IPv4 (0x0800), length 98: ", or a marker for a type the
- * printer does not name.  Returns whether the network layer follows. */
-static bool link_ethertype_header(struct pp_frame *f, uint16_t type, size_t wire_len)
+/* -e's "ethertype IPv4 (0x0800), length 98: " (after an 802.1Q tag:
+ * "ethertype IPv4 (0x0800), "), or a marker for a type the printer does
+ * not name.  Returns whether the network layer follows. */
+static bool link_ethertype_header(struct pp_frame *f, uint16_t type, size_t wire_len, bool after_tag)
 {
 	const char *name = ethertype_name(type);
 
@@ -114,12 +126,51 @@ static bool link_ethertype_header(struct pp_frame *f, uint16_t type, size_t wire
 		strbuf_printf(f->line, ", length %zu", wire_len);
 		return false;
 	}
-	strbuf_printf(f->line, "ethertype %s (0x%04x), length %zu: ", name, type, wire_len);
+	strbuf_printf(f->line, "ethertype %s (0x%04x), ", name, type);
+	if (!after_tag)
+		strbuf_printf(f->line, "length %zu: ", wire_len);
 	return true;
 }
 
-static size_t print_ethernet(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t wire_len)
+static bool is_vlan_type(uint16_t type)
 {
+	return type == PP_ETHERTYPE_8021Q || type == PP_ETHERTYPE_QINQ || type == 0x9100 || type == 0x9200;
+}
+
+/* 802.1Q tags (QinQ: several): tcpdump shows them with -e only, as
+ * "ethertype 802.1Q (0x8100), length 102: vlan 100, p 0, ".  *off moves
+ * past them and *type becomes the type inside; false when the frame ends
+ * within a tag (marked). */
+static bool vlan_tags(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t wire_len, size_t *off,
+		      uint16_t *type)
+{
+	bool tagged = false;
+
+	while (is_vlan_type(*type)) {
+		uint16_t tci;
+
+		if (caplen < *off + 4 || wire_len < *off + 4) {
+			/* tcpdump's mark of a truncated layer. */
+			strbuf_puts(f->line, " [|vlan]");
+			return false;
+		}
+		tci = get16(p + *off);
+		if (f->pp->link_header) {
+			link_ethertype_header(f, *type, wire_len, tagged);
+			strbuf_printf(f->line, "vlan %u, p %u%s, ", tci & 0xfff, tci >> 13, tci & 0x1000 ? ", DEI" : "");
+		}
+		tagged = true;
+		*type = get16(p + *off + 2);
+		*off += 4;
+	}
+	return true;
+}
+
+/* An Ethernet frame (802.1Q tags too) from its MAC addresses on, as a
+ * capture's link layer or inside a tunnel (VXLAN, through f->ethernet). */
+static size_t pp_ethernet(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t wire_len)
+{
+	size_t off = ETHER_HDR_LEN;
 	uint16_t type;
 
 	if (caplen < ETHER_HDR_LEN) {
@@ -134,12 +185,14 @@ static size_t print_ethernet(struct pp_frame *f, const uint8_t *p, size_t caplen
 		if (!pp_mac(f, p))
 			return ETHER_HDR_LEN;
 		strbuf_puts(f->line, ", ");
-		if (!link_ethertype_header(f, type, wire_len))
-			return ETHER_HDR_LEN;
 	}
-	pp_ethertype(f, type, p + ETHER_HDR_LEN, caplen - ETHER_HDR_LEN,
-		     wire_len > ETHER_HDR_LEN ? wire_len - ETHER_HDR_LEN : 0);
-	return ETHER_HDR_LEN;
+	/* A frame cut within a tag is all header, as tcpdump counts it. */
+	if (!vlan_tags(f, p, caplen, wire_len, &off, &type))
+		return caplen;
+	if (f->pp->link_header && !link_ethertype_header(f, type, wire_len, off > ETHER_HDR_LEN))
+		return off;
+	pp_ethertype(f, type, p + off, caplen - off, wire_len > off ? wire_len - off : 0);
+	return off;
 }
 
 /* The packet types of Linux cooked headers, as tcpdump spells them. */
@@ -166,7 +219,7 @@ static size_t print_sll(struct pp_frame *f, const uint8_t *p, size_t caplen, siz
 				return SLL_HDR_LEN;
 			strbuf_putc(f->line, ' ');
 		}
-		if (!link_ethertype_header(f, type, wire_len))
+		if (!link_ethertype_header(f, type, wire_len, false))
 			return SLL_HDR_LEN;
 	}
 	pp_ethertype(f, type, p + SLL_HDR_LEN, caplen - SLL_HDR_LEN, wire_len > SLL_HDR_LEN ? wire_len - SLL_HDR_LEN : 0);
@@ -195,7 +248,7 @@ static size_t print_sll2(struct pp_frame *f, const uint8_t *p, size_t caplen, si
 				return SLL2_HDR_LEN;
 			strbuf_putc(f->line, ' ');
 		}
-		if (!link_ethertype_header(f, type, wire_len))
+		if (!link_ethertype_header(f, type, wire_len, false))
 			return SLL2_HDR_LEN;
 	}
 	pp_ethertype(f, type, p + SLL2_HDR_LEN, caplen - SLL2_HDR_LEN,
@@ -212,14 +265,14 @@ bool pktprint_linktype_known(int linktype)
 int pktprint_frame(struct pktprint *pp, int linktype, const uint8_t *frame, size_t caplen, size_t wire_len,
 		   struct strbuf *line, size_t *link_header_len)
 {
-	struct pp_frame f = { .pp = pp, .line = line };
+	struct pp_frame f = { .pp = pp, .line = line, .ethernet = pp_ethernet };
 	size_t header_len;
 
 	if (caplen > wire_len)
 		caplen = wire_len;
 	switch (linktype) {
 	case PKTPRINT_LINK_ETHERNET:
-		header_len = print_ethernet(&f, frame, caplen, wire_len);
+		header_len = pp_ethernet(&f, frame, caplen, wire_len);
 		break;
 	case PKTPRINT_LINK_SLL:
 		header_len = print_sll(&f, frame, caplen, wire_len);

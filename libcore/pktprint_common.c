@@ -1,6 +1,7 @@
 /* The helpers every layer of the tcpdump-style printer writes with: the
  * marker for what is not decoded, addresses, ports and MAC addresses as
- * tcpdump prints them with and without -n. */
+ * tcpdump prints them with and without -n, the endpoints of a datagram, and
+ * the tests of the ports tcpdump hands to its other printers. */
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <string.h>
@@ -65,4 +66,49 @@ bool pp_mac(struct pp_frame *f, const uint8_t *mac)
 	strbuf_putc(f->line, ' ');
 	pp_mark(f, "OUI name of %02x:%02x:%02x", mac[0], mac[1], mac[2]);
 	return false;
+}
+
+bool pp_port_in(const struct port_range *ranges, size_t count, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (port >= ranges[i].first && port <= ranges[i].last)
+			return true;
+	return false;
+}
+
+/* Is port one of the two, and the only one tcpdump hands to a printer?
+ * (When both are, the order of tcpdump's tests decides: not decided here.) */
+bool pp_sole_decoded_port(const struct port_range *ranges, size_t count, const uint16_t *ports, uint16_t port)
+{
+	if (ports[0] == port)
+		return ports[1] == port || !pp_port_in(ranges, count, ports[1]);
+	if (ports[1] == port)
+		return !pp_port_in(ranges, count, ports[0]);
+	return false;
+}
+
+/* "SRC > DST: " or, for TCP and UDP, "SRC.SPORT > DST.DPORT: "; after
+ * IPv6 extension headers (which named the addresses) "SPORT > DPORT: ". */
+void pp_endpoints(struct pp_frame *f, const struct pkt_ip *ip, const uint16_t *ports, bool tcp)
+{
+	bool addrs = !ports || ip->family != AF_INET6 || ip->ext_count == 0;
+
+	if (addrs)
+		pp_addr(f, ip->family, ip->src);
+	if (ports) {
+		if (addrs)
+			strbuf_putc(f->line, '.');
+		pp_port(f, ports[0], tcp);
+	}
+	strbuf_puts(f->line, " > ");
+	if (addrs)
+		pp_addr(f, ip->family, ip->dst);
+	if (ports) {
+		if (addrs)
+			strbuf_putc(f->line, '.');
+		pp_port(f, ports[1], tcp);
+	}
+	strbuf_puts(f->line, ": ");
 }

@@ -122,11 +122,18 @@ static bool print_answer(struct pp_frame *f, const struct dns_msg *msg, const st
 
 	if (rr->rclass != DNS_CLASS_IN)
 		return false;
+	/* -v names each answer's owner. */
+	if (f->pp->verbose) {
+		strbuf_putc(f->line, ' ');
+		if (!print_name(f, msg, rr->name_offset))
+			return false;
+	}
 	print_type(f, rr->type);
 	switch (rr->type) {
 	case DNS_TYPE_SOA:
-		/* Without -v tcpdump names the type only. */
-		return true;
+		/* Without -v tcpdump names the type only; -v's fields are not
+		 * decoded here. */
+		return !f->pp->verbose;
 	case DNS_TYPE_TXT:
 		return print_txt(f, rdata, rr->rdlength);
 	case DNS_TYPE_A:
@@ -176,8 +183,12 @@ static bool print_query(struct pp_frame *f, const struct dns_msg *msg, bool mdns
 	if (msg->flags & DNS_QUERY_ODD_BITS)
 		strbuf_printf(f->line, " [b2&3=0x%x]", msg->flags);
 	/* Opcodes other than QUERY change the layout (IQUERY) or are rare
-	 * enough that their names are not checked against tcpdump. */
+	 * enough that their names are not checked against tcpdump; -vv's
+	 * sections after the question are not decoded here. */
 	if (msg->opcode != 0)
+		return false;
+	if (f->pp->verbose > 1 &&
+	    msg->counts[DNS_SECTION_ANSWER] + msg->counts[DNS_SECTION_AUTHORITY] + msg->counts[DNS_SECTION_ADDITIONAL])
 		return false;
 	if (msg->counts[DNS_SECTION_ANSWER])
 		strbuf_printf(f->line, " [%ua]", msg->counts[DNS_SECTION_ANSWER]);
@@ -196,19 +207,41 @@ static bool print_query(struct pp_frame *f, const struct dns_msg *msg, bool mdns
 	return true;
 }
 
+/* -vv: a response's questions, " q: A? www.example.test." (comma between). */
+static bool print_questions_vv(struct pp_frame *f, const struct dns_msg *msg, bool mdns)
+{
+	const struct dns_rr *q;
+	size_t count, i;
+
+	q = dns_section_rrs(msg, DNS_SECTION_QUESTION, &count);
+	if (count != msg->counts[DNS_SECTION_QUESTION])
+		return false;
+	for (i = 0; i < count; i++) {
+		strbuf_puts(f->line, i ? ", q:" : " q:");
+		if (!print_question(f, msg, &q[i], mdns))
+			return false;
+	}
+	return true;
+}
+
 static bool print_response(struct pp_frame *f, const struct dns_msg *msg, bool mdns)
 {
 	const struct dns_rr *an;
 	size_t count, i;
 
-	/* tcpdump's names for rcodes 11 to 15 are not checked: marked. */
+	/* tcpdump's names for rcodes 11 to 15 are not checked, nor -vv's
+	 * authority and additional sections: marked. */
 	if (msg->opcode != 0 || (msg->flags & 0xf) > 10)
+		return false;
+	if (f->pp->verbose > 1 && (msg->counts[DNS_SECTION_AUTHORITY] || msg->counts[DNS_SECTION_ADDITIONAL]))
 		return false;
 	strbuf_printf(f->line, "%u%s%s%s%s", msg->id, dns_rcode_text(msg->flags & 0xf),
 		      msg->flags & DNS_FLAG_AA ? "*" : "", msg->flags & DNS_FLAG_RA ? "" : "-",
 		      msg->flags & DNS_FLAG_TC ? "|" : "");
 	if (msg->counts[DNS_SECTION_QUESTION] != 1)
 		strbuf_printf(f->line, " [%uq]", msg->counts[DNS_SECTION_QUESTION]);
+	if (f->pp->verbose > 1 && !print_questions_vv(f, msg, mdns))
+		return false;
 	strbuf_printf(f->line, " %u/%u/%u", msg->counts[DNS_SECTION_ANSWER], msg->counts[DNS_SECTION_AUTHORITY],
 		      msg->counts[DNS_SECTION_ADDITIONAL]);
 	an = dns_section_rrs(msg, DNS_SECTION_ANSWER, &count);
@@ -254,4 +287,23 @@ void pp_dns(struct pp_frame *f, const uint8_t *wire, size_t caplen, size_t len, 
 		return;
 	}
 	strbuf_printf(f->line, " (%zu)", len);
+}
+
+void pp_dns_tcp(struct pp_frame *f, const uint8_t *data, size_t caplen, size_t len)
+{
+	if (len < 2) {
+		strbuf_printf(f->line, " [DNS over TCP: length %zu < 2] (invalid)", len);
+		return;
+	}
+	if (caplen < 2) {
+		strbuf_putc(f->line, ' ');
+		pp_mark(f, "truncated DNS over TCP");
+		return;
+	}
+	if (get16(data) != len - 2) {
+		strbuf_printf(f->line, " [prefix length(%u) != length(%zu)] (invalid)", get16(data), len - 2);
+		return;
+	}
+	strbuf_putc(f->line, ' ');
+	pp_dns(f, data + 2, caplen - 2, len - 2, false);
 }

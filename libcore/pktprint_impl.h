@@ -6,15 +6,25 @@
 #include "sonde/pkt.h"
 #include "sonde/pktprint.h"
 
+struct pp_frame;
+/* A link layer's printer: returns the length of its header. */
+typedef size_t (*pp_link_fn)(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t wire_len);
+
 /* One frame being printed. */
 struct pp_frame {
 	struct pktprint *pp;
 	struct strbuf *line;
+	/* Ethernet's printer (pktprint.c), for the frames a tunnel carries
+	 * (VXLAN): reached through here, the layers print one way. */
+	pp_link_fn ethernet;
+	const uint8_t *ip6_header; /* the IPv6 header printed last (checksums' routing header) */
 };
 
 #define PP_ETHERTYPE_IPV4 0x0800
 #define PP_ETHERTYPE_ARP 0x0806
 #define PP_ETHERTYPE_IPV6 0x86dd
+#define PP_ETHERTYPE_8021Q 0x8100
+#define PP_ETHERTYPE_QINQ 0x88a8
 
 /* The visible marker for what is not decoded: " [sonde: not decoded: WHAT]". */
 __attribute__((format(printf, 2, 3))) void pp_mark(struct pp_frame *f, const char *what_fmt, ...);
@@ -27,6 +37,37 @@ void pp_port(struct pp_frame *f, uint16_t port, bool tcp);
  * false when the line was marked instead. */
 bool pp_mac(struct pp_frame *f, const uint8_t *mac);
 
+#define PP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Ports tcpdump hands to its other printers, as inclusive ranges. */
+struct port_range {
+	uint16_t first, last;
+};
+bool pp_port_in(const struct port_range *ranges, size_t count, uint16_t port);
+/* Is port one of the two, and the only one of them in ranges? (When both
+ * are, the order of tcpdump's tests decides: not decided here.) */
+bool pp_sole_decoded_port(const struct port_range *ranges, size_t count, const uint16_t *ports, uint16_t port);
+/* "SRC > DST: " or, with ports, "SRC.SPORT > DST.DPORT: "; after IPv6
+ * extension headers (which named the addresses) "SPORT > DPORT: ". */
+void pp_endpoints(struct pp_frame *f, const struct pkt_ip *ip, const uint16_t *ports, bool tcp);
+/* -v (pktprint_verbose.c): the IPv4 header's fields and "\n    ", the
+ * IPv6 header's fields and " ". */
+void pp_ipv4_verbose(struct pp_frame *f, const uint8_t *p, const struct pkt_ip *ip);
+void pp_ipv6_verbose(struct pp_frame *f, const uint8_t *p);
+/* The checksum over a TCP, UDP, ICMP or ICMPv6 message with its pseudo
+ * header (none for ICMP): 0 when right.  ip_header (may be NULL) gives an
+ * IPv6 routing header's final destination. */
+uint16_t pp_transport_cksum(const struct pkt_ip *ip, const uint8_t *ip_header, uint8_t proto, const uint8_t *seg,
+			    size_t len);
+/* tcpdump's "should be" value of a checksum field, from what the sum gave. */
+uint16_t pp_cksum_shouldbe(uint16_t field, uint16_t computed);
+/* A first fragment (IPv4 MF, or an IPv6 fragment header): tcpdump checks no
+ * transport checksum in it. */
+bool pp_ip_fragmented(const struct pkt_ip *ip);
+
+/* A TCP segment (pktprint_tcp.c): the endpoints and tcpdump's line. */
+void pp_tcp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len);
+
 /* The network layer by ethertype (IPv4, ARP, IPv6); len is what was on the
  * wire from here on, caplen what was captured of it. */
 void pp_ethertype(struct pp_frame *f, uint16_t type, const uint8_t *p, size_t caplen, size_t len);
@@ -34,5 +75,7 @@ void pp_ipv4(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len);
 void pp_ipv6(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len);
 /* DNS over UDP: id, flags, question or answers, (length). */
 void pp_dns(struct pp_frame *f, const uint8_t *msg, size_t caplen, size_t len, bool mdns);
+/* DNS over TCP: the 2-byte length, then the message as pp_dns prints it. */
+void pp_dns_tcp(struct pp_frame *f, const uint8_t *data, size_t caplen, size_t len);
 
 #endif

@@ -1,35 +1,35 @@
-/* tcpdump's lines for IPv4, IPv6, ICMP, ICMPv6, TCP and UDP (without -v),
- * on pkt_parse.c's parsers.  What tcpdump decodes further and this file
- * does not (fragments, other protocols, a TCP or UDP port that tcpdump hands
- * to one of its application printers) is marked, never guessed. */
+/* tcpdump's lines for IPv4 (fragments), IPv6 (extension headers), ICMP,
+ * ICMPv6, UDP and VXLAN (without -v), on pkt_parse.c's parsers; TCP is
+ * pktprint_tcp.c's.  What tcpdump decodes further and this file does not
+ * (other protocols, a UDP port that tcpdump hands to one of its
+ * application printers) is marked, never guessed. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "pktprint_impl.h"
+#include "sonde/services.h"
 
 #define IPV6_EXT_HOP_BY_HOP 0
+#define IPV6_EXT_ROUTING 43
+#define IPV6_EXT_FRAGMENT 44
+#define IPV6_EXT_DEST_OPTS 60
 #define IP_FLAG_MF 0x2000
 #define IP_OFFSET_MASK 0x1fff
-#define TCP_OPT_EOL 0
-#define TCP_OPT_NOP 1
-#define TCP_OPT_MSS 2
-#define TCP_OPT_WSCALE 3
-#define TCP_OPT_SACK_OK 4
-#define TCP_OPT_SACK 5
-#define TCP_OPT_TIMESTAMP 8
 #define DNS_PORT 53
 #define MDNS_PORT 5353
+#define VXLAN_PORT 4789
+#define OTV_PORT 8472
+#define VXLAN_HDR_LEN 8
+/* Where an ICMP error's RFC 4884 extension starts: 8 + 128 bytes. */
+#define ICMP_EXT_OFFSET 136
+#define ND_NS_LEN 24
 
 /* The ports on which tcpdump 4.99.3 (without -q or -v) prints more than
- * "UDP, length N", or more than nothing after a TCP segment's length:
- * observed by giving it every port with several payloads
- * (tests/func/tcpdump_ports.t checks these lists against it).  A port in a
- * list that this file does not decode gets a marker. */
-struct port_range {
-	uint16_t first, last;
-};
+ * "UDP, length N": observed by giving it every port with several payloads
+ * (tcpdump.t checks the list against it).  A port in the list that this
+ * file does not decode gets a marker. */
 static const struct port_range udp_decoded_ports[] = {
 	{ 53, 53 }, { 67, 69 }, { 88, 88 }, { 123, 123 }, { 161, 162 }, { 319, 320 }, { 496, 496 },
 	{ 500, 500 }, { 514, 514 }, { 520, 521 }, { 525, 525 }, { 546, 547 }, { 646, 646 }, { 654, 654 },
@@ -41,38 +41,7 @@ static const struct port_range udp_decoded_ports[] = {
 	{ 8231, 8231 }, { 8472, 8472 }, { 8500, 8500 }, { 12222, 12223 }, { 17754, 17754 },
 	{ 30490, 30490 }, { 49152, 49152 },
 };
-static const struct port_range tcp_decoded_ports[] = {
-	{ 21, 21 }, { 23, 23 }, { 25, 25 }, { 43, 43 }, { 53, 53 }, { 80, 80 }, { 179, 179 },
-	{ 323, 323 }, { 554, 554 }, { 639, 639 }, { 646, 646 }, { 1723, 1723 }, { 2049, 2049 },
-	{ 6379, 6379 }, { 6633, 6633 }, { 6653, 6653 }, { 8080, 8080 }, { 8554, 8554 }, { 10288, 10288 },
-};
-
-static bool port_in(const struct port_range *ranges, size_t count, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < count; i++)
-		if (port >= ranges[i].first && port <= ranges[i].last)
-			return true;
-	return false;
-}
-
-/* "SRC > DST: " or, for TCP and UDP, "SRC.SPORT > DST.DPORT: ". */
-static void print_endpoints(struct pp_frame *f, const struct pkt_ip *ip, const uint16_t *ports, bool tcp)
-{
-	pp_addr(f, ip->family, ip->src);
-	if (ports) {
-		strbuf_putc(f->line, '.');
-		pp_port(f, ports[0], tcp);
-	}
-	strbuf_puts(f->line, " > ");
-	pp_addr(f, ip->family, ip->dst);
-	if (ports) {
-		strbuf_putc(f->line, '.');
-		pp_port(f, ports[1], tcp);
-	}
-	strbuf_puts(f->line, ": ");
-}
+#define UDP_DECODED PP_ARRAY_LEN(udp_decoded_ports)
 
 /* --- ICMP ------------------------------------------------------------------ */
 
@@ -120,7 +89,36 @@ static bool icmp4_unreachable(struct pp_frame *f, const struct pkt_icmp *msg)
 	}
 }
 
-static void print_icmp4(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
+/* -v: tcpdump's RFC 4884 multi-part extension of an error longer than
+ * 136 bytes is printed when its checksum holds: not decoded here. */
+static bool icmp4_extension(const uint8_t *p, size_t caplen, size_t len)
+{
+	if (len <= ICMP_EXT_OFFSET)
+		return false;
+	if (p[5] == 0 && caplen >= len)
+		return pkt_checksum(p + ICMP_EXT_OFFSET, len - ICMP_EXT_OFFSET) == 0;
+	return true;
+}
+
+/* -v: the checksum when wrong, and an error's quoted datagram on the next
+ * line. */
+static void icmp4_verbose(struct pp_frame *f, const struct pkt_ip *ip, const struct pkt_icmp *msg, const uint8_t *p,
+			  size_t caplen, size_t len)
+{
+	uint16_t sum;
+
+	if (!pp_ip_fragmented(ip) && caplen >= len && (sum = pkt_checksum(p, len)) != 0)
+		strbuf_printf(f->line, " (wrong icmp cksum %x (->%x)!)", get16(p + 2), pp_cksum_shouldbe(get16(p + 2), sum));
+	if (!msg || !msg->is_error)
+		return;
+	strbuf_puts(f->line, "\n\t");
+	pp_ipv4(f, p + PKT_ICMP_HDR_LEN, caplen - PKT_ICMP_HDR_LEN, get16(p + PKT_ICMP_HDR_LEN + 2));
+	if ((msg->type == PKT_ICMP_UNREACH || msg->type == PKT_ICMP_TIME_EXCEEDED || msg->type == PKT_ICMP_PARAM_PROBLEM) &&
+	    icmp4_extension(p, caplen, len))
+		pp_mark(f, "ICMP multi-part extension");
+}
+
+static void print_icmp4(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len)
 {
 	struct pkt_icmp msg;
 	bool known = false;
@@ -144,6 +142,8 @@ static void print_icmp4(struct pp_frame *f, const uint8_t *p, size_t caplen, siz
 	if (!known)
 		pp_mark(f, "ICMP type %u code %u", msg.type, msg.code);
 	strbuf_printf(f->line, ", length %zu", len);
+	if (known && f->pp->verbose)
+		icmp4_verbose(f, ip, &msg, p, caplen, len);
 }
 
 static bool icmp6_unreachable(struct pp_frame *f, const struct pkt_icmp *msg)
@@ -160,8 +160,81 @@ static bool icmp6_unreachable(struct pp_frame *f, const struct pkt_icmp *msg)
 	return true;
 }
 
+/* -vv: an option's bytes in tcpdump's hex dump, "\n\t    0x0000:  028d b626". */
+static void nd_option_hex(struct pp_frame *f, const uint8_t *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (i % 16 == 0)
+			strbuf_printf(f->line, "\n\t    0x%04zx: ", i);
+		if (i % 2 == 0)
+			strbuf_putc(f->line, ' ');
+		strbuf_printf(f->line, "%02x", data[i]);
+	}
+}
+
+/* -v: neighbor discovery options, each on a line of its own:
+ * "\n\t  source link-address option (1), length 8 (1): 02:00:00:00:00:01".
+ * false for an option this file does not print as tcpdump. */
+static bool icmp6_nd_options(struct pp_frame *f, const uint8_t *opt, size_t caplen, size_t len)
+{
+	size_t off = 0, i;
+
+	if (caplen < len)
+		return false;
+	while (off < len) {
+		size_t opt_len;
+
+		if (off + 2 > len || opt[off + 1] == 0 || (opt[off] != 1 && opt[off] != 2))
+			return false;
+		opt_len = (size_t)opt[off + 1] * 8;
+		if (off + opt_len > len)
+			return false;
+		strbuf_printf(f->line, "\n\t  %s option (%u), length %zu (%u): ",
+			      opt[off] == 1 ? "source link-address" : "destination link-address", opt[off], opt_len,
+			      opt[off + 1]);
+		for (i = 2; i < opt_len; i++)
+			strbuf_printf(f->line, "%s%02x", i > 2 ? ":" : "", opt[off + i]);
+		/* -vv: the option's bytes again, as tcpdump's hex dump. */
+		if (f->pp->verbose > 1)
+			nd_option_hex(f, opt + off + 2, opt_len - 2);
+		off += opt_len;
+	}
+	return true;
+}
+
+/* Neighbor solicitation and advertisement; with -v the length after the
+ * name, the advertisement's flags and the options. */
+static bool icmp6_neighbor(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
+{
+	static const char *const na_flags[] = { "router", "solicited", "override" };
+	const char *sep = "";
+	size_t i;
+
+	if (caplen < ND_NS_LEN)
+		return false;
+	strbuf_puts(f->line, p[0] == 135 ? "neighbor solicitation" : "neighbor advertisement");
+	if (f->pp->verbose)
+		strbuf_printf(f->line, ", length %zu", len);
+	strbuf_puts(f->line, p[0] == 135 ? ", who has " : ", tgt is ");
+	pp_addr(f, AF_INET6, p + 8);
+	if (!f->pp->verbose)
+		return true;
+	if (p[0] == 136) {
+		strbuf_puts(f->line, ", Flags [");
+		for (i = 0; i < PP_ARRAY_LEN(na_flags); i++)
+			if (p[4] & (0x80 >> i)) {
+				strbuf_printf(f->line, "%s%s", sep, na_flags[i]);
+				sep = ", ";
+			}
+		strbuf_printf(f->line, "%s]", *sep ? "" : "none");
+	}
+	return icmp6_nd_options(f, p + ND_NS_LEN, caplen - ND_NS_LEN, len - ND_NS_LEN);
+}
+
 /* The message types printed here, with what follows their name. */
-static bool icmp6_body(struct pp_frame *f, const struct pkt_icmp *msg, const uint8_t *p, size_t caplen)
+static bool icmp6_body(struct pp_frame *f, const struct pkt_icmp *msg, const uint8_t *p, size_t caplen, size_t len)
 {
 	switch (msg->type) {
 	case PKT_ICMP6_ECHO_REQUEST:
@@ -183,321 +256,121 @@ static bool icmp6_body(struct pp_frame *f, const struct pkt_icmp *msg, const uin
 		return true;
 	case 133:
 		strbuf_puts(f->line, "router solicitation");
-		return true;
+		if (!f->pp->verbose)
+			return true;
+		strbuf_printf(f->line, ", length %zu", len);
+		return caplen >= 8 && icmp6_nd_options(f, p + 8, caplen - 8, len - 8);
 	case 134:
 		strbuf_puts(f->line, "router advertisement");
-		return true;
+		return !f->pp->verbose;
 	case 135:
 	case 136:
-		if (caplen < 24)
-			return false;
-		strbuf_puts(f->line, msg->type == 135 ? "neighbor solicitation, who has " : "neighbor advertisement, tgt is ");
-		pp_addr(f, AF_INET6, p + 8);
-		return true;
+		return icmp6_neighbor(f, p, caplen, len);
 	case 143:
 		strbuf_printf(f->line, "multicast listener report v2, %u group record(s)", get16(p + 6));
-		return true;
+		return !f->pp->verbose || get16(p + 6) == 0;
 	default:
 		return false;
 	}
 }
 
-static void print_icmp6(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
+static void print_icmp6(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len)
 {
 	struct pkt_icmp msg;
 	size_t mark_from;
+	uint16_t sum;
 
+	if (f->pp->verbose && !pp_ip_fragmented(ip) && caplen >= len && len > 0) {
+		sum = pp_transport_cksum(ip, f->ip6_header, PKT_PROTO_ICMPV6, p, len);
+		if (sum != 0)
+			strbuf_printf(f->line, "[bad icmp6 cksum 0x%04x -> 0x%04x!] ", get16(p + 2),
+				      pp_cksum_shouldbe(get16(p + 2), sum));
+		else
+			strbuf_puts(f->line, "[icmp6 sum ok] ");
+	}
 	strbuf_puts(f->line, "ICMP6, ");
 	mark_from = f->line->len;
-	if (pkt_parse_icmp(AF_INET6, p, caplen, &msg) < 0 || !icmp6_body(f, &msg, p, caplen)) {
+	if (pkt_parse_icmp(AF_INET6, p, caplen, &msg) < 0 || !icmp6_body(f, &msg, p, caplen, len)) {
 		/* Nothing half-printed stays: the marker replaces it. */
 		f->line->len = mark_from;
 		if (f->line->data)
 			f->line->data[mark_from] = '\0';
 		pp_mark(f, "ICMPv6 type %u code %u", caplen ? p[0] : 0, caplen > 1 ? p[1] : 0);
 	}
-	strbuf_printf(f->line, ", length %zu", len);
-}
-
-/* --- TCP ------------------------------------------------------------------- */
-
-/* tcpdump's table of conversations: the first segment with ACK set (or any
- * SYN) fixes each side's base, later ones print numbers relative to it. */
-struct tcp_key {
-	uint8_t lo[16], hi[16];
-	uint16_t lo_port, hi_port;
-};
-
-static void tcp_key(const struct pkt_ip *ip, uint16_t sport, uint16_t dport, struct tcp_key *key, bool *src_is_hi)
-{
-	size_t n = ip->family == AF_INET ? 4 : 16;
-	int cmp = memcmp(ip->src, ip->dst, n);
-
-	memset(key, 0, sizeof(*key));
-	*src_is_hi = cmp > 0 || (cmp == 0 && sport > dport);
-	memcpy(key->lo, *src_is_hi ? ip->dst : ip->src, n);
-	memcpy(key->hi, *src_is_hi ? ip->src : ip->dst, n);
-	key->lo_port = *src_is_hi ? dport : sport;
-	key->hi_port = *src_is_hi ? sport : dport;
-	/* IPv4 and IPv6 keys never meet: a v4 key's last 12 bytes are zero
-	 * and its family byte below tells them apart. */
-	key->lo[15] ^= (uint8_t)(ip->family == AF_INET);
-}
-
-static size_t tcp_hash(const struct tcp_key *key, size_t slots)
-{
-	const uint8_t *b = (const uint8_t *)key;
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < sizeof(*key); i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h & (slots - 1);
-}
-
-static bool tcp_key_equal(const struct pktprint_tcp_conv *c, const struct tcp_key *key)
-{
-	return memcmp(c->lo_addr, key->lo, 16) == 0 && memcmp(c->hi_addr, key->hi, 16) == 0 &&
-	       c->lo_port == key->lo_port && c->hi_port == key->hi_port;
-}
-
-static int tcp_table_grow(struct pktprint *pp)
-{
-	size_t old = pp->tcp_slots, slots = old ? old * 2 : PKTPRINT_TCP_CONVS, i;
-	struct pktprint_tcp_conv *table = calloc(slots, sizeof(*table));
-
-	if (!table)
-		return -ENOMEM;
-	for (i = 0; i < old; i++) {
-		struct tcp_key key;
-		size_t at;
-
-		if (!pp->tcp_convs[i].used)
-			continue;
-		memcpy(key.lo, pp->tcp_convs[i].lo_addr, 16);
-		memcpy(key.hi, pp->tcp_convs[i].hi_addr, 16);
-		key.lo_port = pp->tcp_convs[i].lo_port;
-		key.hi_port = pp->tcp_convs[i].hi_port;
-		for (at = tcp_hash(&key, slots); table[at].used; at = (at + 1) & (slots - 1))
-			;
-		table[at] = pp->tcp_convs[i];
-	}
-	free(pp->tcp_convs);
-	pp->tcp_convs = table;
-	pp->tcp_slots = slots;
-	return 0;
-}
-
-/* The conversation's slot, added when absent; NULL when memory ran out. */
-static struct pktprint_tcp_conv *tcp_conv(struct pktprint *pp, const struct tcp_key *key, bool *is_new)
-{
-	size_t at;
-
-	if ((pp->tcp_used + 1) * 2 > pp->tcp_slots && tcp_table_grow(pp) < 0)
-		return NULL;
-	for (at = tcp_hash(key, pp->tcp_slots); pp->tcp_convs[at].used; at = (at + 1) & (pp->tcp_slots - 1))
-		if (tcp_key_equal(&pp->tcp_convs[at], key)) {
-			*is_new = false;
-			return &pp->tcp_convs[at];
-		}
-	*is_new = true;
-	pp->tcp_used++;
-	memcpy(pp->tcp_convs[at].lo_addr, key->lo, 16);
-	memcpy(pp->tcp_convs[at].hi_addr, key->hi, 16);
-	pp->tcp_convs[at].lo_port = key->lo_port;
-	pp->tcp_convs[at].hi_port = key->hi_port;
-	pp->tcp_convs[at].used = true;
-	return &pp->tcp_convs[at];
-}
-
-void pktprint_free(struct pktprint *pp)
-{
-	free(pp->tcp_convs);
-	pp->tcp_convs = NULL;
-	pp->tcp_slots = pp->tcp_used = 0;
-}
-
-struct tcp_seg {
-	uint32_t seq, ack;
-	uint32_t own_base, peer_base; /* what SACK blocks are made relative by */
-	uint8_t flags;
-};
-
-/* Relative numbers as tcpdump keeps them; false when memory ran out. */
-static bool tcp_relative(struct pp_frame *f, const struct pkt_ip *ip, uint16_t sport, uint16_t dport,
-			 struct tcp_seg *seg)
-{
-	struct pktprint_tcp_conv *c;
-	struct tcp_key key;
-	bool src_is_hi, is_new;
-	uint32_t *own, *peer;
-
-	if (!(seg->flags & PKT_TCP_ACK))
-		return true;
-	tcp_key(ip, sport, dport, &key, &src_is_hi);
-	if (!(c = tcp_conv(f->pp, &key, &is_new)))
-		return false;
-	own = src_is_hi ? &c->hi_seq : &c->lo_seq;
-	peer = src_is_hi ? &c->lo_seq : &c->hi_seq;
-	if (is_new || (seg->flags & PKT_TCP_SYN)) {
-		*own = seg->seq;
-		*peer = seg->ack - 1;
-	} else {
-		seg->seq -= *own;
-		seg->ack -= *peer;
-	}
-	seg->own_base = *own;
-	seg->peer_base = *peer;
-	return true;
-}
-
-static void tcp_flags(struct pp_frame *f, uint8_t flags)
-{
-	static const char letters[] = "FSRP.UEW";
-	size_t i;
-
-	strbuf_puts(f->line, "Flags [");
-	if (!flags)
-		strbuf_puts(f->line, "none");
-	for (i = 0; i < 8; i++)
-		if (flags & (1u << i))
-			strbuf_putc(f->line, letters[i]);
-	strbuf_putc(f->line, ']');
-}
-
-/* One option's text; false for one this file does not print as tcpdump. */
-static bool tcp_option(struct pp_frame *f, uint8_t kind, const uint8_t *data, size_t data_len,
-		       const struct tcp_seg *seg)
-{
-	size_t i;
-
-	switch (kind) {
-	case TCP_OPT_MSS:
-		if (data_len != 2)
-			return false;
-		strbuf_printf(f->line, "mss %u", get16(data));
-		return true;
-	case TCP_OPT_WSCALE:
-		if (data_len != 1)
-			return false;
-		strbuf_printf(f->line, "wscale %u", data[0]);
-		return true;
-	case TCP_OPT_SACK_OK:
-		if (data_len != 0)
-			return false;
-		strbuf_puts(f->line, "sackOK");
-		return true;
-	case TCP_OPT_TIMESTAMP:
-		if (data_len != 8)
-			return false;
-		strbuf_printf(f->line, "TS val %u ecr %u", get32(data), get32(data + 4));
-		return true;
-	case TCP_OPT_SACK:
-		if (data_len % 8 != 0)
-			return false;
-		strbuf_printf(f->line, "sack %zu ", data_len / 8);
-		for (i = 0; i < data_len; i += 8)
-			strbuf_printf(f->line, "{%u:%u}", get32(data + i) - seg->peer_base,
-				      get32(data + i + 4) - seg->peer_base);
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* ", options [mss 1460,sackOK,...]"; false when one is not printed exactly. */
-static bool tcp_options(struct pp_frame *f, const uint8_t *opt, size_t len, const struct tcp_seg *seg)
-{
-	size_t off = 0;
-
-	strbuf_puts(f->line, ", options [");
-	while (off < len) {
-		uint8_t kind = opt[off];
-		size_t opt_len;
-
-		if (off)
-			strbuf_putc(f->line, ',');
-		if (kind == TCP_OPT_EOL || kind == TCP_OPT_NOP) {
-			strbuf_puts(f->line, kind == TCP_OPT_EOL ? "eol" : "nop");
-			off++;
-			if (kind == TCP_OPT_EOL)
-				break;
-			continue;
-		}
-		if (off + 2 > len || opt[off + 1] < 2 || off + opt[off + 1] > len)
-			return false;
-		opt_len = opt[off + 1];
-		if (!tcp_option(f, kind, opt + off + 2, opt_len - 2, seg))
-			return false;
-		off += opt_len;
-	}
-	strbuf_putc(f->line, ']');
-	return true;
-}
-
-static void print_tcp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len)
-{
-	struct tcp_seg seg;
-	uint16_t ports[2];
-	size_t header_len, data_len;
-
-	if (caplen < PKT_TCP_HDR_LEN) {
-		pp_mark(f, "truncated TCP header");
-		return;
-	}
-	ports[0] = get16(p);
-	ports[1] = get16(p + 2);
-	header_len = (size_t)(p[12] >> 4) * 4;
-	print_endpoints(f, ip, ports, true);
-	if (header_len < PKT_TCP_HDR_LEN || header_len > len || header_len > caplen) {
-		pp_mark(f, "TCP header length %zu", header_len);
-		return;
-	}
-	data_len = len - header_len;
-	if (f->pp->quiet) {
-		strbuf_printf(f->line, "tcp %zu", data_len);
-		return;
-	}
-	seg = (struct tcp_seg){ .seq = get32(p + 4), .ack = get32(p + 8), .flags = p[13] };
-	if (!tcp_relative(f, ip, ports[0], ports[1], &seg)) {
-		pp_mark(f, "TCP (out of memory for the connection table)");
-		return;
-	}
-	tcp_flags(f, seg.flags);
-	if (data_len > 0 || (seg.flags & (PKT_TCP_SYN | PKT_TCP_FIN | PKT_TCP_RST))) {
-		strbuf_printf(f->line, ", seq %u", seg.seq);
-		if (data_len > 0)
-			strbuf_printf(f->line, ":%u", seg.seq + (uint32_t)data_len);
-	}
-	if (seg.flags & PKT_TCP_ACK)
-		strbuf_printf(f->line, ", ack %u", seg.ack);
-	strbuf_printf(f->line, ", win %u", get16(p + 14));
-	if (seg.flags & 0x20)
-		strbuf_printf(f->line, ", urg %u", get16(p + 18));
-	if (header_len > PKT_TCP_HDR_LEN &&
-	    !tcp_options(f, p + PKT_TCP_HDR_LEN, header_len - PKT_TCP_HDR_LEN, &seg)) {
-		pp_mark(f, "TCP options");
-		return;
-	}
-	strbuf_printf(f->line, ", length %zu", data_len);
-	if (data_len > 0 &&
-	    (port_in(tcp_decoded_ports, sizeof(tcp_decoded_ports) / sizeof(tcp_decoded_ports[0]), ports[0]) ||
-	     port_in(tcp_decoded_ports, sizeof(tcp_decoded_ports) / sizeof(tcp_decoded_ports[0]), ports[1]))) {
-		strbuf_putc(f->line, ' ');
-		pp_mark(f, "payload of tcp port %u", port_in(tcp_decoded_ports, sizeof(tcp_decoded_ports) / sizeof(tcp_decoded_ports[0]), ports[0]) ? ports[0] : ports[1]);
-	}
+	/* tcpdump's -v leaves the length out (the ND types print it after
+	 * their name). */
+	if (!f->pp->verbose)
+		strbuf_printf(f->line, ", length %zu", len);
 }
 
 /* --- UDP ------------------------------------------------------------------- */
 
 static bool udp_port_decoded(uint16_t port)
 {
-	return port_in(udp_decoded_ports, sizeof(udp_decoded_ports) / sizeof(udp_decoded_ports[0]), port);
+	return pp_port_in(udp_decoded_ports, UDP_DECODED, port);
+}
+
+/* "UDP, length N" (the UDP length), or tcpdump's "bad length" when the
+ * datagram holds less and is not a first fragment. */
+static void udp_length(struct pp_frame *f, const struct pkt_ip *ip, uint16_t udp_len, size_t len)
+{
+	bool fragmented = ip->family == AF_INET ? (ip->frag_field & IP_FLAG_MF) != 0
+						: memchr(ip->ext_types, IPV6_EXT_FRAGMENT, ip->ext_count) != NULL;
+
+	if (udp_len > len && !fragmented)
+		strbuf_printf(f->line, "UDP, bad length %u > %zu", udp_len - PKT_UDP_HDR_LEN, len - PKT_UDP_HDR_LEN);
+	else
+		strbuf_printf(f->line, "UDP, length %u", udp_len - PKT_UDP_HDR_LEN);
+}
+
+/* -v: "[udp sum ok] " and the like before the payload's line: over IPv6
+ * at -v, over IPv4 at -vv only, as tcpdump checks them. */
+static void udp_checksum(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len)
+{
+	uint16_t field = get16(p + 6), sum;
+
+	if (pp_ip_fragmented(ip) || (ip->family == AF_INET && f->pp->verbose < 2))
+		return;
+	if (ip->family == AF_INET && field == 0) {
+		strbuf_puts(f->line, "[no cksum] ");
+		return;
+	}
+	if (caplen < len)
+		return;
+	sum = pp_transport_cksum(ip, f->ip6_header, PKT_PROTO_UDP, p, len);
+	if (sum != 0)
+		strbuf_printf(f->line, "[bad udp cksum 0x%04x -> 0x%04x!] ", field, pp_cksum_shouldbe(field, sum));
+	else
+		strbuf_puts(f->line, "[udp sum ok] ");
+}
+
+/* VXLAN (4789) and OTV (8472, Linux's VXLAN port, which Flannel uses):
+ * an 8-byte header, then an Ethernet frame. */
+static void print_udp_tunnel(struct pp_frame *f, bool otv, const uint8_t *p, size_t caplen, size_t len)
+{
+	if (len < VXLAN_HDR_LEN) {
+		if (otv)
+			strbuf_printf(f->line, "OTV, [length %zu < %d] (invalid)", len, VXLAN_HDR_LEN);
+		else
+			strbuf_puts(f->line, "VXLAN (invalid)");
+		return;
+	}
+	if (caplen < VXLAN_HDR_LEN) {
+		pp_mark(f, "truncated %s header", otv ? "OTV" : "VXLAN");
+		return;
+	}
+	if (otv)
+		strbuf_printf(f->line, "OTV, flags [%s] (0x%02x), overlay %u, instance %u\n", p[0] & 0x08 ? "I" : ".", p[0],
+			      get32(p) & 0xffffff, get32(p + 4) >> 8);
+	else
+		strbuf_printf(f->line, "VXLAN, flags [%s] (0x%02x), vni %u\n", p[0] & 0x08 ? "I" : "invalid", p[0],
+			      get32(p + 4) >> 8);
+	f->ethernet(f, p + VXLAN_HDR_LEN, caplen - VXLAN_HDR_LEN, len - VXLAN_HDR_LEN);
 }
 
 static void print_udp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len)
 {
-	uint16_t ports[2], udp_len, dns_port;
+	uint16_t ports[2], udp_len;
 	size_t payload_len;
 
 	if (caplen < PKT_UDP_HDR_LEN) {
@@ -507,24 +380,42 @@ static void print_udp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t
 	ports[0] = get16(p);
 	ports[1] = get16(p + 2);
 	udp_len = get16(p + 4);
-	print_endpoints(f, ip, ports, false);
-	if (udp_len < PKT_UDP_HDR_LEN || udp_len > len) {
-		pp_mark(f, "UDP length %u in %zu bytes", udp_len, len);
+	pp_endpoints(f, ip, ports, false);
+	if (len < PKT_UDP_HDR_LEN) {
+		strbuf_printf(f->line, "truncated-udp %zu", len);
 		return;
 	}
+	if (udp_len < PKT_UDP_HDR_LEN) {
+		strbuf_printf(f->line, "truncated-udplength %u", udp_len);
+		return;
+	}
+	/* The payload decoders get what the datagram holds (less than the
+	 * UDP length in a first fragment); the line says the UDP length. */
 	payload_len = udp_len - PKT_UDP_HDR_LEN;
+	if (len - PKT_UDP_HDR_LEN < payload_len)
+		payload_len = len - PKT_UDP_HDR_LEN;
+	caplen -= PKT_UDP_HDR_LEN;
+	if (caplen > payload_len)
+		caplen = payload_len;
+	if (f->pp->verbose)
+		udp_checksum(f, ip, p, caplen + PKT_UDP_HDR_LEN, payload_len + PKT_UDP_HDR_LEN);
+	p += PKT_UDP_HDR_LEN;
 	if (f->pp->quiet || (!udp_port_decoded(ports[0]) && !udp_port_decoded(ports[1]))) {
-		strbuf_printf(f->line, "UDP, length %zu", payload_len);
+		udp_length(f, ip, udp_len, len);
 		return;
 	}
-	/* DNS when a DNS port is the only one tcpdump would decode. */
-	dns_port = ports[0] == DNS_PORT || ports[0] == MDNS_PORT ? ports[0] : ports[1];
-	if ((dns_port == DNS_PORT || dns_port == MDNS_PORT) &&
-	    (ports[0] == ports[1] || !udp_port_decoded(ports[0] == dns_port ? ports[1] : ports[0]))) {
-		pp_dns(f, p + PKT_UDP_HDR_LEN, caplen - PKT_UDP_HDR_LEN, payload_len, dns_port == MDNS_PORT);
+	if (pp_sole_decoded_port(udp_decoded_ports, UDP_DECODED, ports, DNS_PORT) ||
+	    pp_sole_decoded_port(udp_decoded_ports, UDP_DECODED, ports, MDNS_PORT)) {
+		pp_dns(f, p, caplen, payload_len, ports[0] == MDNS_PORT || ports[1] == MDNS_PORT);
 		return;
 	}
-	strbuf_printf(f->line, "UDP, length %zu ", payload_len);
+	if (pp_sole_decoded_port(udp_decoded_ports, UDP_DECODED, ports, OTV_PORT) ||
+	    pp_sole_decoded_port(udp_decoded_ports, UDP_DECODED, ports, VXLAN_PORT)) {
+		print_udp_tunnel(f, ports[0] == OTV_PORT || ports[1] == OTV_PORT, p, caplen, payload_len);
+		return;
+	}
+	udp_length(f, ip, udp_len, len);
+	strbuf_putc(f->line, ' ');
 	pp_mark(f, "payload of udp port %u", udp_port_decoded(ports[0]) ? ports[0] : ports[1]);
 }
 
@@ -534,29 +425,43 @@ static void print_transport(struct pp_frame *f, const struct pkt_ip *ip, size_t 
 {
 	switch (ip->proto) {
 	case PKT_PROTO_TCP:
-		print_tcp(f, ip, ip->payload, caplen, len);
+		pp_tcp(f, ip, ip->payload, caplen, len);
 		return;
 	case PKT_PROTO_UDP:
 		print_udp(f, ip, ip->payload, caplen, len);
 		return;
 	case PKT_PROTO_ICMP:
 		if (ip->family == AF_INET) {
-			print_endpoints(f, ip, NULL, false);
-			print_icmp4(f, ip->payload, caplen, len);
+			pp_endpoints(f, ip, NULL, false);
+			print_icmp4(f, ip, ip->payload, caplen, len);
 			return;
 		}
 		break;
 	case PKT_PROTO_ICMPV6:
 		if (ip->family == AF_INET6) {
-			print_endpoints(f, ip, NULL, false);
-			print_icmp6(f, ip->payload, caplen, len);
+			pp_endpoints(f, ip, NULL, false);
+			print_icmp6(f, ip, ip->payload, caplen, len);
 			return;
 		}
 		break;
 	}
-	print_endpoints(f, ip, NULL, false);
+	pp_endpoints(f, ip, NULL, false);
 	pp_mark(f, "IP protocol %u", ip->proto);
 	strbuf_printf(f->line, ", length %zu", len);
+}
+
+/* A fragment after the first: "SRC > DST: udp" (-n: "ip-proto-17"). */
+static void print_later_fragment(struct pp_frame *f, const struct pkt_ip *ip)
+{
+	const char *name = f->pp->numeric ? NULL : protocols_name(ip->proto);
+
+	pp_addr(f, ip->family, ip->src);
+	strbuf_puts(f->line, " > ");
+	pp_addr(f, ip->family, ip->dst);
+	if (name)
+		strbuf_printf(f->line, ": %s", name);
+	else
+		strbuf_printf(f->line, ": ip-proto-%u", ip->proto);
 }
 
 void pp_ipv4(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
@@ -570,19 +475,144 @@ void pp_ipv4(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
 		strbuf_printf(f->line, ", length %zu", len);
 		return;
 	}
-	if (ip.frag_field & (IP_FLAG_MF | IP_OFFSET_MASK)) {
-		print_endpoints(f, &ip, NULL, false);
-		pp_mark(f, "IPv4 fragment");
-		strbuf_printf(f->line, ", length %u", ip.total_len);
+	if (f->pp->verbose)
+		pp_ipv4_verbose(f, p, &ip);
+	if (ip.frag_field & IP_OFFSET_MASK) {
+		print_later_fragment(f, &ip);
 		return;
 	}
+	/* A first fragment is printed as a whole datagram would be, with
+	 * what it holds. */
 	print_transport(f, &ip, ip.payload_len, ip.total_len - ip.header_len);
+}
+
+/* An IPv6 routing header as tcpdump's "RT6 (len=2, type=0 [Deprecated],
+ * segleft=1, [0]fd00::3) "; false when tcpdump stops at it ("(invalid)"). */
+static bool print_ipv6_routing(struct pp_frame *f, const uint8_t *h)
+{
+	unsigned len = h[1], type = h[2], i;
+	const uint8_t *addr = h + 8;
+
+	strbuf_printf(f->line, "RT6 (len=%u, type=%u%s, segleft=%u", len, type, type == 0 ? " [Deprecated]" : "", h[3]);
+	if (type == 0 || type == 2) {
+		if (get32(h + 4) || f->pp->verbose)
+			strbuf_printf(f->line, ", rsv=0x%x", get32(h + 4));
+	} else if (type == 4) {
+		strbuf_printf(f->line, ", last-entry=%u", h[4]);
+		if (h[5] || f->pp->verbose)
+			strbuf_printf(f->line, ", flags=0x%x", h[5]);
+		strbuf_printf(f->line, ", tag=%x", get16(h + 6));
+	} else {
+		strbuf_puts(f->line, " (unknown type) (invalid)");
+		return false;
+	}
+	if (len % 2 == 1) {
+		strbuf_printf(f->line, " (invalid length %u) (invalid)", len);
+		return false;
+	}
+	for (i = 0; i < len / 2; i++, addr += 16) {
+		strbuf_printf(f->line, ", [%u]", i);
+		pp_addr(f, AF_INET6, addr);
+	}
+	strbuf_puts(f->line, ") ");
+	return true;
+}
+
+/* The options of a hop-by-hop or destination options header (body: after
+ * its first two bytes): shown at -v only ("(padn)", "(rtalert: 0x0000) ",
+ * then a space); false for what this file does not print as tcpdump
+ * (malformed options, jumbo payload, home address), marked. */
+static bool print_ipv6_opts(struct pp_frame *f, const uint8_t *body, size_t len)
+{
+	size_t i, opt_len;
+	bool verbose = f->pp->verbose;
+
+	for (i = 0; i < len; i += opt_len) {
+		uint8_t type = body[i];
+
+		opt_len = type == 0 ? 1 : i + 1 < len ? (size_t)body[i + 1] + 2 : 0;
+		if (opt_len == 0 || i + opt_len > len || type == 0xc2 || type == 0xc9) {
+			pp_mark(f, "IPv6 option %u", type);
+			return false;
+		}
+		if (type == 5 && opt_len != 4) {
+			pp_mark(f, "IPv6 router alert of %zu bytes", opt_len);
+			return false;
+		}
+		if (!verbose)
+			continue;
+		if (type == 0)
+			strbuf_puts(f->line, "(pad1)");
+		else if (type == 1)
+			strbuf_puts(f->line, "(padn)");
+		else if (type == 5)
+			strbuf_printf(f->line, "(rtalert: 0x%04x) ", get16(body + i + 2));
+		else
+			strbuf_printf(f->line, "(opt_type 0x%02x: len=%u)", type, body[i + 1]);
+	}
+	if (verbose && len)
+		strbuf_putc(f->line, ' ');
+	return true;
+}
+
+/* The extension headers' names as tcpdump prints them before the upper
+ * layer ("HBH ", "DSTOPT ", "frag (0|1448) ", "RT6 (...) "); false when
+ * tcpdump prints nothing after them (a later fragment, an invalid routing
+ * header) or they are not decoded here (marked). */
+static bool print_ipv6_ext(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p)
+{
+	size_t off = PKT_IPV6_HDR_LEN, i;
+	uint8_t nh = p[6];
+
+	for (i = 0; i < ip->ext_count; i++) {
+		const uint8_t *h = p + off;
+
+		switch (nh) {
+		case IPV6_EXT_HOP_BY_HOP:
+			if (i != 0) {
+				pp_mark(f, "hop-by-hop header after another");
+				return false;
+			}
+			strbuf_puts(f->line, "HBH ");
+			off += ((size_t)h[1] + 1) * 8;
+			if (!print_ipv6_opts(f, h + 2, ((size_t)h[1] + 1) * 8 - 2))
+				return false;
+			break;
+		case IPV6_EXT_DEST_OPTS:
+			strbuf_puts(f->line, "DSTOPT ");
+			off += ((size_t)h[1] + 1) * 8;
+			/* tcpdump reads destination options at -v only. */
+			if (f->pp->verbose && !print_ipv6_opts(f, h + 2, ((size_t)h[1] + 1) * 8 - 2))
+				return false;
+			break;
+		case IPV6_EXT_ROUTING:
+			if (!print_ipv6_routing(f, h))
+				return false;
+			off += ((size_t)h[1] + 1) * 8;
+			break;
+		case IPV6_EXT_FRAGMENT:
+			strbuf_puts(f->line, "frag (");
+			if (f->pp->verbose)
+				strbuf_printf(f->line, "0x%08x:", get32(h + 4));
+			strbuf_printf(f->line, "%u|%zu)", get16(h + 2) & 0xfff8, (size_t)ip->total_len - off - 8);
+			if (get16(h + 2) & 0xfff8)
+				return false;
+			strbuf_putc(f->line, ' ');
+			off += 8;
+			break;
+		default:
+			pp_mark(f, "IPv6 extension header %u", nh);
+			return false;
+		}
+		nh = h[0];
+	}
+	return true;
 }
 
 void pp_ipv6(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
 {
 	struct pkt_ip ip;
-	size_t i;
+	size_t payload_wire;
 
 	if (!f->pp->link_header)
 		strbuf_puts(f->line, "IP6 ");
@@ -591,23 +621,30 @@ void pp_ipv6(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
 		strbuf_printf(f->line, ", length %zu", len);
 		return;
 	}
-	for (i = 0; i < ip.ext_count; i++)
-		if (ip.ext_types[i] != IPV6_EXT_HOP_BY_HOP) {
-			print_endpoints(f, &ip, NULL, false);
-			pp_mark(f, "IPv6 extension header %u", ip.ext_types[i]);
-			strbuf_printf(f->line, ", length %u", ip.total_len);
-			return;
-		}
-	if (ip.ext_count) {
-		/* tcpdump prints the hop-by-hop header's name after the addresses. */
-		print_endpoints(f, &ip, NULL, false);
-		strbuf_puts(f->line, "HBH ");
-		if (ip.proto != PKT_PROTO_ICMPV6) {
-			pp_mark(f, "IP protocol %u after a hop-by-hop header", ip.proto);
-			return;
-		}
-		print_icmp6(f, ip.payload, ip.payload_len, ip.total_len - ip.header_len);
+	if (f->pp->verbose)
+		pp_ipv6_verbose(f, p);
+	f->ip6_header = p;
+	payload_wire = ip.total_len - ip.header_len;
+	if (!ip.ext_count) {
+		print_transport(f, &ip, ip.payload_len, payload_wire);
 		return;
 	}
-	print_transport(f, &ip, ip.payload_len, ip.total_len - ip.header_len);
+	/* tcpdump names the addresses before the extension headers, and TCP
+	 * and UDP name them again with their ports. */
+	pp_endpoints(f, &ip, NULL, false);
+	if (!print_ipv6_ext(f, &ip, p))
+		return;
+	switch (ip.proto) {
+	case PKT_PROTO_TCP:
+		pp_tcp(f, &ip, ip.payload, ip.payload_len, payload_wire);
+		return;
+	case PKT_PROTO_UDP:
+		print_udp(f, &ip, ip.payload, ip.payload_len, payload_wire);
+		return;
+	case PKT_PROTO_ICMPV6:
+		print_icmp6(f, &ip, ip.payload, ip.payload_len, payload_wire);
+		return;
+	default:
+		pp_mark(f, "IP protocol %u after IPv6 extension headers", ip.proto);
+	}
 }

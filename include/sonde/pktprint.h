@@ -47,6 +47,7 @@ struct pktprint {
 	int numeric;              /* -n: numeric addresses and ports */
 	bool link_header;         /* -e */
 	int quiet;                /* -q */
+	int verbose;              /* -v count (at most 2: -vv) */
 	pktprint_addr_name_fn addr_name;
 	pktprint_ifname_fn ifname;
 	void *name_ctx;

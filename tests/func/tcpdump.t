@@ -99,12 +99,17 @@ same_or_marked() {
 
 for file in eth any sll; do
 	for opts in "-nn" "-n" "" "-e" "-nn -e" "-q -nn" "-t -nn" "-tt -nn" "-ttt -nn" "-tttt -nn" "-ttttt -nn" \
-		"-x -nn" "-xx -nn" "-X -nn" "-XX -nn" "-A -nn" "-AA -nn" "-e -x"; do
+		"-x -nn" "-xx -nn" "-X -nn" "-XX -nn" "-A -nn" "-AA -nn" "-e -x" "-v -nn" "-vv -nn" "-v" "-v -e -nn" \
+		"-vv -q -nn" "-v -x -nn"; do
 		# shellcheck disable=SC2086
 		want=$(lab_exec a tcpdump $opts -r "$LAB_TMP/$file.pcap" 2>/dev/null)
 		# shellcheck disable=SC2086
 		lab_run a "$SONDE" tcpdump $opts -r "$LAB_TMP/$file.pcap"
-		same_or_marked "tcpdump $opts -r $file.pcap: tcpdump's lines" "$want" "$OUT"
+		printf '%s\n' "$want" >"$LAB_TMP/opts.want"
+		printf '%s\n' "$OUT" >"$LAB_TMP/opts.got"
+		# -v writes a packet on several lines: each starts with its time.
+		same_or_marked_files "tcpdump $opts -r $file.pcap: tcpdump's lines" "$LAB_TMP/opts.want" "$LAB_TMP/opts.got" \
+			"$(case $opts in -v* | -vv*) echo '^[0-9]{2}:[0-9]{2}:[0-9]{2}[.]' ;; esac)"
 	done
 done
 # What is decoded in this lab is not marked: ARP, ICMP echo, errors and time
@@ -119,6 +124,17 @@ for what in 'ARP, Request who-has 10.66.0.2 tell 10.66.0.1' 'ICMP echo request' 
 	'ICMP time exceeded in-transit' 'ICMP6, time exceeded in-transit for fd67::2' 'neighbor solicitation, who has fd66::2' 'Flags \[S\.\], seq [0-9]+, ack' \
 	'Flags \[R\.\], seq 0' 'UDP, length 3' 'A\? www\.lab\.test\. \(' ' 1/0/0 A 10\.66\.0\.80 \(' 'NXDomain'; do
 	like "$OUT" "$what" "decoded: $what"
+done
+lab_run a "$SONDE" tcpdump -v -nn -r "$LAB_TMP/eth.pcap"
+is "$(printf '%s\n' "$OUT" | grep -F "$MARK")" "" "-v: no line of this lab is marked"
+for what in 'IP \(tos 0x0, ttl 64, id [0-9]+, offset 0, flags \[DF\], proto TCP \(6\), length 60\)' \
+	'IP6 \(flowlabel 0x[0-9a-f]{5}, hlim 64, next-header ICMPv6 \(58\) payload length: 108\) fd66::1 > fd66::2: \[icmp6 sum ok\] ICMP6, echo request' \
+	'Flags \[S\], cksum 0x[0-9a-f]{4} \((correct|incorrect -> 0x[0-9a-f]{4})\), seq' \
+	'^	IP \(tos 0x0, ttl 1, id [0-9]+, offset 0, flags \[DF\], proto ICMP \(1\), length 84\)' \
+	'ARP, Ethernet \(len 6\), IPv4 \(len 4\), Request who-has 10\.66\.0\.2 tell 10\.66\.0\.1, length 28' \
+	'neighbor solicitation, length 32, who has fd66::2$' '^	  source link-address option \(1\), length 8 \(1\): ' \
+	' 1/0/0 www\.lab\.test\. A 10\.66\.0\.80 \('; do
+	like "$OUT" "$what" "-v decoded: $what"
 done
 stderr_want=$(lab_exec a tcpdump -r "$LAB_TMP/eth.pcap" 2>&1 >/dev/null)
 is "$ERR" "$stderr_want" "-r: stderr names the file and its link type as tcpdump does"
@@ -226,7 +242,7 @@ like "$ERR" "CAP_NET_RAW" "... the capability named"
 like "$ERR" "-r FILE reads a capture without privilege" "... and what works without it"
 lab_run a "${nopriv[@]}" "$SONDE_BIN" tcpdump -nn -r "$LAB_TMP/pub.pcap"
 ok_rc "$RC" 0 "-r needs no privilege"
-for opt in "-v" "-S" "-y EN10MB" "-z gzip" "-Z nobody" "-dd" "-e -q"; do
+for opt in "-vvv" "-S" "-y EN10MB" "-z gzip" "-Z nobody" "-dd" "-e -q"; do
 	# shellcheck disable=SC2086
 	lab_run a "$SONDE" tcpdump $opt -r "$LAB_TMP/eth.pcap"
 	ok_rc "$RC" 2 "$opt is refused, not ignored"
