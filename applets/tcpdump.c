@@ -113,8 +113,8 @@ static int check_options(const struct sonde_ctx *ctx, const struct tcpdump_confi
 	if ((cfg->dns || cfg->flows || ctx->json) && cfg->write_file)
 		return sonde_usage_error("-w writes the packets: --dns, --flows and --json print what is read");
 	if ((cfg->dns || cfg->flows || ctx->json) &&
-	    (cfg->hex || cfg->hex_ascii || cfg->ascii || cfg->link_header || cfg->quiet))
-		return sonde_usage_error("-x, -X, -A, -e and -q shape tcpdump's lines, not --dns, --flows or --json");
+	    (cfg->hex || cfg->hex_ascii || cfg->ascii || cfg->link_header || cfg->quiet || cfg->verbose))
+		return sonde_usage_error("-x, -X, -A, -e, -q and -v shape tcpdump's lines, not --dns, --flows or --json");
 	if ((cfg->flows || ctx->json) && cfg->timestamps)
 		return sonde_usage_error("-t...: --flows and --json write times of their own");
 	if (cfg->dump_filter > 1)

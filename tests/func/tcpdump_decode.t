@@ -74,4 +74,8 @@ like "$OUT" 'OTV, flags \[I\] \(0x08\), overlay 0, instance 1$' "port 8472: tcpd
 lab_run a "$SONDE" tcpdump -v -i veth0 -c 1 -w "$LAB_TMP/v.pcap"
 ok_rc "$RC" 2 "-v with -w on a live capture: refused (exit 2)"
 like "$ERR" "not implemented yet" "... with the reason"
+for opt in --dns --flows --json; do
+	lab_run a "$SONDE" tcpdump -v $opt -r "$LAB_TMP/frames.pcap"
+	ok_rc "$RC" 2 "-v with $opt: refused, not ignored"
+done
 done_testing
