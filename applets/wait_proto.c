@@ -384,16 +384,5 @@ void wait_tls_judge(const struct wait_config *cfg, struct tls_session *tls, stru
 void wait_tls_failure(int err, const char *why, struct wait_verdict *v)
 {
 	v->ready = false;
-	if (err == -EKEYREJECTED && strstr(why, "certificate has expired"))
-		snprintf(v->reason, sizeof(v->reason), "TLS certificate expired");
-	else if (err == -EKEYREJECTED && strstr(why, "not yet valid"))
-		snprintf(v->reason, sizeof(v->reason), "TLS certificate not yet valid");
-	else if (err == -EKEYREJECTED)
-		snprintf(v->reason, sizeof(v->reason), "TLS %s", why);
-	else if (err == -EPROTO)
-		snprintf(v->reason, sizeof(v->reason), "TLS handshake failed: %s", why);
-	else if (err == -EINVAL || err == -ENOENT)
-		snprintf(v->reason, sizeof(v->reason), "TLS set-up failed: %s", why);
-	else
-		snprintf(v->reason, sizeof(v->reason), "%s", reason_connect(err));
+	reason_tls(err, why, v->reason, sizeof(v->reason));
 }

@@ -2,6 +2,7 @@
  * lower case, and the same for the same cause whichever probe saw it. */
 #include <ares.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sonde/reason.h"
@@ -31,4 +32,20 @@ const char *reason_resolve(int err)
 	case ARES_ETIMEOUT: return "no answer from the nameservers";
 	default: return resolve_strerror(err);
 	}
+}
+
+void reason_tls(int err, const char *why, char *buf, size_t size)
+{
+	if (err == -EKEYREJECTED && strstr(why, "certificate has expired"))
+		snprintf(buf, size, "TLS certificate expired");
+	else if (err == -EKEYREJECTED && strstr(why, "not yet valid"))
+		snprintf(buf, size, "TLS certificate not yet valid");
+	else if (err == -EKEYREJECTED)
+		snprintf(buf, size, "TLS %s", why);
+	else if (err == -EPROTO)
+		snprintf(buf, size, "TLS handshake failed: %s", why);
+	else if (err == -EINVAL || err == -ENOENT)
+		snprintf(buf, size, "TLS set-up failed: %s", why);
+	else
+		snprintf(buf, size, "%s", reason_connect(err));
 }
