@@ -237,7 +237,8 @@ bool serve_prober_http(struct serve_probe *p)
 {
 	static struct hop h;
 	char url_text[SERVE_TARGET_MAX + 8];
-	const char *location;
+	char location[HTTP_MAX_TARGET + HTTP_MAX_HOST + 16];
+	const char *redirect;
 	double lookup_s;
 	int redirects = 0;
 	bool answered = false;
@@ -263,9 +264,10 @@ bool serve_prober_http(struct serve_probe *p)
 		if (!answered)
 			break;
 		serve_log(p, "info", "Received HTTP response status_code=%d", h.parser.response.status);
-		location = http_response_redirect(&h.parser.response);
-		if (!location)
+		redirect = http_response_redirect(&h.parser.response);
+		if (!redirect)
 			break;
+		snprintf(location, sizeof(location), "%s", redirect);  /* the parser's memory goes next */
 		if (++redirects > SERVE_MAX_REDIRECTS) {
 			snprintf(p->reason, sizeof(p->reason), "more than %d redirects", SERVE_MAX_REDIRECTS);
 			break;
