@@ -12,7 +12,8 @@ test_pkgs="perl iproute2 procps netcat-openbsd socat knot bind9-dnsutils bind9 b
 clang libclang-rt-14-dev hyperfine coreutils nftables iptables ipset ipvsadm util-linux net-tools bridge-utils curl conntrack
 iputils-ping traceroute iputils-tracepath mtr-tiny nmap masscan jq strace libcap2-bin iperf3 tcpdump telnet inetutils-telnetd
 man-db groff-base zsh lintian podman runc busybox-static ca-certificates
-postgresql mariadb-server mariadb-client redis-server wait-for-it"
+postgresql mariadb-server mariadb-client redis-server wait-for-it
+prometheus prometheus-blackbox-exporter python3-yaml"
 cross_pkgs="crossbuild-essential-arm64 qemu-user-static
 libc-ares-dev:arm64 libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libnl-nf-3-dev:arm64 libpcap0.8-dev:arm64 libssl-dev:arm64"
 

@@ -98,6 +98,7 @@ ping|nobody|--json -c 1 10.97.0.2|2|stream
 ping6|as_root|--json -c 1 fd97::2|2|stream
 route|no_netlink|--json -n|3|doc
 scan|nobody|--json -n -sS -p 80 10.97.0.2|3|doc
+serve|as_root|--json --listen 10.97.0.1:9115 --checks /nonexistent.checks|2|stream
 ss|no_netlink|--json -t|3|doc
 svc|nobody|--json 10.96.0.1:80|3|doc
 tcpdump|as_root|--json -r /nonexistent.pcap|1|stream

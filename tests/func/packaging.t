@@ -286,6 +286,7 @@ ping|0|ping -c 1 -W 2 10.191.0.2
 ping6|0|ping6 -c 1 -W 2 ::1
 route|0|route -n
 scan|0|scan -sS -p 8080 10.191.0.2
+serve|2|serve --allow 10.0.0.0/33
 ss|0|ss -ltn
 svc|1|svc 10.96.0.1:80
 tcpdump|0|tcpdump -D
