@@ -62,6 +62,7 @@ static const char *parse_interval(void *config, const char *arg)
 
 	if (!why && cfg->interval_ms < SERVE_MIN_INTERVAL_MS)
 		why = "shorter than 1s";
+	cfg->interval_set = true;
 	return why;
 }
 
@@ -130,6 +131,10 @@ static int serve_main(struct sonde_ctx *ctx, void *config, int argc, char **argv
 
 	(void)argc;
 	(void)argv;
+	if (cfg->interval_set && !cfg->checks_path) {
+		sonde_err("--interval: only with --checks (a probe runs when Prometheus scrapes it)");
+		return SONDE_EXIT_USAGE;
+	}
 	if (!cfg->allow_count && !cfg->allow_any)
 		default_allow_list(cfg);
 	if (cfg->checks_path && serve_checks_load(cfg->checks_path, &checks) != 0)

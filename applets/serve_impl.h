@@ -1,7 +1,8 @@
 /* serve's pieces: serve.c (options, main), serve_server.c (the poll loop:
  * connections, requests, probe children, timeouts, SIGTERM), serve_route.c
- * (what each request path answers), serve_probe.c (the built-in modules,
- * the target's address and the allow list), serve_tcp.c, serve_http.c and
+ * (what each request path answers; a probe run), serve_probe.c (what the
+ * probers share: the built-in modules, the log, the target's address and
+ * the allow list), serve_tcp.c, serve_http.c and
  * serve_icmp.c (the probers, on libcore's engines), serve_conn.c (their
  * connections, plain or TLS, and the TLS families), serve_checks.c (the
  * --checks file rerun every --interval), serve_out.c (the Prometheus text
@@ -45,6 +46,7 @@ struct serve_config {
 	const char *listen;
 	const char *checks_path;
 	int64_t interval_ms;
+	bool interval_set;
 	int max_concurrency;
 	struct sonde_prefix allow[SERVE_MAX_ALLOW];
 	size_t allow_count;
@@ -128,9 +130,6 @@ const struct serve_module *serve_modules(size_t *count);
 /* The probe's timeout: Prometheus' header less the offset, or 120 s less
  * it, cut to the module's own; -EINVAL for a header that is no number. */
 int serve_probe_timeout_ms(const struct serve_module *m, const char *scrape_header, int64_t *timeout_ms);
-/* Runs the probe; the exposition gets probe_success, probe_duration_seconds
- * and sonde_probe_failure_info besides the prober's own families. */
-void serve_probe_run(struct serve_probe *p);
 /* A logfmt line on the probe's log ("level=info msg=..."). */
 void serve_log(struct serve_probe *p, const char *level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Resolves host as blackbox_exporter's chooseProtocol does (IPv6 first,

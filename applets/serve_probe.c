@@ -1,7 +1,7 @@
-/* serve's probes: blackbox_exporter's default modules built in, a probe's
- * timeout as blackbox_exporter computes it, the target's address (IPv6
- * first, IPv4 as the fallback, as its chooseProtocol) held to --allow, and
- * the families every probe answers with. */
+/* What serve's probers share: blackbox_exporter's default modules built
+ * in, a probe's timeout as blackbox_exporter computes it, the probe's log,
+ * and the target's address (IPv6 first, IPv4 as the fallback, as its
+ * chooseProtocol) held to --allow. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -159,33 +159,4 @@ int serve_resolve(struct serve_probe *p, const char *host, uint16_t port, struct
 		return -1;
 	}
 	return 0;
-}
-
-void serve_probe_run(struct serve_probe *p)
-{
-	int64_t start = mono_ns();
-	bool success = false;
-	double duration_s;
-
-	serve_log(p, "info", "Beginning probe");
-	switch (p->module->prober) {
-	case PROBER_HTTP: success = serve_prober_http(p); break;
-	case PROBER_TCP: success = serve_prober_tcp(p); break;
-	case PROBER_ICMP: success = serve_prober_icmp(p); break;
-	}
-	duration_s = (double)(mono_ns() - start) / 1e9;
-	expo_set(p->expo, "probe_success", "Displays whether or not the probe was a success", EXPO_GAUGE,
-		 success ? 1 : 0, NULL);
-	expo_set(p->expo, "probe_duration_seconds", "Returns how long the probe took to complete in seconds",
-		 EXPO_GAUGE, duration_s, NULL);
-	if (!success) {
-		if (!p->reason[0])
-			snprintf(p->reason, sizeof(p->reason), "probe failed");
-		expo_set(p->expo, "sonde_probe_failure_info",
-			 "Why the probe failed, in the words of sonde's applets (sonde wait, check)", EXPO_GAUGE, 1,
-			 "reason", p->reason, NULL);
-		serve_log(p, "error", "Probe failed: %s", p->reason);
-	} else {
-		serve_log(p, "info", "Probe succeeded");
-	}
 }

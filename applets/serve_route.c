@@ -188,6 +188,37 @@ void serve_route_request(const struct serve_config *cfg, const struct httpd_requ
 		answer_text(ans, 404, "%s\n", "404 page not found");
 }
 
+/* Runs the probe: the exposition gets probe_success, probe_duration_seconds
+ * and sonde_probe_failure_info besides the prober's own families. */
+static void probe_run(struct serve_probe *p)
+{
+	int64_t start = mono_ns();
+	bool success = false;
+	double duration_s;
+
+	serve_log(p, "info", "Beginning probe");
+	switch (p->module->prober) {
+	case PROBER_HTTP: success = serve_prober_http(p); break;
+	case PROBER_TCP: success = serve_prober_tcp(p); break;
+	case PROBER_ICMP: success = serve_prober_icmp(p); break;
+	}
+	duration_s = (double)(mono_ns() - start) / 1e9;
+	expo_set(p->expo, "probe_success", "Displays whether or not the probe was a success", EXPO_GAUGE,
+		 success ? 1 : 0, NULL);
+	expo_set(p->expo, "probe_duration_seconds", "Returns how long the probe took to complete in seconds",
+		 EXPO_GAUGE, duration_s, NULL);
+	if (!success) {
+		if (!p->reason[0])
+			snprintf(p->reason, sizeof(p->reason), "probe failed");
+		expo_set(p->expo, "sonde_probe_failure_info",
+			 "Why the probe failed, in the words of sonde's applets (sonde wait, check)", EXPO_GAUGE, 1,
+			 "reason", p->reason, NULL);
+		serve_log(p, "error", "Probe failed: %s", p->reason);
+	} else {
+		serve_log(p, "info", "Probe succeeded");
+	}
+}
+
 static void module_text(const struct serve_module *m, struct strbuf *b)
 {
 	static const char *const probers[] = { "http", "tcp", "icmp" };
@@ -222,7 +253,7 @@ void serve_route_probe(const struct serve_config *cfg, const struct serve_route 
 		.log = &log,
 	};
 
-	serve_probe_run(&p);
+	probe_run(&p);
 	ans->status = e.failed ? 500 : 200;
 	if (route->debug) {
 		ans->content_type = "text/plain";

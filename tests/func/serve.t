@@ -118,6 +118,8 @@ like "$(scrape 9117 "module=tcp_connect&target=127.0.0.1:9115")" "target address
 	"--allow $S/32: loopback is not, once --allow is given"
 run "$SONDE" serve --allow 10.0.0.0/33
 ok_rc "$RC" 2 "--allow: a bad prefix is a usage error"
+run "$SONDE" serve --interval 5s
+ok_rc "$RC" 2 "--interval without --checks is refused, not ignored"
 
 # --- the server: bounds, slow clients, slow probes ------------------------------------------------
 status() { lab_exec cli curl -s -o /dev/null -w '%{http_code}' "$@"; }
