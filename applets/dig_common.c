@@ -2,7 +2,6 @@
  * share: the servers of a lookup (its @server or resolv.conf's), and one
  * query sent to them with dig's tries, TCP fallback, cookie check and
  * BADVERS retry (each try in dig_exchange.c). */
-#include <ares.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -40,16 +39,6 @@ static int servers_from_resolv_conf(struct dig_run *run, struct dig_servers *ser
 	return 0;
 }
 
-/* bind's words for a name whose addresses cannot be had (its
- * getaddrinfo() wrapper: no such name or no address is "not found",
- * anything else, a REFUSED or SERVFAIL resolver too, "failure"). */
-const char *dig_address_failure(int rc)
-{
-	int status = rc < 0 ? -rc : rc;
-
-	return status == ARES_ENOTFOUND || status == ARES_ENODATA ? "not found" : "failure";
-}
-
 int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig_servers *servers)
 {
 	int family = run->config->ipv4_only ? AF_INET : run->config->ipv6_only ? AF_INET6 : AF_UNSPEC;
@@ -67,7 +56,7 @@ int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig
 
 		if (rc < 0) {
 			/* bind 9.18's dig gives up the whole run with status 1. */
-			sonde_err("couldn't get address for '%s': %s", lk->server_names[n], dig_address_failure(rc));
+			sonde_err("couldn't get address for '%s': %s", lk->server_names[n], dns_address_failure_words(rc));
 			return DIG_EXIT_USAGE;
 		}
 		for (i = 0; i < found; i++)

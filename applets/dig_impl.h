@@ -139,8 +139,6 @@ void dig_opts_init(struct dig_opts *o);
 
 /* dig_common.c: the servers of lk (its @server, or resolv.conf's). 0 or a
  * dig exit code. */
-/* "not found" or "failure": bind's words for resolve_host()'s failure. */
-const char *dig_address_failure(int rc);
 int dig_servers_for(struct dig_run *run, const struct dig_lookup *lk, struct dig_servers *servers);
 /* Sends the query for qname to servers, tries and TCP fallback as
  * lk->opts say.  Communication errors are reported on stdout as dig does

@@ -121,7 +121,7 @@ static int collect_servers(struct dig_run *run, const struct dns_msg *msg, enum 
 			if (rc < 0) {
 				if (!out_is_json(run->ctx->out))
 					printf("couldn't get address for '%s': %s\n", name_without_dot(set->names[i]),
-					       dig_address_failure(rc));
+					       dns_address_failure_words(rc));
 				if (!first_failed)
 					first_failed = set->names[i];
 			}

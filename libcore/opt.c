@@ -392,7 +392,8 @@ int opt_parse(const struct sonde_applet *applet, void *config, struct sonde_comm
 			continue;
 		}
 		if (options_done || in_operands || word[0] != '-' || word[1] == '\0' ||
-		    ((applet->flags & APPLET_PLUS_ARGS) && word[0] == '+')) {
+		    ((applet->flags & APPLET_PLUS_ARGS) && word[0] == '+') ||
+		    ((applet->flags & APPLET_DASH_WORDS) && word[1] != '-')) {
 			if (in_operands && strcmp(word, "--") == 0)
 				options_done = true;
 			operands[n++] = argv[st.i];

@@ -19,7 +19,8 @@ MAN_SECTION = "1"
 SKIPPED_DOC_SECTIONS = {"synopsis", "options", "exit codes"}
 # The classic tool each applet stands in for, for SEE ALSO.
 CLASSIC_PAGES = {
-    "arp": "arp(8)", "brctl": "brctl(8)", "conntrack": "conntrack(8)", "dig": "dig(1)",
+    "arp": "arp(8)", "brctl": "brctl(8)", "conntrack": "conntrack(8)", "dig": "dig(1)", "host": "host(1)",
+    "nslookup": "nslookup(1)",
     "ifconfig": "ifconfig(8)", "ip": "ip(8)", "ip6tables": "ip6tables(8)",
     "ip6tables-save": "ip6tables-save(8)", "ipset": "ipset(8)", "iptables": "iptables(8)",
     "iptables-save": "iptables-save(8)", "ipvsadm": "ipvsadm(8)", "nc": "nc(1)",

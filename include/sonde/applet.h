@@ -82,6 +82,9 @@ enum sonde_applet_flags {
 	 * constructors run (applet_preinit, include/sonde/image.h): for an
 	 * applet that runs much of the binary's code at once (tls). */
 	APPLET_POPULATE_IMAGE = 1 << 4,
+	/* Words of one dash that are not in the option table are operands,
+	 * for main to read in order (nslookup's -type=MX, -debug). */
+	APPLET_DASH_WORDS = 1 << 5,
 };
 
 struct sonde_applet {

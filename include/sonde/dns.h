@@ -13,6 +13,8 @@
 #include "sonde/addr.h"
 #include "sonde/strbuf.h"
 
+struct sonde_out;
+
 #define DNS_HEADER_LEN 12
 #define DNS_MAX_WIRE_NAME 255
 /* A presented name: every byte may become "\DDD", plus the dots. */
@@ -271,5 +273,75 @@ struct dns_edns_opt {
 int dns_edns_options(const struct dns_msg *msg, struct dns_edns_opt *opts, size_t max);
 /* The Extended DNS Error text for info_code ("Not Authoritative"), or NULL. */
 const char *dns_ede_name(uint16_t info_code);
+
+/* --- lookups as bind's host and nslookup make them (dns_lookup.c) ----- */
+
+#define DNS_LOOKUP_MAX_SERVERS 8
+#define DNS_LOOKUP_MAX_SEARCH 8
+#define DNS_LOOKUP_MAX_NAMES (DNS_LOOKUP_MAX_SEARCH + 1)
+
+/* What dighost (bind's engine under host and nslookup) reads from
+ * resolv.conf and the command line. */
+struct dns_lookup_conf {
+	struct sonde_addr servers[DNS_LOOKUP_MAX_SERVERS];
+	char server_text[DNS_LOOKUP_MAX_SERVERS][DNS_NAME_TEXT]; /* as typed or as resolv.conf has it */
+	size_t server_count;
+	bool server_given;        /* a server argument: no "recursion not available" check */
+	char search[DNS_LOOKUP_MAX_SEARCH][DNS_NAME_TEXT];
+	size_t search_count;
+	int ndots;                /* -1: resolv.conf's */
+	int tries;                /* -1: resolv.conf's attempts, else 3 */
+	int timeout_s;            /* 0: resolv.conf's timeout, else 5 (UDP) or 10 (TCP) */
+	uint16_t port;
+	uint16_t qclass;
+	bool tcp, recurse;
+	bool comments;            /* ";; Got recursion not available from ..." (nslookup) */
+	bool servfail_next;       /* a SERVFAIL sends the question to the next server (host) */
+	FILE *notes;              /* dighost's ";; " lines: stdout, or stderr under --json */
+};
+/* Defaults as dighost's: port 53, class IN, recursion, no server yet. */
+void dns_lookup_conf_init(struct dns_lookup_conf *conf);
+/* The server argument (an address or a name, looked up through c-ares):
+ * 0, or a negative c-ares status. */
+int dns_lookup_set_server(struct dns_lookup_conf *conf, const char *server, int family);
+/* resolv.conf's servers (unless one was given), search list, ndots,
+ * timeout and attempts where the command line left them unset.  0 or
+ * -errno (no nameserver at all: -ENOENT). */
+int dns_lookup_conf_load(struct dns_lookup_conf *conf, const char *resolv_path);
+/* The names dighost asks for name, in order: the name alone when it is
+ * absolute, has ndots dots or more, or use_search is off; otherwise each
+ * search domain appended, then the name alone.  Returns the count. */
+size_t dns_lookup_search_names(const struct dns_lookup_conf *conf, const char *name, bool use_search,
+			       char names[][DNS_NAME_TEXT], size_t max);
+
+struct dns_lookup_reply {
+	struct dns_exchange ex;
+	struct dns_msg msg;
+	int parse_rc;
+	size_t server_index;      /* the server that answered */
+};
+/* One question asked as dighost asks it: up to tries rounds of the
+ * servers in turn (";; communications error to ADDR#PORT: ..." on notes
+ * for each failure), a truncated UDP reply asked again over TCP, ";; Got
+ * recursion not available from ..." (comments, no server given), a
+ * SERVFAIL passed to the next server when servfail_next.  0 with a reply
+ * to free, or -ETIMEDOUT/-errno after ";; no servers could be reached". */
+int dns_lookup_query(const struct dns_lookup_conf *conf, const char *qname, uint16_t qtype,
+		     struct dns_lookup_reply *reply);
+void dns_lookup_reply_free(struct dns_lookup_reply *reply);
+/* The name qname's CNAME records in msg's answer lead to, without its
+ * final dot (bind's chase_cnamechain(), for host's and nslookup's next
+ * lookups). */
+void dns_answer_chase_cname(const struct dns_msg *msg, const char *qname, char *chased, size_t size);
+/* bind's words for a name whose addresses cannot be had (its getaddrinfo
+ * wrapper): "not found" (no such name, no address) or "failure"
+ * (anything else, a REFUSED or SERVFAIL resolver too), from
+ * resolve_host()'s negative c-ares status. */
+const char *dns_address_failure_words(int rc);
+/* One lookup as a JSON object (host --json, nslookup --json): the name
+ * and type asked, whether a reply came, the server, rcode, flags and each
+ * section's records with their presentation text. */
+void dns_lookup_json(struct sonde_out *out, const char *qname, uint16_t qtype, const struct dns_lookup_conf *conf,
+		     const struct dns_lookup_reply *reply, bool replied);
 
 #endif

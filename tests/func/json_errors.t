@@ -76,6 +76,7 @@ dig|as_root|--json @10.97.0.2 +time=1 +tries=1 example.com|9|doc
 dig|as_root|--json @10.97.0.2 +bufsize=70000 example.com|10|doc
 doctor|as_root|--json|-|doc
 http|as_root|--json http://10.97.0.2:9/|7|doc
+host|as_root|--json -W 1 www.example.com 10.97.0.2|1|doc
 ifconfig|as_root|--json nosuch0|1|doc
 ip|as_root|--json link show dev nosuch0|1|doc
 ip|as_root|-j route get 10.200.0.1|1|doc
@@ -91,6 +92,7 @@ netstat|no_netlink|--json -t|3|doc
 nft|nobody|--json list ruleset|3|doc
 nft|nobody|-j list ruleset|3|doc
 nmap|nobody|--json -sS -p 80 10.97.0.2|3|doc
+nslookup|as_root|--json -timeout=1 -retry=1 www.example.com 10.97.0.2|1|doc
 openssl|as_root|--json x509 -in /nonexistent|1|doc
 path|nobody|--json 10.97.0.1 10.97.0.2|3|doc
 ping|as_root|--json -c 1 10.200.0.1|2|stream
@@ -133,7 +135,7 @@ for applet in $("$SONDE" --list | awk '{ print $1 }'); do
 	fi
 	kind=$(printf '%s\n' "$CASES" | awk -F'|' -v a="$applet" '$1 == a { print $5; exit }')
 	want=2
-	case $applet in dig | iperf3 | openssl | telnet) want=1 ;; esac # their tools' usage code
+	case $applet in dig | host | iperf3 | nslookup | openssl | telnet) want=1 ;; esac # their tools' usage code
 	# shellcheck disable=SC2086
 	as_root "$applet" --netns "sonde-json-errors-nosuch" $args
 	check_failure "$applet --netns (none such)" "$want" "$kind"

@@ -266,6 +266,7 @@ check|0|check /tmp/sonde.checks
 conntrack|0|conntrack -L
 dig|9|dig +tries=1 +timeout=1 @10.191.0.2 test.
 doctor|0 1|doctor --timeout 1
+host|1|host -W 1 test. 10.191.0.2
 http|0|http -o /dev/null http://10.191.0.2:8080/
 ifconfig|0|ifconfig -a
 ip|0|ip addr
@@ -280,6 +281,7 @@ nc|0|nc -z -w 2 10.191.0.2 8080
 netstat|0|netstat -ltn
 nft|0|nft list ruleset
 nmap|0|nmap -sT -p 8080 10.191.0.2
+nslookup|1|nslookup -timeout=1 -retry=1 test. 10.191.0.2
 openssl|0|openssl version
 path|0|path 10.191.0.1 10.191.0.2 tcp/8080
 ping|0|ping -c 1 -W 2 10.191.0.2
