@@ -14,6 +14,9 @@
  * maps whole): the part a probe uses is mapped at once, the rest only if
  * touched. */
 #include <openssl/crypto.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -160,6 +163,11 @@ static void arena_install(void)
 		return;
 	}
 	madvise(block, ARENA_PREFAULT_BYTES, MADV_POPULATE_WRITE);
+#ifdef __SANITIZE_ADDRESS__
+	/* Pieces hold pointers to glibc's blocks: LeakSanitizer must look
+	 * here, as it did when the block was in .bss. */
+	__lsan_register_root_region(block, ARENA_BYTES);
+#endif
 	__atomic_store_n(&arena, block, __ATOMIC_RELEASE);
 }
 
