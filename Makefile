@@ -74,7 +74,7 @@ WRAP_NSS   := -Wl,--wrap=getaddrinfo -Wl,--wrap=freeaddrinfo -Wl,--wrap=gethostb
               -Wl,--wrap=getservbyport_r -Wl,--wrap=getnameinfo -Wl,--wrap=getprotobyname \
               -Wl,--wrap=getprotobyname_r -Wl,--wrap=getprotobynumber -Wl,--wrap=getnetbyname_r \
               -Wl,--wrap=ether_hostton
-LIBS       := -lnl-nf-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto -lpcap -pthread
+LIBS       := -lnl-nf-3 -lnl-genl-3 -lnl-3 -lcares -lssl -lcrypto -lpcap -lz -pthread
 # The static link leaves libpcap's D-Bus, USB, Bluetooth and netfilter capture
 # sources (and with them libdbus) out: libcore/pcap_sources.c stands in for
 # them, and must come before the libraries so the linker never takes those

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -342,11 +343,27 @@ static int check_options(const struct http_config *cfg)
 	return 0;
 }
 
+/* The engine's settings from http's options. */
+static void client_config(const struct http_config *cfg, struct http_run *run, struct http_client_config *client)
+{
+	*client = (struct http_client_config){
+		.headers = cfg->headers, .header_count = cfg->header_count,
+		.resolves = cfg->resolves, .resolve_count = cfg->resolve_count,
+		.connect_tos = cfg->connect_tos, .connect_to_count = cfg->connect_to_count,
+		.family = cfg->ipv4 ? AF_INET : cfg->ipv6 ? AF_INET6 : AF_UNSPEC,
+		.insecure = cfg->insecure, .cacert = cfg->cacert, .capath = cfg->capath,
+		.max_time_s = cfg->max_time_s, .connect_timeout_s = cfg->connect_timeout_s,
+		.hooks = &http_print_hooks, .hooks_ctx = run,
+	};
+}
+
 static int http_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 {
 	struct http_config *cfg = config;
 	struct chain c = { 0 };
 	struct http_transfer t;
+	struct http_run run = { .cfg = cfg };
+	struct http_client_config client;
 	int64_t start_ns = mono_ns();
 	int64_t deadline_ms = cfg->max_time_s > 0 ? deadline_after_ms((int64_t)(cfg->max_time_s * 1000 + 0.5)) : 0;
 	char *owned_body = NULL;
@@ -370,12 +387,14 @@ static int http_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		free(owned_body);
 		return HTTP_EXIT_WRITE;
 	}
+	run.body_out = body_out;
+	client_config(cfg, &run, &client);
 	for (;;) {
 		bool again;
 
 		t = (struct http_transfer){
-			.cfg = cfg, .url = &c.url, .method = method_for(cfg, c.see_other), .body = c.body,
-			.body_len = c.body_len, .body_out = body_out, .start_ns = start_ns,
+			.cfg = &client, .url = &c.url, .method = method_for(cfg, c.see_other), .body = c.body,
+			.body_len = c.body_len, .start_ns = start_ns,
 			.deadline_ms = deadline_ms,
 		};
 		t.timings.redirect_ms = c.redirects ? ns_to_ms(mono_ns() - start_ns) : 0;

@@ -198,11 +198,44 @@ static int check_user_headers(const struct http_request *req)
 	return 0;
 }
 
+static void optional_header(struct strbuf *b, const struct http_request *req, const char *name, const char *value)
+{
+	if (value)
+		default_header(b, req, name, value);
+}
+
+static void body_length_header(struct strbuf *b, const struct http_request *req)
+{
+	char length[32];
+
+	snprintf(length, sizeof(length), "%zu", req->body_len);
+	default_header(b, req, "Content-Length", length);
+}
+
+/* The user's headers in the order given; "Name:" alone only removes a
+ * default. */
+static void user_headers(struct strbuf *b, const struct http_request *req)
+{
+	size_t i;
+
+	for (i = 0; i < req->header_count; i++) {
+		const char *h = req->headers[i], *colon = strchr(h, ':'), *value = colon + 1;
+
+		while (*value == ' ')
+			value++;
+		if (!*value)
+			continue;
+		strbuf_add(b, h, (size_t)(colon - h));
+		strbuf_add(b, ": ", 2);
+		strbuf_puts(b, value);
+		strbuf_add(b, "\r\n", 2);
+	}
+}
+
 int http_request_build(const struct http_request *req, char **out, size_t *out_len)
 {
 	struct strbuf b = { 0 };
-	char host[HTTP_MAX_HOST + 16], length[32];
-	size_t i;
+	char host[HTTP_MAX_HOST + 16];
 
 	*out = NULL;
 	if (check_user_headers(req) < 0 || strpbrk(req->method, " \r\n") || !req->method[0])
@@ -213,25 +246,21 @@ int http_request_build(const struct http_request *req, char **out, size_t *out_l
 	strbuf_puts(&b, req->url->target);
 	strbuf_add(&b, " HTTP/1.1\r\n", 11);
 	default_header(&b, req, "Host", host);
+	optional_header(&b, req, "Authorization", req->authorization);
 	default_header(&b, req, "User-Agent", req->user_agent ? req->user_agent : "sonde");
 	default_header(&b, req, "Accept", "*/*");
-	default_header(&b, req, "Connection", "close");
-	if (req->body) {
-		snprintf(length, sizeof(length), "%zu", req->body_len);
+	optional_header(&b, req, "Accept-Encoding", req->accept_encoding);
+	optional_header(&b, req, "Referer", req->referer);
+	if (!req->no_connection_close)
+		default_header(&b, req, "Connection", "close");
+	if (req->body && !req->body_headers_last) {
 		default_header(&b, req, "Content-Type", "application/x-www-form-urlencoded");
-		default_header(&b, req, "Content-Length", length);
+		body_length_header(&b, req);
 	}
-	for (i = 0; i < req->header_count; i++) {
-		const char *h = req->headers[i], *colon = strchr(h, ':'), *value = colon + 1;
-
-		while (*value == ' ')
-			value++;
-		if (!*value) /* "Name:" only removes a default */
-			continue;
-		strbuf_add(&b, h, (size_t)(colon - h));
-		strbuf_add(&b, ": ", 2);
-		strbuf_puts(&b, value);
-		strbuf_add(&b, "\r\n", 2);
+	user_headers(&b, req);
+	if (req->body && req->body_headers_last) {
+		body_length_header(&b, req);
+		default_header(&b, req, "Content-Type", "application/x-www-form-urlencoded");
 	}
 	strbuf_add(&b, "\r\n", 2);
 	if (req->body)

@@ -290,6 +290,8 @@ static int line_complete(struct http_parser *p)
 	p->line_len = 0;
 	switch (p->state) {
 	case HTTP_PARSE_HEAD:
+		if (p->head_line)
+			p->head_line(p->head_line_ctx, line, len, p->line_crlf);
 		return head_line(p, line, len);
 	case HTTP_PARSE_CHUNK_SIZE:
 		return chunk_size_line(p, line, len);
@@ -321,7 +323,8 @@ static size_t take_line(struct http_parser *p, const char *data, size_t len, boo
 			return i;
 		}
 		if (c == '\n') {
-			if (p->line_len > 0 && p->line[p->line_len - 1] == '\r')
+			p->line_crlf = p->line_len > 0 && p->line[p->line_len - 1] == '\r';
+			if (p->line_crlf)
 				p->line_len--;
 			*complete = true;
 			return i + 1;

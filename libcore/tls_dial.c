@@ -74,7 +74,10 @@ int tls_dial(const char *host, uint16_t port, int family, int timeout_ms, const 
 		return -1;
 	}
 	for (i = 0; i < count; i++) {
-		int fd = connect_one(&addrs[i], timeout_ms, warm_up, &result->connect_ms);
+		int fd;
+
+		result->tried = addrs[i];
+		fd = connect_one(&addrs[i], timeout_ms, warm_up, &result->connect_ms);
 
 		if (fd >= 0) {
 			result->peer = addrs[i];

@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 #include <pcap/pcap.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "sonde/version.h"
 
@@ -19,9 +20,9 @@ const char *sonde_version_string(void)
 		const char *pcap = pcap_lib_version();
 		const char *pcap_num = strstr(pcap, "version ");
 
-		snprintf(text, sizeof(text), "%s (%s, c-ares %s, libnl %s, libpcap %.*s)", sonde_version_short(),
+		snprintf(text, sizeof(text), "%s (%s, c-ares %s, libnl %s, libpcap %.*s, zlib %s)", sonde_version_short(),
 			 OpenSSL_version(OPENSSL_VERSION), ares_version(NULL), LIBNL_VERSION,
-			 pcap_num ? (int)strcspn(pcap_num + 8, " ") : 0, pcap_num ? pcap_num + 8 : "");
+			 pcap_num ? (int)strcspn(pcap_num + 8, " ") : 0, pcap_num ? pcap_num + 8 : "", zlibVersion());
 	}
 	return text;
 }

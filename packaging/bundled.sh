@@ -15,6 +15,7 @@ components="openssl libssl-dev Apache-2.0
 c-ares libc-ares-dev MIT
 libnl libnl-3-dev LGPL-2.1-only
 libpcap libpcap0.8-dev BSD-3-Clause
+zlib zlib1g-dev Zlib
 glibc libc6-dev LGPL-2.1-or-later
 libgcc libgcc-12-dev GPL-3.0-or-later WITH GCC-exception-3.1"
 
@@ -37,6 +38,6 @@ echo "$components" | while read -r name dev spdx; do
 	set -- $line
 	# the package version: 3.0.19-1~deb12u2 -> 3.0.19; 1:2.3-4 -> 2.3;
 	# 2.36-8cross1 -> 2.36
-	upstream=$(echo "$1" | sed 's/^[0-9]*://; s/-[^-]*$//')
+	upstream=$(echo "$1" | sed 's/^[0-9]*://; s/-[^-]*$//; s/[.+~]dfsg.*//')
 	echo "$name $upstream $2 $3 ${package%:*} $1 $spdx"
 done

@@ -7,7 +7,7 @@ set -eu
 
 build_pkgs="gcc make pkg-config libc6-dev linux-libc-dev file binutils
 libc-ares-dev libnl-3-dev libnl-genl-3-dev libnl-nf-3-dev
-libpcap0.8-dev libssl-dev python3"
+libpcap0.8-dev libssl-dev zlib1g-dev python3"
 test_pkgs="perl iproute2 procps netcat-openbsd socat knot bind9-dnsutils bind9-host bind9 bind9-utils musl-tools knot-dnsutils openssl python3 python3-jsonschema
 clang libclang-rt-14-dev hyperfine coreutils nftables iptables ipset ipvsadm util-linux net-tools bridge-utils curl conntrack
 iputils-ping traceroute iputils-tracepath mtr-tiny nmap masscan jq strace libcap2-bin iperf3 tcpdump telnet inetutils-telnetd
@@ -15,7 +15,7 @@ man-db groff-base zsh lintian podman runc busybox-static ca-certificates
 postgresql mariadb-server mariadb-client redis-server wait-for-it
 prometheus prometheus-blackbox-exporter python3-yaml"
 cross_pkgs="crossbuild-essential-arm64 qemu-user-static
-libc-ares-dev:arm64 libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libnl-nf-3-dev:arm64 libpcap0.8-dev:arm64 libssl-dev:arm64"
+libc-ares-dev:arm64 libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libnl-nf-3-dev:arm64 libpcap0.8-dev:arm64 libssl-dev:arm64 zlib1g-dev:arm64"
 
 want=""
 for set in "$@"; do

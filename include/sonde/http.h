@@ -45,6 +45,14 @@ struct http_request {
 	const char *body;                 /* NULL: none */
 	size_t body_len;
 	const char *user_agent;           /* default User-Agent */
+	/* Optional defaults, each left out when NULL: */
+	const char *authorization;        /* "Basic dXNlcjpwdw==" */
+	const char *accept_encoding;      /* "deflate, gzip" */
+	const char *referer;
+	bool no_connection_close;         /* no "Connection: close" */
+	/* curl's order: the user's headers, then Content-Length, then
+	 * Content-Type (else Content-Type, Content-Length, the user's). */
+	bool body_headers_last;
 };
 
 /* The request head (and body) as bytes in a new buffer.  Returns 0 or
@@ -115,6 +123,13 @@ struct http_parser {
 	enum http_parse_fault fault;      /* and of what kind */
 	http_body_sink sink;
 	void *sink_ctx;
+	/* Optional: each head line (interim heads included, the empty line
+	 * that ends a head too) as received, without its terminator; crlf
+	 * says whether it ended in CRLF or a bare LF.  For printing heads
+	 * byte for byte (curl -i, -v) where the parsed values are trimmed. */
+	void (*head_line)(void *ctx, const char *line, size_t len, bool crlf);
+	void *head_line_ctx;
+	bool line_crlf;                   /* the line just taken ended in CRLF */
 };
 
 void http_parser_init(struct http_parser *p, bool request_was_head, http_body_sink sink, void *sink_ctx);

@@ -168,6 +168,7 @@ struct tls_dial_result {
 	double connect_ms;        /* the TCP connect that succeeded, from its start */
 	int resolve_error;        /* a negative c-ares status when the name failed */
 	int connect_error;        /* -errno of the last connect attempt that failed */
+	struct sonde_addr tried;  /* the last address connected to (len 0: none) */
 };
 
 /* Resolves host (unless it is an address) and connects to each address in

@@ -26,7 +26,7 @@ struct sonde_imitation {
 	void (*print_more)(FILE *fp);
 };
 
-/* "sonde 0.1.0 (OpenSSL ..., c-ares ..., libnl ..., libpcap ...)". */
+/* "sonde 0.1.0 (OpenSSL ..., c-ares ..., libnl ..., libpcap ..., zlib ...)". */
 const char *sonde_version_string(void);
 /* sonde's version without the libraries: "sonde 0.1.0". */
 const char *sonde_version_short(void);

@@ -32,7 +32,7 @@ like "$(head -3 "$TOP/LICENSE")" "^Copyright \(c\) [0-9]+ the sonde authors$" "L
 like "$(head -1 "$TOP/LICENSE")" "^MIT License$" "LICENSE names MIT"
 # THIRD_PARTY_LICENSES names the library versions the binary reports.
 run "$SONDE" --version
-for lib in openssl:OpenSSL c-ares:c-ares libnl:libnl libpcap:libpcap; do
+for lib in openssl:OpenSSL c-ares:c-ares libnl:libnl libpcap:libpcap zlib:zlib; do
 	name=${lib%%:*}
 	in_binary=$(printf '%s\n' "$OUT" | grep -oE "${lib#*:} [0-9][0-9.]*[0-9]" | awk '{print $2}')
 	listed=$(awk -v n="$name" '$1 == n && $3 == "Debian" { print $2 }' "$TOP/THIRD_PARTY_LICENSES")
@@ -368,7 +368,7 @@ print(d["bomFormat"], d["specVersion"], c["name"], c["version"], c["hashes"][0][
 	   "CycloneDX 1.5 sonde $("$rel/sonde" --version | awk '{print $2}') $(sha256sum "$rel/sonde" | cut -d' ' -f1)" \
 	   "SBOM: CycloneDX naming sonde's version and the binary's hash"
 	version_line=$("$rel/sonde" --version)
-	from_binary=$(for lib in openssl:OpenSSL c-ares:c-ares libnl:libnl libpcap:libpcap; do
+	from_binary=$(for lib in openssl:OpenSSL c-ares:c-ares libnl:libnl libpcap:libpcap zlib:zlib; do
 		echo "${lib%%:*} $(printf '%s\n' "$version_line" | grep -oE "${lib#*:} [0-9][0-9.]*[0-9]" | awk '{print $2}')"; done)
 	is "$(python3 -c 'import json,sys
 for c in json.load(open(sys.argv[1]))["components"]:

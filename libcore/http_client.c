@@ -1,17 +1,21 @@
-/* One HTTP request on its own connection: where to connect (--connect-to,
- * --resolve), TCP, TLS, the request, the response through the parser, and
- * a timestamp at each step. */
+/* One HTTP request on its own connection (http_client.h): where to connect
+ * (--connect-to, --resolve), TCP, TLS, the request, the response through
+ * the parser and the optional inflater, and a timestamp at each step.  The
+ * applet's hooks see each step; this file prints nothing. */
 #include <ares.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#include "http_impl.h"
 #include "sonde/clock.h"
-#include "sonde/err.h"
+#include "sonde/http_client.h"
 #include "sonde/resolve.h"
+#include "sonde/sock.h"
 
 #define RECV_CHUNK 16384
 
@@ -58,7 +62,7 @@ static bool port_matches(const char *text, uint16_t port)
 
 /* --connect-to HOST1:PORT1:HOST2:PORT2 (empty fields match anything or
  * keep what was there), the first that matches. */
-static void apply_connect_to(const struct http_config *cfg, struct endpoint *ep)
+static void apply_connect_to(const struct http_client_config *cfg, struct endpoint *ep)
 {
 	char f[4][HTTP_MAX_HOST];
 	size_t i;
@@ -79,7 +83,7 @@ static void apply_connect_to(const struct http_config *cfg, struct endpoint *ep)
 }
 
 /* --resolve HOST:PORT:ADDR: the address to use for that host and port. */
-static void apply_resolve(const struct http_config *cfg, struct endpoint *ep)
+static void apply_resolve(const struct http_client_config *cfg, struct endpoint *ep)
 {
 	char f[3][HTTP_MAX_HOST];
 	size_t i;
@@ -99,6 +103,9 @@ static void apply_resolve(const struct http_config *cfg, struct endpoint *ep)
 		}
 	}
 }
+
+/* The applet's hook, when it has one. */
+#define HOOK(t, name) ((t)->cfg->hooks && (t)->cfg->hooks->name)
 
 static double since_start_ms(const struct http_transfer *t)
 {
@@ -140,37 +147,45 @@ static int fail_with(struct http_transfer *t, int code, const char *fmt, const c
 
 static int dial(struct http_transfer *t, int *fd)
 {
-	const struct http_config *cfg = t->cfg;
+	const struct http_client_config *cfg = t->cfg;
 	struct endpoint ep;
 	struct tls_dial_result result;
-	int family = cfg->ipv4 ? AF_INET : cfg->ipv6 ? AF_INET6 : AF_UNSPEC;
 
 	snprintf(ep.host, sizeof(ep.host), "%s", t->url->host);
 	ep.port = t->url->port;
 	apply_connect_to(cfg, &ep);
 	apply_resolve(cfg, &ep);
-	*fd = tls_dial(ep.host, ep.port, family, connect_left_ms(t), NULL, &result);
+	*fd = tls_dial(ep.host, ep.port, cfg->family, connect_left_ms(t), NULL, &result);
 	t->timings.namelookup_ms = t->timings.redirect_ms + result.dns_ms;
-	t->timings.connect_ms = since_start_ms(t);
+	snprintf(t->host, sizeof(t->host), "%s", ep.host);
 	t->port = ep.port;
 	if (*fd < 0 && result.resolve_error) {
 		snprintf(t->why, sizeof(t->why), "cannot resolve %s: %s", ep.host, resolve_strerror(result.resolve_error));
+		t->failure = result.resolve_error == -ARES_ETIMEOUT ? HTTP_FAILED_CONNECT_TIMEOUT : HTTP_FAILED_RESOLVE;
 		return result.resolve_error == -ARES_ETIMEOUT ? HTTP_EXIT_TIMEOUT : HTTP_EXIT_RESOLVE;
 	}
+	if (result.tried.len)
+		addr_ntop(&result.tried, t->address, sizeof(t->address));
 	if (*fd < 0) {
 		snprintf(t->why, sizeof(t->why), "cannot connect to %s port %u: %s", ep.host, ep.port,
 			 strerror(-result.connect_error));
+		t->connect_error = result.connect_error;
+		t->failure = result.connect_error == -ETIMEDOUT ? HTTP_FAILED_CONNECT_TIMEOUT : HTTP_FAILED_CONNECT;
+		if (HOOK(t, connected))
+			cfg->hooks->connected(cfg->hooks_ctx, t);
 		return result.connect_error == -ETIMEDOUT ? HTTP_EXIT_TIMEOUT : HTTP_EXIT_CONNECT;
 	}
-	addr_ntop(&result.peer, t->address, sizeof(t->address));
-	if (cfg->verbose)
-		fprintf(stderr, "* Connected to %s (%s) port %u\n", ep.host, t->address, ep.port);
+	t->timings.connect_ms = since_start_ms(t);
+	t->connected = true;
+	sock_local_addr(*fd, &t->local);
+	if (HOOK(t, connected))
+		cfg->hooks->connected(cfg->hooks_ctx, t);
 	return HTTP_EXIT_OK;
 }
 
 static int start_tls(struct http_transfer *t, int fd, struct tls_session **session)
 {
-	const struct http_config *cfg = t->cfg;
+	const struct http_client_config *cfg = t->cfg;
 	struct tls_client_config c = {
 		.server_name = t->url->host,
 		.verify = !cfg->insecure,
@@ -178,11 +193,15 @@ static int start_tls(struct http_transfer *t, int fd, struct tls_session **sessi
 		.ca_path = cfg->capath,
 		.timeout_ms = connect_left_ms(t),
 		.alpn = "http/1.1",
+		.cert_file = cfg->cert,
+		.key_file = cfg->key,
 	};
 	char why[300];
 	int rc = tls_session_connect(fd, &c, session, why, sizeof(why));
 
 	t->timings.appconnect_ms = since_start_ms(t);
+	if (rc < 0)
+		t->failure = rc == -ETIMEDOUT ? HTTP_FAILED_CONNECT_TIMEOUT : HTTP_FAILED_TLS;
 	if (rc == -ETIMEDOUT) {
 		/* curl: "SSL connection timeout". */
 		connect_limit_name(t, why, sizeof(why));
@@ -190,6 +209,8 @@ static int start_tls(struct http_transfer *t, int fd, struct tls_session **sessi
 	}
 	if (rc == -EKEYREJECTED)
 		return fail_with(t, HTTP_EXIT_CERT, "TLS: %s", why);
+	if ((rc == -EINVAL || rc == -ENOENT) && (cfg->cert || cfg->key) && strstr(why, "client"))
+		return fail_with(t, HTTP_EXIT_CLIENT_CERT, "TLS: %s", why);
 	if (rc == -EINVAL || rc == -ENOENT)
 		return fail_with(t, HTTP_EXIT_CA_FILE, "TLS: %s", why);
 	if (rc < 0)
@@ -198,9 +219,8 @@ static int start_tls(struct http_transfer *t, int fd, struct tls_session **sessi
 	t->tls_verified = tls_session_verified(*session);
 	snprintf(t->tls_version, sizeof(t->tls_version), "%s", tls_session_version(*session));
 	snprintf(t->tls_cipher, sizeof(t->tls_cipher), "%s", tls_session_cipher(*session));
-	if (cfg->verbose)
-		fprintf(stderr, "* TLS %s / %s, certificate %s\n", t->tls_version, t->tls_cipher,
-			t->tls_verified ? "verified" : "NOT verified (--insecure)");
+	if (HOOK(t, tls_done))
+		cfg->hooks->tls_done(cfg->hooks_ctx, t, *session);
 	return HTTP_EXIT_OK;
 }
 
@@ -213,6 +233,7 @@ static int check_deadline(struct http_transfer *t)
 		return 0;
 	snprintf(t->why, sizeof(t->why), "operation timed out after %.0f ms with %llu bytes received (--max-time %g s)",
 		 since_start_ms(t), (unsigned long long)t->received_bytes, t->cfg->max_time_s);
+	t->failure = t->connected ? HTTP_FAILED_TIMEOUT : HTTP_FAILED_CONNECT_TIMEOUT;
 	return HTTP_EXIT_TIMEOUT;
 }
 
@@ -230,26 +251,15 @@ static bool would_block(ssize_t n)
 	return n == RELAY_WANT_READ || n == RELAY_WANT_WRITE || n == -EAGAIN || n == -EINTR;
 }
 
-static void verbose_lines(const char *prefix, const char *text, size_t len)
-{
-	while (len > 0) {
-		size_t line = 0;
-
-		while (line < len && text[line] != '\n')
-			line++;
-		fprintf(stderr, "%s%.*s\n", prefix, (int)(line > 0 && text[line - 1] == '\r' ? line - 1 : line),
-			text);
-		if (line == 0 || (line == 1 && text[0] == '\r'))
-			break;
-		text += line + (line < len);
-		len -= line + (line < len);
-	}
-}
-
 static int send_request(struct http_transfer *t, int fd, const struct relay_net_ops *ops, void *io)
 {
-	const char *const *headers = t->cfg->headers;
-	struct http_request req = { t->method, t->url, headers, t->cfg->header_count, t->body, t->body_len, NULL };
+	const struct http_client_config *cfg = t->cfg;
+	struct http_request req = {
+		.method = t->method, .url = t->url, .headers = cfg->headers, .header_count = cfg->header_count,
+		.body = t->body, .body_len = t->body_len, .user_agent = cfg->user_agent,
+		.no_connection_close = cfg->no_connection_close, .body_headers_last = cfg->no_connection_close,
+		.accept_encoding = cfg->decode_content ? HTTP_ACCEPT_ENCODING : NULL,
+	};
 	char *bytes;
 	size_t len, sent = 0;
 	int rc = http_request_build(&req, &bytes, &len);
@@ -257,8 +267,9 @@ static int send_request(struct http_transfer *t, int fd, const struct relay_net_
 	if (rc < 0)
 		return fail_with(t, HTTP_EXIT_USAGE, "cannot build the request: %s", strerror(-rc));
 	t->timings.pretransfer_ms = since_start_ms(t);
-	if (t->cfg->verbose)
-		verbose_lines("> ", bytes, len - t->body_len);
+	t->request_bytes = len;
+	if (HOOK(t, request))
+		cfg->hooks->request(cfg->hooks_ctx, t, bytes, len - t->body_len, t->body_len);
 	while (sent < len && rc == 0 && (rc = check_deadline(t)) == 0) {
 		ssize_t n = ops->send(io, bytes + sent, len - sent);
 
@@ -277,20 +288,34 @@ static int send_request(struct http_transfer *t, int fd, const struct relay_net_
  * (a redirect, --fail); this runs between the head and the first body byte. */
 static void on_head(struct http_transfer *t);
 
-static int body_sink(void *ctx, const char *data, size_t len)
+/* Decoded body bytes to the applet. */
+static int deliver_body(void *ctx, const char *data, size_t len)
 {
 	struct http_transfer *t = ctx;
 
-	if (!t->head_handled)
-		on_head(t);
-
-	if (t->discard_body || !t->body_out)
+	if (t->discard_body || !HOOK(t, body))
 		return 0;
-	if (fwrite(data, 1, len, t->body_out) != len) {
+	if (t->cfg->hooks->body(t->cfg->hooks_ctx, t, data, len) < 0) {
 		t->body_write_failed = true;
 		return -EIO;
 	}
 	return 0;
+}
+
+/* The parser's body bytes: through the inflater when the body is coded. */
+static int body_sink(void *ctx, const char *data, size_t len)
+{
+	struct http_transfer *t = ctx;
+	int rc;
+
+	if (!t->head_handled)
+		on_head(t);
+	if (!t->inflater || t->discard_body)
+		return deliver_body(t, data, len);
+	rc = inflate_feed(t->inflater, data, len);
+	if (rc == -EBADMSG)
+		t->decode_failed = true;
+	return rc;
 }
 
 /* curl's exit code for each kind of fault: a malformed length is a weird
@@ -303,6 +328,8 @@ static int parse_failure(struct http_transfer *t, int rc)
 
 	if (t->body_write_failed)
 		return fail_with(t, HTTP_EXIT_WRITE, "cannot write the body%s", "");
+	if (t->decode_failed)
+		return fail_with(t, HTTP_EXIT_BAD_ENCODING, "cannot decode the body: %s", inflate_error(t->inflater));
 	if (rc == -EPROTO && p->head_bytes == 0 && p->response.status == 0 && !p->head_done)
 		return fail_with(t, HTTP_EXIT_EMPTY_REPLY, "empty reply from server%s", "");
 	switch (p->fault) {
@@ -317,6 +344,31 @@ static int parse_failure(struct http_transfer *t, int rc)
 	default:
 		return fail_with(t, p->head_done ? HTTP_EXIT_RECV : HTTP_EXIT_WEIRD_REPLY, "bad response: %s", why);
 	}
+}
+
+/* Network bytes into the parser; the applet hears how many were body. */
+static int feed(struct http_transfer *t, const char *data, size_t len)
+{
+	uint64_t head_before = t->parser.head_bytes;
+	int rc = http_parser_feed(&t->parser, data, len);
+	size_t head_now = (size_t)(t->parser.head_bytes - head_before);
+
+	if (t->parser.head_done && len > head_now && HOOK(t, received))
+		t->cfg->hooks->received(t->cfg->hooks_ctx, t, len - head_now);
+	return rc;
+}
+
+/* The body is complete: whatever the inflater still holds goes out. */
+static int finish_decoding(struct http_transfer *t)
+{
+	if (!t->inflater || t->discard_body)
+		return HTTP_EXIT_OK;
+	if (inflate_finish(t->inflater) < 0) {
+		if (t->body_write_failed)
+			return fail_with(t, HTTP_EXIT_WRITE, "cannot write the body%s", "");
+		return fail_with(t, HTTP_EXIT_BAD_ENCODING, "cannot decode the body: %s", inflate_error(t->inflater));
+	}
+	return HTTP_EXIT_OK;
 }
 
 static int receive_response(struct http_transfer *t, int fd, const struct relay_net_ops *ops, void *io)
@@ -345,40 +397,42 @@ static int receive_response(struct http_transfer *t, int fd, const struct relay_
 				t->timings.starttransfer_ms = since_start_ms(t);
 			first = false;
 			t->received_bytes += (uint64_t)n;
-			rc = http_parser_feed(&t->parser, buf, (size_t)n);
+			rc = feed(t, buf, (size_t)n);
 		}
 		if (t->parser.head_done && !t->head_handled)
 			on_head(t);
 		if (rc < 0)
 			return parse_failure(t, rc);
 		if (rc == 1)
-			return HTTP_EXIT_OK;
+			return finish_decoding(t);
 	}
 }
 
+/* The final head is complete: set up decoding, then let the applet decide
+ * about the body. */
 static void on_head(struct http_transfer *t)
 {
-	const struct http_response *r = &t->parser.response;
-	size_t i;
+	const char *coding = http_response_header(&t->parser.response, "Content-Encoding");
 
 	t->head_handled = true;
-	if (t->cfg->verbose) {
-		fprintf(stderr, "< HTTP/1.%d %d %s\n", r->version_minor, r->status, r->reason);
-		for (i = 0; i < r->header_count; i++)
-			fprintf(stderr, "< %s: %s\n", r->headers[i].name, r->headers[i].value);
-		fprintf(stderr, "<\n");
-	}
-	if (t->cfg->fail && r->status >= 400)
-		t->discard_body = true;
-	if (t->cfg->location && http_response_redirect(r))
-		t->discard_body = true;
-	/* -I prints the head as -i would (curl: the head is what HEAD is for). */
-	if ((t->cfg->include || t->cfg->head) && t->body_out) {
-		fprintf(t->body_out, "HTTP/1.%d %d %s\r\n", r->version_minor, r->status, r->reason);
-		for (i = 0; i < r->header_count; i++)
-			fprintf(t->body_out, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
-		fprintf(t->body_out, "\r\n");
-	}
+	if (t->cfg->decode_content && coding && inflate_supports(coding) && !t->inflater)
+		inflate_new(coding, deliver_body, t, &t->inflater);
+	if (HOOK(t, head))
+		t->cfg->hooks->head(t->cfg->hooks_ctx, t);
+}
+
+static void head_line(void *ctx, const char *line, size_t len, bool crlf)
+{
+	struct http_transfer *t = ctx;
+	char raw[HTTP_MAX_LINE + 2];
+
+	if (!HOOK(t, head_line))
+		return;
+	memcpy(raw, line, len);
+	if (crlf)
+		raw[len++] = '\r';
+	raw[len++] = '\n';
+	t->cfg->hooks->head_line(t->cfg->hooks_ctx, t, raw, len);
 }
 
 int http_transfer_run(struct http_transfer *t)
@@ -389,6 +443,8 @@ int http_transfer_run(struct http_transfer *t)
 	int fd = -1, rc;
 
 	http_parser_init(&t->parser, strcmp(t->method, "HEAD") == 0, body_sink, t);
+	t->parser.head_line = head_line;
+	t->parser.head_line_ctx = t;
 	if (t->cfg->connect_timeout_s > 0)
 		t->connect_deadline_ms = deadline_after_ms((int64_t)(t->cfg->connect_timeout_s * 1000 + 0.5));
 	rc = dial(t, &fd);
@@ -414,4 +470,6 @@ int http_transfer_run(struct http_transfer *t)
 void http_transfer_free(struct http_transfer *t)
 {
 	http_parser_free(&t->parser);
+	inflate_free(t->inflater);
+	t->inflater = NULL;
 }
