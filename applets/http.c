@@ -258,10 +258,10 @@ struct chain {
 /* After a response: the next URL to fetch, or false when this one is the last. */
 static int next_hop(const struct http_config *cfg, struct http_transfer *t, struct chain *c, bool *again)
 {
-	const struct http_response *r = &t->parser.response;
-	const char *location = http_response_redirect(r);
+	const char *location = http_response_redirect(&t->parser.response);
 	struct http_url next;
-	int status = r->status, rc;
+	bool to_get;
+	int rc;
 
 	*again = false;
 	if (!cfg->location || !location)
@@ -270,7 +270,7 @@ static int next_hop(const struct http_config *cfg, struct http_transfer *t, stru
 		snprintf(t->why, sizeof(t->why), "maximum (%d) redirects followed", cfg->max_redirs);
 		return HTTP_EXIT_REDIRECTS;
 	}
-	rc = http_url_resolve(&c->url, location, &next);
+	rc = http_redirect_next(&t->parser.response, &c->url, t->method, &next, &to_get);
 	if (rc == -EPROTONOSUPPORT) {
 		/* As a URL given on the command line would be. */
 		snprintf(t->why, sizeof(t->why), "unsupported protocol in the redirect to '%.200s' (http and https only)",
@@ -281,7 +281,7 @@ static int next_hop(const struct http_config *cfg, struct http_transfer *t, stru
 		snprintf(t->why, sizeof(t->why), "cannot follow the redirect to '%.200s'", location);
 		return HTTP_EXIT_WEIRD_REPLY;
 	}
-	if (status == 303 || ((status == 301 || status == 302) && strcmp(t->method, "POST") == 0)) {
+	if (to_get) {
 		c->see_other = true;
 		c->body = NULL;
 		c->body_len = 0;

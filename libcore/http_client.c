@@ -188,7 +188,9 @@ static int start_tls(struct http_transfer *t, int fd, struct tls_session **sessi
 	const struct http_client_config *cfg = t->cfg;
 	struct tls_client_config c = {
 		.server_name = t->url->host,
-		.verify = !cfg->insecure,
+		/* -k still verifies, to report the result (curl's ssl_verify_result). */
+		.verify = true,
+		.report_only = cfg->insecure,
 		.ca_file = cfg->cacert,
 		.ca_path = cfg->capath,
 		.timeout_ms = connect_left_ms(t),
@@ -196,6 +198,7 @@ static int start_tls(struct http_transfer *t, int fd, struct tls_session **sessi
 		.cert_file = cfg->cert,
 		.key_file = cfg->key,
 	};
+	struct tls_verification verification;
 	char why[300];
 	int rc = tls_session_connect(fd, &c, session, why, sizeof(why));
 
@@ -217,6 +220,8 @@ static int start_tls(struct http_transfer *t, int fd, struct tls_session **sessi
 		return fail_with(t, HTTP_EXIT_TLS, "TLS handshake failed: %s", why);
 	t->tls_used = true;
 	t->tls_verified = tls_session_verified(*session);
+	tls_session_verification(*session, &verification);
+	t->tls_verify_result = verification.error;
 	snprintf(t->tls_version, sizeof(t->tls_version), "%s", tls_session_version(*session));
 	snprintf(t->tls_cipher, sizeof(t->tls_cipher), "%s", tls_session_cipher(*session));
 	if (HOOK(t, tls_done))
@@ -259,6 +264,7 @@ static int send_request(struct http_transfer *t, int fd, const struct relay_net_
 		.body = t->body, .body_len = t->body_len, .user_agent = cfg->user_agent,
 		.no_connection_close = cfg->no_connection_close, .body_headers_last = cfg->no_connection_close,
 		.accept_encoding = cfg->decode_content ? HTTP_ACCEPT_ENCODING : NULL,
+		.authorization = cfg->authorization, .referer = cfg->referer,
 	};
 	char *bytes;
 	size_t len, sent = 0;

@@ -58,6 +58,22 @@ const char *http_response_redirect(const struct http_response *resp)
 	return location;
 }
 
+int http_redirect_next(const struct http_response *resp, const struct http_url *base, const char *method,
+		       struct http_url *next, bool *to_get)
+{
+	const char *location = http_response_redirect(resp);
+	int rc;
+
+	*to_get = false;
+	if (!location)
+		return -ENOENT;
+	rc = http_url_resolve(base, location, next);
+	if (rc < 0)
+		return rc;
+	*to_get = resp->status == 303 || ((resp->status == 301 || resp->status == 302) && strcmp(method, "POST") == 0);
+	return 0;
+}
+
 static int fail_as(struct http_parser *p, enum http_parse_fault fault, const char *why)
 {
 	p->state = HTTP_PARSE_ERROR;

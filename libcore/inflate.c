@@ -147,8 +147,3 @@ void inflate_free(struct inflater *inf)
 	inflateEnd(&inf->zs);
 	free(inf);
 }
-
-const char *inflate_library_version(void)
-{
-	return zlibVersion();
-}

@@ -27,6 +27,7 @@ CLASSIC_PAGES = {
     "netstat": "netstat(8)", "nft": "nft(8)", "nmap": "nmap(1)", "openssl": "openssl(1)", "ping": "ping(8)",
     "ping6": "ping(8)", "route": "route(8)", "scan": "nmap(1)", "ss": "ss(8)",
     "telnet": "telnet(1)", "traceroute": "traceroute(1)", "tls": "openssl-s_client(1)", "http": "curl(1)",
+    "curl": "curl(1)",
 }
 
 

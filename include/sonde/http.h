@@ -31,6 +31,14 @@ int http_url_parse(const char *text, struct http_url *url);
  * -EPROTONOSUPPORT for a scheme other than http and https
  * ("javascript:alert(1)", "ftp://..."). */
 int http_url_resolve(const struct http_url *base, const char *location, struct http_url *out);
+/* The next URL of a redirect chain, after a response to method on base:
+ * 0 with *next (and *to_get when the method turns into GET without a
+ * body: a 303, or a 301/302 after POST, as curl and browsers do),
+ * -ENOENT when the response is no redirect, or http_url_resolve's
+ * -EPROTONOSUPPORT / -EINVAL. */
+struct http_response;
+int http_redirect_next(const struct http_response *resp, const struct http_url *base, const char *method,
+		       struct http_url *next, bool *to_get);
 /* "http://host:port/target" with the port only when not the default. */
 void http_url_format(const struct http_url *url, char *buf, size_t size);
 /* The Host header's value: "host", "host:8080", "[::1]:8080". */

@@ -90,6 +90,8 @@ struct http_client_config {
 	double max_time_s;                /* 0: no limit */
 	double connect_timeout_s;         /* 0: no limit of its own */
 	const char *user_agent;           /* NULL: "sonde" */
+	const char *authorization;        /* NULL: none; "Basic ..." */
+	const char *referer;              /* NULL: none */
 	bool no_connection_close;         /* send no "Connection: close" (curl sends none) */
 	/* Ask for and decode gzip and deflate bodies (curl --compressed). */
 	bool decode_content;
@@ -125,6 +127,7 @@ struct http_transfer {
 	struct sonde_addr local;  /* the socket's own address once connected */
 	bool connected;
 	bool tls_used, tls_verified;
+	int tls_verify_result;    /* OpenSSL's X509_V_* verdict (0: ok), also under -k */
 	char tls_version[32], tls_cipher[128];
 	enum http_failure failure;
 	int connect_error;        /* -errno of the failed connect */

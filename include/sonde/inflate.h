@@ -27,7 +27,5 @@ int inflate_finish(struct inflater *inf);
 /* zlib's own words for the last -EBADMSG ("incorrect header check"). */
 const char *inflate_error(const struct inflater *inf);
 void inflate_free(struct inflater *inf);
-/* "1.2.13" */
-const char *inflate_library_version(void);
 
 #endif

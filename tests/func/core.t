@@ -51,7 +51,7 @@ python3 -c 'import json,sys; json.loads(sys.argv[1])' "$OUT" && pass "--list --j
 # --- dispatch ---------------------------------------------------------------
 run "$SONDE" --version
 ok_rc "$RC" 0 "--version exits 0"
-like "$OUT" '^sonde [0-9]+\.[0-9]+\.[0-9]+ \(OpenSSL [0-9.]+.*c-ares [0-9.]+, libnl [0-9.]+, libpcap [0-9.]+\)$' \
+like "$OUT" '^sonde [0-9]+\.[0-9]+\.[0-9]+ \(OpenSSL [0-9.]+.*c-ares [0-9.]+, libnl [0-9.]+, libpcap [0-9.]+, zlib [0-9.]+\)$' \
 	"--version names sonde's version and its libraries"
 run "$SONDE" nosuchapplet
 ok_rc "$RC" 127 "unknown applet exits 127"

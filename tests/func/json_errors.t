@@ -72,6 +72,7 @@ brctl|as_root|--json show nosuchbr|1|doc
 check|as_root|--json /nonexistent.checks|2|doc
 conntrack|nobody|--json -L|3|doc
 conntrack|nobody|--json -E|3|stream
+curl|as_root|--json http://10.97.0.2:9/|2|doc
 dig|as_root|--json @10.97.0.2 +time=1 +tries=1 example.com|9|doc
 dig|as_root|--json @10.97.0.2 +bufsize=70000 example.com|10|doc
 doctor|as_root|--json|-|doc

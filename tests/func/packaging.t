@@ -264,6 +264,7 @@ else
 brctl|0|brctl show
 check|0|check /tmp/sonde.checks
 conntrack|0|conntrack -L
+curl|0|curl -s -o /dev/null http://10.191.0.2:8080/
 dig|9|dig +tries=1 +timeout=1 @10.191.0.2 test.
 doctor|0 1|doctor --timeout 1
 host|1|host -W 1 test. 10.191.0.2
