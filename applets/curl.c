@@ -389,7 +389,7 @@ static int curl_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	if (cfg->version)
 		return print_version();
 	if (argc != 1)
-		return sonde_usage_error("one URL is needed (see --help)");
+		return sonde_usage_error("one URL is needed");
 	if ((rc = check_options(cfg)) != 0)
 		return rc;
 	if (ctx->json)
