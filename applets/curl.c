@@ -302,6 +302,8 @@ static int run_chain(struct curl_run *run, const struct http_client_config *clie
 		run->t = t;
 		rc = http_transfer_run(t);
 		run->connects += t->connected;
+		if (rc == HTTP_EXIT_RECV && t->parser.fault == HTTP_FAULT_CUT_SHORT)
+			rc = CURL_EXIT_PARTIAL;
 		if (rc == HTTP_EXIT_RESOLVE && client->family != AF_UNSPEC && resolves_other_family(t))
 			rc = family_mismatch(run);
 		if (rc != HTTP_EXIT_OK) {

@@ -15,6 +15,10 @@
 /* What curl 7.88 calls itself on the wire (User-Agent) and in -V. */
 #define CURL_IMITATED_VERSION "7.88.1"
 
+/* curl's code for a body cut short, which http (and libcore) count as a
+ * receive failure (56). */
+#define CURL_EXIT_PARTIAL 18
+
 #define CURL_MAX_HEADERS 64
 #define CURL_MAX_OVERRIDES 16
 #define CURL_MAX_DATA 16

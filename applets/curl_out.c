@@ -317,6 +317,13 @@ void curl_describe_failure(struct curl_run *run, const struct http_transfer *t, 
 	case HTTP_EXIT_EMPTY_REPLY:
 		say(run, "Empty reply from server%s", "", 0);
 		break;
+	case CURL_EXIT_PARTIAL:
+		if (t->parser.body_kind == HTTP_BODY_LENGTH)
+			snprintf(run->errmsg, sizeof(run->errmsg), "transfer closed with %llu bytes remaining to read",
+				 (unsigned long long)t->parser.remaining);
+		else
+			say(run, "transfer closed with outstanding read data remaining%s", "", 0);
+		break;
 	case HTTP_EXIT_RECV:
 		say(run, "Recv failure: %s", strstr(t->why, ": ") ? strstr(t->why, ": ") + 2 : t->why, 0);
 		break;
@@ -334,7 +341,8 @@ void curl_describe_failure(struct curl_run *run, const struct http_transfer *t, 
 		say(run, "Weird server reply (%s)", t->why, 0);
 		break;
 	}
-	if (run->cfg->verbose && (code == HTTP_EXIT_CONNECT || code == HTTP_EXIT_RESOLVE || code == HTTP_EXIT_TIMEOUT))
+	if (run->cfg->verbose && (code == HTTP_EXIT_CONNECT || code == HTTP_EXIT_RESOLVE || code == HTTP_EXIT_TIMEOUT ||
+				  code == CURL_EXIT_PARTIAL))
 		fprintf(stderr, "* %s\n", run->errmsg);
 }
 

@@ -438,6 +438,6 @@ int http_parser_finish(struct http_parser *p)
 				       ? "the server closed the connection without a response"
 				       : "the response head was cut short");
 	default:
-		return fail(p, "the response body was cut short");
+		return fail_as(p, HTTP_FAULT_CUT_SHORT, "the response body was cut short");
 	}
 }

@@ -109,6 +109,7 @@ enum http_parse_fault {
 	HTTP_FAULT_LENGTH,                /* a malformed or conflicting Content-Length */
 	HTTP_FAULT_CODING,                /* a transfer coding other than chunked alone */
 	HTTP_FAULT_SINK,                  /* the body sink refused the bytes */
+	HTTP_FAULT_CUT_SHORT,             /* the connection ended inside a sized or chunked body */
 };
 
 /* Receives body bytes as they are decoded.  Returns 0, or <0 to stop

@@ -105,6 +105,10 @@ agree "-w %{json}" -s -o /dev/null -w '%{json}\n' $U/
 agree "-w %{json} after a POST" -s -d x -w '%{json}\n' $U/echo
 agree "-w streams, onerror, header_json, %header{}" -s -w '%{stderr}x%{onerror}y%{header_json}\n%header{x-lab}\n' $U/
 agree "empty reply" -sS $U/empty
+agree "a sized body cut short" -sS $U/short
+agree "a sized body cut short, -v" -sSv -o /dev/null $U/short
+agree "a chunked body cut short" -sS $U/short-chunked
+agree "reset inside the body" -sS $U/reset
 agree "-4" -sS -4 $U/final
 agree "-6 on a name with IPv4 only" -sS -6 $U/final
 

@@ -74,6 +74,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"part")
             self.wfile.flush()
             time.sleep(5)
+        elif p == "/short":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b"part")
+            self.close_connection = True
+        elif p == "/short-chunked":
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(b"4\r\npart\r\n")
+            self.close_connection = True
+        elif p == "/reset":
+            import socket, struct, time
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b"part")
+            self.wfile.flush()
+            time.sleep(0.2)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
         elif p == "/empty":
             self.close_connection = True
             self.wfile.flush()
