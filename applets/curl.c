@@ -344,8 +344,8 @@ static int open_outputs(struct curl_run *run, char *name_buf, size_t size)
 static void close_outputs(struct curl_run *run)
 {
 	/* curl creates the output file even for an empty body, once the
-	 * transfer got a response. */
-	if (run->output_name && !run->body_out && run->t && run->t->parser.head_done)
+	 * transfer succeeded. */
+	if (run->output_name && !run->body_out && !run->exit_code && run->t && run->t->parser.head_done)
 		curl_body_stream(run);
 	if (run->body_out && run->body_out != stdout && fclose(run->body_out) != 0 && !run->exit_code) {
 		run->exit_code = HTTP_EXIT_WRITE;

@@ -85,6 +85,19 @@ is "$(cat "$WORK/file.txt")" "file contents" "-O: the file named after the URL"
 agree "-O without a name" -sS -O $U/
 agree "404" -sS $U/status/404
 agree "-f 404" -sSf $U/status/404
+# same_file_as_curl NAME PATH CURL-ARGS...: -o into a file of each its own,
+# then whether it exists and its size compared.
+same_file_as_curl() {
+	local name=$1 path=$2
+	shift 2
+	lab_run cli curl "$@" -o "$WORK/curl-$path" $U/$path
+	lab_run cli "$SONDE" curl "$@" -o "$WORK/sonde-$path" $U/$path
+	is "$(stat -c %s "$WORK/sonde-$path" 2>/dev/null || echo none)" \
+		"$(stat -c %s "$WORK/curl-$path" 2>/dev/null || echo none)" "$name: the output file as curl leaves it"
+}
+mkdir -p "$WORK/curl-status" "$WORK/sonde-status"
+same_file_as_curl "-f 404 -o" status/404 -sSf
+same_file_as_curl "an empty body -o" status/204 -sS
 agree "-f 404 with the meter" -f $U/status/404
 agree "-f -i -v 500" -sv -f -i $U/status/500
 agree "--fail-with-body 500" -sS --fail-with-body $U/status/500

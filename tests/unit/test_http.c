@@ -151,7 +151,10 @@ static void test_parser(void)
 		   HTTP_FAULT_CODING, "a Transfer-Encoding other than chunked");
 	parses("chunked in any case, spaced", "HTTP/1.1 200 OK\r\nTransfer-Encoding:  Chunked \r\n\r\n2\r\nok\r\n0\r\n\r\n",
 	       200, "ok");
-	refuses("cut short", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "the response body was cut short");
+	refuses_as("cut short", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", HTTP_FAULT_CUT_SHORT,
+		   "the response body was cut short");
+	refuses_as("chunked body cut short", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n",
+		   HTTP_FAULT_CUT_SHORT, "the response body was cut short");
 	refuses("empty reply", "", "the server closed the connection without a response");
 	refuses("NUL in head", "HTTP/1.1 200 OK\r\nA: \001\r\n\r\n", "a control character in a header value");
 
