@@ -13,6 +13,7 @@
 #include "sonde/clock.h"
 #include "sonde/err.h"
 #include "sonde/resolve.h"
+#include "sonde/version.h"
 
 static const char *add_to(const char **list, size_t *count, size_t max, bool *too_many, const char *arg)
 {
@@ -147,8 +148,6 @@ static const struct sonde_opt curl_options[] = {
 	SONDE_OPT_FLAG("s", "silent", "no progress meter and no error line", struct curl_config, silent),
 	SONDE_OPT_STRING("u", "user", "USER:PASSWORD", "HTTP basic authentication", struct curl_config, user),
 	SONDE_OPT_COUNT("v", "verbose", "curl's *, > and < lines on stderr", struct curl_config, verbose),
-	SONDE_OPT_FLAG("V", "version", "print the version (sonde's, and the curl it imitates)", struct curl_config,
-		       version),
 	SONDE_OPT_STRING("w", "write-out", "FORMAT", "print FORMAT after the transfer: curl's %{variables}, "
 			 "%{json}, %header{name}, \\n; @FILE reads it", struct curl_config, write_out),
 	SONDE_OPT_END,
@@ -368,15 +367,25 @@ static int url_error(struct curl_run *run, const char *url, int rc)
 	return early_error(run, 3, "URL using bad/illegal format or missing URL");
 }
 
-static int print_version(void)
+/* curl -V's lines after the first: what this curl speaks. */
+static void print_protocols(FILE *fp)
 {
-	printf("curl %s (sonde %s): imitates curl %s's options, output and exit codes (HTTP and HTTPS only)\n",
-	       CURL_IMITATED_VERSION, SONDE_VERSION, CURL_IMITATED_VERSION);
-	printf("%s\n", sonde_version_string());
-	printf("Protocols: http https\n");
-	printf("Features: IPv6 Largefile libz SSL\n");
-	return 0;
+	fprintf(fp, "Protocols: http https\nFeatures: IPv6 Largefile libz SSL\n");
 }
+
+/* The host triplet curl's first line names, as Debian's builds say it. */
+#if defined(__aarch64__)
+#define CURL_HOST "aarch64-unknown-linux-gnu"
+#else
+#define CURL_HOST "x86_64-pc-linux-gnu"
+#endif
+
+static const struct sonde_imitation curl_imitation = {
+	.version_letters = "V",
+	.classic_line = "curl " CURL_IMITATED_VERSION " (" CURL_HOST ") libcurl/" CURL_IMITATED_VERSION,
+	.imitated = "curl " CURL_IMITATED_VERSION " (HTTP and HTTPS only)",
+	.print_more = print_protocols,
+};
 
 static int curl_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 {
@@ -388,8 +397,6 @@ static int curl_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	size_t body_len = 0;
 	int rc;
 
-	if (cfg->version)
-		return print_version();
 	if (argc != 1)
 		return sonde_usage_error("one URL is needed");
 	if ((rc = check_options(cfg)) != 0)
@@ -448,4 +455,5 @@ const struct sonde_applet applet_curl = {
 	.max_args = 1,
 	.caps = 0, /* no privileged socket */
 	.main = curl_main,
+	.imitates = &curl_imitation,
 };

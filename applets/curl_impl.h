@@ -33,7 +33,7 @@ struct curl_data {
 
 struct curl_config {
 	bool silent, show_error, fail, fail_with_body, remote_name, head, include, insecure, location;
-	bool ipv4, ipv6, http11, compressed, version;
+	bool ipv4, ipv6, http11, compressed;
 	int verbose;
 	const char *output, *method, *write_out, *user, *user_agent, *referer, *dump_header;
 	const char *cacert, *capath, *cert, *key;

@@ -9,6 +9,7 @@
 
 #include "curl_impl.h"
 #include "sonde/out.h"
+#include "sonde/version.h"
 
 enum wo_kind { WO_STRING, WO_NUMBER, WO_TIME };
 

@@ -173,6 +173,7 @@ run "$SONDE" curl --retry 3 http://x.test/
 ok_rc "$RC" 2 "an option curl has and sonde does not: refused, exit 2"
 run "$SONDE" curl -V
 ok_rc "$RC" 0 "-V: exit 0"
-like "$(printf '%s' "$OUT" | head -1)" "^curl 7\.88\.1 \(sonde [0-9.]+\)" "-V: the curl imitated and sonde's version"
+like "$(printf '%s' "$OUT" | head -1)" "^curl 7\.88\.1 " "-V: curl's first line, as scripts parse it"
+like "$(printf '%s' "$OUT" | tail -1)" "^sonde [0-9.]+ .*: applet curl, imitating curl 7\.88\.1" "-V: then sonde's version and what it imitates"
 
 done_testing

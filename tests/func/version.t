@@ -49,6 +49,8 @@ check_version out "iptables v1.8.9 (nf_tables)" iptables --version
 check_version out "ip6tables v1.8.9 (nf_tables)" ip6tables -V
 check_version out "iptables-save v1.8.9 (nf_tables)" iptables-save -V
 check_version out "ip6tables-save v1.8.9 (nf_tables)" ip6tables-save --version
+check_version out "curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1" curl -V
+check_version out "curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1" curl --version
 check_version out "nftables v1.0.6 (Lester Gooch #5)" nft -v
 check_version out "nftables v1.0.6 (Lester Gooch #5)" nft -V
 check_version out "nftables v1.0.6 (Lester Gooch #5)" nft --version
