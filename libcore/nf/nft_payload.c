@@ -2,8 +2,8 @@
  * knows: fields narrower than a byte (ip dscp and ecn, ip6 flowlabel, tcp
  * doff, dccp type), found from the mask over the bytes loaded, and the
  * fields of ARP, ICMP, ICMPv6, IGMP and IPComp headers, each by the
- * protocol the rule's guards established (and ICMP's by the type); and a
- * compare nft merged over several adjacent fields, split back. */
+ * protocol the rule's guards established (and ICMP's by the type).  A
+ * compare merged over several of them is split back in nft_split.c. */
 #include <netinet/in.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -174,66 +174,6 @@ bool nft_payload_field(uint32_t base, unsigned proto, int icmp_type, const struc
 		return true;
 	}
 	return false;
-}
-
-/* --- merged compares ------------------------------------------------------- */
-
-/* The length of the first field at byte at of s's load, as sonde names
- * it: the shortest load there with a name of its own (not a raw load, not
- * the leading bytes of an address, which nft writes as a prefix).  nft
- * splits a merged load the same way, by the first field at each offset
- * that fits (icmp id before gateway).  0 when none fits. */
-static size_t merged_field_len(struct render *rd, const struct reg_src *s, size_t at)
-{
-	size_t len;
-
-	for (len = 1; at + len <= s->len; len++) {
-		struct reg_src piece = *s;
-		struct strbuf name = { 0 };
-		uint32_t type;
-		bool fold, named;
-
-		piece.offset = s->offset + (uint32_t)at;
-		piece.len = (uint32_t)len;
-		named = nft_rd_src_name(rd, &piece, &name, &type, &fold) && type != NFT_TYPE_RAW &&
-			!(type == NFT_TYPE_IPADDR && len < 4) && !(type == NFT_TYPE_IP6ADDR && len < 16);
-		strbuf_free(&name);
-		if (named)
-			return len;
-	}
-	return 0;
-}
-
-int nft_rd_split_cmp(struct render *rd, const struct nft_expr *e,
-		     bool (*render_cmp)(struct render *rd, const struct nft_expr *e))
-{
-	struct reg_src *r = nft_rd_reg(rd, e->u.cmp.sreg), whole;
-	size_t at = 0, len;
-	bool ok = true;
-
-	if (!r || r->kind != SRC_PAYLOAD || r->masked || r->big_endian || e->u.cmp.op != NFT_CMP_EQ ||
-	    r->len < 2 || e->data.len != r->len || r->len > NFT_DATA_LEN)
-		return -1;
-	whole = *r;
-	len = merged_field_len(rd, &whole, 0);
-	if (!len || len == whole.len)
-		return -1;   /* one field, or nothing sonde names: not split */
-	while (ok && at < whole.len) {
-		struct nft_expr piece = *e;
-
-		if (at && !(len = merged_field_len(rd, &whole, at)))
-			break;
-		memset(&piece.data, 0, sizeof(piece.data));
-		memcpy(piece.data.bytes, e->data.bytes + at, len);
-		piece.data.len = (uint32_t)len;
-		*r = whole;
-		r->offset += (uint32_t)at;
-		r->len = (uint32_t)len;
-		ok = render_cmp(rd, &piece);
-		at += len;
-	}
-	*r = whole;
-	return ok && at == whole.len;
 }
 
 /* --- values of a field narrower than its load ------------------------------- */
