@@ -184,17 +184,6 @@ static int check_options(const struct curl_config *cfg)
 	return 0;
 }
 
-/* The method of a request: -X, else what -I/-d imply; a 303 (or a 301/302
- * after POST) turns it into GET. */
-static const char *method_for(const struct curl_config *cfg, bool to_get)
-{
-	if (to_get)
-		return cfg->head ? "HEAD" : "GET";
-	if (cfg->method)
-		return cfg->method;
-	return cfg->head ? "HEAD" : cfg->data_count ? "POST" : "GET";
-}
-
 static void client_config(const struct curl_config *cfg, struct curl_run *run, const char *auth,
 			  struct http_client_config *client)
 {
@@ -293,7 +282,7 @@ static int run_chain(struct curl_run *run, const struct http_client_config *clie
 			http_transfer_free(t);
 		first = false;
 		*t = (struct http_transfer){
-			.cfg = client, .url = &run->url, .method = method_for(run->cfg, to_get),
+			.cfg = client, .url = &run->url, .method = http_method_for(run->cfg->method, run->cfg->head, run->cfg->data_count > 0, to_get),
 			.body = to_get ? NULL : body, .body_len = to_get ? 0 : body_len, .start_ns = run->start_ns,
 			.deadline_ms = run->deadline_ms,
 		};

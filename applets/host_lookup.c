@@ -9,13 +9,6 @@
 #include "sonde/out.h"
 
 /* bind's dns_name_format(): no final dot (but for the root). */
-static void name_without_dot(const char *name, char *out, size_t size)
-{
-	size_t len = strlen(name);
-
-	snprintf(out, size, "%.*s", (int)(len > 1 && name[len - 1] == '.' ? len - 1 : len), name);
-}
-
 /* One lookup of typed (through the search list when use_search).  true
  * with *chased set when the default lookups go on from its answer. */
 static bool lookup_one(struct host_run *run, const char *typed, uint16_t qtype, bool use_search, char *chased,
@@ -27,7 +20,7 @@ static bool lookup_one(struct host_run *run, const char *typed, uint16_t qtype, 
 	bool go_on = false, ok;
 
 	for (i = 0; i < n; i++) {
-		name_without_dot(names[i], shown, sizeof(shown));
+		dns_lookup_name_shown(names[i], shown, sizeof(shown));
 		host_print_trying(run, shown);
 		if (dns_lookup_query(&run->conf, names[i], qtype, &reply) < 0) {
 			dns_lookup_reply_free(&reply);

@@ -28,20 +28,6 @@ static const char *type_words(uint16_t type)
 	}
 }
 
-/* host's own rcode table (not dig's): BADVERS is its last name. */
-static const char *rcode_text(unsigned rcode, char *buf, size_t size)
-{
-	static const char *const names[] = {
-		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET",
-		"NOTAUTH", "NOTZONE", "RESERVED11", "RESERVED12", "RESERVED13", "RESERVED14", "RESERVED15", "BADVERS",
-	};
-
-	if (rcode < sizeof(names) / sizeof(names[0]))
-		return names[rcode];
-	snprintf(buf, size, "?%u", rcode);
-	return buf;
-}
-
 static const char *opcode_text(unsigned opcode)
 {
 	static const char *const names[] = {
@@ -154,7 +140,7 @@ static void print_verbose(const struct host_run *run, const struct dns_msg *msg)
 	char buf[16];
 
 	printf(";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n", opcode_text(msg->opcode),
-	       rcode_text(msg->rcode, buf, sizeof(buf)), msg->id);
+	       dns_lookup_rcode_text(msg->rcode, buf, sizeof(buf)), msg->id);
 	print_flags(msg);
 	if (msg->edns.present)
 		printf(";; EDNS: version: %u, udp=%u\n", msg->edns.version, msg->edns.udp_size);
@@ -200,7 +186,7 @@ bool host_print_reply(struct host_run *run, const char *typed, const char *qname
 	if (msg->rcode != 0) {
 		/* NXDOMAIN names the name as typed, other errors the one asked. */
 		printf("Host %s not found: %u(%s)\n", msg->rcode == DNS_RCODE_NXDOMAIN ? typed : qname, msg->rcode,
-		       rcode_text(msg->rcode, buf, sizeof(buf)));
+		       dns_lookup_rcode_text(msg->rcode, buf, sizeof(buf)));
 		return false;
 	}
 	if (run->short_form)

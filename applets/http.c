@@ -137,15 +137,6 @@ static int request_body(const struct http_config *cfg, char **owned, const char 
 	return 0;
 }
 
-static const char *method_for(const struct http_config *cfg, bool after_see_other)
-{
-	if (after_see_other)
-		return cfg->head ? "HEAD" : "GET";
-	if (cfg->method)
-		return cfg->method;
-	return cfg->head ? "HEAD" : cfg->data ? "POST" : "GET";
-}
-
 /* --- rendering ------------------------------------------------------------------- */
 
 /* "timings" in milliseconds under sonde's *_ms names; "curl_timings" the
@@ -393,7 +384,7 @@ static int http_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 		bool again;
 
 		t = (struct http_transfer){
-			.cfg = &client, .url = &c.url, .method = method_for(cfg, c.see_other), .body = c.body,
+			.cfg = &client, .url = &c.url, .method = http_method_for(cfg->method, cfg->head, cfg->data != NULL, c.see_other), .body = c.body,
 			.body_len = c.body_len, .start_ns = start_ns,
 			.deadline_ms = deadline_ms,
 		};

@@ -211,10 +211,7 @@ static bool lookup_one(struct nslookup_run *run, const char *typed, uint16_t qty
 	bool go_on = false;
 
 	for (i = 0; i < n; i++) {
-		size_t len = strlen(names[i]);
-
-		snprintf(shown, sizeof(shown), "%.*s", (int)(len > 1 && names[i][len - 1] == '.' ? len - 1 : len),
-			 names[i]);
+		dns_lookup_name_shown(names[i], shown, sizeof(shown));
 		if (dns_lookup_query(&run->conf, names[i], qtype, &reply) < 0) {
 			dns_lookup_reply_free(&reply);
 			snprintf(run->error, sizeof(run->error), "no servers could be reached");

@@ -18,19 +18,6 @@ static const char *const type_words[] = {
 	"v6 address = ", "dname = ", "rtype_40 = ", "optional = ",
 };
 
-static const char *rcode_text(unsigned rcode, char *buf, size_t size)
-{
-	static const char *const names[] = {
-		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET",
-		"NOTAUTH", "NOTZONE", "RESERVED11", "RESERVED12", "RESERVED13", "RESERVED14", "RESERVED15", "BADVERS",
-	};
-
-	if (rcode < sizeof(names) / sizeof(names[0]))
-		return names[rcode];
-	snprintf(buf, size, "?%u", rcode);
-	return buf;
-}
-
 /* bind's dns_name_format(): no final dot (but for the root). */
 static void name_without_dot(char *name)
 {
@@ -184,7 +171,7 @@ void nslookup_print_reply(struct nslookup_run *run, const char *typed, const cha
 	run->query_error = 0;
 	if (reply->parse_rc != 0 || msg->rcode != 0)
 		snprintf(run->error, sizeof(run->error), "server can't find %s: %s", qname,
-			 reply->parse_rc ? "bad packet" : rcode_text(msg->rcode, buf, sizeof(buf)));
+			 reply->parse_rc ? "bad packet" : dns_lookup_rcode_text(msg->rcode, buf, sizeof(buf)));
 	if (run->ctx->json) {
 		if (reply->parse_rc != 0 || msg->rcode != 0)
 			run->print_error = 1;
@@ -200,7 +187,7 @@ void nslookup_print_reply(struct nslookup_run *run, const char *typed, const cha
 	if (!run->short_form)
 		print_details(msg);
 	if (msg->rcode != 0) {
-		printf("** server can't find %s: %s\n", qname, rcode_text(msg->rcode, buf, sizeof(buf)));
+		printf("** server can't find %s: %s\n", qname, dns_lookup_rcode_text(msg->rcode, buf, sizeof(buf)));
 		run->print_error = 1;
 		return;
 	}

@@ -5,6 +5,7 @@
  * each applet prints them its own way. */
 #include <ares.h>
 #include <errno.h>
+#include <stdio.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,4 +305,24 @@ void dns_lookup_json(struct sonde_out *out, const char *qname, uint16_t qtype, c
 		json_section(out, &reply->msg, DNS_SECTION_ADDITIONAL, "additional");
 	}
 	out_close_object(out);
+}
+
+void dns_lookup_name_shown(const char *name, char *out, size_t size)
+{
+	size_t len = strlen(name);
+
+	snprintf(out, size, "%.*s", (int)(len > 1 && name[len - 1] == '.' ? len - 1 : len), name);
+}
+
+const char *dns_lookup_rcode_text(unsigned rcode, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET",
+		"NOTAUTH", "NOTZONE", "RESERVED11", "RESERVED12", "RESERVED13", "RESERVED14", "RESERVED15", "BADVERS",
+	};
+
+	if (rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	snprintf(buf, size, "?%u", rcode);
+	return buf;
 }

@@ -74,6 +74,15 @@ int http_redirect_next(const struct http_response *resp, const struct http_url *
 	return 0;
 }
 
+const char *http_method_for(const char *given, bool head, bool has_body, bool to_get)
+{
+	if (to_get)
+		return head ? "HEAD" : "GET";
+	if (given)
+		return given;
+	return head ? "HEAD" : has_body ? "POST" : "GET";
+}
+
 static int fail_as(struct http_parser *p, enum http_parse_fault fault, const char *why)
 {
 	p->state = HTTP_PARSE_ERROR;

@@ -329,6 +329,12 @@ struct dns_lookup_reply {
 int dns_lookup_query(const struct dns_lookup_conf *conf, const char *qname, uint16_t qtype,
 		     struct dns_lookup_reply *reply);
 void dns_lookup_reply_free(struct dns_lookup_reply *reply);
+/* bind's dns_name_format() as host and nslookup print names: no final
+ * dot, but for the root. */
+void dns_lookup_name_shown(const char *name, char *out, size_t size);
+/* The rcode's name in host's and nslookup's table (bind's rcodetext,
+ * ending at BADVERS); "?N" in buf beyond it. */
+const char *dns_lookup_rcode_text(unsigned rcode, char *buf, size_t size);
 /* The name qname's CNAME records in msg's answer lead to, without its
  * final dot (bind's chase_cnamechain(), for host's and nslookup's next
  * lookups). */

@@ -39,6 +39,10 @@ int http_url_resolve(const struct http_url *base, const char *location, struct h
 struct http_response;
 int http_redirect_next(const struct http_response *resp, const struct http_url *base, const char *method,
 		       struct http_url *next, bool *to_get);
+/* A request's method as curl picks it: the one given (-X), else HEAD for
+ * -I, POST with a body, GET; once a redirect turned it into GET (to_get),
+ * GET or HEAD. */
+const char *http_method_for(const char *given, bool head, bool has_body, bool to_get);
 /* "http://host:port/target" with the port only when not the default. */
 void http_url_format(const struct http_url *url, char *buf, size_t size);
 /* The Host header's value: "host", "host:8080", "[::1]:8080". */
