@@ -18,6 +18,7 @@
 #include "sonde/err.h"
 #include "sonde/resolve.h"
 #include "sonde/services.h"
+#include "sonde/sock.h"
 
 /* s_client's default server, and how long it reads what the server still
  * says once its side is closed. */
@@ -170,18 +171,12 @@ static int send_all(struct s_client_run *r, SSL *ssl, const char *data, size_t l
 	return 0;
 }
 
+/* The server's bytes go out as they come, after the lines printed so far.
+ * A reader gone is noticed by the next read of the server (SIGPIPE). */
 static void write_stdout(const char *data, size_t len)
 {
 	fflush(stdout);
-	while (len > 0) {
-		ssize_t put = write(STDOUT_FILENO, data, len);
-
-		if (put < 0 && errno == EINTR)
-			continue;
-		if (put <= 0)
-			return;
-		data += put, len -= (size_t)put;
-	}
+	(void)fd_write_all(STDOUT_FILENO, data, len);
 }
 
 /* What the server sent: data to stdout, or the end.  s_client's words for

@@ -23,6 +23,7 @@
 #include "sonde/clock.h"
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
+#include "sonde/sock.h"
 
 enum conn_state {
 	CONN_FREE,
@@ -136,14 +137,7 @@ static void probe_child(struct server *s, struct conn *c, int pipe_fd)
 	close_range(3, ~0U, 0);
 	serve_route_probe(s->cfg, &c->route, &ans);
 	dprintf(STDOUT_FILENO, "%d %s\n", ans.status, ans.content_type);
-	for (size_t sent = 0; sent < ans.body.len;) {
-		ssize_t n = write(STDOUT_FILENO, ans.body.data + sent, ans.body.len - sent);
-
-		if (n <= 0)
-			_exit(1);
-		sent += (size_t)n;
-	}
-	_exit(0);
+	_exit(fd_write_all(STDOUT_FILENO, ans.body.data, ans.body.len) < 0 ? 1 : 0);
 }
 
 static void probe_start(struct server *s, struct conn *c)

@@ -115,15 +115,7 @@ static size_t strip_commands(struct telnet_session *s, const unsigned char *in, 
 
 static void write_out(const unsigned char *data, size_t len)
 {
-	while (len > 0) {
-		ssize_t put = write(STDOUT_FILENO, data, len);
-
-		if (put < 0 && errno == EINTR)
-			continue;
-		if (put <= 0)
-			return;
-		data += put, len -= (size_t)put;
-	}
+	(void)fd_write_all(STDOUT_FILENO, data, len);
 }
 
 /* Returns false once the server closed. */

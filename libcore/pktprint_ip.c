@@ -160,18 +160,41 @@ static bool icmp6_unreachable(struct pp_frame *f, const struct pkt_icmp *msg)
 	return true;
 }
 
-/* -vv: an option's bytes in tcpdump's hex dump, "\n\t    0x0000:  028d b626". */
-static void nd_option_hex(struct pp_frame *f, const uint8_t *data, size_t len)
+/* An option's bytes in tcpdump's hex dump after indent ("\n\t    "
+ * at -vv): "\n\t    0x0000:  028d b626". */
+static void nd_option_hex(struct pp_frame *f, const char *indent, const uint8_t *data, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		if (i % 16 == 0)
-			strbuf_printf(f->line, "\n\t    0x%04zx: ", i);
+			strbuf_printf(f->line, "%s0x%04zx: ", indent, i);
 		if (i % 2 == 0)
 			strbuf_putc(f->line, ' ');
 		strbuf_printf(f->line, "%02x", data[i]);
 	}
+}
+
+/* Option types tcpdump 4.99.3 names (and decodes); any other is its
+ * "unknown option", shown as bytes. */
+static bool nd_option_named(uint8_t type)
+{
+	static const uint8_t named[] = { 1, 2, 3, 4, 5, 7, 8, 24, 25, 31 };
+	size_t i;
+
+	for (i = 0; i < PP_ARRAY_LEN(named); i++)
+		if (named[i] == type)
+			return true;
+	return false;
+}
+
+/* tcpdump's unknown option (RFC 7527's DAD nonce, 14, among them): at -v
+ * its bytes, and no option after it; at -vv the bytes once, then the next. */
+static bool nd_option_unknown(struct pp_frame *f, const uint8_t *opt, size_t opt_len)
+{
+	strbuf_printf(f->line, "\n\t  unknown option (%u), length %zu (%u): ", opt[0], opt_len, opt[1]);
+	nd_option_hex(f, f->pp->verbose > 1 ? "\n\t    " : "\n\t  ", opt + 2, opt_len - 2);
+	return f->pp->verbose > 1;
 }
 
 /* -v: neighbor discovery options, each on a line of its own:
@@ -186,10 +209,18 @@ static bool icmp6_nd_options(struct pp_frame *f, const uint8_t *opt, size_t capl
 	while (off < len) {
 		size_t opt_len;
 
-		if (off + 2 > len || opt[off + 1] == 0 || (opt[off] != 1 && opt[off] != 2))
+		if (off + 2 > len || opt[off + 1] == 0)
 			return false;
 		opt_len = (size_t)opt[off + 1] * 8;
 		if (off + opt_len > len)
+			return false;
+		if (!nd_option_named(opt[off])) {
+			if (!nd_option_unknown(f, opt + off, opt_len))
+				return true;
+			off += opt_len;
+			continue;
+		}
+		if (opt[off] != 1 && opt[off] != 2)
 			return false;
 		strbuf_printf(f->line, "\n\t  %s option (%u), length %zu (%u): ",
 			      opt[off] == 1 ? "source link-address" : "destination link-address", opt[off], opt_len,
@@ -198,7 +229,7 @@ static bool icmp6_nd_options(struct pp_frame *f, const uint8_t *opt, size_t capl
 			strbuf_printf(f->line, "%s%02x", i > 2 ? ":" : "", opt[off + i]);
 		/* -vv: the option's bytes again, as tcpdump's hex dump. */
 		if (f->pp->verbose > 1)
-			nd_option_hex(f, opt + off + 2, opt_len - 2);
+			nd_option_hex(f, "\n\t    ", opt + off + 2, opt_len - 2);
 		off += opt_len;
 	}
 	return true;
@@ -231,6 +262,61 @@ static bool icmp6_neighbor(struct pp_frame *f, const uint8_t *p, size_t caplen, 
 		strbuf_printf(f->line, "%s]", *sep ? "" : "none");
 	}
 	return icmp6_nd_options(f, p + ND_NS_LEN, caplen - ND_NS_LEN, len - ND_NS_LEN);
+}
+
+static const char *mld2_record_type(uint8_t type)
+{
+	static const char *const names[] = { "is_in", "is_ex", "to_in", "to_ex", "allow", "block" };
+
+	return type >= 1 && type <= PP_ARRAY_LEN(names) ? names[type - 1] : NULL;
+}
+
+/* A multicast listener report v2: with -v each group record, its sources
+ * counted (-v) or listed (-vv), tcpdump's words for a record cut short. */
+static bool mld2_report(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
+{
+	size_t groups, g, at = 8, nsrcs, s;
+
+	if (caplen < 8)
+		return false;
+	groups = get16(p + 6);
+	strbuf_printf(f->line, "multicast listener report v2, %zu group record(s)", groups);
+	if (!f->pp->verbose)
+		return true;
+	if (caplen < len)
+		return false;
+	for (g = 0; g < groups; g++) {
+		const char *type;
+
+		if (len < at + 20) {
+			strbuf_puts(f->line, " [invalid number of groups]");
+			return true;
+		}
+		strbuf_puts(f->line, " [gaddr ");
+		pp_addr(f, AF_INET6, p + at + 4);
+		if ((type = mld2_record_type(p[at])))
+			strbuf_printf(f->line, " %s", type);
+		else
+			strbuf_printf(f->line, "  [v2-report-#%u]", p[at]);
+		nsrcs = get16(p + at + 2);
+		if (len < at + 20 + nsrcs * 16) {
+			strbuf_printf(f->line, " [invalid number of sources %zu]", nsrcs);
+			return true;
+		}
+		if (f->pp->verbose == 1) {
+			strbuf_printf(f->line, ", %zu source(s)", nsrcs);
+		} else {
+			strbuf_puts(f->line, " {");
+			for (s = 0; s < nsrcs; s++) {
+				strbuf_putc(f->line, ' ');
+				pp_addr(f, AF_INET6, p + at + 20 + s * 16);
+			}
+			strbuf_puts(f->line, " }");
+		}
+		at += 20 + nsrcs * 16;
+		strbuf_putc(f->line, ']');
+	}
+	return true;
 }
 
 /* The message types printed here, with what follows their name. */
@@ -267,8 +353,7 @@ static bool icmp6_body(struct pp_frame *f, const struct pkt_icmp *msg, const uin
 	case 136:
 		return icmp6_neighbor(f, p, caplen, len);
 	case 143:
-		strbuf_printf(f->line, "multicast listener report v2, %u group record(s)", get16(p + 6));
-		return !f->pp->verbose || get16(p + 6) == 0;
+		return mld2_report(f, p, caplen, len);
 	default:
 		return false;
 	}

@@ -130,6 +130,23 @@ int sock_send_all(int fd, const void *buf, size_t len, int64_t deadline_ms)
 	return 0;
 }
 
+int fd_write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 ssize_t sock_recv_until(int fd, void *buf, size_t size, int64_t deadline_ms)
 {
 	for (;;) {

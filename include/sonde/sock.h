@@ -29,6 +29,9 @@ int sock_wait(int fd, short events, int timeout_ms);
  * deadline_after_ms() value; 0 waits without limit): 0, -ETIMEDOUT or
  * -errno.  SIGPIPE is not raised. */
 int sock_send_all(int fd, const void *buf, size_t len, int64_t deadline_ms);
+/* Writes all of buf to a blocking descriptor (standard output, a pipe),
+ * again after EINTR: 0, or -errno (-EPIPE: the reader is gone). */
+int fd_write_all(int fd, const void *buf, size_t len);
 /* One recv() of up to size bytes, waiting for data until deadline_ms (as
  * above): the byte count (0: the peer closed, or an empty datagram),
  * -ETIMEDOUT or -errno. */

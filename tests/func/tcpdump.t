@@ -126,6 +126,8 @@ for what in 'ARP, Request who-has 10.66.0.2 tell 10.66.0.1' 'ICMP echo request' 
 	like "$OUT" "$what" "decoded: $what"
 done
 lab_run a "$SONDE" tcpdump -v -nn -r "$LAB_TMP/eth.pcap"
+marked=$(printf '%s\n' "$OUT" | grep -F -B1 "$MARK")
+diag "-v marked lines:" "$marked"
 is "$(printf '%s\n' "$OUT" | grep -F "$MARK")" "" "-v: no line of this lab is marked"
 for what in 'IP \(tos 0x0, ttl 64, id [0-9]+, offset 0, flags \[DF\], proto TCP \(6\), length 60\)' \
 	'IP6 \(flowlabel 0x[0-9a-f]{5}, hlim 64, next-header ICMPv6 \(58\) payload length: 108\) fd66::1 > fd66::2: \[icmp6 sum ok\] ICMP6, echo request' \

@@ -78,4 +78,24 @@ for opt in --dns --flows --json; do
 	lab_run a "$SONDE" tcpdump -v $opt -r "$LAB_TMP/frames.pcap"
 	ok_rc "$RC" 2 "-v with $opt: refused, not ignored"
 done
+# A link coming up, recorded by tcpdump: the kernel's MLDv2 reports and
+# its duplicate address detection (neighbor solicitations from :: with
+# RFC 7527's nonce, an option tcpdump 4.99.3 prints as unknown).
+lab_ns c
+lab_ns d
+ip link add tdc0 netns "$(ns c)" type veth peer name tdd0 netns "$(ns d)"
+lab_exec c ip link set tdc0 up
+lab_bg c tcpdump -i tdc0 -w "$LAB_TMP/linkup.pcap"
+for i in $(seq 1 50); do [ -s "$LAB_TMP/linkup.pcap" ] && break; sleep 0.1; done
+lab_exec d ip link set tdd0 up
+lab_exec c ip addr add fd69::1/64 dev tdc0
+lab_exec d ip addr add fd69::2/64 dev tdd0
+sleep 3
+kill -INT "$LAST_BG_PID" 2>/dev/null
+wait "$LAST_BG_PID" 2>/dev/null
+lab_run c "$SONDE" tcpdump -vv -nn -r "$LAB_TMP/linkup.pcap"
+like "$OUT" "multicast listener report v2, [0-9]+ group record\(s\) \[gaddr ff02::1:ff" "link up: an MLDv2 report recorded"
+like "$OUT" "unknown option \(14\), length 8 \(1\): " "link up: a DAD nonce recorded"
+same_as_tcpdump "link up (MLDv2, DAD)" "$LAB_TMP/linkup.pcap"
+
 done_testing
