@@ -365,7 +365,10 @@ static void print_icmp6(struct pp_frame *f, const struct pkt_ip *ip, const uint8
 	size_t mark_from;
 	uint16_t sum;
 
-	if (f->pp->verbose && !pp_ip_fragmented(ip) && caplen >= len && len > 0) {
+	/* Type, code and the checksum field (4 bytes) must lie inside the
+	 * message: tcpdump prints no sum for a shorter one, and reading it
+	 * would run past the packet's end. */
+	if (f->pp->verbose && !pp_ip_fragmented(ip) && caplen >= len && len >= 4) {
 		sum = pp_transport_cksum(ip, f->ip6_header, PKT_PROTO_ICMPV6, p, len);
 		if (sum != 0)
 			strbuf_printf(f->line, "[bad icmp6 cksum 0x%04x -> 0x%04x!] ", get16(p + 2),

@@ -54,6 +54,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=86:print_stacktra
 
 _tap_result() { # PASS(0/1) NAME
 	_tap_count=$((_tap_count + 1))
+	_tap_last_failed=$1
 	if [ "$1" = 0 ]; then
 		echo "ok $_tap_count - $2"
 	else
@@ -62,7 +63,15 @@ _tap_result() { # PASS(0/1) NAME
 	fi
 }
 
-diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+# A failure's diagnostics go to stderr, as Test::More's do: prove shows
+# them without -v, so a CI log says why a test failed, not only which.
+diag() {
+	if [ "${_tap_last_failed:-0}" = 1 ]; then
+		printf '%s\n' "$@" | sed 's/^/# /' >&2
+	else
+		printf '%s\n' "$@" | sed 's/^/# /'
+	fi
+}
 
 pass() { _tap_result 0 "$1"; }
 fail() { _tap_result 1 "$1"; [ $# -gt 1 ] && diag "${@:2}"; return 0; }
@@ -71,7 +80,7 @@ is() { # GOT WANT NAME
 	if [ "$1" = "$2" ]; then pass "$3"; else
 		fail "$3"; diag "got:" "$1" "want:" "$2"
 		if [ "$(printf '%s' "$1" | wc -l)" -gt 1 ]; then
-			diff <(printf '%s\n' "$2") <(printf '%s\n' "$1") | head -40 | sed 's/^/# /'
+			diff <(printf '%s\n' "$2") <(printf '%s\n' "$1") | head -40 | sed 's/^/# /' >&2
 		fi
 	fi
 }
