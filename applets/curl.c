@@ -30,7 +30,7 @@ static const char *parse_header(void *config, const char *arg)
 	struct curl_config *cfg = config;
 
 	/* curl takes "Name;" for an empty value; sonde's request builder does not. */
-	if (!strchr(arg, ':') || arg[0] == ':')
+	if (http_header_arg_error(arg))
 		return "not 'Name: value' (curl's 'Name;' form is not supported)";
 	return add_to(cfg->headers, &cfg->header_count, CURL_MAX_HEADERS, &cfg->too_many, arg);
 }
@@ -38,22 +38,20 @@ static const char *parse_header(void *config, const char *arg)
 static const char *parse_resolve(void *config, const char *arg)
 {
 	struct curl_config *cfg = config;
+	const char *why = http_resolve_arg_error(arg);
 
-	if (strchr(arg, ':') == strrchr(arg, ':'))
-		return "not HOST:PORT:ADDR";
+	if (why)
+		return why;
 	return add_to(cfg->resolves, &cfg->resolve_count, CURL_MAX_OVERRIDES, &cfg->too_many, arg);
 }
 
 static const char *parse_connect_to(void *config, const char *arg)
 {
 	struct curl_config *cfg = config;
-	int colons = 0;
-	const char *p;
+	const char *why = http_connect_to_arg_error(arg);
 
-	for (p = arg; *p; p++)
-		colons += *p == ':';
-	if (colons < 3)
-		return "not HOST1:PORT1:HOST2:PORT2";
+	if (why)
+		return why;
 	return add_to(cfg->connect_tos, &cfg->connect_to_count, CURL_MAX_OVERRIDES, &cfg->too_many, arg);
 }
 

@@ -30,9 +30,10 @@ static const char *add_to(const char **list, size_t *count, bool *too_many, cons
 static const char *parse_header(void *config, const char *arg)
 {
 	struct http_config *cfg = config;
+	const char *why = http_header_arg_error(arg);
 
-	if (!strchr(arg, ':') || arg[0] == ':')
-		return "not 'Name: value'";
+	if (why)
+		return why;
 	if (cfg->header_count >= HTTP_MAX_USER_HEADERS)
 		return "too many headers";
 	cfg->headers[cfg->header_count++] = arg;
@@ -42,22 +43,20 @@ static const char *parse_header(void *config, const char *arg)
 static const char *parse_resolve(void *config, const char *arg)
 {
 	struct http_config *cfg = config;
+	const char *why = http_resolve_arg_error(arg);
 
-	if (strchr(arg, ':') == strrchr(arg, ':'))
-		return "not HOST:PORT:ADDR";
+	if (why)
+		return why;
 	return add_to(cfg->resolves, &cfg->resolve_count, &cfg->too_many, arg);
 }
 
 static const char *parse_connect_to(void *config, const char *arg)
 {
 	struct http_config *cfg = config;
-	int colons = 0;
-	const char *p;
+	const char *why = http_connect_to_arg_error(arg);
 
-	for (p = arg; *p; p++)
-		colons += *p == ':';
-	if (colons < 3)
-		return "not HOST1:PORT1:HOST2:PORT2";
+	if (why)
+		return why;
 	return add_to(cfg->connect_tos, &cfg->connect_to_count, &cfg->too_many, arg);
 }
 

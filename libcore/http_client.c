@@ -104,6 +104,34 @@ static void apply_resolve(const struct http_client_config *cfg, struct endpoint 
 	}
 }
 
+const char *http_header_arg_error(const char *arg)
+{
+	return !strchr(arg, ':') || arg[0] == ':' ? "not 'Name: value'" : NULL;
+}
+
+const char *http_resolve_arg_error(const char *arg)
+{
+	char f[3][HTTP_MAX_HOST];
+	uint16_t port;
+
+	if (split_fields(arg, f, 3, true) != 3 || !f[0][0] || !f[2][0] || addr_parse_port(f[1], false, &port) < 0)
+		return "not HOST:PORT:ADDR";
+	return NULL;
+}
+
+/* Empty fields are allowed (they match anything, or keep what was there);
+ * a port given must be one. */
+const char *http_connect_to_arg_error(const char *arg)
+{
+	char f[4][HTTP_MAX_HOST];
+	uint16_t port;
+
+	if (split_fields(arg, f, 4, false) != 4 || (f[1][0] && addr_parse_port(f[1], false, &port) < 0) ||
+	    (f[3][0] && addr_parse_port(f[3], false, &port) < 0))
+		return "not HOST1:PORT1:HOST2:PORT2";
+	return NULL;
+}
+
 /* The applet's hook, when it has one. */
 #define HOOK(t, name) ((t)->cfg->hooks && (t)->cfg->hooks->name)
 

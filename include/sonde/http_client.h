@@ -142,6 +142,13 @@ struct http_transfer {
 
 /* Runs the transfer.  Returns HTTP_EXIT_OK or a curl exit code, with
  * t->why set. */
+/* Why ARG is not a usable --header, --resolve or --connect-to argument
+ * ("not HOST:PORT:ADDR"), or NULL when it is one: the applets refuse at
+ * parse time what the transfer could only skip. */
+const char *http_header_arg_error(const char *arg);
+const char *http_resolve_arg_error(const char *arg);
+const char *http_connect_to_arg_error(const char *arg);
+
 int http_transfer_run(struct http_transfer *t);
 /* Frees what the transfer holds (the parsed response). */
 void http_transfer_free(struct http_transfer *t);

@@ -171,6 +171,14 @@ ok_rc "$RC" 2 "-u USER without a password: refused (curl would prompt)"
 like "$ERR" "prompt" "-u USER: says why"
 run "$SONDE" curl --retry 3 http://x.test/
 ok_rc "$RC" 2 "an option curl has and sonde does not: refused, exit 2"
+# curl skips a --resolve or --connect-to it cannot parse (and says so only
+# with -v): the request would then go somewhere the user did not ask for.
+for bad in "--resolve web.lab.test:http:10.83.0.2" "--resolve web.lab.test:8080" \
+	"--connect-to a:80:b:81:c" "--connect-to a:x:b:81"; do
+	run "$SONDE" curl $bad http://web.lab.test:8080/
+	ok_rc "$RC" 2 "$bad: refused, exit 2"
+	like "$ERR" "^sonde curl: --(resolve|connect-to): not HOST" "$bad: says which form it wants"
+done
 run "$SONDE" curl -V
 ok_rc "$RC" 0 "-V: exit 0"
 like "$(printf '%s' "$OUT" | head -1)" "^curl 7\.88\.1 " "-V: curl's first line, as scripts parse it"

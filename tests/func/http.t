@@ -193,5 +193,9 @@ run "$SONDE" http "http://bad host/"
 ok_rc "$RC" 2 "malformed URL: exit 2"
 run "$SONDE" http -H "nocolon" http://x.test/
 ok_rc "$RC" 2 "-H without ':' is a usage error"
+run "$SONDE" http --connect-to a:80:b:81:c http://x.test/
+ok_rc "$RC" 2 "--connect-to with five fields is a usage error"
+run "$SONDE" http --resolve x.test:port:10.0.0.1 http://x.test/
+ok_rc "$RC" 2 "--resolve with a port that is no number is a usage error"
 
 done_testing
