@@ -8,45 +8,40 @@
 #include "host_impl.h"
 #include "sonde/out.h"
 
-/* bind's dns_name_format(): no final dot (but for the root). */
+static void say_trying(void *run, const char *shown)
+{
+	host_print_trying(run, shown);
+}
+
+static const struct dns_search_hooks host_search_hooks = {.trying = say_trying};
+
 /* One lookup of typed (through the search list when use_search).  true
  * with *chased set when the default lookups go on from its answer. */
 static bool lookup_one(struct host_run *run, const char *typed, uint16_t qtype, bool use_search, char *chased,
 		       size_t chased_size)
 {
-	char names[DNS_LOOKUP_MAX_NAMES][DNS_NAME_TEXT], shown[DNS_NAME_TEXT], rcode[16];
-	size_t n = dns_lookup_search_names(&run->conf, typed, use_search, names, DNS_LOOKUP_MAX_NAMES), i;
+	char name[DNS_NAME_TEXT], shown[DNS_NAME_TEXT], rcode[16];
 	struct dns_lookup_reply reply;
 	bool go_on = false, ok;
 
-	for (i = 0; i < n; i++) {
-		dns_lookup_name_shown(names[i], shown, sizeof(shown));
-		host_print_trying(run, shown);
-		if (dns_lookup_query(&run->conf, names[i], qtype, &reply) < 0) {
-			dns_lookup_reply_free(&reply);
-			snprintf(run->error, sizeof(run->error), "no servers could be reached");
-			if (run->ctx->json)
-				dns_lookup_json(run->ctx->out, shown, qtype, &run->conf, &reply, false);
-			return false;
-		}
-		if (reply.parse_rc == 0 && reply.msg.rcode == DNS_RCODE_NXDOMAIN && i + 1 < n) {
-			dns_lookup_reply_free(&reply);
-			continue;
-		}
-		ok = host_print_reply(run, typed, shown, qtype, &reply);
-		if (!ok)
-			snprintf(run->error, sizeof(run->error), "%s not found: %s", shown,
-				 reply.parse_rc ? "bad packet" : dns_rcode_name(reply.msg.rcode, rcode, sizeof(rcode)));
-		host_print_received(run, &reply);
+	if (dns_lookup_search(&run->conf, typed, use_search, qtype, &host_search_hooks, run, &reply, name, shown) < 0) {
+		snprintf(run->error, sizeof(run->error), "no servers could be reached");
 		if (run->ctx->json)
-			dns_lookup_json(run->ctx->out, shown, qtype, &run->conf, &reply, true);
-		if (ok && run->default_lookups && qtype == DNS_TYPE_A && reply.parse_rc == 0) {
-			dns_answer_chase_cname(&reply.msg, names[i], chased, chased_size);
-			go_on = true;
-		}
-		dns_lookup_reply_free(&reply);
-		break;
+			dns_lookup_json(run->ctx->out, shown, qtype, &run->conf, &reply, false);
+		return false;
 	}
+	ok = host_print_reply(run, typed, shown, qtype, &reply);
+	if (!ok)
+		snprintf(run->error, sizeof(run->error), "%s not found: %s", shown,
+			 reply.parse_rc ? "bad packet" : dns_rcode_name(reply.msg.rcode, rcode, sizeof(rcode)));
+	host_print_received(run, &reply);
+	if (run->ctx->json)
+		dns_lookup_json(run->ctx->out, shown, qtype, &run->conf, &reply, true);
+	if (ok && run->default_lookups && qtype == DNS_TYPE_A && reply.parse_rc == 0) {
+		dns_answer_chase_cname(&reply.msg, name, chased, chased_size);
+		go_on = true;
+	}
+	dns_lookup_reply_free(&reply);
 	return go_on;
 }
 

@@ -200,42 +200,49 @@ static int read_words(struct nslookup_run *run, int argc, char **argv, const cha
 	return 0;
 }
 
+/* What the search walk's hook needs to print a name it passed. */
+struct search_walk {
+	struct nslookup_run *run;
+	const char *typed;
+	uint16_t qtype;
+};
+
+/* -debug shows each name of the search it tried. */
+static void show_passed(void *walk_ctx, const char *shown, const struct dns_lookup_reply *reply)
+{
+	struct search_walk *walk = walk_ctx;
+
+	if (!walk->run->short_form)
+		nslookup_print_reply(walk->run, walk->typed, shown, walk->qtype, reply);
+}
+
+static const struct dns_search_hooks nslookup_search_hooks = {.passed = show_passed};
+
 /* One lookup of typed through the search list (when use_search); true
  * with *chased set when the default lookups go on to AAAA. */
 static bool lookup_one(struct nslookup_run *run, const char *typed, uint16_t qtype, bool use_search, char *chased,
 		       size_t chased_size)
 {
-	char names[DNS_LOOKUP_MAX_NAMES][DNS_NAME_TEXT], shown[DNS_NAME_TEXT];
-	size_t n = dns_lookup_search_names(&run->conf, typed, use_search, names, DNS_LOOKUP_MAX_NAMES), i;
+	char name[DNS_NAME_TEXT], shown[DNS_NAME_TEXT];
+	struct search_walk walk = {.run = run, .typed = typed, .qtype = qtype};
 	struct dns_lookup_reply reply;
 	bool go_on = false;
 
-	for (i = 0; i < n; i++) {
-		dns_lookup_name_shown(names[i], shown, sizeof(shown));
-		if (dns_lookup_query(&run->conf, names[i], qtype, &reply) < 0) {
-			dns_lookup_reply_free(&reply);
-			snprintf(run->error, sizeof(run->error), "no servers could be reached");
-			if (run->ctx->json)
-				dns_lookup_json(run->ctx->out, shown, qtype, &run->conf, &reply, false);
-			return false;
-		}
-		if (reply.parse_rc == 0 && reply.msg.rcode == DNS_RCODE_NXDOMAIN && i + 1 < n) {
-			/* -debug shows each name of the search it tried. */
-			if (!run->short_form)
-				nslookup_print_reply(run, typed, shown, qtype, &reply);
-			dns_lookup_reply_free(&reply);
-			continue;
-		}
-		nslookup_print_reply(run, typed, shown, qtype, &reply);
+	if (dns_lookup_search(&run->conf, typed, use_search, qtype, &nslookup_search_hooks, &walk, &reply, name,
+			      shown) < 0) {
+		snprintf(run->error, sizeof(run->error), "no servers could be reached");
 		if (run->ctx->json)
-			dns_lookup_json(run->ctx->out, shown, qtype, &run->conf, &reply, true);
-		if (run->default_lookups && qtype == DNS_TYPE_A && reply.parse_rc == 0 && reply.msg.rcode == 0) {
-			dns_answer_chase_cname(&reply.msg, names[i], chased, chased_size);
-			go_on = true;
-		}
-		dns_lookup_reply_free(&reply);
-		break;
+			dns_lookup_json(run->ctx->out, shown, qtype, &run->conf, &reply, false);
+		return false;
 	}
+	nslookup_print_reply(run, typed, shown, qtype, &reply);
+	if (run->ctx->json)
+		dns_lookup_json(run->ctx->out, shown, qtype, &run->conf, &reply, true);
+	if (run->default_lookups && qtype == DNS_TYPE_A && reply.parse_rc == 0 && reply.msg.rcode == 0) {
+		dns_answer_chase_cname(&reply.msg, name, chased, chased_size);
+		go_on = true;
+	}
+	dns_lookup_reply_free(&reply);
 	return go_on;
 }
 

@@ -206,6 +206,33 @@ void dns_lookup_reply_free(struct dns_lookup_reply *reply)
 	reply->ex.wire = NULL;
 }
 
+int dns_lookup_search(const struct dns_lookup_conf *conf, const char *typed, bool use_search, uint16_t qtype,
+		      const struct dns_search_hooks *hooks, void *ctx, struct dns_lookup_reply *reply,
+		      char name[DNS_NAME_TEXT], char shown[DNS_NAME_TEXT])
+{
+	char names[DNS_LOOKUP_MAX_NAMES][DNS_NAME_TEXT];
+	size_t n = dns_lookup_search_names(conf, typed, use_search, names, DNS_LOOKUP_MAX_NAMES), i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		dns_lookup_name_shown(names[i], shown, DNS_NAME_TEXT);
+		snprintf(name, DNS_NAME_TEXT, "%s", names[i]);
+		if (hooks && hooks->trying)
+			hooks->trying(ctx, shown);
+		rc = dns_lookup_query(conf, names[i], qtype, reply);
+		if (rc < 0) {
+			dns_lookup_reply_free(reply);
+			return rc;
+		}
+		if (reply->parse_rc != 0 || reply->msg.rcode != DNS_RCODE_NXDOMAIN || i + 1 == n)
+			return 0;
+		if (hooks && hooks->passed)
+			hooks->passed(ctx, shown, reply);
+		dns_lookup_reply_free(reply);
+	}
+	return rc;
+}
+
 /* bind's dns_name_format(): no final dot (but for the root). */
 static void name_without_dot(const char *name, char *out, size_t size)
 {

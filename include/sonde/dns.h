@@ -329,6 +329,21 @@ struct dns_lookup_reply {
 int dns_lookup_query(const struct dns_lookup_conf *conf, const char *qname, uint16_t qtype,
 		     struct dns_lookup_reply *reply);
 void dns_lookup_reply_free(struct dns_lookup_reply *reply);
+/* What a walk of the search list tells its applet of each name it asks:
+ * both may be NULL. */
+struct dns_search_hooks {
+	void (*trying)(void *ctx, const char *shown);
+	/* An NXDOMAIN for a name that is not the last: the walk goes on. */
+	void (*passed)(void *ctx, const char *shown, const struct dns_lookup_reply *reply);
+};
+/* typed looked up as dighost does: each of dns_lookup_search_names() in
+ * turn until one is not NXDOMAIN, or the last.  0 with the reply (to
+ * free), the name it was for and that name as shown; or the query's
+ * negative status when no server could be reached, with shown set and
+ * the reply already freed (dns_lookup_json() still takes it, unanswered). */
+int dns_lookup_search(const struct dns_lookup_conf *conf, const char *typed, bool use_search, uint16_t qtype,
+		      const struct dns_search_hooks *hooks, void *ctx, struct dns_lookup_reply *reply,
+		      char name[DNS_NAME_TEXT], char shown[DNS_NAME_TEXT]);
 /* bind's dns_name_format() as host and nslookup print names: no final
  * dot, but for the root. */
 void dns_lookup_name_shown(const char *name, char *out, size_t size);
