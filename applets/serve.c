@@ -74,6 +74,9 @@ static const struct sonde_opt serve_options[] = {
 		       parse_allow),
 	SONDE_OPT_INT(NULL, "max-concurrency", "N", "probes running at once (more wait); default 32",
 		      struct serve_config, max_concurrency, 1, 1024),
+	SONDE_OPT_STRING("c", "config", "FILE",
+			 "dns modules from FILE, in blackbox_exporter's configuration format (docs/serve.md)",
+			 struct serve_config, config_path),
 	SONDE_OPT_STRING(NULL, "checks", "FILE", "run check's FILE every --interval; results on /metrics",
 			 struct serve_config, checks_path),
 	SONDE_OPT_FUNC(NULL, "interval", "DUR", "how often --checks runs (default 30s)", parse_interval),
@@ -137,11 +140,16 @@ static int serve_main(struct sonde_ctx *ctx, void *config, int argc, char **argv
 	}
 	if (!cfg->allow_count && !cfg->allow_any)
 		default_allow_list(cfg);
-	if (cfg->checks_path && serve_checks_load(cfg->checks_path, &checks) != 0)
+	if (cfg->config_path && serve_config_load(cfg) != 0)
 		return SONDE_EXIT_USAGE;
+	if (cfg->checks_path && serve_checks_load(cfg->checks_path, &checks) != 0) {
+		serve_config_free(cfg);
+		return SONDE_EXIT_USAGE;
+	}
 	rc = open_listener(cfg->listen, &listen_fd);
 	if (rc < 0) {
 		serve_checks_free(checks);
+		serve_config_free(cfg);
 		return rc == -EINVAL ? SONDE_EXIT_USAGE : rc == -EACCES ? SONDE_EXIT_PRIVILEGE : SONDE_EXIT_NEGATIVE;
 	}
 	out_open_object(ctx->out, NULL);
@@ -151,6 +159,7 @@ static int serve_main(struct sonde_ctx *ctx, void *config, int argc, char **argv
 	fflush(stdout);
 	rc = serve_run(cfg, listen_fd, checks);
 	serve_checks_free(checks);
+	serve_config_free(cfg);
 	if (rc == SONDE_EXIT_USAGE)
 		sonde_err("--checks %s: the check applet refused the file", cfg->checks_path);
 	return rc;
@@ -159,9 +168,11 @@ static int serve_main(struct sonde_ctx *ctx, void *config, int argc, char **argv
 const struct sonde_applet applet_serve = {
 	.name = "serve",
 	.summary = "run probes for Prometheus: a blackbox_exporter drop-in (/probe, /metrics)",
-	.usage = "[--listen ADDR:PORT] [--allow CIDR,...] [--max-concurrency N] [--checks FILE [--interval DUR]]",
+	.usage = "[--listen ADDR:PORT] [--allow CIDR,...] [--max-concurrency N] [--config FILE] "
+		 "[--checks FILE [--interval DUR]]",
 	.help_extra = "GET /probe?target=T&module=M with blackbox_exporter's default modules: http_2xx,\n"
 		      "http_post_2xx, tcp_connect, ssh_banner, irc_banner, pop3s_banner, icmp, icmp_ttl5;\n"
+		      "dns modules from --config (blackbox.yml's format; grpc refused: sonde speaks no gRPC);\n"
 		      "&debug=true gives the probe's log.  GET /metrics: build, process and --checks results.\n"
 		      "Targets outside --allow fail (default: 127/8, 10/8, 172.16/12, 192.168/16, ::1, fc00::/7).\n"
 		      "SIGTERM or SIGINT: stops accepting, lets running probes finish (5s), exits 0.",

@@ -2,8 +2,9 @@
  * connections, requests, probe children, timeouts, SIGTERM), serve_route.c
  * (what each request path answers; a probe run), serve_probe.c (what the
  * probers share: the built-in modules, the log, the target's address and
- * the allow list), serve_tcp.c, serve_http.c and
- * serve_icmp.c (the probers, on libcore's engines), serve_conn.c (their
+ * the allow list), serve_config.c (--config's dns modules, read by
+ * serve_yaml.c), serve_tcp.c, serve_http.c, serve_icmp.c and serve_dns.c
+ * (the probers, on libcore's engines), serve_conn.c (their
  * connections, plain or TLS, and the TLS families), serve_checks.c (the
  * --checks file rerun every --interval), serve_out.c (the Prometheus text
  * exposition).  Probes run in a child process each, so that a slow target
@@ -11,6 +12,7 @@
 #ifndef SONDE_SERVE_IMPL_H
 #define SONDE_SERVE_IMPL_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,9 +44,14 @@
 #define SERVE_MAX_ANSWER (1024 * 1024)
 #define SERVE_TARGET_MAX 1024
 
+struct serve_module;
+
 struct serve_config {
 	const char *listen;
 	const char *checks_path;
+	const char *config_path;
+	struct serve_module *file_modules;  /* --config's, loaded before the loop */
+	size_t file_module_count;
 	int64_t interval_ms;
 	bool interval_set;
 	int max_concurrency;
@@ -93,7 +100,7 @@ void expo_format_double(double v, char *buf, size_t size);
 
 /* --- probes (serve_probe.c and the probers) --------------------------------- */
 
-enum serve_prober { PROBER_HTTP, PROBER_TCP, PROBER_ICMP };
+enum serve_prober { PROBER_HTTP, PROBER_TCP, PROBER_ICMP, PROBER_DNS };
 
 /* One step of a TCP module's dialogue (blackbox_exporter's query_response). */
 struct serve_step {
@@ -103,10 +110,40 @@ struct serve_step {
 
 #define SERVE_MAX_STEPS 4
 
+/* blackbox_exporter's DNSRRValidator: four lists of patterns a section's
+ * records (as miekg/dns writes each: "name.<TAB>ttl<TAB>IN<TAB>A<TAB>rdata")
+ * are held to. */
+enum serve_rr_rule {
+	RR_FAIL_IF_MATCHES, RR_FAIL_IF_ALL_MATCH, RR_FAIL_IF_NOT_MATCHES, RR_FAIL_IF_NONE_MATCHES, RR_RULE_COUNT
+};
+struct serve_rr_pattern {
+	char *text;
+	regex_t re;
+};
+struct serve_rr_rules {
+	struct serve_rr_pattern *patterns[RR_RULE_COUNT];
+	size_t count[RR_RULE_COUNT];
+};
+/* The sections validated: answer, authority, additional. */
+#define SERVE_RR_SECTIONS 3
+
+/* A dns module's settings (blackbox_exporter's DNSProbe). */
+struct serve_dns {
+	char *query_name;
+	uint16_t qtype, qclass;
+	bool tcp;
+	bool recursion;
+	uint64_t valid_rcodes; /* bit per rcode (0..63); 0: NOERROR only */
+	struct serve_rr_rules rules[SERVE_RR_SECTIONS];
+};
+
 struct serve_module {
 	const char *name;
 	enum serve_prober prober;
 	double timeout_s;      /* 0: the scrape's */
+	bool ip4_preferred;    /* preferred_ip_protocol: ip4 (ip6 by default) */
+	bool ip_no_fallback;   /* ip_protocol_fallback: false */
+	struct serve_dns *dns; /* dns */
 	const char *method;    /* http */
 	bool tls;              /* tcp: TLS from the start */
 	int ttl;               /* icmp: 0 for the system's */
@@ -124,16 +161,17 @@ struct serve_probe {
 	char reason[200];      /* why it failed, in reason.c's words */
 };
 
-const struct serve_module *serve_module_find(const char *name);
-/* The module names, for the 400 answer and docs. */
+/* A built-in module or one of --config's. */
+const struct serve_module *serve_module_find(const struct serve_config *cfg, const char *name);
+/* The built-in modules, for the index page and docs. */
 const struct serve_module *serve_modules(size_t *count);
 /* The probe's timeout: Prometheus' header less the offset, or 120 s less
  * it, cut to the module's own; -EINVAL for a header that is no number. */
 int serve_probe_timeout_ms(const struct serve_module *m, const char *scrape_header, int64_t *timeout_ms);
 /* A logfmt line on the probe's log ("level=info msg=..."). */
 void serve_log(struct serve_probe *p, const char *level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Resolves host as blackbox_exporter's chooseProtocol does (IPv6 first,
- * IPv4 as fallback), filling probe_dns_lookup_time_seconds,
+/* Resolves host as blackbox_exporter's chooseProtocol does (the module's
+ * preferred family, IPv6 by default, and the other as fallback), filling probe_dns_lookup_time_seconds,
  * probe_ip_protocol and probe_ip_addr_hash, then checks --allow.  0, or
  * -1 with p->reason set.  *lookup_s gets the lookup's time. */
 int serve_resolve(struct serve_probe *p, const char *host, uint16_t port, struct sonde_addr *addr, double *lookup_s);
@@ -142,6 +180,33 @@ int64_t serve_ms_left(const struct serve_probe *p);
 bool serve_prober_tcp(struct serve_probe *p);
 bool serve_prober_http(struct serve_probe *p);
 bool serve_prober_icmp(struct serve_probe *p);
+bool serve_prober_dns(struct serve_probe *p);
+
+/* --- --config: blackbox_exporter's file, its dns modules (serve_config.c) ------ */
+
+/* Reads cfg->config_path into cfg->file_modules: 0, or SONDE_EXIT_USAGE
+ * with the message printed. */
+int serve_config_load(struct serve_config *cfg);
+void serve_config_free(struct serve_config *cfg);
+/* A module's settings as blackbox_exporter's debug page shows them. */
+void serve_module_text(const struct serve_module *m, struct strbuf *b);
+
+/* --- the YAML subset those files are written in (serve_yaml.c) --------------- */
+
+enum yaml_kind { YAML_SCALAR, YAML_MAP, YAML_SEQ };
+struct yaml_node {
+	enum yaml_kind kind;
+	int line;
+	char *key;             /* an entry of a mapping: its key */
+	char *text;            /* a scalar */
+	bool quoted, is_null;
+	struct yaml_node *child, *next;  /* a mapping's entries, a sequence's items */
+};
+/* Reads text (modified): 0 with *root to free, -EINVAL with why and
+ * *why_line, or -ENOMEM. */
+int yaml_parse(char *text, struct yaml_node **root, char *why, size_t why_size, int *why_line);
+void yaml_free(struct yaml_node *n);
+const struct yaml_node *yaml_get(const struct yaml_node *map, const char *key);
 
 /* --- a probe's connection (serve_conn.c), plain or TLS ------------------------ */
 

@@ -15,7 +15,8 @@
 #include "sonde/resolve.h"
 
 /* Debian's /etc/prometheus/blackbox.yml (0.23.0), but grpc, which sonde
- * does not speak. */
+ * does not speak.  dns modules come from --config (serve_config.c): their
+ * question is each one's own. */
 static const struct serve_module modules[] = {
 	{ .name = "http_2xx", .prober = PROBER_HTTP, .method = "GET" },
 	{ .name = "http_post_2xx", .prober = PROBER_HTTP, .method = "POST" },
@@ -39,11 +40,14 @@ const struct serve_module *serve_modules(size_t *count)
 	return modules;
 }
 
-const struct serve_module *serve_module_find(const char *name)
+const struct serve_module *serve_module_find(const struct serve_config *cfg, const char *name)
 {
 	for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++)
 		if (strcmp(modules[i].name, name) == 0)
 			return &modules[i];
+	for (size_t i = 0; cfg && i < cfg->file_module_count; i++)
+		if (strcmp(cfg->file_modules[i].name, name) == 0)
+			return &cfg->file_modules[i];
 	return NULL;
 }
 
@@ -115,12 +119,17 @@ static double addr_hash(const struct sonde_addr *addr)
 	return hash;
 }
 
-static const struct sonde_addr *pick_address(const struct sonde_addr *addrs, size_t count)
+/* The module's preferred family (IPv6 unless preferred_ip_protocol says
+ * ip4), else the other when ip_protocol_fallback allows it. */
+static const struct sonde_addr *pick_address(const struct serve_module *m, const struct sonde_addr *addrs,
+					     size_t count)
 {
+	int preferred = m->ip4_preferred ? AF_INET : AF_INET6;
+
 	for (size_t i = 0; i < count; i++)
-		if (addr_family(&addrs[i]) == AF_INET6)
+		if (addr_family(&addrs[i]) == preferred)
 			return &addrs[i];
-	return count ? &addrs[0] : NULL;
+	return count && !m->ip_no_fallback ? &addrs[0] : NULL;
 }
 
 int serve_resolve(struct serve_probe *p, const char *host, uint16_t port, struct sonde_addr *addr, double *lookup_s)
@@ -138,11 +147,14 @@ int serve_resolve(struct serve_probe *p, const char *host, uint16_t port, struct
 		 "Specifies the hash of IP address. It's useful to detect if the IP address changes.", EXPO_GAUGE, 0,
 		 NULL);
 	serve_log(p, "info", "Resolving target address");
-	rc = resolve_host(host, AF_UNSPEC, 0, (int)serve_ms_left(p), port, addrs, RESOLVE_MAX_ADDRS, &count);
+	/* Without fallback blackbox_exporter asks for the preferred family's
+	 * addresses alone. */
+	rc = resolve_host(host, !p->module->ip_no_fallback ? AF_UNSPEC : p->module->ip4_preferred ? AF_INET : AF_INET6,
+			  0, (int)serve_ms_left(p), port, addrs, RESOLVE_MAX_ADDRS, &count);
 	*lookup_s = (double)(mono_ns() - start) / 1e9;
 	expo_set(p->expo, "probe_dns_lookup_time_seconds", "Returns the time taken for probe dns lookup in seconds",
 		 EXPO_GAUGE, *lookup_s, NULL);
-	chosen = rc == 0 ? pick_address(addrs, count) : NULL;
+	chosen = rc == 0 ? pick_address(p->module, addrs, count) : NULL;
 	if (!chosen) {
 		snprintf(p->reason, sizeof(p->reason), "%s", rc < 0 ? reason_resolve(rc) : "no address");
 		serve_log(p, "error", "Error resolving address: %s", p->reason);

@@ -34,7 +34,8 @@ static bool query_value(const char *target, const char *key, char *buf, size_t s
 	return n >= 0 || n == -ENOENT;
 }
 
-static void route_probe(const struct httpd_request *req, struct serve_route *route, struct serve_answer *ans)
+static void route_probe(const struct serve_config *cfg, const struct httpd_request *req, struct serve_route *route,
+			struct serve_answer *ans)
 {
 	char module[64], debug[16];
 
@@ -44,7 +45,7 @@ static void route_probe(const struct httpd_request *req, struct serve_route *rou
 		answer_text(ans, 400, "%s\n", "Malformed query");
 		return;
 	}
-	route->module = serve_module_find(module[0] ? module : "http_2xx");
+	route->module = serve_module_find(cfg, module[0] ? module : "http_2xx");
 	if (!route->module) {
 		ans->status = 400;
 		ans->content_type = TEXT_CONTENT_TYPE;
@@ -148,7 +149,7 @@ static void answer_metrics(const struct serve_stats *stats, struct serve_answer 
 	expo_free(&e);
 }
 
-static void answer_index(struct serve_answer *ans)
+static void answer_index(const struct serve_config *cfg, struct serve_answer *ans)
 {
 	size_t count;
 	const struct serve_module *m = serve_modules(&count);
@@ -158,6 +159,8 @@ static void answer_index(struct serve_answer *ans)
 	strbuf_puts(&ans->body, "sonde serve: /probe?target=T&module=M, /metrics\nmodules:");
 	for (size_t i = 0; i < count; i++)
 		strbuf_printf(&ans->body, " %s", m[i].name);
+	for (size_t i = 0; i < cfg->file_module_count; i++)
+		strbuf_printf(&ans->body, " %s", cfg->file_modules[i].name);
 	strbuf_putc(&ans->body, '\n');
 }
 
@@ -166,7 +169,6 @@ void serve_route_request(const struct serve_config *cfg, const struct httpd_requ
 {
 	char path[256];
 
-	(void)cfg;
 	memset(route, 0, sizeof(*route));
 	if (httpd_target_path(req->target, path, sizeof(path)) < 0) {
 		answer_text(ans, 404, "%s\n", "404 page not found");
@@ -177,13 +179,13 @@ void serve_route_request(const struct serve_config *cfg, const struct httpd_requ
 		return;
 	}
 	if (strcmp(path, "/probe") == 0)
-		route_probe(req, route, ans);
+		route_probe(cfg, req, route, ans);
 	else if (strcmp(path, "/metrics") == 0)
 		answer_metrics(stats, ans);
 	else if (strcmp(path, "/-/healthy") == 0)
 		answer_text(ans, 200, "%s\n", "Healthy");
 	else if (strcmp(path, "/") == 0)
-		answer_index(ans);
+		answer_index(cfg, ans);
 	else
 		answer_text(ans, 404, "%s\n", "404 page not found");
 }
@@ -201,6 +203,7 @@ static void probe_run(struct serve_probe *p)
 	case PROBER_HTTP: success = serve_prober_http(p); break;
 	case PROBER_TCP: success = serve_prober_tcp(p); break;
 	case PROBER_ICMP: success = serve_prober_icmp(p); break;
+	case PROBER_DNS: success = serve_prober_dns(p); break;
 	}
 	duration_s = (double)(mono_ns() - start) / 1e9;
 	expo_set(p->expo, "probe_success", "Displays whether or not the probe was a success", EXPO_GAUGE,
@@ -216,27 +219,6 @@ static void probe_run(struct serve_probe *p)
 		serve_log(p, "error", "Probe failed: %s", p->reason);
 	} else {
 		serve_log(p, "info", "Probe succeeded");
-	}
-}
-
-static void module_text(const struct serve_module *m, struct strbuf *b)
-{
-	static const char *const probers[] = { "http", "tcp", "icmp" };
-
-	strbuf_printf(b, "prober: %s\n", probers[m->prober]);
-	if (m->timeout_s > 0)
-		strbuf_printf(b, "timeout: %gs\n", m->timeout_s);
-	if (m->method)
-		strbuf_printf(b, "http:\n  method: %s\n", m->method);
-	if (m->ttl)
-		strbuf_printf(b, "icmp:\n  ttl: %d\n", m->ttl);
-	if (m->tls || m->steps[0].expect || m->steps[0].send)
-		strbuf_printf(b, "tcp:\n  tls: %s\n  query_response:\n", m->tls ? "true" : "false");
-	for (size_t i = 0; i < SERVE_MAX_STEPS; i++) {
-		if (m->steps[i].expect)
-			strbuf_printf(b, "  - expect: \"%s\"\n", m->steps[i].expect);
-		if (m->steps[i].send)
-			strbuf_printf(b, "  %s send: \"%s\"\n", m->steps[i].expect ? " " : "-", m->steps[i].send);
 	}
 }
 
@@ -262,7 +244,7 @@ void serve_route_probe(const struct serve_config *cfg, const struct serve_route 
 		strbuf_puts(&ans->body, "\n\n\nMetrics that would have been returned:\n");
 		expo_write(&e, &ans->body);
 		strbuf_puts(&ans->body, "\n\n\nModule configuration:\n");
-		module_text(route->module, &ans->body);
+		serve_module_text(route->module, &ans->body);
 	} else {
 		ans->content_type = EXPO_CONTENT_TYPE;
 		expo_write(&e, &ans->body);

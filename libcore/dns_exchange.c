@@ -113,13 +113,14 @@ static enum verdict judge(FILE *notes, bool tcp, const uint8_t *query, size_t qu
 static int exchange_udp(FILE *notes, const uint8_t *query, size_t len, const struct sonde_addr *server,
 			int timeout_ms, struct dns_exchange *reply)
 {
-	int64_t deadline_ms = deadline_after_ms(timeout_ms);
+	int64_t start_ns = mono_ns(), deadline_ms = deadline_after_ms(timeout_ms);
 	uint8_t *buf = malloc(UDP_REPLY_MAX);
 	int fd = -1, rc;
 
 	if (!buf)
 		return -ENOMEM;
 	rc = dns_udp_send_query(server, query, len, &fd);
+	reply->setup_ms = ns_to_ms(mono_ns() - start_ns);
 	reply->setup_failed = rc < 0; /* bind's "UDP setup ... failed" (no route, say) */
 	while (rc == 0) {
 		size_t got = 0;
@@ -143,10 +144,12 @@ static int exchange_udp(FILE *notes, const uint8_t *query, size_t len, const str
 static int exchange_tcp(FILE *notes, const uint8_t *query, size_t len, const struct sonde_addr *server,
 			int timeout_ms, struct dns_exchange *reply)
 {
+	int64_t start_ns = mono_ns();
 	uint8_t *wire = NULL;
 	size_t got = 0;
 	int fd = -1, rc = dns_tcp_send_query(server, query, len, timeout_ms, &fd);
 
+	reply->setup_ms = ns_to_ms(mono_ns() - start_ns);
 	if (rc < 0) {
 		reply->setup_failed = true;
 		return rc;

@@ -139,6 +139,7 @@ struct dns_exchange {
 	bool tcp;                 /* over TCP */
 	bool setup_failed;        /* status is the UDP or TCP connect's (nothing was sent) */
 	double rtt_ms;
+	double setup_ms;          /* of rtt_ms, until the query was sent (a TCP connect's share) */
 	struct sonde_addr server; /* who was asked */
 };
 /* Sends query to server over UDP (reading past datagrams dighost ignores:
