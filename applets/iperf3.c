@@ -1,7 +1,7 @@
 /* sonde iperf3: a client and a server speaking iperf3 3.12's control
- * protocol, so that either end may be the real iperf3.  TCP tests with
- * iperf3's interval and summary lines and its -J document; what iperf3
- * offers and sonde does not is refused with a reason, never ignored. */
+ * protocol, so that either end may be the real iperf3.  TCP and UDP tests
+ * with iperf3's interval and summary lines and its -J document; what
+ * iperf3 offers and sonde does not is refused with a reason, never ignored. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,7 +32,9 @@ struct iperf3_config {
 	int connect_timeout_ms;
 	int omit_s;
 	uint64_t rate_bps;
+	bool rate_given;
 	int burst;
+	bool udp, udp_counters_64bit;
 };
 
 /* iperf3's numbers with a unit letter: K, M, G or T, each `step` times
@@ -152,14 +154,8 @@ static const char *parse_bitrate(void *config, const char *arg)
 	if (!read_scaled(rate_text, 1000.0, &rate_bps) || rate_bps < 0 || rate_bps >= 1e15)
 		return "not a bitrate (bits per second, with K, M, G or T)";
 	c->rate_bps = (uint64_t)rate_bps;
+	c->rate_given = true;
 	return NULL;
-}
-
-/* Options iperf3 has that sonde refuses, each with its reason. */
-static const char *refuse_udp(void *config, const char *arg)
-{
-	(void)config, (void)arg;
-	return "UDP tests are not implemented in sonde iperf3 yet (TCP only)";
 }
 
 /* iperf3 3.12 takes whole seconds, at most a minute. */
@@ -211,7 +207,8 @@ static const struct sonde_opt iperf3_options[] = {
 	SONDE_OPT_FLAG(NULL, "bidir", "both send and receive at once", struct iperf3_config, bidir),
 	SONDE_OPT_FUNC("i", "interval", "SECS", "seconds between interval reports (0: none; default 1)",
 		       parse_interval),
-	SONDE_OPT_FUNC("l", "length", "LEN[KMG]", "block size to send (default 128K)", parse_len),
+	SONDE_OPT_FUNC("l", "length", "LEN[KMG]",
+		       "block size to send (default 128K; UDP: the control connection's MSS, else 1460)", parse_len),
 	SONDE_OPT_FUNC("w", "window", "SIZE[KMG]", "socket buffer size", parse_window),
 	SONDE_OPT_INT("M", "set-mss", "MSS", "TCP maximum segment size", struct iperf3_config, mss, 88, 65535),
 	SONDE_OPT_FLAG("N", "no-delay", "disable Nagle's algorithm", struct iperf3_config, nodelay),
@@ -225,10 +222,12 @@ static const struct sonde_opt iperf3_options[] = {
 	SONDE_OPT_INT(NULL, "connect-timeout", "MS", "give up connecting to the server after MS milliseconds",
 		      struct iperf3_config, connect_timeout_ms, 1, 3600000),
 	SONDE_OPT_FLAG("J", NULL, "iperf3's JSON document (same as --json)", struct iperf3_config, json),
-	SONDE_OPT_FUNC("u", "udp", NULL, "refused: UDP is not implemented yet", refuse_udp),
+	SONDE_OPT_FLAG("u", "udp", "use UDP rather than TCP", struct iperf3_config, udp),
+	SONDE_OPT_FLAG(NULL, "udp-counters-64bit", "UDP: 64-bit sequence numbers in the datagrams",
+		       struct iperf3_config, udp_counters_64bit),
 	SONDE_OPT_FUNC("b", "bitrate", "RATE[KMGT][/BURST]",
-		       "each stream's target bitrate in bits/s (0: unlimited, the default for TCP); /BURST: "
-		       "blocks sent at once",
+		       "each stream's target bitrate in bits/s (0: unlimited, the default for TCP; 1M for UDP); "
+		       "/BURST: blocks sent at once",
 		       parse_bitrate),
 	SONDE_OPT_FUNC("O", "omit", "SECS", "leave the first SECS seconds out of the results (TCP slow start)",
 		       parse_omit),
@@ -248,7 +247,6 @@ static void iperf3_init(void *config)
 	c->port = IP3_DEFAULT_PORT;
 	c->duration_s = 10;
 	c->parallel = 1;
-	c->len = IP3_TCP_DEFAULT_LEN;
 	c->interval_s = 1;
 }
 
@@ -263,10 +261,17 @@ static const char *conflict(const struct iperf3_config *c)
 		return "cannot be both reverse and bidirectional";
 	if (c->duration_given && c->bytes)
 		return "only one test end condition (-t, -n) may be specified";
-	if (c->server && (c->duration_given || c->bytes || c->reverse || c->bidir || c->parallel != 1 ||
-			  c->len != IP3_TCP_DEFAULT_LEN || c->window || c->mss || c->nodelay || c->congestion ||
-			  c->zerocopy || c->connect_timeout_ms || c->omit_s || c->rate_bps || c->burst))
+	if (c->server && (c->duration_given || c->bytes || c->reverse || c->bidir || c->parallel != 1 || c->len ||
+			  c->window || c->mss || c->nodelay || c->congestion || c->zerocopy ||
+			  c->connect_timeout_ms || c->omit_s || c->rate_given || c->burst || c->udp ||
+			  c->udp_counters_64bit))
 		return "that option is for the client (-c): the client sends the test's settings";
+	if (c->udp && (c->zerocopy || c->congestion || c->mss || c->nodelay))
+		return "-Z, -C, -M and -N are for TCP tests, not with -u";
+	if (c->udp && c->len && (c->len < IP3_UDP_MIN_LEN || c->len > IP3_UDP_MAX_LEN))
+		return "block size invalid (minimum = 16 bytes, maximum = 65507 bytes)";
+	if (!c->udp && c->udp_counters_64bit)
+		return "--udp-counters-64bit is for UDP tests (-u)";
 	if (!c->server && (c->one_off || c->bind_addr))
 		return "-1 and -B are for the server (-s)";
 	return NULL;
@@ -281,7 +286,10 @@ static void settings_from_config(const struct iperf3_config *c, struct ip3_test 
 	s->parallel = c->parallel;
 	s->reverse = c->reverse;
 	s->bidir = c->bidir;
-	s->len = c->len;
+	s->udp = c->udp;
+	s->udp_counters_64bit = c->udp_counters_64bit;
+	/* UDP's default block size comes from the control connection's MSS */
+	s->len = c->len ? c->len : c->udp ? 0 : IP3_TCP_DEFAULT_LEN;
 	s->window = c->window;
 	s->mss = c->mss;
 	s->nodelay = c->nodelay;
@@ -290,12 +298,13 @@ static void settings_from_config(const struct iperf3_config *c, struct ip3_test 
 	s->title = (char *)c->title;
 	s->interval_s = c->interval_s;
 	s->omit_s = c->omit_s;
-	s->rate_bps = c->rate_bps;
+	s->rate_bps = c->udp && !c->rate_given ? IP3_UDP_DEFAULT_RATE : c->rate_bps;
 	s->burst = c->burst;
 	t->port = (uint16_t)c->port;
 	t->json = c->json;
 	t->zerocopy_fd = -1;
 	t->listen_fd = -1;
+	t->udp_listen_fd = -1;
 }
 
 static int iperf3_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
@@ -349,14 +358,14 @@ static const struct sonde_imitation iperf3_imitation = {
 
 const struct sonde_applet applet_iperf3 = {
 	.name = "iperf3",
-	.summary = "network throughput tests, interoperable with iperf3 3.12 (client and server, TCP)",
+	.summary = "network throughput tests, interoperable with iperf3 3.12 (client and server, TCP and UDP)",
 	.usage = "-s [-1] [-p PORT] [-B ADDR] [-J]\n"
-		 "-c HOST [-p PORT] [-t SECS | -n BYTES] [-O SECS] [-b RATE] [-P N] [-R | --bidir] [-i SECS] [-l LEN] [-w SIZE]\n"
-		 "        [-M MSS] [-N] [-C ALGO] [-Z] [-4 | -6] [-T TITLE] [--connect-timeout MS] [-J]",
+		 "-c HOST [-p PORT] [-u] [-t SECS | -n BYTES] [-O SECS] [-b RATE] [-P N] [-R | --bidir] [-i SECS] [-l LEN]\n"
+		 "        [-w SIZE] [-M MSS] [-N] [-C ALGO] [-Z] [-4 | -6] [-T TITLE] [--connect-timeout MS] [-J]",
 	.help_extra = "Speaks iperf3 3.12's control protocol: either end may be the real iperf3.\n"
 		      "Prints iperf3's interval and summary lines; -J (or --json) prints iperf3's JSON\n"
-		      "document.  TCP only for now: -u is refused, as are -D, --logfile and\n"
-		      "RSA authentication.",
+		      "document.  TCP, and UDP (-u) with jitter and loss; -D, --logfile and RSA\n"
+		      "authentication are refused.",
 	.options = iperf3_options,
 	.config_size = sizeof(struct iperf3_config),
 	.init = iperf3_init,

@@ -12,6 +12,7 @@
 
 #include "iperf3_impl.h"
 #include "sonde/clock.h"
+#include "sonde/err.h"
 #include "sonde/resolve.h"
 #include "sonde/sock.h"
 
@@ -62,10 +63,19 @@ static int create_streams(struct ip3_test *t, const struct sonde_addr *server, i
 		struct ip3_stream *s = &t->streams[t->stream_count];
 		bool sender = t->mode == IP3_BIDIR ? i < t->set.parallel : t->mode == IP3_SENDER;
 
-		if ((rc = stream_connect(t, server, timeout_ms, &fd)) < 0)
-			return ip3_fail(t, rc, "unable to connect stream");
+		if (t->set.udp)
+			rc = ip3_udp_connect(t, server, timeout_ms, &fd);
+		else
+			rc = stream_connect(t, server, timeout_ms, &fd);
+		if (rc < 0)
+			return ip3_fail(t, rc, t->set.udp ? "unable to connect UDP stream" : "unable to connect stream");
 		ip3_stream_init(t, s, fd, sender);
 		t->stream_count++;
+	}
+	if (t->set.udp && t->stream_count) {
+		/* iperf3 reports the data sockets' buffers for UDP */
+		t->sndbuf_actual = socket_buffer(t->streams[0].fd, SO_SNDBUF);
+		t->rcvbuf_actual = socket_buffer(t->streams[0].fd, SO_RCVBUF);
 	}
 	for (i = 0; i < t->stream_count; i++)
 		ip3_out_connected(t, &t->streams[i]);
@@ -197,10 +207,24 @@ static int connect_control(struct ip3_test *t, const char *host, int family, int
 	rc = sock_connect(server, SOCK_STREAM, NULL, timeout_ms > 0 ? timeout_ms : -1, &t->ctrl_fd);
 	if (rc < 0)
 		return ip3_fail(t, rc, "unable to connect to server");
+	ip3_ctrl_nodelay(t->ctrl_fd);
 	t->tcp_mss_default = ip3_mss_of(t->ctrl_fd);
 	t->sndbuf_actual = socket_buffer(t->ctrl_fd, SO_SNDBUF);
 	t->rcvbuf_actual = socket_buffer(t->ctrl_fd, SO_RCVBUF);
 	return 0;
+}
+
+/* -u: the block size from the control connection's MSS unless -l gave
+ * one; a larger one is warned about, as iperf3 does. */
+static void udp_block_size(struct ip3_test *t)
+{
+	int mss = t->tcp_mss_default;
+
+	if (!t->set.len)
+		t->set.len = ip3_udp_default_len(mss);
+	if (mss > 0 && t->set.len > mss)
+		sonde_err("warning: UDP block size %d exceeds TCP MSS %d, may result in fragmentation / drops",
+			  t->set.len, mss);
 }
 
 int ip3_client_run(struct ip3_test *t, const char *host, int family, int connect_timeout_ms)
@@ -210,12 +234,15 @@ int ip3_client_run(struct ip3_test *t, const char *host, int family, int connect
 
 	t->role = 'c';
 	t->mode = t->set.bidir ? IP3_BIDIR : t->set.reverse ? IP3_RECEIVER : IP3_SENDER;
-	t->sender_has_retransmits = t->mode != IP3_RECEIVER ? 1 : 0;
+	/* iperf3 reads retransmits from tcp_info: none for UDP */
+	t->sender_has_retransmits = t->mode != IP3_RECEIVER && !t->set.udp ? 1 : 0;
 	snprintf(t->host_text, sizeof(t->host_text), "%s", host);
-	if ((rc = ip3_stream_buffers(t)) < 0)
-		return ip3_fail(t, rc, "unable to allocate the data buffers");
 	if ((rc = connect_control(t, host, family, connect_timeout_ms, &server)))
 		return rc;
+	if (t->set.udp)
+		udp_block_size(t);
+	if ((rc = ip3_stream_buffers(t)) < 0)
+		return ip3_fail(t, rc, "unable to allocate the data buffers");
 	ip3_make_cookie(t->cookie);
 	t->wall_start_s = (int64_t)time(NULL);
 	rc = sock_send_all(t->ctrl_fd, t->cookie, IP3_COOKIE_SIZE, deadline_after_ms(STATE_WAIT_MS));

@@ -86,13 +86,14 @@ static void json_start(struct ip3_test *t)
 	out_close_object(out);
 	if (t->cookie[0])
 		out_print_str(out, "cookie", NULL, t->cookie);
-	out_print_int(out, s->mss ? "tcp_mss" : "tcp_mss_default", NULL, s->mss ? s->mss : t->tcp_mss_default);
+	if (!s->udp)
+		out_print_int(out, s->mss ? "tcp_mss" : "tcp_mss_default", NULL, s->mss ? s->mss : t->tcp_mss_default);
 	out_print_uint(out, "target_bitrate", NULL, s->rate_bps);
 	out_print_int(out, "sock_bufsize", NULL, s->window);
 	out_print_int(out, "sndbuf_actual", NULL, t->sndbuf_actual);
 	out_print_int(out, "rcvbuf_actual", NULL, t->rcvbuf_actual);
 	out_open_object(out, "test_start");
-	out_print_str(out, "protocol", NULL, "TCP");
+	out_print_str(out, "protocol", NULL, s->udp ? "UDP" : "TCP");
 	out_print_int(out, "num_streams", NULL, s->parallel);
 	out_print_int(out, "blksize", NULL, s->len);
 	out_print_int(out, "omit", NULL, s->omit_s);
@@ -118,6 +119,14 @@ static void json_interval_stream(struct ip3_test *t, const struct ip3_stream *s,
 	out_print_double(out, "seconds", NULL, duration);
 	out_print_uint(out, "bytes", NULL, iv->bytes);
 	out_print_double(out, "bits_per_second", NULL, duration > 0 ? (double)iv->bytes * 8 / duration : 0);
+	if (t->set.udp && !s->sender) {
+		out_print_double(out, "jitter_ms", NULL, iv->jitter_s * 1000.0);
+		out_print_int(out, "lost_packets", NULL, iv->lost);
+	}
+	if (t->set.udp)
+		out_print_int(out, "packets", NULL, iv->packets);
+	if (t->set.udp && !s->sender)
+		out_print_double(out, "lost_percent", NULL, ip3_lost_percent(iv->lost, iv->packets));
 	if (iv->has_tcpinfo && s->sender) {
 		out_print_int(out, "retransmits", NULL, iv->retransmits);
 		out_print_uint(out, "snd_cwnd", NULL, iv->snd_cwnd);
@@ -161,12 +170,18 @@ static void json_interval(struct ip3_test *t, size_t index)
 		bool sender = mode * mode == 1;
 		bool with_retr = sender && t->sender_has_retransmits == 1;
 		uint64_t bytes = 0;
-		int64_t retr = 0;
+		int64_t retr = 0, packets = 0, lost = 0;
+		double jitter_s = 0;
 
 		for (i = 0; i < t->stream_count; i++)
 			if (t->streams[i].sender == sender) {
-				bytes += t->streams[i].intervals[index].bytes;
-				retr += t->streams[i].intervals[index].retransmits;
+				const struct ip3_interval *iv = &t->streams[i].intervals[index];
+
+				bytes += iv->bytes;
+				retr += iv->retransmits;
+				packets += iv->packets;
+				lost += iv->lost;
+				jitter_s += iv->jitter_s;
 			}
 		out_open_object(out, sum_key(t, sender, "sum", "sum_bidir_reverse"));
 		out_print_double(out, "start", NULL, ip3_interval_start_s(first));
@@ -176,6 +191,14 @@ static void json_interval(struct ip3_test *t, size_t index)
 		out_print_double(out, "bits_per_second", NULL, duration > 0 ? (double)bytes * 8 / duration : 0);
 		if (with_retr)
 			out_print_int(out, "retransmits", NULL, retr);
+		if (t->set.udp && !sender) {
+			out_print_double(out, "jitter_ms", NULL, jitter_s / t->set.parallel * 1000.0);
+			out_print_int(out, "lost_packets", NULL, lost);
+		}
+		if (t->set.udp)
+			out_print_int(out, "packets", NULL, packets);
+		if (t->set.udp && !sender)
+			out_print_double(out, "lost_percent", NULL, ip3_lost_percent(lost, packets));
 		out_print_bool(out, "omitted", NULL, first->omitted);
 		out_print_bool(out, "sender", NULL, sender);
 		out_close_object(out);
@@ -281,6 +304,96 @@ static void json_end_mode(struct ip3_test *t, bool sender, int has_retrans, cons
 		 false, 0, sender);
 }
 
+/* iperf3 gives a UDP stream one object for both sides: the sender's
+ * bytes and time, the receiver's jitter and loss. */
+static void json_udp_stream(struct ip3_test *t, const struct ip3_stream *s, const struct summary_span *span)
+{
+	struct sonde_out *out = t->out;
+	uint64_t bytes = s->sender ? s->bytes : s->peer_bytes;
+	int64_t sent_pk = ip3_udp_sender_packets(s);
+	int64_t packets = sent_pk + s->udp_omitted.packets != 0 ? sent_pk : ip3_udp_receiver_packets(s);
+
+	out_open_object(out, "udp");
+	out_print_int(out, "socket", NULL, s->fd);
+	out_print_double(out, "start", NULL, 0);
+	out_print_double(out, "end", NULL, span->sender_s);
+	out_print_double(out, "seconds", NULL, span->sender_s);
+	out_print_uint(out, "bytes", NULL, bytes);
+	out_print_double(out, "bits_per_second", NULL, span->sender_s > 0 ? (double)bytes * 8 / span->sender_s : 0);
+	out_print_double(out, "jitter_ms", NULL, s->jitter_s * 1000.0);
+	out_print_int(out, "lost_packets", NULL, ip3_udp_lost(s));
+	out_print_int(out, "packets", NULL, packets);
+	out_print_double(out, "lost_percent", NULL, ip3_lost_percent(ip3_udp_lost(s), sent_pk));
+	out_print_int(out, "out_of_order", NULL, ip3_udp_out_of_order(s));
+	out_print_bool(out, "sender", NULL, s->sender);
+	out_close_object(out);
+}
+
+struct udp_totals {
+	uint64_t sent, received;
+	int64_t packets, sender_packets, receiver_packets, lost;
+	double jitter_s;            /* averaged over the streams */
+};
+
+static void add_udp_totals(const struct ip3_test *t, bool sender, struct udp_totals *sum)
+{
+	int i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < t->stream_count; i++) {
+		const struct ip3_stream *s = &t->streams[i];
+		int64_t sent_pk = ip3_udp_sender_packets(s);
+
+		if (s->sender != sender)
+			continue;
+		sum->sent += s->sender ? s->bytes : s->peer_bytes;
+		sum->received += s->sender ? s->peer_bytes : s->bytes;
+		sum->packets += sent_pk + s->udp_omitted.packets != 0 ? sent_pk : ip3_udp_receiver_packets(s);
+		sum->sender_packets += sent_pk;
+		sum->receiver_packets += ip3_udp_receiver_packets(s);
+		sum->lost += ip3_udp_lost(s);
+		sum->jitter_s += s->jitter_s;
+	}
+	sum->jitter_s /= t->set.parallel;
+}
+
+/* rate_s: the time the bitrate is over, which "sum" takes from the sender */
+static void json_udp_sum(struct ip3_test *t, const char *key, double end, double rate_s, uint64_t bytes,
+			 double jitter_s, int64_t lost, int64_t packets, double lost_percent, bool sender)
+{
+	struct sonde_out *out = t->out;
+
+	out_open_object(out, key);
+	out_print_double(out, "start", NULL, 0);
+	out_print_double(out, "end", NULL, end);
+	out_print_double(out, "seconds", NULL, end);
+	out_print_uint(out, "bytes", NULL, bytes);
+	out_print_double(out, "bits_per_second", NULL, rate_s > 0 ? (double)bytes * 8 / rate_s : 0);
+	out_print_double(out, "jitter_ms", NULL, jitter_s * 1000.0);
+	out_print_int(out, "lost_packets", NULL, lost);
+	out_print_int(out, "packets", NULL, packets);
+	out_print_double(out, "lost_percent", NULL, lost_percent);
+	out_print_bool(out, "sender", NULL, sender);
+	out_close_object(out);
+}
+
+/* iperf3's UDP end: "sum" (the sent bytes over the receiver's time, kept
+ * by iperf3 for old readers), then sum_sent and sum_received. */
+static void json_end_udp(struct ip3_test *t, bool sender, const struct summary_span *span)
+{
+	struct udp_totals sum;
+	double lost_percent;
+
+	add_udp_totals(t, sender, &sum);
+	lost_percent = ip3_lost_percent(sum.lost, sum.packets);
+	json_udp_sum(t, sum_key(t, sender, "sum", "sum_bidir_reverse"), span->receiver_s, span->sender_s, sum.sent,
+		     sum.jitter_s, sum.lost, sum.packets, lost_percent, sender);
+	json_udp_sum(t, sum_key(t, sender, "sum_sent", "sum_sent_bidir_reverse"), span->sender_s, span->sender_s, sum.sent, 0,
+		     0, sum.sender_packets, 0, true);
+	json_udp_sum(t, sum_key(t, sender, "sum_received", "sum_received_bidir_reverse"), span->receiver_s,
+		     span->receiver_s, sum.received, sum.jitter_s, sum.lost, sum.receiver_packets, lost_percent, false);
+}
+
 static void json_end(struct ip3_test *t)
 {
 	struct sonde_out *out = t->out;
@@ -308,8 +421,12 @@ static void json_end(struct ip3_test *t)
 			if (t->streams[i].sender != sender)
 				continue;
 			out_open_object(out, NULL);
-			json_side(t, "sender", &t->streams[i], true, sender, &span, has_retrans);
-			json_side(t, "receiver", &t->streams[i], false, sender, &span, has_retrans);
+			if (t->set.udp) {
+				json_udp_stream(t, &t->streams[i], &span);
+			} else {
+				json_side(t, "sender", &t->streams[i], true, sender, &span, has_retrans);
+				json_side(t, "receiver", &t->streams[i], false, sender, &span, has_retrans);
+			}
 			out_close_object(out);
 		}
 	}
@@ -317,8 +434,11 @@ static void json_end(struct ip3_test *t)
 	for (mode = lower; mode <= upper; mode++) {
 		bool sender = mode * mode == 1;
 
-		json_end_mode(t, sender, t->mode == IP3_BIDIR && !sender ? t->other_side_has_retransmits
-									  : t->sender_has_retransmits, &span);
+		if (t->set.udp)
+			json_end_udp(t, sender, &span);
+		else
+			json_end_mode(t, sender, t->mode == IP3_BIDIR && !sender ? t->other_side_has_retransmits
+										  : t->sender_has_retransmits, &span);
 	}
 	out_open_object(out, "cpu_utilization_percent");
 	out_print_double(out, "host_total", NULL, t->cpu_util[0]);
@@ -332,9 +452,9 @@ static void json_end(struct ip3_test *t)
 		local_cc = t->remote_congestion_used;
 		remote_cc = t->congestion_used;
 	}
-	if (local_cc[0])
+	if (local_cc[0] && !t->set.udp)
 		out_print_str(out, "sender_tcp_congestion", NULL, local_cc);
-	if (remote_cc[0])
+	if (remote_cc[0] && !t->set.udp)
 		out_print_str(out, "receiver_tcp_congestion", NULL, remote_cc);
 	out_close_object(out);
 }

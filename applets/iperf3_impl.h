@@ -22,6 +22,15 @@
 #define IP3_MAX_BURST 1000       /* iperf3's MAX_BURST for -b RATE/BURST */
 #define IP3_MAX_JSON 65536         /* larger control messages are refused */
 #define IP3_VERSION "3.12"         /* the protocol generation sonde speaks */
+#define IP3_UDP_DEFAULT_RATE 1048576 /* -u without -b: 1 Mbit/s per stream, as iperf3 */
+#define IP3_UDP_DEFAULT_LEN 1460   /* -u without -l when the control MSS is unknown */
+#define IP3_UDP_MIN_LEN 16         /* the datagram header with a 64-bit counter */
+#define IP3_UDP_MAX_LEN 65507      /* 65535 less the IPv4 and UDP headers */
+/* A UDP stream's "connect": the client's datagram and the server's answer,
+ * 4 bytes in host order as iperf3 sends them (old servers answer LEGACY). */
+#define IP3_UDP_CONNECT_MSG 0x36373839u
+#define IP3_UDP_CONNECT_REPLY 0x39383736u
+#define IP3_UDP_LEGACY_REPLY 987654321u
 
 /* The control states, one signed byte each on the control connection. */
 enum ip3_state {
@@ -60,6 +69,8 @@ struct ip3_settings {
 	int omit_s;              /* -O: seconds at the start left out of the results */
 	uint64_t rate_bps;       /* -b: each stream's target bitrate; 0: unlimited */
 	int burst;               /* -b RATE/BURST: blocks sent at once when on time; 0: one */
+	bool udp;                /* -u: datagrams, with jitter and loss */
+	bool udp_counters_64bit; /* --udp-counters-64bit: 64-bit sequence numbers */
 };
 
 /* One stream's figures over one reporting interval. */
@@ -71,6 +82,17 @@ struct ip3_interval {
 	uint32_t rtt_us, rttvar_us, pmtu;
 	bool has_tcpinfo;
 	bool omitted;               /* within -O's first seconds */
+	/* UDP: this interval's datagrams (sent, or the receiver's sequence
+	 * advance), lost and late ones, and the jitter at its end */
+	int64_t packets, lost, out_of_order;
+	double jitter_s;
+};
+
+/* A UDP stream's datagram counts as iperf3 keeps them: the sender's
+ * packets are those it sent, the receiver's the highest sequence number
+ * seen; lost are the gaps, less the late datagrams that filled one. */
+struct ip3_udp_counts {
+	int64_t packets, lost, out_of_order;
 };
 
 struct ip3_stream {
@@ -90,6 +112,13 @@ struct ip3_stream {
 	uint64_t paced_bytes;       /* sent since TEST_START, -O's seconds included (-b) */
 	bool closed;                /* the peer ended the stream */
 	bool released;              /* fd closed here; its number stays for the reports */
+	/* UDP (-u) */
+	struct ip3_udp_counts udp;          /* the lost count is the peer's on a sender */
+	struct ip3_udp_counts udp_omitted;  /* the counts when -O's seconds ended */
+	struct ip3_udp_counts udp_interval; /* the counts when the last interval closed */
+	double jitter_s;            /* RFC 1889's estimate; the peer's on a sender */
+	double prev_transit_s;      /* the last datagram's transit time (clocks may differ) */
+	int64_t peer_packets;       /* the peer's packet count, from its results */
 	/* from the peer's results */
 	uint64_t peer_bytes;
 	double peer_time_s;         /* its end_time - start_time; 0 when absent */
@@ -132,6 +161,7 @@ struct ip3_test {
 	int zerocopy_fd;            /* -Z: a memfd holding one block, for sendfile */
 	uint64_t bytes_started;     /* -n: bytes of the blocks begun by all streams */
 	int listen_fd;              /* server: busy clients are turned away while testing */
+	int udp_listen_fd;          /* server, -u: the socket the next stream's datagram reaches */
 	char error[256];            /* what failed, for the diagnostic or -J's error */
 	char *peer_congestion, *peer_title; /* server: the client's -C and -T, owned here */
 	struct sonde_out *out;
@@ -202,6 +232,32 @@ void ip3_cpu_start(struct ip3_test *t);
 void ip3_cpu_stop(struct ip3_test *t);
 void ip3_congestion_used(struct ip3_test *t);
 int ip3_mss_of(int fd);
+void ip3_ctrl_nodelay(int fd);
+
+/* iperf3_udp.c: UDP streams (-u). */
+/* The block size when -l was not given: the control connection's MSS. */
+int ip3_udp_default_len(int ctrl_mss);
+/* Client: a UDP socket "connected" to the server's stream port; 0 or -errno. */
+int ip3_udp_connect(struct ip3_test *t, const struct sonde_addr *server, int timeout_ms, int *fd_out);
+/* Server: the socket for the first stream's datagram, beside the TCP listener. */
+int ip3_udp_listen(struct ip3_test *t);
+/* Server: the next stream's datagram; its socket is connected to the
+ * client and a fresh one takes over the port.  0 and *fd_out, or -errno. */
+int ip3_udp_accept(struct ip3_test *t, int timeout_ms, int *fd_out);
+/* Writes the header (send time, sequence number) of the next datagram. */
+void ip3_udp_stamp(struct ip3_test *t, struct ip3_stream *s);
+/* Accounts one received datagram: sequence, loss, order, jitter. */
+void ip3_udp_received(struct ip3_test *t, struct ip3_stream *s, const char *datagram, size_t len);
+/* The interval's datagram counts, closed into iv. */
+void ip3_udp_close_interval(struct ip3_stream *s, struct ip3_interval *iv);
+/* -O's end: what iperf3's reset keeps aside. */
+void ip3_udp_reset(struct ip3_stream *s);
+/* The summary's packet counts of stream s, -O's seconds left out. */
+int64_t ip3_udp_sender_packets(const struct ip3_stream *s);
+int64_t ip3_udp_receiver_packets(const struct ip3_stream *s);
+int64_t ip3_udp_lost(const struct ip3_stream *s);
+int64_t ip3_udp_out_of_order(const struct ip3_stream *s);
+double ip3_lost_percent(int64_t lost, int64_t packets);
 
 /* iperf3_run.c: the data phase both sides share. */
 /* Moves data and reports intervals until the control connection says the

@@ -123,11 +123,22 @@ static const char *omitted_mark(const struct ip3_interval *iv)
 	return iv->omitted ? "(omitted)" : "";
 }
 
+/* iperf3 pads a UDP sender's datagram count under --bidir's role column. */
+static const char *udp_pad(const struct ip3_test *t)
+{
+	return t->mode == IP3_BIDIR ? "          " : "";
+}
+
 static void print_interval_header(struct ip3_test *t)
 {
 	bool bidir = t->mode == IP3_BIDIR;
 
-	if (t->sender_has_retransmits == 1)
+	if (t->set.udp && t->mode == IP3_SENDER)
+		ip3_out_line(t, "[ ID] Interval           Transfer     Bitrate         Total Datagrams\n");
+	else if (t->set.udp)
+		ip3_out_line(t, bidir ? "[ ID][Role] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams\n"
+				      : "[ ID] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams\n");
+	else if (t->sender_has_retransmits == 1)
 		ip3_out_line(t, bidir ? "[ ID][Role] Interval           Transfer     Bitrate         Retr  Cwnd\n"
 				      : "[ ID] Interval           Transfer     Bitrate         Retr  Cwnd\n");
 	else
@@ -150,7 +161,16 @@ static void print_stream_interval(struct ip3_test *t, const struct ip3_stream *s
 	role_tag(t, s->sender, tag, sizeof(tag));
 	ip3_unit_format(bytes, sizeof(bytes), (double)iv->bytes, 'A');
 	ip3_unit_format(rate, sizeof(rate), duration > 0 ? (double)iv->bytes / duration : 0, 'a');
-	if (t->sender_has_retransmits == 1 && s->sender) {
+	if (t->set.udp && s->sender) {
+		ip3_out_line(t, "[%3d]%s %6.2f-%-6.2f sec  %ss  %ss/sec %s %d  %s\n", s->fd, tag,
+			     ip3_interval_start_s(iv), secs(iv->end_ns), bytes, rate, udp_pad(t), (int)iv->packets,
+			     omitted_mark(iv));
+	} else if (t->set.udp) {
+		ip3_out_line(t, "[%3d]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s\n", s->fd, tag,
+			     ip3_interval_start_s(iv), secs(iv->end_ns), bytes, rate, iv->jitter_s * 1000.0,
+			     (int)iv->lost, (int)iv->packets, ip3_lost_percent(iv->lost, iv->packets),
+			     omitted_mark(iv));
+	} else if (t->sender_has_retransmits == 1 && s->sender) {
 		ip3_unit_format(cwnd, sizeof(cwnd), (double)iv->snd_cwnd, 'A');
 		ip3_out_line(t, "[%3d]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %3u   %ss       %s\n", s->fd, tag,
 			     ip3_interval_start_s(iv), secs(iv->end_ns), bytes, rate, (unsigned)iv->retransmits, cwnd,
@@ -161,16 +181,57 @@ static void print_stream_interval(struct ip3_test *t, const struct ip3_stream *s
 	}
 }
 
-static void print_interval_sum(struct ip3_test *t, bool sender, uint64_t bytes, int64_t retransmits)
+/* The streams' last intervals in one direction, added up (UDP's jitter
+ * averaged over the streams, as iperf3 does). */
+struct interval_sum {
+	uint64_t bytes;
+	int64_t retransmits, packets, lost;
+	double jitter_s;
+};
+
+static void add_interval_sum(const struct ip3_test *t, bool sender, struct interval_sum *sum)
+{
+	int i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < t->stream_count; i++) {
+		const struct ip3_interval *iv = last_interval(&t->streams[i]);
+
+		if (t->streams[i].sender != sender)
+			continue;
+		sum->bytes += iv->bytes;
+		if (t->sender_has_retransmits == 1)
+			sum->retransmits += iv->retransmits;
+		sum->packets += iv->packets;
+		sum->lost += iv->lost;
+		sum->jitter_s += iv->jitter_s;
+	}
+	sum->jitter_s /= t->set.parallel;
+}
+
+static void print_interval_sum(struct ip3_test *t, bool sender)
 {
 	const struct ip3_interval *iv = last_interval(&t->streams[0]);
 	double duration = secs(iv->end_ns - iv->start_ns);
 	char ubytes[32], rate[32], tag[16];
+	struct interval_sum sum;
+	uint64_t bytes;
+	int64_t retransmits;
 
+	add_interval_sum(t, sender, &sum);
+	bytes = sum.bytes;
+	retransmits = sum.retransmits;
 	role_tag(t, sender, tag, sizeof(tag));
 	ip3_unit_format(ubytes, sizeof(ubytes), (double)bytes, 'A');
 	ip3_unit_format(rate, sizeof(rate), duration > 0 ? (double)bytes / duration : 0, 'a');
-	if (t->sender_has_retransmits == 1 && sender)
+	if (t->set.udp && sender)
+		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec %s %d  %s\n", tag, ip3_interval_start_s(iv),
+			     secs(iv->end_ns), ubytes, rate, udp_pad(t), (int)sum.packets, omitted_mark(iv));
+	else if (t->set.udp)
+		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s\n", tag,
+			     ip3_interval_start_s(iv), secs(iv->end_ns), ubytes, rate, sum.jitter_s * 1000.0,
+			     (int)sum.lost, (int)sum.packets, ip3_lost_percent(sum.lost, sum.packets), omitted_mark(iv));
+	else if (t->sender_has_retransmits == 1 && sender)
 		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %3d             %s\n", tag,
 			     ip3_interval_start_s(iv), secs(iv->end_ns), ubytes, rate, (int)retransmits,
 			     omitted_mark(iv));
@@ -194,21 +255,12 @@ void ip3_out_intermediate(struct ip3_test *t)
 	mode_range(t, &lower, &upper);
 	for (mode = lower; mode <= upper; mode++) {
 		bool sender = mode * mode == 1;
-		uint64_t bytes = 0;
-		int64_t retransmits = 0;
 
-		for (i = 0; i < t->stream_count; i++) {
-			const struct ip3_stream *s = &t->streams[i];
-
-			if (s->sender != sender)
-				continue;
-			print_stream_interval(t, s);
-			bytes += last_interval(s)->bytes;
-			if (t->sender_has_retransmits == 1)
-				retransmits += last_interval(s)->retransmits;
-		}
+		for (i = 0; i < t->stream_count; i++)
+			if (t->streams[i].sender == sender)
+				print_stream_interval(t, &t->streams[i]);
 		if (t->set.parallel > 1)
-			print_interval_sum(t, sender, bytes, retransmits);
+			print_interval_sum(t, sender);
 	}
 	fflush(stdout);
 }
@@ -289,6 +341,71 @@ static void print_results_mode(struct ip3_test *t, bool sender, int has_retrans)
 		print_bw_line(t, "SUM", tag, receiver_s, total_received, false, 0, "receiver");
 }
 
+static void print_udp_line(struct ip3_test *t, const char *id, const char *tag, double end_s, uint64_t bytes,
+			   double jitter_s, int64_t lost, int64_t packets, const char *what)
+{
+	char ubytes[32], rate[32];
+
+	ip3_unit_format(ubytes, sizeof(ubytes), (double)bytes, 'A');
+	ip3_unit_format(rate, sizeof(rate), end_s > 0 ? (double)bytes / end_s : 0, 'a');
+	ip3_out_line(t, "[%s]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s\n", id, tag, 0.0, end_s,
+		     ubytes, rate, jitter_s * 1000.0, (int)lost, (int)packets,
+		     strcmp(what, "sender") ? ip3_lost_percent(lost, packets) : 0.0, what);
+}
+
+/* UDP's summary of one direction: the sender's lines show no loss, the
+ * receiver's the jitter and the loss it measured; the server prints only
+ * its own side, as iperf3's does. */
+static void print_results_udp(struct ip3_test *t, bool sender)
+{
+	double sender_s, receiver_s, own_s, jitter_sum_s = 0;
+	uint64_t total_sent = 0, total_received = 0;
+	int64_t total_packets = 0, sender_packets = 0, receiver_packets = 0, lost = 0;
+	char tag[16], id[8];
+	int i;
+
+	role_tag(t, sender, tag, sizeof(tag));
+	summary_times(t, &sender_s, &receiver_s, &own_s);
+	for (i = 0; i < t->stream_count; i++) {
+		const struct ip3_stream *s = &t->streams[i];
+		int64_t sent_pk = ip3_udp_sender_packets(s), received_pk = ip3_udp_receiver_packets(s);
+
+		if (s->sender != sender)
+			continue;
+		total_sent += stream_sent(s);
+		total_received += stream_received(s);
+		/* the sender's count when known, as iperf3 takes it */
+		total_packets += (sent_pk + s->udp_omitted.packets) != 0 ? sent_pk : received_pk;
+		sender_packets += sent_pk;
+		receiver_packets += received_pk;
+		lost += ip3_udp_lost(s);
+		jitter_sum_s += s->jitter_s;
+		snprintf(id, sizeof(id), "%3d", s->fd);
+		if (!(t->role == 's' && !s->sender))
+			print_udp_line(t, id, tag, sender_s, stream_sent(s), 0, 0, sent_pk, "sender");
+		if (ip3_udp_out_of_order(s) > 0)
+			ip3_out_line(t, "[SUM]%s %4.1f-%4.1f sec  %d datagrams received out-of-order\n", tag, 0.0,
+				     sender_s, (int)ip3_udp_out_of_order(s));
+		if (!(t->role == 's' && s->sender))
+			print_udp_line(t, id, tag, receiver_s, stream_received(s), s->jitter_s, ip3_udp_lost(s),
+				       received_pk, "receiver");
+	}
+	if (t->set.parallel <= 1)
+		return;
+	if (!(t->role == 's' && !sender))
+		print_udp_line(t, "SUM", tag, sender_s, total_sent, 0, 0, sender_packets, "sender");
+	if (!(t->role == 's' && sender)) {
+		char ubytes[32], rate[32];
+
+		/* the loss over all the datagrams, the sender's count where known */
+		ip3_unit_format(ubytes, sizeof(ubytes), (double)total_received, 'A');
+		ip3_unit_format(rate, sizeof(rate), receiver_s > 0 ? (double)total_received / receiver_s : 0, 'a');
+		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s\n", tag, 0.0,
+			     receiver_s, ubytes, rate, jitter_sum_s / t->set.parallel * 1000.0, (int)lost,
+			     (int)receiver_packets, ip3_lost_percent(lost, total_packets), "receiver");
+	}
+}
+
 void ip3_out_results(struct ip3_test *t)
 {
 	bool bidir = t->mode == IP3_BIDIR;
@@ -297,7 +414,10 @@ void ip3_out_results(struct ip3_test *t)
 	if (t->json || t->stream_count == 0)
 		return;
 	ip3_out_line(t, "%s", separator);
-	if (t->sender_has_retransmits || t->other_side_has_retransmits)
+	if (t->set.udp)
+		ip3_out_line(t, bidir ? "[ ID][Role] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams\n"
+				      : "[ ID] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams\n");
+	else if (t->sender_has_retransmits || t->other_side_has_retransmits)
 		ip3_out_line(t, bidir ? "[ ID][Role] Interval           Transfer     Bitrate         Retr\n"
 				      : "[ ID] Interval           Transfer     Bitrate         Retr\n");
 	else
@@ -310,7 +430,10 @@ void ip3_out_results(struct ip3_test *t)
 
 		if (bidir && !sender)
 			has_retrans = t->other_side_has_retransmits;
-		print_results_mode(t, sender, has_retrans);
+		if (t->set.udp)
+			print_results_udp(t, sender);
+		else
+			print_results_mode(t, sender, has_retrans);
 	}
 	fflush(stdout);
 }

@@ -90,8 +90,8 @@ void ip3_params_build(const struct ip3_test *t, struct strbuf *b)
 {
 	const struct ip3_settings *s = &t->set;
 
-	strbuf_printf(b, "{\"tcp\":true,\"omit\":%d,\"time\":%d,\"num\":%" PRIu64 ",\"blockcount\":0",
-		      s->omit_s, (int)s->duration_s, s->bytes);
+	strbuf_printf(b, "{\"%s\":true,\"omit\":%d,\"time\":%d,\"num\":%" PRIu64 ",\"blockcount\":0",
+		      s->udp ? "udp" : "tcp", s->omit_s, (int)s->duration_s, s->bytes);
 	if (s->mss)
 		strbuf_printf(b, ",\"MSS\":%d", s->mss);
 	if (s->nodelay)
@@ -117,6 +117,8 @@ void ip3_params_build(const struct ip3_test *t, struct strbuf *b)
 		strbuf_puts(b, ",\"congestion\":");
 		ip3_json_add_string(b, s->congestion);
 	}
+	if (s->udp_counters_64bit)
+		strbuf_puts(b, ",\"udp_counters_64bit\":1");
 	if (s->zerocopy)
 		strbuf_puts(b, ",\"zerocopy\":1");
 	strbuf_puts(b, ",\"client_version\":\"" IP3_VERSION "\"}");
@@ -144,14 +146,14 @@ static bool get_flag(const char *json, const char *key)
 /* What the server refuses rather than run differently from what was asked. */
 static const char *params_refused(const char *json)
 {
-	static const char *const unsupported[] = { "udp", "sctp", "authtoken", "fqrate", "TOS",
+	static const char *const unsupported[] = { "sctp", "authtoken", "fqrate", "TOS",
 						   "flowlabel", "dont_fragment", "get_server_output",
 						   "server_affinity", "extra_data" };
 	double value;
 	size_t i;
 
-	if (!get_flag(json, "tcp"))
-		return "only TCP tests are supported by sonde's server";
+	if (!get_flag(json, "tcp") && !get_flag(json, "udp"))
+		return "only TCP and UDP tests are supported by sonde's server";
 	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
 		if (get_flag(json, unsupported[i]))
 			return "the client asked for an option sonde's server does not support";
@@ -188,16 +190,20 @@ const char *ip3_params_parse(struct ip3_test *t, const char *json)
 	s->zerocopy = false; /* -Z is each side's own way of sending */
 	s->mss = get_number(json, "MSS", &value) ? (int)value : 0;
 	s->window = get_number(json, "window", &value) ? (int)value : 0;
-	s->len = get_number(json, "len", &value) ? (int)value : IP3_TCP_DEFAULT_LEN;
+	s->udp = get_flag(json, "udp");
+	s->udp_counters_64bit = s->udp && get_flag(json, "udp_counters_64bit");
+	s->len = get_number(json, "len", &value) ? (int)value : s->udp ? IP3_UDP_DEFAULT_LEN : IP3_TCP_DEFAULT_LEN;
 	if (s->len < 1 || s->len > IP3_MAX_BLOCK)
 		return "the client asked for a block size out of range";
+	if (s->udp && (s->len < IP3_UDP_MIN_LEN || s->len > IP3_UDP_MAX_LEN))
+		return "the client asked for a UDP block size out of range (16 to 65507)";
 	if (ip3_json_get(json, strlen(json), "congestion", &v) == 0 && ip3_json_string(&v, text, sizeof(text)))
 		s->congestion = t->peer_congestion = strdup(text);
 	if (ip3_json_get(json, strlen(json), "title", &v) == 0 && ip3_json_string(&v, text, sizeof(text)))
 		s->title = t->peer_title = strdup(text);
 	t->mode = s->bidir ? IP3_BIDIR : s->reverse ? IP3_SENDER : IP3_RECEIVER;
 	/* iperf3's server claims retransmits when it sends TCP with tcp_info */
-	t->sender_has_retransmits = t->mode != IP3_RECEIVER ? 1 : 0;
+	t->sender_has_retransmits = t->mode != IP3_RECEIVER && !s->udp ? 1 : 0;
 	return NULL;
 }
 
@@ -222,11 +228,13 @@ void ip3_results_build(const struct ip3_test *t, struct strbuf *b)
 	for (i = 0; i < t->stream_count; i++) {
 		const struct ip3_stream *s = &t->streams[i];
 
+		/* UDP: the receiver's jitter and loss, each side's own packet count */
 		strbuf_printf(b, "%s{\"id\":%d,\"bytes\":%" PRIu64 ",\"retransmits\":%" PRId64
-			      ",\"jitter\":0,\"errors\":0,\"packets\":0,\"start_time\":0,\"end_time\":%.17g}",
+			      ",\"jitter\":%.17g,\"errors\":%" PRId64 ",\"packets\":%" PRId64
+			      ",\"start_time\":0,\"end_time\":%.17g}",
 			      i ? "," : "", s->id, s->bytes,
-			      s->sender && t->sender_has_retransmits == 1 ? s->retransmits : -1,
-			      stream_end_s(s));
+			      s->sender && t->sender_has_retransmits == 1 ? s->retransmits : -1, s->jitter_s,
+			      s->udp.lost, s->udp.packets, stream_end_s(s));
 	}
 	strbuf_puts(b, "]}");
 }
@@ -243,7 +251,7 @@ static struct ip3_stream *stream_by_id(struct ip3_test *t, int id)
 
 static const char *result_stream_parse(struct ip3_test *t, const struct ip3_json_value *obj)
 {
-	double id, bytes, retrans, start_s, end_s;
+	double id, bytes, retrans, start_s, end_s, jitter, errors, packets;
 	struct ip3_json_value v;
 	struct ip3_stream *s;
 
@@ -260,6 +268,16 @@ static const char *result_stream_parse(struct ip3_test *t, const struct ip3_json
 	if (!s->sender)
 		s->retransmits = (int64_t)retrans;
 	s->peer_time_s = NUM("start_time", start_s) && NUM("end_time", end_s) ? end_s - start_s : 0;
+	if (t->set.udp) {
+		if (!NUM("jitter", jitter) || !NUM("errors", errors) || !NUM("packets", packets))
+			return "a stream of the results lacks jitter, errors or packets";
+		s->peer_packets = (int64_t)packets;
+		/* a sending stream's loss and jitter are the receiver's */
+		if (s->sender) {
+			s->jitter_s = jitter;
+			s->udp.lost = (int64_t)errors;
+		}
+	}
 #undef NUM
 	return NULL;
 }

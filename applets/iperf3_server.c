@@ -84,6 +84,14 @@ static int exchange_params(struct ip3_test *t)
 	return 0;
 }
 
+/* Once the streams are there, a datagram to the port finds no socket. */
+static void close_udp_listener(struct ip3_test *t)
+{
+	if (t->udp_listen_fd >= 0)
+		close(t->udp_listen_fd);
+	t->udp_listen_fd = -1;
+}
+
 static int accept_streams(struct ip3_test *t)
 {
 	int count = t->set.parallel * (t->mode == IP3_BIDIR ? 2 : 1);
@@ -95,6 +103,14 @@ static int accept_streams(struct ip3_test *t)
 		/* the client's first streams are its senders */
 		bool sender = t->mode == IP3_BIDIR ? t->stream_count >= t->set.parallel : t->mode == IP3_SENDER;
 
+		if (t->set.udp) {
+			if ((rc = ip3_udp_accept(t, CLIENT_WAIT_MS, &fd)) < 0)
+				return ip3_fail(t, rc, "unable to accept stream connection");
+			ip3_stream_init(t, s, fd, sender);
+			t->stream_count++;
+			ip3_out_connected(t, s);
+			continue;
+		}
 		if ((rc = accept_one(t->listen_fd, CLIENT_WAIT_MS, &fd)) < 0)
 			return ip3_fail(t, rc, "unable to accept stream connection");
 		if (read_cookie(fd, cookie) < 0 || memcmp(cookie, t->cookie, IP3_COOKIE_SIZE) != 0) {
@@ -183,9 +199,13 @@ static int serve_client(struct ip3_test *t)
 		return rc;
 	if ((rc = ip3_stream_buffers(t)) < 0)
 		return ip3_fail(t, rc, "unable to allocate the data buffers");
+	if (t->set.udp && (rc = ip3_udp_listen(t)) < 0)
+		return ip3_fail(t, rc, "unable to start stream listener");
 	if ((rc = ip3_send_state(t->ctrl_fd, IP3_CREATE_STREAMS)) < 0)
 		return ip3_fail(t, rc, "unable to send control message");
-	if ((rc = accept_streams(t)))
+	rc = accept_streams(t);
+	close_udp_listener(t);
+	if (rc)
 		return rc;
 	t->tcp_mss_default = ip3_mss_of(t->streams[0].fd);
 	if ((rc = ip3_send_state(t->ctrl_fd, IP3_TEST_START)) < 0)
@@ -209,6 +229,7 @@ static int one_test(struct ip3_test *t, int listen_fd, int test_number, uint16_t
 	t->listen_fd = listen_fd;
 	if ((rc = accept_one(listen_fd, -1, &t->ctrl_fd)) < 0)
 		return ip3_fail(t, rc, "unable to accept connection from client");
+	ip3_ctrl_nodelay(t->ctrl_fd);
 	rc = serve_client(t);
 	if (t->json && !t->json_written)
 		ip3_out_json(t, rc ? t->error : NULL, rc);
@@ -254,6 +275,7 @@ int ip3_server_run(struct ip3_test *t, const char *bind_addr, int family, bool o
 		t->set = defaults;
 		t->port = port;
 		t->zerocopy_fd = -1;
+		t->udp_listen_fd = -1;
 	}
 	close(listen_fd);
 	if (rc)

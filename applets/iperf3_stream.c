@@ -43,6 +43,16 @@ int ip3_stream_setopts(const struct ip3_test *t, int fd)
 	return 0;
 }
 
+/* iperf3 sends its control states without Nagle's delay: a state held
+ * back behind an unacknowledged one (a delayed ACK, 40 ms) would start the
+ * peer's clock that much later than this side's. */
+void ip3_ctrl_nodelay(int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
 int ip3_mss_of(int fd)
 {
 	int mss = 0;
@@ -159,23 +169,47 @@ int64_t ip3_pace_wait_ns(const struct ip3_test *t, const struct ip3_stream *s)
 	return elapsed_s > due_s ? 0 : (int64_t)((due_s - elapsed_s) * 1e9) + 1;
 }
 
+/* One datagram, stamped with its send time and sequence number; a full
+ * socket buffer (or a full device queue, ENOBUFS) means try later. */
+static ssize_t send_datagram(struct ip3_test *t, struct ip3_stream *s)
+{
+	ssize_t n;
+
+	ip3_udp_stamp(t, s);
+	n = send(s->fd, t->send_buf, (size_t)t->set.len, MSG_NOSIGNAL);
+	/* ECONNREFUSED: an ICMP error of an earlier datagram, the receiver
+	 * closing at the end; the control connection tells how the test ends */
+	if (n < 0 && (errno == ENOBUFS || errno == ECONNREFUSED))
+		errno = EAGAIN;
+	if (n > 0) {
+		s->udp.packets++;
+		s->pending = 0;
+	}
+	return n;
+}
+
 /* Blocks per readiness: unpaced, up to SEND_ROUNDS; paced, one at a time
- * with the throttle checked before each, or -b's burst at once. */
+ * with the throttle checked before each, or -b's burst at once.  Paced
+ * UDP sends up to SEND_ROUNDS datagrams while on time, the throttle
+ * checked before each: one poll per datagram would cost more than it. */
 static int stream_send(struct ip3_test *t, struct ip3_stream *s)
 {
-	int rounds = t->set.burst ? t->set.burst : t->set.rate_bps ? 1 : SEND_ROUNDS;
+	bool paced_udp = t->set.udp && t->set.rate_bps && !t->set.burst;
+	int rounds = t->set.burst ? t->set.burst : t->set.rate_bps && !paced_udp ? 1 : SEND_ROUNDS;
 	int round;
 
 	if (ip3_pace_wait_ns(t, s) > 0)
 		return 0;
 	for (round = 0; round < rounds && may_send(t, s); round++) {
-		ssize_t n = send_block(t, s);
+		ssize_t n = t->set.udp ? send_datagram(t, s) : send_block(t, s);
 
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		s->bytes += (uint64_t)n;
 		s->interval_bytes += (uint64_t)n;
 		s->paced_bytes += (uint64_t)n;
+		if (paced_udp && ip3_pace_wait_ns(t, s) > 0)
+			break;
 	}
 	return 0;
 }
@@ -195,8 +229,30 @@ static int stream_recv(struct ip3_test *t, struct ip3_stream *s)
 	return 0;
 }
 
+/* The datagrams waiting, SEND_ROUNDS at most; after the end of the test
+ * they are read and not counted, as iperf3 counts only while running. */
+static int stream_recv_udp(struct ip3_test *t, struct ip3_stream *s)
+{
+	int round;
+
+	for (round = 0; round < SEND_ROUNDS; round++) {
+		ssize_t n = recv(s->fd, t->recv_buf, t->recv_size, 0);
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR || errno == ECONNREFUSED ? 0 : -errno;
+		if (t->done)
+			continue;
+		ip3_udp_received(t, s, t->recv_buf, (size_t)n);
+		s->bytes += (uint64_t)n;
+		s->interval_bytes += (uint64_t)n;
+	}
+	return 0;
+}
+
 int ip3_stream_io(struct ip3_test *t, struct ip3_stream *s, short revents)
 {
+	if (t->set.udp && !s->sender)
+		return revents & (POLLIN | POLLERR | POLLHUP) ? stream_recv_udp(t, s) : 0;
 	if (s->sender) {
 		if (revents & (POLLOUT | POLLERR | POLLHUP))
 			return stream_send(t, s);
@@ -289,7 +345,9 @@ void ip3_stats_close_interval(struct ip3_test *t)
 		iv.bytes = s->interval_bytes;
 		iv.omitted = t->omitting;
 		s->interval_bytes = 0;
-		if (t->sender_has_retransmits == 1)
+		if (t->set.udp)
+			ip3_udp_close_interval(s, &iv);
+		else if (t->sender_has_retransmits == 1)
 			add_tcpinfo(s, &iv);
 		/* the lines need the last interval only; -J's document needs them all */
 		if (!t->json)
@@ -315,6 +373,7 @@ void ip3_stats_reset(struct ip3_test *t)
 		s->bytes = 0;
 		s->interval_bytes = 0;
 		s->retransmits = 0;
+		ip3_udp_reset(s);
 		/* no interval closed yet: the next one starts at the reset */
 		s->end_ns = s->interval_count ? s->end_ns - now_ns : 0;
 		pending += s->pending;
