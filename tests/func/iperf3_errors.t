@@ -11,7 +11,8 @@ need_cmd iperf3 socat python3
 # --- options ------------------------------------------------------------------
 run "$SONDE" iperf3 --help
 ok_rc "$RC" 0 "--help exits 0"
-for opt in -s -c -p -1 -B -t -n -P -R --bidir -i -l -w -M -N -C -Z -4 -6 -T --connect-timeout -J; do
+for opt in -s -c -p -1 -B -t -n -P -R --bidir -i -l -w -M -N -C -Z -4 -6 -T --connect-timeout -J -u \
+	--udp-counters-64bit; do
 	like "$OUT" "^ *(-[a-zA-Z0-9], )?$opt( |$|,)" "--help lists $opt"
 done
 
@@ -25,7 +26,12 @@ refused() { # NAME WANT_ERR_REGEX ARGS...
 }
 refused "neither -s nor -c" "must either be a client \(-c\) or server \(-s\)"
 refused "both -s and -c" "must either be a client" -s -c 10.77.0.2
-refused "-u" "-u: UDP tests are not implemented" -c 10.77.0.2 -u
+refused "-u -Z" "-Z, -C, -M and -N are for TCP tests, not with -u" -c 10.77.0.2 -u -Z
+refused "-u -C reno" "-Z, -C, -M and -N are for TCP tests" -c 10.77.0.2 -u -C reno
+refused "-u -l 8" "block size invalid \(minimum = 16 bytes, maximum = 65507 bytes\)" -c 10.77.0.2 -u -l 8
+refused "-u -l 64K" "block size invalid" -c 10.77.0.2 -u -l 64K
+refused "--udp-counters-64bit without -u" "--udp-counters-64bit is for UDP tests" -c 10.77.0.2 --udp-counters-64bit
+refused "-u on a server" "that option is for the client" -s -u
 refused "-b 10Q" "-b: not a bitrate" -c 10.77.0.2 -b 10Q
 refused "-b 10M/0" "-b: invalid burst count" -c 10.77.0.2 -b 10M/0
 refused "-b on a server" "that option is for the client" -s -b 10M
@@ -124,9 +130,10 @@ lab_run cli iperf3 -c 10.77.0.2 -p 5202 -n 1M
 ok_rc "$RC" 0 "bad client: the server still serves the next client"
 
 # Parameters sonde's server does not support: refused as iperf3 refuses what it lacks.
-lab_run cli iperf3 -c 10.77.0.2 -p 5202 -u -t 1
-ok_rc "$RC" 1 "UDP client: iperf3 exits 1"
-like "$ERR" "an option you are trying to set is not implemented yet" "UDP client: iperf3 reads the refusal"
-like "$(cat "$LAB_TMP/sonde.log")" "only TCP tests are supported by sonde's server" "UDP client: the server says why"
+lab_run cli iperf3 -c 10.77.0.2 -p 5202 -k 100
+ok_rc "$RC" 1 "-k client: iperf3 exits 1"
+like "$ERR" "an option you are trying to set is not implemented yet" "-k client: iperf3 reads the refusal"
+like "$(cat "$LAB_TMP/sonde.log")" "the client asked for -k, which sonde's server does not support" \
+	"-k client: the server says why"
 
 done_testing
