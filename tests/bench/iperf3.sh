@@ -1,10 +1,12 @@
 #!/bin/bash
 # Throughput and CPU cost of sonde iperf3 against iperf3 3.12 on one veth
 # path between two lab namespaces: sonde's client and server, then
-# iperf3's, alternating, for one stream and for -P 4.  Each run reads the
-# received rate from the client's -J document and the CPU time (user +
-# system) of both ends from getrusage; prints the medians and the CPU
-# seconds per GB moved.  Not part of `make test`; needs root.
+# iperf3's, alternating, for one stream, for -P 4 and for UDP at 1 Gbit/s
+# (-u -b 1G, iperf3's default block: the veth's MSS).  Each run reads the
+# received rate (and for UDP the receiver's loss) from the client's -J
+# document and the CPU time (user + system) of both ends from getrusage;
+# prints the medians and the CPU seconds per GB moved.  Not part of
+# `make test`; needs root.
 #
 #   tests/bench/iperf3.sh [SECS] [RUNS]      (default 5 s, 3 runs)
 SECS=${1:-5}
@@ -26,8 +28,9 @@ r = resource.getrusage(resource.RUSAGE_CHILDREN)
 open(sys.argv[1], "w").write("%.3f\n" % (r.ru_utime + r.ru_stime))' "$@"
 }
 
-# one_run TOOL PORT ARGS...: "GBITS CPU_S_PER_GB" for one test of TOOL
-# (the sonde binary or iperf3) as both client and server.
+# one_run TOOL PORT ARGS...: "GBITS CPU_S_PER_GB LOST_PERCENT" for one test
+# of TOOL (the sonde binary or iperf3) as both client and server (the loss
+# is 0 for TCP).
 one_run() {
 	local tool=$1 port=$2 server
 	local -a cmd=(iperf3)
@@ -43,27 +46,31 @@ one_run() {
 import json, sys
 end = json.load(open(sys.argv[1]))["end"]["sum_received"]
 cpu = float(open(sys.argv[2]).read()) + float(open(sys.argv[3]).read())
-print("%.2f %.2f" % (end["bits_per_second"] / 1e9, cpu / (end["bytes"] / 1e9)))
+print("%.2f %.2f %.2f" % (end["bits_per_second"] / 1e9, cpu / (end["bytes"] / 1e9), end.get("lost_percent", 0)))
 PY
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 port=47300
-for shape in "1" "4"; do
-	sonde_rate=() sonde_cpu=() iperf_rate=() iperf_cpu=()
+for shape in "-P 1" "-P 4" "-u -b 1G"; do
+	sonde_rate=() sonde_cpu=() sonde_loss=() iperf_rate=() iperf_cpu=() iperf_loss=()
 	for run in $(seq 1 "$RUNS"); do
 		port=$((port + 2))
-		read -r rate cpu < <(one_run sonde "$port" -P "$shape")
-		sonde_rate+=("$rate") sonde_cpu+=("$cpu")
-		read -r rate cpu < <(one_run iperf3 $((port + 1)) -P "$shape")
-		iperf_rate+=("$rate") iperf_cpu+=("$cpu")
-		echo "-P $shape run $run: sonde ${sonde_rate[-1]} Gbit/s ${sonde_cpu[-1]} CPU s/GB," \
-			"iperf3 ${iperf_rate[-1]} Gbit/s ${iperf_cpu[-1]} CPU s/GB" >&2
+		# shellcheck disable=SC2086 # the shape is several words
+		read -r rate cpu loss < <(one_run sonde "$port" $shape)
+		sonde_rate+=("$rate") sonde_cpu+=("$cpu") sonde_loss+=("$loss")
+		# shellcheck disable=SC2086
+		read -r rate cpu loss < <(one_run iperf3 $((port + 1)) $shape)
+		iperf_rate+=("$rate") iperf_cpu+=("$cpu") iperf_loss+=("$loss")
+		echo "$shape run $run: sonde ${sonde_rate[-1]} Gbit/s ${sonde_cpu[-1]} CPU s/GB ${sonde_loss[-1]}% lost," \
+			"iperf3 ${iperf_rate[-1]} Gbit/s ${iperf_cpu[-1]} CPU s/GB ${iperf_loss[-1]}% lost" >&2
 	done
-	echo "iperf3 -t $SECS -P $shape over a veth, median of $RUNS runs (client + server CPU):"
+	echo "iperf3 -t $SECS $shape over a veth, median of $RUNS runs (client + server CPU):"
 	echo "  sonde iperf3  $(printf '%s\n' "${sonde_rate[@]}" | median) Gbit/s" \
-		" $(printf '%s\n' "${sonde_cpu[@]}" | median) CPU s per GB"
+		" $(printf '%s\n' "${sonde_cpu[@]}" | median) CPU s per GB" \
+		" $(printf '%s\n' "${sonde_loss[@]}" | median)% lost"
 	echo "  iperf3 3.12   $(printf '%s\n' "${iperf_rate[@]}" | median) Gbit/s" \
-		" $(printf '%s\n' "${iperf_cpu[@]}" | median) CPU s per GB"
+		" $(printf '%s\n' "${iperf_cpu[@]}" | median) CPU s per GB" \
+		" $(printf '%s\n' "${iperf_loss[@]}" | median)% lost"
 done
