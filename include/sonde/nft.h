@@ -136,6 +136,10 @@ struct nft_set {
 	/* nft's record of the byte order of keys and data (its set userdata):
 	 * NFT_BYTEORDER_HOST, _BIG, or 0 when absent. */
 	uint32_t key_byteorder, data_byteorder;
+	/* nft's record that each element's data is a range (its userdata):
+	 * the data holds the low ends, then the high ends (a NAT map's
+	 * `192.168.2.2-192.168.2.4`, `10.141.10.0/24 . 8888-8999`). */
+	bool data_interval;
 	/* Bit i: the rule looking this (anonymous) concatenation up put its
 	 * field i, a host-order one, in network order. */
 	uint32_t be_fields;

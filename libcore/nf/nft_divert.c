@@ -98,6 +98,45 @@ static bool tproxy(struct render *rd, const struct nft_expr *e, struct strbuf *o
 	return true;
 }
 
+static const struct reg_src *map_reg(struct render *rd, uint32_t sreg)
+{
+	const struct reg_src *s = sreg ? nft_rd_reg(rd, sreg) : NULL;
+
+	return s && s->kind == SRC_MAP ? s : NULL;
+}
+
+/* dup or fwd to a map's address or device (`dup to ip saddr map { ... }
+ * device "lo"`, `fwd to meta mark map { ... }`): the map is the address,
+ * or the device when there is no address (nft -j calls a lone device of
+ * dup its address). */
+static bool divert_map(struct render *rd, const struct nft_expr *e, struct strbuf *out, bool json)
+{
+	const struct reg_src *addr_map = map_reg(rd, e->u.divert.sreg_addr), *dev_map = map_reg(rd, e->u.divert.sreg_dev);
+	const char *word = e->kind == NFT_EXPR_DUP ? "dup" : "fwd", *sep = "";
+	const struct nft_data *dev = NULL;
+
+	if (addr_map ? dev_map || (e->kind == NFT_EXPR_FWD) || !reg_value(rd, e->u.divert.sreg_dev, &dev) ||
+			       (dev && dev->len != 4)
+		     : e->u.divert.sreg_addr != 0)
+		return false;
+	if (json)
+		strbuf_printf(out, "{\"%s\": {\"%s\": ", word, addr_map || e->kind == NFT_EXPR_DUP ? "addr" : "dev");
+	else
+		strbuf_printf(out, "%s to ", word);
+	if (!nft_rd_map(rd, addr_map ? addr_map : dev_map, out, json))
+		return false;
+	if (dev) {
+		if (json)
+			sep = ", ";
+		else
+			strbuf_puts(out, " device ");
+		value(out, json ? &sep : NULL, "dev", NFT_TYPE_IFINDEX, dev);
+	}
+	if (json)
+		strbuf_puts(out, "}}");
+	return true;
+}
+
 /* dup to addr [device "dev"], or a netdev table's dup to "dev". */
 static bool dup(struct render *rd, const struct nft_expr *e, struct strbuf *out, bool json)
 {
@@ -105,6 +144,8 @@ static bool dup(struct render *rd, const struct nft_expr *e, struct strbuf *out,
 	const char *sep = "", **js = json ? &sep : NULL;
 	uint32_t type = 0;
 
+	if (map_reg(rd, e->u.divert.sreg_addr) || map_reg(rd, e->u.divert.sreg_dev))
+		return divert_map(rd, e, out, json);
 	if (!reg_value(rd, e->u.divert.sreg_addr, &addr) || !reg_value(rd, e->u.divert.sreg_dev, &dev) ||
 	    (!addr && !dev) || (dev && dev->len != 4))
 		return false;
@@ -133,6 +174,8 @@ static bool fwd(struct render *rd, const struct nft_expr *e, struct strbuf *out,
 	const char *family = family_word((int)e->u.divert.family), *sep = "";
 	uint32_t type = 0;
 
+	if (map_reg(rd, e->u.divert.sreg_addr) || map_reg(rd, e->u.divert.sreg_dev))
+		return divert_map(rd, e, out, json);
 	if (!reg_value(rd, e->u.divert.sreg_addr, &addr) || !reg_value(rd, e->u.divert.sreg_dev, &dev) || !dev ||
 	    dev->len != 4)
 		return false;

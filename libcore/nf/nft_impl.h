@@ -84,6 +84,12 @@ void nft_print_fib_type(struct strbuf *out, uint32_t value);
  * dates in ns, hours, days, ct directions, booleans.  False for a type
  * not among them. */
 bool nft_print_symbolic(struct strbuf *out, uint32_t type, uint64_t value);
+/* A map element's data read as a key of its own (nft_print_set.c): view
+ * has the data's type and byte order as its key's, bytes the data in the
+ * order its type reads; *len is one end's bytes, *high the high ends of a
+ * data range (NULL without). */
+void nft_map_data_view(const struct nft_set *s, const struct nft_data *data, struct nft_set *view,
+		       uint8_t bytes[NFT_DATA_LEN], const uint8_t **high, size_t *len);
 /* Whether a datatype's values are in host byte order. */
 bool nft_type_host_order(uint32_t type);
 /* A set's flags as nft lists them (a default timeout hides "timeout"). */
@@ -165,7 +171,8 @@ int nft_fetch_rules(struct nft_link *l, int (*deliver)(struct nft_link *l, struc
 #define REG32_COUNT 24
 #define MAX_STATEMENTS 32
 
-enum src_kind { SRC_NONE, SRC_PAYLOAD, SRC_META, SRC_CT, SRC_NUMGEN, SRC_FIB, SRC_IMMEDIATE, SRC_EXTHDR, SRC_KEYED };
+enum src_kind { SRC_NONE, SRC_PAYLOAD, SRC_META, SRC_CT, SRC_NUMGEN, SRC_FIB, SRC_IMMEDIATE, SRC_EXTHDR, SRC_KEYED,
+		SRC_MAP };
 
 /* What a register holds. */
 struct reg_src {
@@ -180,6 +187,7 @@ struct reg_src {
 	bool big_endian;                     /* a byteorder put the host-order value in network order */
 	uint8_t swap_size;                   /* ... in elements of this many bytes */
 	uint8_t mask[16], xor_[16];
+	uint8_t data_word;                   /* map: which four bytes of the element's data */
 };
 
 struct stmt {
@@ -196,6 +204,7 @@ struct render {
 	int l4proto_stmt;                    /* the `meta l4proto X` a transport match may fold */
 	uint8_t l4proto;
 	bool l4proto_pinned;                 /* an xt statement came after it: nft keeps it */
+	bool l4proto_in_header;              /* it is `ip protocol` or `ip6 nexthdr`, not meta l4proto */
 	bool proto_compared;                 /* a network header field was compared (ip protocol...) */
 	int nfproto_stmt;                    /* the `meta nfproto X` an inet table's ip match folds */
 	uint8_t nfproto;
@@ -214,6 +223,11 @@ struct render {
 	struct nft_data gte_low;             /* its value, in the datatype's byte order */
 	struct reg_src gte_src;              /* the field it compared */
 	struct strbuf untranslated;
+	/* The map a lookup with data loaded from (one per rule): its set and
+	 * the key's registers as they were then. */
+	struct nft_set *map_set;
+	struct reg_src map_keys[8];
+	size_t map_key_count;
 	/* Set by nft_rd_src_name: the field it named is narrower than the
 	 * bytes loaded, and the mask over them was its own; compared values
 	 * are read shifted right by field_shift, in field_bytes bytes. */
@@ -361,6 +375,33 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 /* A set statement's operation: "add", "update" or "delete". */
 const char *nft_rd_dynset_op(const struct nft_expr *e);
 const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, const char **code_name, bool *is_default);
+
+/* What a register holds as a JSON expression (nft_json_src.c), as
+ * nft_rd_src_name names it for the listing. */
+bool nft_json_src(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type, bool *fold);
+/* An exthdr load's JSON object ({"tcp option": {"name", "field"}}...). */
+void nft_json_exthdr(struct strbuf *out, const struct reg_src *s);
+
+/* Keys, sets and maps a statement refers to (nft_map.c), in the listing's
+ * words or nft -j's: a key over the registers srcs (a concatenation when
+ * several), or the one a lookup reads from sreg; a set by reference (@name)
+ * or its elements (anonymous); a map's value a register holds (`KEY map {
+ * ... }`, {"map": ...}), false for a register holding anything else. */
+bool nft_rd_key(struct render *rd, struct nft_set *set, const struct reg_src *const *srcs, size_t n,
+		struct strbuf *out, bool json);
+bool nft_rd_lookup_key(struct render *rd, struct nft_set *set, uint32_t sreg, struct strbuf *out, bool json);
+void nft_rd_set_ref(struct strbuf *out, struct nft_set *set, bool json);
+bool nft_rd_map(struct render *rd, const struct reg_src *s, struct strbuf *out, bool json);
+
+/* A NAT statement whose addresses (and ports) come from a map (`snat ip
+ * to ip saddr map { ... }`), a redirect or masquerade whose port does
+ * (`redirect to :tcp dport map { 22 : 8000 }`): the statement in the
+ * listing's words or nft -j's, false when its registers are not such a
+ * map's.  NAT flags as nft -j writes them (one string, or an array), after
+ * sep; false when there were none to write. */
+bool nft_rd_nat_map(struct render *rd, const struct nft_expr *e, struct strbuf *out, bool json);
+bool nft_rd_port_map(struct render *rd, const struct nft_expr *e, const char *word, struct strbuf *out, bool json);
+bool nft_rd_nat_flags_json(struct strbuf *out, uint32_t flags, const char *sep);
 
 /* tproxy, dup, fwd, synproxy, notrack and ct count as one statement, in
  * the listing's words or nft -j's (nft_divert.c). */

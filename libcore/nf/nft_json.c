@@ -274,10 +274,13 @@ static void json_element(const struct nft_set *s, const struct nft_set_elem *e, 
 		if (e->data.is_verdict) {
 			nft_json_verdict(out, &e->data);
 		} else {
-			uint32_t type;
+			struct nft_set view;
+			uint8_t bytes[NFT_DATA_LEN];
+			const uint8_t *data_high;
+			size_t len;
 
-			nft_type_components(s->data_type, &type, 1);
-			nft_json_value(out, type, e->data.bytes, e->data.len);
+			nft_map_data_view(s, &e->data, &view, bytes, &data_high, &len);
+			json_key(out, &view, bytes, data_high, len);
 		}
 		strbuf_puts(out, "]");
 	}

@@ -18,174 +18,6 @@
 /* Where a match's operator sits: `{"match": {"op": "` is 18 bytes. */
 #define MATCH_OP_AT 18
 
-/* --- left-hand sides ------------------------------------------------------------ */
-
-static void json_payload(struct strbuf *out, const char *words)
-{
-	unsigned offset_bits, len_bits;
-	char base[4];
-	const char *space = strchr(words, ' ');
-
-	/* A raw load, "@nh,64,8". */
-	if (words[0] == '@' && sscanf(words + 1, "%3[^,],%u,%u", base, &offset_bits, &len_bits) == 3) {
-		strbuf_printf(out, "{\"payload\": {\"base\": \"%s\", \"offset\": %u, \"len\": %u}}", base, offset_bits,
-			     len_bits);
-		return;
-	}
-	strbuf_puts(out, "{\"payload\": {\"protocol\": ");
-	if (space) {
-		char protocol[16];
-
-		snprintf(protocol, sizeof(protocol), "%.*s", (int)(space - words), words);
-		nft_json_string(out, protocol);
-		strbuf_puts(out, ", \"field\": ");
-		nft_json_string(out, space + 1);
-	} else {
-		nft_json_string(out, words);
-	}
-	strbuf_puts(out, "}}");
-}
-
-/* "ct original ip saddr": the direction apart, the rest is the key. */
-static void json_ct(struct strbuf *out, const char *words)
-{
-	const char *dir = NULL;
-
-	words += strncmp(words, "ct ", 3) == 0 ? 3 : 0;
-	if (strncmp(words, "original ", 9) == 0) {
-		dir = "original";
-		words += 9;
-	} else if (strncmp(words, "reply ", 6) == 0) {
-		dir = "reply";
-		words += 6;
-	}
-	strbuf_puts(out, "{\"ct\": {\"key\": ");
-	nft_json_string(out, words);
-	if (dir)
-		strbuf_printf(out, ", \"dir\": \"%s\"", dir);
-	strbuf_puts(out, "}}");
-}
-
-static void json_fib(struct strbuf *out, const struct nft_expr *e, uint32_t *type)
-{
-	static const struct { uint32_t bit; const char *name; } flags[] = {
-		{ NFTA_FIB_F_SADDR, "saddr" }, { NFTA_FIB_F_DADDR, "daddr" }, { NFTA_FIB_F_MARK, "mark" },
-		{ NFTA_FIB_F_IIF, "iif" }, { NFTA_FIB_F_OIF, "oif" },
-	};
-	const char *sep = "";
-	size_t i;
-
-	switch (e->u.fib.result) {
-	case NFT_FIB_RESULT_OIF:
-		/* nft 1.0.6 writes an oif result as a string ("0"). */
-		strbuf_puts(out, "{\"fib\": {\"result\": \"oif\"");
-		*type = NFT_TYPE_NUMBER_STRING;
-		break;
-	case NFT_FIB_RESULT_OIFNAME:
-		strbuf_puts(out, "{\"fib\": {\"result\": \"oifname\"");
-		*type = NFT_TYPE_IFNAME;
-		break;
-	default:
-		strbuf_puts(out, "{\"fib\": {\"result\": \"type\"");
-		*type = NFT_TYPE_FIB_ADDR;
-		break;
-	}
-	strbuf_puts(out, ", \"flags\": [");
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		if (!(e->u.fib.flags & flags[i].bit))
-			continue;
-		strbuf_printf(out, "%s\"%s\"", sep, flags[i].name);
-		sep = ", ";
-	}
-	strbuf_puts(out, "]}}");
-}
-
-/* {"tcp option": {"name": "maxseg", "field": "size"}}, {"exthdr": {"name":
- * "hbh"}}, {"tcp option": {"base": 255, "len": 8, "offset": 8}}. */
-static void json_exthdr(struct strbuf *out, const struct reg_src *s)
-{
-	struct nft_field_desc d;
-
-	if (!nft_exthdr_describe(s, &d))
-		return;
-	strbuf_printf(out, "{\"%s\": {", d.json_key);
-	if (d.raw)
-		strbuf_printf(out, "\"base\": %u, \"len\": %u, \"offset\": %u", d.raw_kind, d.raw_len_bits,
-			     d.raw_offset_bits);
-	else
-		strbuf_printf(out, "\"name\": \"%s\"", d.name);
-	if (!d.raw && d.field)
-		strbuf_printf(out, ", \"field\": \"%s\"", d.field);
-	strbuf_puts(out, "}}");
-}
-
-/* What a register holds, as a JSON expression; the names are nft's words
- * of the listing, which the JSON schema keeps ("ip" "saddr", "l4proto"). */
-static bool json_src(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type, bool *fold)
-{
-	struct strbuf words = { 0 };
-	const char *w;
-
-	*fold = false;
-	if (s->kind == SRC_FIB) {
-		/* fib ... exists / missing (NFTA_FIB_F_PRESENT): not written here. */
-		if (s->e->u.fib.flags & ~(uint32_t)(NFTA_FIB_F_SADDR | NFTA_FIB_F_DADDR | NFTA_FIB_F_MARK | NFTA_FIB_F_IIF |
-						    NFTA_FIB_F_OIF))
-			return false;
-		json_fib(out, s->e, type);
-		return true;
-	}
-	if (s->kind == SRC_EXTHDR) {
-		struct strbuf text = { 0 };
-		bool ok = nft_rd_src_name(rd, s, &text, type, fold);
-
-		strbuf_free(&text);
-		if (ok)
-			json_exthdr(out, s);
-		return ok;
-	}
-	if (s->kind == SRC_KEYED) {
-		struct nft_keyed_desc d;
-
-		if (!nft_keyed_describe(s->e, &d))
-			return false;
-		strbuf_printf(out, "{\"%s\": {\"key\": \"%s\"", d.json_key, d.key);
-		if (d.family)
-			strbuf_printf(out, ", \"family\": \"%s\"", d.family);
-		if (d.dir)
-			strbuf_printf(out, ", \"dir\": \"%s\", \"spnum\": %u", d.dir, d.spnum);
-		if (d.ttl)
-			strbuf_printf(out, ", \"ttl\": \"%s\"", d.ttl);
-		strbuf_puts(out, "}}");
-		*type = d.type;
-		return true;
-	}
-	if (s->kind == SRC_NUMGEN) {
-		strbuf_printf(out, "{\"numgen\": {\"mode\": \"%s\", \"mod\": %u, \"offset\": %u}}",
-			     s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc", s->e->u.numgen.modulus,
-			     s->e->u.numgen.offset);
-		*type = NFT_TYPE_INTEGER;
-		return true;
-	}
-	if ((s->kind != SRC_PAYLOAD && s->kind != SRC_META && s->kind != SRC_CT) ||
-	    !nft_rd_src_name(rd, s, &words, type, fold) || !words.data) {
-		strbuf_free(&words);
-		return false;
-	}
-	w = words.data;
-	if (s->kind == SRC_PAYLOAD) {
-		json_payload(out, w);
-	} else if (s->kind == SRC_META) {
-		strbuf_puts(out, "{\"meta\": {\"key\": ");
-		nft_json_string(out, strncmp(w, "meta ", 5) == 0 ? w + 5 : w);
-		strbuf_puts(out, "}}");
-	} else {
-		json_ct(out, w);
-	}
-	strbuf_free(&words);
-	return true;
-}
-
 /* --- matches --------------------------------------------------------------------- */
 
 static const char *json_op(uint32_t op)
@@ -213,7 +45,7 @@ static struct strbuf *match_open(struct render *rd, const char *op, uint32_t sre
 	if (!s || !(out = nft_rd_stmt(rd)))
 		return NULL;
 	strbuf_printf(out, "{\"match\": {\"op\": \"%s\", \"left\": ", op);
-	if (!json_src(rd, s, out, type, &fold))
+	if (!nft_json_src(rd, s, out, type, &fold))
 		return NULL;
 	if (fold)
 		nft_rd_fold_l4proto(rd);
@@ -380,56 +212,6 @@ static bool json_range_match(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
-/* The key of a lookup: one expression, or {"concat": [...]}. */
-static bool lookup_key(struct render *rd, struct nft_set *set, uint32_t sreg, struct strbuf *out)
-{
-	const struct reg_src *srcs[8];
-	size_t n = nft_rd_key_sources(rd, set, sreg, srcs, 8), i;
-
-	if (n > 1)
-		strbuf_puts(out, "{\"concat\": [");
-	for (i = 0; i < n; i++) {
-		uint32_t type;
-		bool fold;
-
-		if (i)
-			strbuf_puts(out, ", ");
-		/* A masked key is a field narrower than its bytes, looked up alone
-		 * in an anonymous set (whose keys are then read as the field's). */
-		if ((srcs[i]->masked && n > 1) || !json_src(rd, srcs[i], out, &type, &fold))
-			return false;
-		if (srcs[i]->masked && !nft_rd_field_set(rd, set))
-			return false;
-		/* The set's elements are four-byte integers, which print in host order. */
-		if (type == NFT_TYPE_BE_INTEGER && (n > 1 || set->key_byteorder != NFT_BYTEORDER_BIG))
-			return false;
-		if (fold)
-			nft_rd_fold_l4proto(rd);
-	}
-	if (n > 1)
-		strbuf_puts(out, "]}");
-	return n > 0;
-}
-
-static void set_reference(struct strbuf *out, struct nft_set *set)
-{
-	if (set->flags & NFT_SET_ANONYMOUS) {
-		strbuf_puts(out, "{\"set\": ");
-		nft_json_elements(out, set);
-		strbuf_puts(out, "}");
-	} else {
-		char *name = malloc(strlen(set->name) + 2);
-
-		if (!name) {
-			out->failed = true;
-			return;
-		}
-		sprintf(name, "@%s", set->name);
-		nft_json_string(out, name);
-		free(name);
-	}
-}
-
 static bool json_lookup(struct render *rd, const struct nft_expr *e)
 {
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
@@ -442,17 +224,17 @@ static bool json_lookup(struct render *rd, const struct nft_expr *e)
 	nft_rd_note_key_order(rd, set, e->u.lookup.sreg);
 	if (e->u.lookup.has_dreg) {
 		strbuf_puts(out, "{\"vmap\": {\"key\": ");
-		if (!lookup_key(rd, set, e->u.lookup.sreg, out))
+		if (!nft_rd_lookup_key(rd, set, e->u.lookup.sreg, out, true))
 			return false;
 		strbuf_puts(out, ", \"data\": ");
 	} else {
 		strbuf_printf(out, "{\"match\": {\"op\": \"%s\", \"left\": ",
 			     (e->u.lookup.flags & NFT_LOOKUP_F_INV) ? "!=" : "==");
-		if (!lookup_key(rd, set, e->u.lookup.sreg, out))
+		if (!nft_rd_lookup_key(rd, set, e->u.lookup.sreg, out, true))
 			return false;
 		strbuf_puts(out, ", \"right\": ");
 	}
-	set_reference(out, set);
+	nft_rd_set_ref(out, set, true);
 	strbuf_puts(out, "}}");
 	return true;
 }
@@ -470,7 +252,9 @@ static bool mangle_value(struct render *rd, const struct reg_src *s, uint32_t ty
 		nft_json_value(out, type, s->value.bytes, s->value.len);
 		return true;
 	}
-	if (!json_src(rd, s, &lhs, &lhs_type, &fold)) {
+	if (s->kind == SRC_MAP)
+		return nft_rd_map(rd, s, out, true);
+	if (!nft_json_src(rd, s, &lhs, &lhs_type, &fold)) {
 		strbuf_free(&lhs);
 		return false;
 	}
@@ -502,28 +286,13 @@ static bool json_mangle(struct render *rd, const struct nft_expr *e, bool ct)
 	if (!s || !(out = nft_rd_stmt(rd)))
 		return false;
 	strbuf_puts(out, "{\"mangle\": {\"key\": ");
-	if (!json_src(rd, &key, out, &type, &fold))
+	if (!nft_json_src(rd, &key, out, &type, &fold))
 		return false;
 	strbuf_puts(out, ", \"value\": ");
 	if (!mangle_value(rd, s, type, out))
 		return false;
 	strbuf_puts(out, "}}");
 	return true;
-}
-
-/* "flags": "random" for one, an array for several. */
-static void nat_flags(struct strbuf *out, uint32_t flags, const char **sep)
-{
-	const char *names[3];
-	size_t n = nfdecode_nft_nat_flags(flags, names, 3), i;
-
-	if (!n)
-		return;
-	strbuf_printf(out, "%s\"flags\": %s", *sep, n > 1 ? "[" : "");
-	for (i = 0; i < n; i++)
-		strbuf_printf(out, "%s\"%s\"", i ? ", " : "", names[i]);
-	strbuf_puts(out, n > 1 ? "]" : "");
-	*sep = ", ";
 }
 
 /* "addr"/"port": one value, or {"range": [low, high]}. */
@@ -563,6 +332,8 @@ static bool json_nat(struct render *rd, const struct nft_expr *e)
 	struct strbuf *out = nft_rd_stmt(rd);
 	const char *sep = "";
 
+	if (out && amin && amin->kind == SRC_MAP)
+		return nft_rd_nat_map(rd, e, out, true);
 	if (!out || (amin && amin->kind != SRC_IMMEDIATE) || (pmin && pmin->kind != SRC_IMMEDIATE))
 		return false;
 	strbuf_printf(out, "{\"%s\": {", e->u.nat.type == NFT_NAT_SNAT ? "snat" : "dnat");
@@ -574,7 +345,7 @@ static bool json_nat(struct render *rd, const struct nft_expr *e)
 		nat_value(out, "addr", v6 ? NFT_TYPE_IP6ADDR : NFT_TYPE_IPADDR, amin, amax, v6 ? 16 : 4, &sep);
 	if (pmin)
 		nat_value(out, "port", NFT_TYPE_INET_SERVICE, pmin, pmax, 2, &sep);
-	nat_flags(out, e->u.nat.flags, &sep);
+	nft_rd_nat_flags_json(out, e->u.nat.flags, sep);
 	strbuf_puts(out, "}}");
 	return true;
 }
@@ -590,11 +361,16 @@ static bool json_masq(struct render *rd, const struct nft_expr *e, const char *w
 
 	if (!out)
 		return false;
+	if (pmin && pmin->kind == SRC_MAP)
+		return nft_rd_port_map(rd, e, word, out, true);
+	if (pmin && pmin->kind != SRC_IMMEDIATE)
+		return false;
 	strbuf_printf(out, "{\"%s\": {", word);
 	open_at = out->len - 1;
-	if (pmin && pmin->kind == SRC_IMMEDIATE)
+	if (pmin)
 		nat_value(out, "port", NFT_TYPE_INET_SERVICE, pmin, pmax, 2, &sep);
-	nat_flags(out, e->u.masq.flags, &sep);
+	if (nft_rd_nat_flags_json(out, e->u.masq.flags, sep))
+		sep = ", ";
 	if (!*sep) {
 		out->len = open_at;
 		out->data[open_at] = '\0';
@@ -734,12 +510,12 @@ static bool json_dynset(struct render *rd, const struct nft_expr *e)
 	strbuf_printf(out, "{\"set\": {\"op\": \"%s\", \"elem\": ", nft_rd_dynset_op(e));
 	if (e->u.dynset.timeout_ms)
 		strbuf_puts(out, "{\"elem\": {\"val\": ");
-	if (!lookup_key(rd, set, e->u.dynset.sreg_key, out))
+	if (!nft_rd_lookup_key(rd, set, e->u.dynset.sreg_key, out, true))
 		return false;
 	if (e->u.dynset.timeout_ms)
 		strbuf_printf(out, ", \"timeout\": %" PRIu64 "}}", e->u.dynset.timeout_ms / 1000);
 	strbuf_puts(out, ", \"set\": ");
-	set_reference(out, set);
+	nft_rd_set_ref(out, set, true);
 	strbuf_puts(out, "}}");
 	return true;
 }
@@ -759,7 +535,7 @@ static bool json_payload_set(struct render *rd, const struct nft_expr *e)
 	if (!out || !value || (!rmw && (value->kind != SRC_IMMEDIATE || value->value.len != e->u.payload.len)))
 		return false;
 	strbuf_puts(out, "{\"mangle\": {\"key\": ");
-	if (!json_src(rd, &field, out, &type, &fold) || type == NFT_TYPE_RAW ||
+	if (!nft_json_src(rd, &field, out, &type, &fold) || type == NFT_TYPE_RAW ||
 	    (field.masked && !rd->field_mask_consumed))
 		return false;
 	if (fold)
@@ -789,7 +565,7 @@ static bool json_exthdr_stmt(struct render *rd, const struct nft_expr *e)
 	if (!ok)
 		return false;
 	strbuf_puts(out, "{\"mangle\": {\"key\": ");
-	json_exthdr(out, &field);
+	nft_json_exthdr(out, &field);
 	strbuf_puts(out, ", \"value\": ");
 	nft_json_value(out, type, value->value.bytes, value->value.len);
 	strbuf_puts(out, "}}");

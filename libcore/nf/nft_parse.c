@@ -478,7 +478,8 @@ static int set_desc(const struct nlattr_ref *a, struct nft_set *s)
 }
 
 /* nft's set userdata records the byte order of keys (type 0) and data
- * (type 1) as four-byte host-order numbers. */
+ * (type 1) as four-byte host-order numbers, and whether the data are
+ * ranges (type 6, a four-byte boolean). */
 static void set_byteorders(const struct nlattr_ref *a, struct nft_set *s)
 {
 	const uint8_t *p = a->data;
@@ -496,6 +497,8 @@ static void set_byteorders(const struct nlattr_ref *a, struct nft_set *s)
 			else
 				s->data_byteorder = order;
 		}
+		if (type == 6 && len == 4)
+			s->data_interval = p[2] | p[3] | p[4] | p[5];
 		p += 2 + len;
 		left -= 2 + len;
 	}

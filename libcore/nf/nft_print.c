@@ -208,39 +208,12 @@ static bool stmt_range(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
-/* The key of a lookup: one register, or a concatenation over several. */
-static bool lookup_key(struct render *rd, struct nft_set *set, uint32_t sreg, struct strbuf *out)
-{
-	const struct reg_src *srcs[8];
-	size_t n = nft_rd_key_sources(rd, set, sreg, srcs, 8), i;
-
-	for (i = 0; i < n; i++) {
-		uint32_t type;
-		bool fold;
-
-		if (i)
-			strbuf_puts(out, " . ");
-		/* A masked key is a field narrower than its bytes, looked up alone
-		 * in an anonymous set (whose keys are then read as the field's). */
-		if ((srcs[i]->masked && n > 1) || !nft_rd_src_name(rd, srcs[i], out, &type, &fold))
-			return false;
-		if (srcs[i]->masked && !nft_rd_field_set(rd, set))
-			return false;
-		/* The set's elements are four-byte integers, which print in host order. */
-		if (type == NFT_TYPE_BE_INTEGER && (n > 1 || set->key_byteorder != NFT_BYTEORDER_BIG))
-			return false;
-		if (fold)
-			nft_rd_fold_l4proto(rd);
-	}
-	return n > 0;
-}
-
 static bool stmt_lookup(struct render *rd, const struct nft_expr *e)
 {
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
 	struct strbuf *out;
 
-	if (!set || !nft_rd_flag_set_known(set) || !(out = nft_rd_stmt(rd)) || !lookup_key(rd, set, e->u.lookup.sreg, out))
+	if (!set || !nft_rd_flag_set_known(set) || !(out = nft_rd_stmt(rd)) || !nft_rd_lookup_key(rd, set, e->u.lookup.sreg, out, false))
 		return false;
 	if (e->u.lookup.has_dreg && e->u.lookup.dreg != NFT_REG_VERDICT)
 		return false;
@@ -249,12 +222,8 @@ static bool stmt_lookup(struct render *rd, const struct nft_expr *e)
 		strbuf_puts(out, " vmap");
 	else if (e->u.lookup.flags & NFT_LOOKUP_F_INV)
 		strbuf_puts(out, " !=");
-	if (set->flags & NFT_SET_ANONYMOUS) {
-		strbuf_puts(out, " ");
-		nft_print_elements(out, set);
-	} else {
-		strbuf_printf(out, " @%s", set->name);
-	}
+	strbuf_puts(out, " ");
+	nft_rd_set_ref(out, set, false);
 	return true;
 }
 
@@ -268,6 +237,8 @@ static bool set_value(struct render *rd, const struct reg_src *s, uint32_t type,
 		nft_rd_value(out, type, s->value.bytes, s->value.len);
 		return true;
 	}
+	if (s->kind == SRC_MAP)
+		return nft_rd_map(rd, s, out, false);
 	if (!nft_rd_src_name(rd, s, out, &lhs_type, &fold))
 		return false;
 	if (s->masked) {
@@ -310,6 +281,8 @@ static bool stmt_nat(struct render *rd, const struct nft_expr *e)
 	uint32_t atype = e->u.nat.family == NFPROTO_IPV6 ? NFT_TYPE_IP6ADDR : NFT_TYPE_IPADDR;
 	struct strbuf *out = nft_rd_stmt(rd);
 
+	if (out && amin && amin->kind == SRC_MAP)
+		return nft_rd_nat_map(rd, e, out, false);
 	if (!out || (amin && amin->kind != SRC_IMMEDIATE) || (pmin && pmin->kind != SRC_IMMEDIATE))
 		return false;
 	strbuf_puts(out, e->u.nat.type == NFT_NAT_SNAT ? "snat" : "dnat");
@@ -359,8 +332,12 @@ static bool stmt_masq(struct render *rd, const struct nft_expr *e, const char *w
 
 	if (!out)
 		return false;
+	if (pmin && pmin->kind == SRC_MAP)
+		return nft_rd_port_map(rd, e, word, out, false);
+	if (pmin && pmin->kind != SRC_IMMEDIATE)
+		return false;
 	strbuf_puts(out, word);
-	if (pmin && pmin->kind == SRC_IMMEDIATE) {
+	if (pmin) {
 		strbuf_puts(out, " to :");
 		nft_rd_value(out, NFT_TYPE_INET_SERVICE, pmin->value.bytes, pmin->value.len);
 		if (pmax && pmax->kind == SRC_IMMEDIATE && memcmp(pmax->value.bytes, pmin->value.bytes, 2) != 0) {
@@ -468,7 +445,7 @@ static bool stmt_dynset(struct render *rd, const struct nft_expr *e)
 	if (!set || !(out = nft_rd_stmt(rd)))
 		return false;
 	strbuf_printf(out, "%s @%s { ", nft_rd_dynset_op(e), set->name);
-	if (!lookup_key(rd, set, e->u.dynset.sreg_key, out))
+	if (!nft_rd_lookup_key(rd, set, e->u.dynset.sreg_key, out, false))
 		return false;
 	if (e->u.dynset.timeout_ms)
 		nft_print_duration(out, " timeout ", e->u.dynset.timeout_ms);

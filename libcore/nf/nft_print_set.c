@@ -500,6 +500,29 @@ static void end_minus_one(uint8_t *high, const uint8_t *end, size_t len)
 			break;
 }
 
+void nft_map_data_view(const struct nft_set *s, const struct nft_data *data, struct nft_set *view,
+		       uint8_t bytes[NFT_DATA_LEN], const uint8_t **high, size_t *len)
+{
+	uint32_t parts[8];
+	size_t n = nft_type_components(s->data_type, parts, 8);
+
+	memset(view, 0, sizeof(*view));
+	view->key_type = s->data_type;
+	view->key_byteorder = s->data_byteorder;
+	*len = data->len < NFT_DATA_LEN ? data->len : NFT_DATA_LEN;
+	memcpy(bytes, data->bytes, *len);
+	*high = NULL;
+	/* A two-byte integer nft keeps in host order (a ct zone), which the
+	 * integer type reads in network order. */
+	if (n == 1 && parts[0] == NFT_TYPE_INTEGER && *len == 2 && s->data_byteorder == NFT_BYTEORDER_HOST)
+		nft_swap_elements(bytes, 2, 2);
+	if (s->data_interval && *len >= 2) {
+		*len /= 2;
+		*high = bytes + *len;
+	}
+	view->key_len = (uint32_t)*len;
+}
+
 static void print_element_tail(struct strbuf *out, const struct nft_set *s, const struct nft_set_elem *e)
 {
 	if (e->timeout_ms && e->timeout_ms != s->timeout_ms)
@@ -513,10 +536,13 @@ static void print_element_tail(struct strbuf *out, const struct nft_set *s, cons
 		if (e->data.is_verdict) {
 			nft_print_verdict(out, &e->data);
 		} else {
-			uint32_t part;
+			struct nft_set view;
+			uint8_t bytes[NFT_DATA_LEN];
+			const uint8_t *high;
+			size_t len;
 
-			nft_type_components(s->data_type, &part, 1);
-			nft_print_value(out, part, e->data.bytes, e->data.len);
+			nft_map_data_view(s, &e->data, &view, bytes, &high, &len);
+			print_key(out, &view, bytes, high, len);
 		}
 	}
 }
@@ -587,7 +613,10 @@ void nft_walk_elements(struct nft_set *s, nft_elem_fn fn, void *arg)
 		if (interval) {
 			const struct nft_set_elem *end = i + 1 < s->elem_count ? &s->elems[i + 1] : NULL;
 
-			if (end && (end->flags & NFT_SET_ELEM_INTERVAL_END) && end->key.len == e->key.len)
+			/* An interval ends before its end element, or before the
+			 * next interval's start where nft left out an end element
+			 * that would share its key (a map's adjacent ranges). */
+			if (end && !(end->flags & NFT_SET_ELEM_CATCHALL) && end->key.len == e->key.len)
 				end_minus_one(high, end->key.bytes, e->key.len);
 			else
 				memset(high, 0xff, e->key.len);

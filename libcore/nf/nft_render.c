@@ -566,6 +566,40 @@ static bool bitwise(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
+/* A lookup whose data goes to a register (`meta mark set ip saddr map {
+ * ... }`): the key's registers are kept as they are now (the value's
+ * registers may overwrite them), and each four bytes of the data name the
+ * map.  One map per rule. */
+static bool map_load(struct render *rd, const struct nft_expr *e)
+{
+	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
+	const struct reg_src *keys[8];
+	int at = nft_reg_index(e->u.lookup.dreg);
+	size_t words, i;
+
+	if (!set || rd->map_set || !(set->flags & NFT_SET_MAP) || at < 0)
+		return false;
+	rd->map_key_count = nft_rd_key_sources(rd, set, e->u.lookup.sreg, keys, 8);
+	if (!rd->map_key_count)
+		return false;
+	for (i = 0; i < rd->map_key_count; i++)
+		rd->map_keys[i] = *keys[i];
+	nft_rd_note_key_order(rd, set, e->u.lookup.sreg);
+	rd->map_set = set;
+	words = set->data_len ? (set->data_len + 3) / 4 : 1;
+	if ((size_t)at + words > REG32_COUNT)
+		return false;
+	for (i = 0; i < words; i++) {
+		struct reg_src *s = &rd->regs[at + (int)i];
+
+		memset(s, 0, sizeof(*s));
+		s->kind = SRC_MAP;
+		s->e = e;
+		s->data_word = (uint8_t)i;
+	}
+	return true;
+}
+
 /* 1 when e loaded or transformed a register, 0 when it is not such an
  * expression, -1 when it could not be followed. */
 int nft_rd_track(struct render *rd, const struct nft_expr *e)
@@ -600,6 +634,11 @@ int nft_rd_track(struct render *rd, const struct nft_expr *e)
 		if (!e->u.exthdr.dreg)
 			return 0;   /* a write or a reset: a statement */
 		ok = load(rd, e, e->u.exthdr.dreg, SRC_EXTHDR);
+		break;
+	case NFT_EXPR_LOOKUP:
+		if (!e->u.lookup.has_dreg || e->u.lookup.dreg == NFT_REG_VERDICT)
+			return 0;   /* a match or a verdict map: a statement */
+		ok = map_load(rd, e);
 		break;
 	case NFT_EXPR_BITWISE: ok = bitwise(rd, e); break;
 	case NFT_EXPR_BYTEORDER: ok = byteorder(rd, e); break;
@@ -862,8 +901,6 @@ static bool ip_protocol_field(const struct render *rd, const struct reg_src *s)
 	else if (fam == NFPROTO_BRIDGE || fam == NFPROTO_NETDEV)
 		fam = rd->ethertype_stmt < 0 ? -1 : rd->ethertype == 0x0800 ? NFPROTO_IPV4 :
 			rd->ethertype == 0x86dd ? NFPROTO_IPV6 : -1;
-	else if (fam == NFPROTO_IPV6)
-		return false;   /* whether nft folds it there is not known here */
 	return (fam == NFPROTO_IPV4 && s->offset == 9) || (fam == NFPROTO_IPV6 && s->offset == 6);
 }
 
@@ -891,6 +928,7 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 		rd->l4proto_stmt = (int)rd->count - 1;
 		rd->l4proto = cmp->data.bytes[0];
 		rd->l4proto_pinned = rd->ctx->family != NFPROTO_IPV4;
+		rd->l4proto_in_header = true;
 		return;
 	}
 	/* `icmp type X`: the type later ICMP fields are read under. */
@@ -916,6 +954,7 @@ void nft_rd_note_guard(struct render *rd, const struct reg_src *s, const struct 
 		rd->l4proto_stmt = (int)rd->count - 1;
 		rd->l4proto = cmp->data.bytes[0];
 		rd->l4proto_pinned = false;
+		rd->l4proto_in_header = false;
 	} else if (s->key == NFT_META_NFPROTO && rd->ctx->family == NFPROTO_INET) {
 		rd->nfproto_stmt = (int)rd->count - 1;
 		rd->nfproto_pinned = false;

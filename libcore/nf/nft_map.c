@@ -1,0 +1,211 @@
+/* A lookup's key (one field, or a concatenation of several) and the set or
+ * map it refers to, in the listing's words or nft -j's, for every statement
+ * that reads one: a match (`ip saddr @allowed`), a verdict map, a set
+ * update, and a value taken from a map (`meta mark set ip saddr map {
+ * 10.2.3.1 : 0x00000017 }`, `dnat to ct mark map { ... }`). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "nft_impl.h"
+#include "sonde/nfdecode.h"
+
+bool nft_rd_key(struct render *rd, struct nft_set *set, const struct reg_src *const *srcs, size_t n,
+		struct strbuf *out, bool json)
+{
+	size_t i;
+
+	if (json && n > 1)
+		strbuf_puts(out, "{\"concat\": [");
+	for (i = 0; i < n; i++) {
+		uint32_t type;
+		bool fold, named;
+
+		if (i)
+			strbuf_puts(out, json ? ", " : " . ");
+		/* A masked key is a field narrower than its bytes, looked up alone
+		 * in an anonymous set (whose keys are then read as the field's). */
+		if (srcs[i]->masked && n > 1)
+			return false;
+		named = json ? nft_json_src(rd, srcs[i], out, &type, &fold) : nft_rd_src_name(rd, srcs[i], out, &type, &fold);
+		if (!named || (srcs[i]->masked && !nft_rd_field_set(rd, set)))
+			return false;
+		/* The set's elements are four-byte integers, which print in host order. */
+		if (type == NFT_TYPE_BE_INTEGER && (n > 1 || set->key_byteorder != NFT_BYTEORDER_BIG))
+			return false;
+		if (fold)
+			nft_rd_fold_l4proto(rd);
+	}
+	if (json && n > 1)
+		strbuf_puts(out, "]}");
+	return n > 0;
+}
+
+bool nft_rd_lookup_key(struct render *rd, struct nft_set *set, uint32_t sreg, struct strbuf *out, bool json)
+{
+	const struct reg_src *srcs[8];
+	size_t n = nft_rd_key_sources(rd, set, sreg, srcs, 8);
+
+	return nft_rd_key(rd, set, srcs, n, out, json);
+}
+
+void nft_rd_set_ref(struct strbuf *out, struct nft_set *set, bool json)
+{
+	char *name;
+
+	if ((set->flags & NFT_SET_ANONYMOUS) && json) {
+		strbuf_puts(out, "{\"set\": ");
+		nft_json_elements(out, set);
+		strbuf_puts(out, "}");
+	} else if (set->flags & NFT_SET_ANONYMOUS) {
+		nft_print_elements(out, set);
+	} else if (!json) {
+		strbuf_printf(out, "@%s", set->name);
+	} else if ((name = malloc(strlen(set->name) + 2))) {
+		sprintf(name, "@%s", set->name);
+		nft_json_string(out, name);
+		free(name);
+	} else {
+		out->failed = true;
+	}
+}
+
+bool nft_rd_map(struct render *rd, const struct reg_src *s, struct strbuf *out, bool json)
+{
+	const struct reg_src *keys[8];
+	size_t i;
+	bool pinned = rd->l4proto_pinned, named;
+
+	if (s->kind != SRC_MAP || s->data_word || !rd->map_set)
+		return false;
+	for (i = 0; i < rd->map_key_count; i++)
+		keys[i] = &rd->map_keys[i];
+	if (json)
+		strbuf_puts(out, "{\"map\": {\"key\": ");
+	/* A statement's map key folds a meta l4proto guard, not an `ip
+	 * protocol` match (nft keeps `ip protocol tcp redirect to :tcp dport
+	 * map { ... }`). */
+	if (rd->l4proto_in_header)
+		rd->l4proto_pinned = true;
+	named = nft_rd_key(rd, rd->map_set, keys, rd->map_key_count, out, json);
+	rd->l4proto_pinned = pinned;
+	if (!named)
+		return false;
+	strbuf_puts(out, json ? ", \"data\": " : " map ");
+	nft_rd_set_ref(out, rd->map_set, json);
+	if (json)
+		strbuf_puts(out, "}}");
+	return true;
+}
+
+bool nft_rd_nat_flags_json(struct strbuf *out, uint32_t flags, const char *sep)
+{
+	const char *names[3];
+	size_t n = nfdecode_nft_nat_flags(flags, names, 3), i;
+
+	if (!n)
+		return false;
+	strbuf_printf(out, "%s\"flags\": %s", sep, n > 1 ? "[" : "");
+	for (i = 0; i < n; i++)
+		strbuf_printf(out, "%s\"%s\"", i ? ", " : "", names[i]);
+	strbuf_puts(out, n > 1 ? "]" : "");
+	return true;
+}
+
+/* Whether register reg holds the map's data word, or (not wanted) is
+ * absent: 0, or same, the register the kernel repeats for a range's high
+ * end that has none of its own. */
+static bool map_word(struct render *rd, uint32_t reg, uint32_t same, const struct nft_expr *lookup, bool wanted,
+		     unsigned word)
+{
+	const struct reg_src *s = reg ? nft_rd_reg(rd, reg) : NULL;
+
+	if (!wanted)
+		return !reg || reg == same;
+	return reg != same && s && s->kind == SRC_MAP && s->e == lookup && s->data_word == word;
+}
+
+/* The registers of a NAT statement whose addresses (and ports) come from a
+ * map: the data holds address, then port when it is a concatenation, and
+ * the same again for the high ends of a range (nft's data interval). */
+static bool nat_map_layout(struct render *rd, const struct nft_expr *e, const struct reg_src *amin)
+{
+	uint32_t parts[8];
+	size_t n = nft_type_components(rd->map_set->data_type, parts, 8);
+	bool concat = n == 2, range = rd->map_set->data_interval;
+	const struct nft_expr *lookup = amin->e;
+
+	if (n > 2 || amin->data_word)
+		return false;
+	return map_word(rd, e->u.nat.proto_min, 0, lookup, concat, 1) &&
+	       map_word(rd, e->u.nat.addr_max, e->u.nat.addr_min, lookup, range, concat ? 2 : 1) &&
+	       map_word(rd, e->u.nat.proto_max, e->u.nat.proto_min, lookup, range && concat, 3);
+}
+
+bool nft_rd_nat_map(struct render *rd, const struct nft_expr *e, struct strbuf *out, bool json)
+{
+	const struct reg_src *amin = e->u.nat.addr_min ? nft_rd_reg(rd, e->u.nat.addr_min) : NULL;
+	const char *family = e->u.nat.family == NFPROTO_IPV6 ? "ip6" : "ip";
+	uint32_t flags = e->u.nat.flags;
+	bool prefix = flags & NF_NAT_RANGE_NETMAP, shown_family;
+	const char *flag_name;
+	uint32_t parts[8];
+	const char *type = e->u.nat.type == NFT_NAT_SNAT ? "snat" : "dnat";
+
+	if (!amin || amin->kind != SRC_MAP || !rd->map_set || !nat_map_layout(rd, e, amin))
+		return false;
+	/* nft names the family of a map's addresses in an inet table, and
+	 * wherever the data are more than one address. */
+	shown_family = rd->ctx->family == NFPROTO_INET || nft_type_components(rd->map_set->data_type, parts, 8) > 1 ||
+		       rd->map_set->data_interval;
+	flags &= ~(uint32_t)NF_NAT_RANGE_NETMAP;
+	/* How nft words a prefix map with other flags is not known here. */
+	if (prefix && nfdecode_nft_nat_flags(flags, &flag_name, 1))
+		return false;
+	if (json) {
+		strbuf_printf(out, "{\"%s\": {", type);
+		if (shown_family)
+			strbuf_printf(out, "\"family\": \"%s\", ", family);
+		strbuf_puts(out, "\"addr\": ");
+		if (!nft_rd_map(rd, amin, out, true))
+			return false;
+		if (prefix)
+			strbuf_puts(out, ", \"flags\": \"netmap\", \"type_flags\": \"prefix\"");
+		else
+			nft_rd_nat_flags_json(out, flags, ", ");
+		strbuf_puts(out, "}}");
+		return true;
+	}
+	strbuf_printf(out, "%s%s%s%s to ", type, shown_family ? " " : "", shown_family ? family : "", prefix ? " prefix" : "");
+	if (!nft_rd_map(rd, amin, out, false))
+		return false;
+	nfdecode_nft_nat_flag_list(out, flags);
+	return true;
+}
+
+bool nft_rd_port_map(struct render *rd, const struct nft_expr *e, const char *word, struct strbuf *out, bool json)
+{
+	const struct reg_src *pmin = e->u.masq.proto_min ? nft_rd_reg(rd, e->u.masq.proto_min) : NULL;
+
+	/* proto_max: none, or the same register (a port, not a range). */
+	if (!pmin || pmin->kind != SRC_MAP || pmin->data_word ||
+	    (e->u.masq.proto_max && e->u.masq.proto_max != e->u.masq.proto_min) ||
+	    !rd->map_set || rd->map_set->data_interval || rd->map_set->data_type != NFT_TYPE_INET_SERVICE)
+		return false;
+	if (json)
+		strbuf_printf(out, "{\"%s\": {\"port\": ", word);
+	else
+		strbuf_printf(out, "%s to :", word);
+	if (!nft_rd_map(rd, pmin, out, json))
+		return false;
+	if (json) {
+		nft_rd_nat_flags_json(out, e->u.masq.flags, ", ");
+		strbuf_puts(out, "}}");
+	} else {
+		nfdecode_nft_nat_flag_list(out, e->u.masq.flags);
+	}
+	return true;
+}
