@@ -123,8 +123,6 @@ static int check_options(const struct sonde_ctx *ctx, const struct tcpdump_confi
 		return sonde_usage_error("-e with -q is not implemented yet");
 	if (cfg->verbose > 2)
 		return sonde_usage_error("-vvv is not implemented yet: -v and -vv are");
-	if (cfg->verbose && cfg->write_file && !cfg->read_file)
-		return sonde_usage_error("-v with -w is not implemented yet (tcpdump's count of packets each second)");
 	if (cfg->quiet > 1)
 		return sonde_usage_error("-qq is not implemented yet");
 	if (cfg->timestamps > 5)

@@ -16,6 +16,11 @@
 
 static pcap_t *active_pcap;
 
+/* -v with -w on a live capture: tcpdump's "Got N\r" on stderr each
+ * second, from SIGALRM, when the count changed (and the first time), not
+ * while a packet is being handled (its infodelay). */
+static volatile sig_atomic_t packets_counted, in_packet, counted_shown = -1;
+
 /* From the signal handler: the loop returns after the packet at hand. */
 void tcpdump_stop(void)
 {
@@ -241,13 +246,16 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 {
 	struct tcpdump_run *run = (struct tcpdump_run *)user;
 
+	in_packet = 1;
 	run->captured++;
+	packets_counted = (sig_atomic_t)run->captured;
 	if (run->cfg->write_file) {
 		int rc = tcpdump_files_dump(run, h, bytes);
 
 		if (rc != 0) {
 			run->stop_rc = rc == 1 ? SONDE_EXIT_OK : rc;
 			pcap_breakloop(run->pcap);
+			in_packet = 0;
 			return;
 		}
 	} else {
@@ -257,6 +265,45 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	}
 	if (run->cfg->count && run->captured >= (unsigned long long)run->cfg->count)
 		pcap_breakloop(run->pcap);
+	in_packet = 0;
+}
+
+/* SIGALRM: "Got N\r" with write(2), which a signal handler may call. */
+static void show_count(int sig)
+{
+	char text[32], digits[24];
+	size_t len = 0, n = 0;
+	sig_atomic_t count = packets_counted;
+	int saved_errno = errno;
+
+	(void)sig;
+	if (in_packet || count == counted_shown)
+		return;
+	do
+		digits[n++] = (char)('0' + count % 10);
+	while ((count /= 10) > 0);
+	memcpy(text, "Got ", 4);
+	len = 4;
+	while (n > 0)
+		text[len++] = digits[--n];
+	text[len++] = '\r';
+	if (write(STDERR_FILENO, text, len) == (ssize_t)len)
+		counted_shown = packets_counted;
+	errno = saved_errno;
+}
+
+/* The timer of -v -w (1 s, the first a microsecond later, as tcpdump
+ * sets it); stopped with a zero interval. */
+static void count_timer(bool on)
+{
+	struct itimerval timer = { .it_interval = { on, 0 }, .it_value = { on, on } };
+	struct sigaction sa = { .sa_handler = show_count, .sa_flags = SA_RESTART };
+
+	if (on) {
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+	}
+	setitimer(ITIMER_REAL, &timer, NULL);
 }
 
 /* A live capture whose mode needs the clock while no packet comes: the
@@ -275,10 +322,15 @@ static int loop_ticking(struct tcpdump_run *run)
 
 int tcpdump_loop(struct tcpdump_run *run)
 {
+	bool show_counts = run->cfg->verbose && run->cfg->write_file && !run->cfg->read_file;
 	int rc;
 
 	active_pcap = run->pcap;
+	if (show_counts)
+		count_timer(true);
 	rc = run->on_tick && !run->cfg->read_file ? loop_ticking(run) : pcap_loop(run->pcap, -1, on_packet, (u_char *)run);
+	if (show_counts)
+		count_timer(false);
 	active_pcap = NULL;
 	if (run->dumper)
 		pcap_dump_flush(run->dumper);

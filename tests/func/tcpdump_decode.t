@@ -69,11 +69,25 @@ lab_run a "$SONDE" tcpdump -nn -r "$LAB_TMP/vxlan.pcap"
 like "$OUT" '^IP 192\.168\.42\.2 > 192\.168\.42\.1: ICMP echo reply' "VXLAN: the inner echo reply"
 like "$OUT" 'OTV, flags \[I\] \(0x08\), overlay 0, instance 1$' "port 8472: tcpdump's OTV line"
 
-# -v on a live capture written to a file prints tcpdump's count each second:
-# not implemented, so refused.
-lab_run a "$SONDE" tcpdump -v -i veth0 -c 1 -w "$LAB_TMP/v.pcap"
-ok_rc "$RC" 2 "-v with -w on a live capture: refused (exit 2)"
-like "$ERR" "not implemented yet" "... with the reason"
+# -v on a live capture written to a file: tcpdump's "Got N\r" on stderr
+# each second (the first, "Got 0", before any packet), both side by side.
+# got_lines FILE: the stderr's "Got" counts, one per line, and the last line.
+got_lines() { tr '\r' '\n' <"$1" | grep -E '^Got |packets? captured'; }
+ip netns exec "$A" timeout -k 2 20 "$SONDE" tcpdump -v -i veth0 -c 3 -w "$LAB_TMP/v-sonde.pcap" icmp 2>"$LAB_TMP/v-sonde.err" &
+sonde_pid=$!
+ip netns exec "$A" timeout -k 2 20 tcpdump -v -i veth0 -c 3 -w "$LAB_TMP/v-tcpdump.pcap" icmp 2>"$LAB_TMP/v-tcpdump.err" &
+tcpdump_pid=$!
+sleep 1.6
+lab_exec a ping -c3 -i1.2 -W1 10.69.0.2 >/dev/null
+wait "$sonde_pid" "$tcpdump_pid" 2>/dev/null
+want=$(got_lines "$LAB_TMP/v-tcpdump.err")
+got=$(got_lines "$LAB_TMP/v-sonde.err")
+diag "tcpdump: $(echo $want)" "sonde: $(echo $got)"
+like "$(head -1 <<<"$want")" '^Got 0$' "tcpdump -v -w: Got 0 after a second (the test's premise)"
+like "$(head -1 <<<"$got")" '^Got 0$' "-v -w: Got 0 after a second, as tcpdump"
+like "$(sed -n 2p <<<"$got")" '^Got [12]$' "-v -w: Got N again once packets came, as tcpdump ($(sed -n 2p <<<"$want"))"
+is "$(tail -1 <<<"$got")" "$(tail -1 <<<"$want")" "-v -w: the counts end as tcpdump's"
+is "$(grep -c . <<<"$(uniq <<<"$got")")" "$(grep -c . <<<"$got")" "-v -w: a count is shown again only when it changed"
 for opt in --dns --flows --json; do
 	lab_run a "$SONDE" tcpdump -v $opt -r "$LAB_TMP/frames.pcap"
 	ok_rc "$RC" 2 "-v with $opt: refused, not ignored"
