@@ -65,7 +65,7 @@ static const struct sonde_opt tcpdump_options[] = {
 	SONDE_OPT_COUNT("X", NULL, "print each packet in hex and ASCII (-XX: with its link header)",
 			struct tcpdump_config, hex_ascii),
 	SONDE_OPT_COUNT("x", NULL, "print each packet in hex (-xx: with its link header)", struct tcpdump_config, hex),
-	SONDE_OPT_COUNT("v", NULL, "verbose: IP header fields, checksums, more of each protocol (-vv: more)",
+	SONDE_OPT_COUNT("v", NULL, "verbose: IP header fields, checksums, more of each protocol (-vv, -vvv: more)",
 			struct tcpdump_config, verbose),
 	SONDE_OPT_INT("C", NULL, "MB", "-w: a new file (FILE1, FILE2...) once one is past MB million bytes",
 		      struct tcpdump_config, file_mb, 1, 1000000),
@@ -121,8 +121,6 @@ static int check_options(const struct sonde_ctx *ctx, const struct tcpdump_confi
 		return sonde_usage_error("-dd and -ddd are not implemented yet: -d lists the program");
 	if (cfg->link_header && cfg->quiet)
 		return sonde_usage_error("-e with -q is not implemented yet");
-	if (cfg->verbose > 2)
-		return sonde_usage_error("-vvv is not implemented yet: -v and -vv are");
 	if (cfg->quiet > 1)
 		return sonde_usage_error("-qq is not implemented yet");
 	if (cfg->timestamps > 5)

@@ -153,6 +153,7 @@ static void read_opt(struct dns_msg *msg, const struct dns_rr *rr)
 	msg->edns.flags = (uint16_t)rr->ttl;
 	msg->edns.rdata_offset = rr->rdata_offset;
 	msg->edns.rdlength = rr->rdlength;
+	msg->edns.name_offset = rr->name_offset;
 	msg->rcode |= (unsigned)msg->edns.extended_rcode << 4;
 }
 

@@ -21,6 +21,25 @@ void pp_mark(struct pp_frame *f, const char *what_fmt, ...)
 	strbuf_putc(f->line, ']');
 }
 
+void pp_printn(struct pp_frame *f, const uint8_t *bytes, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		uint8_t c = bytes[i];
+
+		if (c & 0x80) {
+			strbuf_puts(f->line, "M-");
+			c &= 0x7f;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			strbuf_putc(f->line, '^');
+			c ^= 0x40;
+		}
+		strbuf_putc(f->line, (char)c);
+	}
+}
+
 void pp_addr(struct pp_frame *f, int family, const uint8_t *addr)
 {
 	char text[INET6_ADDRSTRLEN];

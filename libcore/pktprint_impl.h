@@ -28,6 +28,9 @@ struct pp_frame {
 
 /* The visible marker for what is not decoded: " [sonde: not decoded: WHAT]". */
 __attribute__((format(printf, 2, 3))) void pp_mark(struct pp_frame *f, const char *what_fmt, ...);
+/* Bytes as tcpdump's nd_printn shows text: "M-" before a byte above 127
+ * (then its low 7 bits), "^" before a control character (XOR 0x40). */
+void pp_printn(struct pp_frame *f, const uint8_t *bytes, size_t len);
 /* An address as tcpdump prints it: a name unless -n (when the caller gave a
  * name function and it knows one), the number otherwise. */
 void pp_addr(struct pp_frame *f, int family, const uint8_t *addr);
@@ -75,6 +78,14 @@ void pp_ipv4(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len);
 void pp_ipv6(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len);
 /* DNS over UDP: id, flags, question or answers, (length). */
 void pp_dns(struct pp_frame *f, const uint8_t *msg, size_t caplen, size_t len, bool mdns);
+/* pktprint_dns_rr.c, for pktprint_dns.c: a question (" A? name."), a
+ * record as tcpdump's ns_rprint, the OPT pseudo-record; false where the
+ * message is to be marked instead. */
+struct dns_msg;
+struct dns_rr;
+bool pp_dns_question(struct pp_frame *f, const struct dns_msg *msg, const struct dns_rr *q, bool mdns);
+bool pp_dns_record(struct pp_frame *f, const struct dns_msg *msg, const struct dns_rr *rr, bool mdns);
+bool pp_dns_opt(struct pp_frame *f, const struct dns_msg *msg, bool mdns);
 /* DNS over TCP: the 2-byte length, then the message as pp_dns prints it. */
 void pp_dns_tcp(struct pp_frame *f, const uint8_t *data, size_t caplen, size_t len);
 

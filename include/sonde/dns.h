@@ -169,6 +169,7 @@ struct dns_edns {
 	uint16_t flags;           /* DO is 0x8000 */
 	size_t rdata_offset;      /* its options, in the message */
 	uint16_t rdlength;
+	size_t name_offset;       /* its owner name: where it is among the records */
 };
 
 struct dns_msg {
