@@ -17,7 +17,7 @@ struct pp_frame {
 	/* Ethernet's printer (pktprint.c), for the frames a tunnel carries
 	 * (VXLAN): reached through here, the layers print one way. */
 	pp_link_fn ethernet;
-	const uint8_t *ip6_header; /* the IPv6 header printed last (checksums' routing header) */
+	const uint8_t *ip_header; /* the IP header printed last (checksums' source route or routing header) */
 };
 
 #define PP_ETHERTYPE_IPV4 0x0800
@@ -57,6 +57,11 @@ void pp_endpoints(struct pp_frame *f, const struct pkt_ip *ip, const uint16_t *p
  * IPv6 header's fields and " ". */
 void pp_ipv4_verbose(struct pp_frame *f, const uint8_t *p, const struct pkt_ip *ip);
 void pp_ipv6_verbose(struct pp_frame *f, const uint8_t *p);
+/* pktprint_ipv4opt.c: the options of an IPv4 header (len bytes, avail
+ * captured from there), false where the capture ends too soon; the final
+ * destination of a source route (the header's destination without one). */
+bool pp_ipv4_options(struct pp_frame *f, const uint8_t *opt, size_t len, size_t avail);
+const uint8_t *pp_ipv4_route_dst(const struct pkt_ip *ip, const uint8_t *header);
 /* The checksum over a TCP, UDP, ICMP or ICMPv6 message with its pseudo
  * header (none for ICMP): 0 when right.  ip_header (may be NULL) gives an
  * IPv6 routing header's final destination. */

@@ -369,7 +369,7 @@ static void print_icmp6(struct pp_frame *f, const struct pkt_ip *ip, const uint8
 	 * message: tcpdump prints no sum for a shorter one, and reading it
 	 * would run past the packet's end. */
 	if (f->pp->verbose && !pp_ip_fragmented(ip) && caplen >= len && len >= 4) {
-		sum = pp_transport_cksum(ip, f->ip6_header, PKT_PROTO_ICMPV6, p, len);
+		sum = pp_transport_cksum(ip, f->ip_header, PKT_PROTO_ICMPV6, p, len);
 		if (sum != 0)
 			strbuf_printf(f->line, "[bad icmp6 cksum 0x%04x -> 0x%04x!] ", get16(p + 2),
 				      pp_cksum_shouldbe(get16(p + 2), sum));
@@ -425,7 +425,7 @@ static void udp_checksum(struct pp_frame *f, const struct pkt_ip *ip, const uint
 	}
 	if (caplen < len)
 		return;
-	sum = pp_transport_cksum(ip, f->ip6_header, PKT_PROTO_UDP, p, len);
+	sum = pp_transport_cksum(ip, f->ip_header, PKT_PROTO_UDP, p, len);
 	if (sum != 0)
 		strbuf_printf(f->line, "[bad udp cksum 0x%04x -> 0x%04x!] ", field, pp_cksum_shouldbe(field, sum));
 	else
@@ -565,6 +565,7 @@ void pp_ipv4(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
 	}
 	if (f->pp->verbose)
 		pp_ipv4_verbose(f, p, &ip);
+	f->ip_header = p;
 	if (ip.frag_field & IP_OFFSET_MASK) {
 		print_later_fragment(f, &ip);
 		return;
@@ -711,7 +712,7 @@ void pp_ipv6(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
 	}
 	if (f->pp->verbose)
 		pp_ipv6_verbose(f, p);
-	f->ip6_header = p;
+	f->ip_header = p;
 	payload_wire = ip.total_len - ip.header_len;
 	if (!ip.ext_count) {
 		print_transport(f, &ip, ip.payload_len, payload_wire);

@@ -17,6 +17,7 @@
 #define TCP_OPT_SACK 5
 #define TCP_OPT_TIMESTAMP 8
 #define DNS_PORT 53
+#define TCP_RST_DATA_SHOWN 30 /* tcpdump shows this much of a reset's data */
 
 /* The ports on which tcpdump 4.99.3 (without -q or -v) prints more than
  * nothing after a TCP segment's length (tcpdump.t checks the list). */
@@ -174,7 +175,7 @@ static void tcp_flags(struct pp_frame *f, uint8_t flags)
 /* -v: ", cksum 0x1c46 (correct)" or "(incorrect -> 0x...)". */
 static void tcp_checksum(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t len)
 {
-	uint16_t field = get16(p + 16), sum = pp_transport_cksum(ip, f->ip6_header, PKT_PROTO_TCP, p, len);
+	uint16_t field = get16(p + 16), sum = pp_transport_cksum(ip, f->ip_header, PKT_PROTO_TCP, p, len);
 
 	strbuf_printf(f->line, ", cksum 0x%04x", field);
 	if (sum != 0)
@@ -269,6 +270,21 @@ static void tcp_payload(struct pp_frame *f, const uint16_t *ports, const uint8_t
 	}
 }
 
+/* -v: a reset's data (RFC 1122 lets it carry the reason as text), " [RST
+ * TEXT]" with tcpdump's escapes; "[!RST" when not all of it was captured,
+ * "+" when cut at 30 bytes. */
+static void tcp_reset_data(struct pp_frame *f, const uint8_t *data, size_t caplen, size_t data_len)
+{
+	strbuf_puts(f->line, caplen >= data_len ? " [RST" : " [!RST");
+	if (data_len > TCP_RST_DATA_SHOWN) {
+		data_len = TCP_RST_DATA_SHOWN;
+		strbuf_putc(f->line, '+');
+	}
+	strbuf_putc(f->line, ' ');
+	pp_printn(f, data, data_len < caplen ? data_len : caplen);
+	strbuf_putc(f->line, ']');
+}
+
 void pp_tcp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len)
 {
 	struct tcp_seg seg;
@@ -316,11 +332,8 @@ void pp_tcp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_
 		return;
 	}
 	strbuf_printf(f->line, ", length %zu", data_len);
-	if (data_len > 0 && (seg.flags & PKT_TCP_RST) && f->pp->verbose) {
-		/* tcpdump prints a reset's data its own way at -v. */
-		strbuf_putc(f->line, ' ');
-		pp_mark(f, "data of a reset");
-	} else if (data_len > 0) {
+	if (data_len > 0 && (seg.flags & PKT_TCP_RST) && f->pp->verbose)
+		tcp_reset_data(f, p + header_len, caplen - header_len, data_len);
+	else if (data_len > 0)
 		tcp_payload(f, ports, p + header_len, caplen - header_len, data_len);
-	}
 }

@@ -55,8 +55,10 @@ static const uint8_t *checksum_dst(const struct pkt_ip *ip, const uint8_t *ip_he
 {
 	size_t off = PKT_IPV6_HDR_LEN, i;
 
-	if (ip->family != AF_INET6 || !ip_header)
+	if (!ip_header)
 		return ip->dst;
+	if (ip->family == AF_INET)
+		return ip->header_len > PKT_IPV4_HDR_LEN ? pp_ipv4_route_dst(ip, ip_header) : ip->dst;
 	for (i = 0; i < ip->ext_count; i++) {
 		const uint8_t *h = ip_header + off;
 		unsigned addrs = h[1] / 2;
@@ -127,7 +129,9 @@ void pp_ipv4_verbose(struct pp_frame *f, const uint8_t *p, const struct pkt_ip *
 	strbuf_printf(f->line, "proto %s (%u), length %u", ip_proto_name(p[9]), p[9], ip->total_len);
 	if (ip->header_len > PKT_IPV4_HDR_LEN) {
 		strbuf_puts(f->line, ", options (");
-		pp_mark(f, "IPv4 options");
+		if (!pp_ipv4_options(f, p + PKT_IPV4_HDR_LEN, ip->header_len - PKT_IPV4_HDR_LEN,
+				  ip->header_len + ip->payload_len - PKT_IPV4_HDR_LEN))
+			pp_mark(f, "IPv4 option cut short");
 		strbuf_putc(f->line, ')');
 	}
 	sum = pkt_checksum(p, ip->header_len);

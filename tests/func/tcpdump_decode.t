@@ -1,8 +1,9 @@
 #!/bin/bash
 # sonde tcpdump against tcpdump 4.99.3 on what the lab of tcpdump.t does not
-# carry: frames written by the test (802.1Q and QinQ tags, IPv4 fragments,
-# IPv6 routing, fragment and destination options headers, DNS over TCP,
-# VXLAN and OTV) and a VXLAN tunnel (and Flannel's port 8472) between two
+# carry: frames written by the test (802.1Q and QinQ tags, IPv4 fragments
+# and options, IPv6 routing, fragment and destination options headers, DNS
+# over TCP (a message split over two segments too), resets with data, VXLAN
+# and OTV) and a VXLAN tunnel (and Flannel's port 8472) between two
 # lab namespaces recorded by the real tcpdump.  Every line must be
 # tcpdump's: nothing here is marked.
 . "$(dirname "$0")/../lib.sh"
@@ -39,6 +40,15 @@ for what in 'ethertype 802\.1Q-QinQ \(0x88a8\), length 55: vlan 10, p 0, etherty
 	'RT6 \(len=4, type=4, segleft=1, last-entry=1, tag=7, \[0\]fd00::5, \[1\]fd00::6\) 42001 > 443' \
 	'DSTOPT ICMP6, echo request' 'frag \(1448\|1448\)$'; do
 	like "$OUT" "$what" "decoded: $what"
+done
+
+lab_run a "$SONDE" tcpdump -vv -nn -r "$LAB_TMP/frames.pcap"
+for what in 'options \(NOP,RR 10\.0\.0\.1, 0\.0\.0\.0\)' 'options \(RA value 7\)' \
+	'options \(timestamp TS\{TS\+ADDR 42@10\.0\.0\.1 \^ 0@10\.0\.0\.9\}\)' 'options \(NOP,NOP,NOP,RA \[bad length 8\]\)' \
+	'10\.0\.0\.2\.9999: \[udp sum ok\] UDP, length 6$' 'length 18 \[RST connection refused\]$' \
+	'length 40 \[RST\+ ABCDEFGHIJKLMNOPQRSTUVWXYZ\[\\\]\^\]$' 'length 6 \[RST \^AbadM-\^\?\^\?\]$' \
+	'length 20 \[prefix length\(50\) != length\(18\)\] \(invalid\)$'; do
+	like "$OUT" "$what" "-vv decoded: $what"
 done
 
 # A VXLAN tunnel (4789) and Flannel's (8472, tcpdump's OTV) between a and b.

@@ -181,6 +181,42 @@ for off in range(0, len(ping6big), 1448):
     frag = struct.pack("!BxHI", 58, off | more, 0x1235)
     frames.append(eth(ipv6(S6, D6, 44, frag + ping6big[off:off + 1448]), IP6))
 
+# --- DNS over TCP: an answer split over two segments ---
+split = struct.pack("!H", len(answer)) + answer
+seq = 5003 + len(answer)
+frames.append(eth(ipv4(s, c, 6, tcp(s, c, 53, 41000, seq, 1003 + len(query), 0x10, split[:20])), IP4))
+frames.append(eth(ipv4(s, c, 6, tcp(s, c, 53, 41000, seq + 20, 1003 + len(query), 0x18, split[20:])), IP4))
+frames.append(eth(ipv4(s, c, 6, tcp(s, c, 53, 41000, seq + len(split), 1003 + len(query), 0x10, split[:2])), IP4))
+
+# --- IPv4 options (-v): record route, timestamps, source routes, router alert ---
+o, d = "10.0.0.1", "10.0.0.2"
+ping = echo4(9, 1)
+for options in (
+        b"\x01\x07\x0b\x08" + a4("10.0.0.1") + a4("0.0.0.0"),  # NOP, RR, one recorded
+        b"\x94\x04\x00\x00",  # router alert
+        b"\x94\x04\x00\x07",  # router alert with a value
+        b"\x44\x0c\x05\x00" + struct.pack("!II", 1234567, 0),  # timestamps only
+        b"\x44\x14\x0d\x01" + a4("10.0.0.1") + struct.pack("!I", 42) + a4("10.0.0.9") + struct.pack("!I", 0),
+        b"\x44\x0c\x05\x33" + a4("10.0.0.1") + struct.pack("!I", 7),  # prespec, overflow 3
+        b"\x44\x08\x05\x02" + bytes(4),  # bad ts type
+        b"\x82\x0b" + bytes(9) + b"\x00",  # security, then EOL
+        b"\x52\x04\x00\x00",  # traceroute
+        b"\x1e\x04\x00\x00",  # unknown
+        b"\x07\x03\x04\x00",  # RR too short for an address: bad length and ptr
+        b"\x07\x09\x04" + a4("10.0.0.3") + b"\x01\x00\x00",  # RR whose last entry reads past it
+        b"\x01\x01\x01\x94",  # NOPs, then an option whose length runs past the header
+        b"\x01\x00\x83\x01"):  # EOL ends the list
+    frames.append(eth(ipv4(o, d, 1, ping, options=options), IP4))
+lsrr = b"\x01\x83\x0b\x04" + a4("10.0.0.5") + a4("10.0.0.6")
+frames.append(eth(ipv4(o, d, 17, udp(o, "10.0.0.6", 40000, 9999, b"routed"), options=lsrr), IP4))
+frames.append(eth(ipv4(o, d, 6, tcp(o, "10.0.0.6", 40000, 80, 1, 0, 0x02), options=b"\x01\x89\x07\x04" + a4("10.0.0.6")),
+                  IP4))
+frames.append(eth(ipv4(o, d, 17, udp(o, d, 40000, 9999, b"not routed"), options=lsrr), IP4))
+
+# --- a reset's data (-v): text, escapes, longer than tcpdump shows ---
+for data in (b"connection refused", b"\x01bad\xff\x7f", bytes(range(65, 65 + 40))):
+    frames.append(eth(ipv4(o, d, 6, tcp(o, d, 7777, 40000, 9, 1, 0x14, data)), IP4))
+
 # --- carriage returns where -A leaves them out or prints a dot ---
 for text in (b"ab\r\x01", b"ab\r", b"a\rb\r\ncd", b"\r\r\r\r"):
     frames.append(eth(ipv4("10.0.0.1", "10.0.0.2", 17, udp("10.0.0.1", "10.0.0.2", 40000, 9999, text)), IP4))
