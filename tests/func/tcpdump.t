@@ -100,7 +100,7 @@ same_or_marked() {
 for file in eth any sll; do
 	for opts in "-nn" "-n" "" "-e" "-nn -e" "-q -nn" "-t -nn" "-tt -nn" "-ttt -nn" "-tttt -nn" "-ttttt -nn" \
 		"-x -nn" "-xx -nn" "-X -nn" "-XX -nn" "-A -nn" "-AA -nn" "-e -x" "-v -nn" "-vv -nn" "-v" "-v -e -nn" \
-		"-vv -q -nn" "-v -x -nn"; do
+		"-vv -q -nn" "-v -x -nn" "-vvv -nn"; do
 		# shellcheck disable=SC2086
 		want=$(lab_exec a tcpdump $opts -r "$LAB_TMP/$file.pcap" 2>/dev/null)
 		# shellcheck disable=SC2086
@@ -125,6 +125,8 @@ for what in 'ARP, Request who-has 10.66.0.2 tell 10.66.0.1' 'ICMP echo request' 
 	'Flags \[R\.\], seq 0' 'UDP, length 3' 'A\? www\.lab\.test\. \(' ' 1/0/0 A 10\.66\.0\.80 \(' 'NXDomain'; do
 	like "$OUT" "$what" "decoded: $what"
 done
+lab_run a "$SONDE" tcpdump -vvv -nn -r "$LAB_TMP/eth.pcap"
+is "$(printf '%s\n' "$OUT" | grep -F "$MARK")" "" "-vvv: no line of this lab is marked (DNS's sections, EDNS)"
 lab_run a "$SONDE" tcpdump -v -nn -r "$LAB_TMP/eth.pcap"
 marked=$(printf '%s\n' "$OUT" | grep -F -B1 "$MARK")
 diag "-v marked lines:" "$marked"
@@ -244,7 +246,7 @@ like "$ERR" "CAP_NET_RAW" "... the capability named"
 like "$ERR" "-r FILE reads a capture without privilege" "... and what works without it"
 lab_run a "${nopriv[@]}" "$SONDE_BIN" tcpdump -nn -r "$LAB_TMP/pub.pcap"
 ok_rc "$RC" 0 "-r needs no privilege"
-for opt in "-vvv" "-S" "-y EN10MB" "-z gzip" "-Z nobody" "-dd" "-e -q"; do
+for opt in "-S" "-y EN10MB" "-z gzip" "-Z nobody" "-dd" "-e -q"; do
 	# shellcheck disable=SC2086
 	lab_run a "$SONDE" tcpdump $opt -r "$LAB_TMP/eth.pcap"
 	ok_rc "$RC" 2 "$opt is refused, not ignored"
