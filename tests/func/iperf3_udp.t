@@ -52,6 +52,14 @@ same_run "server -u" 5202 iperf3 -u -t 1
 same_run "server -u -R -P 2" 5202 iperf3 -u -t 1 -R -P 2
 same_run "server -u --bidir --udp-counters-64bit" 5202 iperf3 -u -t 1 --bidir --udp-counters-64bit
 
+# A block larger than the control connection's MSS: iperf3's warning, and the test runs.
+lab_exec cli iperf3 -c 10.77.0.2 -p 5203 -u -t 1 -l 2000 >/dev/null 2>"$LAB_TMP/warning.txt" &
+baseline=$!
+lab_run cli "$SONDE" iperf3 -c 10.77.0.2 -p 5201 -u -t 1 -l 2000
+wait "$baseline"
+ok_rc "$RC" 0 "client -u -l 2000: exit 0"
+is "${ERR#sonde iperf3: }" "$(cat "$LAB_TMP/warning.txt")" "client -u -l 2000: iperf3's warning about the MSS"
+
 # --- a lossy link: every 10th data datagram dropped -------------------------------
 # The rule counts datagrams of data only (the 4-byte connect messages are
 # shorter), from a fresh rule whose first match is the first datagram:
