@@ -52,6 +52,21 @@ same_run "server -u" 5202 iperf3 -u -t 1
 same_run "server -u -R -P 2" 5202 iperf3 -u -t 1 -R -P 2
 same_run "server -u --bidir --udp-counters-64bit" 5202 iperf3 -u -t 1 --bidir --udp-counters-64bit
 
+# The servers' own lines: the summary as iperf3's server prints it for the
+# same client run (from the last separator; the next test's banner cut).
+summary() { awk '/^- - -/ { block = "" } { block = block $0 "\n" } END { printf "%s", block }' | sed '/^------/,$d' | iperf3_mask; }
+: >"$LAB_TMP/baseline.log"
+: >"$LAB_TMP/sonde.log"
+lab_exec cli iperf3 -c 10.77.0.2 -p 5203 -u -t 1 -P 2 >/dev/null &
+baseline=$!
+lab_exec cli iperf3 -c 10.77.0.2 -p 5202 -u -t 1 -P 2 >/dev/null
+wait "$baseline"
+wait_for_log "$LAB_TMP/baseline.log" "^\[SUM\].*receiver$"
+wait_for_log "$LAB_TMP/sonde.log" "^\[SUM\].*receiver$"
+want=$(summary <"$LAB_TMP/baseline.log")
+like "$want" '^\[SUM\] .* ms  9+/9+ \(9+%\)  receiver$' "server -u -P 2: iperf3's server printed its UDP summary"
+is "$(summary <"$LAB_TMP/sonde.log")" "$want" "server -u -P 2: summary lines as iperf3's server"
+
 # A block larger than the control connection's MSS: iperf3's warning, and the test runs.
 lab_exec cli iperf3 -c 10.77.0.2 -p 5203 -u -t 1 -l 2000 >/dev/null 2>"$LAB_TMP/warning.txt" &
 baseline=$!
