@@ -15,7 +15,8 @@
 
 /* --- +options --------------------------------------------------------------- */
 
-enum plus_kind { PLUS_BOOL, PLUS_INT, PLUS_ALL, PLUS_EDNS, PLUS_RETRY, PLUS_SPLIT, PLUS_COOKIE, PLUS_SUBNET };
+enum plus_kind { PLUS_BOOL, PLUS_INT, PLUS_ALL, PLUS_EDNS, PLUS_RETRY, PLUS_SPLIT, PLUS_COOKIE, PLUS_SUBNET,
+		 PLUS_RRCOMMENTS };
 
 struct plus_def {
 	const char *name;
@@ -44,6 +45,7 @@ static const struct plus_def plus_defs[] = {
 	{ "edns", 4, PLUS_EDNS, 0, 255, "edns" },
 	PLUS_B("explain", 4, explain),
 	PLUS_B("ignore", 3, ignore_tc),
+	PLUS_B("multiline", 2, multiline),
 	PLUS_I("ndots", 3, ndots, 65535, "ndots"),
 	PLUS_B("nsid", 3, nsid),
 	PLUS_B("qr", 2, qr),
@@ -51,6 +53,7 @@ static const struct plus_def plus_defs[] = {
 	PLUS_B("rdflag", 3, recurse),
 	PLUS_B("recurse", 3, recurse),
 	{ "retry", 4, PLUS_RETRY, 0, 0xfffffffeUL, "retries" },
+	{ "rrcomments", 2, PLUS_RRCOMMENTS, 0, 0, NULL },
 	PLUS_B("search", 3, search),
 	PLUS_B("short", 3, short_form),
 	{ "split", 3, PLUS_SPLIT, offsetof(struct dig_opts, split), 1023, "split" },
@@ -73,7 +76,7 @@ void dig_opts_init(struct dig_opts *o)
 	o->timeout_s = 5;
 	o->tries = 3;
 	o->ndots = -1; /* resolv.conf's */
-	o->split = 56;
+	o->split = -1;
 	o->cookie = true;
 }
 
@@ -236,7 +239,10 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 		if (on && d->offset == offsetof(struct dig_opts, short_form)) {
 			set_all(o, false);
 			o->show_answer = true;
+			o->rrcomments = -1;
 		}
+		if (on && d->offset == offsetof(struct dig_opts, trace))
+			o->rrcomments = 0;
 		return 0;
 	case PLUS_ALL:
 		set_all(o, on);
@@ -249,6 +255,9 @@ static int plus_apply(const char *arg, struct dig_opts *o, struct dig_globals *g
 			return value_error(d, eq + 1, rc, g->notes);
 		if (on && eq)
 			o->edns_version = (int)value;
+		return 0;
+	case PLUS_RRCOMMENTS:
+		o->rrcomments = on ? 1 : -1;
 		return 0;
 	case PLUS_COOKIE:
 		return cookie_apply(arg, on, eq, o) < 0 ? DIG_EXIT_USAGE : 0;
@@ -696,7 +705,7 @@ static int parse_batch(const char *path, struct words_unit *u)
 int dig_parse_args(const struct dig_config *config, int argc, char **argv, struct dig_lookup *defaults,
 		   struct dig_lookup_list *list)
 {
-	struct dig_globals globals = { false, true, false, false, false, false, 56, false,
+	struct dig_globals globals = { false, true, false, false, false, false, -1, false,
 				       config->json ? stderr : stdout };
 	struct words_unit unit = { list, defaults, &globals, false, 0, true, defaults };
 	int rc = parse_words(&unit, argv, argc);

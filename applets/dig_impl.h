@@ -27,13 +27,16 @@ struct dig_opts {
 	bool short_form, tcp, recurse, dnssec, nsid, search, trace, ignore_tc, adflag, cdflag;
 	bool edns, explain;
 	bool show_question, show_answer, show_authority, show_additional, comments, stats, cmd;
-	int edns_version, bufsize, timeout_s, tries, ndots, split;
+	int edns_version, bufsize, timeout_s, tries, ndots;
+	int split;                   /* +split's width, 0 +nosplit, -1 unset (dig's default) */
 	bool cookie;                 /* send a COOKIE (dig's default) */
 	bool tcp_set;                /* +[no]tcp given: ANY and IXFR=N leave tcp as it is */
 	bool timeout_set, tries_set; /* +timeout, +tries/+retry given: --explain keeps them */
 	uint8_t cookie_len;          /* +cookie=HEX: these bytes; 0: the run's client cookie */
 	uint8_t cookie_bytes[DNS_COOKIE_MAX];
 	bool qr;                     /* +qr: print each query as sent */
+	bool multiline;              /* +multiline: long records over lines, in parentheses */
+	int rrcomments;              /* +rrcomments 1, +norrcomments (or +short) -1, else 0 */
 	uint8_t ecs_len;             /* +subnet: the client subnet option's data; 0: none */
 	uint8_t ecs[DNS_ECS_MAX];
 };
@@ -190,6 +193,11 @@ void dig_print_no_reply(struct dig_run *run, const struct dig_lookup *lk, const 
 			bool said_already);
 /* A reply that did not parse: ";; Got bad packet: WHY" and dig's hex dump. */
 void dig_print_bad_packet(const struct dig_reply *reply);
+/* How a record's data is laid out (dig's printmessage(), or say_message()
+ * for +short and +trace's short lines): +split's width (unset: 56, 44
+ * under +multiline), +multiline but not on short lines, +rrcomments (on
+ * with +multiline unless +norrcomments). */
+void dig_rdata_style(const struct dig_opts *o, bool short_line, struct dns_rdata_style *style);
 /* One record line as dig prints it (or its rdata alone with +short). */
 void dig_print_rr(struct sonde_out *out, const struct dns_msg *msg, const struct dns_rr *rr,
 		  const struct dig_opts *opts, bool question);

@@ -59,22 +59,37 @@ const char *dig_server_shown(const struct dig_servers *servers, const struct son
 
 /* --- text ----------------------------------------------------------------- */
 
+void dig_rdata_style(const struct dig_opts *o, bool short_line, struct dns_rdata_style *style)
+{
+	style->multiline = o->multiline && !short_line;
+	style->comments = o->rrcomments > 0 || (style->multiline && o->rrcomments == 0);
+	if (o->split >= 0)
+		style->split_width = (unsigned)o->split;
+	else
+		style->split_width = style->multiline ? 44 : 56;
+}
+
 void dig_print_rr(struct sonde_out *out, const struct dns_msg *msg, const struct dns_rr *rr,
 		  const struct dig_opts *opts, bool question)
 {
 	char owner[DNS_NAME_TEXT];
 	struct dns_rdata rdata = { 0 };
+	struct dns_rdata_style style;
 	struct strbuf line = { 0 };
+	const char *text;
 
 	if (dns_read_name(msg->wire, msg->len, rr->name_offset, owner, sizeof(owner)) < 0)
 		snprintf(owner, sizeof(owner), "?");
+	dig_rdata_style(opts, opts->short_form, &style);
 	if (!question)
-		dns_rdata_present(msg, rr, (unsigned)opts->split, &rdata);
+		dns_rdata_present_styled(msg, rr, &style, &rdata);
+	text = rdata.text.data ? rdata.text.data : "";
 	if (opts->short_form)
-		strbuf_printf(&line, "%s", rdata.text.data ? rdata.text.data : "");
+		strbuf_printf(&line, "%s", text);
+	else if (style.multiline)
+		dns_format_rr_line_multiline(&line, owner, rr->ttl, rr->rclass, rr->type, text, question);
 	else
-		dns_format_rr_line(&line, owner, rr->ttl, rr->rclass, rr->type,
-				   rdata.text.data ? rdata.text.data : "", question);
+		dns_format_rr_line(&line, owner, rr->ttl, rr->rclass, rr->type, text, question);
 	out_text(out, "%s\n", line.data ? line.data : "");
 	strbuf_free(&line);
 	dns_rdata_free(&rdata);
@@ -293,9 +308,16 @@ void dig_print_query(struct dig_run *run, const struct dig_lookup *lk, const str
 	const struct dig_opts *o = &lk->opts;
 	struct dns_msg msg;
 
-	/* +short shows no query; the JSON document holds replies only. */
-	if (out_is_json(run->ctx->out) || o->short_form)
+	/* The JSON document holds replies only.  Under +short dig prints the
+	 * query's answer section (empty) and, when the lookup keeps its
+	 * stats (a +short given on an earlier batch line), its size. */
+	if (out_is_json(run->ctx->out))
 		return;
+	if (o->short_form) {
+		if (o->stats)
+			printf(";; QUERY SIZE: %zu\n\n", len);
+		return;
+	}
 	if (dns_parse(query, len, &msg) == 0) {
 		if (o->cmd)
 			dig_print_banner(run, lk, servers);
@@ -475,7 +497,8 @@ static void json_message(struct sonde_out *out, const struct dig_lookup *lk, con
 
 		out_open_array(out, section_keys[s]);
 		for (i = 0; i < count; i++)
-			json_rr(out, msg, &rrs[i], s == DNS_SECTION_QUESTION, (unsigned)lk->opts.split);
+			json_rr(out, msg, &rrs[i], s == DNS_SECTION_QUESTION,
+				lk->opts.split >= 0 ? (unsigned)lk->opts.split : 56);
 		out_close_array(out);
 	}
 	out_close_object(out);

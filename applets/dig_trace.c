@@ -178,9 +178,11 @@ static void print_step_short(const struct dig_lookup *lk, const struct dig_reply
 
 	for (i = 0; i < count; i++) {
 		struct dns_rdata rd = { 0 };
+		struct dns_rdata_style style;
 		char type[32];
 
-		dns_rdata_present(&reply->msg, &rrs[i], (unsigned)lk->opts.split, &rd);
+		dig_rdata_style(&lk->opts, true, &style);
+		dns_rdata_present_styled(&reply->msg, &rrs[i], &style, &rd);
 		printf("%s %s from server %s in %lld ms.\n", dns_type_name(rrs[i].type, type, sizeof(type)),
 		       rd.text.data ? rd.text.data : "", server, (long long)reply->rtt_ms);
 		dns_rdata_free(&rd);

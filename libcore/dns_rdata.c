@@ -15,43 +15,56 @@ static void rdata_reset(struct dns_rdata *rd)
 	if (rd->text.data)
 		rd->text.data[0] = '\0';
 	rd->field_count = 0;
+	rd->sep = DNS_SEP_SPACE;
 }
 
-/* RFC 3597: "\# LENGTH HEX", the hex split like dig's. */
-static void present_unknown(struct dns_rdata *rd, const struct dns_rr *rr, const uint8_t *wire,
-			    unsigned split_width)
+/* RFC 3597: "\# LENGTH HEX", the hex split like dig's (in parentheses
+ * under +multiline). */
+static void present_unknown(struct dns_rdata *rd, const struct dns_rr *rr, const uint8_t *wire)
 {
 	strbuf_add(&rd->text, "\\#", 2);
 	rd_field_uint(rd, "length", rr->rdlength);
-	if (rr->rdlength)
-		rd_put_binary(rd, "data", wire + rr->rdata_offset, rr->rdlength, ENC_HEX, split_width);
+	if (!rr->rdlength)
+		return;
+	rd_multiline_text(rd, " ( ", DNS_SEP_NONE);
+	rd_put_binary(rd, "data", wire + rr->rdata_offset, rr->rdlength, ENC_HEX, rd->style.split_width);
+	rd_close(rd);
 }
 
-int dns_rdata_present(const struct dns_msg *msg, const struct dns_rr *rr, unsigned split_width,
-		      struct dns_rdata *out)
+int dns_rdata_present_styled(const struct dns_msg *msg, const struct dns_rr *rr,
+			     const struct dns_rdata_style *style, struct dns_rdata *out)
 {
 	struct rdata_reader r = { msg, rr->rdata_offset, rr->rdata_offset + rr->rdlength, false, NULL };
 	bool known;
 
+	out->style = *style;
 	rdata_reset(out);
 	out->malformed = false;
-	known = rd_present_typed(out, &r, rr->type, rr->rclass, split_width);
+	known = rd_present_typed(out, &r, rr->type, rr->rclass);
 	if (known && (r.bad || r.pos != r.end)) {
 		out->malformed = true;
 		rdata_reset(out);
 	}
 	if (!known || out->malformed)
-		present_unknown(out, rr, msg->wire, split_width);
+		present_unknown(out, rr, msg->wire);
 	if (!out->text.data)
 		strbuf_add(&out->text, "", 0);
 	return out->text.failed || out->store.failed ? -ENOMEM : 0;
+}
+
+int dns_rdata_present(const struct dns_msg *msg, const struct dns_rr *rr, unsigned split_width,
+		      struct dns_rdata *out)
+{
+	struct dns_rdata_style style = { split_width, false, false };
+
+	return dns_rdata_present_styled(msg, rr, &style, out);
 }
 
 int dns_rdata_check(const struct dns_msg *msg, const struct dns_rr *rr, const char **fault)
 {
 	struct rdata_reader r = { msg, rr->rdata_offset, rr->rdata_offset + rr->rdlength, false, NULL };
 	struct dns_rdata scratch = { 0 };
-	bool known = rd_present_typed(&scratch, &r, rr->type, rr->rclass, 0);
+	bool known = rd_present_typed(&scratch, &r, rr->type, rr->rclass);
 
 	dns_rdata_free(&scratch);
 	if (!known || (r.bad && !r.fault))
@@ -95,8 +108,14 @@ static void indent_to(struct strbuf *line, size_t *column, size_t target)
 	}
 }
 
-void dns_format_rr_line(struct strbuf *line, const char *owner, uint32_t ttl, uint16_t rclass,
-			uint16_t type, const char *rdata_text, bool question)
+/* The columns of dig's record lines: TTL, class, type, data (bind's
+ * dns_master_stylecreate() arguments in dig's printmessage()). */
+struct rr_columns {
+	size_t ttl, rclass, type, rdata;
+};
+
+static void format_rr_line(struct strbuf *line, const char *owner, uint32_t ttl, uint16_t rclass, uint16_t type,
+			   const char *rdata_text, bool question, const struct rr_columns *col)
 {
 	char class_buf[16], type_buf[16], ttl_text[16];
 	const char *class_name = dns_class_name(rclass, class_buf, sizeof(class_buf));
@@ -109,19 +128,59 @@ void dns_format_rr_line(struct strbuf *line, const char *owner, uint32_t ttl, ui
 	strbuf_add(line, owner, strlen(owner));
 	column = strlen(owner);
 	if (!question) {
-		indent_to(line, &column, 24);
+		indent_to(line, &column, col->ttl);
 		snprintf(ttl_text, sizeof(ttl_text), "%u", ttl);
 		strbuf_add(line, ttl_text, strlen(ttl_text));
 		column += strlen(ttl_text);
 	}
-	indent_to(line, &column, 32);
+	indent_to(line, &column, col->rclass);
 	strbuf_add(line, class_name, strlen(class_name));
 	column += strlen(class_name);
-	indent_to(line, &column, 40);
+	indent_to(line, &column, col->type);
 	strbuf_add(line, type_name, strlen(type_name));
 	column += strlen(type_name);
 	if (question)
 		return;
-	indent_to(line, &column, 48);
+	indent_to(line, &column, col->rdata);
 	strbuf_add(line, rdata_text, strlen(rdata_text));
+}
+
+void dns_format_rr_line(struct strbuf *line, const char *owner, uint32_t ttl, uint16_t rclass,
+			uint16_t type, const char *rdata_text, bool question)
+{
+	static const struct rr_columns columns = { 24, 32, 40, 48 };
+
+	format_rr_line(line, owner, ttl, rclass, type, rdata_text, question, &columns);
+}
+
+void dns_format_rr_line_multiline(struct strbuf *line, const char *owner, uint32_t ttl, uint16_t rclass,
+				  uint16_t type, const char *rdata_text, bool question)
+{
+	static const struct rr_columns columns = { 24, 24, 24, 32 };
+
+	format_rr_line(line, owner, ttl, rclass, type, rdata_text, question, &columns);
+}
+
+/* bind's dns_ttl_totext() in its long form: weeks, days, hours, minutes,
+ * seconds, those that are not 0 (seconds alone when all are). */
+void dns_ttl_text_long(uint32_t seconds, char *buf, size_t size)
+{
+	static const char *const units[5] = { "week", "day", "hour", "minute", "second" };
+	unsigned parts[5];
+	size_t used = 0;
+	int i;
+
+	parts[4] = seconds % 60;
+	parts[3] = seconds / 60 % 60;
+	parts[2] = seconds / 3600 % 24;
+	parts[1] = seconds / 86400 % 7;
+	parts[0] = seconds / 604800;
+	buf[0] = '\0';
+	for (i = 0; i < 5; i++) {
+		if (!parts[i] && !(i == 4 && used == 0))
+			continue;
+		snprintf(buf + used, size - used, "%s%u %s%s", used ? " " : "", parts[i], units[i],
+			 parts[i] == 1 ? "" : "s");
+		used = strlen(buf);
+	}
 }

@@ -33,9 +33,38 @@ struct dns_field *rd_field_begin(struct dns_rdata *rd, const char *key, enum dns
 	snprintf(f->key, sizeof(f->key), "%s", key);
 	f->kind = kind;
 	f->text_offset = rd->store.len;
-	if (rd->text.len)
+	if (rd->text.len && rd->sep == DNS_SEP_BREAK)
+		rd_linebreak(rd);
+	else if (rd->text.len && rd->sep == DNS_SEP_SPACE)
 		strbuf_putc(&rd->text, ' ');
+	rd->sep = DNS_SEP_SPACE;
 	return f;
+}
+
+/* --- the multiline form --------------------------------------------------- */
+
+/* bind's line break: under +multiline a newline and tabs to the data's
+ * column (32); on one line a space. */
+void rd_linebreak(struct dns_rdata *rd)
+{
+	if (rd->style.multiline)
+		strbuf_add(&rd->text, "\n\t\t\t\t", 5);
+	else
+		strbuf_putc(&rd->text, ' ');
+}
+
+void rd_multiline_text(struct dns_rdata *rd, const char *s, enum dns_rdata_sep next)
+{
+	if (!rd->style.multiline)
+		return;
+	strbuf_add(&rd->text, s, strlen(s));
+	rd->sep = next;
+}
+
+void rd_open(struct dns_rdata *rd)
+{
+	rd_multiline_text(rd, " (", DNS_SEP_BREAK);
+	rd->sep = DNS_SEP_BREAK;
 }
 
 /* Ends the field: the store gets a NUL after its text. */
@@ -165,8 +194,8 @@ void rd_put_charstr(struct dns_rdata *rd, struct rdata_reader *r, const char *ke
 	r->pos += len;
 }
 
-/* Hex (upper case, as dig) or base64, split into chunks of split_width
- * characters separated by spaces (0: one chunk). */
+/* Hex (upper case, as dig) or base64; rd_put_binary splits it into chunks
+ * of split_width characters (0: one chunk) at bind's line breaks. */
 void rd_encode_hex(struct strbuf *t, const uint8_t *data, size_t len)
 {
 	size_t i;
@@ -238,7 +267,7 @@ void rd_put_binary(struct dns_rdata *rd, const char *key, const uint8_t *data, s
 		if (split_width && chunk > split_width)
 			chunk = split_width;
 		if (i)
-			strbuf_putc(&rd->text, ' ');
+			rd_linebreak(rd);
 		strbuf_add(&rd->text, encoded.data + i, chunk);
 	}
 	rd_field_end(rd);

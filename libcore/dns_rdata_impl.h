@@ -34,6 +34,20 @@ struct dns_field *rd_field_begin(struct dns_rdata *rd, const char *key, enum dns
 void rd_field_puts(struct dns_rdata *rd, const char *s, size_t n);
 void rd_field_end(struct dns_rdata *rd);
 void rd_field_uint(struct dns_rdata *rd, const char *key, uint64_t value);
+
+/* The multiline form (bind's DNS_STYLEFLAG_MULTILINE), all no-ops on one
+ * line but the line break, which is a space there.  rd_linebreak appends
+ * the break; rd_multiline_text appends s ("( ", " )") under +multiline
+ * and sets the next field's separator; rd_open is " (" then a break
+ * (a space on one line); rd->sep = DNS_SEP_BREAK breaks before the next
+ * field. */
+void rd_linebreak(struct dns_rdata *rd);
+void rd_multiline_text(struct dns_rdata *rd, const char *s, enum dns_rdata_sep next);
+void rd_open(struct dns_rdata *rd);
+static inline void rd_close(struct dns_rdata *rd)
+{
+	rd_multiline_text(rd, " )", DNS_SEP_SPACE);
+}
 void rd_field_string(struct dns_rdata *rd, const char *key, const char *s);
 
 bool rd_need(struct rdata_reader *r, size_t n);
@@ -53,9 +67,18 @@ void rd_put_binary(struct dns_rdata *rd, const char *key, const uint8_t *data, s
 void rd_put_rest_binary(struct dns_rdata *rd, struct rdata_reader *r, const char *key,
 			enum binary_encoding enc, unsigned split_width);
 
+/* dns_rdata_keys.c: SOA (its field names and times as comments under
+ * +multiline), KEY/DNSKEY/CDNSKEY/RKEY (role, algorithm and key id under
+ * +rrcomments), and the types of one base64 or hex block (EID, NIMLOC,
+ * DHCID, OPENPGPKEY, HHIT, BRID); bind's DNSSEC algorithm mnemonics. */
+void rd_present_soa(struct dns_rdata *rd, struct rdata_reader *r);
+void rd_present_key(struct dns_rdata *rd, struct rdata_reader *r, uint16_t type, unsigned split);
+void rd_present_block(struct dns_rdata *rd, struct rdata_reader *r, uint16_t type, enum binary_encoding enc,
+		      unsigned split);
+const char *rd_secalg_name(unsigned alg);
+
 /* dns_rdata_types.c: presents rdata of type (in class rclass) as dig does.
  * false: no presentation for it (it is shown as \#). */
-bool rd_present_typed(struct dns_rdata *rd, struct rdata_reader *r, uint16_t type, uint16_t rclass,
-		      unsigned split);
+bool rd_present_typed(struct dns_rdata *rd, struct rdata_reader *r, uint16_t type, uint16_t rclass);
 
 #endif

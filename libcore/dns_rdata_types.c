@@ -64,16 +64,20 @@ static bool type_bitmap_valid(const uint8_t *p, size_t len, bool allow_empty)
 	return allow_empty || len > 0;
 }
 
-/* The type bitmap of NSEC, NSEC3 and CSYNC: windows of up to 32 bytes. */
-static void put_type_bitmap(struct dns_rdata *rd, struct rdata_reader *r, bool allow_empty)
+/* The type bitmap of NSEC, NSEC3 and CSYNC: windows of up to 32 bytes.
+ * NSEC3's under +multiline has a line break before each window (the
+ * JSON value joins them with spaces). */
+static void put_type_bitmap(struct dns_rdata *rd, struct rdata_reader *r, bool allow_empty, bool window_breaks)
 {
-	struct strbuf list = { 0 };
+	struct strbuf list = { 0 }, shown = { 0 };
 	const uint8_t *wire = r->msg->wire;
+	bool breaks = window_breaks && rd->style.multiline;
 
 	if (!r->bad && !type_bitmap_valid(wire + r->pos, r->end - r->pos, allow_empty))
 		rd_fail(r, DNS_FAULT_FORMERR);
 	while (!r->bad && r->pos < r->end) {
 		unsigned window, len, i, bit;
+		bool window_start = true;
 
 		window = rd_read_uint(r, 1);
 		len = rd_read_uint(r, 1);
@@ -83,18 +87,26 @@ static void put_type_bitmap(struct dns_rdata *rd, struct rdata_reader *r, bool a
 			for (bit = 0; bit < 8; bit++)
 				if (wire[r->pos + i] & (0x80 >> bit)) {
 					char buf[16];
+					const char *name = dns_type_name((uint16_t)(window * 256 + i * 8 + bit), buf,
+									 sizeof(buf));
 
-					strbuf_printf(&list, "%s%s", list.len ? " " : "",
-							dns_type_name((uint16_t)(window * 256 + i * 8 + bit), buf,
-								      sizeof(buf)));
+					if (shown.len)
+						strbuf_printf(&shown, "%s", breaks && window_start ? "\n\t\t\t\t" : " ");
+					strbuf_printf(&list, "%s%s", list.len ? " " : "", name);
+					strbuf_printf(&shown, "%s", name);
+					window_start = false;
 				}
 		r->pos += len;
 	}
 	if (r->pos != r->end)
 		r->bad = true;
-	if (!r->bad && list.len)
-		rd_field_string(rd, "types", list.data);
+	if (!r->bad && list.len && rd_field_begin(rd, "types", DNS_FIELD_STRING)) {
+		strbuf_add(&rd->text, shown.data, shown.len);
+		strbuf_add(&rd->store, list.data, list.len);
+		rd_field_end(rd);
+	}
 	strbuf_free(&list);
+	strbuf_free(&shown);
 }
 
 int64_t dns_time32_nearest(uint32_t value, int64_t now_s)
@@ -123,6 +135,7 @@ static void present_rrsig(struct dns_rdata *rd, struct rdata_reader *r, unsigned
 	rd_put_uint(rd, r, "algorithm", 1);
 	rd_put_uint(rd, r, "labels", 1);
 	rd_put_uint(rd, r, "original_ttl", 4);
+	rd_open(rd);
 	for (i = 0; i < 2; i++) {
 		time_t when = (time_t)dns_time32_nearest((uint32_t)rd_read_uint(r, 4), (int64_t)time(NULL));
 		struct tm tm;
@@ -136,7 +149,9 @@ static void present_rrsig(struct dns_rdata *rd, struct rdata_reader *r, unsigned
 	}
 	rd_put_uint(rd, r, "key_tag", 2);
 	rd_put_name(rd, r, "signer");
+	rd->sep = DNS_SEP_BREAK;
 	rd_put_rest_binary(rd, r, "signature", ENC_BASE64, split_width);
+	rd_close(rd);
 }
 
 static void put_salt(struct dns_rdata *rd, struct rdata_reader *r)
@@ -159,7 +174,10 @@ static void present_nsec3(struct dns_rdata *rd, struct rdata_reader *r, bool wit
 	rd_put_uint(rd, r, "iterations", 2);
 	put_salt(rd, r);
 	if (with_hash) {
-		size_t len = rd_read_uint(r, 1);
+		size_t len;
+
+		rd_open(rd);
+		len = rd_read_uint(r, 1);
 		struct strbuf hash = { 0 };
 
 		if (!rd_need(r, len))
@@ -168,7 +186,9 @@ static void present_nsec3(struct dns_rdata *rd, struct rdata_reader *r, bool wit
 		rd_field_string(rd, "next_hashed", hash.data ? hash.data : "");
 		strbuf_free(&hash);
 		r->pos += len;
-		put_type_bitmap(rd, r, true);
+		rd->sep = DNS_SEP_BREAK;
+		put_type_bitmap(rd, r, true, true);
+		rd_close(rd);
 	}
 }
 
@@ -352,7 +372,9 @@ static void present_ds(struct dns_rdata *rd, struct rdata_reader *r, unsigned sp
 	rd_put_uint(rd, r, "key_tag", 2);
 	rd_put_uint(rd, r, "algorithm", 1);
 	rd_put_uint(rd, r, "digest_type", 1);
+	rd_open(rd);
 	rd_put_rest_binary(rd, r, "digest", ENC_HEX, split);
+	rd_close(rd);
 }
 
 /* The rest of the rdata as one quoted string (URI's target). */
@@ -374,23 +396,6 @@ static void put_fixed_address(struct dns_rdata *rd, struct rdata_reader *r, cons
 	inet_ntop(family, r->msg->wire + r->pos, text, sizeof(text));
 	r->pos += len;
 	rd_field_string(rd, key, text);
-}
-
-/* bind's DNSSEC algorithm mnemonics (CERT's algorithm field). */
-static const char *secalg_name(unsigned alg)
-{
-	static const struct { unsigned value; const char *name; } names[] = {
-		{ 1, "RSAMD5" }, { 2, "DH" }, { 3, "DSA" }, { 5, "RSASHA1" }, { 6, "NSEC3DSA" },
-		{ 7, "NSEC3RSASHA1" }, { 8, "RSASHA256" }, { 10, "RSASHA512" }, { 12, "ECCGOST" },
-		{ 13, "ECDSAP256SHA256" }, { 14, "ECDSAP384SHA384" }, { 15, "ED25519" }, { 16, "ED448" },
-		{ 252, "INDIRECT" }, { 253, "PRIVATEDNS" }, { 254, "PRIVATEOID" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].value == alg)
-			return names[i].name;
-	return NULL;
 }
 
 static void put_mnemonic(struct dns_rdata *rd, const char *key, const char *name, unsigned value)
@@ -418,8 +423,10 @@ static void present_cert(struct dns_rdata *rd, struct rdata_reader *r, unsigned 
 	alg = rd_read_uint(r, 1);
 	if (r->bad)
 		return;
-	put_mnemonic(rd, "algorithm", secalg_name(alg), alg);
+	put_mnemonic(rd, "algorithm", rd_secalg_name(alg), alg);
+	rd_open(rd);
 	rd_put_rest_binary(rd, r, "certificate", ENC_BASE64, split);
+	rd_close(rd);
 }
 
 /* IPSECKEY and AMTRELAY gateways: none, IPv4, IPv6 or a name (types 0-3). */
@@ -438,6 +445,7 @@ static void present_ipseckey(struct dns_rdata *rd, struct rdata_reader *r, unsig
 {
 	unsigned gateway_type;
 
+	rd_multiline_text(rd, "( ", DNS_SEP_NONE);
 	rd_put_uint(rd, r, "precedence", 1);
 	gateway_type = rd_read_uint(r, 1);
 	if (r->bad)
@@ -445,8 +453,10 @@ static void present_ipseckey(struct dns_rdata *rd, struct rdata_reader *r, unsig
 	rd_field_uint(rd, "gateway_type", gateway_type);
 	rd_put_uint(rd, r, "algorithm", 1);
 	put_gateway(rd, r, gateway_type);
+	rd->sep = DNS_SEP_BREAK;
 	if (!r->bad && r->pos < r->end)
 		rd_put_rest_binary(rd, r, "public_key", ENC_BASE64, split);
+	rd_close(rd);
 }
 
 static void present_amtrelay(struct dns_rdata *rd, struct rdata_reader *r)
@@ -466,16 +476,21 @@ static void present_hip(struct dns_rdata *rd, struct rdata_reader *r)
 {
 	size_t hit_len = rd_read_uint(r, 1), key_len;
 
+	rd_multiline_text(rd, "( ", DNS_SEP_NONE);
 	rd_put_uint(rd, r, "algorithm", 1);
 	key_len = rd_read_uint(r, 2);
 	if (!rd_need(r, hit_len + key_len))
 		return;
 	rd_put_binary(rd, "hit", r->msg->wire + r->pos, hit_len, ENC_HEX, 0);
 	r->pos += hit_len;
+	rd->sep = DNS_SEP_BREAK;
 	rd_put_binary(rd, "public_key", r->msg->wire + r->pos, key_len, ENC_BASE64, 0);
 	r->pos += key_len;
-	while (!r->bad && r->pos < r->end)
+	while (!r->bad && r->pos < r->end) {
+		rd->sep = DNS_SEP_BREAK;
 		rd_put_name(rd, r, "rendezvous_servers");
+	}
+	rd_close(rd);
 }
 
 static void present_a6(struct dns_rdata *rd, struct rdata_reader *r)
@@ -714,8 +729,11 @@ static void present_sink(struct dns_rdata *rd, struct rdata_reader *r, unsigned 
 	rd_put_uint(rd, r, "meaning", 1);
 	rd_put_uint(rd, r, "coding", 1);
 	rd_put_uint(rd, r, "subcoding", 1);
-	if (!r->bad && r->pos < r->end)
-		rd_put_rest_binary(rd, r, "data", ENC_BASE64, split);
+	if (r->bad || r->pos == r->end)
+		return;
+	rd_open(rd);
+	rd_put_rest_binary(rd, r, "data", ENC_BASE64, split);
+	rd_close(rd);
 }
 
 /* SSHFP, and the fixed fields before a digest: nothing after them is fine. */
@@ -723,8 +741,11 @@ static void present_sshfp(struct dns_rdata *rd, struct rdata_reader *r, unsigned
 {
 	rd_put_uint(rd, r, "algorithm", 1);
 	rd_put_uint(rd, r, "fp_type", 1);
-	if (!r->bad && r->pos < r->end)
-		rd_put_rest_binary(rd, r, "fingerprint", ENC_HEX, split);
+	if (r->bad || r->pos == r->end)
+		return;
+	rd_open(rd);
+	rd_put_rest_binary(rd, r, "fingerprint", ENC_HEX, split);
+	rd_close(rd);
 }
 
 static void present_zonemd(struct dns_rdata *rd, struct rdata_reader *r, unsigned split)
@@ -732,14 +753,27 @@ static void present_zonemd(struct dns_rdata *rd, struct rdata_reader *r, unsigne
 	rd_put_uint(rd, r, "serial", 4);
 	rd_put_uint(rd, r, "scheme", 1);
 	rd_put_uint(rd, r, "hash_algorithm", 1);
+	rd_open(rd);
 	rd_put_rest_binary(rd, r, "digest", ENC_HEX, split);
+	rd_close(rd);
+}
+
+/* TLSA and SMIMEA. */
+static void present_tlsa(struct dns_rdata *rd, struct rdata_reader *r, unsigned split)
+{
+	rd_put_uint(rd, r, "usage", 1);
+	rd_put_uint(rd, r, "selector", 1);
+	rd_put_uint(rd, r, "matching_type", 1);
+	rd_open(rd);
+	rd_put_rest_binary(rd, r, "data", ENC_HEX, split);
+	rd_close(rd);
 }
 
 static void present_csync(struct dns_rdata *rd, struct rdata_reader *r)
 {
 	rd_put_uint(rd, r, "serial", 4);
 	rd_put_uint(rd, r, "flags", 2);
-	put_type_bitmap(rd, r, true);
+	put_type_bitmap(rd, r, true, false);
 }
 
 /* Types defined for class IN only: in another class dig shows them as \#
@@ -784,25 +818,19 @@ static bool present_shared_layout(struct dns_rdata *rd, struct rdata_reader *r, 
 	case 27: present_charstrs(rd, r, 3, 3); return true;   /* GPOS */
 	case 262: present_charstrs(rd, r, 2, 2); return true;  /* WALLET */
 	case 31: case 32: /* EID NIMLOC: hex */
-		rd_put_rest_binary(rd, r, "data", ENC_HEX, split);
+		rd_present_block(rd, r, type, ENC_HEX, split);
 		return true;
 	case 49: case 61: case 67: case 68: /* DHCID OPENPGPKEY HHIT BRID: base64 */
-		rd_put_rest_binary(rd, r, "data", ENC_BASE64, split);
+		rd_present_block(rd, r, type, ENC_BASE64, split);
 		return true;
 	case 25: case 57: /* KEY RKEY: as DNSKEY */
-		rd_put_uint(rd, r, "flags", 2);
-		rd_put_uint(rd, r, "protocol", 1);
-		rd_put_uint(rd, r, "algorithm", 1);
-		rd_put_rest_binary(rd, r, "public_key", ENC_BASE64, split);
+		rd_present_key(rd, r, type, split);
 		return true;
 	case 32768: case 32769: /* TA DLV: as DS */
 		present_ds(rd, r, split);
 		return true;
 	case 53: /* SMIMEA: as TLSA */
-		rd_put_uint(rd, r, "usage", 1);
-		rd_put_uint(rd, r, "selector", 1);
-		rd_put_uint(rd, r, "matching_type", 1);
-		rd_put_rest_binary(rd, r, "data", ENC_HEX, split);
+		present_tlsa(rd, r, split);
 		return true;
 	case 256: /* URI */
 		rd_put_uint(rd, r, "priority", 2);
@@ -856,13 +884,7 @@ static bool present_common(struct dns_rdata *rd, struct rdata_reader *r, uint16_
 		rd_put_name(rd, r, "target");
 		return true;
 	case DNS_TYPE_SOA:
-		rd_put_name(rd, r, "mname");
-		rd_put_name(rd, r, "rname");
-		rd_put_uint(rd, r, "serial", 4);
-		rd_put_uint(rd, r, "refresh", 4);
-		rd_put_uint(rd, r, "retry", 4);
-		rd_put_uint(rd, r, "expire", 4);
-		rd_put_uint(rd, r, "minimum", 4);
+		rd_present_soa(rd, r);
 		return true;
 	case DNS_TYPE_MX:
 		rd_put_uint(rd, r, "preference", 2);
@@ -893,23 +915,17 @@ static bool present_common(struct dns_rdata *rd, struct rdata_reader *r, uint16_
 		present_ds(rd, r, split);
 		return true;
 	case DNS_TYPE_DNSKEY: case 60 /* CDNSKEY */:
-		rd_put_uint(rd, r, "flags", 2);
-		rd_put_uint(rd, r, "protocol", 1);
-		rd_put_uint(rd, r, "algorithm", 1);
-		rd_put_rest_binary(rd, r, "public_key", ENC_BASE64, split);
+		rd_present_key(rd, r, type, split);
 		return true;
 	case DNS_TYPE_RRSIG: present_rrsig(rd, r, split); return true;
 	case DNS_TYPE_NSEC:
 		rd_put_name(rd, r, "next");
-		put_type_bitmap(rd, r, false);
+		put_type_bitmap(rd, r, false, false);
 		return true;
 	case DNS_TYPE_NSEC3: present_nsec3(rd, r, true); return true;
 	case DNS_TYPE_NSEC3PARAM: present_nsec3(rd, r, false); return true;
 	case DNS_TYPE_TLSA:
-		rd_put_uint(rd, r, "usage", 1);
-		rd_put_uint(rd, r, "selector", 1);
-		rd_put_uint(rd, r, "matching_type", 1);
-		rd_put_rest_binary(rd, r, "data", ENC_HEX, split);
+		present_tlsa(rd, r, split);
 		return true;
 	case DNS_TYPE_SVCB: case DNS_TYPE_HTTPS: present_svcb(rd, r); return true;
 	default:
@@ -917,9 +933,10 @@ static bool present_common(struct dns_rdata *rd, struct rdata_reader *r, uint16_
 	}
 }
 
-bool rd_present_typed(struct dns_rdata *rd, struct rdata_reader *r, uint16_t type, uint16_t rclass,
-		      unsigned split)
+bool rd_present_typed(struct dns_rdata *rd, struct rdata_reader *r, uint16_t type, uint16_t rclass)
 {
+	unsigned split = rd->style.split_width;
+
 	if (class_in_only(type) && rclass != DNS_CLASS_IN)
 		return false;
 	if (type == DNS_TYPE_A && rclass == DNS_CLASS_CH) {

@@ -235,20 +235,40 @@ struct dns_field {
 	bool repeated;       /* one item of a list under key (TXT strings) */
 };
 
+/* How dig lays record data out (bind's text style flags). */
+struct dns_rdata_style {
+	unsigned split_width;     /* base64 and hex chunks (56, or 44 with multiline); 0: no splitting */
+	bool multiline;           /* +multiline: long data in parentheses over lines, each
+				   * line break a newline and tabs to column 32 */
+	bool comments;            /* +rrcomments: the SOA's field names and times (with
+				   * multiline), a key's role, algorithm and key id */
+};
+
+/* Where the next field's separator is pending (multiline forms). */
+enum dns_rdata_sep { DNS_SEP_SPACE, DNS_SEP_BREAK, DNS_SEP_NONE };
+
 /* A record's rdata as fields: text is what dig prints (fields joined by
- * spaces), fields the same values typed for JSON. */
+ * spaces, or line breaks in the multiline form), fields the same values
+ * typed for JSON. */
 struct dns_rdata {
 	struct strbuf text;     /* dig's presentation */
 	struct strbuf store;    /* each field's text, NUL-separated */
 	struct dns_field *fields;
 	size_t field_count, field_cap;
 	bool malformed;           /* the rdata did not decode as its type: shown as \# */
+	struct dns_rdata_style style;
+	enum dns_rdata_sep sep;   /* before the next field */
 };
 
 /* Presents rr.  split_width is dig's +split (56 by default; 0 = no
  * splitting) for base64 and hex fields.  0 or -ENOMEM. */
 int dns_rdata_present(const struct dns_msg *msg, const struct dns_rr *rr, unsigned split_width,
 		      struct dns_rdata *out);
+/* The same in the given style. */
+int dns_rdata_present_styled(const struct dns_msg *msg, const struct dns_rr *rr,
+			     const struct dns_rdata_style *style, struct dns_rdata *out);
+/* bind's long TTL form ("1 hour", "1 week 2 days 3 seconds") into buf. */
+void dns_ttl_text_long(uint32_t seconds, char *buf, size_t size);
 void dns_rdata_free(struct dns_rdata *rd);
 /* Whether rr's rdata decodes as bind's decoder for its type and class
  * reads it: 0 (also for rdata sonde can only show as \#), -ENODATA (it
@@ -265,6 +285,10 @@ static inline const char *dns_field_text(const struct dns_rdata *rd, const struc
  * question is true. */
 void dns_format_rr_line(struct strbuf *line, const char *owner, uint32_t ttl, uint16_t rclass,
 			uint16_t type, const char *rdata_text, bool question);
+/* The same in dig's +multiline layout: TTL at column 24, class and type
+ * one step after, data at column 32. */
+void dns_format_rr_line_multiline(struct strbuf *line, const char *owner, uint32_t ttl, uint16_t rclass,
+				  uint16_t type, const char *rdata_text, bool question);
 
 /* EDNS options in the OPT record, one at a time. */
 struct dns_edns_opt {

@@ -177,17 +177,30 @@ diag "genzone.sh's zone: $(wc -l <"$LAB_TMP/genzone.cases") RRsets"
 batch_row default "$LAB_TMP/genzone.cases" @$S4
 batch_row nocookie "$LAB_TMP/genzone.cases" @$S4 +nocookie
 
+# +multiline: every RRset again, records over lines with bind's comments.
+batch_row multiline "$LAB_TMP/genzone.cases" @$S4 +nocookie +multiline
+
 # +short prints no banner: a marker lookup between two lookups splits them.
 awk '{ print; print "sep.mark TXT" }' "$LAB_TMP/genzone.cases" >"$LAB_TMP/short.batch"
 lab_exec dns dig @$S4 +short -f "$LAB_TMP/short.batch" >"$LAB_TMP/short.dig.out" 2>&1
 lab_exec dns "$SONDE" dig @$S4 +short -f "$LAB_TMP/short.batch" >"$LAB_TMP/short.sonde.out" 2>&1
 compare_row short "$LAB_TMP/genzone.cases" "$LAB_TMP/short.dig.out" "$LAB_TMP/short.sonde.out" \
 	'^"sonde-conformance-mark"$' sep
+# +multiline leaves +short's lines alone; +split=8 and +nosplit wrap every
+# type's base64 and hex as bind does, on one line and over several.
+lab_exec dns dig @$S4 +short +multiline -f "$LAB_TMP/short.batch" >"$LAB_TMP/short_ml.dig.out" 2>&1
+lab_exec dns "$SONDE" dig @$S4 +short +multiline -f "$LAB_TMP/short.batch" >"$LAB_TMP/short_ml.sonde.out" 2>&1
+compare_row short_multiline "$LAB_TMP/genzone.cases" "$LAB_TMP/short_ml.dig.out" "$LAB_TMP/short_ml.sonde.out" \
+	'^"sonde-conformance-mark"$' sep
+batch_row multiline_split8 "$LAB_TMP/genzone.cases" @$S4 +nocookie +multiline +split=8
+batch_row multiline_nosplit "$LAB_TMP/genzone.cases" @$S4 +nocookie +multiline +nosplit
+batch_row split8 "$LAB_TMP/genzone.cases" @$S4 +nocookie +split=8
 
 # --- signed zones, +dnssec ------------------------------------------------------------
 { rrsets secure.; rrsets nsec3.; printf '%s\n' "nosuch.secure A" "www.secure TXT" "nosuch.nsec3 A" \
 	"www.nsec3 TXT" "x.wild.secure A" "x.wild.nsec3 A" "www.sub.secure A"; } >"$LAB_TMP/signed.cases"
 batch_row dnssec "$LAB_TMP/signed.cases" @$S4 +dnssec +nocookie
+batch_row dnssec_multiline "$LAB_TMP/signed.cases" @$S4 +dnssec +nocookie +multiline
 
 # --- the option matrix: one batch line each (dig reads every line as a
 # command line of its own, with its own banner) -------------------------------
@@ -227,6 +240,34 @@ a01.example. +edns=1
 a01.example. +edns=3 +nocomments
 CASES
 batch_row matrix "$LAB_TMP/matrix.cases" @$S4
+
+# +multiline with the options it meets.  dig's +split and +short are global
+# (they hold for the batch lines after theirs): the widths come late and
+# +short last.
+cat >"$LAB_TMP/multiline.cases" <<CASES
+example. SOA +multiline
+example. SOA +multiline +norrcomments
+example. SOA +multiline +nocomments
+example. SOA +multiline +nomultiline
+example. SOA +rrcomments
+example. SOA +multiline +qr
+secure. DNSKEY +multiline +dnssec
+secure. DNSKEY +rrcomments
+secure. DNSKEY +multiline +norrcomments
+secure. AXFR +multiline
+nsec3. AXFR +multiline +nocomments
+nosuch.nsec3. +multiline +dnssec
+-x 10.53.0.2 +multiline
+example. ANY +multiline
+secure. DNSKEY +multiline +split=12
+secure. DNSKEY +multiline +nosplit
+secure. DNSKEY +split=20
+example. SOA +multiline +short
+secure. DNSKEY +short +rrcomments
+secure. DNSKEY +rrcomments +short
+example. SOA +multiline +qr
+CASES
+batch_row matrix_multiline "$LAB_TMP/multiline.cases" @$S4
 
 # --- column layout: owner names of 9 to 88 characters ------------------------------------
 python3 -c '

@@ -54,6 +54,22 @@ for opt in +short +noall "+noall +answer" +nocomments +nostats +nocmd +noquestio
 	# shellcheck disable=SC2086
 	same_as_dig "$opt" $S www.example.test $opt
 done
+# +multiline: records over lines in parentheses, bind's comments and widths.
+same_as_dig "+multiline SOA (field comments, long TTL form)" $S example.test SOA +multiline
+same_as_dig "+multiline +norrcomments SOA" $S example.test SOA +multiline +norrcomments
+same_as_dig "+multiline DNSKEY (KSK/ZSK, alg, key id)" $S secure.test DNSKEY +dnssec +multiline
+same_as_dig "+multiline RRSIG" $S www.secure.test +dnssec +multiline
+same_as_dig "+multiline NSEC3 denial" $S nosuch.nsec3.test +dnssec +multiline
+same_as_dig "+multiline TLSA, DS, unknown" $S _443._tcp.www.example.test TLSA +multiline \
+	delegated.example.test DS +norec unknown.example.test TYPE65400
+same_as_dig "+multiline TXT, SVCB, HTTPS" $S txt.example.test TXT +multiline svc.example.test SVCB example.test HTTPS
+same_as_dig "+multiline +split=8" $S secure.test DNSKEY +multiline +split=8
+same_as_dig "+multiline +nosplit" $S secure.test DNSKEY +multiline +nosplit
+same_as_dig "+multiline +nocomments" $S example.test SOA +multiline +nocomments
+same_as_dig "+multiline +short" $S secure.test DNSKEY +multiline +short
+same_as_dig "+rrcomments on one line" $S secure.test DNSKEY +rrcomments
+same_as_dig "+short +rrcomments" $S secure.test DNSKEY +short +rrcomments
+same_as_dig "+multiline +nomultiline" $S example.test SOA +multiline +nomultiline
 same_as_dig "+short MX" $S example.test MX +short
 same_as_dig "+short TXT" $S txt.example.test TXT +short
 same_as_dig "+short CNAME chain" $S c1.example.test +short

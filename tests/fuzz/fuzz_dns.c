@@ -30,8 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 			if (dns_read_name(data, size, rrs[i].name_offset, owner, sizeof(owner)) < 0)
 				__builtin_trap(); /* the parser accepted it */
-			if (s != DNS_SECTION_QUESTION)
+			if (s != DNS_SECTION_QUESTION) {
+				/* +multiline +rrcomments +split=8 first: the other layout. */
+				struct dns_rdata_style multiline = { 8, true, true };
+
+				dns_rdata_present_styled(&msg, &rrs[i], &multiline, &rd);
 				dns_rdata_present(&msg, &rrs[i], 56, &rd);
+			}
 			dns_format_rr_line(&line, owner, rrs[i].ttl, rrs[i].rclass, rrs[i].type,
 					   rd.text.data ? rd.text.data : "", s == DNS_SECTION_QUESTION);
 			if (line.data && strlen(line.data) != line.len)

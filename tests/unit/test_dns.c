@@ -47,6 +47,27 @@ static void check_rdata(uint16_t type, const uint8_t *rdata, uint16_t len, const
 	dns_msg_free(&msg);
 }
 
+/* The same in a style (+multiline, +rrcomments, +split). */
+static void check_styled(uint16_t type, const uint8_t *rdata, uint16_t len, bool multiline, bool comments,
+			 const char *want, const char *name)
+{
+	uint8_t buf[1024];
+	size_t n = make_reply(buf, type, rdata, len), count;
+	struct dns_rdata_style style = { multiline ? 44 : 56, multiline, comments };
+	struct dns_msg msg;
+	struct dns_rdata rd = { 0 };
+	const struct dns_rr *rr;
+
+	dns_parse(buf, n, &msg);
+	rr = dns_section_rrs(&msg, DNS_SECTION_ANSWER, &count);
+	if (count == 1 && dns_rdata_present_styled(&msg, rr, &style, &rd) == 0)
+		is_str(rd.text.data, want, name);
+	else
+		ok(0, "%s", name);
+	dns_rdata_free(&rd);
+	dns_msg_free(&msg);
+}
+
 /* A reply whose one answer bind's best-effort parser does not keep:
  * cut short (recovered, parsing stops before its rdata) or refused
  * (-EBADMSG, fault in bind's words). */
@@ -239,6 +260,51 @@ static void test_line(void)
 	strbuf_free(&line);
 }
 
+/* +multiline as bind 9.18's dig lays it out: parentheses, line breaks to
+ * column 32, comments (SOA field names and times, a key's role and id). */
+static void test_multiline(void)
+{
+	static const uint8_t soa[] = { 0, 0, 0, 0, 0, 1, 0, 0, 0x0e, 0x10, 0, 0, 0, 5, 0, 0x1b, 0xaf, 0x80,
+				       0, 0x0a, 0x9a, 0x0d };
+	static const uint8_t dnskey[] = { 1, 1, 3, 13, 0xaa, 0xbb, 0xcc, 0xdd };
+	static const uint8_t nsec3[] = { 1, 0, 0, 0, 0, 1, 0, 0, 1, 0x40, 1, 1, 0x80 };
+	static const uint8_t unknown[] = { 0x0a, 0x0b };
+	struct strbuf line = { 0 };
+	char ttl[64];
+
+	dns_ttl_text_long(0, ttl, sizeof(ttl));
+	is_str(ttl, "0 seconds", "long TTL form: 0");
+	dns_ttl_text_long(3600, ttl, sizeof(ttl));
+	is_str(ttl, "1 hour", "long TTL form: an hour");
+	dns_ttl_text_long(694861, ttl, sizeof(ttl));
+	is_str(ttl, "1 week 1 day 1 hour 1 minute 1 second", "long TTL form: every unit, singular");
+	dns_ttl_text_long(1814400 + 120, ttl, sizeof(ttl));
+	is_str(ttl, "3 weeks 2 minutes", "long TTL form: units that are 0 left out");
+	check_styled(DNS_TYPE_SOA, soa, sizeof(soa), true, true,
+		     ". . (\n\t\t\t\t1          ; serial\n\t\t\t\t3600       ; refresh (1 hour)\n"
+		     "\t\t\t\t5          ; retry (5 seconds)\n\t\t\t\t1814400    ; expire (3 weeks)\n"
+		     "\t\t\t\t694797     ; minimum (1 week 1 day 59 minutes 57 seconds)\n\t\t\t\t)",
+		     "SOA +multiline: each field and its comment on a line");
+	check_styled(DNS_TYPE_SOA, soa, sizeof(soa), true, false,
+		     ". . (\n\t\t\t\t1\n\t\t\t\t3600\n\t\t\t\t5\n\t\t\t\t1814400\n\t\t\t\t694797)",
+		     "SOA +multiline +norrcomments: the parenthesis after the last number");
+	check_styled(DNS_TYPE_SOA, soa, sizeof(soa), false, true, ". . 1 3600 5 1814400 694797",
+		     "SOA +rrcomments on one line: no comments");
+	check_styled(DNS_TYPE_DNSKEY, dnskey, sizeof(dnskey), true, true,
+		     "257 3 13 (\n\t\t\t\tqrvM3Q==\n\t\t\t\t) ; KSK; alg = ECDSAP256SHA256 ; key id = 31655",
+		     "DNSKEY +multiline: role, algorithm and key id");
+	check_styled(DNS_TYPE_DNSKEY, dnskey, sizeof(dnskey), false, true,
+		     "257 3 13 qrvM3Q==  ; KSK; alg = ECDSAP256SHA256 ; key id = 31655", "DNSKEY +rrcomments");
+	check_styled(DNS_TYPE_DNSKEY, dnskey, sizeof(dnskey), true, false, "257 3 13 (\n\t\t\t\tqrvM3Q== )",
+		     "DNSKEY +multiline +norrcomments");
+	check_styled(DNS_TYPE_NSEC3, nsec3, sizeof(nsec3), true, false, "1 0 0 - (\n\t\t\t\t00\n\t\t\t\tA\n\t\t\t\tURI )",
+		     "NSEC3 +multiline: a line per bitmap window");
+	check_styled(65400, unknown, sizeof(unknown), true, false, "\\# 2 ( 0A0B )", "unknown type +multiline");
+	dns_format_rr_line_multiline(&line, "example.test.", 3600, DNS_CLASS_IN, DNS_TYPE_SOA, "x", false);
+	is_str(line.data, "example.test.\t\t3600 IN\tSOA x", "+multiline columns: TTL 24, class and type after, data 32");
+	strbuf_free(&line);
+}
+
 /* RFC 4034 times are seconds modulo 2^32; dig shows the date nearest now. */
 static void test_time32(void)
 {
@@ -289,5 +355,6 @@ int main(void)
 	test_chaos_address();
 	test_ecs();
 	test_line();
+	test_multiline();
 	return tap_exit();
 }
