@@ -160,27 +160,3 @@ void dns_format_rr_line_multiline(struct strbuf *line, const char *owner, uint32
 
 	format_rr_line(line, owner, ttl, rclass, type, rdata_text, question, &columns);
 }
-
-/* bind's dns_ttl_totext() in its long form: weeks, days, hours, minutes,
- * seconds, those that are not 0 (seconds alone when all are). */
-void dns_ttl_text_long(uint32_t seconds, char *buf, size_t size)
-{
-	static const char *const units[5] = { "week", "day", "hour", "minute", "second" };
-	unsigned parts[5];
-	size_t used = 0;
-	int i;
-
-	parts[4] = seconds % 60;
-	parts[3] = seconds / 60 % 60;
-	parts[2] = seconds / 3600 % 24;
-	parts[1] = seconds / 86400 % 7;
-	parts[0] = seconds / 604800;
-	buf[0] = '\0';
-	for (i = 0; i < 5; i++) {
-		if (!parts[i] && !(i == 4 && used == 0))
-			continue;
-		snprintf(buf + used, size - used, "%s%u %s%s", used ? " " : "", parts[i], units[i],
-			 parts[i] == 1 ? "" : "s");
-		used = strlen(buf);
-	}
-}

@@ -1,6 +1,6 @@
 /* The records whose +multiline form carries comments or parentheses of
- * its own (bind 9.18's totext for SOA, the key types and the types of one
- * base64 or hex block), one line or several as the style says. */
+ * its own (bind 9.18's totext for SOA with its long TTL form, the key types and
+ * the types of one base64 or hex block), one line or several as the style says. */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +21,30 @@ const char *rd_secalg_name(unsigned alg)
 		if (names[i].value == alg)
 			return names[i].name;
 	return NULL;
+}
+
+/* bind's dns_ttl_totext() in its long form: weeks, days, hours, minutes,
+ * seconds, those that are not 0 (seconds alone when all are). */
+void dns_ttl_text_long(uint32_t seconds, char *buf, size_t size)
+{
+	static const char *const units[5] = { "week", "day", "hour", "minute", "second" };
+	unsigned parts[5];
+	size_t used = 0;
+	int i;
+
+	parts[4] = seconds % 60;
+	parts[3] = seconds / 60 % 60;
+	parts[2] = seconds / 3600 % 24;
+	parts[1] = seconds / 86400 % 7;
+	parts[0] = seconds / 604800;
+	buf[0] = '\0';
+	for (i = 0; i < 5; i++) {
+		if (!parts[i] && !(i == 4 && used == 0))
+			continue;
+		snprintf(buf + used, size - used, "%s%u %s%s", used ? " " : "", parts[i], units[i],
+			 parts[i] == 1 ? "" : "s");
+		used = strlen(buf);
+	}
 }
 
 void rd_present_soa(struct dns_rdata *rd, struct rdata_reader *r)
