@@ -189,7 +189,7 @@ const struct sonde_applet applet_dig = {
 		      "+[no]question +[no]authority +[no]additional +[no]comments +[no]stats +[no]cmd\n"
 		      "+timeout=SECS +tries=N +retry=N +bufsize=N +[no]edns[=V] +nsid +search +ndots=N\n"
 		      "+[no]ignore +[no]adflag +[no]cdflag +split=W +trace (with --root-hints FILE) +explain\n"
-		      "+subnet=ADDR[/LEN] +qr +[no]multiline +[no]rrcomments",
+		      "+subnet=ADDR[/LEN] +qr +[no]multiline +[no]rrcomments +[no]onesoa",
 	.options = dig_options,
 	.config_size = sizeof(struct dig_config),
 	.min_args = 0,

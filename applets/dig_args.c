@@ -48,6 +48,7 @@ static const struct plus_def plus_defs[] = {
 	PLUS_B("multiline", 2, multiline),
 	PLUS_I("ndots", 3, ndots, 65535, "ndots"),
 	PLUS_B("nsid", 3, nsid),
+	PLUS_B("onesoa", 2, onesoa),
 	PLUS_B("qr", 2, qr),
 	PLUS_B("question", 4, show_question),
 	PLUS_B("rdflag", 3, recurse),

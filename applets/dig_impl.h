@@ -37,6 +37,7 @@ struct dig_opts {
 	bool qr;                     /* +qr: print each query as sent */
 	bool multiline;              /* +multiline: long records over lines, in parentheses */
 	int rrcomments;              /* +rrcomments 1, +norrcomments (or +short) -1, else 0 */
+	bool onesoa;                 /* +onesoa: an AXFR shows one SOA */
 	uint8_t ecs_len;             /* +subnet: the client subnet option's data; 0: none */
 	uint8_t ecs[DNS_ECS_MAX];
 };

@@ -222,18 +222,35 @@ static void print_header(const struct dig_lookup *lk, const struct dig_reply *re
 		printf(";; WARNING: Message has %zu extra bytes at end\n", extra);
 }
 
+/* +onesoa on an AXFR (dig's ONESOA/OMITSOA message flags): the first
+ * message's answer shows its first SOA only, later messages none. */
+enum soa_filter { SOA_ALL, SOA_FIRST_ONLY, SOA_NONE };
+
+static enum soa_filter answer_soa_filter(const struct dig_lookup *lk, unsigned xfr_message)
+{
+	if (!lk->opts.onesoa || lk->qtype != DNS_TYPE_AXFR)
+		return SOA_ALL;
+	return xfr_message > 1 ? SOA_NONE : SOA_FIRST_ONLY;
+}
+
 static void print_section(struct dig_run *run, const struct dig_lookup *lk, const struct dns_msg *msg,
-			  enum dns_section section)
+			  enum dns_section section, unsigned xfr_message)
 {
 	size_t count, i;
 	const struct dns_rr *rrs = dns_section_rrs(msg, section, &count);
+	enum soa_filter soa = section == DNS_SECTION_ANSWER ? answer_soa_filter(lk, xfr_message) : SOA_ALL;
+	bool soa_seen = false;
 
 	if (!count && !(section == DNS_SECTION_QUESTION && msg->bare_question_name))
 		return;
 	if (lk->opts.comments && !lk->opts.short_form)
 		printf(";; %s SECTION:\n", section_titles[section]);
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
+		if (rrs[i].type == DNS_TYPE_SOA && (soa == SOA_NONE || (soa == SOA_FIRST_ONLY && soa_seen)))
+			continue;
+		soa_seen |= rrs[i].type == DNS_TYPE_SOA;
 		dig_print_rr(run->ctx->out, msg, &rrs[i], &lk->opts, section == DNS_SECTION_QUESTION);
+	}
 	if (lk->opts.comments && !lk->opts.short_form)
 		printf("\n");
 }
@@ -287,7 +304,9 @@ void dig_print_bad_packet(const struct dig_reply *reply)
 	}
 }
 
-static void print_sections(struct dig_run *run, const struct dig_lookup *lk, const struct dns_msg *msg)
+/* xfr_message: which message of a transfer msg is (1 the first), 0 none. */
+static void print_sections(struct dig_run *run, const struct dig_lookup *lk, const struct dns_msg *msg,
+			   unsigned xfr_message)
 {
 	const struct dig_opts *o = &lk->opts;
 	int s;
@@ -298,7 +317,7 @@ static void print_sections(struct dig_run *run, const struct dig_lookup *lk, con
 
 		if (!shown[s] || (o->short_form && s != DNS_SECTION_ANSWER))
 			continue;
-		print_section(run, lk, msg, (enum dns_section)s);
+		print_section(run, lk, msg, (enum dns_section)s, xfr_message);
 	}
 }
 
@@ -327,7 +346,7 @@ void dig_print_query(struct dig_run *run, const struct dig_lookup *lk, const str
 			printf("\n");
 			print_opt_pseudosection(&msg, DIG_COOKIE_NONE);
 		}
-		print_sections(run, lk, &msg);
+		print_sections(run, lk, &msg, 0);
 		if (o->stats)
 			printf(";; QUERY SIZE: %zu\n\n", len);
 		fflush(stdout);
@@ -358,7 +377,7 @@ void dig_print_reply(struct dig_run *run, const struct dig_lookup *lk, const str
 		printf("\n");
 		print_opt_pseudosection(&reply->msg, reply->cookie);
 	}
-	print_sections(run, lk, &reply->msg);
+	print_sections(run, lk, &reply->msg, reply->xfr ? reply->xfr_messages : 0);
 	if (o->stats && !o->short_form && !reply->xfr_more && !reply->stats_none)
 		print_stats(servers, reply);
 	if (o->stats && !o->short_form && reply->stats_twice)

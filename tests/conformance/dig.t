@@ -259,6 +259,9 @@ nsec3. AXFR +multiline +nocomments
 nosuch.nsec3. +multiline +dnssec
 -x 10.53.0.2 +multiline
 example. ANY +multiline
+secure. AXFR +multiline +onesoa
+big. AXFR +onesoa
+big. IXFR=1 +onesoa
 secure. DNSKEY +multiline +split=12
 secure. DNSKEY +multiline +nosplit
 secure. DNSKEY +split=20

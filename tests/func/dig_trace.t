@@ -48,6 +48,10 @@ same_trace -4 +trace @$ROOT_V4 www.secure.test
 same_trace -4 +trace +nodnssec @$ROOT_V4 www.secure.test
 same_trace -4 +trace +short @$ROOT_V4 www.secure.test
 same_trace -4 +trace +short @$ROOT_V4 www.example.test
+# +multiline in a trace: the signed answer's RRSIG over lines (bind's
+# +trace keeps the record comments of +multiline).
+same_trace -4 +trace +multiline @$ROOT_V4 www.secure.test
+same_trace -4 +trace +multiline +short @$ROOT_V4 www.secure.test
 same_trace -4 +trace @$ROOT_V4 nosuch.example.test
 # The resolver (resolv.conf) has no root NS: dig prints its reply, exit 0.
 same_trace -4 +trace www.example.test
