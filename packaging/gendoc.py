@@ -23,7 +23,7 @@ CLASSIC_PAGES = {
     "nslookup": "nslookup(1)",
     "ifconfig": "ifconfig(8)", "ip": "ip(8)", "ip6tables": "ip6tables(8)",
     "ip6tables-save": "ip6tables-save(8)", "ipset": "ipset(8)", "iptables": "iptables(8)",
-    "iptables-save": "iptables-save(8)", "ipvsadm": "ipvsadm(8)", "nc": "nc(1)",
+    "iptables-save": "iptables-save(8)", "ipvsadm": "ipvsadm(8)", "mtr": "mtr(8)", "nc": "nc(1)",
     "netstat": "netstat(8)", "nft": "nft(8)", "nmap": "nmap(1)", "openssl": "openssl(1)", "ping": "ping(8)",
     "ping6": "ping(8)", "route": "route(8)", "scan": "nmap(1)", "ss": "ss(8)",
     "telnet": "telnet(1)", "traceroute": "traceroute(1)", "tls": "openssl-s_client(1)", "http": "curl(1)",

@@ -88,6 +88,9 @@ ipset|nobody|--json list|3|doc
 iptables|nobody|--json -L|3|doc
 iptables-save|nobody|--json|3|doc
 ipvsadm|nobody|--json -Ln|3|doc
+mtr|nobody|--json -n -c 1 10.97.0.2|3|doc
+mtr|nobody|-j -n -c 1 10.97.0.2|3|doc
+mtr|as_root|--json -n nosuch.invalid|1|doc
 nc|as_root|--json -z nosuch.invalid 80|1|doc
 netstat|no_netlink|--json -t|3|doc
 nft|nobody|--json list ruleset|3|doc
@@ -126,7 +129,7 @@ while IFS='|' read -r applet how args want kind; do
 done <<<"$CASES"
 
 # Every applet, the ones to come included: a --netns that does not exist is
-# a failure after the options were accepted (exit 2; dig, iperf3, openssl and telnet keep
+# a failure after the options were accepted (exit 2; dig, iperf3, mtr, openssl and telnet keep
 # their tools' 1).
 for applet in $("$SONDE" --list | awk '{ print $1 }'); do
 	args=$(printf '%s\n' "$CASES" | awk -F'|' -v a="$applet" '$1 == a { print $3; exit }')
@@ -136,7 +139,7 @@ for applet in $("$SONDE" --list | awk '{ print $1 }'); do
 	fi
 	kind=$(printf '%s\n' "$CASES" | awk -F'|' -v a="$applet" '$1 == a { print $5; exit }')
 	want=2
-	case $applet in dig | host | iperf3 | nslookup | openssl | telnet) want=1 ;; esac # their tools' usage code
+	case $applet in dig | host | iperf3 | mtr | nslookup | openssl | telnet) want=1 ;; esac # their tools' usage code
 	# shellcheck disable=SC2086
 	as_root "$applet" --netns "sonde-json-errors-nosuch" $args
 	check_failure "$applet --netns (none such)" "$want" "$kind"

@@ -278,6 +278,7 @@ ipset|0|ipset list
 iptables|0|iptables -L -n
 iptables-save|0|iptables-save
 ipvsadm|0 1|ipvsadm -L -n
+mtr|0|mtr -r -n -u -c 1 -i 0.1 10.191.0.2
 nc|0|nc -z -w 2 10.191.0.2 8080
 netstat|0|netstat -ltn
 nft|0|nft list ruleset

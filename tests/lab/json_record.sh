@@ -2,7 +2,7 @@
 # tests/lab/json_record.sh — stands in for the sonde binary while the tests
 # run under `make check` (tests/lib.sh points $SONDE here when
 # SONDE_JSON_RECORD names a directory).  A run with JSON output (--json, or
-# -j for ip and nft, -J for iperf3) has its stdout copied into that directory, beside the
+# -j for ip, nft and mtr, -J for iperf3) has its stdout copied into that directory, beside the
 # applet's name, the test file, the arguments and the exit status, so that
 # tests/json.t can validate every document against docs/json/APPLET.schema.json.
 # Any other run becomes the binary itself (exec, same pid, same argv[0]).
@@ -21,7 +21,7 @@ json=0
 for arg in "$@"; do
 	case $arg in
 	--json) json=1 ;;
-	-[!-]*j*) case $applet in ip|nft) json=1 ;; esac ;;
+	-[!-]*j*) case $applet in ip|nft|mtr) json=1 ;; esac ;;
 	-J) case $applet in iperf3) json=1 ;; esac ;;
 	esac
 done
