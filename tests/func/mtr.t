@@ -62,10 +62,18 @@ lab_run c "$SONDE" mtr -r -c 1 10.93.4.2
 is "$(printf '%s\n' "$OUT" | rows)" "$(mtr_out names | rows)" "without -n: as mtr's"
 
 # --- the probe methods and the shapes of a path ----------------------------
+# A loaded machine can part the two once (a reply later than mtr's grace):
+# then both run again, and that pair decides, as same_as_classic does.
 cmp_rows() { # NAME SONDE-ARGS...
-	local name=$1; shift
+	local name=$1 want; shift
+	want=$(mtr_out "$name" | rows)
 	lab_run c "$SONDE" mtr -i 0.2 "$@"
-	is "$(printf '%s\n' "$OUT" | rows)" "$(mtr_out "$name" | rows)" "$name: mtr's hops, Loss% and Snt ($*)"
+	if [ "$(printf '%s\n' "$OUT" | rows)" != "$want" ]; then
+		diag "$name: differed once:" "$OUT" "mtr:" "$(mtr_out "$name")"
+		want=$(lab_exec c mtr "$@" | rows)
+		lab_run c "$SONDE" mtr -i 0.2 "$@"
+	fi
+	is "$(printf '%s\n' "$OUT" | rows)" "$want" "$name: mtr's hops, Loss% and Snt ($*)"
 }
 cmp_rows udp -r -n -u -c 1 10.93.4.2
 cmp_rows tcp -r -n -T -P 22 -c 1 10.93.4.2
