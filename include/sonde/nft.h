@@ -143,6 +143,9 @@ struct nft_set {
 	/* Bit i: the rule looking this (anonymous) concatenation up put its
 	 * field i, a host-order one, in network order. */
 	uint32_t be_fields;
+	/* Bit i: the rule's field i is a raw load ("@ih,32,32"), whose values
+	 * nft prints in hex, in network order. */
+	uint32_t raw_fields;
 	bool has_policy, has_size;
 	uint32_t size;
 	uint64_t timeout_ms, gc_interval_ms;

@@ -133,7 +133,8 @@ void nft_json_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, siz
 		char *end;
 		unsigned long long number = strtoull(word, &end, 0);
 
-		if (*word && !*end)
+		/* A raw value wider than a number is its hex string. */
+		if (*word && !*end && !(type == NFT_TYPE_RAW && len > 8))
 			strbuf_printf(out, "%llu", number);
 		else
 			nft_json_string(out, word);

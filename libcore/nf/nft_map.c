@@ -31,8 +31,13 @@ bool nft_rd_key(struct render *rd, struct nft_set *set, const struct reg_src *co
 		if (srcs[i]->masked && n > 1)
 			return false;
 		named = json ? nft_json_src(rd, srcs[i], out, &type, &fold) : nft_rd_src_name(rd, srcs[i], out, &type, &fold);
-		if (!named || (srcs[i]->masked && !nft_rd_field_set(rd, set)))
+		if (!named || (srcs[i]->masked && !nft_rd_field_set(rd, set)) ||
+		    (type == NFT_TYPE_RAW && !(set->flags & NFT_SET_ANONYMOUS)))
 			return false;
+		/* An anonymous set's field of a raw load prints as the load's
+		 * values (its type is a plain integer). */
+		if (type == NFT_TYPE_RAW && i < 32)
+			set->raw_fields |= 1u << i;
 		/* The set's elements are four-byte integers, which print in host order. */
 		if (type == NFT_TYPE_BE_INTEGER && (n > 1 || set->key_byteorder != NFT_BYTEORDER_BIG))
 			return false;

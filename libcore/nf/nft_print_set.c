@@ -213,6 +213,17 @@ void nft_print_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, si
 	if (nft_print_symbolic(out, type, value_number(type, bytes, len)))
 		return;
 	switch (type) {
+	case NFT_TYPE_RAW: {
+		/* A raw load's value: big-endian, in hex without leading zeros. */
+		size_t i = 0;
+
+		while (i + 1 < len && bytes[i] == 0)
+			i++;
+		strbuf_printf(out, "0x%x", len ? bytes[i] : 0);
+		for (i++; i < len; i++)
+			strbuf_printf(out, "%02x", bytes[i]);
+		return;
+	}
 	case NFT_TYPE_IPADDR:
 		if (len >= 4)
 			nfbuf_ipv4(out, bytes);
@@ -324,13 +335,15 @@ size_t nft_key_fields(const struct nft_set *s, size_t len, struct nft_key_field 
 	size_t n = nft_type_components(s->key_type, parts, 8), i, at = 0;
 
 	if (n == 1 && max) {
-		fields[0] = (struct nft_key_field){ .type = parts[0], .offset = 0, .size = len };
+		fields[0] = (struct nft_key_field){ .type = (s->raw_fields & 1) ? NFT_TYPE_RAW : parts[0], .offset = 0,
+						    .size = len };
 		return 1;
 	}
 	for (i = 0; i < n && i < max && at < len; i++) {
 		size_t size = i < s->field_count ? s->field_len[i] : type_size(parts[i]);
 
-		fields[i] = (struct nft_key_field){ .type = parts[i], .offset = at, .size = size };
+		fields[i] = (struct nft_key_field){ .type = (s->raw_fields >> i & 1) ? NFT_TYPE_RAW : parts[i],
+						    .offset = at, .size = size };
 		at += (size + 3) & ~(size_t)3;
 	}
 	return i;

@@ -186,6 +186,50 @@ static bool table_field(struct render *rd, int fam, const struct reg_src *s, str
 	return true;
 }
 
+/* A load nft names by its base and bits: "@nh,8,16". */
+static bool raw_name(const struct reg_src *s, struct strbuf *out, uint32_t *type)
+{
+	static const char *const bases[] = { "ll", "nh", "th", "ih" };
+
+	if (s->base >= sizeof(bases) / sizeof(bases[0]))
+		return false;
+	*type = NFT_TYPE_RAW;
+	strbuf_printf(out, "@%s,%u,%u", bases[s->base], s->offset * 8, s->len * 8);
+	return true;
+}
+
+/* A transport protocol nft 1.0.6 has no header description for (its
+ * loads are raw); tunnels it may describe are not claimed either way. */
+static bool l4_headerless(uint8_t proto)
+{
+	static const uint8_t described[] = { IPPROTO_ICMP, IPPROTO_IGMP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_DCCP,
+					     IPPROTO_ESP, IPPROTO_AH, IPPROTO_ICMPV6, IPPROTO_COMP, IPPROTO_SCTP,
+					     IPPROTO_UDPLITE, IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_GRE, 112 /* vrrp */,
+					     115 /* l2tp */ };
+	size_t i;
+
+	for (i = 0; i < sizeof(described); i++)
+		if (described[i] == proto)
+			return false;
+	return true;
+}
+
+/* nft prints a link layer load raw where it knows no header there (an
+ * ip, ip6, inet or arp table without `meta iiftype ether`), and where the
+ * load is no run of whole Ethernet fields (before any VLAN guard). */
+static bool ll_raw(const struct render *rd, const struct reg_src *s)
+{
+	int fam = rd->ctx->family;
+	uint32_t end = s->offset + s->len;
+
+	if (fam != NFPROTO_BRIDGE && fam != NFPROTO_NETDEV)
+		return rd->iiftype_stmt < 0;
+	if (rd->ethertype_stmt >= 0)
+		return false;
+	return !((s->offset == 0 || s->offset == 6 || s->offset == 12) && (end == 6 || end == 12 || end == 14) &&
+		 end > s->offset);
+}
+
 /* The name of a payload field and its datatype; fold is set when the
  * field belongs to the protocol a preceding `meta l4proto` named.  False
  * for a field sonde cannot name as nft does: nft names most raw offsets
@@ -217,8 +261,10 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 		if (!rd->ethertype_pinned)
 			rd->stmts[rd->ethertype_stmt].dropped = true;
 	}
+	if (s->base == NFT_PAYLOAD_INNER_HEADER)
+		return raw_name(s, out, type);
 	if (s->base == NFT_PAYLOAD_LL_HEADER)
-		return ether_name(rd, s, out, type);
+		return ether_name(rd, s, out, type) || (ll_raw(rd, s) && raw_name(s, out, type));
 	/* A narrow field's mask is its own; other masks are the compare's. */
 	if (s->masked && table_field(rd, fam, s, out, type, fold))
 		return true;
@@ -289,16 +335,15 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 	if (table_field(rd, fam, s, out, type, fold))
 		return true;
 	/* nft prints a raw load itself where no dependency names the header:
-	 * the network header of an inet table before any meta nfproto; the
-	 * transport header before any protocol match. */
-	if ((s->base == NFT_PAYLOAD_NETWORK_HEADER && fam == NFPROTO_INET && rd->nfproto_stmt < 0 && !rd->proto_compared &&
-	     rd->ethertype_stmt < 0) ||
-	    (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt < 0 && !rd->proto_compared)) {
-		*type = NFT_TYPE_RAW;
-		strbuf_printf(out, "@%s,%u,%u", s->base == NFT_PAYLOAD_NETWORK_HEADER ? "nh" : "th", s->offset * 8,
-			     s->len * 8);
-		return true;
-	}
+	 * the network header of an inet, netdev or bridge table before any
+	 * protocol guard; the transport header before any protocol match, or
+	 * after one of a protocol nft has no header for. */
+	if ((s->base == NFT_PAYLOAD_NETWORK_HEADER &&
+	     (fam == NFPROTO_INET || fam == NFPROTO_NETDEV || fam == NFPROTO_BRIDGE) && rd->nfproto_stmt < 0 &&
+	     !rd->proto_compared && rd->ethertype_stmt < 0) ||
+	    (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt < 0 && !rd->proto_compared) ||
+	    (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt >= 0 && l4_headerless(rd->l4proto)))
+		return raw_name(s, out, type);
 	return false;
 }
 
@@ -403,26 +448,13 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct strbuf *
 
 /* --- values ---------------------------------------------------------------- */
 
-/* A raw load's value: big-endian, in hex as nft shows it. */
-static void raw_value(struct strbuf *out, const uint8_t *bytes, size_t len)
-{
-	unsigned long long number = 0;
-	size_t i;
-
-	for (i = 0; i < len && i < sizeof(number); i++)
-		number = number << 8 | bytes[i];
-	strbuf_printf(out, "0x%llx", number);
-}
-
 void nft_rd_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
 {
 	uint32_t host = 0;
 
 	if (len >= 4)
 		memcpy(&host, bytes, 4);
-	if (type == NFT_TYPE_RAW)
-		raw_value(out, bytes, len);
-	else if (type == NFT_TYPE_BE_INTEGER && len == 4)
+	if (type == NFT_TYPE_BE_INTEGER && len == 4)
 		strbuf_printf(out, "%" PRIu32, ntohl(host));
 	else if (type == NFT_TYPE_FIB_ADDR)
 		nft_print_fib_type(out, host);
@@ -994,6 +1026,9 @@ bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struc
 	 * prefix mask on a number is "value/len": neither is written here. */
 	if (!nft_rd_all_zero(s->xor_, cmp->data.len < 16 ? cmp->data.len : 16))
 		return false;
+	/* A raw load's mask is always written out ("@ll,0,8 & 0x80 == 0x80"). */
+	if (type == NFT_TYPE_RAW)
+		return true;
 	/* meta and ct numbers are in host order (mark), payload fields in
 	 * network order. */
 	if (!addr && !nft_rd_is_flags(type) && (s->kind == SRC_META || s->kind == SRC_CT) && cmp->data.len == 4) {

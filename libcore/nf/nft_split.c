@@ -52,10 +52,18 @@ int nft_rd_split_cmp(struct render *rd, const struct nft_expr *e,
 	len = merged_field_len(rd, &whole, 0);
 	if (!len || len == whole.len)
 		return -1;   /* one field, or nothing sonde names: not split */
+	/* nft splits only a load made of whole fields; another stays one
+	 * (raw) load. */
+	while (at < whole.len && (len = merged_field_len(rd, &whole, at)))
+		at += len;
+	*r = whole;
+	if (at != whole.len)
+		return -1;
+	at = 0;
 	while (ok && at < whole.len) {
 		struct nft_expr piece = *e;
 
-		if (at && !(len = merged_field_len(rd, &whole, at)))
+		if (!(len = merged_field_len(rd, &whole, at)))
 			break;
 		memset(&piece.data, 0, sizeof(piece.data));
 		memcpy(piece.data.bytes, e->data.bytes + at, len);
