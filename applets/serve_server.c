@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,6 +25,10 @@
 #include "sonde/err.h"
 #include "sonde/exitcode.h"
 #include "sonde/sock.h"
+
+/* How soon a child that has sent its answer is reaped (it only has to
+ * finish exiting). */
+#define SERVE_REAP_MS 10
 
 enum conn_state {
 	CONN_FREE,
@@ -60,6 +65,8 @@ struct server {
 	int64_t stop_deadline_ms;
 	struct serve_checks *checks;
 	struct serve_stats stats;
+	pid_t reap[SERVE_MAX_CONNECTIONS];  /* probe children that ended their answer, still exiting */
+	size_t reap_count;
 	struct pollfd fds[2 + 2 * SERVE_MAX_CONNECTIONS + 1];
 	struct conn *fd_conn[2 + 2 * SERVE_MAX_CONNECTIONS + 1];
 	bool fd_is_child[2 + 2 * SERVE_MAX_CONNECTIONS + 1];
@@ -123,11 +130,16 @@ static void conn_answer(struct server *s, struct conn *c, int status, const char
 
 /* --- probes in children --------------------------------------------------------- */
 
-/* In the child: the answer on stdout (the pipe), "STATUS TYPE\n" then the body. */
-static void probe_child(struct server *s, struct conn *c, int pipe_fd)
+/* In the child: the answer on stdout (the pipe), "STATUS TYPE\n" then the
+ * body, in one write.  The pipe is closed before _exit(): the parent sees
+ * its end at once and answers the client while the kernel still tears
+ * this process down (exit closes files only after freeing the memory). */
+static void probe_child(const struct serve_config *cfg, const struct serve_route *route, int pipe_fd)
 {
 	struct serve_answer ans = { 0 };
+	struct strbuf whole = { 0 };
 	sigset_t none;
+	int rc;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -135,13 +147,20 @@ static void probe_child(struct server *s, struct conn *c, int pipe_fd)
 	dup2(pipe_fd, STDOUT_FILENO);
 	/* No client socket may outlive the parent's close of it here. */
 	close_range(3, ~0U, 0);
-	serve_route_probe(s->cfg, &c->route, &ans);
-	dprintf(STDOUT_FILENO, "%d %s\n", ans.status, ans.content_type);
-	_exit(fd_write_all(STDOUT_FILENO, ans.body.data, ans.body.len) < 0 ? 1 : 0);
+	serve_route_probe(cfg, route, &ans);
+	strbuf_printf(&whole, "%d %s\n", ans.status, ans.content_type);
+	strbuf_add(&whole, ans.body.data ? ans.body.data : "", ans.body.len);
+	rc = whole.failed ? -ENOMEM : fd_write_all(STDOUT_FILENO, whole.data, whole.len);
+	close(STDOUT_FILENO);
+	_exit(rc < 0 ? 1 : 0);
 }
 
 static void probe_start(struct server *s, struct conn *c)
 {
+	/* The server and its connections are not in the child (see
+	 * parent_only_alloc): what the probe needs is copied out first. */
+	const struct serve_config *cfg = s->cfg;
+	struct serve_route route = c->route;
 	int pipefd[2];
 	pid_t pid;
 
@@ -150,7 +169,7 @@ static void probe_start(struct server *s, struct conn *c)
 		return;
 	}
 	if (pid == 0)
-		probe_child(s, c, pipefd[1]);
+		probe_child(cfg, &route, pipefd[1]);
 	close(pipefd[1]);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	c->child = pid;
@@ -162,6 +181,28 @@ static void probe_start(struct server *s, struct conn *c)
 	s->stats.probes_total++;
 }
 
+/* A child that closed its pipe is still exiting: it is reaped on a later
+ * turn of the loop rather than waited for here. */
+static void reap_later(struct server *s, pid_t pid)
+{
+	if (waitpid(pid, NULL, WNOHANG) != 0)
+		return;
+	if (s->reap_count == SERVE_MAX_CONNECTIONS) {
+		waitpid(pid, NULL, 0);  /* cannot happen: one child per connection */
+		return;
+	}
+	s->reap[s->reap_count++] = pid;
+}
+
+static void reap_ended(struct server *s)
+{
+	for (size_t i = 0; i < s->reap_count; )
+		if (waitpid(s->reap[i], NULL, WNOHANG) != 0)
+			s->reap[i] = s->reap[--s->reap_count];
+		else
+			i++;
+}
+
 /* The child's output ended: its answer goes to the client. */
 static void probe_done(struct server *s, struct conn *c)
 {
@@ -169,7 +210,7 @@ static void probe_done(struct server *s, struct conn *c)
 	char content_type[128];
 	int status = 0;
 
-	waitpid(c->child, NULL, 0);
+	reap_later(s, c->child);
 	c->child = 0;
 	s->probing--;
 	close(c->child_fd);
@@ -445,49 +486,92 @@ static int signals_open(sigset_t *old)
 	return signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+/* Memory that fork() leaves out of the probe children: the loop's state
+ * and every client's connection (its request, its answer).  A probe child
+ * then holds no other client's data, and the parent's writes to it after
+ * a fork are no copy-on-write faults (a probe's cost is mostly its fork's
+ * page faults). */
+static void *parent_only_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (madvise(p, size, MADV_DONTFORK) < 0) {
+		munmap(p, size);
+		return NULL;
+	}
+	return p;
+}
+
+static void server_free(struct server *s)
+{
+	if (s->conns)
+		munmap(s->conns, SERVE_MAX_CONNECTIONS * sizeof(*s->conns));
+	munmap(s, sizeof(*s));
+}
+
+static void server_loop(struct server *s, int *rc)
+{
+	const struct serve_config *cfg = s->cfg;
+
+	while (!s->stopping || (busy(s) && mono_ms() < s->stop_deadline_ms)) {
+		int64_t now = mono_ms();
+		int wait_ms = s->stopping ? (int)(s->stop_deadline_ms - now) : -1;
+		size_t n;
+
+		if (s->checks && !s->stopping)
+			serve_checks_tick(s->checks, cfg->interval_ms, now, &wait_ms);
+		if (s->checks && serve_checks_refused(s->checks)) {
+			*rc = SONDE_EXIT_USAGE;
+			break;
+		}
+		n = build_pollset(s, now, &wait_ms);
+		if (s->reap_count && (wait_ms < 0 || wait_ms > SERVE_REAP_MS))
+			wait_ms = SERVE_REAP_MS;
+		if (poll(s->fds, n, wait_ms) < 0 && errno != EINTR)
+			break;
+		handle_events(s, n);
+		reap_ended(s);
+		expire(s, mono_ms());
+		queue_run(s);
+	}
+}
+
 int serve_run(const struct serve_config *cfg, int listen_fd, struct serve_checks *checks)
 {
-	static struct server s;
+	struct server *s = parent_only_alloc(sizeof(*s));
 	sigset_t old;
 	int rc = SONDE_EXIT_OK;
 
-	s = (struct server){ .cfg = cfg, .listen_fd = listen_fd, .checks = checks };
-	s.stats.started_s = time(NULL);
-	s.stats.checks = checks;
-	s.conns = calloc(SERVE_MAX_CONNECTIONS, sizeof(*s.conns));
-	s.signal_fd = signals_open(&old);
-	if (!s.conns || s.signal_fd < 0) {
-		sonde_errno(s.conns ? errno : ENOMEM, "cannot set up the server");
-		free(s.conns);
+	if (!s) {
+		sonde_errno(errno, "cannot set up the server");
 		return SONDE_EXIT_NEGATIVE;
 	}
-	while (!s.stopping || (busy(&s) && mono_ms() < s.stop_deadline_ms)) {
-		int64_t now = mono_ms();
-		int wait_ms = s.stopping ? (int)(s.stop_deadline_ms - now) : -1;
-		size_t n;
-
-		if (checks && !s.stopping)
-			serve_checks_tick(checks, cfg->interval_ms, now, &wait_ms);
-		if (checks && serve_checks_refused(checks)) {
-			rc = SONDE_EXIT_USAGE;
-			break;
-		}
-		n = build_pollset(&s, now, &wait_ms);
-		if (poll(s.fds, n, wait_ms) < 0 && errno != EINTR)
-			break;
-		handle_events(&s, n);
-		expire(&s, mono_ms());
-		queue_run(&s);
+	*s = (struct server){ .cfg = cfg, .listen_fd = listen_fd, .checks = checks };
+	s->stats.started_s = time(NULL);
+	s->stats.checks = checks;
+	s->conns = parent_only_alloc(SERVE_MAX_CONNECTIONS * sizeof(*s->conns));
+	s->signal_fd = s->conns ? signals_open(&old) : -1;
+	if (!s->conns || s->signal_fd < 0) {
+		sonde_errno(errno, "cannot set up the server");
+		if (s->conns)
+			sigprocmask(SIG_SETMASK, &old, NULL);
+		server_free(s);
+		return SONDE_EXIT_NEGATIVE;
 	}
+	server_loop(s, &rc);
 	for (int i = 0; i < SERVE_MAX_CONNECTIONS; i++)
-		if (s.conns[i].state != CONN_FREE)
-			conn_close(&s, &s.conns[i]);
+		if (s->conns[i].state != CONN_FREE)
+			conn_close(s, &s->conns[i]);
+	while (s->reap_count)
+		waitpid(s->reap[--s->reap_count], NULL, 0);
 	if (checks)
 		serve_checks_stop(checks);
-	if (s.listen_fd >= 0)
-		close(s.listen_fd);
-	close(s.signal_fd);
-	free(s.conns);
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	close(s->signal_fd);
+	server_free(s);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }

@@ -5,7 +5,10 @@
 # exporter (its utime + stime, with its waited-for children's: sonde runs
 # each probe in a child), per module, against the same targets in
 # namespace srv: tcp_connect to an open port, http_2xx to a 200, icmp.
+# SONDE_BASELINE=PATH adds a column for another sonde binary (a build
+# before a change), measured in the same run.
 ROUNDS=${ROUNDS:-200}
+BASELINE=${SONDE_BASELINE:-}
 . "$(dirname "$0")/lab.sh"
 set -e
 bench_need_root
@@ -21,7 +24,13 @@ lab_bg cli "$SONDE" serve --listen "$C:9115"
 sonde_pid=$LAST_BG_PID
 lab_bg cli prometheus-blackbox-exporter --config.file=/etc/prometheus/blackbox.yml --web.listen-address="$C:9116"
 bb_pid=$LAST_BG_PID
-for port in 9115 9116; do lab_wait_listen cli "$port"; done
+ports="9115 9116"
+if [ -n "$BASELINE" ]; then
+	lab_bg cli "$BASELINE" serve --listen "$C:9117"
+	base_pid=$LAST_BG_PID
+	ports="$ports 9117"
+fi
+for port in $ports; do lab_wait_listen cli "$port"; done
 lab_wait_listen srv 8001
 lab_wait_listen srv 8080
 
@@ -42,12 +51,20 @@ measure() {
 		"$ROUNDS" $((t1 - t0)) $((c1 - c0)) "$hz"
 }
 
-printf '%-12s %28s %28s\n' "" "sonde serve" "blackbox_exporter 0.23.0"
-printf '%-12s %14s %13s %14s %13s\n' module "ms/probe" "CPU ms/probe" "ms/probe" "CPU ms/probe"
+printf '%-12s %28s %28s' "" "sonde serve" "blackbox_exporter 0.23.0"
+[ -n "$BASELINE" ] && printf ' %28s' "sonde serve (baseline)"
+printf '\n%-12s %14s %13s %14s %13s' module "ms/probe" "CPU ms/probe" "ms/probe" "CPU ms/probe"
+[ -n "$BASELINE" ] && printf ' %14s %13s' "ms/probe" "CPU ms/probe"
+echo
 for m in "tcp_connect $S:8001" "http_2xx http://$S:8080/ok" "icmp $S"; do
 	set -- $m
 	read -r s_ms s_cpu <<<"$(measure 9115 "$sonde_pid" "$1" "$2")"
 	read -r b_ms b_cpu <<<"$(measure 9116 "$bb_pid" "$1" "$2")"
-	printf '%-12s %14s %13s %14s %13s\n' "$1" "$s_ms" "$s_cpu" "$b_ms" "$b_cpu"
+	printf '%-12s %14s %13s %14s %13s' "$1" "$s_ms" "$s_cpu" "$b_ms" "$b_cpu"
+	if [ -n "$BASELINE" ]; then
+		read -r o_ms o_cpu <<<"$(measure 9117 "$base_pid" "$1" "$2")"
+		printf ' %14s %13s' "$o_ms" "$o_cpu"
+	fi
+	echo
 done
 echo "($ROUNDS probes each, in a row on one kept-alive connection; $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg))"

@@ -185,6 +185,11 @@ else
 	[ "$after" -le $((before + 256)) ] && pass "200 more probes: RSS ${before} kB -> ${after} kB (flat)" ||
 		fail "200 more probes: RSS ${before} kB -> ${after} kB (want within 256 kB)"
 fi
+# A probe child is reaped once its answer is sent, on a later turn of the
+# loop: none is left a zombie.
+zombies() { ps -o stat= --ppid "$SERVE_PID" | grep -c '^Z'; }
+for i in $(seq 1 20); do [ "$(zombies)" = 0 ] && break; sleep 0.05; done
+is "$(zombies)" 0 "after 300 probes no probe child is left unreaped"
 like "$(lab_exec cli curl -s "http://$C:9115/metrics")" "^sonde_serve_probes_total [0-9]{3}$" \
 	"/metrics counts the probes"
 
