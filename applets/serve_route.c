@@ -49,7 +49,11 @@ static void route_probe(const struct serve_config *cfg, const struct httpd_reque
 	if (!route->module) {
 		ans->status = 400;
 		ans->content_type = TEXT_CONTENT_TYPE;
-		strbuf_printf(&ans->body, "Unknown module \"%s\"\n", module);
+		strbuf_printf(&ans->body, "Unknown module \"%s\"", module);
+		/* blackbox.yml's grpc modules: said why, not only unknown */
+		if (strcmp(module, "grpc") == 0 || strcmp(module, "grpc_plain") == 0)
+			strbuf_puts(&ans->body, " (sonde serve has no grpc prober: sonde speaks no gRPC)");
+		strbuf_putc(&ans->body, '\n');
 		return;
 	}
 	if (serve_probe_timeout_ms(route->module, req->scrape_timeout, &route->timeout_ms) < 0) {

@@ -256,6 +256,11 @@ answer=$(scrape 9115 "module=dns_a&target=$DNS_V4&debug=true")
 like "$answer" 'Validating RR rr=www\.example\.test\.	300	IN	A	192\.0\.2\.1' "debug: each record's text in the log"
 like "$answer" '^  query_name: www\.example\.test$' "debug: the module's configuration"
 
+# blackbox.yml's grpc modules: refused with the reason.
+is "$(scrape 9115 "module=grpc&target=$DNS_V4:50051")" \
+	"$(printf 'Unknown module "grpc" (sonde serve has no grpc prober: sonde speaks no gRPC)\n400')" \
+	"module=grpc: a 400 saying why"
+
 # docs/serve.md's example file is one sonde serve reads.
 sed -n '/^    modules:$/,/^$/p' "$TESTS_DIR/../docs/serve.md" | sed 's/^    //' >"$LAB_TMP/doc.yml"
 lab_bg dns "$SONDE" serve --listen 127.0.0.1:9118 --config "$LAB_TMP/doc.yml"
