@@ -3,7 +3,7 @@
  * (what each request path answers; a probe run), serve_probe.c (what the
  * probers share: the built-in modules, the log, the target's address and
  * the allow list), serve_config.c (--config's dns modules, read by
- * serve_yaml.c), serve_tcp.c, serve_http.c, serve_icmp.c and serve_dns.c
+ * libcore/yaml.c), serve_tcp.c, serve_http.c, serve_icmp.c and serve_dns.c
  * (the probers, on libcore's engines), serve_conn.c (their
  * connections, plain or TLS, and the TLS families), serve_checks.c (the
  * --checks file rerun every --interval), serve_out.c (the Prometheus text
@@ -21,6 +21,7 @@
 #include "sonde/addr.h"
 #include "sonde/httpd.h"
 #include "sonde/strbuf.h"
+#include "sonde/yaml.h"
 
 #define SERVE_DEFAULT_LISTEN ":9115"
 #define SERVE_MAX_ALLOW 32
@@ -191,22 +192,6 @@ void serve_config_free(struct serve_config *cfg);
 /* A module's settings as blackbox_exporter's debug page shows them. */
 void serve_module_text(const struct serve_module *m, struct strbuf *b);
 
-/* --- the YAML subset those files are written in (serve_yaml.c) --------------- */
-
-enum yaml_kind { YAML_SCALAR, YAML_MAP, YAML_SEQ };
-struct yaml_node {
-	enum yaml_kind kind;
-	int line;
-	char *key;             /* an entry of a mapping: its key */
-	char *text;            /* a scalar */
-	bool quoted, is_null;
-	struct yaml_node *child, *next;  /* a mapping's entries, a sequence's items */
-};
-/* Reads text (modified): 0 with *root to free, -EINVAL with why and
- * *why_line, or -ENOMEM. */
-int yaml_parse(char *text, struct yaml_node **root, char *why, size_t why_size, int *why_line);
-void yaml_free(struct yaml_node *n);
-const struct yaml_node *yaml_get(const struct yaml_node *map, const char *key);
 
 /* --- a probe's connection (serve_conn.c), plain or TLS ------------------------ */
 

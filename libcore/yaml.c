@@ -1,5 +1,5 @@
-/* The YAML that blackbox_exporter's configuration files are written in,
- * read into a tree: block mappings and sequences by indentation ("- key:
+/* The YAML that blackbox_exporter's configuration files are written in
+ * (serve's --config), read into a tree: block mappings and sequences by indentation ("- key:
  * value" items included), plain, 'single' and "double" quoted scalars,
  * flow sequences of scalars ([NOERROR, NXDOMAIN]) and comments.  What such
  * files do not use (anchors, aliases, tags, block and multi-line scalars,
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serve_impl.h"
+#include "sonde/yaml.h"
 
 #define YAML_MAX_DEPTH 32
 
