@@ -19,15 +19,6 @@
 /* How long the server may take between two states outside the data phase. */
 #define STATE_WAIT_MS 60000
 
-static int socket_buffer(int fd, int option)
-{
-	int value = 0;
-	socklen_t len = sizeof(value);
-
-	getsockopt(fd, SOL_SOCKET, option, &value, &len);
-	return value;
-}
-
 /* A data connection: options first (window and MSS count at the
  * handshake), then the connect and the test's cookie. */
 static int stream_connect(struct ip3_test *t, const struct sonde_addr *server, int timeout_ms, int *fd_out)
@@ -74,8 +65,8 @@ static int create_streams(struct ip3_test *t, const struct sonde_addr *server, i
 	}
 	if (t->set.udp && t->stream_count) {
 		/* iperf3 reports the data sockets' buffers for UDP */
-		t->sndbuf_actual = socket_buffer(t->streams[0].fd, SO_SNDBUF);
-		t->rcvbuf_actual = socket_buffer(t->streams[0].fd, SO_RCVBUF);
+		t->sndbuf_actual = ip3_socket_buffer(t->streams[0].fd, SO_SNDBUF);
+		t->rcvbuf_actual = ip3_socket_buffer(t->streams[0].fd, SO_RCVBUF);
 	}
 	for (i = 0; i < t->stream_count; i++)
 		ip3_out_connected(t, &t->streams[i]);
@@ -209,8 +200,8 @@ static int connect_control(struct ip3_test *t, const char *host, int family, int
 		return ip3_fail(t, rc, "unable to connect to server");
 	ip3_ctrl_nodelay(t->ctrl_fd);
 	t->tcp_mss_default = ip3_mss_of(t->ctrl_fd);
-	t->sndbuf_actual = socket_buffer(t->ctrl_fd, SO_SNDBUF);
-	t->rcvbuf_actual = socket_buffer(t->ctrl_fd, SO_RCVBUF);
+	t->sndbuf_actual = ip3_socket_buffer(t->ctrl_fd, SO_SNDBUF);
+	t->rcvbuf_actual = ip3_socket_buffer(t->ctrl_fd, SO_RCVBUF);
 	return 0;
 }
 

@@ -211,6 +211,8 @@ void ip3_json_add_string(struct strbuf *b, const char *s);
 
 /* iperf3_stream.c: the data connections. */
 /* Socket options every stream gets before connect or after accept. */
+/* SO_SNDBUF or SO_RCVBUF as the kernel holds it (what -J calls *_actual). */
+int ip3_socket_buffer(int fd, int option);
 int ip3_stream_setopts(const struct ip3_test *t, int fd);
 void ip3_addr_unmap(struct sonde_addr *addr);
 void ip3_stream_init(struct ip3_test *t, struct ip3_stream *s, int fd, bool sender);

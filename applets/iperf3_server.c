@@ -92,6 +92,18 @@ static void close_udp_listener(struct ip3_test *t)
 	t->udp_listen_fd = -1;
 }
 
+/* -J's sndbuf_actual and rcvbuf_actual, read where iperf3 3.12's server
+ * reads them: a UDP stream's socket; for TCP its stream listener, which
+ * is ours unless -w sized the streams (iperf3 then makes a listener of
+ * that size). */
+static void note_buffers(struct ip3_test *t)
+{
+	int fd = t->set.udp || t->set.window ? t->streams[0].fd : t->listen_fd;
+
+	t->sndbuf_actual = ip3_socket_buffer(fd, SO_SNDBUF);
+	t->rcvbuf_actual = ip3_socket_buffer(fd, SO_RCVBUF);
+}
+
 static int accept_streams(struct ip3_test *t)
 {
 	int count = t->set.parallel * (t->mode == IP3_BIDIR ? 2 : 1);
@@ -208,6 +220,7 @@ static int serve_client(struct ip3_test *t)
 	if (rc)
 		return rc;
 	t->tcp_mss_default = ip3_mss_of(t->streams[0].fd);
+	note_buffers(t);
 	if ((rc = ip3_send_state(t->ctrl_fd, IP3_TEST_START)) < 0)
 		return ip3_fail(t, rc, "unable to send control message");
 	ip3_test_start(t);

@@ -23,6 +23,15 @@
  * nor the interval reports (iperf3 sends up to ten blocks a round too). */
 #define SEND_ROUNDS 16
 
+int ip3_socket_buffer(int fd, int option)
+{
+	int value = 0;
+	socklen_t len = sizeof(value);
+
+	getsockopt(fd, SOL_SOCKET, option, &value, &len);
+	return value;
+}
+
 int ip3_stream_setopts(const struct ip3_test *t, int fd)
 {
 	const struct ip3_settings *s = &t->set;

@@ -57,6 +57,8 @@ printf '%s\n' "$OUT" >"$LAB_TMP/small.json"
 is "$(sums_add_up "$LAB_TMP/small.json")" ok "-J -w 8K: partial sends, -n 8M still sends 8 MiB"
 
 # The servers' documents (-s -1 -J) for the same client run.
+buffers() { python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["start"]
+print(s["sndbuf_actual"], s["rcvbuf_actual"])' "$1"; }
 server_keys() { # NAME ARGS...
 	local name=$1
 	shift
@@ -72,9 +74,13 @@ server_keys() { # NAME ARGS...
 	# -1: each server exits once its document is out
 	wait "$real_pid" "$sonde_pid"
 	is "$(json_keys "$LAB_TMP/sondej.log")" "$(json_keys "$LAB_TMP/realj.log")" "$name: iperf3's keys"
+	# The socket buffers the server reports are the kernel's figures.
+	is "$(buffers "$LAB_TMP/sondej.log")" "$(buffers "$LAB_TMP/realj.log")" "$name: iperf3's sndbuf/rcvbuf_actual"
 	rm -f "$LAB_TMP/realj.log" "$LAB_TMP/sondej.log"
 }
 server_keys "server -J" -t 1
 server_keys "server -J -R -P 2" -t 1 -R -P 2
+server_keys "server -J -u" -t 1 -u
+server_keys "server -J -w 100K" -t 1 -w 100K
 
 done_testing
