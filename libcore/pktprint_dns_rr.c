@@ -73,26 +73,26 @@ static void print_class(struct pp_frame *f, uint16_t rclass)
  * the name or the last pointer was), at most 255 characters shown.  Bit
  * string labels and a name that runs off the message: false.  *next: where
  * the name ends in the message (after its first pointer). */
-static bool name_end(struct pp_frame *f, const struct dns_msg *msg, size_t offset, size_t *next)
+bool pp_dns_name(struct pp_frame *f, const uint8_t *wire, size_t wire_len, size_t offset, size_t *next)
 {
 	size_t max_offset = offset, chars = 0, shown;
 	bool jumped = false;
 	uint8_t len;
 
-	if (offset >= msg->len)
+	if (offset >= wire_len)
 		return false;
 	*next = offset + 1;
-	if (msg->wire[offset] == 0) {
+	if (wire[offset] == 0) {
 		strbuf_putc(f->line, '.');
 		return true;
 	}
-	while (offset < msg->len && (len = msg->wire[offset]) != 0) {
+	while (offset < wire_len && (len = wire[offset]) != 0) {
 		if ((len & DNS_LABEL_KIND_MASK) == DNS_LABEL_POINTER) {
 			size_t target;
 
-			if (offset + 1 >= msg->len)
+			if (offset + 1 >= wire_len)
 				return false;
-			target = (size_t)(get16(msg->wire + offset) & 0x3fff);
+			target = (size_t)(get16(wire + offset) & 0x3fff);
 			if (target >= max_offset) {
 				strbuf_puts(f->line, "<BAD PTR>");
 				return false;
@@ -103,17 +103,17 @@ static bool name_end(struct pp_frame *f, const struct dns_msg *msg, size_t offse
 			max_offset = offset = target;
 			continue;
 		}
-		if (len & DNS_LABEL_KIND_MASK || offset + 1 + len > msg->len)
+		if (len & DNS_LABEL_KIND_MASK || offset + 1 + len > wire_len)
 			return false;
 		shown = chars + len <= DNS_NAME_MAX_CHARS ? len : chars < DNS_NAME_MAX_CHARS ? DNS_NAME_MAX_CHARS - chars : 0;
-		pp_printn(f, msg->wire + offset + 1, shown);
+		pp_printn(f, wire + offset + 1, shown);
 		chars += len;
 		if (chars <= DNS_NAME_MAX_CHARS)
 			strbuf_putc(f->line, '.');
 		chars++;
 		offset += 1 + (size_t)len;
 	}
-	if (offset >= msg->len)
+	if (offset >= wire_len)
 		return false;
 	if (!jumped)
 		*next = offset + 1;
@@ -126,7 +126,7 @@ static bool print_name(struct pp_frame *f, const struct dns_msg *msg, size_t off
 {
 	size_t next;
 
-	return name_end(f, msg, offset, &next);
+	return pp_dns_name(f, msg->wire, msg->len, offset, &next);
 }
 
 /* " A? www.example.test." (mDNS: " A (QM)? ..."). */
@@ -185,7 +185,7 @@ static bool print_soa(struct pp_frame *f, const struct dns_msg *msg, size_t at)
 		return true;
 	for (i = 0; i < 2; i++) {
 		strbuf_putc(f->line, ' ');
-		if (!name_end(f, msg, at, &at))
+		if (!pp_dns_name(f, msg->wire, msg->len, at, &at))
 			return false;
 	}
 	if (at + 20 > msg->len)
@@ -204,7 +204,7 @@ static bool print_tsig(struct pp_frame *f, const struct dns_msg *msg, size_t at)
 	if (!f->pp->verbose)
 		return true;
 	strbuf_putc(f->line, ' ');
-	if (!name_end(f, msg, at, &at))
+	if (!pp_dns_name(f, msg->wire, msg->len, at, &at))
 		return false;
 	at += 6;
 	if (at + 4 > msg->len)

@@ -76,6 +76,12 @@ bool pp_ip_fragmented(const struct pkt_ip *ip);
 /* A TCP segment (pktprint_tcp.c): the endpoints and tcpdump's line. */
 void pp_tcp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len);
 
+/* pktprint_nd.c, at -v: neighbor discovery options (caplen of len
+ * captured), and a router advertisement's ", length N", fields and
+ * options; false where the message is to be marked. */
+bool pp_nd_options(struct pp_frame *f, const uint8_t *opt, size_t caplen, size_t len);
+bool pp_router_advert(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len);
+
 /* The network layer by ethertype (IPv4, ARP, IPv6); len is what was on the
  * wire from here on, caplen what was captured of it. */
 void pp_ethertype(struct pp_frame *f, uint16_t type, const uint8_t *p, size_t caplen, size_t len);
@@ -88,6 +94,9 @@ void pp_dns(struct pp_frame *f, const uint8_t *msg, size_t caplen, size_t len, b
  * message is to be marked instead. */
 struct dns_msg;
 struct dns_rr;
+/* A name as tcpdump's fqdn_print (its escapes, backward pointers only,
+ * pointers counted from wire); *next: where it ends at offset. */
+bool pp_dns_name(struct pp_frame *f, const uint8_t *wire, size_t wire_len, size_t offset, size_t *next);
 bool pp_dns_question(struct pp_frame *f, const struct dns_msg *msg, const struct dns_rr *q, bool mdns);
 bool pp_dns_record(struct pp_frame *f, const struct dns_msg *msg, const struct dns_rr *rr, bool mdns);
 bool pp_dns_opt(struct pp_frame *f, const struct dns_msg *msg, bool mdns);

@@ -160,81 +160,6 @@ static bool icmp6_unreachable(struct pp_frame *f, const struct pkt_icmp *msg)
 	return true;
 }
 
-/* An option's bytes in tcpdump's hex dump after indent ("\n\t    "
- * at -vv): "\n\t    0x0000:  028d b626". */
-static void nd_option_hex(struct pp_frame *f, const char *indent, const uint8_t *data, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (i % 16 == 0)
-			strbuf_printf(f->line, "%s0x%04zx: ", indent, i);
-		if (i % 2 == 0)
-			strbuf_putc(f->line, ' ');
-		strbuf_printf(f->line, "%02x", data[i]);
-	}
-}
-
-/* Option types tcpdump 4.99.3 names (and decodes); any other is its
- * "unknown option", shown as bytes. */
-static bool nd_option_named(uint8_t type)
-{
-	static const uint8_t named[] = { 1, 2, 3, 4, 5, 7, 8, 24, 25, 31 };
-	size_t i;
-
-	for (i = 0; i < PP_ARRAY_LEN(named); i++)
-		if (named[i] == type)
-			return true;
-	return false;
-}
-
-/* tcpdump's unknown option (RFC 7527's DAD nonce, 14, among them): at -v
- * its bytes, and no option after it; at -vv the bytes once, then the next. */
-static bool nd_option_unknown(struct pp_frame *f, const uint8_t *opt, size_t opt_len)
-{
-	strbuf_printf(f->line, "\n\t  unknown option (%u), length %zu (%u): ", opt[0], opt_len, opt[1]);
-	nd_option_hex(f, f->pp->verbose > 1 ? "\n\t    " : "\n\t  ", opt + 2, opt_len - 2);
-	return f->pp->verbose > 1;
-}
-
-/* -v: neighbor discovery options, each on a line of its own:
- * "\n\t  source link-address option (1), length 8 (1): 02:00:00:00:00:01".
- * false for an option this file does not print as tcpdump. */
-static bool icmp6_nd_options(struct pp_frame *f, const uint8_t *opt, size_t caplen, size_t len)
-{
-	size_t off = 0, i;
-
-	if (caplen < len)
-		return false;
-	while (off < len) {
-		size_t opt_len;
-
-		if (off + 2 > len || opt[off + 1] == 0)
-			return false;
-		opt_len = (size_t)opt[off + 1] * 8;
-		if (off + opt_len > len)
-			return false;
-		if (!nd_option_named(opt[off])) {
-			if (!nd_option_unknown(f, opt + off, opt_len))
-				return true;
-			off += opt_len;
-			continue;
-		}
-		if (opt[off] != 1 && opt[off] != 2)
-			return false;
-		strbuf_printf(f->line, "\n\t  %s option (%u), length %zu (%u): ",
-			      opt[off] == 1 ? "source link-address" : "destination link-address", opt[off], opt_len,
-			      opt[off + 1]);
-		for (i = 2; i < opt_len; i++)
-			strbuf_printf(f->line, "%s%02x", i > 2 ? ":" : "", opt[off + i]);
-		/* -vv: the option's bytes again, as tcpdump's hex dump. */
-		if (f->pp->verbose > 1)
-			nd_option_hex(f, "\n\t    ", opt + off + 2, opt_len - 2);
-		off += opt_len;
-	}
-	return true;
-}
-
 /* Neighbor solicitation and advertisement; with -v the length after the
  * name, the advertisement's flags and the options. */
 static bool icmp6_neighbor(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len)
@@ -261,7 +186,7 @@ static bool icmp6_neighbor(struct pp_frame *f, const uint8_t *p, size_t caplen, 
 			}
 		strbuf_printf(f->line, "%s]", *sep ? "" : "none");
 	}
-	return icmp6_nd_options(f, p + ND_NS_LEN, caplen - ND_NS_LEN, len - ND_NS_LEN);
+	return pp_nd_options(f, p + ND_NS_LEN, caplen - ND_NS_LEN, len - ND_NS_LEN);
 }
 
 static const char *mld2_record_type(uint8_t type)
@@ -345,10 +270,10 @@ static bool icmp6_body(struct pp_frame *f, const struct pkt_icmp *msg, const uin
 		if (!f->pp->verbose)
 			return true;
 		strbuf_printf(f->line, ", length %zu", len);
-		return caplen >= 8 && icmp6_nd_options(f, p + 8, caplen - 8, len - 8);
+		return caplen >= 8 && pp_nd_options(f, p + 8, caplen - 8, len - 8);
 	case 134:
 		strbuf_puts(f->line, "router advertisement");
-		return !f->pp->verbose;
+		return !f->pp->verbose || pp_router_advert(f, p, caplen, len);
 	case 135:
 	case 136:
 		return icmp6_neighbor(f, p, caplen, len);

@@ -2,8 +2,8 @@
 # sonde tcpdump against tcpdump 4.99.3 on what the lab of tcpdump.t does not
 # carry: frames written by the test (802.1Q and QinQ tags, IPv4 fragments
 # and options, IPv6 routing, fragment and destination options headers, DNS
-# over TCP (a message split over two segments too), resets with data, VXLAN
-# and OTV) and a VXLAN tunnel (and Flannel's port 8472) between two
+# over TCP (a message split over two segments too), resets with data, router
+# advertisements, VXLAN and OTV) and a VXLAN tunnel (and Flannel's port 8472) between two
 # lab namespaces recorded by the real tcpdump.  Every line must be
 # tcpdump's: nothing here is marked.
 . "$(dirname "$0")/../lib.sh"
@@ -47,7 +47,11 @@ for what in 'options \(NOP,RR 10\.0\.0\.1, 0\.0\.0\.0\)' 'options \(RA value 7\)
 	'options \(timestamp TS\{TS\+ADDR 42@10\.0\.0\.1 \^ 0@10\.0\.0\.9\}\)' 'options \(NOP,NOP,NOP,RA \[bad length 8\]\)' \
 	'10\.0\.0\.2\.9999: \[udp sum ok\] UDP, length 6$' 'length 18 \[RST connection refused\]$' \
 	'length 40 \[RST\+ ABCDEFGHIJKLMNOPQRSTUVWXYZ\[\\\]\^\]$' 'length 6 \[RST \^AbadM-\^\?\^\?\]$' \
-	'length 20 \[prefix length\(50\) != length\(18\)\] \(invalid\)$'; do
+	'length 20 \[prefix length\(50\) != length\(18\)\] \(invalid\)$' \
+	'^	hop limit 64, Flags \[managed, other stateful\], pref high, router lifetime 1800s, reachable time 30000ms' \
+	'^	  prefix info option \(3\), length 32 \(4\): 2001:db8:1::/64, Flags \[onlink, auto\], valid time 2592000s' \
+	'^	  dnssl option \(31\), length 32 \(4\):  lifetime 600s, domain\(s\): example\.test\. lab\.test\.$' \
+	'^	  route info option \(24\), length 16 \(2\):  2001:db8:2::/48, pref=high, lifetime=infinity$'; do
 	like "$OUT" "$what" "-vv decoded: $what"
 done
 

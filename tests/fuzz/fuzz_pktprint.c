@@ -3,7 +3,7 @@
  * (-n, -e, -q, -v), the second the link type and how much of the frame is
  * "on the wire" beyond what was captured; the rest is the frame.  The
  * printer keeps TCP state across frames, so one run prints the frame twice.
- * Bits 3-4 of the first byte pick -v, -vv or neither. */
+ * Bits 3-4 of the first byte pick -v, -vv, -vvv or neither. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pp.numeric = data[0] & 1;
 	pp.link_header = (data[0] & 2) != 0;
 	pp.quiet = (data[0] & 4) != 0;
-	pp.verbose = (data[0] >> 3 & 3) % 3;
+	pp.verbose = data[0] >> 3 & 3;
 	pp.ifname = fuzz_ifname;
 	caplen = size - 2;
 	wire_len = caplen + (data[1] >> 2);

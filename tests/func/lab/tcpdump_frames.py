@@ -217,6 +217,33 @@ frames.append(eth(ipv4(o, d, 17, udp(o, d, 40000, 9999, b"not routed"), options=
 for data in (b"connection refused", b"\x01bad\xff\x7f", bytes(range(65, 65 + 40))):
     frames.append(eth(ipv4(o, d, 6, tcp(o, d, 7777, 40000, 9, 1, 0x14, data)), IP4))
 
+# --- ICMPv6 router advertisements (-v): fields and options ---
+R6, ALL6 = "fe80::1", "ff02::1"
+
+
+def nd_opt(otype, body):
+    return bytes([otype, (2 + len(body)) // 8]) + body
+
+
+def dnssl_names(*names):
+    wire = b"".join(b"".join(bytes([len(x)]) + x.encode() for x in n.split(".")) + b"\0" for n in names)
+    return wire + bytes(-(len(wire) + 8) % 8)
+
+
+ra_opts = (nd_opt(1, MAC_A) + nd_opt(5, struct.pack("!xxI", 1450)) +
+           nd_opt(3, struct.pack("!BBIII", 64, 0xc0, 2592000, 604800, 0) + a6("2001:db8:1::")) +
+           nd_opt(25, struct.pack("!xxI", 600) + a6("2001:db8::53") + a6("2001:db8::54")) +
+           nd_opt(31, struct.pack("!xxI", 600) + dnssl_names("example.test", "lab.test")) +
+           nd_opt(24, struct.pack("!BBI", 48, 0x08, 0xffffffff) + a6("2001:db8:2::")[:8]) +
+           nd_opt(24, struct.pack("!BBI", 0, 0x18, 1800)) +
+           nd_opt(7, struct.pack("!xxI", 30000)) + nd_opt(8, struct.pack("!xxHH", 5, 1800)))
+for flags, opts in ((0xc8, ra_opts), (0x00, b""), (0x3a, nd_opt(1, MAC_A) + nd_opt(5, struct.pack("!HI", 1, 1280))),
+                    (0x80, nd_opt(14, bytes(6)) + nd_opt(1, MAC_A))):
+    ra = icmp6(R6, ALL6, 134, 0, struct.pack("!BBHII", 64, flags, 1800, 30000, 1000), opts)
+    frames.append(eth(ipv6(R6, ALL6, 58, ra, hlim=255), IP6))
+rs = icmp6("fe80::2", "ff02::2", 133, 0, bytes(4), nd_opt(1, MAC_B) + nd_opt(5, struct.pack("!xxI", 9000)))
+frames.append(eth(ipv6("fe80::2", "ff02::2", 58, rs, hlim=255), IP6))
+
 # --- carriage returns where -A leaves them out or prints a dot ---
 for text in (b"ab\r\x01", b"ab\r", b"a\rb\r\ncd", b"\r\r\r\r"):
     frames.append(eth(ipv4("10.0.0.1", "10.0.0.2", 17, udp("10.0.0.1", "10.0.0.2", 40000, 9999, text)), IP4))
