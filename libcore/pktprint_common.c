@@ -40,6 +40,19 @@ void pp_printn(struct pp_frame *f, const uint8_t *bytes, size_t len)
 	}
 }
 
+void pp_hex_lines(struct pp_frame *f, const char *indent, const uint8_t *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (i % 16 == 0)
+			strbuf_printf(f->line, "%s0x%04zx: ", indent, i);
+		if (i % 2 == 0)
+			strbuf_putc(f->line, ' ');
+		strbuf_printf(f->line, "%02x", data[i]);
+	}
+}
+
 void pp_addr(struct pp_frame *f, int family, const uint8_t *addr)
 {
 	char text[INET6_ADDRSTRLEN];

@@ -31,6 +31,13 @@ __attribute__((format(printf, 2, 3))) void pp_mark(struct pp_frame *f, const cha
 /* Bytes as tcpdump's nd_printn shows text: "M-" before a byte above 127
  * (then its low 7 bits), "^" before a control character (XOR 0x40). */
 void pp_printn(struct pp_frame *f, const uint8_t *bytes, size_t len);
+/* Bytes as tcpdump's hex_print (print_unknown_data): lines of 16 after
+ * indent ("\n\t    0x0000:  028d b626"). */
+void pp_hex_lines(struct pp_frame *f, const char *indent, const uint8_t *data, size_t len);
+/* pktprint_icmpext.c, at -v: an ICMP error's RFC 4884 multi-part
+ * extension after the quoted datagram, when tcpdump prints one; false
+ * where the message is to be marked (cut short in the capture). */
+bool pp_icmp4_extension(struct pp_frame *f, const uint8_t *p, size_t caplen, size_t len);
 /* An address as tcpdump prints it: a name unless -n (when the caller gave a
  * name function and it knows one), the number otherwise. */
 void pp_addr(struct pp_frame *f, int family, const uint8_t *addr);

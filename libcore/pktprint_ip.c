@@ -89,17 +89,6 @@ static bool icmp4_unreachable(struct pp_frame *f, const struct pkt_icmp *msg)
 	}
 }
 
-/* -v: tcpdump's RFC 4884 multi-part extension of an error longer than
- * 136 bytes is printed when its checksum holds: not decoded here. */
-static bool icmp4_extension(const uint8_t *p, size_t caplen, size_t len)
-{
-	if (len <= ICMP_EXT_OFFSET)
-		return false;
-	if (p[5] == 0 && caplen >= len)
-		return pkt_checksum(p + ICMP_EXT_OFFSET, len - ICMP_EXT_OFFSET) == 0;
-	return true;
-}
-
 /* -v: the checksum when wrong, and an error's quoted datagram on the next
  * line. */
 static void icmp4_verbose(struct pp_frame *f, const struct pkt_ip *ip, const struct pkt_icmp *msg, const uint8_t *p,
@@ -114,8 +103,8 @@ static void icmp4_verbose(struct pp_frame *f, const struct pkt_ip *ip, const str
 	strbuf_puts(f->line, "\n\t");
 	pp_ipv4(f, p + PKT_ICMP_HDR_LEN, caplen - PKT_ICMP_HDR_LEN, get16(p + PKT_ICMP_HDR_LEN + 2));
 	if ((msg->type == PKT_ICMP_UNREACH || msg->type == PKT_ICMP_TIME_EXCEEDED || msg->type == PKT_ICMP_PARAM_PROBLEM) &&
-	    icmp4_extension(p, caplen, len))
-		pp_mark(f, "ICMP multi-part extension");
+	    len > ICMP_EXT_OFFSET && !pp_icmp4_extension(f, p, caplen, len))
+		pp_mark(f, "ICMP multi-part extension cut short");
 }
 
 static void print_icmp4(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len)

@@ -21,21 +21,6 @@
 #define ND_RA_LEN 16
 #define LIFETIME_INFINITE 0xffffffffu
 
-/* An option's bytes in tcpdump's hex dump after indent ("\n\t    "
- * at -vv): "\n\t    0x0000:  028d b626". */
-static void nd_option_hex(struct pp_frame *f, const char *indent, const uint8_t *data, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (i % 16 == 0)
-			strbuf_printf(f->line, "%s0x%04zx: ", indent, i);
-		if (i % 2 == 0)
-			strbuf_putc(f->line, ' ');
-		strbuf_printf(f->line, "%02x", data[i]);
-	}
-}
-
 /* Option types tcpdump 4.99.3 names (and decodes); any other is its
  * "unknown option", shown as bytes. */
 static bool nd_option_named(uint8_t type)
@@ -54,7 +39,7 @@ static bool nd_option_named(uint8_t type)
 static bool nd_option_unknown(struct pp_frame *f, const uint8_t *opt, size_t opt_len)
 {
 	strbuf_printf(f->line, "\n\t  unknown option (%u), length %zu (%u): ", opt[0], opt_len, opt[1]);
-	nd_option_hex(f, f->pp->verbose > 1 ? "\n\t    " : "\n\t  ", opt + 2, opt_len - 2);
+	pp_hex_lines(f, f->pp->verbose > 1 ? "\n\t    " : "\n\t  ", opt + 2, opt_len - 2);
 	return f->pp->verbose > 1;
 }
 
@@ -234,7 +219,7 @@ bool pp_nd_options(struct pp_frame *f, const uint8_t *opt, size_t caplen, size_t
 			return false;
 		/* -vv: the option's bytes again, as tcpdump's hex dump. */
 		if (f->pp->verbose > 1)
-			nd_option_hex(f, "\n\t    ", opt + off + 2, opt_len - 2);
+			pp_hex_lines(f, "\n\t    ", opt + off + 2, opt_len - 2);
 		off += opt_len;
 	}
 	return true;

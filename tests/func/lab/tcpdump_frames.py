@@ -244,6 +244,31 @@ for flags, opts in ((0xc8, ra_opts), (0x00, b""), (0x3a, nd_opt(1, MAC_A) + nd_o
 rs = icmp6("fe80::2", "ff02::2", 133, 0, bytes(4), nd_opt(1, MAC_B) + nd_opt(5, struct.pack("!xxI", 9000)))
 frames.append(eth(ipv6("fe80::2", "ff02::2", 58, rs, hlim=255), IP6))
 
+# --- ICMP multi-part extensions (RFC 4884, -v): MPLS label stacks in errors ---
+probe = ipv4("10.0.0.1", "10.9.9.9", 17, udp("10.0.0.1", "10.9.9.9", 40000, 33434, bytes(32)), ttl=1)
+quoted = probe + bytes(128 - len(probe))
+
+
+def ext_obj(class_num, ctype, body):
+    return struct.pack("!HBB", 4 + len(body), class_num, ctype) + body
+
+
+def icmp_ext(version, objects, good_sum=True):
+    head = bytes([version << 4, 0]) + b"\0\0" + objects
+    total = checksum(head) if good_sum else 0x1234
+    return head[:2] + struct.pack("!H", total) + head[4:]
+
+
+mpls = ext_obj(1, 1, struct.pack("!I", 16 << 12 | 0x100 | 1)) + ext_obj(1, 1, struct.pack("!I", 299792 << 12 | 5 << 9 | 64))
+for words, ext in ((32, icmp_ext(2, mpls)), (0, icmp_ext(2, mpls)), (0, icmp_ext(2, mpls, False)),
+                   (32, icmp_ext(2, mpls, False)), (32, icmp_ext(1, mpls)),
+                   (32, icmp_ext(2, ext_obj(2, 3, b"\x00\x00\x00\x07abc") + ext_obj(9, 1, b"xyz") + ext_obj(0, 1, b""))),
+                   (32, icmp_ext(2, ext_obj(1, 2, b"\x01\x02\x03\x04\x05")))):
+    err = icmp(11, 0, struct.pack("!xBxx", words), quoted + ext)
+    frames.append(eth(ipv4("10.0.0.254", "10.0.0.1", 1, err), IP4))
+err = icmp(3, 3, struct.pack("!xBxx", 32), quoted + icmp_ext(2, mpls))
+frames.append(eth(ipv4("10.0.0.254", "10.0.0.1", 1, err), IP4))
+
 # --- carriage returns where -A leaves them out or prints a dot ---
 for text in (b"ab\r\x01", b"ab\r", b"a\rb\r\ncd", b"\r\r\r\r"):
     frames.append(eth(ipv4("10.0.0.1", "10.0.0.2", 17, udp("10.0.0.1", "10.0.0.2", 40000, 9999, text)), IP4))
