@@ -151,7 +151,7 @@ static void set_params(const struct mtr_config *cfg, struct trace_run *trace)
 	p->device = cfg->interface;
 	p->max_unknown = cfg->max_unknown;
 	p->round_interval_ms = (int64_t)(cfg->interval_s * 1000);
-	p->silent_wait_ms = p->round_interval_ms > 0 ? p->round_interval_ms : 1;
+	p->round_wait_ms = p->round_interval_ms > 0 ? p->round_interval_ms : 1;
 	trace->base_port = (uint16_t)(cfg->port ? cfg->port
 				      : p->method == PROBE_TCP_SYN ? MTR_TCP_PORT
 				      : p->method == PROBE_UDP ? MTR_UDP_PORT : 1);

@@ -199,20 +199,23 @@ static int64_t at_least(double wait_ns, int64_t max_ns)
 	return wait_ns > (double)floor_ns ? (int64_t)wait_ns : floor_ns;
 }
 
-/* mtr's pacing: after the first asking, a hop no round has heard from
- * waits silent_wait_ms (mtr's interval), not the whole MAX (a first round
- * asked again after a refill has its tokens back: an answer is quick). */
+/* mtr's pacing: after the first asking, a probe waits round_wait_ms (mtr's
+ * interval), or HERE times the worst round trip its hop has shown when
+ * that is longer, never more than MAX: a lost probe does not hold its round
+ * up for the whole MAX (a first round asked again after a refill has its
+ * tokens back: an answer is quick). */
 static int64_t longest_wait_ns(const struct trace_run *run, int ttl)
 {
-	int64_t wait_ns = (int64_t)(run->p.wait_max_s * 1e9);
+	int64_t wait_ns = (int64_t)(run->p.wait_max_s * 1e9), bound_ns;
 	const struct trace_hop_stats *h;
 
-	if (!run->hops || (run->round == 0 && !run->limiter_retry) || run->p.silent_wait_ms <= 0)
+	if (!run->hops || (run->round == 0 && !run->limiter_retry) || run->p.round_wait_ms <= 0)
 		return wait_ns;
 	h = &run->hops[ttl - run->p.first_ttl];
-	if (h->received == 0 && run->p.silent_wait_ms * 1000000 < wait_ns)
-		return run->p.silent_wait_ms * 1000000;
-	return wait_ns;
+	bound_ns = run->p.round_wait_ms * 1000000;
+	if (h->received > 0 && h->worst_ms * 1e6 * run->p.wait_here > (double)bound_ns)
+		bound_ns = (int64_t)(h->worst_ms * 1e6 * run->p.wait_here);
+	return bound_ns < wait_ns ? bound_ns : wait_ns;
 }
 
 /* When a probe stops waiting: MAX, or HERE/NEAR times a round trip already

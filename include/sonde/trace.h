@@ -35,7 +35,8 @@ struct trace_params {
 	/* mtr's pacing (0: traceroute's, none of it): */
 	int max_unknown;          /* a pass probes no further than this many hops past the last that answered */
 	int64_t round_interval_ms; /* report rounds start at least this far apart */
-	int64_t silent_wait_ms;   /* after the first round, a hop never heard from waits this long */
+	int64_t round_wait_ms;    /* after the first round, a probe's wait: this, or wait_here times
+				   * its hop's worst round trip if longer (at most wait_max_s) */
 };
 
 struct trace_probe {
