@@ -175,29 +175,8 @@ lab_bg dns prometheus-blackbox-exporter --config.file="$CONF" --web.listen-addre
 lab_wait_listen dns 9115
 lab_wait_listen dns 9116
 
-scrape() { # PORT QUERY
-	lab_exec dns curl -s -w '%{http_code}\n' -H 'X-Prometheus-Scrape-Timeout-Seconds: 2' \
-		"http://127.0.0.1:$1/probe?$2"
-}
-timings_aside() {
-	grep -v '^sonde_probe_failure_info' | grep -v '^# [A-Z]* sonde_probe_failure_info' |
-		sed -E 's/^((probe_duration_seconds|probe_dns_lookup_time_seconds|probe_dns_duration_seconds)[^ ]*) .*/\1 T/'
-}
-# same MODULE TARGET WHAT REASON: both answer alike; sonde's failure reason is REASON ("" for success).
-same() {
-	local sonde blackbox out
-	sonde=$(scrape 9115 "module=$1&target=$2")
-	blackbox=$(scrape 9116 "module=$1&target=$2")
-	is "$(printf '%s\n' "$sonde" | timings_aside)" "$(printf '%s\n' "$blackbox" | timings_aside)" \
-		"$1 $3: the same families, labels and values as blackbox_exporter"
-	if [ -n "$4" ]; then
-		like "$sonde" "^sonde_probe_failure_info\{reason=\"$4\"\} 1$" "$1 $3: sonde_probe_failure_info says $4"
-	else
-		unlike "$sonde" "sonde_probe_failure_info" "$1 $3: no failure reason on success"
-	fi
-	out=$(printf '%s\n' "$sonde" | sed '$d' | promtool check metrics 2>&1)
-	[ $? = 0 ] && pass "$1 $3: promtool check metrics accepts it" || fail "$1 $3: promtool accepts it" "$out"
-}
+SCRAPE_NS=dns SCRAPE_HOST=127.0.0.1
+. "$TESTS_DIR/func/lab/serve_compare.bash"
 
 same dns_a "$DNS_V4" "A over UDP" ""
 same dns_a "$DNS_V4:53" "A, server:port" ""
