@@ -233,6 +233,30 @@ static void check_classes(struct dns_msg *msg, enum dns_section section, const s
 		msg->recovered = true;
 }
 
+/* bind's checks on the type a signature covers, which it also recovers
+ * from: an RRSIG covers a type other than 0 (Debian 12's dig takes a
+ * meta type or a signature type);
+ * a SIG covering 0 is a SIG(0), only the additional section's last
+ * record, owned by the root. */
+static void check_covered(struct dns_msg *msg, enum dns_section section, const struct dns_rr *rr, bool last)
+{
+	char owner[DNS_NAME_TEXT];
+	uint16_t covered;
+
+	if ((rr->type != DNS_TYPE_RRSIG && rr->type != 24) || rr->rdlength < 2)
+		return;
+	covered = get16(msg->wire + rr->rdata_offset);
+	if (rr->type == DNS_TYPE_RRSIG) {
+		if (covered == 0)
+			msg->recovered = true;
+		return;
+	}
+	if (covered == 0 && (section != DNS_SECTION_ADDITIONAL || !last ||
+			     dns_read_name(msg->wire, msg->len, rr->name_offset, owner, sizeof(owner)) < 0 ||
+			     strcmp(owner, ".") != 0))
+		msg->recovered = true;
+}
+
 /* Checks the record's rdata and keeps the record.  RECORD_CUT and
  * RECORD_BAD as parse_record. */
 static enum record_outcome keep_record(struct dns_msg *msg, size_t *cap, enum dns_section section,
@@ -290,6 +314,7 @@ int dns_parse(const uint8_t *wire, size_t len, struct dns_msg *msg)
 
 			if (outcome == RECORD_OK) {
 				check_classes(msg, (enum dns_section)s, &rr, &msg_class, &class_set);
+				check_covered(msg, (enum dns_section)s, &rr, i + 1 == msg->counts[s]);
 				outcome = keep_record(msg, &cap, (enum dns_section)s, &rr, &stop);
 			}
 			if (outcome == RECORD_CUT) {

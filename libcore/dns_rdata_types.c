@@ -123,35 +123,87 @@ int64_t dns_time32_nearest(uint32_t value, int64_t now_s)
 	return when;
 }
 
-static void present_rrsig(struct dns_rdata *rd, struct rdata_reader *r, unsigned split_width)
+/* A signature time as bind's dns_time32_totext(): the moment nearest now. */
+static void put_sig_time(struct dns_rdata *rd, struct rdata_reader *r, const char *key)
 {
-	uint16_t covered = (uint16_t)rd_read_uint(r, 2);
-	char buf[16];
-	int i;
+	time_t when = (time_t)dns_time32_nearest((uint32_t)rd_read_uint(r, 4), (int64_t)time(NULL));
+	struct tm tm;
+	char stamp[32];
 
 	if (r->bad)
 		return;
-	rd_field_string(rd, "type_covered", dns_type_name(covered, buf, sizeof(buf)));
+	gmtime_r(&when, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+	rd_field_string(rd, key, stamp);
+}
+
+/* RRSIG, and SIG (RFC 2535) laid out as bind 9.18 lays it out: the same
+ * fields, but the parenthesis after the expiration rather than before it,
+ * a covered type without a mnemonic as a bare number, and a signature
+ * that may not be empty. */
+static void present_rrsig(struct dns_rdata *rd, struct rdata_reader *r, unsigned split_width, bool sig)
+{
+	uint16_t covered = (uint16_t)rd_read_uint(r, 2);
+	char buf[16];
+	const char *covered_name;
+
+	if (r->bad)
+		return;
+	covered_name = dns_type_name(covered, buf, sizeof(buf));
+	if (covered_name == buf || covered == 0) {
+		snprintf(buf, sizeof(buf), sig ? "%u" : "TYPE%u", covered);
+		covered_name = buf;
+	}
+	rd_field_string(rd, "type_covered", covered_name);
 	rd_put_uint(rd, r, "algorithm", 1);
 	rd_put_uint(rd, r, "labels", 1);
 	rd_put_uint(rd, r, "original_ttl", 4);
-	rd_open(rd);
-	for (i = 0; i < 2; i++) {
-		time_t when = (time_t)dns_time32_nearest((uint32_t)rd_read_uint(r, 4), (int64_t)time(NULL));
-		struct tm tm;
-		char stamp[32];
-
-		if (r->bad)
-			return;
-		gmtime_r(&when, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
-		rd_field_string(rd, i == 0 ? "expiration" : "inception", stamp);
-	}
+	if (!sig)
+		rd_open(rd);
+	put_sig_time(rd, r, "expiration");
+	if (sig && !r->bad)
+		rd_open(rd);
+	put_sig_time(rd, r, "inception");
 	rd_put_uint(rd, r, "key_tag", 2);
 	rd_put_name(rd, r, "signer");
+	if (sig && !r->bad && r->pos == r->end)
+		rd_fail(r, DNS_FAULT_END);
 	rd->sep = DNS_SEP_BREAK;
 	rd_put_rest_binary(rd, r, "signature", ENC_BASE64, split_width);
 	rd_close(rd);
+}
+
+/* NXT (RFC 2535): the next name, then a bitmap of the types 1 to 127
+ * (16 bytes at most, bit 0 clear, no trailing zero byte, as bind
+ * checks); a type without a mnemonic as a bare number. */
+static void present_nxt(struct dns_rdata *rd, struct rdata_reader *r)
+{
+	const uint8_t *map;
+	size_t len, bit;
+	struct strbuf types = { 0 };
+
+	rd_put_name(rd, r, "next");
+	if (r->bad)
+		return;
+	map = r->msg->wire + r->pos;
+	len = r->end - r->pos;
+	if (len && ((map[0] & 0x80) || len > 16 || map[len - 1] == 0)) {
+		rd_fail(r, "bad bitmap");
+		return;
+	}
+	for (bit = 1; bit < len * 8; bit++)
+		if (map[bit / 8] & (0x80 >> (bit % 8))) {
+			char buf[16];
+			const char *name = dns_type_name((uint16_t)bit, buf, sizeof(buf));
+
+			strbuf_printf(&types, "%s%s", types.len ? " " : "", name == buf ? buf + 4 : name);
+		}
+	r->pos = r->end;
+	if (types.len)
+		rd_field_string(rd, "types", types.data);
+	if (types.failed)
+		rd->store.failed = true;
+	strbuf_free(&types);
 }
 
 static void put_salt(struct dns_rdata *rd, struct rdata_reader *r)
@@ -776,6 +828,64 @@ static void present_csync(struct dns_rdata *rd, struct rdata_reader *r)
 	put_type_bitmap(rd, r, true, false);
 }
 
+/* A TSIG error: the rcode names to 15, then TSIG's own (bind's
+ * dns_tsigrcode_totext()), else the number. */
+static const char *tsig_error_name(unsigned error, char *buf, size_t size)
+{
+	static const char *const tsig_names[] = { "BADSIG", "BADKEY", "BADTIME", "BADMODE", "BADNAME", "BADALG",
+						  "BADTRUNC" };
+
+	if (error >= 16 && error < 16 + sizeof(tsig_names) / sizeof(tsig_names[0]))
+		return tsig_names[error - 16];
+	if (error >= 16) {
+		snprintf(buf, size, "%u", error);
+		return buf;
+	}
+	return dns_rcode_name(error, buf, size);
+}
+
+/* A base64 block of a 16-bit length, in parentheses under +multiline. */
+static void put_sized_base64(struct dns_rdata *rd, struct rdata_reader *r, const char *size_key, const char *key,
+			     unsigned split)
+{
+	size_t len = rd_read_uint(r, 2);
+
+	if (!rd_need(r, len))
+		return;
+	rd_field_uint(rd, size_key, len);
+	rd_open(rd);
+	rd_put_binary(rd, key, r->msg->wire + r->pos, len, ENC_BASE64, split);
+	r->pos += len;
+}
+
+/* TKEY (RFC 2930) as bind prints it where it shows up as a record: times
+ * as numbers, the error by name, the key and other data in base64 (the
+ * other data only when there is some). */
+static void present_tkey(struct dns_rdata *rd, struct rdata_reader *r, unsigned split)
+{
+	char buf[16];
+	unsigned error;
+
+	rd_put_name(rd, r, "algorithm");
+	rd_put_uint(rd, r, "inception", 4);
+	rd_put_uint(rd, r, "expiration", 4);
+	rd_put_uint(rd, r, "mode", 2);
+	error = rd_read_uint(r, 2);
+	if (r->bad)
+		return;
+	rd_field_string(rd, "error", tsig_error_name(error, buf, sizeof(buf)));
+	put_sized_base64(rd, r, "key_size", "key", split);
+	rd_close(rd);
+	if (!rd_need(r, 2))
+		return;
+	if (r->msg->wire[r->pos] == 0 && r->msg->wire[r->pos + 1] == 0) {
+		rd_put_uint(rd, r, "other_size", 2);
+		return;
+	}
+	put_sized_base64(rd, r, "other_size", "other", split);
+	rd_close(rd);
+}
+
 /* Types defined for class IN only: in another class dig shows them as \#
  * (A has forms of its own in CH and HS). */
 static bool class_in_only(uint16_t type)
@@ -850,6 +960,9 @@ static bool present_less_common(struct dns_rdata *rd, struct rdata_reader *r, ui
 {
 	switch (type) {
 	case 11: present_wks(rd, r); return true;
+	case 24: present_rrsig(rd, r, split, true); return true;
+	case 30: present_nxt(rd, r); return true;
+	case 249: present_tkey(rd, r, split); return true;
 	case 22: present_nsap(rd, r); return true;
 	case 29: present_loc(rd, r); return true;
 	case 34: present_atma(rd, r); return true;
@@ -917,7 +1030,7 @@ static bool present_common(struct dns_rdata *rd, struct rdata_reader *r, uint16_
 	case DNS_TYPE_DNSKEY: case 60 /* CDNSKEY */:
 		rd_present_key(rd, r, type, split);
 		return true;
-	case DNS_TYPE_RRSIG: present_rrsig(rd, r, split); return true;
+	case DNS_TYPE_RRSIG: present_rrsig(rd, r, split, false); return true;
 	case DNS_TYPE_NSEC:
 		rd_put_name(rd, r, "next");
 		put_type_bitmap(rd, r, false, false);

@@ -305,6 +305,39 @@ static void test_multiline(void)
 	strbuf_free(&line);
 }
 
+/* RFC 2535's SIG and NXT, which bind 9.18's dig still presents: SIG as
+ * RRSIG but opening its parenthesis after the expiration, NXT a name and
+ * a bitmap of types 1 to 127. */
+static void test_obsolete_types(void)
+{
+	static const uint8_t sig[] = { 0, 1, 5, 2, 0, 0, 0x0e, 0x10, 0x6b, 0x36, 0xec, 0x80, 0x6b, 0x0e, 0x0e, 0,
+				       0x30, 0x39, 4, 't', 'e', 's', 't', 0, 1, 2, 3 };
+	static const uint8_t sig_unnamed[] = { 0, 54, 5, 2, 0, 0, 0x0e, 0x10, 0x6b, 0x36, 0xec, 0x80, 0x6b, 0x0e,
+					       0x0e, 0, 0x30, 0x39, 0, 0xff };
+	static const uint8_t sig_empty[] = { 0, 1, 5, 2, 0, 0, 0x0e, 0x10, 0x6b, 0x36, 0xec, 0x80, 0x6b, 0x0e,
+					     0x0e, 0, 0x30, 0x39, 0 };
+	static const uint8_t nxt[] = { 4, 't', 'e', 's', 't', 0, 0x62, 0x01, 0, 0xc2, 0, 0, 0x02 };
+	static const uint8_t nxt_bit0[] = { 0, 0xc0 };
+	static const uint8_t nxt_zero_end[] = { 0, 0x40, 0 };
+	static const uint8_t tkey[] = { 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 3, 0, 18, 0, 2, 0xab, 0xcd, 0, 0 };
+	static const uint8_t tkey_other[] = { 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 3, 0, 23, 0, 0, 0, 1, 1 };
+
+	check_rdata(24, sig, sizeof(sig), "A 5 2 3600 20270101000000 20261201000000 12345 test. AQID", "SIG");
+	check_styled(24, sig, sizeof(sig), true, true,
+		     "A 5 2 3600 20270101000000 (\n\t\t\t\t20261201000000 12345 test.\n\t\t\t\tAQID )",
+		     "SIG +multiline: the parenthesis after the expiration");
+	check_rdata(24, sig_unnamed, sizeof(sig_unnamed), "54 5 2 3600 20270101000000 20261201000000 12345 . /w==",
+		    "SIG covering a type without a mnemonic: its number alone");
+	check_refused(24, DNS_CLASS_IN, sig_empty, sizeof(sig_empty), NULL, "SIG without a signature");
+	check_rdata(30, nxt, sizeof(nxt), "test. A NS SOA MX SIG KEY NXT 54", "NXT");
+	check_styled(30, nxt, sizeof(nxt), true, true, "test. A NS SOA MX SIG KEY NXT 54", "NXT +multiline: one line");
+	check_refused(30, DNS_CLASS_IN, nxt_bit0, sizeof(nxt_bit0), "bad bitmap", "NXT with bit 0 set");
+	check_refused(30, DNS_CLASS_IN, nxt_zero_end, sizeof(nxt_zero_end), "bad bitmap", "NXT bitmap ending in 0");
+	check_rdata(249, tkey, sizeof(tkey), ". 1 2 3 BADTIME 2 q80= 0", "TKEY");
+	check_styled(249, tkey_other, sizeof(tkey_other), true, true, ". 1 2 3 23 0 (\n\t\t\t\t ) 1 (\n\t\t\t\tAQ== )",
+		     "TKEY +multiline: no key, other data, an error without a TSIG name");
+}
+
 /* RFC 4034 times are seconds modulo 2^32; dig shows the date nearest now. */
 static void test_time32(void)
 {
@@ -356,5 +389,6 @@ int main(void)
 	test_ecs();
 	test_line();
 	test_multiline();
+	test_obsolete_types();
 	return tap_exit();
 }

@@ -75,6 +75,11 @@ def udp_replies(q):
         # The query's OPT record back (its client subnet, scope 0).
         opt = q[12 + len(question):]
         return [qid + struct.pack(">HHHHH", 0x8400, 1, 1, 0, 1) + question + A_RR + opt]
+    if mode == "rr":
+        # rr.TYPE.HEX...test: one record of type TYPE whose rdata is the hex
+        # of the labels between (a label holds 31 bytes of it at most).
+        rdata = bytes.fromhex("".join(labels[2:-1]))
+        return [answer(qid, question, an=rr_at_question(int(labels[1]), rdata), an_count=1)]
     if mode == "silent":
         return []
     if mode == "updateonly":
