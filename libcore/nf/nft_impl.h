@@ -332,6 +332,9 @@ void nft_swap_elements(uint8_t *bytes, size_t len, size_t size);
  * 0x1`): the kernel's (x & ~c) ^ c; *or_bits is c. */
 bool nft_rd_or_form(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp, uint32_t *or_bits);
 bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp);
+/* A mark (a type nft writes prefixes of) compared under a mask of leading
+ * ones: `meta mark 0xffffff00/24`; *bits is the prefix's length. */
+bool nft_rd_mark_prefix(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp, int *bits);
 /* Drops the protocol guard a reject implies (tcp reset: meta l4proto tcp;
  * icmp in an inet table: meta nfproto). */
 void nft_rd_reject_guards(struct render *rd, const struct nft_expr *e);

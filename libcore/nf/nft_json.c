@@ -79,8 +79,8 @@ void nft_json_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, siz
 	struct strbuf text = { 0 };
 	char *word;
 
-	if (type == NFT_TYPE_BOOLEAN && len == 1) {
-		strbuf_puts(out, bytes[0] ? "true" : "false");
+	if (type == NFT_TYPE_BOOLEAN && (len == 1 || len == 4)) {
+		strbuf_puts(out, nft_rd_all_zero(bytes, len) ? "false" : "true");
 		return;
 	}
 	if ((type == NFT_TYPE_TIME || type == NFT_TYPE_TIME_SECS) && len == 4) {

@@ -110,6 +110,7 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 	struct strbuf *out;
 	struct nft_expr host_copy, field_copy;
 	uint32_t or_bits;
+	int prefix_bits;
 
 	/* nft writes a range as `>= low` then `<= high` on the same field. */
 	s = nft_rd_reg(rd, e->u.cmp.sreg);
@@ -157,6 +158,12 @@ static bool json_cmp(struct render *rd, const struct nft_expr *e)
 	}
 	if (nft_rd_all_tcp_flags(s, type, e)) {
 		strbuf_puts(out, ", \"right\": 255}}");
+		return true;
+	}
+	if (s->masked && !rd->field_mask_consumed && nft_rd_mark_prefix(s, type, e, &prefix_bits)) {
+		strbuf_puts(out, ", \"right\": {\"prefix\": {\"addr\": ");
+		nft_json_value(out, type, e->data.bytes, e->data.len);
+		strbuf_printf(out, ", \"len\": %d}}}}", prefix_bits);
 		return true;
 	}
 	if (s->masked && !rd->field_mask_consumed) {

@@ -120,12 +120,17 @@ bool nft_json_src(struct render *rd, const struct reg_src *s, struct strbuf *out
 
 	*fold = false;
 	if (s->kind == SRC_FIB) {
-		/* fib ... exists / missing (NFTA_FIB_F_PRESENT): not written here. */
-		if (s->e->u.fib.flags & ~(uint32_t)(NFTA_FIB_F_SADDR | NFTA_FIB_F_DADDR | NFTA_FIB_F_MARK | NFTA_FIB_F_IIF |
-						    NFTA_FIB_F_OIF))
-			return false;
-		json_fib(out, s->e, type);
-		return true;
+		struct strbuf text = { 0 };
+		bool ok = nft_rd_src_name(rd, s, &text, type, fold);
+
+		/* The listing's reading decides what is known (exists / missing
+		 * included, a boolean); its flags word is no JSON flag. */
+		strbuf_free(&text);
+		if (ok)
+			json_fib(out, s->e, type);
+		if (ok && (s->e->u.fib.flags & NFTA_FIB_F_PRESENT))
+			*type = NFT_TYPE_BOOLEAN;
+		return ok;
 	}
 	if (s->kind == SRC_EXTHDR) {
 		struct strbuf text = { 0 };

@@ -127,6 +127,12 @@ static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 			nft_rd_value(out, type, e->data.bytes, e->data.len);
 			return true;
 		}
+		if (nft_rd_mark_prefix(s, type, e, &bits)) {
+			strbuf_puts(out, cmp_op(e->u.cmp.op, false));
+			nft_rd_value(out, type, e->data.bytes, e->data.len);
+			strbuf_printf(out, "/%d", bits);
+			return true;
+		}
 		if (!nft_rd_masked_cmp_known(s, type, e))
 			return false;
 		if ((type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && bits >= 0 && e->data.len == full) {

@@ -373,9 +373,12 @@ static bool ct_name(struct render *rd, const struct reg_src *s, struct strbuf *o
 static bool fib_name(const struct nft_expr *e, struct strbuf *out, uint32_t *type)
 {
 	uint32_t f = e->u.fib.flags;
+	bool present = f & NFTA_FIB_F_PRESENT;
 
-	/* fib ... exists / missing (NFTA_FIB_F_PRESENT) is a boolean sonde does not print. */
-	if (f & ~(uint32_t)(NFTA_FIB_F_SADDR | NFTA_FIB_F_DADDR | NFTA_FIB_F_MARK | NFTA_FIB_F_IIF | NFTA_FIB_F_OIF))
+	/* fib ... oif exists / missing (NFTA_FIB_F_PRESENT): a boolean. */
+	if ((f & ~(uint32_t)(NFTA_FIB_F_SADDR | NFTA_FIB_F_DADDR | NFTA_FIB_F_MARK | NFTA_FIB_F_IIF | NFTA_FIB_F_OIF |
+			     NFTA_FIB_F_PRESENT)) ||
+	    (present && e->u.fib.result != NFT_FIB_RESULT_OIF && e->u.fib.result != NFT_FIB_RESULT_OIFNAME))
 		return false;
 	strbuf_printf(out, "fib %s", (f & NFTA_FIB_F_SADDR) ? "saddr" : "daddr");
 	if (f & NFTA_FIB_F_MARK)
@@ -389,6 +392,8 @@ static bool fib_name(const struct nft_expr *e, struct strbuf *out, uint32_t *typ
 	case NFT_FIB_RESULT_OIFNAME: strbuf_puts(out, " oifname"); *type = NFT_TYPE_IFNAME; break;
 	default: strbuf_puts(out, " type"); *type = NFT_TYPE_FIB_ADDR; break;
 	}
+	if (present)
+		*type = NFT_TYPE_BOOLEAN;
 	return true;
 }
 
@@ -1014,6 +1019,19 @@ bool nft_rd_or_form(const struct reg_src *s, uint32_t type, const struct nft_exp
 	    !xor_ || mask != ~xor_)
 		return false;
 	*or_bits = xor_;
+	return true;
+}
+
+bool nft_rd_mark_prefix(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp, int *bits)
+{
+	uint32_t inverse = ~nft_host_u32(s->mask);
+
+	if (type != NFT_TYPE_MARK || cmp->data.len != 4 || s->big_endian || !nft_rd_all_zero(s->xor_, 4) ||
+	    (cmp->u.cmp.op != NFT_CMP_EQ && cmp->u.cmp.op != NFT_CMP_NEQ) || !inverse || !~inverse ||
+	    (inverse & (inverse + 1)))
+		return false;
+	for (*bits = 32; inverse; inverse >>= 1)
+		--*bits;
 	return true;
 }
 
