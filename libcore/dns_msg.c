@@ -257,6 +257,14 @@ static void check_covered(struct dns_msg *msg, enum dns_section section, const s
 		msg->recovered = true;
 }
 
+/* A TSIG belongs last in the additional section, in class ANY; bind
+ * recovers from one elsewhere. */
+static void check_tsig_place(struct dns_msg *msg, enum dns_section section, const struct dns_rr *rr, bool last)
+{
+	if (rr->type == 250 && (section != DNS_SECTION_ADDITIONAL || rr->rclass != DNS_CLASS_ANY || !last))
+		msg->recovered = true;
+}
+
 /* Checks the record's rdata and keeps the record.  RECORD_CUT and
  * RECORD_BAD as parse_record. */
 static enum record_outcome keep_record(struct dns_msg *msg, size_t *cap, enum dns_section section,
@@ -315,6 +323,7 @@ int dns_parse(const uint8_t *wire, size_t len, struct dns_msg *msg)
 			if (outcome == RECORD_OK) {
 				check_classes(msg, (enum dns_section)s, &rr, &msg_class, &class_set);
 				check_covered(msg, (enum dns_section)s, &rr, i + 1 == msg->counts[s]);
+				check_tsig_place(msg, (enum dns_section)s, &rr, i + 1 == msg->counts[s]);
 				outcome = keep_record(msg, &cap, (enum dns_section)s, &rr, &stop);
 			}
 			if (outcome == RECORD_CUT) {

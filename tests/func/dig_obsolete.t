@@ -67,6 +67,8 @@ dig_same "NXT bitmap of 17 bytes" $S "$(rr_name 30 "${SIGNER}4000000000000000000
 # Types whose presentation in dig is RFC 3597's \# form as well.
 dig_same "NULL" $S "$(rr_name 10 0a0b0c)" $T
 dig_same "KEYDATA" $S "$(rr_name 65533 "$(printf '%032x' 7)0101030d01020304")" $T
+# A TSIG out of its place (class IN, in the answer): \# and bind's warning.
+dig_same "TSIG of class IN in the answer" $S "$(rr_name 250 "${SIGNER}0000692cdb00012c0002abcd303900000000")" $T
 
 # TKEY, which dig presents wherever it shows up: times as numbers, the
 # error by name, key and other data in base64.
