@@ -89,9 +89,9 @@ like "$OUT" 'OTV, flags \[I\] \(0x08\), overlay 0, instance 1$' "port 8472: tcpd
 # each second (the first, "Got 0", before any packet), both side by side.
 # got_lines FILE: the stderr's "Got" counts, one per line, and the last line.
 got_lines() { tr '\r' '\n' <"$1" | grep -E '^Got |packets? captured'; }
-ip netns exec "$A" timeout -k 2 20 "$SONDE" tcpdump -v -i veth0 -c 3 -w "$LAB_TMP/v-sonde.pcap" icmp 2>"$LAB_TMP/v-sonde.err" &
+ip netns exec "$A" timeout -k 2 20 "$SONDE" tcpdump -v --immediate-mode -i veth0 -c 3 -w "$LAB_TMP/v-sonde.pcap" icmp 2>"$LAB_TMP/v-sonde.err" &
 sonde_pid=$!
-ip netns exec "$A" timeout -k 2 20 tcpdump -v -i veth0 -c 3 -w "$LAB_TMP/v-tcpdump.pcap" icmp 2>"$LAB_TMP/v-tcpdump.err" &
+ip netns exec "$A" timeout -k 2 20 tcpdump -v --immediate-mode -i veth0 -c 3 -w "$LAB_TMP/v-tcpdump.pcap" icmp 2>"$LAB_TMP/v-tcpdump.err" &
 tcpdump_pid=$!
 # Both listening, then a second and a half: each has said "Got 0".
 for _i in $(seq 1 100); do
@@ -99,7 +99,7 @@ for _i in $(seq 1 100); do
 	sleep 0.05
 done
 sleep 1.5
-lab_exec a ping -c3 -i1.2 -W1 10.69.0.2 >/dev/null
+lab_exec a ping -c2 -i1.5 -W1 10.69.0.2 >/dev/null
 wait "$sonde_pid" "$tcpdump_pid" 2>/dev/null
 want=$(got_lines "$LAB_TMP/v-tcpdump.err")
 got=$(got_lines "$LAB_TMP/v-sonde.err")
