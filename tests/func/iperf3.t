@@ -147,4 +147,27 @@ for i in $(seq 1 50); do kill -0 "$LAST_BG_PID" 2>/dev/null || break; sleep 0.1;
 wait "$LAST_BG_PID"
 ok_rc "$?" 0 "-s -1: exits 0 after one test"
 
+# The receiver reads again without a poll while its reads come back full
+# (the queue held more): fewer polls than reads.  Reading one block per
+# poll, as before, made a poll for every read.  (strace slows the traced
+# receiver, so the sender keeps its queue full; a poll for every read
+# cannot pass whatever the load.)
+if command -v strace >/dev/null; then
+	iperf3_server traced strace -c -e trace=poll,ppoll,recvfrom,read -o "$LAB_TMP/recv.strace" \
+		"$SONDE" iperf3 -s -1 -p 5204
+	lab_wait_listen srv 5204
+	lab_exec cli iperf3 -c 10.77.0.2 -p 5204 -t 1 >/dev/null
+	wait "$LAST_BG_PID"
+	calls() { awk -v re="$1" '$NF ~ re { n += $4 } END { print n + 0 }' "$LAB_TMP/recv.strace"; }
+	polls=$(calls '^p?poll$')
+	reads=$(calls '^(recvfrom|read)$')
+	if [ "$reads" -gt 200 ] && [ $((polls * 4)) -lt $((reads * 3)) ]; then
+		pass "server receiving: fewer polls than reads ($polls polls, $reads reads)"
+	else
+		fail "server receiving: fewer polls than reads" "$polls polls, $reads reads"
+	fi
+else
+	skip "server receiving: fewer polls than reads" "needs strace (packaging/install-deps.sh test)"
+fi
+
 done_testing
