@@ -188,25 +188,7 @@ void ip3_results_build(const struct ip3_test *t, struct strbuf *b);
 /* The peer's results into the streams; NULL or what was wrong. */
 const char *ip3_results_parse(struct ip3_test *t, const char *json);
 
-/* iperf3_json.c: the small JSON reader for the peer's messages. */
-enum ip3_json_kind { IP3_J_NONE, IP3_J_NUMBER, IP3_J_STRING, IP3_J_BOOL, IP3_J_NULL,
-		     IP3_J_OBJECT, IP3_J_ARRAY };
-struct ip3_json_value {
-	enum ip3_json_kind kind;
-	double number;
-	bool boolean;
-	const char *start;          /* the value's first byte in the text */
-	size_t len;                 /* its length in the text */
-};
-/* Member key of the object text at obj (starting with '{'): 0 and *value,
- * -ENOENT, or -EINVAL for malformed JSON. */
-int ip3_json_get(const char *obj, size_t obj_len, const char *key, struct ip3_json_value *value);
-/* The index-th element of the array at arr: 0, -ENOENT past its end, -EINVAL. */
-int ip3_json_index(const char *arr, size_t arr_len, size_t index, struct ip3_json_value *value);
-/* A whole text checked as one JSON value: 0 or -EINVAL. */
-int ip3_json_check(const char *text, size_t len);
-/* A string value unescaped into buf (\uXXXX to UTF-8); false when it does not fit. */
-bool ip3_json_string(const struct ip3_json_value *v, char *buf, size_t size);
+/* iperf3_json.c: a string member of a JSON message, escaped. */
 void ip3_json_add_string(struct strbuf *b, const char *s);
 
 /* iperf3_stream.c: the data connections. */

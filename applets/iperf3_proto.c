@@ -11,6 +11,7 @@
 
 #include "iperf3_impl.h"
 #include "sonde/clock.h"
+#include "sonde/json_read.h"
 #include "sonde/sock.h"
 
 int ip3_send_state(int fd, enum ip3_state state)
@@ -61,7 +62,7 @@ int ip3_recv_json(int fd, int64_t deadline_ms, char **buf)
 		return rc;
 	}
 	text[len] = '\0';
-	if (ip3_json_check(text, len) < 0) {
+	if (json_read_check(text, len) < 0) {
 		free(text);
 		return -EBADMSG;
 	}
@@ -126,9 +127,9 @@ void ip3_params_build(const struct ip3_test *t, struct strbuf *b)
 
 static bool get_number(const char *json, const char *key, double *value)
 {
-	struct ip3_json_value v;
+	struct json_value v;
 
-	if (ip3_json_get(json, strlen(json), key, &v) < 0 || v.kind != IP3_J_NUMBER)
+	if (json_read_get(json, strlen(json), key, &v) < 0 || v.kind != JSON_NUMBER)
 		return false;
 	*value = v.number;
 	return true;
@@ -136,11 +137,11 @@ static bool get_number(const char *json, const char *key, double *value)
 
 static bool get_flag(const char *json, const char *key)
 {
-	struct ip3_json_value v;
+	struct json_value v;
 
-	if (ip3_json_get(json, strlen(json), key, &v) < 0)
+	if (json_read_get(json, strlen(json), key, &v) < 0)
 		return false;
-	return v.kind == IP3_J_BOOL ? v.boolean : v.kind == IP3_J_NUMBER && v.number != 0;
+	return v.kind == JSON_BOOL ? v.boolean : v.kind == JSON_NUMBER && v.number != 0;
 }
 
 /* What the server refuses rather than run differently from what was asked. */
@@ -165,7 +166,7 @@ static const char *params_refused(const char *json)
 const char *ip3_params_parse(struct ip3_test *t, const char *json)
 {
 	struct ip3_settings *s = &t->set;
-	struct ip3_json_value v;
+	struct json_value v;
 	const char *reason;
 	char text[256];
 	double value;
@@ -197,9 +198,9 @@ const char *ip3_params_parse(struct ip3_test *t, const char *json)
 		return "the client asked for a block size out of range";
 	if (s->udp && (s->len < IP3_UDP_MIN_LEN || s->len > IP3_UDP_MAX_LEN))
 		return "the client asked for a UDP block size out of range (16 to 65507)";
-	if (ip3_json_get(json, strlen(json), "congestion", &v) == 0 && ip3_json_string(&v, text, sizeof(text)))
+	if (json_read_get(json, strlen(json), "congestion", &v) == 0 && json_read_string(&v, text, sizeof(text)))
 		s->congestion = t->peer_congestion = strdup(text);
-	if (ip3_json_get(json, strlen(json), "title", &v) == 0 && ip3_json_string(&v, text, sizeof(text)))
+	if (json_read_get(json, strlen(json), "title", &v) == 0 && json_read_string(&v, text, sizeof(text)))
 		s->title = t->peer_title = strdup(text);
 	t->mode = s->bidir ? IP3_BIDIR : s->reverse ? IP3_SENDER : IP3_RECEIVER;
 	/* iperf3's server claims retransmits when it sends TCP with tcp_info */
@@ -249,15 +250,15 @@ static struct ip3_stream *stream_by_id(struct ip3_test *t, int id)
 	return NULL;
 }
 
-static const char *result_stream_parse(struct ip3_test *t, const struct ip3_json_value *obj)
+static const char *result_stream_parse(struct ip3_test *t, const struct json_value *obj)
 {
 	double id, bytes, retrans, start_s, end_s, jitter, errors, packets;
-	struct ip3_json_value v;
+	struct json_value v;
 	struct ip3_stream *s;
 
-	if (obj->kind != IP3_J_OBJECT)
+	if (obj->kind != JSON_OBJECT)
 		return "a stream of the results is not an object";
-#define NUM(key, var) (ip3_json_get(obj->start, obj->len, key, &v) == 0 && v.kind == IP3_J_NUMBER && \
+#define NUM(key, var) (json_read_get(obj->start, obj->len, key, &v) == 0 && v.kind == JSON_NUMBER && \
 		       ((var) = v.number, true))
 	if (!NUM("id", id) || !NUM("bytes", bytes) || !NUM("retransmits", retrans))
 		return "a stream of the results lacks id, bytes or retransmits";
@@ -284,18 +285,18 @@ static const char *result_stream_parse(struct ip3_test *t, const struct ip3_json
 
 const char *ip3_results_parse(struct ip3_test *t, const char *json)
 {
-	struct ip3_json_value v, streams, elem;
+	struct json_value v, streams, elem;
 	size_t len = strlen(json), i;
 	const char *keys[3] = { "cpu_util_total", "cpu_util_user", "cpu_util_system" };
 	const char *reason;
 	int has_retrans;
 
 	for (i = 0; i < 3; i++) {
-		if (ip3_json_get(json, len, keys[i], &v) < 0 || v.kind != IP3_J_NUMBER)
+		if (json_read_get(json, len, keys[i], &v) < 0 || v.kind != JSON_NUMBER)
 			return "the results lack the CPU figures";
 		t->remote_cpu_util[i] = v.number;
 	}
-	if (ip3_json_get(json, len, "sender_has_retransmits", &v) < 0 || v.kind != IP3_J_NUMBER)
+	if (json_read_get(json, len, "sender_has_retransmits", &v) < 0 || v.kind != JSON_NUMBER)
 		return "the results lack sender_has_retransmits";
 	has_retrans = (int)v.number;
 	if (t->mode == IP3_RECEIVER) {
@@ -304,11 +305,11 @@ const char *ip3_results_parse(struct ip3_test *t, const char *json)
 	} else if (t->mode == IP3_BIDIR) {
 		t->other_side_has_retransmits = has_retrans;
 	}
-	if (ip3_json_get(json, len, "congestion_used", &v) == 0)
-		ip3_json_string(&v, t->remote_congestion_used, sizeof(t->remote_congestion_used));
-	if (ip3_json_get(json, len, "streams", &streams) < 0 || streams.kind != IP3_J_ARRAY)
+	if (json_read_get(json, len, "congestion_used", &v) == 0)
+		json_read_string(&v, t->remote_congestion_used, sizeof(t->remote_congestion_used));
+	if (json_read_get(json, len, "streams", &streams) < 0 || streams.kind != JSON_ARRAY)
 		return "the results lack streams";
-	for (i = 0; ip3_json_index(streams.start, streams.len, i, &elem) == 0; i++)
+	for (i = 0; json_read_index(streams.start, streams.len, i, &elem) == 0; i++)
 		if ((reason = result_stream_parse(t, &elem)))
 			return reason;
 	return NULL;
