@@ -3,12 +3,15 @@
  * -j (mtr's JSON) and -C/--csv (mtr_out.c).  ICMP echo probes by default,
  * -u UDP, -T TCP SYN.  Rounds start -i seconds apart (mtr's interval); a
  * round's probes go out in parallel and are paced by the ICMP rate limits
- * of the routers that answer, so a loss is the network's.  The curses
- * display, AS lookups and the other outputs are refused with a reason. */
+ * of the routers that answer, so a loss is the network's.  Without an
+ * output option, on a terminal: mtr's live table (mtr_live.c).  The curses
+ * display's other modes, AS lookups and the other outputs are refused with
+ * a reason. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "sonde/applet.h"
@@ -30,7 +33,8 @@ static const char *no_interactive(void *config, const char *arg)
 {
 	(void)config;
 	(void)arg;
-	return "the interactive display is not implemented in sonde mtr: use -r (--report), -w, -j or -C";
+	return "only mtr's default display (the live table, no option) is implemented in sonde mtr: or use -r, -w, "
+	       "-j or -C";
 }
 
 static const char *no_as_lookup(void *config, const char *arg)
@@ -55,7 +59,7 @@ static const struct sonde_opt mtr_options[] = {
 	SONDE_OPT_STRING("a", "address", "ADDRESS", "send from this source address", struct mtr_config, address),
 	SONDE_OPT_FLAG("b", "show-ips", "show IP numbers and host names", struct mtr_config, show_ips),
 	SONDE_OPT_FLAG("C", "csv", "output comma separated values", struct mtr_config, csv),
-	SONDE_OPT_INT("c", "report-cycles", "COUNT", "rounds of probes (default 10)", struct mtr_config, rounds, 0,
+	SONDE_OPT_INT("c", "report-cycles", "COUNT", "rounds of probes (default 10; the live table: until q)", struct mtr_config, rounds, 0,
 		      100000),
 	SONDE_OPT_INT("f", "first-ttl", "NUMBER", "start from this hop (default 1)", struct mtr_config, first_ttl, 1,
 		      255),
@@ -100,7 +104,7 @@ static void mtr_init(void *config)
 {
 	struct mtr_config *cfg = config;
 
-	cfg->rounds = 10;
+	cfg->rounds = -1; /* not given: 10, or until q in the live table */
 	cfg->first_ttl = 1;
 	cfg->max_ttl = 30;
 	cfg->max_unknown = 12;
@@ -125,9 +129,11 @@ static int check_options(struct mtr_config *cfg, bool json)
 		return usage_error("-j and -C exclude each other");
 	if ((json || cfg->csv) && (cfg->report || cfg->wide))
 		return usage_error("-r/-w, -j and -C each choose the output: give one");
-	if (!json && !cfg->csv && !cfg->report && !cfg->wide)
-		return usage_error("the interactive display is not implemented in sonde mtr: use -r (--report), -w, "
-				   "-j or -C");
+	if (!json && !cfg->csv && !cfg->report && !cfg->wide && !isatty(STDOUT_FILENO))
+		return usage_error("mtr's display needs a terminal on standard output: use -r (--report), -w, -j "
+				   "or -C");
+	if (cfg->rounds < 0)
+		cfg->rounds = json || cfg->csv || cfg->report || cfg->wide ? 10 : INT_MAX;
 	/* mtr moves a first hop beyond the last back to it. */
 	if (cfg->first_ttl > cfg->max_ttl)
 		cfg->first_ttl = cfg->max_ttl;
@@ -242,8 +248,16 @@ static int mtr_main(struct sonde_ctx *ctx, void *config, int argc, char **argv)
 	rc = start(cfg, &trace, argv[0]);
 	if (rc)
 		goto done;
+	if (!json && !cfg->csv && !cfg->report && !cfg->wide) {
+		rc = mtr_live(cfg, &trace);
+		if (rc < 0) {
+			sonde_errno(rc, "trace failed");
+			rc = SONDE_EXIT_NEGATIVE;
+		}
+		goto done;
+	}
 	started = time(NULL);
-	last = trace_report(&trace, cfg->rounds);
+	last = trace_report(&trace, cfg->rounds, NULL, NULL);
 	if (last < 0) {
 		sonde_errno(last, "trace failed");
 		rc = SONDE_EXIT_NEGATIVE;
@@ -263,9 +277,11 @@ static const struct sonde_imitation mtr_imitation = {
 
 const struct sonde_applet applet_mtr = {
 	.name = "mtr",
-	.summary = "mtr's report of the route to a host: loss and round trips per hop over rounds of probes",
-	.usage = "-r|-w|-j|-C [OPTIONS] HOST",
-	.help_extra = "The curses display, -z/-y (AS lookups) and the other outputs are refused: use -r.\n"
+	.summary = "mtr's table of the route to a host: loss and round trips per hop over rounds of probes",
+	.usage = "[-r|-w|-j|-C] [OPTIONS] HOST",
+	.help_extra = "Without -r/-w/-j/-C on a terminal: mtr's table redrawn each round, q quits (other keys "
+		      "ignored).\nThe curses display modes (-t, -p, --displaymode), -z/-y (AS lookups) and the "
+		      "other outputs are refused.\n"
 		      "ICMP echo probes need CAP_NET_RAW or net.ipv4.ping_group_range; -u needs neither.",
 	.options = mtr_options,
 	.config_size = sizeof(struct mtr_config),
@@ -273,7 +289,7 @@ const struct sonde_applet applet_mtr = {
 	.min_args = 1,
 	.max_args = 1,
 	.usage_exit_code = MTR_EXIT_USAGE,
-	.exit_codes = "0 the report was printed (reached or not, as mtr), 1 usage error or a host that does not "
+	.exit_codes = "0 the report was printed or the live table quit (reached or not, as mtr), 1 usage error or a host that does not "
 		      "resolve, 3 missing privilege.",
 	.caps = CAPS_BIT(CAP_NET_RAW),
 	.main = mtr_main,

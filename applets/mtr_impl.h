@@ -1,5 +1,5 @@
-/* mtr's pieces: mtr.c (options, main) and mtr_out.c (mtr's --json and
- * --csv documents).  The probing, the rounds and the --report text are
+/* mtr's pieces: mtr.c (options, main), mtr_out.c (mtr's --json and
+ * --csv documents) and mtr_live.c (the live table on a terminal).  The probing, the rounds and the --report text are
  * libcore's trace engine (sonde/trace.h), traceroute's too. */
 #ifndef SONDE_MTR_IMPL_H
 #define SONDE_MTR_IMPL_H
@@ -36,5 +36,8 @@ struct mtr_doc {
 void mtr_print_json(FILE *fp, const struct mtr_doc *doc);
 void mtr_print_csv(FILE *fp, const struct mtr_doc *doc);
 void mtr_report_style(const struct mtr_config *cfg, struct trace_report_style *style);
+
+/* mtr_live.c: rounds redrawn on the terminal until -c or q; 0 or -errno. */
+int mtr_live(const struct mtr_config *cfg, struct trace_run *trace);
 
 #endif

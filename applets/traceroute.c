@@ -182,7 +182,7 @@ static int resolve_target(struct tr_run *run, const char *host)
 static int run_report(struct tr_run *run)
 {
 	time_t start = time(NULL);
-	int last = trace_report(&run->trace, run->cfg->rounds);
+	int last = trace_report(&run->trace, run->cfg->rounds, NULL, NULL);
 
 	if (last < 0)
 		return last;

@@ -121,7 +121,7 @@ static void wait_interval(struct trace_run *run, int64_t round_start_ns)
 		probe_poll(run->engine, (int)((until_ns - mono_ns()) / 1000000) + 1);
 }
 
-int trace_report(struct trace_run *run, int rounds)
+int trace_report(struct trace_run *run, int rounds, trace_round_fn on_round, void *user)
 {
 	int hops = run->p.max_ttl - run->p.first_ttl + 1, last = 0, rc = 0;
 	size_t hops_size = (size_t)hops * sizeof(*run->hops);
@@ -138,6 +138,8 @@ int trace_report(struct trace_run *run, int rounds)
 			run->limit_ttl = run->final_ttl;
 		if (rc > last)
 			last = rc;
+		if (rc >= 0 && on_round && !on_round(user, run))
+			break;
 	}
 	free(before);
 	if (rc < 0)
@@ -257,8 +259,7 @@ static void put_at(char *line, size_t size, size_t column, const char *text)
 		snprintf(line + column, size - column, "%s", text);
 }
 
-/* Fields from column on (the HOST header's titles when h is NULL). */
-static void put_fields(char *line, size_t size, size_t column, const struct trace_hop_stats *h)
+void trace_report_fields(char *line, size_t size, size_t column, const struct trace_hop_stats *h)
 {
 	char text[64];
 	size_t i;
@@ -320,13 +321,13 @@ void trace_report_print(FILE *fp, const struct trace_run *run, int last_ttl, tim
 				host_columns = strlen(labels[ttl - run->p.first_ttl]);
 	}
 	snprintf(line, sizeof(line), "HOST: %-*s", (int)host_columns, host);
-	put_fields(line, sizeof(line), style->wide ? strlen(line) : MTR_HOST_COLUMNS, NULL);
+	trace_report_fields(line, sizeof(line), style->wide ? strlen(line) : MTR_HOST_COLUMNS, NULL);
 	fprintf(fp, "%s\n", line);
 	for (ttl = run->p.first_ttl; labels && ttl <= last_ttl; ttl++) {
 		const struct trace_hop_stats *h = &run->hops[ttl - run->p.first_ttl];
 
 		snprintf(line, sizeof(line), " %2d.|-- %-*s", ttl, (int)host_columns, labels[ttl - run->p.first_ttl]);
-		put_fields(line, sizeof(line), style->wide ? strlen(line) : MTR_HOST_COLUMNS, h);
+		trace_report_fields(line, sizeof(line), style->wide ? strlen(line) : MTR_HOST_COLUMNS, h);
 		fprintf(fp, "%s\n", line);
 		if (style->multipath)
 			print_paths(fp, h, host_columns, style);

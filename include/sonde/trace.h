@@ -112,10 +112,13 @@ void trace_free(struct trace_run *run);
 /* One pass over the hops: probes go out in parallel, hops are handed to
  * on_hop in order as they complete.  Returns the last hop, or -errno. */
 int trace_pass(struct trace_run *run, trace_hop_fn on_hop, void *user);
-/* rounds passes of one probe per hop into run->hops.  Returns the last hop
+/* Called after each round of a report (mtr's live view): false stops it. */
+typedef bool (*trace_round_fn)(void *user, struct trace_run *run);
+/* rounds passes of one probe per hop into run->hops (on_round, if any,
+ * after each).  Returns the last hop
  * any round reached, or -errno; run->final_ttl is where the destination
  * answered in some round. */
-int trace_report(struct trace_run *run, int rounds);
+int trace_report(struct trace_run *run, int rounds, trace_round_fn on_round, void *user);
 
 /* --- reading a report (libcore/trace_report.c) --- */
 double trace_hop_loss_pct(const struct trace_hop_stats *h);
@@ -137,6 +140,9 @@ void trace_hop_label(const struct sonde_addr *addr, const struct trace_report_st
 		     size_t size);
 /* The address a row names, or NULL ("???"). */
 const struct sonde_addr *trace_row_addr(const struct trace_hop_stats *h, const struct trace_report_style *style);
+/* mtr's statistics fields of a hop into line from column on (their titles
+ * when h is NULL); the report's and the live view's rows. */
+void trace_report_fields(char *line, size_t size, size_t column, const struct trace_hop_stats *h);
 /* mtr's --report text: the Start line, the HOST header, one row per hop
  * from first_ttl to last_ttl. */
 void trace_report_print(FILE *fp, const struct trace_run *run, int last_ttl, time_t start,

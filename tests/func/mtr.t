@@ -157,7 +157,49 @@ for args in "-z" "-t" "-p" "-x" "-y 1" ""; do
 	is "$(printf '%s\n' "$ERR" | wc -l)" 1 "'mtr $args' refused in one line"
 done
 run "$SONDE" mtr -c 1 10.93.4.2
-like "$ERR" "interactive display is not implemented.*use -r" "no output option: the curses display refused, -r pointed to"
+like "$ERR" "needs a terminal on standard output: use -r" "no output option, no terminal: refused, -r pointed to"
+
+# --- the live table on a terminal (a pty) ------------------------------------------
+# pty_run SECONDS_TO_q CMD: CMD on a pseudo-terminal (q typed after that
+# long, never when 0), its screen on stdout, "rc=N" last; 15 s at most.
+pty_run() {
+	python3 -c '
+import os, pty, select, sys, time
+q_after, argv = float(sys.argv[1]), sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(argv[0], argv)
+start, screen, typed = time.time(), b"", False
+while time.time() - start < 15:
+    if q_after and not typed and time.time() - start >= q_after:
+        os.write(fd, b"q"); typed = True
+    if select.select([fd], [], [], 0.1)[0]:
+        try: data = os.read(fd, 65536)
+        except OSError: data = b""
+        if not data: break
+        screen += data
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(screen.decode(errors="replace").replace("\r", ""))
+print("rc=%d seconds=%d" % (os.waitstatus_to_exitcode(status), time.time() - start))
+' "$@"
+}
+screen=$(lab_exec c bash -c "$(declare -f pty_run); pty_run 0 '$SONDE_BIN' mtr -n -c 2 -i 0.2 10.93.4.2")
+last=$(printf '%s\n' "$screen" | awk '/My traceroute/ {s = ""} {s = s $0 "\n"} END {printf "%s", s}' | tr -d '\033' | sed 's/^\[H\[2J//')
+like "$(printf '%s\n' "$screen" | tail -1)" "^rc=0 " "live -c 2: exits 0 after its rounds"
+is "$(printf '%s\n' "$screen" | grep -c 'My traceroute  \[v0.95\]')" 2 "live -c 2: the screen drawn after each of the 2 rounds"
+like "$last" "^ +My traceroute  \[v0.95\]$" "live: mtr 0.95's title, centred"
+like "$last" "^[^ ]+ \(10\.93\.1\.1\) -> 10\.93\.4\.2 \(10\.93\.4\.2\) +[0-9]{4}-[0-9]{2}-[0-9]{2}T" "live: the route line with the date"
+like "$last" "^Keys:  Help   Display mode   Restart statistics   Order of fields   quit$" "live: the keys line"
+like "$last" "^ {36}   Packets               Pings$" "live: the Packets/Pings titles over the fields (80 columns)"
+like "$last" "^ Host {32}Loss%   Snt   Last   Avg  Best  Wrst StDev$" "live: the field titles as mtr's"
+is "$(printf '%s\n' "$last" | awk '/^ *[0-9]+\. / {print $1, $2, $3, $4}')" "1. 10.93.1.2 0.0% 2
+2. (waiting for reply)
+3. 10.93.3.2 0.0% 2
+4. 10.93.4.2 0.0% 2" "live: the hops with Snt 2, the silent one as mtr shows it" 
+lab_exec c bash -c "$(declare -f pty_run); pty_run 1.5 bash -c 'stty -g >$LAB_TMP/tty.before; $SONDE_BIN mtr -n 10.93.4.2; echo sonde_rc=\$?; stty -g >$LAB_TMP/tty.after'" >"$LAB_TMP/q.out"
+like "$(grep -a sonde_rc "$LAB_TMP/q.out")" "^sonde_rc=0" "live without -c: q quits, exit 0"
+like "$(tail -1 "$LAB_TMP/q.out")" "^rc=0 seconds=[0-6]$" "... promptly"
+is "$(cat "$LAB_TMP/tty.after")" "$(cat "$LAB_TMP/tty.before")" "... and the terminal's mode is restored"
 run "$SONDE" mtr -r -z 10.93.4.2
 like "$ERR" "AS lookups" "-z: says why (AS lookups need the internet)"
 run "$SONDE" mtr -r -j 10.93.4.2
