@@ -160,8 +160,8 @@ run "$SONDE" mtr -c 1 10.93.4.2
 like "$ERR" "needs a terminal on standard output: use -r" "no output option, no terminal: refused, -r pointed to"
 
 # --- the live table on a terminal (a pty) ------------------------------------------
-# pty_run SECONDS_TO_q CMD: CMD on a pseudo-terminal (q typed after that
-# long, never when 0), its screen on stdout, "rc=N" last; 15 s at most.
+# pty_run SECONDS_TO_q CMD: CMD on a pseudo-terminal (q, or $PTY_KEY, typed
+# after that long, never when 0), its screen on stdout, "rc=N" last; 15 s at most.
 pty_run() {
 	python3 -c '
 import os, pty, select, sys, time
@@ -172,7 +172,7 @@ if pid == 0:
 start, screen, typed = time.time(), b"", False
 while time.time() - start < 15:
     if q_after and not typed and time.time() - start >= q_after:
-        os.write(fd, b"q"); typed = True
+        os.write(fd, os.environ.get("PTY_KEY", "q").encode()); typed = True
     if select.select([fd], [], [], 0.1)[0]:
         try: data = os.read(fd, 65536)
         except OSError: data = b""
@@ -200,6 +200,11 @@ lab_exec c bash -c "$(declare -f pty_run); pty_run 1.5 bash -c 'stty -g >$LAB_TM
 like "$(grep -a sonde_rc "$LAB_TMP/q.out")" "^sonde_rc=0" "live without -c: q quits, exit 0"
 like "$(tail -1 "$LAB_TMP/q.out")" "^rc=0 seconds=[0-6]$" "... promptly"
 is "$(cat "$LAB_TMP/tty.after")" "$(cat "$LAB_TMP/tty.before")" "... and the terminal's mode is restored"
+rm -f "$LAB_TMP/tty.after"
+# Ctrl-C: the shell ignores SIGINT to go on; sonde mtr sets its own handler.
+PTY_KEY=$'\x03' lab_exec c bash -c "$(declare -f pty_run); pty_run 1.5 bash -c 'trap \"\" INT; stty -g >$LAB_TMP/tty.before; $SONDE_BIN mtr -n 10.93.4.2; echo sonde_rc=\$?; stty -g >$LAB_TMP/tty.after'" >"$LAB_TMP/intr.out"
+like "$(grep -a sonde_rc "$LAB_TMP/intr.out")" "^sonde_rc=130" "live: Ctrl-C ends it by SIGINT"
+is "$(cat "$LAB_TMP/tty.after")" "$(cat "$LAB_TMP/tty.before")" "... with the terminal's mode restored"
 run "$SONDE" mtr -r -z 10.93.4.2
 like "$ERR" "AS lookups" "-z: says why (AS lookups need the internet)"
 run "$SONDE" mtr -r -j 10.93.4.2
