@@ -42,6 +42,10 @@ bench_at_exit() { BENCH_AT_EXIT+=("$1"); }
 
 _bench_exit() {
 	local cmd
+	# A bench under set -e must still clean up all of its lab: a server
+	# already gone (kill fails) would otherwise end the trap early and leave
+	# its namespaces behind.
+	set +e
 	for cmd in "${BENCH_AT_EXIT[@]+"${BENCH_AT_EXIT[@]}"}"; do
 		eval "$cmd"
 	done
