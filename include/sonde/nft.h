@@ -30,7 +30,7 @@ enum nft_expr_kind {
 	NFT_EXPR_MASQ, NFT_EXPR_REDIR, NFT_EXPR_REJECT, NFT_EXPR_DYNSET, NFT_EXPR_QUOTA,
 	NFT_EXPR_BYTEORDER, NFT_EXPR_EXTHDR, NFT_EXPR_SOCKET, NFT_EXPR_RT, NFT_EXPR_XFRM,
 	NFT_EXPR_TPROXY, NFT_EXPR_DUP, NFT_EXPR_FWD, NFT_EXPR_SYNPROXY, NFT_EXPR_NOTRACK, NFT_EXPR_CONNLIMIT,
-	NFT_EXPR_OSF,
+	NFT_EXPR_OSF, NFT_EXPR_HASH,
 };
 
 struct nft_data {
@@ -61,6 +61,8 @@ struct nft_expr {
 		struct { uint32_t group, snaplen, qthreshold, level, flags; bool has_group, has_snaplen, has_level; } log;
 		struct { uint32_t sreg, dreg, flags; bool has_dreg; } lookup; /* set name in text */
 		struct { uint32_t dreg, modulus, type, offset; } numgen;
+		/* jhash over len bytes from sreg, or symhash; seed as dumped */
+		struct { uint32_t sreg, dreg, len, modulus, seed, offset, type; bool has_seed; } hash;
 		struct { uint32_t dreg, key, sreg; uint8_t dir; bool has_dir, is_set; } ct;
 		struct { uint32_t dreg, result, flags; } fib;
 		/* socket, rt, xfrm; osf (its flags in key, its ttl in dir) */

@@ -172,7 +172,7 @@ int nft_fetch_rules(struct nft_link *l, int (*deliver)(struct nft_link *l, struc
 #define MAX_STATEMENTS 32
 
 enum src_kind { SRC_NONE, SRC_PAYLOAD, SRC_META, SRC_CT, SRC_NUMGEN, SRC_FIB, SRC_IMMEDIATE, SRC_EXTHDR, SRC_KEYED,
-		SRC_MAP };
+		SRC_MAP, SRC_HASH };
 
 /* What a register holds. */
 struct reg_src {
@@ -228,6 +228,10 @@ struct render {
 	struct nft_set *map_set;
 	struct reg_src map_keys[8];
 	size_t map_key_count;
+	/* What a jhash read (one per rule): its key's registers as they were
+	 * then, one per field of a concatenation. */
+	struct reg_src hash_keys[8];
+	size_t hash_key_count;
 	/* Set by nft_rd_src_name: the field it named is narrower than the
 	 * bytes loaded, and the mask over them was its own; compared values
 	 * are read shifted right by field_shift, in field_bytes bytes. */

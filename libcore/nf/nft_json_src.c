@@ -38,6 +38,39 @@ static void json_payload(struct strbuf *out, const char *words)
 	strbuf_puts(out, "}}");
 }
 
+/* {"jhash": {"mod", "seed", "offset", "expr"}}, {"symhash": {...}}: the
+ * listing's words but the key, which is an expression of its own here. */
+static bool json_hash(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type)
+{
+	const struct nft_expr *e = s->e;
+	bool jenkins = e->u.hash.type != NFT_HASH_SYM;
+	size_t i;
+
+	strbuf_printf(out, "{\"%s\": {\"mod\": %u", jenkins ? "jhash" : "symhash", e->u.hash.modulus);
+	if (e->u.hash.has_seed)
+		strbuf_printf(out, ", \"seed\": %u", e->u.hash.seed);
+	if (e->u.hash.offset)
+		strbuf_printf(out, ", \"offset\": %u", e->u.hash.offset);
+	if (jenkins) {
+		strbuf_puts(out, rd->hash_key_count > 1 ? ", \"expr\": {\"concat\": [" : ", \"expr\": ");
+		for (i = 0; i < rd->hash_key_count; i++) {
+			uint32_t key_type;
+			bool fold;
+
+			if (i)
+				strbuf_puts(out, ", ");
+			if (!nft_json_src(rd, &rd->hash_keys[i], out, &key_type, &fold))
+				return false;
+			if (fold)
+				nft_rd_fold_l4proto(rd);
+		}
+		strbuf_puts(out, rd->hash_key_count > 1 ? "]}" : "");
+	}
+	strbuf_puts(out, "}}");
+	*type = NFT_TYPE_INTEGER;
+	return true;
+}
+
 /* "ct original ip saddr": the direction apart, the rest is the key. */
 static void json_ct(struct strbuf *out, const char *words)
 {
@@ -157,6 +190,8 @@ bool nft_json_src(struct render *rd, const struct reg_src *s, struct strbuf *out
 		*type = d.type;
 		return true;
 	}
+	if (s->kind == SRC_HASH)
+		return json_hash(rd, s, out, type);
 	if (s->kind == SRC_NUMGEN) {
 		strbuf_printf(out, "{\"numgen\": {\"mode\": \"%s\", \"mod\": %u, \"offset\": %u}}",
 			     s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc", s->e->u.numgen.modulus,

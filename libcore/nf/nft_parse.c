@@ -157,6 +157,17 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		e->u.numgen.type = nlattr_be32_or0(&tb[NFTA_NG_TYPE]);
 		e->u.numgen.offset = nlattr_be32_or0(&tb[NFTA_NG_OFFSET]);
 		return 0;
+	case NFT_EXPR_HASH:
+		e->u.hash.sreg = nlattr_be32_or0(&tb[NFTA_HASH_SREG]);
+		e->u.hash.dreg = nlattr_be32_or0(&tb[NFTA_HASH_DREG]);
+		e->u.hash.len = nlattr_be32_or0(&tb[NFTA_HASH_LEN]);
+		e->u.hash.modulus = nlattr_be32_or0(&tb[NFTA_HASH_MODULUS]);
+		/* The kernel dumps no seed when it chose one itself (nft then shows none). */
+		e->u.hash.has_seed = tb[NFTA_HASH_SEED].present;
+		e->u.hash.seed = nlattr_be32_or0(&tb[NFTA_HASH_SEED]);
+		e->u.hash.offset = nlattr_be32_or0(&tb[NFTA_HASH_OFFSET]);
+		e->u.hash.type = nlattr_be32_or0(&tb[NFTA_HASH_TYPE]);
+		return 0;
 	case NFT_EXPR_CT:
 		e->u.ct.dreg = nlattr_be32_or0(&tb[NFTA_CT_DREG]);
 		e->u.ct.key = nlattr_be32_or0(&tb[NFTA_CT_KEY]);
@@ -276,7 +287,7 @@ static enum nft_expr_kind expr_kind(const char *name)
 		{ "byteorder", NFT_EXPR_BYTEORDER }, { "exthdr", NFT_EXPR_EXTHDR }, { "socket", NFT_EXPR_SOCKET },
 		{ "rt", NFT_EXPR_RT }, { "xfrm", NFT_EXPR_XFRM }, { "tproxy", NFT_EXPR_TPROXY }, { "dup", NFT_EXPR_DUP },
 		{ "fwd", NFT_EXPR_FWD }, { "synproxy", NFT_EXPR_SYNPROXY }, { "notrack", NFT_EXPR_NOTRACK },
-		{ "connlimit", NFT_EXPR_CONNLIMIT }, { "osf", NFT_EXPR_OSF },
+		{ "connlimit", NFT_EXPR_CONNLIMIT }, { "osf", NFT_EXPR_OSF }, { "hash", NFT_EXPR_HASH },
 	};
 	size_t i;
 

@@ -397,6 +397,42 @@ static bool fib_name(const struct nft_expr *e, struct strbuf *out, uint32_t *typ
 	return true;
 }
 
+/* A hash's words after its key: " mod 2 seed 0x1 offset 100". */
+static void hash_tail(struct strbuf *out, const struct nft_expr *e)
+{
+	strbuf_printf(out, " mod %u", e->u.hash.modulus);
+	if (e->u.hash.has_seed)
+		strbuf_printf(out, " seed 0x%x", e->u.hash.seed);
+	if (e->u.hash.offset)
+		strbuf_printf(out, " offset %u", e->u.hash.offset);
+}
+
+/* `jhash ip saddr . ip daddr mod 2 seed 0xdeadbeef`, `symhash mod 2`. */
+static bool hash_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type)
+{
+	size_t i;
+
+	if (s->e->u.hash.type == NFT_HASH_SYM) {
+		strbuf_puts(out, "symhash");
+	} else {
+		strbuf_puts(out, "jhash ");
+		for (i = 0; i < rd->hash_key_count; i++) {
+			uint32_t key_type;
+			bool fold;
+
+			if (i)
+				strbuf_puts(out, " . ");
+			if (!nft_rd_src_name(rd, &rd->hash_keys[i], out, &key_type, &fold))
+				return false;
+			if (fold)
+				nft_rd_fold_l4proto(rd);
+		}
+	}
+	hash_tail(out, s->e);
+	*type = NFT_TYPE_INTEGER;
+	return true;
+}
+
 static bool exthdr_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type)
 {
 	struct nft_field_desc d;
@@ -439,6 +475,7 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct strbuf *
 		*type = d.type;
 		return true;
 	}
+	case SRC_HASH: return hash_name(rd, s, out, type);
 	case SRC_NUMGEN:
 		strbuf_printf(out, "numgen %s mod %u", s->e->u.numgen.type == NFT_NG_RANDOM ? "random" : "inc",
 			     s->e->u.numgen.modulus);
@@ -637,6 +674,49 @@ static bool map_load(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
+/* How many bytes a load puts in its registers. */
+static size_t src_bytes(const struct render *rd, const struct reg_src *s)
+{
+	const struct nft_key_desc *k = NULL;
+
+	if (s->kind == SRC_PAYLOAD)
+		return s->len;
+	if (s->kind == SRC_META)
+		k = nft_meta_key(s->key);
+	else if (s->kind == SRC_CT)
+		k = nft_ct_key(s->key, rd->ctx->family);
+	return k && k->len ? k->len : 4;
+}
+
+/* A jhash over the len bytes from sreg: the loads there now are its key
+ * (each field in registers of its own, as a concatenation's), kept for the
+ * hash's name.  A symhash reads no register.  One hash per rule. */
+static bool hash_load(struct render *rd, const struct nft_expr *e)
+{
+	int at = nft_reg_index(e->u.hash.sreg);
+	size_t bytes = 0;
+
+	if (e->u.hash.type == NFT_HASH_SYM)
+		return load(rd, e, e->u.hash.dreg, SRC_HASH);
+	if (e->u.hash.type != NFT_HASH_JENKINS || rd->hash_key_count || at < 0)
+		return false;
+	while (bytes < e->u.hash.len) {
+		const struct reg_src *s = at < REG32_COUNT ? &rd->regs[at] : NULL;
+		size_t size;
+
+		if (!s || s->kind == SRC_NONE || s->masked || rd->hash_key_count == 8)
+			return false;
+		size = src_bytes(rd, s);
+		rd->hash_keys[rd->hash_key_count++] = *s;
+		bytes += (size + 3) / 4 * 4;
+		at += (int)((size + 3) / 4);
+		/* The last field's bytes may be counted unpadded. */
+		if (bytes > e->u.hash.len && bytes - e->u.hash.len >= 4)
+			return false;
+	}
+	return rd->hash_key_count > 0 && load(rd, e, e->u.hash.dreg, SRC_HASH);
+}
+
 /* 1 when e loaded or transformed a register, 0 when it is not such an
  * expression, -1 when it could not be followed. */
 int nft_rd_track(struct render *rd, const struct nft_expr *e)
@@ -660,6 +740,7 @@ int nft_rd_track(struct render *rd, const struct nft_expr *e)
 		ok = load(rd, e, e->u.ct.dreg, SRC_CT);
 		break;
 	case NFT_EXPR_NUMGEN: ok = load(rd, e, e->u.numgen.dreg, SRC_NUMGEN); break;
+	case NFT_EXPR_HASH: ok = hash_load(rd, e); break;
 	case NFT_EXPR_FIB: ok = load(rd, e, e->u.fib.dreg, SRC_FIB); break;
 	case NFT_EXPR_SOCKET:
 	case NFT_EXPR_RT:
@@ -858,6 +939,11 @@ static bool expr_understood(const struct nft_expr *e)
 		break;
 	case NFT_EXPR_NUMGEN:
 		known = A(NFTA_NG_DREG) | A(NFTA_NG_MODULUS) | A(NFTA_NG_TYPE) | A(NFTA_NG_OFFSET);
+		break;
+	case NFT_EXPR_HASH:
+		/* The map a hash once named itself is not read here. */
+		known = A(NFTA_HASH_SREG) | A(NFTA_HASH_DREG) | A(NFTA_HASH_LEN) | A(NFTA_HASH_MODULUS) |
+			A(NFTA_HASH_SEED) | A(NFTA_HASH_OFFSET) | A(NFTA_HASH_TYPE);
 		break;
 	case NFT_EXPR_CT: known = A(NFTA_CT_DREG) | A(NFTA_CT_KEY) | A(NFTA_CT_DIRECTION) | A(NFTA_CT_SREG); break;
 	case NFT_EXPR_FIB: known = A(NFTA_FIB_DREG) | A(NFTA_FIB_RESULT) | A(NFTA_FIB_FLAGS); break;
