@@ -30,7 +30,7 @@ enum nft_expr_kind {
 	NFT_EXPR_MASQ, NFT_EXPR_REDIR, NFT_EXPR_REJECT, NFT_EXPR_DYNSET, NFT_EXPR_QUOTA,
 	NFT_EXPR_BYTEORDER, NFT_EXPR_EXTHDR, NFT_EXPR_SOCKET, NFT_EXPR_RT, NFT_EXPR_XFRM,
 	NFT_EXPR_TPROXY, NFT_EXPR_DUP, NFT_EXPR_FWD, NFT_EXPR_SYNPROXY, NFT_EXPR_NOTRACK, NFT_EXPR_CONNLIMIT,
-	NFT_EXPR_OSF, NFT_EXPR_HASH,
+	NFT_EXPR_OSF, NFT_EXPR_HASH, NFT_EXPR_OBJREF,
 };
 
 struct nft_data {
@@ -63,6 +63,9 @@ struct nft_expr {
 		struct { uint32_t dreg, modulus, type, offset; } numgen;
 		/* jhash over len bytes from sreg, or symhash; seed as dumped */
 		struct { uint32_t sreg, dreg, len, modulus, seed, offset, type; bool has_seed; } hash;
+		/* a named object (its name in text), or one looked up by key in
+		 * an object map (the map's name in text) */
+		struct { uint32_t type, sreg; bool from_map; } objref;
 		struct { uint32_t dreg, key, sreg; uint8_t dir; bool has_dir, is_set; } ct;
 		struct { uint32_t dreg, result, flags; } fib;
 		/* socket, rt, xfrm; osf (its flags in key, its ttl in dir) */
@@ -124,6 +127,7 @@ struct nft_set_elem {
 	uint32_t flags;          /* NFT_SET_ELEM_INTERVAL_END */
 	uint64_t timeout_ms, expiration_ms;
 	char *comment;
+	char *objref;            /* an object map's: the object's name, malloc'ed */
 };
 
 enum { NFT_BYTEORDER_HOST = 1, NFT_BYTEORDER_BIG = 2 };
@@ -135,6 +139,7 @@ struct nft_set {
 	uint32_t flags;          /* NFT_SET_ANONYMOUS, _INTERVAL, _MAP, _TIMEOUT, _CONCAT... */
 	uint64_t handle;
 	uint32_t key_type, key_len, data_type, data_len, policy;
+	uint32_t obj_type;       /* an object map's (NFT_SET_OBJECT): NFT_OBJECT_COUNTER... */
 	/* nft's record of the byte order of keys and data (its set userdata):
 	 * NFT_BYTEORDER_HOST, _BIG, or 0 when absent. */
 	uint32_t key_byteorder, data_byteorder;

@@ -398,6 +398,9 @@ bool nft_rd_key(struct render *rd, struct nft_set *set, const struct reg_src *co
 		struct strbuf *out, bool json);
 bool nft_rd_lookup_key(struct render *rd, struct nft_set *set, uint32_t sreg, struct strbuf *out, bool json);
 void nft_rd_set_ref(struct strbuf *out, struct nft_set *set, bool json);
+/* A named object a statement refers to, by name or through an object map
+ * (`counter name "c"`, `ct helper set tcp dport map { ... }`). */
+bool nft_rd_objref(struct render *rd, const struct nft_expr *e, struct strbuf *out, bool json);
 bool nft_rd_map(struct render *rd, const struct reg_src *s, struct strbuf *out, bool json);
 
 /* A NAT statement whose addresses (and ports) come from a map (`snat ip

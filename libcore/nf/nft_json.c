@@ -245,7 +245,7 @@ static void json_element(const struct nft_set *s, const struct nft_set_elem *e, 
 {
 	struct json_elements *je = arg;
 	struct strbuf *out = je->out;
-	bool map = s->flags & NFT_SET_MAP;
+	bool map = s->flags & (NFT_SET_MAP | NFT_SET_OBJECT);
 	bool wrapped = (e->timeout_ms && e->timeout_ms != s->timeout_ms) || e->expiration_ms || e->comment;
 
 	strbuf_puts(out, je->sep);
@@ -272,7 +272,9 @@ static void json_element(const struct nft_set *s, const struct nft_set_elem *e, 
 	}
 	if (map) {
 		strbuf_puts(out, ", ");
-		if (e->data.is_verdict) {
+		if (s->flags & NFT_SET_OBJECT) {
+			nft_json_string(out, e->objref ? e->objref : "");
+		} else if (e->data.is_verdict) {
 			nft_json_verdict(out, &e->data);
 		} else {
 			struct nft_set view;

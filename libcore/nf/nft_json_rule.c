@@ -640,6 +640,11 @@ static bool json_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_EXTHDR: return json_exthdr_stmt(rd, e);
 	case NFT_EXPR_PAYLOAD: return json_payload_set(rd, e);
 	case NFT_EXPR_DYNSET: return json_dynset(rd, e);
+	case NFT_EXPR_OBJREF: {
+		struct strbuf *out = nft_rd_stmt(rd);
+
+		return out && nft_rd_objref(rd, e, out, true);
+	}
 	case NFT_EXPR_IMMEDIATE: case NFT_EXPR_COUNTER: case NFT_EXPR_MATCH: case NFT_EXPR_TARGET:
 		return json_simple(rd, e);
 	default:

@@ -106,6 +106,42 @@ bool nft_rd_map(struct render *rd, const struct reg_src *s, struct strbuf *out, 
 	return true;
 }
 
+/* A reference to a named object: `counter name "c"`, `ct helper set "h"`,
+ * or one an object map gives by key (`quota name tcp dport map { 22 :
+ * "q" }`); in nft -j {"counter": "c"}, {"ct helper": {"map": ...}}. */
+bool nft_rd_objref(struct render *rd, const struct nft_expr *e, struct strbuf *out, bool json)
+{
+	struct nft_set *set = e->u.objref.from_map && e->text ? nft_rd_find_set(rd, e->text) : NULL;
+	/* An object map's statement has the type of the map's objects. */
+	uint32_t obj_type = set ? set->obj_type : e->u.objref.type;
+	const char *type = nft_obj_type_name(obj_type);
+
+	if (!type || !e->text || obj_type == NFT_OBJECT_CONNLIMIT || obj_type == NFT_OBJECT_TUNNEL ||
+	    (e->u.objref.from_map && (!set || !(set->flags & NFT_SET_OBJECT))))
+		return false;
+	if (json)
+		strbuf_printf(out, "{\"%s\": ", type);
+	else if (obj_type == NFT_OBJECT_SECMARK)
+		strbuf_puts(out, "meta secmark set ");
+	else
+		strbuf_printf(out, strncmp(type, "ct ", 3) == 0 ? "%s set " : "%s name ", type);
+	if (!set && json)
+		nft_json_string(out, e->text);
+	else if (!set)
+		strbuf_printf(out, "\"%s\"", e->text);
+	if (set) {
+		if (json)
+			strbuf_puts(out, "{\"map\": {\"key\": ");
+		if (!nft_rd_lookup_key(rd, set, e->u.objref.sreg, out, json))
+			return false;
+		strbuf_puts(out, json ? ", \"data\": " : " map ");
+		nft_rd_set_ref(out, set, json);
+		strbuf_puts(out, json ? "}}" : "");
+	}
+	strbuf_puts(out, json ? "}" : "");
+	return true;
+}
+
 bool nft_rd_nat_flags_json(struct strbuf *out, uint32_t flags, const char *sep)
 {
 	const char *names[3];

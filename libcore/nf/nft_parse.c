@@ -168,6 +168,18 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		e->u.hash.offset = nlattr_be32_or0(&tb[NFTA_HASH_OFFSET]);
 		e->u.hash.type = nlattr_be32_or0(&tb[NFTA_HASH_TYPE]);
 		return 0;
+	case NFT_EXPR_OBJREF: {
+		const struct nlattr_ref *name = &tb[NFTA_OBJREF_IMM_NAME];
+
+		e->u.objref.type = nlattr_be32_or0(&tb[NFTA_OBJREF_IMM_TYPE]);
+		e->u.objref.sreg = nlattr_be32_or0(&tb[NFTA_OBJREF_SET_SREG]);
+		e->u.objref.from_map = tb[NFTA_OBJREF_SET_NAME].present;
+		if (e->u.objref.from_map)
+			name = &tb[NFTA_OBJREF_SET_NAME];
+		if (name->present && !(e->text = nlattr_strdup(name)))
+			return -ENOMEM;
+		return 0;
+	}
 	case NFT_EXPR_CT:
 		e->u.ct.dreg = nlattr_be32_or0(&tb[NFTA_CT_DREG]);
 		e->u.ct.key = nlattr_be32_or0(&tb[NFTA_CT_KEY]);
@@ -288,6 +300,7 @@ static enum nft_expr_kind expr_kind(const char *name)
 		{ "rt", NFT_EXPR_RT }, { "xfrm", NFT_EXPR_XFRM }, { "tproxy", NFT_EXPR_TPROXY }, { "dup", NFT_EXPR_DUP },
 		{ "fwd", NFT_EXPR_FWD }, { "synproxy", NFT_EXPR_SYNPROXY }, { "notrack", NFT_EXPR_NOTRACK },
 		{ "connlimit", NFT_EXPR_CONNLIMIT }, { "osf", NFT_EXPR_OSF }, { "hash", NFT_EXPR_HASH },
+		{ "objref", NFT_EXPR_OBJREF },
 	};
 	size_t i;
 
@@ -531,6 +544,7 @@ int nft_parse_set(const void *attrs, size_t len, int family, struct nft_set *s)
 	s->key_len = nlattr_be32_or0(&tb[NFTA_SET_KEY_LEN]);
 	s->data_type = nlattr_be32_or0(&tb[NFTA_SET_DATA_TYPE]);
 	s->data_len = nlattr_be32_or0(&tb[NFTA_SET_DATA_LEN]);
+	s->obj_type = nlattr_be32_or0(&tb[NFTA_SET_OBJ_TYPE]);
 	s->has_policy = tb[NFTA_SET_POLICY].present;
 	s->policy = nlattr_be32_or0(&tb[NFTA_SET_POLICY]);
 	s->timeout_ms = nlattr_be64_or0(&tb[NFTA_SET_TIMEOUT]);
@@ -561,6 +575,8 @@ static int set_elem(const uint8_t *buf, size_t len, struct nft_set_elem *e)
 	e->expiration_ms = nlattr_be64_or0(&tb[NFTA_SET_ELEM_EXPIRATION]);
 	if (tb[NFTA_SET_ELEM_USERDATA].present && userdata_comment(&tb[NFTA_SET_ELEM_USERDATA], &e->comment, 0) < 0)
 		return -EINVAL;
+	if (tb[NFTA_SET_ELEM_OBJREF].present && !(e->objref = nlattr_strdup(&tb[NFTA_SET_ELEM_OBJREF])))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -570,6 +586,7 @@ static void elem_free(struct nft_set_elem *e)
 	free(e->key_end.chain);
 	free(e->data.chain);
 	free(e->comment);
+	free(e->objref);
 }
 
 static int set_elem_item(const uint8_t *payload, size_t len, void *arg)

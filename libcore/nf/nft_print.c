@@ -559,6 +559,7 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_EXTHDR: return stmt_exthdr(rd, e);
 	case NFT_EXPR_PAYLOAD: return stmt_payload_set(rd, e);
 	case NFT_EXPR_DYNSET: return stmt_dynset(rd, e);
+	case NFT_EXPR_OBJREF: return (out = nft_rd_stmt(rd)) && nft_rd_objref(rd, e, out, false);
 	case NFT_EXPR_MATCH:
 	case NFT_EXPR_TARGET:
 		return stmt_xt(rd, e);

@@ -544,6 +544,8 @@ static void print_element_tail(struct strbuf *out, const struct nft_set *s, cons
 		nft_print_duration(out, " expires ", e->expiration_ms);
 	if (e->comment)
 		strbuf_printf(out, " comment \"%s\"", e->comment);
+	if ((s->flags & NFT_SET_OBJECT) && e->objref)
+		strbuf_printf(out, " : \"%s\"", e->objref);
 	if (s->flags & NFT_SET_MAP) {
 		strbuf_puts(out, " : ");
 		if (e->data.is_verdict) {
