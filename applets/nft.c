@@ -160,12 +160,18 @@ static int on_obj(const struct nft_obj *o, void *arg)
 
 	if (!t)
 		return 0;
+	/* nft separates the objects' blocks by an empty line. */
+	if (t->objs_text.len)
+		strbuf_puts(&t->objs_text, "\n");
+	strbuf_puts(&t->objs_json, ", ");
+	if (nft_print_obj(&t->objs_text, o, v->cfg->stateless) && nft_json_obj(&t->objs_json, o))
+		return t->objs_text.failed || t->objs_json.failed ? -ENOMEM : 0;
 	if (type)
 		strbuf_printf(&what, "%s %s", type, o->name);
 	else
 		strbuf_printf(&what, "object type %u %s", o->type, o->name);
 	strbuf_printf(&t->objs_text, "\t# sonde: not rendered: %s\n", what.data ? what.data : "");
-	strbuf_puts(&t->objs_json, ", {\"sonde-not-rendered\": ");
+	strbuf_puts(&t->objs_json, "{\"sonde-not-rendered\": ");
 	nft_json_string(&t->objs_json, what.data ? what.data : "");
 	strbuf_puts(&t->objs_json, "}");
 	strbuf_free(&what);

@@ -166,14 +166,30 @@ struct nft_set {
 	bool keys_in_field_units;
 };
 
-/* A stateful object (counter, quota, limit, ct helper...), by name only:
- * sonde lists it as not rendered. */
+/* A stateful object (counter, quota, limit, ct helper...) with what it
+ * holds; a type or attribute not read here leaves it listed as not
+ * rendered. */
 struct nft_obj {
 	int family;
 	char table[NFT_NAME_LEN];
 	char name[NFT_NAME_LEN];
 	uint32_t type;         /* NFT_OBJECT_COUNTER... */
+	uint64_t handle;
+	char *comment;         /* userdata comment, malloc'ed, or NULL (nft_obj_free) */
+	/* Its data: a counter, quota, limit or synproxy as the rule expression
+	 * of that name (kind set); the ct objects' fields below.  attrs marks
+	 * the data's attributes either way. */
+	struct nft_expr expr;
+	char helper[16];       /* ct helper: its name ("ftp") */
+	uint16_t l3proto;      /* ct helper, timeout, expectation: NFPROTO_* */
+	uint8_t l4proto;
+	uint16_t dport;        /* ct expectation */
+	uint32_t expect_timeout_ms;
+	uint8_t expect_size;
+	uint32_t timeouts[16]; /* ct timeout: seconds per state of l4proto's */
+	size_t timeout_count;
 };
+void nft_obj_free(struct nft_obj *o);
 
 /* nft's word for an object type ("ct helper"), or NULL. */
 const char *nft_obj_type_name(uint32_t type);
@@ -266,6 +282,12 @@ bool nft_range_prefix(const uint8_t *low, const uint8_t *high, size_t len, size_
 
 /* --- libnftables' JSON schema (nft -j, nft 1.0.6) ------------------------------
  * Each call appends one object in jansson's compact layout, as nft prints. */
+
+/* A named object's block in a table's listing ("\tcounter c {\n...\t}\n";
+ * stateless: without its counts, as nft -s) and its nft -j object; false
+ * (nothing written) for one sonde does not render (nft_object.c). */
+bool nft_print_obj(struct strbuf *out, const struct nft_obj *o, bool stateless);
+bool nft_json_obj(struct strbuf *out, const struct nft_obj *o);
 
 /* {"rule": {"family", "table", "chain", "handle", ["comment"], "expr": [...]}} */
 void nft_json_rule(struct strbuf *out, const struct nft_rule *r, const char *table, const char *chain,

@@ -367,6 +367,13 @@ const char *nft_rd_limit_unit(uint64_t unit_secs);
 /* An amount of bytes in nft's words: *count of "bytes", "kbytes" or
  * "mbytes" (a byte limit's rate and burst, a quota). */
 const char *nft_rd_data_unit(uint64_t bytes, uint64_t *count);
+/* A limit's "rate [over] N[ unit]/per[ burst N unit]" and a quota's
+ * "[over] N unit[ used N unit]", as a statement and a named object of
+ * that kind write them (nft_words.c). */
+void nft_rd_limit_text(struct strbuf *out, const struct nft_expr *e);
+void nft_rd_quota_text(struct strbuf *out, const struct nft_expr *e, bool stateless);
+/* Whether every attribute of e is one sonde renders (the self-check). */
+bool nft_rd_expr_understood(const struct nft_expr *e);
 const char *nft_rd_log_level(const struct nft_expr *e);
 /* A log statement's flags (NF_LOG_*): whether nft names them all; their
  * words in nft's order ("all", or "tcp sequence", "ip options", "skuid"...)

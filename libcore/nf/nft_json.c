@@ -340,7 +340,7 @@ static void json_set_flags(struct strbuf *out, uint32_t flags)
 
 void nft_json_set(struct strbuf *out, struct nft_set *s)
 {
-	bool map = s->flags & NFT_SET_MAP;
+	bool map = s->flags & (NFT_SET_MAP | NFT_SET_OBJECT);
 
 	strbuf_printf(out, "{\"%s\": {\"family\": \"%s\"", map ? "map" : "set", nft_family_name(s->family));
 	nft_json_member(out, "name", s->name);
@@ -352,7 +352,14 @@ void nft_json_set(struct strbuf *out, struct nft_set *s)
 		nft_json_member(out, "comment", s->comment);
 	if (s->has_policy && s->policy == NFT_SET_POL_MEMORY)
 		strbuf_puts(out, ", \"policy\": \"memory\"");
-	if (map) {
+	if (map && (s->flags & NFT_SET_OBJECT)) {
+		const char *obj = nft_obj_type_name(s->obj_type);
+
+		if (obj)
+			strbuf_printf(out, ", \"map\": \"%s\"", obj);
+		else
+			strbuf_printf(out, ", \"map\": \"type_%u (sonde: object type not rendered)\"", s->obj_type);
+	} else if (map) {
 		strbuf_puts(out, ", \"map\": ");
 		json_type(out, s->data_type);
 	}

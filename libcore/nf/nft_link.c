@@ -186,12 +186,14 @@ static int on_set(struct nft_link *l, int family, const void *attrs, size_t len)
 static int on_obj(struct nft_link *l, int family, const void *attrs, size_t len)
 {
 	struct nft_obj o;
+	int rc = 0;
 
 	if (nft_parse_obj(attrs, len, family, &o) < 0)
 		return -EINVAL;
-	if (!l->ops->obj || !wanted(l->ops->only_table, o.table) || !table_wanted(l, o.family, o.table))
-		return 0;
-	return l->ops->obj(&o, l->arg);
+	if (l->ops->obj && wanted(l->ops->only_table, o.table) && table_wanted(l, o.family, o.table))
+		rc = l->ops->obj(&o, l->arg);
+	nft_obj_free(&o);
+	return rc;
 }
 
 static int on_set_elems(struct nft_link *l, const void *attrs, size_t len)

@@ -629,6 +629,74 @@ void nft_set_free(struct nft_set *s)
 
 /* --- named objects ------------------------------------------------------------ */
 
+/* A ct timeout's policy: one seconds value per state, numbered from 1. */
+static int obj_timeouts(const struct nlattr_ref *a, struct nft_obj *o)
+{
+	struct nlattr_ref tb[17];
+	unsigned i;
+
+	if (nlattr_parse(a->data, a->len, tb, 16) < 0)
+		return -EINVAL;
+	for (i = 1; i <= 16; i++) {
+		if (!tb[i].present)
+			continue;
+		o->timeouts[i - 1] = nlattr_be32_or0(&tb[i]);
+		o->timeout_count = i;
+	}
+	return 0;
+}
+
+/* The ct objects' data (the others' is their rule expression's). */
+static int obj_ct_data(struct nft_obj *o, const struct nlattr_ref *tb)
+{
+	uint8_t byte = 0;
+
+	switch (o->type) {
+	case NFT_OBJECT_CT_HELPER:
+		nlattr_str(&tb[NFTA_CT_HELPER_NAME], o->helper, sizeof(o->helper));
+		o->l3proto = nlattr_be16_or0(&tb[NFTA_CT_HELPER_L3PROTO]);
+		o->l4proto = nlattr_u8(&tb[NFTA_CT_HELPER_L4PROTO], &byte) ? byte : 0;
+		return 0;
+	case NFT_OBJECT_CT_TIMEOUT:
+		o->l3proto = nlattr_be16_or0(&tb[NFTA_CT_TIMEOUT_L3PROTO]);
+		o->l4proto = nlattr_u8(&tb[NFTA_CT_TIMEOUT_L4PROTO], &byte) ? byte : 0;
+		return tb[NFTA_CT_TIMEOUT_DATA].present ? obj_timeouts(&tb[NFTA_CT_TIMEOUT_DATA], o) : 0;
+	case NFT_OBJECT_CT_EXPECT:
+		o->l3proto = nlattr_be16_or0(&tb[NFTA_CT_EXPECT_L3PROTO]);
+		o->l4proto = nlattr_u8(&tb[NFTA_CT_EXPECT_L4PROTO], &byte) ? byte : 0;
+		o->dport = nlattr_be16_or0(&tb[NFTA_CT_EXPECT_DPORT]);
+		/* The kernel puts this one in host byte order. */
+		o->expect_timeout_ms = nlattr_u32_or0(&tb[NFTA_CT_EXPECT_TIMEOUT]);
+		o->expect_size = nlattr_u8(&tb[NFTA_CT_EXPECT_SIZE], &byte) ? byte : 0;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int obj_data(struct nft_obj *o, const struct nlattr_ref *a)
+{
+	static const struct { uint32_t type; enum nft_expr_kind kind; } as_expr[] = {
+		{ NFT_OBJECT_COUNTER, NFT_EXPR_COUNTER }, { NFT_OBJECT_QUOTA, NFT_EXPR_QUOTA },
+		{ NFT_OBJECT_LIMIT, NFT_EXPR_LIMIT }, { NFT_OBJECT_SYNPROXY, NFT_EXPR_SYNPROXY },
+	};
+	struct nlattr_ref tb[EXPR_ATTR_MAX + 1];
+	unsigned i;
+
+	if (nlattr_parse(a->data, a->len, tb, EXPR_ATTR_MAX) < 0)
+		return -EINVAL;
+	for (i = 1; i <= EXPR_ATTR_MAX && i < 32; i++)
+		if (tb[i].present)
+			o->expr.attrs |= 1u << i;
+	for (i = 0; i < sizeof(as_expr) / sizeof(as_expr[0]); i++) {
+		if (as_expr[i].type != o->type)
+			continue;
+		o->expr.kind = as_expr[i].kind;
+		return expr_body(&o->expr, tb);
+	}
+	return obj_ct_data(o, tb);
+}
+
 int nft_parse_obj(const void *attrs, size_t len, int family, struct nft_obj *o)
 {
 	struct nlattr_ref tb[NFTA_OBJ_MAX + 1];
@@ -640,7 +708,21 @@ int nft_parse_obj(const void *attrs, size_t len, int family, struct nft_obj *o)
 	nlattr_str(&tb[NFTA_OBJ_TABLE], o->table, sizeof(o->table));
 	nlattr_str(&tb[NFTA_OBJ_NAME], o->name, sizeof(o->name));
 	o->type = nlattr_be32_or0(&tb[NFTA_OBJ_TYPE]);
+	o->handle = nlattr_be64_or0(&tb[NFTA_OBJ_HANDLE]);
+	if ((tb[NFTA_OBJ_DATA].present && obj_data(o, &tb[NFTA_OBJ_DATA]) < 0) ||
+	    (tb[NFTA_OBJ_USERDATA].present && userdata_comment(&tb[NFTA_OBJ_USERDATA], &o->comment, 0) < 0)) {
+		nft_obj_free(o);
+		return -EINVAL;
+	}
 	return 0;
+}
+
+void nft_obj_free(struct nft_obj *o)
+{
+	nft_expr_free(&o->expr);
+	memset(&o->expr, 0, sizeof(o->expr));
+	free(o->comment);
+	o->comment = NULL;
 }
 
 const char *nft_obj_type_name(uint32_t type)

@@ -404,42 +404,22 @@ static bool stmt_log(struct render *rd, const struct nft_expr *e)
 static bool stmt_limit(struct render *rd, const struct nft_expr *e)
 {
 	struct strbuf *out = nft_rd_stmt(rd);
-	const char *unit = nft_rd_limit_unit(e->u.limit.unit);
 
 	if (!out)
 		return false;
-	strbuf_printf(out, "limit rate %s", (e->u.limit.flags & NFT_LIMIT_F_INV) ? "over " : "");
-	if (e->u.limit.type == NFT_LIMIT_PKT_BYTES) {
-		uint64_t count;
-		const char *data_unit = nft_rd_data_unit(e->u.limit.rate, &count);
-
-		strbuf_printf(out, "%" PRIu64 " %s/%s", count, data_unit, unit);
-		if (e->u.limit.burst) {
-			data_unit = nft_rd_data_unit(e->u.limit.burst, &count);
-			strbuf_printf(out, " burst %" PRIu64 " %s", count, data_unit);
-		}
-		return true;
-	}
-	strbuf_printf(out, "%" PRIu64 "/%s", e->u.limit.rate, unit);
-	if (e->u.limit.burst && e->u.limit.burst != 5)
-		strbuf_printf(out, " burst %u packets", e->u.limit.burst);
+	strbuf_puts(out, "limit ");
+	nft_rd_limit_text(out, e);
 	return true;
 }
 
 static bool stmt_quota(struct render *rd, const struct nft_expr *e)
 {
 	struct strbuf *out = nft_rd_stmt(rd);
-	uint64_t count;
-	const char *data_unit = nft_rd_data_unit(e->u.quota.bytes, &count);
 
 	if (!out)
 		return false;
-	strbuf_printf(out, "quota %s%" PRIu64 " %s", (e->u.quota.flags & NFT_QUOTA_F_INV) ? "over " : "", count,
-		     data_unit);
-	if (!rd->ctx->stateless && e->u.quota.consumed) {
-		data_unit = nft_rd_data_unit(e->u.quota.consumed, &count);
-		strbuf_printf(out, " used %" PRIu64 " %s", count, data_unit);
-	}
+	strbuf_puts(out, "quota ");
+	nft_rd_quota_text(out, e, rd->ctx->stateless);
 	return true;
 }
 

@@ -706,11 +706,18 @@ static void set_flags(struct strbuf *out, const struct nft_set *s)
 
 void nft_print_set(struct strbuf *out, struct nft_set *s)
 {
-	bool map = s->flags & NFT_SET_MAP;
+	bool map = s->flags & (NFT_SET_MAP | NFT_SET_OBJECT);
 
 	strbuf_printf(out, "\t%s %s {\n\t\ttype ", map ? "map" : "set", s->name);
 	nft_print_type(out, s->key_type);
-	if (map) {
+	if (map && (s->flags & NFT_SET_OBJECT)) {
+		const char *obj = nft_obj_type_name(s->obj_type);
+
+		if (obj)
+			strbuf_printf(out, " : %s", obj);
+		else
+			strbuf_printf(out, " : type_%u # sonde: object type not rendered", s->obj_type);
+	} else if (map) {
 		strbuf_puts(out, " : ");
 		nft_print_type(out, s->data_type);
 	}

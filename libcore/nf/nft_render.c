@@ -882,7 +882,7 @@ const char *nft_rd_reject(const struct render *rd, const struct nft_expr *e, con
  * limit, log flags, a set update's data or expressions...) cannot be put
  * back into nft's words from what sonde reads: it is shown as not rendered,
  * never as the statement it only resembles. */
-static bool expr_understood(const struct nft_expr *e)
+bool nft_rd_expr_understood(const struct nft_expr *e)
 {
 	uint32_t known;
 
@@ -1000,7 +1000,7 @@ void nft_rd_expr(struct render *rd, const struct nft_expr *e,
 {
 	size_t first = rd->count, i;
 
-	if (expr_understood(e) && render(rd, e)) {
+	if (nft_rd_expr_understood(e) && render(rd, e)) {
 		/* nft folds a guard into its field only across matches: a
 		 * statement in between (counter, meta mark set...) keeps it. */
 		if (rd->count > first && e->kind != NFT_EXPR_CMP && e->kind != NFT_EXPR_RANGE &&

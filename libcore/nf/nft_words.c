@@ -1,8 +1,10 @@
 /* nft's words for a statement's arguments, which the text listing
  * (nft_print.c) and the JSON one (nft_json_rule.c) both write: limit and
- * data units, log levels and flags, set statement operations. */
+ * data units, a limit's rate and a quota's amount (a statement's and a
+ * named object's alike), log levels and flags, set statement operations. */
 #include <linux/netfilter/nf_log.h>
 #include <linux/netfilter/nf_tables.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +35,40 @@ const char *nft_rd_data_unit(uint64_t bytes, uint64_t *count)
 		bytes /= 1024;
 	*count = bytes;
 	return units[i];
+}
+
+void nft_rd_limit_text(struct strbuf *out, const struct nft_expr *e)
+{
+	const char *unit = nft_rd_limit_unit(e->u.limit.unit);
+	uint64_t count;
+
+	strbuf_printf(out, "rate %s", (e->u.limit.flags & NFT_LIMIT_F_INV) ? "over " : "");
+	if (e->u.limit.type == NFT_LIMIT_PKT_BYTES) {
+		const char *data_unit = nft_rd_data_unit(e->u.limit.rate, &count);
+
+		strbuf_printf(out, "%" PRIu64 " %s/%s", count, data_unit, unit);
+		if (e->u.limit.burst) {
+			data_unit = nft_rd_data_unit(e->u.limit.burst, &count);
+			strbuf_printf(out, " burst %" PRIu64 " %s", count, data_unit);
+		}
+		return;
+	}
+	strbuf_printf(out, "%" PRIu64 "/%s", e->u.limit.rate, unit);
+	/* 5 packets is the burst nft gives a limit without one. */
+	if (e->u.limit.burst && e->u.limit.burst != 5)
+		strbuf_printf(out, " burst %u packets", e->u.limit.burst);
+}
+
+void nft_rd_quota_text(struct strbuf *out, const struct nft_expr *e, bool stateless)
+{
+	uint64_t count;
+	const char *data_unit = nft_rd_data_unit(e->u.quota.bytes, &count);
+
+	strbuf_printf(out, "%s%" PRIu64 " %s", (e->u.quota.flags & NFT_QUOTA_F_INV) ? "over " : "", count, data_unit);
+	if (!stateless && e->u.quota.consumed) {
+		data_unit = nft_rd_data_unit(e->u.quota.consumed, &count);
+		strbuf_printf(out, " used %" PRIu64 " %s", count, data_unit);
+	}
 }
 
 const char *nft_rd_log_level(const struct nft_expr *e)

@@ -15,8 +15,10 @@ or silently different; lines and JSON objects that belong to no rule
 (tables, chains, sets, named objects) are compared too, and a difference
 there counts as silent.  Prints
 
-  TALLY loaded=N identical=N placeholder=N silent=N notloaded=N
+  TALLY loaded=N identical=N placeholder=N silent=N notloaded=N structure_silent=N structure_placeholder=N
   SILENT / PLACEHOLDER <file> <view> <rule>, with both renderings
+
+(structure_*: files whose lines of no rule differ, silently or visibly.)
 """
 import difflib
 import json
@@ -83,6 +85,11 @@ def parse_file(path):
             tables.append((family, name, [(c, chains.get(c, "")) for c in chain_list.split(",")]))
         else:
             fields = line.split(";")
+            brace = line.rfind("}")
+            if line[0] == "%" and brace >= 0:
+                # An object with a block of its own ("{ protocol tcp; ... }"),
+                # whose ";" are its own, as nft-test.py reads it.
+                fields = [line[:brace + 1], line[brace + 2:]]
             if len(fields) < 2 or fields[1].strip() != "ok":
                 continue
             kind = {"!": "set", "?": "elem", "%": "obj"}.get(line[0], "rule")
@@ -264,8 +271,10 @@ def main():
     rule_keys = [k for k in worst if k[1] != "structure"]
     counts = [sum(1 for k in rule_keys if worst[k] == level) for level in (0, 1, 2)]
     other_silent = sum(1 for k in worst if k[1] == "structure" and worst[k] == 2)
-    print("TALLY loaded=%d identical=%d placeholder=%d silent=%d notloaded=%d structure_silent=%d" % (
-        len(rule_keys), counts[0], counts[1], counts[2] + other_silent, refused, other_silent))
+    other_placeholder = sum(1 for k in worst if k[1] == "structure" and worst[k] == 1)
+    print("TALLY loaded=%d identical=%d placeholder=%d silent=%d notloaded=%d structure_silent=%d "
+          "structure_placeholder=%d" % (len(rule_keys), counts[0], counts[1], counts[2] + other_silent, refused,
+                                        other_silent, other_placeholder))
     for line in report:
         print(line)
 

@@ -1,6 +1,7 @@
 /* libFuzzer target for the nf_tables attribute parsers and the printers: the
  * first byte picks table, chain, rule (parsed, then printed in nft's
- * syntax and in its JSON schema), set or set elements (listed both ways);
+ * syntax and in its JSON schema), set, set elements or a named object
+ * (listed both ways);
  * the rest is the message's attributes. */
 #include <linux/netfilter.h>
 #include <stdint.h>
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!attrs)
 		return 0;
 	memcpy(attrs, data + 1, size - 1);
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		if (nft_parse_table(attrs, size - 1, NFPROTO_IPV4, &t) == 0 && strlen(t.name) >= sizeof(t.name))
 			abort();
@@ -59,6 +60,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nft_parse_set(attrs, size - 1, NFPROTO_IPV4, &set) == 0)
 			nft_set_free(&set);
 		break;
+	case 5: {
+		struct nft_obj o;
+
+		if (nft_parse_obj(attrs, size - 1, NFPROTO_INET, &o) == 0) {
+			struct strbuf text = { 0 };
+
+			nft_print_obj(&text, &o, data[0] & 8);
+			if (text.data && strlen(text.data) != text.len)
+				abort();
+			strbuf_reset(&text);
+			nft_json_obj(&text, &o);
+			strbuf_free(&text);
+			nft_obj_free(&o);
+		}
+		break;
+	}
 	default:
 		/* Elements into a set of a type picked by the second byte. */
 		memset(&set, 0, sizeof(set));
