@@ -38,6 +38,15 @@ LAB_TMP=$(mktemp -d "/tmp/sonde-test.XXXXXX")
 LAB_NAMESPACES=()
 LAB_PIDS=()
 CMD_TIMEOUT=${CMD_TIMEOUT:-30}
+# The tests start python3 hundreds of times: the distribution's, as
+# packaging/install-deps.sh installs it, with the modules they import.  A
+# version manager's shim first on PATH (pyenv's runs several shell scripts
+# before the interpreter) costs about a second and half a CPU second a
+# start on a loaded machine.  $LAB_TMP is private (mode 700): a command run
+# as another uid looks further along PATH, where the shim still answers.
+if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" != /usr/bin/python3 ]; then
+	mkdir "$LAB_TMP/pybin" && ln -s /usr/bin/python3 "$LAB_TMP/pybin/python3" && PATH=$LAB_TMP/pybin:$PATH
+fi
 _tap_count=0
 _tap_failed=0
 
