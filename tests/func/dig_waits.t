@@ -8,8 +8,6 @@ need_root
 need_cmd ip dig python3 bc
 
 Q=10.53.0.6
-lab_ns dns
-ip -n "$(ns dns)" addr add $Q/24 dev lo
 cat >"$LAB_TMP/silent.py" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -17,37 +15,70 @@ s.bind((sys.argv[1], 53))
 while True:
     s.recvfrom(65535)
 PY
-lab_bg dns python3 "$LAB_TMP/silent.py" $Q
-lab_wait_listen dns 53 udp
 
 mask() { sed -E -e 's/^; <<>> .* <<>>( |$)/; <<>> VERSION <<>>\1/'; }
 
-# waits "OPTIONS" ARGS...: both digs against the silent server.
-waits() {
-	local options=$1 start theirs want dig_s mine_s
-	shift
-	lab_resolv_conf dns "nameserver $Q${options:+
+# The cases: resolv.conf's options | dig's arguments, longest first (dig
+# waits 6, 4, 3, 2 and 1 s).  Every case has a namespace of its own (its
+# own resolv.conf and silent server), and the cases wait side by side.
+CASES=("timeout:2|x.test"
+	"timeout:2 attempts:1|x.test +tries=2"
+	"timeout:1 attempts:3|x.test"
+	"timeout:1 attempts:1|x.test +timeout=2"
+	"timeout:1 attempts:1|x.test")
+for i in "${!CASES[@]}"; do
+	options=${CASES[$i]%%|*}
+	lab_ns dns$i
+	ip -n "$(ns dns$i)" addr add $Q/24 dev lo
+	lab_resolv_conf dns$i "nameserver $Q${options:+
 options $options}"
-	start=$(date +%s.%N)
-	theirs=$(lab_exec dns dig "$@" 2>&1)
-	want=$?
-	dig_s=$(echo "$(date +%s.%N) - $start" | bc)
-	start=$(date +%s.%N)
-	lab_run dns "$SONDE" dig "$@"
-	mine_s=$(echo "$(date +%s.%N) - $start" | bc)
-	is "$(printf '%s\n' "$OUT${ERR:+
-$ERR}" | sed 's/^sonde dig: /dig: /' | mask)" "$(printf '%s\n' "$theirs" | mask)" "[$options] $*: same output as dig"
-	ok_rc "$RC" "$want" "[$options] $*: exit $want as dig"
-	if [ "$(echo "$mine_s - $dig_s < 1 && $dig_s - $mine_s < 1" | bc)" = 1 ]; then
-		pass "[$options] $*: waited ${mine_s%??????} s, dig ${dig_s%??????} s"
-	else
-		fail "[$options] $*: waited $mine_s s, dig $dig_s s"
-	fi
-}
+	lab_bg dns$i python3 "$LAB_TMP/silent.py" $Q
+done
+for i in "${!CASES[@]}"; do lab_wait_listen dns$i 53 udp; done
 
-waits "timeout:1 attempts:1" x.test
-waits "timeout:1 attempts:3" x.test
-waits "timeout:2" x.test
-waits "timeout:2 attempts:1" x.test +tries=2
-waits "timeout:1 attempts:1" x.test +timeout=2
+# timed FILE NS CMD...: CMD in NS; its stdout, stderr, exit status and the
+# seconds it took in FILE.{out,err,rc,s}.
+timed() {
+	local f=$1 ns=$2 start rc
+	shift 2
+	start=$(date +%s.%N)
+	lab_exec "$ns" "$@" >"$f.out" 2>"$f.err" </dev/null
+	rc=$?
+	echo "$(date +%s.%N) - $start" | bc >"$f.s"
+	echo "$rc" >"$f.rc"
+}
+# case I: dig, then sonde's dig, one after the other (each run alone on its
+# server, as dig would be).
+one_case() {
+	local i=$1 args
+	read -r -a args <<<"${CASES[$i]#*|}"
+	# dig's stderr joins its stdout, as a terminal shows them.
+	timed "$LAB_TMP/dig$i" dns$i sh -c 'exec "$@" 2>&1' _ dig "${args[@]}"
+	timed "$LAB_TMP/sonde$i" dns$i "$SONDE" dig "${args[@]}"
+}
+pids=()
+# The starts are staggered, the longest case first: digs starting at once
+# on a busy machine would each take longer to start than sonde does after
+# them, and so the starts of all ten runs fall apart.
+for i in "${!CASES[@]}"; do
+	one_case "$i" &
+	pids+=($!)
+	sleep 0.5
+done
+wait "${pids[@]}"
+
+for i in "${!CASES[@]}"; do
+	options=${CASES[$i]%%|*} args=${CASES[$i]#*|}
+	theirs=$(cat "$LAB_TMP/dig$i.out") want=$(cat "$LAB_TMP/dig$i.rc") dig_s=$(cat "$LAB_TMP/dig$i.s")
+	OUT=$(cat "$LAB_TMP/sonde$i.out") ERR=$(cat "$LAB_TMP/sonde$i.err") RC=$(cat "$LAB_TMP/sonde$i.rc")
+	mine_s=$(cat "$LAB_TMP/sonde$i.s")
+	is "$(printf '%s\n' "$OUT${ERR:+
+$ERR}" | sed 's/^sonde dig: /dig: /' | mask)" "$(printf '%s\n' "$theirs" | mask)" "[$options] $args: same output as dig"
+	ok_rc "$RC" "$want" "[$options] $args: exit $want as dig"
+	if [ "$(echo "$mine_s - $dig_s < 1 && $dig_s - $mine_s < 1" | bc)" = 1 ]; then
+		pass "[$options] $args: waited ${mine_s%??????} s, dig ${dig_s%??????} s"
+	else
+		fail "[$options] $args: waited $mine_s s, dig $dig_s s"
+	fi
+done
 done_testing
