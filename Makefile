@@ -115,10 +115,13 @@ CONFORMANCE_T := $(sort $(wildcard tests/conformance/*.t))
 # The tests run side by side, TEST_JOBS at a time: each builds its lab in
 # namespaces of its own, and most of a test's time is spent waiting (on a
 # silent hop, a timeout, a rate limit), not computing.  The slowest start
-# first, so that none is left running alone at the end.
+# first, so that none is left running alone at the end; cross.t (the arm64
+# build, both cores busy) first of all, beside tests that mostly wait.
 TEST_JOBS ?= 2
-SLOW_T   := tests/func/traceroute.t tests/func/scan_udp.t tests/func/scan.t tests/func/packaging.t \
-	tests/conformance/nft.t tests/func/netstat_views.t tests/func/http_hostile.t tests/func/nft.t
+SLOW_T   := tests/func/cross.t tests/func/traceroute.t tests/func/scan_udp.t tests/func/packaging.t \
+	tests/func/iperf3.t tests/func/scan.t tests/func/curl.t tests/func/mtr.t tests/conformance/nft.t \
+	tests/func/serve.t tests/func/tls.t tests/func/dig.t tests/func/http_hostile.t \
+	tests/func/netstat_views.t tests/func/nft.t
 FUNC_T   := $(sort $(wildcard tests/func/*.t))
 CHECK_T  := $(filter $(FUNC_T) $(CONFORMANCE_T),$(SLOW_T)) tests/unit.t \
 	$(filter-out $(SLOW_T),$(FUNC_T) $(CONFORMANCE_T))
