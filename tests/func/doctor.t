@@ -4,6 +4,7 @@
 # cluster.local, as a cluster DNS is) and an API-server stand-in.  The dns
 # namespace has no route anywhere else, so nothing leaves the lab.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/lab/knot_lab.bash"
 need_root
 need_cmd ip knotd nc python3 unshare
 
@@ -17,25 +18,8 @@ lab_link client "$CLIENT_V4/24" dns "$DNS_V4/24" "$CLIENT_V6/64" "$DNS_V6/64"
 ip -n "$(ns client)" route add default via "$DNS_V4"
 ip -n "$(ns client)" -6 route add default via "$DNS_V6"
 
-# knotd: configuration, zone and state all in the test's temp dir.
-KNOT_DIR=$LAB_TMP/knot
-mkdir -p "$KNOT_DIR/run" "$KNOT_DIR/db"
-cat >"$KNOT_DIR/knot.conf" <<EOF
-server:
-    listen: $DNS_V4@53
-    rundir: "$KNOT_DIR/run"
-database:
-    storage: "$KNOT_DIR/db"
-control:
-    listen: "$KNOT_DIR/run/knot.sock"
-log:
-  - target: stderr
-    any: warning
-zone:
-  - domain: cluster.local
-    file: "$KNOT_DIR/cluster.local.zone"
-    storage: "$KNOT_DIR/db"
-EOF
+# knotd (lab/knot_lab.bash) for cluster.local: zone, configuration and
+# state in the test's temp dir.
 cat >"$KNOT_DIR/cluster.local.zone" <<EOF
 \$ORIGIN cluster.local.
 \$TTL 30
@@ -44,9 +28,7 @@ cat >"$KNOT_DIR/cluster.local.zone" <<EOF
 ns.dns                  A   $DNS_V4
 kubernetes.default.svc  A   $DNS_V4
 EOF
-lab_bg dns knotd -c "$KNOT_DIR/knot.conf"
-KNOT_PID=$LAST_BG_PID
-lab_wait_listen dns 53 udp || { echo "Bail out! knotd did not start"; cat "$LAB_TMP/bg.log"; exit 1; }
+knot_up dns cluster.local "$KNOT_DIR/cluster.local.zone" "$DNS_V4@53"
 lab_bg dns nc -lk "$DNS_V4" "$API_PORT"
 lab_wait_listen dns "$API_PORT" || { echo "Bail out! API stand-in did not start"; exit 1; }
 

@@ -9,11 +9,11 @@
 # record), so a record written otherwise fails the comparison.  Then what
 # --config refuses, each with its line.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lab/knot_lab.bash"
 need_root
 need_cmd knotd curl prometheus-blackbox-exporter promtool tcpdump
 
 DNS_V4=10.53.0.1 DNS_V6=fd53::1 SILENT=10.53.0.7
-KNOT_DIR=$LAB_TMP/knot
 lab_ns dns
 ip -n "$(ns dns)" addr add 10.53.0.1/24 dev lo
 ip -n "$(ns dns)" addr add fd53::1/64 dev lo nodad
@@ -21,7 +21,6 @@ lab_resolv_conf dns "nameserver $DNS_V4"
 # A server that never answers: its queries are dropped.
 ip netns exec "$(ns dns)" iptables -A INPUT -d "$SILENT" -j DROP
 
-mkdir -p "$KNOT_DIR/run" "$KNOT_DIR/db"
 cat >"$KNOT_DIR/example.zone" <<'ZONE'
 $ORIGIN example.test.
 $TTL 300
@@ -35,25 +34,7 @@ www      A   192.0.2.2
 mail     A   192.0.2.25
 txt      TXT "hello world" "two words"
 ZONE
-cat >"$KNOT_DIR/knot.conf" <<EOF
-server:
-    listen: [ $DNS_V4@53, $DNS_V6@53 ]
-    rundir: "$KNOT_DIR/run"
-database:
-    storage: "$KNOT_DIR/db"
-control:
-    listen: "$KNOT_DIR/run/knot.sock"
-log:
-  - target: stderr
-    any: warning
-zone:
-  - domain: example.test
-    file: "$KNOT_DIR/example.zone"
-    storage: "$KNOT_DIR"
-    zonefile-sync: -1
-EOF
-lab_bg dns knotd -c "$KNOT_DIR/knot.conf"
-lab_wait_listen dns 53 udp || { echo "Bail out! knotd did not start"; cat "$LAB_TMP/bg.log"; exit 1; }
+knot_up dns example.test "$KNOT_DIR/example.zone" "$DNS_V4@53" "$DNS_V6@53"
 
 # Tabs inside double quotes are YAML's "\t": both exporters' patterns see a
 # tab, which RE2 and POSIX expressions alike match literally.
