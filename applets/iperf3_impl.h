@@ -20,6 +20,9 @@
 #define IP3_TCP_DEFAULT_LEN 131072 /* 128 KiB blocks */
 #define IP3_MAX_BLOCK 1048576      /* iperf3's MAX_TCP_BUFFER */
 #define IP3_MAX_BURST 1000       /* iperf3's MAX_BURST for -b RATE/BURST */
+/* Turns a poll gives each ready stream at most, so that the streams and
+ * the interval reports are served in time (iperf3 sends ten rounds). */
+#define IP3_IO_ROUNDS 16
 #define IP3_MAX_JSON 65536         /* larger control messages are refused */
 #define IP3_VERSION "3.12"         /* the protocol generation sonde speaks */
 #define IP3_UDP_DEFAULT_RATE 1048576 /* -u without -b: 1 Mbit/s per stream, as iperf3 */
@@ -201,7 +204,9 @@ void ip3_stream_init(struct ip3_test *t, struct ip3_stream *s, int fd, bool send
 /* -b: how long stream s must wait before its next block keeps it at the
  * target bitrate (0: it may send now). */
 int64_t ip3_pace_wait_ns(const struct ip3_test *t, const struct ip3_stream *s);
-/* Moves data on the ready streams; 0 or -errno. */
+/* One turn of a ready stream: 1 when it could move more at once (an
+ * unpaced TCP block went whole, or a read came back full), 0 when it
+ * waits for the next poll, or -errno. */
 int ip3_stream_io(struct ip3_test *t, struct ip3_stream *s, short revents);
 int ip3_stream_buffers(struct ip3_test *t);
 /* iperf3's stats callback: closes the current interval of each stream. */

@@ -118,6 +118,36 @@ static void turn_away(int listen_fd)
 	close(fd);
 }
 
+/* The ready streams in turns, one block each a turn as iperf3 serves
+ * them: a stream that took its block whole has another turn, up to
+ * IP3_IO_ROUNDS.  One stream served to the end before the next would
+ * leave the receiver one busy stream at a time, which it empties and
+ * then sleeps on, woken for every few packets. */
+static int serve_streams(struct ip3_test *t, struct pollfd *stream_fds)
+{
+	int round, i, rc;
+
+	for (round = 0; round < IP3_IO_ROUNDS; round++) {
+		bool more = false;
+
+		for (i = 0; i < t->stream_count; i++) {
+			struct pollfd *p = &stream_fds[i];
+
+			if (!p->revents || !p->events)
+				continue;
+			if ((rc = ip3_stream_io(t, &t->streams[i], p->revents)) < 0)
+				return rc;
+			if (rc == 0)
+				p->revents = 0;
+			more |= rc > 0;
+		}
+		/* many streams must not hold up a report that is due */
+		if (!more || report_due(t))
+			break;
+	}
+	return 0;
+}
+
 static int poll_once(struct ip3_test *t, struct pollfd *fds, int timeout_ms, bool *ctrl_ready)
 {
 	int n = 0, i, rc;
@@ -132,16 +162,7 @@ static int poll_once(struct ip3_test *t, struct pollfd *fds, int timeout_ms, boo
 	if (fds[n - 1].revents & POLLIN)
 		turn_away(t->listen_fd);
 	*ctrl_ready = fds[0].revents != 0;
-	for (i = 0; i < t->stream_count; i++) {
-		if (!fds[i + 1].revents || !fds[i + 1].events)
-			continue;
-		if ((rc = ip3_stream_io(t, &t->streams[i], fds[i + 1].revents)) < 0)
-			return rc;
-		/* many streams must not hold up a report that is due */
-		if (report_due(t))
-			break;
-	}
-	return 0;
+	return serve_streams(t, fds + 1);
 }
 
 static void tick(struct ip3_test *t, int64_t now_ns)

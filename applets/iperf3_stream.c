@@ -19,9 +19,7 @@
 #include "sonde/clock.h"
 #include "sonde/sock.h"
 
-/* Writes per readiness, so that one fast stream does not starve the others
- * nor the interval reports (iperf3 sends up to ten blocks a round too). */
-#define SEND_ROUNDS 16
+#define PAGE_BYTES 4096
 
 int ip3_socket_buffer(int fd, int option)
 {
@@ -113,9 +111,10 @@ int ip3_stream_buffers(struct ip3_test *t)
 
 	t->zerocopy_fd = -1;
 	t->recv_size = len > 131072 ? len : 131072;
-	t->send_buf = malloc(len);
-	t->recv_buf = malloc(t->recv_size);
-	if (!t->send_buf || !t->recv_buf)
+	/* page-aligned, as iperf3's mapped buffers are: the kernel's copies
+	 * to and from them run on whole cache lines */
+	if (posix_memalign((void **)&t->send_buf, PAGE_BYTES, len) ||
+	    posix_memalign((void **)&t->recv_buf, PAGE_BYTES, t->recv_size))
 		return -ENOMEM;
 	/* iperf3 sends random bytes, which compression along the path cannot shrink */
 	if (getrandom(t->send_buf, len, 0) < 0)
@@ -197,14 +196,18 @@ static ssize_t send_datagram(struct ip3_test *t, struct ip3_stream *s)
 	return n;
 }
 
-/* Blocks per readiness: unpaced, up to SEND_ROUNDS; paced, one at a time
- * with the throttle checked before each, or -b's burst at once.  Paced
- * UDP sends up to SEND_ROUNDS datagrams while on time, the throttle
- * checked before each: one poll per datagram would cost more than it. */
+/* What one turn of a ready stream sends: unpaced, one block (the poll
+ * loop's rounds give every stream its block in turn, as iperf3's send
+ * loop does); paced, one block with the throttle checked before, or -b's
+ * burst at once.  Paced UDP sends up to IP3_IO_ROUNDS datagrams while on
+ * time, the throttle checked before each: one poll per datagram would
+ * cost more than it.  1 when an unpaced stream may take another block at
+ * once, else 0, or -errno. */
 static int stream_send(struct ip3_test *t, struct ip3_stream *s)
 {
 	bool paced_udp = t->set.udp && t->set.rate_bps && !t->set.burst;
-	int rounds = t->set.burst ? t->set.burst : t->set.rate_bps && !paced_udp ? 1 : SEND_ROUNDS;
+	bool unpaced = !t->set.rate_bps && !t->set.burst;
+	int rounds = t->set.burst ? t->set.burst : paced_udp ? IP3_IO_ROUNDS : 1;
 	int round;
 
 	if (ip3_pace_wait_ns(t, s) > 0)
@@ -220,42 +223,36 @@ static int stream_send(struct ip3_test *t, struct ip3_stream *s)
 		if (paced_udp && ip3_pace_wait_ns(t, s) > 0)
 			break;
 	}
-	return 0;
+	/* a partial send found the socket buffer full */
+	return unpaced && round == rounds && !s->pending;
 }
 
-/* Reads per readiness: a read that filled the buffer found more queued,
- * so the next read goes without a poll between (up to SEND_ROUNDS, so a
- * fast stream does not starve the others nor the reports); a short read
- * emptied the queue, and the next waits for poll.  One poll per block read
- * was the receiver's half of its system calls. */
+/* One read of up to a block: 1 when it came back full (the queue may hold
+ * more, and the stream's next turn reads on without a poll), 0 when it
+ * emptied the queue or the peer closed, or -errno.  One poll per block
+ * read was the receiver's half of its system calls. */
 static int stream_recv(struct ip3_test *t, struct ip3_stream *s)
 {
-	int round;
+	ssize_t n = recv(s->fd, t->recv_buf, t->recv_size, 0);
 
-	for (round = 0; round < SEND_ROUNDS; round++) {
-		ssize_t n = recv(s->fd, t->recv_buf, t->recv_size, 0);
-
-		if (n < 0)
-			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-		if (n == 0) {
-			s->closed = true;
-			return 0;
-		}
-		s->bytes += (uint64_t)n;
-		s->interval_bytes += (uint64_t)n;
-		if ((size_t)n < t->recv_size)
-			break;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (n == 0) {
+		s->closed = true;
+		return 0;
 	}
-	return 0;
+	s->bytes += (uint64_t)n;
+	s->interval_bytes += (uint64_t)n;
+	return (size_t)n == t->recv_size;
 }
 
-/* The datagrams waiting, SEND_ROUNDS at most; after the end of the test
+/* The datagrams waiting, IP3_IO_ROUNDS at most; after the end of the test
  * they are read and not counted, as iperf3 counts only while running. */
 static int stream_recv_udp(struct ip3_test *t, struct ip3_stream *s)
 {
 	int round;
 
-	for (round = 0; round < SEND_ROUNDS; round++) {
+	for (round = 0; round < IP3_IO_ROUNDS; round++) {
 		ssize_t n = recv(s->fd, t->recv_buf, t->recv_size, 0);
 
 		if (n < 0)

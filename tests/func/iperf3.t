@@ -170,4 +170,37 @@ else
 	skip "server receiving: fewer polls than reads" "needs strace (packaging/install-deps.sh test)"
 fi
 
+# -P 4: the streams are served in turns, a block each, as iperf3 serves
+# them, on both ends: consecutive data calls mostly change streams.  One
+# stream served up to 16 blocks before the next left the receiver one busy
+# stream at a time, emptied and then slept on (twice the CPU per GB at -P 4).
+# alternation FILE: "CHANGES CALLS" over the 128 KiB sends or reads strace
+# wrote in FILE.
+alternation() {
+	awk -F'[(,]' '/^(sendto|recvfrom)\(/ && / = 131072$/ { if (n++ && $2 != fd) c++; fd = $2 }
+		END { print c + 0, n + 0 }' "$1"
+}
+if command -v strace >/dev/null; then
+	lab_exec cli strace -e trace=sendto -o "$LAB_TMP/send.strace" "$SONDE" iperf3 -c 10.77.0.2 -p 5202 -t 1 -P 4 >/dev/null
+	read -r changes calls < <(alternation "$LAB_TMP/send.strace")
+	if [ "$calls" -gt 100 ] && [ $((changes * 2)) -gt "$calls" ]; then
+		pass "client -P 4: the streams send in turns ($changes changes in $calls blocks)"
+	else
+		fail "client -P 4: the streams send in turns" "$changes changes in $calls blocks"
+	fi
+	iperf3_server turns strace -e trace=recvfrom -o "$LAB_TMP/recv4.strace" "$SONDE" iperf3 -s -1 -p 5205
+	lab_wait_listen srv 5205
+	lab_exec cli iperf3 -c 10.77.0.2 -p 5205 -t 1 -P 4 >/dev/null
+	wait "$LAST_BG_PID"
+	read -r changes calls < <(alternation "$LAB_TMP/recv4.strace")
+	if [ "$calls" -gt 100 ] && [ $((changes * 2)) -gt "$calls" ]; then
+		pass "server -P 4: the streams are read in turns ($changes changes in $calls full reads)"
+	else
+		fail "server -P 4: the streams are read in turns" "$changes changes in $calls full reads"
+	fi
+else
+	skip "client -P 4: the streams send in turns" "needs strace (packaging/install-deps.sh test)"
+	skip "server -P 4: the streams are read in turns" "needs strace (packaging/install-deps.sh test)"
+fi
+
 done_testing
