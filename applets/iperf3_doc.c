@@ -251,20 +251,39 @@ static void json_side(struct ip3_test *t, const char *key, const struct ip3_stre
 	out_close_object(out);
 }
 
-static void json_sum(struct ip3_test *t, const char *key, double end, uint64_t bytes, bool with_retr,
-		     int64_t retr, bool sender)
+/* One of the end's sums: the members every test has, and UDP's between
+ * the bitrate and "sender" when the test is UDP.  rate_s is the time the
+ * bitrate is over, which UDP's "sum" takes from the sender. */
+struct json_sum_fields {
+	const char *key;
+	double end_s, rate_s;
+	uint64_t bytes;
+	bool with_retr;
+	int64_t retr;
+	double jitter_s, lost_percent;
+	int64_t lost, packets;
+	bool sender;
+};
+
+static void json_sum(struct ip3_test *t, const struct json_sum_fields *f)
 {
 	struct sonde_out *out = t->out;
 
-	out_open_object(out, key);
+	out_open_object(out, f->key);
 	out_print_double(out, "start", NULL, 0);
-	out_print_double(out, "end", NULL, end);
-	out_print_double(out, "seconds", NULL, end);
-	out_print_uint(out, "bytes", NULL, bytes);
-	out_print_double(out, "bits_per_second", NULL, end > 0 ? (double)bytes * 8 / end : 0);
-	if (with_retr)
-		out_print_int(out, "retransmits", NULL, retr);
-	out_print_bool(out, "sender", NULL, sender);
+	out_print_double(out, "end", NULL, f->end_s);
+	out_print_double(out, "seconds", NULL, f->end_s);
+	out_print_uint(out, "bytes", NULL, f->bytes);
+	out_print_double(out, "bits_per_second", NULL, f->rate_s > 0 ? (double)f->bytes * 8 / f->rate_s : 0);
+	if (f->with_retr)
+		out_print_int(out, "retransmits", NULL, f->retr);
+	if (t->set.udp) {
+		out_print_double(out, "jitter_ms", NULL, f->jitter_s * 1000.0);
+		out_print_int(out, "lost_packets", NULL, f->lost);
+		out_print_int(out, "packets", NULL, f->packets);
+		out_print_double(out, "lost_percent", NULL, f->lost_percent);
+	}
+	out_print_bool(out, "sender", NULL, f->sender);
 	out_close_object(out);
 }
 
@@ -298,10 +317,12 @@ static void json_end_mode(struct ip3_test *t, bool sender, int has_retrans, cons
 		if (has_retrans)
 			retr += s->retransmits;
 	}
-	json_sum(t, sum_key(t, sender, "sum_sent", "sum_sent_bidir_reverse"), span->sender_s, sent,
-		 has_retrans != 0, retr, sender);
-	json_sum(t, sum_key(t, sender, "sum_received", "sum_received_bidir_reverse"), span->receiver_s, received,
-		 false, 0, sender);
+	json_sum(t, &(struct json_sum_fields){ .key = sum_key(t, sender, "sum_sent", "sum_sent_bidir_reverse"),
+					       .end_s = span->sender_s, .rate_s = span->sender_s, .bytes = sent,
+					       .with_retr = has_retrans != 0, .retr = retr, .sender = sender });
+	json_sum(t, &(struct json_sum_fields){ .key = sum_key(t, sender, "sum_received", "sum_received_bidir_reverse"),
+					       .end_s = span->receiver_s, .rate_s = span->receiver_s,
+					       .bytes = received, .sender = sender });
 }
 
 /* iperf3 gives a UDP stream one object for both sides: the sender's
@@ -357,26 +378,6 @@ static void add_udp_totals(const struct ip3_test *t, bool sender, struct udp_tot
 	sum->jitter_s /= t->set.parallel;
 }
 
-/* rate_s: the time the bitrate is over, which "sum" takes from the sender */
-static void json_udp_sum(struct ip3_test *t, const char *key, double end, double rate_s, uint64_t bytes,
-			 double jitter_s, int64_t lost, int64_t packets, double lost_percent, bool sender)
-{
-	struct sonde_out *out = t->out;
-
-	out_open_object(out, key);
-	out_print_double(out, "start", NULL, 0);
-	out_print_double(out, "end", NULL, end);
-	out_print_double(out, "seconds", NULL, end);
-	out_print_uint(out, "bytes", NULL, bytes);
-	out_print_double(out, "bits_per_second", NULL, rate_s > 0 ? (double)bytes * 8 / rate_s : 0);
-	out_print_double(out, "jitter_ms", NULL, jitter_s * 1000.0);
-	out_print_int(out, "lost_packets", NULL, lost);
-	out_print_int(out, "packets", NULL, packets);
-	out_print_double(out, "lost_percent", NULL, lost_percent);
-	out_print_bool(out, "sender", NULL, sender);
-	out_close_object(out);
-}
-
 /* iperf3's UDP end: "sum" (the sent bytes over the receiver's time, kept
  * by iperf3 for old readers), then sum_sent and sum_received. */
 static void json_end_udp(struct ip3_test *t, bool sender, const struct summary_span *span)
@@ -386,12 +387,18 @@ static void json_end_udp(struct ip3_test *t, bool sender, const struct summary_s
 
 	add_udp_totals(t, sender, &sum);
 	lost_percent = ip3_lost_percent(sum.lost, sum.packets);
-	json_udp_sum(t, sum_key(t, sender, "sum", "sum_bidir_reverse"), span->receiver_s, span->sender_s, sum.sent,
-		     sum.jitter_s, sum.lost, sum.packets, lost_percent, sender);
-	json_udp_sum(t, sum_key(t, sender, "sum_sent", "sum_sent_bidir_reverse"), span->sender_s, span->sender_s, sum.sent, 0,
-		     0, sum.sender_packets, 0, true);
-	json_udp_sum(t, sum_key(t, sender, "sum_received", "sum_received_bidir_reverse"), span->receiver_s,
-		     span->receiver_s, sum.received, sum.jitter_s, sum.lost, sum.receiver_packets, lost_percent, false);
+	json_sum(t, &(struct json_sum_fields){ .key = sum_key(t, sender, "sum", "sum_bidir_reverse"),
+					       .end_s = span->receiver_s, .rate_s = span->sender_s, .bytes = sum.sent,
+					       .jitter_s = sum.jitter_s, .lost = sum.lost, .packets = sum.packets,
+					       .lost_percent = lost_percent, .sender = sender });
+	json_sum(t, &(struct json_sum_fields){ .key = sum_key(t, sender, "sum_sent", "sum_sent_bidir_reverse"),
+					       .end_s = span->sender_s, .rate_s = span->sender_s, .bytes = sum.sent,
+					       .packets = sum.sender_packets, .sender = true });
+	json_sum(t, &(struct json_sum_fields){ .key = sum_key(t, sender, "sum_received", "sum_received_bidir_reverse"),
+					       .end_s = span->receiver_s, .rate_s = span->receiver_s,
+					       .bytes = sum.received, .jitter_s = sum.jitter_s, .lost = sum.lost,
+					       .packets = sum.receiver_packets, .lost_percent = lost_percent,
+					       .sender = false });
 }
 
 static void json_end(struct ip3_test *t)
