@@ -237,6 +237,9 @@ struct render {
 	 * are read shifted right by field_shift, in field_bytes bytes. */
 	bool field_mask_consumed;
 	unsigned field_shift, field_bytes;
+	/* Set by nft_rd_key: the key is a binary operation (`tcp flags &
+	 * (syn | ack)`), after which nft writes a lookup's "==". */
+	bool key_is_binop;
 };
 
 /* An exthdr load in nft's words (nft_exthdr.c): the listing's text, and
@@ -344,6 +347,18 @@ bool nft_rd_mark_prefix(const struct reg_src *s, uint32_t type, const struct nft
 void nft_rd_reject_guards(struct render *rd, const struct nft_expr *e);
 /* False for a flag-typed set holding combinations of flags. */
 bool nft_rd_flag_set_known(const struct nft_set *set);
+/* Flag values in sets (nft_flags.c): a combination's single flags,
+ * lowest first, each in the value's bytes and order (nft writes them
+ * "syn | ack"), 0 for no flag type; whether nft names every flag of a
+ * value; a set's elements, in the order the kernel dumped them, put in
+ * the order nft lists them (by lowest flag, its merge sort deciding ties). */
+size_t nft_flag_split(uint32_t type, const uint8_t *bytes, size_t len, struct nft_data *parts, size_t max);
+bool nft_flag_combination_known(uint32_t type, const uint8_t *bytes, size_t len);
+void nft_flag_sort(const struct nft_set_elem **elems, size_t n);
+/* A value, or a flag combination as nft writes it in a set ("syn | ack",
+ * {"|": ["syn", "ack"]}): text (nft_print_set.c) and JSON (nft_json.c). */
+void nft_print_flags_or_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
+void nft_json_flags_or_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
 /* `tcp flags & (fin | ... | cwr) == fin | ... | cwr`, which nft lists as
  * `tcp flags == 0xff` (the mask of every flag dropped). */
 bool nft_rd_all_tcp_flags(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp);

@@ -190,6 +190,26 @@ static void json_prefix(struct strbuf *out, uint32_t type, const uint8_t *addr, 
 
 /* --- elements ------------------------------------------------------------------ */
 
+/* A value, or a flag combination as nft holds it in a set: {"|": [{"|":
+ * ["fin", "psh"]}, "ack"]}. */
+void nft_json_flags_or_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
+{
+	struct nft_data flags[32];
+	size_t n = nft_flag_split(type, bytes, len, flags, 32), i;
+
+	if (n < 2) {
+		nft_json_value(out, type, bytes, len);
+		return;
+	}
+	for (i = 1; i < n; i++)
+		strbuf_puts(out, "{\"|\": [");
+	for (i = 0; i < n; i++) {
+		strbuf_puts(out, i > 1 ? "]}, " : i ? ", " : "");
+		nft_json_value(out, type, flags[i].bytes, flags[i].len);
+	}
+	strbuf_puts(out, "]}");
+}
+
 /* One key: a value, or {"concat": [...]} over the components (each a
  * range when a concatenation's interval spans several values). */
 static void json_key(struct strbuf *out, const struct nft_set *s, const uint8_t *bytes, const uint8_t *high, size_t len)
@@ -214,7 +234,7 @@ static void json_key(struct strbuf *out, const struct nft_set *s, const uint8_t 
 			json_range(out, nft_json_range_type(f->type),
 				   bytes + f->offset, high + f->offset, f->size);
 		else
-			nft_json_value(out, f->type, bytes + f->offset, f->size);
+			nft_json_flags_or_value(out, f->type, bytes + f->offset, f->size);
 	}
 	if (n > 1)
 		strbuf_puts(out, "]}");

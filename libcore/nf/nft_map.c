@@ -13,11 +13,50 @@
 #include "nft_impl.h"
 #include "sonde/nfdecode.h"
 
+/* A flag field under a mask (`tcp flags & (fin | syn) == { ... }`), which
+ * nft looks up as the binary AND it is: 1 when written, 0 for a field of
+ * another type (a narrow field under its own mask), -1 when it cannot be. */
+static int flag_key(struct render *rd, const struct reg_src *s, struct strbuf *out, bool json)
+{
+	struct strbuf name = { 0 };
+	uint32_t type;
+	bool fold, named = json ? nft_json_src(rd, s, &name, &type, &fold) : nft_rd_src_name(rd, s, &name, &type, &fold);
+	/* tcp flags are one byte, ct state and status four. */
+	size_t len = type == NFT_TYPE_TCP_FLAG ? 1 : 4;
+	int done = named ? -1 : 0;
+
+	if (named && nft_rd_is_flags(type) && !rd->field_mask_consumed && nft_rd_all_zero(s->xor_, sizeof(s->xor_)) &&
+	    nft_flag_combination_known(type, s->mask, len)) {
+		struct nft_data flags[32];
+		/* An OR of flags is in parentheses under the AND. */
+		bool several = nft_flag_split(type, s->mask, len, flags, 32) > 1;
+
+		if (fold)
+			nft_rd_fold_l4proto(rd);
+		if (json) {
+			strbuf_printf(out, "{\"&\": [%s, ", name.data);
+			nft_json_flags_or_value(out, type, s->mask, len);
+			strbuf_puts(out, "]}");
+		} else {
+			strbuf_printf(out, "%s & %s", name.data, several ? "(" : "");
+			nft_print_flags_or_value(out, type, s->mask, len);
+			strbuf_puts(out, several ? ")" : "");
+		}
+		rd->key_is_binop = true;
+		done = 1;
+	} else if (named && (!nft_rd_is_flags(type) || rd->field_mask_consumed)) {
+		done = 0;
+	}
+	strbuf_free(&name);
+	return done;
+}
+
 bool nft_rd_key(struct render *rd, struct nft_set *set, const struct reg_src *const *srcs, size_t n,
 		struct strbuf *out, bool json)
 {
 	size_t i;
 
+	rd->key_is_binop = false;
 	if (json && n > 1)
 		strbuf_puts(out, "{\"concat\": [");
 	for (i = 0; i < n; i++) {
@@ -30,6 +69,14 @@ bool nft_rd_key(struct render *rd, struct nft_set *set, const struct reg_src *co
 		 * in an anonymous set (whose keys are then read as the field's). */
 		if (srcs[i]->masked && n > 1)
 			return false;
+		if (n == 1 && srcs[0]->masked) {
+			int done = flag_key(rd, srcs[0], out, json);
+
+			if (done < 0)
+				return false;
+			if (done > 0)
+				continue;
+		}
 		named = json ? nft_json_src(rd, srcs[i], out, &type, &fold) : nft_rd_src_name(rd, srcs[i], out, &type, &fold);
 		if (!named || (srcs[i]->masked && !nft_rd_field_set(rd, set)) ||
 		    (type == NFT_TYPE_RAW && !(set->flags & NFT_SET_ANONYMOUS)))

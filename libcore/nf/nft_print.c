@@ -228,6 +228,8 @@ static bool stmt_lookup(struct render *rd, const struct nft_expr *e)
 		strbuf_puts(out, " vmap");
 	else if (e->u.lookup.flags & NFT_LOOKUP_F_INV)
 		strbuf_puts(out, " !=");
+	else if (rd->key_is_binop)
+		strbuf_puts(out, " ==");
 	strbuf_puts(out, " ");
 	nft_rd_set_ref(out, set, false);
 	return true;

@@ -23,6 +23,7 @@ static const struct { uint32_t id; const char *name; uint32_t size; bool host_or
 	{ NFT_TYPE_ETHERADDR, "ether_addr", 6, false }, { NFT_TYPE_INET_PROTOCOL, "inet_proto", 1, false },
 	{ NFT_TYPE_INET_SERVICE, "inet_service", 2, false }, { NFT_TYPE_MARK, "mark", 4, true },
 	{ NFT_TYPE_IFINDEX, "iface_index", 4, true }, { NFT_TYPE_CT_STATE, "ct_state", 4, true },
+	{ NFT_TYPE_CT_STATUS, "ct_status", 4, true },
 	{ NFT_TYPE_CT_EVENT, "ct_event", 4, true },
 	{ NFT_TYPE_TCP_FLAG, "tcp_flag", 1, false }, { NFT_TYPE_IFNAME, "ifname", 16, true }, { NFT_TYPE_UID, "uid", 4, true }, { NFT_TYPE_GID, "gid", 4, true },
 	{ NFT_TYPE_PKTTYPE, "pkt_type", 1, true }, { NFT_TYPE_ETHERTYPE, "ether_type", 2, false },
@@ -354,6 +355,22 @@ static bool is_addr_type(uint32_t type)
 	return type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR;
 }
 
+/* A value, or a flag combination as nft holds it in a set: "syn | ack". */
+void nft_print_flags_or_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len)
+{
+	struct nft_data flags[32];
+	size_t n = nft_flag_split(type, bytes, len, flags, 32), i;
+
+	if (n < 2) {
+		nft_print_value(out, type, bytes, len);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		strbuf_puts(out, i ? " | " : "");
+		nft_print_value(out, type, flags[i].bytes, flags[i].len);
+	}
+}
+
 /* One key, field by field; with high (a concatenation's interval), each
  * field a value, an address prefix or a range, as nft shows them. */
 static void print_key(struct strbuf *out, const struct nft_set *s, const uint8_t *bytes, const uint8_t *high, size_t len)
@@ -366,7 +383,7 @@ static void print_key(struct strbuf *out, const struct nft_set *s, const uint8_t
 
 		if (i)
 			strbuf_puts(out, " . ");
-		nft_print_value(out, f->type, bytes + f->offset, f->size);
+		nft_print_flags_or_value(out, f->type, bytes + f->offset, f->size);
 		if (!high || memcmp(bytes + f->offset, high + f->offset, f->size) == 0)
 			continue;
 		if (is_addr_type(f->type) && nft_range_prefix(bytes + f->offset, high + f->offset, f->size, &prefix)) {
@@ -448,10 +465,11 @@ static const char *element_separator(const struct nft_set *s, size_t *on_line)
 		return newline;
 	switch (parts[0]) {
 	case NFT_TYPE_NFPROTO: case NFT_TYPE_INTEGER: case NFT_TYPE_INET_PROTOCOL: case NFT_TYPE_INET_SERVICE:
-	case NFT_TYPE_MARK: case NFT_TYPE_IFINDEX: case NFT_TYPE_UID: case NFT_TYPE_GID:
+	case NFT_TYPE_MARK: case NFT_TYPE_IFINDEX: case NFT_TYPE_UID: case NFT_TYPE_GID: case NFT_TYPE_TCP_FLAG:
+	case NFT_TYPE_ARPOP: case NFT_TYPE_DCCP_PKTTYPE: case NFT_TYPE_CLASSID: case NFT_TYPE_CT_DIR:
 		per_line = 5;
 		break;
-	case NFT_TYPE_IPADDR: case NFT_TYPE_CT_STATE: case NFT_TYPE_CT_STATUS:
+	case NFT_TYPE_IPADDR: case NFT_TYPE_CT_STATE: case NFT_TYPE_CT_STATUS: case NFT_TYPE_PKTTYPE:
 		per_line = 2;
 		break;
 	default:
@@ -610,12 +628,40 @@ static void walk_one(struct nft_set *s, const struct nft_set_elem *e, const uint
 	fn(s, &copy, high ? high_copy : NULL, arg);
 }
 
+/* A set of flags (tcp flags, ct state), which nft sorts from the kernel's
+ * order by lowest flag: walked in that order, the dump's left as it was
+ * for the next walk.  False for another set (or more elements than flags
+ * can make). */
+static bool walk_flags(struct nft_set *s, bool swap, nft_elem_fn fn, void *arg)
+{
+	const struct nft_set_elem *order[512];
+	uint32_t parts[8];
+	size_t i;
+
+	if (nft_type_components(s->key_type, parts, 8) != 1 || !nft_rd_is_flags(parts[0]) ||
+	    s->elem_count > sizeof(order) / sizeof(order[0]))
+		return false;
+	for (i = 0; i < s->elem_count; i++)
+		order[i] = &s->elems[i];
+	nft_flag_sort(order, s->elem_count);
+	for (i = 0; i < s->elem_count; i++) {
+		const struct nft_set_elem *e = order[i];
+		bool ranged = e->key_end.len && memcmp(e->key_end.bytes, e->key.bytes, e->key.len) != 0;
+
+		walk_one(s, e, ranged ? e->key_end.bytes : NULL, swap, fn, arg);
+	}
+	return true;
+}
+
 void nft_walk_elements(struct nft_set *s, nft_elem_fn fn, void *arg)
 {
 	bool interval = (s->flags & NFT_SET_INTERVAL) && !(s->flags & NFT_SET_CONCAT);
 	bool swap = key_swapped(s) || s->be_fields;
 	size_t i;
 
+
+	if (!interval && walk_flags(s, swap, fn, arg))
+		return;
 	sort_from_last_byte = host_order_key(s);
 	if (s->elem_count)
 		qsort(s->elems, s->elem_count, sizeof(*s->elems), elem_order);

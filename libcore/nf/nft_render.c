@@ -1167,15 +1167,17 @@ bool nft_rd_flag_set_known(const struct nft_set *set)
 	uint32_t parts[8];
 	size_t i;
 
-	/* nft writes a flag combination in a set as "syn | ack", in an order
-	 * of its own: not written here. */
+
 	if (nft_type_components(set->key_type, parts, 8) != 1 || !nft_rd_is_flags(parts[0]))
 		return true;
+	/* nft writes a combination as "syn | ack" (nft_flags.c), each flag by
+	 * name; in an interval set, combinations are not written here. */
 	for (i = 0; i < set->elem_count; i++) {
+		const struct nft_data *k = &set->elems[i].key;
 		uint32_t v = 0;
 
-		memcpy(&v, set->elems[i].key.bytes, set->elems[i].key.len < 4 ? set->elems[i].key.len : 4);
-		if (v & (v - 1))
+		memcpy(&v, k->bytes, k->len < 4 ? k->len : 4);
+		if ((v & (v - 1)) && ((set->flags & NFT_SET_INTERVAL) || !nft_flag_combination_known(parts[0], k->bytes, k->len)))
 			return false;
 	}
 	return true;

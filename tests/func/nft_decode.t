@@ -13,7 +13,8 @@
 # tproxy, dup, fwd, synproxy, notrack, ct count; ct helper, ct event set;
 # writes of fields narrower than the bytes written; VLAN type as the
 # guard of the network header and of an inner tag; every tcp flag tested;
-# osf): list ruleset, -s list ruleset and -j list ruleset (JSON
+# osf; sets of flag combinations, in nft's order, and flags looked up
+# under a mask): list ruleset, -s list ruleset and -j list ruleset (JSON
 # with keys sorted, metainfo's writer aside) equal to nft's, and no rule
 # left as "sonde: not rendered".
 . "$(dirname "$0")/../lib.sh"
