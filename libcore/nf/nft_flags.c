@@ -20,6 +20,11 @@ static uint32_t named_bits(uint32_t type)
 	}
 }
 
+bool nft_rd_is_flags(uint32_t type)
+{
+	return named_bits(type) != 0;
+}
+
 /* A flag value as a number: one byte (tcp flags), or four in host order. */
 static uint32_t flag_number(const uint8_t *bytes, size_t len)
 {

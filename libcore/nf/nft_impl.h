@@ -363,7 +363,7 @@ void nft_json_flags_or_value(struct strbuf *out, uint32_t type, const uint8_t *b
  * `tcp flags == 0xff` (the mask of every flag dropped). */
 bool nft_rd_all_tcp_flags(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp);
 /* Flag datatypes (ct state, ct status, tcp flags), whose masked compares
- * nft writes with flag names. */
+ * nft writes with flag names (nft_flags.c). */
 bool nft_rd_is_flags(uint32_t type);
 bool nft_rd_all_zero(const uint8_t *bytes, size_t len);
 /* An anonymous set looked up by a key nft converted to network order

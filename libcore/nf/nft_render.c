@@ -1211,9 +1211,3 @@ void nft_rd_fold_l4proto(struct render *rd)
 	    ((rd->l4proto == 1 && rd->ethertype == 0x0800) || (rd->l4proto == 58 && rd->ethertype == 0x86dd)))
 		rd->stmts[rd->ethertype_stmt].dropped = true;
 }
-
-bool nft_rd_is_flags(uint32_t type)
-{
-	return type == NFT_TYPE_CT_STATE || type == NFT_TYPE_CT_STATUS || type == NFT_TYPE_TCP_FLAG;
-}
-
