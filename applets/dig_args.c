@@ -342,6 +342,7 @@ static struct dig_lookup *lookup_add(struct dig_lookup_list *list, const struct 
 	lk->type_set = lk->class_set = false;
 	lk->greeting = NULL;
 	lk->greeting_first = false;
+	lk->greeting_short = false;
 	snprintf(lk->name, sizeof(lk->name), "%s", name);
 	return lk;
 }
@@ -477,7 +478,21 @@ struct words_unit {
 	size_t first_lookup;        /* the unit's first lookup in list */
 	bool open_type_class;       /* type and class words still count (no -t, -c yet) */
 	struct dig_lookup *base_defaults; /* the command line's (a batch line's later lookups) */
+	/* +short and +[no]cmd as they stood at the unit's first name */
+	bool short_at_first_name, cmd_at_first_name;
 };
+
+/* A lookup of the unit.  dig writes its greeting when it reads the first
+ * name, and only when +cmd holds then (+short turns it off); a +short
+ * before that name shows in its "global options". */
+static struct dig_lookup *unit_lookup_add(struct words_unit *u, const char *name)
+{
+	if (u->list->count == u->first_lookup) {
+		u->short_at_first_name = u->globals->short_form;
+		u->cmd_at_first_name = u->globals->cmd;
+	}
+	return lookup_add(u->list, u->defaults, name);
+}
 
 /* On a batch line dig starts the first lookup from what the line set
  * before it, and every later one afresh from the command line's defaults. */
@@ -521,7 +536,7 @@ static int dash_word(struct words_unit *u, struct dig_lookup **current, char **w
 		char name[DNS_NAME_TEXT];
 
 		reverse_name_loose(value, name, sizeof(name));
-		*current = lookup_add(u->list, u->defaults, name);
+		*current = unit_lookup_add(u, name);
 		if (!*current)
 			return -1;
 		next_from_base(u);
@@ -586,7 +601,7 @@ static int parse_words(struct words_unit *u, char **words, int count)
 			if (used < 0)
 				return DIG_EXIT_USAGE;
 			if (!used) {
-				current = lookup_add(u->list, u->defaults, w);
+				current = unit_lookup_add(u, w);
 				if (!current)
 					return DIG_EXIT_USAGE;
 				next_from_base(u);
@@ -625,11 +640,12 @@ static void unit_finish(struct words_unit *u, char **words, int count)
 		u->list->items[i].opts.cmd = u->globals->cmd;
 		u->list->items[i].opts.split = u->globals->split;
 	}
-	if (u->first_lookup < u->list->count) {
+	if (u->first_lookup < u->list->count && u->cmd_at_first_name) {
 		struct dig_lookup *first = &u->list->items[u->first_lookup];
 
 		first->greeting = list_keep(u->list, join_words(words, count));
 		first->greeting_first = !u->globals->greeted;
+		first->greeting_short = u->short_at_first_name;
 		u->globals->greeted = true;
 	}
 }
@@ -637,7 +653,7 @@ static void unit_finish(struct words_unit *u, char **words, int count)
 /* No name at all: dig asks for the root's NS records. */
 static int add_root_lookup(struct words_unit *u)
 {
-	struct dig_lookup *lk = lookup_add(u->list, u->defaults, ".");
+	struct dig_lookup *lk = unit_lookup_add(u, ".");
 
 	if (!lk)
 		return -1;
@@ -708,7 +724,7 @@ int dig_parse_args(const struct dig_config *config, int argc, char **argv, struc
 {
 	struct dig_globals globals = { false, true, false, false, false, false, -1, false,
 				       config->json ? stderr : stdout };
-	struct words_unit unit = { list, defaults, &globals, false, 0, true, defaults };
+	struct words_unit unit = { list, defaults, &globals, false, 0, true, defaults, false, false };
 	int rc = parse_words(&unit, argv, argc);
 
 	if (rc)

@@ -137,24 +137,24 @@ void dig_check_cookie(const struct dig_run *run, const struct dig_lookup *lk, bo
 {
 	const uint8_t *sent = lk->opts.cookie_len ? lk->opts.cookie_bytes : run->client_cookie;
 	size_t sent_len = lk->opts.cookie_len ? lk->opts.cookie_len : sizeof(run->client_cookie);
-	struct dns_edns_opt opts[32];
-	int n, i;
+	struct dns_edns_opt opt;
+	size_t pos = 0;
+	bool found = false;
 
 	reply->cookie = DIG_COOKIE_NONE;
 	if (!lk->opts.cookie || reply->parse_rc != 0 || !reply->msg.edns.present)
 		return;
-	n = dns_edns_options(&reply->msg, opts, 32);
-	for (i = 0; i < n && opts[i].code != DNS_EDNS_COOKIE; i++)
-		;
-	if (i >= n)
+	while (!found && dns_edns_next_option(&reply->msg, &pos, &opt))
+		found = opt.code == DNS_EDNS_COOKIE;
+	if (!found)
 		return;
-	if (sent_len >= 8 && opts[i].len >= 8 && memcmp(opts[i].data, sent, 8) == 0) {
+	if (sent_len >= 8 && opt.len >= 8 && memcmp(opt.data, sent, 8) == 0) {
 		reply->cookie = DIG_COOKIE_OK;
 		return;
 	}
 	reply->cookie = DIG_COOKIE_BAD;
 	if (report && !out_is_json(run->ctx->out))
-		printf(";; Warning: %s\n", sent_len >= 8 && opts[i].len >= 8 ? "Client COOKIE mismatch"
+		printf(";; Warning: %s\n", sent_len >= 8 && opt.len >= 8 ? "Client COOKIE mismatch"
 										: "COOKIE bad token (too short)");
 }
 

@@ -59,6 +59,7 @@ struct dig_lookup {
 	 * of each only), or NULL. */
 	const char *greeting;
 	bool greeting_first;         /* the run's first: with server count and options */
+	bool greeting_short;         /* its options say +short (given before the first name) */
 	bool ixfr_serial_set;        /* IXFR=N */
 	uint32_t ixfr_serial;
 };

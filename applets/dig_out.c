@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "dig_impl.h"
+#include "sonde/bytes.h"
 
 static const char *const section_titles[DNS_SECTION_COUNT] = { "QUESTION", "ANSWER", "AUTHORITY", "ADDITIONAL" };
 static const char *const section_keys[DNS_SECTION_COUNT] = { "question", "answer", "authority", "additional" };
@@ -40,7 +41,7 @@ void dig_print_banner(struct dig_run *run, const struct dig_lookup *lk, const st
 		return;
 	if (servers && servers->given)
 		printf("; (%zu server%s found)\n", servers->found_last, servers->found_last == 1 ? "" : "s");
-	printf(";; global options:%s +cmd\n", lk->opts.short_form ? " +short" : "");
+	printf(";; global options:%s +cmd\n", lk->greeting_short ? " +short" : "");
 }
 
 /* The name dig shows for a server: the @name it came from, else its address. */
@@ -95,77 +96,174 @@ void dig_print_rr(struct sonde_out *out, const struct dns_msg *msg, const struct
 	dns_rdata_free(&rdata);
 }
 
-/* Bytes as dig shows an EDNS option: "76 6d (\"vm\")". */
+/* Option data as dig shows what it has no form for: each byte in hex and a
+ * space, then the printable ones in ("..."), '.' for the others. */
 static void print_option_bytes(const struct dns_edns_opt *o)
 {
 	size_t i;
 
 	for (i = 0; i < o->len; i++)
-		printf("%s%02x", i ? " " : "", o->data[i]);
-	printf(" (\"");
+		printf("%02x ", o->data[i]);
+	printf("(\"");
 	for (i = 0; i < o->len; i++)
 		putchar(isprint(o->data[i]) ? o->data[i] : '.');
 	printf("\")");
 }
 
-static void print_edns_option(const struct dns_edns_opt *o, enum dig_cookie_state cookie)
+/* An Extended DNS Error: the info code with bind 9.18's name for it, then
+ * its text, shown as is when it is UTF-8, else in hex as well. */
+static void print_ede(const struct dns_edns_opt *o)
 {
-	if (o->code == DNS_EDNS_NSID) {
-		printf("; NSID: ");
-		print_option_bytes(o);
-		printf("\n");
-	} else if (o->code == DNS_EDNS_EDE && o->len >= 2) {
-		uint16_t info = (uint16_t)(o->data[0] << 8 | o->data[1]);
-		const char *name = dns_ede_name(info);
+	uint16_t info;
+	size_t i, text_len;
+	const uint8_t *text;
+	bool utf8;
 
-		printf("; EDE: %u", info);
-		if (name)
-			printf(" (%s)", name);
-		if (o->len > 2)
-			printf(": (%.*s)", (int)(o->len - 2), (const char *)o->data + 2);
+	if (o->len == 1) {
+		printf(" %02x (\"%c\")\n", o->data[0], isprint(o->data[0]) ? o->data[0] : '.');
+		return;
+	}
+	info = (uint16_t)(o->data[0] << 8 | o->data[1]);
+	printf(" %u", info);
+	/* Debian 12's dig names the codes to 24 ("Invalid Data"). */
+	if (info <= 24)
+		printf(" (%s)", dns_ede_name(info));
+	text = o->data + 2;
+	text_len = o->len - 2;
+	if (!text_len) {
 		printf("\n");
-	} else if (o->code == DNS_EDNS_ECS) {
-		char subnet[INET6_ADDRSTRLEN + 16];
+		return;
+	}
+	utf8 = dns_utf8_valid(text, text_len);
+	printf(": ");
+	for (i = 0; !utf8 && i < text_len; i++)
+		printf("%02x ", text[i]);
+	putchar('(');
+	for (i = 0; i < text_len; i++)
+		putchar(isprint(text[i]) || (utf8 && text[i] > 127) ? text[i] : '.');
+	printf(")\n");
+}
 
-		printf("; CLIENT-SUBNET: ");
-		if (dns_ecs_format(o->data, o->len, subnet, sizeof(subnet)) == 0)
-			printf("%s", subnet);
-		else
-			print_option_bytes(o);
+/* The options bind gives a form of their own when their length fits it;
+ * false: the caller shows the bytes. */
+static bool print_option_form(const struct dns_edns_opt *o, enum dig_cookie_state cookie)
+{
+	const uint8_t *d = o->data;
+	char subnet[INET6_ADDRSTRLEN + 16], ttl[64];
+	size_t i;
+
+	switch (o->code) {
+	case DNS_EDNS_LLQ:
+		if (o->len != 18)
+			return false;
+		printf(" Version: %u, Opcode: %u, Error: %u, Identifier: %llu, Lifetime: %u\n", get16(d), get16(d + 2),
+		       get16(d + 4), (unsigned long long)get32(d + 6) << 32 | get32(d + 10), get32(d + 14));
+		return true;
+	case DNS_EDNS_ECS:
+		if (dns_ecs_format(d, o->len, subnet, sizeof(subnet)) != 0)
+			return false;
+		printf(" %s\n", subnet);
+		return true;
+	case DNS_EDNS_EXPIRE:
+		if (o->len != 4)
+			return false;
+		dns_ttl_text_long(get32(d), ttl, sizeof(ttl));
+		printf(" %u (%s)\n", get32(d), ttl);
+		return true;
+	case DNS_EDNS_KEEPALIVE:
+		if (o->len != 2)
+			return false;
+		printf(" %u.%u secs\n", get16(d) / 10, get16(d) % 10);
+		return true;
+	case DNS_EDNS_PADDING:
+		if (o->len)
+			printf(" (%u bytes)", o->len);
 		printf("\n");
-	} else if (o->code == DNS_EDNS_COOKIE) {
-		size_t i;
-
-		printf("; COOKIE: ");
+		return true;
+	case DNS_EDNS_KEY_TAG:
+		if (!o->len || o->len % 2)
+			return false;
+		for (i = 0; i < o->len; i += 2)
+			printf("%s %u", i ? "," : "", get16(d + i));
+		printf("\n");
+		return true;
+	case DNS_EDNS_EDE:
+		if (!o->len)
+			return false;
+		print_ede(o);
+		return true;
+	case DNS_EDNS_CLIENT_TAG: case DNS_EDNS_SERVER_TAG:
+		if (o->len != 2)
+			return false;
+		printf(" %u\n", get16(d));
+		return true;
+	case DNS_EDNS_COOKIE:
+		if (!o->len)
+			return false;
+		printf(" ");
 		for (i = 0; i < o->len; i++)
-			printf("%02x", o->data[i]);
+			printf("%02x", d[i]);
 		/* "good": our client cookie came back with a server cookie. */
 		if (cookie == DIG_COOKIE_OK)
 			printf(o->len >= 16 ? " (good)" : " (echoed)");
 		else if (cookie == DIG_COOKIE_BAD)
 			printf(" (bad)");
 		printf("\n");
-	} else {
-		printf("; OPT=%u: ", o->code);
-		print_option_bytes(o);
-		printf("\n");
+		return true;
+	default:
+		return false;
 	}
+}
+
+/* One option as bind 9.18's dns_message_pseudosectiontotext() shows it. */
+static void print_edns_option(const struct dns_edns_opt *o, enum dig_cookie_state cookie)
+{
+	static const char *const titles[] = {
+		[DNS_EDNS_LLQ] = "LLQ", [DNS_EDNS_NSID] = "NSID", [DNS_EDNS_ECS] = "CLIENT-SUBNET",
+		[DNS_EDNS_EXPIRE] = "EXPIRE", [DNS_EDNS_COOKIE] = "COOKIE", [DNS_EDNS_KEEPALIVE] = "TCP KEEPALIVE",
+		[DNS_EDNS_PADDING] = "PAD", [DNS_EDNS_KEY_TAG] = "KEY-TAG", [DNS_EDNS_EDE] = "EDE",
+		[DNS_EDNS_CLIENT_TAG] = "CLIENT-TAG", [DNS_EDNS_SERVER_TAG] = "SERVER-TAG",
+	};
+	const char *title = o->code < sizeof(titles) / sizeof(titles[0]) ? titles[o->code] : NULL;
+
+	if (title)
+		printf("; %s:", title);
+	else
+		printf("; OPT=%u:", o->code);
+	if (title && print_option_form(o, cookie))
+		return;
+	if (o->len) {
+		printf(" ");
+		if (o->code == DNS_EDNS_ECS) {
+			size_t i;
+
+			for (i = 0; i < o->len; i++)
+				printf("%02x ", o->data[i]);
+		} else {
+			print_option_bytes(o);
+		}
+	}
+	printf("\n");
 }
 
 static void print_opt_pseudosection(const struct dns_msg *msg, enum dig_cookie_state cookie)
 {
-	struct dns_edns_opt opts[32];
-	int n = dns_edns_options(msg, opts, 32), i;
+	struct dns_edns_opt opt;
+	size_t pos = 0;
+	/* The flags but DO (0x8000) and CO (0x4000), which have names. */
+	unsigned mbz = msg->edns.flags & 0x3fff;
 
 	if (!msg->edns.present)
 		return;
 	printf(";; OPT PSEUDOSECTION:\n");
-	printf("; EDNS: version: %u, flags:%s", msg->edns.version, (msg->edns.flags & 0x8000) ? " do" : "");
-	if (msg->edns.flags & 0x7fff)
-		printf("; MBZ: 0x%04x", msg->edns.flags & 0x7fff);
-	printf("; udp: %u\n", msg->edns.udp_size);
-	for (i = 0; i < n; i++)
-		print_edns_option(&opts[i], cookie);
+	printf("; EDNS: version: %u, flags:%s%s", msg->edns.version, (msg->edns.flags & 0x8000) ? " do" : "",
+	       (msg->edns.flags & 0x4000) ? " co" : "");
+	if (mbz)
+		printf("; MBZ: 0x%04x, udp: %u\n", mbz, msg->edns.udp_size);
+	else
+		printf("; udp: %u\n", msg->edns.udp_size);
+	while (dns_edns_next_option(msg, &pos, &opt))
+		print_edns_option(&opt, cookie);
 }
 
 static bool name_is_under_local(const struct dns_msg *msg)
@@ -457,8 +555,8 @@ static void json_rr(struct sonde_out *out, const struct dns_msg *msg, const stru
 
 static void json_edns(struct sonde_out *out, const struct dns_msg *msg)
 {
-	struct dns_edns_opt opts[32];
-	int n = dns_edns_options(msg, opts, 32), i;
+	struct dns_edns_opt opt;
+	size_t pos = 0;
 
 	if (!msg->edns.present)
 		return;
@@ -467,17 +565,18 @@ static void json_edns(struct sonde_out *out, const struct dns_msg *msg)
 	out_print_uint(out, "udp_size", NULL, msg->edns.udp_size);
 	out_print_bool(out, "do", NULL, msg->edns.flags & 0x8000);
 	out_open_array(out, "options");
-	for (i = 0; i < n; i++) {
-		char hex[2 * 512 + 1] = "";
+	while (dns_edns_next_option(msg, &pos, &opt)) {
+		struct strbuf hex = { 0 };
 		size_t j;
 
-		for (j = 0; j < opts[i].len && j < 512; j++)
-			snprintf(hex + 2 * j, 3, "%02x", opts[i].data[j]);
+		for (j = 0; j < opt.len; j++)
+			strbuf_printf(&hex, "%02x", opt.data[j]);
 		out_open_object(out, NULL);
-		out_print_uint(out, "code", NULL, opts[i].code);
-		out_print_str(out, "data", NULL, hex);
-		if (opts[i].code == DNS_EDNS_EDE && opts[i].len >= 2) {
-			uint16_t info = (uint16_t)(opts[i].data[0] << 8 | opts[i].data[1]);
+		out_print_uint(out, "code", NULL, opt.code);
+		out_print_str(out, "data", NULL, hex.data ? hex.data : "");
+		strbuf_free(&hex);
+		if (opt.code == DNS_EDNS_EDE && opt.len >= 2) {
+			uint16_t info = get16(opt.data);
 
 			out_print_uint(out, "info_code", NULL, info);
 			if (dns_ede_name(info))

@@ -7,23 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sonde/bytes.h"
 #include "sonde/dns.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 /* --- queries ------------------------------------------------------------ */
 
@@ -265,12 +250,30 @@ static void check_tsig_place(struct dns_msg *msg, enum dns_section section, cons
 		msg->recovered = true;
 }
 
+/* The message's EDNS record is the first OPT, owned by the root, in the
+ * additional section; bind recovers from any other OPT and shows it as a
+ * record of its section. */
+static bool is_message_opt(struct dns_msg *msg, enum dns_section section, const struct dns_rr *rr)
+{
+	char owner[DNS_NAME_TEXT];
+
+	if (rr->type != DNS_TYPE_OPT || section == DNS_SECTION_QUESTION)
+		return false;
+	if (section == DNS_SECTION_ADDITIONAL && !msg->edns.present &&
+	    dns_read_name(msg->wire, msg->len, rr->name_offset, owner, sizeof(owner)) >= 0 && strcmp(owner, ".") == 0)
+		return true;
+	msg->recovered = true;
+	return false;
+}
+
 /* Checks the record's rdata and keeps the record.  RECORD_CUT and
  * RECORD_BAD as parse_record. */
 static enum record_outcome keep_record(struct dns_msg *msg, size_t *cap, enum dns_section section,
 				       const struct dns_rr *rr, size_t *stop)
 {
-	if (section != DNS_SECTION_QUESTION && rr->type != DNS_TYPE_OPT) {
+	bool message_opt = is_message_opt(msg, section, rr);
+
+	if (section != DNS_SECTION_QUESTION) {
 		int rc = dns_rdata_check(msg, rr, &msg->fault);
 
 		if (rc == -ENODATA) {
@@ -280,7 +283,7 @@ static enum record_outcome keep_record(struct dns_msg *msg, size_t *cap, enum dn
 		if (rc < 0)
 			return RECORD_BAD;
 	}
-	if (section == DNS_SECTION_ADDITIONAL && rr->type == DNS_TYPE_OPT && !msg->edns.present) {
+	if (message_opt) {
 		read_opt(msg, rr);
 		return RECORD_OK;
 	}
@@ -359,24 +362,17 @@ const struct dns_rr *dns_section_rrs(const struct dns_msg *msg, enum dns_section
 	return msg->rrs ? msg->rrs + first : NULL;
 }
 
-int dns_edns_options(const struct dns_msg *msg, struct dns_edns_opt *opts, size_t max)
+bool dns_edns_next_option(const struct dns_msg *msg, size_t *pos, struct dns_edns_opt *opt)
 {
-	size_t pos, end, n = 0;
+	size_t start = msg->edns.rdata_offset, end = start + msg->edns.rdlength, at = start + *pos;
 
-	if (!msg->edns.present)
-		return 0;
-	pos = msg->edns.rdata_offset;
-	end = pos + msg->edns.rdlength;
-	while (pos < end && n < max) {
-		if (pos + 4 > end)
-			return -EBADMSG;
-		opts[n].code = get16(msg->wire + pos);
-		opts[n].len = get16(msg->wire + pos + 2);
-		if (pos + 4 + opts[n].len > end)
-			return -EBADMSG;
-		opts[n].data = msg->wire + pos + 4;
-		pos += 4 + (size_t)opts[n].len;
-		n++;
-	}
-	return (int)n;
+	if (!msg->edns.present || at + 4 > end)
+		return false;
+	opt->code = get16(msg->wire + at);
+	opt->len = get16(msg->wire + at + 2);
+	if (at + 4 + opt->len > end)
+		return false;
+	opt->data = msg->wire + at + 4;
+	*pos += 4 + (size_t)opt->len;
+	return true;
 }

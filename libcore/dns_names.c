@@ -177,3 +177,39 @@ const char *dns_ede_name(uint16_t info_code)
 
 	return info_code < COUNT(names) ? names[info_code] : NULL;
 }
+
+/* The length of the sequence at s[0] that bind takes (2 to 4 bytes whose
+ * value needs that many), or 0. */
+static size_t bind_utf8_sequence(const uint8_t *s, size_t avail)
+{
+	static const uint8_t lead_mask[] = { 0, 0, 0xe0, 0xf0, 0xf8 }, lead_bits[] = { 0, 0, 0xc0, 0xe0, 0xf0 };
+	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t need, i;
+
+	for (need = 2; need <= 4; need++) {
+		uint32_t value = s[0] & (uint8_t)~lead_mask[need];
+
+		if (avail < need || (s[0] & lead_mask[need]) != lead_bits[need])
+			continue;
+		for (i = 1; i < need && (s[i] & 0xc0) == 0x80; i++)
+			value = value << 6 | (s[i] & 0x3f);
+		if (i < need)
+			continue;
+		return value >= least[need] && value <= 0x10ffff ? need : 0;
+	}
+	return 0;
+}
+
+bool dns_utf8_valid(const uint8_t *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t seq = s[i] < 0x80 ? 1 : bind_utf8_sequence(s + i, len - i);
+
+		if (!seq)
+			return false;
+		i += seq;
+	}
+	return true;
+}

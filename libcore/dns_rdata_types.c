@@ -886,6 +886,90 @@ static void present_tkey(struct dns_rdata *rd, struct rdata_reader *r, unsigned 
 	rd_close(rd);
 }
 
+/* OPT (RFC 6891) where it shows up as a record (outside its place in the
+ * additional section): each option as bind prints it, its code, length
+ * and data in base64, all under one "options" list for JSON.  bind's
+ * decoder checks the options it knows and refuses the message for a bad
+ * one (fromwire_opt()). */
+static bool ecs_option_valid(const uint8_t *d, size_t len)
+{
+	unsigned family, source, scope, bytes, max_bits;
+
+	if (len < 4)
+		return false;
+	family = (unsigned)(d[0] << 8 | d[1]);
+	source = d[2];
+	scope = d[3];
+	if (family == 0 && (source || scope))
+		return false;
+	max_bits = family == 1 ? 32 : family == 2 ? 128 : 0;
+	if (family != 0 && (!max_bits || source > max_bits || scope > max_bits))
+		return false;
+	bytes = (source + 7) / 8;
+	if (bytes + 4 != len)
+		return false;
+	/* No address bit set past the source prefix. */
+	return !(source % 8) || !(d[3 + bytes] & (0xffu >> (source % 8)));
+}
+
+static bool opt_option_valid(uint16_t code, const uint8_t *d, size_t len)
+{
+	switch (code) {
+	case DNS_EDNS_LLQ: return len == 18;
+	case DNS_EDNS_ECS: return ecs_option_valid(d, len);
+	case DNS_EDNS_EXPIRE: return len == 0 || len == 4;
+	case DNS_EDNS_COOKIE: return len == 8 || (len >= 16 && len <= 40);
+	case DNS_EDNS_KEY_TAG: return len > 0 && len % 2 == 0;
+	case DNS_EDNS_EDE: /* an info code, then UTF-8 text without a byte order mark */
+		return len >= 2 && !(len >= 5 && memcmp(d + 2, "\xef\xbb\xbf", 3) == 0) &&
+		       dns_utf8_valid(d + 2, len - 2);
+	case DNS_EDNS_CLIENT_TAG: case DNS_EDNS_SERVER_TAG: return len == 2;
+	default: return true;
+	}
+}
+
+/* An item of the "options" list: a number, or data in base64. */
+static void put_option_item(struct dns_rdata *rd, uint16_t number, const uint8_t *data, size_t len,
+			    unsigned split)
+{
+	size_t before = rd->field_count;
+
+	if (data)
+		rd_put_binary(rd, "options", data, len, ENC_BASE64, split);
+	else
+		rd_field_uint(rd, "options", number);
+	if (rd->field_count > before)
+		rd->fields[rd->field_count - 1].repeated = true;
+}
+
+static void present_opt(struct dns_rdata *rd, struct rdata_reader *r, unsigned split)
+{
+	while (!r->bad && r->pos < r->end) {
+		uint16_t code, len;
+
+		if (r->end - r->pos < 4) {
+			rd_fail(r, DNS_FAULT_END);
+			return;
+		}
+		code = (uint16_t)rd_read_uint(r, 2);
+		len = (uint16_t)rd_read_uint(r, 2);
+		if (!rd_need(r, len))
+			return;
+		if (!opt_option_valid(code, r->msg->wire + r->pos, len)) {
+			rd_fail(r, DNS_FAULT_OPT);
+			return;
+		}
+		put_option_item(rd, code, NULL, 0, split);
+		put_option_item(rd, len, NULL, 0, split);
+		if (!len)
+			continue;
+		rd_open(rd);
+		put_option_item(rd, 0, r->msg->wire + r->pos, len, split);
+		r->pos += len;
+		rd_close(rd);
+	}
+}
+
 /* Types defined for class IN only: in another class dig shows them as \#
  * (A has forms of its own in CH and HS). */
 static bool class_in_only(uint16_t type)
@@ -963,6 +1047,7 @@ static bool present_less_common(struct dns_rdata *rd, struct rdata_reader *r, ui
 	case 24: present_rrsig(rd, r, split, true); return true;
 	case 30: present_nxt(rd, r); return true;
 	case 249: present_tkey(rd, r, split); return true;
+	case DNS_TYPE_OPT: present_opt(rd, r, split); return true;
 	case 22: present_nsap(rd, r); return true;
 	case 29: present_loc(rd, r); return true;
 	case 34: present_atma(rd, r); return true;

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pkt_impl.h"
+#include "sonde/bytes.h"
 #include "sonde/pkt.h"
 
 /* Sums 16-bit big-endian words; an odd last byte is padded with zero. */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pkt_impl.h"
+#include "sonde/bytes.h"
 #include "sonde/pktframe.h"
 
 #define ETHER_HDR_LEN 14

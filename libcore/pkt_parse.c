@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pkt_impl.h"
+#include "sonde/bytes.h"
 #include "sonde/pkt.h"
 
 /* More chained IPv6 extension headers than this is an attack, not a probe reply. */

@@ -2,7 +2,7 @@
 #ifndef SONDE_PKTPRINT_IMPL_H
 #define SONDE_PKTPRINT_IMPL_H
 
-#include "pkt_impl.h"
+#include "sonde/bytes.h"
 #include "sonde/pkt.h"
 #include "sonde/pktprint.h"
 

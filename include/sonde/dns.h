@@ -49,7 +49,11 @@ enum dns_flag {
 enum dns_section { DNS_SECTION_QUESTION, DNS_SECTION_ANSWER, DNS_SECTION_AUTHORITY,
 		   DNS_SECTION_ADDITIONAL, DNS_SECTION_COUNT };
 
-enum dns_edns_option { DNS_EDNS_NSID = 3, DNS_EDNS_ECS = 8, DNS_EDNS_COOKIE = 10, DNS_EDNS_EDE = 15 };
+enum dns_edns_option {
+	DNS_EDNS_LLQ = 1, DNS_EDNS_NSID = 3, DNS_EDNS_ECS = 8, DNS_EDNS_EXPIRE = 9, DNS_EDNS_COOKIE = 10,
+	DNS_EDNS_KEEPALIVE = 11, DNS_EDNS_PADDING = 12, DNS_EDNS_KEY_TAG = 14, DNS_EDNS_EDE = 15,
+	DNS_EDNS_CLIENT_TAG = 16, DNS_EDNS_SERVER_TAG = 17,
+};
 
 /* RFC 7871's option: family, source and scope prefix lengths, the address
  * cut to whole bytes of the source prefix. */
@@ -198,6 +202,7 @@ struct dns_msg {
 #define DNS_FAULT_END "unexpected end of input"
 #define DNS_FAULT_EXTRA "extra input data"
 #define DNS_FAULT_FORMERR "FORMERR"
+#define DNS_FAULT_OPT "malformed OPT option"
 
 /* Parses wire (which must outlive msg) as bind's best-effort parser does:
  * each record's rdata is checked as its type's decoder reads it.  0 (with
@@ -295,10 +300,14 @@ struct dns_edns_opt {
 	uint16_t code, len;
 	const uint8_t *data;
 };
-/* Fills opts (up to max) from msg's OPT; returns the count, -EBADMSG. */
-int dns_edns_options(const struct dns_msg *msg, struct dns_edns_opt *opts, size_t max);
+/* The option at *pos (0 for the first) of msg's OPT record, *pos moved past
+ * it; false after the last (or where the record's data is cut short). */
+bool dns_edns_next_option(const struct dns_msg *msg, size_t *pos, struct dns_edns_opt *opt);
 /* The Extended DNS Error text for info_code ("Not Authoritative"), or NULL. */
 const char *dns_ede_name(uint16_t info_code);
+/* Whether s is UTF-8 as bind's isc_utf8_valid() has it (overlong forms
+ * refused, surrogates taken), which decides how dig shows an EDE text. */
+bool dns_utf8_valid(const uint8_t *s, size_t len);
 
 /* --- lookups as bind's host and nslookup make them (dns_lookup.c) ----- */
 

@@ -51,6 +51,10 @@ dig_same "UDP: unreachable first server, then the next" @10.99.0.1 $S unreachabl
 dig_same "TCP: network unreachable" @10.99.0.1 unreachable.test +tcp +tries=2 +timeout=1
 dig_same "TCP: connection refused, tried twice" $S -p 5999 refused.test +tcp +tries=2 +timeout=1
 dig_same "AXFR: connection refused" $S -p 5999 refused.test AXFR +tries=2 +timeout=1
+# dig writes its greeting when it reads the first name: a +short after the
+# name is not among the "global options" it shows.
+dig_same "connection refused, +short after the name" $S -p 5999 refused.test +short +tries=1 +timeout=1
+dig_same "connection refused, +short before the name" $S -p 5999 +short refused.test +tries=1 +timeout=1
 # +qr prints each query as sent; +subnet sends a client subnet option,
 # which the server here sends back (dig prints it as CLIENT-SUBNET).
 dig_same "+qr" $S x.test +qr $T
@@ -69,4 +73,55 @@ dig_same "TCP: closed at once" $S tcpclose.test $T +tcp
 dig_same "TCP: a message shorter than a header" $S tcpshort.test $T +tcp
 dig_same "TCP: a message cut short" $S tcpcut.test $T +tcp
 dig_same "TCP: accepted, then silent" $S tcpsilent.test $T +tcp
+# The reply's OPT record (ar.HEX...: its data) and each option in it as dig
+# shows it, or the message refused where bind's decoder refuses the option
+# ("malformed OPT option"); an option cut short ends the message there.
+# An OPT out of its place (a second one, one not owned by the root, or one
+# in the answer through rr.41.HEX) is a record of its section.
+edns_same() {
+	dig_same "EDNS $1" $S "$2" $T
+}
+edns_same "without options" ar.test
+edns_same "NSID" ar.00030002766d.test
+edns_same "NSID of no bytes" ar.00030000.test
+edns_same "client subnet" ar.0008000700011800c00002.test
+edns_same "client subnet of the wrong length" ar.0008000400011800.test
+edns_same "client subnet with a bit past its prefix" ar.0008000700011700c00003.test
+edns_same "client subnet of an unknown family" ar.0008000400030000.test
+edns_same "EXPIRE" ar.0009000400015180.test
+edns_same "EXPIRE of no bytes" ar.00090000.test
+edns_same "EXPIRE of 2 bytes" ar.000900020001.test
+edns_same "COOKIE of 8 bytes" ar.000a00080102030405060708.test
+edns_same "COOKIE of 5 bytes" ar.000a00050102030405.test
+edns_same "TCP KEEPALIVE" ar.000b00020096.test
+edns_same "TCP KEEPALIVE of 3 bytes" ar.000b0003616263.test
+edns_same "PADDING" ar.000c000400000000.test
+edns_same "PADDING of no bytes" ar.000c0000.test
+edns_same "KEY-TAG" ar.000e000430393039.test
+edns_same "KEY-TAG of an odd length" ar.000e0003010203.test
+edns_same "EDE" ar.000f00020012.test
+edns_same "EDE with text" ar.000f0007001268656c6c6f.test
+edns_same "EDE with UTF-8 text" ar.000f00040012c3a9.test
+edns_same "EDE of a code dig does not name" ar.000f0002001b.test
+edns_same "EDE of 1 byte" ar.000f000100.test
+edns_same "EDE text that is not UTF-8" ar.000f00030012ff.test
+edns_same "EDE text with a byte order mark" ar.000f00050012efbbbf.test
+edns_same "CLIENT-TAG and SERVER-TAG" ar.0010000200070011000200ff.test
+edns_same "CLIENT-TAG of 3 bytes" ar.00100003000700.test
+edns_same "LLQ" ar.0001001200010002000000000001000000020000.0e10.test
+edns_same "LLQ of 4 bytes" ar.0001000400010002.test
+edns_same "an unknown option" ar.fde900026162.test
+edns_same "DAU and two options" ar.00050002050800030000.test
+edns_same "an option cut short" ar.000300.test
+edns_same "an option longer than the record" ar.0003000561.test
+edns_same "MBZ flags" arflags.00008001.00030000.test
+edns_same "the CO flag" arflags.0000c000.test
+edns_same "a second OPT" ar2.000300026162.test
+dig_same "EDNS a second OPT, +multiline" $S ar2.000a00080102030405060708.test $T +multiline
+edns_same "an OPT not owned by the root" arowner.00030000.test
+edns_same "an OPT in the answer" rr.41.000a0008010203040506070800030000.test
+edns_same "an empty OPT in the answer" rr.41.test
+dig_same "EDNS an OPT in the answer, +multiline" $S rr.41.000a0008010203040506070800030000.test $T +multiline
+dig_same "EDNS an OPT in the answer, +short" $S rr.41.000a0008010203040506070800030000.test $T +short
+edns_same "a malformed option in an OPT in the answer" rr.41.0008000400011800.test
 done_testing

@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dns_msg msg;
 	struct dns_rdata rd = { 0 };
-	struct dns_edns_opt opts[8];
+	struct dns_edns_opt opt;
+	size_t opt_pos = 0;
 	size_t s, i;
 
 	dns_parse(data, size, &msg);
@@ -44,7 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			strbuf_free(&line);
 		}
 	}
-	dns_edns_options(&msg, opts, 8);
+	while (dns_edns_next_option(&msg, &opt_pos, &opt))
+		if (opt.len && !opt.data)
+			__builtin_trap();
 	dns_rdata_free(&rd);
 	dns_msg_free(&msg);
 	return 0;

@@ -80,6 +80,18 @@ def udp_replies(q):
         # of the labels between (a label holds 31 bytes of it at most).
         rdata = bytes.fromhex("".join(labels[2:-1]))
         return [answer(qid, question, an=rr_at_question(int(labels[1]), rdata), an_count=1)]
+    if mode in ("ar", "ar2", "arflags", "arowner"):
+        # ar.HEX...test: an A record, then an OPT record (owner the root, 1232
+        # bytes) in the additional section whose data is the hex of the
+        # labels between; ar2: that OPT twice; arowner: owned by the
+        # question's name; arflags.TTL.HEX...: with TTL (8 hex digits:
+        # extended rcode, version, flags).
+        ttl = int(labels[1], 16) if mode == "arflags" else 0
+        rdata = bytes.fromhex("".join(labels[2 if mode == "arflags" else 1:-1]))
+        owner = b"\xc0\x0c" if mode == "arowner" else b"\x00"
+        opt = owner + struct.pack(">HHIH", 41, 1232, ttl, len(rdata)) + rdata
+        copies = 2 if mode == "ar2" else 1
+        return [qid + struct.pack(">HHHHH", 0x8400, 1, 1, 0, copies) + question + A_RR + opt * copies]
     if mode == "silent":
         return []
     if mode == "updateonly":

@@ -1,6 +1,6 @@
-/* Byte-order helpers shared by the packet builders and parsers (libcore only). */
-#ifndef SONDE_PKT_IMPL_H
-#define SONDE_PKT_IMPL_H
+/* Big-endian (network order) reads and writes of 16 and 32 bits. */
+#ifndef SONDE_BYTES_H
+#define SONDE_BYTES_H
 
 #include <stdint.h>
 
