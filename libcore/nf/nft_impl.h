@@ -369,6 +369,9 @@ bool nft_rd_all_zero(const uint8_t *bytes, size_t len);
 /* An anonymous set looked up by a key nft converted to network order
  * holds its elements that way (nft reads their order from the rule). */
 void nft_rd_note_key_order(struct render *rd, struct nft_set *set, uint32_t sreg);
+/* How many bytes a load puts in its registers (a payload's or exthdr's
+ * length, a meta or ct key's size); 0 when not known here. */
+size_t nft_rd_src_bytes(const struct render *rd, const struct reg_src *s);
 size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t sreg, const struct reg_src **srcs,
 			  size_t max);
 /* The length of a prefix mask, or -1 when mask is not one. */

@@ -51,6 +51,23 @@ static int flag_key(struct render *rd, const struct reg_src *s, struct strbuf *o
 	return done;
 }
 
+/* An anonymous concatenation's fields are as wide as the rule's loads (the
+ * kernel keeps no field lengths for a hashed one); where a load's width is
+ * not known here, the fields keep their datatypes' sizes. */
+static void key_field_lengths(const struct render *rd, struct nft_set *set, const struct reg_src *const *srcs, size_t n)
+{
+	size_t i, max = sizeof(set->field_len) / sizeof(set->field_len[0]);
+
+	if (n < 2 || n > max || !(set->flags & NFT_SET_ANONYMOUS) || set->field_count)
+		return;
+	for (i = 0; i < n; i++)
+		if (!nft_rd_src_bytes(rd, srcs[i]))
+			return;
+	for (i = 0; i < n; i++)
+		set->field_len[i] = (uint32_t)nft_rd_src_bytes(rd, srcs[i]);
+	set->field_count = n;
+}
+
 bool nft_rd_key(struct render *rd, struct nft_set *set, const struct reg_src *const *srcs, size_t n,
 		struct strbuf *out, bool json)
 {
@@ -59,16 +76,13 @@ bool nft_rd_key(struct render *rd, struct nft_set *set, const struct reg_src *co
 	rd->key_is_binop = false;
 	if (json && n > 1)
 		strbuf_puts(out, "{\"concat\": [");
+	key_field_lengths(rd, set, srcs, n);
 	for (i = 0; i < n; i++) {
 		uint32_t type;
 		bool fold, named;
 
 		if (i)
 			strbuf_puts(out, json ? ", " : " . ");
-		/* A masked key is a field narrower than its bytes, looked up alone
-		 * in an anonymous set (whose keys are then read as the field's). */
-		if (srcs[i]->masked && n > 1)
-			return false;
 		if (n == 1 && srcs[0]->masked) {
 			int done = flag_key(rd, srcs[0], out, json);
 
@@ -78,8 +92,14 @@ bool nft_rd_key(struct render *rd, struct nft_set *set, const struct reg_src *co
 				continue;
 		}
 		named = json ? nft_json_src(rd, srcs[i], out, &type, &fold) : nft_rd_src_name(rd, srcs[i], out, &type, &fold);
-		if (!named || (srcs[i]->masked && !nft_rd_field_set(rd, set)) ||
-		    (type == NFT_TYPE_RAW && !(set->flags & NFT_SET_ANONYMOUS)))
+		if (!named || (type == NFT_TYPE_RAW && !(set->flags & NFT_SET_ANONYMOUS)))
+			return false;
+		/* A masked key is a field narrower than its bytes: looked up alone
+		 * in an anonymous set, whose keys are then read as the field's; in
+		 * a concatenation, only one whose bits end the load (vlan id), whose
+		 * values are the same in its place and as its own. */
+		if (srcs[i]->masked && (n > 1 ? !rd->field_mask_consumed || rd->field_shift ||
+					      rd->field_bytes != srcs[i]->len : !nft_rd_field_set(rd, set)))
 			return false;
 		/* An anonymous set's field of a raw load prints as the load's
 		 * values (its type is a plain integer). */

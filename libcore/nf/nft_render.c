@@ -334,6 +334,11 @@ static bool payload_name(struct render *rd, const struct reg_src *s, struct strb
 	}
 	if (table_field(rd, fam, s, out, type, fold))
 		return true;
+	/* Past the 8 bytes of a UDP header nft knows no field: a raw load
+	 * (the guard stays, no field of its protocol folds it). */
+	if (s->base == NFT_PAYLOAD_TRANSPORT_HEADER && rd->l4proto_stmt >= 0 && s->offset >= 8 &&
+	    (rd->l4proto == IPPROTO_UDP || rd->l4proto == IPPROTO_UDPLITE))
+		return raw_name(s, out, type);
 	/* nft prints a raw load itself where no dependency names the header:
 	 * the network header of an inet, netdev or bridge table before any
 	 * protocol guard; the transport header before any protocol match, or
@@ -674,18 +679,19 @@ static bool map_load(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
-/* How many bytes a load puts in its registers. */
-static size_t src_bytes(const struct render *rd, const struct reg_src *s)
+size_t nft_rd_src_bytes(const struct render *rd, const struct reg_src *s)
 {
 	const struct nft_key_desc *k = NULL;
 
 	if (s->kind == SRC_PAYLOAD)
 		return s->len;
+	if (s->kind == SRC_EXTHDR)
+		return s->e->u.exthdr.len;
 	if (s->kind == SRC_META)
 		k = nft_meta_key(s->key);
 	else if (s->kind == SRC_CT)
 		k = nft_ct_key(s->key, rd->ctx->family);
-	return k && k->len ? k->len : 4;
+	return k ? k->len : 0;
 }
 
 /* A jhash over the len bytes from sreg: the loads there now are its key
@@ -706,7 +712,8 @@ static bool hash_load(struct render *rd, const struct nft_expr *e)
 
 		if (!s || s->kind == SRC_NONE || s->masked || rd->hash_key_count == 8)
 			return false;
-		size = src_bytes(rd, s);
+		size = nft_rd_src_bytes(rd, s);
+		size = size ? size : 4;
 		rd->hash_keys[rd->hash_key_count++] = *s;
 		bytes += (size + 3) / 4 * 4;
 		at += (int)((size + 3) / 4);
@@ -789,7 +796,8 @@ size_t nft_rd_key_sources(struct render *rd, const struct nft_set *set, uint32_t
 		if (!s || s->kind == SRC_NONE)
 			return 0;
 		srcs[i] = s;
-		size = i < set->field_count ? set->field_len[i] : (s->kind == SRC_PAYLOAD ? s->len : 4);
+		size = i < set->field_count ? set->field_len[i] : nft_rd_src_bytes(rd, s);
+		size = size ? size : 4;
 		at += (int)((size + 3) / 4);
 	}
 	return n;
