@@ -208,11 +208,14 @@ bool nft_rd_field_set(const struct render *rd, struct nft_set *set)
 {
 	size_t i;
 
-	/* An interval set's ends are not read back here (nft numbers them in
-	 * the field's units, the walk over them in the load's). */
-	if (!rd->field_mask_consumed || !(set->flags & NFT_SET_ANONYMOUS) || (set->flags & NFT_SET_INTERVAL) ||
-	    set->field_count > 1 || !set->key_len || set->key_len > 8)
+	if (!rd->field_mask_consumed || !(set->flags & NFT_SET_ANONYMOUS) || set->field_count > 1 || !set->key_len ||
+	    set->key_len > 8)
 		return false;
+	/* An interval set's ends are read back only where the field's units
+	 * are the load's (`ip hdrlength`, the low bits of its byte): nft ends
+	 * an open last interval at the load's all-ones too (`5-255`). */
+	if (set->flags & NFT_SET_INTERVAL)
+		return rd->field_shift == 0 && set->key_len == rd->field_bytes;
 	if (set->keys_in_field_units)
 		return set->key_len == rd->field_bytes;
 	for (i = 0; i < set->elem_count; i++) {
