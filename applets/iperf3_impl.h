@@ -204,9 +204,9 @@ void ip3_stream_init(struct ip3_test *t, struct ip3_stream *s, int fd, bool send
 /* -b: how long stream s must wait before its next block keeps it at the
  * target bitrate (0: it may send now). */
 int64_t ip3_pace_wait_ns(const struct ip3_test *t, const struct ip3_stream *s);
-/* One turn of a ready stream: 1 when it could move more at once (an
- * unpaced TCP block went whole, or a read came back full), 0 when it
- * waits for the next poll, or -errno. */
+/* One turn of a ready stream: 1 when it could send more at once (an
+ * unpaced block went whole), 0 when it waits for the next poll, or
+ * -errno. */
 int ip3_stream_io(struct ip3_test *t, struct ip3_stream *s, short revents);
 int ip3_stream_buffers(struct ip3_test *t);
 /* iperf3's stats callback: closes the current interval of each stream. */

@@ -9,6 +9,10 @@
 # `make test`; needs root.
 #
 #   tests/bench/iperf3.sh [SECS] [RUNS]      (default 5 s, 3 runs)
+#
+# BENCH_RT=1 runs both ends at a real-time priority (chrt -f 10): on a
+# machine shared with other work, the runs then see CPUs nearly as idle as
+# on a quiet one (the figures of a loaded machine measure its load).
 SECS=${1:-5}
 RUNS=${2:-3}
 . "$(dirname "$0")/lab.sh"
@@ -36,6 +40,7 @@ one_run() {
 	local -a cmd=(iperf3)
 	shift 2
 	[ "$tool" = sonde ] && cmd=("$SONDE" iperf3)
+	[ "${BENCH_RT:-0}" = 1 ] && cmd=(chrt -f 10 "${cmd[@]}")
 	cpu_of "$LAB_TMP/server.cpu" ip netns exec "$(ns srv)" "${cmd[@]}" -s -1 -p "$port" >/dev/null 2>&1 &
 	server=$!
 	lab_wait_listen srv "$port" >&2
