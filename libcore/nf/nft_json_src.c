@@ -71,8 +71,10 @@ static bool json_hash(struct render *rd, const struct reg_src *s, struct strbuf 
 	return true;
 }
 
-/* "ct original ip saddr": the direction apart, the rest is the key. */
-static void json_ct(struct strbuf *out, const char *words)
+/* "ct original ip saddr": the direction apart, the rest is the key; the
+ * family-less keys (ct saddr, which the listing names by the table's or
+ * guard's family) keep no family here, as nft -j writes them. */
+static void json_ct(struct strbuf *out, const char *words, bool generic_addr)
 {
 	const char *dir = NULL;
 
@@ -84,6 +86,10 @@ static void json_ct(struct strbuf *out, const char *words)
 		dir = "reply";
 		words += 6;
 	}
+	if (generic_addr && strncmp(words, "ip ", 3) == 0)
+		words += 3;
+	else if (generic_addr && strncmp(words, "ip6 ", 4) == 0)
+		words += 4;
 	strbuf_puts(out, "{\"ct\": {\"key\": ");
 	nft_json_string(out, words);
 	if (dir)
@@ -212,7 +218,7 @@ bool nft_json_src(struct render *rd, const struct reg_src *s, struct strbuf *out
 		nft_json_string(out, strncmp(w, "meta ", 5) == 0 ? w + 5 : w);
 		strbuf_puts(out, "}}");
 	} else {
-		json_ct(out, w);
+		json_ct(out, w, s->key == NFT_CT_SRC || s->key == NFT_CT_DST);
 	}
 	strbuf_free(&words);
 	return true;

@@ -51,6 +51,34 @@ static int flag_key(struct render *rd, const struct reg_src *s, struct strbuf *o
 	return done;
 }
 
+/* An address under a mask of its own width (`ip6 saddr & ::ffff map { ...
+ * }`), which nft writes as the binary AND it is: 1 when written, 0 for a
+ * key of another type or mask. */
+static int addr_mask_key(struct render *rd, const struct reg_src *s, struct strbuf *out, bool json)
+{
+	struct strbuf name = { 0 };
+	uint32_t type;
+	bool fold, named = json ? nft_json_src(rd, s, &name, &type, &fold) : nft_rd_src_name(rd, s, &name, &type, &fold);
+	size_t len = type == NFT_TYPE_IP6ADDR ? 16 : 4;
+	int done = 0;
+
+	if (named && (type == NFT_TYPE_IPADDR || type == NFT_TYPE_IP6ADDR) && s->len == len &&
+	    !rd->field_mask_consumed && nft_rd_all_zero(s->xor_, sizeof(s->xor_))) {
+		if (json) {
+			strbuf_printf(out, "{\"&\": [%s, ", name.data);
+			nft_json_value(out, type, s->mask, len);
+			strbuf_puts(out, "]}");
+		} else {
+			strbuf_printf(out, "%s & ", name.data);
+			nft_rd_value(out, type, s->mask, len);
+		}
+		rd->key_is_binop = true;
+		done = 1;
+	}
+	strbuf_free(&name);
+	return done;
+}
+
 /* An anonymous concatenation's fields are as wide as the rule's loads (the
  * kernel keeps no field lengths for a hashed one); where a load's width is
  * not known here, the fields keep their datatypes' sizes. */
@@ -86,6 +114,8 @@ bool nft_rd_key(struct render *rd, struct nft_set *set, const struct reg_src *co
 		if (n == 1 && srcs[0]->masked) {
 			int done = flag_key(rd, srcs[0], out, json);
 
+			if (done == 0)
+				done = addr_mask_key(rd, srcs[0], out, json);
 			if (done < 0)
 				return false;
 			if (done > 0)

@@ -366,10 +366,18 @@ static bool meta_name(const struct reg_src *s, struct strbuf *out, uint32_t *typ
 static bool ct_name(struct render *rd, const struct reg_src *s, struct strbuf *out, uint32_t *type)
 {
 	const char *dir = !s->has_dir ? "" : s->dir == 0 ? "original " : "reply ";
-	const struct nft_key_desc *k = nft_ct_key(s->key, rd->ctx->family);
+	bool generic_addr = s->key == NFT_CT_SRC || s->key == NFT_CT_DST;
+	int fam = rd->ctx->family;
+	const struct nft_key_desc *k;
 
-	if (!k)
+	/* In an inet table, ct saddr / daddr take the family meta nfproto named
+	 * (nft then drops that guard, as for an ip header field). */
+	if (generic_addr && fam == NFPROTO_INET && rd->nfproto_stmt >= 0)
+		fam = rd->nfproto;
+	if (!(k = nft_ct_key(s->key, fam)))
 		return false;
+	if (generic_addr && fam != rd->ctx->family && !rd->nfproto_pinned)
+		rd->stmts[rd->nfproto_stmt].dropped = true;
 	strbuf_printf(out, "ct %s%s", dir, k->name);
 	*type = k->type;
 	return true;

@@ -3,8 +3,9 @@
 # synproxy, ct helper, ct timeout, ct expectation: data/nft_objects.nft)
 # with counts and quota use that loopback traffic moved, the statements
 # naming them directly or through object maps, and jhash / symhash; and on
-# concatenations of fields narrower or wider than their datatypes
-# (data/nft_concat.nft): list ruleset and -s byte for byte; -j as nft's
+# lookup keys nft writes in ways of their own (data/nft_keys.nft:
+# concatenations of fields narrower or wider than their datatypes,
+# addresses under a mask, ct saddr): list ruleset and -s byte for byte; -j as nft's
 # JSON (keys sorted); what sonde lists loads back with nft -f and lists
 # the same.
 . "$(dirname "$0")/../lib.sh"
@@ -13,8 +14,8 @@ need_cmd nft python3
 
 lab_ns objs
 lab_exec objs nft -f "$TESTS_DIR/func/data/nft_objects.nft" || fail "object ruleset loads"
-lab_ns concat
-lab_exec concat nft -f "$TESTS_DIR/func/data/nft_concat.nft" || fail "concatenation ruleset loads"
+lab_ns keys
+lab_exec keys nft -f "$TESTS_DIR/func/data/nft_keys.nft" || fail "lookup key ruleset loads"
 # Loopback pings through `counter name ip daddr map @m1` and the icmp quota.
 lab_exec objs ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null 2>&1
 like "$(lab_exec objs nft list counter inet objs c1)" 'packets [1-9]' "the counter object counted the pings"
@@ -47,7 +48,7 @@ same_json_as_nft() { # NS ARGS...
 
 same_as_nft objs list table inet objs
 same_as_nft objs list table ip nat
-for ns in objs concat; do
+for ns in objs keys; do
 	same_as_nft $ns list ruleset
 	same_as_nft $ns -s list ruleset
 	same_json_as_nft $ns -j list ruleset
