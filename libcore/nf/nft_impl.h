@@ -328,6 +328,10 @@ uint32_t nft_range_type(uint32_t type);
 /* nft -j keeps a range's symbols but for protocols (numbers) and
  * durations (seconds, as any duration there). */
 uint32_t nft_json_range_type(uint32_t type);
+/* Whether an extension header write's value is one both renderings write:
+ * a constant, or a load nft converted to the field's byte order
+ * (`tcp option maxseg size set rt mtu`). */
+bool nft_rd_exthdr_value_known(const struct reg_src *value);
 /* Whether a `<=` on s closes the range the `>=` before it opened. */
 bool nft_rd_closes_range(const struct render *rd, const struct reg_src *s);
 /* Whether values of type (len bytes) are read in host byte order. */

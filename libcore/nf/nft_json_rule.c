@@ -567,14 +567,17 @@ static bool json_exthdr_stmt(struct render *rd, const struct nft_expr *e)
 		return false;
 	if (!e->u.exthdr.sreg)
 		return nft_exthdr_reset_name(e, out, true);
-	ok = value && value->kind == SRC_IMMEDIATE && nft_rd_src_name(rd, &field, &text, &type, &fold);
+	ok = value && nft_rd_exthdr_value_known(value) && nft_rd_src_name(rd, &field, &text, &type, &fold);
 	strbuf_free(&text);
 	if (!ok)
 		return false;
 	strbuf_puts(out, "{\"mangle\": {\"key\": ");
 	nft_json_exthdr(out, &field);
 	strbuf_puts(out, ", \"value\": ");
-	nft_json_value(out, type, value->value.bytes, value->value.len);
+	if (value->kind != SRC_IMMEDIATE && !nft_json_src(rd, value, out, &type, &fold))
+		return false;
+	if (value->kind == SRC_IMMEDIATE)
+		nft_json_value(out, type, value->value.bytes, value->value.len);
 	strbuf_puts(out, "}}");
 	return true;
 }

@@ -485,9 +485,11 @@ static bool stmt_exthdr(struct render *rd, const struct nft_expr *e)
 		return false;
 	if (!e->u.exthdr.sreg)
 		return nft_exthdr_reset_name(e, out, false);
-	if (!value || value->kind != SRC_IMMEDIATE || !nft_rd_src_name(rd, &field, out, &type, &fold))
+	if (!value || !nft_rd_exthdr_value_known(value) || !nft_rd_src_name(rd, &field, out, &type, &fold))
 		return false;
 	strbuf_puts(out, " set ");
+	if (value->kind != SRC_IMMEDIATE)
+		return nft_rd_src_name(rd, value, out, &type, &fold);
 	nft_rd_value(out, type, value->value.bytes, value->value.len);
 	return true;
 }

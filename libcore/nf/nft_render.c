@@ -619,6 +619,15 @@ static bool byteorder(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
+bool nft_rd_exthdr_value_known(const struct reg_src *value)
+{
+	if (value->kind == SRC_IMMEDIATE)
+		return true;
+	/* nft converts a host-order two-byte load (rt mtu) for a two-byte
+	 * header field; other loads into an option are not read here. */
+	return value->kind == SRC_KEYED && !value->masked && value->big_endian && value->swap_size == 2;
+}
+
 bool nft_rd_closes_range(const struct render *rd, const struct reg_src *s)
 {
 	const struct reg_src *g = &rd->gte_src;
