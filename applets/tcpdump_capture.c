@@ -12,8 +12,6 @@
 #include "sonde/exitcode.h"
 #include "tcpdump_impl.h"
 
-#define DEFAULT_SNAPLEN 262144
-
 static pcap_t *active_pcap;
 
 /* -v with -w on a live capture: tcpdump's "Got N\r" on stderr each
@@ -126,7 +124,7 @@ static int open_live(struct tcpdump_run *run, const char *device)
 		sonde_err("cannot capture on %s: %s", device, errbuf);
 		return SONDE_EXIT_NEGATIVE;
 	}
-	pcap_set_snaplen(run->pcap, cfg->snaplen ? cfg->snaplen : DEFAULT_SNAPLEN);
+	pcap_set_snaplen(run->pcap, cfg->snaplen ? cfg->snaplen : TCPDUMP_MAX_SNAPLEN);
 	pcap_set_promisc(run->pcap, !cfg->no_promisc);
 	pcap_set_timeout(run->pcap, 1000);
 	/* As tcpdump: packets printed on a terminal or line by line (-l) are

@@ -16,6 +16,10 @@
 #include "sonde/pktprint.h"
 #include "sonde/strbuf.h"
 
+/* tcpdump's MAXIMUM_SNAPLEN: the default snapshot and the most a record
+ * may hold */
+#define TCPDUMP_MAX_SNAPLEN 262144
+
 struct tcpdump_config {
 	const char *interface, *read_file, *write_file, *filter_file, *direction;
 	bool list_interfaces, no_promisc, line_buffered, packet_buffered, immediate, link_header;
@@ -41,8 +45,9 @@ struct tcpdump_files {
 /* Timestamps as -t... ask (tcpdump_out.c). */
 struct tcpdump_clock {
 	int mode;                 /* -t count: 0 time of day, 1 none, 2 epoch, 3 delta, 4 date, 5 since first */
-	bool have_first, have_prev;
-	struct timeval first, prev;
+	/* -ttt, -ttttt: the time the next is measured from (the previous
+	 * packet's, the first's); all zero until a packet's time is not */
+	struct timeval ref;
 };
 
 struct tcpdump_run;

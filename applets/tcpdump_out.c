@@ -86,46 +86,70 @@ void tcpdump_out_names_init(struct tcpdump_run *run)
 
 /* --- timestamps ---------------------------------------------------------- */
 
-static void print_hms_delta(struct strbuf *line, const struct timeval *now, const struct timeval *since)
+/* tcpdump 4.99's [YYYY-MM-DD ]HH:MM:SS.FRAC: a time with bit 31 set is an
+ * error there, and the fraction is printed unsigned, as it came (a file's
+ * invalid microseconds too). */
+static void print_hmsfrac(struct strbuf *line, long long sec, long usec, bool with_date, bool local)
 {
-	long long usec = ((long long)now->tv_sec - since->tv_sec) * 1000000 + (now->tv_usec - since->tv_usec);
-	bool negative = usec < 0;
+	time_t secs = (time_t)sec;
+	struct tm tm;
 
-	if (negative)
-		usec = -usec;
-	strbuf_printf(line, "%c%02lld:%02lld:%02lld.%06lld ", negative ? '-' : ' ', usec / 3600000000LL,
-		      usec / 60000000LL % 60, usec / 1000000 % 60, usec % 1000000);
+	if ((unsigned)sec & 0x80000000u) {
+		strbuf_puts(line, "[Error converting time]");
+		return;
+	}
+	if (local)
+		localtime_r(&secs, &tm);
+	else
+		gmtime_r(&secs, &tm);
+	if (with_date)
+		strbuf_printf(line, "%04d-%02d-%02d ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	strbuf_printf(line, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)usec);
+}
+
+/* -ttt and -ttttt: the time since ref as tcpdump subtracts and shows it,
+ * a time of day in UTC (so hours wrap at a day), '-' before when now is
+ * earlier. */
+static void print_delta(struct strbuf *line, const struct timeval *now, const struct timeval *ref)
+{
+	bool negative = now->tv_sec < ref->tv_sec || (now->tv_sec == ref->tv_sec && now->tv_usec < ref->tv_usec);
+	const struct timeval *later = negative ? ref : now, *earlier = negative ? now : ref;
+	long long sec = (long long)later->tv_sec - earlier->tv_sec;
+	long usec = (long)(later->tv_usec - earlier->tv_usec);
+
+	if (usec < 0) {
+		sec--;
+		usec += 1000000;
+	}
+	strbuf_putc(line, negative ? '-' : ' ');
+	print_hmsfrac(line, sec, usec, false, false);
 }
 
 void tcpdump_out_timestamp(struct tcpdump_clock *clock, struct strbuf *line, const struct timeval *ts)
 {
-	time_t secs = ts->tv_sec;
-	struct tm tm;
-
-	if (!clock->have_first) {
-		clock->first = *ts;
-		clock->have_first = true;
-	}
 	switch (clock->mode) {
 	case 1:
 		break;
 	case 2:
-		strbuf_printf(line, "%lld.%06ld ", (long long)ts->tv_sec, (long)ts->tv_usec);
+		if ((unsigned)ts->tv_sec & 0x80000000u)
+			strbuf_puts(line, "[Error converting time] ");
+		else
+			strbuf_printf(line, "%u.%06u ", (unsigned)ts->tv_sec, (unsigned)ts->tv_usec);
 		break;
 	case 3:
-		print_hms_delta(line, ts, clock->have_prev ? &clock->prev : ts);
-		break;
 	case 5:
-		print_hms_delta(line, ts, &clock->first);
+		/* tcpdump takes a time of zero for "not set yet" */
+		if (!clock->ref.tv_sec && !clock->ref.tv_usec)
+			clock->ref = *ts;
+		print_delta(line, ts, &clock->ref);
+		strbuf_putc(line, ' ');
+		if (clock->mode == 3)
+			clock->ref = *ts;
 		break;
 	default:
-		localtime_r(&secs, &tm);
-		if (clock->mode == 4)
-			strbuf_printf(line, "%04d-%02d-%02d ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-		strbuf_printf(line, "%02d:%02d:%02d.%06ld ", tm.tm_hour, tm.tm_min, tm.tm_sec, (long)ts->tv_usec);
+		print_hmsfrac(line, ts->tv_sec, (long)ts->tv_usec, clock->mode == 4, true);
+		strbuf_putc(line, ' ');
 	}
-	clock->prev = *ts;
-	clock->have_prev = true;
 }
 
 /* --- dumps ----------------------------------------------------------------- */
@@ -210,11 +234,47 @@ static void print_dump(const struct tcpdump_config *cfg, struct strbuf *line, co
 		dump_ascii(line, from, len);
 }
 
+/* tcpdump 4.99's checks of a record's lengths (a file's, which may lie):
+ * a record failing one is "[Invalid header: ...]" in place of the packet,
+ * its time neither shown nor counted.  false when it passes them. */
+static bool print_invalid_header(struct strbuf *line, const struct pcap_pkthdr *h)
+{
+	const char *sep = "[Invalid header:";
+	size_t start = line->len;
+
+	if (h->caplen == 0) {
+		strbuf_printf(line, "%s caplen==0", sep);
+		sep = ",";
+	}
+	if (h->len == 0) {
+		strbuf_printf(line, "%s len==0", sep);
+		sep = ",";
+	} else if (h->len < h->caplen) {
+		strbuf_printf(line, "%s len(%u) < caplen(%u)", sep, h->len, h->caplen);
+		sep = ",";
+	}
+	if (h->caplen > TCPDUMP_MAX_SNAPLEN) {
+		strbuf_printf(line, "%s caplen(%u) > %u", sep, h->caplen, TCPDUMP_MAX_SNAPLEN);
+		sep = ",";
+	}
+	if (h->len > TCPDUMP_MAX_SNAPLEN)
+		strbuf_printf(line, "%s len(%u) > %u", sep, h->len, TCPDUMP_MAX_SNAPLEN);
+	if (line->len == start)
+		return false;
+	strbuf_putc(line, ']');
+	return true;
+}
+
 void tcpdump_out_packet(struct tcpdump_run *run, const struct pcap_pkthdr *h, const uint8_t *bytes)
 {
 	size_t link_len = 0;
 
 	strbuf_reset(&run->line);
+	if (print_invalid_header(&run->line, h)) {
+		strbuf_putc(&run->line, '\n');
+		fwrite(run->line.data, 1, run->line.len, stdout);
+		return;
+	}
 	tcpdump_out_timestamp(&run->clock, &run->line, &h->ts);
 	if (pktprint_frame(&run->printer, run->linktype, bytes, h->caplen, h->len, &run->line, &link_len) < 0) {
 		run->error = -ENOMEM;

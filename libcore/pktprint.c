@@ -284,6 +284,6 @@ int pktprint_frame(struct pktprint *pp, int linktype, const uint8_t *frame, size
 		pp_mark(&f, "link type %d", linktype);
 		header_len = 0;
 	}
-	*link_header_len = header_len;
+	*link_header_len = f.cut_short ? 0 : header_len;
 	return line->failed ? -ENOMEM : 0;
 }

@@ -10,6 +10,12 @@
 #include "pktprint_impl.h"
 #include "sonde/services.h"
 
+void pp_cut_short(struct pp_frame *f, const char *proto)
+{
+	strbuf_printf(f->line, " [|%s]", proto);
+	f->cut_short = true;
+}
+
 void pp_mark(struct pp_frame *f, const char *what_fmt, ...)
 {
 	va_list ap;

@@ -18,6 +18,9 @@ struct pp_frame {
 	 * (VXLAN): reached through here, the layers print one way. */
 	pp_link_fn ethernet;
 	const uint8_t *ip_header; /* the IP header printed last (checksums' source route or routing header) */
+	/* a printer found the capture cut short where tcpdump's quits (its
+	 * longjmp): -x, -X and -A then dump the frame from its first byte */
+	bool cut_short;
 };
 
 #define PP_ETHERTYPE_IPV4 0x0800
@@ -26,6 +29,8 @@ struct pp_frame {
 #define PP_ETHERTYPE_8021Q 0x8100
 #define PP_ETHERTYPE_QINQ 0x88a8
 
+/* tcpdump's " [|PROTO]" where a printer quits because the capture ends. */
+void pp_cut_short(struct pp_frame *f, const char *proto);
 /* The visible marker for what is not decoded: " [sonde: not decoded: WHAT]". */
 __attribute__((format(printf, 2, 3))) void pp_mark(struct pp_frame *f, const char *what_fmt, ...);
 /* Bytes as tcpdump's nd_printn shows text: "M-" before a byte above 127

@@ -17,6 +17,7 @@
 #define TCP_OPT_SACK 5
 #define TCP_OPT_TIMESTAMP 8
 #define DNS_PORT 53
+#define SSH_PORT 22
 #define TCP_RST_DATA_SHOWN 30 /* tcpdump shows this much of a reset's data */
 
 /* The ports on which tcpdump 4.99.3 (without -q or -v) prints more than
@@ -27,6 +28,12 @@ static const struct port_range tcp_decoded_ports[] = {
 	{ 6379, 6379 }, { 6633, 6633 }, { 6653, 6653 }, { 8080, 8080 }, { 8554, 8554 }, { 10288, 10288 },
 };
 #define TCP_DECODED PP_ARRAY_LEN(tcp_decoded_ports)
+
+/* The ports tcpdump tries before SSH's (telnet, smtp, whois, bgp, pptp,
+ * redis): on those SSH's printer is not reached. */
+static const struct port_range tcp_ports_before_ssh[] = {
+	{ 23, 23 }, { 25, 25 }, { 43, 43 }, { 179, 179 }, { 1723, 1723 }, { 6379, 6379 },
+};
 
 /* tcpdump's table of conversations: the first segment with ACK set (or any
  * SYN) fixes each side's base, later ones print numbers relative to it. */
@@ -254,13 +261,62 @@ static bool tcp_options(struct pp_frame *f, const uint8_t *opt, size_t len, cons
 	return true;
 }
 
-/* What tcpdump prints after a segment's length: DNS over TCP, or nothing
- * for a port it does not decode; a marker for the other ports it does. */
+/* tcpdump's SSH printer: a segment that starts "SSH-" and holds the end
+ * of that line (LF, or CR LF) in printable ASCII shows ": SSH: LINE";
+ * other data shows nothing, and a line the capture cut " [|ssh]". */
+static void ssh_version(struct pp_frame *f, const uint8_t *data, size_t caplen, size_t data_len)
+{
+	static const char prefix[] = "SSH-";
+	size_t avail = caplen < data_len ? caplen : data_len, i;
+
+	/* tcpdump reads the prefix whatever the length: past the data is
+	 * past the capture */
+	for (i = 0; i < 4; i++) {
+		if (i >= avail)
+			goto cut;
+		if (data[i] != (uint8_t)prefix[i])
+			return;
+	}
+	for (; i < data_len; i++) {
+		if (i >= avail)
+			goto cut;
+		if (data[i] == '\n')
+			break;
+		if (data[i] == '\r') {
+			if (i + 1 >= data_len)
+				return;
+			if (i + 1 >= avail)
+				goto cut;
+			if (data[i + 1] != '\n')
+				return;
+			break;
+		}
+		if (data[i] < 0x20 || data[i] > 0x7e)
+			return;
+	}
+	if (i == data_len)
+		return;
+	strbuf_puts(f->line, ": SSH: ");
+	strbuf_add(f->line, (const char *)data, i);
+	return;
+cut:
+	pp_cut_short(f, "ssh");
+}
+
+/* What tcpdump prints after a segment's length: DNS over TCP, an SSH
+ * version line, or nothing for a port it does not decode; a marker for
+ * the other ports it does. */
 static void tcp_payload(struct pp_frame *f, const uint16_t *ports, const uint8_t *data, size_t caplen,
 			size_t data_len)
 {
 	if (pp_sole_decoded_port(tcp_decoded_ports, TCP_DECODED, ports, DNS_PORT)) {
 		pp_dns_tcp(f, data, caplen, data_len);
+		return;
+	}
+	if ((ports[0] == SSH_PORT || ports[1] == SSH_PORT) &&
+	    !pp_port_in(tcp_ports_before_ssh, PP_ARRAY_LEN(tcp_ports_before_ssh), ports[0]) &&
+	    !pp_port_in(tcp_ports_before_ssh, PP_ARRAY_LEN(tcp_ports_before_ssh), ports[1])) {
+		ssh_version(f, data, caplen, data_len);
 		return;
 	}
 	if (pp_port_in(tcp_decoded_ports, TCP_DECODED, ports[0]) || pp_port_in(tcp_decoded_ports, TCP_DECODED, ports[1])) {
