@@ -9,6 +9,7 @@
 # once both are normalised (keys sorted; metainfo's version and
 # release_name name the writer), and nft -j -f loads it as it loads its own.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lab/nft_same.bash"
 need_root
 need_cmd nft setpriv
 SERVICES=${KUBE_SERVICES:-300}
@@ -20,15 +21,6 @@ lab_exec more nft -f "$TESTS_DIR/func/data/nft_more.nft" || fail "second hand ru
 "$TESTS_DIR/bench/kube_rules.sh" nftables "$SERVICES" >"$LAB_TMP/kube.nft"
 lab_ns kube
 lab_exec kube nft -f "$LAB_TMP/kube.nft" || fail "kube-proxy nftables ruleset loads"
-
-same_as_nft() { # NS ARGS...
-	local ns=$1 want
-	shift
-	want=$(lab_exec "$ns" nft "$@" 2>/dev/null)
-	lab_run "$ns" "$SONDE" nft "$@"
-	ok_rc "$RC" 0 "nft $* ($ns): exit 0"
-	is "$OUT" "$want" "nft $* ($ns): byte for byte nft's"
-}
 
 for ns in hand more kube; do
 	same_as_nft $ns list ruleset
@@ -65,22 +57,6 @@ lab_run hand "$SONDE" nft list ruleset bogus
 ok_rc "$RC" 2 "an unknown family is a usage error"
 
 # JSON: nft's schema, equal to nft -j's after normalising.
-normal_json() { # FILE: keys sorted, metainfo's writer fields dropped
-	python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
-for o in d["nftables"]:
-	o.get("metainfo", {}).pop("version", None); o.get("metainfo", {}).pop("release_name", None)
-print(json.dumps(d, sort_keys=True, indent=1))' "$1"
-}
-same_json_as_nft() { # NS ARGS...
-	local ns=$1
-	shift
-	lab_exec "$ns" nft "$@" >"$LAB_TMP/nft.json" 2>/dev/null
-	lab_run "$ns" "$SONDE" nft "$@"
-	ok_rc "$RC" 0 "nft $* ($ns): exit 0"
-	printf '%s\n' "$OUT" >"$LAB_TMP/sonde.json"
-	is "$(normal_json "$LAB_TMP/sonde.json")" "$(normal_json "$LAB_TMP/nft.json")" "nft $* ($ns): nft's JSON"
-}
 for ns in hand more kube; do
 	same_json_as_nft $ns -j list ruleset
 	same_json_as_nft $ns -j -s list ruleset

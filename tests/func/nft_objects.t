@@ -9,6 +9,7 @@
 # JSON (keys sorted); what sonde lists loads back with nft -f and lists
 # the same.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lab/nft_same.bash"
 need_root
 need_cmd nft python3
 
@@ -19,32 +20,6 @@ lab_exec keys nft -f "$TESTS_DIR/func/data/nft_keys.nft" || fail "lookup key rul
 # Loopback pings through `counter name ip daddr map @m1` and the icmp quota.
 lab_exec objs ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null 2>&1
 like "$(lab_exec objs nft list counter inet objs c1)" 'packets [1-9]' "the counter object counted the pings"
-
-normal_json() { # FILE: keys sorted, metainfo's writer fields dropped
-	python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
-for o in d["nftables"]:
-	o.get("metainfo", {}).pop("version", None); o.get("metainfo", {}).pop("release_name", None)
-print(json.dumps(d, sort_keys=True, indent=1))' "$1"
-}
-
-same_as_nft() { # NS ARGS...
-	local ns=$1 want
-	shift
-	want=$(lab_exec "$ns" nft "$@" 2>/dev/null)
-	lab_run "$ns" "$SONDE" nft "$@"
-	ok_rc "$RC" 0 "nft $* ($ns): exit 0"
-	is "$OUT" "$want" "nft $* ($ns): byte for byte nft's"
-}
-same_json_as_nft() { # NS ARGS...
-	local ns=$1
-	shift
-	lab_exec "$ns" nft "$@" >"$LAB_TMP/nft.json" 2>/dev/null
-	lab_run "$ns" "$SONDE" nft "$@"
-	ok_rc "$RC" 0 "nft $* ($ns): exit 0"
-	printf '%s\n' "$OUT" >"$LAB_TMP/sonde.json"
-	is "$(normal_json "$LAB_TMP/sonde.json")" "$(normal_json "$LAB_TMP/nft.json")" "nft $* ($ns): nft's JSON"
-}
 
 same_as_nft objs list table inet objs
 same_as_nft objs list table ip nat
