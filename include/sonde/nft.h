@@ -49,7 +49,8 @@ struct nft_expr {
 		struct { uint32_t key, dreg, sreg; bool is_set; } meta;
 		struct { uint32_t sreg, op; } cmp;                 /* value in data */
 		struct { uint32_t dreg, base, offset, len, sreg; } payload; /* sreg: a write */
-		struct { uint32_t sreg, dreg, len, op; } bitwise;  /* mask in data, xor in data2 */
+		/* mask in data, xor in data2; shift: the bits of a shift op */
+		struct { uint32_t sreg, dreg, len, op, shift; } bitwise;
 		struct { uint32_t sreg, op; } range;               /* from in data, to in data2 */
 		struct { uint64_t packets, bytes; } counter;
 		struct { uint32_t dreg; } immediate;               /* value/verdict in data */

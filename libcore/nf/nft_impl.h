@@ -188,6 +188,10 @@ struct reg_src {
 	uint8_t swap_size;                   /* ... in elements of this many bytes */
 	uint8_t mask[16], xor_[16];
 	uint8_t data_word;                   /* map: which four bytes of the element's data */
+	/* A shift the value went through last (NFT_BITWISE_LSHIFT or _RSHIFT,
+	 * 0 for none), by shift_bits: only a set statement's value reads it
+	 * (nft_rd_src_name and nft_json_src refuse a shifted register). */
+	uint8_t shift_op, shift_bits;
 };
 
 struct stmt {

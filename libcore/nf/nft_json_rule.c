@@ -252,6 +252,7 @@ static bool json_lookup(struct render *rd, const struct nft_expr *e)
 static bool mangle_value(struct render *rd, const struct reg_src *s, uint32_t type, struct strbuf *out)
 {
 	struct strbuf lhs = { 0 };
+	struct reg_src unshifted = *s;
 	uint32_t lhs_type, mask, xor_;
 	bool fold;
 
@@ -261,10 +262,14 @@ static bool mangle_value(struct render *rd, const struct reg_src *s, uint32_t ty
 	}
 	if (s->kind == SRC_MAP)
 		return nft_rd_map(rd, s, out, true);
-	if (!nft_json_src(rd, s, &lhs, &lhs_type, &fold)) {
+	unshifted.shift_op = 0;
+	if (!nft_json_src(rd, &unshifted, &lhs, &lhs_type, &fold)) {
 		strbuf_free(&lhs);
 		return false;
 	}
+	/* A shift applied last: {"<<": [VALUE, 8]}. */
+	if (s->shift_op)
+		strbuf_printf(out, "{\"%s\": [", s->shift_op == NFT_BITWISE_LSHIFT ? "<<" : ">>");
 	mask = nft_host_u32(s->mask);
 	xor_ = nft_host_u32(s->xor_);
 	if (!s->masked)
@@ -277,6 +282,8 @@ static bool mangle_value(struct render *rd, const struct reg_src *s, uint32_t ty
 		strbuf_printf(out, "{\"&\": [%s, %u]}", lhs.data, mask);
 	else
 		strbuf_printf(out, "{\"^\": [{\"&\": [%s, %u]}, %u]}", lhs.data, mask, xor_);
+	if (s->shift_op)
+		strbuf_printf(out, ", %u]}", s->shift_bits);
 	strbuf_free(&lhs);
 	return true;
 }

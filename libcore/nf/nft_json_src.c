@@ -158,6 +158,8 @@ bool nft_json_src(struct render *rd, const struct reg_src *s, struct strbuf *out
 	const char *w;
 
 	*fold = false;
+	if (s->shift_op)
+		return false;
 	if (s->kind == SRC_FIB) {
 		struct strbuf text = { 0 };
 		bool ok = nft_rd_src_name(rd, s, &text, type, fold);

@@ -102,6 +102,14 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		e->u.bitwise.dreg = nlattr_be32_or0(&tb[NFTA_BITWISE_DREG]);
 		e->u.bitwise.len = nlattr_be32_or0(&tb[NFTA_BITWISE_LEN]);
 		e->u.bitwise.op = nlattr_be32_or0(&tb[NFTA_BITWISE_OP]);
+		if (tb[NFTA_BITWISE_DATA].present) {
+			struct nft_data shift = { 0 };
+
+			/* A shift's bits: a four-byte value in host order. */
+			if (nft_parse_data(&tb[NFTA_BITWISE_DATA], &shift) < 0 || shift.len != 4)
+				return -EINVAL;
+			memcpy(&e->u.bitwise.shift, shift.bytes, 4);
+		}
 		if (nft_parse_data(&tb[NFTA_BITWISE_MASK], &e->data) < 0)
 			return -EINVAL;
 		return nft_parse_data(&tb[NFTA_BITWISE_XOR], &e->data2);

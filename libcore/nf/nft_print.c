@@ -238,6 +238,7 @@ static bool stmt_lookup(struct render *rd, const struct nft_expr *e)
 /* `meta mark set meta mark | 0x4000`: the set value from its register. */
 static bool set_value(struct render *rd, const struct reg_src *s, uint32_t type, struct strbuf *out)
 {
+	struct reg_src unshifted;
 	uint32_t lhs_type;
 	bool fold;
 
@@ -247,7 +248,12 @@ static bool set_value(struct render *rd, const struct reg_src *s, uint32_t type,
 	}
 	if (s->kind == SRC_MAP)
 		return nft_rd_map(rd, s, out, false);
-	if (!nft_rd_src_name(rd, s, out, &lhs_type, &fold))
+	unshifted = *s;
+	unshifted.shift_op = 0;
+	/* A shift binds tighter than a mask: `(meta mark | 0x00000010) << 8`. */
+	if (s->shift_op && s->masked)
+		strbuf_puts(out, "(");
+	if (!nft_rd_src_name(rd, &unshifted, out, &lhs_type, &fold))
 		return false;
 	if (s->masked) {
 		uint32_t mask = nft_host_u32(s->mask), xor_ = nft_host_u32(s->xor_);
@@ -261,6 +267,9 @@ static bool set_value(struct render *rd, const struct reg_src *s, uint32_t type,
 		else
 			strbuf_printf(out, " & 0x%08x ^ 0x%08x", mask, xor_);
 	}
+	if (s->shift_op)
+		strbuf_printf(out, "%s %s %u", s->masked ? ")" : "", s->shift_op == NFT_BITWISE_LSHIFT ? "<<" : ">>",
+			      s->shift_bits);
 	return true;
 }
 

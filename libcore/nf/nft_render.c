@@ -473,6 +473,8 @@ bool nft_rd_src_name(struct render *rd, const struct reg_src *s, struct strbuf *
 	*fold = false;
 	rd->field_mask_consumed = false;
 	rd->field_shift = 0;
+	if (s->shift_op)
+		return false;
 	switch (s->kind) {
 	case SRC_EXTHDR: return exthdr_name(rd, s, out, type);
 	case SRC_PAYLOAD: return payload_name(rd, s, out, type, fold);
@@ -648,11 +650,29 @@ const struct nft_expr *nft_rd_host_values(const struct reg_src *s, uint32_t type
 	return copy;
 }
 
+/* A mark shifted last (`ct mark set meta mark << 8`, after a mask or
+ * not), the one place nft shifts a four-byte meta or ct value: a shift of
+ * anything else, or a second one, is not read back. */
+static bool shift(struct reg_src *from, struct reg_src *to, const struct nft_expr *e)
+{
+	if (!from || !to || (from->kind != SRC_META && from->kind != SRC_CT) || from->shift_op || from->big_endian ||
+	    e->u.bitwise.len != 4 || e->u.bitwise.shift >= 32)
+		return false;
+	if (to != from)
+		*to = *from;
+	to->shift_op = (uint8_t)e->u.bitwise.op;
+	to->shift_bits = (uint8_t)e->u.bitwise.shift;
+	return true;
+}
+
 static bool bitwise(struct render *rd, const struct nft_expr *e)
 {
 	struct reg_src *from = nft_rd_reg(rd, e->u.bitwise.sreg), *to = nft_rd_reg(rd, e->u.bitwise.dreg);
 
-	if (!from || !to || e->data.len > 16 || from->big_endian)
+	if (e->u.bitwise.op != NFT_BITWISE_BOOL)
+		return shift(from, to, e);
+	/* A mask after a shift is not read back. */
+	if (!from || !to || e->data.len > 16 || from->big_endian || from->shift_op)
 		return false;
 	if (to != from)
 		*to = *from;
@@ -922,10 +942,12 @@ bool nft_rd_expr_understood(const struct nft_expr *e)
 				 A(NFTA_PAYLOAD_CSUM_FLAGS);
 		break;
 	case NFT_EXPR_BITWISE:
-		if (e->u.bitwise.op != NFT_BITWISE_BOOL)
+		if (e->u.bitwise.op != NFT_BITWISE_BOOL && e->u.bitwise.op != NFT_BITWISE_LSHIFT &&
+		    e->u.bitwise.op != NFT_BITWISE_RSHIFT)
 			return false;
-		known = A(NFTA_BITWISE_SREG) | A(NFTA_BITWISE_DREG) | A(NFTA_BITWISE_LEN) | A(NFTA_BITWISE_MASK) |
-			A(NFTA_BITWISE_XOR) | A(NFTA_BITWISE_OP);
+		known = A(NFTA_BITWISE_SREG) | A(NFTA_BITWISE_DREG) | A(NFTA_BITWISE_LEN) | A(NFTA_BITWISE_OP);
+		known |= e->u.bitwise.op == NFT_BITWISE_BOOL ? A(NFTA_BITWISE_MASK) | A(NFTA_BITWISE_XOR) :
+							       A(NFTA_BITWISE_DATA);
 		break;
 	case NFT_EXPR_RANGE:
 		known = A(NFTA_RANGE_SREG) | A(NFTA_RANGE_OP) | A(NFTA_RANGE_FROM_DATA) | A(NFTA_RANGE_TO_DATA);
