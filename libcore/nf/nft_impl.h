@@ -367,6 +367,15 @@ void nft_flag_sort(const struct nft_set_elem **elems, size_t n);
  * {"|": ["syn", "ack"]}): text (nft_print_set.c) and JSON (nft_json.c). */
 void nft_print_flags_or_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
 void nft_json_flags_or_value(struct strbuf *out, uint32_t type, const uint8_t *bytes, size_t len);
+/* ct labels (nft_label.c): the one bit set in a label value (16 bytes),
+ * else -1; its name in /etc/connlabel.conf (read once, as nft reads it),
+ * else NULL; the bit a compare of register s tests (`ct label 127`: ct
+ * load label, one bit masked, != 0), the bit an immediate writes (`ct
+ * label set 127`), else -1. */
+int nft_ct_label_bit(const uint8_t *bytes, size_t len);
+const char *nft_ct_label_name(int bit);
+int nft_ct_label_test(const struct reg_src *s, const struct nft_expr *cmp);
+int nft_ct_label_write(const struct reg_src *value);
 /* `tcp flags & (fin | ... | cwr) == fin | ... | cwr`, which nft lists as
  * `tcp flags == 0xff` (the mask of every flag dropped). */
 bool nft_rd_all_tcp_flags(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp);

@@ -102,6 +102,31 @@ static void masked_rhs(struct strbuf *out, const struct nft_expr *e, const struc
 	}
 }
 
+/* A ct label bit: its name from /etc/connlabel.conf, else its number. */
+static void json_label(struct strbuf *out, int bit)
+{
+	const char *name = nft_ct_label_name(bit);
+
+	if (name)
+		nft_json_string(out, name);
+	else
+		strbuf_printf(out, "%d", bit);
+}
+
+/* {"match": {"op": "in", "left": {"ct": {"key": "label"}}, "right": 127}}. */
+static bool json_label_test(struct render *rd, const struct reg_src *s, const struct nft_expr *e)
+{
+	int bit = nft_ct_label_test(s, e);
+	struct strbuf *out;
+
+	if (bit < 0 || !(out = nft_rd_stmt(rd)))
+		return false;
+	strbuf_puts(out, "{\"match\": {\"op\": \"in\", \"left\": {\"ct\": {\"key\": \"label\"}}, \"right\": ");
+	json_label(out, bit);
+	strbuf_puts(out, "}}");
+	return true;
+}
+
 static bool json_cmp(struct render *rd, const struct nft_expr *e)
 {
 	const struct reg_src *s;
@@ -299,6 +324,12 @@ static bool json_mangle(struct render *rd, const struct nft_expr *e, bool ct)
 
 	if (!s || !(out = nft_rd_stmt(rd)))
 		return false;
+	if (ct && e->u.ct.key == NFT_CT_LABELS && !e->u.ct.has_dir && nft_ct_label_write(s) >= 0) {
+		strbuf_puts(out, "{\"mangle\": {\"key\": {\"ct\": {\"key\": \"label\"}}, \"value\": ");
+		json_label(out, nft_ct_label_write(s));
+		strbuf_puts(out, "}}");
+		return true;
+	}
 	strbuf_puts(out, "{\"mangle\": {\"key\": ");
 	if (!nft_json_src(rd, &key, out, &type, &fold))
 		return false;
@@ -627,7 +658,12 @@ static bool json_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_META: return json_mangle(rd, e, false);
 	case NFT_EXPR_CT: return json_mangle(rd, e, true);
 	case NFT_EXPR_CMP: {
-		int split = nft_rd_split_cmp(rd, e, json_cmp);
+		const struct reg_src *s = nft_rd_reg(rd, e->u.cmp.sreg);
+		int split;
+
+		if (s && s->kind == SRC_CT && s->key == NFT_CT_LABELS)
+			return json_label_test(rd, s, e);
+		split = nft_rd_split_cmp(rd, e, json_cmp);
 
 		return split >= 0 ? split > 0 : json_cmp(rd, e);
 	}

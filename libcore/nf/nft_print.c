@@ -99,6 +99,31 @@ static struct strbuf *stmt_lhs(struct render *rd, uint32_t sreg, const struct re
 	return out;
 }
 
+/* A ct label bit: its name from /etc/connlabel.conf in quotes, else its number. */
+static void label_value(struct strbuf *out, int bit)
+{
+	const char *name = nft_ct_label_name(bit);
+
+	if (name)
+		strbuf_printf(out, "\"%s\"", name);
+	else
+		strbuf_printf(out, "%d", bit);
+}
+
+/* `ct label 127`: a test of one label bit (the ct key nft_rd_src_name
+ * leaves unnamed, so that no other statement reads it). */
+static bool label_test(struct render *rd, const struct reg_src *s, const struct nft_expr *e)
+{
+	int bit = nft_ct_label_test(s, e);
+	struct strbuf *out;
+
+	if (bit < 0 || !(out = nft_rd_stmt(rd)))
+		return false;
+	strbuf_puts(out, "ct label ");
+	label_value(out, bit);
+	return true;
+}
+
 static bool stmt_cmp(struct render *rd, const struct nft_expr *e)
 {
 	const struct reg_src *s;
@@ -282,6 +307,12 @@ static bool stmt_meta_set(struct render *rd, const struct nft_expr *e, bool ct)
 	uint32_t type;
 	bool fold;
 
+	if (s && ct && e->u.ct.key == NFT_CT_LABELS && !e->u.ct.has_dir && nft_ct_label_write(s) >= 0 &&
+	    (out = nft_rd_stmt(rd))) {
+		strbuf_puts(out, "ct label set ");
+		label_value(out, nft_ct_label_write(s));
+		return true;
+	}
 	if (!s || !(out = nft_rd_stmt(rd)) || !nft_rd_src_name(rd, &lhs, out, &type, &fold))
 		return false;
 	strbuf_puts(out, " set ");
@@ -514,7 +545,12 @@ static bool render_expr(struct render *rd, const struct nft_expr *e)
 	case NFT_EXPR_META: return stmt_meta_set(rd, e, false);
 	case NFT_EXPR_CT: return stmt_meta_set(rd, e, true);
 	case NFT_EXPR_CMP: {
-		int split = nft_rd_split_cmp(rd, e, stmt_cmp);
+		const struct reg_src *s = nft_rd_reg(rd, e->u.cmp.sreg);
+		int split;
+
+		if (s && s->kind == SRC_CT && s->key == NFT_CT_LABELS)
+			return label_test(rd, s, e);
+		split = nft_rd_split_cmp(rd, e, stmt_cmp);
 
 		return split >= 0 ? split > 0 : stmt_cmp(rd, e);
 	}
