@@ -77,7 +77,9 @@ struct nft_expr {
 		struct { uint32_t type, family, addr_min, addr_max, proto_min, proto_max, flags; } nat;
 		struct { uint32_t flags, proto_min, proto_max; } masq; /* masq and redir */
 		struct { uint32_t type; uint8_t code; } reject;
-		struct { uint32_t op, sreg_key, sreg_data, flags; uint64_t timeout_ms; } dynset; /* set in text */
+		/* set in text; stmt: its one statement (NFTA_DYNSET_EXPR: a meter's
+		 * counter), parsed and owned, or NULL */
+		struct { uint32_t op, sreg_key, sreg_data, flags; uint64_t timeout_ms; struct nft_expr *stmt; } dynset;
 	} u;
 	struct nft_data data, data2;
 	char xt_name[32];

@@ -376,6 +376,12 @@ int nft_ct_label_bit(const uint8_t *bytes, size_t len);
 const char *nft_ct_label_name(int bit);
 int nft_ct_label_test(const struct reg_src *s, const struct nft_expr *cmp);
 int nft_ct_label_write(const struct reg_src *value);
+/* Whether a dynset is a meter sonde writes (`meter NAME size N { KEY
+ * counter }`): a counter filled into an anonymous set. */
+bool nft_rd_is_meter(const struct nft_set *set, const struct nft_expr *dynset);
+/* Whether a dynset is a named set's update with a counter sonde writes
+ * (`update @s { ip saddr counter }`). */
+bool nft_rd_set_counter(const struct nft_set *set, const struct nft_expr *dynset);
 /* `tcp flags & (fin | ... | cwr) == fin | ... | cwr`, which nft lists as
  * `tcp flags == 0xff` (the mask of every flag dropped). */
 bool nft_rd_all_tcp_flags(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp);

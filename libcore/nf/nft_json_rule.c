@@ -545,13 +545,32 @@ static bool json_quota(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
+/* {"meter": {"name": "xyz", "size": 8192, "key": {"elem": {"val": KEY,
+ * "timeout": 30}}, "stmt": {"counter": null}}}. */
+static bool json_meter(struct render *rd, struct nft_set *set, const struct nft_expr *e, struct strbuf *out)
+{
+	strbuf_puts(out, "{\"meter\": {\"name\": ");
+	nft_json_string(out, set->name);
+	strbuf_printf(out, ", \"size\": %u, \"stmt\": {\"counter\": null}, \"key\": ", set->size);
+	if (e->u.dynset.timeout_ms)
+		strbuf_puts(out, "{\"elem\": {\"val\": ");
+	if (!nft_rd_lookup_key(rd, set, e->u.dynset.sreg_key, out, true))
+		return false;
+	if (e->u.dynset.timeout_ms)
+		strbuf_printf(out, ", \"timeout\": %" PRIu64 "}}", e->u.dynset.timeout_ms / 1000);
+	strbuf_puts(out, "}}");
+	return true;
+}
+
 static bool json_dynset(struct render *rd, const struct nft_expr *e)
 {
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
 	struct strbuf *out;
 
-	if (!set || !(out = nft_rd_stmt(rd)))
+	if (!set || !(out = nft_rd_stmt(rd)) || (e->u.dynset.stmt && !nft_rd_is_meter(set, e) && !nft_rd_set_counter(set, e)))
 		return false;
+	if (nft_rd_is_meter(set, e))
+		return json_meter(rd, set, e, out);
 	strbuf_printf(out, "{\"set\": {\"op\": \"%s\", \"elem\": ", nft_rd_dynset_op(e));
 	if (e->u.dynset.timeout_ms)
 		strbuf_puts(out, "{\"elem\": {\"val\": ");
@@ -559,6 +578,9 @@ static bool json_dynset(struct render *rd, const struct nft_expr *e)
 		return false;
 	if (e->u.dynset.timeout_ms)
 		strbuf_printf(out, ", \"timeout\": %" PRIu64 "}}", e->u.dynset.timeout_ms / 1000);
+	/* A set update's counter, stateless as nft -j shows it there. */
+	if (e->u.dynset.stmt)
+		strbuf_puts(out, ", \"stmt\": [{\"counter\": null}]");
 	strbuf_puts(out, ", \"set\": ");
 	nft_rd_set_ref(out, set, true);
 	strbuf_puts(out, "}}");

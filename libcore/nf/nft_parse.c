@@ -280,6 +280,14 @@ static int expr_body(struct nft_expr *e, const struct nlattr_ref *tb)
 		e->u.dynset.timeout_ms = nlattr_be64_or0(&tb[NFTA_DYNSET_TIMEOUT]);
 		if (tb[NFTA_DYNSET_SET_NAME].present && !(e->text = nlattr_strdup(&tb[NFTA_DYNSET_SET_NAME])))
 			return -ENOMEM;
+		if (tb[NFTA_DYNSET_EXPR].present) {
+			if (!(e->u.dynset.stmt = malloc(sizeof(*e->u.dynset.stmt))))
+				return -ENOMEM;
+			/* A statement inside a statement: never a dynset again. */
+			if (nft_parse_expr(tb[NFTA_DYNSET_EXPR].data, tb[NFTA_DYNSET_EXPR].len, e->u.dynset.stmt) < 0 ||
+			    e->u.dynset.stmt->kind == NFT_EXPR_DYNSET)
+				return -EINVAL;
+		}
 		return 0;
 	case NFT_EXPR_LOOKUP:
 		e->u.lookup.sreg = nlattr_be32_or0(&tb[NFTA_LOOKUP_SREG]);
@@ -340,6 +348,10 @@ int nft_parse_expr(const void *buf, size_t len, struct nft_expr *e)
 
 void nft_expr_free(struct nft_expr *e)
 {
+	if (e->kind == NFT_EXPR_DYNSET && e->u.dynset.stmt) {
+		nft_expr_free(e->u.dynset.stmt);
+		free(e->u.dynset.stmt);
+	}
 	free(e->data.chain);
 	free(e->data2.chain);
 	free(e->blob);

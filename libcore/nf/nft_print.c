@@ -470,14 +470,19 @@ static bool stmt_dynset(struct render *rd, const struct nft_expr *e)
 	struct nft_set *set = e->text ? nft_rd_find_set(rd, e->text) : NULL;
 	struct strbuf *out;
 
-	if (!set || !(out = nft_rd_stmt(rd)))
+	if (!set || !(out = nft_rd_stmt(rd)) || (e->u.dynset.stmt && !nft_rd_is_meter(set, e) && !nft_rd_set_counter(set, e)))
 		return false;
-	strbuf_printf(out, "%s @%s { ", nft_rd_dynset_op(e), set->name);
+	/* A meter: an anonymous set a dynset fills, with its statement (its
+	 * counter stateless, as nft shows it there). */
+	if (nft_rd_is_meter(set, e))
+		strbuf_printf(out, "meter %s size %u { ", set->name, set->size);
+	else
+		strbuf_printf(out, "%s @%s { ", nft_rd_dynset_op(e), set->name);
 	if (!nft_rd_lookup_key(rd, set, e->u.dynset.sreg_key, out, false))
 		return false;
 	if (e->u.dynset.timeout_ms)
 		nft_print_duration(out, " timeout ", e->u.dynset.timeout_ms);
-	strbuf_puts(out, " }");
+	strbuf_puts(out, e->u.dynset.stmt ? " counter }" : " }");
 	return true;
 }
 

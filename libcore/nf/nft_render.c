@@ -1029,6 +1029,9 @@ bool nft_rd_expr_understood(const struct nft_expr *e)
 			return false;
 		known = A(NFTA_DYNSET_SET_NAME) | A(NFTA_DYNSET_SET_ID) | A(NFTA_DYNSET_OP) | A(NFTA_DYNSET_SREG_KEY) |
 			A(NFTA_DYNSET_TIMEOUT) | A(NFTA_DYNSET_PAD) | A(NFTA_DYNSET_FLAGS);
+		/* A meter's counter (nft_rd_meter). */
+		if (e->u.dynset.stmt && e->u.dynset.stmt->kind == NFT_EXPR_COUNTER)
+			known |= A(NFTA_DYNSET_EXPR);
 		break;
 	case NFT_EXPR_LOOKUP:
 		known = A(NFTA_LOOKUP_SET) | A(NFTA_LOOKUP_SET_ID) | A(NFTA_LOOKUP_SREG) | A(NFTA_LOOKUP_DREG) |
@@ -1201,6 +1204,21 @@ bool nft_rd_masked_cmp_known(const struct reg_src *s, uint32_t type, const struc
 	    memcmp(cmp->data.bytes, s->mask, cmp->data.len < 16 ? cmp->data.len : 16) == 0)
 		return type == NFT_TYPE_TCP_FLAG && cmp->data.len == 1 && s->mask[0] != 0xff;
 	return true;
+}
+
+bool nft_rd_is_meter(const struct nft_set *set, const struct nft_expr *dynset)
+{
+	/* nft lists a dynset with a statement into an anonymous set as a
+	 * meter (its first statement only; sonde reads one counter). */
+	return dynset->u.dynset.stmt && dynset->u.dynset.stmt->kind == NFT_EXPR_COUNTER &&
+	       (set->flags & NFT_SET_ANONYMOUS) && (set->flags & NFT_SET_EVAL) && !dynset->u.dynset.sreg_data;
+}
+
+bool nft_rd_set_counter(const struct nft_set *set, const struct nft_expr *dynset)
+{
+	/* `update @s { ip saddr counter }`: a named set's element counted. */
+	return dynset->u.dynset.stmt && dynset->u.dynset.stmt->kind == NFT_EXPR_COUNTER &&
+	       !(set->flags & NFT_SET_ANONYMOUS) && !dynset->u.dynset.sreg_data;
 }
 
 bool nft_rd_all_tcp_flags(const struct reg_src *s, uint32_t type, const struct nft_expr *cmp)

@@ -16,9 +16,9 @@
 # osf; sets of flag combinations, in nft's order, and flags looked up
 # under a mask; interval sets and maps over the low bits of a load, ip
 # hdrlength and ip6 flowlabel; a mark shifted last, masked before or
-# not): list ruleset, -s list ruleset and -j list ruleset (JSON
-# with keys sorted, metainfo's writer aside) equal to nft's, and no rule
-# left as "sonde: not rendered".
+# not; meters and set updates with a counter): list ruleset, -s list
+# ruleset and -j list ruleset (JSON with keys sorted, metainfo's writer
+# aside) equal to nft's, and no rule left as "sonde: not rendered".
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd nft python3
