@@ -545,6 +545,19 @@ static bool json_quota(struct render *rd, const struct nft_expr *e)
 	return true;
 }
 
+/* A set update's or meter's key: the key itself, or {"elem": {"val":
+ * KEY, "timeout": SECS}} when it carries a timeout. */
+static bool json_dynset_key(struct render *rd, struct nft_set *set, const struct nft_expr *e, struct strbuf *out)
+{
+	if (e->u.dynset.timeout_ms)
+		strbuf_puts(out, "{\"elem\": {\"val\": ");
+	if (!nft_rd_lookup_key(rd, set, e->u.dynset.sreg_key, out, true))
+		return false;
+	if (e->u.dynset.timeout_ms)
+		strbuf_printf(out, ", \"timeout\": %" PRIu64 "}}", e->u.dynset.timeout_ms / 1000);
+	return true;
+}
+
 /* {"meter": {"name": "xyz", "size": 8192, "key": {"elem": {"val": KEY,
  * "timeout": 30}}, "stmt": {"counter": null}}}. */
 static bool json_meter(struct render *rd, struct nft_set *set, const struct nft_expr *e, struct strbuf *out)
@@ -552,12 +565,8 @@ static bool json_meter(struct render *rd, struct nft_set *set, const struct nft_
 	strbuf_puts(out, "{\"meter\": {\"name\": ");
 	nft_json_string(out, set->name);
 	strbuf_printf(out, ", \"size\": %u, \"stmt\": {\"counter\": null}, \"key\": ", set->size);
-	if (e->u.dynset.timeout_ms)
-		strbuf_puts(out, "{\"elem\": {\"val\": ");
-	if (!nft_rd_lookup_key(rd, set, e->u.dynset.sreg_key, out, true))
+	if (!json_dynset_key(rd, set, e, out))
 		return false;
-	if (e->u.dynset.timeout_ms)
-		strbuf_printf(out, ", \"timeout\": %" PRIu64 "}}", e->u.dynset.timeout_ms / 1000);
 	strbuf_puts(out, "}}");
 	return true;
 }
@@ -572,12 +581,8 @@ static bool json_dynset(struct render *rd, const struct nft_expr *e)
 	if (nft_rd_is_meter(set, e))
 		return json_meter(rd, set, e, out);
 	strbuf_printf(out, "{\"set\": {\"op\": \"%s\", \"elem\": ", nft_rd_dynset_op(e));
-	if (e->u.dynset.timeout_ms)
-		strbuf_puts(out, "{\"elem\": {\"val\": ");
-	if (!nft_rd_lookup_key(rd, set, e->u.dynset.sreg_key, out, true))
+	if (!json_dynset_key(rd, set, e, out))
 		return false;
-	if (e->u.dynset.timeout_ms)
-		strbuf_printf(out, ", \"timeout\": %" PRIu64 "}}", e->u.dynset.timeout_ms / 1000);
 	/* A set update's counter, stateless as nft -j shows it there. */
 	if (e->u.dynset.stmt)
 		strbuf_puts(out, ", \"stmt\": [{\"counter\": null}]");
