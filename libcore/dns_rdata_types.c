@@ -945,14 +945,9 @@ static void put_option_item(struct dns_rdata *rd, uint16_t number, const uint8_t
 static void present_opt(struct dns_rdata *rd, struct rdata_reader *r, unsigned split)
 {
 	while (!r->bad && r->pos < r->end) {
-		uint16_t code, len;
+		uint16_t code = (uint16_t)rd_read_uint(r, 2), len = (uint16_t)rd_read_uint(r, 2);
 
-		if (r->end - r->pos < 4) {
-			rd_fail(r, DNS_FAULT_END);
-			return;
-		}
-		code = (uint16_t)rd_read_uint(r, 2);
-		len = (uint16_t)rd_read_uint(r, 2);
+		/* a cut header or data: bind's unexpected end, as rd_need says */
 		if (!rd_need(r, len))
 			return;
 		if (!opt_option_valid(code, r->msg->wire + r->pos, len)) {
