@@ -23,9 +23,9 @@ same_run() {
 	local name=$1 port=$2 want got try
 	shift 2
 	for try in 1 2; do
-		want=$(lab_exec cli iperf3 -c "${HOST:-10.77.0.2}" -p "$port" "$@" 2>&1 | iperf3_mask)
+		want=$(lab_exec cli iperf3 -c "${HOST:-10.77.0.2}" -p "$port" "$@" 2>&1 | ${FILTER:-cat} | iperf3_mask)
 		lab_run cli "$SONDE" iperf3 -c "${HOST:-10.77.0.2}" -p "$port" "$@"
-		got=$(printf '%s\n' "$OUT" | iperf3_mask)
+		got=$(printf '%s\n' "$OUT" | ${FILTER:-cat} | iperf3_mask)
 		[ "$RC" = 0 ] && [ "$got" = "$want" ] && break
 	done
 	ok_rc "$RC" 0 "$name: exit 0"
@@ -42,7 +42,17 @@ same_run "client -C reno -M 1200 -Z" 5201 -t 1 -C reno -M 1200 -Z
 HOST=fd77::2 same_run "client -6" 5201 -t 1 -6
 # -O: the omitted second's intervals marked, then the figures start over.
 same_run "client -O 1" 5201 -t 1 -O 1
-same_run "client -O 1 -P 2 -i 0.5" 5201 -t 1 -O 1 -P 2 -i 0.5
+# iperf3 prints the omitted interval that ends with -O's seconds in some
+# runs and not in others (its stats and omit timers fall due microseconds
+# apart, in either order: about half of 3.12's runs here); sonde always
+# prints it.  drop_late_omitted keeps the first omitted block of lines
+# (the streams', [SUM] and its separator) and drops the later ones.
+drop_late_omitted() {
+	awk '/\(omitted\)/ { if (first_done) { dropping = 1; next } in_first = 1 }
+		/^- - -/ { if (dropping) { dropping = 0; next } if (in_first) { in_first = 0; first_done = 1 } }
+		{ print }'
+}
+FILTER=drop_late_omitted same_run "client -O 1 -P 2 -i 0.5" 5201 -t 1 -O 1 -P 2 -i 0.5
 same_run "client -O 1 -R" 5201 -t 1 -O 1 -R
 # -b: paced as iperf3 paces, the bitrate held (never above it; a loaded
 # machine may fall short, by little at this rate).
@@ -147,9 +157,30 @@ for i in $(seq 1 50); do kill -0 "$LAST_BG_PID" 2>/dev/null || break; sleep 0.1;
 wait "$LAST_BG_PID"
 ok_rc "$?" 0 "-s -1: exits 0 after one test"
 
+# A receiving stream is woken only once 16 KiB wait (SO_RCVLOWAT, for
+# fewer wake-ups at speed); what waits below that mark is read when an
+# interval closes, so a slow flow's intervals count what arrived in them.
+# At -b 80K -l 1000 (ten blocks a second), each second holds ~10000 bytes;
+# read only at the mark they would be 0, then 16000 and more.
+iperf3_server slow "$SONDE" iperf3 -s -1 -J -p 5205
+lab_wait_listen srv 5205
+lab_exec cli iperf3 -c 10.77.0.2 -p 5205 -t 3 -b 80K -l 1000 >/dev/null
+wait "$LAST_BG_PID"
+is "$(python3 -c '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+print(" ".join("ok" if 7000 <= iv["sum"]["bytes"] <= 13000 else str(iv["sum"]["bytes"]) for iv in doc["intervals"][:3]))' \
+	"$LAB_TMP/slow.log")" "ok ok ok" "server -b 80K -l 1000: each interval counts the ~10000 bytes that arrived in it"
+# A client receiving -n's bytes ends at the last one: its streams keep the
+# kernel's one-byte mark (10 KiB below 16 KiB would never wake it; -i 0:
+# no interval close reads it either).
+lab_run cli "$SONDE" iperf3 -c 10.77.0.2 -p 5202 -R -n 10K -l 1000 -i 0
+ok_rc "$RC" 0 "client -R -n 10K -l 1000 -i 0: ends at the last byte"
+
 # The streams are served as iperf3 serves them, which costs least CPU per
 # GB (tests/bench/iperf3.sh): a sender's streams in turns, a block each;
-# a receiver takes at most a block from each stream between two polls.
+# a receiver takes at most a block from each stream between two polls (and,
+# when an interval closes, what waits below the 16 KiB wake-up mark).
 # Before, a sender sent 16 blocks on one stream before the next, and a
 # receiver read on while its reads came back full (16 blocks, then a
 # block a turn): ~0.62 CPU s/GB at -P 4 against iperf3's ~0.43.
@@ -181,7 +212,7 @@ if command -v strace >/dev/null; then
 	lab_exec cli iperf3 -c 10.77.0.2 -p 5204 -t 1 -P 4 >/dev/null
 	wait "$LAST_BG_PID"
 	read -r most reads < <(most_between_polls "$LAB_TMP/recv.strace")
-	if [ "$reads" -gt 200 ] && [ "$most" -le 131072 ]; then
+	if [ "$reads" -gt 200 ] && [ "$most" -lt $((131072 + 16384)) ]; then
 		pass "server -P 4: at most a block from a stream between polls ($reads reads, $most bytes at most)"
 	else
 		fail "server -P 4: at most a block from a stream between polls" "$reads reads, $most bytes at most"
