@@ -114,6 +114,7 @@ struct ip3_stream {
 	size_t pending;             /* bytes of the current block still to send */
 	uint64_t paced_bytes;       /* sent since TEST_START, -O's seconds included (-b) */
 	bool closed;                /* the peer ended the stream */
+	bool wakes_at_mark;         /* receiving, woken only once WAKE_BYTES wait */
 	bool released;              /* fd closed here; its number stays for the reports */
 	/* UDP (-u) */
 	struct ip3_udp_counts udp;          /* the lost count is the peer's on a sender */

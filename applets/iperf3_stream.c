@@ -22,13 +22,16 @@
 
 #define PAGE_BYTES 4096
 
-/* How much a receiving TCP stream lets the kernel queue before it wakes
- * the reader (SO_RCVLOWAT).  Woken at each arrival, as iperf3's receiver
- * is, the reader takes small reads and the sender's CPU pays for each
- * wake-up: on the lab's veth, one stream moved ~17.5 Gbit/s that way and
- * ~20 with a 16 KiB mark, at less CPU per GB (tests/bench/iperf3.sh).
- * What waits below the mark is read when an interval closes, so the
- * reports count every byte that arrived by then. */
+/* How much a test's one receiving TCP stream lets the kernel queue before
+ * it wakes the reader (SO_RCVLOWAT).  Woken at each arrival, as iperf3's
+ * receiver is, the reader takes small reads, each answered by a window
+ * update: on the lab's veth, one stream sent back ~18,500 segments per GB
+ * that way and ~8,800 with a 16 KiB mark, and moved ~18 Gbit/s against
+ * ~24, routed or not (tests/bench/iperf3.sh).  With -P 2 and -P 4 the mark
+ * cost a third of the rate, so several streams keep the kernel's one
+ * byte.  A path the wire limits (tbf at 1 and 5 Gbit/s) measures the same
+ * either way.  What waits below the mark is read when an interval closes,
+ * so the reports count every byte that arrived by then. */
 #define WAKE_BYTES 16384
 
 int ip3_socket_buffer(int fd, int option)
@@ -103,15 +106,16 @@ void ip3_addr_unmap(struct sonde_addr *addr)
 	addr->len = sizeof(in4);
 }
 
-/* A client that receives with -n ends when the last byte is read: that
- * byte must wake it, so its streams keep the kernel's mark of one byte. */
-static void set_wake_bytes(const struct ip3_test *t, const struct ip3_stream *s)
+/* The mark, for a test's one receiving TCP stream.  A client that
+ * receives with -n ends when the last byte is read: that byte must wake
+ * it, so it keeps the kernel's mark of one byte. */
+static void set_wake_bytes(const struct ip3_test *t, struct ip3_stream *s)
 {
 	int wake_bytes = WAKE_BYTES;
 
-	if (s->sender || t->set.udp || (t->role == 'c' && t->set.bytes))
+	if (s->sender || t->set.udp || t->set.parallel != 1 || (t->role == 'c' && t->set.bytes))
 		return;
-	setsockopt(s->fd, SOL_SOCKET, SO_RCVLOWAT, &wake_bytes, sizeof(wake_bytes));
+	s->wakes_at_mark = setsockopt(s->fd, SOL_SOCKET, SO_RCVLOWAT, &wake_bytes, sizeof(wake_bytes)) == 0;
 }
 
 void ip3_stream_init(struct ip3_test *t, struct ip3_stream *s, int fd, bool sender)
@@ -283,7 +287,7 @@ static void stream_take_below_mark(struct ip3_test *t, struct ip3_stream *s)
 	int queued = 0;
 	ssize_t n;
 
-	if (s->sender || t->set.udp || s->closed || s->released)
+	if (!s->wakes_at_mark || s->closed || s->released)
 		return;
 	if (ioctl(s->fd, FIONREAD, &queued) < 0 || queued <= 0 || queued >= WAKE_BYTES)
 		return;
