@@ -1,6 +1,7 @@
 #!/bin/bash
-# Throughput and CPU cost of sonde iperf3 against iperf3 3.12 on one veth
-# path between two lab namespaces: sonde's client and server, then
+# Throughput and CPU cost of sonde iperf3 against iperf3 3.12 on two lab
+# paths, one veth between two namespaces and a routed one (client, router,
+# server: two veths and a forwarding hop): sonde's client and server, then
 # iperf3's, alternating, for one stream, for -P 4 and for UDP at 1 Gbit/s
 # (-u -b 1G, iperf3's default block: the veth's MSS).  Each run reads the
 # received rate (and for UDP the receiver's loss) from the client's -J
@@ -21,6 +22,14 @@ bench_need iperf3 python3
 lab_ns cli
 lab_ns srv
 lab_link cli 10.78.0.1/24 srv 10.78.0.2/24
+lab_ns rcli
+lab_ns rtr
+lab_ns rsrv
+lab_link rcli 10.78.1.1/24 rtr 10.78.1.254/24
+lab_link rtr 10.78.2.254/24 rsrv 10.78.2.2/24
+ip netns exec "$(ns rtr)" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$(ns rcli)" route add 10.78.2.0/24 via 10.78.1.254
+ip -n "$(ns rsrv)" route add 10.78.1.0/24 via 10.78.2.254
 
 # cpu_of OUT CMD...: runs CMD, writes its CPU seconds (user + system,
 # children included) to OUT; stdout and stderr are CMD's.
@@ -33,18 +42,18 @@ open(sys.argv[1], "w").write("%.3f\n" % (r.ru_utime + r.ru_stime))' "$@"
 }
 
 # one_run TOOL PORT ARGS...: "GBITS CPU_S_PER_GB LOST_PERCENT" for one test
-# of TOOL (the sonde binary or iperf3) as both client and server (the loss
-# is 0 for TCP).
+# of TOOL (the sonde binary or iperf3) as both client and server, on the
+# path $CLI -> $SRV at $SRV_ADDR (the loss is 0 for TCP).
 one_run() {
 	local tool=$1 port=$2 server
 	local -a cmd=(iperf3)
 	shift 2
 	[ "$tool" = sonde ] && cmd=("$SONDE" iperf3)
 	[ "${BENCH_RT:-0}" = 1 ] && cmd=(chrt -f 10 "${cmd[@]}")
-	cpu_of "$LAB_TMP/server.cpu" ip netns exec "$(ns srv)" "${cmd[@]}" -s -1 -p "$port" >/dev/null 2>&1 &
+	cpu_of "$LAB_TMP/server.cpu" ip netns exec "$(ns "$SRV")" "${cmd[@]}" -s -1 -p "$port" >/dev/null 2>&1 &
 	server=$!
-	lab_wait_listen srv "$port" >&2
-	cpu_of "$LAB_TMP/client.cpu" ip netns exec "$(ns cli)" "${cmd[@]}" -c 10.78.0.2 -p "$port" -t "$SECS" \
+	lab_wait_listen "$SRV" "$port" >&2
+	cpu_of "$LAB_TMP/client.cpu" ip netns exec "$(ns "$CLI")" "${cmd[@]}" -c "$SRV_ADDR" -p "$port" -t "$SECS" \
 		-J "$@" >"$LAB_TMP/client.json"
 	wait "$server"
 	python3 - "$LAB_TMP/client.json" "$LAB_TMP/client.cpu" "$LAB_TMP/server.cpu" <<'PY'
@@ -58,24 +67,27 @@ PY
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 port=47300
-for shape in "-P 1" "-P 4" "-u -b 1G"; do
-	sonde_rate=() sonde_cpu=() sonde_loss=() iperf_rate=() iperf_cpu=() iperf_loss=()
-	for run in $(seq 1 "$RUNS"); do
-		port=$((port + 2))
-		# shellcheck disable=SC2086 # the shape is several words
-		read -r rate cpu loss < <(one_run sonde "$port" $shape)
-		sonde_rate+=("$rate") sonde_cpu+=("$cpu") sonde_loss+=("$loss")
-		# shellcheck disable=SC2086
-		read -r rate cpu loss < <(one_run iperf3 $((port + 1)) $shape)
-		iperf_rate+=("$rate") iperf_cpu+=("$cpu") iperf_loss+=("$loss")
-		echo "$shape run $run: sonde ${sonde_rate[-1]} Gbit/s ${sonde_cpu[-1]} CPU s/GB ${sonde_loss[-1]}% lost," \
-			"iperf3 ${iperf_rate[-1]} Gbit/s ${iperf_cpu[-1]} CPU s/GB ${iperf_loss[-1]}% lost" >&2
+for path in "cli srv 10.78.0.2 over one veth" "rcli rsrv 10.78.2.2 across a routed hop"; do
+	read -r CLI SRV SRV_ADDR PATH_NAME <<<"$path"
+	for shape in "-P 1" "-P 4" "-u -b 1G"; do
+		sonde_rate=() sonde_cpu=() sonde_loss=() iperf_rate=() iperf_cpu=() iperf_loss=()
+		for run in $(seq 1 "$RUNS"); do
+			port=$((port + 2))
+			# shellcheck disable=SC2086 # the shape is several words
+			read -r rate cpu loss < <(one_run sonde "$port" $shape)
+			sonde_rate+=("$rate") sonde_cpu+=("$cpu") sonde_loss+=("$loss")
+			# shellcheck disable=SC2086
+			read -r rate cpu loss < <(one_run iperf3 $((port + 1)) $shape)
+			iperf_rate+=("$rate") iperf_cpu+=("$cpu") iperf_loss+=("$loss")
+			echo "$PATH_NAME $shape run $run: sonde ${sonde_rate[-1]} Gbit/s ${sonde_cpu[-1]} CPU s/GB ${sonde_loss[-1]}% lost," \
+				"iperf3 ${iperf_rate[-1]} Gbit/s ${iperf_cpu[-1]} CPU s/GB ${iperf_loss[-1]}% lost" >&2
+		done
+		echo "iperf3 -t $SECS $shape $PATH_NAME, median of $RUNS runs (client + server CPU):"
+		echo "  sonde iperf3  $(printf '%s\n' "${sonde_rate[@]}" | median) Gbit/s" \
+			" $(printf '%s\n' "${sonde_cpu[@]}" | median) CPU s per GB" \
+			" $(printf '%s\n' "${sonde_loss[@]}" | median)% lost"
+		echo "  iperf3 3.12   $(printf '%s\n' "${iperf_rate[@]}" | median) Gbit/s" \
+			" $(printf '%s\n' "${iperf_cpu[@]}" | median) CPU s per GB" \
+			" $(printf '%s\n' "${iperf_loss[@]}" | median)% lost"
 	done
-	echo "iperf3 -t $SECS $shape over a veth, median of $RUNS runs (client + server CPU):"
-	echo "  sonde iperf3  $(printf '%s\n' "${sonde_rate[@]}" | median) Gbit/s" \
-		" $(printf '%s\n' "${sonde_cpu[@]}" | median) CPU s per GB" \
-		" $(printf '%s\n' "${sonde_loss[@]}" | median)% lost"
-	echo "  iperf3 3.12   $(printf '%s\n' "${iperf_rate[@]}" | median) Gbit/s" \
-		" $(printf '%s\n' "${iperf_cpu[@]}" | median) CPU s per GB" \
-		" $(printf '%s\n' "${iperf_loss[@]}" | median)% lost"
 done
