@@ -117,7 +117,10 @@ CONFORMANCE_T := $(sort $(wildcard tests/conformance/*.t))
 # silent hop, a timeout, a rate limit), not computing.  The slowest start
 # first, so that none is left running alone at the end; cross.t (the arm64
 # build, both cores busy) first of all, beside tests that mostly wait.
-TEST_JOBS ?= 2
+# Three at a time on two cores: at two, the cores were idle a third of the
+# pass (CPU time / wall time); at three the whole `make test` took 21.7 min
+# where it took 29, every test passing.
+TEST_JOBS ?= 3
 SLOW_T   := tests/func/cross.t tests/func/traceroute.t tests/func/scan_udp.t tests/func/packaging.t \
 	tests/func/iperf3.t tests/func/scan.t tests/func/curl.t tests/func/mtr.t tests/conformance/nft.t \
 	tests/func/serve.t tests/func/tls.t tests/func/dig.t tests/func/http_hostile.t \
