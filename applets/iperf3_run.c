@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iperf3_impl.h"
@@ -54,9 +55,12 @@ static int64_t omit_end_ns(const struct ip3_test *t)
 	return (int64_t)t->set.omit_s * 1000000000LL;
 }
 
-/* The poll timeout: the next tick, the end of -O's seconds, or the
- * client's end, whichever first. */
-static int poll_timeout_ms(const struct ip3_test *t, int64_t now_ns, int64_t done_at_ns)
+/* How long the poll may sleep: until the next tick, the end of -O's
+ * seconds, the client's end, or a held-back sender's next send, whichever
+ * first; in nanoseconds, as a paced sender's gaps are microseconds (a
+ * millisecond's sleep at -u -b 1G held back ~85 datagrams, sent then at
+ * once: more than a receiver's default buffer holds, lost on a veth). */
+static int64_t poll_timeout_ns(const struct ip3_test *t, int64_t now_ns, int64_t done_at_ns)
 {
 	int64_t wake_ns = -1;
 
@@ -81,10 +85,10 @@ static int poll_timeout_ms(const struct ip3_test *t, int64_t now_ns, int64_t don
 		}
 	}
 	if (wake_ns < 0)
-		return 1000;
+		return 1000000000LL;
 	if (wake_ns <= now_ns)
 		return 0;
-	return (int)((wake_ns - now_ns + 999999) / 1000000);
+	return wake_ns - now_ns;
 }
 
 static bool report_due(const struct ip3_test *t)
@@ -147,15 +151,16 @@ static int serve_streams(struct ip3_test *t, struct pollfd *stream_fds)
 	return 0;
 }
 
-static int poll_once(struct ip3_test *t, struct pollfd *fds, int timeout_ms, bool *ctrl_ready)
+static int poll_once(struct ip3_test *t, struct pollfd *fds, int64_t timeout_ns, bool *ctrl_ready)
 {
+	struct timespec timeout = { .tv_sec = timeout_ns / 1000000000LL, .tv_nsec = timeout_ns % 1000000000LL };
 	int n = 0, i, rc;
 
 	fds[n++] = (struct pollfd){ .fd = t->ctrl_fd, .events = POLLIN };
 	for (i = 0; i < t->stream_count; i++)
 		fds[n++] = (struct pollfd){ .fd = t->streams[i].fd, .events = stream_events(t, &t->streams[i]) };
 	fds[n++] = (struct pollfd){ .fd = t->role == 's' ? t->listen_fd : -1, .events = POLLIN };
-	rc = poll(fds, (nfds_t)n, timeout_ms);
+	rc = ppoll(fds, (nfds_t)n, &timeout, NULL);
 	if (rc < 0)
 		return errno == EINTR ? 0 : -errno;
 	if (fds[n - 1].revents & POLLIN)
@@ -207,7 +212,7 @@ int ip3_run_data(struct ip3_test *t)
 			rc = -ETIMEDOUT;
 			break;
 		}
-		if ((rc = poll_once(t, fds, poll_timeout_ms(t, now_ns, done_at_ns), &ctrl_ready)) < 0)
+		if ((rc = poll_once(t, fds, poll_timeout_ns(t, now_ns, done_at_ns), &ctrl_ready)) < 0)
 			break;
 		if (ctrl_ready) {
 			rc = 1;

@@ -192,7 +192,7 @@ alternation() {
 		END { print c + 0, n + 0 }' "$1"
 }
 most_between_polls() {
-	awk '/^poll\(/ { delete got; next }
+	awk '/^ppoll\(/ { delete got; next }
 		/^recvfrom\(/ { fd = substr($1, 10) + 0; n_ = split($0, r, " = "); v = r[n_] + 0;
 			if (v > 0) { reads++; got[fd] += v; if (got[fd] > most) most = got[fd] } }
 		END { print most + 0, reads + 0 }' "$1"
@@ -207,7 +207,7 @@ if command -v strace >/dev/null; then
 	else
 		fail "client -P 4: the streams send in turns" "$changes changes in $calls blocks"
 	fi
-	iperf3_server traced env "$untraced_leaks" strace -e trace=poll,recvfrom -o "$LAB_TMP/recv.strace" "$SONDE" iperf3 -s -1 -p 5204
+	iperf3_server traced env "$untraced_leaks" strace -e trace=ppoll,recvfrom -o "$LAB_TMP/recv.strace" "$SONDE" iperf3 -s -1 -p 5204
 	lab_wait_listen srv 5204
 	lab_exec cli iperf3 -c 10.77.0.2 -p 5204 -t 1 -P 4 >/dev/null
 	wait "$LAST_BG_PID"
@@ -217,9 +217,23 @@ if command -v strace >/dev/null; then
 	else
 		fail "server -P 4: at most a block from a stream between polls" "$reads reads, $most bytes at most"
 	fi
+	# A paced sender sleeps until its next datagram is due, to the
+	# microsecond: sleeping whole milliseconds (poll's unit), it sent
+	# ~85 datagrams at once at -u -b 1G, more than the receiver's default
+	# buffer holds, and a veth lost up to a third of them.
+	lab_exec cli env "$untraced_leaks" strace -e trace=poll,ppoll -o "$LAB_TMP/pace.strace" "$SONDE" iperf3 -c 10.77.0.2 -p 5202 -u -b 100M -t 1 >/dev/null
+	read -r short waits < <(awk '/^p?poll\(/ { n++ }
+		/^ppoll\(.*\{tv_sec=0, tv_nsec=[0-9]+\}/ { sub(/.*tv_nsec=/, ""); if ($0 + 0 < 1000000) s++ }
+		END { print s + 0, n + 0 }' "$LAB_TMP/pace.strace")
+	if [ "$short" -gt 100 ] && [ $((short * 2)) -gt "$waits" ]; then
+		pass "client -u -b 100M: the paced sender sleeps under a millisecond ($short of $waits waits)"
+	else
+		fail "client -u -b 100M: the paced sender sleeps under a millisecond" "$short of $waits waits"
+	fi
 else
 	skip "client -P 4: the streams send in turns" "needs strace (packaging/install-deps.sh test)"
 	skip "server -P 4: at most a block from a stream between polls" "needs strace (packaging/install-deps.sh test)"
+	skip "client -u -b 100M: the paced sender sleeps under a millisecond" "needs strace (packaging/install-deps.sh test)"
 fi
 
 # -i 0.1 at full speed: the reports on time, both ways (the sender never
