@@ -21,6 +21,9 @@
 #define MDNS_PORT 5353
 #define VXLAN_PORT 4789
 #define OTV_PORT 8472
+#define NFS_PORT 2049
+#define SUNRPC_CALL 0
+#define SUNRPC_REPLY 1
 #define VXLAN_HDR_LEN 8
 /* Where an ICMP error's RFC 4884 extension starts: 8 + 128 bytes. */
 #define ICMP_EXT_OFFSET 136
@@ -370,6 +373,26 @@ static void print_udp_tunnel(struct pp_frame *f, bool otv, const uint8_t *p, siz
 	f->ethernet(f, p + VXLAN_HDR_LEN, caplen - VXLAN_HDR_LEN, len - VXLAN_HDR_LEN);
 }
 
+/* tcpdump tries NFS first (a call to port 2049, a reply from it), then
+ * DNS and mDNS ahead of every other port: a query from a client port
+ * that has a printer of its own (49152, say) is still DNS. */
+static bool udp_nfs_rpc(const uint16_t *ports, const uint8_t *payload, size_t caplen)
+{
+	uint32_t direction;
+
+	if (caplen < 8)
+		return false;
+	direction = get32(payload + 4);
+	return (ports[1] == NFS_PORT && direction == SUNRPC_CALL) || (ports[0] == NFS_PORT && direction == SUNRPC_REPLY);
+}
+
+static bool udp_is_dns(const uint16_t *ports, const uint8_t *payload, size_t caplen)
+{
+	bool dns_port = ports[0] == DNS_PORT || ports[1] == DNS_PORT || ports[0] == MDNS_PORT || ports[1] == MDNS_PORT;
+
+	return dns_port && !udp_nfs_rpc(ports, payload, caplen);
+}
+
 static void print_udp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len)
 {
 	uint16_t ports[2], udp_len;
@@ -406,9 +429,10 @@ static void print_udp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t
 		udp_length(f, ip, udp_len, len);
 		return;
 	}
-	if (pp_sole_decoded_port(udp_decoded_ports, UDP_DECODED, ports, DNS_PORT) ||
-	    pp_sole_decoded_port(udp_decoded_ports, UDP_DECODED, ports, MDNS_PORT)) {
-		pp_dns(f, p, caplen, payload_len, ports[0] == MDNS_PORT || ports[1] == MDNS_PORT);
+	if (udp_is_dns(ports, p, caplen)) {
+		bool mdns = ports[0] != DNS_PORT && ports[1] != DNS_PORT;
+
+		pp_dns(f, p, caplen, payload_len, mdns);
 		return;
 	}
 	if (pp_sole_decoded_port(udp_decoded_ports, UDP_DECODED, ports, OTV_PORT) ||

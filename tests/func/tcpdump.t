@@ -51,6 +51,9 @@ lab_traffic() {
 	lab_exec a dig +tries=1 +time=1 @10.66.0.2 www.lab.test A >/dev/null
 	lab_exec a dig +tries=1 +time=1 @10.66.0.2 www.lab.test AAAA >/dev/null
 	lab_exec a dig +tries=1 +time=1 +norecurse @10.66.0.2 nothere.lab.test MX >/dev/null
+	# From a client port tcpdump has a printer for (49152, BCM-LI when the
+	# source): its chain tries DNS first, and so must sonde.
+	lab_exec a dig +tries=1 +time=1 -b 10.66.0.1#49152 @10.66.0.2 www.lab.test A >/dev/null
 	lab_exec a ping -c1 -t1 -W1 10.67.0.2 >/dev/null
 	lab_exec a ping -c1 -t1 -W1 fd67::2 >/dev/null
 	lab_exec a ping -c1 -W1 10.67.0.2 >/dev/null
