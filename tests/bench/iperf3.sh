@@ -11,6 +11,11 @@
 #
 #   tests/bench/iperf3.sh [SECS] [RUNS]      (default 5 s, 3 runs)
 #
+# The client runs on CPU 0 and the server on CPU 1 (taskset), both tools
+# alike: left to the scheduler, a two-CPU machine gave bimodal figures
+# (~20 or ~45 Gbit/s at -P 4) as it happened to put both ends on one CPU
+# or not.  BENCH_PIN=0 leaves the placement to the scheduler.
+#
 # BENCH_RT=1 runs both ends at a real-time priority (chrt -f 10): on a
 # machine shared with other work, the runs then see CPUs nearly as idle as
 # on a quiet one (the figures of a loaded machine measure its load).
@@ -46,14 +51,17 @@ open(sys.argv[1], "w").write("%.3f\n" % (r.ru_utime + r.ru_stime))' "$@"
 # path $CLI -> $SRV at $SRV_ADDR (the loss is 0 for TCP).
 one_run() {
 	local tool=$1 port=$2 server
-	local -a cmd=(iperf3)
+	local -a cmd=(iperf3) on_client=() on_server=()
 	shift 2
 	[ "$tool" = sonde ] && cmd=("$SONDE" iperf3)
 	[ "${BENCH_RT:-0}" = 1 ] && cmd=(chrt -f 10 "${cmd[@]}")
-	cpu_of "$LAB_TMP/server.cpu" ip netns exec "$(ns "$SRV")" "${cmd[@]}" -s -1 -p "$port" >/dev/null 2>&1 &
+	if [ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+		on_client=(taskset -c 0) on_server=(taskset -c 1)
+	fi
+	cpu_of "$LAB_TMP/server.cpu" ip netns exec "$(ns "$SRV")" "${on_server[@]}" "${cmd[@]}" -s -1 -p "$port" >/dev/null 2>&1 &
 	server=$!
 	lab_wait_listen "$SRV" "$port" >&2
-	cpu_of "$LAB_TMP/client.cpu" ip netns exec "$(ns "$CLI")" "${cmd[@]}" -c "$SRV_ADDR" -p "$port" -t "$SECS" \
+	cpu_of "$LAB_TMP/client.cpu" ip netns exec "$(ns "$CLI")" "${on_client[@]}" "${cmd[@]}" -c "$SRV_ADDR" -p "$port" -t "$SECS" \
 		-J "$@" >"$LAB_TMP/client.json"
 	wait "$server"
 	python3 - "$LAB_TMP/client.json" "$LAB_TMP/client.cpu" "$LAB_TMP/server.cpu" <<'PY'
