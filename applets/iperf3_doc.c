@@ -107,6 +107,14 @@ static void json_start(struct ip3_test *t)
 	out_close_object(out);
 }
 
+/* sonde's one key beyond iperf3's, present only when the receiving
+ * socket dropped datagrams itself (iperf3 counts them lost). */
+static void json_local_drops(struct sonde_out *out, int64_t drops)
+{
+	if (drops > 0)
+		out_print_int(out, "sonde_local_drops", NULL, drops);
+}
+
 static void json_interval_stream(struct ip3_test *t, const struct ip3_stream *s, const struct ip3_interval *iv)
 {
 	struct sonde_out *out = t->out;
@@ -127,6 +135,7 @@ static void json_interval_stream(struct ip3_test *t, const struct ip3_stream *s,
 		out_print_int(out, "packets", NULL, iv->packets);
 	if (t->set.udp && !s->sender)
 		out_print_double(out, "lost_percent", NULL, ip3_lost_percent(iv->lost, iv->packets));
+	json_local_drops(out, iv->local_drops);
 	if (iv->has_tcpinfo && s->sender) {
 		out_print_int(out, "retransmits", NULL, iv->retransmits);
 		out_print_uint(out, "snd_cwnd", NULL, iv->snd_cwnd);
@@ -170,7 +179,7 @@ static void json_interval(struct ip3_test *t, size_t index)
 		bool sender = mode * mode == 1;
 		bool with_retr = sender && t->sender_has_retransmits == 1;
 		uint64_t bytes = 0;
-		int64_t retr = 0, packets = 0, lost = 0;
+		int64_t retr = 0, packets = 0, lost = 0, local_drops = 0;
 		double jitter_s = 0;
 
 		for (i = 0; i < t->stream_count; i++)
@@ -181,6 +190,7 @@ static void json_interval(struct ip3_test *t, size_t index)
 				retr += iv->retransmits;
 				packets += iv->packets;
 				lost += iv->lost;
+				local_drops += iv->local_drops;
 				jitter_s += iv->jitter_s;
 			}
 		out_open_object(out, sum_key(t, sender, "sum", "sum_bidir_reverse"));
@@ -199,6 +209,7 @@ static void json_interval(struct ip3_test *t, size_t index)
 			out_print_int(out, "packets", NULL, packets);
 		if (t->set.udp && !sender)
 			out_print_double(out, "lost_percent", NULL, ip3_lost_percent(lost, packets));
+		json_local_drops(out, local_drops);
 		out_print_bool(out, "omitted", NULL, first->omitted);
 		out_print_bool(out, "sender", NULL, sender);
 		out_close_object(out);
@@ -261,7 +272,7 @@ struct json_sum_fields {
 	bool with_retr;
 	int64_t retr;
 	double jitter_s, lost_percent;
-	int64_t lost, packets;
+	int64_t lost, packets, local_drops;
 	bool sender;
 };
 
@@ -283,6 +294,7 @@ static void json_sum(struct ip3_test *t, const struct json_sum_fields *f)
 		out_print_int(out, "packets", NULL, f->packets);
 		out_print_double(out, "lost_percent", NULL, f->lost_percent);
 	}
+	json_local_drops(out, f->local_drops);
 	out_print_bool(out, "sender", NULL, f->sender);
 	out_close_object(out);
 }
@@ -346,13 +358,14 @@ static void json_udp_stream(struct ip3_test *t, const struct ip3_stream *s, cons
 	out_print_int(out, "packets", NULL, packets);
 	out_print_double(out, "lost_percent", NULL, ip3_lost_percent(ip3_udp_lost(s), sent_pk));
 	out_print_int(out, "out_of_order", NULL, ip3_udp_out_of_order(s));
+	json_local_drops(out, ip3_udp_local_drops(s));
 	out_print_bool(out, "sender", NULL, s->sender);
 	out_close_object(out);
 }
 
 struct udp_totals {
 	uint64_t sent, received;
-	int64_t packets, sender_packets, receiver_packets, lost;
+	int64_t packets, sender_packets, receiver_packets, lost, local_drops;
 	double jitter_s;            /* averaged over the streams */
 };
 
@@ -373,6 +386,7 @@ static void add_udp_totals(const struct ip3_test *t, bool sender, struct udp_tot
 		sum->sender_packets += sent_pk;
 		sum->receiver_packets += ip3_udp_receiver_packets(s);
 		sum->lost += ip3_udp_lost(s);
+		sum->local_drops += ip3_udp_local_drops(s);
 		sum->jitter_s += s->jitter_s;
 	}
 	sum->jitter_s /= t->set.parallel;
@@ -398,7 +412,7 @@ static void json_end_udp(struct ip3_test *t, bool sender, const struct summary_s
 					       .end_s = span->receiver_s, .rate_s = span->receiver_s,
 					       .bytes = sum.received, .jitter_s = sum.jitter_s, .lost = sum.lost,
 					       .packets = sum.receiver_packets, .lost_percent = lost_percent,
-					       .sender = false });
+					       .local_drops = sum.local_drops, .sender = false });
 }
 
 static void json_end(struct ip3_test *t)

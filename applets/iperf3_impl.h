@@ -89,6 +89,7 @@ struct ip3_interval {
 	 * advance), lost and late ones, and the jitter at its end */
 	int64_t packets, lost, out_of_order;
 	double jitter_s;
+	int64_t local_drops;        /* see struct ip3_udp_counts */
 };
 
 /* A UDP stream's datagram counts as iperf3 keeps them: the sender's
@@ -96,6 +97,10 @@ struct ip3_interval {
  * seen; lost are the gaps, less the late datagrams that filled one. */
 struct ip3_udp_counts {
 	int64_t packets, lost, out_of_order;
+	/* the datagrams this host's receiving socket dropped (a full receive
+	 * buffer, a bad checksum): iperf3 counts them lost with the network's;
+	 * on a sender, the peer's count when its results give one */
+	int64_t local_drops;
 };
 
 struct ip3_stream {
@@ -122,6 +127,7 @@ struct ip3_stream {
 	struct ip3_udp_counts udp_interval; /* the counts when the last interval closed */
 	double jitter_s;            /* RFC 1889's estimate; the peer's on a sender */
 	double prev_transit_s;      /* the last datagram's transit time (clocks may differ) */
+	uint32_t drops_read;        /* the socket's drop counter (SO_MEMINFO) when last read */
 	int64_t peer_packets;       /* the peer's packet count, from its results */
 	/* from the peer's results */
 	uint64_t peer_bytes;
@@ -238,6 +244,8 @@ int ip3_udp_accept(struct ip3_test *t, int timeout_ms, int *fd_out);
 void ip3_udp_stamp(struct ip3_test *t, struct ip3_stream *s);
 /* Accounts one received datagram: sequence, loss, order, jitter. */
 void ip3_udp_received(struct ip3_test *t, struct ip3_stream *s, const char *datagram, size_t len);
+/* A receiving stream's socket: its drops so far are not the test's. */
+void ip3_udp_start_drop_count(struct ip3_stream *s);
 /* The interval's datagram counts, closed into iv. */
 void ip3_udp_close_interval(struct ip3_stream *s, struct ip3_interval *iv);
 /* -O's end: what iperf3's reset keeps aside. */
@@ -247,6 +255,7 @@ int64_t ip3_udp_sender_packets(const struct ip3_stream *s);
 int64_t ip3_udp_receiver_packets(const struct ip3_stream *s);
 int64_t ip3_udp_lost(const struct ip3_stream *s);
 int64_t ip3_udp_out_of_order(const struct ip3_stream *s);
+int64_t ip3_udp_local_drops(const struct ip3_stream *s);
 double ip3_lost_percent(int64_t lost, int64_t packets);
 
 /* iperf3_run.c: the data phase both sides share. */

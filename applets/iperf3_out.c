@@ -123,6 +123,21 @@ static const char *omitted_mark(const struct ip3_interval *iv)
 	return iv->omitted ? "(omitted)" : "";
 }
 
+/* After a UDP receiver's Lost/Total, what the receiving socket dropped
+ * itself: iperf3 counts those datagrams lost as the network's losses. */
+struct drops_mark {
+	char text[96];
+};
+
+static const char *drops_mark(int64_t drops, struct drops_mark *mark)
+{
+	mark->text[0] = '\0';
+	if (drops > 0)
+		snprintf(mark->text, sizeof(mark->text),
+			 " [sonde: %" PRId64 " dropped by the receiver's socket (full buffer or bad checksum)]", drops);
+	return mark->text;
+}
+
 /* iperf3 pads a UDP sender's datagram count under --bidir's role column. */
 static const char *udp_pad(const struct ip3_test *t)
 {
@@ -151,6 +166,7 @@ static void print_stream_interval(struct ip3_test *t, const struct ip3_stream *s
 	const struct ip3_interval *iv = last_interval(s);
 	double duration = secs(iv->end_ns - iv->start_ns);
 	char bytes[32], rate[32], cwnd[32], tag[16];
+	struct drops_mark mark;
 
 	if (s == &t->streams[0]) {
 		if (iv->start_ns == 0)
@@ -166,10 +182,10 @@ static void print_stream_interval(struct ip3_test *t, const struct ip3_stream *s
 			     ip3_interval_start_s(iv), secs(iv->end_ns), bytes, rate, udp_pad(t), (int)iv->packets,
 			     omitted_mark(iv));
 	} else if (t->set.udp) {
-		ip3_out_line(t, "[%3d]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s\n", s->fd, tag,
+		ip3_out_line(t, "[%3d]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s%s\n", s->fd, tag,
 			     ip3_interval_start_s(iv), secs(iv->end_ns), bytes, rate, iv->jitter_s * 1000.0,
 			     (int)iv->lost, (int)iv->packets, ip3_lost_percent(iv->lost, iv->packets),
-			     omitted_mark(iv));
+			     omitted_mark(iv), drops_mark(iv->local_drops, &mark));
 	} else if (t->sender_has_retransmits == 1 && s->sender) {
 		ip3_unit_format(cwnd, sizeof(cwnd), (double)iv->snd_cwnd, 'A');
 		ip3_out_line(t, "[%3d]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %3u   %ss       %s\n", s->fd, tag,
@@ -185,7 +201,7 @@ static void print_stream_interval(struct ip3_test *t, const struct ip3_stream *s
  * averaged over the streams, as iperf3 does). */
 struct interval_sum {
 	uint64_t bytes;
-	int64_t retransmits, packets, lost;
+	int64_t retransmits, packets, lost, local_drops;
 	double jitter_s;
 };
 
@@ -204,6 +220,7 @@ static void add_interval_sum(const struct ip3_test *t, bool sender, struct inter
 			sum->retransmits += iv->retransmits;
 		sum->packets += iv->packets;
 		sum->lost += iv->lost;
+		sum->local_drops += iv->local_drops;
 		sum->jitter_s += iv->jitter_s;
 	}
 	sum->jitter_s /= t->set.parallel;
@@ -215,6 +232,7 @@ static void print_interval_sum(struct ip3_test *t, bool sender)
 	double duration = secs(iv->end_ns - iv->start_ns);
 	char ubytes[32], rate[32], tag[16];
 	struct interval_sum sum;
+	struct drops_mark mark;
 	uint64_t bytes;
 	int64_t retransmits;
 
@@ -228,9 +246,10 @@ static void print_interval_sum(struct ip3_test *t, bool sender)
 		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec %s %d  %s\n", tag, ip3_interval_start_s(iv),
 			     secs(iv->end_ns), ubytes, rate, udp_pad(t), (int)sum.packets, omitted_mark(iv));
 	else if (t->set.udp)
-		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s\n", tag,
+		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s%s\n", tag,
 			     ip3_interval_start_s(iv), secs(iv->end_ns), ubytes, rate, sum.jitter_s * 1000.0,
-			     (int)sum.lost, (int)sum.packets, ip3_lost_percent(sum.lost, sum.packets), omitted_mark(iv));
+			     (int)sum.lost, (int)sum.packets, ip3_lost_percent(sum.lost, sum.packets), omitted_mark(iv),
+			     drops_mark(sum.local_drops, &mark));
 	else if (t->sender_has_retransmits == 1 && sender)
 		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %3d             %s\n", tag,
 			     ip3_interval_start_s(iv), secs(iv->end_ns), ubytes, rate, (int)retransmits,
@@ -341,16 +360,18 @@ static void print_results_mode(struct ip3_test *t, bool sender, int has_retrans)
 		print_bw_line(t, "SUM", tag, receiver_s, total_received, false, 0, "receiver");
 }
 
+/* One stream's summary line; a receiver's carries what its socket dropped. */
 static void print_udp_line(struct ip3_test *t, const char *id, const char *tag, double end_s, uint64_t bytes,
-			   double jitter_s, int64_t lost, int64_t packets, const char *what)
+			   double jitter_s, int64_t lost, int64_t packets, int64_t local_drops, const char *what)
 {
 	char ubytes[32], rate[32];
+	struct drops_mark mark;
 
 	ip3_unit_format(ubytes, sizeof(ubytes), (double)bytes, 'A');
 	ip3_unit_format(rate, sizeof(rate), end_s > 0 ? (double)bytes / end_s : 0, 'a');
-	ip3_out_line(t, "[%s]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s\n", id, tag, 0.0, end_s,
+	ip3_out_line(t, "[%s]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s%s\n", id, tag, 0.0, end_s,
 		     ubytes, rate, jitter_s * 1000.0, (int)lost, (int)packets,
-		     strcmp(what, "sender") ? ip3_lost_percent(lost, packets) : 0.0, what);
+		     strcmp(what, "sender") ? ip3_lost_percent(lost, packets) : 0.0, what, drops_mark(local_drops, &mark));
 }
 
 /* UDP's summary of one direction: the sender's lines show no loss, the
@@ -360,7 +381,7 @@ static void print_results_udp(struct ip3_test *t, bool sender)
 {
 	double sender_s, receiver_s, own_s, jitter_sum_s = 0;
 	uint64_t total_sent = 0, total_received = 0;
-	int64_t total_packets = 0, sender_packets = 0, receiver_packets = 0, lost = 0;
+	int64_t total_packets = 0, sender_packets = 0, receiver_packets = 0, lost = 0, local_drops = 0;
 	char tag[16], id[8];
 	int i;
 
@@ -379,30 +400,33 @@ static void print_results_udp(struct ip3_test *t, bool sender)
 		sender_packets += sent_pk;
 		receiver_packets += received_pk;
 		lost += ip3_udp_lost(s);
+		local_drops += ip3_udp_local_drops(s);
 		jitter_sum_s += s->jitter_s;
 		snprintf(id, sizeof(id), "%3d", s->fd);
 		if (!(t->role == 's' && !s->sender))
-			print_udp_line(t, id, tag, sender_s, stream_sent(s), 0, 0, sent_pk, "sender");
+			print_udp_line(t, id, tag, sender_s, stream_sent(s), 0, 0, sent_pk, 0, "sender");
 		if (ip3_udp_out_of_order(s) > 0)
 			ip3_out_line(t, "[SUM]%s %4.1f-%4.1f sec  %d datagrams received out-of-order\n", tag, 0.0,
 				     sender_s, (int)ip3_udp_out_of_order(s));
 		if (!(t->role == 's' && s->sender))
 			print_udp_line(t, id, tag, receiver_s, stream_received(s), s->jitter_s, ip3_udp_lost(s),
-				       received_pk, "receiver");
+				       received_pk, ip3_udp_local_drops(s), "receiver");
 	}
 	if (t->set.parallel <= 1)
 		return;
 	if (!(t->role == 's' && !sender))
-		print_udp_line(t, "SUM", tag, sender_s, total_sent, 0, 0, sender_packets, "sender");
+		print_udp_line(t, "SUM", tag, sender_s, total_sent, 0, 0, sender_packets, 0, "sender");
 	if (!(t->role == 's' && sender)) {
 		char ubytes[32], rate[32];
+		struct drops_mark mark;
 
 		/* the loss over all the datagrams, the sender's count where known */
 		ip3_unit_format(ubytes, sizeof(ubytes), (double)total_received, 'A');
 		ip3_unit_format(rate, sizeof(rate), receiver_s > 0 ? (double)total_received / receiver_s : 0, 'a');
-		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s\n", tag, 0.0,
+		ip3_out_line(t, "[SUM]%s %6.2f-%-6.2f sec  %ss  %ss/sec  %5.3f ms  %d/%d (%.2g%%)  %s%s\n", tag, 0.0,
 			     receiver_s, ubytes, rate, jitter_sum_s / t->set.parallel * 1000.0, (int)lost,
-			     (int)receiver_packets, ip3_lost_percent(lost, total_packets), "receiver");
+			     (int)receiver_packets, ip3_lost_percent(lost, total_packets), "receiver",
+			     drops_mark(local_drops, &mark));
 	}
 }
 

@@ -232,10 +232,14 @@ void ip3_results_build(const struct ip3_test *t, struct strbuf *b)
 		/* UDP: the receiver's jitter and loss, each side's own packet count */
 		strbuf_printf(b, "%s{\"id\":%d,\"bytes\":%" PRIu64 ",\"retransmits\":%" PRId64
 			      ",\"jitter\":%.17g,\"errors\":%" PRId64 ",\"packets\":%" PRId64
-			      ",\"start_time\":0,\"end_time\":%.17g}",
+			      ",\"start_time\":0,\"end_time\":%.17g",
 			      i ? "," : "", s->id, s->bytes,
 			      s->sender && t->sender_has_retransmits == 1 ? s->retransmits : -1, s->jitter_s,
 			      s->udp.lost, s->udp.packets, stream_end_s(s));
+		/* sonde's own key, which iperf3 ignores: what the receiving socket dropped */
+		if (!s->sender && ip3_udp_local_drops(s) > 0)
+			strbuf_printf(b, ",\"sonde_local_drops\":%" PRId64, ip3_udp_local_drops(s));
+		strbuf_putc(b, '}');
 	}
 	strbuf_puts(b, "]}");
 }
@@ -252,7 +256,7 @@ static struct ip3_stream *stream_by_id(struct ip3_test *t, int id)
 
 static const char *result_stream_parse(struct ip3_test *t, const struct json_value *obj)
 {
-	double id, bytes, retrans, start_s, end_s, jitter, errors, packets;
+	double id, bytes, retrans, start_s, end_s, jitter, errors, packets, drops;
 	struct json_value v;
 	struct ip3_stream *s;
 
@@ -277,6 +281,8 @@ static const char *result_stream_parse(struct ip3_test *t, const struct json_val
 		if (s->sender) {
 			s->jitter_s = jitter;
 			s->udp.lost = (int64_t)errors;
+			if (NUM("sonde_local_drops", drops) && drops > 0)
+				s->udp.local_drops = (int64_t)drops;
 		}
 	}
 #undef NUM

@@ -129,6 +129,8 @@ void ip3_stream_init(struct ip3_test *t, struct ip3_stream *s, int fd, bool send
 	ip3_addr_unmap(&s->local);
 	ip3_addr_unmap(&s->remote);
 	set_wake_bytes(t, s);
+	if (t->set.udp)
+		ip3_udp_start_drop_count(s);
 }
 
 int ip3_stream_buffers(struct ip3_test *t)

@@ -5,6 +5,7 @@
  * lost until a late datagram fills one, and RFC 1889's jitter. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -196,12 +197,36 @@ void ip3_udp_received(struct ip3_test *t, struct ip3_stream *s, const char *data
 	s->jitter_s += ((delta < 0 ? -delta : delta) - s->jitter_s) / 16.0;
 }
 
+/* The datagrams this host's receiving socket dropped since the last
+ * reading, from the kernel's count for the socket (SO_MEMINFO): arrivals
+ * refused because the receive buffer was full or their checksum bad.
+ * iperf3 counts them lost as if the network had lost them. */
+static void read_local_drops(struct ip3_stream *s)
+{
+	uint32_t meminfo[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(meminfo);
+
+	if (s->sender || s->released || getsockopt(s->fd, SOL_SOCKET, SO_MEMINFO, meminfo, &len) < 0 ||
+	    len <= SK_MEMINFO_DROPS * sizeof(uint32_t))
+		return;
+	s->udp.local_drops += (uint32_t)(meminfo[SK_MEMINFO_DROPS] - s->drops_read); /* the count wraps */
+	s->drops_read = meminfo[SK_MEMINFO_DROPS];
+}
+
+void ip3_udp_start_drop_count(struct ip3_stream *s)
+{
+	read_local_drops(s);
+	s->udp.local_drops = 0;
+}
+
 void ip3_udp_close_interval(struct ip3_stream *s, struct ip3_interval *iv)
 {
+	read_local_drops(s);
 	iv->packets = s->udp.packets - s->udp_interval.packets;
 	iv->lost = s->udp.lost - s->udp_interval.lost;
 	iv->out_of_order = s->udp.out_of_order - s->udp_interval.out_of_order;
 	iv->jitter_s = s->jitter_s;
+	iv->local_drops = s->udp.local_drops - s->udp_interval.local_drops;
 	s->udp_interval = s->udp;
 }
 
@@ -226,6 +251,11 @@ int64_t ip3_udp_receiver_packets(const struct ip3_stream *s)
 int64_t ip3_udp_lost(const struct ip3_stream *s)
 {
 	return s->udp.lost - s->udp_omitted.lost;
+}
+
+int64_t ip3_udp_local_drops(const struct ip3_stream *s)
+{
+	return s->udp.local_drops - s->udp_omitted.local_drops;
 }
 
 int64_t ip3_udp_out_of_order(const struct ip3_stream *s)

@@ -151,6 +151,8 @@ lossy "sonde client to iperf3 server" srv 5201 "$LAB_TMP/real.log" "$SONDE" iper
 lossy "iperf3 client to sonde server" srv 5202 "$LAB_TMP/sonde.log" iperf3 -c 10.77.0.2 -p 5202 -u -t 1 -b 2M
 lossy "iperf3 server to sonde client (-R)" cli 0:65535 - "$SONDE" iperf3 -c 10.77.0.2 -p 5201 -u -t 1 -b 2M -R
 cp "$LAB_TMP/lossy.json" "$LAB_TMP/lossy-sonde.json"
+is "$(grep -c sonde_local_drops "$LAB_TMP/lossy-sonde.json")" 0 \
+	"lossy link: a firewall's drops are not the receiving socket's (no sonde_local_drops)"
 lossy "sonde server to iperf3 client (-R)" cli 0:65535 - iperf3 -c 10.77.0.2 -p 5202 -u -t 1 -b 2M -R
 is "$(python3 "$LAB_TMP/check.py" close "$LAB_TMP/lossy.json" "$LAB_TMP/lossy-sonde.json")" close \
 	"lossy link: sonde's receiver within a point of iperf3's"
@@ -200,5 +202,47 @@ server_span() {
 span=$(server_span)
 [ "$span" = True ] || span=$(server_span)
 is "$span" True "server -R: its test lasts the client's second (the control states unhindered)"
+
+# --- what the receiving socket dropped itself ---------------------------------------
+# A receiver stopped for half a second: its socket's buffer fills and the
+# kernel drops the rest.  iperf3 counts those datagrams lost like the
+# network's; sonde's lines say how many its socket dropped (SO_MEMINFO),
+# here every one of the lost.
+stall() { # PID: stops PID for half a second, 0.6 s from now
+	(
+		sleep 0.6
+		kill -STOP "$1"
+		sleep 0.5
+		kill -CONT "$1"
+	) &
+}
+# drops_of LINE: "LOST DROPPED" from a receiver line
+drops_of() { sed -nE 's#.* ([0-9]+)/[0-9]+ \(.*\[sonde: ([0-9]+) dropped by the receiver.s socket .*#\1 \2#p' <<<"$1"; }
+
+iperf3_server stalled "$SONDE" iperf3 -s -1 -p 5214
+pid=$LAST_BG_PID
+lab_wait_listen srv 5214
+stall "$pid"
+lab_exec cli iperf3 -c 10.77.0.2 -p 5214 -u -t 2 -b 50M >/dev/null
+wait "$pid"
+line=$(grep -E ' receiver' "$LAB_TMP/stalled.log" | tail -1)
+read -r lost dropped <<<"$(drops_of "$line")"
+is "$([ "${dropped:-0}" -gt 100 ] && [ "$dropped" = "$lost" ] && echo ok || echo "$line")" ok \
+	"a stalled sonde server: its summary says its socket dropped the lost datagrams"
+like "$(cat "$LAB_TMP/stalled.log")" '^\[ *[0-9]+\] .* [0-9]+/[0-9]+ \([0-9.]+%\)   \[sonde: [0-9]+ dropped by the receiver' \
+	"a stalled sonde server: the interval with the drops is marked"
+
+iperf3_server stalledj "$SONDE" iperf3 -s -1 -p 5215
+pid=$LAST_BG_PID
+lab_wait_listen srv 5215
+stall "$pid"
+lab_run cli "$SONDE" iperf3 -c 10.77.0.2 -p 5215 -u -t 2 -b 50M -J
+wait "$pid"
+printf '%s\n' "$OUT" >"$LAB_TMP/stalled.json"
+is "$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["end"]["sum_received"]
+print("ok" if r.get("sonde_local_drops", 0) > 100 and r["sonde_local_drops"] == r["lost_packets"] else r)' \
+	"$LAB_TMP/stalled.json")" ok "sonde client -J: the server's socket drops, from its results, in sum_received"
 
 done_testing
