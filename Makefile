@@ -169,15 +169,17 @@ run: deps
 # `make test`: the whole suite, as CI runs it.  The builds use every core
 # (the tests then run TEST_JOBS at a time).
 BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-# The sanitizer build runs beside the first pass, at low priority: that
-# pass's tests mostly wait on their labs and leave a core idle.
+# The sanitizer build runs beside the first pass and the fuzz runs beside
+# the second, at low priority: those passes' tests mostly wait on their
+# labs and leave a CPU idle a quarter of the time.
 test: test-deps
 	@$(MAKE) --no-print-directory -j$(BUILD_JOBS) all
 	@nice -n 10 $(MAKE) --no-print-directory -j$(BUILD_JOBS) all SANITIZE=1 >$(BUILD)/sanitizer-build.log 2>&1 & asan=$$!; \
 	  $(MAKE) --no-print-directory check; rc=$$?; \
 	  wait $$asan || { echo "the sanitizer build failed:"; tail -40 $(BUILD)/sanitizer-build.log; exit 1; }; exit $$rc
-	@$(MAKE) --no-print-directory check SANITIZE=1
-	@$(MAKE) --no-print-directory fuzz
+	@nice -n 10 $(MAKE) --no-print-directory fuzz >$(BUILD)/fuzz.log 2>&1 & fuzz=$$!; \
+	  $(MAKE) --no-print-directory check SANITIZE=1; rc=$$?; \
+	  wait $$fuzz || rc=1; cat $(BUILD)/fuzz.log; exit $$rc
 
 # Every JSON output the tests produce is recorded (tests/lab/json_record.sh)
 # and validated against its applet's schema in docs/json/ once they have all
