@@ -116,6 +116,11 @@ bool pp_port_in(const struct port_range *ranges, size_t count, uint16_t port)
 	return false;
 }
 
+bool pp_has_port(const uint16_t *ports, uint16_t port)
+{
+	return ports[0] == port || ports[1] == port;
+}
+
 /* Is port one of the two, and the only one tcpdump hands to a printer?
  * (When both are, the order of tcpdump's tests decides: not decided here.) */
 bool pp_sole_decoded_port(const struct port_range *ranges, size_t count, const uint16_t *ports, uint16_t port)

@@ -62,6 +62,8 @@ bool pp_port_in(const struct port_range *ranges, size_t count, uint16_t port);
 /* Is port one of the two, and the only one of them in ranges? (When both
  * are, the order of tcpdump's tests decides: not decided here.) */
 bool pp_sole_decoded_port(const struct port_range *ranges, size_t count, const uint16_t *ports, uint16_t port);
+/* Is port the source or the destination port (ports[0], ports[1])? */
+bool pp_has_port(const uint16_t *ports, uint16_t port);
 /* "SRC > DST: " or, with ports, "SRC.SPORT > DST.DPORT: "; after IPv6
  * extension headers (which named the addresses) "SPORT > DPORT: ". */
 void pp_endpoints(struct pp_frame *f, const struct pkt_ip *ip, const uint16_t *ports, bool tcp);

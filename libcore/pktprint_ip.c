@@ -388,9 +388,7 @@ static bool udp_nfs_rpc(const uint16_t *ports, const uint8_t *payload, size_t ca
 
 static bool udp_is_dns(const uint16_t *ports, const uint8_t *payload, size_t caplen)
 {
-	bool dns_port = ports[0] == DNS_PORT || ports[1] == DNS_PORT || ports[0] == MDNS_PORT || ports[1] == MDNS_PORT;
-
-	return dns_port && !udp_nfs_rpc(ports, payload, caplen);
+	return (pp_has_port(ports, DNS_PORT) || pp_has_port(ports, MDNS_PORT)) && !udp_nfs_rpc(ports, payload, caplen);
 }
 
 static void print_udp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t *p, size_t caplen, size_t len)
@@ -430,14 +428,12 @@ static void print_udp(struct pp_frame *f, const struct pkt_ip *ip, const uint8_t
 		return;
 	}
 	if (udp_is_dns(ports, p, caplen)) {
-		bool mdns = ports[0] != DNS_PORT && ports[1] != DNS_PORT;
-
-		pp_dns(f, p, caplen, payload_len, mdns);
+		pp_dns(f, p, caplen, payload_len, !pp_has_port(ports, DNS_PORT));
 		return;
 	}
 	if (pp_sole_decoded_port(udp_decoded_ports, UDP_DECODED, ports, OTV_PORT) ||
 	    pp_sole_decoded_port(udp_decoded_ports, UDP_DECODED, ports, VXLAN_PORT)) {
-		print_udp_tunnel(f, ports[0] == OTV_PORT || ports[1] == OTV_PORT, p, caplen, payload_len);
+		print_udp_tunnel(f, pp_has_port(ports, OTV_PORT), p, caplen, payload_len);
 		return;
 	}
 	udp_length(f, ip, udp_len, len);

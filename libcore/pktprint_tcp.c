@@ -313,7 +313,7 @@ static void tcp_payload(struct pp_frame *f, const uint16_t *ports, const uint8_t
 		pp_dns_tcp(f, data, caplen, data_len);
 		return;
 	}
-	if ((ports[0] == SSH_PORT || ports[1] == SSH_PORT) &&
+	if (pp_has_port(ports, SSH_PORT) &&
 	    !pp_port_in(tcp_ports_before_ssh, PP_ARRAY_LEN(tcp_ports_before_ssh), ports[0]) &&
 	    !pp_port_in(tcp_ports_before_ssh, PP_ARRAY_LEN(tcp_ports_before_ssh), ports[1])) {
 		ssh_version(f, data, caplen, data_len);
